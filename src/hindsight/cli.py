@@ -1,0 +1,166 @@
+"""The `hindsight` command: starts the GUI, or runs a headless subcommand.
+
+Exit codes: 0 success, 1 a problem the user can fix (the message says how), 2 bad usage,
+3 an internal error (its traceback is in the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from hindsight import __version__
+from hindsight.logging_setup import configure_logging
+from hindsight.paths import default_database_path
+from hindsight.services.errors import ValidationError
+from hindsight.store.errors import NotFoundError, StoreError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class UserError(Exception):
+    """A failure to report in one line, with exit code 1."""
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="database file (default: the one in your data dir)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="hindsight",
+        description="Postmortems of ML-system incidents. Without a subcommand, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"hindsight {__version__}")
+    _db_option(parser)
+    parser.add_argument(
+        "--demo", action="store_true", help="open a fresh temporary copy of the demo database"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the demo database to a file")
+    demo.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
+
+    listing = sub.add_parser("list", help="list incidents, one a line")
+    listing.add_argument("--json", action="store_true", help="print a JSON array instead")
+    _db_option(listing)
+
+    check = sub.add_parser("check", help="check the database's integrity and schema")
+    _db_option(check)
+
+    backup = sub.add_parser("backup", help="copy the database consistently")
+    backup.add_argument("-o", "--output", type=Path, metavar="PATH", help="where to write it")
+    _db_option(backup)
+    return parser
+
+
+def _open_existing(path: Path | None):  # -> Workspace; imported lazily to keep start-up light
+    from hindsight.services.workspace import Workspace
+
+    target = path or default_database_path()
+    if not target.exists():
+        raise UserError(f"There is no database at {target}. Create one by starting the app.")
+    return Workspace.open(target, create=False)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    workspace = _open_existing(args.db)
+    try:
+        summaries = workspace.incidents.summaries()
+    finally:
+        workspace.close()
+    if args.json:
+        rows = [
+            {
+                "key": s.key,
+                "phase": s.phase.value,
+                "severity": s.severity.value,
+                "title": s.title,
+                "updated_at": s.updated_at.isoformat(),
+            }
+            for s in summaries
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for s in summaries:
+            print(f"{s.key}\t{s.phase.value}\t{s.severity.value}\t{s.title}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    workspace = _open_existing(args.db)
+    try:
+        problems = workspace.integrity_problems()
+        revision = workspace.database.schema_revision()
+    finally:
+        workspace.close()
+    if problems:
+        for problem in problems:
+            print(problem)
+        raise UserError(f"{workspace.path} has {len(problems)} integrity problem(s) listed above.")
+    print(f"ok: {workspace.path} (schema {revision})")
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    workspace = _open_existing(args.db)
+    try:
+        if args.output is not None and args.output.exists():
+            raise UserError(f"{args.output} already exists; choose another path.")
+        written = workspace.backup(args.output)
+    finally:
+        workspace.close()
+    print(written)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hindsight.services.demo import write_demo_database
+
+    print(write_demo_database(args.output))
+    return EXIT_OK
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from hindsight.ui.app import run_app
+
+    if not args.demo:
+        return run_app(args.db or default_database_path())
+    from hindsight.services.demo import write_demo_database
+
+    folder = Path(tempfile.mkdtemp(prefix="hindsight-demo-"))
+    try:
+        return run_app(write_demo_database(folder / "demo.sqlite"), demo=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+COMMANDS = {"list": _cmd_list, "check": _cmd_check, "backup": _cmd_backup, "demo": _cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `hindsight` and `python -m hindsight`."""
+    args = build_parser().parse_args(argv)
+    log_file = configure_logging()
+    try:
+        return COMMANDS.get(args.command, _run_gui)(args)
+    except (UserError, StoreError, ValidationError, NotFoundError) as error:
+        print(f"hindsight: {error}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        return EXIT_USER
+    except Exception:
+        log.exception("unexpected error in hindsight %s", args.command or "gui")
+        print(f"hindsight: internal error; the details are in {log_file}", file=sys.stderr)
+        return EXIT_BUG

@@ -1,0 +1,1 @@
+"""Pure-Python domain: value types and rules. No Qt, no SQLAlchemy."""

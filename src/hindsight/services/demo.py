@@ -1,0 +1,97 @@
+"""The demo database: the three reference incidents, read from resources/demo/."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.paths import resources_dir
+from hindsight.services.errors import ValidationError
+from hindsight.services.workspace import Workspace
+
+
+def demo_file() -> Path:
+    """The bundled demo incidents."""
+    return resources_dir() / "demo" / "incidents.toml"
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _fuzzy(entry: dict[str, Any]) -> FuzzyTime:
+    note = entry.get("note", "")
+    if "at" in entry:
+        return FuzzyTime.exact(datetime.fromisoformat(entry["at"]), note)
+    return FuzzyTime(
+        earliest=datetime.fromisoformat(entry["earliest"]),
+        latest=datetime.fromisoformat(entry["latest"]),
+        best=datetime.fromisoformat(entry["best"]),
+        confidence=Confidence(entry.get("confidence", "medium")),
+        note=note,
+    )
+
+
+def _incident(entry: dict[str, Any]) -> Incident:
+    return Incident(
+        title=entry["title"],
+        summary=entry.get("summary", ""),
+        severity=Severity(entry["severity"]),
+        phase=Phase(entry["phase"]),
+        systems=list(entry.get("systems", [])),
+        models=list(entry.get("models", [])),
+        tags=list(entry.get("tags", [])),
+        milestones={Phase(m["kind"]): _fuzzy(m) for m in entry.get("milestone", [])},
+        events=[
+            TimelineEvent(
+                when=_fuzzy({k: v for k, v in e.items() if k != "text"}),
+                phase=Phase(e["phase"]),
+                text=e["text"],
+                source=EventSource(e.get("source", "other")),
+            )
+            for e in entry.get("event", [])
+        ],
+        roles=[
+            RoleAssignment(
+                role=Role(r["role"]),
+                person=r["person"],
+                start=_time(r.get("start")),
+                end=_time(r.get("end")),
+                note=r.get("note", ""),
+            )
+            for r in entry.get("role", [])
+        ],
+        teams=[
+            TeamInvolvement(team=t["team"], part=t.get("part", "")) for t in entry.get("team", [])
+        ],
+    )
+
+
+def load_demo_incidents(path: Path | None = None) -> list[Incident]:
+    """The demo incidents as plain records, in file order."""
+    with (path or demo_file()).open("rb") as handle:
+        data = tomllib.load(handle)
+    return [_incident(entry) for entry in data["incident"]]
+
+
+def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> None:
+    """Add the demo incidents to an open workspace."""
+    for incident in incidents if incidents is not None else load_demo_incidents():
+        workspace.incidents.add(incident)
+
+
+def write_demo_database(path: Path) -> Path:
+    """Create a new database at `path` holding the demo incidents."""
+    if path.exists():
+        raise ValidationError(f"{path} already exists; choose another path or remove it first.")
+    workspace = Workspace.open(path)
+    try:
+        populate(workspace)
+    finally:
+        workspace.close()
+    return path

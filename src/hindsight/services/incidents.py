@@ -1,0 +1,65 @@
+"""Incident use cases: list, open, create, save, delete."""
+
+from __future__ import annotations
+
+from hindsight.core.enums import Phase, Severity
+from hindsight.core.incident import Incident, IncidentSummary
+from hindsight.services.errors import ValidationError
+from hindsight.store.incidents import IncidentRepository
+
+MAX_TITLE = 500
+
+
+class IncidentService:
+    """What the UI and CLI may do with incidents."""
+
+    def __init__(self, repository: IncidentRepository) -> None:
+        self.repository = repository
+
+    def summaries(self) -> list[IncidentSummary]:
+        """The rows of the incident list."""
+        return self.repository.list_summaries()
+
+    def count(self) -> int:
+        """How many incidents the database holds."""
+        return self.repository.count()
+
+    def get(self, incident_id: int) -> Incident:
+        """One incident's full record."""
+        return self.repository.get(incident_id)
+
+    def get_by_key(self, key: str) -> Incident:
+        """One incident's full record, by its human key."""
+        return self.repository.get_by_key(key)
+
+    def create(
+        self,
+        title: str,
+        *,
+        severity: Severity = Severity.SEV3,
+        phase: Phase = Phase.DETECTION,
+    ) -> Incident:
+        """A new incident with a title; everything else is filled in later."""
+        return self.repository.create(
+            self._checked(Incident(title=title, severity=severity, phase=phase))
+        )
+
+    def add(self, incident: Incident) -> Incident:
+        """Store a complete new incident (demo data, imports)."""
+        return self.repository.create(self._checked(incident))
+
+    def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
+        """Save an edited incident; ConflictError when it changed elsewhere meanwhile."""
+        return self.repository.save(self._checked(incident), overwrite=overwrite)
+
+    def delete(self, incident_id: int) -> None:
+        """Remove an incident for good."""
+        self.repository.delete(incident_id)
+
+    @staticmethod
+    def _checked(incident: Incident) -> Incident:
+        if len(incident.title) > MAX_TITLE:
+            raise ValidationError(f"The title is longer than {MAX_TITLE} characters; shorten it.")
+        if incident.id is None and not incident.title.strip():
+            raise ValidationError("A new incident needs a title.")
+        return incident

@@ -1,0 +1,47 @@
+"""An open database and the services working on it: what a window or a CLI command holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hindsight.paths import backups_dir
+from hindsight.services.incidents import IncidentService
+from hindsight.store.backup import backup_file_name
+from hindsight.store.database import Database
+from hindsight.store.incidents import IncidentRepository, team_names_in_use
+
+
+class Workspace:
+    """One open Hindsight database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.incidents = IncidentService(IncidentRepository(database))
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Workspace:
+        """Open or create the database at `path` (StoreError when it cannot be used)."""
+        return cls(Database.open(path, create=create, backup_dir=backups_dir()))
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.database.path
+
+    def backup(self, destination: Path | None = None) -> Path:
+        """Copy the database to `destination`, or to a new file in the backups folder."""
+        target = destination or backups_dir() / backup_file_name(self.path)
+        return self.database.backup(Path(target))
+
+    def integrity_problems(self) -> list[str]:
+        """What the integrity check finds; empty when the database is sound."""
+        return self.database.integrity_problems()
+
+    def team_names(self, bundled: tuple[str, ...]) -> list[str]:
+        """The bundled team names followed by any others this database uses."""
+        extra = [name for name in team_names_in_use(self.database) if name not in bundled]
+        return [*bundled, *extra]
+
+    def close(self) -> None:
+        """Release the database."""
+        self.database.close()

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, migrations, backups and repositories. The only SQL."""

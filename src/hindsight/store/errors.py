@@ -1,0 +1,152 @@
+"""Store errors, sorted into the user's environment (explained) and our bugs (logged).
+
+Every environment error carries the path and a sentence saying what to do, so the GUI and
+the CLI can show it as it is.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+
+class StoreError(Exception):
+    """A problem with the database that the user can understand and act on."""
+
+    what = "Hindsight cannot use this database."
+    advice = ""
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """One paragraph naming the file, what is wrong and what to do."""
+        text = f"{self.what} File: {self.path}."
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.advice:
+            text += f" {self.advice}"
+        return text
+
+
+class NotADatabaseError(StoreError):
+    what = "This file is not a Hindsight database."
+    advice = "Choose a database made by Hindsight, or create a new one from the File menu."
+
+
+class CorruptDatabaseError(StoreError):
+    what = "This database is damaged."
+    advice = (
+        "It was left untouched. Open your most recent backup (Hindsight keeps them in its "
+        "backups folder), or ask for help recovering it."
+    )
+
+
+class DatabaseLockedError(StoreError):
+    what = "Another program is holding this database locked."
+    advice = "Close other programs using it, wait a moment and try again."
+
+
+class ReadOnlyDatabaseError(StoreError):
+    what = "Hindsight cannot write to this database."
+    advice = (
+        "Make the file and its folder writable for your user, or copy the file somewhere "
+        "writable and open the copy."
+    )
+
+
+class DiskFullError(StoreError):
+    what = "The disk holding this database is full."
+    advice = "Free some space, then try again; nothing was written."
+
+
+class StorageIOError(StoreError):
+    what = "The disk reported an error while reading or writing this database."
+    advice = "Check the disk or network share it lives on, then try again."
+
+
+class CannotOpenError(StoreError):
+    what = "Hindsight cannot open this database."
+    advice = "Check that the folder exists and that you may read and write in it."
+
+
+class SchemaTooNewError(StoreError):
+    what = "This database was made by a newer version of Hindsight."
+    advice = "Update Hindsight to open it; the file was left untouched."
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was loaded; the caller decides what wins."""
+
+    def __init__(self, key: str, expected: int, current: int) -> None:
+        self.key = key
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{key} was changed elsewhere (version {current}, yours was based on {expected})."
+        )
+
+
+class NotFoundError(LookupError):
+    """A record that is not (or no longer) in the database."""
+
+
+_MESSAGES: tuple[tuple[str, type[StoreError]], ...] = (
+    ("database is locked", DatabaseLockedError),
+    ("database table is locked", DatabaseLockedError),
+    ("readonly database", ReadOnlyDatabaseError),
+    ("read-only", ReadOnlyDatabaseError),
+    ("database or disk is full", DiskFullError),
+    ("file is not a database", NotADatabaseError),
+    ("file is encrypted", NotADatabaseError),
+    ("malformed", CorruptDatabaseError),
+    ("disk i/o error", StorageIOError),
+    ("unable to open database file", CannotOpenError),
+)
+
+
+_ERRNOS: dict[int, type[StoreError]] = {
+    errno.ENOSPC: DiskFullError,
+    errno.EDQUOT: DiskFullError,
+    errno.EACCES: ReadOnlyDatabaseError,
+    errno.EPERM: ReadOnlyDatabaseError,
+    errno.EROFS: ReadOnlyDatabaseError,
+    errno.ENOENT: CannotOpenError,
+    errno.ENOTDIR: CannotOpenError,
+    errno.EIO: StorageIOError,
+}
+
+
+def classify(error: BaseException, path: Path | str) -> StoreError | None:
+    """The environment error `error` stands for, or None when it is a bug of ours."""
+    if isinstance(error, OSError):
+        kind = _ERRNOS.get(error.errno or 0)
+        return kind(path, error.strerror or str(error)) if kind else None
+    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    if not isinstance(original, sqlite3.Error):
+        return None
+    text = str(original).lower()
+    for fragment, kind in _MESSAGES:
+        if fragment in text:
+            return kind(path, str(original))
+    return None
+
+
+@contextmanager
+def environment_errors(path: Path | str) -> Iterator[None]:
+    """Re-raise SQLite failures caused by the environment as StoreError; let bugs through."""
+    try:
+        yield
+    except (sa_exc.DBAPIError, sqlite3.Error, OSError) as error:
+        translated = classify(error, path)
+        if translated is None:
+            raise
+        raise translated from error

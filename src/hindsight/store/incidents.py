@@ -1,0 +1,291 @@
+"""The incident repository: plain `Incident` objects in, plain objects out.
+
+An incident and its milestones, timeline events, roles and teams are edited and saved as one
+unit; the incident row's version covers all of them, so a stale save of any part is caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import (
+    Incident,
+    IncidentSummary,
+    RoleAssignment,
+    TeamInvolvement,
+    TimelineEvent,
+    incident_key,
+)
+from hindsight.store.database import Database
+from hindsight.store.errors import ConflictError, NotFoundError
+from hindsight.store.models import (
+    IncidentRow,
+    MilestoneRow,
+    RoleAssignmentRow,
+    TeamInvolvementRow,
+    TimelineEventRow,
+)
+
+Clock = Callable[[], datetime]
+Row = TypeVar("Row", TimelineEventRow, RoleAssignmentRow, TeamInvolvementRow)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fuzzy_from(row: MilestoneRow | TimelineEventRow) -> FuzzyTime:
+    return FuzzyTime(row.earliest, row.latest, row.best, Confidence(row.confidence), row.time_note)
+
+
+def _fuzzy_into(row: MilestoneRow | TimelineEventRow, when: FuzzyTime) -> None:
+    row.earliest, row.latest, row.best = when.earliest, when.latest, when.best
+    row.confidence, row.time_note = when.confidence.value, when.note
+
+
+def _to_incident(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.id,
+        key=row.key,
+        title=row.title,
+        summary=row.summary,
+        severity=Severity(row.severity),
+        phase=Phase(row.phase),
+        systems=list(row.systems),
+        models=list(row.models),
+        tags=list(row.tags),
+        milestones={Phase(m.kind): _fuzzy_from(m) for m in row.milestones},
+        events=[
+            TimelineEvent(
+                id=e.id,
+                when=_fuzzy_from(e),
+                phase=Phase(e.phase),
+                text=e.text,
+                source=EventSource(e.source),
+            )
+            for e in sorted(row.events, key=lambda e: e.id)
+        ],
+        roles=[
+            RoleAssignment(
+                id=r.id, role=Role(r.role), person=r.person, start=r.start, end=r.end, note=r.note
+            )
+            for r in sorted(row.roles, key=lambda r: r.id)
+        ],
+        teams=[
+            TeamInvolvement(id=t.id, team=t.team, part=t.part)
+            for t in sorted(row.teams, key=lambda t: t.id)
+        ],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def _write_event(row: TimelineEventRow, event: TimelineEvent) -> None:
+    _fuzzy_into(row, event.when)
+    row.phase, row.source, row.text = event.phase.value, event.source.value, event.text
+
+
+def _write_role(row: RoleAssignmentRow, role: RoleAssignment) -> None:
+    row.role, row.person, row.note = role.role.value, role.person, role.note
+    row.start, row.end = role.start, role.end
+
+
+def _write_team(row: TeamInvolvementRow, team: TeamInvolvement) -> None:
+    row.team, row.part = team.team, team.part
+
+
+def _sync(
+    rows: list[Row],
+    items: Sequence[Any],
+    make: Callable[[], Row],
+    write: Callable[[Row, Any], None],
+) -> list[Row]:
+    """Make `rows` match `items`: update by id, add the new ones, drop the missing ones.
+
+    Returns the row standing for each item, in the items' order.
+    """
+    by_id = {row.id: row for row in rows}
+    kept: list[Row] = []
+    for item in items:
+        row = by_id.pop(item.id, None) if item.id is not None else None
+        if row is None:
+            row = make()
+            rows.append(row)
+        write(row, item)
+        kept.append(row)
+    for orphan in by_id.values():
+        rows.remove(orphan)
+    return kept
+
+
+def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
+    row.title, row.summary = incident.title, incident.summary
+    row.severity, row.phase = incident.severity.value, incident.phase.value
+    row.systems, row.models, row.tags = (
+        list(incident.systems),
+        list(incident.models),
+        list(incident.tags),
+    )
+    existing = {m.kind: m for m in row.milestones}
+    for phase, when in incident.milestones.items():
+        milestone = existing.pop(phase.value, None)
+        if milestone is None:
+            milestone = MilestoneRow(kind=phase.value)
+            row.milestones.append(milestone)
+        _fuzzy_into(milestone, when)
+    for gone in existing.values():
+        row.milestones.remove(gone)
+    return [
+        _sync(row.events, incident.events, TimelineEventRow, _write_event),
+        _sync(row.roles, incident.roles, RoleAssignmentRow, _write_role),
+        _sync(row.teams, incident.teams, TeamInvolvementRow, _write_team),
+    ]
+
+
+def _assign_ids(incident: Incident, kept: list[list[Any]]) -> None:
+    for items, rows in zip((incident.events, incident.roles, incident.teams), kept, strict=True):
+        for item, row in zip(items, rows, strict=True):
+            item.id = row.id
+
+
+class IncidentRepository:
+    """Reads and writes incidents in one database."""
+
+    def __init__(self, database: Database, clock: Clock = _utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    def list_summaries(self) -> list[IncidentSummary]:
+        """The incident list's columns for every incident, newest number first."""
+        columns = (
+            IncidentRow.id,
+            IncidentRow.key,
+            IncidentRow.title,
+            IncidentRow.phase,
+            IncidentRow.severity,
+            IncidentRow.updated_at,
+            IncidentRow.tags,
+            IncidentRow.systems,
+        )
+        with self.database.read() as session:
+            rows = session.execute(select(*columns).order_by(IncidentRow.number.desc())).all()
+        return [
+            IncidentSummary(
+                id=r.id,
+                key=r.key,
+                title=r.title,
+                phase=Phase(r.phase),
+                severity=Severity(r.severity),
+                updated_at=r.updated_at,
+                tags=tuple(r.tags),
+                systems=tuple(r.systems),
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        """How many incidents there are."""
+        with self.database.read() as session:
+            return session.scalar(select(func.count(IncidentRow.id))) or 0
+
+    def get(self, incident_id: int) -> Incident:
+        """The full record of one incident."""
+        with self.database.read() as session:
+            return _to_incident(self._load(session, incident_id))
+
+    def get_by_key(self, key: str) -> Incident:
+        """The full record of the incident with the human key `key` (case-insensitive)."""
+        with self.database.read() as session:
+            found = session.scalar(
+                select(IncidentRow.id).where(func.upper(IncidentRow.key) == key.strip().upper())
+            )
+            if found is None:
+                raise NotFoundError(f"There is no incident {key}.")
+            return _to_incident(self._load(session, found))
+
+    def create(self, incident: Incident) -> Incident:
+        """Store a new incident; returns it with its id, key, times and version."""
+        now = self.clock()
+        with self.database.write() as session:
+            number = (session.scalar(select(func.max(IncidentRow.number))) or 0) + 1
+            row = IncidentRow(
+                number=number,
+                key=incident_key(number),
+                created_at=now,
+                updated_at=now,
+            )
+            kept = _write_record(row, incident)
+            session.add(row)
+            session.flush()
+            _assign_ids(incident, kept)
+            stored = _to_incident(row)
+        return stored
+
+    def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
+        """Write the edited `incident`; raises ConflictError if someone saved it meanwhile.
+
+        With `overwrite`, the caller has seen the conflict and chosen to replace the newer
+        version with theirs.
+        """
+        if incident.id is None:
+            raise ValueError("save() needs a stored incident; use create()")
+        with self.database.write() as session:
+            row = self._load(session, incident.id)
+            if row.version != incident.version and not overwrite:
+                raise ConflictError(row.key, incident.version, row.version)
+            row.updated_at = self.clock()
+            kept = _write_record(row, incident)
+            try:
+                session.flush()
+            except StaleDataError as error:  # another writer got in between (not on SQLite)
+                raise ConflictError(row.key, incident.version, -1) from error
+            _assign_ids(incident, kept)
+            stored = _to_incident(row)
+        return stored
+
+    def delete(self, incident_id: int) -> None:
+        """Remove an incident and everything it owns."""
+        with self.database.write() as session:
+            session.delete(self._load(session, incident_id))
+
+    def current_version(self, incident_id: int) -> int:
+        """The version stored now, to tell whether a loaded copy went stale."""
+        with self.database.read() as session:
+            version = session.scalar(
+                select(IncidentRow.version).where(IncidentRow.id == incident_id)
+            )
+        if version is None:
+            raise NotFoundError(f"Incident {incident_id} no longer exists.")
+        return version
+
+    @staticmethod
+    def _load(session: Session, incident_id: int) -> IncidentRow:
+        row = session.scalar(
+            select(IncidentRow)
+            .where(IncidentRow.id == incident_id)
+            .options(
+                selectinload(IncidentRow.milestones),
+                selectinload(IncidentRow.events),
+                selectinload(IncidentRow.roles),
+                selectinload(IncidentRow.teams),
+            )
+        )
+        if row is None:
+            raise NotFoundError(f"Incident {incident_id} no longer exists.")
+        return row
+
+
+def team_names_in_use(database: Database) -> list[str]:
+    """Every team name used in any incident, for offering alongside the bundled list."""
+    with database.read() as session:
+        names: Iterable[str] = session.scalars(select(TeamInvolvementRow.team).distinct())
+        return sorted(set(names))
