@@ -146,9 +146,12 @@ class Database:
             log.info("backed up %s to %s before upgrading its schema", path, target)
         database = cls(path, _make_engine(path))
         if inspection.revision != HEAD_REVISION:
-            with environment_errors(path), database.engine.connect() as connection:
-                with connection.execution_options(**{_WRITE: True}).begin():
-                    upgrade_to_head(connection)
+            with (
+                environment_errors(path),
+                database.engine.connect() as connection,
+                connection.execution_options(**{_WRITE: True}).begin(),
+            ):
+                upgrade_to_head(connection)
         return database
 
     @contextmanager
