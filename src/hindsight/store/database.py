@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 
 from hindsight.store.backup import backup_database, backup_file_name, read_only_uri
@@ -91,8 +91,10 @@ def _create_empty(path: Path) -> None:
 
 
 def _make_engine(path: Path) -> Engine:
+    # URL.create keeps the path verbatim; in a URL string "?" and "%" in a file name would be
+    # parsed as a query or an escape, and SQLite would silently open a different file.
     engine = create_engine(
-        f"sqlite+pysqlite:///{path}",
+        URL.create("sqlite+pysqlite", database=str(path)),
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
 

@@ -23,7 +23,8 @@ class StoreError(Exception):
 
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
-        self.detail = detail
+        # SQLite's reports can span lines (quick_check does); the message stays one paragraph.
+        self.detail = " ".join(detail.split())
         super().__init__(self.message)
 
     @property

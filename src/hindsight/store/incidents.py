@@ -7,7 +7,7 @@ unit; the incident row's version covers all of them, so a stale save of any part
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -242,7 +242,9 @@ class IncidentRepository:
             row = self._load(session, incident.id)
             if row.version != incident.version and not overwrite:
                 raise ConflictError(row.key, incident.version, row.version)
-            row.updated_at = self.clock()
+            # Strictly later than before, so the row always changes and its version always
+            # goes up, even when only children changed and the clock repeated a reading.
+            row.updated_at = max(self.clock(), row.updated_at + timedelta(microseconds=1))
             kept = _write_record(row, incident)
             try:
                 session.flush()

@@ -1,0 +1,14 @@
+"""The incident editor: a header, and tabs for overview, milestones, timeline, roles, teams."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from hindsight.core.incident import Incident
+
+Mutation = Callable[[Incident], None]
+
+
+class EditFn(Protocol):
+    """Apply `mutate` to the edited incident as one undoable step called `label`."""
+
+    def __call__(self, label: str, mutate: Mutation, merge_key: str | None = None) -> None: ...

@@ -1,0 +1,222 @@
+"""Dialogs that edit one timeline event, role assignment or team involvement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from hindsight.core.enums import EventSource, Phase, Role
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.qt_helpers import (
+    date_time_edit,
+    fill_combo,
+    from_qdatetime,
+    select_data,
+    to_qdatetime,
+)
+from hindsight.vocabulary import vocabulary
+
+
+class _RecordDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self.form = QFormLayout(self)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.problem)
+        self.form.addRow(self.buttons)
+
+    def refuse(self, message: str) -> None:
+        """Keep the dialog open and say what to fix."""
+        self.problem.setText(message)
+        self.problem.show()
+
+
+class EventDialog(_RecordDialog):
+    """Edits a timeline event."""
+
+    def __init__(self, event: TimelineEvent | None, parent: QWidget | None = None) -> None:
+        super().__init__("Timeline event", parent)
+        words = vocabulary()
+        self.when = FuzzyTimeEditor()
+        self.phase = QComboBox()
+        fill_combo(self.phase, ((words.phase_labels[p], p) for p in Phase))
+        self.source = QComboBox()
+        fill_combo(self.source, ((words.source_labels[s], s) for s in EventSource))
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("What happened (Markdown)")
+        self.form.addRow("When", self.when)
+        self.form.addRow("&Phase", self.phase)
+        self.form.addRow("&Source", self.source)
+        self.form.addRow("&What happened", self.text)
+        self.finish_layout()
+        self._id = event.id if event else None
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        self.when.set_value(event.when if event else FuzzyTime.exact(now))
+        if event:
+            select_data(self.phase, event.phase)
+            select_data(self.source, event.source)
+            self.text.setPlainText(event.text)
+
+    def accept(self) -> None:
+        if self.when.value() is None:
+            self.refuse("Fix the time first: the best guess must lie between earliest and latest.")
+            return
+        if not self.text.toPlainText().strip():
+            self.refuse("Describe what happened.")
+            return
+        super().accept()
+
+    def result_event(self) -> TimelineEvent:
+        """The event as edited."""
+        when = self.when.value()
+        assert when is not None  # accept() refuses otherwise
+        return TimelineEvent(
+            when=when,
+            phase=self.phase.currentData(),
+            source=self.source.currentData(),
+            text=self.text.toPlainText(),
+            id=self._id,
+        )
+
+
+class _OptionalTime(QWidget):
+    """A date-time field that can be left unset."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.enabled = QCheckBox(label)
+        self.edit = date_time_edit()
+        self.edit.setEnabled(False)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.enabled)
+        row.addWidget(self.edit, 1)
+
+    def value(self) -> datetime | None:
+        return from_qdatetime(self.edit.dateTime()) if self.enabled.isChecked() else None
+
+    def set_value(self, moment: datetime | None) -> None:
+        self.enabled.setChecked(moment is not None)
+        if moment is not None:
+            self.edit.setDateTime(to_qdatetime(moment))
+
+
+class RoleDialog(_RecordDialog):
+    """Edits who held a response role, and when."""
+
+    def __init__(self, assignment: RoleAssignment | None, parent: QWidget | None = None) -> None:
+        super().__init__("Response role", parent)
+        words = vocabulary()
+        self.role = QComboBox()
+        fill_combo(self.role, ((words.role_labels[r], r) for r in Role))
+        for index, role in enumerate(Role):
+            self.role.setItemData(index, words.role_descriptions[role], 3)  # tooltip
+        self.role_help = QLabel()
+        self.role_help.setObjectName("hint")
+        self.role_help.setWordWrap(True)
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("Name")
+        self.start = _OptionalTime("From")
+        self.end = _OptionalTime("Until")
+        self.note = QLineEdit()
+        self.form.addRow("&Role", self.role)
+        self.form.addRow("", self.role_help)
+        self.form.addRow("&Person", self.person)
+        self.form.addRow("Held", self.start)
+        self.form.addRow("", self.end)
+        self.form.addRow("&Note", self.note)
+        self.finish_layout()
+        self.role.currentIndexChanged.connect(self._show_help)
+        self._id = assignment.id if assignment else None
+        if assignment:
+            select_data(self.role, assignment.role)
+            self.person.setText(assignment.person)
+            self.start.set_value(assignment.start)
+            self.end.set_value(assignment.end)
+            self.note.setText(assignment.note)
+        self._show_help()
+
+    def _show_help(self) -> None:
+        self.role_help.setText(vocabulary().role_descriptions[self.role.currentData()])
+
+    def accept(self) -> None:
+        if not self.person.text().strip():
+            self.refuse("Name the person who held the role.")
+            return
+        start, end = self.start.value(), self.end.value()
+        if start and end and end < start:
+            self.refuse("The role cannot end before it starts.")
+            return
+        super().accept()
+
+    def result_assignment(self) -> RoleAssignment:
+        """The assignment as edited."""
+        return RoleAssignment(
+            role=self.role.currentData(),
+            person=self.person.text().strip(),
+            start=self.start.value(),
+            end=self.end.value(),
+            note=self.note.text(),
+            id=self._id,
+        )
+
+
+class TeamDialog(_RecordDialog):
+    """Edits a team's involvement."""
+
+    def __init__(
+        self, team: TeamInvolvement | None, names: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Team involved", parent)
+        self.team = QComboBox()
+        self.team.setEditable(True)
+        self.team.addItems(names)
+        self.team.setCurrentIndex(-1)
+        self.team.lineEdit().setPlaceholderText("Pick a team or type another")
+        self.part = QPlainTextEdit()
+        self.part.setPlaceholderText("What this team did in the response")
+        self.form.addRow("&Team", self.team)
+        self.form.addRow("&Part played", self.part)
+        self.finish_layout()
+        self._id = team.id if team else None
+        if team:
+            self.team.setCurrentText(team.team)
+            self.part.setPlainText(team.part)
+
+    def accept(self) -> None:
+        if not self.team.currentText().strip():
+            self.refuse("Name the team.")
+            return
+        super().accept()
+
+    def result_team(self) -> TeamInvolvement:
+        """The involvement as edited."""
+        return TeamInvolvement(
+            team=self.team.currentText().strip(), part=self.part.toPlainText(), id=self._id
+        )

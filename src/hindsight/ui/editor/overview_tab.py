@@ -1,0 +1,124 @@
+"""Overview: title, severity, phase, affected systems and models, tags and the summary."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from hindsight.core.enums import Phase, Severity
+from hindsight.core.incident import Incident
+from hindsight.ui.editor import EditFn
+from hindsight.ui.qt_helpers import fill_combo, select_data, split_list
+from hindsight.vocabulary import vocabulary
+
+
+def _set_text(field: QLineEdit, text: str) -> None:
+    # Rewriting an unchanged field would move the cursor of someone typing in it.
+    if field.text() != text:
+        field.setText(text)
+
+
+class OverviewTab(QWidget):
+    """The incident's headline facts."""
+
+    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edit = edit
+        words = vocabulary()
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("A one-line description a reader will recognise")
+        self.severity = QComboBox()
+        fill_combo(self.severity, ((s.value, s) for s in Severity))
+        self.severity_help = QLabel()
+        self.severity_help.setWordWrap(True)
+        self.severity_help.setObjectName("hint")
+        self.phase = QComboBox()
+        fill_combo(self.phase, ((words.phase_labels[p], p) for p in Phase))
+        self.phase_help = QLabel()
+        self.phase_help.setObjectName("hint")
+        self.phase_help.setWordWrap(True)
+        self.systems = QLineEdit()
+        self.systems.setPlaceholderText("Comma-separated, e.g. search serving, log feeders")
+        self.models = QLineEdit()
+        self.models.setPlaceholderText("Comma-separated model names")
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("Comma-separated")
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText(
+            "What happened, who was affected and how it ended, in a few paragraphs (Markdown)."
+        )
+        for combo in (self.severity, self.phase):
+            for index in range(combo.count()):
+                combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
+
+        form = QFormLayout(self)
+        form.addRow("&Title", self.title)
+        form.addRow("Se&verity", self.severity)
+        form.addRow("", self.severity_help)
+        form.addRow("&Phase", self.phase)
+        form.addRow("", self.phase_help)
+        form.addRow("S&ystems affected", self.systems)
+        form.addRow("&Models affected", self.models)
+        form.addRow("T&ags", self.tags)
+        form.addRow("S&ummary", self.summary)
+
+        self.title.textEdited.connect(
+            lambda text: edit("Edit title", lambda i: setattr(i, "title", text), "title")
+        )
+        self.summary.textChanged.connect(self._summary_changed)
+        self.severity.activated.connect(self._severity_chosen)
+        self.phase.activated.connect(self._phase_chosen)
+        for name, field in (
+            ("systems", self.systems),
+            ("models", self.models),
+            ("tags", self.tags),
+        ):
+            field.textEdited.connect(
+                lambda text, n=name: edit(f"Edit {n}", lambda i: setattr(i, n, split_list(text)), n)
+            )
+
+    @staticmethod
+    def _help_for(value: object) -> str:
+        words = vocabulary()
+        if isinstance(value, Severity):
+            return words.severity_definitions[value]
+        if isinstance(value, Phase):
+            return words.phase_descriptions[value]
+        return ""
+
+    def _severity_chosen(self) -> None:
+        severity = self.severity.currentData()
+        self._edit("Change severity", lambda i: setattr(i, "severity", severity))
+
+    def _phase_chosen(self) -> None:
+        phase = self.phase.currentData()
+        self._edit("Change phase", lambda i: setattr(i, "phase", phase))
+
+    def _summary_changed(self) -> None:
+        text = self.summary.toPlainText()
+        self._edit("Edit summary", lambda i: setattr(i, "summary", text), "summary")
+
+    def show_incident(self, incident: Incident) -> None:
+        """Fill the fields from `incident` without recording edits."""
+        _set_text(self.title, incident.title)
+        select_data(self.severity, incident.severity)
+        select_data(self.phase, incident.phase)
+        self.severity_help.setText(self._help_for(incident.severity))
+        self.phase_help.setText(self._help_for(incident.phase))
+        for field, values in (
+            (self.systems, incident.systems),
+            (self.models, incident.models),
+            (self.tags, incident.tags),
+        ):
+            if split_list(field.text()) != values:
+                field.setText(", ".join(values))
+        if self.summary.toPlainText() != incident.summary:
+            self.summary.blockSignals(True)
+            self.summary.setPlainText(incident.summary)
+            self.summary.blockSignals(False)

@@ -1,0 +1,217 @@
+"""Tabs listing an incident's timeline events, role assignments and teams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.incident import Incident
+from hindsight.ui.editor import EditFn
+from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
+from hindsight.ui.qt_helpers import fuzzy_text, local_text
+from hindsight.vocabulary import vocabulary
+
+
+class RecordTab(QWidget):
+    """A read-only table of records with Add, Edit and Remove; edits go through dialogs."""
+
+    headers: tuple[str, ...] = ()
+    noun = "record"
+    stretch_column = -1
+
+    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edit = edit
+        self._incident: Incident | None = None
+        self._row_items: list[int] = []  # table row -> index in the incident's list
+        self.table = QTableWidget(0, len(self.headers))
+        self.table.setHorizontalHeaderLabels(list(self.headers))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            self.stretch_column % len(self.headers), QHeaderView.ResizeMode.Stretch
+        )
+        self.add_button = QPushButton(f"&Add {self.noun}")
+        self.edit_button = QPushButton("&Edit…")
+        self.remove_button = QPushButton("&Remove")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.add_button.clicked.connect(self.add_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
+        self._update_buttons()
+
+    # What each kind of record supplies.
+    def items(self, incident: Incident) -> list[Any]:
+        raise NotImplementedError
+
+    def order(self, incident: Incident) -> list[int]:
+        return list(range(len(self.items(incident))))
+
+    def cells(self, item: Any) -> list[str]:
+        raise NotImplementedError
+
+    def run_dialog(self, item: Any | None) -> Any | None:
+        raise NotImplementedError
+
+    # Shared behaviour.
+    def selected_index(self) -> int | None:
+        """Index in the incident's list of the selected row, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self._row_items[rows[0].row()] if rows else None
+
+    def add_record(self) -> None:
+        """Ask for a new record and add it."""
+        created = self.run_dialog(None)
+        if created is not None:
+            self._apply(f"Add {self.noun}", lambda items: items.append(created))
+
+    def edit_selected(self) -> None:
+        """Edit the selected record in a dialog."""
+        index = self.selected_index()
+        if index is None or self._incident is None:
+            return
+        changed = self.run_dialog(self.items(self._incident)[index])
+        if changed is not None:
+            self._apply(f"Edit {self.noun}", lambda items: items.__setitem__(index, changed))
+
+    def remove_selected(self) -> None:
+        """Remove the selected record (undoable)."""
+        index = self.selected_index()
+        if index is not None:
+            self._apply(f"Remove {self.noun}", lambda items: items.pop(index))
+
+    def _apply(self, label: str, change: Callable[[list[Any]], object]) -> None:
+        self._edit(label, lambda incident: change(self.items(incident)))
+
+    def show_incident(self, incident: Incident) -> None:
+        """Rebuild the table from `incident`, keeping the selection where possible."""
+        previous = self.selected_index()
+        self._incident = incident
+        self._row_items = self.order(incident)
+        records = self.items(incident)
+        self.table.setRowCount(len(self._row_items))
+        for row, index in enumerate(self._row_items):
+            for column, text in enumerate(self.cells(records[index])):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, column, cell)
+        if previous is not None and previous in self._row_items:
+            self.table.selectRow(self._row_items.index(previous))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_index() is not None
+        self.edit_button.setEnabled(selected)
+        self.remove_button.setEnabled(selected)
+
+
+def _first_line(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class TimelineTab(RecordTab):
+    """Timeline events, sorted by best guess, with their uncertainty shown."""
+
+    headers = ("When (local time)", "Phase", "Source", "What happened")
+    noun = "event"
+
+    def items(self, incident: Incident) -> list[Any]:
+        return incident.events
+
+    def order(self, incident: Incident) -> list[int]:
+        position = {id(event): n for n, event in enumerate(incident.events)}
+        return [position[id(event)] for event in incident.sorted_events()]
+
+    def cells(self, item: Any) -> list[str]:
+        words = vocabulary()
+        return [
+            fuzzy_text(item.when),
+            words.phase_labels[item.phase],
+            words.source_labels[item.source],
+            _first_line(item.text),
+        ]
+
+    def run_dialog(self, item: Any | None) -> Any | None:
+        dialog = EventDialog(item, self)
+        return dialog.result_event() if dialog.exec() else None
+
+
+class RolesTab(RecordTab):
+    """Who held each response role, with hand-overs."""
+
+    headers = ("Role", "Person", "From", "Until", "Note")
+    noun = "role holder"
+
+    def items(self, incident: Incident) -> list[Any]:
+        return incident.roles
+
+    def order(self, incident: Incident) -> list[int]:
+        position = {id(item): n for n, item in enumerate(incident.roles)}
+        ordered = [held for role in vocabulary().role_labels for held in incident.holders(role)]
+        return [position[id(item)] for item in ordered]
+
+    def cells(self, item: Any) -> list[str]:
+        return [
+            vocabulary().role_labels[item.role],
+            item.person,
+            local_text(item.start),
+            local_text(item.end),
+            item.note,
+        ]
+
+    def run_dialog(self, item: Any | None) -> Any | None:
+        dialog = RoleDialog(item, self)
+        return dialog.result_assignment() if dialog.exec() else None
+
+
+class TeamsTab(RecordTab):
+    """The teams drawn into the response and the part each played."""
+
+    headers = ("Team", "Part played")
+    noun = "team"
+
+    def __init__(
+        self, edit: EditFn, team_names: Callable[[], list[str]], parent: QWidget | None = None
+    ) -> None:
+        self._team_names = team_names
+        super().__init__(edit, parent)
+
+    def items(self, incident: Incident) -> list[Any]:
+        return incident.teams
+
+    def cells(self, item: Any) -> list[str]:
+        return [item.team, _first_line(item.part)]
+
+    def run_dialog(self, item: Any | None) -> Any | None:
+        dialog = TeamDialog(item, self._team_names(), self)
+        return dialog.result_team() if dialog.exec() else None

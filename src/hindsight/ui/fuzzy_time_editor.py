@@ -1,0 +1,146 @@
+"""An editor for a fuzzy time: best guess, earliest and latest, confidence and a note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError
+from hindsight.ui.qt_helpers import (
+    date_time_edit,
+    fill_combo,
+    from_qdatetime,
+    select_data,
+    to_qdatetime,
+)
+from hindsight.vocabulary import vocabulary
+
+
+class FuzzyTimeEditor(QWidget):
+    """Edits one FuzzyTime; emits `changed` only when the fields describe a valid one."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.exact = QCheckBox("Exact time")
+        self.exact.setToolTip("Tick when the moment is known precisely, e.g. from a log line.")
+        self.best = date_time_edit()
+        self.earliest = date_time_edit()
+        self.latest = date_time_edit()
+        self.best.setToolTip("Your single most likely time.")
+        self.earliest.setToolTip("The earliest time this could plausibly have been.")
+        self.latest.setToolTip("The latest time this could plausibly have been.")
+        self.confidence = QComboBox()
+        fill_combo(self.confidence, ((lab, c) for c, lab in vocabulary().confidence_labels.items()))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("How was this dated? What evidence?")
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self._earliest_label = QLabel("Earliest")
+        self._latest_label = QLabel("Latest")
+        self._confidence_label = QLabel("Confidence")
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(QLabel("Best guess"), 0, 0)
+        grid.addWidget(self.best, 0, 1)
+        grid.addWidget(self._earliest_label, 0, 2)
+        grid.addWidget(self.earliest, 0, 3)
+        grid.addWidget(self._latest_label, 0, 4)
+        grid.addWidget(self.latest, 0, 5)
+        grid.addWidget(self.exact, 1, 1)
+        grid.addWidget(self._confidence_label, 1, 2)
+        grid.addWidget(self.confidence, 1, 3)
+        grid.addWidget(QLabel("Note"), 2, 0)
+        grid.addWidget(self.note, 2, 1, 1, 5)
+        grid.addWidget(self.problem, 3, 0, 1, 6)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(5, 1)
+
+        self.exact.toggled.connect(self._on_exact_toggled)
+        for edit in (self.best, self.earliest, self.latest):
+            edit.dateTimeChanged.connect(self._on_edited)
+        self.confidence.currentIndexChanged.connect(self._on_edited)
+        self.note.textEdited.connect(self._on_edited)
+
+    def value(self) -> FuzzyTime | None:
+        """The time described by the fields, or None (with the reason shown) if invalid."""
+        try:
+            best = from_qdatetime(self.best.dateTime())
+            if self.exact.isChecked():
+                value = FuzzyTime.exact(best, self.note.text())
+            else:
+                value = FuzzyTime(
+                    earliest=from_qdatetime(self.earliest.dateTime()),
+                    latest=from_qdatetime(self.latest.dateTime()),
+                    best=best,
+                    confidence=self.confidence.currentData(),
+                    note=self.note.text(),
+                )
+        except FuzzyTimeError as error:
+            self.problem.setText(f"Not saved yet: {error}.")
+            self.problem.show()
+            return None
+        self.problem.hide()
+        return value
+
+    def set_value(self, value: FuzzyTime) -> None:
+        """Show `value` without emitting `changed`."""
+        self.blockSignals(True)
+        try:
+            for edit, moment in (
+                (self.best, value.best),
+                (self.earliest, value.earliest),
+                (self.latest, value.latest),
+            ):
+                edit.blockSignals(True)
+                edit.setDateTime(to_qdatetime(moment))
+                edit.blockSignals(False)
+            self.exact.blockSignals(True)
+            self.exact.setChecked(value.is_exact)
+            self.exact.blockSignals(False)
+            self._show_range(not value.is_exact)
+            self.confidence.blockSignals(True)
+            select_data(self.confidence, value.confidence)
+            self.confidence.blockSignals(False)
+            if self.note.text() != value.note:
+                self.note.setText(value.note)
+            self.problem.hide()
+        finally:
+            self.blockSignals(False)
+
+    def _show_range(self, fuzzy: bool) -> None:
+        for widget in (
+            self.earliest,
+            self.latest,
+            self._earliest_label,
+            self._latest_label,
+            self.confidence,
+            self._confidence_label,
+        ):
+            widget.setVisible(fuzzy)
+
+    def _on_exact_toggled(self, exact: bool) -> None:
+        if not exact:
+            # Start the range at the best guess so it is valid straight away.
+            for edit in (self.earliest, self.latest):
+                edit.blockSignals(True)
+                edit.setDateTime(self.best.dateTime())
+                edit.blockSignals(False)
+        self._show_range(not exact)
+        self._on_edited()
+
+    def _on_edited(self) -> None:
+        if self.value() is not None:
+            self.changed.emit()

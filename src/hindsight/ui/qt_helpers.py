@@ -1,0 +1,71 @@
+"""Small conversions between Hindsight values and Qt widgets, shared by the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import Enum
+from typing import TypeVar
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QWidget
+
+from hindsight.core.fuzzy_time import FuzzyTime
+
+E = TypeVar("E", bound=Enum)
+
+DISPLAY_FORMAT = "yyyy-MM-dd HH:mm"
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    """A UTC-aware datetime as a local QDateTime (times are shown in local time)."""
+    return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
+
+
+def from_qdatetime(moment: QDateTime) -> datetime:
+    """A QDateTime as a UTC-aware datetime, to the second."""
+    return datetime.fromtimestamp(moment.toSecsSinceEpoch(), UTC)
+
+
+def local_text(moment: datetime | None) -> str:
+    """A UTC datetime shown in local time, or an empty string."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def fuzzy_text(when: FuzzyTime) -> str:
+    """'2026-03-16 09:12' for an exact time; the best guess and its range for a fuzzy one."""
+    if when.is_exact:
+        return local_text(when.best)
+    # Ranges wider than a couple of days read better as dates alone.
+    width = 10 if when.width.days >= 2 else 16
+    low, high = local_text(when.earliest)[:width], local_text(when.latest)[:width]
+    return f"{local_text(when.best)}\n≈ {low} – {high}"
+
+
+def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
+    """A date-time field with a calendar popup in Hindsight's display format."""
+    edit = QDateTimeEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DISPLAY_FORMAT)
+    edit.setDateTime(QDateTime.currentDateTime())
+    return edit
+
+
+def fill_combo(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
+    """Replace the combo's entries with (label, data) pairs."""
+    combo.clear()
+    for label, data in items:
+        combo.addItem(label, data)
+
+
+def select_data(combo: QComboBox, data: object) -> None:
+    """Select the entry holding `data` (the first one if none does)."""
+    index = combo.findData(data)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def split_list(text: str) -> list[str]:
+    """'a, b ,,c' -> ['a', 'b', 'c']."""
+    return [part.strip() for part in text.split(",") if part.strip()]
