@@ -31,8 +31,14 @@ class UserError(Exception):
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a subcommand that was not given --db must not reset the one given before it
+    # (`hindsight --db X list`) to None; build_parser sets the real default once.
     parser.add_argument(
-        "--db", type=Path, metavar="PATH", help="database file (default: the one in your data dir)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: the one in your data dir)",
     )
 
 
@@ -44,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hindsight {__version__}")
     _db_option(parser)
+    parser.set_defaults(db=None)
     parser.add_argument(
         "--demo", action="store_true", help="open a fresh temporary copy of the demo database"
     )

@@ -55,8 +55,15 @@ def inspect_file(path: Path) -> Inspection:
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise NotADatabaseError(path)
+    uri = read_only_uri(path)
+    # Even a read-only reader of a WAL database creates -wal and -shm files beside it, and
+    # leaves them behind. With no -wal or -journal file there is nothing pending outside the
+    # main file, so it can be read as immutable: no side files, and no need for a writable
+    # folder before _check_writable can explain what is wrong.
+    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+        uri += "&immutable=1"
     with environment_errors(path):
-        connection = sqlite3.connect(read_only_uri(path), uri=True)
+        connection = sqlite3.connect(uri, uri=True)
         try:
             check = connection.execute("PRAGMA quick_check(1)").fetchone()
             if check is None or check[0] != "ok":

@@ -26,16 +26,20 @@ def app_settings() -> QSettings:
 
 
 def application() -> QApplication:
-    """The QApplication, made and styled once."""
+    """The QApplication, made once and styled."""
     existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(sys.argv[:1])
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if app.applicationName() != "Hindsight":
+        configure(app)
+    return app
+
+
+def configure(app: QApplication) -> None:
+    """Name and style the application."""
     app.setApplicationName("Hindsight")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Hindsight")
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
-    return app
 
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.core.enums import Confidence
 from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError
 from hindsight.ui.qt_helpers import (
+    current_enum,
     date_time_edit,
     fill_combo,
     from_qdatetime,
@@ -85,7 +87,7 @@ class FuzzyTimeEditor(QWidget):
                     earliest=from_qdatetime(self.earliest.dateTime()),
                     latest=from_qdatetime(self.latest.dateTime()),
                     best=best,
-                    confidence=self.confidence.currentData(),
+                    confidence=current_enum(self.confidence, Confidence),
                     note=self.note.text(),
                 )
         except FuzzyTimeError as error:

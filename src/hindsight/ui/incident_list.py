@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
-from hindsight.ui.qt_helpers import fill_combo, local_text
+from hindsight.ui.qt_helpers import current_enum, fill_combo, local_text
 from hindsight.vocabulary import vocabulary
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -148,17 +148,27 @@ class IncidentFilter(QSortFilterProxyModel):
         self._phase: Phase | None = None
         self._severity: Severity | None = None
 
+    def _refilter(self, name: str, value: object) -> None:
+        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange()
+        else:
+            setattr(self, name, value)
+            self.invalidateFilter()
+
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        """Keep rows whose key, title, tags or systems contain every word of `text`."""
+        self._refilter("_text", text.strip().lower())
 
     def set_phase(self, phase: Phase | None) -> None:
-        self._phase = phase
-        self.invalidateFilter()
+        """Keep rows in `phase` (None: any phase)."""
+        self._refilter("_phase", phase)
 
     def set_severity(self, severity: Severity | None) -> None:
-        self._severity = severity
-        self.invalidateFilter()
+        """Keep rows of `severity` (None: any severity)."""
+        self._refilter("_severity", severity)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -214,10 +224,10 @@ class IncidentListPane(QWidget):
         layout.addWidget(self.table, 1)
         self.search.textChanged.connect(self.proxy.set_text)
         self.phase.currentIndexChanged.connect(
-            lambda _: self.proxy.set_phase(self.phase.currentData())
+            lambda _: self.proxy.set_phase(current_enum(self.phase, Phase))
         )
         self.severity.currentIndexChanged.connect(
-            lambda _: self.proxy.set_severity(self.severity.currentData())
+            lambda _: self.proxy.set_severity(current_enum(self.severity, Severity))
         )
 
     def selected_id(self) -> int | None:

@@ -66,6 +66,12 @@ def select_data(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+def current_enum(combo: QComboBox, kind: type[E]) -> E | None:
+    """The selected entry's data as a member of `kind` (Qt hands string enums back as str)."""
+    data = combo.currentData()
+    return None if data is None else kind(data)
+
+
 def split_list(text: str) -> list[str]:
     """'a, b ,,c' -> ['a', 'b', 'c']."""
     return [part.strip() for part in text.split(",") if part.strip()]

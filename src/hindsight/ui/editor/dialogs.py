@@ -22,6 +22,7 @@ from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import (
+    current_enum,
     date_time_edit,
     fill_combo,
     from_qdatetime,
@@ -97,8 +98,8 @@ class EventDialog(_RecordDialog):
         assert when is not None  # accept() refuses otherwise
         return TimelineEvent(
             when=when,
-            phase=self.phase.currentData(),
-            source=self.source.currentData(),
+            phase=current_enum(self.phase, Phase),
+            source=current_enum(self.source, EventSource),
             text=self.text.toPlainText(),
             id=self._id,
         )
@@ -163,7 +164,7 @@ class RoleDialog(_RecordDialog):
         self._show_help()
 
     def _show_help(self) -> None:
-        self.role_help.setText(vocabulary().role_descriptions[self.role.currentData()])
+        self.role_help.setText(vocabulary().role_descriptions[current_enum(self.role, Role)])
 
     def accept(self) -> None:
         if not self.person.text().strip():
@@ -178,7 +179,7 @@ class RoleDialog(_RecordDialog):
     def result_assignment(self) -> RoleAssignment:
         """The assignment as edited."""
         return RoleAssignment(
-            role=self.role.currentData(),
+            role=current_enum(self.role, Role),
             person=self.person.text().strip(),
             start=self.start.value(),
             end=self.end.value(),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
 from hindsight.ui.editor import EditFn
-from hindsight.ui.qt_helpers import fill_combo, select_data, split_list
+from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
 
 
@@ -93,11 +93,11 @@ class OverviewTab(QWidget):
         return ""
 
     def _severity_chosen(self) -> None:
-        severity = self.severity.currentData()
+        severity = current_enum(self.severity, Severity)
         self._edit("Change severity", lambda i: setattr(i, "severity", severity))
 
     def _phase_chosen(self) -> None:
-        phase = self.phase.currentData()
+        phase = current_enum(self.phase, Phase)
         self._edit("Change phase", lambda i: setattr(i, "phase", phase))
 
     def _summary_changed(self) -> None:
