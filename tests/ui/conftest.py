@@ -55,9 +55,7 @@ def make_window(qtbot, qapp, settings: QSettings, errors) -> Iterator[WindowFact
             window.close()
 
 
-def when_modal(action: Callable[[QWidget], None]) -> None:
-    """Run `action` on the next modal dialog as soon as it is shown (for exec()-style dialogs)."""
-
+def _when_modal(action: Callable[[QWidget], None]) -> None:
     def attempt(tries: int = 0) -> None:
         widget = QApplication.activeModalWidget()
         if isinstance(widget, QDialog):
@@ -66,3 +64,9 @@ def when_modal(action: Callable[[QWidget], None]) -> None:
             QTimer.singleShot(10, lambda: attempt(tries + 1))
 
     QTimer.singleShot(0, attempt)
+
+
+@pytest.fixture
+def when_modal() -> Callable[[Callable[[QWidget], None]], None]:
+    """Run an action on the next modal dialog once it is shown (for exec()-style dialogs)."""
+    return _when_modal

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QInputDialog
-from tests.ui.conftest import when_modal
 
 from hindsight.core.enums import EventSource, Phase, Role, Severity
 from hindsight.services.workspace import Workspace
@@ -22,7 +21,7 @@ def stored(path, key="HS-1"):
         workspace.close()
 
 
-def test_first_run_shows_welcome_and_creates_incident(make_window, db_path, qtbot):
+def test_first_run_shows_welcome_and_creates_incident(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
     assert window.stack.currentWidget() is window.welcome
 
@@ -79,7 +78,7 @@ def test_phase_bar_changes_phase(make_window, db_path, qtbot):
     assert stored(db_path).phase is Phase.MITIGATION
 
 
-def test_timeline_event_and_fuzzy_milestone_then_reopen(make_window, db_path, qtbot):
+def test_timeline_event_and_fuzzy_milestone_then_reopen(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
     window.create_incident("Partner models useless")
     editor = window.editor

@@ -135,7 +135,8 @@ class RecordTab(QWidget):
 
 
 def _first_line(text: str, limit: int = 240) -> str:
-    flat = " ".join(text.split())
+    # A table cell is a preview: drop the Markdown emphasis marks rather than show them raw.
+    flat = " ".join(text.replace("**", "").replace("`", "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
