@@ -7,6 +7,7 @@ from datetime import datetime
 
 from hindsight.core.enums import EventSource, Phase, Role, Severity
 from hindsight.core.fuzzy_time import FuzzyTime, OrderIssue, check_order, ensure_utc
+from hindsight.core.review import Answer, Attribution, ChangeCategory, ReviewStatus
 
 KEY_PREFIX = "HS"
 
@@ -69,6 +70,9 @@ class Incident:
     events: list[TimelineEvent] = field(default_factory=list)
     roles: list[RoleAssignment] = field(default_factory=list)
     teams: list[TeamInvolvement] = field(default_factory=list)
+    review_status: ReviewStatus = ReviewStatus.DRAFT
+    answers: dict[str, Answer] = field(default_factory=dict)
+    attributions: dict[ChangeCategory, Attribution] = field(default_factory=dict)
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 0
@@ -100,3 +104,4 @@ class IncidentSummary:
     updated_at: datetime
     tags: tuple[str, ...] = ()
     systems: tuple[str, ...] = ()
+    review_status: ReviewStatus = ReviewStatus.DRAFT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,20 @@ def load_demo_incidents(path: Path | None = None) -> list[Incident]:
     return [_incident(entry) for entry in data["incident"]]
 
 
+# Each feature adds its part of the demo (review answers, follow-ups, privacy records) with a
+# function taking the workspace and the stored demo incidents, in file order.
+DemoPart = Callable[[Workspace, list[Incident]], None]
+DEMO_PARTS: list[DemoPart] = []
+
+
 def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> None:
-    """Add the demo incidents to an open workspace."""
-    for incident in incidents if incidents is not None else load_demo_incidents():
+    """Add the demo incidents, then every feature's part of the demo, to an open workspace."""
+    stored = [
         workspace.incidents.add(incident)
+        for incident in (incidents if incidents is not None else load_demo_incidents())
+    ]
+    for part in DEMO_PARTS:
+        part(workspace, stored)
 
 
 def write_demo_database(path: Path) -> Path:

@@ -24,11 +24,14 @@ from hindsight.core.incident import (
     TimelineEvent,
     incident_key,
 )
+from hindsight.core.review import Answer, Attribution, ChangeCategory, ReviewStatus
 from hindsight.store.database import Database
 from hindsight.store.errors import ConflictError, NotFoundError
 from hindsight.store.models import (
+    ChangeAttributionRow,
     IncidentRow,
     MilestoneRow,
+    ReviewAnswerRow,
     RoleAssignmentRow,
     TeamInvolvementRow,
     TimelineEventRow,
@@ -83,6 +86,21 @@ def _to_incident(row: IncidentRow) -> Incident:
             TeamInvolvement(id=t.id, team=t.team, part=t.part)
             for t in sorted(row.teams, key=lambda t: t.id)
         ],
+        review_status=ReviewStatus(row.review_status),
+        answers={
+            a.question_id: Answer(
+                question_id=a.question_id,
+                status=a.status,
+                value=a.value,
+                reason=a.reason,
+                bank_version=a.bank_version,
+            )
+            for a in row.answers
+        },
+        attributions={
+            ChangeCategory(c.category): Attribution(c.category, c.verdict, c.evidence)
+            for c in row.attributions
+        },
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
@@ -101,6 +119,35 @@ def _write_role(row: RoleAssignmentRow, role: RoleAssignment) -> None:
 
 def _write_team(row: TeamInvolvementRow, team: TeamInvolvement) -> None:
     row.team, row.part = team.team, team.part
+
+
+def _write_answer(row: ReviewAnswerRow, answer: Answer) -> None:
+    row.question_id, row.bank_version = answer.question_id, answer.bank_version
+    row.status, row.value, row.reason = answer.status.value, answer.value, answer.reason
+
+
+def _write_attribution(row: ChangeAttributionRow, attribution: Attribution) -> None:
+    row.category, row.verdict = attribution.category.value, attribution.verdict.value
+    row.evidence = attribution.evidence
+
+
+def _write_keyed(
+    rows: list[Any],
+    items: dict[str, Any],
+    key_of: Callable[[Any], str],
+    make: Callable[[], Any],
+    write: Callable[[Any, Any], None],
+) -> None:
+    """Make `rows` match `items`, matching rows to items by a natural key."""
+    existing = {key_of(row): row for row in rows}
+    for key, item in items.items():
+        row = existing.pop(key, None)
+        if row is None:
+            row = make()
+            rows.append(row)
+        write(row, item)
+    for orphan in existing.values():
+        rows.remove(orphan)
 
 
 def _sync(
@@ -144,6 +191,21 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
         _fuzzy_into(milestone, when)
     for gone in existing.values():
         row.milestones.remove(gone)
+    row.review_status = incident.review_status.value
+    _write_keyed(
+        row.answers,
+        {a.question_id: a for a in incident.answers.values()},
+        lambda a: a.question_id,
+        lambda: ReviewAnswerRow(),
+        _write_answer,
+    )
+    _write_keyed(
+        row.attributions,
+        {c.value: a for c, a in incident.attributions.items()},
+        lambda c: c.category,
+        lambda: ChangeAttributionRow(),
+        _write_attribution,
+    )
     return [
         _sync(row.events, incident.events, TimelineEventRow, _write_event),
         _sync(row.roles, incident.roles, RoleAssignmentRow, _write_role),
@@ -175,6 +237,7 @@ class IncidentRepository:
             IncidentRow.updated_at,
             IncidentRow.tags,
             IncidentRow.systems,
+            IncidentRow.review_status,
         )
         with self.database.read() as session:
             rows = session.execute(select(*columns).order_by(IncidentRow.number.desc())).all()
@@ -188,6 +251,7 @@ class IncidentRepository:
                 updated_at=r.updated_at,
                 tags=tuple(r.tags),
                 systems=tuple(r.systems),
+                review_status=ReviewStatus(r.review_status),
             )
             for r in rows
         ]
@@ -279,6 +343,8 @@ class IncidentRepository:
                 selectinload(IncidentRow.events),
                 selectinload(IncidentRow.roles),
                 selectinload(IncidentRow.teams),
+                selectinload(IncidentRow.answers),
+                selectinload(IncidentRow.attributions),
             )
         )
         if row is None:

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         incident_menu.addAction(self.save_action)
         incident_menu.addSeparator()
         incident_menu.addAction(self.delete_action)
+        self.view_menu = self.menuBar().addMenu("&View")
+        # Features add their preference dialogs here.
+        self.settings_menu = self.menuBar().addMenu("&Settings")
         self._fill_recent_menu()
 
     # Workspace

@@ -1,0 +1,1 @@
+"""Tables of follow-up work items (filled in by the follow-ups feature)."""

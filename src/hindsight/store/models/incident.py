@@ -1,0 +1,115 @@
+"""Tables of the incident record: incidents, milestones, timeline events, roles, teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hindsight.store.models.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from hindsight.store.models.review import ChangeAttributionRow, ReviewAnswerRow
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(8))
+    phase: Mapped[str] = mapped_column(String(32))
+    systems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    models: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    review_status: Mapped[str] = mapped_column(String(16), server_default="draft")
+
+    milestones: Mapped[list[MilestoneRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TimelineEventRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    roles: Mapped[list[RoleAssignmentRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    teams: Mapped[list[TeamInvolvementRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    answers: Mapped[list[ReviewAnswerRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    attributions: Mapped[list[ChangeAttributionRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+
+    # UPDATE ... WHERE version = :seen: a stale write can never pass unnoticed.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class _FuzzyColumns:
+    earliest: Mapped[datetime] = mapped_column(UTCDateTime)
+    latest: Mapped[datetime] = mapped_column(UTCDateTime)
+    best: Mapped[datetime] = mapped_column(UTCDateTime)
+    confidence: Mapped[str] = mapped_column(String(16))
+    time_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MilestoneRow(_FuzzyColumns, Base):
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("incident_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    incident: Mapped[IncidentRow] = relationship(back_populates="milestones")
+
+
+class TimelineEventRow(_FuzzyColumns, Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    incident: Mapped[IncidentRow] = relationship(back_populates="events")
+
+
+class RoleAssignmentRow(Base):
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+    person: Mapped[str] = mapped_column(String(200))
+    start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    incident: Mapped[IncidentRow] = relationship(back_populates="roles")
+
+
+class TeamInvolvementRow(Base):
+    __tablename__ = "team_involvements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    team: Mapped[str] = mapped_column(String(200))
+    part: Mapped[str] = mapped_column(Text, default="")
+    incident: Mapped[IncidentRow] = relationship(back_populates="teams")
