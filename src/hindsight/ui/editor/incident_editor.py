@@ -36,6 +36,14 @@ from hindsight.vocabulary import vocabulary
 log = logging.getLogger(__name__)
 
 
+class AttachedPage(QWidget):
+    """A tab whose records are saved by their own service (see add_attached_page)."""
+
+    def open_incident(self, incident: Incident) -> None:
+        """Show the records of `incident` (called when an incident is opened or reloaded)."""
+        raise NotImplementedError
+
+
 class ConflictChoice(Enum):
     """What the user decided when someone else saved the incident first."""
 
@@ -119,6 +127,10 @@ class IncidentEditor(QWidget):
         ):
             self.tabs.addTab(page, name)
 
+        # Pages over records kept apart from the incident (follow-ups, data accesses ...): they
+        # save through their own services and are told only when another incident opens.
+        self.attached_pages: list[AttachedPage] = []
+
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)
         heading.addWidget(self.title_label, 1)
@@ -128,6 +140,11 @@ class IncidentEditor(QWidget):
         layout.addWidget(self.phase_bar)
         layout.addWidget(self.tabs, 1)
 
+    def add_attached_page(self, page: AttachedPage, title: str) -> None:
+        """Add a tab over records saved by their own service, not with the incident."""
+        self.attached_pages.append(page)
+        self.tabs.addTab(page, title)
+
     # Loading and editing
 
     def load(self, incident: Incident) -> None:
@@ -136,6 +153,8 @@ class IncidentEditor(QWidget):
         self.undo_stack.clear()
         self.incident = incident
         self._refresh()
+        for page in self.attached_pages:
+            page.open_incident(incident)
         self.saveStateChanged.emit("Saved")
 
     def edit(self, label: str, mutate: Mutation, merge_key: str | None = None) -> None:
