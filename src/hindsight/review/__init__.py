@@ -1,0 +1,1 @@
+"""The guided review: the question bank, answer rules and progress. No Qt."""
