@@ -71,6 +71,7 @@ class Incident:
     roles: list[RoleAssignment] = field(default_factory=list)
     teams: list[TeamInvolvement] = field(default_factory=list)
     review_status: ReviewStatus = ReviewStatus.DRAFT
+    review_progress: int = 0  # percent of required review items settled, set when saved
     answers: dict[str, Answer] = field(default_factory=dict)
     attributions: dict[ChangeCategory, Attribution] = field(default_factory=dict)
     created_at: datetime | None = None
@@ -105,3 +106,4 @@ class IncidentSummary:
     tags: tuple[str, ...] = ()
     systems: tuple[str, ...] = ()
     review_status: ReviewStatus = ReviewStatus.DRAFT
+    review_progress: int = 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
+from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import ValidationError
 from hindsight.store.incidents import IncidentRepository
 
@@ -13,8 +16,13 @@ MAX_TITLE = 500
 class IncidentService:
     """What the UI and CLI may do with incidents."""
 
-    def __init__(self, repository: IncidentRepository) -> None:
+    def __init__(
+        self,
+        repository: IncidentRepository,
+        progress: Callable[[Incident], int] = lambda incident: 0,
+    ) -> None:
         self.repository = repository
+        self._progress = progress
 
     def summaries(self) -> list[IncidentSummary]:
         """The rows of the incident list."""
@@ -49,17 +57,26 @@ class IncidentService:
         return self.repository.create(self._checked(incident))
 
     def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
-        """Save an edited incident; ConflictError when it changed elsewhere meanwhile."""
+        """Save an edited incident; ConflictError when it changed elsewhere meanwhile.
+
+        A published review is read-only: reopen it (ReviewService.move) before editing.
+        """
+        if incident.id is not None:
+            stored_status = self.repository.stored_review_status(incident.id)
+            if stored_status is ReviewStatus.PUBLISHED:
+                raise ValidationError(
+                    f"{incident.key} is published and read-only; reopen its review to edit it."
+                )
         return self.repository.save(self._checked(incident), overwrite=overwrite)
 
     def delete(self, incident_id: int) -> None:
         """Remove an incident for good."""
         self.repository.delete(incident_id)
 
-    @staticmethod
-    def _checked(incident: Incident) -> Incident:
+    def _checked(self, incident: Incident) -> Incident:
         if len(incident.title) > MAX_TITLE:
             raise ValidationError(f"The title is longer than {MAX_TITLE} characters; shorten it.")
         if incident.id is None and not incident.title.strip():
             raise ValidationError("A new incident needs a title.")
+        incident.review_progress = self._progress(incident)
         return incident

@@ -7,6 +7,7 @@ from pathlib import Path
 from hindsight.paths import backups_dir
 from hindsight.services.incidents import IncidentService
 from hindsight.services.publish_gate import PublishGate
+from hindsight.services.review import ReviewService
 from hindsight.store.backup import backup_file_name
 from hindsight.store.database import Database
 from hindsight.store.incidents import IncidentRepository, team_names_in_use
@@ -17,9 +18,11 @@ class Workspace:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.incidents = IncidentService(IncidentRepository(database))
+        repository = IncidentRepository(database)
         # Features that can block publishing register their checks on this gate.
         self.publish_gate = PublishGate()
+        self.review = ReviewService(repository, self.publish_gate)
+        self.incidents = IncidentService(repository, progress=self.review.percent)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Workspace:

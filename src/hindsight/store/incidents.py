@@ -24,7 +24,13 @@ from hindsight.core.incident import (
     TimelineEvent,
     incident_key,
 )
-from hindsight.core.review import Answer, Attribution, ChangeCategory, ReviewStatus
+from hindsight.core.review import (
+    Answer,
+    Attribution,
+    ChangeCategory,
+    ReviewStatus,
+    ReviewTransition,
+)
 from hindsight.store.database import Database
 from hindsight.store.errors import ConflictError, NotFoundError
 from hindsight.store.models import (
@@ -32,6 +38,7 @@ from hindsight.store.models import (
     IncidentRow,
     MilestoneRow,
     ReviewAnswerRow,
+    ReviewTransitionRow,
     RoleAssignmentRow,
     TeamInvolvementRow,
     TimelineEventRow,
@@ -87,6 +94,7 @@ def _to_incident(row: IncidentRow) -> Incident:
             for t in sorted(row.teams, key=lambda t: t.id)
         ],
         review_status=ReviewStatus(row.review_status),
+        review_progress=row.review_progress,
         answers={
             a.question_id: Answer(
                 question_id=a.question_id,
@@ -192,6 +200,7 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
     for gone in existing.values():
         row.milestones.remove(gone)
     row.review_status = incident.review_status.value
+    row.review_progress = incident.review_progress
     _write_keyed(
         row.answers,
         {a.question_id: a for a in incident.answers.values()},
@@ -238,6 +247,7 @@ class IncidentRepository:
             IncidentRow.tags,
             IncidentRow.systems,
             IncidentRow.review_status,
+            IncidentRow.review_progress,
         )
         with self.database.read() as session:
             rows = session.execute(select(*columns).order_by(IncidentRow.number.desc())).all()
@@ -252,6 +262,7 @@ class IncidentRepository:
                 tags=tuple(r.tags),
                 systems=tuple(r.systems),
                 review_status=ReviewStatus(r.review_status),
+                review_progress=r.review_progress,
             )
             for r in rows
         ]
@@ -317,6 +328,57 @@ class IncidentRepository:
             _assign_ids(incident, kept)
             stored = _to_incident(row)
         return stored
+
+    def stored_review_status(self, incident_id: int) -> ReviewStatus:
+        """The review status saved now (to refuse edits of a published review)."""
+        with self.database.read() as session:
+            status = session.scalar(
+                select(IncidentRow.review_status).where(IncidentRow.id == incident_id)
+            )
+        if status is None:
+            raise NotFoundError(f"Incident {incident_id} no longer exists.")
+        return ReviewStatus(status)
+
+    def change_review_status(self, incident: Incident, transition: ReviewTransition) -> Incident:
+        """Move the review to `transition.to_status` and record the transition, at once."""
+        if incident.id is None:
+            raise ValueError("change_review_status() needs a stored incident")
+        with self.database.write() as session:
+            row = self._load(session, incident.id)
+            if row.version != incident.version:
+                raise ConflictError(row.key, incident.version, row.version)
+            row.review_status = transition.to_status.value
+            row.updated_at = transition.at
+            session.add(
+                ReviewTransitionRow(
+                    incident_id=row.id,
+                    at=transition.at,
+                    from_status=transition.from_status.value,
+                    to_status=transition.to_status.value,
+                    reason=transition.reason,
+                )
+            )
+            session.flush()
+            stored = _to_incident(row)
+        return stored
+
+    def review_transitions(self, incident_id: int) -> list[ReviewTransition]:
+        """Every recorded change of the review's status, oldest first."""
+        with self.database.read() as session:
+            rows = session.scalars(
+                select(ReviewTransitionRow)
+                .where(ReviewTransitionRow.incident_id == incident_id)
+                .order_by(ReviewTransitionRow.at, ReviewTransitionRow.id)
+            ).all()
+            return [
+                ReviewTransition(
+                    at=r.at,
+                    from_status=ReviewStatus(r.from_status),
+                    to_status=ReviewStatus(r.to_status),
+                    reason=r.reason,
+                )
+                for r in rows
+            ]
 
     def delete(self, incident_id: int) -> None:
         """Remove an incident and everything it owns."""

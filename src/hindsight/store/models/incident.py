@@ -31,6 +31,8 @@ class IncidentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     review_status: Mapped[str] = mapped_column(String(16), server_default="draft")
+    # Share of required review questions settled, kept at each save for the incident list.
+    review_progress: Mapped[int] = mapped_column(Integer, server_default="0")
 
     milestones: Mapped[list[MilestoneRow]] = relationship(
         back_populates="incident", cascade="all, delete-orphan"

@@ -30,6 +30,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("review_status", sa.String(16), nullable=False, server_default="draft")
         )
+        batch.add_column(
+            sa.Column("review_progress", sa.Integer(), nullable=False, server_default="0")
+        )
     op.create_table(
         "review_answers",
         *_owned_by_incident(),
@@ -64,4 +67,5 @@ def downgrade() -> None:
     for table in ("review_transitions", "change_attributions", "review_answers"):
         op.drop_table(table)
     with op.batch_alter_table("incidents") as batch:
+        batch.drop_column("review_progress")
         batch.drop_column("review_status")
