@@ -1,0 +1,130 @@
+"""The incident record: event order, role hand-overs, keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from hindsight.core.enums import Phase, Role
+from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError, OrderProblem
+from hindsight.core.incident import Incident, RoleAssignment, TimelineEvent, incident_key
+
+T0 = datetime(2026, 9, 1, 16, 0, tzinfo=UTC)
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def event(text: str, earliest: float, best: float, latest: float) -> TimelineEvent:
+    return TimelineEvent(FuzzyTime(at(earliest), at(latest), at(best)), Phase.TROUBLESHOOTING, text)
+
+
+def test_incident_key() -> None:
+    assert incident_key(1) == "HS-1"
+    assert incident_key(42) == "HS-42"
+
+
+def test_sorted_events_by_best_guess() -> None:
+    incident = Incident(
+        title="t",
+        events=[event("c", 5, 5, 5), event("a", 0, 1, 2), event("b", 2, 3, 9)],
+    )
+    assert [e.text for e in incident.sorted_events()] == ["a", "b", "c"]
+    # Sorting returns a new list; the record keeps its own order.
+    assert [e.text for e in incident.events] == ["c", "a", "b"]
+
+
+def test_sorted_events_tie_on_best_guess() -> None:
+    incident = Incident(
+        title="t",
+        events=[
+            event("narrow", 4, 5, 6),
+            event("exact", 5, 5, 5),
+            event("wide", 4, 5, 9),
+            event("earlier start", 1, 5, 5),
+        ],
+    )
+    # Same best guess: the earlier possible start first, then the wider range.
+    assert [e.text for e in incident.sorted_events()] == [
+        "earlier start",
+        "wide",
+        "narrow",
+        "exact",
+    ]
+
+
+def test_holders_in_hand_over_order() -> None:
+    incident = Incident(
+        title="t",
+        roles=[
+            RoleAssignment(Role.INCIDENT_COMMANDER, "Tariq", start=at(48)),
+            RoleAssignment(Role.PLANNING_LEAD, "Tariq", start=at(0), end=at(48)),
+            RoleAssignment(Role.INCIDENT_COMMANDER, "Gabriela", start=at(0), end=at(48)),
+            RoleAssignment(Role.INCIDENT_COMMANDER, "Unknown start"),
+        ],
+    )
+    holders = incident.holders(Role.INCIDENT_COMMANDER)
+    # Someone whose start is unknown comes first; the rest follow in the order they took over.
+    assert [r.person for r in holders] == ["Unknown start", "Gabriela", "Tariq"]
+    assert [r.person for r in incident.holders(Role.PLANNING_LEAD)] == ["Tariq"]
+    assert incident.holders(Role.COMMUNICATIONS_LEAD) == []
+
+
+def test_holders_compare_instants_across_zones() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    incident = Incident(
+        title="t",
+        roles=[
+            # 10:00 in Tokyo is 01:00 UTC, before 02:00 UTC.
+            RoleAssignment(
+                Role.OPERATIONS_LEAD, "second", start=datetime(2026, 1, 1, 2, tzinfo=UTC)
+            ),
+            RoleAssignment(
+                Role.OPERATIONS_LEAD, "first", start=datetime(2026, 1, 1, 10, tzinfo=tokyo)
+            ),
+        ],
+    )
+    assert [r.person for r in incident.holders(Role.OPERATIONS_LEAD)] == ["first", "second"]
+
+
+def test_role_assignment_normalises_times_and_role() -> None:
+    plus2 = timezone(timedelta(hours=2))
+    assignment = RoleAssignment(
+        "planning_lead", "Hannah", start=datetime(2026, 1, 1, 12, tzinfo=plus2)
+    )  # type: ignore[arg-type]
+    assert assignment.role is Role.PLANNING_LEAD
+    assert assignment.start == datetime(2026, 1, 1, 10, tzinfo=UTC)
+    assert assignment.start.tzinfo is UTC
+    assert assignment.end is None
+    with pytest.raises(FuzzyTimeError):
+        RoleAssignment(Role.PLANNING_LEAD, "Hannah", start=datetime(2026, 1, 1, 12))
+    with pytest.raises(ValueError):
+        RoleAssignment("tea_maker", "Hannah")  # type: ignore[arg-type]
+
+
+def test_order_issues_of_the_record() -> None:
+    incident = Incident(
+        title="t",
+        milestones={
+            Phase.DETECTION: FuzzyTime.exact(at(5)),
+            Phase.MITIGATION: FuzzyTime.exact(at(1)),
+        },
+    )
+    [issue] = incident.order_issues()
+    assert (issue.earlier, issue.later, issue.problem) == (
+        Phase.DETECTION,
+        Phase.MITIGATION,
+        OrderProblem.IMPOSSIBLE,
+    )
+
+
+def test_new_incident_defaults_are_independent() -> None:
+    first, second = Incident(title="a"), Incident(title="b")
+    first.tags.append("x")
+    first.milestones[Phase.TRIGGER] = FuzzyTime.exact(T0)
+    assert second.tags == []
+    assert second.milestones == {}
+    assert first.id is None
+    assert first.version == 0

@@ -1,0 +1,250 @@
+"""The `hindsight` command line, run in-process (and once as `python -m hindsight`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import hindsight.logging_setup
+from hindsight import __version__, cli
+from hindsight.core.enums import Phase, Severity
+from hindsight.services.demo import load_demo_incidents
+from hindsight.store.schema import HEAD_REVISION
+
+
+@pytest.fixture(autouse=True)
+def fresh_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let each test's main() set up logging into that test's own data directory."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    monkeypatch.setattr(hindsight.logging_setup, "_configured", False)
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code = cli.main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_writes_a_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "out" / "demo.sqlite"
+    code, out, err = run(capsys, "demo", "-o", target)
+    assert (code, err) == (0, "")
+    assert out.strip() == str(target)
+    assert target.is_file()
+
+
+def test_demo_refuses_an_existing_file(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    before = demo_db.read_bytes()
+    code, _, err = run(capsys, "demo", "-o", demo_db)
+    assert code == 1
+    assert "already exists" in err
+    assert demo_db.read_bytes() == before
+
+
+def test_list(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    code, out, err = run(capsys, "list", "--db", demo_db)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    titles = [incident.title for incident in load_demo_incidents()]
+    assert lines == [
+        f"HS-3\tresolution\tSEV2\t{titles[2]}",
+        f"HS-2\tfollow_up\tSEV1\t{titles[1]}",
+        f"HS-1\tfollow_up\tSEV2\t{titles[0]}",
+    ]
+
+
+def test_db_option_before_the_subcommand(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    code, out, err = run(capsys, "--db", demo_db, "list")
+    assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 3
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    code, out, err = run(capsys, "list", "--json", "--db", demo_db)
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    assert [row["key"] for row in rows] == ["HS-3", "HS-2", "HS-1"]
+    for row in rows:
+        assert set(row) == {"key", "phase", "severity", "title", "updated_at"}
+        Phase(row["phase"])
+        Severity(row["severity"])
+        assert row["title"]
+        assert row["updated_at"].endswith("+00:00")
+    assert rows[1]["severity"] == "SEV1"
+
+
+def test_list_json_of_an_empty_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from hindsight.services.workspace import Workspace
+
+    path = tmp_path / "empty.sqlite"
+    Workspace.open(path).close()
+    code, out, _ = run(capsys, "list", "--json", "--db", path)
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_check(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    code, out, err = run(capsys, "check", "--db", demo_db)
+    assert (code, err) == (0, "")
+    assert out.startswith("ok: ")
+    assert str(demo_db) in out
+    assert f"schema {HEAD_REVISION}" in out
+
+
+def test_check_reports_problems(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+    # An orphan row slipped in with foreign keys off, as another tool might do.
+    connection = sqlite3.connect(demo_db)
+    connection.execute("PRAGMA foreign_keys=OFF")
+    connection.execute("UPDATE team_involvements SET incident_id = 99 WHERE id = 1")
+    connection.commit()
+    connection.close()
+    code, out, err = run(capsys, "check", "--db", demo_db)
+    assert code == 1
+    assert "team_involvements" in out and "incidents" in out
+    assert "1 integrity problem" in err
+
+
+def test_backup(capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.sqlite"
+    code, out, err = run(capsys, "backup", "--db", demo_db, "-o", target)
+    assert (code, err) == (0, "")
+    assert out.strip() == str(target)
+    connection = sqlite3.connect(target)
+    try:
+        assert connection.execute("SELECT count(*) FROM incidents").fetchone()[0] == 3
+    finally:
+        connection.close()
+    before = target.read_bytes()
+    code, out, err = run(capsys, "backup", "--db", demo_db, "-o", target)
+    assert code == 1
+    assert "already exists" in err
+    assert target.read_bytes() == before
+
+
+def test_backup_to_the_backups_folder(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, data_dir: Path
+) -> None:
+    code, out, _ = run(capsys, "backup", "--db", demo_db)
+    assert code == 0
+    written = Path(out.strip())
+    assert written.parent == data_dir / "backups"
+    assert written.is_file()
+
+
+def test_missing_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.sqlite"
+    code, out, err = run(capsys, "list", "--db", missing)
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("hindsight: ")
+    assert str(missing) in err
+    assert not missing.exists()
+
+
+def test_default_database_is_in_the_data_dir(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, _, err = run(capsys, "list")
+    assert code == 1
+    assert str(data_dir / "hindsight.sqlite") in err
+
+
+def test_text_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n")
+    code, out, err = run(capsys, "list", "--db", path)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert "not a Hindsight database" in err
+    assert str(path) in err
+    assert path.read_text() == "not a database\n"
+
+
+def test_corrupt_database_gets_a_one_line_message(
+    capsys: pytest.CaptureFixture[str], demo_db: Path
+) -> None:
+    data = bytearray(demo_db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = bytes(len(data) - page)  # zero every page after the first
+    demo_db.write_bytes(bytes(data))
+    code, _, err = run(capsys, "check", "--db", demo_db)
+    assert code == 1
+    assert "damaged" in err
+    assert err.count("\n") == 1
+
+
+def test_internal_error(
+    capsys: pytest.CaptureFixture[str],
+    demo_db: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setitem(cli.COMMANDS, "list", broken)
+    code, _, err = run(capsys, "list", "--db", demo_db)
+    assert code == 3
+    log_file = data_dir / "hindsight.log"
+    assert str(log_file) in err
+    assert "Traceback" not in err
+    logged = log_file.read_text(encoding="utf-8")
+    assert "RuntimeError: a bug of ours" in logged
+
+
+def test_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["frobnicate"])
+    assert caught.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_missing_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["demo"])
+    assert caught.value.code == 2
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"hindsight {__version__}"
+
+
+def test_module_entry_point(demo_db: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hindsight", "list", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["HS-3", "HS-2", "HS-1"]
+
+
+def test_module_entry_point_passes_the_exit_code(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hindsight", "list", "--db", str(tmp_path / "missing.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "missing.sqlite" in result.stderr
