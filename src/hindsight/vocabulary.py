@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.review import ChangeCategory, ReviewStatus, Verdict
 from hindsight.paths import resources_dir
 
 
@@ -24,6 +25,10 @@ class Vocabulary:
     source_labels: dict[EventSource, str]
     confidence_labels: dict[Confidence, str]
     team_names: tuple[str, ...]
+    change_labels: dict[ChangeCategory, str]
+    change_descriptions: dict[ChangeCategory, str]
+    verdict_labels: dict[Verdict, str]
+    review_status_labels: dict[ReviewStatus, str]
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -41,6 +46,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
         source_labels={s: data["sources"][s.value]["label"] for s in EventSource},
         confidence_labels={c: data["confidence"][c.value]["label"] for c in Confidence},
         team_names=tuple(data["teams"]["names"]),
+        change_labels={c: data["changes"][c.value]["label"] for c in ChangeCategory},
+        change_descriptions={c: data["changes"][c.value]["description"] for c in ChangeCategory},
+        verdict_labels={v: data["verdicts"][v.value]["label"] for v in Verdict},
+        review_status_labels={s: data["review_statuses"][s.value]["label"] for s in ReviewStatus},
     )
 
 

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
+from hindsight.core.review import ReviewStatus
 from hindsight.ui.qt_helpers import current_enum, fill_combo, local_text
 from hindsight.vocabulary import vocabulary
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Key", "Title", "Phase", "Severity", "Updated")
+COLUMNS = ("Key", "Title", "Phase", "Severity", "Review", "Updated")
 
 
 def summary_of(incident: Incident) -> IncidentSummary:
@@ -44,7 +45,17 @@ def summary_of(incident: Incident) -> IncidentSummary:
         updated_at=incident.updated_at,
         tags=tuple(incident.tags),
         systems=tuple(incident.systems),
+        review_status=incident.review_status,
+        review_progress=incident.review_progress,
     )
+
+
+def review_text(item: IncidentSummary) -> str:
+    """'Published', or the status with the share of required answers, e.g. 'Draft 45%'."""
+    label = vocabulary().review_status_labels[item.review_status]
+    if item.review_status is ReviewStatus.PUBLISHED:
+        return label
+    return f"{label} {item.review_progress}%"
 
 
 def _key_number(key: str) -> int:
@@ -119,6 +130,7 @@ class IncidentListModel(QAbstractTableModel):
                 item.title or "(untitled)",
                 words.phase_labels[item.phase],
                 item.severity.value,
+                review_text(item),
                 local_text(item.updated_at),
             )[column]
         if role == SORT_ROLE:
@@ -127,6 +139,7 @@ class IncidentListModel(QAbstractTableModel):
                 item.title.lower(),
                 item.phase.index,
                 item.severity.value,
+                (list(ReviewStatus).index(item.review_status), item.review_progress),
                 item.updated_at.timestamp(),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase
 from hindsight.core.incident import Incident
+from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import ValidationError
 from hindsight.services.workspace import Workspace
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
@@ -30,6 +31,7 @@ from hindsight.ui.editor.milestones_tab import MilestonesTab
 from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
+from hindsight.ui.review.review_page import ReviewPage
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.vocabulary import vocabulary
 
@@ -116,6 +118,10 @@ class IncidentEditor(QWidget):
         self.timeline = TimelineTab(self.edit)
         self.roles = RolesTab(self.edit)
         self.teams = TeamsTab(self.edit, lambda: workspace.team_names(vocabulary().team_names))
+        self.review = ReviewPage(self.edit, lambda: self.workspace.review)
+        self.review.before_move = self.flush
+        self.review.current = lambda: self.incident
+        self.review.statusChanged.connect(self._status_moved)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for page, name in (
@@ -124,6 +130,7 @@ class IncidentEditor(QWidget):
             (self.timeline, "T&imeline"),
             (self.roles, "&Roles"),
             (self.teams, "Tea&ms"),
+            (self.review, "Re&view"),
         ):
             self.tabs.addTab(page, name)
 
@@ -161,6 +168,9 @@ class IncidentEditor(QWidget):
         """Apply `mutate` to a copy of the record, and record it as one undoable step."""
         if self.incident is None:
             return
+        if self.incident.review_status is ReviewStatus.PUBLISHED:
+            self.saveStateChanged.emit("Published: reopen the review to edit")
+            return
         before = self.incident
         after = copy.deepcopy(before)
         mutate(after)
@@ -184,6 +194,10 @@ class IncidentEditor(QWidget):
         self._refresh()
         self.autosaver.touch()
 
+    def _status_moved(self, stored: Incident) -> None:
+        self.load(stored)
+        self.incidentSaved.emit(stored)
+
     def _phase_chosen(self, phase: Phase) -> None:
         self.edit("Change phase", lambda i: setattr(i, "phase", phase))
 
@@ -199,8 +213,13 @@ class IncidentEditor(QWidget):
         self.severity_label.style().unpolish(self.severity_label)
         self.severity_label.style().polish(self.severity_label)
         self.phase_bar.set_phase(incident.phase)
+        # A published review is read-only until someone reopens it.
+        editable = incident.review_status is not ReviewStatus.PUBLISHED
+        self.phase_bar.setEnabled(editable)
         for page in (self.overview, self.milestones, self.timeline, self.roles, self.teams):
+            page.setEnabled(editable)
             page.show_incident(incident)
+        self.review.show_incident(incident)
 
     # Saving
 

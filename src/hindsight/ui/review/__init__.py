@@ -1,0 +1,1 @@
+"""The Review page: the guided questions, change attribution and the publish controls."""

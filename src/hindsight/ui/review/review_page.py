@@ -1,0 +1,371 @@
+"""The Review page: a stepper through the question bank's sections, with a derived header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.fuzzy_time import headline_durations
+from hindsight.core.incident import Incident
+from hindsight.core.review import ReviewStatus, Verdict
+from hindsight.review.answers import answer_text
+from hindsight.review.bank import QuestionBank, Section
+from hindsight.review.progress import orphaned_answers
+from hindsight.services.review import ReviewService
+from hindsight.ui.editor import EditFn
+from hindsight.ui.review.attribution_editor import AttributionEditor
+from hindsight.ui.review.question_card import QuestionCard
+from hindsight.vocabulary import vocabulary
+
+# Detection sources that mean the people hurt found the problem before any monitor did.
+FOUND_BY_THE_AFFECTED = {"end_users", "customers_partners", "support"}
+OTHER_ANSWERS = "Other answers"
+
+
+def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
+    """The derived header lines: durations, how it was detected, implicated changes."""
+    words = vocabulary()
+    lines = []
+    names = {
+        "time_to_detect": "Detect",
+        "time_to_mitigate": "Mitigate",
+        "time_to_resolve": "Resolve",
+    }
+    spans = headline_durations(incident.milestones)
+    times = [
+        f"{names[name]}: {span.describe() if span else 'milestones out of order'}"
+        for name, span in spans.items()
+    ]
+    lines.append(" · ".join(times) if times else "Durations appear once impact start is dated.")
+    source = incident.answers.get("detection.source")
+    question = bank.question("detection.source")
+    if source is not None and question is not None and source.value:
+        how = f"Detected by: {answer_text(question, source)}"
+        if source.value in FOUND_BY_THE_AFFECTED:
+            how = f"⚠ {how}, before any monitor caught it"
+        lines.append(how)
+    implicated = [
+        words.change_labels[c]
+        for c, a in incident.attributions.items()
+        if a.verdict is Verdict.IMPLICATED
+    ]
+    if implicated:
+        lines.append("Implicated: " + ", ".join(implicated))
+    return lines
+
+
+class SectionView(QScrollArea):
+    """The questions of one section (or the attribution table), scrollable."""
+
+    def __init__(self, section: Section, bank: QuestionBank, edit: EditFn) -> None:
+        super().__init__()
+        self.section = section
+        self.setWidgetResizable(True)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        title = QLabel(section.title)
+        title.setObjectName("sectionTitle")
+        column.addWidget(title)
+        if section.intro:
+            intro = QLabel(section.intro)
+            intro.setObjectName("hint")
+            intro.setWordWrap(True)
+            column.addWidget(intro)
+        self.cards: dict[str, QuestionCard] = {}
+        self.attribution: AttributionEditor | None = None
+        if section.kind == "change_attribution":
+            self.attribution = AttributionEditor(edit)
+            column.addWidget(self.attribution)
+        for question in section.questions:
+            card = QuestionCard(question, bank.version, edit)
+            column.addWidget(card)
+            self.cards[question.id] = card
+        column.addStretch(1)
+        self.setWidget(inner)
+
+    def show_incident(self, incident: Incident) -> None:
+        for card in self.cards.values():
+            card.show_incident(incident)
+        if self.attribution is not None:
+            self.attribution.show_incident(incident)
+
+    def focus_question(self, question_id: str) -> None:
+        """Scroll to a question and put the cursor in its answer."""
+        card = self.cards.get(question_id)
+        target = card if card is not None else self.attribution
+        if target is None:
+            return
+        self.ensureWidgetVisible(target, 0, 40)
+        focus = target if card is None else card.answer
+        # Focus the first input inside the answer, not the container.
+        first = focus.findChildren(QWidget)
+        (first[0] if first else focus).setFocus()
+
+
+class OtherAnswersView(QScrollArea):
+    """Answers whose questions are not in the bank in use: kept and shown, read-only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setWidget(self.label)
+
+    def show_answers(self, incident: Incident, bank: QuestionBank) -> None:
+        parts = [
+            f"{a.question_id} (bank {a.bank_version or 'unknown'})\n{answer_text(None, a)}"
+            for a in orphaned_answers(bank, incident)
+        ]
+        intro = (
+            "These answers belong to questions that the question bank in use no longer has. "
+            "They are kept, and exported with the review."
+        )
+        self.label.setText(intro + "\n\n" + "\n\n".join(parts))
+
+
+class ReviewPage(QWidget):
+    """Sections on the left with progress marks, the current section on the right."""
+
+    statusChanged = Signal(object)  # the stored Incident after a status move
+
+    def __init__(
+        self,
+        edit: EditFn,
+        review: Callable[[], ReviewService],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._edit = edit
+        self._review = review
+        self._incident: Incident | None = None
+        self._bank: QuestionBank | None = None
+        self.views: list[QWidget] = []
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("reviewStatus")
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p% of required answers")
+        self.progress.setMaximumWidth(260)
+        self.submit_button = QPushButton("Submit for review")
+        self.publish_button = QPushButton("Publish…")
+        self.reopen_button = QPushButton("Reopen…")
+        self.next_open_button = QPushButton("First open question")
+        self.next_open_button.setToolTip(
+            "Jump to the first required question not answered (Ctrl+J)"
+        )
+        self.summary = QLabel()
+        self.summary.setObjectName("durations")
+        self.summary.setWordWrap(True)
+        self.blockers = QLabel()
+        self.blockers.setObjectName("problem")
+        self.blockers.setWordWrap(True)
+        self.blockers.hide()
+        self.bank_problem = QLabel()
+        self.bank_problem.setObjectName("problem")
+        self.bank_problem.setWordWrap(True)
+        self.bank_problem.hide()
+
+        self.sections = QListWidget()
+        self.sections.setMinimumWidth(200)
+        self.stack = QStackedWidget()
+        self.back_button = QPushButton("◀ Back")
+        self.next_button = QPushButton("Next ▶")
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self.stack, 1)
+        right_column.addLayout(nav)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sections)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 700])
+
+        top = QHBoxLayout()
+        top.addWidget(self.status_label)
+        top.addWidget(self.progress)
+        top.addStretch(1)
+        for button in (
+            self.next_open_button,
+            self.submit_button,
+            self.publish_button,
+            self.reopen_button,
+        ):
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.bank_problem)
+        layout.addWidget(self.blockers)
+        layout.addWidget(self.splitter, 1)
+
+        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.currentRowChanged.connect(self._update_nav)
+        self.back_button.clicked.connect(lambda: self.go_to(self.sections.currentRow() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.sections.currentRow() + 1))
+        self.next_open_button.clicked.connect(self.jump_to_first_open)
+        self.submit_button.clicked.connect(lambda: self.move_to(ReviewStatus.IN_REVIEW))
+        self.publish_button.clicked.connect(lambda: self.move_to(ReviewStatus.PUBLISHED))
+        self.reopen_button.clicked.connect(self.reopen)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.jump_to_first_open)
+        QShortcut(
+            QKeySequence("Alt+Right"), self, lambda: self.go_to(self.sections.currentRow() + 1)
+        )
+        QShortcut(
+            QKeySequence("Alt+Left"), self, lambda: self.go_to(self.sections.currentRow() - 1)
+        )
+        # Set by the editor: save pending edits before a move, and the record to move.
+        self.before_move: Callable[[], bool] = lambda: True
+        self.current: Callable[[], Incident | None] = lambda: self._incident
+        # Replaced in tests; asks the user by default.
+        self.ask_reason: Callable[[str], str | None] = self._ask_reason
+
+    # Building
+
+    def _build(self, bank: QuestionBank) -> None:
+        for view in self.views:
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.sections.clear()
+        self.views = [SectionView(section, bank, self._edit) for section in bank.sections]
+        self.views.append(OtherAnswersView())
+        for view in self.views:
+            self.stack.addWidget(view)
+        for section in bank.sections:
+            self.sections.addItem(section.title)
+        self.sections.addItem(OTHER_ANSWERS)
+        self._bank = bank
+        self.sections.setCurrentRow(0)
+
+    # Navigation
+
+    def go_to(self, row: int) -> None:
+        """Show section number `row` (ignored when out of range)."""
+        if 0 <= row < self.sections.count() and not self.sections.item(row).isHidden():
+            self.sections.setCurrentRow(row)
+
+    def _update_nav(self, row: int) -> None:
+        last = self.sections.count() - 1
+        if self.sections.item(last) is not None and self.sections.item(last).isHidden():
+            last -= 1
+        self.back_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < last)
+
+    def jump_to_first_open(self) -> None:
+        """Go to the first required question without an answer."""
+        if self._incident is None:
+            return
+        found = self._review().progress(self._incident).first_open_required()
+        if found is None:
+            return
+        section_id, question_id = found
+        for row, view in enumerate(self.views):
+            if isinstance(view, SectionView) and view.section.id == section_id:
+                self.go_to(row)
+                view.focus_question(question_id)
+                return
+
+    # Status
+
+    def _ask_reason(self, title: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, "Reason (recorded with the review):")
+        return text if ok else None
+
+    def move_to(self, status: ReviewStatus, reason: str = "") -> bool:
+        """Ask the service to move the review; show what blocks it if refused."""
+        from hindsight.services.errors import ValidationError
+        from hindsight.services.review import PublishBlockedError
+
+        if not self.before_move():
+            return False
+        incident = self.current()
+        if incident is None:
+            return False
+        self.blockers.hide()
+        try:
+            stored = self._review().move(incident, status, reason)
+        except PublishBlockedError as error:
+            lines = "".join(f"<li>{b.area}: {b.message}</li>" for b in error.blockers)
+            self.blockers.setText(f"<b>Not published yet.</b> Still missing:<ul>{lines}</ul>")
+            self.blockers.show()
+            return False
+        except ValidationError as error:
+            self.blockers.setText(str(error))
+            self.blockers.show()
+            return False
+        self.statusChanged.emit(stored)
+        return True
+
+    def reopen(self) -> None:
+        """Reopen a published review, with a recorded reason."""
+        reason = self.ask_reason("Reopen the review")
+        if reason is None:
+            return
+        if not reason.strip():
+            self.blockers.setText("Reopening needs a reason; nothing was changed.")
+            self.blockers.show()
+            return
+        self.move_to(ReviewStatus.IN_REVIEW, reason)
+
+    # Display
+
+    def show_incident(self, incident: Incident) -> None:
+        """Refresh answers, marks, header and controls from `incident`."""
+        service = self._review()
+        if self._bank is not service.bank:
+            self._build(service.bank)
+        bank = service.bank
+        if self._incident is None or self._incident.id != incident.id:
+            self.blockers.hide()
+        self._incident = incident
+        progress = service.progress(incident)
+        for row, (view, part) in enumerate(zip(self.views, progress.sections, strict=False)):
+            assert isinstance(view, SectionView)
+            view.show_incident(incident)
+            mark = "✓" if part.complete and part.started else ("◐" if part.started else "○")
+            counts = f"{part.required_settled}/{part.required_total}" if part.required_total else ""
+            self.sections.item(row).setText(f"{mark}  {part.section.title}  {counts}".rstrip())
+        others = self.views[-1]
+        assert isinstance(others, OtherAnswersView)
+        orphans = orphaned_answers(bank, incident)
+        self.sections.item(len(self.views) - 1).setHidden(not orphans)
+        if orphans:
+            others.show_answers(incident, bank)
+        self._update_nav(self.sections.currentRow())
+        self.progress.setValue(progress.percent)
+        status = incident.review_status
+        self.status_label.setText(vocabulary().review_status_labels[status])
+        self.status_label.setProperty("status", status.value)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+        published = status is ReviewStatus.PUBLISHED
+        self.submit_button.setVisible(status is ReviewStatus.DRAFT)
+        self.publish_button.setVisible(not published)
+        self.reopen_button.setVisible(published)
+        self.next_open_button.setEnabled(not progress.complete and not published)
+        self.stack.setEnabled(not published)
+        self.summary.setText("<br>".join(review_summary(incident, bank)))
+        self.bank_problem.setText(service.bank_problem)
+        self.bank_problem.setVisible(bool(service.bank_problem))
