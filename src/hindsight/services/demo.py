@@ -94,6 +94,10 @@ def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> N
     ]
     for part in DEMO_PARTS:
         part(workspace, stored)
+    # Reviews go last: publishing runs the publish gate over every other part of the demo.
+    from hindsight.services.review_demo import add_review_demo
+
+    add_review_demo(workspace, stored)
 
 
 def write_demo_database(path: Path) -> Path:

@@ -1,0 +1,252 @@
+"""Walking the review stepper through the real widgets; publishing refused, then allowed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from tests.services.test_review_service import complete
+
+from hindsight.core.enums import MILESTONE_KINDS, Phase
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
+from hindsight.services.workspace import Workspace
+from hindsight.ui.review.answer_widgets import (
+    FuzzyTimeAnswer,
+    ItemsAnswer,
+    MarkdownAnswer,
+    MultipleChoiceAnswer,
+    PeopleAnswer,
+    ScaleAnswer,
+    SingleChoiceAnswer,
+    YesNoUnknownAnswer,
+)
+from hindsight.ui.review.review_page import SectionView
+
+
+def open_review(make_window, path, title="Review me"):
+    window = make_window(path)
+    if not window.list_pane.visible_keys():
+        window.create_incident(title)
+    else:
+        window.list_pane.select_id(1)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.review)
+    return window, editor, editor.review
+
+
+def section_view(page, section_id) -> SectionView:
+    for row, view in enumerate(page.views):
+        if isinstance(view, SectionView) and view.section.id == section_id:
+            page.go_to(row)
+            return view
+    raise AssertionError(section_id)
+
+
+def stored(path):
+    workspace = Workspace.open(path)
+    try:
+        return workspace.incidents.get(1)
+    finally:
+        workspace.close()
+
+
+def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_window, db_path, qtbot):
+    window, _editor, page = open_review(make_window, db_path)
+
+    # Markdown
+    view = section_view(page, "architecture")
+    card = view.cards["architecture.decisions"]
+    assert isinstance(card.answer, MarkdownAnswer)
+    qtbot.keyClicks(card.answer.text, "The feeder tier was sized in 2023.")
+    assert card.mark.text() == "✓"
+
+    # Single choice, using the Next button to step there.
+    qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    assert page.stack.currentWidget().section.id == "trigger"
+    choice = page.stack.currentWidget().cards["trigger.kind"].answer
+    assert isinstance(choice, SingleChoiceAnswer)
+    choice.combo.setCurrentIndex(choice.combo.findData("data_growth"))
+
+    # Fuzzy time (the milestone itself)
+    view = section_view(page, "impact_start")
+    fuzzy = view.cards["impact_start.when"].answer
+    assert isinstance(fuzzy, FuzzyTimeAnswer)
+    fuzzy.known.setChecked(True)
+
+    # Multiple choice and scale
+    view = section_view(page, "detection")
+    monitors = view.cards["detection.monitors"].answer
+    assert isinstance(monitors, MultipleChoiceAnswer)
+    monitors.boxes["model_age"].setChecked(True)
+    monitors.boxes["golden_set"].setChecked(True)
+    scale = view.cards["detection.difficulty"].answer
+    assert isinstance(scale, ScaleAnswer)
+    qtbot.mouseClick(scale.buttons[3], Qt.MouseButton.LeftButton)
+
+    # People: a name typed in
+    people = view.cards["detection.who"].answer
+    assert isinstance(people, PeopleAnswer)
+    people.name.setText("Lucía Fernández")
+    qtbot.mouseClick(people.add, Qt.MouseButton.LeftButton)
+    assert people.list.count() == 1
+
+    # Items: two hypotheses
+    view = section_view(page, "troubleshooting")
+    items = view.cards["troubleshooting.hypotheses"].answer
+    assert isinstance(items, ItemsAnswer)
+    qtbot.mouseClick(items.add, Qt.MouseButton.LeftButton)
+    items.table.item(0, 0).setText("A bad binary")
+    items.table.item(0, 1).setText("Ruled out: no release since January")
+
+    # Yes / no / unknown with evidence
+    view = section_view(page, "impact")
+    yes_no = view.cards["impact.hidden_slices"].answer
+    assert isinstance(yes_no, YesNoUnknownAnswer)
+    qtbot.mouseClick(yes_no.buttons["yes"], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(yes_no.evidence, "New users lost 30% of clicks")
+
+    # Not applicable with a reason
+    card = view.cards["impact.slices"]
+    card.status.setCurrentIndex(card.status.findData(AnswerStatus.NOT_APPLICABLE.value))
+    card.status.activated.emit(card.status.currentIndex())
+    assert card.reason.isVisibleTo(card)
+    qtbot.keyClicks(card.reason, "No slices beyond the above")
+
+    # Change attribution
+    view = section_view(page, "change_attribution")
+    assert view.attribution is not None
+    combo = view.attribution.verdicts[ChangeCategory.PIPELINE_CAPACITY]
+    combo.setCurrentIndex(combo.findData(Verdict.IMPLICATED.value))
+    combo.activated.emit(combo.currentIndex())
+    assert "Implicated: Pipeline or infrastructure capacity" in page.summary.text()
+
+    assert page.progress.value() > 0
+    window.close()
+
+    reopened = make_window(db_path)
+    reopened.list_pane.select_id(1)
+    incident = reopened.editor.incident
+    answers = incident.answers
+    assert answers["architecture.decisions"].value == "The feeder tier was sized in 2023."
+    assert answers["trigger.kind"].value == "data_growth"
+    assert Phase.OUTAGE_BEGINS in incident.milestones
+    assert answers["detection.monitors"].value == ["model_age", "golden_set"]
+    assert answers["detection.difficulty"].value == 4
+    assert answers["detection.who"].value == ["Lucía Fernández"]
+    assert answers["troubleshooting.hypotheses"].value == [
+        {"hypothesis": "A bad binary", "outcome": "Ruled out: no release since January"}
+    ]
+    assert answers["impact.hidden_slices"].value == {
+        "choice": "yes",
+        "evidence": "New users lost 30% of clicks",
+    }
+    assert answers["impact.slices"].status is AnswerStatus.NOT_APPLICABLE
+    assert answers["impact.slices"].reason == "No slices beyond the above"
+    assert incident.attributions[ChangeCategory.PIPELINE_CAPACITY].verdict is Verdict.IMPLICATED
+    # ...and the widgets show them again.
+    page = reopened.editor.review
+    view = section_view(page, "detection")
+    assert view.cards["detection.monitors"].answer.boxes["golden_set"].isChecked()
+    assert view.cards["detection.difficulty"].answer.buttons[3].isChecked()
+    assert "4/4" not in page.sections.item(0).text()
+    assert page.sections.item(0).text().startswith("✓")
+
+
+def test_section_list_marks_and_jump_to_first_open_question(make_window, db_path, qtbot):
+    _window, _editor, page = open_review(make_window, db_path)
+    assert page.sections.item(0).text().startswith("○")
+    qtbot.keyClicks(
+        section_view(page, "architecture").cards["architecture.decisions"].answer.text, "x"
+    )
+    assert page.sections.item(0).text().startswith("✓")
+    page.go_to(5)
+    qtbot.mouseClick(page.next_open_button, Qt.MouseButton.LeftButton)
+    assert page.stack.currentWidget().section.id == "trigger"
+    assert not page.back_button.isHidden() and page.back_button.isEnabled()
+
+
+def test_undo_an_answer(make_window, db_path, qtbot):
+    window, editor, page = open_review(make_window, db_path)
+    text = section_view(page, "architecture").cards["architecture.decisions"].answer.text
+    qtbot.keyClicks(text, "Typed")
+    window.undo_action.trigger()
+    assert text.toPlainText() == ""
+    assert "architecture.decisions" not in editor.incident.answers
+
+
+def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window, db_path, qtbot):
+    window, editor, page = open_review(make_window, db_path)
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    assert not page.blockers.isHidden()
+    assert "Still missing" in page.blockers.text()
+    assert "Change attribution" in page.blockers.text()
+    assert stored(db_path).review_status is ReviewStatus.DRAFT
+
+    # Complete it in the database (another window), then reload and publish.
+    workspace = Workspace.open(db_path)
+    workspace.incidents.delete(1)
+    complete(workspace, "Complete")
+    workspace.close()
+    window.open_database(db_path)
+    incident_id = window.list_pane.model.summary(0).id
+    window.list_pane.select_id(incident_id)
+    page = window.editor.review
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert page.status_label.text() == "In review"
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    assert page.blockers.isHidden()
+    assert page.status_label.text() == "Published"
+    assert window.list_pane.model.summary(0).review_status is ReviewStatus.PUBLISHED
+
+    # Read-only: the editor pages are disabled and edits are refused.
+    editor = window.editor
+    assert not editor.overview.isEnabled()
+    assert not page.stack.isEnabled()
+    editor.edit("sneaky", lambda i: setattr(i, "title", "changed"))
+    assert editor.incident.title == "Complete"
+
+    # Reopen with a reason.
+    page.ask_reason = lambda title: ""
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    assert "needs a reason" in page.blockers.text()
+    page.ask_reason = lambda title: "Impact estimate revised"
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    assert page.status_label.text() == "In review"
+    assert editor.overview.isEnabled()
+    workspace = Workspace.open(db_path)
+    try:
+        history = workspace.review.history(incident_id)
+        assert history[-1].reason == "Impact estimate revised"
+    finally:
+        workspace.close()
+
+
+def test_orphaned_answers_are_shown_under_other_answers(make_window, db_path, qtbot):
+    from hindsight.core.review import Answer
+
+    workspace = Workspace.open(db_path)
+    incident = workspace.incidents.create("Old bank")
+    incident.answers["legacy.root_cause"] = Answer("legacy.root_cause", value="Upstream key rename")
+    workspace.incidents.save(incident)
+    workspace.close()
+    _window, _editor, page = open_review(make_window, db_path)
+    last = page.sections.count() - 1
+    assert page.sections.item(last).text() == "Other answers"
+    assert not page.sections.item(last).isHidden()
+    page.go_to(last)
+    assert "Upstream key rename" in page.views[-1].label.text()
+
+
+def test_header_marks_detection_by_users(make_window, db_path, qtbot):
+    _window, editor, page = open_review(make_window, db_path)
+    view = section_view(page, "detection")
+    combo = view.cards["detection.source"].answer.combo
+    combo.setCurrentIndex(combo.findData("end_users"))
+    assert "before any monitor" in page.summary.text()
+    moment = datetime(2026, 3, 1, tzinfo=UTC)
+    editor.edit(
+        "times",
+        lambda i: i.milestones.update({p: FuzzyTime.exact(moment) for p in MILESTONE_KINDS}),
+    )
+    assert "Detect: 0 min" in page.summary.text()
