@@ -30,7 +30,7 @@ class FuzzyTimeEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self.exact = QCheckBox("Exact time")
         self.exact.setToolTip("Tick when the moment is known precisely, e.g. from a log line.")
@@ -54,21 +54,38 @@ class FuzzyTimeEditor(QWidget):
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(QLabel("Best guess"), 0, 0)
-        grid.addWidget(self.best, 0, 1)
-        grid.addWidget(self._earliest_label, 0, 2)
-        grid.addWidget(self.earliest, 0, 3)
-        grid.addWidget(self._latest_label, 0, 4)
-        grid.addWidget(self.latest, 0, 5)
-        grid.addWidget(self.exact, 1, 1)
-        grid.addWidget(self._confidence_label, 1, 2)
-        grid.addWidget(self.confidence, 1, 3)
-        grid.addWidget(QLabel("Note"), 2, 0)
-        grid.addWidget(self.note, 2, 1, 1, 5)
-        grid.addWidget(self.problem, 3, 0, 1, 6)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 1)
+        if compact:
+            # One field a row, for narrow places such as the Review page.
+            rows = [
+                (QLabel("Best guess"), self.best),
+                (None, self.exact),
+                (self._earliest_label, self.earliest),
+                (self._latest_label, self.latest),
+                (self._confidence_label, self.confidence),
+                (QLabel("Note"), self.note),
+            ]
+            for row, (label, field) in enumerate(rows):
+                if label is not None:
+                    grid.addWidget(label, row, 0)
+                grid.addWidget(field, row, 1)
+            grid.addWidget(self.problem, len(rows), 0, 1, 2)
+            grid.setColumnStretch(1, 1)
+        else:
+            grid.addWidget(QLabel("Best guess"), 0, 0)
+            grid.addWidget(self.best, 0, 1)
+            grid.addWidget(self._earliest_label, 0, 2)
+            grid.addWidget(self.earliest, 0, 3)
+            grid.addWidget(self._latest_label, 0, 4)
+            grid.addWidget(self.latest, 0, 5)
+            grid.addWidget(self.exact, 1, 1)
+            grid.addWidget(self._confidence_label, 1, 2)
+            grid.addWidget(self.confidence, 1, 3)
+            grid.addWidget(QLabel("Note"), 2, 0)
+            grid.addWidget(self.note, 2, 1, 1, 5)
+            grid.addWidget(self.problem, 3, 0, 1, 6)
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(3, 1)
+            grid.setColumnStretch(5, 1)
 
         self.exact.toggled.connect(self._on_exact_toggled)
         for edit in (self.best, self.earliest, self.latest):

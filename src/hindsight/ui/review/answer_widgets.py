@@ -309,7 +309,7 @@ class FuzzyTimeAnswer(AnswerWidget):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         self.known = QCheckBox("Known")
-        self.editor = FuzzyTimeEditor()
+        self.editor = FuzzyTimeEditor(compact=True)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.known)

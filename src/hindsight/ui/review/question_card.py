@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -57,25 +59,45 @@ class QuestionCard(QFrame):
         self.guidance = QLabel(question.guidance)
         self.guidance.setObjectName("guidance")
         self.guidance.setWordWrap(True)
-        self.guidance.setMinimumWidth(220)
-        self.guidance.setMaximumWidth(300)
 
         status_row = QHBoxLayout()
         status_row.addWidget(self.status)
         status_row.addWidget(self.reason, 1)
+        status_row.addStretch(0)
         heading = QHBoxLayout()
         heading.addWidget(self.mark)
         heading.addWidget(self.prompt, 1)
-        grid = QGridLayout(self)
-        grid.addLayout(heading, 0, 0)
-        grid.addWidget(self.answer, 1, 0)
-        grid.addLayout(status_row, 2, 0)
-        grid.addWidget(self.guidance, 0, 1, 3, 1)
-        grid.setColumnStretch(0, 1)
+        self.grid = QGridLayout(self)
+        self.grid.addLayout(heading, 0, 0)
+        self.grid.addWidget(self.answer, 2, 0)
+        self.grid.addLayout(status_row, 3, 0)
+        self.grid.setColumnStretch(0, 1)
+        self._guidance_beside: bool | None = None
+        self._place_guidance(beside=True)
 
         self.answer.edited.connect(self._answered)
         self.status.activated.connect(self._status_chosen)
         self.reason.textEdited.connect(self._reason_edited)
+
+    # Guidance sits beside the answer when there is room, under the prompt when narrow.
+    WIDE_ENOUGH = 700
+
+    def _place_guidance(self, beside: bool) -> None:
+        if beside == self._guidance_beside:
+            return
+        self._guidance_beside = beside
+        self.grid.removeWidget(self.guidance)
+        if beside:
+            self.guidance.setFixedWidth(230)
+            self.grid.addWidget(self.guidance, 0, 1, 4, 1, Qt.AlignmentFlag.AlignTop)
+        else:
+            self.guidance.setMinimumWidth(0)
+            self.guidance.setMaximumWidth(16777215)
+            self.grid.addWidget(self.guidance, 1, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_guidance(beside=event.size().width() >= self.WIDE_ENOUGH)
+        super().resizeEvent(event)
 
     # Edits
 

@@ -76,6 +76,7 @@ class SectionView(QScrollArea):
         super().__init__()
         self.section = section
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         column = QVBoxLayout(inner)
         title = QLabel(section.title)
@@ -162,8 +163,8 @@ class ReviewPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("reviewStatus")
         self.progress = QProgressBar()
-        self.progress.setFormat("%p% of required answers")
-        self.progress.setMaximumWidth(260)
+        self.progress.setFormat("%p% of required answered")
+        self.progress.setFixedWidth(230)
         self.submit_button = QPushButton("Submit for review")
         self.publish_button = QPushButton("Publish…")
         self.reopen_button = QPushButton("Reopen…")
@@ -184,7 +185,8 @@ class ReviewPage(QWidget):
         self.bank_problem.hide()
 
         self.sections = QListWidget()
-        self.sections.setMinimumWidth(200)
+        self.sections.setWordWrap(True)
+        self.sections.setMinimumWidth(170)
         self.stack = QStackedWidget()
         self.back_button = QPushButton("◀ Back")
         self.next_button = QPushButton("Next ▶")
@@ -201,7 +203,7 @@ class ReviewPage(QWidget):
         self.splitter.addWidget(self.sections)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 700])
+        self.splitter.setSizes([200, 700])
 
         top = QHBoxLayout()
         top.addWidget(self.status_label)
