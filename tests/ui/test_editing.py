@@ -204,7 +204,7 @@ def test_undo_and_redo_an_edit(make_window, db_path, qtbot):
 
 def test_undo_removal_of_timeline_event(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(1)
+    window.list_pane.select_id(3)  # the draft; HS-1 is published and read-only
     timeline = window.editor.timeline
     count = timeline.table.rowCount()
     timeline.table.selectRow(0)
@@ -213,7 +213,7 @@ def test_undo_removal_of_timeline_event(make_window, demo_db, qtbot):
     window.undo_action.trigger()
     assert timeline.table.rowCount() == count
     window.save_action.trigger()
-    assert len(stored(demo_db).events) == count
+    assert len(stored(demo_db, "HS-3").events) == count
 
 
 def test_date_field_round_trip():
