@@ -40,6 +40,7 @@ from hindsight.store.models import (
     ReviewAnswerRow,
     ReviewTransitionRow,
     RoleAssignmentRow,
+    SequenceRow,
     TeamInvolvementRow,
     TimelineEventRow,
 )
@@ -228,6 +229,17 @@ def _assign_ids(incident: Incident, kept: list[list[Any]]) -> None:
             item.id = row.id
 
 
+def _next_number(session: Session) -> int:
+    """The next incident number; numbers of deleted incidents are never reused."""
+    counter = session.get(SequenceRow, "incident")
+    if counter is None:
+        highest = session.scalar(select(func.max(IncidentRow.number))) or 0
+        counter = SequenceRow(name="incident", value=highest)
+        session.add(counter)
+    counter.value += 1
+    return counter.value
+
+
 class IncidentRepository:
     """Reads and writes incidents in one database."""
 
@@ -291,7 +303,7 @@ class IncidentRepository:
         """Store a new incident; returns it with its id, key, times and version."""
         now = self.clock()
         with self.database.write() as session:
-            number = (session.scalar(select(func.max(IncidentRow.number))) or 0) + 1
+            number = _next_number(session)
             row = IncidentRow(
                 number=number,
                 key=incident_key(number),

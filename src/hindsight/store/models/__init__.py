@@ -9,6 +9,7 @@ from hindsight.store.models.incident import (
     IncidentRow,
     MilestoneRow,
     RoleAssignmentRow,
+    SequenceRow,
     TeamInvolvementRow,
     TimelineEventRow,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ReviewAnswerRow",
     "ReviewTransitionRow",
     "RoleAssignmentRow",
+    "SequenceRow",
     "TeamInvolvementRow",
     "TimelineEventRow",
     "UTCDateTime",

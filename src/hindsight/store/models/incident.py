@@ -115,3 +115,12 @@ class TeamInvolvementRow(Base):
     team: Mapped[str] = mapped_column(String(200))
     part: Mapped[str] = mapped_column(Text, default="")
     incident: Mapped[IncidentRow] = relationship(back_populates="teams")
+
+
+class SequenceRow(Base):
+    """Counters that only go up, so a deleted incident's key is never handed out again."""
+
+    __tablename__ = "sequences"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

@@ -1,4 +1,4 @@
-"""Guided review: review status, answers, change attributions, status transitions.
+"""Guided review: status, answers, change attributions, transitions; a key sequence.
 
 Revision ID: 0002
 Revises: 0001
@@ -61,9 +61,20 @@ def upgrade() -> None:
     )
     for table in ("review_answers", "change_attributions", "review_transitions"):
         op.create_index(f"ix_{table}_incident_id", table, ["incident_id"])
+    # Incident numbers come from a counter from now on, so deleted keys are never reused.
+    op.create_table(
+        "sequences",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("value", sa.Integer(), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO sequences (name, value) "
+        "SELECT 'incident', COALESCE(MAX(number), 0) FROM incidents"
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sequences")
     for table in ("review_transitions", "change_attributions", "review_answers"):
         op.drop_table(table)
     with op.batch_alter_table("incidents") as batch:
