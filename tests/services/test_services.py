@@ -114,8 +114,10 @@ def test_demo_database_refuses_an_existing_path(tmp_path: Path) -> None:
 
 
 def test_populate_an_open_workspace(workspace: Workspace) -> None:
-    populate(workspace, load_demo_incidents()[:1])
-    assert workspace.incidents.count() == 1
+    workspace.incidents.create("mine")
+    populate(workspace)
+    assert [s.title for s in workspace.incidents.summaries()][-1] == "mine"
+    assert workspace.incidents.count() == 1 + len(load_demo_incidents())
 
 
 # -- workspace --------------------------------------------------------------------------------
