@@ -24,7 +24,10 @@ class Phase(StrEnum):
     @property
     def index(self) -> int:
         """Position of the phase in the incident's life, from 0."""
-        return list(Phase).index(self)
+        return _PHASE_ORDER[self]
+
+
+_PHASE_ORDER: dict[Phase, int] = {phase: n for n, phase in enumerate(Phase)}
 
 
 class Severity(StrEnum):

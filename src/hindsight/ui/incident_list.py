@@ -63,47 +63,75 @@ def _key_number(key: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+class _Row:
+    """A summary with its cell texts and sort keys worked out once, not on every paint."""
+
+    __slots__ = ("display", "sort_keys", "summary")
+
+    def __init__(self, summary: IncidentSummary) -> None:
+        words = vocabulary()
+        self.summary = summary
+        self.display = (
+            summary.key,
+            summary.title or "(untitled)",
+            words.phase_labels[summary.phase],
+            summary.severity.value,
+            review_text(summary),
+            local_text(summary.updated_at),
+        )
+        self.sort_keys = (
+            _key_number(summary.key),
+            summary.title.lower(),
+            summary.phase.index,
+            summary.severity.value,
+            _REVIEW_ORDER[summary.review_status] * 1000 + summary.review_progress,
+            summary.updated_at.timestamp(),
+        )
+
+
+_REVIEW_ORDER = {status: n for n, status in enumerate(ReviewStatus)}
+
+
 class IncidentListModel(QAbstractTableModel):
     """One row per incident summary."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[IncidentSummary] = []
+        self._rows: list[_Row] = []
 
     def set_summaries(self, summaries: list[IncidentSummary]) -> None:
         """Replace every row."""
         self.beginResetModel()
-        self._rows = list(summaries)
+        self._rows = [_Row(s) for s in summaries]
         self.endResetModel()
 
     def upsert(self, summary: IncidentSummary) -> None:
         """Update the row of `summary.id`, or add it at the top."""
-        for row, existing in enumerate(self._rows):
-            if existing.id == summary.id:
-                self._rows[row] = summary
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-                return
+        row = self.row_of(summary.id)
+        if row is not None:
+            self._rows[row] = _Row(summary)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return
         self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(0, summary)
+        self._rows.insert(0, _Row(summary))
         self.endInsertRows()
 
     def remove(self, incident_id: int) -> None:
         """Drop the row of an incident that was deleted."""
-        for row, existing in enumerate(self._rows):
-            if existing.id == incident_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
-                return
+        row = self.row_of(incident_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
 
     def summary(self, row: int) -> IncidentSummary:
         """The summary shown in `row`."""
-        return self._rows[row]
+        return self._rows[row].summary
 
     def row_of(self, incident_id: int) -> int | None:
         """The row showing `incident_id`, if any."""
         for row, existing in enumerate(self._rows):
-            if existing.id == incident_id:
+            if existing.summary.id == incident_id:
                 return row
         return None
 
@@ -121,28 +149,14 @@ class IncidentListModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._rows[index.row()]
+        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            words = vocabulary()
-            return (
-                item.key,
-                item.title or "(untitled)",
-                words.phase_labels[item.phase],
-                item.severity.value,
-                review_text(item),
-                local_text(item.updated_at),
-            )[column]
+            return row.display[column]
         if role == SORT_ROLE:
-            return (
-                _key_number(item.key),
-                item.title.lower(),
-                item.phase.index,
-                item.severity.value,
-                (list(ReviewStatus).index(item.review_status), item.review_progress),
-                item.updated_at.timestamp(),
-            )[column]
+            return row.sort_keys[column]
         if role == Qt.ItemDataRole.ToolTipRole:
+            item = row.summary
             if column == 3:
                 return vocabulary().severity_definitions[item.severity]
             if column == 2:
@@ -224,6 +238,8 @@ class IncidentListPane(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
+        # Sizing columns from a sample of rows keeps a list of thousands quick to show.
+        header.setResizeContentsPrecision(200)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
