@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from hindsight.paths import backups_dir
+from hindsight.services.followups import FollowUpService
 from hindsight.services.incidents import IncidentService
 from hindsight.services.publish_gate import PublishGate
 from hindsight.services.review import ReviewService
 from hindsight.store.backup import backup_file_name
 from hindsight.store.database import Database
+from hindsight.store.followups import FollowUpRepository
 from hindsight.store.incidents import IncidentRepository, team_names_in_use
 
 
@@ -23,6 +25,7 @@ class Workspace:
         self.publish_gate = PublishGate()
         self.review = ReviewService(repository, self.publish_gate)
         self.incidents = IncidentService(repository, progress=self.review.percent)
+        self.followups = FollowUpService(FollowUpRepository(database))
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Workspace:
