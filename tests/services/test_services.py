@@ -177,3 +177,17 @@ def test_team_names_merge_bundled_and_used(workspace: Workspace) -> None:
 def test_integrity_problems_of_a_sound_workspace(workspace: Workspace) -> None:
     populate(workspace)
     assert workspace.integrity_problems() == []
+
+
+def test_a_failed_demo_leaves_no_file(tmp_path, monkeypatch) -> None:
+    from hindsight.services import demo
+
+    def broken(workspace, incidents=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(demo, "populate", broken)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(RuntimeError):
+        demo.write_demo_database(folder / "demo.sqlite")
+    assert list(folder.iterdir()) == []

@@ -493,3 +493,20 @@ def test_inspection_sees_changes_still_in_the_wal(demo_db: Path) -> None:
             Database.open(demo_db)
     finally:
         other.close()
+
+
+def test_a_half_set_up_database_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    from hindsight.store.errors import NotADatabaseError
+
+    path = tmp_path / "half.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    connection.execute("CREATE TABLE incidents (id INTEGER PRIMARY KEY)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="schema version is missing"):
+        Database.open(path)
+    assert path.read_bytes() == before

@@ -105,9 +105,17 @@ def write_demo_database(path: Path) -> Path:
     """Create a new database at `path` holding the demo incidents."""
     if path.exists():
         raise ValidationError(f"{path} already exists; choose another path or remove it first.")
-    workspace = Workspace.open(path)
+    # Built beside the target and renamed into place, so a failure leaves no half-made file.
+    partial = path.with_name(f".{path.name}.partial")
+    for leftover in (partial, *(partial.with_name(partial.name + x) for x in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
     try:
-        populate(workspace)
+        workspace = Workspace.open(partial)
+        try:
+            populate(workspace)
+        finally:
+            workspace.close()
+        partial.replace(path)
     finally:
-        workspace.close()
+        partial.unlink(missing_ok=True)
     return path

@@ -77,7 +77,9 @@ def inspect_file(path: Path) -> Inspection:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    revision = row[0] if row else None
+    if row is None:
+        raise NotADatabaseError(path, "its schema version is missing; it was never set up fully")
+    revision = row[0]
     if revision not in KNOWN_REVISIONS:
         raise SchemaTooNewError(path, f"schema revision {revision!r}")
     return Inspection(revision=revision, journal_mode=journal)
@@ -155,12 +157,16 @@ class Database:
             log.info("backed up %s to %s before upgrading its schema", path, target)
         database = cls(path, _make_engine(path))
         if inspection.revision != HEAD_REVISION:
-            with (
-                environment_errors(path),
-                database.engine.connect() as connection,
-                connection.execution_options(**{_WRITE: True}).begin(),
-            ):
-                upgrade_to_head(connection)
+            try:
+                with (
+                    environment_errors(path),
+                    database.engine.connect() as connection,
+                    connection.execution_options(**{_WRITE: True}).begin(),
+                ):
+                    upgrade_to_head(connection)
+            except BaseException:
+                database.close()
+                raise
         return database
 
     @contextmanager
