@@ -250,3 +250,33 @@ def test_header_marks_detection_by_users(make_window, db_path, qtbot):
         lambda i: i.milestones.update({p: FuzzyTime.exact(moment) for p in MILESTONE_KINDS}),
     )
     assert "Detect: 0 min" in page.summary.text()
+
+
+def test_choosing_a_team_bank_rebuilds_the_page_and_a_bad_one_is_refused(
+    make_window, db_path, tmp_path, errors
+):
+    from hindsight.ui.review.bank_dialog import BankDialog
+
+    window, editor, page = open_review(make_window, db_path)
+    team = tmp_path / "team.toml"
+    team.write_text(
+        'name = "Team bank"\nversion = "3"\n[[section]]\nid = "why"\ntitle = "Why it broke"\n'
+        '[[section.question]]\nid = "why.root"\nprompt = "Root?"\nguidance = "G"\n'
+        'type = "markdown"\nrequired = true\n',
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(team.read_text().replace('type = "markdown"', 'type = "haiku"'))
+
+    dialog = BankDialog(window.workspace.review, window)
+    assert not dialog.choose(bad)
+    assert "why.root" in errors[-1][1] and str(bad) in errors[-1][1]
+    assert dialog.choose(team)
+    assert "Team bank" in dialog.name.text()
+    dialog.close()
+    editor.refresh()
+    assert page.sections.item(0).text().startswith("○  Why it broke")
+    dialog = BankDialog(window.workspace.review, window)
+    dialog.use_default()
+    editor.refresh()
+    assert "Architecture" in page.sections.item(0).text()

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save Now", self.save_now, keys.Save)
         self.delete_action = self._action("&Delete Incident…", self.delete_incident)
         self.find_action = self._action("&Find Incident", self.focus_filter, keys.Find)
+        self.bank_action = self._action("&Question Bank…", self.choose_bank)
         self.undo_action = self._action("&Undo", lambda: self.editor.undo_stack.undo(), keys.Undo)
         self.redo_action = self._action("&Redo", lambda: self.editor.undo_stack.redo(), keys.Redo)
         self._connect_undo_state()
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         # Features add their preference dialogs here.
         self.settings_menu = self.menuBar().addMenu("&Settings")
+        self.settings_menu.addAction(self.bank_action)
         self._fill_recent_menu()
 
     # Workspace
@@ -330,6 +332,13 @@ class MainWindow(QMainWindow):
         """Save pending edits at once (Ctrl+S)."""
         if self.editor.flush():
             self.statusBar().showMessage("Saved", 3000)
+
+    def choose_bank(self) -> None:
+        """Show which question bank is in use and let the user pick another."""
+        from hindsight.ui.review.bank_dialog import BankDialog
+
+        BankDialog(self.workspace.review, self).exec()
+        self.editor.refresh()
 
     def focus_filter(self) -> None:
         """Put the cursor in the incident filter (Ctrl+F)."""

@@ -201,6 +201,10 @@ class IncidentEditor(QWidget):
     def _phase_chosen(self, phase: Phase) -> None:
         self.edit("Change phase", lambda i: setattr(i, "phase", phase))
 
+    def refresh(self) -> None:
+        """Show the record again (after a setting such as the question bank changed)."""
+        self._refresh()
+
     def _refresh(self) -> None:
         incident = self.incident
         if incident is None:
