@@ -224,3 +224,16 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
     monkeypatch.setattr(messages, "confirm", lambda *args: True)
     window.close()
     assert not window.isVisible()
+
+
+def test_sorting_by_a_column_keeps_the_selection(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    pane = window.list_pane
+    pane.select_id(2)
+    pane.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # severity: SEV1 first
+    assert pane.visible_keys()[0] == "HS-2"
+    pane.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # title
+    titles = [pane.proxy.index(r, 1).data() for r in range(pane.proxy.rowCount())]
+    assert titles == sorted(titles, key=str.lower)
+    assert pane.selected_id() == 2
+    assert window.editor.key_label.text() == "HS-2"

@@ -128,6 +128,24 @@ class IncidentListModel(QAbstractTableModel):
         """The summary shown in `row`."""
         return self._rows[row].summary
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort rows by their precomputed keys (far faster than a proxy comparing cells)."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = {id(row): n for n, row in enumerate(self._rows)}
+        self._rows.sort(
+            key=lambda row: row.sort_keys[column],
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        moved = {old[id(row)]: n for n, row in enumerate(self._rows)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(moved[i.row()], i.column()) for i in persistent],
+        )
+        self.layoutChanged.emit()
+
     def row_of(self, incident_id: int) -> int | None:
         """The row showing `incident_id`, if any."""
         for row, existing in enumerate(self._rows):
@@ -170,10 +188,15 @@ class IncidentFilter(QSortFilterProxyModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self._text = ""
         self._phase: Phase | None = None
         self._severity: Severity | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The source model sorts itself; the proxy only filters and keeps the source order.
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
 
     def _refilter(self, name: str, value: object) -> None:
         # Qt 6.10 replaced invalidateFilter() with a begin/end pair.

@@ -23,6 +23,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.store.errors import NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.editor.incident_editor import IncidentEditor
+from hindsight.ui.followups.integration import FollowUpsIntegration
 from hindsight.ui.incident_list import IncidentListPane, summary_of
 from hindsight.ui.welcome import PickPage, WelcomePage
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self.followups_ui = FollowUpsIntegration(self)  # Triage view, attention count
         self.welcome.createRequested.connect(self.new_incident)
         self.welcome.demoRequested.connect(self.open_demo)
         self.list_pane.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.list_pane.model.set_summaries(self.workspace.incidents.summaries())
         self._shown_id = None
         self._show_page()
+        self.followups_ui.workspace_changed()
         if not self.demo:
             self._remember_recent(path)
 
@@ -367,5 +370,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
+        self.followups_ui.close()
         self.workspace.close()
         event.accept()

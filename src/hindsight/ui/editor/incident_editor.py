@@ -137,6 +137,11 @@ class IncidentEditor(QWidget):
         # Pages over records kept apart from the incident (follow-ups, data accesses ...): they
         # save through their own services and are told only when another incident opens.
         self.attached_pages: list[AttachedPage] = []
+        # Imported here: the follow-ups tab is an AttachedPage, defined in this module.
+        from hindsight.ui.followups.incident_tab import FollowUpsTab
+
+        self.followups = FollowUpsTab(workspace, self.undo_stack)
+        self.add_attached_page(self.followups, "Follo&w-ups")
 
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)
