@@ -25,6 +25,15 @@ class FollowUpFilter:
     region: str | None = None  # a region key
     attention_only: bool = False
 
+    def __post_init__(self) -> None:
+        # Values coming back from widgets may be plain strings.
+        if self.kind is not None:
+            object.__setattr__(self, "kind", FollowUpKind(self.kind))
+        if self.priority is not None:
+            object.__setattr__(self, "priority", Priority(self.priority))
+        if self.statuses is not None:
+            object.__setattr__(self, "statuses", frozenset(map(FollowUpStatus, self.statuses)))
+
     def accepts(self, item: FollowUp, region_key: str, needs_attention: bool) -> bool:
         """True when `item` (in region `region_key`) passes every chosen criterion."""
         if self.incident_id is not None and item.incident_id != self.incident_id:

@@ -207,11 +207,12 @@ def problems(item: FollowUp) -> list[str]:
             )
         if later.status is earlier.status:
             found.append(f"The status history repeats {later.status.label}.")
-    found.extend(_url_problems(item.tracker_url))
+    found.extend(url_problems(item.tracker_url))
     return found
 
 
-def _url_problems(url: str) -> list[str]:
+def url_problems(url: str) -> list[str]:
+    """What is wrong with a tracker link; empty when it is a usable web address (or blank)."""
     if not url:
         return []
     if len(url) > MAX_URL:

@@ -63,6 +63,8 @@ class FollowUpOverview:
     report: AttentionReport
     regions: RegionMap
     today: date
+    published: dict[int, date]  # what the report was computed from, for recomputing it
+    settings: AttentionSettings
 
 
 class FollowUpService:
@@ -113,18 +115,11 @@ class FollowUpService:
     def overview(self, incident_id: int | None = None) -> FollowUpOverview:
         """The items (of one incident, when given) and which of them need attention."""
         items = self.items(incident_id)
-        today = self.today()
-        return FollowUpOverview(items, self.assess(items, today), self.regions, today)
-
-    def assess(self, items: Iterable[FollowUp], today: date | None = None) -> AttentionReport:
-        """Apply the attention rules, with the user's thresholds, to `items`."""
-        return assess(
-            items,
-            regions=self.regions,
-            published=self.published_dates(),
-            settings=self.settings(),
-            today=today or self.today(),
+        today, published, settings = self.today(), self.published_dates(), self.settings()
+        report = assess(
+            items, regions=self.regions, published=published, settings=settings, today=today
         )
+        return FollowUpOverview(items, report, self.regions, today, published, settings)
 
     def attention_count(self) -> int:
         """How many items need attention now."""

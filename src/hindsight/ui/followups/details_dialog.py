@@ -1,0 +1,276 @@
+"""The details of one follow-up item, every field editable."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import markdown
+import nh3
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.followup_regions import RegionMap
+from hindsight.core.followups import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Priority,
+    problems,
+    url_problems,
+)
+from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data
+
+
+def safe_html(text: str) -> str:
+    """Markdown rendered to HTML, then sanitised (user text is untrusted)."""
+    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class OptionalDate(QWidget):
+    """A date that may be left unset."""
+
+    def __init__(self, label: str, today: date) -> None:
+        super().__init__()
+        self.enabled = QCheckBox(label)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDate(to_qdate(today))
+        self.edit.setEnabled(False)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.enabled)
+        row.addWidget(self.edit, 1)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
+
+    def set_value(self, day: date | None) -> None:
+        self.enabled.setChecked(day is not None)
+        if day is not None:
+            self.edit.setDate(to_qdate(day))
+
+
+class FollowUpDialog(QDialog):
+    """Edits every field of one item; `result_item()` is the edited copy."""
+
+    def __init__(
+        self,
+        item: FollowUp,
+        regions: RegionMap,
+        *,
+        owners: list[str],
+        today: date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.regions = regions
+        self.today = today
+        new = item.id is None
+        self.setWindowTitle("New follow-up" if new else f"Follow-up of {item.incident_key}")
+        self.setMinimumWidth(720)
+
+        self.title = QLineEdit(item.title)
+        self.title.setPlaceholderText("What is to be done, in a few words")
+        self.incident = QLabel(item.incident_key)
+        self.incident.setObjectName("hint")
+
+        self.description = QPlainTextEdit(item.description)
+        self.description.setPlaceholderText("Why it matters and what done looks like (Markdown)")
+        self.preview = QTextBrowser()
+        self.preview.setOpenLinks(False)
+        self.description_tabs = QTabWidget()
+        self.description_tabs.addTab(self.description, "&Write")
+        self.description_tabs.addTab(self.preview, "&Preview")
+        self.description_tabs.currentChanged.connect(self._show_preview)
+        self.description_tabs.setMinimumHeight(150)
+
+        self.status = QComboBox()
+        fill_combo(self.status, ((s.label, s) for s in FollowUpStatus))
+        select_data(self.status, item.status)
+        self.reached = QDateEdit()
+        self.reached.setCalendarPopup(True)
+        self.reached.setDisplayFormat("yyyy-MM-dd")
+        self.reached.setDate(to_qdate(item.status_since or today))
+        self.history = QLabel(self._history_text())
+        self.history.setObjectName("hint")
+        self.history.setWordWrap(True)
+        self.status.currentIndexChanged.connect(self._status_changed)
+
+        self.priority = QComboBox()
+        fill_combo(self.priority, ((p.label, p) for p in Priority))
+        select_data(self.priority, item.priority)
+        self.kind = QComboBox()
+        fill_combo(self.kind, ((k.label, k) for k in FollowUpKind))
+        select_data(self.kind, item.kind)
+        self.owner = QComboBox()
+        self.owner.setEditable(True)
+        self.owner.addItems(owners)
+        self.owner.setCurrentText(item.owner)
+        self.owner.lineEdit().setPlaceholderText("Who carries it out")
+        self.due = OptionalDate("Due on", today)
+        self.due.set_value(item.due)
+
+        self.value = QSpinBox()
+        self.value.setRange(1, 5)
+        self.value.setValue(item.value)
+        self.value.setToolTip("1: little value … 5: very valuable")
+        self.feasibility = QSpinBox()
+        self.feasibility.setRange(1, 5)
+        self.feasibility.setValue(item.feasibility)
+        self.feasibility.setToolTip("1: very hard and costly … 5: easy and cheap")
+        self.region = QLabel()
+        self.region.setWordWrap(True)
+        self.next_review = OptionalDate("Planned for", today)
+        self.next_review.set_value(item.next_senior_review)
+        self.value.valueChanged.connect(self._place_changed)
+        self.feasibility.valueChanged.connect(self._place_changed)
+
+        self.tracker = QLineEdit(item.tracker_url)
+        self.tracker.setPlaceholderText("https://… (the item in your tracker)")
+        self.open_tracker = QToolButton()
+        self.open_tracker.setText("Open")
+        self.open_tracker.clicked.connect(self._open_tracker)
+        self.tracker.textChanged.connect(self._tracker_changed)
+        tracker_row = QHBoxLayout()
+        tracker_row.addWidget(self.tracker, 1)
+        tracker_row.addWidget(self.open_tracker)
+        self.speeds = QCheckBox("Makes the next incident faster to troubleshoot")
+        self.speeds.setChecked(item.speeds_troubleshooting)
+
+        left = QFormLayout()
+        left.addRow("&Status", self.status)
+        left.addRow("&Reached on", self.reached)
+        left.addRow("", self.history)
+        left.addRow("&Priority", self.priority)
+        left.addRow("&Kind", self.kind)
+        left.addRow("&Owner", self.owner)
+        left.addRow("Due date", self.due)
+        right = QFormLayout()
+        right.addRow("&Value", self.value)
+        right.addRow("&Feasibility", self.feasibility)
+        right.addRow("Region", self.region)
+        right.addRow("Next senior review", self.next_review)
+        right.addRow("&Tracker link", tracker_row)
+        right.addRow("", self.speeds)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(16)
+        columns.addLayout(right, 1)
+
+        heading = QFormLayout()
+        heading.addRow("T&itle", self.title)
+        heading.addRow("Incident", self.incident)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(self.description_tabs, 1)
+        layout.addLayout(columns)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self._place_changed()
+        self._tracker_changed()
+        self.title.setFocus()
+
+    # Live feedback
+
+    def _history_text(self) -> str:
+        steps = [f"{s.status.label} {s.on.isoformat()}" for s in self.item.history]
+        return "History: " + " → ".join(steps) if len(steps) > 1 else ""
+
+    def _status_changed(self) -> None:
+        chosen = current_enum(self.status, FollowUpStatus)
+        if chosen is self.item.status and self.item.status_since:
+            self.reached.setDate(to_qdate(self.item.status_since))
+        else:
+            self.reached.setDate(to_qdate(self.today))
+
+    def _place_changed(self) -> None:
+        region = self.regions.at(self.value.value(), self.feasibility.value())
+        self.region.setText(f"<b>{region.name}</b>: {region.description}")
+        self.next_review.setEnabled(region.strategic)
+        self.next_review.setToolTip(
+            "" if region.strategic else "Only strategic items are reviewed with senior leads."
+        )
+
+    def _tracker_changed(self) -> None:
+        url = self.tracker.text().strip()
+        self.open_tracker.setEnabled(bool(url) and not url_problems(url))
+
+    def _open_tracker(self) -> None:
+        QDesktopServices.openUrl(QUrl(self.tracker.text().strip()))
+
+    def _show_preview(self, index: int) -> None:
+        if self.description_tabs.widget(index) is self.preview:
+            self.preview.setHtml(safe_html(self.description.toPlainText()))
+
+    # Result
+
+    def result_item(self) -> FollowUp:
+        """The item as edited (same identity and version as the one given)."""
+        status = current_enum(self.status, FollowUpStatus) or FollowUpStatus.OPEN
+        reached = from_qdate(self.reached.date())
+        edited = self.item.with_status(status, reached)
+        return replace(
+            edited,
+            title=self.title.text().strip(),
+            description=self.description.toPlainText(),
+            owner=self.owner.currentText().strip(),
+            due=self.due.value(),
+            priority=current_enum(self.priority, Priority) or Priority.MEDIUM,
+            kind=current_enum(self.kind, FollowUpKind) or FollowUpKind.FIX,
+            value=self.value.value(),
+            feasibility=self.feasibility.value(),
+            tracker_url=self.tracker.text().strip(),
+            speeds_troubleshooting=self.speeds.isChecked(),
+            next_senior_review=self.next_review.value(),
+        )
+
+    def accept(self) -> None:
+        edited = self.result_item()
+        found = problems(edited)
+        future = [s for s in edited.history if s.on > self.today]
+        if future:
+            found.append(f"{future[0].status.label} cannot be dated in the future.")
+        if found:
+            self.problem.setText(" ".join(found))
+            self.problem.show()
+            return
+        super().accept()

@@ -1,0 +1,112 @@
+"""The Follow-ups tab of the incident editor: the incident's items on the grid and ranked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
+
+from hindsight.core.followup_attention import Attention
+from hindsight.core.incident import Incident
+from hindsight.services.workspace import Workspace
+from hindsight.ui.editor.incident_editor import AttachedPage
+from hindsight.ui.followups.board import FollowUpBoard
+
+
+def attention_summary(board: FollowUpBoard) -> str:
+    """'3 need attention: 2 overdue, 1 languishing' for the items on a board."""
+    report = board.report
+    if not report.count:
+        return "Nothing needs attention." if board.items else ""
+    counts: dict[str, int] = {}
+    for flags in report.flags.values():
+        for kind in dict.fromkeys(flag.kind for flag in flags):
+            word = {
+                Attention.OVERDUE: "overdue",
+                Attention.BLOCKER_REVIEW: "blocked Highest",
+                Attention.LANGUISHING: "languishing",
+                Attention.SENIOR_REVIEW: "senior review due",
+            }[kind]
+            counts[word] = counts.get(word, 0) + 1
+    parts = ", ".join(f"{n} {word}" for word, n in counts.items())
+    noun = "item needs" if report.count == 1 else "items need"
+    return f"{report.count} {noun} attention: {parts}."
+
+
+class FollowUpsTab(AttachedPage):
+    """An incident's follow-up items; saved on their own, undone with the editor's history."""
+
+    changed = Signal()  # an item of this incident was saved here
+
+    def __init__(self, workspace: Workspace, undo_stack: QUndoStack, parent=None) -> None:
+        super().__init__(parent)
+        self.board = FollowUpBoard(
+            workspace, undo_stack, orientation=Qt.Orientation.Vertical, incident_column=False
+        )
+        self.add_button = QPushButton("&Add follow-up…")
+        self.details_button = QPushButton("Det&ails…")
+        self.delete_button = QPushButton("Delete")
+        self.zoom_out_button = QToolButton()
+        self.zoom_out_button.setText("−")
+        self.zoom_out_button.setToolTip("Zoom out (Ctrl+-)")
+        self.zoom_in_button = QToolButton()
+        self.zoom_in_button.setText("+")
+        self.zoom_in_button.setToolTip("Zoom in (Ctrl+=)")
+        self.fit_button = QToolButton()
+        self.fit_button.setText("Fit")
+        self.fit_button.setToolTip("Fit the grid to the width (Ctrl+0)")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        self.summary.setWordWrap(True)
+        self.notice = QLabel()
+        self.notice.setObjectName("problem")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        bar = QHBoxLayout()
+        for button in (self.add_button, self.details_button, self.delete_button):
+            bar.addWidget(button)
+        bar.addSpacing(12)
+        bar.addWidget(self.summary, 1)
+        for button in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.board, 1)
+        self.board.setSizes([520, 180])
+
+        self.add_button.clicked.connect(self.board.add_item)
+        self.details_button.clicked.connect(
+            lambda: self.board.open_details(self.board.selected_id())
+        )
+        self.delete_button.clicked.connect(self.board.delete_selected)
+        self.zoom_in_button.clicked.connect(self.board.view.zoom_in)
+        self.zoom_out_button.clicked.connect(self.board.view.zoom_out)
+        self.fit_button.clicked.connect(self.board.view.fit_width)
+        self.board.changed.connect(self.changed)
+        self.board.refreshed.connect(self._update_labels)
+        self.board.selectionChanged.connect(lambda _: self._update_buttons())
+        self._update_buttons()
+
+    def open_incident(self, incident: Incident) -> None:
+        """Show the follow-ups of `incident`."""
+        self.board.set_scope(incident.id, incident.key)
+
+    def reload(self) -> None:
+        """Read the items again (another view changed them)."""
+        if self.board.incident_id is not None:
+            self.board.reload()
+
+    def _update_labels(self) -> None:
+        self.summary.setText(attention_summary(self.board))
+        reviews = [r.message for r in self.board.report.reviews]
+        self.notice.setText("\n".join(reviews))
+        self.notice.setVisible(bool(reviews))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.board.selected_id() is not None
+        self.details_button.setEnabled(selected)
+        self.delete_button.setEnabled(selected)
+        self.add_button.setEnabled(self.board.incident_id is not None)

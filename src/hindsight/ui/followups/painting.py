@@ -1,0 +1,345 @@
+"""Drawing the grid and its cards with a QPainter (screen, PNG and SVG alike).
+
+Only QtGui is used here, so the renderer can draw without any widget or window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+
+from hindsight.core.followup_attention import AttentionReport
+from hindsight.core.followup_regions import RegionMap
+from hindsight.core.followups import FollowUp, FollowUpStatus, Priority
+from hindsight.ui.followups.geometry import (
+    AXIS_BOTTOM,
+    CELL_HEADER,
+    CELL_PAD,
+    COL_W,
+    LEVELS,
+    MARGIN,
+    Chip,
+    GridLayout,
+    Rect,
+)
+
+PRIORITY_COLOURS = {
+    Priority.HIGHEST: "#b42318",
+    Priority.HIGH: "#c2410c",
+    Priority.MEDIUM: "#8a6d00",
+    Priority.LOW: "#3b6fb6",
+    Priority.NICE_TO_HAVE: "#718096",
+}
+BADGE_COLOURS = {
+    "Overdue": "#b42318",
+    "Needs review": "#6b46c1",
+    "Languishing": "#8c5a12",
+}
+CLOSED_COLOURS = {FollowUpStatus.DONE: "#2f7d4f", FollowUpStatus.WONT_DO: "#6b7280"}
+TEXT = QColor("#1f2933")
+MUTED = QColor("#5f6b7a")
+SELECTED = QColor("#2b6cb0")
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    """What a card shows."""
+
+    item_id: int
+    key: str
+    title: str
+    priority: Priority
+    owner: str
+    status: FollowUpStatus
+    badges: tuple[str, ...]
+    tooltip: str
+    due: date | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.status.is_closed
+
+
+def card_data(item: FollowUp, report: AttentionReport | None) -> CardData:
+    """The card of `item`, with its attention badges."""
+    assert item.id is not None
+    flags = report.of(item.id) if report else ()
+    lines = [
+        f"<b>{_escape(item.incident_key)}</b> · {item.priority.label} · {item.status.label}",
+        _escape(item.title),
+        f"Owner: {_escape(item.owner) or '—'} · {item.kind.label}",
+        f"Value {item.value}, feasibility {item.feasibility}",
+    ]
+    if item.due:
+        lines.append(f"Due {item.due.isoformat()}")
+    lines.extend(f"⚑ {_escape(flag.reason)}" for flag in flags)
+    return CardData(
+        item_id=item.id,
+        key=item.incident_key,
+        title=item.title,
+        priority=item.priority,
+        owner=item.owner,
+        status=item.status,
+        badges=tuple(report.badges(item.id)) if report else (),
+        tooltip="<br>".join(lines),
+        due=item.due,
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def qrect(rect: Rect) -> QRectF:
+    """A geometry rectangle as a QRectF."""
+    return QRectF(rect.x, rect.y, rect.w, rect.h)
+
+
+def font(point_size: float, *, bold: bool = False, weight: QFont.Weight | None = None) -> QFont:
+    """The application font at another size."""
+    chosen = QFont()
+    chosen.setPointSizeF(point_size)
+    if bold:
+        chosen.setBold(True)
+    if weight is not None:
+        chosen.setWeight(weight)
+    return chosen
+
+
+# -- the grid ---------------------------------------------------------------------------------
+
+
+def paint_grid(painter: QPainter, layout: GridLayout, regions: RegionMap) -> None:
+    """Region backgrounds with their names, cell counts and both axes."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(QRectF(0, 0, layout.width, layout.height), QColor("#ffffff"))
+    for region in regions.regions:
+        block = layout.block_rect(
+            (region.value_low, region.value_high),
+            (region.feasibility_low, region.feasibility_high),
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(region.colour))
+        painter.drawRoundedRect(qrect(block).adjusted(1, 1, -1, -1), 6, 6)
+    # Thin white lines between the cells of a region.
+    painter.setPen(QPen(QColor("#ffffff"), 2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    grid = layout.grid
+    for feasibility in LEVELS[1:]:
+        x = layout.col_x[feasibility]
+        painter.drawLine(QPointF(x, grid.y + 1), QPointF(x, grid.bottom - 1))
+    for value in LEVELS[:-1]:
+        y = layout.row_y[value]
+        painter.drawLine(QPointF(grid.x + 1, y), QPointF(grid.right - 1, y))
+    _paint_region_names(painter, layout, regions)
+    _paint_counts(painter, layout)
+    _paint_axes(painter, layout)
+    painter.restore()
+
+
+def _paint_region_names(painter: QPainter, layout: GridLayout, regions: RegionMap) -> None:
+    painter.setFont(font(9.5, bold=True))
+    for region in regions.regions:
+        cell = layout.cell_rect(region.value_high, region.feasibility_low)
+        band = QRectF(cell.x + CELL_PAD, cell.y + 3, COL_W - 2 * CELL_PAD - 30, CELL_HEADER - 4)
+        painter.setPen(QColor(region.colour).darker(260))
+        painter.drawText(
+            band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, region.name
+        )
+
+
+def _paint_counts(painter: QPainter, layout: GridLayout) -> None:
+    painter.setFont(font(8, bold=True))
+    metrics = QFontMetricsF(painter.font())
+    for (value, feasibility), count in layout.counts.items():
+        cell = layout.cell_rect(value, feasibility)
+        text = str(count)
+        width = max(metrics.horizontalAdvance(text) + 10, 20)
+        pill = QRectF(cell.right - CELL_PAD - width, cell.y + 5, width, 16)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(pill, 8, 8)
+        painter.setPen(MUTED)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _paint_axes(painter: QPainter, layout: GridLayout) -> None:
+    grid = layout.grid
+    painter.setPen(MUTED)
+    painter.setFont(font(10, bold=True))
+    for value in LEVELS:
+        label = QRectF(grid.x - 26, layout.row_y[value], 22, layout.row_h[value])
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, str(value))
+    for feasibility in LEVELS:
+        label = QRectF(layout.col_x[feasibility], grid.bottom + 2, COL_W, 18)
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, str(feasibility))
+    painter.setFont(font(9))
+    title_band = QRectF(grid.x, grid.bottom + 20, grid.w, AXIS_BOTTOM - 22)
+    painter.drawText(
+        title_band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "← hard"
+    )
+    painter.drawText(
+        title_band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "easy →"
+    )
+    painter.drawText(title_band, Qt.AlignmentFlag.AlignCenter, "Feasibility")
+    # The value axis title runs upwards along the left edge.
+    painter.save()
+    painter.translate(MARGIN + 12, grid.y + grid.h / 2)
+    painter.rotate(-90)
+    band = QRectF(-grid.h / 2, -10, grid.h, 20)
+    painter.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "low")
+    painter.drawText(band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "high")
+    painter.drawText(band, Qt.AlignmentFlag.AlignCenter, "Value")
+    painter.restore()
+
+
+# -- cards ------------------------------------------------------------------------------------
+
+
+def _two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """Word-wrap `text` into at most two lines, the second elided."""
+    words = text.split()
+    first = ""
+    rest_index = len(words)
+    for index, word in enumerate(words):
+        candidate = f"{first} {word}".strip()
+        if metrics.horizontalAdvance(candidate) > width:
+            rest_index = index
+            break
+        first = candidate
+    if not first:  # a single very long word
+        return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+    rest = " ".join(words[rest_index:])
+    if not rest:
+        return [first]
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+
+
+def paint_card(
+    painter: QPainter,
+    rect: QRectF,
+    card: CardData,
+    *,
+    selected: bool = False,
+    hovered: bool = False,
+) -> None:
+    """One card: incident key and priority, title, owner and badges."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    body = rect.adjusted(0.5, 0.5, -0.5, -0.5)
+    fill = QColor("#f3f5f8") if card.closed else QColor("#ffffff")
+    if selected:
+        fill = QColor("#e6f0fb")
+    border = SELECTED if selected else QColor("#9aa8b8" if hovered else "#c3ccd8")
+    painter.setPen(QPen(border, 2 if selected else 1))
+    painter.setBrush(fill)
+    painter.drawRoundedRect(body, 5, 5)
+    # Priority stripe on the left edge.
+    stripe = QColor(PRIORITY_COLOURS[card.priority])
+    if card.closed:
+        stripe.setAlpha(90)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(stripe)
+    painter.drawRoundedRect(QRectF(body.x() + 1.5, body.y() + 4, 3.5, body.height() - 8), 1.5, 1.5)
+
+    left = body.x() + 10
+    width = body.width() - 16
+    text_colour = MUTED if card.closed else TEXT
+
+    # Line 1: incident key and priority on the left, owner on the right.
+    small = font(7.5, bold=True)
+    painter.setFont(small)
+    metrics = QFontMetricsF(small)
+    top = QRectF(left, body.y() + 4, width, 14)
+    painter.setPen(MUTED)
+    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, card.key)
+    key_width = metrics.horizontalAdvance(card.key + "  ")
+    painter.setPen(stripe if not card.closed else MUTED)
+    painter.drawText(
+        top.adjusted(key_width, 0, 0, 0),
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        card.priority.label,
+    )
+    used = key_width + metrics.horizontalAdvance(card.priority.label + "  ")
+    owner_font = font(7.5)
+    painter.setFont(owner_font)
+    painter.setPen(MUTED)
+    owner = QFontMetricsF(owner_font).elidedText(
+        card.owner or "no owner", Qt.TextElideMode.ElideRight, max(width - used, 0)
+    )
+    painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, owner)
+
+    # Lines 2 and 3: the title.
+    title_font = font(8.5, weight=QFont.Weight.DemiBold)
+    title_font.setStrikeOut(card.status is FollowUpStatus.WONT_DO)
+    painter.setFont(title_font)
+    title_metrics = QFontMetricsF(title_font)
+    painter.setPen(text_colour)
+    line_height = title_metrics.height()
+    for number, line in enumerate(_two_lines(card.title, title_metrics, width)):
+        band = QRectF(left, body.y() + 19 + number * line_height, width, line_height)
+        painter.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+
+    # Line 4: the status of a closed or blocked item, attention badges, else the due date.
+    bottom = QRectF(left, body.bottom() - 19, width, 15)
+    pills: list[tuple[str, str]] = []
+    if card.closed or card.status is FollowUpStatus.BLOCKED:
+        pills.append((card.status.label, CLOSED_COLOURS.get(card.status, "#b45309")))
+    pills.extend((badge, BADGE_COLOURS.get(badge, "#4a5568")) for badge in card.badges)
+    badge_metrics = QFontMetricsF(font(7, bold=True))
+    x = left
+    for number, (text, colour) in enumerate(pills):
+        pill_width = badge_metrics.horizontalAdvance(text) + 10
+        more = len(pills) - number - 1
+        reserve = badge_metrics.horizontalAdvance(f"+{more}") + 13 if more else 0
+        if x + pill_width + reserve > bottom.right():
+            text, colour = f"+{len(pills) - number}", "#4a5568"
+            pill_width = badge_metrics.horizontalAdvance(text) + 10
+        _pill(painter, QRectF(x, bottom.y(), pill_width, bottom.height()), text, colour)
+        x += pill_width + 3
+        if text.startswith("+"):
+            break
+    if card.due is not None and not card.closed:
+        painter.setFont(font(7.5))
+        painter.setPen(MUTED)
+        due_band = QRectF(x + 2, bottom.y(), max(bottom.right() - x - 2, 0), bottom.height())
+        due = f"due {card.due.isoformat()}"
+        if QFontMetricsF(painter.font()).horizontalAdvance(due) <= due_band.width():
+            painter.drawText(
+                due_band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, due
+            )
+    painter.restore()
+
+
+def _pill(
+    painter: QPainter, band: QRectF, text: str, colour: str, *, align_right: bool = False
+) -> None:
+    badge_font = font(7, bold=True)
+    painter.setFont(badge_font)
+    width = QFontMetricsF(badge_font).horizontalAdvance(text) + 10
+    if align_right:
+        band = QRectF(band.right() - width, band.y(), width, band.height())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(QColor(colour)))
+    painter.drawRoundedRect(band, band.height() / 2, band.height() / 2)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(band, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def paint_chip(painter: QPainter, chip: Chip, *, hovered: bool = False) -> None:
+    """The '+N more' / 'Show fewer' chip of a crowded cell."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = qrect(chip.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+    painter.setPen(QPen(QColor("#9aa8b8"), 1, Qt.PenStyle.DashLine))
+    painter.setBrush(QColor(255, 255, 255, 235 if hovered else 190))
+    painter.drawRoundedRect(rect, 5, 5)
+    painter.setFont(font(8, bold=True))
+    painter.setPen(SELECTED)
+    text = f"+ {chip.hidden} more (of {chip.total})" if chip.hidden else "Show fewer"
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()

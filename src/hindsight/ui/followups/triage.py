@@ -1,0 +1,300 @@
+"""The Triage view: every incident's follow-ups on one grid, filtered, beside the ranked list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, FollowUpFilter
+from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
+from hindsight.paths import data_dir
+from hindsight.services.errors import ValidationError
+from hindsight.services.workspace import Workspace
+from hindsight.store.errors import StoreError
+from hindsight.ui import messages
+from hindsight.ui.followups.board import FollowUpBoard
+from hindsight.ui.followups.incident_tab import attention_summary
+from hindsight.ui.qt_helpers import fill_combo
+
+ANY = None
+NO_OWNER = "\x00none"  # combo data standing for "items without an owner"
+STATUS_CHOICES: tuple[tuple[str, frozenset[FollowUpStatus] | None], ...] = (
+    ("Open work", OPEN_STATUSES),
+    ("Any status", None),
+    ("Closed", CLOSED_STATUSES),
+    *((s.label, frozenset({s})) for s in FollowUpStatus),
+)
+
+
+def _combo(name: str, items, min_chars: int = 8) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    # Long incident titles or owner names must not widen the window.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(min_chars)
+    fill_combo(combo, items)
+    return combo
+
+
+class TriageWindow(QMainWindow):
+    """Follow-ups across all incidents: filters, the grid and the ranked list."""
+
+    changed = Signal()  # an item was saved here
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.workspace = workspace
+        self.setWindowTitle(f"Hindsight — Triage — {workspace.path.name}")
+        self.resize(1400, 860)
+        self.undo_stack = QUndoStack(self)
+        self.board = FollowUpBoard(
+            workspace, self.undo_stack, orientation=Qt.Orientation.Horizontal
+        )
+        self.board.changed.connect(self.changed)
+        self.board.refreshed.connect(self._update_labels)
+        self.board.selectionChanged.connect(lambda _: self._update_buttons())
+
+        self.incident = _combo("Incident", [("All incidents", ANY)], 14)
+        self.owner = _combo("Owner", [("All owners", ANY)], 10)
+        self.status = _combo("Status", STATUS_CHOICES)
+        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 12)
+        self.priority = _combo(
+            "Priority", [("All priorities", ANY), *((p.label, p) for p in Priority)]
+        )
+        regions = workspace.followups.regions.in_order()
+        self.region = _combo("Region", [("All regions", ANY), *((r.name, r.key) for r in regions)])
+        self.attention = QCheckBox("Needs &attention only")
+        self.clear_button = QPushButton("&Clear filters")
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("&Incident", self.incident),
+            ("&Owner", self.owner),
+            ("&Status", self.status),
+            ("&Kind", self.kind),
+            ("&Priority", self.priority),
+            ("&Region", self.region),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget)
+        filters.addWidget(self.attention)
+        filters.addStretch(1)
+        filters.addWidget(self.clear_button)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("triageCount")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        self.notice = QLabel()
+        self.notice.setObjectName("problem")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.details_button = QPushButton("Det&ails…")
+        self.delete_button = QPushButton("Delete")
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.setToolTip("Save the ranked list, as filtered, as a CSV file")
+        zoom_out, zoom_in, fit = QToolButton(), QToolButton(), QToolButton()
+        for button, text, tip in (
+            (zoom_out, "−", "Zoom out (Ctrl+-)"),
+            (zoom_in, "+", "Zoom in (Ctrl+=)"),
+            (fit, "Fit", "Fit the grid to the width (Ctrl+0)"),
+        ):
+            button.setText(text)
+            button.setToolTip(tip)
+        zoom_out.clicked.connect(self.board.view.zoom_out)
+        zoom_in.clicked.connect(self.board.view.zoom_in)
+        fit.clicked.connect(self.board.view.fit_width)
+        bar = QHBoxLayout()
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        bar.addWidget(self.summary, 1)
+        for widget in (self.details_button, self.delete_button, self.export_button):
+            bar.addWidget(widget)
+        bar.addSpacing(12)
+        for widget in (zoom_out, zoom_in, fit):
+            bar.addWidget(widget)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(filters)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.board, 1)
+        self.setCentralWidget(central)
+        self.board.setSizes([860, 540])
+        self.board.setStretchFactor(0, 3)
+        self.board.setStretchFactor(1, 2)
+        self._build_actions()
+
+        for combo in (self.incident, self.owner, self.status, self.kind, self.priority):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.region.currentIndexChanged.connect(self._apply_filters)
+        self.attention.toggled.connect(self._apply_filters)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.details_button.clicked.connect(
+            lambda: self.board.open_details(self.board.selected_id())
+        )
+        self.delete_button.clicked.connect(self.board.delete_selected)
+        self.export_button.clicked.connect(lambda: self.export_csv())
+        self.reload()
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        self.export_action = QAction("&Export Ranked List as CSV…", self)
+        self.export_action.triggered.connect(lambda: self.export_csv())
+        self.close_action = QAction("&Close", self)
+        self.close_action.setShortcut(keys.Close)
+        self.close_action.triggered.connect(self.close)
+        self.reload_action = QAction("Re&load", self)
+        self.reload_action.setShortcut(keys.Refresh)
+        self.reload_action.triggered.connect(self.reload)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.reload_action)
+
+    # Loading and filtering
+
+    def reload(self) -> None:
+        """Read every item again and refill the filter choices."""
+        self._fill_choices()
+        self.board.set_scope(None, chosen=self.current_filter())
+
+    def _fill_choices(self) -> None:
+        try:
+            incidents = self.workspace.incidents.summaries()
+            owners = self.workspace.followups.owners()
+        except StoreError as error:
+            messages.show_error(self, "Cannot read follow-ups", error.message)
+            return
+        for combo, items in (
+            (
+                self.incident,
+                [
+                    ("All incidents", ANY),
+                    *(
+                        (f"{s.key} — {s.title[:50]}", s.id)
+                        for s in sorted(incidents, key=lambda s: -s.id)
+                    ),
+                ],
+            ),
+            (
+                self.owner,
+                [("All owners", ANY), ("(no owner)", NO_OWNER), *((o, o) for o in owners)],
+            ),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            fill_combo(combo, items)
+            index = combo.findData(chosen)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> FollowUpFilter:
+        """The filter the controls describe."""
+        owner = self.owner.currentData()
+        return FollowUpFilter(
+            incident_id=self.incident.currentData(),
+            owner="" if owner == NO_OWNER else owner,
+            statuses=self.status.currentData(),
+            kind=self.kind.currentData(),
+            priority=self.priority.currentData(),
+            region=self.region.currentData(),
+            attention_only=self.attention.isChecked(),
+        )
+
+    def _apply_filters(self) -> None:
+        self.board.set_filter(self.current_filter())
+
+    def clear_filters(self) -> None:
+        """Back to all open work of every incident."""
+        for combo in (self.incident, self.owner, self.status, self.kind, self.priority):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.region.blockSignals(True)
+        self.region.setCurrentIndex(0)
+        self.region.blockSignals(False)
+        self.attention.blockSignals(True)
+        self.attention.setChecked(False)
+        self.attention.blockSignals(False)
+        self._apply_filters()
+
+    def show_attention(self) -> None:
+        """Show only the items that need attention, of every incident and status."""
+        self.clear_filters()
+        self.attention.setChecked(True)
+
+    def _update_labels(self) -> None:
+        shown, total = len(self.board.ranked), len(self.board.items)
+        self.count_label.setText(f"<b>{shown:,}</b> of {total:,} follow-ups")
+        self.summary.setText(attention_summary(self.board))
+        chosen = self.board.filter.incident_id
+        reviews = [
+            r.message
+            for r in self.board.report.reviews
+            if chosen is None or r.incident_id == chosen
+        ]
+        self.notice.setText("\n".join(reviews))
+        self.notice.setVisible(bool(reviews))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        selected = self.board.selected_id() is not None
+        self.details_button.setEnabled(selected)
+        self.delete_button.setEnabled(selected)
+        self.export_button.setEnabled(bool(self.board.ranked))
+
+    # Export
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """Save the ranked list as shown (asking where, unless `path` is given)."""
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export ranked follow-ups",
+                str(data_dir() / "follow-ups.csv"),
+                "CSV files (*.csv);;All files (*)",
+            )
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            written = self.workspace.followups.export_csv(
+                self.board.ranked, self.board.report, path
+            )
+        except ValidationError as error:
+            messages.show_error(self, "Export failed", str(error))
+            return None
+        self.statusBar().showMessage(f"Exported {len(self.board.ranked)} items to {written}", 8000)
+        return written
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Steps refer to this window's board; they have nothing left to act on once it closes.
+        self.undo_stack.clear()
+        event.accept()
