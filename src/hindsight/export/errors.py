@@ -1,0 +1,31 @@
+"""Errors an export or an import can meet, each with a message a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExportError(Exception):
+    """An export that could not be done; nothing was written. The message says what to do."""
+
+
+class TemplateProblem(ExportError):
+    """A template that cannot be used: the message names the template and the line."""
+
+    def __init__(self, template: str, line: int | None, problem: str) -> None:
+        self.template = template
+        self.line = line
+        self.problem = problem
+        where = f"{template}, line {line}" if line else template
+        super().__init__(f"Template {where}: {problem}. Nothing was written; fix the template.")
+
+
+class WriteProblem(ExportError):
+    """The file could not be written (folder missing, read-only, disk full ...)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Cannot write {path}: {reason}. Nothing was written; "
+            "choose another folder or free some space."
+        )

@@ -1,0 +1,348 @@
+"""Export use cases: render an incident (or the follow-ups of all) and write the file.
+
+The GUI's export dialog and the `hindsight export` command both call this service, so the
+same request gives the same bytes. Rendering and writing are apart: the dialog previews what
+render() returns, then writes exactly those bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from hindsight import __version__
+from hindsight.core.followups import FollowUp
+from hindsight.core.pii import CustomPattern, Finding
+from hindsight.export import json_format, pdf, templates
+from hindsight.export.atomic import write_atomic
+from hindsight.export.errors import ExportError, WriteProblem
+from hindsight.export.model import (
+    Clock,
+    incident_document,
+    portfolio_document,
+    sources_from_workspace,
+)
+from hindsight.export.redaction import (
+    Redactor,
+    map_followup_texts,
+    map_incident_texts,
+    map_privacy_texts,
+    map_transition_texts,
+    map_view_texts,
+)
+from hindsight.export.views import DocumentView, Picture
+
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # the reproducible-builds convention for a fixed time
+DEFAULT_TEMPLATE = "full-review"
+PAGE_SIZES = tuple(pdf.PAGE_SIZES)
+
+
+class Format(StrEnum):
+    """The kinds of file an export writes."""
+
+    MARKDOWN = "md"
+    HTML = "html"
+    PDF = "pdf"
+    JSON = "json"
+
+    @property
+    def label(self) -> str:
+        """The name shown to people."""
+        return {"md": "Markdown", "html": "HTML", "pdf": "PDF", "json": "JSON"}[self.value]
+
+    @property
+    def extension(self) -> str:
+        """The file name extension, with its dot."""
+        return f".{self.value}"
+
+    @property
+    def uses_template(self) -> bool:
+        """JSON is the exchange format; the others are documents made from a template."""
+        return self is not Format.JSON
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export and how."""
+
+    format: Format
+    template: str = DEFAULT_TEMPLATE
+    page_size: str = "A4"
+    redact_pii: bool = False
+
+
+@dataclass
+class Rendered:
+    """A rendered document: the file's bytes, and what the dialog needs to preview it."""
+
+    data: bytes
+    request: ExportRequest
+    file_name: str
+    findings: list[Finding] = field(default_factory=list)  # personal data found in the sources
+    redacted: int = 0  # how many findings were replaced in `data`
+    preview_html: str = ""  # HTML a QTextBrowser can show (HTML and PDF formats)
+    pictures: tuple[Picture, ...] = ()  # to register with the preview under their data: URIs
+
+    @property
+    def text(self) -> str:
+        """The bytes as text (Markdown, HTML, JSON)."""
+        return self.data.decode("utf-8")
+
+
+def default_clock() -> datetime:
+    """Now, unless SOURCE_DATE_EPOCH fixes the time (reproducible documents)."""
+    fixed = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if fixed:
+        try:
+            return datetime.fromtimestamp(int(fixed), UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(UTC)
+
+
+def safe_file_name(text: str) -> str:
+    """`text` usable as a file name on every system."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return cleaned or "export"
+
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def pii_patterns(workspace: Any) -> list[CustomPattern]:
+    """The team's own personal-data patterns, when this Hindsight has the privacy feature."""
+    if getattr(workspace, "privacy", None) is None:
+        return []
+    try:
+        from hindsight.services.privacy import custom_patterns
+    except ImportError:
+        return []
+    patterns, _problems = custom_patterns()
+    return list(patterns)
+
+
+class ExportService:
+    """Exports of one workspace."""
+
+    def __init__(
+        self,
+        workspace: Any,
+        *,
+        clock: Callable[[], datetime] = default_clock,
+        zone: tzinfo | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.clock = clock
+        self.zone = zone  # None: the computer's local time
+
+    # Choices
+
+    def templates(
+        self, document_format: Format | None = None, scope: str = "incident"
+    ) -> list[templates.TemplateInfo]:
+        """The templates available (for one format and scope, when given)."""
+        found = templates.discover()
+        if document_format is None:
+            return found
+        return [t for t in found if t.supports(document_format.value, scope)]
+
+    def file_name(self, key: str | None, request: ExportRequest) -> str:
+        """A suggested file name, e.g. 'HS-1-full-review.pdf' or 'HS-1.json'."""
+        stem = key or "all-incidents"
+        if request.format.uses_template:
+            stem = f"{stem}-{request.template}"
+        return safe_file_name(stem) + request.format.extension
+
+    # Rendering
+
+    def render(self, incident_id: int | None, request: ExportRequest) -> Rendered:
+        """The document for one incident, or (None) the follow-up report of all incidents."""
+        clock = Clock(self.clock(), self.zone)
+        if request.format is Format.JSON:
+            if incident_id is None:
+                raise ExportError("JSON exports one file per incident; export all to a folder.")
+            return self._render_json(incident_id, request, clock)
+        info = templates.find(request.template)
+        scope = "incident" if incident_id is not None else "all"
+        if not info.supports(request.format.value, scope):
+            what = "one incident" if scope == "incident" else "all incidents"
+            raise ExportError(
+                f"The template {info.name} cannot make a {request.format.label} document of "
+                f"{what}; choose another template or format."
+            )
+        if incident_id is None:
+            document, findings, redacted = self._portfolio(request, clock, info.name)
+            key = None
+        else:
+            document, findings, redacted = self._incident_document(
+                incident_id, request, clock, info.name
+            )
+            key = document.incident.key if document.incident else None
+        return self._render_template(info, document, request, findings, redacted, key)
+
+    def _render_template(
+        self,
+        info: templates.TemplateInfo,
+        document: DocumentView,
+        request: ExportRequest,
+        findings: list[Finding],
+        redacted: int,
+        key: str | None,
+    ) -> Rendered:
+        name = self.file_name(key, request)
+        if request.format is Format.MARKDOWN:
+            text = templates.render(info, "md", self._context(document, "md", request))
+            return Rendered(text.encode("utf-8"), request, name, findings, redacted)
+        target = "pdf" if request.format is Format.PDF else "html"
+        html = templates.render(info, "html", self._context(document, target, request))
+        pictures = document.pictures
+        if request.format is Format.HTML:
+            return Rendered(html.encode("utf-8"), request, name, findings, redacted, html, pictures)
+        footer = f"{document.title} · exported {document.generated_at}"
+        data = pdf.render_pdf(
+            html,
+            title=document.title,
+            footer=footer,
+            creator=document.generator,
+            page_size=request.page_size,
+            pictures=pictures,
+        )
+        return Rendered(data, request, name, findings, redacted, html, pictures)
+
+    def _context(
+        self, document: DocumentView, target: str, request: ExportRequest
+    ) -> dict[str, Any]:
+        width = pdf.content_width(request.page_size) if request.page_size in pdf.PAGE_SIZES else 640
+        return {
+            "document": document,
+            "incident": document.incident,
+            "followups": document.followups,
+            "target": target,
+            "page_size": request.page_size,
+            "content_width": width if target == "pdf" else 960,
+        }
+
+    def _followups(self, incident_id: int | None) -> list[FollowUp]:
+        service = getattr(self.workspace, "followups", None)
+        return service.items(incident_id) if service is not None else []
+
+    def _incident_document(
+        self, incident_id: int, request: ExportRequest, clock: Clock, template: str
+    ) -> tuple[DocumentView, list[Finding], int]:
+        incident = self.workspace.incidents.get(incident_id)
+        sources = sources_from_workspace(
+            self.workspace, incident, clock, pictures=request.format is not Format.MARKDOWN
+        )
+        redactor = Redactor(pii_patterns(self.workspace), redact=request.redact_pii)
+        incident = map_incident_texts(incident, redactor)
+        if sources.followups is not None:
+            sources.followups = [
+                map_followup_texts(item, i, redactor) for i, item in enumerate(sources.followups)
+            ]
+        sources.transitions = map_transition_texts(sources.transitions, redactor)
+        if sources.privacy is not None:
+            sources.privacy = map_view_texts(sources.privacy, redactor)
+        redacted = redactor.count if request.redact_pii else 0
+        document = incident_document(incident, sources, clock, template, redacted)
+        return document, redactor.findings, redacted
+
+    def _portfolio(
+        self, request: ExportRequest, clock: Clock, template: str
+    ) -> tuple[DocumentView, list[Finding], int]:
+        incidents = [self.workspace.incidents.get(i) for i in self.all_incident_ids()]
+        sources = sources_from_workspace(
+            self.workspace, None, clock, pictures=request.format is not Format.MARKDOWN
+        )
+        redactor = Redactor(pii_patterns(self.workspace), redact=request.redact_pii)
+        incidents = [map_incident_texts(incident, redactor) for incident in incidents]
+        if sources.followups is not None:
+            sources.followups = [
+                map_followup_texts(item, i, redactor) for i, item in enumerate(sources.followups)
+            ]
+        redacted = redactor.count if request.redact_pii else 0
+        document = portfolio_document(
+            incidents, sources.followups or [], sources, clock, template, redacted
+        )
+        return document, redactor.findings, redacted
+
+    def _render_json(self, incident_id: int, request: ExportRequest, clock: Clock) -> Rendered:
+        bundle, findings, redacted = self.bundle(incident_id, redact=request.redact_pii)
+        document = json_format.document_json([bundle], clock.now, f"Hindsight {__version__}")
+        name = self.file_name(bundle.incident.key, request)
+        return Rendered(json_format.dumps(document), request, name, findings, redacted)
+
+    def bundle(
+        self, incident_id: int, *, redact: bool = False
+    ) -> tuple[json_format.IncidentBundle, list[Finding], int]:
+        """Everything of one incident for the JSON format (redacted copies when asked)."""
+        redactor = Redactor(pii_patterns(self.workspace), redact=redact)
+        incident = map_incident_texts(self.workspace.incidents.get(incident_id), redactor)
+        transitions = map_transition_texts(self.workspace.review.history(incident_id), redactor)
+        followups = None
+        if getattr(self.workspace, "followups", None) is not None:
+            followups = [
+                map_followup_texts(item, i, redactor)
+                for i, item in enumerate(self._followups(incident_id))
+            ]
+        privacy = None
+        service = getattr(self.workspace, "privacy", None)
+        if service is not None:
+            record = json_format.PrivacyRecord(
+                service.accesses(incident_id), service.ethics_answers(incident_id)
+            )
+            privacy = map_privacy_texts(record, redactor)
+        bundle = json_format.IncidentBundle(incident, transitions, followups, privacy)
+        return bundle, redactor.findings, redactor.count if redact else 0
+
+    def findings(self, incident_id: int) -> list[Finding]:
+        """Personal data in everything an export of the incident would carry."""
+        return self.bundle(incident_id)[1]
+
+    # Writing
+
+    def write(self, rendered: Rendered, path: Path | str) -> Path:
+        """Write a rendered document to `path`, all or nothing."""
+        return write_atomic(Path(path), rendered.data)
+
+    def export(self, incident_id: int | None, request: ExportRequest, path: Path | str) -> Path:
+        """Render and write in one go; nothing is written if rendering fails."""
+        return self.write(self.render(incident_id, request), path)
+
+    def export_many(
+        self,
+        incident_ids: Sequence[int],
+        request: ExportRequest,
+        folder: Path | str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[Path]:
+        """One file per incident in `folder` (created if missing); stops early when cancelled.
+
+        Each file is written atomically; files written before a cancel or a failure stay.
+        """
+        target = Path(folder)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WriteProblem(target, error.strerror or str(error)) from error
+        written: list[Path] = []
+        total = len(incident_ids)
+        for done, incident_id in enumerate(incident_ids):
+            if cancelled():
+                break
+            rendered = self.render(incident_id, request)
+            written.append(self.write(rendered, target / rendered.file_name))
+            if progress is not None:
+                progress(done + 1, total, rendered.file_name)
+        return written
+
+    def all_incident_ids(self) -> list[int]:
+        """Every incident's id, oldest key number first."""
+        return [s.id for s in reversed(self.workspace.incidents.summaries())]

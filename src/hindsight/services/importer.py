@@ -1,0 +1,158 @@
+"""Import use cases: read a JSON export, check all of it, then write it in one transaction.
+
+Nothing is written until the whole file has been read and checked; then every incident of the
+file goes in through one write transaction, so an import is all or nothing. A key that already
+exists here is skipped or renamed, as the user chooses; without a choice, the import stops
+before writing and says which keys clash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hindsight.export.json_format import FormatError, IncidentBundle, loads
+from hindsight.services.errors import ValidationError
+from hindsight.store.imports import (
+    ImportItem,
+    ImportOutcome,
+    KeyConflictError,
+    OnConflict,
+    existing_keys,
+    import_incidents,
+)
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+class ImportProblem(ValidationError):
+    """An import that was refused; nothing was written. The message names the file."""
+
+
+@dataclass
+class ImportPlan:
+    """A checked file, ready to import: its incidents and which of their keys clash."""
+
+    path: Path
+    bundles: list[IncidentBundle]
+    conflicts: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys of the file's incidents, in file order."""
+        return [b.incident.key for b in self.bundles]
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    path: Path
+    outcomes: list[ImportOutcome]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[ImportOutcome]:
+        """The incidents written."""
+        return [o for o in self.outcomes if not o.skipped]
+
+    @property
+    def skipped(self) -> list[ImportOutcome]:
+        """The incidents left out because their key exists here."""
+        return [o for o in self.outcomes if o.skipped]
+
+    def summary(self) -> str:
+        """One or two sentences for a message box or the terminal."""
+        parts = []
+        imported = self.imported
+        if imported:
+            keys = ", ".join(
+                f"{o.original_key} as {o.key}" if o.renamed else str(o.key) for o in imported
+            )
+            parts.append(
+                f"Imported {len(imported)} incident{'s' if len(imported) != 1 else ''}: {keys}."
+            )
+        else:
+            parts.append("Imported nothing.")
+        if self.skipped:
+            keys = ", ".join(o.original_key for o in self.skipped)
+            parts.append(f"Skipped (the key exists already): {keys}.")
+        parts.extend(self.notes)
+        return " ".join(parts)
+
+
+class ImportService:
+    """Imports into one workspace."""
+
+    def __init__(
+        self, workspace: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self.workspace = workspace
+        self.clock = clock
+
+    def read(self, path: Path | str) -> ImportPlan:
+        """Read and check the file at `path`; ImportProblem naming the file and the bad field."""
+        path = Path(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ImportProblem(
+                    f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
+                    "it is not a Hindsight export."
+                )
+            raw = path.read_bytes()
+        except OSError as error:
+            raise ImportProblem(
+                f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
+            ) from error
+        try:
+            bundles = loads(raw)
+        except FormatError as error:
+            raise ImportProblem(
+                f"{path} is not a usable Hindsight export; nothing was imported. {error}"
+            ) from error
+        return self.plan(path, bundles)
+
+    def plan(self, path: Path, bundles: list[IncidentBundle]) -> ImportPlan:
+        """Which keys of `bundles` are taken here, and what cannot be carried over."""
+        taken = existing_keys(self.workspace.database)
+        conflicts = [b.incident.key for b in bundles if b.incident.key.upper() in taken]
+        return ImportPlan(path, bundles, conflicts)
+
+    def apply(
+        self, plan: ImportPlan, on_conflict: OnConflict | str = OnConflict.FAIL
+    ) -> ImportResult:
+        """Write the plan's incidents in one transaction; ImportProblem (nothing written) if
+        keys clash and no policy was chosen."""
+        policy = OnConflict(on_conflict)
+        items = []
+        for bundle in plan.bundles:
+            incident = replace(bundle.incident, id=None, version=0)
+            incident.review_progress = self.workspace.review.percent(incident)
+            privacy = bundle.privacy
+            items.append(
+                ImportItem(
+                    incident,
+                    tuple(bundle.transitions),
+                    tuple(bundle.followups or ()),
+                    tuple(privacy.accesses) if privacy else (),
+                    tuple(privacy.ethics.values()) if privacy else (),
+                )
+            )
+        try:
+            outcomes = import_incidents(self.workspace.database, items, policy, self.clock)
+        except KeyConflictError as error:
+            raise ImportProblem(
+                f"{plan.path}: {error} in {self.workspace.path}; nothing was imported. "
+                "Choose to skip those incidents or to import them under new keys."
+            ) from error
+        return ImportResult(plan.path, outcomes, list(plan.notes))
+
+    def import_file(
+        self, path: Path | str, on_conflict: OnConflict | str = OnConflict.FAIL
+    ) -> ImportResult:
+        """Read, check and import the file at `path` in one go."""
+        return self.apply(self.read(path), on_conflict)
