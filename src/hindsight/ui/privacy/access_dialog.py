@@ -1,0 +1,389 @@
+"""Dialogs that record a data access, amend one, or confirm that a copy was deleted."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.privacy import (
+    CATEGORY_LABELS,
+    AccessDetails,
+    DataAccess,
+    DataCategory,
+    DataCopy,
+    VolumeUnit,
+    same_person,
+    validation_problems,
+)
+from hindsight.ui.qt_helpers import (
+    current_enum,
+    date_time_edit,
+    fill_combo,
+    from_qdatetime,
+    select_data,
+    to_qdatetime,
+)
+
+# A date field set to its minimum shows this text and stands for "no date".
+NO_DATE = QDate(2000, 1, 1)
+MAX_VOLUME = 2_000_000_000
+
+
+class _Dialog(QDialog):
+    """A form in a scroll area, a line for problems, and OK / Cancel."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form_widget = QWidget()
+        self.form = QFormLayout(self.form_widget)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_widget)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+    def refuse(self, problems: list[str]) -> None:
+        """Keep the dialog open and list what to fix."""
+        self.problem.setText("\n".join(problems))
+        self.problem.show()
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def optional_date_edit() -> QDateEdit:
+    """A date field that can also say 'none' (its minimum date)."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("none")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def optional_date_time_edit() -> QDateTimeEdit:
+    """A date-time field that can also say 'not deleted' (its minimum)."""
+    edit = date_time_edit()
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("not deleted")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+class CopiesEditor(QWidget):
+    """The copies of the accessed data: where each went, and its deletion."""
+
+    COLUMNS = ("Where the copy was put", "Delete by", "Deleted on", "Deleted by")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(110)
+        self.add_button = QPushButton("Add &copy")
+        self.remove_button = QPushButton("Remove copy")
+        self.add_button.clicked.connect(lambda: self.add_copy(None))
+        self.remove_button.clicked.connect(self._remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add_copy(self, copy: DataCopy | None) -> None:
+        """Add a row, empty or showing `copy`."""
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        location = QLineEdit(copy.location if copy else "")
+        location.setPlaceholderText("bucket, notebook, laptop, cache …")
+        delete_by = optional_date_edit()
+        deleted_on = optional_date_time_edit()
+        deleted_by = QLineEdit(copy.deleted_by if copy else "")
+        deleted_by.setPlaceholderText("who confirmed it")
+        if copy and copy.delete_by:
+            delete_by.setDate(QDate(copy.delete_by.year, copy.delete_by.month, copy.delete_by.day))
+        if copy and copy.deleted_at:
+            deleted_on.setDateTime(to_qdatetime(copy.deleted_at))
+        for column, widget in enumerate((location, delete_by, deleted_on, deleted_by)):
+            self.table.setCellWidget(row, column, widget)
+        self.table.resizeRowsToContents()
+        if copy is None:
+            location.setFocus()
+
+    def _remove_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
+        if not rows and self.table.rowCount():
+            rows = [self.table.rowCount() - 1]
+        for row in rows:
+            self.table.removeRow(row)
+
+    def cell(self, row: int, column: int) -> QWidget:
+        """The editor in one cell (for tests and the dialog)."""
+        return self.table.cellWidget(row, column)
+
+    def copies(self) -> tuple[DataCopy, ...]:
+        """The copies as entered; rows left entirely empty are ignored."""
+        found = []
+        for row in range(self.table.rowCount()):
+            location = self.cell(row, 0).text()
+            delete_date = self.cell(row, 1).date()
+            deleted_edit = self.cell(row, 2)
+            deleted_by = self.cell(row, 3).text()
+            delete_by = None if delete_date == NO_DATE else date(*delete_date.getDate())
+            deleted_at = (
+                None if deleted_edit.date() == NO_DATE else from_qdatetime(deleted_edit.dateTime())
+            )
+            if location.strip() or delete_by or deleted_at or deleted_by.strip():
+                found.append(DataCopy(location, delete_by, deleted_at, deleted_by))
+        return tuple(found)
+
+
+class AccessDialog(_Dialog):
+    """Records a data access, or amends one (then a reason is asked for)."""
+
+    def __init__(
+        self,
+        recorder: str,
+        access: DataAccess | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        amending = access is not None
+        title = f"Amend {access.label}" if access else "Record a data access"
+        super().__init__(title, parent)
+        self.setMinimumSize(720, 640)
+        self.amending = amending
+
+        self.accessor = QLineEdit()
+        self.accessor.setPlaceholderText("Who looked at or copied the data")
+        self.accessed_at = date_time_edit()
+        self.dataset = QLineEdit()
+        self.dataset.setPlaceholderText("Dataset, table, log or system, and the period it covers")
+        self.categories: dict[DataCategory, QCheckBox] = {}
+        grid_widget = QWidget()
+        grid = QGridLayout(grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, category in enumerate(DataCategory):
+            box = QCheckBox(CATEGORY_LABELS[category])
+            box.toggled.connect(self._update_approver_hint)
+            self.categories[category] = box
+            grid.addWidget(box, index // 3, index % 3)
+        self.volume = QSpinBox()
+        self.volume.setRange(0, MAX_VOLUME)
+        self.volume.setSpecialValueText("not known")
+        self.volume.setGroupSeparatorShown(True)
+        self.volume.setMinimumWidth(140)
+        self.volume_unit = QComboBox()
+        fill_combo(self.volume_unit, ((unit.value, unit) for unit in VolumeUnit))
+        volume_row = QWidget()
+        volume_layout = QHBoxLayout(volume_row)
+        volume_layout.setContentsMargins(0, 0, 0, 0)
+        volume_layout.addWidget(QLabel("about"))
+        volume_layout.addWidget(self.volume)
+        volume_layout.addWidget(self.volume_unit)
+        volume_layout.addStretch(1)
+        self.justification = QPlainTextEdit()
+        self.justification.setPlaceholderText(
+            "Why the access was needed, and why less would not do"
+        )
+        self.justification.setFixedHeight(70)
+        self.approver = QLineEdit()
+        self.approver.setPlaceholderText("The second person, in charge of the data, who approved")
+        self.approver.textChanged.connect(self._update_approver_hint)
+        self.approver_hint = QLabel()
+        self.approver_hint.setObjectName("warning")
+        self.approver_hint.setStyleSheet("color: #9a5b00;")
+        self.approver_hint.setWordWrap(True)
+        self.privacy_consulted = QCheckBox("The privacy or data-protection team was consulted")
+        self.privacy_contact = QLineEdit()
+        self.privacy_contact.setPlaceholderText("Who was consulted")
+        self.privacy_contact.setEnabled(False)
+        self.privacy_consulted.toggled.connect(self.privacy_contact.setEnabled)
+        self.copies = CopiesEditor()
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Anything else a reviewer should know")
+        self.notes.setFixedHeight(60)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("What was wrong or missing; kept in the entry's history")
+        self.recorded_by = QLineEdit(recorder)
+        self.recorded_by.setPlaceholderText("Your name")
+
+        self.form.addRow("Accessed &by", self.accessor)
+        self.form.addRow("&When", self.accessed_at)
+        self.form.addRow("&Dataset or system", self.dataset)
+        self.form.addRow("Categories", grid_widget)
+        self.form.addRow("&Volume", volume_row)
+        self.form.addRow("&Justification", self.justification)
+        self.form.addRow("&Approver", self.approver)
+        self.form.addRow("", self.approver_hint)
+        self.form.addRow("Privacy team", self.privacy_consulted)
+        self.form.addRow("", self.privacy_contact)
+        self.form.addRow("Copies", self.copies)
+        self.form.addRow("&Notes", self.notes)
+        if amending:
+            self.form.addRow("&Reason for amending", self.reason)
+        self.form.addRow("Recorded b&y", self.recorded_by)
+        if amending:
+            self.form.addRow(
+                "",
+                _hint(
+                    "The entry's current version is kept in its history; this amendment is "
+                    "added after it with your name, the time and the reason."
+                ),
+            )
+
+        if access is not None:
+            self._show(access.details)
+        self._update_approver_hint()
+
+    def _show(self, details: AccessDetails) -> None:
+        self.accessor.setText(details.accessor)
+        self.accessed_at.setDateTime(to_qdatetime(details.accessed_at))
+        self.dataset.setText(details.dataset)
+        for category, box in self.categories.items():
+            box.setChecked(category in details.categories)
+        self.volume.setValue(details.volume or 0)
+        select_data(self.volume_unit, details.volume_unit)
+        self.justification.setPlainText(details.justification)
+        self.approver.setText(details.approver)
+        self.privacy_consulted.setChecked(details.privacy_consulted)
+        self.privacy_contact.setText(details.privacy_contact)
+        for copy in details.copies:
+            self.copies.add_copy(copy)
+        self.notes.setPlainText(details.notes)
+
+    def _update_approver_hint(self) -> None:
+        personal = any(box.isChecked() and c.is_personal for c, box in self.categories.items())
+        approver = self.approver.text().strip()
+        if approver and same_person(approver, self.accessor.text()):
+            text = "The approver must be someone other than the person who accessed the data."
+        elif personal and not approver:
+            text = (
+                "Personal data needs a second person's approval. If nobody approved it, leave "
+                "this empty: the entry will be flagged and the review cannot be published."
+            )
+        else:
+            text = ""
+        self.approver_hint.setText(text)
+        self.approver_hint.setVisible(bool(text))
+
+    def details(self) -> AccessDetails:
+        """The access as entered."""
+        volume = self.volume.value()
+        return AccessDetails(
+            accessor=self.accessor.text().strip(),
+            accessed_at=from_qdatetime(self.accessed_at.dateTime()),
+            dataset=self.dataset.text().strip(),
+            categories=tuple(c for c, box in self.categories.items() if box.isChecked()),
+            volume=volume or None,
+            volume_unit=current_enum(self.volume_unit, VolumeUnit) or VolumeUnit.ROWS,
+            justification=self.justification.toPlainText().strip(),
+            approver=self.approver.text().strip(),
+            privacy_consulted=self.privacy_consulted.isChecked(),
+            privacy_contact=self.privacy_contact.text().strip(),
+            copies=self.copies.copies(),
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def accept(self) -> None:
+        problems = validation_problems(self.details())
+        if self.amending and not self.reason.text().strip():
+            problems.append("Say why the entry is being amended.")
+        if not self.recorded_by.text().strip():
+            problems.append("Give your name as the person recording this.")
+        if problems:
+            self.refuse(problems)
+            return
+        super().accept()
+
+
+class ConfirmDeletionDialog(_Dialog):
+    """Confirms that one copy of the data was deleted: when, and by whom."""
+
+    def __init__(self, access: DataAccess, recorder: str, parent: QWidget | None = None) -> None:
+        super().__init__(f"Confirm a deletion — {access.label}", parent)
+        self.setMinimumWidth(560)
+        self.copy = QComboBox()
+        for index, copy in enumerate(access.details.copies):
+            if not copy.deleted:
+                due = f" (delete by {copy.delete_by.isoformat()})" if copy.delete_by else ""
+                self.copy.addItem(f"{copy.location}{due}", index)
+        self.deleted_at = date_time_edit()
+        self.deleted_at.setDateTime(to_qdatetime(datetime.now(UTC).replace(second=0)))
+        self.deleted_by = QLineEdit()
+        self.deleted_by.setPlaceholderText("Who deleted it or checked that it is gone")
+        self.recorded_by = QLineEdit(recorder)
+        self.form.addRow("&Copy", self.copy)
+        self.form.addRow("Deleted &on", self.deleted_at)
+        self.form.addRow("Deleted or checked &by", self.deleted_by)
+        self.form.addRow("Recorded b&y", self.recorded_by)
+        self.form.addRow(
+            "", _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
+        )
+        self.form_widget.layout().setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    def copy_index(self) -> int:
+        """Which of the entry's copies was deleted."""
+        return int(self.copy.currentData())
+
+    def accept(self) -> None:
+        problems = []
+        if self.copy.count() == 0:
+            problems.append("Every copy of this entry is already confirmed deleted.")
+        if not self.deleted_by.text().strip():
+            problems.append("Say who deleted the copy or checked that it is gone.")
+        if not self.recorded_by.text().strip():
+            problems.append("Give your name as the person recording this.")
+        if problems:
+            self.refuse(problems)
+            return
+        super().accept()

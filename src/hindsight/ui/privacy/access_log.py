@@ -1,0 +1,396 @@
+"""The data-access log of one incident: the entries, and each entry's details and history."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.privacy import (
+    BLOCKING_FLAGS,
+    FLAG_LABELS,
+    AccessDetails,
+    AccessFlag,
+    DataAccess,
+    DataCopy,
+    access_flags,
+    categories_text,
+    changes_between,
+)
+from hindsight.services.errors import ValidationError
+from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
+from hindsight.store.errors import ConflictError, NotFoundError, StoreError
+from hindsight.ui import messages
+from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
+from hindsight.ui.qt_helpers import from_qdatetime, local_text
+
+BLOCKING = QColor("#a61b1b")
+WARNING = QColor("#9a5b00")
+COLUMNS = ("#", "Who and when", "Data and how much", "Categories", "Approver", "Flags")
+FLAGS_COLUMN = len(COLUMNS) - 1
+CATEGORIES_WIDTH = 170
+# Shorter than FLAG_LABELS, for a table cell.
+FLAG_SHORT = {
+    AccessFlag.NO_APPROVER: "No approver",
+    AccessFlag.DELETION_OVERDUE: "Deletion overdue",
+    AccessFlag.COPY_NOT_DELETED: "Copy not deleted",
+    AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy not consulted",
+}
+
+
+def volume_text(details: AccessDetails) -> str:
+    """'100,000 rows', or '' when not known."""
+    if details.volume is None:
+        return ""
+    return f"{details.volume:,} {details.volume_unit.value}"
+
+
+def copy_text(copy: DataCopy) -> str:
+    """One copy in words: where, when it is due, and whether it is gone."""
+    parts = [copy.location or "(somewhere unnamed)"]
+    if copy.delete_by:
+        parts.append(f"delete by {copy.delete_by.isoformat()}")
+    if copy.deleted_at:
+        who = f" by {copy.deleted_by}" if copy.deleted_by else ""
+        parts.append(f"deleted {local_text(copy.deleted_at)}{who}")
+    else:
+        parts.append("not deleted")
+    return ", ".join(parts)
+
+
+def value_text(name: str, value: Any) -> str:
+    """A field's value as the history shows it."""
+    if name == "categories":
+        return categories_text(value) or "none"
+    if name == "accessed_at":
+        return local_text(value)
+    if name == "privacy_consulted":
+        return "yes" if value else "no"
+    if name == "volume":
+        return "not known" if value is None else f"{value:,}"
+    if name == "copies":
+        return "; ".join(copy_text(c) for c in value) or "none"
+    return str(value) if value not in ("", None) else "(empty)"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def details_html(access: DataAccess, today: date) -> str:
+    """The current state of an entry, then its history, newest first."""
+    details = access.details
+    flags = access_flags(details, today)
+    rows = [
+        ("Accessed by", details.accessor),
+        ("When", local_text(details.accessed_at)),
+        ("Dataset or system", details.dataset),
+        ("Categories", categories_text(details.categories)),
+        ("Volume", volume_text(details) or "not known"),
+        ("Justification", details.justification),
+        ("Approver", details.approver or "none recorded"),
+        (
+            "Privacy team",
+            f"consulted: {details.privacy_contact}"
+            if details.privacy_consulted
+            else "not consulted",
+        ),
+        ("Notes", details.notes),
+    ]
+    parts = [f"<h3>{html.escape(access.label)}</h3>"]
+    if flags:
+        spans = []
+        for flag in flags:
+            colour = BLOCKING.name() if flag in BLOCKING_FLAGS else WARNING.name()
+            spans.append(f"<span style='color:{colour}'>⚠ {FLAG_LABELS[flag]}</span>")
+        parts.append(f"<p>{' &nbsp; '.join(spans)}</p>")
+    parts.append("<table cellspacing='0' cellpadding='2'>")
+    for label, text in rows:
+        if text:
+            parts.append(
+                f"<tr><td valign='top' style='color:#5f6b7a;padding-right:12px'>{label}</td>"
+                f"<td>{_escape(text)}</td></tr>"
+            )
+    parts.append("</table>")
+    if details.copies:
+        parts.append("<p><b>Copies</b></p><ul>")
+        for copy in details.copies:
+            overdue = copy.overdue(today)
+            style = f" style='color:{BLOCKING.name()}'" if overdue else ""
+            suffix = " — overdue" if overdue else ""
+            parts.append(f"<li{style}>{_escape(copy_text(copy))}{suffix}</li>")
+        parts.append("</ul>")
+    parts.append("<p><b>History</b></p>")
+    revisions = list(access.revisions)
+    for index in range(len(revisions) - 1, -1, -1):
+        revision = revisions[index]
+        when = local_text(revision.recorded_at)
+        who = html.escape(revision.recorded_by)
+        if index == 0:
+            parts.append(f"<p>Revision 1 — recorded by {who} on {when}.</p>")
+            continue
+        parts.append(
+            f"<p>Revision {revision.number} — amended by {who} on {when}.<br>"
+            f"<i>Reason:</i> {_escape(revision.reason)}</p><ul>"
+        )
+        for change in changes_between(revisions[index - 1].details, revision.details):
+            before = _escape(value_text(change.field, change.before))
+            after = _escape(value_text(change.field, change.after))
+            parts.append(f"<li>{change.label}: {before} → {after}</li>")
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+class AccessLogPage(QWidget):
+    """Lists an incident's data accesses; records, amends and confirms deletions."""
+
+    changed = Signal()  # an entry was recorded or amended here
+
+    def __init__(
+        self, privacy: Callable[[], PrivacyService], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._privacy = privacy
+        self._incident_id: int | None = None
+        self.accesses: list[DataAccess] = []
+
+        self.record_button = QPushButton("&Record access…")
+        self.amend_button = QPushButton("&Amend…")
+        self.confirm_button = QPushButton("Confirm &deletion…")
+        hint = QLabel("Entries are never deleted or overwritten: a correction is an amendment.")
+        hint.setObjectName("hint")
+        buttons = QHBoxLayout()
+        for button in (self.record_button, self.amend_button, self.confirm_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(hint)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(3, CATEGORIES_WIDTH)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.setPlaceholderText("Select an entry to see its details and history.")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 260])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+
+        self.record_button.clicked.connect(self.record)
+        self.amend_button.clicked.connect(self.amend_selected)
+        self.confirm_button.clicked.connect(self.confirm_deletion)
+        self.table.doubleClicked.connect(lambda _: self.amend_selected())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._update_buttons()
+
+    # Showing
+
+    def show_incident(self, incident_id: int | None) -> None:
+        """Show the log of `incident_id` (None: nothing open)."""
+        self._incident_id = incident_id
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Read the log again, keeping (or moving) the selection."""
+        keep = select_id if select_id is not None else self.selected_id()
+        try:
+            self.accesses = self._privacy().accesses(self._incident_id) if self._incident_id else []
+        except StoreError as error:
+            messages.show_error(self, "Cannot read the data-access log", error.message)
+            self.accesses = []
+        today = self._privacy().today()
+        self.table.setRowCount(len(self.accesses))
+        for row, access in enumerate(self.accesses):
+            details = access.details
+            volume = volume_text(details)
+            cells = (
+                str(access.number),
+                f"{details.accessor}\n{local_text(details.accessed_at)}",
+                f"{details.dataset}\n{volume}" if volume else details.dataset,
+                categories_text(details.categories),
+                details.approver or "—",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+            flags = access_flags(details, today)
+            flag_item = QTableWidgetItem("\n".join(f"⚠ {FLAG_SHORT[f]}" for f in flags) or "✓")
+            flag_item.setToolTip("\n".join(FLAG_LABELS[f] for f in flags))
+            if flags:
+                blocking = any(f in BLOCKING_FLAGS for f in flags)
+                flag_item.setForeground(QBrush(BLOCKING if blocking else WARNING))
+            self.table.setItem(row, FLAGS_COLUMN, flag_item)
+            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, access.id)
+        if keep is not None:
+            self.select_access(keep)
+        if self.selected_id() is None:
+            self.details.clear()
+        self._update_buttons()
+
+    def selected_id(self) -> int | None:
+        """The id of the selected entry, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def selected(self) -> DataAccess | None:
+        """The selected entry, if any."""
+        chosen = self.selected_id()
+        return next((a for a in self.accesses if a.id == chosen), None)
+
+    def select_access(self, access_id: int) -> bool:
+        """Select the entry `access_id` and show its details; False if it is not listed."""
+        for row, access in enumerate(self.accesses):
+            if access.id == access_id:
+                self.table.selectRow(row)
+                self.table.scrollToItem(self.table.item(row, 0))
+                self._selection_changed()
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        access = self.selected()
+        if access is not None:
+            self.details.setHtml(details_html(access, self._privacy().today()))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        access = self.selected()
+        self.record_button.setEnabled(self._incident_id is not None)
+        self.amend_button.setEnabled(access is not None)
+        self.confirm_button.setEnabled(
+            access is not None and any(not c.deleted for c in access.details.copies)
+        )
+
+    # Recording
+
+    def record(self) -> None:
+        """Ask for a new entry and record it."""
+        if self._incident_id is None:
+            return
+        dialog = AccessDialog(recorder_name(), parent=self)
+        while dialog.exec():
+            recorder = dialog.recorded_by.text().strip()
+            try:
+                access = self._privacy().record_access(
+                    self._incident_id, dialog.details(), recorder
+                )
+            except ValidationError as error:
+                dialog.refuse(str(error).splitlines())
+                continue
+            except (StoreError, NotFoundError) as error:
+                messages.show_error(self, "Not recorded", str(error))
+                return
+            remember_recorder(recorder)
+            self.reload(select_id=access.id)
+            self.changed.emit()
+            return
+
+    def amend_selected(self) -> None:
+        """Amend the selected entry in a dialog; the earlier version stays in its history."""
+        access = self.selected()
+        if access is None:
+            return
+        dialog = AccessDialog(recorder_name(), access, parent=self)
+        while dialog.exec():
+            recorder = dialog.recorded_by.text().strip()
+            try:
+                amended = self._privacy().amend_access(
+                    access.id,
+                    dialog.details(),
+                    recorder,
+                    dialog.reason.text(),
+                    access.current.number,
+                )
+            except ValidationError as error:
+                dialog.refuse(str(error).splitlines())
+                continue
+            except ConflictError:
+                messages.show_error(
+                    self,
+                    "Amended elsewhere",
+                    f"{access.label} was amended in another window since you opened it. Its "
+                    "latest version is shown now; amend it again if it still needs it.",
+                )
+                self.reload(select_id=access.id)
+                return
+            except (StoreError, NotFoundError) as error:
+                messages.show_error(self, "Not amended", str(error))
+                return
+            remember_recorder(recorder)
+            self.reload(select_id=amended.id)
+            self.changed.emit()
+            return
+
+    def confirm_deletion(self) -> None:
+        """Record that a copy of the selected entry's data was deleted."""
+        access = self.selected()
+        if access is None:
+            return
+        dialog = ConfirmDeletionDialog(access, recorder_name(), parent=self)
+        while dialog.exec():
+            recorder = dialog.recorded_by.text().strip()
+            try:
+                self._privacy().confirm_deletion(
+                    access.id,
+                    dialog.copy_index(),
+                    from_qdatetime(dialog.deleted_at.dateTime()),
+                    dialog.deleted_by.text(),
+                    recorder,
+                    access.current.number,
+                )
+            except ValidationError as error:
+                dialog.refuse(str(error).splitlines())
+                continue
+            except ConflictError:
+                messages.show_error(
+                    self,
+                    "Amended elsewhere",
+                    f"{access.label} was amended in another window; try again on its latest "
+                    "version.",
+                )
+                self.reload(select_id=access.id)
+                return
+            except (StoreError, NotFoundError) as error:
+                messages.show_error(self, "Not recorded", str(error))
+                return
+            remember_recorder(recorder)
+            self.reload(select_id=access.id)
+            self.changed.emit()
+            return

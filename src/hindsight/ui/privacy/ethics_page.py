@@ -1,0 +1,300 @@
+"""The ethics checklist of one incident: four parts of yes / no / N/A items with notes.
+
+Answers are saved on their own (not with the incident record): a choice at once, a note a
+moment after typing stops. Each answer carries a version, so an answer saved meanwhile from
+another window is reloaded rather than overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.privacy import (
+    CHOICE_LABELS,
+    ChecklistItem,
+    EthicsAnswer,
+    EthicsChoice,
+    open_required_items,
+)
+from hindsight.core.review import ReviewStatus
+from hindsight.services.errors import ValidationError
+from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
+from hindsight.store.errors import ConflictError, NotFoundError, StoreError
+
+NOTE_DELAY_MS = 700
+
+
+class ItemRow(QFrame):
+    """One checklist item: its prompt, guidance, a choice and a note."""
+
+    def __init__(self, item: ChecklistItem) -> None:
+        super().__init__()
+        self.item = item
+        self.setObjectName("ethicsItem")
+        prompt = QLabel(item.prompt)
+        prompt.setWordWrap(True)
+        prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = prompt.font()
+        font.setBold(item.required)
+        prompt.setFont(font)
+        self.prompt = prompt
+        self.marker = QLabel()
+        self.marker.setMinimumWidth(70)
+        self.marker.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        guidance = QLabel(item.guidance)
+        guidance.setObjectName("hint")
+        guidance.setWordWrap(True)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[EthicsChoice, QRadioButton] = {}
+        choices = QHBoxLayout()
+        for choice in EthicsChoice:
+            button = QRadioButton(CHOICE_LABELS[choice])
+            self.group.addButton(button)
+            self.buttons[choice] = button
+            choices.addWidget(button)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note: how you know, what was checked, who decided")
+        choices.addWidget(self.note, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(prompt, 1)
+        top.addWidget(self.marker)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 6)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        if item.guidance:
+            layout.addWidget(guidance)
+        layout.addLayout(choices)
+
+    def choice(self) -> EthicsChoice | None:
+        """The ticked choice, if any."""
+        for choice, button in self.buttons.items():
+            if button.isChecked():
+                return choice
+        return None
+
+    def show_answer(self, answer: EthicsAnswer | None) -> None:
+        """Show a stored answer without saving anything."""
+        self.group.setExclusive(False)
+        for choice, button in self.buttons.items():
+            button.blockSignals(True)
+            button.setChecked(answer is not None and answer.choice is choice)
+            button.blockSignals(False)
+        self.group.setExclusive(True)
+        note = answer.note if answer else ""
+        if self.note.text() != note:
+            self.note.setText(note)
+            self.note.setCursorPosition(0)  # show a long note from its start
+        self.note.setToolTip(note)
+        self.show_state(answer)
+
+    def show_state(self, answer: EthicsAnswer | None) -> None:
+        """Mark the item open, or answered."""
+        settled = answer is not None and answer.settled
+        if settled:
+            self.marker.setText("✓")
+            self.marker.setStyleSheet("color: #2f7d32; font-weight: bold;")
+            self.marker.setToolTip("Answered")
+        elif self.item.required:
+            na = answer is not None and answer.choice is EthicsChoice.NOT_APPLICABLE
+            self.marker.setText("N/A needs a note" if na else "required")
+            self.marker.setStyleSheet("color: #a61b1b;")
+            self.marker.setToolTip("Must be answered before the review can be published")
+        else:
+            self.marker.setText("optional")
+            self.marker.setStyleSheet("color: #5f6b7a;")
+            self.marker.setToolTip("")
+
+
+class EthicsPage(QScrollArea):
+    """The checklist; every change is saved through the privacy service."""
+
+    changed = Signal()  # an answer was saved
+
+    def __init__(
+        self, privacy: Callable[[], PrivacyService], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._privacy = privacy
+        self._incident_id: int | None = None
+        self._status = ReviewStatus.DRAFT
+        self.answers: dict[str, EthicsAnswer] = {}
+        self._pending: set[str] = set()
+        self._timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+        checklist = privacy().checklist
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.answering_as = QLineEdit(recorder_name())
+        self.answering_as.setPlaceholderText("Your name")
+        self.answering_as.setMaximumWidth(260)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        who = QHBoxLayout()
+        who.addWidget(self.summary, 1)
+        who.addWidget(QLabel("Answering as"))
+        who.addWidget(self.answering_as)
+        column.addLayout(who)
+        column.addWidget(self.problem)
+        self.rows: dict[str, ItemRow] = {}
+        for part in checklist.parts:
+            title = QLabel(part.title)
+            title.setObjectName("ethicsPartTitle")
+            title.setStyleSheet("font-weight: bold; font-size: 12pt; padding-top: 8px;")
+            column.addWidget(title)
+            if part.intro:
+                intro = QLabel(part.intro)
+                intro.setObjectName("hint")
+                intro.setWordWrap(True)
+                column.addWidget(intro)
+            box = QFrame()
+            box.setObjectName("ethicsPart")
+            box.setStyleSheet(
+                "QFrame#ethicsPart { border: 1px solid #d9e1ea; border-radius: 4px; }"
+            )
+            box_layout = QVBoxLayout(box)
+            box_layout.setSpacing(2)
+            for number, item in enumerate(part.items):
+                if number:
+                    line = QFrame()
+                    line.setFrameShape(QFrame.Shape.HLine)
+                    line.setStyleSheet("color: #e6ebf1;")
+                    box_layout.addWidget(line)
+                row = ItemRow(item)
+                for choice, button in row.buttons.items():
+                    button.clicked.connect(lambda _=False, i=item.id, c=choice: self._chosen(i, c))
+                row.note.textEdited.connect(lambda _text, i=item.id: self._note_edited(i))
+                row.note.editingFinished.connect(self.flush)
+                self.rows[item.id] = row
+                box_layout.addWidget(row)
+            column.addWidget(box)
+        column.addStretch(1)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(inner)
+
+    # Showing
+
+    def show_incident(self, incident_id: int | None, status: ReviewStatus) -> None:
+        """Show the answers of `incident_id`; a published review is shown read-only."""
+        self.flush()
+        self._incident_id = incident_id
+        self._status = status
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the answers again."""
+        self._pending.clear()
+        try:
+            self.answers = (
+                self._privacy().ethics_answers(self._incident_id) if self._incident_id else {}
+            )
+        except StoreError as error:
+            self._say(error.message)
+            self.answers = {}
+        for item_id, row in self.rows.items():
+            row.show_answer(self.answers.get(item_id))
+        editable = self._incident_id is not None and self._status is not ReviewStatus.PUBLISHED
+        for row in self.rows.values():
+            row.setEnabled(editable)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        checklist = self._privacy().checklist
+        items = checklist.items()
+        settled = sum(1 for item in items if self._answer(item.id).settled)
+        still_open = open_required_items(checklist, self.answers)
+        text = f"{settled} of {len(items)} items answered."
+        if still_open:
+            noun = "item" if len(still_open) == 1 else "items"
+            text += f" <span style='color:#a61b1b'>{len(still_open)} required {noun} open.</span>"
+        else:
+            text += " Every required item is answered."
+        if self._status is ReviewStatus.PUBLISHED:
+            text += " The review is published: reopen it to change the checklist."
+        self.summary.setText(text)
+
+    def counts(self) -> tuple[int, int]:
+        """(items answered, items in the checklist)."""
+        items = self._privacy().checklist.items()
+        return sum(1 for item in items if self._answer(item.id).settled), len(items)
+
+    def _answer(self, item_id: str) -> EthicsAnswer:
+        return self.answers.get(item_id) or EthicsAnswer(item_id)
+
+    def focus_item(self, item_id: str) -> bool:
+        """Scroll to an item and put the cursor in its note; False if there is no such item."""
+        row = self.rows.get(item_id)
+        if row is None:
+            return False
+        self.ensureWidgetVisible(row, 0, 60)
+        row.note.setFocus()
+        return True
+
+    # Saving
+
+    def _chosen(self, item_id: str, choice: EthicsChoice) -> None:
+        self._save(item_id, choice)
+
+    def _note_edited(self, item_id: str) -> None:
+        self._pending.add(item_id)
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Save notes typed but not saved yet."""
+        self._timer.stop()
+        for item_id in list(self._pending):
+            self._save(item_id, self.rows[item_id].choice())
+
+    def _save(self, item_id: str, choice: EthicsChoice | None) -> None:
+        self._pending.discard(item_id)
+        if self._incident_id is None:
+            return
+        row = self.rows[item_id]
+        current = self._answer(item_id)
+        note = row.note.text()
+        if current.choice is choice and current.note == note:
+            return
+        who = self.answering_as.text().strip()
+        try:
+            saved = self._privacy().answer_ethics(
+                self._incident_id, item_id, choice, note, who, current.version
+            )
+        except ConflictError:
+            self._say("This answer was changed in another window; its latest version is shown now.")
+            self.reload()
+            return
+        except (ValidationError, StoreError, NotFoundError) as error:
+            self._say(str(error))
+            self.reload()
+            return
+        if who:
+            remember_recorder(who)
+        self.problem.hide()
+        self.answers[item_id] = saved
+        row.show_state(saved)
+        self._update_summary()
+        self.changed.emit()
+
+    def _say(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()

@@ -1,0 +1,147 @@
+"""Settings ▸ PII Patterns: the team's own kinds of personal data, as named regexes."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.pii import PatternError, compile_patterns, scan_text
+from hindsight.services.privacy import custom_patterns, pattern_specs, save_pattern_specs
+
+EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
+
+
+class PatternsDialog(QDialog):
+    """Edits, tries and saves the custom patterns; an invalid regex is refused by name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PII patterns")
+        self.setMinimumSize(680, 520)
+        intro = QLabel(
+            "Besides e-mail and IP addresses, phone and card numbers, the PII scan looks for "
+            "these patterns: your own identifiers, such as a customer id format. Each is a "
+            "Python regular expression; its name labels findings and their placeholder "
+            "(“Customer id” redacts to “[customer id redacted]”)."
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Name", "Regular expression"])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 180)
+        self.add_button = QPushButton("&Add pattern")
+        self.remove_button = QPushButton("&Remove")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        self.sample = QPlainTextEdit(EXAMPLE)
+        self.sample.setFixedHeight(60)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("Try them on some text:"))
+        layout.addWidget(self.sample)
+        layout.addWidget(self.result)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.box)
+
+        for name, regex in pattern_specs():
+            self.add_row(name, regex)
+        _, stored_problems = custom_patterns()
+        if stored_problems:
+            self._show_problem(
+                "Some stored patterns are not used until fixed: " + " ".join(stored_problems)
+            )
+        self.add_button.clicked.connect(lambda: self.add_row("", ""))
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.table.itemChanged.connect(lambda _item: self._try())
+        self.sample.textChanged.connect(self._try)
+        self.box.accepted.connect(self.accept)
+        self.box.rejected.connect(self.reject)
+        self._try()
+
+    def add_row(self, name: str, regex: str) -> None:
+        """Add a pattern row (empty for the user to fill in)."""
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        self.table.setItem(row, 1, QTableWidgetItem(regex))
+        if not name:
+            self.table.setCurrentCell(row, 0)
+            self.table.editItem(self.table.item(row, 0))
+
+    def _remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(row)
+        self._try()
+
+    def specs(self) -> list[tuple[str, str]]:
+        """The (name, regex) pairs in the table; fully empty rows are left out."""
+        found = []
+        for row in range(self.table.rowCount()):
+            name = self.table.item(row, 0).text() if self.table.item(row, 0) else ""
+            regex = self.table.item(row, 1).text() if self.table.item(row, 1) else ""
+            if name.strip() or regex.strip():
+                found.append((name, regex))
+        return found
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+
+    def _try(self) -> None:
+        try:
+            patterns = compile_patterns(self.specs())
+        except PatternError as error:
+            self.result.setText("")
+            self._show_problem(str(error))
+            return
+        self.problem.hide()
+        findings = [f for f in scan_text(self.sample.toPlainText(), patterns)]
+        if not findings:
+            self.result.setText("Nothing found in the sample.")
+            return
+        listed = ", ".join(
+            f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in findings
+        )
+        self.result.setText(f"Found {listed}")
+
+    def accept(self) -> None:
+        try:
+            save_pattern_specs(self.specs())
+        except PatternError as error:
+            self._show_problem(str(error))
+            return
+        except OSError as error:
+            self._show_problem(f"The patterns could not be saved: {error}")
+            return
+        super().accept()

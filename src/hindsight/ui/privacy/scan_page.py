@@ -1,0 +1,171 @@
+"""The PII scan page: findings in all of an incident's text, to jump to and redact."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.pii import Finding
+
+RESCAN_DELAY_MS = 400
+# Past this many findings, snippets are plain text: a rich label per row gets slow.
+RICH_ROWS = 400
+COLUMNS = ("Kind", "Where", "Text around it")
+
+
+def snippet_html(finding: Finding) -> str:
+    """The snippet with the finding marked."""
+    return (
+        f"{html.escape(finding.before)}"
+        f"<span style='background:#fde68a;font-weight:600'>{html.escape(finding.text)}</span>"
+        f"{html.escape(finding.after)}"
+    )
+
+
+class ScanPage(QWidget):
+    """Runs the scan (on demand, on showing, and after edits) and lists what it found."""
+
+    jumpRequested = Signal(object)  # a Finding
+    redactRequested = Signal(list)  # [Finding]
+
+    def __init__(self, scan: Callable[[], list[Finding]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scan = scan
+        self.findings: list[Finding] = []
+        self._timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
+        self._timer.timeout.connect(self.rescan)
+
+        self.scan_button = QPushButton("&Scan now")
+        self.go_button = QPushButton("&Go to")
+        self.redact_button = QPushButton("Re&dact")
+        self.redact_all_button = QPushButton("Redact &all")
+        self.patterns_button = QPushButton("&Patterns…")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        buttons = QHBoxLayout()
+        for button in (self.scan_button, self.go_button, self.redact_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.redact_all_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+        buttons.addWidget(self.patterns_button)
+        explain = QLabel(
+            "Looks for e-mail and IP addresses, phone and card numbers and your team's own "
+            "patterns in every text of this incident: overview, milestones, timeline, roles, "
+            "teams, review answers, follow-ups and the data-access log. Double-click a finding "
+            "to go to it. Redacting replaces it with a placeholder such as [email redacted]; "
+            "in the record that is undoable, in the access log it is an amendment."
+        )
+        explain.setObjectName("hint")
+        explain.setWordWrap(True)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel()
+        self.empty.setObjectName("hint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(explain)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+
+        self.scan_button.clicked.connect(self.rescan)
+        self.go_button.clicked.connect(self.go_to_selected)
+        self.redact_button.clicked.connect(self.redact_selected)
+        self.redact_all_button.clicked.connect(lambda: self.redactRequested.emit(self.findings))
+        self.table.cellDoubleClicked.connect(lambda row, _column: self.go_to_row(row))
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def schedule(self) -> None:
+        """Scan again after a short pause (called after each edit)."""
+        self._timer.start()
+
+    def rescan(self) -> None:
+        """Scan now and list the findings."""
+        self._timer.stop()
+        started = time.perf_counter()
+        findings = self._scan()
+        elapsed = (time.perf_counter() - started) * 1000
+        self.show_findings(findings, elapsed)
+
+    def show_findings(self, findings: list[Finding], elapsed_ms: float | None = None) -> None:
+        """List `findings`."""
+        self.findings = findings
+        self.table.setRowCount(len(findings))
+        rich = len(findings) <= RICH_ROWS
+        for row, finding in enumerate(findings):
+            kind = QTableWidgetItem(finding.label)
+            kind.setData(Qt.ItemDataRole.UserRole, row)
+            where = QTableWidgetItem(finding.where)
+            where.setToolTip(finding.field)
+            self.table.setItem(row, 0, kind)
+            self.table.setItem(row, 1, where)
+            snippet = QTableWidgetItem("" if rich else finding.snippet)
+            snippet.setToolTip(finding.snippet)
+            self.table.setItem(row, 2, snippet)
+            if rich:
+                label = QLabel(snippet_html(finding))
+                label.setTextFormat(Qt.TextFormat.RichText)
+                label.setContentsMargins(4, 0, 4, 0)
+                self.table.setCellWidget(row, 2, label)
+        count = len(findings)
+        noun = "finding" if count == 1 else "findings"
+        timing = f" in {elapsed_ms:.0f} ms" if elapsed_ms is not None else ""
+        self.summary.setText(f"{count} {noun}{timing}")
+        self.table.setVisible(bool(findings))
+        self.empty.setVisible(not findings)
+        self.empty.setText("No personal data found in this incident's text.")
+        self._update_buttons()
+
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in order."""
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def go_to_row(self, row: int) -> None:
+        """Ask to show where the finding on `row` is."""
+        if 0 <= row < len(self.findings):
+            self.jumpRequested.emit(self.findings[row])
+
+    def go_to_selected(self) -> None:
+        """Go to the first selected finding."""
+        rows = self.selected_rows()
+        if rows:
+            self.go_to_row(rows[0])
+
+    def redact_selected(self) -> None:
+        """Ask to redact the selected findings."""
+        chosen = [self.findings[row] for row in self.selected_rows()]
+        if chosen:
+            self.redactRequested.emit(chosen)
+
+    def _update_buttons(self) -> None:
+        selected = bool(self.selected_rows())
+        self.go_button.setEnabled(selected)
+        self.redact_button.setEnabled(selected)
+        self.redact_all_button.setEnabled(bool(self.findings))

@@ -1,0 +1,293 @@
+"""The Privacy & ethics tab through the real widgets: the access log, the checklist, the scan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLineEdit
+
+from hindsight.core.privacy import DataCategory, EthicsChoice
+from hindsight.services.privacy import pattern_specs
+from hindsight.services.workspace import Workspace
+from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
+from hindsight.ui.privacy.patterns_dialog import PatternsDialog
+from hindsight.ui.qt_helpers import to_qdatetime
+
+
+def stored_accesses(path, incident_id=1):
+    workspace = Workspace.open(path)
+    try:
+        return workspace.privacy.accesses(incident_id)
+    finally:
+        workspace.close()
+
+
+def open_privacy(window, incident_id=None):
+    if incident_id is not None:
+        assert window.list_pane.select_id(incident_id)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.privacy)
+    return editor, editor.privacy
+
+
+def id_of(window, key: str) -> int:
+    model = window.list_pane.model
+    return next(model.summary(r).id for r in range(model.rowCount()) if model.summary(r).key == key)
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+# -- the data-access log ----------------------------------------------------------------------
+
+
+def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_modal):
+    window = make_window(db_path)
+    window.create_incident("Recommendations dried up")
+    _, tab = open_privacy(window)
+    tab.pages.setCurrentWidget(tab.log)
+    seen_problems: list[str] = []
+
+    def record(dialog: AccessDialog) -> None:
+        dialog.accessor.setText("Ravi Menon")
+        dialog.accessed_at.setDateTime(to_qdatetime(datetime(2026, 9, 3, 11, 15, tzinfo=UTC)))
+        dialog.dataset.setText("Production search query logs")
+        dialog.categories[DataCategory.SEARCH_QUERIES].setChecked(True)
+        dialog.categories[DataCategory.IP_ADDRESSES].setChecked(True)
+        dialog.volume.setValue(100_000)
+        assert "second person's approval" in dialog.approver_hint.text()
+        dialog.recorded_by.setText("Hannah Kowalczyk")
+        click(qtbot, dialog.copies.add_button)
+        dialog.copies.cell(0, 0).setText("gs://recs-analysis/replay-0903/")
+        dialog.copies.cell(0, 1).setDate(QDate(2026, 9, 10))
+        dialog.accept()  # no justification yet: refused, the dialog stays open
+        seen_problems.append(dialog.problem.text())
+        assert dialog.isVisible()
+        dialog.justification.setPlainText("Replay real traffic against the July models.")
+        dialog.accept()
+
+    when_modal(record)
+    click(qtbot, tab.log.record_button)
+    assert "justification" in seen_problems[0]
+    assert tab.log.table.rowCount() == 1
+    assert "No approver" in tab.log.table.item(0, 5).text()
+    assert "personal data, no approver" in tab.banner.text()
+    [access] = stored_accesses(db_path)
+    assert access.details.approver == ""
+    assert access.details.copies[0].location == "gs://recs-analysis/replay-0903/"
+    assert access.current.recorded_by == "Hannah Kowalczyk"
+
+    def amend(dialog: AccessDialog) -> None:
+        assert dialog.accessor.text() == "Ravi Menon"
+        dialog.approver.setText("Gabriela Souza")
+        dialog.accept()  # an amendment needs a reason
+        assert "why the entry is being amended" in dialog.problem.text()
+        dialog.reason.setText("The data owner reviewed the access afterwards")
+        dialog.accept()
+
+    tab.log.table.selectRow(0)
+    when_modal(amend)
+    click(qtbot, tab.log.amend_button)
+
+    history = tab.log.details.toPlainText()
+    assert "Revision 2 — amended by Hannah Kowalczyk" in history
+    assert "Reason: The data owner reviewed the access afterwards" in history
+    assert "Approver: (empty) → Gabriela Souza" in history
+    assert "Revision 1 — recorded by Hannah Kowalczyk" in history
+    assert "No approver" not in tab.log.table.item(0, 5).text()
+    [access] = stored_accesses(db_path)
+    assert [r.details.approver for r in access.revisions] == ["", "Gabriela Souza"]
+
+
+def test_self_approval_is_refused_in_the_dialog(make_window, db_path, qtbot, when_modal):
+    window = make_window(db_path)
+    window.create_incident("x")
+    _, tab = open_privacy(window)
+
+    def self_approve(dialog: AccessDialog) -> None:
+        dialog.accessor.setText("Ravi Menon")
+        dialog.dataset.setText("logs")
+        dialog.categories[DataCategory.LOCATION].setChecked(True)
+        dialog.justification.setPlainText("why")
+        dialog.approver.setText("ravi menon")
+        assert "someone other than" in dialog.approver_hint.text()
+        dialog.accept()
+        assert "second person" in dialog.problem.text()
+        dialog.reject()
+
+    when_modal(self_approve)
+    click(qtbot, tab.log.record_button)
+    assert tab.log.table.rowCount() == 0
+    assert stored_accesses(db_path) == []
+
+
+def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot, when_modal):
+    window = make_window(demo_db)
+    _, tab = open_privacy(window, id_of(window, "HS-3"))
+    banner = tab.banner.text()
+    assert "Publishing is blocked" in banner
+    assert "personal data, no approver" in banner
+    assert "copy past its delete-by date (2026-09-30)" in banner
+    assert "required checklist items" in banner
+
+    replay = next(a for a in tab.log.accesses if a.details.volume == 100_000)
+    assert tab.focus_target(f"access:{replay.id}")
+    assert tab.pages.currentWidget() is tab.log and tab.log.selected_id() == replay.id
+    assert "Privacy's access review found a second copy" in tab.log.details.toPlainText()
+
+    def confirm(dialog: ConfirmDeletionDialog) -> None:
+        assert dialog.copy.count() == 1  # the bucket copy is already confirmed
+        dialog.deleted_at.setDateTime(to_qdatetime(datetime(2026, 10, 1, 9, 0, tzinfo=UTC)))
+        dialog.deleted_by.setText("ML platform on-call")
+        dialog.accept()
+
+    when_modal(confirm)
+    click(qtbot, tab.log.confirm_button)
+    assert "delete-by" not in tab.banner.text()
+    assert "personal data, no approver" in tab.banner.text()
+    assert "Deletion of the copy at Replay harness cache" in tab.log.details.toPlainText()
+    assert len(stored_accesses(demo_db, id_of(window, "HS-3"))[1].revisions) == 3
+
+
+# -- the ethics checklist ---------------------------------------------------------------------
+
+
+def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    window.create_incident("x")
+    _, tab = open_privacy(window)
+    assert "required checklist items" in tab.banner.text()
+    assert tab.focus_target("ethics:call_to_action.disclosure")
+    assert tab.pages.currentWidget() is tab.ethics
+
+    for row in tab.ethics.rows.values():
+        click(qtbot, row.buttons[EthicsChoice.NOT_APPLICABLE])
+    # N/A counts only with a note: still blocked, and the rows say so.
+    row = tab.ethics.rows["impact.uneven_harm"]
+    assert row.marker.text() == "N/A needs a note"
+    assert "required checklist items" in tab.banner.text()
+    for row in tab.ethics.rows.values():
+        row.note.setFocus()
+        qtbot.keyClicks(row.note, "Only synthetic data was used.")
+    tab.ethics.flush()
+    assert "Nothing in the privacy record blocks publishing" in tab.banner.text()
+    assert tab.pages.tabText(1) == "Ethics checklist (13/13)"
+
+    workspace = Workspace.open(db_path)
+    try:
+        answers = workspace.privacy.ethics_answers(1)
+        assert answers["impact.uneven_harm"].choice is EthicsChoice.NOT_APPLICABLE
+        assert answers["impact.uneven_harm"].note == "Only synthetic data was used."
+        assert workspace.privacy.open_required(1) == []
+    finally:
+        workspace.close()
+
+
+# -- the PII scan -----------------------------------------------------------------------------
+
+
+def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    window.create_incident("Recommendations dried up")
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.overview)
+    editor.overview.summary.setFocus()
+    qtbot.keyClicks(editor.overview.summary, "Customer jo@example.com complained.")
+    _, tab = open_privacy(window)
+    tab.pages.setCurrentWidget(tab.scan)
+    click(qtbot, tab.scan.scan_button)
+    assert tab.scan.table.rowCount() == 1
+    assert tab.scan.table.item(0, 0).text() == "E-mail address"
+    assert tab.scan.table.item(0, 1).text() == "Overview · Summary"
+    assert tab.pages.tabText(2) == "PII scan (1)"
+
+    cell = tab.scan.table.visualItemRect(tab.scan.table.item(0, 1)).center()
+    qtbot.mouseClick(tab.scan.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(tab.scan.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert editor.tabs.currentWidget() is editor.overview
+    assert editor.overview.summary.textCursor().selectedText() == "jo@example.com"
+
+    editor.tabs.setCurrentWidget(tab)
+    tab.scan.table.selectRow(0)
+    click(qtbot, tab.scan.redact_button)
+    assert editor.incident.summary == "Customer [email redacted] complained."
+    assert editor.overview.summary.toPlainText() == "Customer [email redacted] complained."
+    assert tab.scan.table.rowCount() == 0
+    assert window.undo_action.text() == "&Undo Redact e-mail address"
+
+    window.undo_action.trigger()
+    assert editor.incident.summary == "Customer jo@example.com complained."
+    qtbot.waitUntil(lambda: len(tab.scan.findings) == 1, timeout=3000)
+    window.redo_action.trigger()
+    window.save_action.trigger()
+    workspace = Workspace.open(db_path)
+    try:
+        assert workspace.incidents.get(1).summary == "Customer [email redacted] complained."
+    finally:
+        workspace.close()
+
+
+def test_jump_to_a_timeline_event(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    editor, tab = open_privacy(window, id_of(window, "HS-3"))
+    index = next(i for i, event in enumerate(editor.incident.events) if "100,000" in event.text)
+    editor.edit(
+        "Add a number",
+        lambda incident: setattr(
+            incident.events[index], "text", incident.events[index].text + " Call +44 20 7946 0999."
+        ),
+    )
+    tab.pages.setCurrentWidget(tab.scan)
+    tab.scan.rescan()
+    row = next(r for r, f in enumerate(tab.scan.findings) if f.field == f"events/{index}/text")
+    tab.scan.go_to_row(row)
+    timeline = editor.timeline
+    assert editor.tabs.currentWidget() is timeline
+    selected = timeline.table.selectionModel().selectedRows()[0].row()
+    assert "100,000 real user queries" in timeline.table.item(selected, 3).text()
+
+
+def test_redacting_access_notes_is_an_amendment(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    incident_id = id_of(window, "HS-3")
+    _, tab = open_privacy(window, incident_id)
+    tab.pages.setCurrentWidget(tab.scan)
+    tab.scan.rescan()
+    assert {f.where for f in tab.scan.findings} == {"Access 1 · notes", "Access 2 · notes"}
+    click(qtbot, tab.scan.redact_all_button)  # the confirmation is answered yes in tests
+    assert tab.scan.findings == []
+    accesses = stored_accesses(demo_db, incident_id)
+    replay = accesses[1]
+    assert "[email redacted]" in replay.details.notes
+    assert "[IP address redacted]" in replay.details.notes
+    assert "ravi.menon@loomly.example" in replay.revisions[0].details.notes  # history kept
+    assert replay.current.reason.startswith("Redacted 2 piece(s)")
+
+
+# -- the patterns setting ---------------------------------------------------------------------
+
+
+def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbot, when_modal):
+    window = make_window(db_path)
+    window.create_incident("Customer CUST-00421337 saw weird recs")
+    seen: list[str] = []
+
+    def edit(dialog: PatternsDialog) -> None:
+        dialog.add_row("Customer id", r"CUST-(\d{8}")
+        seen.append(dialog.problem.text())
+        dialog.accept()
+        assert dialog.isVisible()
+        dialog.table.item(0, 1).setText(r"CUST-\d{8}")
+        assert "Customer id" in dialog.result.text()
+        dialog.accept()
+
+    when_modal(edit)
+    window.pii_patterns_action.trigger()
+    assert "“Customer id” is not a valid regular expression" in seen[0]
+    assert pattern_specs() == [("Customer id", r"CUST-\d{8}")]
+    tab = window.editor.privacy
+    tab.scan.rescan()
+    assert [(f.label, f.text) for f in tab.scan.findings] == [("Customer id", "CUST-00421337")]
+    assert isinstance(window.editor.overview.title, QLineEdit)
