@@ -137,6 +137,8 @@ def render_pdf(
     document.setDocumentMargin(0)
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9.5)
+    # No ligatures: text copied or searched in the PDF reads "fi", not one "ﬁ" glyph.
+    font.setFeature(QFont.Tag("liga"), 0)
     document.setDefaultFont(font)
     for picture in pictures:
         image = QImage.fromData(picture.png, "PNG")

@@ -161,8 +161,13 @@ class ExportService:
 
     # Rendering
 
-    def render(self, incident_id: int | None, request: ExportRequest) -> Rendered:
-        """The document for one incident, or (None) the follow-up report of all incidents."""
+    def render(
+        self, incident_id: int | None, request: ExportRequest, *, preview: bool = False
+    ) -> Rendered:
+        """The document for one incident, or (None) the follow-up report of all incidents.
+
+        With `preview`, a PDF is not drawn: only the HTML it would be laid out from is made.
+        """
         clock = Clock(self.clock(), self.zone)
         if request.format is Format.JSON:
             if incident_id is None:
@@ -184,7 +189,7 @@ class ExportService:
                 incident_id, request, clock, info.name
             )
             key = document.incident.key if document.incident else None
-        return self._render_template(info, document, request, findings, redacted, key)
+        return self._render_template(info, document, request, findings, redacted, key, preview)
 
     def _render_template(
         self,
@@ -194,6 +199,7 @@ class ExportService:
         findings: list[Finding],
         redacted: int,
         key: str | None,
+        preview: bool = False,
     ) -> Rendered:
         name = self.file_name(key, request)
         if request.format is Format.MARKDOWN:
@@ -204,6 +210,8 @@ class ExportService:
         pictures = document.pictures
         if request.format is Format.HTML:
             return Rendered(html.encode("utf-8"), request, name, findings, redacted, html, pictures)
+        if preview:
+            return Rendered(b"", request, name, findings, redacted, html, pictures)
         footer = f"{document.title} · exported {document.generated_at}"
         data = pdf.render_pdf(
             html,
