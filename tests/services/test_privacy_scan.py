@@ -204,3 +204,24 @@ def test_a_hand_broken_pattern_is_skipped_with_a_reason() -> None:
     patterns, problems = custom_patterns()
     assert [p.name for p in patterns] == ["Customer id"]
     assert len(problems) == 1 and "“Broken”" in problems[0]
+
+
+def test_ethics_notes_are_scanned_and_redacted_as_a_new_version(
+    workspace: Workspace, stored: Incident
+) -> None:
+    from hindsight.core.privacy import EthicsChoice
+
+    workspace.privacy.answer_ethics(
+        stored.id, "call_to_action.disclosure", EthicsChoice.YES, "Told dpo@example.com", "H", 0
+    )
+    [finding] = [f for f in scan_incident(workspace, stored, patterns=[]) if "ethics/" in f.field]
+    assert finding.field == "ethics/call_to_action.disclosure/note"
+    assert finding.where == "Ethics checklist · Call to action"
+    saved = workspace.privacy.redact_ethics_note(
+        stored.id, "call_to_action.disclosure", [finding], "H"
+    )
+    assert (saved.note, saved.version, saved.choice) == (
+        "Told [email redacted]",
+        2,
+        EthicsChoice.YES,
+    )

@@ -221,3 +221,34 @@ def test_a_stale_ethics_answer_is_a_conflict(
     with pytest.raises(ConflictError):  # a second "first answer" from another window
         repository.save_ethics_answer(incident_id, EthicsAnswer("cause.x", EthicsChoice.NO))
     assert repository.ethics_answers(incident_id)["cause.x"].note == "mine"
+
+
+def test_the_privacy_migration_goes_down_and_up_again(database: Database) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from hindsight.store.schema import MIGRATIONS_DIR
+
+    def run(action, target: str) -> None:
+        with database.engine.connect() as connection, connection.begin():
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = connection
+            action(config, target)
+
+    def privacy_objects() -> set[str]:
+        with database.read() as session:
+            rows = session.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'data_access%' "
+                    "OR name LIKE 'ethics_answers%'"
+                )
+            )
+            return {row[0] for row in rows}
+
+    present = privacy_objects()
+    assert "data_access_revisions_no_update" in present
+    run(command.downgrade, "0003")
+    assert privacy_objects() == set()
+    run(command.upgrade, "head")
+    assert privacy_objects() == present

@@ -91,7 +91,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
     when_modal(amend)
     click(qtbot, tab.log.amend_button)
 
-    history = tab.log.details.toPlainText()
+    history = tab.log.history.toPlainText()
     assert "Revision 2 — amended by Hannah Kowalczyk" in history
     assert "Reason: The data owner reviewed the access afterwards" in history
     assert "Approver: (empty) → Gabriela Souza" in history
@@ -135,7 +135,7 @@ def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot
     replay = next(a for a in tab.log.accesses if a.details.volume == 100_000)
     assert tab.focus_target(f"access:{replay.id}")
     assert tab.pages.currentWidget() is tab.log and tab.log.selected_id() == replay.id
-    assert "Privacy's access review found a second copy" in tab.log.details.toPlainText()
+    assert "Privacy's access review found a second copy" in tab.log.history.toPlainText()
 
     def confirm(dialog: ConfirmDeletionDialog) -> None:
         assert dialog.copy.count() == 1  # the bucket copy is already confirmed
@@ -147,7 +147,7 @@ def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot
     click(qtbot, tab.log.confirm_button)
     assert "delete-by" not in tab.banner.text()
     assert "personal data, no approver" in tab.banner.text()
-    assert "Deletion of the copy at Replay harness cache" in tab.log.details.toPlainText()
+    assert "Deletion of the copy at Replay harness cache" in tab.log.history.toPlainText()
     assert len(stored_accesses(demo_db, id_of(window, "HS-3"))[1].revisions) == 3
 
 

@@ -360,6 +360,25 @@ class PrivacyService:
         reason = f"Redacted {redacted} piece(s) of personal data found by the PII scan."
         return self.amend_access(access_id, amended, recorded_by, reason, access.current.number)
 
+    def redact_ethics_note(
+        self,
+        incident_id: int,
+        item_id: str,
+        findings: Iterable[Finding],
+        answered_by: str,
+        patterns: Sequence[CustomPattern] = (),
+    ) -> EthicsAnswer:
+        """Replace findings in the note of one checklist answer (saved as its next version)."""
+        answer = self.ethics_answers(incident_id).get(item_id)
+        if answer is None:
+            raise ValidationError(f"The checklist item {item_id} has no answer to redact.")
+        note, count = redact_field_text(answer.note, findings, patterns)
+        if not count:
+            raise ValidationError("The note no longer contains that text.")
+        return self.answer_ethics(
+            incident_id, item_id, answer.choice, note, answered_by, answer.version
+        )
+
     # The publish gate
 
     def blockers(self, incident: Incident) -> list[Blocker]:
@@ -430,12 +449,6 @@ class TextField:
     path: str
     where: str
     text: str
-
-    @property
-    def owner(self) -> str:
-        """Who keeps this text: 'incident' (the editor), 'accesses' or 'followups'."""
-        head = self.path.split("/", 1)[0]
-        return head if head in ("accesses", "followups") else "incident"
 
 
 def join_path(*parts: object) -> str:
@@ -538,6 +551,22 @@ def access_text_fields(accesses: Iterable[DataAccess]) -> list[TextField]:
     return [f for f in fields if f.text.strip()]
 
 
+def ethics_text_fields(
+    answers: Mapping[str, EthicsAnswer], checklist: EthicsChecklist
+) -> list[TextField]:
+    """The notes of the ethics checklist answers."""
+    titles = {item.id: part.title for part in checklist.parts for item in part.items}
+    return [
+        TextField(
+            join_path("ethics", item_id, "note"),
+            f"Ethics checklist · {titles.get(item_id, item_id)}",
+            answer.note,
+        )
+        for item_id, answer in answers.items()
+        if answer.note.strip()
+    ]
+
+
 def followup_text_fields(workspace: Any, incident_id: int) -> list[TextField]:
     """The title and description of the incident's follow-up items, when follow-ups exist."""
     service = getattr(workspace, "followups", None)
@@ -579,8 +608,9 @@ def scan_incident(
     """Every piece of personal data in all of an incident's text.
 
     Covers the record itself (overview, milestones, timeline, roles, teams, review answers,
-    change attribution), its follow-ups and its data-access log. Without `patterns`, the
-    team's custom patterns from the preferences are used.
+    change attribution), its follow-ups, its data-access log (current versions) and the notes
+    of its ethics checklist. Without `patterns`, the team's custom patterns from the
+    preferences are used.
     """
     if patterns is None:
         patterns, _ = custom_patterns()
@@ -589,6 +619,7 @@ def scan_incident(
         privacy = getattr(workspace, "privacy", None)
         if privacy is not None:
             fields += access_text_fields(privacy.accesses(incident.id))
+            fields += ethics_text_fields(privacy.ethics_answers(incident.id), privacy.checklist)
         fields += followup_text_fields(workspace, incident.id)
     return scan_fields(fields, patterns)
 

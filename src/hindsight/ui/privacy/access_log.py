@@ -90,6 +90,48 @@ def value_text(name: str, value: Any) -> str:
     return str(value) if value not in ("", None) else "(empty)"
 
 
+def copy_changes(before: tuple[DataCopy, ...], after: tuple[DataCopy, ...]) -> list[str]:
+    """What an amendment did to the copies, copy by copy (matched by where they are)."""
+    lines = []
+    old = {copy.location: copy for copy in before}
+    new = {copy.location: copy for copy in after}
+    for location, copy in new.items():
+        previous = old.get(location)
+        if previous is None:
+            lines.append(f"Copy added: {copy_text(copy)}")
+        elif previous != copy:
+            if copy.deleted and not previous.deleted and previous.delete_by == copy.delete_by:
+                who = f" by {copy.deleted_by}" if copy.deleted_by else ""
+                when = local_text(copy.deleted_at)
+                lines.append(f"Copy at {location}: deletion confirmed {when}{who}")
+            else:
+                lines.append(f"Copy at {location}: {copy_text(previous)} → {copy_text(copy)}")
+    for location, copy in old.items():
+        if location not in new:
+            lines.append(f"Copy removed: {copy_text(copy)}")
+    return lines
+
+
+def change_lines(before: AccessDetails, after: AccessDetails) -> list[str]:
+    """One line per change an amendment made, in the form's order."""
+    lines = []
+    for change in changes_between(before, after):
+        if change.field == "copies":
+            lines.extend(copy_changes(change.before, change.after))
+            continue
+        old = value_text(change.field, change.before)
+        new = value_text(change.field, change.after)
+        if (
+            isinstance(change.before, str)
+            and change.before
+            and change.after.startswith(change.before)
+        ):
+            lines.append(f"{change.label}: added “{change.after[len(change.before) :].strip()}”")
+        else:
+            lines.append(f"{change.label}: {old} → {new}")
+    return lines
+
+
 def _escape(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
@@ -137,7 +179,12 @@ def details_html(access: DataAccess, today: date) -> str:
             suffix = " — overdue" if overdue else ""
             parts.append(f"<li{style}>{_escape(copy_text(copy))}{suffix}</li>")
         parts.append("</ul>")
-    parts.append("<p><b>History</b></p>")
+    return "".join(parts)
+
+
+def history_html(access: DataAccess) -> str:
+    """Every revision of an entry, newest first, with who, when, why and what changed."""
+    parts = [f"<h3>History of {html.escape(access.label)}</h3>"]
     revisions = list(access.revisions)
     for index in range(len(revisions) - 1, -1, -1):
         revision = revisions[index]
@@ -150,10 +197,8 @@ def details_html(access: DataAccess, today: date) -> str:
             f"<p>Revision {revision.number} — amended by {who} on {when}.<br>"
             f"<i>Reason:</i> {_escape(revision.reason)}</p><ul>"
         )
-        for change in changes_between(revisions[index - 1].details, revision.details):
-            before = _escape(value_text(change.field, change.before))
-            after = _escape(value_text(change.field, change.after))
-            parts.append(f"<li>{change.label}: {before} → {after}</li>")
+        for line in change_lines(revisions[index - 1].details, revision.details):
+            parts.append(f"<li>{_escape(line)}</li>")
         parts.append("</ul>")
     return "".join(parts)
 
@@ -197,14 +242,21 @@ class AccessLogPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setPlaceholderText("Select an entry to see its details and history.")
+        self.details.setPlaceholderText("Select an entry to see what it says now.")
+        self.history = QTextBrowser()
+        self.history.setOpenLinks(False)
+        self.history.setPlaceholderText("Select an entry to see its history.")
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.details)
+        below.addWidget(self.history)
+        below.setSizes([420, 360])
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
+        splitter.addWidget(below)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 260])
+        splitter.setSizes([170, 330])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(buttons)
@@ -260,6 +312,7 @@ class AccessLogPage(QWidget):
             self.select_access(keep)
         if self.selected_id() is None:
             self.details.clear()
+            self.history.clear()
         self._update_buttons()
 
     def selected_id(self) -> int | None:
@@ -288,6 +341,7 @@ class AccessLogPage(QWidget):
         access = self.selected()
         if access is not None:
             self.details.setHtml(details_html(access, self._privacy().today()))
+            self.history.setHtml(history_html(access))
         self._update_buttons()
 
     def _update_buttons(self) -> None:

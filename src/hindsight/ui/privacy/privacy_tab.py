@@ -240,6 +240,8 @@ class PrivacyTab(AttachedPage):
             return self.focus_target(f"access:{parts[1]}")
         if head == "followups":
             return self._jump_to_followup(int(parts[1]))
+        if head == "ethics":
+            return self.focus_target(f"ethics:{parts[1]}")
         incident = self.editor.incident
         if incident is None:
             return False
@@ -320,19 +322,26 @@ class PrivacyTab(AttachedPage):
 
     def redact(self, findings: list[Finding]) -> None:
         """Replace findings with placeholders where they live."""
-        in_record = [f for f in findings if split_path(f.field)[0] not in ("accesses", "followups")]
+        in_record: list[Finding] = []
         by_access: dict[int, list[Finding]] = {}
         by_followup: dict[int, list[Finding]] = {}
+        by_item: dict[str, list[Finding]] = {}
         for finding in findings:
             parts = split_path(finding.field)
             if parts[0] == "accesses":
                 by_access.setdefault(int(parts[1]), []).append(finding)
             elif parts[0] == "followups":
                 by_followup.setdefault(int(parts[1]), []).append(finding)
+            elif parts[0] == "ethics":
+                by_item.setdefault(parts[1], []).append(finding)
+            else:
+                in_record.append(finding)
         if in_record:
             self._redact_in_record(in_record)
         if by_access:
             self._redact_in_log(by_access)
+        if by_item:
+            self._redact_in_checklist(by_item)
         if by_followup:
             self._redact_in_followups(by_followup)
         self.scan.rescan()
@@ -372,6 +381,18 @@ class PrivacyTab(AttachedPage):
                 messages.show_error(self, "Not redacted", str(error))
         self.log.reload()
         self._refresh_summary()
+
+    def _redact_in_checklist(self, by_item: dict[str, list[Finding]]) -> None:
+        if self._incident_id is None:
+            return
+        for item_id, found in by_item.items():
+            try:
+                self._privacy().redact_ethics_note(
+                    self._incident_id, item_id, found, recorder_name(), self.patterns
+                )
+            except (ValidationError, ConflictError, NotFoundError, StoreError) as error:
+                messages.show_error(self, "Not redacted", str(error))
+        self.ethics.reload()
 
     def _redact_in_followups(self, by_followup: dict[int, list[Finding]]) -> None:
         if not messages.confirm(

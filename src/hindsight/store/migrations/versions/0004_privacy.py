@@ -6,8 +6,9 @@ Revises: 0003
 An access is an identity row (`data_accesses`) and its revisions (`data_access_revisions`);
 neither is ever updated or deleted by the app. On SQLite, triggers make the database refuse
 it too, except when the owning incident (or entry) is already gone, so that deleting an
-incident still cascades to its log. Other dialects rely on the repository, which has no
-update or delete for the log.
+incident still cascades to its log. PostgreSQL gets the same rule as trigger functions
+(its foreign-key cascades also run once the owner's row is gone). Any other dialect relies
+on the repository, which has no update or delete for the log.
 """
 
 import sqlalchemy as sa
@@ -36,6 +37,31 @@ SQLITE_TRIGGERS = {
         WHEN EXISTS (SELECT 1 FROM data_accesses WHERE id = OLD.access_id)
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
 }
+
+# One function per table: each looks at its own owner column.
+POSTGRESQL_TRIGGERS = {
+    "data_accesses": ("incidents", "incident_id"),
+    "data_access_revisions": ("data_accesses", "access_id"),
+}
+
+
+def _postgresql_statements() -> list[str]:
+    statements = []
+    for table, (owner, column) in POSTGRESQL_TRIGGERS.items():
+        statements.append(f"""
+            CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND NOT EXISTS (
+                    SELECT 1 FROM {owner} WHERE id = OLD.{column}
+                ) THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION '{APPEND_ONLY}';
+            END $$ LANGUAGE plpgsql""")
+        statements.append(f"""
+            CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""")
+    return statements
 
 
 def upgrade() -> None:
@@ -100,15 +126,24 @@ def upgrade() -> None:
         sa.UniqueConstraint("incident_id", "item_id", name="uq_ethics_answers_incident_id"),
     )
     op.create_index("ix_ethics_answers_incident_id", "ethics_answers", ["incident_id"])
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         for statement in SQLITE_TRIGGERS.values():
+            op.execute(statement)
+    elif dialect == "postgresql":
+        for statement in _postgresql_statements():
             op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    elif dialect == "postgresql":
+        for table in POSTGRESQL_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
     op.drop_table("ethics_answers")
     op.drop_table("data_access_revisions")
     op.drop_table("data_accesses")
