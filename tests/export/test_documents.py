@@ -81,7 +81,9 @@ def markdown_tokens(text: str) -> list:
 def test_markdown_is_commonmark_with_tables_and_no_raw_html(
     exporter: ExportService, demo_workspace: Workspace, template: str
 ) -> None:
-    text = exporter.render(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, template)).text
+    text = exporter.render(
+        key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, template)
+    ).text
     tokens = markdown_tokens(text)
     types = [t.type for t in tokens]
     assert "table_open" in types
@@ -105,8 +107,16 @@ def test_full_review_covers_every_part_of_the_incident(
 ) -> None:
     incident = demo_workspace.incidents.get_by_key("HS-1")
     text = exporter.render(incident.id, ExportRequest(Format.MARKDOWN)).text
-    for heading in ("## Summary", "## Milestones", "## Timeline", "## Response roles",
-                    "## Teams involved", "## Review", "## Follow-ups", "## Review history"):
+    for heading in (
+        "## Summary",
+        "## Milestones",
+        "## Timeline",
+        "## Response roles",
+        "## Teams involved",
+        "## Review",
+        "## Follow-ups",
+        "## Review history",
+    ):
         assert f"\n{heading}\n" in text
     for section in demo_workspace.review.bank.sections:
         assert f"\n### {section.title}\n" in text
@@ -148,8 +158,16 @@ def test_pdf_holds_the_title_every_heading_and_page_numbers(
     text, reader = pdf_text(data)
     flat = squashed(text)
     assert squashed(incident.title) in flat
-    headings = ["Summary", "Milestones", "Timeline", "Response roles", "Teams involved", "Review",
-                "Follow-ups", "Review history"]
+    headings = [
+        "Summary",
+        "Milestones",
+        "Timeline",
+        "Response roles",
+        "Teams involved",
+        "Review",
+        "Follow-ups",
+        "Review history",
+    ]
     headings += [s.title for s in demo_workspace.review.bank.sections]
     for heading in headings:
         assert heading in flat, heading
@@ -201,7 +219,9 @@ def test_hostile_text_exports_as_harmless_text(workspace: Workspace, fmt: Format
         assert "<script>alert('title')</script>" in squashed(text)
 
 
-def test_export_time_and_zone_are_stated(exporter: ExportService, demo_workspace: Workspace) -> None:
+def test_export_time_and_zone_are_stated(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
     text = exporter.render(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN)).text
     assert FIXED_NOW.strftime("%Y-%m-%d %H:%M") in text
     assert "Times are in UTC" in text

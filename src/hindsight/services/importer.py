@@ -21,8 +21,8 @@ from hindsight.store.imports import (
     ImportOutcome,
     KeyConflictError,
     OnConflict,
-    existing_keys,
     import_incidents,
+    taken_keys,
 )
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -118,8 +118,7 @@ class ImportService:
 
     def plan(self, path: Path, bundles: list[IncidentBundle]) -> ImportPlan:
         """Which keys of `bundles` are taken here, and what cannot be carried over."""
-        taken = existing_keys(self.workspace.database)
-        conflicts = [b.incident.key for b in bundles if b.incident.key.upper() in taken]
+        conflicts = taken_keys(self.workspace.database, [b.incident.key for b in bundles])
         return ImportPlan(path, bundles, conflicts)
 
     def apply(

@@ -5,8 +5,10 @@ its follow-up items and its privacy record (the data-access log with every revis
 ethics answers). They are written in a single write transaction, so a failure half
 way (a full disk, a locked database, a bug) leaves the database exactly as it was.
 
-Keys: an incident keeps its key when the key is free here. When it is taken, the caller's
-policy decides: skip the incident, or give it the next free key.
+Keys: an incident keeps its key when no incident here has it (so an export brings a deleted
+incident back under its own key). When it is taken, the caller's policy decides: skip the
+incident, or give it the next free key. The incident counter moves past every number used,
+so incidents created afterwards never get an old number.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import KEY_PREFIX, Incident, incident_key
@@ -26,7 +29,7 @@ from hindsight.core.review import ReviewTransition
 from hindsight.store.database import Database
 from hindsight.store.followups import _write as _write_followup
 from hindsight.store.incidents import _write_record
-from hindsight.store.models import IncidentRow, ReviewTransitionRow
+from hindsight.store.models import IncidentRow, ReviewTransitionRow, SequenceRow
 from hindsight.store.models.followups import FollowUpRow
 from hindsight.store.models.privacy import DataAccessRow, EthicsAnswerRow
 from hindsight.store.privacy import _revision_row
@@ -80,10 +83,26 @@ class ImportOutcome:
         return self.key is not None and self.key != self.original_key
 
 
-def existing_keys(database: Database) -> set[str]:
-    """Every key in the database, upper-cased (keys compare without case)."""
+def _taken(key: str, keys: set[str], issued: int) -> bool:
+    # Only a key in use now is taken: importing an incident's export after deleting it
+    # restores it under its own key. New incidents still never get an old number, since the
+    # counter only moves up.
+    del issued
+    return key.upper() in keys
+
+
+def _issued(session: Session) -> int:
+    counter = session.get(SequenceRow, "incident")
+    highest = session.scalar(select(func.max(IncidentRow.number))) or 0
+    return max(counter.value if counter else 0, highest)
+
+
+def taken_keys(database: Database, keys: Sequence[str]) -> list[str]:
+    """Those of `keys` that are in use here."""
     with database.read() as session:
-        return {k.upper() for k in session.scalars(select(IncidentRow.key))}
+        existing = {k.upper() for k in session.scalars(select(IncidentRow.key))}
+        issued = _issued(session)
+    return [key for key in keys if _taken(key, existing, issued)]
 
 
 def import_incidents(
@@ -97,35 +116,35 @@ def import_incidents(
     outcomes: list[ImportOutcome] = []
     with database.write() as session:
         keys = {k.upper() for k in session.scalars(select(IncidentRow.key))}
-        numbers = set(session.scalars(select(IncidentRow.number)))
-        taken = [i.incident.key for i in items if i.incident.key.upper() in keys]
+        issued = _issued(session)
+        taken = [i.incident.key for i in items if _taken(i.incident.key, keys, issued)]
         if taken and on_conflict is OnConflict.FAIL:
             raise KeyConflictError(taken)
-        highest = max(numbers, default=0)
+        # New numbers go above every number issued here and every number the file asks for.
+        wanted = [int(m.group(1)) for i in items if (m := _NUMBERED.match(i.incident.key))]
+        next_free = max([issued, *wanted])
+        counter = session.get(SequenceRow, "incident")
+        if counter is None:
+            counter = SequenceRow(name="incident", value=issued)
+            session.add(counter)
+        counter.value = issued
         for item in items:
             incident = item.incident
             key = incident.key
-            if key.upper() in keys:
+            if _taken(key, keys, issued):
                 if on_conflict is OnConflict.SKIP:
                     outcomes.append(ImportOutcome(key, None))
                     continue
                 key = ""
-            number = 0
             numbered = _NUMBERED.match(key) if key else None
-            if numbered and int(numbered.group(1)) not in numbers:
+            if numbered:
                 number = int(numbered.group(1))
-            if not number:
-                number = highest + 1
-                while number in numbers:
-                    number += 1
-            if not key:
-                key = incident_key(number)
-                while key.upper() in keys:
-                    number += 1
-                    key = incident_key(number)
-            numbers.add(number)
+            else:
+                next_free += 1
+                number = next_free
+                key = key or incident_key(number)
+            counter.value = max(counter.value, number)
             keys.add(key.upper())
-            highest = max(highest, number)
             row = IncidentRow(
                 number=number,
                 key=key,

@@ -1,0 +1,341 @@
+"""The export service: templates, redaction in the file only, atomic writes, many files, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hindsight import cli
+from hindsight.core.review import ReviewStatus
+from hindsight.export.errors import ExportError, TemplateProblem, WriteProblem
+from hindsight.export.templates import discover, user_templates_dir
+from hindsight.services.export import SOURCE_DATE_EPOCH, ExportRequest, ExportService, Format
+from hindsight.services.workspace import Workspace
+from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
+    FIXED_NOW,
+    demo_workspace,
+    exporter,
+    frozen_demo_db,
+    key_of,
+)
+
+EMAIL = "jane.doe@example.com"
+IP = "203.0.113.77"
+
+
+def with_personal_data(workspace: Workspace) -> int:
+    incident = workspace.incidents.get_by_key("HS-1")
+    if incident.review_status is ReviewStatus.PUBLISHED:
+        incident = workspace.review.move(incident, ReviewStatus.DRAFT, "add the reporter")
+    incident.summary += f"\n\nReported by {EMAIL} from {IP}."
+    incident.events[0].text += f" Contact: {EMAIL}"
+    workspace.incidents.save(incident)
+    assert incident.id is not None
+    return incident.id
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+def test_bundled_templates_are_offered_with_their_formats() -> None:
+    found = {t.name: t for t in discover()}
+    assert {"full-review", "executive-summary", "followup-report"} <= found.keys()
+    assert found["full-review"].formats == ("md", "html")
+    assert found["followup-report"].scopes == ("incident", "all")
+    assert not any(name.startswith("_") for name in found)
+
+
+def test_a_users_template_appears_and_renders(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "one-liner.md.j2").write_text(
+        "{#- title: One line\n    description: Key and title. -#}\n{{ incident.key }} {{ incident.title|md_inline }}\n"
+    )
+    info = next(t for t in exporter.templates(Format.MARKDOWN) if t.name == "one-liner")
+    assert info.user and info.title == "One line"
+    rendered = exporter.render(
+        key_of(demo_workspace, "HS-2"), ExportRequest(Format.MARKDOWN, "one-liner")
+    )
+    assert rendered.text.startswith("HS-2 Partner")
+
+
+def test_a_users_html_template_autoescapes(exporter: ExportService, workspace: Workspace) -> None:
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "bare.html.j2").write_text("<p>{{ incident.title }}</p>")
+    stored = workspace.incidents.create("<script>alert(1)</script>")
+    service = ExportService(workspace, clock=lambda: FIXED_NOW)
+    out = service.render(stored.id, ExportRequest(Format.HTML, "bare")).text
+    assert out == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "problem"),
+    [
+        ("line one\n{{ incident.title }\nthree", 2, "unexpected"),
+        ("ok\nok\n{{ incident.no_such_field }}", 3, "no_such_field"),
+        ("{% for x in incident.teams %}\n{{ 1 / 0 }}\n{% endfor %}", 2, "ZeroDivisionError"),
+        ("{{ incident.__class__.__mro__ }}", 1, "unsafe"),
+    ],
+)
+def test_a_template_error_names_template_and_line_and_writes_nothing(
+    exporter: ExportService,
+    demo_workspace: Workspace,
+    tmp_path: Path,
+    source: str,
+    line: int,
+    problem: str,
+) -> None:
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "broken.md.j2").write_text(source)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "out.md"
+    with pytest.raises(TemplateProblem) as caught:
+        exporter.export(
+            key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, "broken"), target
+        )
+    assert caught.value.line == line
+    assert "broken.md.j2" in str(caught.value) and f"line {line}" in str(caught.value)
+    assert problem in str(caught.value)
+    assert not target.exists() and list(out.iterdir()) == []
+
+
+def test_an_unknown_template_lists_the_choices(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
+    with pytest.raises(ExportError, match="available: full-review"):
+        exporter.render(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, "nope"))
+
+
+# -- personal data ------------------------------------------------------------------------------
+
+
+def row_count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.mark.parametrize("fmt", [Format.MARKDOWN, Format.HTML, Format.JSON])
+def test_redaction_changes_the_file_only(
+    demo_workspace: Workspace, tmp_path: Path, fmt: Format
+) -> None:
+    incident_id = with_personal_data(demo_workspace)
+    before = demo_workspace.incidents.get(incident_id)
+    service = ExportService(demo_workspace, clock=lambda: FIXED_NOW)
+    plain = service.render(incident_id, ExportRequest(fmt))
+    assert {f.text for f in plain.findings} >= {EMAIL, IP}
+    assert EMAIL in plain.text and plain.redacted == 0
+    redacted = service.render(incident_id, ExportRequest(fmt, redact_pii=True))
+    assert EMAIL not in redacted.text and IP not in redacted.text
+    assert "[email redacted]" in redacted.text and "[IP address redacted]" in redacted.text
+    assert redacted.redacted >= 3
+    after = demo_workspace.incidents.get(incident_id)
+    assert after == before  # the database is untouched
+    assert EMAIL in after.summary and after.version == before.version
+
+
+def test_redacted_pdf_holds_no_personal_data(demo_workspace: Workspace) -> None:
+    from tests.export.test_documents import pdf_text
+
+    incident_id = with_personal_data(demo_workspace)
+    service = ExportService(demo_workspace, clock=lambda: FIXED_NOW)
+    data = service.render(incident_id, ExportRequest(Format.PDF, redact_pii=True)).data
+    text, _ = pdf_text(data)
+    assert EMAIL not in text and "redacted" in text
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
+    exporter: ExportService,
+    demo_workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "review.md"
+    target.write_text("the previous export")
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(WriteProblem, match="No space left on device"):
+        exporter.export(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN), target)
+    assert target.read_text() == "the previous export"
+    assert [p.name for p in folder.iterdir()] == ["review.md"]
+
+
+def test_writing_into_a_missing_folder_says_so(
+    exporter: ExportService, demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    with pytest.raises(WriteProblem, match="Cannot write .*missing"):
+        exporter.export(
+            key_of(demo_workspace, "HS-1"),
+            ExportRequest(Format.HTML),
+            tmp_path / "missing" / "x.html",
+        )
+
+
+def test_export_many_writes_one_file_each_with_progress(
+    exporter: ExportService, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int, str]] = []
+    written = exporter.export_many(
+        exporter.all_incident_ids(),
+        ExportRequest(Format.JSON),
+        tmp_path / "out",
+        progress=lambda *args: seen.append(args),
+    )
+    assert [p.name for p in written] == ["HS-1.json", "HS-2.json", "HS-3.json"]
+    assert [s[0] for s in seen] == [1, 2, 3] and all(s[1] == 3 for s in seen)
+    assert json.loads(written[1].read_text())["incidents"][0]["key"] == "HS-2"
+
+
+def test_export_many_stops_when_cancelled(exporter: ExportService, tmp_path: Path) -> None:
+    done: list[int] = []
+    written = exporter.export_many(
+        exporter.all_incident_ids(),
+        ExportRequest(Format.MARKDOWN),
+        tmp_path / "out",
+        progress=lambda n, total, name: done.append(n),
+        cancelled=lambda: len(done) >= 1,
+    )
+    assert len(written) == 1 and [p.name for p in (tmp_path / "out").iterdir()] == [written[0].name]
+
+
+def test_source_date_epoch_fixes_the_export_time(
+    demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, str(int(FIXED_NOW.timestamp())))
+    service = ExportService(demo_workspace, zone=UTC)
+    text = service.render(key_of(demo_workspace, "HS-2"), ExportRequest(Format.MARKDOWN)).text
+    assert "on 2026-11-26 09:30." in text
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_writes_the_same_bytes_as_the_service(
+    frozen_demo_db: Path,
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, str(int(FIXED_NOW.timestamp())))
+    for fmt in ("md", "html", "json"):
+        target = tmp_path / f"cli.{fmt}"
+        assert (
+            cli.main(
+                ["export", "HS-2", "--format", fmt, "-o", str(target), "--db", str(frozen_demo_db)]
+            )
+            == 0
+        )
+        workspace = Workspace.open(frozen_demo_db)
+        try:
+            service = ExportService(workspace)  # what the dialog uses
+            expected = service.render(key_of(workspace, "HS-2"), ExportRequest(Format(fmt))).data
+        finally:
+            workspace.close()
+        assert target.read_bytes() == expected
+    capsysbinary.readouterr()
+    assert cli.main(["export", "hs-2", "--format", "md", "--db", str(frozen_demo_db)]) == 0
+    assert capsysbinary.readouterr().out == (tmp_path / "cli.md").read_bytes()
+
+
+def test_cli_pdf_and_all(
+    frozen_demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "export",
+        "HS-1",
+        "--format",
+        "pdf",
+        "--page-size",
+        "Letter",
+        "--template",
+        "executive-summary",
+        "-o",
+        str(tmp_path / "x.pdf"),
+        "--db",
+        str(frozen_demo_db),
+    )
+    assert code == 0 and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    code, out, _ = run(
+        capsys,
+        "export",
+        "--all",
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "all"),
+        "--db",
+        str(frozen_demo_db),
+    )
+    assert code == 0 and len(out.splitlines()) == 3
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "HS-1.json",
+        "HS-2.json",
+        "HS-3.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["export", "HS-1"], 2, "--format"),
+        (["export", "--format", "md"], 2, "name the incident"),
+        (["export", "HS-1", "--all", "--format", "json", "-o", "x"], 2, "not both"),
+        (["export", "--all", "--format", "json"], 2, "needs -o"),
+        (["export", "HS-1", "--format", "pdf"], 2, "needs -o"),
+        (["export", "HS-1", "--format", "docx"], 2, "invalid choice"),
+        (["export", "HS-99", "--format", "md"], 1, "There is no incident HS-99"),
+        (["export", "HS-1", "--format", "md", "--template", "nope"], 1, "no template called nope"),
+        (["export", "HS-1", "--format", "md", "-o", "/nonexistent/dir/x.md"], 1, "Cannot write"),
+    ],
+)
+def test_cli_exit_codes(
+    frozen_demo_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    code: int,
+    message: str,
+) -> None:
+    if code == 2 and "invalid choice" in message or argv == ["export", "HS-1"]:
+        with pytest.raises(SystemExit) as caught:
+            cli.main([*argv, "--db", str(frozen_demo_db)])
+        assert caught.value.code == 2
+        assert message in capsys.readouterr().err
+        return
+    got, _, err = run(capsys, *argv, "--db", str(frozen_demo_db))
+    assert got == code
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_warns_about_personal_data_and_redacts_on_request(
+    demo_workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_personal_data(demo_workspace)
+    path = str(demo_workspace.path)
+    code, out, err = run(capsys, "export", "HS-1", "--format", "md", "--db", path)
+    assert code == 0 and EMAIL in out and "warning" in err and "--redact-pii" in err
+    code, out, err = run(capsys, "export", "HS-1", "--format", "md", "--redact-pii", "--db", path)
+    assert code == 0 and EMAIL not in out and "[email redacted]" in out and not err

@@ -1,0 +1,207 @@
+"""Imports: all or nothing, bad files refused with the field's path, existing keys handled."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hindsight import cli
+from hindsight.services.export import ExportRequest, ExportService, Format
+from hindsight.services.importer import ImportProblem, ImportService
+from hindsight.services.workspace import Workspace
+from hindsight.store import imports
+from hindsight.store.errors import DiskFullError
+from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
+    FIXED_NOW,
+    demo_workspace,
+    frozen_demo_db,
+)
+
+TABLES = (
+    "incidents",
+    "milestones",
+    "timeline_events",
+    "role_assignments",
+    "team_involvements",
+    "review_answers",
+    "change_attributions",
+    "review_transitions",
+    "followups",
+    "followup_status_changes",
+    "data_accesses",
+    "data_access_revisions",
+    "ethics_answers",
+)
+
+
+def counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as connection:
+        present = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        return {
+            t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in TABLES
+            if t in present
+        }
+
+
+@pytest.fixture
+def bundle_file(demo_workspace: Workspace, tmp_path: Path) -> Path:
+    """All three demo incidents in one export file."""
+    service = ExportService(demo_workspace, clock=lambda: FIXED_NOW)
+    documents = [
+        json.loads(service.render(i, ExportRequest(Format.JSON)).data)
+        for i in service.all_incident_ids()
+    ]
+    merged = documents[0]
+    merged["incidents"] = [d["incidents"][0] for d in documents]
+    path = tmp_path / "all.json"
+    path.write_text(json.dumps(merged, ensure_ascii=False))
+    return path
+
+
+def test_a_file_of_many_incidents_imports_whole(workspace: Workspace, bundle_file: Path) -> None:
+    result = ImportService(workspace).import_file(bundle_file)
+    assert [o.key for o in result.imported] == ["HS-1", "HS-2", "HS-3"]
+    assert counts(workspace.path)["incidents"] == 3
+    assert workspace.incidents.create("next one").key == "HS-4"
+    assert "Imported 3 incidents: HS-1, HS-2, HS-3." in result.summary()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (
+            lambda d: d["incidents"][2]["milestones"]["detection"].update(earliest="soon"),
+            "incidents[2].milestones.detection.earliest: not a date-time",
+        ),
+        (
+            lambda d: d["incidents"][1]["roles"][0].pop("person"),
+            "incidents[1].roles[0].person: is missing",
+        ),
+        (lambda d: d["incidents"][2].update(severity="bad"), "incidents[2].severity"),
+        (
+            lambda d: d["incidents"][0]["followups"][0].update(history="open"),
+            "incidents[0].followups[0].history: must be a list",
+        ),
+        (
+            lambda d: d["incidents"][2]["privacy"]["accesses"][0]["revisions"][0]["details"].update(
+                categories=["gossip"]
+            ),
+            "incidents[2].privacy.accesses[0].revisions[0].details.categories[0]",
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused_and_nothing_is_written(
+    workspace: Workspace, bundle_file: Path, mutate, path: str
+) -> None:
+    document = json.loads(bundle_file.read_text())
+    mutate(document)
+    bundle_file.write_text(json.dumps(document))
+    before = counts(workspace.path)
+    with pytest.raises(ImportProblem) as caught:
+        ImportService(workspace).import_file(bundle_file)
+    assert path in str(caught.value) and str(bundle_file) in str(caught.value)
+    assert "nothing was imported" in str(caught.value)
+    assert counts(workspace.path) == before
+
+
+def test_a_failure_while_writing_rolls_back_every_incident(
+    workspace: Workspace, bundle_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = imports._write_followup
+    calls: list[int] = []
+
+    def failing(row, item) -> None:
+        calls.append(1)
+        if len(calls) > 8:  # well into the second incident
+            raise OSError(28, "No space left on device")
+        real(row, item)
+
+    monkeypatch.setattr(imports, "_write_followup", failing)
+    before = counts(workspace.path)
+    with pytest.raises(DiskFullError, match="nothing was written"):
+        ImportService(workspace).import_file(bundle_file)
+    assert counts(workspace.path) == before
+
+
+def test_existing_keys_stop_the_import_unless_skip_or_rename(
+    demo_workspace: Workspace, bundle_file: Path
+) -> None:
+    service = ImportService(demo_workspace)
+    before = counts(demo_workspace.path)
+    with pytest.raises(ImportProblem, match="HS-1, HS-2, HS-3 already exist"):
+        service.import_file(bundle_file)
+    assert counts(demo_workspace.path) == before
+
+    skipped = service.import_file(bundle_file, "skip")
+    assert not skipped.imported and len(skipped.skipped) == 3
+    assert counts(demo_workspace.path) == before
+
+    renamed = service.import_file(bundle_file, "rename")
+    assert [(o.original_key, o.key) for o in renamed.imported] == [
+        ("HS-1", "HS-4"),
+        ("HS-2", "HS-5"),
+        ("HS-3", "HS-6"),
+    ]
+    copy, original = (
+        demo_workspace.incidents.get_by_key("HS-5"),
+        demo_workspace.incidents.get_by_key("HS-2"),
+    )
+    assert copy.title == original.title and copy.answers == original.answers
+    assert len(demo_workspace.followups.items(copy.id)) == len(
+        demo_workspace.followups.items(original.id)
+    )
+    assert "HS-2 as HS-5" in renamed.summary()
+
+
+def test_a_key_that_is_free_here_is_kept_and_numbering_continues(
+    workspace: Workspace, bundle_file: Path
+) -> None:
+    document = json.loads(bundle_file.read_text())
+    document["incidents"] = [document["incidents"][1]]
+    document["incidents"][0]["key"] = "HS-40"
+    bundle_file.write_text(json.dumps(document))
+    workspace.incidents.create("first")
+    ImportService(workspace).import_file(bundle_file)
+    assert workspace.incidents.get_by_key("HS-40").title.startswith("Partner")
+    assert workspace.incidents.create("after").key == "HS-41"
+
+
+def test_a_deleted_incident_comes_back_under_its_key_and_numbering_moves_on(
+    workspace: Workspace, bundle_file: Path
+) -> None:
+    ImportService(workspace).import_file(bundle_file)
+    workspace.incidents.delete(workspace.incidents.get_by_key("HS-2").id)
+    document = json.loads(bundle_file.read_text())
+    document["incidents"] = [document["incidents"][1]]
+    bundle_file.write_text(json.dumps(document))
+    assert ImportService(workspace).read(bundle_file).conflicts == []
+    ImportService(workspace).import_file(bundle_file)
+    assert workspace.incidents.get_by_key("HS-2").title.startswith("Partner")
+    assert workspace.incidents.create("new").key == "HS-4"
+
+
+def test_unreadable_and_non_json_files_are_refused(workspace: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(ImportProblem, match="Cannot read"):
+        ImportService(workspace).import_file(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe not json")
+    with pytest.raises(ImportProblem, match="not UTF-8|not valid JSON"):
+        ImportService(workspace).import_file(bad)
+
+
+def test_cli_import(
+    workspace: Workspace, bundle_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(workspace.path)
+    assert cli.main(["import", str(bundle_file), "--db", path]) == 0
+    assert "Imported 3 incidents" in capsys.readouterr().out
+    assert cli.main(["import", str(bundle_file), "--db", path]) == 1
+    err = capsys.readouterr().err
+    assert "already exist" in err and "--on-conflict" in err
+    assert cli.main(["import", str(bundle_file), "--on-conflict", "skip", "--db", path]) == 0
+    assert "Skipped" in capsys.readouterr().out
+    assert cli.main(["import", str(bundle_file.with_name("nope.json")), "--db", path]) == 1
