@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from hindsight.core.privacy import DataCategory, EthicsChoice
@@ -61,7 +61,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
         dialog.recorded_by.setText("Hannah Kowalczyk")
         click(qtbot, dialog.copies.add_button)
         dialog.copies.cell(0, 0).setText("gs://recs-analysis/replay-0903/")
-        dialog.copies.cell(0, 1).setDate(QDate(2026, 9, 10))
+        dialog.copies.cell(0, 1).set_date(date(2026, 9, 10))
         dialog.accept()  # no justification yet: refused, the dialog stays open
         seen_problems.append(dialog.problem.text())
         assert dialog.isVisible()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -47,8 +48,6 @@ from hindsight.ui.qt_helpers import (
     to_qdatetime,
 )
 
-# A date field set to its minimum shows this text and stands for "no date".
-NO_DATE = QDate(2000, 1, 1)
 MAX_VOLUME = 2_000_000_000
 
 
@@ -65,6 +64,7 @@ class _Dialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -92,24 +92,56 @@ def _hint(text: str) -> QLabel:
     return label
 
 
-def optional_date_edit() -> QDateEdit:
-    """A date field that can also say 'none' (its minimum date)."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("none")
-    edit.setDate(NO_DATE)
-    return edit
+class OptionalDate(QWidget):
+    """A date that can be left unset: a tick box, and the date once ticked."""
+
+    def __init__(self, label: str, with_time: bool = False) -> None:
+        super().__init__()
+        self.enabled = QCheckBox(label)
+        self.edit: QDateEdit | QDateTimeEdit
+        if with_time:
+            self.edit = date_time_edit()
+        else:
+            self.edit = QDateEdit(QDate.currentDate())
+            self.edit.setCalendarPopup(True)
+            self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setEnabled(False)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 0, 2, 0)
+        row.addWidget(self.enabled)
+        row.addWidget(self.edit, 1)
+
+    def date_value(self) -> date | None:
+        """The date, or None when unticked."""
+        return date(*self.edit.date().getDate()) if self.enabled.isChecked() else None
+
+    def moment_value(self) -> datetime | None:
+        """The date and time (UTC), or None when unticked."""
+        return from_qdatetime(self.edit.dateTime()) if self.enabled.isChecked() else None
+
+    def set_date(self, value: date | None) -> None:
+        """Show `value` (None unticks)."""
+        self.enabled.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+
+    def set_moment(self, value: datetime | None) -> None:
+        """Show `value` in local time (None unticks)."""
+        self.enabled.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDateTime(to_qdatetime(value))
 
 
-def optional_date_time_edit() -> QDateTimeEdit:
-    """A date-time field that can also say 'not deleted' (its minimum)."""
-    edit = date_time_edit()
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("not deleted")
-    edit.setDate(NO_DATE)
-    return edit
+def _stacked(*widgets: QWidget) -> QWidget:
+    # One form field holding several widgets, so a wrapped hint gets the field's full width.
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(3)
+    for widget in widgets:
+        column.addWidget(widget)
+    return holder
 
 
 class CopiesEditor(QWidget):
@@ -126,7 +158,9 @@ class CopiesEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(110)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(3, 130)
+        self.table.setFixedHeight(112)
         self.add_button = QPushButton("Add &copy")
         self.remove_button = QPushButton("Remove copy")
         self.add_button.clicked.connect(lambda: self.add_copy(None))
@@ -146,14 +180,15 @@ class CopiesEditor(QWidget):
         self.table.insertRow(row)
         location = QLineEdit(copy.location if copy else "")
         location.setPlaceholderText("bucket, notebook, laptop, cache …")
-        delete_by = optional_date_edit()
-        deleted_on = optional_date_time_edit()
+        location.setCursorPosition(0)
+        delete_by = OptionalDate("")
+        deleted_on = OptionalDate("", with_time=True)
         deleted_by = QLineEdit(copy.deleted_by if copy else "")
         deleted_by.setPlaceholderText("who confirmed it")
-        if copy and copy.delete_by:
-            delete_by.setDate(QDate(copy.delete_by.year, copy.delete_by.month, copy.delete_by.day))
-        if copy and copy.deleted_at:
-            deleted_on.setDateTime(to_qdatetime(copy.deleted_at))
+        deleted_by.setCursorPosition(0)
+        location.setToolTip(location.text())
+        delete_by.set_date(copy.delete_by if copy else None)
+        deleted_on.set_moment(copy.deleted_at if copy else None)
         for column, widget in enumerate((location, delete_by, deleted_on, deleted_by)):
             self.table.setCellWidget(row, column, widget)
         self.table.resizeRowsToContents()
@@ -176,13 +211,9 @@ class CopiesEditor(QWidget):
         found = []
         for row in range(self.table.rowCount()):
             location = self.cell(row, 0).text()
-            delete_date = self.cell(row, 1).date()
-            deleted_edit = self.cell(row, 2)
+            delete_by = self.cell(row, 1).date_value()
+            deleted_at = self.cell(row, 2).moment_value()
             deleted_by = self.cell(row, 3).text()
-            delete_by = None if delete_date == NO_DATE else date(*delete_date.getDate())
-            deleted_at = (
-                None if deleted_edit.date() == NO_DATE else from_qdatetime(deleted_edit.dateTime())
-            )
             if location.strip() or delete_by or deleted_at or deleted_by.strip():
                 found.append(DataCopy(location, delete_by, deleted_at, deleted_by))
         return tuple(found)
@@ -200,7 +231,7 @@ class AccessDialog(_Dialog):
         amending = access is not None
         title = f"Amend {access.label}" if access else "Record a data access"
         super().__init__(title, parent)
-        self.setMinimumSize(720, 640)
+        self.setMinimumSize(820, 660)
         self.amending = amending
 
         self.accessor = QLineEdit()
@@ -263,23 +294,17 @@ class AccessDialog(_Dialog):
         self.form.addRow("Categories", grid_widget)
         self.form.addRow("&Volume", volume_row)
         self.form.addRow("&Justification", self.justification)
-        self.form.addRow("&Approver", self.approver)
-        self.form.addRow("", self.approver_hint)
-        self.form.addRow("Privacy team", self.privacy_consulted)
-        self.form.addRow("", self.privacy_contact)
+        self.form.addRow("&Approver", _stacked(self.approver, self.approver_hint))
+        self.form.addRow("Privacy team", _stacked(self.privacy_consulted, self.privacy_contact))
         self.form.addRow("Copies", self.copies)
         self.form.addRow("&Notes", self.notes)
         if amending:
-            self.form.addRow("&Reason for amending", self.reason)
-        self.form.addRow("Recorded b&y", self.recorded_by)
-        if amending:
-            self.form.addRow(
-                "",
-                _hint(
-                    "The entry's current version is kept in its history; this amendment is "
-                    "added after it with your name, the time and the reason."
-                ),
+            hint = _hint(
+                "The entry's current version is kept in its history; this amendment is "
+                "added after it with your name, the time and the reason."
             )
+            self.form.addRow("&Reason for amending", _stacked(self.reason, hint))
+        self.form.addRow("Recorded b&y", self.recorded_by)
 
         if access is not None:
             self._show(access.details)
@@ -351,8 +376,13 @@ class ConfirmDeletionDialog(_Dialog):
 
     def __init__(self, access: DataAccess, recorder: str, parent: QWidget | None = None) -> None:
         super().__init__(f"Confirm a deletion — {access.label}", parent)
-        self.setMinimumWidth(560)
+        self.setMinimumSize(640, 280)
         self.copy = QComboBox()
+        self.copy.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.copy.setMinimumContentsLength(30)
+        self.copy.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for index, copy in enumerate(access.details.copies):
             if not copy.deleted:
                 due = f" (delete by {copy.delete_by.isoformat()})" if copy.delete_by else ""
@@ -365,11 +395,8 @@ class ConfirmDeletionDialog(_Dialog):
         self.form.addRow("&Copy", self.copy)
         self.form.addRow("Deleted &on", self.deleted_at)
         self.form.addRow("Deleted or checked &by", self.deleted_by)
-        self.form.addRow("Recorded b&y", self.recorded_by)
-        self.form.addRow(
-            "", _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
-        )
-        self.form_widget.layout().setAlignment(Qt.AlignmentFlag.AlignTop)
+        hint = _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
+        self.form.addRow("Recorded b&y", _stacked(self.recorded_by, hint))
 
     def copy_index(self) -> int:
         """Which of the entry's copies was deleted."""
