@@ -291,3 +291,20 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
     tab.scan.rescan()
     assert [(f.label, f.text) for f in tab.scan.findings] == [("Customer id", "CUST-00421337")]
     assert isinstance(window.editor.overview.title, QLineEdit)
+
+
+def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    window.create_incident("x")
+    workspace = window.workspace
+    item = workspace.followups.new_item(1, "Call back +44 20 7946 0000")
+    created = workspace.followups.create(item)
+    editor, tab = open_privacy(window)
+    editor.followups.open_incident(editor.incident)
+    tab.pages.setCurrentWidget(tab.scan)
+    tab.scan.rescan()
+    [finding] = tab.scan.findings
+    assert finding.where == "Follow-up · Call back +44 20 7946 0000"
+    tab.scan.go_to_row(0)
+    assert editor.tabs.currentWidget() is editor.followups
+    assert editor.followups.board.selected_id() == created.id

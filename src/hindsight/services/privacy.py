@@ -335,7 +335,7 @@ class PrivacyService:
         by_path: dict[str, list[Finding]] = {}
         for finding in findings:
             by_path.setdefault(finding.field, []).append(finding)
-        changes: dict[str, str] = {}
+        changes: dict[str, Any] = {}
         copies = list(details.copies)
         redacted = 0
         for path, found in by_path.items():

@@ -311,11 +311,10 @@ class PrivacyTab(AttachedPage):
         if page is None:
             return False
         self.editor.tabs.setCurrentWidget(page)
-        for name in ("select_item", "focus_item", "show_item"):
-            select = getattr(page, name, None)
-            if callable(select):
-                select(item_id)
-                break
+        # The follow-ups tab selects an item on its board (grid and list).
+        select = getattr(getattr(page, "board", None), "select", None)
+        if callable(select):
+            select(item_id)
         return True
 
     # Redacting
