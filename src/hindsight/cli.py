@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hindsight import __version__
+from hindsight import __version__, cli_export
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
 from hindsight.services.errors import ValidationError
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="copy the database consistently")
     backup.add_argument("-o", "--output", type=Path, metavar="PATH", help="where to write it")
     _db_option(backup)
+    cli_export.add_parsers(sub, _db_option)
     return parser
 
 
@@ -153,7 +154,14 @@ def _run_gui(args: argparse.Namespace) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-COMMANDS = {"list": _cmd_list, "check": _cmd_check, "backup": _cmd_backup, "demo": _cmd_demo}
+COMMANDS = {
+    "list": _cmd_list,
+    "check": _cmd_check,
+    "backup": _cmd_backup,
+    "demo": _cmd_demo,
+    "export": lambda args: cli_export.cmd_export(args, _open_existing),
+    "import": lambda args: cli_export.cmd_import(args, _open_existing),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,16 @@ HOSTILE = (
 BASE = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _qt_application(qapp: object) -> object:
+    """The test run's QApplication, made before export code draws a picture.
+
+    Outside tests the export makes its own offscreen QGuiApplication when none exists (the
+    command line); in one test process that would stop pytest-qt making its QApplication.
+    """
+    return qapp
+
+
 def _freeze_times(path: Path, since: datetime) -> None:
     """Move every time written at build time (>= `since`) to just after BASE, keeping order.
 

@@ -12,11 +12,11 @@ import html5lib
 import pytest
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
+from tests.export.conftest import FIXED_NOW, hostile_incident, key_of
+from tests.export.test_safe_text import assert_harmless_html
 
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
-from tests.export.conftest import FIXED_NOW, hostile_incident, key_of
-from tests.export.test_safe_text import assert_harmless_html
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 UPDATE = os.environ.get("HINDSIGHT_UPDATE_GOLDEN") == "1"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.export.conftest import FIXED_NOW
 
 from hindsight.core.enums import MILESTONE_KINDS, Confidence, EventSource, Phase, Role, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
@@ -28,7 +29,6 @@ from hindsight.export.json_format import FORMAT, VERSION, FormatError, loads
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportService
 from hindsight.services.workspace import Workspace
-from tests.export.conftest import FIXED_NOW
 
 # -- generated incidents ------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
 
 
 def test_not_json_at_all_is_refused_with_the_line() -> None:
-    with pytest.raises(FormatError, match="not valid JSON .* line 1"):
+    with pytest.raises(FormatError, match=r"not valid JSON .* line 1"):
         loads(b"{nope")
 
 

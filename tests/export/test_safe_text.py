@@ -7,6 +7,7 @@ import re
 import html5lib
 import pytest
 from markdown_it import MarkdownIt
+from tests.export.conftest import HOSTILE
 
 from hindsight.export.safe_text import (
     markdown_block,
@@ -14,7 +15,6 @@ from hindsight.export.safe_text import (
     markdown_inline,
     markdown_to_html,
 )
-from tests.export.conftest import HOSTILE
 
 DANGEROUS = ("<script", "onerror", "javascript:", "<iframe")
 BAD_ELEMENTS = {"script", "iframe", "object", "embed", "style", "form", "input", "svg", "base"}

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the export fixtures are imported by name and used as arguments)
 """The export service: templates, redaction in the file only, atomic writes, many files, CLI."""
 
 from __future__ import annotations
@@ -5,10 +6,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
+    FIXED_NOW,
+    _qt_application,
+    demo_workspace,
+    exporter,
+    frozen_demo_db,
+    key_of,
+)
 
 from hindsight import cli
 from hindsight.core.review import ReviewStatus
@@ -16,13 +25,6 @@ from hindsight.export.errors import ExportError, TemplateProblem, WriteProblem
 from hindsight.export.templates import discover, user_templates_dir
 from hindsight.services.export import SOURCE_DATE_EPOCH, ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
-from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
-    FIXED_NOW,
-    demo_workspace,
-    exporter,
-    frozen_demo_db,
-    key_of,
-)
 
 EMAIL = "jane.doe@example.com"
 IP = "203.0.113.77"
@@ -56,7 +58,8 @@ def test_a_users_template_appears_and_renders(
     folder = user_templates_dir()
     folder.mkdir(parents=True)
     (folder / "one-liner.md.j2").write_text(
-        "{#- title: One line\n    description: Key and title. -#}\n{{ incident.key }} {{ incident.title|md_inline }}\n"
+        "{#- title: One line\n    description: Key and title. -#}\n"
+        "{{ incident.key }} {{ incident.title|md_inline }}\n"
     )
     info = next(t for t in exporter.templates(Format.MARKDOWN) if t.name == "one-liner")
     assert info.user and info.title == "One line"
@@ -180,7 +183,7 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
 def test_writing_into_a_missing_folder_says_so(
     exporter: ExportService, demo_workspace: Workspace, tmp_path: Path
 ) -> None:
-    with pytest.raises(WriteProblem, match="Cannot write .*missing"):
+    with pytest.raises(WriteProblem, match=r"Cannot write .*missing"):
         exporter.export(
             key_of(demo_workspace, "HS-1"),
             ExportRequest(Format.HTML),
@@ -319,7 +322,7 @@ def test_cli_exit_codes(
     code: int,
     message: str,
 ) -> None:
-    if code == 2 and "invalid choice" in message or argv == ["export", "HS-1"]:
+    if (code == 2 and "invalid choice" in message) or argv == ["export", "HS-1"]:
         with pytest.raises(SystemExit) as caught:
             cli.main([*argv, "--db", str(frozen_demo_db)])
         assert caught.value.code == 2

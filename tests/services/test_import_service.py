@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the export fixtures are imported by name and used as arguments)
 """Imports: all or nothing, bad files refused with the field's path, existing keys handled."""
 
 from __future__ import annotations
@@ -7,6 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
+    FIXED_NOW,
+    _qt_application,
+    demo_workspace,
+    frozen_demo_db,
+)
 
 from hindsight import cli
 from hindsight.services.export import ExportRequest, ExportService, Format
@@ -14,11 +21,6 @@ from hindsight.services.importer import ImportProblem, ImportService
 from hindsight.services.workspace import Workspace
 from hindsight.store import imports
 from hindsight.store.errors import DiskFullError
-from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
-    FIXED_NOW,
-    demo_workspace,
-    frozen_demo_db,
-)
 
 TABLES = (
     "incidents",
@@ -189,7 +191,7 @@ def test_unreadable_and_non_json_files_are_refused(workspace: Workspace, tmp_pat
         ImportService(workspace).import_file(tmp_path / "missing.json")
     bad = tmp_path / "bad.json"
     bad.write_bytes(b"\xff\xfe not json")
-    with pytest.raises(ImportProblem, match="not UTF-8|not valid JSON"):
+    with pytest.raises(ImportProblem, match=r"not UTF-8|not valid JSON"):
         ImportService(workspace).import_file(bad)
 
 

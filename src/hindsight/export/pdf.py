@@ -182,6 +182,7 @@ def _footer(painter: QPainter, width: float, height: float, left: str, right: st
     painter.drawLine(QPointF(0, top), QPointF(width, top))
     font = QFont("DejaVu Sans")
     font.setPointSizeF(7.5)
+    font.setFeature(QFont.Tag("liga"), 0)
     painter.setFont(font)
     painter.setPen(QPen(QColor("#52606d")))
     box = QRectF(0, top + 4, width, FOOTER - 14)

@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
         self.new_db_action = self._action("&New Database…", self.new_database, "Ctrl+Shift+N")
         self.open_db_action = self._action("&Open Database…", self.choose_database, keys.Open)
         self.backup_action = self._action("&Back Up Now", self.backup_now, "Ctrl+Shift+B")
+        self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E")
+        self.import_action = self._action("&Import…", self.import_file)
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         self.new_incident_action = self._action("&New Incident…", self.new_incident, keys.New)
         self.save_action = self._action("&Save Now", self.save_now, keys.Save)
@@ -121,6 +123,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -228,6 +233,18 @@ class MainWindow(QMainWindow):
             messages.show_error(self, "Backup failed", error.message)
             return
         self.statusBar().showMessage(f"Backed up to {written}", 8000)
+
+    def export_dialog(self) -> None:
+        """Export the open incident, or all of them (Ctrl+E)."""
+        from hindsight.ui.export_dialog import open_export
+
+        open_export(self)
+
+    def import_file(self) -> None:
+        """Import incidents from a Hindsight JSON export."""
+        from hindsight.ui.import_dialog import open_import
+
+        open_import(self)
 
     # Recent databases
 

@@ -1,0 +1,246 @@
+"""The export dialog and File ▸ Import, driven through the main window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from hindsight.core.review import ReviewStatus
+from hindsight.services.export import ExportRequest, ExportService, Format
+from hindsight.ui import export_dialog, import_dialog
+from hindsight.ui.export_dialog import ExportDialog
+
+EMAIL = "jane.doe@knitmail.net"
+
+
+def open_dialog(window, qtbot, key: str = "HS-2") -> ExportDialog:
+    window.list_pane.select_id(window.workspace.incidents.get_by_key(key).id)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
+    window.export_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def choose(dialog: ExportDialog, fmt: str, template: str | None = None) -> None:
+    dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+    if template is not None:
+        dialog.template.setCurrentIndex(dialog.template.findData(template))
+    dialog.refresh_preview()
+
+
+def test_file_menu_offers_export_and_import(make_window, demo_db) -> None:
+    window = make_window(demo_db)
+    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "&Export…" in texts and "&Import…" in texts
+    assert window.export_action.shortcut().toString() == "Ctrl+E"
+
+
+def test_preview_then_write_the_same_bytes_as_the_service(
+    make_window, demo_db, qtbot, tmp_path
+) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    assert dialog.scope.currentData() == "incident" and "HS-2" in dialog.scope.currentText()
+
+    choose(dialog, "html", "executive-summary")
+    assert "Partner" in dialog.preview.toPlainText()
+    assert dialog.preview.document().resource(1, dialog.rendered.pictures[0].data_uri) is not None
+    assert not dialog.page_size.isEnabled()
+
+    choose(dialog, "md", "full-review")
+    assert dialog.preview.toPlainText().startswith("# HS-2:")
+    assert dialog.path.text().endswith("HS-2-full-review.md")
+
+    target = tmp_path / "review.md"
+    dialog.path.setText(str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("# HS-2:")
+    expected = ExportService(window.workspace, clock=dialog.service.clock).render(
+        window.workspace.incidents.get_by_key("HS-2").id, ExportRequest(Format.MARKDOWN)
+    )
+
+    def without_export_time(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if "exported by" not in line)
+
+    # Same service, same request: the same document (the export time aside).
+    assert without_export_time(written) == without_export_time(expected.text)
+
+
+def test_pdf_page_size_and_template_choice(make_window, demo_db, qtbot, tmp_path) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot, "HS-1")
+    choose(dialog, "pdf", "executive-summary")
+    assert dialog.page_size.isEnabled()
+    dialog.page_size.setCurrentIndex(dialog.page_size.findData("Letter"))
+    assert "Search ranking" in dialog.preview.toPlainText()
+    target = tmp_path / "summary.pdf"
+    dialog.path.setText(str(target))
+    dialog.export()
+    from tests.export.test_documents import pdf_text, squashed
+
+    text, reader = pdf_text(target.read_bytes())
+    assert round(float(reader.pages[0].mediabox.width)) == 612
+    assert "Where it stands" in squashed(text)
+
+
+def add_email(window) -> None:
+    workspace = window.workspace
+    incident = workspace.incidents.get_by_key("HS-2")
+    if incident.review_status is ReviewStatus.PUBLISHED:
+        incident = workspace.review.move(incident, ReviewStatus.DRAFT, "edit")
+    incident.summary += f"\n\nFirst reported by {EMAIL}."
+    workspace.incidents.save(incident)
+
+
+@pytest.mark.parametrize(
+    ("choice", "written"), [("redact", True), ("export", True), ("cancel", False)]
+)
+def test_personal_data_is_flagged_and_the_choice_is_honoured(
+    make_window, demo_db, qtbot, tmp_path, monkeypatch, choice: str, written: bool
+) -> None:
+    window = make_window(demo_db)
+    add_email(window)
+    asked: list[int] = []
+    monkeypatch.setattr(
+        export_dialog, "ask_pii", lambda parent, findings: asked.append(len(findings)) or choice
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, "md")
+    assert dialog.pii_label.isVisible() and "E-mail address" in dialog.pii_label.text()
+    target = tmp_path / "out.md"
+    dialog.path.setText(str(target))
+    dialog.export()
+    assert asked == [1]
+    assert target.exists() is written
+    if choice == "redact":
+        assert EMAIL not in target.read_text() and "[email redacted]" in target.read_text()
+    elif choice == "export":
+        assert EMAIL in target.read_text()
+    assert EMAIL in window.workspace.incidents.get_by_key("HS-2").summary  # the record stays
+
+
+def test_redact_box_skips_the_question(make_window, demo_db, qtbot, tmp_path, monkeypatch) -> None:
+    window = make_window(demo_db)
+    add_email(window)
+    monkeypatch.setattr(
+        export_dialog, "ask_pii", lambda *a: pytest.fail("asked although redacting")
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, "json")
+    dialog.redact.setChecked(True)
+    dialog.refresh_preview()
+    assert "will be redacted" in dialog.pii_label.text()
+    dialog.path.setText(str(tmp_path / "x.json"))
+    dialog.export()
+    assert EMAIL not in (tmp_path / "x.json").read_text()
+
+
+def test_errors_name_the_file_and_write_nothing(
+    make_window, demo_db, qtbot, tmp_path, errors
+) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, "md")
+    target = tmp_path / "missing-folder" / "x.md"
+    dialog.path.setText(str(target))
+    dialog.export()
+    assert errors and errors[-1][0] == "Export failed" and str(target) in errors[-1][1]
+    assert dialog.isVisible() and not target.exists()
+
+
+def test_all_incidents_export_on_a_worker_thread(make_window, demo_db, qtbot, tmp_path) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    dialog.scope.setCurrentIndex(dialog.scope.findData("all"))
+    choose(dialog, "json")
+    assert dialog.to_folder() and "3 incidents" in dialog.preview.toPlainText()
+    folder = tmp_path / "exports"
+    dialog.path.setText(str(folder))
+    dialog.export()
+    assert dialog.busy() or dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20000)
+    assert sorted(p.name for p in folder.iterdir()) == ["HS-1.json", "HS-2.json", "HS-3.json"]
+    assert dialog.progress.value() == 3
+    assert json.loads((folder / "HS-3.json").read_text())["incidents"][0]["key"] == "HS-3"
+
+
+def test_all_incidents_export_can_be_cancelled(make_window, demo_db, qtbot, tmp_path) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    dialog.scope.setCurrentIndex(dialog.scope.findData("all"))
+    choose(dialog, "pdf", "full-review")
+    folder = tmp_path / "pdfs"
+    dialog.path.setText(str(folder))
+    dialog.export()
+    dialog.cancel()  # asks the worker to stop after the file it is writing
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=60000)
+    assert len(list(folder.iterdir())) < 3
+    assert "Cancelled" in dialog.status.text() and dialog.isVisible()
+
+
+def test_follow_up_report_of_all_incidents_is_one_document(
+    make_window, demo_db, qtbot, tmp_path
+) -> None:
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    dialog.scope.setCurrentIndex(dialog.scope.findData("all"))
+    choose(dialog, "html", "followup-report")
+    assert not dialog.to_folder()
+    assert "across all incidents" in dialog.preview.toPlainText()
+
+
+def test_import_from_the_file_menu(
+    make_window, demo_db, db_path, qtbot, tmp_path, monkeypatch
+) -> None:
+    window = make_window(demo_db)
+    service = ExportService(window.workspace)
+    file = tmp_path / "HS-1.json"
+    file.write_bytes(
+        service.render(
+            window.workspace.incidents.get_by_key("HS-1").id, ExportRequest(Format.JSON)
+        ).data
+    )
+    shown: list[str] = []
+    monkeypatch.setattr(
+        import_dialog, "show_result", lambda parent, result: shown.append(result.summary())
+    )
+    monkeypatch.setattr(
+        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), "")
+    )
+    monkeypatch.setattr(import_dialog, "ask_conflict", lambda parent, keys, db: "rename")
+    window.import_action.trigger()
+    assert shown == ["Imported 1 incident: HS-1 as HS-4."]
+    assert window.list_pane.visible_keys()[0] == "HS-4"
+
+
+def test_a_bad_import_file_is_explained(
+    make_window, demo_db, tmp_path, errors, monkeypatch
+) -> None:
+    window = make_window(demo_db)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "hindsight-incident", "version": 1, "incidents": [{"key": "X-1"}]}')
+    monkeypatch.setattr(
+        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), "")
+    )
+    window.import_action.trigger()
+    assert errors[-1][0] == "Cannot import"
+    assert "incidents[0].title: is missing" in errors[-1][1] and str(bad) in errors[-1][1]
+    assert window.workspace.incidents.count() == 3
+
+
+def test_screenshot_of_the_dialog(make_window, demo_db, qtbot, tmp_path) -> None:
+    window = make_window(demo_db)
+    add_email(window)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, "pdf", "executive-summary")
+    QApplication.processEvents()
+    image = dialog.grab()
+    assert not image.isNull() and image.width() > 600
+    image.save(str(tmp_path / "dialog.png"))
+    assert (tmp_path / "dialog.png").stat().st_size > 10000
