@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from hindsight.core.followup_filters import OPEN_STATUSES
-from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
+from hindsight.core.followups import FollowUp, FollowUpKind, FollowUpStatus, Priority
 from hindsight.preferences import load_section
 from hindsight.services.followups import CSV_COLUMNS, FollowUpService
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
@@ -202,3 +202,60 @@ def test_view_and_settings_menus_offer_the_feature(make_window, db_path) -> None
     assert window.followups_ui.triage_action in window.view_menu.actions()
     assert window.followups_ui.settings_action in window.settings_menu.actions()
     assert window.followups_ui.attention_button.text() == "No follow-ups need attention"
+
+
+def test_the_preview_explains_the_selected_item(make_window, demo_db, qtbot) -> None:
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    alert = next(i for i in triage.board.items if i.title.startswith("Per-partner"))
+    row = triage.board.model.row_of(alert.id)
+    triage.board.table.selectRow(row)
+    text = triage.preview.toPlainText()
+    assert "Per-partner trailing-average sales alert" in text
+    assert "Monitoring work open for 155 days" in text
+    assert "The senior review planned for 2026-10-08 has passed" in text
+    assert "340 partners" in text, "the description, rendered"
+    triage.board.select(None)
+    assert "Select a card" in triage.preview.toPlainText()
+
+
+def test_descriptions_are_sanitised_in_the_preview(make_window, demo_db, qtbot) -> None:
+    window = make_window(demo_db)
+    service = window.workspace.followups
+    item = service.items(1)[0]
+    item.description = "**bold** <script>alert(1)</script> [x](javascript:alert(2))"
+    service.save(item)
+    triage = open_triage(qtbot, window)
+    triage.status.setCurrentIndex(triage.status.findText("Any status"))
+    triage.board.select(item.id)
+    html = triage.preview.toHtml()
+    assert "<script" not in html and "javascript:" not in html
+    assert "bold" in triage.preview.toPlainText()
+
+
+def test_ranked_list_model_passes_qt_model_tester(qtmodeltester, make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    qtmodeltester.check(triage.board.model)
+
+
+def test_a_sparse_grid_fills_its_view_and_a_crowded_one_scrolls(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    view = triage.board.view
+    view.fit_width()
+    shown = view.scene().sceneRect().height() * view.zoom
+    assert view.viewport().height() - 12 <= shown <= view.viewport().height()
+    assert not view.verticalScrollBar().isVisible()
+    # Unfold a cell far beyond the view's height: the grid grows and scrolls instead.
+    service = window.workspace.followups
+    opened = service.items(1)[0].history[:1]
+    service.create_many(
+        [
+            FollowUp(title=f"x{n}", incident_id=1, value=1, feasibility=1, history=opened)
+            for n in range(30)
+        ]
+    )
+    triage.reload()
+    triage.board.scene.toggle_cell((1, 1))
+    assert view.scene().sceneRect().height() * view.zoom > view.viewport().height()

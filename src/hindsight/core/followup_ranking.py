@@ -80,12 +80,15 @@ def rank_key(item: FollowUp, region: Region) -> tuple[int, int, int, int, int, d
 
 def rank(items: Iterable[FollowUp], regions: RegionMap) -> list[RankedItem]:
     """`items` in ranked order, each with its group and position."""
-    placed = [(item, regions.at(item.value, item.feasibility)) for item in items]
-    placed.sort(key=lambda pair: rank_key(*pair))
+    keyed = []
+    for item in items:
+        region = regions.at(item.value, item.feasibility)
+        keyed.append((rank_key(item, region), item, region))
+    keyed.sort(key=lambda entry: entry[0])
     ranked: list[RankedItem] = []
     counts = dict.fromkeys(RankGroup, 0)
-    for item, region in placed:
-        group = group_of(item, region)
+    for key, item, region in keyed:
+        group = RankGroup(key[0])
         counts[group] += 1
         ranked.append(RankedItem(item, region, group, counts[group]))
     return ranked

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +58,23 @@ class RegionMap:
     """All the regions of the grid; every cell belongs to exactly one."""
 
     regions: tuple[Region, ...]
+    # Looked up for every item on every redraw: one dictionary lookup, not a search.
+    _cells: dict[tuple[int, int], Region] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         _check_tiling(self.regions)
+        for region in self.regions:
+            for cell in region.cells():
+                self._cells[cell] = region
 
     def at(self, value: int, feasibility: int) -> Region:
         """The region holding the cell (value, feasibility)."""
-        for region in self.regions:
-            if region.contains(value, feasibility):
-                return region
-        raise RegionError(f"no region holds value {value}, feasibility {feasibility}")
+        try:
+            return self._cells[(value, feasibility)]
+        except KeyError:
+            raise RegionError(f"no region holds value {value}, feasibility {feasibility}") from None
 
     def by_key(self, key: str) -> Region:
         """The region called `key` in the data file."""

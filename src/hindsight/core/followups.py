@@ -35,7 +35,7 @@ class FollowUpStatus(StrEnum):
     @property
     def is_closed(self) -> bool:
         """Done, or consciously dropped: no work is expected any more."""
-        return self in (FollowUpStatus.DONE, FollowUpStatus.WONT_DO)
+        return self in _CLOSED
 
 
 class Priority(StrEnum):
@@ -55,7 +55,7 @@ class Priority(StrEnum):
     @property
     def rank(self) -> int:
         """0 for Highest, growing as urgency falls."""
-        return list(Priority).index(self)
+        return _PRIORITY_RANK[self]
 
 
 class FollowUpKind(StrEnum):
@@ -75,6 +75,8 @@ class FollowUpKind(StrEnum):
         return _KIND_LABELS[self]
 
 
+_CLOSED = frozenset({FollowUpStatus.DONE, FollowUpStatus.WONT_DO})
+_PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority)}
 _STATUS_LABELS = {
     FollowUpStatus.OPEN: "Open",
     FollowUpStatus.IN_PROGRESS: "In progress",

@@ -74,7 +74,7 @@ class FollowUpBoard(QSplitter):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = (34, 230, 52, 80, 66, 44, 42, 76, 110, 80, 120)
+        widths = (34, 210, 64, 78, 66, 44, 44, 76, 104, 80, 120)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         self.table.setColumnHidden(INCIDENT_COLUMN, not incident_column)

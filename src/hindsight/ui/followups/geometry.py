@@ -26,6 +26,7 @@ COL_W = CARD_W + 2 * CELL_PAD
 MARGIN = 12.0
 AXIS_LEFT = 58.0  # value labels and the axis title
 AXIS_BOTTOM = 44.0  # feasibility labels and the axis title
+FRAME_H = 2 * MARGIN + AXIS_BOTTOM  # the height of a grid beyond its five rows
 
 Cell = tuple[int, int]  # (value, feasibility)
 
@@ -121,13 +122,33 @@ def visible_count(total: int, collapse_after: int | None, expanded: bool) -> int
     return max(collapse_after - 1, 1)
 
 
+def stretch_floor(heights: list[float], total: float) -> float:
+    """The least height m such that the rows, each raised to at least m, add up to `total`.
+
+    0 when the rows are already at least that tall together.
+    """
+    if sum(heights) >= total:
+        return 0.0
+    ordered = sorted(heights)
+    for raised in range(len(ordered), 0, -1):
+        floor = (total - sum(ordered[raised:])) / raised
+        if floor >= ordered[raised - 1]:
+            return floor
+    return 0.0
+
+
 def layout_grid(
     cells: Mapping[Cell, Sequence[int]],
     *,
     collapse_after: int | None = None,
     expanded: frozenset[Cell] | set[Cell] = frozenset(),
+    rows_height: float = 0.0,
 ) -> GridLayout:
-    """Place the cards of `cells` (item ids per cell, in display order)."""
+    """Place the cards of `cells` (item ids per cell, in display order).
+
+    With `rows_height`, rows shorter than their share grow until the five rows together are
+    that tall (a view filling its height); rows that need more keep their own height.
+    """
     row_h: dict[int, float] = {}
     for value in LEVELS:
         tallest = CARD_H  # an empty row still shows one card's height
@@ -139,6 +160,8 @@ def layout_grid(
                 height += CARD_GAP + CHIP_H
             tallest = max(tallest, height)
         row_h[value] = CELL_HEADER + tallest + CELL_PAD
+    floor = stretch_floor(list(row_h.values()), rows_height)
+    row_h = {value: max(height, floor) for value, height in row_h.items()}
     col_x = {f: MARGIN + AXIS_LEFT + (f - 1) * COL_W for f in LEVELS}
     row_y: dict[int, float] = {}
     y = MARGIN

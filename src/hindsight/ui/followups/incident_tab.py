@@ -18,17 +18,17 @@ def attention_summary(board: FollowUpBoard) -> str:
     report = board.report
     if not report.count:
         return "Nothing needs attention." if board.items else ""
-    counts: dict[str, int] = {}
+    words = {
+        Attention.OVERDUE: "overdue",
+        Attention.BLOCKER_REVIEW: "Highest still open",
+        Attention.LANGUISHING: "languishing",
+        Attention.SENIOR_REVIEW: "senior review due",
+    }
+    counts = dict.fromkeys(Attention, 0)
     for flags in report.flags.values():
-        for kind in dict.fromkeys(flag.kind for flag in flags):
-            word = {
-                Attention.OVERDUE: "overdue",
-                Attention.BLOCKER_REVIEW: "blocked Highest",
-                Attention.LANGUISHING: "languishing",
-                Attention.SENIOR_REVIEW: "senior review due",
-            }[kind]
-            counts[word] = counts.get(word, 0) + 1
-    parts = ", ".join(f"{n} {word}" for word, n in counts.items())
+        for kind in {flag.kind for flag in flags}:
+            counts[kind] += 1
+    parts = ", ".join(f"{n} {words[kind]}" for kind, n in counts.items() if n)
     noun = "item needs" if report.count == 1 else "items need"
     return f"{report.count} {noun} attention: {parts}."
 

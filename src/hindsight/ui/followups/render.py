@@ -4,8 +4,8 @@ For documents: the export feature calls `save_grid_png` / `save_grid_svg` (or `g
 with the items of an incident, the regions and, optionally, the attention report. Every card
 is drawn (no "+N more" chips), in ranked order within its cell.
 
-Drawing text needs a Qt GUI application object; if none exists yet, one is made (on a machine
-without a display, set QT_QPA_PLATFORM=offscreen first).
+Drawing text needs a Qt application object; if none exists yet, a QApplication is made (no
+window is shown; on a machine without a display, set QT_QPA_PLATFORM=offscreen first).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
 
 from hindsight.core.followup_attention import AttentionReport
 from hindsight.core.followup_ranking import rank
@@ -33,7 +34,9 @@ _app: QGuiApplication | None = None
 def _ensure_gui() -> None:
     global _app
     if QGuiApplication.instance() is None:
-        _app = QGuiApplication([])
+        # A QApplication rather than a bare QGuiApplication: Qt allows one application object
+        # per process, and a GUI opened later in the same process needs the widgets kind.
+        _app = QApplication([])
 
 
 def cells_of(items: Iterable[FollowUp], regions: RegionMap) -> dict[Cell, list[int]]:

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.followup_attention import AttentionReport
+from hindsight.core.followup_attention import AttentionReport, Flag
 from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import SCALE, FollowUp
 from hindsight.ui.followups.geometry import (
     CARD_H,
     CARD_W,
+    FRAME_H,
     Cell,
     Chip,
     GridLayout,
@@ -86,6 +87,7 @@ class CardItem(QGraphicsObject):
         self._hovered = False
         self._press: QPointF | None = None
         self._origin = QPointF()
+        self.placed: tuple[float, float] | None = None  # where the layout last put it
         self._dragging = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -146,6 +148,7 @@ class CardItem(QGraphicsObject):
             self.setZValue(100)
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         self.setPos(self._origin + moved)
+        self.placed = None  # off its place: the next layout puts it back or moves it
         self._grid.show_drop_target(event.scenePos())
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -226,7 +229,9 @@ class GridScene(QGraphicsScene):
         self.report: AttentionReport | None = None
         self._order: list[int] = []
         self.expanded: set[Cell] = set()
+        self.rows_height = 0.0  # a view stretches sparse rows to fill its height
         self.cards: dict[int, CardItem] = {}
+        self._cards_made: dict[int, tuple[FollowUp, tuple[Flag, ...], CardData]] = {}
         self.chips: dict[Cell, ChipItem] = {}
         self.layout: GridLayout = layout_grid({})
         self._background = _Background(self)
@@ -260,7 +265,10 @@ class GridScene(QGraphicsScene):
     def _relayout(self) -> None:
         selected = self._selected
         self.layout = layout_grid(
-            self.cells(), collapse_after=self.collapse_after, expanded=self.expanded
+            self.cells(),
+            collapse_after=self.collapse_after,
+            expanded=self.expanded,
+            rows_height=self.rows_height,
         )
         self._background.relaid()
         self.setSceneRect(QRectF(0, 0, self.layout.width, self.layout.height))
@@ -270,16 +278,19 @@ class GridScene(QGraphicsScene):
                 if item_id not in self.layout.cards:
                     self.removeItem(self.cards.pop(item_id))
             for item_id, rect in self.layout.cards.items():
-                data = card_data(self.items_by_id[item_id], self.report)
+                data = self._card_data(item_id)
                 card = self.cards.get(item_id)
                 if card is None:
                     card = CardItem(data, self)
                     self.cards[item_id] = card
                     self.addItem(card)
+                    card.setSelected(item_id == selected)
                 else:
                     card.set_card(data)
-                card.setPos(rect.x, rect.y)
-                card.setSelected(item_id == selected)
+                # Thousands of cards may be shown: touch only those that moved.
+                if card.placed != (rect.x, rect.y):
+                    card.setPos(rect.x, rect.y)
+                    card.placed = (rect.x, rect.y)
             for cell in list(self.chips):
                 if cell not in self.layout.chips:
                     self.removeItem(self.chips.pop(cell))
@@ -296,6 +307,24 @@ class GridScene(QGraphicsScene):
         if selected is not None and selected not in self.items_by_id:
             self._selected = None
             self.selectedItemChanged.emit(None)
+
+    def set_rows_height(self, height: float) -> None:
+        """Let sparse rows grow until the five rows are `height` tall (to fill the view)."""
+        if abs(height - self.rows_height) >= 1:
+            self.rows_height = height
+            self._relayout()
+
+    def _card_data(self, item_id: int) -> CardData:
+        # Items are replaced, never changed in place, when they are saved: the same object
+        # with the same flags draws the same card.
+        item = self.items_by_id[item_id]
+        flags = self.report.of(item_id) if self.report else ()
+        cached = self._cards_made.get(item_id)
+        if cached is not None and cached[0] is item and cached[1] == flags:
+            return cached[2]
+        data = card_data(item, self.report)
+        self._cards_made[item_id] = (item, flags, data)
+        return data
 
     def toggle_cell(self, cell: Cell) -> None:
         """Show every card of a crowded cell, or only the first few again."""
@@ -324,8 +353,11 @@ class GridScene(QGraphicsScene):
             self._relayout()
         self.blockSignals(True)
         try:
-            for card_id, card in self.cards.items():
-                card.setSelected(card_id == item_id)
+            for card in self.selectedItems():
+                if not isinstance(card, CardItem) or card.item_id != item_id:
+                    card.setSelected(False)
+            if item_id is not None:
+                self.cards[item_id].setSelected(True)
         finally:
             self.blockSignals(False)
         if item_id != self._selected:
@@ -431,15 +463,30 @@ class GridView(QGraphicsView):
         self.set_zoom(self._zoom / 1.2)
 
     def fit_width(self) -> None:
-        """Scale so the whole width of the grid is visible (at most 100%)."""
+        """Scale so the whole width of the grid is visible (at most 100%).
+
+        Rows then stretch so that a sparse grid fills the height of the view too.
+        """
         self._fitted = True
         width = self.grid.sceneRect().width()
-        available = self.viewport().width() - 4
-        if width > 0 and available > 0:
-            self.set_zoom(min(1.0, available / width), user=False)
+        # Measured on the widget, with room kept for a vertical scroll bar, so that the scroll
+        # bar coming and going cannot change the zoom (and the zoom the scroll bar) in a loop.
+        frame = 2 * self.frameWidth()
+        available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
+        if width <= 0 or available <= 0:
+            return
+        zoom = min(1.0, available / width)
+        self.set_zoom(zoom, user=False)
+        height = (self.height() - frame - 2) / zoom
+        self.grid.set_rows_height(max(height - FRAME_H, 0.0))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self._fitted:
+            self.fit_width()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
         if self._fitted:
             self.fit_width()
 

@@ -42,15 +42,15 @@ class AttentionSettingsDialog(QDialog):
         intro.setObjectName("hint")
         form = QFormLayout()
         form.addRow(
-            "Hold a review of what blocks Highest-priority items still open after publishing, "
-            "after:",
+            "Hold a review of what blocks Highest-priority items that are not all done this "
+            "long after the review was published:",
             self.highest,
         )
         form.addRow(
-            "Mark monitoring and alerting items languishing when open longer than:",
+            "Monitoring and alerting items count as languishing when open longer than:",
             self.languishing,
         )
-        form.addRow("Count an item overdue this long after its due date:", self.grace)
+        form.addRow("Items count as overdue this long after their due date:", self.grace)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if label is not None and isinstance(label.widget(), QLabel):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from hindsight.store.errors import StoreError
 from hindsight.ui import messages
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_tab import attention_summary
+from hindsight.ui.followups.preview import ItemPreview
 from hindsight.ui.qt_helpers import fill_combo
 
 ANY = None
@@ -130,6 +132,17 @@ class TriageWindow(QMainWindow):
         for widget in (zoom_out, zoom_in, fit):
             bar.addWidget(widget)
 
+        # The ranked list, and under it a summary of the selected item.
+        self.preview = ItemPreview()
+        self.list_column = QSplitter(Qt.Orientation.Vertical)
+        self.list_column.addWidget(self.board.table)
+        self.list_column.addWidget(self.preview)
+        self.list_column.setSizes([520, 280])
+        self.list_column.setChildrenCollapsible(False)
+        self.board.insertWidget(1, self.list_column)
+        self.board.selectionChanged.connect(lambda _: self._update_preview())
+        self.board.refreshed.connect(self._update_preview)
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(filters)
@@ -137,7 +150,7 @@ class TriageWindow(QMainWindow):
         layout.addWidget(self.notice)
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
-        self.board.setSizes([860, 540])
+        self.board.setSizes([780, 620])
         self.board.setStretchFactor(0, 3)
         self.board.setStretchFactor(1, 2)
         self._build_actions()
@@ -263,6 +276,11 @@ class TriageWindow(QMainWindow):
         self.notice.setText("\n".join(reviews))
         self.notice.setVisible(bool(reviews))
         self._update_buttons()
+
+    def _update_preview(self) -> None:
+        selected = self.board.selected_id()
+        item = self.board.item(selected) if selected is not None else None
+        self.preview.show_item(item, self.board.regions, self.board.report)
 
     def _update_buttons(self) -> None:
         selected = self.board.selected_id() is not None
