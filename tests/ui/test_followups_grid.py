@@ -389,3 +389,27 @@ def test_zoom_with_keys_and_ctrl_wheel(make_window, demo_db, qtbot) -> None:
     assert view.zoom <= 1.0
     width = view.scene().sceneRect().width() * view.zoom
     assert width <= view.viewport().width()
+
+
+def test_enter_opens_and_delete_removes_the_selected_card(
+    make_window, demo_db, qtbot, when_modal
+) -> None:
+    window = make_window(demo_db)
+    board = open_tab(window, 2)
+    item = item_titled(board, RUNBOOK)
+    view = board.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # nothing selected: the top-ranked card is chosen
+    assert board.selected_id() == board.ranked[0].item.id
+    board.select(item.id)
+    opened = []
+
+    def close(dialog: FollowUpDialog) -> None:
+        opened.append(dialog.title.text())
+        dialog.reject()
+
+    when_modal(close)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened == [RUNBOOK]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # confirmed by the errors fixture
+    assert RUNBOOK not in [i.title for i in window.workspace.followups.items(2)]

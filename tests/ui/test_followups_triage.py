@@ -259,3 +259,14 @@ def test_a_sparse_grid_fills_its_view_and_a_crowded_one_scrolls(make_window, dem
     triage.reload()
     triage.board.scene.toggle_cell((1, 1))
     assert view.scene().sceneRect().height() * view.zoom > view.viewport().height()
+
+
+def test_deleting_an_incident_takes_its_followups_off_triage(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    window.activateWindow()
+    window.list_pane.select_id(2)
+    window.delete_incident()  # confirmed by the errors fixture
+    assert "HS-2" not in {item.incident_key for item in triage.board.items}
+    assert len(triage.board.items) == 16
+    qtbot.waitUntil(lambda: window.followups_ui.attention_button.text().startswith("⚑ 2"))

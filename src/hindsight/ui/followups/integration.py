@@ -63,7 +63,7 @@ class FollowUpsIntegration(QObject):
         self._periodic.timeout.connect(self.refresh_count)
         self._periodic.start()
         # Deleting an incident deletes its follow-ups.
-        window.list_pane.model.rowsRemoved.connect(lambda *_: self.schedule_count())
+        window.list_pane.model.rowsRemoved.connect(lambda *_: self._incident_removed())
 
     # The open database
 
@@ -106,6 +106,11 @@ class FollowUpsIntegration(QObject):
         return count
 
     # Keeping views in step
+
+    def _incident_removed(self) -> None:
+        self.schedule_count()
+        if self.triage is not None and self.triage.isVisible():
+            self.triage.reload()
 
     def _tab_changed(self) -> None:
         self.schedule_count()

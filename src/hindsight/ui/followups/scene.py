@@ -53,6 +53,7 @@ from hindsight.ui.followups.painting import (
 
 COLLAPSE_AFTER = 6  # a cell with more cards shows the first five and "+N more"
 MIN_ZOOM, MAX_ZOOM = 0.25, 3.0
+NEARLY_FITS = 0.85  # fit the whole grid when that costs at most 15% of the width's zoom
 
 
 class _Background(QGraphicsItem):
@@ -308,6 +309,13 @@ class GridScene(QGraphicsScene):
             self._selected = None
             self.selectedItemChanged.emit(None)
 
+    def natural_height(self) -> float:
+        """The height of the grid with no row stretched."""
+        natural = layout_grid(
+            self.cells(), collapse_after=self.collapse_after, expanded=self.expanded
+        )
+        return natural.height
+
     def set_rows_height(self, height: float) -> None:
         """Let sparse rows grow until the five rows are `height` tall (to fill the view)."""
         if abs(height - self.rows_height) >= 1:
@@ -465,7 +473,8 @@ class GridView(QGraphicsView):
     def fit_width(self) -> None:
         """Scale so the whole width of the grid is visible (at most 100%).
 
-        Rows then stretch so that a sparse grid fills the height of the view too.
+        A grid a little taller than the view is shown whole instead, and a sparse grid has
+        its rows stretched so that it fills the height of the view.
         """
         self._fitted = True
         width = self.grid.sceneRect().width()
@@ -476,9 +485,13 @@ class GridView(QGraphicsView):
         if width <= 0 or available <= 0:
             return
         zoom = min(1.0, available / width)
+        available_height = self.height() - frame - 2
+        # A grid only a little taller than the view is shown whole rather than scrolled.
+        whole = available_height / self.grid.natural_height()
+        if NEARLY_FITS * zoom <= whole < zoom:
+            zoom = whole
         self.set_zoom(zoom, user=False)
-        height = (self.height() - frame - 2) / zoom
-        self.grid.set_rows_height(max(height - FRAME_H, 0.0))
+        self.grid.set_rows_height(max(available_height / zoom - FRAME_H, 0.0))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.core.followup_attention import BlockerReview
 from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, FollowUpFilter
 from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
@@ -40,6 +42,23 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[FollowUpStatus] | None], ...] = (
     ("Closed", CLOSED_STATUSES),
     *((s.label, frozenset({s})) for s in FollowUpStatus),
 )
+
+
+NOTICE_LINES = 2  # blocker-review notices spelled out above the grid; the rest are counted
+NOTICE_TIP_LINES = 40
+
+
+def review_notice(reviews: Sequence[BlockerReview]) -> str:
+    """The first few blocker-review notices, and how many more incidents need one."""
+    shown = [r.message for r in reviews[:NOTICE_LINES]]
+    more = len(reviews) - len(shown)
+    if more:
+        incidents = "incident needs" if more == 1 else "incidents need"
+        shown.append(
+            f"… and {more} more {incidents} a review of what blocks their Highest items "
+            "(hover for the list; “Needs attention only” shows the items)."
+        )
+    return "\n".join(shown)
 
 
 def _combo(name: str, items, min_chars: int = 8) -> QComboBox:
@@ -269,11 +288,10 @@ class TriageWindow(QMainWindow):
         self.summary.setText(attention_summary(self.board))
         chosen = self.board.filter.incident_id
         reviews = [
-            r.message
-            for r in self.board.report.reviews
-            if chosen is None or r.incident_id == chosen
+            r for r in self.board.report.reviews if chosen is None or r.incident_id == chosen
         ]
-        self.notice.setText("\n".join(reviews))
+        self.notice.setText(review_notice(reviews))
+        self.notice.setToolTip("\n".join(r.message for r in reviews[:NOTICE_TIP_LINES]))
         self.notice.setVisible(bool(reviews))
         self._update_buttons()
 
