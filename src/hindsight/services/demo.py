@@ -14,6 +14,7 @@ from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, T
 from hindsight.paths import resources_dir
 from hindsight.services.errors import ValidationError
 from hindsight.services.followups_demo import add_followups_demo
+from hindsight.services.privacy_demo import add_privacy_demo
 from hindsight.services.workspace import Workspace
 
 
@@ -84,7 +85,7 @@ def load_demo_incidents(path: Path | None = None) -> list[Incident]:
 # Each feature adds its part of the demo (review answers, follow-ups, privacy records) with a
 # function taking the workspace and the stored demo incidents, in file order.
 DemoPart = Callable[[Workspace, list[Incident]], None]
-DEMO_PARTS: list[DemoPart] = [add_followups_demo]
+DEMO_PARTS: list[DemoPart] = [add_followups_demo, add_privacy_demo]
 
 
 def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> None:

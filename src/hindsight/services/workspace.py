@@ -7,12 +7,14 @@ from pathlib import Path
 from hindsight.paths import backups_dir
 from hindsight.services.followups import FollowUpService
 from hindsight.services.incidents import IncidentService
+from hindsight.services.privacy import PrivacyService
 from hindsight.services.publish_gate import PublishGate
 from hindsight.services.review import ReviewService
 from hindsight.store.backup import backup_file_name
 from hindsight.store.database import Database
 from hindsight.store.followups import FollowUpRepository
 from hindsight.store.incidents import IncidentRepository, team_names_in_use
+from hindsight.store.privacy import PrivacyRepository
 
 
 class Workspace:
@@ -26,6 +28,8 @@ class Workspace:
         self.review = ReviewService(repository, self.publish_gate)
         self.incidents = IncidentService(repository, progress=self.review.percent)
         self.followups = FollowUpService(FollowUpRepository(database))
+        self.privacy = PrivacyService(PrivacyRepository(database))
+        self.publish_gate.register("privacy", self.privacy.blockers)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Workspace:

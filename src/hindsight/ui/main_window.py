@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         # Features add their preference dialogs here.
         self.settings_menu = self.menuBar().addMenu("&Settings")
         self.settings_menu.addAction(self.bank_action)
+        # The editor is replaced when another database opens: look it up when triggered.
+        self.pii_patterns_action = self.settings_menu.addAction("&PII Patterns…")
+        self.pii_patterns_action.triggered.connect(lambda: self.editor.privacy.edit_patterns())
         self._fill_recent_menu()
 
     # Workspace

@@ -143,6 +143,12 @@ class IncidentEditor(QWidget):
         self.followups = FollowUpsTab(workspace, self.undo_stack)
         self.add_attached_page(self.followups, "Follo&w-ups")
 
+        # Imported here too: the privacy tab is an AttachedPage defined in this module.
+        from hindsight.ui.privacy.privacy_tab import PrivacyTab
+
+        self.privacy = PrivacyTab(self)
+        self.add_attached_page(self.privacy, "&Privacy && ethics")
+
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)
         heading.addWidget(self.title_label, 1)
