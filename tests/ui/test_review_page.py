@@ -280,3 +280,24 @@ def test_choosing_a_team_bank_rebuilds_the_page_and_a_bad_one_is_refused(
     dialog.use_default()
     editor.refresh()
     assert "Architecture" in page.sections.item(0).text()
+
+
+def test_clicking_a_blocker_goes_to_what_is_missing(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    window.list_pane.select_id(3)  # the draft, with open questions and privacy problems
+    editor = window.editor
+    page = editor.review
+    editor.tabs.setCurrentWidget(page)
+    assert not page.move_to(ReviewStatus.PUBLISHED)
+    text = page.blockers.text()
+    assert 'href="lessons.went_well"' in text
+    assert 'href="ethics:' in text or 'href="access:' in text
+
+    page.blockers.linkActivated.emit("lessons.went_well")
+    assert page.stack.currentWidget().section.id == "lessons"
+
+    privacy_target = next(t for t in ("ethics:", "access:") if f'href="{t}' in text)
+    start = text.index(f'href="{privacy_target}') + len('href="')
+    target = text[start : text.index('"', start)]
+    page.blockers.linkActivated.emit(target)
+    assert editor.tabs.currentWidget() is editor.privacy

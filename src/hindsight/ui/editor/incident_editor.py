@@ -148,6 +148,7 @@ class IncidentEditor(QWidget):
 
         self.privacy = PrivacyTab(self)
         self.add_attached_page(self.privacy, "&Privacy && ethics")
+        self.review.targetActivated.connect(self.privacy.focus_target)
 
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)

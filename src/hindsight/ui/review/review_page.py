@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +27,7 @@ from hindsight.core.review import ReviewStatus, Verdict
 from hindsight.review.answers import answer_text
 from hindsight.review.bank import QuestionBank, Section
 from hindsight.review.progress import orphaned_answers
+from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import ReviewService
 from hindsight.ui.editor import EditFn
 from hindsight.ui.review.attribution_editor import AttributionEditor
@@ -67,6 +69,13 @@ def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
     if implicated:
         lines.append("Implicated: " + ", ".join(implicated))
     return lines
+
+
+def _blocker_item(blocker: Blocker) -> str:
+    text = html.escape(f"{blocker.area}: {blocker.message}")
+    if blocker.target:
+        return f'<li><a href="{html.escape(blocker.target)}">{text}</a></li>'
+    return f"<li>{text}</li>"
 
 
 class SectionView(QScrollArea):
@@ -146,6 +155,7 @@ class ReviewPage(QWidget):
     """Sections on the left with progress marks, the current section on the right."""
 
     statusChanged = Signal(object)  # the stored Incident after a status move
+    targetActivated = Signal(str)  # a publish blocker's target was clicked
 
     def __init__(
         self,
@@ -178,6 +188,8 @@ class ReviewPage(QWidget):
         self.blockers = QLabel()
         self.blockers.setObjectName("problem")
         self.blockers.setWordWrap(True)
+        self.blockers.setTextFormat(Qt.TextFormat.RichText)
+        self.blockers.linkActivated.connect(self._blocker_clicked)
         self.blockers.hide()
         self.bank_problem = QLabel()
         self.bank_problem.setObjectName("problem")
@@ -275,19 +287,31 @@ class ReviewPage(QWidget):
         self.back_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < last)
 
+    def _blocker_clicked(self, target: str) -> None:
+        if not self.go_to_question(target):
+            self.targetActivated.emit(target)
+
+    def go_to_question(self, question_id: str) -> bool:
+        """Show the section holding `question_id` (or the attribution table) and focus it."""
+        for row, view in enumerate(self.views):
+            if not isinstance(view, SectionView):
+                continue
+            owns = question_id in view.cards or (
+                question_id == "change_attribution" and view.attribution is not None
+            )
+            if owns:
+                self.go_to(row)
+                view.focus_question(question_id)
+                return True
+        return False
+
     def jump_to_first_open(self) -> None:
         """Go to the first required question without an answer."""
         if self._incident is None:
             return
         found = self._review().progress(self._incident).first_open_required()
-        if found is None:
-            return
-        section_id, question_id = found
-        for row, view in enumerate(self.views):
-            if isinstance(view, SectionView) and view.section.id == section_id:
-                self.go_to(row)
-                view.focus_question(question_id)
-                return
+        if found is not None:
+            self.go_to_question(found[1])
 
     # Status
 
@@ -309,8 +333,11 @@ class ReviewPage(QWidget):
         try:
             stored = self._review().move(incident, status, reason)
         except PublishBlockedError as error:
-            lines = "".join(f"<li>{b.area}: {b.message}</li>" for b in error.blockers)
-            self.blockers.setText(f"<b>Not published yet.</b> Still missing:<ul>{lines}</ul>")
+            lines = "".join(_blocker_item(b) for b in error.blockers)
+            self.blockers.setText(
+                "<b>Not published yet.</b> Still missing (click one to go to it):"
+                f"<ul>{lines}</ul>"
+            )
             self.blockers.show()
             return False
         except ValidationError as error:
