@@ -434,9 +434,7 @@ class _Reader:
         data = self.obj(value, path, {"role", "person"}, {"start", "end", "note"})
         fields = {
             "role": lambda: self.choice(data["role"], _child(path, "role"), Role),
-            "person": lambda: self.text(
-                data["person"], _child(path, "person"), limit=MAX_NAME, non_empty=True
-            ),
+            "person": lambda: self.text(data["person"], _child(path, "person"), limit=MAX_NAME),
             "start": lambda: self.optional_moment(data.get("start"), _child(path, "start")),
             "end": lambda: self.optional_moment(data.get("end"), _child(path, "end")),
             "note": lambda: self.text(data.get("note", ""), _child(path, "note")),
@@ -446,9 +444,7 @@ class _Reader:
     def team(self, value: Any, path: str) -> TeamInvolvement:
         data = self.obj(value, path, {"team"}, {"part"})
         fields = {
-            "team": lambda: self.text(
-                data["team"], _child(path, "team"), limit=MAX_NAME, non_empty=True
-            ),
+            "team": lambda: self.text(data["team"], _child(path, "team"), limit=MAX_NAME),
             "part": lambda: self.text(data.get("part", ""), _child(path, "part")),
         }
         return TeamInvolvement(**self._all(fields))
