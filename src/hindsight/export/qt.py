@@ -12,20 +12,8 @@ from PySide6.QtGui import QGuiApplication
 _made: list[QGuiApplication] = []  # kept alive for the life of the process
 
 
-def _protect_none() -> None:
-    # PySide6 6.12 on CPython 3.11 drops a reference to None on every void call; drawing a
-    # long PDF, or many of them, makes enough calls to crash. The follow-ups feature keeps the
-    # guard against it; apply it before any drawing.
-    try:
-        from hindsight.ui.followups.none_guard import protect_none
-    except ImportError:
-        return
-    protect_none()
-
-
 def ensure_gui_application() -> None:
     """Make sure a QGuiApplication (or QApplication) exists; create an offscreen one if not."""
-    _protect_none()
     existing = QCoreApplication.instance()
     if isinstance(existing, QGuiApplication):
         return
