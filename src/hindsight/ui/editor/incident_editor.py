@@ -27,23 +27,18 @@ from hindsight.services.workspace import Workspace
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.editor import Mutation
+from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.milestones_tab import MilestonesTab
 from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
+from hindsight.ui.followups.incident_tab import FollowUpsTab
+from hindsight.ui.privacy.privacy_tab import PrivacyTab
 from hindsight.ui.review.review_page import ReviewPage
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.vocabulary import vocabulary
 
 log = logging.getLogger(__name__)
-
-
-class AttachedPage(QWidget):
-    """A tab whose records are saved by their own service (see add_attached_page)."""
-
-    def open_incident(self, incident: Incident) -> None:
-        """Show the records of `incident` (called when an incident is opened or reloaded)."""
-        raise NotImplementedError
 
 
 class ConflictChoice(Enum):
@@ -137,14 +132,8 @@ class IncidentEditor(QWidget):
         # Pages over records kept apart from the incident (follow-ups, data accesses ...): they
         # save through their own services and are told only when another incident opens.
         self.attached_pages: list[AttachedPage] = []
-        # Imported here: the follow-ups tab is an AttachedPage, defined in this module.
-        from hindsight.ui.followups.incident_tab import FollowUpsTab
-
         self.followups = FollowUpsTab(workspace, self.undo_stack)
         self.add_attached_page(self.followups, "Follo&w-ups")
-
-        # Imported here too: the privacy tab is an AttachedPage defined in this module.
-        from hindsight.ui.privacy.privacy_tab import PrivacyTab
 
         self.privacy = PrivacyTab(self)
         self.add_attached_page(self.privacy, "&Privacy && ethics")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVB
 from hindsight.core.followup_attention import Attention
 from hindsight.core.incident import Incident
 from hindsight.services.workspace import Workspace
-from hindsight.ui.editor.incident_editor import AttachedPage
+from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.followups.board import FollowUpBoard
 
 

@@ -39,7 +39,7 @@ from hindsight.services.privacy import (
 )
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui import messages
-from hindsight.ui.editor.incident_editor import AttachedPage
+from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.privacy.access_log import AccessLogPage
 from hindsight.ui.privacy.ethics_page import EthicsPage
 from hindsight.ui.privacy.patterns_dialog import PatternsDialog

@@ -1,0 +1,19 @@
+"""The base of editor tabs whose records are saved apart from the incident record."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from hindsight.core.incident import Incident
+
+
+class AttachedPage(QWidget):
+    """A tab whose records (follow-ups, data accesses ...) are saved by their own service.
+
+    The editor calls `open_incident` when an incident is opened or reloaded; the page does not
+    take part in the incident's autosave, and pushes its own undo commands if it has any.
+    """
+
+    def open_incident(self, incident: Incident) -> None:
+        """Show the records of `incident`."""
+        raise NotImplementedError
