@@ -28,12 +28,51 @@ def main() -> int:
         window.resize(1280, 800)
         window.show()
         app.processEvents()
+        editor = window.editor
         window.list_pane.select_id(1)
-        shots = {"overview": 0, "milestones": 1, "timeline": 2, "roles": 3, "teams": 4}
-        for name, tab in shots.items():
-            window.editor.tabs.setCurrentIndex(tab)
+        shots = {
+            "overview": editor.overview,
+            "milestones": editor.milestones,
+            "timeline": editor.timeline,
+            "roles": editor.roles,
+            "teams": editor.teams,
+        }
+        for name, page in shots.items():
+            editor.tabs.setCurrentWidget(page)
             app.processEvents()
             window.grab().save(str(out / f"screenshot-{name}.png"))
+
+        # The draft review of the third incident, on its detection section.
+        window.list_pane.select_id(3)
+        editor.tabs.setCurrentWidget(editor.review)
+        editor.review.go_to_question("detection.source")
+        app.processEvents()
+        window.grab().save(str(out / "screenshot-review.png"))
+        editor.tabs.setCurrentWidget(editor.privacy)
+        app.processEvents()
+        window.grab().save(str(out / "screenshot-privacy.png"))
+
+        window.list_pane.select_id(2)
+        editor.tabs.setCurrentWidget(editor.followups)
+        app.processEvents()
+        window.grab().save(str(out / "screenshot-followups.png"))
+
+        triage = window.followups_ui.open_triage()
+        triage.resize(1280, 800)
+        app.processEvents()
+        triage.grab().save(str(out / "screenshot-triage.png"))
+        triage.close()
+
+        from hindsight.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(window.workspace, 1, window, settings=app_settings())
+        dialog.resize(1100, 760)
+        dialog.path.setText("HS-1-full-review.md")  # no machine paths in the picture
+        dialog.show()
+        dialog.refresh_preview()
+        app.processEvents()
+        dialog.grab().save(str(out / "screenshot-export.png"))
+        dialog.close()
         window.close()
 
         empty = MainWindow(Workspace.open(Path(scratch) / "empty.sqlite"), app_settings())

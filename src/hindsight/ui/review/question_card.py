@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -73,14 +72,15 @@ class QuestionCard(QFrame):
         self.grid.addLayout(status_row, 3, 0)
         self.grid.setColumnStretch(0, 1)
         self._guidance_beside: bool | None = None
-        self._place_guidance(beside=True)
+        self._place_guidance(beside=False)
 
         self.answer.edited.connect(self._answered)
         self.status.activated.connect(self._status_chosen)
         self.reason.textEdited.connect(self._reason_edited)
 
-    # Guidance sits beside the answer when there is room, under the prompt when narrow.
-    WIDE_ENOUGH = 700
+    def place_guidance(self, beside: bool) -> None:
+        """Guidance beside the answer when there is room, under the prompt when narrow."""
+        self._place_guidance(beside)
 
     def _place_guidance(self, beside: bool) -> None:
         if beside == self._guidance_beside:
@@ -94,10 +94,6 @@ class QuestionCard(QFrame):
             self.guidance.setMinimumWidth(0)
             self.guidance.setMaximumWidth(16777215)
             self.grid.addWidget(self.guidance, 1, 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self._place_guidance(beside=event.size().width() >= self.WIDE_ENOUGH)
-        super().resizeEvent(event)
 
     # Edits
 

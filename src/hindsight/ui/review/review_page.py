@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -81,6 +81,10 @@ def _blocker_item(blocker: Blocker) -> str:
 class SectionView(QScrollArea):
     """The questions of one section (or the attribution table), scrollable."""
 
+    # Viewport width from which guidance fits beside each answer rather than under it. Decided
+    # on the viewport, not the cards, since a card with guidance beside is wider than one without.
+    GUIDANCE_BESIDE_FROM = 720
+
     def __init__(self, section: Section, bank: QuestionBank, edit: EditFn) -> None:
         super().__init__()
         self.section = section
@@ -108,6 +112,12 @@ class SectionView(QScrollArea):
         column.addStretch(1)
         self.setWidget(inner)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        beside = event.size().width() >= self.GUIDANCE_BESIDE_FROM
+        for card in self.cards.values():
+            card.place_guidance(beside)
+        super().resizeEvent(event)
+
     def show_incident(self, incident: Incident) -> None:
         for card in self.cards.values():
             card.show_incident(incident)
@@ -121,6 +131,7 @@ class SectionView(QScrollArea):
         if target is None:
             return
         self.ensureWidgetVisible(target, 0, 40)
+        self.horizontalScrollBar().setValue(0)
         focus = target if card is None else card.answer
         # Focus the first input inside the answer, not the container.
         first = focus.findChildren(QWidget)
