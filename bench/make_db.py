@@ -415,19 +415,19 @@ class Generator:
             f"Over the affected period, {story.metric} for `{story.model}` fell from "
             f"**{story.a}%** to **{story.b}%**. " + rng.choice(IMPACTS).format(**words),
         ]
-        if phase.index >= Phase.TROUBLESHOOTING.index:
+        if phase.position >= Phase.TROUBLESHOOTING.position:
             paragraphs.append(
                 f"The trigger was {story.cause}. " + rng.choice(MECHANISMS).format(**words)
             )
         else:
             paragraphs.append("The cause is not known yet; the investigation is starting.")
-        if phase.index >= Phase.MITIGATION.index:
+        if phase.position >= Phase.MITIGATION.position:
             paragraphs.append(
                 rng.choice(FIXES).format(**words)
                 + f" {story.metric[0].upper() + story.metric[1:]} recovered to "
                 f"**{story.a - rng.randint(0, 1)}%** within {words['k']} hours."
             )
-        if phase.index >= Phase.RESOLUTION.index:
+        if phase.position >= Phase.RESOLUTION.position:
             items = rng.sample(FOLLOW_UPS, rng.randint(2, 4))
             paragraphs.append(
                 "Follow-up work:\n\n" + "\n".join(f"- {item.format(**words)}" for item in items)
@@ -437,8 +437,8 @@ class Generator:
     def milestones(self, phase: Phase) -> dict[Phase, FuzzyTime]:
         """Milestones up to `phase`, in phase order, none later than NOW."""
         rng = self.rng
-        kinds = [kind for kind in MILESTONE_KINDS if kind.index <= phase.index]
-        if phase.index >= Phase.RESOLUTION.index:
+        kinds = [kind for kind in MILESTONE_KINDS if kind.position <= phase.position]
+        if phase.position >= Phase.RESOLUTION.position:
             impact = NOW - timedelta(days=rng.uniform(90, 6 * 365))
         else:
             impact = NOW - _log_uniform(rng, timedelta(hours=2), timedelta(days=45))
@@ -525,7 +525,7 @@ class Generator:
     ) -> list[TimelineEvent]:
         """5 to 20 timeline entries across the phases reached so far."""
         rng = self.rng
-        phases = {p: EVENT_WEIGHTS[p] for p in Phase if p.index <= phase.index}
+        phases = {p: EVENT_WEIGHTS[p] for p in Phase if p.position <= phase.position}
         texts = {kind: rng.sample(EVENT_TEXTS[kind], len(EVENT_TEXTS[kind])) for kind in phases}
         used = dict.fromkeys(phases, 0)
         events: list[TimelineEvent] = []
@@ -533,7 +533,7 @@ class Generator:
             kind = _weighted(rng, phases)
             start, end = self._window(milestones, kind)
             best = start + (end - start) * rng.random()
-            early = kind.index <= Phase.OUTAGE_BEGINS.index
+            early = kind.position <= Phase.OUTAGE_BEGINS.position
             if rng.random() < (0.7 if early else 0.25):
                 if kind is Phase.PRE_INCIDENT:
                     # Known only to the month or quarter, but certainly before the trigger.

@@ -22,7 +22,7 @@ class Phase(StrEnum):
     FOLLOW_UP = "follow_up"
 
     @property
-    def index(self) -> int:
+    def position(self) -> int:
         """Position of the phase in the incident's life, from 0."""
         return _PHASE_ORDER[self]
 

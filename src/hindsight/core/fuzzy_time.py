@@ -130,7 +130,7 @@ class OrderIssue:
 
 def check_order(milestones: Mapping[Phase, FuzzyTime]) -> list[OrderIssue]:
     """Every pair of milestones whose times contradict the order of their phases."""
-    present = sorted(milestones, key=lambda phase: phase.index)
+    present = sorted(milestones, key=lambda phase: phase.position)
     issues: list[OrderIssue] = []
     for i, first in enumerate(present):
         for second in present[i + 1 :]:

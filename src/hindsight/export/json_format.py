@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, TypeVar
 
 from hindsight.core.enums import MILESTONE_KINDS, Confidence, EventSource, Phase, Role, Severity
@@ -485,9 +486,7 @@ class _Reader:
                 if not qid or len(qid) > 100:
                     self.bad(where, "a question id must be 1 to 100 characters")
                     continue
-                found = self.attempt(
-                    lambda qid=qid, raw=raw, where=where: self.answer(qid, raw, where)
-                )
+                found = self.attempt(partial(self.answer, qid, raw, where))
                 if found is not None:
                     answers[qid] = found
         else:
@@ -498,9 +497,7 @@ class _Reader:
         if isinstance(raw_attributions, dict):
             for name, raw in raw_attributions.items():
                 where = _child(_child(path, "attributions"), name)
-                found = self.attempt(
-                    lambda name=name, raw=raw, where=where: self._attribution(name, raw, where)
-                )
+                found = self.attempt(partial(self._attribution, name, raw, where))
                 if found is not None:
                     attributions[found.category] = found
         else:
@@ -605,7 +602,7 @@ class _Reader:
     def _list(self, value: Any, path: str, read: Callable[[Any, str], Any]) -> list[Any]:
         items = self.items(value, path)
         before = len(self.problems)
-        out = [self.attempt(lambda v=v, i=i: read(v, _child(path, i))) for i, v in enumerate(items)]
+        out = [self.attempt(partial(read, v, _child(path, i))) for i, v in enumerate(items)]
         if len(self.problems) > before:
             raise _Bad()
         return out
@@ -699,7 +696,7 @@ class _Reader:
         before = len(self.problems)
         for item_id, entry in raw.items():
             where = _child(_child(path, "ethics"), item_id)
-            found = self.attempt(lambda i=item_id, e=entry, w=where: self.ethics_answer(i, e, w))
+            found = self.attempt(partial(self.ethics_answer, item_id, entry, where))
             if found is not None:
                 ethics[item_id] = found
         if len(self.problems) > before:
@@ -778,7 +775,7 @@ class _Reader:
             ),
         }
         for name in text_fields:
-            fields[name] = lambda name=name: self.text(data.get(name, ""), _child(path, name))
+            fields[name] = partial(self.text, data.get(name, ""), _child(path, name))
         return AccessDetails(**self._all(fields))
 
     def copy(self, value: Any, path: str) -> DataCopy:
@@ -839,7 +836,7 @@ class _Reader:
                 allowed = ", ".join(p.value for p in MILESTONE_KINDS)
                 self.bad(where, f"unknown milestone (use one of: {allowed})")
                 continue
-            when = self.attempt(lambda raw=raw, where=where: self.fuzzy(raw, where))
+            when = self.attempt(partial(self.fuzzy, raw, where))
             if when is not None:
                 found[phase] = when
         if len(self.problems) > before:
@@ -886,7 +883,7 @@ def read_document(data: Any) -> list[IncidentBundle]:
     seen: dict[str, int] = {}
     for index, raw in enumerate(incidents):
         path = _child("incidents", index)
-        bundle = reader.attempt(lambda raw=raw, path=path: reader.incident(raw, path))
+        bundle = reader.attempt(partial(reader.incident, raw, path))
         if bundle is None:
             continue
         key = bundle.incident.key.upper()

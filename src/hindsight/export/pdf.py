@@ -141,7 +141,7 @@ def render_pdf(
     font.setFeature(QFont.Tag("liga"), 0)
     document.setDefaultFont(font)
     for picture in pictures:
-        image = QImage.fromData(picture.png, "PNG")
+        image = QImage.fromData(picture.png, "PNG")  # type: ignore[arg-type]  # as above
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
         )

@@ -105,7 +105,7 @@ def map_privacy_texts(record: PrivacyRecord, visit: Visitor) -> PrivacyRecord:
             where = f"{access.label}, revision {revision.number}"
             path = f"privacy.accesses[{access.number}].revisions[{revision.number}]"
             details = revision.details
-            changes = {
+            changes: dict[str, Any] = {
                 name: visit(f"{path}.{name}", where, getattr(details, name))
                 for name in _ACCESS_TEXTS
             }

@@ -105,7 +105,7 @@ def _unsafe_destination(rest: str) -> bool:
     end = re.search(r"[\s)>]", rest)
     destination = html.unescape(rest[: end.start() if end else len(rest)].replace("\\", ""))
     match = _SCHEME.match(destination)
-    return bool(match) and match.group(1).lower() not in SAFE_SCHEMES
+    return match is not None and match.group(1).lower() not in SAFE_SCHEMES
 
 
 def _defuse_links(text: str, pattern: re.Pattern[str]) -> str:

@@ -141,7 +141,7 @@ def _question(data: Any, path: Path, section_id: str, number: int) -> Question:
         raise BankError(path, where, "field 'id' may use only a-z, 0-9, '_' and '.'")
     kind_text = data.get("type")
     try:
-        kind = AnswerType(kind_text)
+        kind = AnswerType(str(kind_text))
     except ValueError:
         allowed = ", ".join(t.value for t in AnswerType)
         raise BankError(
@@ -174,7 +174,7 @@ def _milestone(data: dict[str, Any], path: Path, where: str, kind: AnswerType) -
         return None
     allowed = ", ".join(p.value for p in MILESTONE_KINDS)
     try:
-        phase = Phase(raw)
+        phase = Phase(str(raw))
     except ValueError:
         raise BankError(
             path, where, f"field 'milestone' is '{raw}'; use one of {allowed}"

@@ -36,6 +36,7 @@ from hindsight.export.redaction import (
     map_transition_texts,
     map_view_texts,
 )
+from hindsight.export.templates import TemplateInfo
 from hindsight.export.views import DocumentView, Picture
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # the reproducible-builds convention for a fixed time
@@ -145,7 +146,7 @@ class ExportService:
 
     def templates(
         self, document_format: Format | None = None, scope: str = "incident"
-    ) -> list[templates.TemplateInfo]:
+    ) -> list[TemplateInfo]:
         """The templates available (for one format and scope, when given)."""
         found = templates.discover()
         if document_format is None:
@@ -193,7 +194,7 @@ class ExportService:
 
     def _render_template(
         self,
-        info: templates.TemplateInfo,
+        info: TemplateInfo,
         document: DocumentView,
         request: ExportRequest,
         findings: list[Finding],

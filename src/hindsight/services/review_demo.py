@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,10 @@ def _moment(entry: dict[str, Any], key: str) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _fixed_clock(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def add_review_demo(workspace: Workspace, incidents: list[Incident]) -> None:
     """Answer the demo incidents' reviews and move them to their demo states."""
     with reviews_file().open("rb") as handle:
@@ -64,7 +69,7 @@ def add_review_demo(workspace: Workspace, incidents: list[Incident]) -> None:
             for status, when_key in steps:
                 when = _moment(entry, when_key)
                 if when is not None:
-                    review.clock = lambda when=when: when
+                    review.clock = _fixed_clock(when)
                 incident = review.move(incident, status)
         finally:
             review.clock = real_clock

@@ -26,10 +26,12 @@ from hindsight.core.incident import (
 )
 from hindsight.core.review import (
     Answer,
+    AnswerStatus,
     Attribution,
     ChangeCategory,
     ReviewStatus,
     ReviewTransition,
+    Verdict,
 )
 from hindsight.store.database import Database
 from hindsight.store.errors import ConflictError, NotFoundError
@@ -99,7 +101,7 @@ def _to_incident(row: IncidentRow) -> Incident:
         answers={
             a.question_id: Answer(
                 question_id=a.question_id,
-                status=a.status,
+                status=AnswerStatus(a.status),
                 value=a.value,
                 reason=a.reason,
                 bank_version=a.bank_version,
@@ -107,7 +109,9 @@ def _to_incident(row: IncidentRow) -> Incident:
             for a in row.answers
         },
         attributions={
-            ChangeCategory(c.category): Attribution(c.category, c.verdict, c.evidence)
+            ChangeCategory(c.category): Attribution(
+                ChangeCategory(c.category), Verdict(c.verdict), c.evidence
+            )
             for c in row.attributions
         },
         created_at=row.created_at,
@@ -224,7 +228,8 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
 
 
 def _assign_ids(incident: Incident, kept: list[list[Any]]) -> None:
-    for items, rows in zip((incident.events, incident.roles, incident.teams), kept, strict=True):
+    groups: tuple[list[Any], ...] = (incident.events, incident.roles, incident.teams)
+    for items, rows in zip(groups, kept, strict=True):
         for item, row in zip(items, rows, strict=True):
             item.id = row.id
 

@@ -82,7 +82,7 @@ class _Row:
         self.sort_keys = (
             _key_number(summary.key),
             summary.title.lower(),
-            summary.phase.index,
+            summary.phase.position,
             summary.severity.value,
             _REVIEW_ORDER[summary.review_status] * 1000 + summary.review_progress,
             summary.updated_at.timestamp(),

@@ -40,6 +40,6 @@ class PhaseBar(QWidget):
         """Light `current`, mark the phases before it as passed."""
         for phase, button in self.buttons.items():
             button.setChecked(phase is current)
-            button.setProperty("passed", phase.index < current.index)
+            button.setProperty("passed", phase.position < current.position)
             button.style().unpolish(button)
             button.style().polish(button)
