@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -21,13 +19,11 @@ from hindsight.core.enums import EventSource, Phase, Role
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
-    date_time_edit,
     fill_combo,
-    from_qdatetime,
     select_data,
-    to_qdatetime,
 )
 from hindsight.vocabulary import vocabulary
 
@@ -105,29 +101,6 @@ class EventDialog(_RecordDialog):
         )
 
 
-class _OptionalTime(QWidget):
-    """A date-time field that can be left unset."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.enabled = QCheckBox(label)
-        self.edit = date_time_edit()
-        self.edit.setEnabled(False)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.enabled)
-        row.addWidget(self.edit, 1)
-
-    def value(self) -> datetime | None:
-        return from_qdatetime(self.edit.dateTime()) if self.enabled.isChecked() else None
-
-    def set_value(self, moment: datetime | None) -> None:
-        self.enabled.setChecked(moment is not None)
-        if moment is not None:
-            self.edit.setDateTime(to_qdatetime(moment))
-
-
 class RoleDialog(_RecordDialog):
     """Edits who held a response role, and when."""
 
@@ -143,8 +116,8 @@ class RoleDialog(_RecordDialog):
         self.role_help.setWordWrap(True)
         self.person = QLineEdit()
         self.person.setPlaceholderText("Name")
-        self.start = _OptionalTime("From")
-        self.end = _OptionalTime("Until")
+        self.start = OptionalDate("From", with_time=True)
+        self.end = OptionalDate("Until", with_time=True)
         self.note = QLineEdit()
         self.form.addRow("&Role", self.role)
         self.form.addRow("", self.role_help)
@@ -158,8 +131,8 @@ class RoleDialog(_RecordDialog):
         if assignment:
             select_data(self.role, assignment.role)
             self.person.setText(assignment.person)
-            self.start.set_value(assignment.start)
-            self.end.set_value(assignment.end)
+            self.start.set_moment(assignment.start)
+            self.end.set_moment(assignment.end)
             self.note.setText(assignment.note)
         self._show_help()
 
@@ -170,7 +143,7 @@ class RoleDialog(_RecordDialog):
         if not self.person.text().strip():
             self.refuse("Name the person who held the role.")
             return
-        start, end = self.start.value(), self.end.value()
+        start, end = self.start.moment_value(), self.end.moment_value()
         if start and end and end < start:
             self.refuse("The role cannot end before it starts.")
             return
@@ -181,8 +154,8 @@ class RoleDialog(_RecordDialog):
         return RoleAssignment(
             role=current_enum(self.role, Role),
             person=self.person.text().strip(),
-            start=self.start.value(),
-            end=self.end.value(),
+            start=self.start.moment_value(),
+            end=self.end.moment_value(),
             note=self.note.text(),
             id=self._id,
         )

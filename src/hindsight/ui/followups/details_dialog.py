@@ -37,6 +37,7 @@ from hindsight.core.followups import (
     problems,
     url_problems,
 )
+from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data
 
 
@@ -51,32 +52,6 @@ def to_qdate(day: date) -> QDate:
 
 def from_qdate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
-
-
-class OptionalDate(QWidget):
-    """A date that may be left unset."""
-
-    def __init__(self, label: str, today: date) -> None:
-        super().__init__()
-        self.enabled = QCheckBox(label)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(to_qdate(today))
-        self.edit.setEnabled(False)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.enabled)
-        row.addWidget(self.edit, 1)
-
-    def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
-
-    def set_value(self, day: date | None) -> None:
-        self.enabled.setChecked(day is not None)
-        if day is not None:
-            self.edit.setDate(to_qdate(day))
 
 
 class FollowUpDialog(QDialog):
@@ -137,8 +112,8 @@ class FollowUpDialog(QDialog):
         self.owner.addItems(owners)
         self.owner.setCurrentText(item.owner)
         self.owner.lineEdit().setPlaceholderText("Who carries it out")
-        self.due = OptionalDate("Due on", today)
-        self.due.set_value(item.due)
+        self.due = OptionalDate("Due on", today=today)
+        self.due.set_date(item.due)
 
         self.value = QSpinBox()
         self.value.setRange(1, 5)
@@ -150,8 +125,8 @@ class FollowUpDialog(QDialog):
         self.feasibility.setToolTip("1: very hard and costly … 5: easy and cheap")
         self.region = QLabel()
         self.region.setWordWrap(True)
-        self.next_review = OptionalDate("Planned for", today)
-        self.next_review.set_value(item.next_senior_review)
+        self.next_review = OptionalDate("Planned for", today=today)
+        self.next_review.set_date(item.next_senior_review)
         self.value.valueChanged.connect(self._place_changed)
         self.feasibility.valueChanged.connect(self._place_changed)
 
@@ -257,14 +232,14 @@ class FollowUpDialog(QDialog):
             title=self.title.text().strip(),
             description=self.description.toPlainText(),
             owner=self.owner.currentText().strip(),
-            due=self.due.value(),
+            due=self.due.date_value(),
             priority=current_enum(self.priority, Priority) or Priority.MEDIUM,
             kind=current_enum(self.kind, FollowUpKind) or FollowUpKind.FIX,
             value=self.value.value(),
             feasibility=self.feasibility.value(),
             tracker_url=self.tracker.text().strip(),
             speeds_troubleshooting=self.speeds.isChecked(),
-            next_senior_review=self.next_review.value(),
+            next_senior_review=self.next_review.date_value(),
         )
 
     def accept(self) -> None:

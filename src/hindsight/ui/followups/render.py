@@ -118,7 +118,7 @@ def save_grid_png(
     image = grid_image(items, regions, report, scale=scale)
 
     def write(temporary: str) -> None:
-        if not image.save(temporary, "PNG"):
+        if not image.save(temporary, "PNG"):  # type: ignore[call-overload]  # stubs: bytes
             raise OSError(f"could not write the image {path}")
 
     _replace_atomically(Path(path), write)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,6 +37,7 @@ from hindsight.core.privacy import (
     same_person,
     validation_problems,
 )
+from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
     date_time_edit,
@@ -90,47 +89,6 @@ def _hint(text: str) -> QLabel:
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label
-
-
-class OptionalDate(QWidget):
-    """A date that can be left unset: a tick box, and the date once ticked."""
-
-    def __init__(self, label: str, with_time: bool = False) -> None:
-        super().__init__()
-        self.enabled = QCheckBox(label)
-        self.edit: QDateEdit | QDateTimeEdit
-        if with_time:
-            self.edit = date_time_edit()
-        else:
-            self.edit = QDateEdit(QDate.currentDate())
-            self.edit.setCalendarPopup(True)
-            self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setEnabled(False)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(2, 0, 2, 0)
-        row.addWidget(self.enabled)
-        row.addWidget(self.edit, 1)
-
-    def date_value(self) -> date | None:
-        """The date, or None when unticked."""
-        return date(*self.edit.date().getDate()) if self.enabled.isChecked() else None
-
-    def moment_value(self) -> datetime | None:
-        """The date and time (UTC), or None when unticked."""
-        return from_qdatetime(self.edit.dateTime()) if self.enabled.isChecked() else None
-
-    def set_date(self, value: date | None) -> None:
-        """Show `value` (None unticks)."""
-        self.enabled.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(QDate(value.year, value.month, value.day))
-
-    def set_moment(self, value: datetime | None) -> None:
-        """Show `value` in local time (None unticks)."""
-        self.enabled.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDateTime(to_qdatetime(value))
 
 
 def _stacked(*widgets: QWidget) -> QWidget:
