@@ -14,7 +14,7 @@ from hindsight.core.pii import PatternError, PiiKind
 from hindsight.core.privacy import AccessDetails, DataCategory
 from hindsight.core.review import Answer, Attribution, ChangeCategory
 from hindsight.preferences import preferences_path
-from hindsight.services.privacy import (
+from hindsight.services.pii_scan import (
     custom_patterns,
     incident_text,
     join_path,
@@ -129,7 +129,7 @@ def test_redacting_the_incident_record_replaces_every_finding(
 
 
 def test_redaction_finds_text_that_moved_since_the_scan(stored: Incident) -> None:
-    from hindsight.services.privacy import incident_text_fields, scan_fields
+    from hindsight.services.pii_scan import incident_text_fields, scan_fields
 
     [finding] = [f for f in scan_fields(incident_text_fields(stored)) if f.field == "summary"]
     stored.summary = "Earlier: " + stored.summary

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from hindsight.core.privacy import DataCategory, EthicsChoice
-from hindsight.services.privacy import pattern_specs
+from hindsight.services.pii_scan import pattern_specs
 from hindsight.services.workspace import Workspace
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.privacy.patterns_dialog import PatternsDialog

@@ -121,7 +121,7 @@ def pii_patterns(workspace: Any) -> list[CustomPattern]:
     if getattr(workspace, "privacy", None) is None:
         return []
     try:
-        from hindsight.services.privacy import custom_patterns
+        from hindsight.services.pii_scan import custom_patterns
     except ImportError:
         return []
     patterns, _problems = custom_patterns()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.pii import PatternError, compile_patterns, scan_text
-from hindsight.services.privacy import custom_patterns, pattern_specs, save_pattern_specs
+from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
 
 EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
 

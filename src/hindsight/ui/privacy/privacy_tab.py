@@ -28,15 +28,14 @@ from hindsight.core.pii import CustomPattern, Finding
 from hindsight.core.privacy import approver_problem, overdue_copies
 from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import ValidationError
-from hindsight.services.privacy import (
-    PrivacyService,
+from hindsight.services.pii_scan import (
     custom_patterns,
-    recorder_name,
     redact_followup,
     redact_incident,
     scan_incident,
     split_path,
 )
+from hindsight.services.privacy import PrivacyService, recorder_name
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.editor.attached_page import AttachedPage
