@@ -346,8 +346,7 @@ class ReviewPage(QWidget):
         except PublishBlockedError as error:
             lines = "".join(_blocker_item(b) for b in error.blockers)
             self.blockers.setText(
-                "<b>Not published yet.</b> Still missing (click one to go to it):"
-                f"<ul>{lines}</ul>"
+                f"<b>Not published yet.</b> Still missing (click one to go to it):<ul>{lines}</ul>"
             )
             self.blockers.show()
             return False
