@@ -49,6 +49,8 @@ def main() -> int:
         app.processEvents()
         window.grab().save(str(out / "screenshot-review.png"))
         editor.tabs.setCurrentWidget(editor.privacy)
+        copied_queries = window.workspace.privacy.accesses(3)[1]
+        editor.privacy.focus_target(f"access:{copied_queries.id}")
         app.processEvents()
         window.grab().save(str(out / "screenshot-privacy.png"))
 
