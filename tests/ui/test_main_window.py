@@ -153,11 +153,14 @@ def test_welcome_page_opens_the_demo(make_window, db_path, data_dir, qtbot):
     assert len(window.list_pane.visible_keys()) == 3
 
 
-def test_backup_now_writes_a_copy(make_window, demo_db, data_dir):
+def test_backup_now_writes_a_copy(make_window, demo_db, data_dir, qtbot):
     window = make_window(demo_db)
     window.backup_action.trigger()
+    qtbot.waitUntil(lambda: "Backed up to" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.backup_action.isEnabled()
     copies = list((data_dir / "backups").glob("*.sqlite"))
     assert len(copies) == 1
+    assert str(copies[0]) in window.statusBar().currentMessage()
     copy = Workspace.open(copies[0], create=False)
     assert copy.incidents.count() == 3
     copy.close()
@@ -186,6 +189,21 @@ def test_window_and_splitter_state_are_restored(make_window, demo_db, settings):
     window.close()
     again = make_window(demo_db)
     assert again.splitter.sizes() == sizes
+
+
+def test_a_failed_backup_is_explained(make_window, demo_db, errors, qtbot, monkeypatch):
+    from hindsight.store.errors import DiskFullError
+
+    window = make_window(demo_db)
+
+    def full(*args, **kwargs):
+        raise DiskFullError(demo_db)
+
+    monkeypatch.setattr(window.workspace, "backup", full)
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert errors[-1][0] == "Backup failed" and "disk" in errors[-1][1].lower()
+    assert window.backup_action.isEnabled()
 
 
 def test_status_bar_shows_database_path(make_window, demo_db):

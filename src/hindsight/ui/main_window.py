@@ -22,6 +22,7 @@ from hindsight.services.errors import ValidationError
 from hindsight.services.workspace import Workspace
 from hindsight.store.errors import NotFoundError, StoreError
 from hindsight.ui import messages
+from hindsight.ui.background import run_in_background
 from hindsight.ui.editor.incident_editor import IncidentEditor
 from hindsight.ui.followups.integration import FollowUpsIntegration
 from hindsight.ui.incident_list import IncidentListPane, summary_of
@@ -229,13 +230,23 @@ class MainWindow(QMainWindow):
         self.open_database(path)
 
     def backup_now(self) -> None:
-        """Copy the open database to the backups folder."""
-        try:
-            written = self.workspace.backup()
-        except StoreError as error:
-            messages.show_error(self, "Backup failed", error.message)
-            return
-        self.statusBar().showMessage(f"Backed up to {written}", 8000)
+        """Copy the open database to the backups folder, off the GUI thread."""
+        self.backup_action.setEnabled(False)
+        self.statusBar().showMessage("Backing up…")
+
+        def done(written: Path) -> None:
+            self.backup_action.setEnabled(True)
+            self.statusBar().showMessage(f"Backed up to {written}", 8000)
+
+        def failed(error: Exception) -> None:
+            self.backup_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            if not isinstance(error, StoreError):
+                log.error("backup failed", exc_info=error)
+            text = error.message if isinstance(error, StoreError) else f"Backup failed: {error}"
+            messages.show_error(self, "Backup failed", text)
+
+        run_in_background(self, self.workspace.backup, done, failed)
 
     def export_dialog(self) -> None:
         """Export the open incident, or all of them (Ctrl+E)."""
