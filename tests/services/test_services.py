@@ -191,3 +191,13 @@ def test_a_failed_demo_leaves_no_file(tmp_path, monkeypatch) -> None:
     with pytest.raises(RuntimeError):
         demo.write_demo_database(folder / "demo.sqlite")
     assert list(folder.iterdir()) == []
+
+
+def test_a_backup_never_overwrites_a_file(workspace, tmp_path) -> None:
+    from hindsight.services.errors import ValidationError
+
+    target = tmp_path / "mine.sqlite"
+    target.write_text("keep me")
+    with pytest.raises(ValidationError, match="already exists"):
+        workspace.backup(target)
+    assert target.read_text() == "keep me"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hindsight.paths import backups_dir
+from hindsight.services.errors import ValidationError
 from hindsight.services.followups import FollowUpService
 from hindsight.services.incidents import IncidentService
 from hindsight.services.privacy import PrivacyService
@@ -43,8 +44,10 @@ class Workspace:
 
     def backup(self, destination: Path | None = None) -> Path:
         """Copy the database to `destination`, or to a new file in the backups folder."""
-        target = destination or backups_dir() / backup_file_name(self.path)
-        return self.database.backup(Path(target))
+        target = Path(destination) if destination else backups_dir() / backup_file_name(self.path)
+        if target.exists():
+            raise ValidationError(f"{target} already exists; choose another name for the backup.")
+        return self.database.backup(target)
 
     def integrity_problems(self) -> list[str]:
         """What the integrity check finds; empty when the database is sound."""
