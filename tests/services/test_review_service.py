@@ -176,3 +176,13 @@ def test_choosing_a_bank_and_rejecting_a_bad_one(workspace, tmp_path: Path, db_p
         again.close()
     workspace.review.use_default_bank()
     assert load_section("review") == {}
+
+
+def test_a_backdated_move_is_recorded_at_its_date_but_still_updates_the_record(workspace):
+    incident = workspace.incidents.create("Backdated")
+    before = incident.updated_at
+    workspace.review.clock = lambda: MOMENT  # months before the incident was created
+    moved = workspace.review.move(incident, ReviewStatus.IN_REVIEW)
+    assert workspace.review.history(incident.id)[-1].at == MOMENT
+    assert moved.updated_at > before
+    assert moved.version == incident.version + 1
