@@ -84,6 +84,17 @@ class DataCopy:
         return self.delete_by is not None and self.delete_by < today and not self.deleted
 
 
+# The free-text fields of an access entry: what the PII scan reads and redaction rewrites.
+ACCESS_TEXT_FIELDS = (
+    "accessor",
+    "dataset",
+    "justification",
+    "approver",
+    "privacy_contact",
+    "notes",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AccessDetails:
     """What one data access was: the content of one revision of the log entry."""

@@ -16,6 +16,7 @@ from typing import Any
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import Incident
 from hindsight.core.pii import CustomPattern, Finding, redact_text, scan_text
+from hindsight.core.privacy import ACCESS_TEXT_FIELDS
 from hindsight.core.review import ReviewTransition
 from hindsight.export.json_format import PrivacyRecord
 
@@ -92,9 +93,6 @@ def map_transition_texts(
     ]
 
 
-_ACCESS_TEXTS = ("accessor", "dataset", "justification", "approver", "privacy_contact", "notes")
-
-
 def map_privacy_texts(record: PrivacyRecord, visit: Visitor) -> PrivacyRecord:
     """A copy of a privacy record whose every free text (in every revision) went through
     `visit`."""
@@ -107,7 +105,7 @@ def map_privacy_texts(record: PrivacyRecord, visit: Visitor) -> PrivacyRecord:
             details = revision.details
             changes: dict[str, Any] = {
                 name: visit(f"{path}.{name}", where, getattr(details, name))
-                for name in _ACCESS_TEXTS
+                for name in ACCESS_TEXT_FIELDS
             }
             copies = tuple(
                 replace(

@@ -26,6 +26,7 @@ from hindsight.core.pii import (
     scan_text,
 )
 from hindsight.core.privacy import (
+    ACCESS_TEXT_FIELDS,
     FIELD_LABELS,
     DataAccess,
     EthicsAnswer,
@@ -167,15 +168,12 @@ def incident_text_fields(
     return [f for f in fields if f.text.strip()]
 
 
-ACCESS_TEXTS = ("accessor", "dataset", "justification", "approver", "privacy_contact", "notes")
-
-
 def access_text_fields(accesses: Iterable[DataAccess]) -> list[TextField]:
     """The current text of each data-access entry (the history is not rewritten)."""
     fields = []
     for access in accesses:
         details = access.details
-        for name in ACCESS_TEXTS:
+        for name in ACCESS_TEXT_FIELDS:
             label = FIELD_LABELS[name].lower()
             fields.append(
                 TextField(

@@ -18,6 +18,7 @@ from hindsight.core.pii import (
     Finding,
 )
 from hindsight.core.privacy import (
+    ACCESS_TEXT_FIELDS,
     MAX_NAME,
     AccessDetails,
     ChecklistError,
@@ -36,7 +37,7 @@ from hindsight.core.review import ReviewStatus
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.errors import ValidationError
-from hindsight.services.pii_scan import ACCESS_TEXTS, redact_field_text, split_path
+from hindsight.services.pii_scan import redact_field_text, split_path
 from hindsight.services.publish_gate import Blocker
 from hindsight.store.privacy import PrivacyRepository
 
@@ -291,7 +292,7 @@ class PrivacyService:
             parts = split_path(path)
             if parts[:2] != ["accesses", str(access_id)]:
                 continue
-            if len(parts) == 3 and parts[2] in ACCESS_TEXTS:
+            if len(parts) == 3 and parts[2] in ACCESS_TEXT_FIELDS:
                 text, count = redact_field_text(getattr(details, parts[2]), found, patterns)
                 changes[parts[2]] = text
             elif len(parts) == 5 and parts[2] == "copies" and parts[4] == "location":

@@ -356,25 +356,17 @@ class AccessLogPage(QWidget):
 
     def record(self) -> None:
         """Ask for a new entry and record it."""
-        if self._incident_id is None:
+        incident_id = self._incident_id
+        if incident_id is None:
             return
         dialog = AccessDialog(recorder_name(), parent=self)
-        while dialog.exec():
-            recorder = dialog.recorded_by.text().strip()
-            try:
-                access = self._privacy().record_access(
-                    self._incident_id, dialog.details(), recorder
-                )
-            except ValidationError as error:
-                dialog.refuse(str(error).splitlines())
-                continue
-            except (StoreError, NotFoundError) as error:
-                messages.show_error(self, "Not recorded", str(error))
-                return
-            remember_recorder(recorder)
-            self.reload(select_id=access.id)
-            self.changed.emit()
-            return
+        self._save_through(
+            dialog,
+            lambda recorder: (
+                self._privacy().record_access(incident_id, dialog.details(), recorder).id
+            ),
+            failure="Not recorded",
+        )
 
     def amend_selected(self) -> None:
         """Amend the selected entry in a dialog; the earlier version stays in its history."""
@@ -382,35 +374,26 @@ class AccessLogPage(QWidget):
         if access is None:
             return
         dialog = AccessDialog(recorder_name(), access, parent=self)
-        while dialog.exec():
-            recorder = dialog.recorded_by.text().strip()
-            try:
-                amended = self._privacy().amend_access(
+        self._save_through(
+            dialog,
+            lambda recorder: (
+                self._privacy()
+                .amend_access(
                     access.id,
                     dialog.details(),
                     recorder,
                     dialog.reason.text(),
                     access.current.number,
                 )
-            except ValidationError as error:
-                dialog.refuse(str(error).splitlines())
-                continue
-            except ConflictError:
-                messages.show_error(
-                    self,
-                    "Amended elsewhere",
-                    f"{access.label} was amended in another window since you opened it. Its "
-                    "latest version is shown now; amend it again if it still needs it.",
-                )
-                self.reload(select_id=access.id)
-                return
-            except (StoreError, NotFoundError) as error:
-                messages.show_error(self, "Not amended", str(error))
-                return
-            remember_recorder(recorder)
-            self.reload(select_id=amended.id)
-            self.changed.emit()
-            return
+                .id
+            ),
+            failure="Not amended",
+            conflict=(
+                f"{access.label} was amended in another window since you opened it. Its "
+                "latest version is shown now; amend it again if it still needs it."
+            ),
+            access_id=access.id,
+        )
 
     def confirm_deletion(self) -> None:
         """Record that a copy of the selected entry's data was deleted."""
@@ -418,33 +401,58 @@ class AccessLogPage(QWidget):
         if access is None:
             return
         dialog = ConfirmDeletionDialog(access, recorder_name(), parent=self)
+
+        def confirm(recorder: str) -> int:
+            self._privacy().confirm_deletion(
+                access.id,
+                dialog.copy_index(),
+                from_qdatetime(dialog.deleted_at.dateTime()),
+                dialog.deleted_by.text(),
+                recorder,
+                access.current.number,
+            )
+            return access.id
+
+        self._save_through(
+            dialog,
+            confirm,
+            failure="Not recorded",
+            conflict=(
+                f"{access.label} was amended in another window; try again on its latest version."
+            ),
+            access_id=access.id,
+        )
+
+    def _save_through(
+        self,
+        dialog: Any,
+        save: Callable[[str], int],
+        *,
+        failure: str,
+        conflict: str = "",
+        access_id: int | None = None,
+    ) -> None:
+        """Show `dialog` until `save(recorder)` succeeds or the user cancels.
+
+        `save` returns the id of the entry to select. What the service refuses stays in the
+        dialog to be fixed; a conflict shows the entry's latest version; store errors are
+        explained. Nothing typed is lost while the dialog stays open.
+        """
         while dialog.exec():
             recorder = dialog.recorded_by.text().strip()
             try:
-                self._privacy().confirm_deletion(
-                    access.id,
-                    dialog.copy_index(),
-                    from_qdatetime(dialog.deleted_at.dateTime()),
-                    dialog.deleted_by.text(),
-                    recorder,
-                    access.current.number,
-                )
+                selected = save(recorder)
             except ValidationError as error:
                 dialog.refuse(str(error).splitlines())
                 continue
             except ConflictError:
-                messages.show_error(
-                    self,
-                    "Amended elsewhere",
-                    f"{access.label} was amended in another window; try again on its latest "
-                    "version.",
-                )
-                self.reload(select_id=access.id)
+                messages.show_error(self, "Amended elsewhere", conflict)
+                self.reload(select_id=access_id)
                 return
             except (StoreError, NotFoundError) as error:
-                messages.show_error(self, "Not recorded", str(error))
+                messages.show_error(self, failure, str(error))
                 return
             remember_recorder(recorder)
-            self.reload(select_id=access.id)
+            self.reload(select_id=selected)
             self.changed.emit()
             return
