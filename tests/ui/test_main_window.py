@@ -61,20 +61,28 @@ def test_selecting_an_incident_opens_it(make_window, demo_db, qtbot):
     assert window.delete_action.isEnabled()
 
 
-def test_second_window_is_told_of_conflict_and_overwrites(make_window, db_path, qtbot):
+def retitle(qtbot, window, title: str) -> None:
+    """Replace the open incident's title by typing, as a user would."""
+    window.editor.overview.title.selectAll()
+    qtbot.keyClicks(window.editor.overview.title, title)
+
+
+def second_window_behind(make_window, db_path, qtbot, theirs: str):
+    """Two windows on one incident; the first saves `theirs`, leaving the second stale."""
     first = make_window(db_path)
     first.create_incident("Shared incident")
     second = make_window(db_path)
     second.list_pane.select_id(1)
-
-    first.editor.overview.title.selectAll()
-    qtbot.keyClicks(first.editor.overview.title, "Title from window one")
+    retitle(qtbot, first, theirs)
     assert first.editor.flush()
+    return second
 
+
+def test_second_window_is_told_of_conflict_and_overwrites(make_window, db_path, qtbot):
+    second = second_window_behind(make_window, db_path, qtbot, "Title from window one")
     asked = []
     second.editor.resolve_conflict = lambda error: asked.append(error) or ConflictChoice.OVERWRITE
-    second.editor.overview.title.selectAll()
-    qtbot.keyClicks(second.editor.overview.title, "Title from window two")
+    retitle(qtbot, second, "Title from window two")
     assert second.editor.flush()
 
     assert len(asked) == 1 and asked[0].key == "HS-1"
@@ -84,34 +92,18 @@ def test_second_window_is_told_of_conflict_and_overwrites(make_window, db_path, 
 
 
 def test_conflict_reload_shows_the_other_version(make_window, db_path, qtbot):
-    first = make_window(db_path)
-    first.create_incident("Shared incident")
-    second = make_window(db_path)
-    second.list_pane.select_id(1)
-    first.editor.overview.title.selectAll()
-    qtbot.keyClicks(first.editor.overview.title, "Theirs")
-    assert first.editor.flush()
-
+    second = second_window_behind(make_window, db_path, qtbot, "Theirs")
     second.editor.resolve_conflict = lambda error: ConflictChoice.RELOAD
-    second.editor.overview.title.selectAll()
-    qtbot.keyClicks(second.editor.overview.title, "Mine")
+    retitle(qtbot, second, "Mine")
     assert second.editor.flush()
     assert second.editor.overview.title.text() == "Theirs"
     assert second.list_pane.model.summary(0).title == "Theirs"
 
 
 def test_conflict_keep_editing_saves_nothing_and_keeps_edits(make_window, db_path, qtbot):
-    first = make_window(db_path)
-    first.create_incident("Shared incident")
-    second = make_window(db_path)
-    second.list_pane.select_id(1)
-    first.editor.overview.title.selectAll()
-    qtbot.keyClicks(first.editor.overview.title, "Theirs")
-    assert first.editor.flush()
-
+    second = second_window_behind(make_window, db_path, qtbot, "Theirs")
     second.editor.resolve_conflict = lambda error: ConflictChoice.KEEP_EDITING
-    second.editor.overview.title.selectAll()
-    qtbot.keyClicks(second.editor.overview.title, "Mine")
+    retitle(qtbot, second, "Mine")
     assert not second.editor.flush()
     assert second.editor.dirty
     assert second.editor.overview.title.text() == "Mine"
