@@ -19,6 +19,7 @@ from hindsight.ui.qt_helpers import (
     date_time_edit,
     fill_combo,
     from_qdatetime,
+    problem_label,
     select_data,
     to_qdatetime,
 )
@@ -44,10 +45,7 @@ class FuzzyTimeEditor(QWidget):
         fill_combo(self.confidence, ((lab, c) for c, lab in vocabulary().confidence_labels.items()))
         self.note = QLineEdit()
         self.note.setPlaceholderText("How was this dated? What evidence?")
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
         self._earliest_label = QLabel("Earliest")
         self._latest_label = QLabel("Latest")
         self._confidence_label = QLabel("Confidence")

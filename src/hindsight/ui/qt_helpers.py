@@ -8,7 +8,14 @@ from enum import Enum
 from typing import TypeVar
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QWidget,
+)
 
 from hindsight.core.fuzzy_time import FuzzyTime
 
@@ -75,3 +82,22 @@ def current_enum(combo: QComboBox, kind: type[E]) -> E | None:
 def split_list(text: str) -> list[str]:
     """'a, b ,,c' -> ['a', 'b', 'c']."""
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def problem_label(*, hidden: bool = True) -> QLabel:
+    """A wrapping label in the 'problem' style (dark red), for what the user must fix."""
+    label = QLabel()
+    label.setObjectName("problem")
+    label.setWordWrap(True)
+    label.setVisible(not hidden)
+    return label
+
+
+def ok_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,8 @@ from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
     fill_combo,
+    ok_cancel_buttons,
+    problem_label,
     select_data,
 )
 from hindsight.vocabulary import vocabulary
@@ -34,14 +35,8 @@ class _RecordDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         self.form = QFormLayout(self)
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.problem = problem_label()
+        self.buttons = ok_cancel_buttons(self)
 
     def finish_layout(self) -> None:
         self.form.addRow(self.problem)

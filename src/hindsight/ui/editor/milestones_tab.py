@@ -15,6 +15,7 @@ from hindsight.core.fuzzy_time import (
 from hindsight.core.incident import Incident
 from hindsight.ui.editor import EditFn
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.qt_helpers import problem_label
 from hindsight.vocabulary import vocabulary
 
 DURATION_LABELS = {
@@ -57,9 +58,7 @@ class MilestonesTab(QWidget):
         self.durations = QLabel()
         self.durations.setObjectName("durations")
         self.durations.setWordWrap(True)
-        self.issues = QLabel()
-        self.issues.setObjectName("problem")
-        self.issues.setWordWrap(True)
+        self.issues = problem_label(hidden=False)
         self.boxes: dict[Phase, QGroupBox] = {}
         self.editors: dict[Phase, FuzzyTimeEditor] = {}
 

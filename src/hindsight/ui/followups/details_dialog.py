@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,13 @@ from hindsight.core.followups import (
     url_problems,
 )
 from hindsight.ui.optional_date import OptionalDate
-from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data
+from hindsight.ui.qt_helpers import (
+    current_enum,
+    fill_combo,
+    ok_cancel_buttons,
+    problem_label,
+    select_data,
+)
 
 
 def safe_html(text: str) -> str:
@@ -169,15 +174,8 @@ class FollowUpDialog(QDialog):
         heading = QFormLayout()
         heading.addRow("T&itle", self.title)
         heading.addRow("Incident", self.incident)
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.problem = problem_label()
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.description_tabs, 1)

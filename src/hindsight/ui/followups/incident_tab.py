@@ -11,6 +11,7 @@ from hindsight.core.incident import Incident
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.followups.board import FollowUpBoard
+from hindsight.ui.qt_helpers import problem_label
 
 
 def attention_summary(board: FollowUpBoard) -> str:
@@ -58,10 +59,7 @@ class FollowUpsTab(AttachedPage):
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         self.summary.setWordWrap(True)
-        self.notice = QLabel()
-        self.notice.setObjectName("problem")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
+        self.notice = problem_label()
 
         bar = QHBoxLayout()
         for button in (self.add_button, self.details_button, self.delete_button):

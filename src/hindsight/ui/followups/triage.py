@@ -32,7 +32,7 @@ from hindsight.ui import messages
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
-from hindsight.ui.qt_helpers import fill_combo
+from hindsight.ui.qt_helpers import fill_combo, problem_label
 
 ANY = None
 NO_OWNER = "\x00none"  # combo data standing for "items without an owner"
@@ -122,10 +122,7 @@ class TriageWindow(QMainWindow):
         self.count_label.setObjectName("triageCount")
         self.summary = QLabel()
         self.summary.setObjectName("hint")
-        self.notice = QLabel()
-        self.notice.setObjectName("problem")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
+        self.notice = problem_label()
         self.details_button = QPushButton("Det&ails…")
         self.delete_button = QPushButton("Delete")
         self.export_button = QPushButton("&Export CSV…")

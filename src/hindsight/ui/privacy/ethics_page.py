@@ -33,6 +33,7 @@ from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import ValidationError
 from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
+from hindsight.ui.qt_helpers import problem_label
 
 NOTE_DELAY_MS = 700
 
@@ -145,10 +146,7 @@ class EthicsPage(QScrollArea):
         self.answering_as = QLineEdit(recorder_name())
         self.answering_as.setPlaceholderText("Your name")
         self.answering_as.setMaximumWidth(260)
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
         who = QHBoxLayout()
         who.addWidget(self.summary, 1)
         who.addWidget(QLabel("Answering as"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.pii import PatternError, compile_patterns, scan_text
 from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
+from hindsight.ui.qt_helpers import problem_label
 
 EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
 
@@ -57,10 +58,7 @@ class PatternsDialog(QDialog):
         self.sample.setFixedHeight(60)
         self.result = QLabel()
         self.result.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

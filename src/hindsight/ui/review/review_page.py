@@ -30,6 +30,7 @@ from hindsight.review.progress import orphaned_answers
 from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import ReviewService
 from hindsight.ui.editor import EditFn
+from hindsight.ui.qt_helpers import problem_label
 from hindsight.ui.review.attribution_editor import AttributionEditor
 from hindsight.ui.review.question_card import QuestionCard
 from hindsight.vocabulary import vocabulary
@@ -196,16 +197,11 @@ class ReviewPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("durations")
         self.summary.setWordWrap(True)
-        self.blockers = QLabel()
-        self.blockers.setObjectName("problem")
-        self.blockers.setWordWrap(True)
+        self.blockers = problem_label(hidden=False)
         self.blockers.setTextFormat(Qt.TextFormat.RichText)
         self.blockers.linkActivated.connect(self._blocker_clicked)
         self.blockers.hide()
-        self.bank_problem = QLabel()
-        self.bank_problem.setObjectName("problem")
-        self.bank_problem.setWordWrap(True)
-        self.bank_problem.hide()
+        self.bank_problem = problem_label()
 
         self.sections = QListWidget()
         self.sections.setWordWrap(True)
