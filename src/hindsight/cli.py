@@ -18,8 +18,7 @@ from pathlib import Path
 from hindsight import __version__, cli_export
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
-from hindsight.services.errors import ValidationError
-from hindsight.store.errors import NotFoundError, StoreError
+from hindsight.services.errors import NotFoundError, StoreError, ValidationError
 
 log = logging.getLogger(__name__)
 

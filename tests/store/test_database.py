@@ -421,16 +421,27 @@ def _wrapped(error: Exception) -> sa_exc.DBAPIError:
     return sa_exc.OperationalError("SELECT 1", {}, error)
 
 
+def _sqlite(kind: type[sqlite3.Error], message: str, code: int) -> sqlite3.Error:
+    # What the sqlite3 module raises: the message, and SQLite's (extended) result code.
+    error = kind(message)
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return error
+
+
 @pytest.mark.parametrize(
     ("error", "kind"),
     [
-        (sqlite3.OperationalError("database is locked"), DatabaseLockedError),
-        (sqlite3.OperationalError("database or disk is full"), DiskFullError),
-        (sqlite3.OperationalError("attempt to write a readonly database"), ReadOnlyDatabaseError),
-        (sqlite3.DatabaseError("file is not a database"), NotADatabaseError),
-        (sqlite3.DatabaseError("database disk image is malformed"), CorruptDatabaseError),
-        (sqlite3.OperationalError("disk I/O error"), StorageIOError),
-        (sqlite3.OperationalError("unable to open database file"), CannotOpenError),
+        (_sqlite(sqlite3.OperationalError, "database is locked", 5), DatabaseLockedError),
+        (_sqlite(sqlite3.OperationalError, "database table is locked", 6), DatabaseLockedError),
+        (_sqlite(sqlite3.OperationalError, "database or disk is full", 13), DiskFullError),
+        (_sqlite(sqlite3.OperationalError, "readonly database", 8), ReadOnlyDatabaseError),
+        # SQLITE_READONLY_DBMOVED: an extended code whose low byte is READONLY.
+        (_sqlite(sqlite3.OperationalError, "readonly database", 1032), ReadOnlyDatabaseError),
+        (_sqlite(sqlite3.DatabaseError, "file is not a database", 26), NotADatabaseError),
+        (_sqlite(sqlite3.DatabaseError, "disk image is malformed", 11), CorruptDatabaseError),
+        (_sqlite(sqlite3.OperationalError, "disk I/O error", 10), StorageIOError),
+        (_sqlite(sqlite3.OperationalError, "disk I/O error", 4874), StorageIOError),
+        (_sqlite(sqlite3.OperationalError, "unable to open database", 14), CannotOpenError),
         (OSError(errno.ENOSPC, "No space left on device"), DiskFullError),
         (OSError(errno.EROFS, "Read-only file system"), ReadOnlyDatabaseError),
         (PermissionError(errno.EACCES, "Permission denied"), ReadOnlyDatabaseError),
@@ -444,7 +455,8 @@ def test_classify_environment_errors(error: Exception, kind: type[StoreError]) -
 
 
 def test_classify_unwraps_sqlalchemy_errors() -> None:
-    found = classify(_wrapped(sqlite3.OperationalError("database is locked")), "x.sqlite")
+    locked = _sqlite(sqlite3.OperationalError, "database is locked", 5)
+    found = classify(_wrapped(locked), "x.sqlite")
     assert type(found) is DatabaseLockedError
 
 
@@ -452,8 +464,9 @@ def test_classify_unwraps_sqlalchemy_errors() -> None:
     "error",
     [
         ValueError("database is locked"),  # right words, but not from SQLite
-        sqlite3.OperationalError("no such table: incidents"),
-        sqlite3.IntegrityError("UNIQUE constraint failed: incidents.key"),
+        sqlite3.OperationalError("database is locked"),  # right words, but no result code
+        _sqlite(sqlite3.OperationalError, "no such table: incidents", 1),
+        _sqlite(sqlite3.IntegrityError, "UNIQUE constraint failed: incidents.key", 2067),
         OSError(errno.EINVAL, "Invalid argument"),
         _wrapped(sqlite3.OperationalError("near 'SELEC': syntax error")),
     ],
@@ -463,7 +476,7 @@ def test_classify_leaves_bugs_alone(error: Exception) -> None:
 
 
 def test_environment_errors_translates_and_chains() -> None:
-    original = sqlite3.OperationalError("database or disk is full")
+    original = _sqlite(sqlite3.OperationalError, "database or disk is full", 13)
     with pytest.raises(DiskFullError) as caught, environment_errors("x.sqlite"):
         raise original
     assert caught.value.__cause__ is original

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hindsight.core.errors import HindsightError
 
-class ExportError(Exception):
+
+class ExportError(HindsightError):
     """An export that could not be done; nothing was written. The message says what to do."""
 
 

@@ -17,6 +17,7 @@ from hindsight.core.followup_regions import RegionMap, load_regions
 from hindsight.core.followups import SCALE, FollowUp, FollowUpStatus, StatusStep, problems
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
+from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.followups import FollowUpRepository
 
@@ -75,10 +76,12 @@ class FollowUpService:
         repository: FollowUpRepository,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         regions: RegionMap | None = None,
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.repository = repository
         self.clock = clock
         self._regions = regions
+        self.feed = feed or ChangeFeed()
 
     @property
     def regions(self) -> RegionMap:
@@ -139,25 +142,32 @@ class FollowUpService:
         """Store a new item (opened today unless its history says otherwise)."""
         if not item.history:
             item = replace(item, history=[StatusStep(FollowUpStatus.OPEN, self.today())])
-        return self.repository.create(self._checked(item))
+        return self._changed(self.repository.create(self._checked(item)))
+
+    def _changed(self, item: FollowUp) -> FollowUp:
+        self.feed.record(Changes.of(followups=[item.incident_id]))
+        return item
 
     def create_many(self, items: Iterable[FollowUp]) -> list[FollowUp]:
         """Store several new items in one transaction (demo data, imports)."""
-        return self.repository.create_many([self._checked(item) for item in items])
+        stored = self.repository.create_many([self._checked(item) for item in items])
+        self.feed.record(Changes.of(followups=[item.incident_id for item in stored]))
+        return stored
 
     def save(self, item: FollowUp, *, overwrite: bool = False) -> FollowUp:
         """Save an edited item; ConflictError when it changed elsewhere meanwhile."""
-        return self.repository.save(self._checked(item), overwrite=overwrite)
+        return self._changed(self.repository.save(self._checked(item), overwrite=overwrite))
 
     def move(self, item_id: int, value: int, feasibility: int, *, version: int) -> FollowUp:
         """Place an item in the grid cell (value, feasibility)."""
         if value not in SCALE or feasibility not in SCALE:
             raise ValidationError("Value and feasibility run from 1 to 5.")
-        return self.repository.move(item_id, value, feasibility, version=version)
+        return self._changed(self.repository.move(item_id, value, feasibility, version=version))
 
     def delete(self, item_id: int, *, version: int | None = None) -> None:
         """Remove an item for good."""
-        self.repository.delete(item_id, version=version)
+        incident_id = self.repository.delete(item_id, version=version)
+        self.feed.record(Changes.of(followups=[incident_id]))
 
     def _checked(self, item: FollowUp) -> FollowUp:
         found = problems(item)

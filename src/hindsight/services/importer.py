@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.export.json_format import FormatError, IncidentBundle, loads
+from hindsight.services.changes import Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.imports import (
     ImportItem,
@@ -148,6 +149,7 @@ class ImportService:
                 f"{plan.path}: {error} in {self.workspace.path}; nothing was imported. "
                 "Choose to skip those incidents or to import them under new keys."
             ) from error
+        self.workspace.changes.record(Changes(everything=True))
         return ImportResult(plan.path, outcomes, list(plan.notes))
 
     def import_file(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
 from hindsight.core.review import ReviewStatus
+from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.incidents import IncidentRepository
 
@@ -20,9 +21,11 @@ class IncidentService:
         self,
         repository: IncidentRepository,
         progress: Callable[[Incident], int] = lambda incident: 0,
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.repository = repository
         self._progress = progress
+        self.feed = feed or ChangeFeed()
 
     def summaries(self) -> list[IncidentSummary]:
         """The rows of the incident list."""
@@ -48,13 +51,19 @@ class IncidentService:
         phase: Phase = Phase.DETECTION,
     ) -> Incident:
         """A new incident with a title; everything else is filled in later."""
-        return self.repository.create(
-            self._checked(Incident(title=title, severity=severity, phase=phase))
+        return self._created(
+            self.repository.create(
+                self._checked(Incident(title=title, severity=severity, phase=phase))
+            )
         )
 
     def add(self, incident: Incident) -> Incident:
         """Store a complete new incident (demo data, imports)."""
-        return self.repository.create(self._checked(incident))
+        return self._created(self.repository.create(self._checked(incident)))
+
+    def _created(self, stored: Incident) -> Incident:
+        self.feed.record(Changes.of(incidents=[stored.id]))
+        return stored
 
     def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
         """Save an edited incident; ConflictError when it changed elsewhere meanwhile.
@@ -67,11 +76,14 @@ class IncidentService:
                 raise ValidationError(
                     f"{incident.key} is published and read-only; reopen its review to edit it."
                 )
-        return self.repository.save(self._checked(incident), overwrite=overwrite)
+        stored = self.repository.save(self._checked(incident), overwrite=overwrite)
+        self.feed.record(Changes.of(incidents=[stored.id]))
+        return stored
 
     def delete(self, incident_id: int) -> None:
         """Remove an incident for good."""
         self.repository.delete(incident_id)
+        self.feed.record(Changes.of(removed=[incident_id]))
 
     def _checked(self, incident: Incident) -> Incident:
         if len(incident.title) > MAX_TITLE:

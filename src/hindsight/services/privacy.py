@@ -36,6 +36,7 @@ from hindsight.core.privacy import (
 from hindsight.core.review import ReviewStatus
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
+from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
 from hindsight.services.pii_scan import redact_field_text, split_path
 from hindsight.services.publish_gate import Blocker
@@ -102,10 +103,12 @@ class PrivacyService:
         repository: PrivacyRepository,
         checklist: EthicsChecklist | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.repository = repository
         self.clock = clock
         self._checklist = checklist
+        self.feed = feed or ChangeFeed()
 
     @property
     def checklist(self) -> EthicsChecklist:
@@ -138,9 +141,11 @@ class PrivacyService:
     ) -> DataAccess:
         """Add an entry to the log; ValidationError listing what to fix if it is incomplete."""
         self._check(details, recorded_by)
-        return self.repository.record(
+        stored = self.repository.record(
             incident_id, self._clean(details), recorded_by.strip(), recorded_at
         )
+        self.feed.record(Changes.of(privacy=[incident_id]))
+        return stored
 
     def amend_access(
         self,
@@ -165,7 +170,7 @@ class PrivacyService:
         current = self.repository.access(access_id)
         if self._clean(details) == current.details:
             raise ValidationError("Nothing was changed, so there is no amendment to record.")
-        return self.repository.amend(
+        stored = self.repository.amend(
             access_id,
             self._clean(details),
             recorded_by.strip(),
@@ -173,6 +178,8 @@ class PrivacyService:
             based_on,
             recorded_at,
         )
+        self.feed.record(Changes.of(privacy=[stored.incident_id]))
+        return stored
 
     def confirm_deletion(
         self,
@@ -265,7 +272,9 @@ class PrivacyService:
             checklist_version=self.checklist.version,
             version=version,
         )
-        return self.repository.save_ethics_answer(incident_id, answer)
+        stored = self.repository.save_ethics_answer(incident_id, answer)
+        self.feed.record(Changes.of(privacy=[incident_id]))
+        return stored
 
     def open_required(self, incident_id: int) -> list[ChecklistItem]:
         """The required checklist items not settled yet."""

@@ -12,6 +12,7 @@ from hindsight.core.review import ChangeCategory, ReviewStatus, ReviewTransition
 from hindsight.preferences import load_section, save_section
 from hindsight.review.bank import BankError, QuestionBank, default_bank_path, load_bank
 from hindsight.review.progress import ReviewProgress, open_required_questions, review_progress
+from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
 from hindsight.services.publish_gate import Blocker, PublishGate
 from hindsight.store.incidents import IncidentRepository
@@ -57,10 +58,12 @@ class ReviewService:
         repository: IncidentRepository,
         gate: PublishGate,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.repository = repository
         self.gate = gate
         self.clock = clock
+        self.feed = feed or ChangeFeed()
         self.bank, self.bank_problem = _bank_from_preferences()
         gate.register("review", self.unanswered_blockers)
 
@@ -130,7 +133,10 @@ class ReviewService:
             if blockers:
                 raise PublishBlockedError(incident.key, blockers)
         transition = ReviewTransition(self.clock(), current, to_status, reason.strip())
-        return self.repository.change_review_status(incident, transition)
+        stored = self.repository.change_review_status(incident, transition)
+        # Publishing starts the clock of the follow-up rule on Highest items.
+        self.feed.record(Changes.of(incidents=[stored.id], followups=[stored.id]))
+        return stored
 
     def history(self, incident_id: int) -> list[ReviewTransition]:
         """The review's recorded status changes, oldest first."""

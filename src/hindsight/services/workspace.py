@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hindsight.paths import backups_dir
+from hindsight.services.changes import ChangeFeed
 from hindsight.services.errors import ValidationError
 from hindsight.services.followups import FollowUpService
 from hindsight.services.incidents import IncidentService
@@ -23,13 +24,17 @@ class Workspace:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Every service says here what it changed; the GUI announces it to its views.
+        self.changes = ChangeFeed()
         repository = IncidentRepository(database)
         # Features that can block publishing register their checks on this gate.
         self.publish_gate = PublishGate()
-        self.review = ReviewService(repository, self.publish_gate)
-        self.incidents = IncidentService(repository, progress=self.review.percent)
-        self.followups = FollowUpService(FollowUpRepository(database))
-        self.privacy = PrivacyService(PrivacyRepository(database))
+        self.review = ReviewService(repository, self.publish_gate, feed=self.changes)
+        self.incidents = IncidentService(
+            repository, progress=self.review.percent, feed=self.changes
+        )
+        self.followups = FollowUpService(FollowUpRepository(database), feed=self.changes)
+        self.privacy = PrivacyService(PrivacyRepository(database), feed=self.changes)
         self.publish_gate.register("privacy", self.privacy.blockers)
 
     @classmethod

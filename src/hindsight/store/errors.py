@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import exc as sa_exc
+from hindsight.core.errors import HindsightError
 
 
-class StoreError(Exception):
+class StoreError(HindsightError):
     """A problem with the database that the user can understand and act on."""
 
     what = "Hindsight cannot use this database."
@@ -84,7 +84,7 @@ class SchemaTooNewError(StoreError):
     advice = "Update Hindsight to open it; the file was left untouched."
 
 
-class ConflictError(Exception):
+class ConflictError(HindsightError):
     """Someone else saved the record since it was loaded; the caller decides what wins."""
 
     def __init__(self, key: str, expected: int, current: int) -> None:
@@ -96,22 +96,23 @@ class ConflictError(Exception):
         )
 
 
-class NotFoundError(LookupError):
+class NotFoundError(HindsightError, LookupError):
     """A record that is not (or no longer) in the database."""
 
 
-_MESSAGES: tuple[tuple[str, type[StoreError]], ...] = (
-    ("database is locked", DatabaseLockedError),
-    ("database table is locked", DatabaseLockedError),
-    ("readonly database", ReadOnlyDatabaseError),
-    ("read-only", ReadOnlyDatabaseError),
-    ("database or disk is full", DiskFullError),
-    ("file is not a database", NotADatabaseError),
-    ("file is encrypted", NotADatabaseError),
-    ("malformed", CorruptDatabaseError),
-    ("disk i/o error", StorageIOError),
-    ("unable to open database file", CannotOpenError),
-)
+# SQLite's primary result codes (the low byte of an extended code), as the sqlite3 module
+# reports them in `sqlite_errorcode`; messages vary between versions, codes do not.
+_SQLITE_CODES: dict[int, type[StoreError]] = {
+    5: DatabaseLockedError,  # SQLITE_BUSY
+    6: DatabaseLockedError,  # SQLITE_LOCKED
+    8: ReadOnlyDatabaseError,  # SQLITE_READONLY
+    10: StorageIOError,  # SQLITE_IOERR
+    11: CorruptDatabaseError,  # SQLITE_CORRUPT
+    13: DiskFullError,  # SQLITE_FULL
+    14: CannotOpenError,  # SQLITE_CANTOPEN
+    23: ReadOnlyDatabaseError,  # SQLITE_AUTH
+    26: NotADatabaseError,  # SQLITE_NOTADB
+}
 
 
 _ERRNOS: dict[int, type[StoreError]] = {
@@ -131,14 +132,13 @@ def classify(error: BaseException, path: Path | str) -> StoreError | None:
     if isinstance(error, OSError):
         kind = _ERRNOS.get(error.errno or 0)
         return kind(path, error.strerror or str(error)) if kind else None
-    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    # SQLAlchemy wraps the driver's exception and keeps it as `orig`.
+    original = getattr(error, "orig", error)
     if not isinstance(original, sqlite3.Error):
         return None
-    text = str(original).lower()
-    for fragment, kind in _MESSAGES:
-        if fragment in text:
-            return kind(path, str(original))
-    return None
+    code = getattr(original, "sqlite_errorcode", None)
+    found = _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
+    return found(path, str(original)) if found else None
 
 
 @contextmanager
@@ -146,7 +146,9 @@ def environment_errors(path: Path | str) -> Iterator[None]:
     """Re-raise SQLite failures caused by the environment as StoreError; let bugs through."""
     try:
         yield
-    except (sa_exc.DBAPIError, sqlite3.Error, OSError) as error:
+    except StoreError:
+        raise
+    except Exception as error:
         translated = classify(error, path)
         if translated is None:
             raise

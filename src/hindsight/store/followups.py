@@ -221,13 +221,18 @@ class FollowUpRepository:
             row.value, row.feasibility = value, feasibility
             return self._finish(session, row, key, version)
 
-    def delete(self, item_id: int, *, version: int | None = None) -> None:
-        """Remove an item and its history (only if still at `version`, when given)."""
+    def delete(self, item_id: int, *, version: int | None = None) -> int:
+        """Remove an item and its history (only if still at `version`, when given).
+
+        Returns the id of the incident it belonged to.
+        """
         with self.database.write() as session:
             row, key = self._load(session, item_id)
             if version is not None:
                 self._check_version(row, key, version, overwrite=False)
+            incident_id = row.incident_id
             session.delete(row)
+        return incident_id
 
     # Helpers
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from hindsight import __version__
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import data_dir, resources_dir
+from hindsight.services.errors import StoreError
 from hindsight.services.workspace import Workspace
-from hindsight.store.errors import StoreError
 from hindsight.ui.main_window import DB_FILTER, MainWindow
 
 log = logging.getLogger(__name__)

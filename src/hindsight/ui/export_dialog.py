@@ -36,9 +36,8 @@ from PySide6.QtWidgets import (
 from hindsight.core.pii import Finding
 from hindsight.export.errors import ExportError
 from hindsight.export.redaction import summarise
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import NotFoundError, StoreError, ValidationError
 from hindsight.services.export import PAGE_SIZES, ExportRequest, ExportService, Format, Rendered
-from hindsight.store.errors import NotFoundError, StoreError
 from hindsight.ui import messages
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from hindsight.paths import data_dir
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import StoreError, ValidationError
 from hindsight.services.importer import ImportResult, ImportService
-from hindsight.store.errors import StoreError
 from hindsight.ui import messages
 
 JSON_FILTER = "Hindsight exports (*.json);;All files (*)"

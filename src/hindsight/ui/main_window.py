@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 
 from hindsight.paths import data_dir
 from hindsight.services.demo import write_demo_database
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import NotFoundError, StoreError, ValidationError
 from hindsight.services.workspace import Workspace
-from hindsight.store.errors import NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.background import run_in_background
 from hindsight.ui.editor.incident_editor import IncidentEditor

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase
 from hindsight.core.incident import Incident
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from hindsight.services.workspace import Workspace
-from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.editor import Mutation
 from hindsight.ui.editor.attached_page import AttachedPage

@@ -18,9 +18,8 @@ from hindsight.core.followup_attention import AttentionReport, AttentionSettings
 from hindsight.core.followup_filters import FollowUpFilter, apply_filter
 from hindsight.core.followup_ranking import RankedItem, rank
 from hindsight.core.followups import FollowUp
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from hindsight.services.workspace import Workspace
-from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.followups.commands import FollowUpCommand, ItemRef, same_content
 from hindsight.ui.followups.details_dialog import FollowUpDialog

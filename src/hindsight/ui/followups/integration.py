@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolButton
 
-from hindsight.store.errors import StoreError
+from hindsight.services.errors import StoreError
 from hindsight.ui import messages
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow

@@ -25,9 +25,8 @@ from hindsight.core.followup_attention import BlockerReview
 from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, FollowUpFilter
 from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import StoreError, ValidationError
 from hindsight.services.workspace import Workspace
-from hindsight.store.errors import StoreError
 from hindsight.ui import messages
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_tab import attention_summary

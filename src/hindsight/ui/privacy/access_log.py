@@ -34,9 +34,8 @@ from hindsight.core.privacy import (
     categories_text,
     changes_between,
 )
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
-from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import from_qdatetime, local_text

@@ -30,9 +30,8 @@ from hindsight.core.privacy import (
     open_required_items,
 )
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
-from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui.qt_helpers import problem_label
 
 NOTE_DELAY_MS = 700

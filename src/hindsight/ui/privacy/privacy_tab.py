@@ -27,7 +27,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.pii import CustomPattern, Finding
 from hindsight.core.privacy import approver_problem, overdue_copies
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from hindsight.services.pii_scan import (
     custom_patterns,
     redact_followup,
@@ -36,7 +36,6 @@ from hindsight.services.pii_scan import (
     split_path,
 )
 from hindsight.services.privacy import PrivacyService, recorder_name
-from hindsight.store.errors import ConflictError, NotFoundError, StoreError
 from hindsight.ui import messages
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.privacy.access_log import AccessLogPage
