@@ -25,6 +25,7 @@ from hindsight.ui.background import run_in_background
 from hindsight.ui.editor.incident_editor import IncidentEditor
 from hindsight.ui.followups.integration import FollowUpsIntegration
 from hindsight.ui.incident_list import IncidentListPane, summary_of
+from hindsight.ui.operations import Operations
 from hindsight.ui.welcome import PickPage, WelcomePage
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.demo = demo
         self.workspace = workspace
+        # Every service call of this window and its views goes through here, off this thread.
+        self.ops = Operations(workspace, self)
         self.setMinimumSize(1040, 640)
         self.resize(1280, 800)
 
@@ -77,7 +80,7 @@ class MainWindow(QMainWindow):
     # Construction
 
     def _make_editor(self, workspace: Workspace) -> IncidentEditor:
-        editor = IncidentEditor(workspace)
+        editor = IncidentEditor(workspace, self.ops)
         editor.saveStateChanged.connect(lambda text: self.save_label.setText(text))
         editor.incidentSaved.connect(self._incident_saved)
         return editor
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
             return False
         old = self.workspace
         self.workspace = workspace
+        self.ops.set_workspace(workspace)
         self.demo = False
         old_editor = self.editor
         self.editor = self._make_editor(workspace)
@@ -190,6 +194,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.editor)
         old_editor.deleteLater()
         self._connect_undo_state()
+        self.ops.wait_for_lane()  # calls asked of the old database finish before it closes
         old.close()
         self._show_workspace()
         return True
@@ -401,5 +406,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.followups_ui.close()
+        self.ops.wait_for_lane()
         self.workspace.close()
         event.accept()

@@ -32,6 +32,7 @@ from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
 from hindsight.ui.followups.incident_tab import FollowUpsTab
+from hindsight.ui.operations import Operations
 from hindsight.ui.privacy.privacy_tab import PrivacyTab
 from hindsight.ui.review.review_page import ReviewPage
 from hindsight.ui.undo import SnapshotCommand
@@ -78,9 +79,12 @@ class IncidentEditor(QWidget):
     saveStateChanged = Signal(str)
     incidentSaved = Signal(object)  # the stored Incident
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, ops: Operations, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.ops = ops  # runs this editor's service calls off the GUI thread
         self.incident: Incident | None = None
         self.undo_stack = QUndoStack(self)
         self.autosaver = Autosaver(self._save, parent=self)
