@@ -15,17 +15,17 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hindsight import __version__, cli_export
+from hindsight import STARTED, __version__, cli_export
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
-from hindsight.services.errors import NotFoundError, StoreError, ValidationError
+from hindsight.services.errors import HindsightError
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
-class UserError(Exception):
+class UserError(HindsightError):
     """A failure to report in one line, with exit code 1."""
 
 
@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(db=None)
     parser.add_argument(
         "--demo", action="store_true", help="open a fresh temporary copy of the demo database"
+    )
+    parser.add_argument(
+        "--startup-timing",
+        nargs="?",
+        const="paint",
+        choices=("paint", "interactive"),
+        metavar="UNTIL",
+        help="print where start-up time goes, then exit after the first paint with real rows "
+        "(or, with 'interactive', once the editor is usable)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -140,15 +149,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    timing = None
+    if args.startup_timing:
+        from hindsight.ui.startup_timing import StartupTiming
+
+        timing = StartupTiming(STARTED, args.startup_timing)
+        timing.mark("command line read")
     from hindsight.ui.app import run_app
 
+    if timing is not None:
+        timing.mark("Qt and the window's modules imported")
     if not args.demo:
-        return run_app(args.db or default_database_path())
-    from hindsight.services.demo import write_demo_database
-
+        return run_app(args.db, timing=timing)
     folder = Path(tempfile.mkdtemp(prefix="hindsight-demo-"))
     try:
-        return run_app(write_demo_database(folder / "demo.sqlite"), demo=True)
+        return run_app(folder / "demo.sqlite", demo=True, timing=timing)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -169,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_file = configure_logging()
     try:
         return COMMANDS.get(args.command, _run_gui)(args)
-    except (UserError, StoreError, ValidationError, NotFoundError) as error:
+    except (UserError, HindsightError) as error:
         print(f"hindsight: {error}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:

@@ -222,20 +222,52 @@ def test_corrupt_database_is_refused(demo_db: Path, tmp_path: Path) -> None:
     assert_refused(path, CorruptDatabaseError)
 
 
-def test_damage_deep_inside_is_refused(demo_db: Path) -> None:
+def _damage_timeline_pages(path: Path) -> None:
     # Only one table's pages are damaged: the schema and alembic_version still read fine, so
-    # only the integrity check can notice before the database is opened for writing.
-    connection = sqlite3.connect(demo_db)
+    # only the integrity check can notice.
+    connection = sqlite3.connect(path)
     page_size = connection.execute("PRAGMA page_size").fetchone()[0]
     [(root,)] = connection.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'timeline_events'"
     ).fetchall()
     connection.close()
-    data = bytearray(demo_db.read_bytes())
+    data = bytearray(path.read_bytes())
     start = (root - 1) * page_size
     data[start : start + page_size] = garbage(page_size)
-    demo_db.write_bytes(bytes(data))
-    assert_refused(demo_db, CorruptDatabaseError)
+    path.write_bytes(bytes(data))
+
+
+def test_damage_deep_inside_a_file_not_closed_cleanly_is_refused(demo_db: Path) -> None:
+    # A write-ahead log left beside the file: a crash, so the quick check runs before opening.
+    _damage_timeline_pages(demo_db)
+    wal = Path(f"{demo_db}-wal")
+    wal.write_bytes(b"")
+    before = demo_db.read_bytes()
+    with pytest.raises(CorruptDatabaseError) as caught:
+        Database.open(demo_db)
+    # SQLite may add its shared-memory index beside a log; the database and log stay as they were.
+    assert demo_db.read_bytes() == before
+    assert wal.read_bytes() == b""
+    assert str(demo_db) in caught.value.message
+
+
+def test_damage_in_a_cleanly_closed_file_is_found_by_the_later_check(demo_db: Path) -> None:
+    # Cleanly closed: opening skips the slow check (the GUI runs it after the first paint).
+    _damage_timeline_pages(demo_db)
+    database = Database.open(demo_db)
+    try:
+        problems = database.quick_problems()
+    finally:
+        database.close()
+    assert problems
+
+
+def test_a_sound_file_passes_the_later_check(demo_db: Path) -> None:
+    database = Database.open(demo_db)
+    try:
+        assert database.quick_problems() == []
+    finally:
+        database.close()
 
 
 def test_schema_from_the_future_is_refused(demo_db: Path) -> None:

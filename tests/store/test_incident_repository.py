@@ -478,3 +478,14 @@ def test_team_names_in_use(repo: IncidentRepository, database: Database) -> None
     repo.create(full_incident())
     repo.create(Incident(title="t", teams=[TeamInvolvement("SRE"), TeamInvolvement("Partners")]))
     assert team_names_in_use(database) == ["Data engineering", "Partners", "SRE"]
+
+
+def test_a_deleted_incidents_id_is_never_given_again(workspace) -> None:
+    # SQLite hands out max(id) + 1: without care, the next incident would take HS-2's id and
+    # a window still holding that id would show it as HS-2.
+    workspace.incidents.create("first")
+    second = workspace.incidents.create("second")
+    workspace.incidents.delete(second.id)
+    third = workspace.incidents.create("third")
+    assert third.id != second.id
+    assert third.key == "HS-3"

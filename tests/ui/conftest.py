@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from hindsight.services.workspace import Workspace
@@ -46,6 +48,9 @@ def make_window(qtbot, qapp, settings: QSettings, errors) -> Iterator[WindowFact
         qtbot.waitExposed(window)
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: window.has_editor and window.followups_ui is not None)
+        settle(qtbot, window)
         windows.append(window)
         return window
 
@@ -55,12 +60,72 @@ def make_window(qtbot, qapp, settings: QSettings, errors) -> Iterator[WindowFact
             window.close()
 
 
+class _Waiter:
+    """qtbot's waitUntil, for helpers called where no qtbot is at hand."""
+
+    @staticmethod
+    def waitUntil(predicate: Callable[[], bool], timeout: int = 5000) -> None:
+        deadline = time.monotonic() + timeout / 1000
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout} ms in vain")
+            QTest.qWait(5)
+
+
+def settle(qtbot, window: MainWindow, timeout: int = 5000) -> None:
+    """Wait until every call the window asked for is done and the list is read."""
+    (qtbot or _Waiter).waitUntil(lambda: not window.busy, timeout=timeout)
+
+
+def open_incident(qtbot, window: MainWindow, incident_id: int) -> None:
+    """Open `incident_id` as a click in the list would, and wait until the editor shows it."""
+    settle(qtbot, window)
+    window.list_pane.select_id(incident_id)
+    settle(qtbot, window)  # the save of pending edits, then the reading of the record
+    (qtbot or _Waiter).waitUntil(
+        lambda: (
+            window.has_editor
+            and window.editor.incident is not None
+            and window.editor.incident.id == incident_id
+        ),
+        timeout=5000,
+    )
+    settle(qtbot, window)
+
+
+def new_incident(qtbot, window: MainWindow, title: str) -> int:
+    """Create an incident called `title` as the app does, and wait until the editor shows it."""
+    settle(qtbot, window)
+    window.create_incident(title)
+    (qtbot or _Waiter).waitUntil(
+        lambda: (
+            window.has_editor
+            and window.editor.incident is not None
+            and window.editor.incident.title == title.strip()
+        ),
+        timeout=5000,
+    )
+    settle(qtbot, window)
+    incident_id = window.editor.incident.id
+    assert incident_id is not None
+    return incident_id
+
+
+def save_and_wait(qtbot, window: MainWindow) -> bool:
+    """Save the editor's pending edits (Ctrl+S) and wait for the answer; True if stored."""
+    answers: list[bool] = []
+    window.editor.save_then(answers.append)
+    (qtbot or _Waiter).waitUntil(lambda: bool(answers), timeout=5000)
+    settle(qtbot, window)
+    return answers[0]
+
+
 def _when_modal(action: Callable[[QWidget], None]) -> None:
     def attempt(tries: int = 0) -> None:
         widget = QApplication.activeModalWidget()
         if isinstance(widget, QDialog):
             action(widget)
-        elif tries < 200:
+        elif tries < 1500:  # up to 15 s: the dialog may wait for work off the GUI thread
             QTimer.singleShot(10, lambda: attempt(tries + 1))
 
     QTimer.singleShot(0, attempt)

@@ -1,13 +1,43 @@
-"""Starting the app on a file it cannot use: the message names the file; nothing is touched."""
+"""Starting the app: the window first, the database after; an unusable file is explained."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtWidgets import QMessageBox
 
-from hindsight.ui.app import open_or_ask
+from hindsight.paths import DATA_DIR_ENV
+from hindsight.ui.app import app_settings, application, start_path
+from hindsight.ui.main_window import MainWindow
+
+from .conftest import settle
 
 
-def test_unusable_file_is_explained_and_left_alone(qapp, tmp_path, when_modal):
+def _start(qtbot, path: Path) -> MainWindow:
+    """What run_app does before the event loop: show the window, then open `path`."""
+    application()
+    window = MainWindow(None, app_settings())
+    qtbot.addWidget(window)
+    window.show()
+    window.open_path(path)
+    return window
+
+
+def test_window_shows_before_the_database_opens_then_lists_it(qtbot, demo_db):
+    window = _start(qtbot, demo_db)
+    assert window.isVisible()
+    assert window.workspace is None  # opening goes on off the GUI thread
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
+    qtbot.waitUntil(lambda: window.has_editor, timeout=5000)
+    window.close()
+
+
+def test_unusable_file_is_explained_and_left_alone(qtbot, tmp_path, when_modal):
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("not a database\n")
     before = bogus.read_bytes()
@@ -15,16 +45,17 @@ def test_unusable_file_is_explained_and_left_alone(qapp, tmp_path, when_modal):
 
     def quit_(box: QMessageBox) -> None:
         seen.append(box.text())
-        quit_button = next(b for b in box.buttons() if b.text() == "Quit")
-        quit_button.click()
+        next(b for b in box.buttons() if b.text() == "Quit").click()
 
     when_modal(quit_)
-    assert open_or_ask(bogus) is None
-    assert seen and str(bogus) in seen[0] and "not a Hindsight database" in seen[0]
+    window = _start(qtbot, bogus)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert str(bogus) in seen[0] and "not a Hindsight database" in seen[0]
+    qtbot.waitUntil(lambda: not window.isVisible())
     assert bogus.read_bytes() == before
 
 
-def test_choosing_another_file_opens_it(qapp, tmp_path, demo_db, when_modal, monkeypatch):
+def test_choosing_another_file_opens_it(qtbot, tmp_path, demo_db, when_modal, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
     bogus = tmp_path / "notes.sqlite"
@@ -35,10 +66,52 @@ def test_choosing_another_file_opens_it(qapp, tmp_path, demo_db, when_modal, mon
         next(b for b in box.buttons() if b.text() == "Open Another…").click()
 
     when_modal(open_another)
-    workspace = open_or_ask(bogus)
-    assert workspace is not None
-    try:
-        assert workspace.path == demo_db
-        assert workspace.incidents.count() == 3
-    finally:
-        workspace.close()
+    window = _start(qtbot, bogus)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    assert window.workspace.path == demo_db
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
+    window.close()
+
+
+def test_the_last_database_is_reopened(qtbot, demo_db, data_dir):
+    settings = app_settings()
+    assert start_path(None, settings)[0] == data_dir / "hindsight.sqlite"
+    settings.setValue("lastDatabase", str(demo_db))
+    assert start_path(None, settings) == (demo_db, "")
+    explicit = data_dir / "other.sqlite"
+    assert start_path(explicit, settings) == (explicit, "")
+
+
+def test_a_missing_last_database_falls_back_with_a_note(tmp_path, data_dir, qapp):
+    settings = app_settings()
+    gone = tmp_path / "gone.sqlite"
+    settings.setValue("lastDatabase", str(gone))
+    path, note = start_path(None, settings)
+    assert path == data_dir / "hindsight.sqlite"
+    assert str(gone) in note and "no longer there" in note
+
+
+def test_opening_a_database_remembers_it_for_next_time(qtbot, demo_db):
+    window = _start(qtbot, demo_db)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    assert app_settings().value("lastDatabase") == str(demo_db)
+    assert start_path(None, app_settings())[0] == demo_db
+    window.close()
+
+
+def test_startup_timing_prints_the_phases_and_exits(demo_db, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env[DATA_DIR_ENV] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "hindsight", "--db", str(demo_db), "--startup-timing"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any("first paint with real rows" in line for line in lines)
+    assert any("QApplication" in line for line in lines)
+    assert all(" ms " in line for line in lines)

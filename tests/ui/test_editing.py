@@ -12,6 +12,8 @@ from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import select_data, to_qdatetime
 
+from .conftest import new_incident, open_incident, settle
+
 
 def stored(path, key="HS-1"):
     workspace = Workspace.open(path)
@@ -31,8 +33,8 @@ def test_first_run_shows_welcome_and_creates_incident(make_window, db_path, qtbo
 
     when_modal(type_title)
     qtbot.mouseClick(window.welcome.create_button, Qt.MouseButton.LeftButton)
-
-    assert window.stack.currentWidget() is window.editor
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
+    settle(qtbot, window)
     assert window.list_pane.visible_keys() == ["HS-1"]
     assert window.editor.title_label.text() == "Fraud model blocked good payments"
     assert stored(db_path).title == "Fraud model blocked good payments"
@@ -40,7 +42,7 @@ def test_first_run_shows_welcome_and_creates_incident(make_window, db_path, qtbo
 
 def test_overview_edits_autosave_without_pressing_save(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("Stale ranking")
+    new_incident(qtbot, window, "Stale ranking")
     editor = window.editor
     editor.autosaver._debounce.setInterval(20)
 
@@ -64,23 +66,25 @@ def test_overview_edits_autosave_without_pressing_save(make_window, db_path, qtb
     assert incident.summary == "Training stopped finishing."
     assert incident.severity is Severity.SEV1
     # The list shows the saved title too.
-    assert window.list_pane.model.summary(0).title == "Stale search ranking"
+    settle(qtbot, window)
+    assert window.list_pane.model.row(0).title == "Stale search ranking"
 
 
 def test_phase_bar_changes_phase(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     bar = window.editor.phase_bar
     qtbot.mouseClick(bar.buttons[Phase.MITIGATION], Qt.MouseButton.LeftButton)
     assert bar.buttons[Phase.MITIGATION].isChecked()
     assert bar.buttons[Phase.DETECTION].property("passed") is True
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.editor.dirty)
     assert stored(db_path).phase is Phase.MITIGATION
 
 
 def test_timeline_event_and_fuzzy_milestone_then_reopen(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
-    window.create_incident("Partner models useless")
+    new_incident(qtbot, window, "Partner models useless")
     editor = window.editor
 
     # A timeline event, entered in its dialog.
@@ -131,7 +135,7 @@ def test_timeline_event_and_fuzzy_milestone_then_reopen(make_window, db_path, qt
     window.close()  # closing saves
 
     reopened = make_window(db_path)
-    assert reopened.list_pane.select_id(1)
+    open_incident(qtbot, reopened, 1)
     incident = reopened.editor.incident
     assert incident is not None
     assert incident.events[0].text == "Partner manager reports a 40% drop in sales."
@@ -156,7 +160,7 @@ def test_timeline_event_and_fuzzy_milestone_then_reopen(make_window, db_path, qt
 
 def test_invalid_fuzzy_range_is_shown_and_not_saved(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     editor = window.editor
     editor.milestones.boxes[Phase.DETECTION].setChecked(True)
     fuzzy = editor.milestones.editors[Phase.DETECTION]
@@ -170,7 +174,7 @@ def test_invalid_fuzzy_range_is_shown_and_not_saved(make_window, db_path, qtbot)
 
 def test_out_of_order_milestones_are_flagged(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     tab = window.editor.milestones
     tab.boxes[Phase.OUTAGE_BEGINS].setChecked(True)
     tab.editors[Phase.OUTAGE_BEGINS].best.setDateTime(
@@ -185,7 +189,7 @@ def test_out_of_order_milestones_are_flagged(make_window, db_path, qtbot):
 
 def test_undo_and_redo_an_edit(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("Original")
+    new_incident(qtbot, window, "Original")
     editor = window.editor
     editor.overview.title.selectAll()
     qtbot.keyClicks(editor.overview.title, "Changed")
@@ -199,12 +203,14 @@ def test_undo_and_redo_an_edit(make_window, db_path, qtbot):
     assert editor.overview.title.text() == "Changed"
     window.undo_action.trigger()
     window.save_action.trigger()
+    qtbot.waitUntil(lambda: not editor.dirty)
     assert stored(db_path).title == "Original"
 
 
 def test_undo_removal_of_timeline_event(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(3)  # the draft; HS-1 is published and read-only
+    open_incident(qtbot, window, 3)  # the draft; HS-1 is published and read-only
+    window.editor.show_tab("timeline")
     timeline = window.editor.timeline
     count = timeline.table.rowCount()
     timeline.table.selectRow(0)
@@ -213,6 +219,7 @@ def test_undo_removal_of_timeline_event(make_window, demo_db, qtbot):
     window.undo_action.trigger()
     assert timeline.table.rowCount() == count
     window.save_action.trigger()
+    qtbot.waitUntil(lambda: not window.editor.dirty)
     assert len(stored(demo_db, "HS-3").events) == count
 
 

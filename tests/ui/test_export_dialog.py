@@ -13,11 +13,13 @@ from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.ui import export_dialog, import_dialog
 from hindsight.ui.export_dialog import ExportDialog
 
+from .conftest import open_incident
+
 EMAIL = "jane.doe@knitmail.net"
 
 
 def open_dialog(window, qtbot, key: str = "HS-2") -> ExportDialog:
-    window.list_pane.select_id(window.workspace.incidents.get_by_key(key).id)
+    open_incident(qtbot, window, window.workspace.incidents.get_by_key(key).id)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
     window.export_action.trigger()
     dialog = window.findChild(ExportDialog)
@@ -216,7 +218,7 @@ def test_import_from_the_file_menu(
     monkeypatch.setattr(import_dialog, "ask_conflict", lambda parent, keys, db: "rename")
     window.import_action.trigger()
     assert shown == ["Imported 1 incident: HS-1 as HS-4."]
-    assert window.list_pane.visible_keys()[0] == "HS-4"
+    qtbot.waitUntil(lambda: window.list_pane.visible_keys()[0] == "HS-4")
 
 
 def test_a_bad_import_file_is_explained(

@@ -18,6 +18,8 @@ from hindsight.ui.followups.details_dialog import FollowUpDialog
 from hindsight.ui.followups.geometry import CARD_H
 from hindsight.ui.qt_helpers import select_data
 
+from .conftest import new_incident, open_incident
+
 TODAY = date(2026, 11, 26)
 RUNBOOK = "Runbook for rolling back every partner model at once"  # HS-2, value 2, feasibility 5
 
@@ -41,7 +43,7 @@ def stored_cell(path: Path, item_id: int) -> tuple[int, int]:
 
 
 def open_tab(window, incident_id: int = 2):
-    assert window.list_pane.select_id(incident_id)
+    open_incident(None, window, incident_id)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.followups)
     board = editor.followups.board
@@ -318,7 +320,7 @@ def test_undo_does_not_overwrite_a_later_change_made_elsewhere(
 
 def test_a_crowded_cell_is_stacked_with_a_count_and_unfolds(make_window, db_path, qtbot) -> None:
     window = make_window(db_path)
-    window.create_incident("Crowded")
+    new_incident(qtbot, window, "Crowded")
     service = window.workspace.followups
     service.create_many(
         [

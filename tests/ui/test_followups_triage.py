@@ -17,6 +17,8 @@ from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow
 from hindsight.ui.qt_helpers import select_data
 
+from .conftest import open_incident
+
 TODAY = date(2026, 11, 26)
 # On TODAY the demo has 23 items, 11 of them open; these need attention:
 ATTENTION = {
@@ -127,7 +129,7 @@ def test_status_bar_count_opens_the_items_needing_attention(make_window, demo_db
 
 def test_moving_in_triage_updates_the_editor_and_the_count(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     tab = window.editor.followups
     triage = open_triage(qtbot, window)
     item = next(i for i in triage.board.items if i.title.startswith("Refuse to publish"))
@@ -269,8 +271,8 @@ def test_deleting_an_incident_takes_its_followups_off_triage(make_window, demo_d
     window = make_window(demo_db)
     triage = open_triage(qtbot, window)
     window.activateWindow()
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     window.delete_incident()  # confirmed by the errors fixture
-    assert "HS-2" not in {item.incident_key for item in triage.board.items}
+    qtbot.waitUntil(lambda: "HS-2" not in {item.incident_key for item in triage.board.items})
     assert len(triage.board.items) == 16
     qtbot.waitUntil(lambda: window.followups_ui.attention_button.text().startswith("⚑ 2"))

@@ -5,11 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.services.workspace import Workspace
+from hindsight.store.listing import IncidentListing
 from hindsight.ui.editor.incident_editor import ConflictChoice
 from hindsight.ui.incident_list import IncidentListModel
+from hindsight.ui.operations import Operations
+
+from .conftest import open_incident, save_and_wait, settle
+
+
+def keys_after(qtbot, window, action) -> list[str]:
+    """Do `action`, wait for the list to be read again, and return its keys."""
+    action()
+    settle(qtbot, window)
+    return window.list_pane.visible_keys()
 
 
 def test_list_filters_by_text_phase_and_severity(make_window, demo_db, qtbot):
@@ -18,47 +30,114 @@ def test_list_filters_by_text_phase_and_severity(make_window, demo_db, qtbot):
     assert pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
     assert window.stack.currentWidget() is window.pick
 
-    qtbot.keyClicks(pane.search, "partner")
-    assert pane.visible_keys() == ["HS-2"]
+    assert keys_after(qtbot, window, lambda: qtbot.keyClicks(pane.search, "partner")) == ["HS-2"]
     pane.search.clear()
-    qtbot.keyClicks(pane.search, "staleness")  # a tag
-    assert pane.visible_keys() == ["HS-1"]
+    found = keys_after(qtbot, window, lambda: qtbot.keyClicks(pane.search, "staleness"))
+    assert found == ["HS-1"]  # a tag
     pane.search.clear()
 
-    pane.phase.setCurrentIndex(pane.phase.findData(Phase.RESOLUTION))
-    assert pane.visible_keys() == ["HS-3"]
+    phase = pane.phase.findData(Phase.RESOLUTION)
+    assert keys_after(qtbot, window, lambda: pane.phase.setCurrentIndex(phase)) == ["HS-3"]
     pane.phase.setCurrentIndex(0)
-    pane.severity.setCurrentIndex(pane.severity.findData(Severity.SEV1))
-    assert pane.visible_keys() == ["HS-2"]
+    severity = pane.severity.findData(Severity.SEV1)
+    assert keys_after(qtbot, window, lambda: pane.severity.setCurrentIndex(severity)) == ["HS-2"]
+
+
+def test_filtering_never_changes_the_open_incident_and_says_when_nothing_matches(
+    make_window, demo_db, qtbot
+):
+    window = make_window(demo_db)
+    pane = window.list_pane
+    open_incident(qtbot, window, 2)
+    keys_after(qtbot, window, lambda: qtbot.keyClicks(pane.search, "weird recommendations"))
+    assert window.editor.incident.key == "HS-2"  # still open, though filtered out
+    assert window.stack.currentWidget() is window.editor
+    assert pane.selected_id() is None
+
+    keys_after(qtbot, window, lambda: qtbot.keyClicks(pane.search, " zzzz-nothing"))
+    assert pane.body.currentWidget() is pane.empty
+    assert "No incidents match" in pane.empty.text()
+    assert window.editor.incident.key == "HS-2"
+
+    qtbot.keyClick(pane.search, Qt.Key.Key_Escape)  # clears the filter
+    settle(qtbot, window)
+    assert pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
+    assert pane.body.currentWidget() is pane.table
+    assert pane.selected_id() == 2  # the open incident is highlighted again
 
 
 def test_list_sorts_keys_by_number(make_window, db_path, qtbot):
     window = make_window(db_path)
+    workspace = window.workspace
     for n in range(11):
-        window.create_incident(f"incident {n}")
-    window.list_pane.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    keys = window.list_pane.visible_keys()
+        workspace.incidents.create(f"incident {n}")
+    window.list_pane.reload()
+    settle(qtbot, window)
+    pane = window.list_pane
+    keys = keys_after(
+        qtbot, window, lambda: pane.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    )
     assert keys[:3] == ["HS-1", "HS-2", "HS-3"]
     assert keys[-1] == "HS-11"
 
 
-def test_list_model_passes_qt_model_tester(qtmodeltester, demo_db):
-    workspace = Workspace.open(demo_db)
+def test_list_model_passes_qt_model_tester(qtmodeltester, qtbot, demo_db):
+    ops = Operations()
+    model = IncidentListModel(ops)
+    model.set_listing(IncidentListing.for_sqlite(demo_db))
+    qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+    assert model.rowCount() == 3
+    qtmodeltester.check(model)
+
+
+def test_list_reads_only_the_pages_on_screen(qtbot, tmp_path):
+    path = tmp_path / "many.sqlite"
+    workspace = Workspace.open(path)
     try:
-        model = IncidentListModel()
-        model.set_summaries(workspace.incidents.summaries())
-        qtmodeltester.check(model)
+        for n in range(450):
+            workspace.incidents.create(f"incident {n}")
     finally:
         workspace.close()
+    ops = Operations()
+    model = IncidentListModel(ops)
+    model.set_listing(IncidentListing.for_sqlite(path))
+    qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+    assert model.rowCount() == 450
+    assert len(model.loaded_rows()) == 100  # the first page only
+    assert model.row(300) is None  # asked for: read on the reader lane
+    qtbot.waitUntil(lambda: model.row(300) is not None and not ops.busy)
+    assert model.row(300).key == "HS-150"
+    assert len(model.loaded_rows()) == 200
 
 
 def test_selecting_an_incident_opens_it(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     assert window.stack.currentWidget() is window.editor
     assert window.editor.key_label.text() == "HS-2"
     assert window.editor.phase_bar.buttons[Phase.FOLLOW_UP].isChecked()
     assert window.delete_action.isEnabled()
+
+
+def test_selecting_another_incident_keeps_the_tab(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 2)
+    window.editor.show_tab("roles")
+    open_incident(qtbot, window, 3)
+    assert window.editor.current_tab() == "roles"
+    assert window.editor.roles.isVisible()
+
+
+def test_title_column_takes_the_room_and_shows_the_full_title(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    table = window.list_pane.table
+    header = table.horizontalHeader()
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch
+    widths = [table.columnWidth(c) for c in range(6)]
+    assert widths[1] == max(widths)
+    assert widths[1] >= 0.3 * table.viewport().width()
+    tip = window.list_pane.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert window.list_pane.model.row(0).title in tip.replace("&amp;", "&")
 
 
 def retitle(qtbot, window, title: str) -> None:
@@ -71,10 +150,11 @@ def second_window_behind(make_window, db_path, qtbot, theirs: str):
     """Two windows on one incident; the first saves `theirs`, leaving the second stale."""
     first = make_window(db_path)
     first.create_incident("Shared incident")
+    qtbot.waitUntil(lambda: first.editor.incident is not None)
     second = make_window(db_path)
-    second.list_pane.select_id(1)
+    open_incident(qtbot, second, 1)
     retitle(qtbot, first, theirs)
-    assert first.editor.flush()
+    assert save_and_wait(qtbot, first)
     return second
 
 
@@ -83,7 +163,7 @@ def test_second_window_is_told_of_conflict_and_overwrites(make_window, db_path, 
     asked = []
     second.editor.resolve_conflict = lambda error: asked.append(error) or ConflictChoice.OVERWRITE
     retitle(qtbot, second, "Title from window two")
-    assert second.editor.flush()
+    assert save_and_wait(qtbot, second)
 
     assert len(asked) == 1 and asked[0].key == "HS-1"
     workspace = Workspace.open(db_path)
@@ -95,53 +175,61 @@ def test_conflict_reload_shows_the_other_version(make_window, db_path, qtbot):
     second = second_window_behind(make_window, db_path, qtbot, "Theirs")
     second.editor.resolve_conflict = lambda error: ConflictChoice.RELOAD
     retitle(qtbot, second, "Mine")
-    assert second.editor.flush()
+    assert save_and_wait(qtbot, second)
     assert second.editor.overview.title.text() == "Theirs"
-    assert second.list_pane.model.summary(0).title == "Theirs"
+    settle(qtbot, second)
+    assert second.list_pane.model.row(0).title == "Theirs"
 
 
 def test_conflict_keep_editing_saves_nothing_and_keeps_edits(make_window, db_path, qtbot):
     second = second_window_behind(make_window, db_path, qtbot, "Theirs")
     second.editor.resolve_conflict = lambda error: ConflictChoice.KEEP_EDITING
     retitle(qtbot, second, "Mine")
-    assert not second.editor.flush()
+    assert not save_and_wait(qtbot, second)
     assert second.editor.dirty
     assert second.editor.overview.title.text() == "Mine"
     assert "changed elsewhere" in second.save_label.text()
 
 
 def test_opening_a_bad_file_explains_and_keeps_current_database(
-    make_window, demo_db, tmp_path, errors
+    make_window, demo_db, tmp_path, errors, qtbot
 ):
     window = make_window(demo_db)
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("these are my notes, not a database\n")
     before = bogus.read_bytes()
 
-    assert not window.open_database(bogus)
-    assert errors and str(bogus) in errors[-1][1]
+    window.open_path(bogus)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert str(bogus) in errors[-1][1]
     assert "not a Hindsight database" in errors[-1][1]
     assert bogus.read_bytes() == before
     assert window.workspace.path == demo_db
+    settle(qtbot, window)
     assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
 
 
-def test_open_another_database_and_recent_list(make_window, demo_db, db_path, settings):
+def test_open_another_database_and_recent_list(make_window, demo_db, db_path, settings, qtbot):
     window = make_window(db_path)
-    assert window.open_database(demo_db)
+    window.open_path(demo_db)
+    qtbot.waitUntil(lambda: window.workspace.path == demo_db)
+    settle(qtbot, window)
     assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
+    assert str(demo_db) in window.windowTitle() or demo_db.name in window.windowTitle()
     assert window.recent_paths()[:2] == [str(demo_db), str(db_path)]
     actions = window.recent_menu.actions()
     assert str(db_path) in actions[1].text()
     actions[1].trigger()
-    assert window.workspace.path == db_path
+    qtbot.waitUntil(lambda: window.workspace.path == db_path)
+    settle(qtbot, window)
     assert window.stack.currentWidget() is window.welcome
 
 
 def test_welcome_page_opens_the_demo(make_window, db_path, data_dir, qtbot):
     window = make_window(db_path)
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
-    assert window.workspace.path == data_dir / "demo.sqlite"
+    qtbot.waitUntil(lambda: window.workspace.path == data_dir / "demo.sqlite", timeout=10000)
+    settle(qtbot, window)
     assert len(window.list_pane.visible_keys()) == 3
 
 
@@ -158,17 +246,19 @@ def test_backup_now_writes_a_copy(make_window, demo_db, data_dir, qtbot):
     copy.close()
 
 
-def test_delete_incident_after_confirmation(make_window, demo_db, monkeypatch):
+def test_delete_incident_after_confirmation(make_window, demo_db, monkeypatch, qtbot):
     from hindsight.ui import messages
 
     window = make_window(demo_db)
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     monkeypatch.setattr(messages, "confirm", lambda *args: False)
     window.delete_action.trigger()
+    settle(qtbot, window)
     assert "HS-2" in window.list_pane.visible_keys()
     monkeypatch.setattr(messages, "confirm", lambda *args: True)
     window.delete_action.trigger()
-    assert window.list_pane.visible_keys() == ["HS-3", "HS-1"]
+    qtbot.waitUntil(lambda: window.list_pane.visible_keys() == ["HS-3", "HS-1"])
+    assert window.stack.currentWidget() is window.pick
     workspace = Workspace.open(demo_db)
     assert workspace.incidents.count() == 2
     workspace.close()
@@ -201,6 +291,7 @@ def test_a_failed_backup_is_explained(make_window, demo_db, errors, qtbot, monke
 def test_status_bar_shows_database_path(make_window, demo_db):
     window = make_window(demo_db)
     assert str(demo_db) in window.path_label.text()
+    assert demo_db.name in window.windowTitle()
     assert window.save_label.text() == "Saved"
 
 
@@ -216,6 +307,7 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
 
     window = make_window(db_path)
     window.create_incident("Will not save")
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
     reported = []
     window.editor.report_error = reported.append
 
@@ -224,26 +316,44 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
 
     monkeypatch.setattr(window.workspace.incidents, "save", full)
     qtbot.keyClicks(window.editor.overview.title, "!")
-    assert not window.editor.flush()
+    assert not save_and_wait(qtbot, window)
     assert reported and "disk" in reported[0].lower()
     assert window.save_label.text() == "Not saved"
 
-    monkeypatch.setattr(messages, "confirm", lambda *args: False)
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda *args: asked.append(args[2]) or False)
     window.close()
+    qtbot.waitUntil(lambda: bool(asked))
     assert window.isVisible()  # the user chose not to lose the edits
+    assert "recovery" in asked[0]
     monkeypatch.setattr(messages, "confirm", lambda *args: True)
     window.close()
-    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_closing_saves_pending_edits_first(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    window.create_incident("Closing soon")
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
+    qtbot.keyClicks(window.editor.overview.title, " and saved")
+    assert window.editor.dirty
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    workspace = Workspace.open(db_path)
+    assert workspace.incidents.get(1).title == "Closing soon and saved"
+    workspace.close()
 
 
 def test_sorting_by_a_column_keeps_the_selection(make_window, demo_db, qtbot):
     window = make_window(demo_db)
     pane = window.list_pane
-    pane.select_id(2)
-    pane.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # severity: SEV1 first
-    assert pane.visible_keys()[0] == "HS-2"
-    pane.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # title
-    titles = [pane.proxy.index(r, 1).data() for r in range(pane.proxy.rowCount())]
+    open_incident(qtbot, window, 2)
+    keys = keys_after(
+        qtbot, window, lambda: pane.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    )
+    assert keys[0] == "HS-2"  # severity: SEV1 first
+    keys_after(qtbot, window, lambda: pane.table.sortByColumn(1, Qt.SortOrder.AscendingOrder))
+    titles = [row.title for row in pane.model.loaded_rows()]
     assert titles == sorted(titles, key=str.lower)
     assert pane.selected_id() == 2
     assert window.editor.key_label.text() == "HS-2"

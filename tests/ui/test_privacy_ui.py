@@ -14,6 +14,8 @@ from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDial
 from hindsight.ui.privacy.patterns_dialog import PatternsDialog
 from hindsight.ui.qt_helpers import to_qdatetime
 
+from .conftest import new_incident, open_incident
+
 
 def stored_accesses(path, incident_id=1):
     workspace = Workspace.open(path)
@@ -25,7 +27,7 @@ def stored_accesses(path, incident_id=1):
 
 def open_privacy(window, incident_id=None):
     if incident_id is not None:
-        assert window.list_pane.select_id(incident_id)
+        open_incident(None, window, incident_id)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.privacy)
     return editor, editor.privacy
@@ -33,7 +35,7 @@ def open_privacy(window, incident_id=None):
 
 def id_of(window, key: str) -> int:
     model = window.list_pane.model
-    return next(model.summary(r).id for r in range(model.rowCount()) if model.summary(r).key == key)
+    return next(row.id for row in model.loaded_rows() if row.key == key)
 
 
 def click(qtbot, button) -> None:
@@ -45,7 +47,7 @@ def click(qtbot, button) -> None:
 
 def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
-    window.create_incident("Recommendations dried up")
+    new_incident(qtbot, window, "Recommendations dried up")
     _, tab = open_privacy(window)
     tab.pages.setCurrentWidget(tab.log)
     seen_problems: list[str] = []
@@ -103,7 +105,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
 
 def test_self_approval_is_refused_in_the_dialog(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     _, tab = open_privacy(window)
 
     def self_approve(dialog: AccessDialog) -> None:
@@ -156,7 +158,7 @@ def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot
 
 def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     _, tab = open_privacy(window)
     assert "required checklist items" in tab.banner.text()
     assert tab.focus_target("ethics:call_to_action.disclosure")
@@ -190,7 +192,7 @@ def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot)
 
 def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("Recommendations dried up")
+    new_incident(qtbot, window, "Recommendations dried up")
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.overview)
     editor.overview.summary.setFocus()
@@ -222,6 +224,7 @@ def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     qtbot.waitUntil(lambda: len(tab.scan.findings) == 1, timeout=3000)
     window.redo_action.trigger()
     window.save_action.trigger()
+    qtbot.waitUntil(lambda: not editor.dirty)
     workspace = Workspace.open(db_path)
     try:
         assert workspace.incidents.get(1).summary == "Customer [email redacted] complained."
@@ -271,7 +274,7 @@ def test_redacting_access_notes_is_an_amendment(make_window, demo_db, qtbot):
 
 def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbot, when_modal):
     window = make_window(db_path)
-    window.create_incident("Customer CUST-00421337 saw weird recs")
+    new_incident(qtbot, window, "Customer CUST-00421337 saw weird recs")
     seen: list[str] = []
 
     def edit(dialog: PatternsDialog) -> None:
@@ -295,7 +298,7 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
 
 def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     window = make_window(db_path)
-    window.create_incident("x")
+    new_incident(qtbot, window, "x")
     workspace = window.workspace
     item = workspace.followups.new_item(1, "Call back +44 20 7946 0000")
     created = workspace.followups.create(item)

@@ -23,13 +23,15 @@ from hindsight.ui.review.answer_widgets import (
 )
 from hindsight.ui.review.review_page import SectionView
 
+from .conftest import new_incident, open_incident, settle
+
 
 def open_review(make_window, path, title="Review me"):
     window = make_window(path)
     if not window.list_pane.visible_keys():
-        window.create_incident(title)
+        new_incident(None, window, title)
     else:
-        window.list_pane.select_id(1)
+        open_incident(None, window, 1)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.review)
     return window, editor, editor.review
@@ -125,7 +127,7 @@ def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_windo
     window.close()
 
     reopened = make_window(db_path)
-    reopened.list_pane.select_id(1)
+    open_incident(qtbot, reopened, 1)
     incident = reopened.editor.incident
     answers = incident.answers
     assert answers["architecture.decisions"].value == "The feeder tier was sized in 2023."
@@ -188,16 +190,18 @@ def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window,
     workspace.incidents.delete(1)
     complete(workspace, "Complete")
     workspace.close()
-    window.open_database(db_path)
-    incident_id = window.list_pane.model.summary(0).id
-    window.list_pane.select_id(incident_id)
+    window.list_pane.reload()
+    settle(qtbot, window)
+    incident_id = window.list_pane.model.row(0).id
+    open_incident(qtbot, window, incident_id)
     page = window.editor.review
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
-    assert page.status_label.text() == "In review"
+    qtbot.waitUntil(lambda: page.status_label.text() == "In review")
     qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status_label.text() == "Published")
     assert page.blockers.isHidden()
-    assert page.status_label.text() == "Published"
-    assert window.list_pane.model.summary(0).review_status is ReviewStatus.PUBLISHED
+    settle(qtbot, window)
+    assert window.list_pane.model.row(0).review_status is ReviewStatus.PUBLISHED
 
     # Read-only: the editor pages are disabled and edits are refused.
     editor = window.editor
@@ -284,11 +288,12 @@ def test_choosing_a_team_bank_rebuilds_the_page_and_a_bad_one_is_refused(
 
 def test_clicking_a_blocker_goes_to_what_is_missing(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(3)  # the draft, with open questions and privacy problems
+    open_incident(qtbot, window, 3)  # the draft, with open questions and privacy problems
     editor = window.editor
     page = editor.review
     editor.tabs.setCurrentWidget(page)
-    assert not page.move_to(ReviewStatus.PUBLISHED)
+    page.move_to(ReviewStatus.PUBLISHED)
+    assert not page.blockers.isHidden()
     text = page.blockers.text()
     assert 'href="lessons.went_well"' in text
     assert 'href="ethics:' in text or 'href="access:' in text

@@ -13,7 +13,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,63 +25,15 @@ from hindsight.store.errors import (
     CorruptDatabaseError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
-    SchemaTooNewError,
     environment_errors,
 )
-from hindsight.store.schema import HEAD_REVISION, KNOWN_REVISIONS, upgrade_to_head
+from hindsight.store.inspection import Inspection, inspect_file, quick_check
+from hindsight.store.schema import HEAD_REVISION, upgrade_to_head
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 _WRITE = "hindsight_write"
-
-
-@dataclass(frozen=True, slots=True)
-class Inspection:
-    """What the read-only look at an existing file found."""
-
-    revision: str | None  # None: an empty database, ready to be initialised
-    journal_mode: str
-
-
-def inspect_file(path: Path) -> Inspection:
-    """Look at `path` without writing to it; raise a StoreError if it cannot be used."""
-    if not path.is_file():
-        raise NotADatabaseError(path, "it is a folder or a special file")
-    if path.stat().st_size == 0:
-        return Inspection(revision=None, journal_mode="delete")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise NotADatabaseError(path)
-    uri = read_only_uri(path)
-    # Even a read-only reader of a WAL database creates -wal and -shm files beside it, and
-    # leaves them behind. With no -wal or -journal file there is nothing pending outside the
-    # main file, so it can be read as immutable: no side files, and no need for a writable
-    # folder before _check_writable can explain what is wrong.
-    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
-        uri += "&immutable=1"
-    with environment_errors(path):
-        connection = sqlite3.connect(uri, uri=True)
-        try:
-            check = connection.execute("PRAGMA quick_check(1)").fetchone()
-            if check is None or check[0] != "ok":
-                raise CorruptDatabaseError(path, str(check[0]) if check else "")
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-            journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
-            if not tables:
-                return Inspection(revision=None, journal_mode=journal)
-            if "alembic_version" not in tables or "incidents" not in tables:
-                raise NotADatabaseError(path, "it is an SQLite database of another program")
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            connection.close()
-    if row is None:
-        raise NotADatabaseError(path, "its schema version is missing; it was never set up fully")
-    revision = row[0]
-    if revision not in KNOWN_REVISIONS:
-        raise SchemaTooNewError(path, f"schema revision {revision!r}")
-    return Inspection(revision=revision, journal_mode=journal)
 
 
 def _check_writable(path: Path) -> None:
@@ -150,6 +101,14 @@ class Database:
             inspection = inspect_file(path)
             _check_writable(path)
         if inspection.revision not in (None, HEAD_REVISION):
+            if not inspection.checked:
+                # An upgrade rewrites tables: never on a damaged file, whatever it costs.
+                reader = sqlite3.connect(read_only_uri(path), uri=True)
+                try:
+                    with environment_errors(path):
+                        quick_check(reader, path)
+                finally:
+                    reader.close()
             target = (backup_dir or path.parent) / backup_file_name(
                 path, f"before-upgrade-from-{inspection.revision}"
             )
@@ -197,6 +156,18 @@ class Database:
             for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check"):
                 problems.append(f"row {rowid} of {table} points to a missing {parent} row")
         return problems
+
+    def quick_problems(self) -> list[str]:
+        """What SQLite's quick check finds; empty when the file is sound (slow on big files)."""
+        connection = sqlite3.connect(read_only_uri(self.path), uri=True)
+        try:
+            with environment_errors(self.path):
+                rows = connection.execute("PRAGMA quick_check").fetchall()
+        except CorruptDatabaseError as error:
+            return [error.detail or "the file is damaged"]
+        finally:
+            connection.close()
+        return [row[0] for row in rows if row[0] != "ok"]
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at."""

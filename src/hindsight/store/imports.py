@@ -146,6 +146,7 @@ def import_incidents(
             counter.value = max(counter.value, number)
             keys.add(key.upper())
             row = IncidentRow(
+                id=number,  # never given twice, as in IncidentRepository.create
                 number=number,
                 key=key,
                 created_at=incident.created_at or now,

@@ -310,6 +310,10 @@ class IncidentRepository:
         with self.database.write() as session:
             number = _next_number(session)
             row = IncidentRow(
+                # The id is the number, which is never given twice: SQLite would otherwise
+                # give a deleted incident's id to the next one, and a view holding the old id
+                # would show the new incident as if it were the one it had open.
+                id=number,
                 number=number,
                 key=incident_key(number),
                 created_at=now,

@@ -1,4 +1,8 @@
-"""Starting the GUI: the application object, the look, error handling and the first window."""
+"""Starting the GUI: the application object, the look, error handling and the first window.
+
+Start-up imports only what the first paint needs: PySide6, the main window and the list. The
+database opens off the GUI thread while the window is already on screen.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,13 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hindsight import __version__
-from hindsight.logging_setup import configure_logging
-from hindsight.paths import data_dir, resources_dir
-from hindsight.services.errors import StoreError
-from hindsight.services.workspace import Workspace
-from hindsight.ui.main_window import DB_FILTER, MainWindow
+from hindsight.paths import data_dir, default_database_path, resources_dir
+from hindsight.ui.main_window import MainWindow
+from hindsight.ui.operations import bug_message, report_bug
+from hindsight.ui.startup_timing import StartupTiming
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ def app_settings() -> QSettings:
 
 
 def application() -> QApplication:
-    """The QApplication, made once and styled."""
+    """The QApplication, made once and styled (the one place that makes it)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     if app.applicationName() != "Hindsight":
@@ -44,48 +47,51 @@ def configure(app: QApplication) -> None:
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     # A bug: keep the traceback in the log, tell the user where it is, keep running.
-    log.error("unexpected error", exc_info=(kind, value, tb))
-    QMessageBox.critical(
-        None,
-        "Unexpected error",
-        f"Hindsight hit an internal error: {value}.\nYour saved work is safe. "
-        f"The details are in {configure_logging()}.",
-    )
+    report_bug(value.with_traceback(tb))
+    QMessageBox.critical(None, "Unexpected error", bug_message(value))
 
 
-def open_or_ask(path: Path) -> Workspace | None:
-    """Open `path`; if it cannot be used, explain and offer another file or a new one."""
-    while True:
-        try:
-            return Workspace.open(path)
-        except StoreError as error:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open database", error.message)
-            other = box.addButton("Open Another…", QMessageBox.ButtonRole.AcceptRole)
-            new = box.addButton("New Database…", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is other:
-                name, _ = QFileDialog.getOpenFileName(
-                    None, "Open database", str(data_dir()), DB_FILTER
-                )
-            elif box.clickedButton() is new:
-                name, _ = QFileDialog.getSaveFileName(
-                    None, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
-                )
-            else:
-                return None
-            if not name:
-                return None
-            path = Path(name)
+def start_path(explicit: Path | None, settings: QSettings) -> tuple[Path, str]:
+    """The database to open, and a note for the user when it is not the one they had last.
+
+    A path given on the command line wins; else the database open when the app last closed,
+    if it still exists; else the default database.
+    """
+    if explicit is not None:
+        return explicit, ""
+    last = settings.value("lastDatabase")
+    if isinstance(last, str) and last:
+        if Path(last).is_file():
+            return Path(last), ""
+        note = (
+            f"The database you had open last time, {last}, is no longer there; "
+            "this is the default database. Use File ▸ Open Database to find yours."
+        )
+        return default_database_path(), note
+    return default_database_path(), ""
 
 
-def run_app(path: Path, *, demo: bool = False) -> int:
-    """Show the main window on the database at `path` and run until it closes."""
+def run_app(path: Path | None, *, demo: bool = False, timing: StartupTiming | None = None) -> int:
+    """Show the main window, open the database (the last one when `path` is None), run."""
     app = application()
+    if timing is not None:
+        timing.mark("QApplication")
     sys.excepthook = _report_bug
-    workspace = open_or_ask(path)
-    if workspace is None:
-        return 1
-    window = MainWindow(workspace, app_settings(), demo=demo)
+    settings = app_settings()
+    window = MainWindow(None, settings, demo=demo)
+    target, note = start_path(path, settings)
+    if timing is not None:
+        timing.watch(window)
     window.show()
+    window.open_path(target)
+    if note:
+        window.workspaceReady.connect(
+            lambda _ws: window.statusBar().showMessage(note, 20000), type=_single_shot()
+        )
     return app.exec()
+
+
+def _single_shot():
+    from PySide6.QtCore import Qt
+
+    return Qt.ConnectionType.SingleShotConnection

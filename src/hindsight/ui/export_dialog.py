@@ -493,7 +493,9 @@ class ExportDialog(QDialog):
 
 def open_export(window: Any) -> ExportDialog | None:
     """File ▸ Export… from the main window: the open incident, or all incidents."""
-    if hasattr(window, "editor") and not window.editor.flush():
+    if window.has_editor and window.editor.dirty:
+        # The document is made from what is stored: save first, then ask again.
+        window.editor.save_then(lambda stored: open_export(window) if stored else None)
         return None
     incident_id = getattr(window, "_shown_id", None)
     if incident_id is None and window.workspace.incidents.count() == 0:

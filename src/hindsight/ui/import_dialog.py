@@ -87,9 +87,8 @@ def import_file(
 
 def open_import(window: Any) -> ImportResult | None:
     """File ▸ Import… from the main window; the incident list shows what arrived."""
-    if hasattr(window, "editor") and not window.editor.flush():
+    if window.has_editor and window.editor.dirty:
+        window.editor.save_then(lambda stored: open_import(window) if stored else None)
         return None
-    result = import_file(window, window.workspace)
-    if result is not None and result.imported:
-        window.list_pane.model.set_summaries(window.workspace.incidents.summaries())
-    return result
+    # The import records what it changed; the list reads itself again from that.
+    return import_file(window, window.workspace)

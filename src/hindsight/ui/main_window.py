@@ -1,14 +1,20 @@
-"""The main window: incident list on the left, the editor (or a welcome page) on the right."""
+"""The main window: incident list on the left, the editor (or a welcome page) on the right.
+
+The window shows at once. Opening a database happens off the GUI thread in two parts that
+overlap: the list's first page is read through a plain SQLite connection (store/listing.py)
+while the rest of the app (SQLAlchemy, migrations) loads; the editor is built when the
+database is open and the window has painted. Every service call goes through `self.ops`.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -16,74 +22,128 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from hindsight.paths import data_dir
-from hindsight.services.demo import write_demo_database
-from hindsight.services.errors import NotFoundError, StoreError, ValidationError
-from hindsight.services.workspace import Workspace
+from hindsight.core.listing import ListColumn
 from hindsight.ui import messages
-from hindsight.ui.background import run_in_background
-from hindsight.ui.editor.incident_editor import IncidentEditor
-from hindsight.ui.followups.integration import FollowUpsIntegration
-from hindsight.ui.incident_list import IncidentListPane, summary_of
+from hindsight.ui.incident_list import IncidentListPane
 from hindsight.ui.operations import Operations
 from hindsight.ui.welcome import PickPage, WelcomePage
+from hindsight.ui.window_database import DatabaseDoor, fit_to_screen
+
+if TYPE_CHECKING:
+    from hindsight.core.incident import Incident
+    from hindsight.services.changes import Changes
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.editor.incident_editor import IncidentEditor
+    from hindsight.ui.followups.integration import FollowUpsIntegration
+    from hindsight.ui.recovery import RecoveryJournal
 
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
+LIST_REFRESH_MS = 30  # gather a burst of changes into one reread of the list
 
 
 class MainWindow(QMainWindow):
     """One window on one open database."""
 
-    def __init__(self, workspace: Workspace, settings: QSettings, *, demo: bool = False) -> None:
+    workspaceReady = Signal(object)  # the Workspace, once open (and after each switch)
+
+    def __init__(
+        self,
+        workspace: Workspace | None,
+        settings: QSettings,
+        *,
+        demo: bool = False,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
-        self.workspace = workspace
+        self.workspace: Workspace | None = None
         # Every service call of this window and its views goes through here, off this thread.
-        self.ops = Operations(workspace, self)
-        self.setMinimumSize(1040, 640)
-        self.resize(1280, 800)
+        self.ops = Operations(None, self)
+        self.ops.changed.connect(self._changed)
+        self._editor: IncidentEditor | None = None
+        self.journal: RecoveryJournal | None = None
+        self.followups_ui: FollowUpsIntegration | None = None
+        self._shown_id: int | None = None
+        self._loading_id: int | None = None
+        self._closing = False
+        self._saving_to_close = False
+        self._quit_confirmed = False
+        self.setMinimumSize(720, 480)
 
-        self.list_pane = IncidentListPane()
+        self.list_pane = IncidentListPane(self.ops)
         self.welcome = WelcomePage()
         self.pick = PickPage()
-        self.editor = self._make_editor(workspace)
+        self.opening = QLabel("Opening…")
+        self.opening.setObjectName("hint")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
-        for page in (self.welcome, self.pick, self.editor):
+        for page in (self.opening, self.welcome, self.pick):
             self.stack.addWidget(page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_pane)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([470, 810])
+        self._splitter_restored = False
         self.setCentralWidget(self.splitter)
 
         self.path_label = QLabel()
+        self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.save_label = QLabel("Saved")
         self.save_label.setObjectName("saveState")
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
 
+        self.door = DatabaseDoor(self)
         self._build_actions()
         self._build_menus()
-        self.followups_ui = FollowUpsIntegration(self)  # Triage view, attention count
+        self._list_refresh = QTimer(self, singleShot=True, interval=LIST_REFRESH_MS)
+        self._list_refresh.timeout.connect(self.list_pane.reload)
         self.welcome.createRequested.connect(self.new_incident)
-        self.welcome.demoRequested.connect(self.open_demo)
-        self.list_pane.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self._shown_id: int | None = None
+        self.welcome.demoRequested.connect(self.door.open_demo)
+        self.list_pane.chosen.connect(self._chosen)
+        self.list_pane.model.reloaded.connect(self._show_page)
         self._restore_window_state()
-        self._show_workspace()
+        self._show_page()
+        if workspace is not None:
+            self.adopt(workspace, demo=demo)
 
-    # Construction
+    # The editor, built once a database is open
+
+    @property
+    def editor(self) -> IncidentEditor:
+        """The incident editor (built the first time it is needed)."""
+        if self._editor is None:
+            if self.workspace is None:
+                raise RuntimeError("the editor needs an open database")
+            self._editor = self._make_editor(self.workspace)
+        return self._editor
+
+    @property
+    def busy(self) -> bool:
+        """True while a call is on its way or the list is about to be read again."""
+        return self.ops.busy or self._list_refresh.isActive() or not self.list_pane.model.loaded
+
+    @property
+    def has_editor(self) -> bool:
+        """True once the editor exists."""
+        return self._editor is not None
 
     def _make_editor(self, workspace: Workspace) -> IncidentEditor:
-        editor = IncidentEditor(workspace, self.ops)
-        editor.saveStateChanged.connect(lambda text: self.save_label.setText(text))
-        editor.incidentSaved.connect(self._incident_saved)
+        from hindsight.ui.editor.incident_editor import IncidentEditor
+
+        editor = IncidentEditor(workspace, self.ops, journal=self.journal)
+        editor.saveStateChanged.connect(self.save_label.setText)
+        # A save, or a reload of someone else's version: the list row may say something else.
+        editor.incidentSaved.connect(lambda _stored: self._list_refresh.start())
+        self.stack.addWidget(editor)
+        self._connect_undo_state(editor)
+        editor.schedule_team_names()
         return editor
+
+    # Construction
 
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
         action = QAction(text, self)
@@ -95,9 +155,10 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
-        self.new_db_action = self._action("&New Database…", self.new_database, "Ctrl+Shift+N")
-        self.open_db_action = self._action("&Open Database…", self.choose_database, keys.Open)
-        self.backup_action = self._action("&Back Up Now", self.backup_now, "Ctrl+Shift+B")
+        door = self.door
+        self.new_db_action = self._action("&New Database…", door.new_database, "Ctrl+Shift+N")
+        self.open_db_action = self._action("&Open Database…", door.choose_database, keys.Open)
+        self.backup_action = self._action("&Back Up Now", door.backup_now, "Ctrl+Shift+B")
         self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E")
         self.import_action = self._action("&Import…", self.import_file)
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
@@ -106,12 +167,21 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action("&Delete Incident…", self.delete_incident)
         self.find_action = self._action("&Find Incident", self.focus_filter, keys.Find)
         self.bank_action = self._action("&Question Bank…", self.choose_bank)
-        self.undo_action = self._action("&Undo", lambda: self.editor.undo_stack.undo(), keys.Undo)
-        self.redo_action = self._action("&Redo", lambda: self.editor.undo_stack.redo(), keys.Redo)
-        self._connect_undo_state()
+        self.undo_action = self._action("&Undo", self._undo, keys.Undo)
+        self.redo_action = self._action("&Redo", self._redo, keys.Redo)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
 
-    def _connect_undo_state(self) -> None:
-        stack = self.editor.undo_stack
+    def _undo(self) -> None:
+        if self._editor is not None:
+            self._editor.undo_stack.undo()
+
+    def _redo(self) -> None:
+        if self._editor is not None:
+            self._editor.undo_stack.redo()
+
+    def _connect_undo_state(self, editor: IncidentEditor) -> None:
+        stack = editor.undo_stack
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
         stack.undoTextChanged.connect(lambda t: self.undo_action.setText(f"&Undo {t}".strip()))
@@ -148,109 +218,245 @@ class MainWindow(QMainWindow):
         # The editor is replaced when another database opens: look it up when triggered.
         self.pii_patterns_action = self.settings_menu.addAction("&PII Patterns…")
         self.pii_patterns_action.triggered.connect(lambda: self.editor.privacy.edit_patterns())
-        self._fill_recent_menu()
+        self.door.fill_recent_menu()
 
-    # Workspace
+    # The open database
 
-    def _show_workspace(self) -> None:
-        path = self.workspace.path
-        suffix = " (demo, temporary copy)" if self.demo else ""
-        self.setWindowTitle(f"Hindsight — {path.name}{suffix}")
-        self.path_label.setText(f"Database: {path}{suffix}")
-        self.list_pane.model.set_summaries(self.workspace.incidents.summaries())
+    def open_path(self, path: Path) -> None:
+        """Open the database at `path` (off the GUI thread); explain if it cannot be used."""
+        first = self.workspace is None
+        self.door.open(path, first=first, demo=self.demo and first)
+
+    def adopt(self, workspace: Workspace, *, demo: bool = False) -> None:
+        """Show the open `workspace` (at start-up, or instead of the one shown)."""
+        from hindsight.services.recovery import RecoveryStore
+        from hindsight.store.listing import IncidentListing
+        from hindsight.ui.recovery import RecoveryJournal
+
+        old, old_editor = self.workspace, self._editor
+        self.workspace = workspace
+        self.demo = demo
+        self.ops.set_workspace(workspace)
+        if self.journal is not None:
+            self.journal.close()
+        self.journal = RecoveryJournal(RecoveryStore(workspace.path), self.ops, self)
+        if old_editor is not None:
+            self.stack.removeWidget(old_editor)
+            old_editor.deleteLater()
+            self._editor = None
         self._shown_id = None
+        if old is not None:
+            self.ops.wait_for_lane()  # calls asked of the old database finish before it closes
+            old.close()
+        if self.list_pane.listing_path != workspace.path:
+            self.list_pane.set_listing(IncidentListing.for_sqlite(workspace.path), workspace.path)
+        else:
+            self.list_pane.reload()
+        suffix = " (demo, temporary copy)" if demo else ""
+        self.setWindowTitle(f"Hindsight — {workspace.path.name}{suffix}")
+        self.path_label.setText(f"Database: {workspace.path}{suffix}")
         self._show_page()
+        if not demo:
+            self.door.remember_recent(workspace.path)
+        # What the first paint does not need is built right after it.
+        QTimer.singleShot(0, self._finish_opening)
+        self.workspaceReady.emit(workspace)
+
+    def _finish_opening(self) -> None:
+        if self.workspace is None or self._closing:
+            return
+        self.editor  # noqa: B018  (built now, so the first click opens at once)
+        if self.followups_ui is None:
+            from hindsight.ui.followups.integration import FollowUpsIntegration
+
+            self.followups_ui = FollowUpsIntegration(self)
         self.followups_ui.workspace_changed()
-        if not self.demo:
-            self._remember_recent(path)
+        self.door.offer_recovered_edits()
+        self.door.check_integrity_later()
 
     def _show_page(self) -> None:
-        if self._shown_id is not None:
-            self.stack.setCurrentWidget(self.editor)
-        elif self.list_pane.model.rowCount() == 0:
+        if self._shown_id is not None and self._editor is not None:
+            self.stack.setCurrentWidget(self._editor)
+        elif self.workspace is None and not self.list_pane.model.loaded:
+            self.stack.setCurrentWidget(self.opening)
+        elif self.list_pane.model.rowCount() == 0 and not self.list_pane.query().filtered:
             self.stack.setCurrentWidget(self.welcome)
         else:
             self.stack.setCurrentWidget(self.pick)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
         has_incident = self._shown_id is not None
+        ready = self.workspace is not None
         self.delete_action.setEnabled(has_incident)
         self.save_action.setEnabled(has_incident)
+        for action in (
+            self.new_incident_action,
+            self.backup_action,
+            self.export_action,
+            self.import_action,
+            self.bank_action,
+        ):
+            action.setEnabled(ready)
 
-    def open_database(self, path: Path) -> bool:
-        """Switch to the database at `path`; on failure say why and keep the current one."""
-        if not self.editor.flush():
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.incident_list:
+            self._list_refresh.start()
+        editor = self._editor
+        if editor is None or editor.incident is None:
+            return
+        incident_id = editor.incident.id
+        if incident_id in changes.removed:
+            editor.clear()
+            self._shown_id = None
+            self.list_pane.set_current(None)
+            self._show_page()
+        elif initiator is not editor and (changes.everything or incident_id in changes.incidents):
+            editor.reload_if_clean()
+
+    # Incidents
+
+    def _chosen(self, incident_id: int) -> None:
+        if self.workspace is None or self._is_shown(incident_id):
+            return
+        self._loading_id = incident_id
+        if self._editor is None or not self._editor.dirty:
+            self.show_incident(incident_id)
+            return
+
+        def saved(stored: bool) -> None:
+            if stored:
+                if self._loading_id == incident_id:
+                    self.show_incident(incident_id)
+            else:
+                # Stay on the incident whose edits are not saved yet.
+                self._loading_id = self._shown_id
+                self.list_pane.set_current(self._shown_id)
+
+        self._editor.save_then(saved)
+
+    def _is_shown(self, incident_id: int) -> bool:
+        # By key as well as id: SQLite may give a deleted incident's id to a new one.
+        editor = self._editor
+        if incident_id != self._shown_id or editor is None or editor.incident is None:
             return False
-        try:
-            workspace = Workspace.open(path)
-        except StoreError as error:
-            messages.show_error(self, "Cannot open database", error.message)
-            return False
-        old = self.workspace
-        self.workspace = workspace
-        self.ops.set_workspace(workspace)
-        self.demo = False
-        old_editor = self.editor
-        self.editor = self._make_editor(workspace)
-        self.stack.removeWidget(old_editor)
-        self.stack.addWidget(self.editor)
-        old_editor.deleteLater()
-        self._connect_undo_state()
-        self.ops.wait_for_lane()  # calls asked of the old database finish before it closes
-        old.close()
-        self._show_workspace()
-        return True
+        row = self.list_pane.model.row_of(incident_id)
+        listed = self.list_pane.model.row(row) if row is not None else None
+        return listed is None or listed.key == editor.incident.key
 
-    def choose_database(self) -> None:
-        """Ask for a database file and open it."""
-        name, _ = QFileDialog.getOpenFileName(self, "Open database", str(data_dir()), DB_FILTER)
-        if name:
-            self.open_database(Path(name))
+    def show_incident(self, incident_id: int | None) -> None:
+        """Open `incident_id` in the editor (None shows the pick page)."""
+        if incident_id is None:
+            self._shown_id = None
+            self._show_page()
+            return
+        self._loading_id = incident_id
+        journal = self.journal
 
-    def new_database(self) -> None:
-        """Ask where to create a new, empty database and open it."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
+        def read(ws: Workspace) -> tuple[Incident, object]:
+            stored = ws.incidents.get(incident_id)
+            recovered = journal.store.find(incident_id) if journal is not None else None
+            return stored, recovered
+
+        self.ops.run(
+            read,
+            lambda found: self._loaded(incident_id, *found),
+            owner=self,
+            what="open the incident",
         )
-        if not name:
+
+    def _loaded(self, incident_id: int, incident: Incident, recovered: object) -> None:
+        if self._loading_id != incident_id:
+            return  # the user went on to another incident meanwhile
+        editor = self.editor
+        tab = editor.current_tab() if self._shown_id is not None else None
+        editor.load(incident, recovered=self.door.recovered_to_apply(incident, recovered))
+        self._shown_id = incident_id
+        self.list_pane.set_current(incident_id)
+        if tab is not None:
+            editor.show_tab(tab)  # keep the tab the user was on
+        self._show_page()
+
+    def create_incident(self, title: str) -> None:
+        """Create an incident called `title`, select it and start editing it."""
+        text = title.strip()
+
+        def created(incident: Incident) -> None:
+            assert incident.id is not None
+            self.list_pane.clear_filters()
+            self._loading_id = incident.id
+            self._loaded(incident.id, incident, None)
+            self.editor.show_tab("overview")
+            self.editor.overview.title.setFocus()
+
+        self.ops.run(
+            lambda ws: ws.incidents.create(text), created, owner=self, what="create the incident"
+        )
+
+    def new_incident(self) -> None:
+        """Ask for a title and create the incident."""
+        if self.workspace is None:
             return
-        path = Path(name)
-        if path.exists():
-            messages.show_error(
-                self,
-                "File exists",
-                f"{path} already exists. Use Open Database to open it, or pick a new name.",
-            )
+        title, ok = QInputDialog.getText(self, "New incident", "Title of the incident:")
+        if not (ok and title.strip()):
             return
-        self.open_database(path)
+        if self._editor is not None and self._editor.dirty:
+            self._editor.save_then(lambda stored: self.create_incident(title) if stored else None)
+        else:
+            self.create_incident(title)
 
-    def open_demo(self) -> None:
-        """Open (creating it the first time) the demo database in the data folder."""
-        path = data_dir() / "demo.sqlite"
-        if not path.exists():
-            try:
-                write_demo_database(path)
-            except (StoreError, ValidationError) as error:
-                messages.show_error(self, "Cannot create the demo", str(error))
-                return
-        self.open_database(path)
+    def delete_incident(self) -> None:
+        """Delete the open incident after confirmation."""
+        editor = self._editor
+        if self._shown_id is None or editor is None or editor.incident is None:
+            return
+        key, incident_id = editor.incident.key, self._shown_id
+        if not messages.confirm(
+            self,
+            "Delete incident",
+            f"Delete {key} and everything recorded about it? This cannot be undone.",
+            "Delete",
+        ):
+            return
+        editor.autosaver.discard()
+        if self.journal is not None:
+            self.journal.forget(editor.incident)
+        self.ops.run(
+            lambda ws: ws.incidents.delete(incident_id),
+            lambda _: self.statusBar().showMessage(f"Deleted {key}", 5000),
+            owner=self,
+            what=f"delete {key}",
+        )
 
-    def backup_now(self) -> None:
-        """Copy the open database to the backups folder, off the GUI thread."""
-        self.backup_action.setEnabled(False)
-        self.statusBar().showMessage("Backing up…")
+    def save_now(self) -> None:
+        """Save pending edits at once (Ctrl+S)."""
+        if self._editor is None:
+            return
 
-        def done(written: Path) -> None:
-            self.backup_action.setEnabled(True)
-            self.statusBar().showMessage(f"Backed up to {written}", 8000)
+        def saved(stored: bool) -> None:
+            if stored:
+                self.statusBar().showMessage("Saved", 3000)
 
-        def failed(error: Exception) -> None:
-            self.backup_action.setEnabled(True)
-            self.statusBar().clearMessage()
-            if not isinstance(error, StoreError):
-                log.error("backup failed", exc_info=error)
-            text = error.message if isinstance(error, StoreError) else f"Backup failed: {error}"
-            messages.show_error(self, "Backup failed", text)
+        self._editor.save_then(saved)
 
-        run_in_background(self, self.workspace.backup, done, failed)
+    def choose_bank(self) -> None:
+        """Show which question bank is in use and let the user pick another."""
+        from hindsight.ui.review.bank_dialog import BankDialog
+
+        if self.workspace is None:
+            return
+        BankDialog(self.workspace.review, self).exec()
+        if self._editor is not None:
+            self._editor.refresh()
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the incident filter (Ctrl+F)."""
+        self.list_pane.search.setFocus()
+        self.list_pane.search.selectAll()
+
+    def show_incidents(self, ids: set[int] | frozenset[int], label: str) -> None:
+        """List only the incidents `ids` (a chart's bar, say), saying why."""
+        self.list_pane.show_only(ids, label)
 
     def export_dialog(self) -> None:
         """Export the open incident, or all of them (Ctrl+E)."""
@@ -264,148 +470,67 @@ class MainWindow(QMainWindow):
 
         open_import(self)
 
-    # Recent databases
+    # Recent databases (kept here: tests and the door both read them)
 
     def recent_paths(self) -> list[str]:
         """Recently opened databases, most recent first."""
-        value = self.settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
-
-    def _remember_recent(self, path: Path) -> None:
-        paths = [str(path), *[p for p in self.recent_paths() if p != str(path)]]
-        self.settings.setValue("recent", paths[:MAX_RECENT])
-        self.settings.setValue("lastDatabase", str(path))
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent_paths()
-        for number, name in enumerate(paths, start=1):
-            action = self.recent_menu.addAction(f"&{number} {name}")
-            action.triggered.connect(lambda _=False, p=name: self.open_database(Path(p)))
-        self.recent_menu.setEnabled(bool(paths))
-
-    # Incidents
-
-    def _selection_changed(self) -> None:
-        incident_id = self.list_pane.selected_id()
-        if incident_id == self._shown_id:
-            return
-        if not self.editor.flush():
-            # Stay on the incident whose edits are not saved yet.
-            if self._shown_id is not None:
-                self.list_pane.table.selectionModel().blockSignals(True)
-                self.list_pane.select_id(self._shown_id)
-                self.list_pane.table.selectionModel().blockSignals(False)
-            return
-        self.show_incident(incident_id)
-
-    def show_incident(self, incident_id: int | None) -> None:
-        """Open `incident_id` in the editor (None shows the pick page)."""
-        if incident_id is None:
-            self._shown_id = None
-        else:
-            try:
-                incident = self.workspace.incidents.get(incident_id)
-            except (StoreError, NotFoundError) as error:
-                messages.show_error(self, "Cannot open incident", str(error))
-                return
-            self.editor.load(incident)
-            self._shown_id = incident_id
-        self._show_page()
-
-    def create_incident(self, title: str) -> int | None:
-        """Create an incident called `title`, select it and start editing it."""
-        try:
-            incident = self.workspace.incidents.create(title.strip())
-        except (StoreError, ValidationError) as error:
-            messages.show_error(self, "Cannot create incident", str(error))
-            return None
-        assert incident.id is not None
-        self.list_pane.search.clear()
-        self.list_pane.phase.setCurrentIndex(0)
-        self.list_pane.severity.setCurrentIndex(0)
-        self.list_pane.model.upsert(summary_of(incident))
-        self.list_pane.select_id(incident.id)
-        self.editor.tabs.setCurrentIndex(0)
-        self.editor.overview.title.setFocus()
-        return incident.id
-
-    def new_incident(self) -> None:
-        """Ask for a title and create the incident."""
-        if not self.editor.flush():
-            return
-        title, ok = QInputDialog.getText(self, "New incident", "Title of the incident:")
-        if ok and title.strip():
-            self.create_incident(title)
-
-    def delete_incident(self) -> None:
-        """Delete the open incident after confirmation."""
-        if self._shown_id is None or self.editor.incident is None:
-            return
-        key = self.editor.incident.key
-        if not messages.confirm(
-            self,
-            "Delete incident",
-            f"Delete {key} and everything recorded about it? This cannot be undone.",
-            "Delete",
-        ):
-            return
-        try:
-            self.workspace.incidents.delete(self._shown_id)
-        except (StoreError, NotFoundError) as error:
-            messages.show_error(self, "Cannot delete incident", str(error))
-            return
-        self.editor.autosaver.discard()
-        self.list_pane.model.remove(self._shown_id)
-        self._shown_id = None
-        self._show_page()
-
-    def _incident_saved(self, incident) -> None:
-        self.list_pane.model.upsert(summary_of(incident))
-
-    def save_now(self) -> None:
-        """Save pending edits at once (Ctrl+S)."""
-        if self.editor.flush():
-            self.statusBar().showMessage("Saved", 3000)
-
-    def choose_bank(self) -> None:
-        """Show which question bank is in use and let the user pick another."""
-        from hindsight.ui.review.bank_dialog import BankDialog
-
-        BankDialog(self.workspace.review, self).exec()
-        self.editor.refresh()
-
-    def focus_filter(self) -> None:
-        """Put the cursor in the incident filter (Ctrl+F)."""
-        self.list_pane.search.setFocus()
-        self.list_pane.search.selectAll()
+        return self.door.recent_paths()
 
     # Window state
 
     def _restore_window_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        fit_to_screen(self, self.settings.value("window/geometry"), (1280, 800))
         state = self.settings.value("window/splitter")
         if state is not None:
-            self.splitter.restoreState(state)
+            self._splitter_restored = self.splitter.restoreState(state)
+        hidden = self.settings.value("list/hiddenColumns")
+        if isinstance(hidden, str | list):
+            names = [hidden] if isinstance(hidden, str) else hidden
+            known = {c.name: c for c in ListColumn}
+            self.list_pane.set_hidden_columns([known[n] for n in names if n in known])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitter_restored:
+            # The list gets a bit under half the window: room for titles beside the columns.
+            self._splitter_restored = True
+            width = self.splitter.width()
+            self.splitter.setSizes([int(width * 0.46), width - int(width * 0.46)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor.flush() and not messages.confirm(
-            self,
-            "Unsaved changes",
-            "Your latest edits could not be saved. Quit anyway and lose them?",
-            "Quit without saving",
-        ):
+        editor = self._editor
+        if not self._quit_confirmed and editor is not None and editor.dirty:
+            # Save first, then close; never drop edits without asking.
             event.ignore()
+            if not self._saving_to_close:
+                self._saving_to_close = True
+                self.statusBar().showMessage("Saving before closing…")
+                editor.save_then(self._saved_for_close)
             return
+        self._closing = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        hidden = [c.name for c in self.list_pane.hidden_columns()]
+        self.settings.setValue("list/hiddenColumns", hidden or "")
         self.settings.sync()
-        self.followups_ui.close()
+        if self.followups_ui is not None:
+            self.followups_ui.close()
+        if self.journal is not None:
+            self.journal.close()
         self.ops.wait_for_lane()
-        self.workspace.close()
+        if self.workspace is not None:
+            self.workspace.close()
         event.accept()
+
+    def _saved_for_close(self, stored: bool) -> None:
+        self._saving_to_close = False
+        self.statusBar().clearMessage()
+        if stored or messages.confirm(
+            self,
+            "Unsaved changes",
+            "Your latest edits could not be saved. They are kept in the recovery journal and "
+            "offered back the next time you open this database. Quit anyway?",
+            "Quit without saving",
+        ):
+            self._quit_confirmed = True
+            self.close()

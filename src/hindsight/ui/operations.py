@@ -138,7 +138,12 @@ class Operations(QObject):
         self._lane = QThreadPool(self)
         self._lane.setMaxThreadCount(1)
         self._lane.setExpiryTimeout(-1)
-        # Long work (exports, imports, scans) runs beside it.
+        # Reads of the incident list run beside it, on their own connection: scrolling and
+        # filtering never wait behind a save. (Its changes are announced after they commit.)
+        self._reader = QThreadPool(self)
+        self._reader.setMaxThreadCount(1)
+        self._reader.setExpiryTimeout(-1)
+        # Long work (exports, imports, scans) runs beside them.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._relay = _Relay(self)
@@ -225,6 +230,18 @@ class Operations(QObject):
         )
         return task
 
+    def read(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        *,
+        owner: QObject | None = None,
+        failed: Callable[[Exception], None] | None = None,
+        what: str = "",
+    ) -> None:
+        """Call `work()` on the reader lane (the incident list's own connection)."""
+        self.submit(work, done, owner=owner, failed=failed, what=what, pool=self._reader)
+
     def submit(
         self,
         work: Callable[[], T],
@@ -255,8 +272,8 @@ class Operations(QObject):
         return bool(self._tickets)
 
     def wait_for_lane(self, msecs: int = 30000) -> bool:
-        """Block until the database lane is empty (only at exit, when nothing may be lost)."""
-        return self._lane.waitForDone(msecs)
+        """Block until the database lanes are empty (only at exit, when nothing may be lost)."""
+        return self._lane.waitForDone(msecs) and self._reader.waitForDone(msecs)
 
     # Delivering
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
@@ -82,6 +83,16 @@ def current_enum(combo: QComboBox, kind: type[E]) -> E | None:
 def split_list(text: str) -> list[str]:
     """'a, b ,,c' -> ['a', 'b', 'c']."""
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as it is, even when it looks like HTML.
+
+    Qt renders a tooltip as rich text when it merely looks like markup; author text must never
+    be, so it is escaped inside an explicit rich-text envelope.
+    """
+    escaped = html.escape(text).replace("\n", "<br>")
+    return f"<qt>{escaped}</qt>"
 
 
 def problem_label(*, hidden: bool = True) -> QLabel:

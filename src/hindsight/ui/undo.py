@@ -1,26 +1,18 @@
-"""Undo for the incident editor: each edit records the record before and after it.
+"""Undo for the incident editor: each step keeps the record as it was before and after it.
 
-Incidents are small, so a snapshot per edit is cheap and makes every kind of edit undoable
-the same way. Consecutive edits of one field (typing a title) merge into one step.
+Incidents are small, so a copy per step makes every kind of edit undoable the same way. Typing
+in one field is one step: the editor changes the record in place while the step is open, and
+the step copies the record once, when it closes (another field is edited, or undo is asked),
+not at every key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import count
 
 from PySide6.QtGui import QUndoCommand
 
 from hindsight.core.incident import Incident
-
-_merge_ids: dict[str, int] = {}
-_next_id = count(1000)
-
-
-def _merge_id(key: str) -> int:
-    if key not in _merge_ids:
-        _merge_ids[key] = next(_next_id)
-    return _merge_ids[key]
 
 
 class SnapshotCommand(QUndoCommand):
@@ -30,31 +22,30 @@ class SnapshotCommand(QUndoCommand):
         self,
         restore: Callable[[Incident], None],
         before: Incident,
-        after: Incident,
+        snapshot: Callable[[], Incident],
         label: str,
         merge_key: str | None = None,
     ) -> None:
         super().__init__(label)
         self._restore = restore
+        self._snapshot = snapshot
         self.before = before
-        self.after = after
+        self.after: Incident | None = None  # None while the step is open: the live record
         self.merge_key = merge_key
-        self._applied = True  # the editor already shows `after` when this is pushed
+        self._applied = True  # the editor already shows the result when this is pushed
 
-    def id(self) -> int:
-        return _merge_id(self.merge_key) if self.merge_key else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SnapshotCommand) or other.merge_key != self.merge_key:
-            return False
-        self.after = other.after
-        return True
+    def close(self) -> None:
+        """Keep the record as it is now as this step's result."""
+        if self.after is None:
+            self.after = self._snapshot()
 
     def redo(self) -> None:
         if self._applied:
             self._applied = False
             return
+        assert self.after is not None  # closed when it was undone
         self._restore(self.after)
 
     def undo(self) -> None:
+        self.close()
         self._restore(self.before)

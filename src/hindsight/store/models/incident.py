@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hindsight.store.models.base import Base, UTCDateTime
@@ -55,6 +55,40 @@ class IncidentRow(Base):
 
     # UPDATE ... WHERE version = :seen: a stale write can never pass unnoticed.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+# The incident list's indexes (migration 0005, where the reason for each is given).
+Index(
+    "ix_incidents_listing",
+    IncidentRow.number,
+    IncidentRow.key,
+    IncidentRow.title,
+    IncidentRow.tags,
+    IncidentRow.systems,
+    IncidentRow.phase,
+    IncidentRow.severity,
+)
+Index("ix_incidents_title", func.lower(IncidentRow.title), IncidentRow.number)
+Index(
+    "ix_incidents_phase",
+    text(
+        "CASE phase WHEN 'pre_incident' THEN 0 WHEN 'trigger' THEN 1 "
+        "WHEN 'outage_begins' THEN 2 WHEN 'detection' THEN 3 WHEN 'troubleshooting' THEN 4 "
+        "WHEN 'mitigation' THEN 5 WHEN 'resolution' THEN 6 WHEN 'follow_up' THEN 7 ELSE 99 END"
+    ),
+    IncidentRow.number,
+)
+Index("ix_incidents_phase_filter", IncidentRow.phase, IncidentRow.number)
+Index("ix_incidents_severity", IncidentRow.severity, IncidentRow.number)
+Index(
+    "ix_incidents_review",
+    text(
+        "(CASE review_status WHEN 'draft' THEN 0 WHEN 'in_review' THEN 1000 "
+        "WHEN 'published' THEN 2000 ELSE 9000 END + review_progress)"
+    ),
+    IncidentRow.number,
+)
+Index("ix_incidents_updated", IncidentRow.updated_at, IncidentRow.number)
 
 
 class _FuzzyColumns:

@@ -1,18 +1,26 @@
-"""The incident editor: the record being edited, its undo stack and its autosave."""
+"""The incident editor: the record being edited, its undo history, its saving and recovery.
+
+Editing is incremental. An edit changes the record in place and refreshes the tab on screen;
+the other tabs are marked stale and refresh when shown, and each is built the first time it is
+shown. Undo keeps a copy of the record at the start of each step, not at every key typed in
+one field. Saving hands a copy of the record to the database lane (the GUI thread never waits);
+the recovery journal keeps unsaved edits on disk within a moment of typing them.
+"""
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -20,25 +28,41 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.enums import Phase
-from hindsight.core.incident import Incident
+from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from hindsight.services.workspace import Workspace
+from hindsight.services.errors import ConflictError, HindsightError
 from hindsight.ui.autosave import Autosaver
-from hindsight.ui.editor import Mutation
+from hindsight.ui.editor import EditFn, Mutation
 from hindsight.ui.editor.attached_page import AttachedPage
-from hindsight.ui.editor.milestones_tab import MilestonesTab
 from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
-from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
-from hindsight.ui.followups.incident_tab import FollowUpsTab
 from hindsight.ui.operations import Operations
-from hindsight.ui.privacy.privacy_tab import PrivacyTab
-from hindsight.ui.review.review_page import ReviewPage
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.editor.milestones_tab import MilestonesTab
+    from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
+    from hindsight.ui.followups.incident_tab import FollowUpsTab
+    from hindsight.ui.privacy.privacy_tab import PrivacyTab
+    from hindsight.ui.recovery import RecoveryJournal
+    from hindsight.ui.review.review_page import ReviewPage
+
 log = logging.getLogger(__name__)
+
+# The tabs, in order: attribute name and title (with its Alt key).
+TABS = (
+    ("overview", "&Overview"),
+    ("milestones", "&Milestones"),
+    ("timeline", "T&imeline"),
+    ("roles", "&Roles"),
+    ("teams", "Tea&ms"),
+    ("review", "Re&view"),
+    ("followups", "Follo&w-ups"),
+    ("privacy", "&Privacy && ethics"),
+)
+TAB_TITLES = dict(TABS)
 
 
 class ConflictChoice(Enum):
@@ -78,20 +102,28 @@ class IncidentEditor(QWidget):
 
     saveStateChanged = Signal(str)
     incidentSaved = Signal(object)  # the stored Incident
+    edited = Signal()  # the record changed in memory (an edit, an undo or a redo)
 
     def __init__(
-        self, workspace: Workspace, ops: Operations, parent: QWidget | None = None
+        self,
+        workspace: Workspace,
+        ops: Operations,
+        parent: QWidget | None = None,
+        *,
+        journal: RecoveryJournal | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.ops = ops  # runs this editor's service calls off the GUI thread
+        self.journal = journal
         self.incident: Incident | None = None
         self.undo_stack = QUndoStack(self)
+        self._open_step: SnapshotCommand | None = None  # the step typing merges into
         self.autosaver = Autosaver(self._save, parent=self)
-        self.autosaver.dirtyChanged.connect(
-            lambda dirty: self.saveStateChanged.emit("Unsaved changes" if dirty else "Saved")
-        )
-        # Replaced in tests; asks the user by default.
+        self.autosaver.stateChanged.connect(self.saveStateChanged)
+        self.autosaver.dirtyChanged.connect(self._dirty_changed)
+        self.team_names: list[str] = list(vocabulary().team_names)
+        # Replaced in tests; ask the user by default.
         self.resolve_conflict: Callable[[ConflictError], ConflictChoice] = lambda error: (
             ask_conflict(self, error)
         )
@@ -104,43 +136,38 @@ class IncidentEditor(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("incidentTitle")
         self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.severity_label = QLabel()
         self.severity_label.setObjectName("severityBadge")
         self.severity_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.severity_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.phase_bar = PhaseBar()
         self.phase_bar.phaseChosen.connect(self._phase_chosen)
+        self.published_banner = QWidget()
+        self.published_banner.setObjectName("publishedBanner")
+        self.published_text = QLabel()
+        self.published_text.setWordWrap(True)
+        self.reopen_button = QPushButton("Reopen…")
+        self.reopen_button.clicked.connect(lambda: self.review.reopen())
+        banner = QHBoxLayout(self.published_banner)
+        banner.setContentsMargins(8, 4, 8, 4)
+        banner.addWidget(self.published_text, 1)
+        banner.addWidget(self.reopen_button)
+        self.published_banner.hide()
 
-        self.overview = OverviewTab(self.edit)
-        self.milestones = MilestonesTab(self.edit)
-        self.timeline = TimelineTab(self.edit)
-        self.roles = RolesTab(self.edit)
-        self.teams = TeamsTab(self.edit, lambda: workspace.team_names(vocabulary().team_names))
-        self.review = ReviewPage(self.edit, lambda: self.workspace.review)
-        self.review.before_move = self.flush
-        self.review.current = lambda: self.incident
-        self.review.statusChanged.connect(self._status_moved)
+        # Tabs are built the first time they are needed; until then a placeholder stands in.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for page, name in (
-            (self.overview, "&Overview"),
-            (self.milestones, "&Milestones"),
-            (self.timeline, "T&imeline"),
-            (self.roles, "&Roles"),
-            (self.teams, "Tea&ms"),
-            (self.review, "Re&view"),
-        ):
-            self.tabs.addTab(page, name)
-
-        # Pages over records kept apart from the incident (follow-ups, data accesses ...): they
-        # save through their own services and are told only when another incident opens.
+        self._pages: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
         self.attached_pages: list[AttachedPage] = []
-        self.followups = FollowUpsTab(workspace, self.undo_stack)
-        self.add_attached_page(self.followups, "Follo&w-ups")
-
-        self.privacy = PrivacyTab(self)
-        self.add_attached_page(self.privacy, "&Privacy && ethics")
-        self.review.targetActivated.connect(self.privacy.focus_target)
+        for name, title in TABS:
+            placeholder = QWidget()
+            self._placeholders[name] = placeholder
+            self.tabs.addTab(placeholder, title)
+        self._page("overview")
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)
@@ -149,54 +176,251 @@ class IncidentEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.phase_bar)
+        layout.addWidget(self.published_banner)
         layout.addWidget(self.tabs, 1)
 
-    def add_attached_page(self, page: AttachedPage, title: str) -> None:
-        """Add a tab over records saved by their own service, not with the incident."""
-        self.attached_pages.append(page)
-        self.tabs.addTab(page, title)
+    # Tabs, built on first use
+
+    def _make(self, name: str) -> QWidget:
+        # Imported here: each tab's modules load when the tab is first needed, not at start-up.
+        edit = self._edit_from(name)
+        if name == "overview":
+            return OverviewTab(edit)
+        if name == "milestones":
+            from hindsight.ui.editor.milestones_tab import MilestonesTab
+
+            return MilestonesTab(edit)
+        if name in ("timeline", "roles", "teams"):
+            from hindsight.ui.editor import record_tabs
+
+            if name == "teams":
+                return record_tabs.TeamsTab(edit, lambda: self.team_names)
+            kind = record_tabs.TimelineTab if name == "timeline" else record_tabs.RolesTab
+            return kind(edit)
+        if name == "review":
+            from hindsight.ui.review.review_page import ReviewPage
+
+            review = ReviewPage(edit, lambda: self.workspace.review)
+            review.before_move = self.save_then
+            review.current = lambda: self.incident
+            review.statusChanged.connect(self._status_moved)
+            review.targetActivated.connect(lambda target: self.privacy.focus_target(target))
+            return review
+        if name == "followups":
+            from hindsight.ui.followups.incident_tab import FollowUpsTab
+
+            return FollowUpsTab(self.workspace, self.undo_stack)
+        if name == "privacy":
+            from hindsight.ui.privacy.privacy_tab import PrivacyTab
+
+            return PrivacyTab(self)
+        raise KeyError(name)
+
+    def _page(self, name: str) -> Any:
+        """The tab `name`, built if need be, and showing the record as it is now."""
+        page = self._pages.get(name)
+        if page is not None:
+            if name in self._stale:
+                self._refresh_page(name)
+            return page
+        page = self._make(name)
+        self._pages[name] = page
+        placeholder = self._placeholders.pop(name)
+        index = self.tabs.indexOf(placeholder)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, TAB_TITLES[name])
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        if isinstance(page, AttachedPage):
+            self.attached_pages.append(page)
+            if self.incident is not None:
+                page.open_incident(self.incident)
+        elif self.incident is not None:
+            self._show_in(name, page)
+        return page
+
+    def _name_of(self, widget: QWidget | None) -> str | None:
+        for name, page in self._pages.items():
+            if page is widget:
+                return name
+        for name, placeholder in self._placeholders.items():
+            if placeholder is widget:
+                return name
+        return None
+
+    def _tab_shown(self, index: int) -> None:
+        name = self._name_of(self.tabs.widget(index))
+        if name is None:
+            return
+        self._page(name)
+        if name in self._stale:
+            self._refresh_page(name)
+
+    @property
+    def overview(self) -> OverviewTab:
+        return self._page("overview")
+
+    @property
+    def milestones(self) -> MilestonesTab:
+        return self._page("milestones")
+
+    @property
+    def timeline(self) -> TimelineTab:
+        return self._page("timeline")
+
+    @property
+    def roles(self) -> RolesTab:
+        return self._page("roles")
+
+    @property
+    def teams(self) -> TeamsTab:
+        return self._page("teams")
+
+    @property
+    def review(self) -> ReviewPage:
+        return self._page("review")
+
+    @property
+    def followups(self) -> FollowUpsTab:
+        return self._page("followups")
+
+    @property
+    def privacy(self) -> PrivacyTab:
+        return self._page("privacy")
+
+    def current_tab(self) -> str | None:
+        """The name of the tab on screen ('overview', 'review' ...)."""
+        return self._name_of(self.tabs.currentWidget())
+
+    def show_tab(self, name: str) -> None:
+        """Bring the tab `name` to the front (building it if need be)."""
+        self.tabs.setCurrentWidget(self._page(name))
 
     # Loading and editing
 
-    def load(self, incident: Incident) -> None:
-        """Show `incident` for editing; the undo history starts afresh."""
+    def load(self, incident: Incident, *, recovered: Incident | None = None) -> None:
+        """Show `incident` for editing; the undo history starts afresh.
+
+        With `recovered`, the unsaved edits found in the recovery journal are put back on top
+        of the stored record, as one undoable step, and saved like any other edit.
+        """
         self.autosaver.discard()
         self.undo_stack.clear()
+        self._open_step = None
         self.incident = incident
-        self._refresh()
+        self._refresh_all()
         for page in self.attached_pages:
             page.open_incident(incident)
-        self.saveStateChanged.emit("Saved")
+        self.autosaver.announce()
+        if recovered is not None:
+            self._put_back(recovered)
 
-    def edit(self, label: str, mutate: Mutation, merge_key: str | None = None) -> None:
-        """Apply `mutate` to a copy of the record, and record it as one undoable step."""
-        if self.incident is None:
+    def clear(self) -> None:
+        """Show nothing (the incident was deleted, or another database opened)."""
+        self.autosaver.discard()
+        self.undo_stack.clear()
+        self._open_step = None
+        self.incident = None
+
+    def _edit_from(self, origin: str) -> EditFn:
+        """The edit function of the tab `origin`: its edits refresh it even when hidden."""
+
+        def edit(label: str, mutate: Mutation, merge_key: str | None = None) -> None:
+            self.edit(label, mutate, merge_key, origin=origin)
+
+        return edit
+
+    def edit(
+        self,
+        label: str,
+        mutate: Mutation,
+        merge_key: str | None = None,
+        *,
+        origin: str | None = None,
+    ) -> None:
+        """Apply `mutate` to the record, as one undoable step (typing in one field merges)."""
+        incident = self.incident
+        if incident is None:
             return
-        if self.incident.review_status is ReviewStatus.PUBLISHED:
+        if incident.review_status is ReviewStatus.PUBLISHED:
             self.saveStateChanged.emit("Published: reopen the review to edit")
             return
-        before = self.incident
-        after = copy.deepcopy(before)
-        mutate(after)
-        if after == before:
-            return
-        self.incident = after
-        self.undo_stack.push(
-            SnapshotCommand(self._restore, before, copy.deepcopy(after), label, merge_key)
+        step = self._open_step
+        merging = (
+            merge_key is not None
+            and step is not None
+            and step.merge_key == merge_key
+            and self.undo_stack.command(self.undo_stack.index() - 1) is step
         )
-        self._refresh()
-        self.autosaver.touch()
+        if merging:
+            mutate(incident)
+        else:
+            self._close_step()
+            before = clone(incident)
+            mutate(incident)
+            if incident == before:
+                return
+            step = SnapshotCommand(self._restore, before, self._snapshot, label, merge_key)
+            self.undo_stack.push(step)
+            self._open_step = step
+        self._changed(origin=origin)
+
+    def _put_back(self, recovered: Incident) -> None:
+        incident = self.incident
+        assert incident is not None
+        self._close_step()
+        before = clone(incident)
+        restored = clone(recovered)
+        restored.id, restored.key, restored.version = incident.id, incident.key, incident.version
+        restored.created_at, restored.updated_at = incident.created_at, incident.updated_at
+        restored.review_status = incident.review_status
+        self.incident = restored
+        self.undo_stack.push(
+            SnapshotCommand(self._restore, before, self._snapshot, "Restore unsaved edits")
+        )
+        self._changed(everything=True)
+
+    def _snapshot(self) -> Incident:
+        assert self.incident is not None
+        return clone(self.incident)
+
+    def _close_step(self) -> None:
+        # Typing in another field (or an undo) starts a new step: keep the record as it is now.
+        if self._open_step is not None and self.incident is not None:
+            self._open_step.close()
+        self._open_step = None
 
     def _restore(self, snapshot: Incident) -> None:
         # Identity and version belong to the stored record, not to the undo history.
+        self._open_step = None
         current = self.incident
-        restored = copy.deepcopy(snapshot)
+        restored = clone(snapshot)
         if current is not None:
             restored.id, restored.key, restored.version = current.id, current.key, current.version
             restored.created_at, restored.updated_at = current.created_at, current.updated_at
         self.incident = restored
-        self._refresh()
+        self._changed(everything=True)
+
+    def _changed(self, *, everything: bool = False, origin: str | None = None) -> None:
+        if everything:
+            self._refresh_all()
+        else:
+            # The tab on screen and the one the edit came from show it now; the rest later.
+            self._refresh_header()
+            shown = {self.current_tab(), origin} - {None}
+            self._stale.update(name for name in self._pages if name not in shown)
+            for name in shown:
+                if name in self._pages:
+                    self._refresh_page(name)
         self.autosaver.touch()
+        if self.journal is not None and self.incident is not None:
+            self.journal.keep(self.incident)
+        self.edited.emit()
 
     def _status_moved(self, stored: Incident) -> None:
         self.load(stored)
@@ -207,64 +431,161 @@ class IncidentEditor(QWidget):
 
     def refresh(self) -> None:
         """Show the record again (after a setting such as the question bank changed)."""
-        self._refresh()
+        self._refresh_all()
 
-    def _refresh(self) -> None:
+    def _refresh_all(self) -> None:
+        self._refresh_header()
+        self._stale = set(self._pages)
+        current = self.current_tab()
+        if current is not None and current in self._pages:
+            self._refresh_page(current)
+
+    def _refresh_header(self) -> None:
         incident = self.incident
         if incident is None:
             return
         self.key_label.setText(incident.key)
         self.title_label.setText(incident.title or "(untitled)")
-        self.severity_label.setText(incident.severity.value)
-        self.severity_label.setProperty("severity", incident.severity.value)
-        self.severity_label.setToolTip(vocabulary().severity_definitions[incident.severity])
-        self.severity_label.style().unpolish(self.severity_label)
-        self.severity_label.style().polish(self.severity_label)
+        severity = incident.severity.value
+        if self.severity_label.text() != severity:
+            self.severity_label.setText(severity)
+            self.severity_label.setProperty("severity", severity)
+            self.severity_label.setToolTip(vocabulary().severity_definitions[incident.severity])
+            self.severity_label.style().unpolish(self.severity_label)
+            self.severity_label.style().polish(self.severity_label)
         self.phase_bar.set_phase(incident.phase)
-        # A published review is read-only until someone reopens it.
-        editable = incident.review_status is not ReviewStatus.PUBLISHED
-        self.phase_bar.setEnabled(editable)
-        for page in (self.overview, self.milestones, self.timeline, self.roles, self.teams):
-            page.setEnabled(editable)
-            page.show_incident(incident)
-        self.review.show_incident(incident)
+        # A published review is read-only until someone reopens it: say so on every tab.
+        published = incident.review_status is ReviewStatus.PUBLISHED
+        self.phase_bar.setEnabled(not published)
+        self.published_banner.setVisible(published)
+        if published:
+            self.published_text.setText(
+                f"{incident.key} is published and read-only. Reopen its review to change it "
+                "(the reason is recorded)."
+            )
+
+    def _refresh_page(self, name: str) -> None:
+        self._stale.discard(name)
+        page = self._pages.get(name)
+        if page is not None and self.incident is not None:
+            self._show_in(name, page)
+
+    def _show_in(self, name: str, page: Any) -> None:
+        incident = self.incident
+        assert incident is not None
+        if isinstance(page, AttachedPage):
+            return  # their records are saved apart; they reload when an incident opens
+        if name != "review":
+            page.setEnabled(incident.review_status is not ReviewStatus.PUBLISHED)
+        page.show_incident(incident)
 
     # Saving
 
-    def flush(self) -> bool:
-        """Save any unsaved edits now; False if they could not be saved."""
-        return self.autosaver.flush()
-
     @property
     def dirty(self) -> bool:
-        """True while edits are waiting to be saved."""
+        """True while edits are waiting to be saved (or being saved)."""
         return self.autosaver.dirty
 
-    def _save(self, overwrite: bool = False) -> bool:
+    def save_now(self) -> None:
+        """Start saving pending edits now (Ctrl+S); the GUI thread does not wait for it."""
+        self.autosaver.flush()
+
+    def save_then(self, then: Callable[[bool], None]) -> None:
+        """Save pending edits, then call `then(True)`; `then(False)` if they were not saved."""
+        self.autosaver.flush(then)
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        if not dirty and self.journal is not None and self.incident is not None:
+            self.journal.forget(self.incident)
+
+    def _save(self, done: Callable[[bool], None], overwrite: bool = False) -> None:
         incident = self.incident
         if incident is None:
-            return True
-        try:
-            stored = self.workspace.incidents.save(incident, overwrite=overwrite)
-        except ConflictError as error:
-            return self._on_conflict(error)
-        except (StoreError, ValidationError, NotFoundError) as error:
-            self.saveStateChanged.emit("Not saved")
-            self.report_error(str(error))
-            return False
-        # Keep the object the user is editing; take the stored identity and version.
-        incident.version, incident.updated_at = stored.version, stored.updated_at
-        self.incidentSaved.emit(stored)
-        return True
+            done(True)
+            return
+        self._close_step()
+        snapshot = clone(incident)
 
-    def _on_conflict(self, error: ConflictError) -> bool:
+        def saved(stored: Incident) -> None:
+            # Keep the object being edited; take the stored identity and version.
+            if self.incident is incident:
+                incident.version, incident.updated_at = stored.version, stored.updated_at
+                incident.review_progress = stored.review_progress
+            self.incidentSaved.emit(stored)
+            done(True)
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, ConflictError):
+                self._on_conflict(error, done)
+                return
+            self.saveStateChanged.emit("Not saved")
+            self.report_error(str(error) if isinstance(error, HindsightError) else repr(error))
+            done(False)
+
+        self.ops.run(
+            lambda ws: ws.incidents.save(snapshot, overwrite=overwrite),
+            saved,
+            owner=self,
+            failed=failed,
+            initiator=self,
+            what="save the incident",
+        )
+
+    def _on_conflict(self, error: ConflictError, done: Callable[[bool], None]) -> None:
         choice = self.resolve_conflict(error)
         if choice is ConflictChoice.OVERWRITE:
-            return self._save(overwrite=True)
+            self._save(done, overwrite=True)
+            return
         if choice is ConflictChoice.RELOAD and self.incident is not None:
-            fresh = self.workspace.incidents.get(self.incident.id or 0)
-            self.load(fresh)
-            self.incidentSaved.emit(fresh)
-            return True
+            incident_id = self.incident.id or 0
+
+            def reloaded(fresh: Incident) -> None:
+                done(True)  # nothing is pending any more: their version replaces ours
+                self.load(fresh)
+                self.incidentSaved.emit(fresh)
+
+            self.ops.run(
+                lambda ws: ws.incidents.get(incident_id),
+                reloaded,
+                owner=self,
+                failed=lambda _error: done(False),
+                what="reload the incident",
+            )
+            return
         self.saveStateChanged.emit("Not saved: changed elsewhere")
-        return False
+        done(False)
+
+    def reload_if_clean(self) -> None:
+        """Someone else saved the open incident: show their version unless we are editing."""
+        if self.incident is None or self.dirty:
+            return
+        incident_id = self.incident.id or 0
+
+        def fresh(stored: Incident) -> None:
+            incident = self.incident
+            if (
+                incident is not None
+                and incident.id == stored.id
+                and not self.dirty
+                and stored.version != incident.version
+            ):
+                current = self.current_tab()
+                self.load(stored)
+                if current is not None:
+                    self.show_tab(current)
+
+        self.ops.run(lambda ws: ws.incidents.get(incident_id), fresh, owner=self, what="reload")
+
+    def schedule_team_names(self) -> None:
+        """Refresh the team names offered in the Teams dialog (bundled ones, then in use)."""
+        bundled = vocabulary().team_names
+
+        def names(found: list[str]) -> None:
+            self.team_names = found
+
+        QTimer.singleShot(
+            0,
+            lambda: self.ops.run(
+                lambda ws: ws.team_names(bundled), names, owner=self, what="read team names"
+            ),
+        )

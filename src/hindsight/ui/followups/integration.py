@@ -63,7 +63,9 @@ class FollowUpsIntegration(QObject):
         self._periodic.timeout.connect(self.refresh_count)
         self._periodic.start()
         # Deleting an incident deletes its follow-ups.
-        window.list_pane.model.rowsRemoved.connect(lambda *_: self._incident_removed())
+        window.ops.changed.connect(
+            lambda changes, _initiator: self._incident_removed() if changes.removed else None
+        )
 
     # The open database
 

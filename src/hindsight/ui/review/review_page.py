@@ -258,7 +258,8 @@ class ReviewPage(QWidget):
             QKeySequence("Alt+Left"), self, lambda: self.go_to(self.sections.currentRow() - 1)
         )
         # Set by the editor: save pending edits before a move, and the record to move.
-        self.before_move: Callable[[], bool] = lambda: True
+        # Saves pending edits first, then calls on (the editor sets it).
+        self.before_move: Callable[[Callable[[bool], None]], None] = lambda then: then(True)
         self.current: Callable[[], Incident | None] = lambda: self._incident
         # Replaced in tests; asks the user by default.
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
@@ -326,13 +327,15 @@ class ReviewPage(QWidget):
         text, ok = QInputDialog.getText(self, title, "Reason (recorded with the review):")
         return text if ok else None
 
-    def move_to(self, status: ReviewStatus, reason: str = "") -> bool:
+    def move_to(self, status: ReviewStatus, reason: str = "") -> None:
+        """Save pending edits, then ask the service to move the review."""
+        self.before_move(lambda saved: self._move(status, reason) if saved else None)
+
+    def _move(self, status: ReviewStatus, reason: str) -> bool:
         """Ask the service to move the review; show what blocks it if refused."""
         from hindsight.services.errors import ValidationError
         from hindsight.services.review import PublishBlockedError
 
-        if not self.before_move():
-            return False
         incident = self.current()
         if incident is None:
             return False

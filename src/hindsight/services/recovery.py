@@ -1,0 +1,199 @@
+"""The recovery journal: unsaved edits kept on disk until the database has them.
+
+Autosave waits for a pause in typing; a crash (or kill -9) before it would lose what was
+typed since. So the editor also writes the record it holds to a journal file a moment after
+each edit, and removes the file once the record is stored. A journal file left behind by a
+session that is gone holds edits the database never received: the app offers them back.
+
+Layout: the data folder's `recovery/<database digest>/<session>/incident-<id>.json`. Each
+running editor has its own session folder and holds an exclusive lock on its `lock` file
+while it runs; the kernel releases the lock when the process ends, however it ends. So a
+session folder whose lock can be taken belongs to a session that is gone, and only such
+folders are offered: another window still editing keeps its own edits.
+
+Files are written beside their final name and renamed into place, so a crash while writing
+leaves the previous version, never half a file. Without fsync: a killed process loses
+nothing the kernel already has; only a power cut could.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from hindsight.core.incident import Incident
+from hindsight.core.plain import PlainError, from_plain, to_plain
+from hindsight.paths import data_dir
+
+try:  # POSIX; elsewhere every session folder counts as alive (nothing is offered twice)
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+FORMAT = "hindsight-recovery"
+VERSION = 1
+LOCK = "lock"
+
+
+@dataclass(frozen=True, slots=True)
+class Recovered:
+    """Unsaved edits of one incident, left behind by a session that ended."""
+
+    incident: Incident  # the record as that session's editor held it
+    written_at: datetime
+    path: Path
+
+
+def recovery_root() -> Path:
+    """Where journals of every database live."""
+    return data_dir() / "recovery"
+
+
+def same_content(a: Incident, b: Incident) -> bool:
+    """True when two records say the same, whatever their version and save times."""
+
+    def bare(incident: Incident) -> Incident:
+        return replace(incident, version=0, updated_at=None, review_progress=0)
+
+    return bare(a) == bare(b)
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    if fcntl is None:
+        return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class RecoverySession:
+    """The journal of one running editor: its files, under its lock."""
+
+    def __init__(self, folder: Path, database: str) -> None:
+        self.folder = folder
+        self.database = database
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._lock: IO[bytes] | None = (self.folder / LOCK).open("ab")
+        if not _try_lock(self._lock) and fcntl is not None:
+            raise OSError(f"the recovery session {folder} is in use")
+
+    def _file(self, incident_id: int) -> Path:
+        return self.folder / f"incident-{incident_id}.json"
+
+    def write(self, incident: Incident, *, now: datetime | None = None) -> Path:
+        """Keep `incident` as the editor holds it (replacing what was kept before)."""
+        if incident.id is None:
+            raise ValueError("only stored incidents are journalled")
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "database": self.database,
+            "written_at": (now or datetime.now(UTC)).isoformat(),
+            "record": to_plain(incident),
+        }
+        data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        target = self._file(incident.id)
+        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+    def remove(self, incident_id: int) -> None:
+        """Forget the journal of `incident_id` (its edits are stored, or were dropped)."""
+        self._file(incident_id).unlink(missing_ok=True)
+
+    def holds(self) -> list[int]:
+        """The incidents this session has journal files for."""
+        return sorted(
+            int(path.stem.removeprefix("incident-")) for path in self.folder.glob("incident-*.json")
+        )
+
+    def close(self) -> None:
+        """End the session: its folder goes if nothing unsaved is left in it."""
+        if self._lock is None:
+            return
+        leftover = self.holds()
+        self._lock.close()
+        self._lock = None
+        if not leftover:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class RecoveryStore:
+    """The journals of one database: this session's, and those left behind."""
+
+    def __init__(self, database: str | Path, root: Path | None = None) -> None:
+        name = str(database)
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.database = name
+        self.folder = (root or recovery_root()) / digest
+
+    def open_session(self) -> RecoverySession:
+        """A journal for this editor, locked for as long as it is open."""
+        return RecoverySession(self.folder / uuid.uuid4().hex, self.database)
+
+    def left_behind(self) -> list[Recovered]:
+        """Unsaved edits of sessions that ended without storing them, oldest first."""
+        found: list[Recovered] = []
+        if not self.folder.is_dir():
+            return found
+        for session in sorted(p for p in self.folder.iterdir() if p.is_dir()):
+            lock = session / LOCK
+            try:
+                with lock.open("ab") as handle:
+                    if not _try_lock(handle):
+                        continue  # a running session: its edits are its own
+                    files = sorted(session.glob("incident-*.json"))
+                    found.extend(r for r in map(self._read, files) if r is not None)
+                    if not files:
+                        shutil.rmtree(session, ignore_errors=True)
+            except OSError as error:
+                log.warning("cannot look into recovery folder %s: %s", session, error)
+        return sorted(found, key=lambda r: r.written_at)
+
+    def find(self, incident_id: int) -> Recovered | None:
+        """The newest edits of `incident_id` left behind, if any."""
+        mine = [r for r in self.left_behind() if r.incident.id == incident_id]
+        return mine[-1] if mine else None
+
+    def discard(self, recovered: Recovered) -> None:
+        """Drop edits left behind (put back in an editor, refused, or already stored)."""
+        recovered.path.unlink(missing_ok=True)
+        session = recovered.path.parent
+        if not any(session.glob("incident-*.json")):
+            shutil.rmtree(session, ignore_errors=True)
+
+    def _read(self, path: Path) -> Recovered | None:
+        try:
+            document: Any = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            log.warning("unreadable recovery file %s: %s", path, error)
+            return None
+        try:
+            if document.get("format") != FORMAT or document.get("version") != VERSION:
+                raise PlainError("not a recovery file of this version")
+            incident = from_plain(Incident, document["record"])
+            written = datetime.fromisoformat(document["written_at"])
+        except (PlainError, KeyError, TypeError, AttributeError, ValueError) as error:
+            log.warning("recovery file %s cannot be read back: %s", path, error)
+            return None
+        return Recovered(incident, written, path)

@@ -1,0 +1,349 @@
+"""How the main window opens, switches, backs up and remembers databases, off the GUI thread.
+
+Also what happens right after a database opens: unsaved edits found in the recovery journal
+are offered back, and the integrity check runs in the background instead of delaying the
+first paint.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QObject
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from hindsight.paths import data_dir
+from hindsight.services.errors import HindsightError
+from hindsight.ui import messages
+
+if TYPE_CHECKING:
+    from hindsight.core.incident import Incident
+    from hindsight.services.recovery import Recovered
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
+
+
+def fit_to_screen(window: QWidget, geometry: Any, default: tuple[int, int]) -> None:
+    """Restore saved geometry if it fits the screen; else a default size that fits."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    if isinstance(geometry, QByteArray | bytes) and window.restoreGeometry(geometry):
+        frame = window.frameGeometry()
+        if area is None or area.contains(frame):
+            return
+    width, height = default
+    if area is not None:
+        width, height = min(width, area.width() - 16), min(height, area.height() - 48)
+        width = max(width, min(window.minimumWidth(), area.width()))
+        height = max(height, min(window.minimumHeight(), area.height()))
+    window.resize(width, height)
+    if area is not None:
+        window.move(
+            area.x() + max((area.width() - width) // 2, 0),
+            area.y() + max((area.height() - height) // 2, 0),
+        )
+
+
+class DatabaseDoor(QObject):
+    """The main window's ways in and out of databases."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._offered: set[tuple[str, int]] = set()
+
+    # Opening
+
+    def open(self, path: Path, *, first: bool = False, demo: bool = False) -> None:
+        """Open `path` off the GUI thread; show it when it is open, explain when it is not.
+
+        With `demo`, `path` is a temporary copy of the demo database, made first if missing.
+        """
+        window = self.window
+        path = Path(path).expanduser().absolute()
+
+        def proceed() -> None:
+            if first:
+                # The list's first page comes from a plain SQLite reading while the rest of
+                # the app loads; it waits for the database when the schema needs upgrading.
+                from hindsight.store.listing import IncidentListing
+
+                window.list_pane.set_listing(IncidentListing.for_sqlite(path, check=True), path)
+            window.ops.submit(
+                lambda: _open_workspace(path, make_demo=demo),
+                lambda workspace: window.adopt(workspace, demo=demo),
+                owner=window,
+                failed=lambda error: self._cannot_open(path, error, first),
+                what=f"open {path}",
+            )
+
+        if window.has_editor and window.editor.dirty:
+            window.editor.save_then(lambda stored: proceed() if stored else None)
+        else:
+            proceed()
+
+    def _cannot_open(self, path: Path, error: Exception, first: bool) -> None:
+        if not isinstance(error, HindsightError):
+            from hindsight.ui.operations import bug_message, report_bug
+
+            report_bug(error, f"open {path}")
+            text = bug_message(error)
+        else:
+            text = str(error)
+        if not first:
+            messages.show_error(self.window, "Cannot open database", text)
+            return
+        # Nothing is open yet: offer another file, a new one, or quitting.
+        window = self.window
+        window.list_pane.set_listing(None, None)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open database", text, parent=window)
+        other = box.addButton("Open Another…", QMessageBox.ButtonRole.AcceptRole)
+        new = box.addButton("New Database…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        chosen = None
+        if box.clickedButton() is other:
+            name, _ = QFileDialog.getOpenFileName(
+                window, "Open database", str(data_dir()), DB_FILTER
+            )
+            chosen = name
+        elif box.clickedButton() is new:
+            name, _ = QFileDialog.getSaveFileName(
+                window, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
+            )
+            chosen = name
+        if chosen:
+            self.open(Path(chosen), first=True)
+        else:
+            window.close()
+
+    def choose_database(self) -> None:
+        """Ask for a database file and open it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Open database", str(data_dir()), DB_FILTER
+        )
+        if name:
+            self.open(Path(name))
+
+    def new_database(self) -> None:
+        """Ask where to create a new, empty database and open it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.exists():
+            messages.show_error(
+                self.window,
+                "File exists",
+                f"{path} already exists. Use Open Database to open it, or pick a new name.",
+            )
+            return
+        self.open(path)
+
+    def open_demo(self) -> None:
+        """Open (creating it the first time) the demo database in the data folder."""
+        path = data_dir() / "demo.sqlite"
+
+        def made(_written: Path) -> None:
+            self.open(path)
+
+        if path.exists():
+            self.open(path)
+            return
+        from hindsight.services.demo import write_demo_database
+
+        self.window.ops.submit(
+            lambda: write_demo_database(path),
+            made,
+            owner=self.window,
+            what="create the demo database",
+        )
+
+    def backup_now(self) -> None:
+        """Copy the open database to the backups folder, off the GUI thread."""
+        window = self.window
+        if window.workspace is None:
+            return
+        window.backup_action.setEnabled(False)
+        window.statusBar().showMessage("Backing up…")
+
+        def done(written: Path) -> None:
+            window.backup_action.setEnabled(True)
+            window.statusBar().showMessage(f"Backed up to {written}", 8000)
+
+        def failed(error: Exception) -> None:
+            window.backup_action.setEnabled(True)
+            window.statusBar().clearMessage()
+            messages.show_error(window, "Backup failed", str(error))
+
+        window.ops.run_long(
+            lambda ws, _task: ws.backup(), done, owner=window, failed=failed, what="back up"
+        )
+
+    # Recent databases
+
+    def recent_paths(self) -> list[str]:
+        """Recently opened databases, most recent first."""
+        value = self.window.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def remember_recent(self, path: Path) -> None:
+        """Put `path` first in the recent list, and reopen it next time."""
+        settings = self.window.settings
+        paths = [str(path), *[p for p in self.recent_paths() if p != str(path)]]
+        settings.setValue("recent", paths[:MAX_RECENT])
+        settings.setValue("lastDatabase", str(path))
+        self.fill_recent_menu()
+
+    def fill_recent_menu(self) -> None:
+        """List the recent databases in File ▸ Open Recent."""
+        menu = self.window.recent_menu
+        menu.clear()
+        paths = self.recent_paths()
+        for number, name in enumerate(paths, start=1):
+            action = menu.addAction(f"&{number} {name}")
+            action.triggered.connect(lambda _=False, p=name: self.open(Path(p)))
+        menu.setEnabled(bool(paths))
+
+    # After opening
+
+    def offer_recovered_edits(self) -> None:
+        """Tell the user about edits an ended session could not save, and offer them."""
+        journal = self.window.journal
+        if journal is None:
+            return
+        store = journal.store
+
+        def still_unsaved(workspace: Workspace) -> list[Recovered]:
+            # Edits the database got after all (or whose incident is gone) are dropped.
+            from hindsight.services.errors import NotFoundError
+            from hindsight.services.recovery import same_content
+
+            kept = []
+            for recovered in store.left_behind():
+                try:
+                    stored = workspace.incidents.get(recovered.incident.id or 0)
+                except NotFoundError:
+                    store.discard(recovered)
+                    continue
+                # Ids of deleted incidents can be given again; keys never are.
+                if stored.key != recovered.incident.key or same_content(stored, recovered.incident):
+                    store.discard(recovered)
+                else:
+                    kept.append(recovered)
+            return kept
+
+        self.window.ops.run(
+            still_unsaved, self._recovered, owner=self.window, what="read the recovery journal"
+        )
+
+    def _recovered(self, found: list[Recovered]) -> None:
+        window = self.window
+        if not found or window.workspace is None:
+            return
+        keys = ", ".join(dict.fromkeys(r.incident.key for r in found))
+        when = found[-1].written_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        first = found[-1].incident
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Unsaved edits recovered")
+        box.setText(
+            f"Hindsight found edits that were not saved when it last stopped: {keys} "
+            f"(last written {when})."
+        )
+        box.setInformativeText(
+            "They are put back when you open the incident, as a step you can undo, and are "
+            "kept until then."
+        )
+        open_button = box.addButton(f"Open {first.key}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is open_button and first.id is not None:
+            window.list_pane.select_id(first.id)
+            window.show_incident(first.id)
+
+    def recovered_to_apply(self, stored: Incident, recovered: Any) -> Incident | None:
+        """The edits left behind to put back on `stored`, after asking if they clash."""
+        from hindsight.services.recovery import Recovered, same_content
+
+        window = self.window
+        if not isinstance(recovered, Recovered) or window.journal is None:
+            return None
+        store = window.journal.store
+
+        def discard() -> None:
+            window.ops.submit(lambda: store.discard(recovered), owner=window)
+
+        kept = recovered.incident
+        if kept.key != stored.key or same_content(kept, stored):
+            discard()  # about an incident deleted since, or stored after all
+            return None
+        if kept.version != stored.version:
+            # Saved elsewhere since: putting the edits back would overwrite that change.
+            choice = QMessageBox.question(
+                window,
+                "Recovered edits are older",
+                f"{stored.key} has unsaved edits from an earlier session, but it was saved "
+                "elsewhere since they were made. Put them back anyway (replacing the newer "
+                "version when saved)? Choose No to discard them.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if choice != QMessageBox.StandardButton.Yes:
+                discard()
+                return None
+        # Once put back, the editor journals them in its own session.
+        discard()
+        window.statusBar().showMessage(
+            f"Put back unsaved edits of {stored.key} from "
+            f"{recovered.written_at.astimezone():%Y-%m-%d %H:%M}; Ctrl+Z undoes it.",
+            15000,
+        )
+        return kept
+
+    def check_integrity_later(self) -> None:
+        """Run SQLite's quick check in the background; say so only if it finds damage."""
+        window = self.window
+        workspace = window.workspace
+        if workspace is None:
+            return
+
+        def found(problems: list[str]) -> None:
+            if problems:
+                messages.show_error(
+                    window,
+                    "Database damaged",
+                    f"SQLite's check found damage in {workspace.path}: {problems[0]}. Your "
+                    "work so far is in it, but back up now and open your latest backup "
+                    "(in the backups folder) if something looks wrong.",
+                )
+
+        window.ops.run_long(
+            lambda ws, _task: ws.database.quick_problems(),
+            found,
+            owner=window,
+            failed=lambda error: log.warning("quick check failed: %s", error),
+            what="check the database",
+        )
+
+
+def _open_workspace(path: Path, *, make_demo: bool = False) -> Workspace:
+    # On the database lane: SQLAlchemy and the migrations load here, not on the GUI thread.
+    from hindsight.services.workspace import Workspace
+
+    if make_demo and not path.exists():
+        from hindsight.services.demo import write_demo_database
+
+        write_demo_database(path)
+    return Workspace.open(path)
