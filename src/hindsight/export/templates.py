@@ -39,6 +39,10 @@ from hindsight.export.safe_text import (
 from hindsight.paths import data_dir, templates_dir
 
 SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
+# Characters no document should carry: NUL (CommonMark and HTML readers replace it with U+FFFD,
+# others stop at it) and, in HTML, the other C0 controls that HTML forbids.
+_NUL = re.compile("\x00")
+_HTML_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SCOPES = ("incident", "all")
 _HEADER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
 _FIELD = re.compile(r"^\s*(title|description|scopes)\s*:\s*(.*?)\s*$")
@@ -193,7 +197,8 @@ def render(info: TemplateInfo, source_format: str, context: Mapping[str, Any]) -
     environment = _environment([path.parent, *(f for f in template_folders() if f != path.parent)])
     try:
         template = environment.get_template(path.name)
-        return template.render(**context)
+        text = template.render(**context)
+        return (_HTML_CONTROLS if source_format == "html" else _NUL).sub("\ufffd", text)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(str(path), error.lineno, error.message or "syntax error") from error
     except jinja2.TemplateNotFound as error:
