@@ -10,6 +10,7 @@ them all again in one transaction.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import statistics
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HINDSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="hindsight-bench-"))
 
+from hindsight.export import json_format
 from hindsight.services.demo import write_demo_database
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportService
@@ -38,7 +40,7 @@ def median_seconds(action, runs: int = 5) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=100, help="incidents for the bulk runs")
+    parser.add_argument("--copies", type=int, default=1000, help="incidents for the bulk runs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hindsight-export-bench-"))
     workspace = Workspace.open(write_demo_database(folder / "demo.sqlite"))
@@ -53,17 +55,25 @@ def main() -> None:
             seconds = median_seconds(lambda r=request: service.render(incident_id, r))
             print(f"{fmt.label:<6} {template:<28} {seconds * 1000:7.0f} ms {size / 1024:7.0f} kB")
 
-    bundles = folder / "json"
-    ids = service.all_incident_ids()
-    files = service.export_many(ids, ExportRequest(Format.JSON), bundles)
+    # N incidents in one file: the demo incidents over and over, each copy under its own key.
+    demo = [service.bundle(i)[0] for i in service.all_incident_ids()]
+    copies = []
+    for number in range(1, args.copies + 1):
+        bundle = copy.deepcopy(demo[(number - 1) % len(demo)])
+        bundle.incident.key = f"HS-{number}"
+        copies.append(bundle)
+    one_file = folder / "many.json"
+    one_file.write_bytes(
+        json_format.dumps(json_format.document_json(copies, datetime.now(UTC), "bench"))
+    )
     target = Workspace.open(folder / "bulk.sqlite")
     importer = ImportService(target)
     start = time.perf_counter()
-    for _ in range(args.copies // len(files) + 1):
-        for file in files:
-            importer.import_file(file, "rename")
+    importer.import_file(one_file)
+    took = time.perf_counter() - start
     count = target.incidents.count()
-    print(f"import {count} incidents, one file each (rename): {time.perf_counter() - start:.2f} s")
+    size = one_file.stat().st_size / 1024 / 1024
+    print(f"import {count} incidents from one file ({size:.1f} MiB): {took:.2f} s")
     exporter = ExportService(target)
     start = time.perf_counter()
     written = exporter.export_many(

@@ -115,16 +115,16 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(
 def test_a_failure_while_writing_rolls_back_every_incident(
     workspace: Workspace, bundle_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = imports._write_followup
+    real = imports._insert
     calls: list[int] = []
 
-    def failing(row, item) -> None:
+    def failing(session, model, params) -> None:
         calls.append(1)
-        if len(calls) > 8:  # well into the second incident
+        if len(calls) > 4:  # the incidents and some of their parts are in by now
             raise OSError(28, "No space left on device")
-        real(row, item)
+        real(session, model, params)
 
-    monkeypatch.setattr(imports, "_write_followup", failing)
+    monkeypatch.setattr(imports, "_insert", failing)
     before = counts(workspace.path)
     with pytest.raises(DiskFullError, match="nothing was written"):
         ImportService(workspace).import_file(bundle_file)
