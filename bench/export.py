@@ -2,21 +2,26 @@
 
     python bench/export.py [--copies N]
 
-Prints the median of five runs per document (after one warm-up run), the size of each file,
-and the time to export N copies of the demo incidents to a folder of JSON files and to import
-them all again in one transaction.
+Prints the median of five runs per document (after one warm-up run) and the size of each
+file; then the time to import N realistic incidents (bench/make_db.py's generator, default
+1,000) from one JSON file in one transaction, and to export them all to a folder of JSON
+files (`hindsight export --all --format json`).
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_db
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HINDSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="hindsight-bench-"))
@@ -55,16 +60,15 @@ def main() -> None:
             seconds = median_seconds(lambda r=request: service.render(incident_id, r))
             print(f"{fmt.label:<6} {template:<28} {seconds * 1000:7.0f} ms {size / 1024:7.0f} kB")
 
-    # N incidents in one file: the demo incidents over and over, each copy under its own key.
-    demo = [service.bundle(i)[0] for i in service.all_incident_ids()]
-    copies = []
-    for number in range(1, args.copies + 1):
-        bundle = copy.deepcopy(demo[(number - 1) % len(demo)])
-        bundle.incident.key = f"HS-{number}"
-        copies.append(bundle)
+    # N realistic incidents (bench/make_db.py's generator) in one file, to import and export.
+    generated, _ = make_db.generate(args.copies, seed=1)
+    bundles = [
+        json_format.IncidentBundle(replace(incident, key=f"HS-{number}"), [], [], None)
+        for number, incident in enumerate(generated, start=1)
+    ]
     one_file = folder / "many.json"
     one_file.write_bytes(
-        json_format.dumps(json_format.document_json(copies, datetime.now(UTC), "bench"))
+        json_format.dumps(json_format.document_json(bundles, datetime.now(UTC), "bench"))
     )
     target = Workspace.open(folder / "bulk.sqlite")
     importer = ImportService(target)

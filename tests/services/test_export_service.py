@@ -174,7 +174,7 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(WriteProblem, match="No space left on device"):
+    with pytest.raises(WriteProblem, match="the disk is full"):
         exporter.export(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN), target)
     assert target.read_text() == "the previous export"
     assert [p.name for p in folder.iterdir()] == ["review.md"]
@@ -216,6 +216,45 @@ def test_export_many_stops_when_cancelled(exporter: ExportService, tmp_path: Pat
         cancelled=lambda: len(done) >= 1,
     )
     assert len(written) == 1 and [p.name for p in (tmp_path / "out").iterdir()] == [written[0].name]
+
+
+def test_bulk_json_is_the_same_as_one_incident_at_a_time(
+    exporter: ExportService, demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    ids = exporter.all_incident_ids()
+    for redact in (False, True):
+        request = ExportRequest(Format.JSON, redact_pii=redact)
+        written = exporter.export_many(ids, request, tmp_path / f"bulk-{redact}")
+        assert [p.read_bytes() for p in written] == [exporter.render(i, request).data for i in ids]
+
+
+def test_export_all_never_writes_over_a_file(exporter: ExportService, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "HS-2.json").write_text("not ours")
+    with pytest.raises(ExportError, match=r"already holds HS-2\.json; nothing was written"):
+        exporter.export_many(exporter.all_incident_ids(), ExportRequest(Format.JSON), folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["HS-2.json"]
+    assert (folder / "HS-2.json").read_text() == "not ours"
+
+
+def test_keys_from_before_the_grammar_still_get_a_file_each(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    # Databases written before keys were checked may hold keys such as these.
+    legacy = ["X/1", "X-1", ".", "..", "A:B", "A;B", "a:b2", "CON", "X~2f~1"]
+    for number in range(len(legacy) - demo_workspace.incidents.count()):
+        demo_workspace.incidents.create(f"extra {number}")
+    with sqlite3.connect(demo_workspace.path) as connection:
+        rows = connection.execute("SELECT id FROM incidents ORDER BY id").fetchall()
+        for (incident_id,), key in zip(rows, legacy, strict=True):
+            connection.execute("UPDATE incidents SET key = ? WHERE id = ?", (key, incident_id))
+    exporter = ExportService(demo_workspace)
+    for fmt in (Format.JSON, Format.MARKDOWN):
+        folder = tmp_path / fmt.value
+        written = exporter.export_many(exporter.all_incident_ids(), ExportRequest(fmt), folder)
+        assert len(written) == len(set(written)) == len(list(folder.iterdir())) == len(rows)
+        assert all(p.parent == folder for p in written)
 
 
 def test_source_date_epoch_fixes_the_export_time(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from hindsight.core.enums import MILESTONE_KINDS, Confidence, EventSource, Phase, Role, Severity
@@ -336,13 +336,6 @@ def _integer(text: str) -> int | _Unusable:
     return int(text)
 
 
-def _float(text: str) -> float | _Unusable:
-    number = float(text)
-    if math.isfinite(number):
-        return number
-    return _Unusable(text[:12], "is a number too large to keep; out of range")
-
-
 def _constant(text: str) -> _Unusable:
     return _Unusable(text, f"is {text}, which standard JSON does not allow; use a number or null")
 
@@ -360,10 +353,15 @@ def _shown(value: Any) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _plain_name(name: str) -> bool:
+    return _IDENTIFIER.match(name) is not None
+
+
 def _child(path: str, name: str | int) -> str:
     if isinstance(name, int):
         return f"{path}[{name}]"
-    if _IDENTIFIER.match(name):
+    if _plain_name(name):
         return f"{path}.{name}" if path else name
     # ASCII escapes keep a path printable whatever the name holds (controls, surrogates).
     shown = json.dumps(
@@ -374,6 +372,8 @@ def _child(path: str, name: str | int) -> str:
 
 def _text_problem(value: str) -> str | None:
     """Why a text cannot be kept, or None."""
+    if value.isascii():
+        return None
     bad = _SURROGATE.search(value)
     if bad:
         return (
@@ -476,7 +476,11 @@ class _Reader:
             raise self.bad(path, value.problem)
         if isinstance(value, str):
             return self.text(value, path)
-        if isinstance(value, bool) or value is None or isinstance(value, float):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise self.bad(path, "is a number too large to keep; out of range")
+            return value
+        if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int):
             return self.integer(value, path)
@@ -1065,13 +1069,16 @@ def parse(raw: bytes | str) -> Any:
     refused here.
     """
     try:
-        return json.loads(
-            raw,
-            object_pairs_hook=_object,
-            parse_int=_integer,
-            parse_float=_float,
-            parse_constant=_constant,
-        )
+        try:
+            return json.loads(raw, object_pairs_hook=_object, parse_constant=_constant)
+        except ValueError as error:
+            if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)):
+                raise
+            # Python refuses to convert a number of thousands of digits: read again, marking
+            # long numbers instead of converting them, so the reader can say where they are.
+            return json.loads(
+                raw, object_pairs_hook=_object, parse_int=_integer, parse_constant=_constant
+            )
     except UnicodeDecodeError:
         raise FormatError([FormatProblem("", "the file is not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
