@@ -8,9 +8,12 @@ made, a backup taken if migrations are due, and the schema brought up to date.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,10 +27,13 @@ from sqlalchemy.orm import Session
 from hindsight.store.backup import backup_database, backup_file_name, read_only_uri
 from hindsight.store.errors import (
     CorruptDatabaseError,
+    DiskFullError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
     SchemaTooNewError,
+    StorageIOError,
     environment_errors,
+    full_disk_detail,
 )
 from hindsight.store.schema import HEAD_REVISION, KNOWN_REVISIONS, upgrade_to_head
 
@@ -42,7 +48,7 @@ _WRITE = "hindsight_write"
 class Inspection:
     """What the read-only look at an existing file found."""
 
-    revision: str | None  # None: an empty database, ready to be initialised
+    revision: str  # the Alembic revision its schema is at
     journal_mode: str
 
 
@@ -50,11 +56,14 @@ def inspect_file(path: Path) -> Inspection:
     """Look at `path` without writing to it; raise a StoreError if it cannot be used."""
     if not path.is_file():
         raise NotADatabaseError(path, "it is a folder or a special file")
-    if path.stat().st_size == 0:
-        return Inspection(revision=None, journal_mode="delete")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise NotADatabaseError(path)
+    # Creating a database is explicit (Database.create): an existing file, even an empty
+    # one, is only ever opened, never turned into a database.
+    with environment_errors(path), path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise NotADatabaseError(path, "the file is empty")
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(path)
     uri = read_only_uri(path)
     # Even a read-only reader of a WAL database creates -wal and -shm files beside it, and
     # leaves them behind. With no -wal or -journal file there is nothing pending outside the
@@ -71,7 +80,7 @@ def inspect_file(path: Path) -> Inspection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
             if not tables:
-                return Inspection(revision=None, journal_mode=journal)
+                raise NotADatabaseError(path, "it is an empty SQLite database, not Hindsight's")
             if "alembic_version" not in tables or "incidents" not in tables:
                 raise NotADatabaseError(path, "it is an SQLite database of another program")
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -93,10 +102,64 @@ def _check_writable(path: Path) -> None:
         raise ReadOnlyDatabaseError(path, "its folder is read-only")
 
 
-def _create_empty(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+def _side_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _claim(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path`, never over a file (FileExistsError if one is there)."""
+    try:
+        os.link(temporary, path)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        # A file system without hard links: take the name first, then move the file in.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.replace(temporary, path)
+
+
+def _fold_wal(dbapi_connection: Any, path: Path) -> None:
+    """Copy everything in the -wal file into the database file, or raise a StoreError.
+
+    Closing the last connection does this too, but silently gives up on a full disk: the
+    database file alone would then miss what the -wal file held.
+    """
+    # On the driver's connection: through SQLAlchemy it would run inside a transaction,
+    # where a checkpoint is refused.
+    busy, pending, copied = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy or pending != copied:
+        detail = full_disk_detail(path)
+        if detail is not None:
+            raise DiskFullError(path, detail)
+        raise StorageIOError(path, "its -wal file could not be written into the database file")
+
+
+def create_database_file(path: Path) -> None:
+    """Make a new, empty Hindsight database at `path`, owner-only; StoreError if it cannot.
+
+    The database is built under a temporary name in the same folder and takes its name only
+    when complete, so a failure (a full disk, say) leaves neither a half-made file nor its
+    -wal and -shm files behind. FileExistsError if `path` exists.
+    """
+    with environment_errors(path):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)  # mkstemp makes it owner-only (0600)
+    temporary = Path(name)
+    try:
+        engine = _make_engine(temporary)
+        try:
+            with environment_errors(path), engine.connect() as connection:
+                with connection.execution_options(**{_WRITE: True}).begin():
+                    upgrade_to_head(connection)
+                _fold_wal(connection.connection.dbapi_connection, path)
+        finally:
+            engine.dispose()
+        with environment_errors(path):
+            _claim(temporary, path)
+    finally:
+        for leftover in (temporary, *_side_files(temporary)):
+            leftover.unlink(missing_ok=True)
 
 
 def _make_engine(path: Path) -> Engine:
@@ -143,13 +206,12 @@ class Database:
         if not path.exists():
             if not create:
                 raise NotADatabaseError(path, "there is no such file")
-            with environment_errors(path):
-                _create_empty(path)
-            inspection = Inspection(revision=None, journal_mode="delete")
-        else:
-            inspection = inspect_file(path)
-            _check_writable(path)
-        if inspection.revision not in (None, HEAD_REVISION):
+            # Made by someone else meanwhile (FileExistsError): look at it like any other file.
+            with contextlib.suppress(FileExistsError):
+                create_database_file(path)
+        inspection = inspect_file(path)
+        _check_writable(path)
+        if inspection.revision != HEAD_REVISION:
             target = (backup_dir or path.parent) / backup_file_name(
                 path, f"before-upgrade-from-{inspection.revision}"
             )
@@ -203,6 +265,16 @@ class Database:
         with environment_errors(self.path), self.engine.connect() as connection:
             row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
+
+    def checkpoint(self) -> None:
+        """Write everything of the -wal file into the database file now (StoreError if the
+        disk refuses), so that the file alone holds the whole database."""
+        with environment_errors(self.path):
+            connection = self.engine.raw_connection()
+            try:
+                _fold_wal(connection.dbapi_connection, self.path)
+            finally:
+                connection.close()
 
     def close(self) -> None:
         """Release every connection (the WAL files go away with the last one)."""
