@@ -24,11 +24,11 @@ _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def reason(error: OSError) -> str:
-    """What went wrong, in words that say what to do for the common cases."""
+    """What went wrong, in plain words for the common cases."""
     if error.errno in _FULL:
         return "the disk is full (or the file is larger than this disk or your quota allows)"
     if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied; choose a folder you may write to"
+        return "permission denied"
     if error.errno == errno.EROFS:
         return "the disk is read-only"
     if error.errno == errno.ENOENT:

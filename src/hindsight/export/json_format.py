@@ -325,8 +325,10 @@ class _Unusable:
 def _object(pairs: list[tuple[str, Any]]) -> _Object:
     found = _Object(pairs)
     if len(found) != len(pairs):
-        seen: set[str] = set()
-        found.repeated = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+        counts: dict[str, int] = {}
+        for name, _ in pairs:
+            counts[name] = counts.get(name, 0) + 1
+        found.repeated = tuple(name for name, count in counts.items() if count > 1)
     return found
 
 

@@ -187,14 +187,14 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
             ):
                 steps[followup_id].append(StatusStep(FollowUpStatus(status), reached_on))
             followups: dict[int, list[FollowUp]] = defaultdict(list)
-            for row in session.execute(
+            for item in session.execute(
                 select(*FOLLOWUP_COLUMNS)
                 .join(IncidentRow, IncidentRow.id == FollowUpRow.incident_id)
                 .where(FollowUpRow.incident_id.in_(batch))
                 .order_by(FollowUpRow.id)
             ):
-                followups[row.incident_id].append(
-                    _from_columns(row, row.key, steps.get(row.id, []))
+                followups[item.incident_id].append(
+                    _from_columns(item, item.key, steps.get(item.id, []))
                 )
             accesses: dict[int, list[DataAccess]] = defaultdict(list)
             for access in session.scalars(

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from hindsight.store.backup import backup_database, backup_file_name, read_only_uri
 from hindsight.store.errors import (
+    CannotOpenError,
     CorruptDatabaseError,
     DiskFullError,
     NotADatabaseError,
@@ -203,7 +204,11 @@ class Database:
     ) -> Database:
         """Open (or create) the database at `path`, migrating it after a backup if needed."""
         path = Path(path).expanduser().absolute()
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except OSError as error:  # a folder on the way that may not be entered
+            raise CannotOpenError(path, error.strerror or str(error)) from error
+        if not exists:
             if not create:
                 raise NotADatabaseError(path, "there is no such file")
             # Made by someone else meanwhile (FileExistsError): look at it like any other file.
