@@ -105,13 +105,16 @@ class Rendered:
 
 def default_clock() -> datetime:
     """Now, unless SOURCE_DATE_EPOCH fixes the time (reproducible documents)."""
+    return fixed_time() or datetime.now(UTC)
+
+
+def fixed_time() -> datetime | None:
+    """The time SOURCE_DATE_EPOCH fixes, or None when it is not set (or not a number)."""
     fixed = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
-    if fixed:
-        try:
-            return datetime.fromtimestamp(int(fixed), UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
-    return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC) if fixed else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def safe_file_name(text: str) -> str:
@@ -232,6 +235,7 @@ class ExportService:
             creator=document.generator,
             page_size=request.page_size,
             pictures=pictures,
+            fixed_time=fixed_time(),
         )
         return Rendered(data, request, name, findings, redacted, html, pictures)
 
