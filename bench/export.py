@@ -26,6 +26,7 @@ import make_db
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HINDSIGHT_DATA_DIR", tempfile.mkdtemp(prefix="hindsight-bench-"))
 
+from hindsight.core.incident import Incident
 from hindsight.export import json_format
 from hindsight.services.demo import write_demo_database
 from hindsight.services.export import ExportRequest, ExportService, Format
@@ -46,6 +47,11 @@ def median_seconds(action, runs: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=1000, help="incidents for the bulk runs")
+    parser.add_argument(
+        "--pdf-sizes",
+        default="100000,500000,5000000",
+        help="summary sizes (characters) for the PDF-with-headings runs, comma-separated",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hindsight-export-bench-"))
     workspace = Workspace.open(write_demo_database(folder / "demo.sqlite"))
@@ -86,7 +92,31 @@ def main() -> None:
     took = time.perf_counter() - start
     print(f"export --all --format json of {len(written)} incidents: {took:.2f} s")
     target.close()
+
+    # A long summary with a heading every ~2 kB: PDF time should grow with the text, no faster.
+    print("PDF of a summary with headings          time")
+    for size in [int(x) for x in args.pdf_sizes.split(",") if x]:
+        stored = workspace.incidents.add(Incident(title="Long summary", summary=_long_text(size)))
+        assert stored.id is not None
+        start = time.perf_counter()
+        data = service.render(stored.id, ExportRequest(Format.PDF)).data
+        took = time.perf_counter() - start
+        print(f"{size / 1000:8.0f} kB  {len(data) / 1024:8.0f} kB PDF  {took:7.2f} s")
     workspace.close()
+
+
+def _long_text(size: int) -> str:
+    paragraph = (
+        "The feeder processes ran out of memory again overnight, so training did not finish "
+        "and the serving model kept getting older while click-through fell. "
+    ) * 8
+    parts, total, number = [], 0, 0
+    while total < size:
+        number += 1
+        part = f"## Finding {number}\n\n{paragraph}\n\n"
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)[:size]
 
 
 if __name__ == "__main__":
