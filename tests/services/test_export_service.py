@@ -112,6 +112,37 @@ def test_a_template_error_names_template_and_line_and_writes_nothing(
     assert not target.exists() and list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}",
+        "{% for a in range(100000) %}{% for e in incident.timeline %}"
+        "{% for f in incident.timeline %}{{ f.text|length }}{% endfor %}{% endfor %}{% endfor %}",
+    ],
+    ids=["silent", "writing", "over-the-record"],
+)
+def test_a_template_that_runs_too_long_is_stopped_and_named(
+    exporter: ExportService,
+    demo_workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+) -> None:
+    from hindsight.export import templates
+
+    monkeypatch.setattr(templates, "TEMPLATE_SECONDS", 0.5)
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "slow.md.j2").write_text(source)
+    target = tmp_path / "out.md"
+    with pytest.raises(TemplateProblem, match=r"slow\.md\.j2.*longer than 0 seconds"):
+        exporter.export(
+            key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, "slow"), target
+        )
+    assert not target.exists()
+
+
 def test_an_unknown_template_lists_the_choices(
     exporter: ExportService, demo_workspace: Workspace
 ) -> None:

@@ -20,6 +20,7 @@ def open_dialog(window, qtbot, key: str = "HS-2") -> ExportDialog:
     window.list_pane.select_id(window.workspace.incidents.get_by_key(key).id)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor)
     window.export_action.trigger()
+
     def shown() -> list[ExportDialog]:
         return [d for d in window.findChildren(ExportDialog) if d.isVisible()]
 
