@@ -93,7 +93,16 @@ class ExportDialog(QDialog):
         self._preview_timer.timeout.connect(self.refresh_preview)
         self._restore_choices()
         self._choices_changed()
-        self.resize(1100, 760)
+        self._fit_to_screen(1100, 760)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        # Never larger than the screen it opens on (a 1366x768 laptop, or 2x scaling).
+        screen = (self.parentWidget() or self).screen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is not None:
+            width = min(width, int(area.width() * 0.92))
+            height = min(height, int(area.height() * 0.88))
+        self.resize(width, height)
 
     # Construction
 
