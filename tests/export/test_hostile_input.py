@@ -293,3 +293,101 @@ def test_the_importer_keeps_the_documented_date_range(workspace: Workspace, tmp_
     for bad in ("1899-12-31T23:59:59Z", "3000-01-01T00:00:00Z", "1900-01-01T00:00:00+01:00"):
         with pytest.raises(ImportProblem, match="outside the years"):
             ImportService(workspace).read(file_with(bad))
+
+
+# -- any value anywhere: a clean refusal or a record that exports -------------------------------
+
+hostile_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "\ud800",
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31T23:59:59-14:00",
+            "2026-13-01T00:00:00Z",
+            "2026-03-01T00:00:00",
+            "..",
+            "X/1",
+            "con",
+            "a\u0000b",
+            "",
+            " ",
+        ]
+    ),
+    st.recursive(st.integers(0, 3), lambda inner: st.lists(inner, max_size=2), max_leaves=4),
+    st.just(nested(40)),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a parsed JSON document where a value can be swapped."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += leaves(item, (*path, index))
+    return found
+
+
+def swapped(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    copy_ = json.loads(json.dumps(document))
+    holder = copy_
+    for part in path[:-1]:
+        holder = holder[part]
+    holder[path[-1]] = value
+    return copy_
+
+
+@pytest.fixture(scope="module")
+def demo_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from hindsight.services.demo import write_demo_database
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    workspace = Workspace.open(write_demo_database(folder / "demo.sqlite"))
+    try:
+        service = ExportService(workspace, clock=lambda: FIXED_NOW)
+        incident_id = workspace.incidents.get_by_key("HS-3").id
+        assert incident_id is not None
+        return json.loads(service.render(incident_id, ExportRequest(Format.JSON)).data)
+    finally:
+        workspace.close()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_any_value_anywhere_is_refused_cleanly_or_exports(
+    demo_document: dict[str, Any], data: st.DataObject
+) -> None:
+    places = leaves(demo_document)
+    path = data.draw(st.sampled_from(places))
+    value = data.draw(hostile_values)
+    raw = json.dumps(swapped(demo_document, path, value), allow_nan=True)
+    try:
+        bundles = loads(raw.encode("utf-8", "surrogatepass"))
+    except FormatError as error:
+        str(error).encode("utf-8")  # a message that can be printed
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace.open(Path(folder) / "a.sqlite")
+        try:
+            service = ImportService(workspace)
+            result = service.apply(service.plan(Path(folder) / "x.json", bundles))
+            [outcome] = result.imported
+            assert outcome.incident_id is not None
+            exporter = ExportService(workspace, clock=lambda: FIXED_NOW)
+            for fmt in (Format.MARKDOWN, Format.HTML, Format.JSON):
+                assert exporter.render(outcome.incident_id, ExportRequest(fmt)).data
+            json.loads(exporter.render(outcome.incident_id, ExportRequest(Format.JSON)).data)
+        finally:
+            workspace.close()
