@@ -412,3 +412,21 @@ def test_cli_warns_about_personal_data_and_redacts_on_request(
     assert code == 0 and EMAIL in out and "warning" in err and "--redact-pii" in err
     code, out, err = run(capsys, "export", "HS-1", "--format", "md", "--redact-pii", "--db", path)
     assert code == 0 and EMAIL not in out and "[email redacted]" in out and not err
+
+
+def test_a_pdf_stops_between_pages_when_cancelled(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
+    from hindsight.export.errors import ExportCancelled
+
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # after the layout and the first page
+
+    with pytest.raises(ExportCancelled, match="nothing was written"):
+        exporter.render(
+            key_of(demo_workspace, "HS-1"), ExportRequest(Format.PDF), cancelled=cancelled
+        )
+    assert len(asked) == 3

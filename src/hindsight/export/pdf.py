@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -47,7 +47,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-from hindsight.export.errors import ExportError
+from hindsight.export.errors import ExportCancelled, ExportError
 from hindsight.export.qt import ensure_gui_application
 from hindsight.export.views import Picture
 
@@ -223,20 +223,22 @@ def render_pdf(
     page_size: str = "A4",
     pictures: Sequence[Picture] = (),
     fixed_time: datetime | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> bytes:
     """The PDF of `html` as bytes; ExportError when the page size is unknown.
 
     With `fixed_time` (SOURCE_DATE_EPOCH), the same input gives the same bytes in every run:
     the file's dates are that time, its document id is derived from the content, and fonts
-    are written in a fixed order.
+    are written in a fixed order. `cancelled` is asked after the layout and between pages
+    (ExportCancelled when it says yes).
     """
     if fixed_time is None:
-        return _render_pdf(html, title, footer, creator, page_size, pictures, None)
+        return _render_pdf(html, title, footer, creator, page_size, pictures, None, cancelled)
     # Qt writes the embedded fonts in the order of a hash table whose seed is random in
     # each process; a fixed seed while this document is made gives a fixed order.
     QHashSeed.setDeterministicGlobalSeed()
     try:
-        data = _render_pdf(html, title, footer, creator, page_size, pictures, fixed_time)
+        data = _render_pdf(html, title, footer, creator, page_size, pictures, fixed_time, cancelled)
     finally:
         QHashSeed.resetRandomGlobalSeed()
     return _with_dates(data, fixed_time)
@@ -250,6 +252,7 @@ def _render_pdf(
     page_size: str,
     pictures: Sequence[Picture],
     fixed_time: datetime | None,
+    cancelled: Callable[[], bool],
 ) -> bytes:
     if page_size not in PAGE_SIZES:
         choices = ", ".join(PAGE_SIZES)
@@ -296,12 +299,16 @@ def _render_pdf(
     # to be redone after every heading moved, which grows with the square of the document.
     document.setTextWidth(width)
     pages = paginate(document, body)
+    if cancelled():
+        raise ExportCancelled
 
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("The PDF could not be started (Qt refused the PDF writer).")
     try:
         for index, (top, bottom) in enumerate(pages):
+            if cancelled():
+                raise ExportCancelled
             if index:
                 writer.newPage()
             painter.save()

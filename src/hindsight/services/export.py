@@ -177,11 +177,17 @@ class ExportService:
     # Rendering
 
     def render(
-        self, incident_id: int | None, request: ExportRequest, *, preview: bool = False
+        self,
+        incident_id: int | None,
+        request: ExportRequest,
+        *,
+        preview: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> Rendered:
         """The document for one incident, or (None) the follow-up report of all incidents.
 
         With `preview`, a PDF is not drawn: only the HTML it would be laid out from is made.
+        `cancelled` is asked between pages of a PDF; ExportCancelled when it says yes.
         """
         clock = Clock(self.clock(), self.zone)
         if request.format is Format.JSON:
@@ -204,7 +210,9 @@ class ExportService:
                 incident_id, request, clock, info.name
             )
             key = document.incident.key if document.incident else None
-        return self._render_template(info, document, request, findings, redacted, key, preview)
+        return self._render_template(
+            info, document, request, findings, redacted, key, preview, cancelled
+        )
 
     def _render_template(
         self,
@@ -215,6 +223,7 @@ class ExportService:
         redacted: int,
         key: str | None,
         preview: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> Rendered:
         name = self.file_name(key, request)
         if request.format is Format.MARKDOWN:
@@ -236,6 +245,7 @@ class ExportService:
             page_size=request.page_size,
             pictures=pictures,
             fixed_time=fixed_time(),
+            cancelled=cancelled,
         )
         return Rendered(data, request, name, findings, redacted, html, pictures)
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.pii import Finding
+from hindsight.export.errors import ExportCancelled
 from hindsight.export.redaction import summarise
 from hindsight.services.errors import HindsightError
 from hindsight.services.export import PAGE_SIZES, ExportRequest, ExportService, Format, Rendered
@@ -239,6 +240,9 @@ class ExportDialog(QDialog):
 
         def refused(error: Exception) -> None:
             self._settled(task)
+            if isinstance(error, ExportCancelled) or task.cancelled:
+                self.status.setText("Cancelled; nothing was written.")
+                return
             (failed or self._failed)(error)
 
         self._task = task = self.ops.run_long(
@@ -490,7 +494,9 @@ class ExportDialog(QDialog):
             self._failed(error)
 
         self._work(
-            lambda service, _t: service.render(incident_id, request),
+            lambda service, task: service.render(
+                incident_id, request, cancelled=lambda: task.cancelled
+            ),
             rendered,
             "make the export",
             refused,
