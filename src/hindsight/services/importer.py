@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hindsight.export.json_format import FormatError, IncidentBundle, loads
+from hindsight.export.json_format import FormatError, IncidentBundle, parse, read_document
 from hindsight.services.changes import Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.imports import (
@@ -110,7 +110,10 @@ class ImportService:
                 f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
             ) from error
         try:
-            bundles = loads(raw)
+            data = parse(raw)
+            del raw  # the bytes are not needed once parsed: a large file is held once
+            bundles = read_document(data)
+            del data
         except FormatError as error:
             raise ImportProblem(
                 f"{path} is not a usable Hindsight export; nothing was imported. {error}"
