@@ -303,3 +303,43 @@ def test_cancelling_one_document_writes_nothing(make_window, demo_db, qtbot, tmp
     settle(dialog, qtbot)
     assert not target.exists() and dialog.isVisible()
     assert "nothing was written" in dialog.status.text().lower()
+
+
+def test_an_import_can_be_cancelled_while_the_file_is_read(
+    make_window, demo_db, qtbot, tmp_path, monkeypatch
+) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from hindsight.services.importer import ImportService
+
+    window = make_window(demo_db)
+    file = tmp_path / "HS-1.json"
+    file.write_bytes(
+        ExportService(window.workspace)
+        .render(window.workspace.incidents.get_by_key("HS-1").id, ExportRequest(Format.JSON))
+        .data
+    )
+    release = threading.Event()
+
+    class Held(ImportService):
+        def read(self, path):  # the file is "large": reading waits until released
+            release.wait(30)
+            return super().read(path)
+
+    shown: list[str] = []
+    monkeypatch.setattr(import_dialog, "ImportService", Held)
+    monkeypatch.setattr(import_dialog, "show_result", lambda p, r: shown.append(r.summary()))
+    monkeypatch.setattr(import_dialog, "ask_conflict", lambda *a: "rename")
+    monkeypatch.setattr(
+        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), "")
+    )
+    window.import_action.trigger()
+    assert window.ops.busy  # the read runs on a worker: the window goes on
+    progress = window.findChild(QProgressDialog, "importProgress")
+    assert progress is not None
+    progress.canceled.emit()  # what its Cancel button sends
+    release.set()
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=30_000)
+    assert shown == [] and window.workspace.incidents.count() == 3

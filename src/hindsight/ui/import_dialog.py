@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from hindsight.paths import data_dir
 from hindsight.services.errors import HindsightError
@@ -77,8 +78,13 @@ def import_file(
     progress.setWindowTitle("Import")
     progress.setMinimumDuration(400)  # quick imports never flash a box
 
+    def finish() -> None:
+        if isValid(progress):  # a cancelled box is already on its way out
+            progress.reset()
+            progress.deleteLater()
+
     def refused(error: Exception) -> None:
-        progress.reset()
+        finish()
         if not isinstance(error, HindsightError):
             report_bug(error, "import")
         messages.show_error(parent, "Cannot import", str(error))
@@ -90,20 +96,22 @@ def import_file(
 
     def checked(plan: ImportPlan) -> None:
         if task.cancelled:
-            progress.reset()
+            finish()
             return
         policy = "fail"
         if plan.conflicts:
-            progress.reset()
+            finish()
             choice = ask_conflict(parent, plan.conflicts, ops.workspace.path)
             if choice is None:
+                finish()
                 return
             policy = choice
-        progress.setLabelText(f"Importing {len(plan.bundles)} incident(s)…")
-        progress.setCancelButton(None)  # one transaction: all or nothing, quickly
+        if isValid(progress):
+            progress.setLabelText(f"Importing {len(plan.bundles)} incident(s)…")
+            progress.setCancelButton(None)  # one transaction: all or nothing, quickly
 
         def imported(result: ImportResult) -> None:
-            progress.reset()
+            finish()
             show_result(parent, result)
             if done is not None and result.imported:
                 done(result)
@@ -119,6 +127,7 @@ def import_file(
 
     task = ops.run_long(read, checked, owner=parent, failed=refused, what="read the import")
     progress.canceled.connect(task.cancel)
+    progress.canceled.connect(progress.deleteLater)  # nothing comes back from a cancelled read
     return task
 
 
