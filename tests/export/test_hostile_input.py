@@ -391,3 +391,57 @@ def test_any_value_anywhere_is_refused_cleanly_or_exports(
             json.loads(exporter.render(outcome.incident_id, ExportRequest(Format.JSON)).data)
         finally:
             workspace.close()
+
+
+def outcome(read: Any, text: str) -> Any:
+    try:
+        return [comparable_bundle(b) for b in read(text)]
+    except FormatError as error:
+        return str(error)
+
+
+def comparable_bundle(bundle: Any) -> Any:
+    return repr(bundle)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_reading_one_incident_at_a_time_gives_what_reading_whole_gives(
+    demo_document: dict[str, Any], data: st.DataObject
+) -> None:
+    from hindsight.export.json_format import parse, read_document, read_text
+
+    document = dict(demo_document)
+    document["incidents"] = [demo_document["incidents"][0]] * data.draw(st.integers(0, 3))
+    if document["incidents"] and data.draw(st.booleans()):
+        path = data.draw(st.sampled_from(leaves(document)))
+        document = swapped(document, path, data.draw(hostile_values))
+    text = json.dumps(document, allow_nan=True, indent=data.draw(st.sampled_from([None, 1])))
+    assert outcome(read_text, text) == outcome(lambda t: read_document(parse(t)), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"incidents": [], "format": "hindsight-incident", "version": 1}', "holds no incident"),
+        ('{"format": "hindsight-incident", "version": 1, "incidents": [] } x', "Extra data"),
+        ('{"format": "hindsight-incident", "version": 1, "incidents": [1,]}', "not valid JSON"),
+        (
+            '{"format": "hindsight-incident", "version": 1, "incidents": [], "incidents": []}',
+            "incidents: is given more than once",
+        ),
+        ('{"format": "hindsight-incident", "version": 9, "incidents": [{}]}', "newer Hindsight"),
+        ('{"format": "hindsight-incident", "version": 1 "incidents": []}', "delimiter"),
+    ],
+)
+def test_streamed_reading_refuses_like_whole_reading(text: str, expected: str) -> None:
+    from hindsight.export.json_format import parse, read_document, read_text
+
+    for read in (read_text, lambda t: read_document(parse(t))):
+        with pytest.raises(FormatError) as caught:
+            read(text)
+        assert expected in " ".join(str(p) for p in caught.value.problems)
