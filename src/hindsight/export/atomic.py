@@ -33,6 +33,8 @@ def reason(error: OSError) -> str:
         return "the disk is read-only"
     if error.errno == errno.ENOENT:
         return "the folder does not exist"
+    if error.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
     return error.strerror or str(error)
 
 

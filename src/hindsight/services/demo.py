@@ -12,6 +12,7 @@ from typing import Any
 from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.export.atomic import reason
 from hindsight.paths import resources_dir
 from hindsight.services.errors import StoreError, ValidationError
 from hindsight.services.followups_demo import add_followups_demo
@@ -111,8 +112,13 @@ def write_demo_database(path: Path) -> Path:
     # Built beside the target and renamed into place, so a failure leaves no half-made file.
     partial = path.with_name(f".{path.name}.partial")
     leftovers = [partial, *(Path(f"{partial}{x}") for x in ("-wal", "-shm", "-journal"))]
-    for leftover in leftovers:  # from a run that was killed
-        leftover.unlink(missing_ok=True)
+    try:
+        for leftover in leftovers:  # from a run that was killed
+            leftover.unlink(missing_ok=True)
+    except OSError as error:  # the folder is not there, not a folder, or closed
+        raise ValidationError(
+            f"Cannot write {path}: {reason(error)}. Nothing was written; choose another folder."
+        ) from error
     try:
         workspace = Workspace.open(partial)
         try:

@@ -399,6 +399,8 @@ class ExportService:
         failure keeps the batches completed before it).
         """
         target = Path(folder)
+        if target.exists() and not target.is_dir():
+            raise WriteProblem(target, "it is a file, not a folder")
         names = self._file_names(incident_ids, request)
         clashes = sorted(name for name in names.values() if (target / name).exists())
         if clashes:
