@@ -67,11 +67,13 @@ def main() -> int:
 
         from hindsight.ui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(window.workspace, 1, window, settings=app_settings())
+        dialog = ExportDialog(window.ops, 1, "HS-1", window, settings=app_settings())
         dialog.resize(1100, 760)
         dialog.path.setText("HS-1-full-review.md")  # no machine paths in the picture
         dialog.show()
         dialog.refresh_preview()
+        while window.ops.busy:  # the preview is made on a worker
+            app.processEvents()
         app.processEvents()
         dialog.grab().save(str(out / "screenshot-export.png"))
         dialog.close()

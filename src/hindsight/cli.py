@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem the user can fix (the message says how), 2 ba
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import shutil
@@ -64,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    init = sub.add_parser(
+        "init",
+        help="create a new, empty database",
+        description="Create a new, empty Hindsight database (owner-only). An existing file is "
+        "never touched.",
+    )
+    _db_option(init)
+
     demo = sub.add_parser("demo", help="write the demo database to a file")
     demo.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
 
@@ -85,9 +94,32 @@ def _open_existing(path: Path | None):  # -> Workspace; imported lazily to keep 
     from hindsight.services.workspace import Workspace
 
     target = path or default_database_path()
-    if not target.exists():
-        raise UserError(f"There is no database at {target}. Create one by starting the app.")
+    if not _exists(target):
+        raise UserError(
+            f"There is no database at {target}. Create one with `hindsight init --db {target}` "
+            "(or by starting the app)."
+        )
     return Workspace.open(target, create=False)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError as error:  # a folder on the way that may not be entered
+        raise UserError(
+            f"Cannot look at {path}: {error.strerror}. Check the folder's permissions."
+        ) from error
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from hindsight.services.workspace import Workspace
+
+    target = args.db or default_database_path()
+    if _exists(target):
+        raise UserError(f"{target} already exists; nothing was changed. Choose a new path.")
+    Workspace.open(target).close()
+    print(target)
+    return EXIT_OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -160,7 +192,9 @@ def _run_gui(args: argparse.Namespace) -> int:
     if timing is not None:
         timing.mark("Qt and the window's modules imported")
     if not args.demo:
+        # Without --db: the database open when the app last closed (ui/app.py start_path).
         return run_app(args.db, timing=timing)
+    # The window makes the demo copy off the GUI thread (ui/window_database.py).
     folder = Path(tempfile.mkdtemp(prefix="hindsight-demo-"))
     try:
         return run_app(folder / "demo.sqlite", demo=True, timing=timing)
@@ -169,6 +203,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "init": _cmd_init,
     "list": _cmd_list,
     "check": _cmd_check,
     "backup": _cmd_backup,
@@ -178,16 +213,60 @@ COMMANDS = {
 }
 
 
+def environment_message(error: OSError) -> str | None:
+    """One line for an operating-system error the user's environment caused, or None.
+
+    Every file Hindsight touches goes through code that explains its own errors; this is the
+    last net, so that no folder or disk problem ever ends in "internal error".
+    """
+    kinds = {
+        errno.EACCES: "permission denied; check the permissions of the file and its folders",
+        errno.EPERM: "not permitted; check the permissions of the file and its folders",
+        errno.ENOENT: "no such file or folder; check the path",
+        errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
+        errno.EISDIR: "it is a folder; give a file",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOSPC: "the disk is full; free some space and try again",
+        errno.EDQUOT: "your disk quota is used up; free some space and try again",
+        errno.EFBIG: "the file is larger than this system allows (ulimit -f)",
+        errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: "too many symbolic links in the path",
+        errno.EIO: "the disk reported an I/O error; check it",
+    }
+    advice = kinds.get(error.errno or 0)
+    if advice is None:
+        return None
+    where = error.filename if error.filename is not None else "a file"
+    return f"Cannot use {where}: {advice}."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `hindsight` and `python -m hindsight`."""
     args = build_parser().parse_args(argv)
-    log_file = configure_logging()
+    try:
+        log_file = configure_logging()
+    except HindsightError as error:
+        print(f"hindsight: {error}", file=sys.stderr)
+        if args.command is None:  # the GUI says it too: it may have been started from a menu
+            from hindsight.ui.app import show_start_problem
+
+            show_start_problem(str(error))
+        return EXIT_USER
     try:
         return COMMANDS.get(args.command, _run_gui)(args)
-    except (UserError, HindsightError) as error:
+    except HindsightError as error:
         print(f"hindsight: {error}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
+        return EXIT_USER
+    except OSError as error:
+        message = environment_message(error)
+        if message is None:
+            log.exception("unexpected error in hindsight %s", args.command or "gui")
+            print(f"hindsight: internal error; the details are in {log_file}", file=sys.stderr)
+            return EXIT_BUG
+        log.warning("environment error in hindsight %s: %s", args.command or "gui", error)
+        print(f"hindsight: {message}", file=sys.stderr)
         return EXIT_USER
     except Exception:
         log.exception("unexpected error in hindsight %s", args.command or "gui")

@@ -119,8 +119,6 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[Path | None],
     """`hindsight import`."""
     from hindsight.services.importer import ImportService
 
-    if not args.file.is_file():
-        raise CommandError(f"There is no file {args.file}; check the path.")
     workspace = open_workspace(args.db)
     try:
         service = ImportService(workspace)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from hindsight.export.atomic import PRIVATE, write_atomic
 from hindsight.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -46,14 +45,9 @@ def load_section(name: str) -> dict[str, Any]:
 
 def save_section(name: str, values: dict[str, Any]) -> None:
     """Replace one feature's preferences; the file is written atomically."""
-    data = _load_all()
-    data[name] = values
-    path = preferences_path()
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".preferences-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    stored = _load_all()
+    stored[name] = values
+    data = json.dumps(stored, indent=2, sort_keys=True).encode("utf-8")
+    # Owner-only, like the rest of the data folder. WriteProblem (a HindsightError naming the
+    # file) when it cannot be written; the previous file is then left as it was.
+    write_atomic(preferences_path(), data, mode=PRIVATE)

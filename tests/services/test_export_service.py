@@ -112,6 +112,37 @@ def test_a_template_error_names_template_and_line_and_writes_nothing(
     assert not target.exists() and list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}",
+        "{% for a in range(100000) %}{% for e in incident.timeline %}"
+        "{% for f in incident.timeline %}{{ f.text|length }}{% endfor %}{% endfor %}{% endfor %}",
+    ],
+    ids=["silent", "writing", "over-the-record"],
+)
+def test_a_template_that_runs_too_long_is_stopped_and_named(
+    exporter: ExportService,
+    demo_workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+) -> None:
+    from hindsight.export import templates
+
+    monkeypatch.setattr(templates, "TEMPLATE_SECONDS", 0.5)
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "slow.md.j2").write_text(source)
+    target = tmp_path / "out.md"
+    with pytest.raises(TemplateProblem, match=r"slow\.md\.j2.*longer than 0 seconds"):
+        exporter.export(
+            key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN, "slow"), target
+        )
+    assert not target.exists()
+
+
 def test_an_unknown_template_lists_the_choices(
     exporter: ExportService, demo_workspace: Workspace
 ) -> None:
@@ -174,7 +205,7 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(WriteProblem, match="No space left on device"):
+    with pytest.raises(WriteProblem, match="the disk is full"):
         exporter.export(key_of(demo_workspace, "HS-1"), ExportRequest(Format.MARKDOWN), target)
     assert target.read_text() == "the previous export"
     assert [p.name for p in folder.iterdir()] == ["review.md"]
@@ -216,6 +247,45 @@ def test_export_many_stops_when_cancelled(exporter: ExportService, tmp_path: Pat
         cancelled=lambda: len(done) >= 1,
     )
     assert len(written) == 1 and [p.name for p in (tmp_path / "out").iterdir()] == [written[0].name]
+
+
+def test_bulk_json_is_the_same_as_one_incident_at_a_time(
+    exporter: ExportService, demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    ids = exporter.all_incident_ids()
+    for redact in (False, True):
+        request = ExportRequest(Format.JSON, redact_pii=redact)
+        written = exporter.export_many(ids, request, tmp_path / f"bulk-{redact}")
+        assert [p.read_bytes() for p in written] == [exporter.render(i, request).data for i in ids]
+
+
+def test_export_all_never_writes_over_a_file(exporter: ExportService, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "HS-2.json").write_text("not ours")
+    with pytest.raises(ExportError, match=r"already holds HS-2\.json; nothing was written"):
+        exporter.export_many(exporter.all_incident_ids(), ExportRequest(Format.JSON), folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["HS-2.json"]
+    assert (folder / "HS-2.json").read_text() == "not ours"
+
+
+def test_keys_from_before_the_grammar_still_get_a_file_each(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    # Databases written before keys were checked may hold keys such as these.
+    legacy = ["X/1", "X-1", ".", "..", "A:B", "A;B", "a:b2", "CON", "X~2f~1"]
+    for number in range(len(legacy) - demo_workspace.incidents.count()):
+        demo_workspace.incidents.create(f"extra {number}")
+    with sqlite3.connect(demo_workspace.path) as connection:
+        rows = connection.execute("SELECT id FROM incidents ORDER BY id").fetchall()
+        for (incident_id,), key in zip(rows, legacy, strict=True):
+            connection.execute("UPDATE incidents SET key = ? WHERE id = ?", (key, incident_id))
+    exporter = ExportService(demo_workspace)
+    for fmt in (Format.JSON, Format.MARKDOWN):
+        folder = tmp_path / fmt.value
+        written = exporter.export_many(exporter.all_incident_ids(), ExportRequest(fmt), folder)
+        assert len(written) == len(set(written)) == len(list(folder.iterdir())) == len(rows)
+        assert all(p.parent == folder for p in written)
 
 
 def test_source_date_epoch_fixes_the_export_time(
@@ -342,3 +412,21 @@ def test_cli_warns_about_personal_data_and_redacts_on_request(
     assert code == 0 and EMAIL in out and "warning" in err and "--redact-pii" in err
     code, out, err = run(capsys, "export", "HS-1", "--format", "md", "--redact-pii", "--db", path)
     assert code == 0 and EMAIL not in out and "[email redacted]" in out and not err
+
+
+def test_a_pdf_stops_between_pages_when_cancelled(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
+    from hindsight.export.errors import ExportCancelled
+
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # after the layout and the first page
+
+    with pytest.raises(ExportCancelled, match="nothing was written"):
+        exporter.render(
+            key_of(demo_workspace, "HS-1"), ExportRequest(Format.PDF), cancelled=cancelled
+        )
+    assert len(asked) == 3

@@ -137,14 +137,37 @@ def test_create_false_refuses_a_missing_file(db_path: Path) -> None:
     assert not db_path.exists()
 
 
-def test_empty_file_is_initialised(db_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00" + bytes(4080)], ids=["zero", "x"])
+def test_an_existing_file_is_never_turned_into_a_database(db_path: Path, content: bytes) -> None:
     db_path.parent.mkdir()
-    db_path.touch()
-    database = Database.open(db_path)
-    try:
-        assert database.schema_revision() == HEAD_REVISION
-    finally:
-        database.close()
+    db_path.write_bytes(content)
+    db_path.chmod(0o644)
+    with pytest.raises(NotADatabaseError) as caught:
+        Database.open(db_path)
+    assert str(db_path) in caught.value.message
+    assert db_path.read_bytes() == content  # untouched
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o644
+    assert os.listdir(db_path.parent) == [db_path.name]
+
+
+def test_an_empty_sqlite_database_of_another_program_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir()
+    sqlite3.connect(db_path).execute("VACUUM").connection.close()
+    before = db_path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="empty SQLite database"):
+        Database.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_a_failed_creation_leaves_nothing(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(connection: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(database_module, "upgrade_to_head", full)
+    with pytest.raises(DiskFullError) as caught:
+        Database.open(db_path)
+    assert str(db_path) in caught.value.message
+    assert os.listdir(db_path.parent) == []
 
 
 @pytest.mark.parametrize("name", ["what?x=1.sqlite", "100%20done.sqlite", "a#b c.sqlite"])

@@ -22,6 +22,13 @@ class TemplateProblem(ExportError):
         super().__init__(f"Template {where}: {problem}. Nothing was written; fix the template.")
 
 
+class ExportCancelled(ExportError):
+    """The user stopped the export while it was being made; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("The export was cancelled; nothing was written.")
+
+
 class WriteProblem(ExportError):
     """The file could not be written (folder missing, read-only, disk full ...)."""
 

@@ -8,13 +8,15 @@ and each problem is reported with the JSON path of the bad field, e.g.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from hindsight.core.enums import MILESTONE_KINDS, Confidence, EventSource, Phase, Role, Severity
@@ -22,6 +24,7 @@ from hindsight.core.followups import FollowUp, FollowUpKind, FollowUpStatus, Pri
 from hindsight.core.followups import problems as followup_problems
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.keys import key_problem
 from hindsight.core.privacy import (
     AccessDetails,
     AccessRevision,
@@ -48,6 +51,15 @@ MAX_KEY = 32
 MAX_TITLE = 500
 MAX_NAME = 200
 MAX_PROBLEMS = 50
+# Bounds on what a file may hold (docs/json-format.md): whatever passes them can be stored
+# in SQLite and exported in every format.
+MAX_TEXT = 5_000_000  # characters in one text field
+MAX_DEPTH = 32  # levels of lists and objects inside an answer's value
+MAX_ID = 100  # characters in a question or checklist item id
+LARGEST_INTEGER = 2**63 - 1  # SQLite's integers are 64-bit
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+_LONGEST_INTEGER_TEXT = 20  # digits; longer numbers are out of range without being converted
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -290,18 +302,94 @@ def dumps(document: Mapping[str, Any]) -> bytes:
 # -- reading ------------------------------------------------------------------------------------
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Bad(Exception):
     """Stops reading one field; the problem is already recorded."""
 
 
+class _Object(dict[str, Any]):
+    """A parsed JSON object that remembers the names it held more than once."""
+
+    repeated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Unusable:
+    """A number the file holds that no field can take (NaN, Infinity, too many digits)."""
+
+    text: str
+    problem: str
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object(pairs)
+    if len(found) != len(pairs):
+        counts: dict[str, int] = {}
+        for name, _ in pairs:
+            counts[name] = counts.get(name, 0) + 1
+        found.repeated = tuple(name for name, count in counts.items() if count > 1)
+    return found
+
+
+def _integer(text: str) -> int | _Unusable:
+    if len(text.lstrip("-")) > _LONGEST_INTEGER_TEXT:
+        return _Unusable(text[:12] + "…", f"is a number of {len(text)} digits; out of range")
+    return int(text)
+
+
+def _constant(text: str) -> _Unusable:
+    return _Unusable(text, f"is {text}, which standard JSON does not allow; use a number or null")
+
+
+def _shown(value: Any) -> str:
+    """A short, printable rendering of a value for a message."""
+    if isinstance(value, _Unusable):
+        return value.text
+    if isinstance(value, str):
+        text = json.dumps(value[:40] + ("…" if len(value) > 40 else ""))
+    elif isinstance(value, (bool, int, float)) or value is None:
+        text = json.dumps(value)
+    else:
+        text = "a list" if isinstance(value, list) else "an object"
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _plain_name(name: str) -> bool:
+    return _IDENTIFIER.match(name) is not None
+
+
 def _child(path: str, name: str | int) -> str:
     if isinstance(name, int):
         return f"{path}[{name}]"
-    if _IDENTIFIER.match(name):
+    if _plain_name(name):
         return f"{path}.{name}" if path else name
-    return f"{path}[{json.dumps(name, ensure_ascii=False)}]"
+    # ASCII escapes keep a path printable whatever the name holds (controls, surrogates).
+    shown = json.dumps(
+        name[:60], ensure_ascii=not name.isprintable() or bool(_SURROGATE.search(name))
+    )
+    return f"{path}[{shown}]"
+
+
+def _text_problem(value: str) -> str | None:
+    """Why a text cannot be kept, or None."""
+    if value.isascii():
+        return None
+    bad = _SURROGATE.search(value)
+    if bad:
+        return (
+            f"holds an unpaired surrogate (\\u{ord(bad.group()):04x} at character "
+            f"{bad.start() + 1}), which is not text; fix the file's encoding"
+        )
+    return None
+
+
+_RANGE = (
+    f"is outside the years Hindsight keeps ({EARLIEST.year} to {LATEST.year}); "
+    "check the date for a typo"
+)
 
 
 class _Reader:
@@ -322,9 +410,30 @@ class _Reader:
         except _Bad:
             return default
 
-    def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+    def mapping(self, value: Any, path: str, what: str = "must be an object") -> dict[str, Any]:
+        """An object whose names are each given once."""
         if not isinstance(value, dict):
-            raise self.bad(path, "must be an object")
+            raise self.bad(path, what)
+        repeated = getattr(value, "repeated", ())
+        for name in repeated:
+            self.bad(_child(path, name), "is given more than once; keep one")
+        if repeated:
+            raise _Bad()
+        return value
+
+    def name(self, name: str, path: str, what: str) -> str:
+        """An object's name used as an id (a question, a checklist item)."""
+        if not name or len(name) > MAX_ID:
+            raise self.bad(path, f"{what} must be 1 to {MAX_ID} characters")
+        problem = _text_problem(name) or (
+            None if name.isprintable() else "holds control characters"
+        )
+        if problem:
+            raise self.bad(path, f"{what} {problem}")
+        return name
+
+    def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+        self.mapping(value, path)
         missing = sorted(required - value.keys())
         for name in missing:
             self.bad(_child(path, name), "is missing")
@@ -342,8 +451,12 @@ class _Reader:
             raise self.bad(path, "must be text")
         if non_empty and not value.strip():
             raise self.bad(path, "must not be empty")
-        if limit is not None and len(value) > limit:
-            raise self.bad(path, f"is longer than {limit} characters")
+        limit = MAX_TEXT if limit is None else limit
+        if len(value) > limit:
+            raise self.bad(path, f"is longer than {limit:,} characters")
+        problem = _text_problem(value)
+        if problem:
+            raise self.bad(path, problem)
         return value
 
     def texts(self, value: Any, path: str) -> list[str]:
@@ -352,9 +465,38 @@ class _Reader:
         return [self.text(v, _child(path, i)) for i, v in enumerate(value)]
 
     def integer(self, value: Any, path: str) -> int:
+        if isinstance(value, _Unusable):
+            raise self.bad(path, value.problem)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.bad(path, "must be a whole number")
+        if abs(value) > LARGEST_INTEGER:
+            raise self.bad(path, f"is out of range (at most {LARGEST_INTEGER:,})")
         return value
+
+    def free(self, value: Any, path: str, depth: int = 0) -> Any:
+        """A value of any JSON type (an answer's), within the format's bounds."""
+        if isinstance(value, _Unusable):
+            raise self.bad(path, value.problem)
+        if isinstance(value, str):
+            return self.text(value, path)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise self.bad(path, "is a number too large to keep; out of range")
+            return value
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return self.integer(value, path)
+        if depth >= MAX_DEPTH:
+            raise self.bad(path, f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, list):
+            return [self.free(v, _child(path, i), depth + 1) for i, v in enumerate(value)]
+        data = self.mapping(value, path)
+        for name in data:
+            problem = _text_problem(name)
+            if problem or len(name) > MAX_NAME:
+                raise self.bad(_child(path, name), problem or "the name is too long")
+        return {k: self.free(v, _child(path, k), depth + 1) for k, v in data.items()}
 
     def boolean(self, value: Any, path: str) -> bool:
         if not isinstance(value, bool):
@@ -363,10 +505,12 @@ class _Reader:
 
     def choice(self, value: Any, path: str, kind: type[E]) -> E:
         try:
+            if not isinstance(value, str):
+                raise ValueError(value)
             return kind(value)
         except ValueError:
             allowed = ", ".join(m.value for m in kind)
-            raise self.bad(path, f"is {json.dumps(value)}; use one of: {allowed}") from None
+            raise self.bad(path, f"is {_shown(value)}; use one of: {allowed}") from None
 
     def moment(self, value: Any, path: str) -> datetime:
         if not isinstance(value, str):
@@ -377,7 +521,13 @@ class _Reader:
             raise self.bad(path, "not a date-time (e.g. 2026-03-16T09:12:00Z)") from None
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise self.bad(path, "a date-time needs a time zone (end it with Z for UTC)")
-        return moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            moment = EARLIEST.replace(year=1) if moment.year < 1000 else LATEST
+        if not EARLIEST <= moment <= LATEST:
+            raise self.bad(path, _RANGE)
+        return moment
 
     def optional_moment(self, value: Any, path: str) -> datetime | None:
         return None if value is None else self.moment(value, path)
@@ -388,9 +538,12 @@ class _Reader:
         if not isinstance(value, str):
             raise self.bad(path, "not a date (e.g. 2026-03-24)")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.bad(path, "not a date (e.g. 2026-03-24)") from None
+        if not EARLIEST.date() <= day <= LATEST.date():
+            raise self.bad(path, _RANGE)
+        return day
 
     def items(self, value: Any, path: str) -> list[Any]:
         if not isinstance(value, list):
@@ -459,8 +612,9 @@ class _Reader:
                 data.get("bank_version", ""), _child(path, "bank_version"), limit=50
             ),
         }
+        fields["value"] = lambda: self.free(data.get("value"), _child(path, "value"))
         checked = self._all(fields)
-        return Answer(question_id=qid, value=data.get("value"), **checked)
+        return Answer(question_id=qid, **checked)
 
     def transition(self, value: Any, path: str) -> ReviewTransition:
         data = self.obj(value, path, {"at", "from", "to"}, {"reason"})
@@ -479,29 +633,36 @@ class _Reader:
             lambda: self.choice(data["status"], _child(path, "status"), ReviewStatus)
         )
         answers: dict[str, Answer] = {}
-        raw_answers = data.get("answers", {})
-        if isinstance(raw_answers, dict):
-            for qid, raw in raw_answers.items():
-                where = _child(_child(path, "answers"), qid)
-                if not qid or len(qid) > 100:
-                    self.bad(where, "a question id must be 1 to 100 characters")
-                    continue
-                found = self.attempt(partial(self.answer, qid, raw, where))
-                if found is not None:
-                    answers[qid] = found
-        else:
-            self.bad(_child(path, "answers"), "must be an object keyed by question id")
+        raw_answers = self.attempt(
+            lambda: self.mapping(
+                data.get("answers", {}),
+                _child(path, "answers"),
+                "must be an object keyed by question id",
+            ),
+            {},
+        )
+        for qid, raw in raw_answers.items():
+            where = _child(_child(path, "answers"), qid)
+            if self.attempt(partial(self.name, qid, where, "a question id")) is None:
+                continue
+            found = self.attempt(partial(self.answer, qid, raw, where))
+            if found is not None:
+                answers[qid] = found
         result["answers"] = answers
         attributions: dict[ChangeCategory, Attribution] = {}
-        raw_attributions = data.get("attributions", {})
-        if isinstance(raw_attributions, dict):
-            for name, raw in raw_attributions.items():
-                where = _child(_child(path, "attributions"), name)
-                found = self.attempt(partial(self._attribution, name, raw, where))
-                if found is not None:
-                    attributions[found.category] = found
-        else:
-            self.bad(_child(path, "attributions"), "must be an object keyed by kind of change")
+        raw_attributions = self.attempt(
+            lambda: self.mapping(
+                data.get("attributions", {}),
+                _child(path, "attributions"),
+                "must be an object keyed by kind of change",
+            ),
+            {},
+        )
+        for name, raw in raw_attributions.items():
+            where = _child(_child(path, "attributions"), name)
+            found = self.attempt(partial(self._attribution, name, raw, where))
+            if found is not None:
+                attributions[found.category] = found
         result["attributions"] = attributions
         transitions = self._list(
             data.get("transitions", []), _child(path, "transitions"), self.transition
@@ -690,9 +851,11 @@ class _Reader:
                 where = _child(_child(_child(path, "accesses"), index), "number")
                 raise self.bad(where, f"repeats access number {number}")
         ethics: dict[str, EthicsAnswer] = {}
-        raw = data.get("ethics", {})
-        if not isinstance(raw, dict):
-            raise self.bad(_child(path, "ethics"), "must be an object keyed by checklist item")
+        raw = self.mapping(
+            data.get("ethics", {}),
+            _child(path, "ethics"),
+            "must be an object keyed by checklist item",
+        )
         before = len(self.problems)
         for item_id, entry in raw.items():
             where = _child(_child(path, "ethics"), item_id)
@@ -791,8 +954,7 @@ class _Reader:
         return DataCopy(**self._all(fields))
 
     def ethics_answer(self, item_id: str, value: Any, path: str) -> EthicsAnswer:
-        if not item_id or len(item_id) > 100:
-            raise self.bad(path, "a checklist item id must be 1 to 100 characters")
+        self.name(item_id, path, "a checklist item id")
         data = self.obj(
             value, path, set(), {"choice", "note", "answered_by", "checklist_version", "updated_at"}
         )
@@ -816,14 +978,15 @@ class _Reader:
         return EthicsAnswer(item_id=item_id, **self._all(fields))
 
     def _key(self, value: Any, path: str) -> str:
-        key = self.text(value, path, limit=MAX_KEY, non_empty=True)
-        if any(ch.isspace() for ch in key):
-            raise self.bad(path, "a key has no spaces (e.g. HS-12)")
-        return key
+        if not isinstance(value, str):
+            raise self.bad(path, 'must be text, e.g. "HS-12"')
+        problem = _text_problem(value) or key_problem(value)
+        if problem:
+            raise self.bad(path, problem)
+        return value
 
     def _milestones(self, value: Any, path: str) -> dict[Phase, FuzzyTime]:
-        if not isinstance(value, dict):
-            raise self.bad(path, "must be an object keyed by milestone")
+        self.mapping(value, path, "must be an object keyed by milestone")
         found: dict[Phase, FuzzyTime] = {}
         before = len(self.problems)
         for name, raw in value.items():
@@ -844,22 +1007,15 @@ class _Reader:
         return found
 
 
-def read_document(data: Any) -> list[IncidentBundle]:
-    """The incidents of a parsed export file; FormatError listing every bad field."""
-    reader = _Reader()
-    try:
-        top = reader.obj(data, "", {"format", "version", "incidents"}, {"exported_at", "generator"})
-    except _Bad:
-        raise FormatError(
-            reader.problems or [FormatProblem("", "not a Hindsight export")]
-        ) from None
+def _check_header(reader: _Reader, top: Mapping[str, Any]) -> None:
+    """The format's name and version (FormatError at once: nothing else can be read), then
+    the optional fields."""
     if top["format"] != FORMAT:
-        raise FormatError(
-            [FormatProblem("format", f"is {json.dumps(top['format'])}, not {FORMAT!r}")]
-        )
+        raise FormatError([FormatProblem("format", f"is {_shown(top['format'])}, not {FORMAT!r}")])
     version = top["version"]
     if isinstance(version, bool) or not isinstance(version, int):
         raise FormatError([FormatProblem("version", "must be a whole number")])
+    version = min(version, LARGEST_INTEGER)
     if version > VERSION:
         raise FormatError(
             [
@@ -876,12 +1032,14 @@ def read_document(data: Any) -> list[IncidentBundle]:
         reader.attempt(lambda: reader.moment(top["exported_at"], "exported_at"))
     if "generator" in top:
         reader.attempt(lambda: reader.text(top["generator"], "generator"))
+
+
+def _check_incidents(reader: _Reader, incidents: Iterable[Any]) -> list[IncidentBundle]:
     bundles: list[IncidentBundle] = []
-    incidents = reader.attempt(lambda: reader.items(top["incidents"], "incidents"), [])
-    if isinstance(top["incidents"], list) and not top["incidents"]:
-        reader.bad("incidents", "holds no incident")
     seen: dict[str, int] = {}
+    count = 0
     for index, raw in enumerate(incidents):
+        count += 1
         path = _child("incidents", index)
         bundle = reader.attempt(partial(reader.incident, raw, path))
         if bundle is None:
@@ -891,18 +1049,186 @@ def read_document(data: Any) -> list[IncidentBundle]:
             reader.bad(_child(path, "key"), f"repeats the key of incidents[{seen[key]}]")
         seen[key] = index
         bundles.append(bundle)
+    if not count:
+        reader.bad("incidents", "holds no incident")
+    return bundles
+
+
+def read_document(data: Any) -> list[IncidentBundle]:
+    """The incidents of a parsed export file; FormatError listing every bad field."""
+    reader = _Reader()
+    try:
+        top = reader.obj(data, "", {"format", "version", "incidents"}, {"exported_at", "generator"})
+    except _Bad:
+        raise FormatError(
+            reader.problems or [FormatProblem("", "not a Hindsight export")]
+        ) from None
+    _check_header(reader, top)
+    incidents = reader.attempt(lambda: reader.items(top["incidents"], "incidents"))
+    bundles = _check_incidents(reader, incidents) if incidents is not None else []
     if reader.problems:
         raise FormatError(reader.problems)
     return bundles
 
 
+class _NotStreamable(Exception):
+    """The file is read whole instead (its incidents come before its version, say)."""
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def read_text(text: str) -> list[IncidentBundle]:
+    """The incidents of an export file's text, parsed and checked one incident at a time.
+
+    Only one incident's parsed JSON is held at once (a large file costs its text and the
+    records, not also every parsed object). The result, and every message, is the same as
+    read_document(parse(text)), which a file is given to when it cannot be read this way.
+    """
+    try:
+        return _read_streaming(text)
+    except _NotStreamable:
+        return read_document(parse(text))
+
+
+def _read_streaming(text: str) -> list[IncidentBundle]:
+    decoder = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
+    reader = _Reader()
+
+    def space(at: int) -> int:
+        match = _SPACE.match(text, at)
+        return match.end() if match else at
+
+    def expect(at: int, what: str) -> int:
+        at = space(at)
+        if not text.startswith(what, at):
+            raise json.JSONDecodeError(f"Expecting {what!r} delimiter", text, at)
+        return at + 1
+
+    def value(at: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(text, at)
+        except json.JSONDecodeError:
+            raise
+        except (ValueError, RecursionError):  # thousands of digits, or nesting: read whole
+            raise _NotStreamable from None
+
+    try:
+        at = space(0)
+        if not text.startswith("{", at):
+            raise _NotStreamable
+        pairs: list[tuple[str, Any]] = []
+        bundles: list[IncidentBundle] | None = None
+        at = space(at + 1)
+        if text.startswith("}", at):
+            raise _NotStreamable
+        while True:
+            name, at = value(space(at))
+            if not isinstance(name, str):
+                raise json.JSONDecodeError("Expecting property name", text, at)
+            at = space(expect(at, ":"))
+            header = dict(pairs)
+            streamable = (
+                name == "incidents"
+                and text.startswith("[", at)
+                and bundles is None
+                and {"format", "version"} <= header.keys()
+            )
+            if streamable:
+                _check_header(reader, header)
+                incidents = _Incidents(text, at, value, space, expect)
+                bundles = _check_incidents(reader, incidents)
+                assert incidents.end is not None  # read to the end above
+                at = incidents.end
+                pairs.append((name, []))
+            else:
+                found, at = value(at)
+                pairs.append((name, found))
+            at = space(at)
+            if text.startswith("}", at):
+                at += 1
+                break
+            at = expect(at, ",")
+        if space(at) != len(text):
+            raise json.JSONDecodeError("Extra data", text, space(at))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise FormatError([FormatProblem("", f"not valid JSON ({error.msg} at {where})")]) from None
+    if bundles is None:
+        raise _NotStreamable
+    top = _object(pairs)
+    with contextlib.suppress(_Bad):  # the problems are recorded on the reader
+        reader.obj(top, "", {"format", "version", "incidents"}, {"exported_at", "generator"})
+    if reader.problems:
+        raise FormatError(reader.problems)
+    return bundles
+
+
+class _Incidents:
+    """The incidents of the list starting at `at`, parsed one at a time as they are read;
+    once read to the end, `end` is where the list ends in the text."""
+
+    def __init__(
+        self,
+        text: str,
+        at: int,
+        value: Callable[[int], tuple[Any, int]],
+        space: Callable[[int], int],
+        expect: Callable[[int, str], int],
+    ) -> None:
+        self.text, self.at = text, at
+        self.value, self.space, self.expect = value, space, expect
+        self.end: int | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        text, position = self.text, self.space(self.at + 1)
+        if not text.startswith("]", position):
+            while True:
+                found, position = self.value(position)
+                yield found
+                position = self.space(position)
+                if text.startswith("]", position):
+                    break
+                position = self.space(self.expect(position, ","))
+        self.end = position + 1
+
+
 def loads(raw: bytes | str) -> list[IncidentBundle]:
     """Parse and check an export file's contents; FormatError on any problem."""
+    return read_text(decode(raw) if isinstance(raw, bytes) else raw)
+
+
+def decode(raw: bytes) -> str:
+    """An export file's bytes as text (UTF-8, with or without a byte order mark)."""
     try:
-        data = json.loads(raw)
+        return raw.decode(json.detect_encoding(raw))
+    except UnicodeDecodeError:
+        raise FormatError([FormatProblem("", "the file is not UTF-8 text")]) from None
+
+
+def parse(raw: bytes | str) -> Any:
+    """The JSON value in `raw`, with what no field can take marked instead of converted.
+
+    Repeated names in an object, NaN and Infinity, and numbers too long to be in range are
+    kept for the reader to refuse with their path; nesting deeper than Python can follow is
+    refused here.
+    """
+    try:
+        try:
+            return json.loads(raw, object_pairs_hook=_object, parse_constant=_constant)
+        except ValueError as error:
+            if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)):
+                raise
+            # Python refuses to convert a number of thousands of digits: read again, marking
+            # long numbers instead of converting them, so the reader can say where they are.
+            return json.loads(
+                raw, object_pairs_hook=_object, parse_int=_integer, parse_constant=_constant
+            )
     except UnicodeDecodeError:
         raise FormatError([FormatProblem("", "the file is not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise FormatError([FormatProblem("", f"not valid JSON ({error.msg} at {where})")]) from None
-    return read_document(data)
+    except RecursionError:
+        problem = f"lists or objects are nested too deeply (at most {MAX_DEPTH} levels in a value)"
+        raise FormatError([FormatProblem("", problem)]) from None

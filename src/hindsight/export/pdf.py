@@ -2,26 +2,34 @@
 
 The document's HTML (from the same templates as the HTML export, with target "pdf") is laid
 out by QTextDocument page by page and painted into a QPdfWriter, with a footer naming the
-incident and the page number. Headings never sit alone at the bottom of a page: a heading
-too close to the end of a page moves to the next one. Pictures are handed to the document as
+incident and the page number. The document is laid out once, as one continuous column, and
+cut into pages by paginate(): never through a line, at every forced page break (a new part),
+and never leaving a heading alone at the foot of a page. That keeps the time linear in the
+length of the document, headings or not. Pictures are handed to the document as
 images under their data: URI, so nothing is fetched and no QPixmap is needed (the export may
 run off the GUI thread).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import re
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QHashSeed,
     QIODevice,
     QMarginsF,
     QPointF,
     QRectF,
-    QSizeF,
     Qt,
     QUrl,
+    QUuid,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -33,13 +41,13 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
-    QTextBlock,
-    QTextBlockFormat,
-    QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextTable,
 )
 
-from hindsight.export.errors import ExportError
+from hindsight.export.errors import ExportCancelled, ExportError
 from hindsight.export.qt import ensure_gui_application
 from hindsight.export.views import Picture
 
@@ -62,44 +70,148 @@ def content_width(page_size: str) -> int:
     return layout.paintRectPixels(RESOLUTION).width()
 
 
-def _first_stranded_heading(document: QTextDocument, page_height: float) -> QTextBlock | None:
+@dataclass(frozen=True, slots=True)
+class _Flow:
+    """Where a continuous (unpaginated) layout may and may not be cut into pages."""
+
+    height: float
+    lines: list[tuple[float, float]]  # (top, bottom) of every line, sorted by top
+    tallest: float  # the tallest line, to bound searches
+    forced: list[float]  # positions where a page must start (page-break-before/after)
+    headings: list[tuple[float, float]]  # (top, end of what must stay with the heading)
+
+
+def _flow(document: QTextDocument, page_height: float) -> _Flow:
+    """One pass over every block (table cells included) of the laid-out document."""
     layout = document.documentLayout()
+    lines: list[tuple[float, float]] = []
+    forced: list[float] = []
+    headings: list[tuple[float, float]] = []
+    waiting: list[int] = []  # headings whose following block is not seen yet
+    always_before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    always_after = QTextFormat.PageBreakFlag.PageBreak_AlwaysAfter
     block = document.begin()
     while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        policy = block.blockFormat().pageBreakPolicy()
+        if policy & always_before:
+            forced.append(rect.top())
+        if policy & always_after:
+            forced.append(rect.bottom())
+        text_layout = block.layout()
+        origin = rect.top() - text_layout.boundingRect().top()  # document coordinates
+        for index in range(text_layout.lineCount()):
+            line = text_layout.lineAt(index)
+            lines.append((origin + line.y(), origin + line.y() + line.height()))
         if block.blockFormat().headingLevel() > 0:
-            rect = layout.blockBoundingRect(block)
-            page = int(rect.top() // page_height)
-            offset = rect.top() - page * page_height
-            end = rect.bottom()
-            follower = block.next()
-            while follower.isValid() and end - rect.bottom() < ROOM_AFTER_HEADING:
-                if follower.blockFormat().headingLevel() == 0:
-                    following = layout.blockBoundingRect(follower)
-                    whole = following.height() < page_height * 0.45
-                    end = following.bottom() if whole else rect.bottom() + ROOM_AFTER_HEADING
-                follower = follower.next()
-            if offset > 1 and end > (page + 1) * page_height:
-                return block
+            waiting.append(len(headings))
+            headings.append((rect.top(), rect.bottom() + ROOM_AFTER_HEADING))
+        elif waiting and rect.height() > 0:
+            for number in waiting:
+                top, end = headings[number]
+                # A picture or a short paragraph right after a heading goes along whole.
+                if rect.height() < page_height * 0.45:
+                    end = max(end, rect.bottom())
+                headings[number] = (top, end)
+            waiting.clear()
         block = block.next()
-    return None
+    for frame in _frames(document.rootFrame()):
+        if isinstance(frame, QTextTable):
+            lines.extend(_rows(frame, layout, page_height))
+        policy = frame.frameFormat().pageBreakPolicy()
+        if policy & always_before:
+            forced.append(layout.frameBoundingRect(frame).top())
+        if policy & always_after:
+            forced.append(layout.frameBoundingRect(frame).bottom())
+    lines.sort()
+    forced = sorted({y for y in forced if y > 0})
+    # What stays with a heading never reaches past a forced break: the heading before a new
+    # part is not moved away from its own text to the part's page.
+    capped = []
+    for top, end in headings:
+        after = bisect.bisect_right(forced, top)
+        if after < len(forced):
+            end = min(end, forced[after])
+        capped.append((top, end))
+    tallest = max((bottom - top for top, bottom in lines), default=0.0)
+    return _Flow(layout.documentSize().height(), lines, tallest, forced, capped)
 
 
-def _keep_headings_with_text(document: QTextDocument, page_height: float) -> None:
-    """Move a heading to the next page when what follows it would not start on its page.
+def _rows(
+    table: QTextTable, layout: QAbstractTextDocumentLayout, page_height: float
+) -> Iterator[tuple[float, float]]:
+    """Table rows short enough to keep whole on one page, as (top, bottom)."""
+    for row in range(table.rows()):
+        top, bottom = float("inf"), float("-inf")
+        for column in range(table.columns()):
+            cell = table.cellAt(row, column)
+            if not cell.isValid():
+                continue
+            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
+            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
+            top, bottom = min(top, first.top()), max(bottom, last.bottom())
+        if top < bottom and bottom - top < page_height / 3:
+            yield (top, bottom)
 
-    "What follows" is the next blocks up to ROOM_AFTER_HEADING pixels of them, or the whole
-    of a picture or short paragraph that comes first, so a heading never ends a page alone.
-    One heading is moved at a time, then the whole document is laid out again: Qt's
-    incremental relayout after a format change leaves later blocks unplaced.
+
+def _frames(frame: QTextFrame) -> Iterator[QTextFrame]:
+    for child in frame.childFrames():
+        yield child
+        yield from _frames(child)
+
+
+def _clear_of_lines(flow: _Flow, y: float) -> float:
+    """The highest position at or above `y` that cuts through no line."""
+    tops = [top for top, _ in flow.lines]
+    moved = True
+    while moved:
+        moved = False
+        index = bisect.bisect_left(tops, y)
+        # Only lines starting less than the tallest line above `y` can reach across it.
+        while index > 0 and flow.lines[index - 1][0] > y - flow.tallest - 1:
+            index -= 1
+            top, bottom = flow.lines[index]
+            if top < y < bottom:
+                y, moved = top, True
+                break
+    return y
+
+
+def paginate(document: QTextDocument, page_height: float) -> list[tuple[float, float]]:
+    """Cut a continuous layout into pages: (top, bottom) of each, in document pixels.
+
+    A page ends at a forced break, or as low as it can without cutting a line in two or
+    leaving a heading at its foot without what follows. One pass: linear in the document.
     """
-    for _ in range(500):  # each pass moves one heading forward; the bound is only a guard
-        block = _first_stranded_heading(document, page_height)
-        if block is None:
-            return
-        fmt = QTextBlockFormat()
-        fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        QTextCursor(block).mergeBlockFormat(fmt)
-        document.markContentsDirty(0, document.characterCount())
+    flow = _flow(document, page_height)
+    heading_tops = [top for top, _ in flow.headings]
+    pages: list[tuple[float, float]] = []
+    start = 0.0
+    while start < flow.height - 0.5:
+        limit = start + page_height
+        forced = bisect.bisect_right(flow.forced, start)
+        if forced < len(flow.forced) and flow.forced[forced] <= limit:
+            pages.append((start, flow.forced[forced]))
+            start = flow.forced[forced]
+            continue
+        if limit >= flow.height:
+            pages.append((start, flow.height))
+            break
+        cut = _clear_of_lines(flow, limit)
+        # A heading whose following text would cross the cut moves to the next page.
+        index = bisect.bisect_left(heading_tops, cut)
+        while index > 0:
+            index -= 1
+            top, end = flow.headings[index]
+            if top <= start:
+                break
+            if end > cut:
+                cut = min(cut, top)
+        if cut <= start + 1:  # a single line taller than a page: cut through it
+            cut = limit
+        pages.append((start, cut))
+        start = cut
+    return pages or [(0.0, page_height)]
 
 
 def render_pdf(
@@ -110,8 +222,38 @@ def render_pdf(
     creator: str,
     page_size: str = "A4",
     pictures: Sequence[Picture] = (),
+    fixed_time: datetime | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> bytes:
-    """The PDF of `html` as bytes; ExportError when the page size is unknown."""
+    """The PDF of `html` as bytes; ExportError when the page size is unknown.
+
+    With `fixed_time` (SOURCE_DATE_EPOCH), the same input gives the same bytes in every run:
+    the file's dates are that time, its document id is derived from the content, and fonts
+    are written in a fixed order. `cancelled` is asked after the layout and between pages
+    (ExportCancelled when it says yes).
+    """
+    if fixed_time is None:
+        return _render_pdf(html, title, footer, creator, page_size, pictures, None, cancelled)
+    # Qt writes the embedded fonts in the order of a hash table whose seed is random in
+    # each process; a fixed seed while this document is made gives a fixed order.
+    QHashSeed.setDeterministicGlobalSeed()
+    try:
+        data = _render_pdf(html, title, footer, creator, page_size, pictures, fixed_time, cancelled)
+    finally:
+        QHashSeed.resetRandomGlobalSeed()
+    return _with_dates(data, fixed_time)
+
+
+def _render_pdf(
+    html: str,
+    title: str,
+    footer: str,
+    creator: str,
+    page_size: str,
+    pictures: Sequence[Picture],
+    fixed_time: datetime | None,
+    cancelled: Callable[[], bool],
+) -> bytes:
     if page_size not in PAGE_SIZES:
         choices = ", ".join(PAGE_SIZES)
         raise ExportError(f"Unknown page size {page_size!r}; use one of {choices}.")
@@ -131,6 +273,9 @@ def render_pdf(
     )
     writer.setTitle(title)
     writer.setCreator(creator)
+    if fixed_time is not None:
+        seed = f"{title}\n{footer}\n{fixed_time.isoformat()}\n{html}"
+        writer.setDocumentId(QUuid(str(uuid.uuid5(uuid.NAMESPACE_URL, seed))))
 
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
@@ -150,25 +295,30 @@ def render_pdf(
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     width, height = float(area.width()), float(area.height())
     body = height - FOOTER
-    document.setPageSize(QSizeF(width, body))
-    _keep_headings_with_text(document, body)
-    pages = document.pageCount()
+    # One continuous layout, cut into pages by paginate(): Qt's own pagination would have
+    # to be redone after every heading moved, which grows with the square of the document.
+    document.setTextWidth(width)
+    pages = paginate(document, body)
+    if cancelled():
+        raise ExportCancelled
 
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("The PDF could not be started (Qt refused the PDF writer).")
     try:
-        for index in range(pages):
+        for index, (top, bottom) in enumerate(pages):
+            if cancelled():
+                raise ExportCancelled
             if index:
                 writer.newPage()
             painter.save()
-            painter.translate(0, -index * body)
+            painter.translate(0, -top)
             context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = QRectF(0, index * body, width, body)
+            context.clip = QRectF(0, top, width, bottom - top)
             painter.setClipRect(context.clip)
             document.documentLayout().draw(painter, context)
             painter.restore()
-            _footer(painter, width, height, footer, f"Page {index + 1} of {pages}")
+            _footer(painter, width, height, footer, f"Page {index + 1} of {len(pages)}")
     finally:
         painter.end()
     buffer.close()
@@ -193,3 +343,35 @@ def _footer(painter: QPainter, width: float, height: float, left: str, right: st
     painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
     painter.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
     painter.restore()
+
+
+_INFO_DATE = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)(\d{14})(Z|[+-]\d\d'\d\d')")
+_XMP_DATE = re.compile(
+    rb'((?:CreateDate|ModifyDate|MetadataDate)=")(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(Z|[+-]\d\d:\d\d)'
+)
+
+
+def _zone(offset: bytes) -> timezone:
+    if offset == b"Z":
+        return UTC
+    sign = -1 if offset[:1] == b"-" else 1
+    hours, minutes = int(offset[1:3]), int(offset[4:6])  # +HH'MM' (or +HH:MM)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _with_dates(data: bytes, moment: datetime) -> bytes:
+    """`data` with the creation and change dates Qt wrote (the time of writing) set to
+    `moment`, in the same form and length, so that no byte offset in the file moves."""
+
+    def info(match: re.Match[bytes]) -> bytes:
+        local = moment.astimezone(_zone(match.group(3)))
+        return match.group(1) + local.strftime("%Y%m%d%H%M%S").encode() + match.group(3)
+
+    def xmp(match: re.Match[bytes]) -> bytes:
+        local = moment.astimezone(_zone(match.group(3).replace(b":", b"'")))
+        return match.group(1) + local.strftime("%Y-%m-%dT%H:%M:%S").encode() + match.group(3)
+
+    fixed = _XMP_DATE.sub(xmp, _INFO_DATE.sub(info, data))
+    if len(fixed) != len(data):  # a form of date this code does not know: keep Qt's file
+        return data
+    return fixed

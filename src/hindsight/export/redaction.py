@@ -1,14 +1,13 @@
 """Every piece of free text of an incident, to scan for personal data and redact in a copy.
 
-One walker visits each text field of an incident (and of its follow-up items) with a stable
-path and a label for people, and returns a copy with each text replaced by what the visitor
-returns. Scanning visits without changing anything; redacting replaces findings by their
+The texts and their paths come from the one registry (core/text_fields.py); here each is
+visited with a label for people, and a copy comes back with each text replaced by what the
+visitor returns. Scanning visits without changing anything; redacting replaces findings by their
 placeholders. The stored record is never touched: exports work on the copy.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
@@ -16,70 +15,51 @@ from typing import Any
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import Incident
 from hindsight.core.pii import CustomPattern, Finding, redact_text, scan_text
-from hindsight.core.privacy import ACCESS_TEXT_FIELDS
 from hindsight.core.review import ReviewTransition
+from hindsight.core.text_fields import (
+    TextRef,
+    join_path,
+    map_access_details,
+    map_ethics_answer,
+    map_followup,
+    map_incident,
+    split_path,
+)
 from hindsight.export.json_format import PrivacyRecord
 
 # (path, label for people, text) -> the text to keep
 Visitor = Callable[[str, str, str], str]
 
 
-def _json_texts(value: Any, path: str, where: str, visit: Visitor) -> Any:
-    if isinstance(value, str):
-        return visit(path, where, value)
-    if isinstance(value, list):
-        return [_json_texts(v, f"{path}[{i}]", where, visit) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {k: _json_texts(v, f"{path}.{k}", where, visit) for k, v in value.items()}
-    return value
-
-
 def map_incident_texts(incident: Incident, visit: Visitor) -> Incident:
-    """A copy of `incident` whose every free text went through `visit`."""
-    out = copy.deepcopy(incident)
-    out.title = visit("title", "Title", out.title)
-    out.summary = visit("summary", "Summary", out.summary)
-    for name in ("systems", "models", "tags"):
-        values = getattr(out, name)
-        label = name.capitalize()
-        setattr(out, name, [visit(f"{name}[{i}]", label, v) for i, v in enumerate(values)])
-    for phase, when in list(out.milestones.items()):
-        note = visit(f"milestones.{phase.value}.note", f"Milestone {phase.value} note", when.note)
-        out.milestones[phase] = when.with_note(note)
-    for i, event in enumerate(out.events):
-        where = f"Timeline entry {i + 1}"
-        event.text = visit(f"events[{i}].text", where, event.text)
-        event.when = event.when.with_note(visit(f"events[{i}].note", where, event.when.note))
-    for i, role in enumerate(out.roles):
-        where = f"Role {role.role.value}"
-        role.person = visit(f"roles[{i}].person", where, role.person)
-        role.note = visit(f"roles[{i}].note", where, role.note)
-    for i, team in enumerate(out.teams):
-        team.team = visit(f"teams[{i}].team", "Teams", team.team)
-        team.part = visit(f"teams[{i}].part", f"Team {team.team}", team.part)
-    for qid, answer in out.answers.items():
-        where = f"Answer to {qid}"
-        answer.value = _json_texts(answer.value, f"answers.{qid}.value", where, visit)
-        answer.reason = visit(f"answers.{qid}.reason", where, answer.reason)
-    for category, attribution in out.attributions.items():
-        attribution.evidence = visit(
-            f"attributions.{category.value}.evidence",
-            f"Change attribution {category.value}",
-            attribution.evidence,
-        )
-    return out
+    """A copy of `incident` whose every free text (core/text_fields.py) went through `visit`."""
+    return map_incident(incident, lambda ref: visit(ref.path, _where(ref), ref.text))
+
+
+def _where(ref: TextRef) -> str:
+    kind = ref.kind.split("/")[0]
+    if kind == "events":
+        return f"Timeline entry {int(split_path(ref.path)[1]) + 1}"
+    labels = {
+        "title": "Title",
+        "summary": "Summary",
+        "systems": "Systems",
+        "models": "Models",
+        "tags": "Tags",
+        "milestones": f"Milestone {ref.owner} note",
+        "roles": f"Role {ref.owner}",
+        "teams": f"Team {ref.owner}" if ref.kind.endswith("part") else "Teams",
+        "answers": f"Answer to {ref.owner}",
+        "attributions": f"Change attribution {ref.owner}",
+    }
+    return labels.get(kind, ref.path)
 
 
 def map_followup_texts(item: FollowUp, index: int, visit: Visitor) -> FollowUp:
     """A copy of follow-up `item` whose every free text went through `visit`."""
     where = f"Follow-up “{item.title}”"
-    path = f"followups[{index}]"
-    return replace(
-        item,
-        title=visit(f"{path}.title", where, item.title),
-        description=visit(f"{path}.description", where, item.description),
-        owner=visit(f"{path}.owner", where, item.owner),
-        tracker_url=visit(f"{path}.tracker_url", where, item.tracker_url),
+    return map_followup(
+        item, lambda name, text: visit(join_path("followups", index, name), where, text)
     )
 
 
@@ -88,9 +68,19 @@ def map_transition_texts(
 ) -> list[ReviewTransition]:
     """Copies of review transitions whose reasons went through `visit`."""
     return [
-        replace(t, reason=visit(f"review.transitions[{i}].reason", "Review history", t.reason))
+        replace(
+            t,
+            reason=visit(
+                join_path("review", "transitions", i, "reason"), "Review history", t.reason
+            ),
+        )
         for i, t in enumerate(transitions)
     ]
+
+
+def _prefixed(visit: Visitor, path: str, where: str) -> Callable[[str, str], str]:
+    """`visit` for texts whose paths continue `path`."""
+    return lambda name, text: visit(f"{path}/{name}", where, text)
 
 
 def map_privacy_texts(record: PrivacyRecord, visit: Visitor) -> PrivacyRecord:
@@ -101,36 +91,21 @@ def map_privacy_texts(record: PrivacyRecord, visit: Visitor) -> PrivacyRecord:
         revisions = []
         for revision in access.revisions:
             where = f"{access.label}, revision {revision.number}"
-            path = f"privacy.accesses[{access.number}].revisions[{revision.number}]"
-            details = revision.details
-            changes: dict[str, Any] = {
-                name: visit(f"{path}.{name}", where, getattr(details, name))
-                for name in ACCESS_TEXT_FIELDS
-            }
-            copies = tuple(
-                replace(
-                    c,
-                    location=visit(f"{path}.copies[{i}].location", where, c.location),
-                    deleted_by=visit(f"{path}.copies[{i}].deleted_by", where, c.deleted_by),
-                )
-                for i, c in enumerate(details.copies)
-            )
+            path = join_path("privacy", "accesses", access.number, "revisions", revision.number)
+            details = map_access_details(revision.details, _prefixed(visit, path, where))
             revisions.append(
                 replace(
                     revision,
-                    recorded_by=visit(f"{path}.recorded_by", where, revision.recorded_by),
-                    reason=visit(f"{path}.reason", where, revision.reason),
-                    details=replace(details, copies=copies, **changes),
+                    recorded_by=visit(f"{path}/recorded_by", where, revision.recorded_by),
+                    reason=visit(f"{path}/reason", where, revision.reason),
+                    details=details,
                 )
             )
         accesses.append(replace(access, revisions=tuple(revisions)))
     ethics = {
-        item_id: replace(
+        item_id: map_ethics_answer(
             answer,
-            note=visit(f"privacy.ethics.{item_id}.note", "Ethics checklist", answer.note),
-            answered_by=visit(
-                f"privacy.ethics.{item_id}.answered_by", "Ethics checklist", answer.answered_by
-            ),
+            _prefixed(visit, join_path("privacy", "ethics", item_id), "Ethics checklist"),
         )
         for item_id, answer in record.ethics.items()
     }

@@ -18,14 +18,15 @@ written. HTML templates autoescape.
 from __future__ import annotations
 
 import re
+import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
 from hindsight.export.errors import ExportError, TemplateProblem
 from hindsight.export.safe_text import (
@@ -39,6 +40,10 @@ from hindsight.export.safe_text import (
 from hindsight.paths import data_dir, templates_dir
 
 SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
+# Characters no document should carry: NUL (CommonMark and HTML readers replace it with U+FFFD,
+# others stop at it) and, in HTML, the other C0 controls that HTML forbids.
+_NUL = re.compile("\x00")
+_HTML_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SCOPES = ("incident", "all")
 _HEADER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
 _FIELD = re.compile(r"^\s*(title|description|scopes)\s*:\s*(.*?)\s*$")
@@ -150,8 +155,46 @@ def find(name: str) -> TemplateInfo:
     )
 
 
-def _environment(folders: list[Path]) -> jinja2.Environment:
-    environment = ImmutableSandboxedEnvironment(
+TEMPLATE_SECONDS = 60.0  # the longest a template may take to render
+MAX_OUTPUT = 200_000_000  # characters a template may write
+
+
+class TooSlow(Exception):
+    """A template ran past its time or size budget."""
+
+
+class _BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox with a deadline, checked wherever a template does work: attribute and
+    item lookups, calls, every thousand steps of range(), and every piece of output."""
+
+    deadline = float("inf")
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TooSlow
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.check()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.check()
+        return super().getitem(obj, argument)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        self.check()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def bounded_range(self, *args: int) -> Iterator[int]:
+        """range() for templates: at most MAX_RANGE items, and on the clock."""
+        for index, value in enumerate(safe_range(*args)):
+            if index % 1000 == 0:
+                self.check()
+            yield value
+
+
+def _environment(folders: list[Path]) -> _BoundedEnvironment:
+    environment = _BoundedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "htm", "xml", "html.j2"), default_for_string=False
@@ -162,6 +205,7 @@ def _environment(folders: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=True,
     )
+    environment.globals["range"] = environment.bounded_range
     environment.filters.update(
         md=markdown_to_html,
         text=text_to_html,
@@ -193,7 +237,26 @@ def render(info: TemplateInfo, source_format: str, context: Mapping[str, Any]) -
     environment = _environment([path.parent, *(f for f in template_folders() if f != path.parent)])
     try:
         template = environment.get_template(path.name)
-        return template.render(**context)
+        environment.deadline = time.monotonic() + TEMPLATE_SECONDS
+        pieces: list[str] = []
+        size = 0
+        for piece in template.generate(**context):
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise TemplateProblem(
+                    str(path), None, f"it writes more than {MAX_OUTPUT:,} characters"
+                )
+            environment.check()
+            pieces.append(piece)
+        text = "".join(pieces)
+        return (_HTML_CONTROLS if source_format == "html" else _NUL).sub("\ufffd", text)
+    except TooSlow as error:
+        raise TemplateProblem(
+            str(path),
+            _line_of(error, path.name),
+            f"it took longer than {TEMPLATE_SECONDS:.0f} seconds to render (a loop inside a "
+            "loop?); simplify it",
+        ) from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(str(path), error.lineno, error.message or "syntax error") from error
     except jinja2.TemplateNotFound as error:

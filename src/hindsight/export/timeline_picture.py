@@ -67,6 +67,11 @@ _STEPS: tuple[tuple[str, int], ...] = (
     ("months", 12),
     ("months", 24),
     ("months", 60),
+    ("months", 120),
+    ("months", 600),
+    ("months", 1200),
+    ("months", 6000),
+    ("months", 12000),
 )
 
 
@@ -78,8 +83,31 @@ def _approximate(unit: str, count: int) -> timedelta:
     )
 
 
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:  # within hours of the first or last instant Python can hold
+        return moment
+
+
+def _moved(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, stopping at the first or last instant Python can hold."""
+    try:
+        return moment + delta
+    except OverflowError:
+        edge = datetime.max if delta > timedelta(0) else datetime.min
+        return edge.replace(tzinfo=moment.tzinfo)
+
+
 def ticks(start: datetime, end: datetime, zone: tzinfo, most: int = 8) -> list[datetime]:
     """Round instants between `start` and `end` (in `zone`), at most `most` of them."""
+    try:
+        return _ticks(start, end, zone, most)
+    except (OverflowError, ValueError):  # a range reaching the ends of the calendar
+        return []
+
+
+def _ticks(start: datetime, end: datetime, zone: tzinfo, most: int) -> list[datetime]:
     span = end - start
     unit, count = next(((u, c) for u, c in _STEPS if span / _approximate(u, c) <= most), _STEPS[-1])
     local = start.astimezone(zone)
@@ -95,6 +123,9 @@ def ticks(start: datetime, end: datetime, zone: tzinfo, most: int = 8) -> list[d
     else:
         first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         first = first.replace(month=1) if count >= 12 else first
+        if count > 12:  # decades, centuries ... start on a round year
+            years = count // 12
+            first = first.replace(year=max(1, first.year - first.year % years))
         if 1 < count < 12:
             first = first.replace(month=first.month - (first.month - 1) % count)
         step = lambda m: _add_months(m, count)  # noqa: E731
@@ -103,13 +134,16 @@ def ticks(start: datetime, end: datetime, zone: tzinfo, most: int = 8) -> list[d
     while moment <= end and len(found) < 4 * most:
         if moment >= start:
             found.append(moment)
-        moment = step(moment)
+        try:
+            moment = step(moment)
+        except (OverflowError, ValueError):  # the calendar ends before `end`
+            break
     return found
 
 
 def tick_label(moment: datetime, span: timedelta, zone: tzinfo) -> str:
     """A short label for a tick, precise enough for the span shown."""
-    local = moment.astimezone(zone)
+    local = _local(moment, zone)
     if span <= timedelta(days=2):
         return local.strftime("%d %b %H:%M")
     if span <= timedelta(days=120):
@@ -122,7 +156,7 @@ def _bounds(rows: Sequence[Row]) -> tuple[datetime, datetime]:
     end = max(r.when.latest for r in rows)
     span = max(end - start, timedelta(hours=1))
     pad = span * 0.04
-    return start - pad, end + pad
+    return _moved(start, -pad), _moved(end, pad)
 
 
 # -- the picture --------------------------------------------------------------------------------

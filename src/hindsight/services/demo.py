@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable
 from datetime import datetime
@@ -11,8 +12,9 @@ from typing import Any
 from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.export.atomic import reason
 from hindsight.paths import resources_dir
-from hindsight.services.errors import ValidationError
+from hindsight.services.errors import StoreError, ValidationError
 from hindsight.services.followups_demo import add_followups_demo
 from hindsight.services.privacy_demo import add_privacy_demo
 from hindsight.services.workspace import Workspace
@@ -104,19 +106,40 @@ def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> N
 
 def write_demo_database(path: Path) -> Path:
     """Create a new database at `path` holding the demo incidents."""
+    path = Path(path)
     if path.exists():
         raise ValidationError(f"{path} already exists; choose another path or remove it first.")
     # Built beside the target and renamed into place, so a failure leaves no half-made file.
     partial = path.with_name(f".{path.name}.partial")
-    for leftover in (partial, *(partial.with_name(partial.name + x) for x in ("-wal", "-shm"))):
-        leftover.unlink(missing_ok=True)
+    leftovers = [partial, *(Path(f"{partial}{x}") for x in ("-wal", "-shm", "-journal"))]
+    try:
+        for leftover in leftovers:  # from a run that was killed
+            leftover.unlink(missing_ok=True)
+    except OSError as error:  # the folder is not there, not a folder, or closed
+        raise ValidationError(
+            f"Cannot write {path}: {reason(error)}. Nothing was written; choose another folder."
+        ) from error
     try:
         workspace = Workspace.open(partial)
         try:
             populate(workspace)
+            workspace.database.checkpoint()  # the file alone must hold everything
         finally:
             workspace.close()
-        partial.replace(path)
+        try:
+            os.link(partial, path)  # never over a file that appeared meanwhile
+        except FileExistsError:
+            raise ValidationError(
+                f"{path} appeared while the demo was being made; nothing was written."
+            ) from None
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise ValidationError(f"{path} already exists; nothing was written.") from None
+            os.replace(partial, path)
+    except StoreError as error:
+        # The message names the file the user asked for, not the temporary one.
+        raise type(error)(path, error.detail) from error
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
     return path

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
@@ -18,9 +19,10 @@ from typing import Any
 
 from hindsight import __version__
 from hindsight.core.followups import FollowUp
+from hindsight.core.keys import file_stem
 from hindsight.core.pii import CustomPattern, Finding
 from hindsight.export import json_format, pdf, templates
-from hindsight.export.atomic import write_atomic
+from hindsight.export.atomic import AtomicBatch, write_atomic
 from hindsight.export.errors import ExportError, WriteProblem
 from hindsight.export.model import (
     Clock,
@@ -38,10 +40,15 @@ from hindsight.export.redaction import (
 )
 from hindsight.export.templates import TemplateInfo
 from hindsight.export.views import DocumentView, Picture
+from hindsight.store.bulk import IncidentRecord, read_records
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # the reproducible-builds convention for a fixed time
 DEFAULT_TEMPLATE = "full-review"
 PAGE_SIZES = tuple(pdf.PAGE_SIZES)
+# Files of an export to a folder reach the disk in batches (one flush each): at most this many
+# files, or this much time, go by before the files written so far get their names.
+BATCH_FILES = 100
+BATCH_SECONDS = 1.0
 
 
 class Format(StrEnum):
@@ -98,13 +105,16 @@ class Rendered:
 
 def default_clock() -> datetime:
     """Now, unless SOURCE_DATE_EPOCH fixes the time (reproducible documents)."""
+    return fixed_time() or datetime.now(UTC)
+
+
+def fixed_time() -> datetime | None:
+    """The time SOURCE_DATE_EPOCH fixes, or None when it is not set (or not a number)."""
     fixed = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
-    if fixed:
-        try:
-            return datetime.fromtimestamp(int(fixed), UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
-    return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC) if fixed else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def safe_file_name(text: str) -> str:
@@ -154,20 +164,30 @@ class ExportService:
         return [t for t in found if t.supports(document_format.value, scope)]
 
     def file_name(self, key: str | None, request: ExportRequest) -> str:
-        """A suggested file name, e.g. 'HS-1-full-review.pdf' or 'HS-1.json'."""
-        stem = key or "all-incidents"
+        """A suggested file name, e.g. 'HS-1-full-review.pdf' or 'HS-1.json'.
+
+        Different keys always give different names (core/keys.py), so exporting every
+        incident into one folder never writes two of them to the same file.
+        """
+        stem = file_stem(key) if key else "all-incidents"
         if request.format.uses_template:
-            stem = f"{stem}-{request.template}"
-        return safe_file_name(stem) + request.format.extension
+            stem = f"{stem}-{safe_file_name(request.template)}"
+        return stem + request.format.extension
 
     # Rendering
 
     def render(
-        self, incident_id: int | None, request: ExportRequest, *, preview: bool = False
+        self,
+        incident_id: int | None,
+        request: ExportRequest,
+        *,
+        preview: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> Rendered:
         """The document for one incident, or (None) the follow-up report of all incidents.
 
         With `preview`, a PDF is not drawn: only the HTML it would be laid out from is made.
+        `cancelled` is asked between pages of a PDF; ExportCancelled when it says yes.
         """
         clock = Clock(self.clock(), self.zone)
         if request.format is Format.JSON:
@@ -190,7 +210,9 @@ class ExportService:
                 incident_id, request, clock, info.name
             )
             key = document.incident.key if document.incident else None
-        return self._render_template(info, document, request, findings, redacted, key, preview)
+        return self._render_template(
+            info, document, request, findings, redacted, key, preview, cancelled
+        )
 
     def _render_template(
         self,
@@ -201,6 +223,7 @@ class ExportService:
         redacted: int,
         key: str | None,
         preview: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> Rendered:
         name = self.file_name(key, request)
         if request.format is Format.MARKDOWN:
@@ -221,6 +244,8 @@ class ExportService:
             creator=document.generator,
             page_size=request.page_size,
             pictures=pictures,
+            fixed_time=fixed_time(),
+            cancelled=cancelled,
         )
         return Rendered(data, request, name, findings, redacted, html, pictures)
 
@@ -281,7 +306,16 @@ class ExportService:
         return document, redactor.findings, redacted
 
     def _render_json(self, incident_id: int, request: ExportRequest, clock: Clock) -> Rendered:
-        bundle, findings, redacted = self.bundle(incident_id, redact=request.redact_pii)
+        found = self.bundle(incident_id, redact=request.redact_pii)
+        return self._json_rendered(found, request, clock)
+
+    def _json_rendered(
+        self,
+        found: tuple[json_format.IncidentBundle, list[Finding], int],
+        request: ExportRequest,
+        clock: Clock,
+    ) -> Rendered:
+        bundle, findings, redacted = found
         document = json_format.document_json([bundle], clock.now, f"Hindsight {__version__}")
         name = self.file_name(bundle.incident.key, request)
         return Rendered(json_format.dumps(document), request, name, findings, redacted)
@@ -290,24 +324,48 @@ class ExportService:
         self, incident_id: int, *, redact: bool = False
     ) -> tuple[json_format.IncidentBundle, list[Finding], int]:
         """Everything of one incident for the JSON format (redacted copies when asked)."""
-        redactor = Redactor(pii_patterns(self.workspace), redact=redact)
-        incident = map_incident_texts(self.workspace.incidents.get(incident_id), redactor)
-        transitions = map_transition_texts(self.workspace.review.history(incident_id), redactor)
-        followups = None
-        if getattr(self.workspace, "followups", None) is not None:
-            followups = [
-                map_followup_texts(item, i, redactor)
-                for i, item in enumerate(self._followups(incident_id))
-            ]
-        privacy = None
-        service = getattr(self.workspace, "privacy", None)
-        if service is not None:
-            record = json_format.PrivacyRecord(
-                service.accesses(incident_id), service.ethics_answers(incident_id)
-            )
-            privacy = map_privacy_texts(record, redactor)
+        workspace = self.workspace
+        record = IncidentRecord(
+            workspace.incidents.get(incident_id),
+            workspace.review.history(incident_id),
+            workspace.followups.items(incident_id),
+            workspace.privacy.accesses(incident_id),
+            workspace.privacy.ethics_answers(incident_id),
+        )
+        return self._bundle(record, Redactor(pii_patterns(workspace), redact=redact))
+
+    def bundles(
+        self, incident_ids: Sequence[int], *, redact: bool = False
+    ) -> Iterator[tuple[json_format.IncidentBundle, list[Finding], int]]:
+        """What bundle() gives for each of `incident_ids`, read a batch at a time.
+
+        Without `redact`, the texts are not scanned: no findings come back.
+        """
+        patterns = pii_patterns(self.workspace)
+        for record in read_records(self.workspace.database, incident_ids):
+            if not redact:  # nothing to find or replace: the records go out as they are
+                privacy = json_format.PrivacyRecord(record.accesses, record.ethics)
+                bundle = json_format.IncidentBundle(
+                    record.incident, record.transitions, record.followups, privacy
+                )
+                yield bundle, [], 0
+                continue
+            yield self._bundle(record, Redactor(patterns, redact=redact))
+
+    @staticmethod
+    def _bundle(
+        record: IncidentRecord, redactor: Redactor
+    ) -> tuple[json_format.IncidentBundle, list[Finding], int]:
+        incident = map_incident_texts(record.incident, redactor)
+        transitions = map_transition_texts(record.transitions, redactor)
+        followups = [
+            map_followup_texts(item, i, redactor) for i, item in enumerate(record.followups)
+        ]
+        privacy = map_privacy_texts(
+            json_format.PrivacyRecord(record.accesses, record.ethics), redactor
+        )
         bundle = json_format.IncidentBundle(incident, transitions, followups, privacy)
-        return bundle, redactor.findings, redactor.count if redact else 0
+        return bundle, redactor.findings, redactor.count if redactor.redact else 0
 
     def findings(self, incident_id: int) -> list[Finding]:
         """Personal data in everything an export of the incident would carry."""
@@ -315,9 +373,10 @@ class ExportService:
 
     # Writing
 
-    def write(self, rendered: Rendered, path: Path | str) -> Path:
-        """Write a rendered document to `path`, all or nothing."""
-        return write_atomic(Path(path), rendered.data)
+    def write(self, rendered: Rendered, path: Path | str, *, replace: bool = True) -> Path:
+        """Write a rendered document to `path`, all or nothing (never over a file unless
+        `replace`)."""
+        return write_atomic(Path(path), rendered.data, replace=replace)
 
     def export(self, incident_id: int | None, request: ExportRequest, path: Path | str) -> Path:
         """Render and write in one go; nothing is written if rendering fails."""
@@ -334,23 +393,72 @@ class ExportService:
     ) -> list[Path]:
         """One file per incident in `folder` (created if missing); stops early when cancelled.
 
-        Each file is written atomically; files written before a cancel or a failure stay.
+        Nothing is written over an existing file: if any of the files would replace one,
+        the export stops before writing and names them. Each file is written whole or not
+        at all; files reach the disk in batches, and those made before a cancel stay (a
+        failure keeps the batches completed before it).
         """
         target = Path(folder)
+        if target.exists() and not target.is_dir():
+            raise WriteProblem(target, "it is a file, not a folder")
+        names = self._file_names(incident_ids, request)
+        clashes = sorted(name for name in names.values() if (target / name).exists())
+        if clashes:
+            shown = ", ".join(clashes[:3]) + (
+                f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+            )
+            raise ExportError(
+                f"{target} already holds {shown}; nothing was written. Choose an empty "
+                "folder, or move those files away first."
+            )
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise WriteProblem(target, error.strerror or str(error)) from error
         written: list[Path] = []
         total = len(incident_ids)
-        for done, incident_id in enumerate(incident_ids):
-            if cancelled():
-                break
-            rendered = self.render(incident_id, request)
-            written.append(self.write(rendered, target / rendered.file_name))
-            if progress is not None:
-                progress(done + 1, total, rendered.file_name)
+        # replace=False: a file that appeared meanwhile is not ours to overwrite.
+        batch = AtomicBatch(replace=False)
+        started = time.monotonic()
+
+        def commit() -> None:
+            nonlocal started
+            written.extend(batch.commit())
+            started = time.monotonic()
+
+        try:
+            for rendered in self._rendered_many(incident_ids, request):
+                if cancelled():
+                    commit()  # the files made so far are whole: they stay
+                    break
+                batch.add(target / rendered.file_name, rendered.data)
+                if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+                    commit()
+                if progress is not None:
+                    progress(len(written) + len(batch), total, rendered.file_name)
+            else:
+                commit()
+        finally:
+            batch.discard()
         return written
+
+    def _rendered_many(
+        self, incident_ids: Sequence[int], request: ExportRequest
+    ) -> Iterator[Rendered]:
+        if request.format is not Format.JSON:
+            yield from (self.render(incident_id, request) for incident_id in incident_ids)
+            return
+        clock = Clock(self.clock(), self.zone)
+        for found in self.bundles(incident_ids, redact=request.redact_pii):
+            yield self._json_rendered(found, request, clock)
+
+    def _file_names(self, incident_ids: Sequence[int], request: ExportRequest) -> dict[int, str]:
+        keys = {s.id: s.key for s in self.workspace.incidents.summaries()}
+        names = {i: self.file_name(keys.get(i, str(i)), request) for i in incident_ids}
+        folded = [name.casefold() for name in names.values()]
+        if len(set(folded)) != len(folded):  # the key grammar rules this out: a bug if seen
+            raise RuntimeError("two incidents would be exported to the same file name")
+        return names
 
     def all_incident_ids(self) -> list[int]:
         """Every incident's id, oldest key number first."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -15,6 +14,8 @@ from hindsight.core.followup_attention import AttentionReport, AttentionSettings
 from hindsight.core.followup_ranking import RankedItem
 from hindsight.core.followup_regions import RegionMap, load_regions
 from hindsight.core.followups import SCALE, FollowUp, FollowUpStatus, StatusStep, problems
+from hindsight.export.atomic import write_atomic
+from hindsight.export.errors import WriteProblem
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import ChangeFeed, Changes
@@ -199,29 +200,14 @@ class FollowUpService:
         """Write the ranked list to `path` as CSV, all or nothing."""
         path = Path(path)
         rows = [_csv_row(entry, report) for entry in ranked]
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(rows)
         try:
-            fd, temporary = tempfile.mkstemp(
-                dir=path.parent, prefix=f".{path.name}-", suffix=".part"
-            )
-        except OSError as error:
-            raise ValidationError(
-                f"Cannot write {path}: {error.strerror or error}. Choose another folder."
-            ) from error
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                writer.writerows(rows)
-            os.replace(temporary, path)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise ValidationError(
-                f"Cannot write {path}: {error.strerror or error}. Nothing was written; "
-                "free some space or choose another folder."
-            ) from error
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            write_atomic(path, text.getvalue().encode("utf-8"))
+        except WriteProblem as error:
+            raise ValidationError(str(error)) from error
         return path
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hindsight.export.json_format import FormatError, IncidentBundle, loads
+from hindsight.export.json_format import FormatError, IncidentBundle, decode, read_text
 from hindsight.services.changes import Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.imports import (
@@ -110,7 +110,9 @@ class ImportService:
                 f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
             ) from error
         try:
-            bundles = loads(raw)
+            text = decode(raw)
+            del raw  # held once, as text; the incidents are parsed and checked one by one
+            bundles = read_text(text)
         except FormatError as error:
             raise ImportProblem(
                 f"{path} is not a usable Hindsight export; nothing was imported. {error}"

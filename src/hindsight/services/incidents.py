@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
+from hindsight.core.keys import key_problem
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
@@ -90,5 +91,8 @@ class IncidentService:
             raise ValidationError(f"The title is longer than {MAX_TITLE} characters; shorten it.")
         if incident.id is None and not incident.title.strip():
             raise ValidationError("A new incident needs a title.")
+        problem = key_problem(incident.key) if incident.key else None
+        if problem:
+            raise ValidationError(f"The key {problem}.")
         incident.review_progress = self._progress(incident)
         return incident

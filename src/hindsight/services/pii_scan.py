@@ -12,9 +12,9 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hindsight.core.enums import Phase
+from hindsight.core.enums import Phase, Role
 from hindsight.core.incident import Incident
 from hindsight.core.pii import (
     CustomPattern,
@@ -26,15 +26,28 @@ from hindsight.core.pii import (
     scan_text,
 )
 from hindsight.core.privacy import (
-    ACCESS_TEXT_FIELDS,
     FIELD_LABELS,
     DataAccess,
     EthicsAnswer,
     EthicsChecklist,
 )
 from hindsight.core.review import ChangeCategory
+from hindsight.core.text_fields import (
+    ETHICS_TEXT_FIELDS,
+    FOLLOWUP_TEXT_FIELDS,
+    TextRef,
+    access_detail_texts,
+    get_text,
+    incident_texts,
+    join_path,
+    set_text,
+    split_path,
+)
 from hindsight.preferences import load_section, save_section
 from hindsight.vocabulary import vocabulary
+
+if TYPE_CHECKING:
+    from hindsight.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 PREFERENCES = "privacy"
@@ -93,100 +106,61 @@ class TextField:
     text: str
 
 
-def join_path(*parts: object) -> str:
-    """A field path from its parts; '/' and '~' inside a part are escaped as in JSON Pointer."""
-    return "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def split_path(path: str) -> list[str]:
-    """The parts of a field path made by join_path."""
-    return [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")]
-
-
 def _stamp(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _strings(value: Any, parts: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
-    """Every string inside a JSON-like value, with the keys and indexes leading to it."""
-    if isinstance(value, str):
-        return [(parts, value)]
-    if isinstance(value, list):
-        return [found for i, v in enumerate(value) for found in _strings(v, (*parts, str(i)))]
-    if isinstance(value, dict):
-        return [found for k, v in value.items() for found in _strings(v, (*parts, str(k)))]
-    return []
+def _label(incident: Incident, ref: TextRef, prompts: Mapping[str, str]) -> str:
+    words = vocabulary()
+    kind = ref.kind
+    parts = split_path(ref.path)
+    if kind in ("title", "summary"):
+        return f"Overview · {kind.capitalize()}"
+    if kind in ("systems/*", "models/*", "tags/*"):
+        return f"Overview · {parts[0].capitalize()}"
+    if kind == "milestones/*/note":
+        return f"Milestones · {words.milestone_labels[Phase(ref.owner)]}"
+    if kind.startswith("events/"):
+        stamp = _stamp(incident.events[int(parts[1])].when.best)
+        return f"Timeline · {stamp}" + (" · time note" if kind.endswith("note") else "")
+    if kind.startswith("roles/"):
+        label = words.role_labels[Role(ref.owner)]
+        return f"Roles · {label}" + (" · note" if kind.endswith("note") else "")
+    if kind == "teams/*/team":
+        return "Teams"
+    if kind == "teams/*/part":
+        return f"Teams · {ref.owner}"
+    if kind.startswith("answers/"):
+        title = prompts.get(ref.owner, ref.owner)
+        return f"Review · {title}" + (" · reason" if kind.endswith("reason") else "")
+    labels = getattr(words, "change_labels", {})
+    category = ChangeCategory(ref.owner)
+    label = labels.get(category, category.value.replace("_", " ").capitalize())
+    return f"Change attribution · {label}"
 
 
 def incident_text_fields(
     incident: Incident, prompts: Mapping[str, str] | None = None
 ) -> list[TextField]:
     """Every non-empty text the incident record holds; `prompts` names review questions."""
-    words = vocabulary()
-    fields = [
-        TextField("title", "Overview · Title", incident.title),
-        TextField("summary", "Overview · Summary", incident.summary),
+    return [
+        TextField(ref.path, _label(incident, ref, prompts or {}), ref.text)
+        for ref in incident_texts(incident)
+        if ref.text.strip()
     ]
-    for name, label in (("systems", "Systems"), ("models", "Models"), ("tags", "Tags")):
-        for index, value in enumerate(getattr(incident, name)):
-            fields.append(TextField(f"{name}/{index}", f"Overview · {label}", value))
-    for phase, when in incident.milestones.items():
-        label = words.milestone_labels[phase]
-        fields.append(
-            TextField(f"milestones/{phase.value}/note", f"Milestones · {label}", when.note)
-        )
-    for index, event in enumerate(incident.events):
-        stamp = _stamp(event.when.best)
-        fields.append(TextField(f"events/{index}/text", f"Timeline · {stamp}", event.text))
-        fields.append(
-            TextField(f"events/{index}/note", f"Timeline · {stamp} · time note", event.when.note)
-        )
-    for index, role in enumerate(incident.roles):
-        label = words.role_labels[role.role]
-        fields.append(TextField(f"roles/{index}/person", f"Roles · {label}", role.person))
-        fields.append(TextField(f"roles/{index}/note", f"Roles · {label} · note", role.note))
-    for index, team in enumerate(incident.teams):
-        fields.append(TextField(f"teams/{index}/team", "Teams", team.team))
-        fields.append(TextField(f"teams/{index}/part", f"Teams · {team.team}", team.part))
-    for question_id, answer in incident.answers.items():
-        title = (prompts or {}).get(question_id, question_id)
-        for parts, text in _strings(answer.value):
-            path = join_path("answers", question_id, "value", *parts)
-            fields.append(TextField(path, f"Review · {title}", text))
-        path = join_path("answers", question_id, "reason")
-        fields.append(TextField(path, f"Review · {title} · reason", answer.reason))
-    labels = getattr(words, "change_labels", {})
-    for category, attribution in incident.attributions.items():
-        label = labels.get(category, category.value.replace("_", " ").capitalize())
-        fields.append(
-            TextField(
-                f"attributions/{category.value}/evidence",
-                f"Change attribution · {label}",
-                attribution.evidence,
-            )
-        )
-    return [f for f in fields if f.text.strip()]
 
 
 def access_text_fields(accesses: Iterable[DataAccess]) -> list[TextField]:
     """The current text of each data-access entry (the history is not rewritten)."""
     fields = []
     for access in accesses:
-        details = access.details
-        for name in ACCESS_TEXT_FIELDS:
-            label = FIELD_LABELS[name].lower()
-            fields.append(
-                TextField(
-                    f"accesses/{access.id}/{name}",
-                    f"{access.label} · {label}",
-                    getattr(details, name),
-                )
-            )
-        for index, copy in enumerate(details.copies):
-            where = f"{access.label} · copy {index + 1}"
-            fields.append(
-                TextField(f"accesses/{access.id}/copies/{index}/location", where, copy.location)
-            )
+        for path, text in access_detail_texts(access.details):
+            parts = split_path(path)
+            if parts[0] == "copies":
+                where = f"{access.label} · copy {int(parts[1]) + 1}"
+            else:
+                where = f"{access.label} · {FIELD_LABELS[path].lower()}"
+            fields.append(TextField(join_path("accesses", access.id) + "/" + path, where, text))
     return [f for f in fields if f.text.strip()]
 
 
@@ -197,29 +171,25 @@ def ethics_text_fields(
     titles = {item.id: part.title for part in checklist.parts for item in part.items}
     return [
         TextField(
-            join_path("ethics", item_id, "note"),
+            join_path("ethics", item_id, name),
             f"Ethics checklist · {titles.get(item_id, item_id)}",
-            answer.note,
+            getattr(answer, name),
         )
         for item_id, answer in answers.items()
-        if answer.note.strip()
+        for name in ETHICS_TEXT_FIELDS
+        if name == "note" and getattr(answer, name).strip()
     ]
 
 
-def followup_text_fields(workspace: Any, incident_id: int) -> list[TextField]:
-    """The title and description of the incident's follow-up items, when follow-ups exist."""
-    service = getattr(workspace, "followups", None)
-    items = getattr(service, "items", None)
-    if items is None:
-        return []
+def followup_text_fields(workspace: Workspace, incident_id: int) -> list[TextField]:
+    """The texts of the incident's follow-up items (title, description, owner, link)."""
     fields = []
-    for item in items(incident_id):
-        title = str(getattr(item, "title", ""))
-        for name in ("title", "description"):
-            text = getattr(item, name, None)
-            if isinstance(text, str) and text.strip():
-                where = f"Follow-up · {title}" + (" · description" if name == "description" else "")
-                fields.append(TextField(f"followups/{item.id}/{name}", where, text))
+    for item in workspace.followups.items(incident_id):
+        for name in FOLLOWUP_TEXT_FIELDS:
+            text = getattr(item, name)
+            if text.strip():
+                where = f"Follow-up · {item.title}" + ("" if name == "title" else f" · {name}")
+                fields.append(TextField(join_path("followups", item.id, name), where, text))
     return fields
 
 
@@ -290,64 +260,14 @@ def redact_field_text(
     return redact_text(text, located.values()), len(located)
 
 
-def _container_and_key(incident: Incident, path: str) -> tuple[Any, Any]:
-    """Where the text at `path` lives: an object and an attribute name, or a list/dict and a
-    key. KeyError when the path does not lead to a text of the incident."""
-    parts = split_path(path)
-    head = parts[0]
-    if head in ("title", "summary") and len(parts) == 1:
-        return incident, head
-    if head in ("systems", "models", "tags") and len(parts) == 2:
-        return getattr(incident, head), int(parts[1])
-    if head == "milestones" and len(parts) == 3 and parts[2] == "note":
-        return incident.milestones, Phase(parts[1])
-    if head in ("events", "roles", "teams") and len(parts) == 3:
-        item = getattr(incident, head)[int(parts[1])]
-        if head == "events" and parts[2] == "note":
-            return item, "when.note"
-        if parts[2] in ("text", "person", "note", "team", "part"):
-            return item, parts[2]
-    if head == "answers" and len(parts) >= 3:
-        answer = incident.answers[parts[1]]
-        if parts[2] == "reason" and len(parts) == 3:
-            return answer, "reason"
-        if parts[2] == "value":
-            if len(parts) == 3:
-                return answer, "value"
-            holder = answer.value
-            for part in parts[3:-1]:
-                holder = holder[int(part)] if isinstance(holder, list) else holder[part]
-            last = parts[-1]
-            return holder, int(last) if isinstance(holder, list) else last
-    if head == "attributions" and len(parts) == 3 and parts[2] == "evidence":
-        return incident.attributions[ChangeCategory(parts[1])], "evidence"
-    raise KeyError(path)
-
-
 def incident_text(incident: Incident, path: str) -> str:
     """The text at `path` in the incident record; KeyError if there is no such text."""
-    holder, key = _container_and_key(incident, path)
-    if isinstance(holder, dict) and isinstance(key, Phase):
-        return holder[key].note
-    if key == "when.note":
-        return holder.when.note
-    value = holder[key] if isinstance(holder, (list, dict)) else getattr(holder, key)
-    if not isinstance(value, str):
-        raise KeyError(path)
-    return value
+    return get_text(incident, path)
 
 
 def set_incident_text(incident: Incident, path: str, text: str) -> None:
     """Replace the text at `path` in the incident record (the caller makes it undoable)."""
-    holder, key = _container_and_key(incident, path)
-    if isinstance(holder, dict) and isinstance(key, Phase):
-        holder[key] = replace(holder[key], note=text)
-    elif key == "when.note":
-        holder.when = replace(holder.when, note=text)
-    elif isinstance(holder, (list, dict)):
-        holder[key] = text
-    else:
-        setattr(holder, key, text)
+    set_text(incident, path, text)
 
 
 def redact_incident(
@@ -389,7 +309,7 @@ def redact_followup(
         if parts[:2] != ["followups", str(item_id)] or len(parts) != 3:
             continue
         name = parts[2]
-        if name not in ("title", "description"):
+        if name not in FOLLOWUP_TEXT_FIELDS:
             continue
         current = changes.get(name, getattr(item, name))
         text, count = redact_field_text(current, [finding], patterns)

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from hindsight.core.incident import Incident
 from hindsight.core.pii import (
@@ -18,7 +17,6 @@ from hindsight.core.pii import (
     Finding,
 )
 from hindsight.core.privacy import (
-    ACCESS_TEXT_FIELDS,
     MAX_NAME,
     AccessDetails,
     ChecklistError,
@@ -34,11 +32,12 @@ from hindsight.core.privacy import (
     validation_problems,
 )
 from hindsight.core.review import ReviewStatus
+from hindsight.core.text_fields import join_path, map_access_details
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
-from hindsight.services.pii_scan import redact_field_text, split_path
+from hindsight.services.pii_scan import redact_field_text
 from hindsight.services.publish_gate import Blocker
 from hindsight.store.privacy import PrivacyRepository
 
@@ -291,31 +290,26 @@ class PrivacyService:
         in the local database; only the current revision is meant to leave it)."""
         access = self.access(access_id)
         details = access.details
+        # Findings by their path inside this entry ("notes", "copies/0/location" ...).
+        prefix = join_path("accesses", access_id) + "/"
         by_path: dict[str, list[Finding]] = {}
         for finding in findings:
-            by_path.setdefault(finding.field, []).append(finding)
-        changes: dict[str, Any] = {}
-        copies = list(details.copies)
+            if finding.field.startswith(prefix):
+                by_path.setdefault(finding.field[len(prefix) :], []).append(finding)
         redacted = 0
-        for path, found in by_path.items():
-            parts = split_path(path)
-            if parts[:2] != ["accesses", str(access_id)]:
-                continue
-            if len(parts) == 3 and parts[2] in ACCESS_TEXT_FIELDS:
-                text, count = redact_field_text(getattr(details, parts[2]), found, patterns)
-                changes[parts[2]] = text
-            elif len(parts) == 5 and parts[2] == "copies" and parts[4] == "location":
-                index = int(parts[3])
-                if index >= len(copies):
-                    continue
-                text, count = redact_field_text(copies[index].location, found, patterns)
-                copies[index] = replace(copies[index], location=text)
-            else:
-                continue
+
+        def redact(path: str, text: str) -> str:
+            nonlocal redacted
+            found = by_path.get(path)
+            if not found:
+                return text
+            new_text, count = redact_field_text(text, found, patterns)
             redacted += count
+            return new_text
+
+        amended = map_access_details(details, redact)
         if not redacted:
             raise ValidationError(f"{access.label} no longer contains that text.")
-        amended = replace(details, copies=tuple(copies), **changes)
         reason = f"Redacted {redacted} piece(s) of personal data found by the PII scan."
         return self.amend_access(access_id, amended, recorded_by, reason, access.current.number)
 

@@ -27,7 +27,8 @@ def backup_database(source: Path, destination: Path) -> Path:
     The copy is written beside the destination and renamed into place, so a failed backup
     never leaves a half-written file behind.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    with environment_errors(destination):
+        destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     try:
         with environment_errors(source):
@@ -43,7 +44,9 @@ def backup_database(source: Path, destination: Path) -> Path:
                     dst.close()
         finally:
             src.close()
-        os.replace(partial, destination)
+        with environment_errors(destination):
+            os.replace(partial, destination)
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *(Path(f"{partial}{x}") for x in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
     return destination

@@ -1,16 +1,20 @@
 """Opening a Hindsight database safely, and the sessions repositories work in.
 
-Opening goes in two steps. First the file is inspected through a read-only connection: a
-file that is not a database, is damaged, belongs to a newer Hindsight or cannot be written is
-refused with a clear message before anything could touch it. Only then is the real engine
-made, a backup taken if migrations are due, and the schema brought up to date.
+Opening goes in two steps. First the file is inspected through a read-only connection
+(store/inspection.py): a file that is not a database, is damaged, belongs to a newer Hindsight
+or cannot be written is refused with a clear message before anything could touch it. Only
+then is the real engine made, a backup taken if migrations are due, and the schema brought up
+to date. Creating a database is explicit: a new path, never an existing file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +26,16 @@ from sqlalchemy.orm import Session
 
 from hindsight.store.backup import backup_database, backup_file_name, read_only_uri
 from hindsight.store.errors import (
+    CannotOpenError,
     CorruptDatabaseError,
+    DiskFullError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
+    StorageIOError,
     environment_errors,
+    full_disk_detail,
 )
-from hindsight.store.inspection import Inspection, inspect_file, quick_check
+from hindsight.store.inspection import inspect_file, quick_check
 from hindsight.store.schema import HEAD_REVISION, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -44,10 +52,64 @@ def _check_writable(path: Path) -> None:
         raise ReadOnlyDatabaseError(path, "its folder is read-only")
 
 
-def _create_empty(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+def _side_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _claim(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path`, never over a file (FileExistsError if one is there)."""
+    try:
+        os.link(temporary, path)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        # A file system without hard links: take the name first, then move the file in.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.replace(temporary, path)
+
+
+def _fold_wal(dbapi_connection: Any, path: Path) -> None:
+    """Copy everything in the -wal file into the database file, or raise a StoreError.
+
+    Closing the last connection does this too, but silently gives up on a full disk: the
+    database file alone would then miss what the -wal file held.
+    """
+    # On the driver's connection: through SQLAlchemy it would run inside a transaction,
+    # where a checkpoint is refused.
+    busy, pending, copied = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy or pending != copied:
+        detail = full_disk_detail(path)
+        if detail is not None:
+            raise DiskFullError(path, detail)
+        raise StorageIOError(path, "its -wal file could not be written into the database file")
+
+
+def create_database_file(path: Path) -> None:
+    """Make a new, empty Hindsight database at `path`, owner-only; StoreError if it cannot.
+
+    The database is built under a temporary name in the same folder and takes its name only
+    when complete, so a failure (a full disk, say) leaves neither a half-made file nor its
+    -wal and -shm files behind. FileExistsError if `path` exists.
+    """
+    with environment_errors(path):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)  # mkstemp makes it owner-only (0600)
+    temporary = Path(name)
+    try:
+        engine = _make_engine(temporary)
+        try:
+            with environment_errors(path), engine.connect() as connection:
+                with connection.execution_options(**{_WRITE: True}).begin():
+                    upgrade_to_head(connection)
+                _fold_wal(connection.connection.dbapi_connection, path)
+        finally:
+            engine.dispose()
+        with environment_errors(path):
+            _claim(temporary, path)
+    finally:
+        for leftover in (temporary, *_side_files(temporary)):
+            leftover.unlink(missing_ok=True)
 
 
 def _make_engine(path: Path) -> Engine:
@@ -91,16 +153,19 @@ class Database:
     ) -> Database:
         """Open (or create) the database at `path`, migrating it after a backup if needed."""
         path = Path(path).expanduser().absolute()
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except OSError as error:  # a folder on the way that may not be entered
+            raise CannotOpenError(path, error.strerror or str(error)) from error
+        if not exists:
             if not create:
                 raise NotADatabaseError(path, "there is no such file")
-            with environment_errors(path):
-                _create_empty(path)
-            inspection = Inspection(revision=None, journal_mode="delete")
-        else:
-            inspection = inspect_file(path)
-            _check_writable(path)
-        if inspection.revision not in (None, HEAD_REVISION):
+            # Made by someone else meanwhile (FileExistsError): look at it like any other file.
+            with contextlib.suppress(FileExistsError):
+                create_database_file(path)
+        inspection = inspect_file(path)
+        _check_writable(path)
+        if inspection.revision != HEAD_REVISION:
             if not inspection.checked:
                 # An upgrade rewrites tables: never on a damaged file, whatever it costs.
                 reader = sqlite3.connect(read_only_uri(path), uri=True)
@@ -174,6 +239,16 @@ class Database:
         with environment_errors(self.path), self.engine.connect() as connection:
             row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
+
+    def checkpoint(self) -> None:
+        """Write everything of the -wal file into the database file now (StoreError if the
+        disk refuses), so that the file alone holds the whole database."""
+        with environment_errors(self.path):
+            connection = self.engine.raw_connection()
+            try:
+                _fold_wal(connection.dbapi_connection, self.path)
+            finally:
+                connection.close()
 
     def close(self) -> None:
         """Release every connection (the WAL files go away with the last one)."""

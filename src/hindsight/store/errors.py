@@ -7,6 +7,7 @@ the CLI can show it as it is.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,10 +128,44 @@ _ERRNOS: dict[int, type[StoreError]] = {
 }
 
 
+LOW_SPACE = 1024 * 1024  # bytes: below this, a failed write is put down to a full disk
+
+
+def full_disk_detail(path: Path | str) -> str | None:
+    """Why a write next to `path` may have failed for lack of space, or None.
+
+    SQLite reports a write refused for lack of space sometimes as "database or disk is full"
+    and sometimes as a generic I/O error (a file-size limit, a write of the -shm file); the
+    free space of the folder, and the process's file-size limit, tell the two apart.
+    """
+    folder = Path(path).parent
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # no such folder, or not a Unix system
+        stats = None
+    if stats is not None and stats.f_bavail * stats.f_frsize < LOW_SPACE:
+        return f"{folder} has less than 1 MiB free"
+    limit = _file_size_limit()
+    if limit is not None:
+        return f"files may be at most {limit:,} bytes here (the file-size limit, ulimit -f)"
+    return None
+
+
+def _file_size_limit() -> int | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
 def classify(error: BaseException, path: Path | str) -> StoreError | None:
     """The environment error `error` stands for, or None when it is a bug of ours."""
     if isinstance(error, OSError):
         kind = _ERRNOS.get(error.errno or 0)
+        if kind is None and error.errno == errno.EFBIG:
+            return DiskFullError(path, full_disk_detail(path) or error.strerror or str(error))
         return kind(path, error.strerror or str(error)) if kind else None
     # SQLAlchemy wraps the driver's exception and keeps it as `orig`.
     original = getattr(error, "orig", error)
@@ -138,6 +173,10 @@ def classify(error: BaseException, path: Path | str) -> StoreError | None:
         return None
     code = getattr(original, "sqlite_errorcode", None)
     found = _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
+    if found is StorageIOError:
+        detail = full_disk_detail(path)
+        if detail is not None:
+            return DiskFullError(path, detail)
     return found(path, str(original)) if found else None
 
 

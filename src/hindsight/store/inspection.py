@@ -27,7 +27,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 class Inspection:
     """What the read-only look at an existing file found."""
 
-    revision: str | None  # None: an empty database, ready to be initialised
+    revision: str  # the Alembic revision its schema is at
     journal_mode: str
     checked: bool = False  # True when SQLite's quick check ran (the file was not closed cleanly)
 
@@ -56,11 +56,14 @@ def inspect_file(path: Path) -> Inspection:
     """
     if not path.is_file():
         raise NotADatabaseError(path, "it is a folder or a special file")
-    if path.stat().st_size == 0:
-        return Inspection(revision=None, journal_mode="delete")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise NotADatabaseError(path)
+    # Creating a database is explicit (a new path): an existing file, even an empty one, is
+    # only ever opened, never turned into a database.
+    with environment_errors(path), path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise NotADatabaseError(path, "the file is empty")
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(path)
     uri = read_only_uri(path)
     # Even a read-only reader of a WAL database creates -wal and -shm files beside it, and
     # leaves them behind. With no -wal or -journal file there is nothing pending outside the
@@ -77,7 +80,7 @@ def inspect_file(path: Path) -> Inspection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
             if not tables:
-                return Inspection(revision=None, journal_mode=journal, checked=not clean)
+                raise NotADatabaseError(path, "it is an empty SQLite database, not Hindsight's")
             if "alembic_version" not in tables or "incidents" not in tables:
                 raise NotADatabaseError(path, "it is an SQLite database of another program")
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -51,6 +51,12 @@ def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackTy
     QMessageBox.critical(None, "Unexpected error", bug_message(value))
 
 
+def show_start_problem(text: str) -> None:
+    """Say why the app cannot start (its data folder cannot be used, say)."""
+    application()
+    QMessageBox.critical(None, "Hindsight cannot start", text)
+
+
 def start_path(explicit: Path | None, settings: QSettings) -> tuple[Path, str]:
     """The database to open, and a note for the user when it is not the one they had last.
 

@@ -1,18 +1,20 @@
 """The export dialog: pick format, template, page size and file; preview; write.
 
 It calls the same ExportService as `hindsight export`, and writes exactly the bytes it
-rendered. Exporting every incident to a folder runs on a worker thread with progress and a
-Cancel button; the window stays responsive.
+rendered. Every render and write (the preview, a PDF, a folder of files) runs through the
+window's operations runner, off the GUI thread, with progress and a Cancel button; the window
+stays responsive. When the file is written, a note says where, with Open and Show in Folder.
+The last format, template and folder are remembered.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,76 +36,25 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.pii import Finding
-from hindsight.export.errors import ExportError
+from hindsight.export.errors import ExportCancelled
 from hindsight.export.redaction import summarise
-from hindsight.services.errors import NotFoundError, StoreError, ValidationError
+from hindsight.services.errors import HindsightError
 from hindsight.services.export import PAGE_SIZES, ExportRequest, ExportService, Format, Rendered
 from hindsight.ui import messages
+from hindsight.ui.export_messages import (
+    CANCEL,
+    EXPORT_ANYWAY,
+    REDACT,
+    announce_written,
+    ask_pii,
+)
+from hindsight.ui.operations import Operations, Task, report_bug
+
+__all__ = ["CANCEL", "EXPORT_ANYWAY", "REDACT", "ExportDialog", "ask_pii", "open_export"]
 
 log = logging.getLogger(__name__)
 
-EXPORT_ANYWAY, REDACT, CANCEL = "export", "redact", "cancel"
 SCOPE_INCIDENT, SCOPE_ALL = "incident", "all"
-USER_ERRORS = (ExportError, StoreError, ValidationError, NotFoundError, OSError)
-
-
-def ask_pii(parent: QWidget | None, findings: list[Finding]) -> str:
-    """Ask what to do about personal data found: EXPORT_ANYWAY, REDACT or CANCEL."""
-    lines = "\n".join(f"• {f.where}: {f.snippet}" for f in findings[:8])
-    more = f"\n… and {len(findings) - 8} more." if len(findings) > 8 else ""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Personal data in the export",
-        f"The text to export holds what looks like personal data ({summarise(findings)}).\n\n"
-        f"{lines}{more}\n\nRedacting replaces it with placeholders in the exported file "
-        "only; the incident in Hindsight stays as it is.",
-        parent=parent,
-    )
-    redact = box.addButton("Redact in File", QMessageBox.ButtonRole.AcceptRole)
-    anyway = box.addButton("Export Anyway", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(redact)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is redact:
-        return REDACT
-    return EXPORT_ANYWAY if clicked is anyway else CANCEL
-
-
-class ExportWorker(QObject):
-    """Writes one file per incident into a folder, off the GUI thread."""
-
-    progressed = Signal(int, int, str)
-    finished = Signal(list)
-    failed = Signal(str)
-
-    def __init__(
-        self, service: ExportService, ids: list[int], request: ExportRequest, folder: Path
-    ) -> None:
-        super().__init__()
-        self.service = service
-        self.ids = ids
-        self.request = request
-        self.folder = folder
-        self.cancel_event = threading.Event()
-
-    def run(self) -> None:
-        """Export every incident (the thread's started signal calls this)."""
-        try:
-            written = self.service.export_many(
-                self.ids,
-                self.request,
-                self.folder,
-                progress=lambda done, total, name: self.progressed.emit(done, total, name),
-                cancelled=self.cancel_event.is_set,
-            )
-        except USER_ERRORS as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # a bug: keep the traceback, tell the user, keep running
-            log.exception("exporting many incidents failed")
-            self.failed.emit(f"Hindsight hit an internal error: {error}. Details are in the log.")
-        else:
-            self.finished.emit(written)
 
 
 class ExportDialog(QDialog):
@@ -111,31 +62,48 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        workspace: Any,
+        ops: Operations,
         incident_id: int | None,
+        key: str = "",
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
         service: ExportService | None = None,
+        incident_count: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
-        self.workspace = workspace
+        self.ops = ops
         self.incident_id = incident_id
+        self.key = key
         self.settings = settings
-        self.service = service or ExportService(workspace)
-        self.key = workspace.incidents.get(incident_id).key if incident_id is not None else ""
+        # Used here only for what needs no database (templates, file names); the work
+        # itself runs on a worker with a service of its own over the same workspace.
+        self.service = service or ExportService(ops.workspace)
+        self.incident_count = incident_count
         self.rendered: Rendered | None = None
         self.written: list[Path] = []
-        self._thread: QThread | None = None
-        self._worker: ExportWorker | None = None
+        self.finished_box: QMessageBox | None = None
+        self._task: Task | None = None
+        self._preview_number = 0  # only the latest preview asked for is shown
         self._path_edited = False
+        self._remembered_template = ""
         self._build()
         self._preview_timer = QTimer(self, singleShot=True, interval=120)
         self._preview_timer.timeout.connect(self.refresh_preview)
+        self._restore_choices()
         self._choices_changed()
-        self.resize(1100, 760)
+        self._fit_to_screen(1100, 760)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        # Never larger than the screen it opens on (a 1366x768 laptop, or 2x scaling).
+        screen = (self.parentWidget() or self).screen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is not None:
+            width = min(width, int(area.width() * 0.92))
+            height = min(height, int(area.height() * 0.88))
+        self.resize(width, height)
 
     # Construction
 
@@ -235,6 +203,73 @@ class ExportDialog(QDialog):
 
     # Choices
 
+    def _restore_choices(self) -> None:
+        if self.settings is None:
+            return
+        self._remembered_template = str(self.settings.value("export/template", ""))
+        index = self.format.findData(str(self.settings.value("export/format", "")))
+        if index >= 0:
+            self.format.setCurrentIndex(index)
+
+    def _remember_choices(self, folder: Path) -> None:
+        if self.settings is not None:
+            self.settings.setValue("export/folder", str(folder))
+            self.settings.setValue("export/format", self.chosen_format().value)
+            if self.chosen_format().uses_template:
+                self.settings.setValue("export/template", str(self.template.currentData()))
+
+    def _worker_service(self, workspace: Any) -> ExportService:
+        return ExportService(workspace, clock=self.service.clock, zone=self.service.zone)
+
+    def _work(
+        self,
+        work: Callable[[ExportService, Task], Any],
+        done: Callable[[Any], None],
+        what: str,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> Task:
+        """Run `work` on a worker; `done` or `failed` (default: say so) back here."""
+
+        def delivered(result: Any) -> None:
+            cancelled = task.cancelled and not isinstance(result, list)
+            self._settled(task)
+            if cancelled:  # asked to stop before a single document was written: write none
+                self.status.setText("Cancelled; nothing was written.")
+                return
+            done(result)
+
+        def refused(error: Exception) -> None:
+            self._settled(task)
+            if isinstance(error, ExportCancelled) or task.cancelled:
+                self.status.setText("Cancelled; nothing was written.")
+                return
+            (failed or self._failed)(error)
+
+        self._task = task = self.ops.run_long(
+            lambda workspace, task: work(self._worker_service(workspace), task),
+            delivered,
+            owner=self,
+            failed=refused,
+            what=what,
+        )
+        self._set_busy(True)
+        return task
+
+    def _settled(self, task: Task) -> None:
+        if self._task is task:
+            self._task = None
+            self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
+        if not busy:
+            self.progress.hide()
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, HindsightError):
+            report_bug(error, "export")
+        messages.show_error(self, "Export failed", str(error))
+
     def chosen_format(self) -> Format:
         """The format picked."""
         return Format(self.format.currentData())
@@ -278,7 +313,7 @@ class ExportDialog(QDialog):
                 self.template.setItemData(
                     self.template.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
                 )
-            index = self.template.findData(current)
+            index = self.template.findData(current or self._remembered_template)
             self.template.setCurrentIndex(max(index, 0))
         self.template.blockSignals(False)
         self.template.setEnabled(fmt.uses_template)
@@ -302,7 +337,7 @@ class ExportDialog(QDialog):
     def _path_was_edited(self) -> None:
         self._path_edited = True
 
-    def _default_folder(self) -> Path:
+    def _default_folder(self) -> Path:  # a settings lookup and one stat: cheap
         stored = self.settings.value("export/folder") if self.settings is not None else None
         folder = Path(str(stored)) if stored else Path.home()
         return folder if folder.is_dir() else Path.home()
@@ -341,24 +376,46 @@ class ExportDialog(QDialog):
         return self.incident_id if self.chosen_scope() == SCOPE_INCIDENT else None
 
     def refresh_preview(self) -> None:
-        """Render the document as it would be written and show it."""
+        """Render the document as it would be written (on a worker) and show it."""
         self._preview_timer.stop()
         self.rendered = None
+        self._preview_number += 1
+        number = self._preview_number
         if self.to_folder():
-            count = len(self.service.all_incident_ids())
+            count = self.incident_count or len(self.service.all_incident_ids())
             self.preview.setPlainText(
                 f"Each of the {count} incidents is written to its own file in the folder."
             )
             self.preview_note.setText("")
             self._show_findings([])
             return
-        try:
-            rendered = self.service.render(self._target_id(), self.request(), preview=True)
-        except USER_ERRORS as error:
+        target, request = self._target_id(), self.request()
+        self.preview_note.setText("Making the preview…")
+
+        def show(rendered: Rendered) -> None:
+            if number == self._preview_number:  # a later choice asked for another preview
+                self._show_preview(rendered)
+
+        def refused(error: Exception) -> None:
+            if number != self._preview_number:
+                return
+            if not isinstance(error, HindsightError):
+                report_bug(error, "preview the export")
             self.preview.setPlainText(f"This export cannot be made:\n\n{error}")
             self.preview_note.setText("")
             self._show_findings([])
-            return
+
+        self.ops.run_long(
+            lambda workspace, _task: self._worker_service(workspace).render(
+                target, request, preview=True
+            ),
+            show,
+            owner=self,
+            failed=refused,
+            what="preview the export",
+        )
+
+    def _show_preview(self, rendered: Rendered) -> None:
         self.rendered = rendered
         document = self.preview.document()
         for picture in rendered.pictures:
@@ -392,7 +449,10 @@ class ExportDialog(QDialog):
     # Exporting
 
     def export(self) -> None:
-        """Write the file (or the folder of files), asking first about personal data."""
+        """Write the file (or the folder of files) on a worker, asking first about personal
+        data."""
+        if self._task is not None:
+            return
         target = self.path.text().strip()
         if not target:
             messages.show_error(self, "Export", "Choose where to write the export first.")
@@ -400,82 +460,99 @@ class ExportDialog(QDialog):
         if self.to_folder():
             self._export_folder(Path(target))
             return
-        request = self.request()
-        try:
-            rendered = self.service.render(self._target_id(), request)
-            if rendered.findings and not request.redact_pii:
-                choice = ask_pii(self, rendered.findings)
+        incident_id, request, path = self._target_id(), self.request(), Path(target)
+        self.progress.setRange(0, 0)  # busy: one document has no steps to count
+        self.progress.show()
+        self.status.setText("Making the document…")
+
+        def rendered(result: Rendered) -> None:
+            if result.findings and not request.redact_pii:
+                choice = ask_pii(self, result.findings)
                 if choice == CANCEL:
+                    self.status.setText("Nothing was written.")
                     return
                 if choice == REDACT:
-                    rendered = self.service.render(self._target_id(), self.request(redact=True))
-            written = self.service.write(rendered, Path(target))
-        except USER_ERRORS as error:
-            messages.show_error(self, "Export failed", str(error))
-            return
-        self._remember_folder(written.parent)
-        self.written = [written]
-        self.status.setText(f"Wrote {written}")
-        self.accept()
+                    redacted = ExportRequest(
+                        request.format, request.template, request.page_size, redact_pii=True
+                    )
+                    self._work(
+                        lambda service, _t: service.write(
+                            service.render(incident_id, redacted), path
+                        ),
+                        lambda written: self._written([written], written.parent),
+                        "write the export",
+                    )
+                    return
+            self._work(
+                lambda service, _t: service.write(result, path),
+                lambda written: self._written([written], written.parent),
+                "write the export",
+            )
+
+        def refused(error: Exception) -> None:
+            self.status.setText("")
+            self._failed(error)
+
+        self._work(
+            lambda service, task: service.render(
+                incident_id, request, cancelled=lambda: task.cancelled
+            ),
+            rendered,
+            "make the export",
+            refused,
+        )
 
     def _export_folder(self, folder: Path) -> None:
-        ids = self.service.all_incident_ids()
-        worker = ExportWorker(self.service, ids, self.request(), folder)
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progressed.connect(self._progressed)
-        worker.finished.connect(self._folder_done)
-        worker.failed.connect(self._folder_failed)
-        worker.finished.connect(thread.quit)
-        worker.failed.connect(thread.quit)
-        self._worker, self._thread = worker, thread
-        self.progress.setRange(0, len(ids))
+        request = self.request()
+        total = self.incident_count or len(self.service.all_incident_ids())
+        self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.progress.show()
-        self.export_button.setEnabled(False)
-        self.status.setText(f"Exporting {len(ids)} incidents…")
-        thread.start()
+        self.status.setText(f"Exporting {total} incidents…")
+
+        def work(service: ExportService, task: Task) -> list[Path]:
+            def progress(done: int, count: int, name: str) -> None:
+                if not task.cancelled:  # a cancel keeps the files made so far: no raising
+                    task.report(done, count, name)
+
+            ids = service.all_incident_ids()
+            return service.export_many(
+                ids, request, folder, progress=progress, cancelled=lambda: task.cancelled
+            )
+
+        task = self._work(
+            work, lambda written: self._folder_done(written, total, folder), "export every incident"
+        )
+        task.progressed.connect(self._progressed)
 
     def _progressed(self, done: int, total: int, name: str) -> None:
         self.progress.setValue(done)
         self.status.setText(f"Wrote {name} ({done} of {total})")
 
-    def _folder_done(self, written: list[Path]) -> None:
-        self._finish_thread()
+    def _folder_done(self, written: list[Path], total: int, folder: Path) -> None:
         self.written = list(written)
-        total = self.progress.maximum()
         if len(written) < total:
             self.status.setText(
-                f"Cancelled: {len(written)} of {total} files were written to {self.path.text()}."
+                f"Cancelled: {len(written)} of {total} files were written to {folder}."
             )
-            self.export_button.setEnabled(True)
             return
-        if written:
-            self._remember_folder(Path(written[0]).parent)
-        self.status.setText(f"Wrote {len(written)} files to {self.path.text()}")
+        self._written(written, folder)
+
+    def _written(self, paths: list[Path], folder: Path) -> None:
+        self.written = list(paths)
+        self._remember_choices(folder)
+        self.status.setText(f"Wrote {paths[0] if len(paths) == 1 else folder}")
+        self.finished_box = announce_written(self.parentWidget(), paths, folder)
         self.accept()
 
-    def _folder_failed(self, message: str) -> None:
-        self._finish_thread()
-        self.export_button.setEnabled(True)
-        self.progress.hide()
-        messages.show_error(self, "Export failed", message)
-
-    def _finish_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-        self._thread, self._worker = None, None
-
     def busy(self) -> bool:
-        """True while files are being written on the worker thread."""
-        return self._thread is not None
+        """True while a document is being made or files written on a worker."""
+        return self._task is not None
 
     def cancel(self) -> None:
-        """Stop a running export after the current file, or close the dialog."""
-        if self._worker is not None:
-            self._worker.cancel_event.set()
+        """Stop a running export (files already whole stay), or close the dialog."""
+        if self._task is not None:
+            self._task.cancel()
             self.status.setText("Cancelling after the current file…")
             return
         self.reject()
@@ -486,10 +563,6 @@ class ExportDialog(QDialog):
             return
         super().reject()
 
-    def _remember_folder(self, folder: Path) -> None:
-        if self.settings is not None:
-            self.settings.setValue("export/folder", str(folder))
-
 
 def open_export(window: Any) -> ExportDialog | None:
     """File ▸ Export… from the main window: the open incident, or all incidents."""
@@ -497,10 +570,26 @@ def open_export(window: Any) -> ExportDialog | None:
         # The document is made from what is stored: save first, then ask again.
         window.editor.save_then(lambda stored: open_export(window) if stored else None)
         return None
-    incident_id = getattr(window, "_shown_id", None)
-    if incident_id is None and window.workspace.incidents.count() == 0:
-        messages.show_error(window, "Export", "There is nothing to export yet.")
-        return None
-    dialog = ExportDialog(window.workspace, incident_id, window, settings=window.settings)
-    dialog.open()
-    return dialog
+    incident = window.editor.incident if window.stack.currentWidget() is window.editor else None
+
+    def show(count: int) -> None:
+        if incident is None and count == 0:
+            messages.show_error(window, "Export", "There is nothing to export yet.")
+            return
+        dialog = ExportDialog(
+            window.ops,
+            incident.id if incident is not None else None,
+            incident.key if incident is not None else "",
+            window,
+            settings=window.settings,
+            incident_count=count,
+        )
+        dialog.open()
+
+    window.ops.run(
+        lambda workspace: workspace.incidents.count(),
+        show,
+        owner=window,
+        what="count the incidents",
+    )
+    return None

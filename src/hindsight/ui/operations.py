@@ -333,7 +333,8 @@ def bug_message(error: BaseException) -> str:
     """What the user is told of a bug: it happened, their saved work is safe, where to look."""
     from hindsight.paths import log_path
 
-    return (
-        f"Hindsight hit an internal error: {error}.\nYour saved work is safe. "
-        f"The details are in {log_path()}."
-    )
+    try:
+        where = f"The details are in {log_path()}."
+    except HindsightError:  # the data folder itself is the problem
+        where = "The data folder cannot be used, so the details could not be logged."
+    return f"Hindsight hit an internal error: {error}.\nYour saved work is safe. {where}"
