@@ -173,10 +173,12 @@ def test_out_of_order_milestones_are_flagged(make_window, db_path, qtbot):
     window.create_incident("x")
     tab = window.editor.milestones
     tab.boxes[Phase.OUTAGE_BEGINS].setChecked(True)
+    tab.editors[Phase.OUTAGE_BEGINS].exact.setChecked(True)
     tab.editors[Phase.OUTAGE_BEGINS].best.setDateTime(
         to_qdatetime(datetime(2026, 3, 10, tzinfo=UTC))
     )
     tab.boxes[Phase.DETECTION].setChecked(True)
+    tab.editors[Phase.DETECTION].exact.setChecked(True)
     tab.editors[Phase.DETECTION].best.setDateTime(to_qdatetime(datetime(2026, 3, 1, tzinfo=UTC)))
     assert not tab.issues.isHidden()
     assert "Detected is dated entirely before Impact start" in tab.issues.text()

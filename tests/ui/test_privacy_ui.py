@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
 from hindsight.core.privacy import DataCategory, EthicsChoice
@@ -23,11 +24,21 @@ def stored_accesses(path, incident_id=1):
         workspace.close()
 
 
+def settle(window) -> None:
+    """Wait until the window's reads, saves and scans are done."""
+    for _ in range(500):
+        if not window.ops.busy:
+            return
+        QTest.qWait(10)
+    raise AssertionError("the window's operations did not finish in 5 s")
+
+
 def open_privacy(window, incident_id=None):
     if incident_id is not None:
         assert window.list_pane.select_id(incident_id)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.privacy)
+    settle(window)
     return editor, editor.privacy
 
 
@@ -70,6 +81,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
 
     when_modal(record)
     click(qtbot, tab.log.record_button)
+    settle(window)
     assert "justification" in seen_problems[0]
     assert tab.log.table.rowCount() == 1
     assert "No approver" in tab.log.table.item(0, 5).text()
@@ -90,6 +102,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
     tab.log.table.selectRow(0)
     when_modal(amend)
     click(qtbot, tab.log.amend_button)
+    settle(window)
 
     history = tab.log.history.toPlainText()
     assert "Revision 2 — amended by Hannah Kowalczyk" in history
@@ -145,6 +158,7 @@ def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot
 
     when_modal(confirm)
     click(qtbot, tab.log.confirm_button)
+    settle(window)
     assert "delete-by" not in tab.banner.text()
     assert "personal data, no approver" in tab.banner.text()
     assert "Deletion of the copy at Replay harness cache" in tab.log.history.toPlainText()
@@ -164,6 +178,7 @@ def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot)
 
     for row in tab.ethics.rows.values():
         click(qtbot, row.buttons[EthicsChoice.NOT_APPLICABLE])
+    settle(window)
     # N/A counts only with a note: still blocked, and the rows say so.
     row = tab.ethics.rows["impact.uneven_harm"]
     assert row.marker.text() == "N/A needs a note"
@@ -172,6 +187,7 @@ def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot)
         row.note.setFocus()
         qtbot.keyClicks(row.note, "Only synthetic data was used.")
     tab.ethics.flush()
+    settle(window)
     assert "Nothing in the privacy record blocks publishing" in tab.banner.text()
     assert tab.pages.tabText(1) == "Ethics checklist (13/13)"
 
@@ -198,6 +214,7 @@ def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     _, tab = open_privacy(window)
     tab.pages.setCurrentWidget(tab.scan)
     click(qtbot, tab.scan.scan_button)
+    settle(window)
     assert tab.scan.table.rowCount() == 1
     assert tab.scan.table.item(0, 0).text() == "E-mail address"
     assert tab.scan.table.item(0, 1).text() == "Overview · Summary"
@@ -212,6 +229,7 @@ def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     editor.tabs.setCurrentWidget(tab)
     tab.scan.table.selectRow(0)
     click(qtbot, tab.scan.redact_button)
+    settle(window)
     assert editor.incident.summary == "Customer [email redacted] complained."
     assert editor.overview.summary.toPlainText() == "Customer [email redacted] complained."
     assert tab.scan.table.rowCount() == 0
@@ -241,6 +259,7 @@ def test_jump_to_a_timeline_event(make_window, demo_db, qtbot):
     )
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     row = next(r for r, f in enumerate(tab.scan.findings) if f.field == f"events/{index}/text")
     tab.scan.go_to_row(row)
     timeline = editor.timeline
@@ -255,8 +274,10 @@ def test_redacting_access_notes_is_an_amendment(make_window, demo_db, qtbot):
     _, tab = open_privacy(window, incident_id)
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     assert {f.where for f in tab.scan.findings} == {"Access 1 · notes", "Access 2 · notes"}
     click(qtbot, tab.scan.redact_all_button)  # the confirmation is answered yes in tests
+    settle(window)
     assert tab.scan.findings == []
     accesses = stored_accesses(demo_db, incident_id)
     replay = accesses[1]
@@ -289,6 +310,7 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
     assert pattern_specs() == [("Customer id", r"CUST-\d{8}")]
     tab = window.editor.privacy
     tab.scan.rescan()
+    settle(window)
     assert [(f.label, f.text) for f in tab.scan.findings] == [("Customer id", "CUST-00421337")]
     assert isinstance(window.editor.overview.title, QLineEdit)
 
@@ -303,6 +325,7 @@ def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     editor.followups.open_incident(editor.incident)
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     [finding] = tab.scan.findings
     assert finding.where == "Follow-up · Call back +44 20 7946 0000"
     tab.scan.go_to_row(0)

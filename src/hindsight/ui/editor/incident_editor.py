@@ -104,6 +104,7 @@ class IncidentEditor(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("incidentTitle")
         self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)  # author text, never markup
         self.severity_label = QLabel()
         self.severity_label.setObjectName("severityBadge")
         self.severity_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -117,6 +118,7 @@ class IncidentEditor(QWidget):
         self.roles = RolesTab(self.edit)
         self.teams = TeamsTab(self.edit, lambda: workspace.team_names(vocabulary().team_names))
         self.review = ReviewPage(self.edit, lambda: self.workspace.review)
+        self.review.set_ops(ops)
         self.review.before_move = self.flush
         self.review.current = lambda: self.incident
         self.review.statusChanged.connect(self._status_moved)

@@ -13,15 +13,10 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
-
-
-def _set_text(field: QLineEdit, text: str) -> None:
-    # Rewriting an unchanged field would move the cursor of someone typing in it.
-    if field.text() != text:
-        field.setText(text)
 
 
 class OverviewTab(QWidget):
@@ -106,7 +101,7 @@ class OverviewTab(QWidget):
 
     def show_incident(self, incident: Incident) -> None:
         """Fill the fields from `incident` without recording edits."""
-        _set_text(self.title, incident.title)
+        set_line_text(self.title, incident.title)
         select_data(self.severity, incident.severity)
         select_data(self.phase, incident.phase)
         self.severity_help.setText(self._help_for(incident.severity))
@@ -117,7 +112,7 @@ class OverviewTab(QWidget):
             (self.tags, incident.tags),
         ):
             if split_list(field.text()) != values:
-                field.setText(", ".join(values))
+                set_line_text(field, ", ".join(values))
         if self.summary.toPlainText() != incident.summary:
             self.summary.blockSignals(True)
             self.summary.setPlainText(incident.summary)

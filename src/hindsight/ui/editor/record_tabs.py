@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import fuzzy_text, local_text
@@ -114,7 +115,10 @@ class RecordTab(QWidget):
 
     def show_incident(self, incident: Incident) -> None:
         """Rebuild the table from `incident`, keeping the selection where possible."""
-        previous = self.selected_index()
+        same = self._incident is not None and self._incident.id == incident.id
+        previous = self.selected_index() if same else None
+        if not same:
+            self.table.selectionModel().clear()  # the current row too, or a row stays picked
         self._incident = incident
         self._row_items = self.order(incident)
         records = self.items(incident)
@@ -122,7 +126,7 @@ class RecordTab(QWidget):
         for row, index in enumerate(self._row_items):
             for column, text in enumerate(self.cells(records[index])):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, cell)
         if previous is not None and previous in self._row_items:
             self.table.selectRow(self._row_items.index(previous))
@@ -163,7 +167,8 @@ class TimelineTab(RecordTab):
         ]
 
     def run_dialog(self, item: Any | None) -> Any | None:
-        dialog = EventDialog(item, self)
+        phase = self._incident.phase if self._incident is not None else None
+        dialog = EventDialog(item, self, phase=phase)
         return dialog.result_event() if dialog.exec() else None
 
 

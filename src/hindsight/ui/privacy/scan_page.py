@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.pii import Finding
+from hindsight.ui.author_text import plain_tooltip
 
 RESCAN_DELAY_MS = 400
 # Past this many findings, snippets are plain text: a rich label per row gets slow.
@@ -37,14 +37,19 @@ def snippet_html(finding: Finding) -> str:
 
 
 class ScanPage(QWidget):
-    """Runs the scan (on demand, on showing, and after edits) and lists what it found."""
+    """Asks for the scan (on demand, on showing, and after edits) and lists what it found.
+
+    `request()` starts a scan off the GUI thread (the privacy tab runs it); its findings come
+    back through `show_findings`, so typing never waits for a scan.
+    """
 
     jumpRequested = Signal(object)  # a Finding
     redactRequested = Signal(list)  # [Finding]
 
-    def __init__(self, scan: Callable[[], list[Finding]], parent: QWidget | None = None) -> None:
+    def __init__(self, request: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._scan = scan
+        self._request = request
+        self.scanning = False
         self.findings: list[Finding] = []
         self._timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
         self._timer.timeout.connect(self.rescan)
@@ -66,7 +71,8 @@ class ScanPage(QWidget):
         explain = QLabel(
             "Looks for e-mail and IP addresses, phone and card numbers and your team's own "
             "patterns in every text of this incident: overview, milestones, timeline, roles, "
-            "teams, review answers, follow-ups and the data-access log. Double-click a finding "
+            "teams, review answers, follow-ups, the data-access log and the checklist notes. "
+            "Double-click a finding "
             "to go to it. Redacting replaces it with a placeholder such as [email redacted]; "
             "in the record that is undoable, in the access log it is an amendment."
         )
@@ -107,15 +113,25 @@ class ScanPage(QWidget):
         self._timer.start()
 
     def rescan(self) -> None:
-        """Scan now and list the findings."""
+        """Scan now (off the GUI thread); the findings arrive through `show_findings`."""
         self._timer.stop()
-        started = time.perf_counter()
-        findings = self._scan()
-        elapsed = (time.perf_counter() - started) * 1000
-        self.show_findings(findings, elapsed)
+        self.scanning = True
+        self.summary.setText("Scanning…")
+        self._request()
 
-    def show_findings(self, findings: list[Finding], elapsed_ms: float | None = None) -> None:
-        """List `findings`."""
+    def clear(self) -> None:
+        """Show no findings, and no verdict either, until a scan of the new text ends."""
+        self._timer.stop()
+        self.findings = []
+        self.table.setRowCount(0)
+        self.table.hide()
+        self.empty.hide()
+        self.summary.setText("Not scanned yet")
+        self._update_buttons()
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """List `findings` (the result of the latest scan)."""
+        self.scanning = False
         self.findings = findings
         self.table.setRowCount(len(findings))
         rich = len(findings) <= RICH_ROWS
@@ -123,21 +139,22 @@ class ScanPage(QWidget):
             kind = QTableWidgetItem(finding.label)
             kind.setData(Qt.ItemDataRole.UserRole, row)
             where = QTableWidgetItem(finding.where)
-            where.setToolTip(finding.field)
+            where.setToolTip(plain_tooltip(finding.field))
             self.table.setItem(row, 0, kind)
             self.table.setItem(row, 1, where)
             snippet = QTableWidgetItem("" if rich else finding.snippet)
-            snippet.setToolTip(finding.snippet)
+            snippet.setToolTip(plain_tooltip(finding.snippet))
             self.table.setItem(row, 2, snippet)
             if rich:
                 label = QLabel(snippet_html(finding))
                 label.setTextFormat(Qt.TextFormat.RichText)
                 label.setContentsMargins(4, 0, 4, 0)
                 self.table.setCellWidget(row, 2, label)
+            else:
+                self.table.removeCellWidget(row, 2)
         count = len(findings)
         noun = "finding" if count == 1 else "findings"
-        timing = f" in {elapsed_ms:.0f} ms" if elapsed_ms is not None else ""
-        self.summary.setText(f"{count} {noun}{timing}")
+        self.summary.setText(f"{count} {noun}")
         self.table.setVisible(bool(findings))
         self.empty.setVisible(not findings)
         self.empty.setText("No personal data found in this incident's text.")
