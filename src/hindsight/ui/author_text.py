@@ -1,4 +1,5 @@
-"""Showing text an author wrote: always literally, never as Qt rich text, from its start.
+"""Showing text an author wrote: always literally, never as Qt rich text, from its start, and
+readable when the page is read-only.
 
 Qt guesses whether a label's or a tooltip's text is HTML (`Qt.mightBeRichText`): a title such
 as `<img src=x onerror=...>` would be drawn as a broken picture, and `<a>`, `<b>`, `<style>` or
@@ -46,3 +47,20 @@ def set_line_text(field: QLineEdit, text: str) -> None:
     field.setText(text)
     if not field.hasFocus():
         field.setCursorPosition(0)
+
+
+# A published review's pages are disabled (read-only), and Qt greys disabled text to about
+# 1.4:1 against its background. On these pages disabled text stays dark (about 7:1) while
+# disabled buttons keep Qt's grey, so what cannot be pressed still looks so. A style sheet,
+# not a palette: under the application's style sheet, palettes do not reach child widgets.
+READABLE_WHEN_DISABLED = """
+QLabel:disabled, QLineEdit:disabled, QPlainTextEdit:disabled, QTextEdit:disabled,
+QAbstractSpinBox:disabled, QComboBox:disabled, QCheckBox:disabled, QRadioButton:disabled,
+QGroupBox:disabled, QAbstractItemView:disabled { color: #4a5160; }
+QLabel#problem:disabled { color: #a61b1b; }
+"""
+
+
+def keep_readable_when_disabled(widget: QWidget) -> None:
+    """Keep the text of `widget` and its children readable while they are disabled."""
+    widget.setStyleSheet(READABLE_WHEN_DISABLED)

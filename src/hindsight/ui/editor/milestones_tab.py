@@ -14,6 +14,7 @@ from hindsight.core.fuzzy_time import (
     headline_durations,
 )
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import problem_label
@@ -77,6 +78,7 @@ class MilestonesTab(QWidget):
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._incident: Incident | None = None
         words = vocabulary()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
-from hindsight.ui.author_text import set_line_text
+from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
@@ -24,6 +24,7 @@ class OverviewTab(QWidget):
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         words = vocabulary()
         self.title = QLineEdit()

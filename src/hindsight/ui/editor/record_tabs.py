@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.incident import Incident
-from hindsight.ui.author_text import plain_tooltip
+from hindsight.ui.author_text import keep_readable_when_disabled, plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import fuzzy_text, local_text
@@ -35,6 +35,7 @@ class RecordTab(QWidget):
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._incident: Incident | None = None
         self._row_items: list[int] = []  # table row -> index in the incident's list

@@ -35,7 +35,7 @@ from hindsight.services.privacy import recorder_name
 from hindsight.services.publish_gate import Blocker
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
-from hindsight.ui.author_text import escaped, plain_tooltip
+from hindsight.ui.author_text import escaped, keep_readable_when_disabled, plain_tooltip
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_log import AccessLogPage
@@ -87,6 +87,7 @@ class PrivacyTab(AttachedPage):
 
     def __init__(self, editor: IncidentEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self.editor = editor
         self.ops: Operations = editor.ops
         self._incident_id: int | None = None

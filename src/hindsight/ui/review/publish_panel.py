@@ -2,8 +2,8 @@
 
 It opens when publishing is refused, keeps itself up to date while the author fixes things,
 scrolls however long the list is, and closes with its button or Esc (the Review page's
-shortcut). It sits beside the questions (in the page's splitter), so the question area keeps
-its height.
+shortcut). It takes the place of the section list beside the questions, so the question area
+keeps its width and height.
 """
 
 from __future__ import annotations
@@ -104,8 +104,7 @@ class PublishPanel(QFrame):
         return [b.message for b in self.blockers]
 
     def close_panel(self) -> None:
-        """Hide the panel; publishing again opens it."""
-        self.hide()
+        """Close the panel (the page puts the section list back); publishing again opens it."""
         self.closed.emit()
 
     def _activated(self, item: QListWidgetItem) -> None:

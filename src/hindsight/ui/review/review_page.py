@@ -31,6 +31,7 @@ from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
 from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import PublishBlockedError, ReviewService
+from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
@@ -89,11 +90,13 @@ class SectionView(QScrollArea):
         super().__init__()
         self.section = section
         self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Text wraps to the pane's width; only a pane narrower than a row of choices scrolls.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         inner = QWidget()
         column = QVBoxLayout(inner)
         title = QLabel(section.title)
         title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)  # a long title must not make the page wider than its pane
         title.setObjectName("sectionTitle")
         column.addWidget(title)
         if section.intro:
@@ -181,12 +184,14 @@ class ReviewPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._review = review
         self._incident: Incident | None = None
         self._bank: QuestionBank | None = None
         self.views: list[QWidget] = []
         self._moving = False
+        self._section_width = 200
         self._checks = 0  # numbers the blocker checks, so only the latest one is shown
         # Set by the editor: its operations runner, a save of pending edits before a move,
         # and the record to move.
@@ -235,13 +240,17 @@ class ReviewPage(QWidget):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addWidget(self.stack, 1)
         right_column.addLayout(nav)
+        # The list of what blocks publishing takes the place of the section list while it is
+        # open (it is the better guide then), so the questions keep their width and height.
+        self.left = QStackedWidget()
+        self.left.addWidget(self.sections)
+        self.left.addWidget(self.publish_panel)
         self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.sections)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(right)
-        self.splitter.addWidget(self.publish_panel)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 700, 0])
+        self.splitter.setSizes([200, 700])
 
         top = QHBoxLayout()
         top.addWidget(self.status_label)
@@ -283,7 +292,7 @@ class ReviewPage(QWidget):
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         self.close_panel_shortcut.setEnabled(False)
-        self.publish_panel.closed.connect(lambda: self.close_panel_shortcut.setEnabled(False))
+        self.publish_panel.closed.connect(self._panel_closed)
 
     def set_ops(self, ops: Operations) -> None:
         """Run status moves and publish checks through `ops` (the editor's runner)."""
@@ -416,13 +425,20 @@ class ReviewPage(QWidget):
     def show_blockers(self, blockers: list[Blocker]) -> None:
         """Open the panel listing `blockers` beside the questions."""
         self.publish_panel.show_blockers(blockers)
-        if self.publish_panel.isHidden():
-            self.publish_panel.show()
+        if self.left.currentWidget() is not self.publish_panel:
+            self._section_width = self.splitter.sizes()[0]
+            self.left.setCurrentWidget(self.publish_panel)
             total = sum(self.splitter.sizes())
-            panel = min(max(total // 3, 240), 360)
-            first = self.splitter.sizes()[0]
-            self.splitter.setSizes([first, max(total - first - panel, 0), panel])
+            panel = min(max(total // 3, self._section_width), 360)
+            self.splitter.setSizes([panel, max(total - panel, 0)])
         self.close_panel_shortcut.setEnabled(True)
+
+    def _panel_closed(self) -> None:
+        self.close_panel_shortcut.setEnabled(False)
+        if self.left.currentWidget() is self.publish_panel:
+            self.left.setCurrentWidget(self.sections)
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([self._section_width, max(total - self._section_width, 0)])
 
     def check_blockers(self) -> None:
         """Ask the publish gate again (off the GUI thread) and update the open panel."""
