@@ -331,3 +331,88 @@ def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     tab.scan.go_to_row(0)
     assert editor.tabs.currentWidget() is editor.followups
     assert editor.followups.board.selected_id() == created.id
+
+
+# -- what the tab shows agrees with itself ------------------------------------------------------
+
+
+def required_open_in(text: str) -> int:
+    import re
+
+    from tests.ui.seen import as_read
+
+    found = re.search(r"(\d+) required (?:checklist )?(?:items? )?open", as_read(text))
+    assert found, text
+    return int(found.group(1))
+
+
+def test_the_banner_the_page_title_and_the_checklist_count_alike(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    _, tab = open_privacy(window, id_of(window, "HS-3"))
+    banner = required_open_in(tab.banner.text())
+    title = required_open_in(tab.pages.tabText(1))
+    summary = required_open_in(tab.ethics.summary.text())
+    assert banner == title == summary > 0
+    # The banner's total is its parts: checklist items plus the flagged accesses it links.
+    total = int(tab.banner.text().split(" privacy problem")[0].rsplit(" ", 1)[1])
+    assert total == banner + tab.banner.text().count("href='access:")
+
+    # A fresh incident: nothing answered, and all three say the same number again.
+    window.create_incident("New")
+    settle(window)
+    open_privacy(window)
+    counts = {
+        required_open_in(tab.banner.text()),
+        required_open_in(tab.pages.tabText(1)),
+        required_open_in(tab.ethics.summary.text()),
+    }
+    assert len(counts) == 1
+
+
+def test_copy_dates_show_whole_in_the_access_dialog(qtbot):
+    dialog = AccessDialog("Tester")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    click(qtbot, dialog.copies.add_button)
+    dialog.copies.cell(0, 1).set_date(date(2026, 9, 10))
+    for column in (1, 2):
+        field = dialog.copies.cell(0, column)
+        # The date field gets the room it asks for, so "2026-09-10" is not cut to "202".
+        assert field.edit.width() >= field.edit.sizeHint().width(), column
+        assert dialog.copies.table.columnWidth(column) >= field.sizeHint().width(), column
+
+
+def test_typing_goes_on_while_the_scan_runs(make_window, db_path, qtbot, monkeypatch):
+    import threading
+
+    from hindsight.ui.privacy import privacy_tab
+
+    real_scan = privacy_tab.scan_incident
+    started, release = threading.Event(), threading.Event()
+
+    def slow_scan(*args):
+        started.set()
+        release.wait(10)
+        return real_scan(*args)
+
+    monkeypatch.setattr(privacy_tab, "scan_incident", slow_scan)
+    window = make_window(db_path)
+    window.create_incident("x")
+    editor = window.editor
+    tab = editor.privacy
+    tab.pages.setCurrentWidget(tab.scan)
+    editor.tabs.setCurrentWidget(tab)  # showing the tab starts a scan
+    qtbot.waitUntil(started.is_set, timeout=3000)
+
+    editor.tabs.setCurrentWidget(editor.overview)
+    editor.overview.summary.setFocus()
+    qtbot.keyClicks(editor.overview.summary, "Mail jo@example.com")
+    # Typed and recorded while the scan is still running.
+    assert editor.incident.summary == "Mail jo@example.com"
+    assert tab.scan.scanning and not release.is_set()
+
+    release.set()
+    editor.tabs.setCurrentWidget(tab)  # the text changed meanwhile: shown again, it rescans
+    qtbot.waitUntil(lambda: len(tab.scan.findings) == 1, timeout=5000)
+    assert tab.pages.tabText(2) == "PII scan (1)"
