@@ -6,12 +6,12 @@ from collections import Counter
 
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLineEdit, QWidget
+from tests.ui.incident_data import fill_incident
 
 from hindsight.core.enums import Phase, Role
 from hindsight.core.incident import RoleAssignment
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.dialogs import RoleDialog
-from tests.ui.incident_data import fill_incident
 
 TABS = ("overview", "milestones", "review", "privacy")
 LONG = " and then it went on for a while, well past the width of any field on this screen" * 2
