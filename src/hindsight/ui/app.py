@@ -15,6 +15,7 @@ from hindsight.logging_setup import configure_logging
 from hindsight.paths import data_dir, resources_dir
 from hindsight.services.errors import StoreError
 from hindsight.services.workspace import Workspace
+from hindsight.ui.keyboard import install_alt_letter_guard
 from hindsight.ui.main_window import DB_FILTER, MainWindow
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def configure(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Hindsight")
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    install_alt_letter_guard(app)  # Alt+letter that no shortcut takes types nothing
 
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

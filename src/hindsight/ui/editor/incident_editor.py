@@ -127,10 +127,10 @@ class IncidentEditor(QWidget):
         for page, name in (
             (self.overview, "&Overview"),
             (self.milestones, "&Milestones"),
-            (self.timeline, "T&imeline"),
-            (self.roles, "&Roles"),
-            (self.teams, "Tea&ms"),
-            (self.review, "Re&view"),
+            (self.timeline, "Timeli&ne"),
+            (self.roles, "Ro&les"),
+            (self.teams, "&Teams"),
+            (self.review, "&Review"),
         ):
             self.tabs.addTab(page, name)
 

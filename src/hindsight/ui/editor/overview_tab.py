@@ -53,15 +53,17 @@ class OverviewTab(QWidget):
             for index in range(combo.count()):
                 combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
 
+        # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
+        # (O M N L T R W P), which are live on every tab; "Title" has no letter left.
         form = QFormLayout(self)
-        form.addRow("&Title", self.title)
-        form.addRow("Se&verity", self.severity)
+        form.addRow("Title", self.title)
+        form.addRow("Severit&y", self.severity)
         form.addRow("", self.severity_help)
-        form.addRow("&Phase", self.phase)
+        form.addRow("P&hase", self.phase)
         form.addRow("", self.phase_help)
-        form.addRow("S&ystems affected", self.systems)
-        form.addRow("&Models affected", self.models)
-        form.addRow("T&ags", self.tags)
+        form.addRow("Systems &affected", self.systems)
+        form.addRow("Mo&dels affected", self.models)
+        form.addRow("Ta&gs", self.tags)
         form.addRow("S&ummary", self.summary)
 
         self.title.textEdited.connect(

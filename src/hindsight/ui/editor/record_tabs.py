@@ -52,9 +52,11 @@ class RecordTab(QWidget):
         header.setSectionResizeMode(
             self.stretch_column % len(self.headers), QHeaderView.ResizeMode.Stretch
         )
+        # Alt letters clear of the menus and the editor's tabs; Remove has none left (Delete).
         self.add_button = QPushButton(f"&Add {self.noun}")
-        self.edit_button = QPushButton("&Edit…")
-        self.remove_button = QPushButton("&Remove")
+        self.edit_button = QPushButton("E&dit…")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Remove the selected {self.noun} (Delete)")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)

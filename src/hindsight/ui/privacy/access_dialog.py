@@ -170,7 +170,7 @@ class CopiesEditor(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(row_height + 4)
         frame = 2 * self.table.frameWidth()
         self.table.setFixedHeight(header.sizeHint().height() + 3 * (row_height + 4) + frame)
-        self.add_button = QPushButton("Add &copy")
+        self.add_button = QPushButton("Add co&py")  # C and O are Cancel and OK on GNOME
         self.remove_button = QPushButton("Remove copy")
         self.add_button.clicked.connect(lambda: self.add_copy(None))
         self.remove_button.clicked.connect(self._remove_selected)
@@ -398,8 +398,8 @@ class ConfirmDeletionDialog(_Dialog):
         self.deleted_by = QLineEdit()
         self.deleted_by.setPlaceholderText("Who deleted it or checked that it is gone")
         self.recorded_by = QLineEdit(recorder)
-        self.form.addRow("&Copy", self.copy)
-        self.form.addRow("Deleted &on", self.deleted_at)
+        self.form.addRow("Co&py", self.copy)  # C and O are Cancel and OK on GNOME
+        self.form.addRow("Deleted o&n", self.deleted_at)
         self.form.addRow("Deleted or checked &by", self.deleted_by)
         hint = _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
         self.form.addRow("Recorded b&y", _stacked(self.recorded_by, hint))

@@ -223,7 +223,7 @@ class AccessLogPage(QWidget):
         self._incident_id: int | None = None
         self.accesses: list[DataAccess] = []
 
-        self.record_button = QPushButton("&Record access…")
+        self.record_button = QPushButton("Re&cord access…")
         self.amend_button = QPushButton("&Amend…")
         self.confirm_button = QPushButton("Confirm &deletion…")
         hint = QLabel("Entries are never deleted or overwritten: a correction is an amendment.")

@@ -54,11 +54,12 @@ class ScanPage(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
         self._timer.timeout.connect(self.rescan)
 
-        self.scan_button = QPushButton("&Scan now")
+        # Alt letters clear of the menus and the editor's tabs.
+        self.scan_button = QPushButton("S&can now")
         self.go_button = QPushButton("&Go to")
         self.redact_button = QPushButton("Re&dact")
-        self.redact_all_button = QPushButton("Redact &all")
-        self.patterns_button = QPushButton("&Patterns…")
+        self.redact_all_button = QPushButton("Redact all")
+        self.patterns_button = QPushButton("P&atterns…")
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         buttons = QHBoxLayout()
