@@ -48,14 +48,12 @@ class AltLetterGuard(QObject):
     """
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
+        return (
             event.type() == QEvent.Type.KeyPress
             and isinstance(watched, TEXT_INPUTS)
             and isinstance(event, QKeyEvent)
             and is_stray_alt_letter(event)
-        ):
-            return True
-        return False
+        )
 
 
 def install_alt_letter_guard(app: QApplication) -> None:
