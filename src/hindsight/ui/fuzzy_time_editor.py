@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Confidence
 from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError
-from hindsight.ui.author_text import set_line_text
+from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.qt_helpers import (
     current_enum,
     date_time_edit,
@@ -91,6 +91,8 @@ class FuzzyTimeEditor(QWidget):
             edit.dateTimeChanged.connect(self._on_edited)
         self.confidence.currentIndexChanged.connect(self._on_edited)
         self.note.textEdited.connect(self._on_edited)
+        # A long note reads from its start; the whole of it is in the tooltip.
+        self.note.textChanged.connect(lambda text: self.note.setToolTip(plain_tooltip(text)))
 
     def value(self) -> FuzzyTime | None:
         """The time described by the fields, or None (with the reason shown) if invalid."""

@@ -319,6 +319,8 @@ class AccessLogPage(QWidget):
             self.table.selectionModel().clear()
             self.details.clear()
             self.history.clear()
+            if self.accesses:  # the details pane shows an entry rather than nothing
+                self.select_access(self.accesses[0].id)
         self._update_buttons()
 
     def set_read_only(self, read_only: bool) -> None:
