@@ -416,3 +416,21 @@ def test_typing_goes_on_while_the_scan_runs(make_window, db_path, qtbot, monkeyp
     editor.tabs.setCurrentWidget(tab)  # the text changed meanwhile: shown again, it rescans
     qtbot.waitUntil(lambda: len(tab.scan.findings) == 1, timeout=5000)
     assert tab.pages.tabText(2) == "PII scan (1)"
+
+
+def test_a_note_typed_just_before_closing_is_saved(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    window.create_incident("x")
+    _, tab = open_privacy(window)
+    tab.pages.setCurrentWidget(tab.ethics)
+    row = next(iter(tab.ethics.rows.values()))
+    click(qtbot, row.buttons[EthicsChoice.YES])
+    row.note.setFocus()
+    qtbot.keyClicks(row.note, "Checked by the privacy team")
+    window.close()  # within the note's save delay
+    workspace = Workspace.open(db_path)
+    try:
+        answer = workspace.privacy.ethics_answers(1)[row.item.id]
+        assert answer.note == "Checked by the privacy team"
+    finally:
+        workspace.close()

@@ -235,6 +235,8 @@ class IncidentEditor(QWidget):
 
     def flush(self) -> bool:
         """Save any unsaved edits now; False if they could not be saved."""
+        for page in self.attached_pages:
+            page.flush()  # queued on the operations lane, so done before the window closes
         return self.autosaver.flush()
 
     @property

@@ -8,6 +8,8 @@ stays as typed.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -145,8 +147,10 @@ class EthicsPage(QScrollArea):
         self._status = ReviewStatus.DRAFT
         self.answers: dict[str, EthicsAnswer] = {}
         self._pending: set[str] = set()  # notes typed, not sent to be saved yet
-        self._saving: set[str] = set()  # items whose save is running
-        self._again: set[str] = set()  # items changed again while their save ran
+        self._saving: Counter[str] = Counter()  # saves of each item not finished yet
+        # The version each save made, written on the operations lane where saves run in
+        # order: a save asked while an earlier one of the same item runs builds on it.
+        self._made: dict[tuple[int, str], int] = {}
         self._timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
 
@@ -209,7 +213,6 @@ class EthicsPage(QScrollArea):
         self._incident_id = incident_id
         self._status = status
         self._pending.clear()
-        self._again.clear()
         self.answers = {}
         self.problem.hide()
         for row in self.rows.values():
@@ -220,7 +223,7 @@ class EthicsPage(QScrollArea):
     def show_answers(self, answers: dict[str, EthicsAnswer]) -> None:
         """Show the answers read for the open incident; notes not saved yet stay as typed."""
         for item_id, row in self.rows.items():
-            if item_id in self._pending or item_id in self._saving:
+            if item_id in self._pending or self._saving[item_id]:
                 continue
             answer = answers.get(item_id)
             if answer is None:
@@ -282,49 +285,45 @@ class EthicsPage(QScrollArea):
     @property
     def saving(self) -> bool:
         """True while answers are typed or being saved."""
-        return bool(self._pending or self._saving)
+        return bool(self._pending or +self._saving)
 
     def _save(self, item_id: str, choice: EthicsChoice | None) -> None:
         self._pending.discard(item_id)
         incident_id = self._incident_id
         if incident_id is None:
             return
-        if item_id in self._saving:
-            # One save of an item at a time: the next one needs the version this one makes.
-            self._again.add(item_id)
-            return
         row = self.rows[item_id]
         current = self._answer(item_id)
         note = row.note.text()
-        if current.choice is choice and current.note == note:
+        if not self._saving[item_id] and current.choice is choice and current.note == note:
             return
         who = self.answering_as.text().strip()
-        self._saving.add(item_id)
+        made, key, seen = self._made, (incident_id, item_id), current.version
+        if not self._saving[item_id]:
+            made.pop(key, None)  # nothing of this item is on its way: start from what is shown
+        self._saving[item_id] += 1
 
         def work(ws: Workspace) -> EthicsAnswer:
             saved = ws.privacy.answer_ethics(
-                incident_id, item_id, choice, note, who, current.version
+                incident_id, item_id, choice, note, who, made.get(key, seen)
             )
+            made[key] = saved.version
             if who:
                 remember_recorder(who)
             return saved
 
         def done(saved: EthicsAnswer) -> None:
-            self._saving.discard(item_id)
+            self._saving[item_id] -= 1
             if incident_id != self._incident_id:
                 return
             self.problem.hide()
             self.answers[item_id] = saved
             row.show_state(saved)
             self._update_summary()
-            if item_id in self._again:
-                self._again.discard(item_id)
-                self._save(item_id, row.choice())
             self.changed.emit()
 
         def failed(error: Exception) -> None:
-            self._saving.discard(item_id)
-            self._again.discard(item_id)
+            self._saving[item_id] -= 1
             if isinstance(error, ConflictError):
                 message = (
                     "This answer was changed in another window; its latest version is shown now."

@@ -145,6 +145,10 @@ class PrivacyTab(AttachedPage):
             self.scan.rescan()
             self._scan_stale = False
 
+    def flush(self) -> None:
+        """Send checklist notes typed but not saved yet to be saved."""
+        self.ethics.flush()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._scan_stale:
