@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,18 +26,51 @@ from hindsight.core.pii import Finding
 from hindsight.ui.author_text import plain_tooltip
 
 RESCAN_DELAY_MS = 400
-# Past this many findings, snippets are plain text: a rich label per row gets slow.
-RICH_ROWS = 400
 COLUMNS = ("Kind", "Where", "Text around it")
+SNIPPET = Qt.ItemDataRole.UserRole + 1  # (before, found, after) of a finding's snippet
+MARK = QColor("#fde68a")
 
 
-def snippet_html(finding: Finding) -> str:
-    """The snippet with the finding marked."""
-    return (
-        f"{html.escape(finding.before)}"
-        f"<span style='background:#fde68a;font-weight:600'>{html.escape(finding.text)}</span>"
-        f"{html.escape(finding.after)}"
-    )
+class SnippetDelegate(QStyledItemDelegate):
+    """Draws a snippet with the finding marked, without a widget per row (a QLabel per row
+    made listing 30 findings take 50 ms, and 1,000 findings seconds)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        parts = index.data(SNIPPET)
+        if not parts:
+            super().paint(painter, option, index)
+            return
+        before, found, after = parts
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        item.text = ""
+        widget = item.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, widget)
+        area = area.adjusted(4, 0, -4, 0)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        plain, bold = QFont(item.font), QFont(item.font)
+        bold.setBold(True)
+        metrics, bold_metrics = QFontMetrics(plain), QFontMetrics(bold)
+        baseline = area.top() + (area.height() + metrics.ascent() - metrics.descent()) // 2
+        painter.save()
+        painter.setClipRect(area)
+        x = area.left()
+        painter.setFont(plain)
+        painter.setPen(item.palette.color(role))
+        painter.drawText(x, baseline, before)
+        x += metrics.horizontalAdvance(before)
+        width = bold_metrics.horizontalAdvance(found)
+        painter.fillRect(QRect(x, area.top() + 2, width, area.height() - 4), MARK)
+        painter.setFont(bold)
+        painter.setPen(QColor("#1f2328"))  # dark on the yellow mark, selected or not
+        painter.drawText(x, baseline, found)
+        painter.setFont(plain)
+        painter.setPen(item.palette.color(role))
+        painter.drawText(x + width, baseline, after)
+        painter.restore()
 
 
 class ScanPage(QWidget):
@@ -86,9 +123,12 @@ class ScanPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Columns sized once per listing: sizing them to their contents on every cell set
+        # made refilling a long list quadratic (12 s for 450 findings).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(2, SnippetDelegate(self.table))
         self.empty = QLabel()
         self.empty.setObjectName("hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -134,8 +174,9 @@ class ScanPage(QWidget):
         """List `findings` (the result of the latest scan)."""
         self.scanning = False
         self.findings = findings
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(0)
         self.table.setRowCount(len(findings))
-        rich = len(findings) <= RICH_ROWS
         for row, finding in enumerate(findings):
             kind = QTableWidgetItem(finding.label)
             kind.setData(Qt.ItemDataRole.UserRole, row)
@@ -143,16 +184,14 @@ class ScanPage(QWidget):
             where.setToolTip(plain_tooltip(finding.field))
             self.table.setItem(row, 0, kind)
             self.table.setItem(row, 1, where)
-            snippet = QTableWidgetItem("" if rich else finding.snippet)
+            snippet = QTableWidgetItem(finding.snippet)
+            found = " ".join(finding.text.splitlines())
+            snippet.setData(SNIPPET, (finding.before, found, finding.after))
             snippet.setToolTip(plain_tooltip(finding.snippet))
             self.table.setItem(row, 2, snippet)
-            if rich:
-                label = QLabel(snippet_html(finding))
-                label.setTextFormat(Qt.TextFormat.RichText)
-                label.setContentsMargins(4, 0, 4, 0)
-                self.table.setCellWidget(row, 2, label)
-            else:
-                self.table.removeCellWidget(row, 2)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+        self.table.setUpdatesEnabled(True)
         count = len(findings)
         noun = "finding" if count == 1 else "findings"
         self.summary.setText(f"{count} {noun}")
