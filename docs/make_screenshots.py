@@ -27,7 +27,14 @@ def main() -> int:
         window = MainWindow(Workspace.open(db), app_settings(), demo=True)
         window.resize(1280, 800)
         window.show()
-        app.processEvents()
+
+        def settle() -> None:
+            # Tabs read and scan off the GUI thread: wait until what they show has arrived.
+            app.processEvents()
+            while window.ops.busy:
+                app.processEvents()
+
+        settle()
         editor = window.editor
         window.list_pane.select_id(1)
         shots = {
@@ -39,24 +46,25 @@ def main() -> int:
         }
         for name, page in shots.items():
             editor.tabs.setCurrentWidget(page)
-            app.processEvents()
+            settle()
             window.grab().save(str(out / f"screenshot-{name}.png"))
 
         # The draft review of the third incident, on its detection section.
         window.list_pane.select_id(3)
         editor.tabs.setCurrentWidget(editor.review)
         editor.review.go_to_question("detection.source")
-        app.processEvents()
+        settle()
         window.grab().save(str(out / "screenshot-review.png"))
         editor.tabs.setCurrentWidget(editor.privacy)
         copied_queries = window.workspace.privacy.accesses(3)[1]
+        settle()
         editor.privacy.focus_target(f"access:{copied_queries.id}")
-        app.processEvents()
+        settle()
         window.grab().save(str(out / "screenshot-privacy.png"))
 
         window.list_pane.select_id(2)
         editor.tabs.setCurrentWidget(editor.followups)
-        app.processEvents()
+        settle()
         window.grab().save(str(out / "screenshot-followups.png"))
 
         triage = window.followups_ui.open_triage()

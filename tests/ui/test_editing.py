@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QInputDialog
 
-from hindsight.core.enums import EventSource, Phase, Role, Severity
+from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import select_data, to_qdatetime
@@ -177,10 +178,12 @@ def test_out_of_order_milestones_are_flagged(make_window, db_path, qtbot):
     new_incident(qtbot, window, "x")
     tab = window.editor.milestones
     tab.boxes[Phase.OUTAGE_BEGINS].setChecked(True)
+    tab.editors[Phase.OUTAGE_BEGINS].exact.setChecked(True)
     tab.editors[Phase.OUTAGE_BEGINS].best.setDateTime(
         to_qdatetime(datetime(2026, 3, 10, tzinfo=UTC))
     )
     tab.boxes[Phase.DETECTION].setChecked(True)
+    tab.editors[Phase.DETECTION].exact.setChecked(True)
     tab.editors[Phase.DETECTION].best.setDateTime(to_qdatetime(datetime(2026, 3, 1, tzinfo=UTC)))
     assert not tab.issues.isHidden()
     assert "Detected is dated entirely before Impact start" in tab.issues.text()
@@ -226,3 +229,55 @@ def test_undo_removal_of_timeline_event(make_window, demo_db, qtbot):
 def test_date_field_round_trip():
     moment = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     assert to_qdatetime(moment) == QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def test_a_milestone_just_marked_known_is_a_low_confidence_range(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    new_incident(qtbot, window, "x")
+    editor = window.editor
+    tab = editor.milestones
+    before = datetime.now(UTC).replace(second=0, microsecond=0)
+    tab.boxes[Phase.TRIGGER].setChecked(True)
+    first = editor.incident.milestones[Phase.TRIGGER]
+    # Not "exactly now, high confidence": a range nobody vouched for, for the author to narrow.
+    assert not first.is_exact
+    assert first.confidence is Confidence.LOW
+    assert first.latest - first.earliest == timedelta(days=1)
+    assert before - timedelta(days=1) <= first.earliest <= first.best <= first.latest
+    assert not tab.editors[Phase.TRIGGER].exact.isChecked()
+    assert tab.editors[Phase.TRIGGER].confidence.currentText() == "Low"
+
+    impact = FuzzyTime.exact(datetime(2026, 3, 1, 8, tzinfo=UTC))
+    editor.edit("Impact", lambda i: i.milestones.__setitem__(Phase.OUTAGE_BEGINS, impact))
+    tab.boxes[Phase.DETECTION].setChecked(True)
+    detected = editor.incident.milestones[Phase.DETECTION]
+    assert detected.earliest == impact.best  # between impact start and now
+    assert detected.latest >= before and detected.confidence is Confidence.LOW
+
+    # The Review page's "Known" box starts the same way.
+    review = editor.review
+    editor.tabs.setCurrentWidget(review)
+    for view in review.views:
+        card = getattr(view, "cards", {}).get("mitigation.when")
+        if card is not None:
+            card.answer.known.setChecked(True)
+    mitigated = editor.incident.milestones[Phase.MITIGATION]
+    assert not mitigated.is_exact and mitigated.confidence is Confidence.LOW
+    assert mitigated.earliest == detected.best
+
+
+def test_a_new_timeline_event_starts_in_the_incidents_phase(make_window, db_path, when_modal):
+    window = make_window(db_path)
+    new_incident(None, window, "x")
+    editor = window.editor
+    editor.edit("Phase", lambda i: setattr(i, "phase", Phase.MITIGATION))
+    offered: list[object] = []
+
+    def look(dialog: EventDialog) -> None:
+        offered.append(dialog.phase.currentData())
+        dialog.reject()
+
+    editor.tabs.setCurrentWidget(editor.timeline)
+    when_modal(look)
+    editor.timeline.add_record()
+    assert offered == [Phase.MITIGATION]

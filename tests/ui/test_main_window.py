@@ -335,6 +335,7 @@ def test_closing_saves_pending_edits_first(make_window, db_path, qtbot):
     window = make_window(db_path)
     window.create_incident("Closing soon")
     qtbot.waitUntil(lambda: window.editor.incident is not None)
+    window.editor.overview.title.end(False)
     qtbot.keyClicks(window.editor.overview.title, " and saved")
     assert window.editor.dirty
     window.close()

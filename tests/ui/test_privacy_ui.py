@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
 from hindsight.core.privacy import DataCategory, EthicsChoice
@@ -25,11 +26,21 @@ def stored_accesses(path, incident_id=1):
         workspace.close()
 
 
+def settle(window) -> None:
+    """Wait until the window's reads, saves and scans are done."""
+    for _ in range(500):
+        if not window.ops.busy:
+            return
+        QTest.qWait(10)
+    raise AssertionError("the window's operations did not finish in 5 s")
+
+
 def open_privacy(window, incident_id=None):
     if incident_id is not None:
         open_incident(None, window, incident_id)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.privacy)
+    settle(window)
     return editor, editor.privacy
 
 
@@ -72,6 +83,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
 
     when_modal(record)
     click(qtbot, tab.log.record_button)
+    settle(window)
     assert "justification" in seen_problems[0]
     assert tab.log.table.rowCount() == 1
     assert "No approver" in tab.log.table.item(0, 5).text()
@@ -92,6 +104,7 @@ def test_record_amend_and_read_the_history(make_window, db_path, qtbot, when_mod
     tab.log.table.selectRow(0)
     when_modal(amend)
     click(qtbot, tab.log.amend_button)
+    settle(window)
 
     history = tab.log.history.toPlainText()
     assert "Revision 2 — amended by Hannah Kowalczyk" in history
@@ -147,6 +160,7 @@ def test_demo_third_incident_shows_why_it_is_blocked(make_window, demo_db, qtbot
 
     when_modal(confirm)
     click(qtbot, tab.log.confirm_button)
+    settle(window)
     assert "delete-by" not in tab.banner.text()
     assert "personal data, no approver" in tab.banner.text()
     assert "Deletion of the copy at Replay harness cache" in tab.log.history.toPlainText()
@@ -166,6 +180,7 @@ def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot)
 
     for row in tab.ethics.rows.values():
         click(qtbot, row.buttons[EthicsChoice.NOT_APPLICABLE])
+    settle(window)
     # N/A counts only with a note: still blocked, and the rows say so.
     row = tab.ethics.rows["impact.uneven_harm"]
     assert row.marker.text() == "N/A needs a note"
@@ -174,6 +189,7 @@ def test_answering_the_checklist_saves_and_unblocks(make_window, db_path, qtbot)
         row.note.setFocus()
         qtbot.keyClicks(row.note, "Only synthetic data was used.")
     tab.ethics.flush()
+    settle(window)
     assert "Nothing in the privacy record blocks publishing" in tab.banner.text()
     assert tab.pages.tabText(1) == "Ethics checklist (13/13)"
 
@@ -200,6 +216,7 @@ def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     _, tab = open_privacy(window)
     tab.pages.setCurrentWidget(tab.scan)
     click(qtbot, tab.scan.scan_button)
+    settle(window)
     assert tab.scan.table.rowCount() == 1
     assert tab.scan.table.item(0, 0).text() == "E-mail address"
     assert tab.scan.table.item(0, 1).text() == "Overview · Summary"
@@ -214,6 +231,7 @@ def test_scan_jump_redact_and_undo(make_window, db_path, qtbot):
     editor.tabs.setCurrentWidget(tab)
     tab.scan.table.selectRow(0)
     click(qtbot, tab.scan.redact_button)
+    settle(window)
     assert editor.incident.summary == "Customer [email redacted] complained."
     assert editor.overview.summary.toPlainText() == "Customer [email redacted] complained."
     assert tab.scan.table.rowCount() == 0
@@ -244,6 +262,7 @@ def test_jump_to_a_timeline_event(make_window, demo_db, qtbot):
     )
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     row = next(r for r, f in enumerate(tab.scan.findings) if f.field == f"events/{index}/text")
     tab.scan.go_to_row(row)
     timeline = editor.timeline
@@ -258,8 +277,10 @@ def test_redacting_access_notes_is_an_amendment(make_window, demo_db, qtbot):
     _, tab = open_privacy(window, incident_id)
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     assert {f.where for f in tab.scan.findings} == {"Access 1 · notes", "Access 2 · notes"}
     click(qtbot, tab.scan.redact_all_button)  # the confirmation is answered yes in tests
+    settle(window)
     assert tab.scan.findings == []
     accesses = stored_accesses(demo_db, incident_id)
     replay = accesses[1]
@@ -292,6 +313,7 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
     assert pattern_specs() == [("Customer id", r"CUST-\d{8}")]
     tab = window.editor.privacy
     tab.scan.rescan()
+    settle(window)
     assert [(f.label, f.text) for f in tab.scan.findings] == [("Customer id", "CUST-00421337")]
     assert isinstance(window.editor.overview.title, QLineEdit)
 
@@ -306,8 +328,112 @@ def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     editor.followups.open_incident(editor.incident)
     tab.pages.setCurrentWidget(tab.scan)
     tab.scan.rescan()
+    settle(window)
     [finding] = tab.scan.findings
     assert finding.where == "Follow-up · Call back +44 20 7946 0000"
     tab.scan.go_to_row(0)
     assert editor.tabs.currentWidget() is editor.followups
     assert editor.followups.board.selected_id() == created.id
+
+
+# -- what the tab shows agrees with itself ------------------------------------------------------
+
+
+def required_open_in(text: str) -> int:
+    import re
+
+    from tests.ui.seen import as_read
+
+    found = re.search(r"(\d+) required (?:checklist )?(?:items? )?open", as_read(text))
+    assert found, text
+    return int(found.group(1))
+
+
+def test_the_banner_the_page_title_and_the_checklist_count_alike(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    _, tab = open_privacy(window, id_of(window, "HS-3"))
+    banner = required_open_in(tab.banner.text())
+    title = required_open_in(tab.pages.tabText(1))
+    summary = required_open_in(tab.ethics.summary.text())
+    assert banner == title == summary > 0
+    # The banner's total is its parts: checklist items plus the flagged accesses it links.
+    total = int(tab.banner.text().split(" privacy problem")[0].rsplit(" ", 1)[1])
+    assert total == banner + tab.banner.text().count("href='access:")
+
+    # A fresh incident: nothing answered, and all three say the same number again.
+    new_incident(qtbot, window, "New")
+    settle(window)
+    open_privacy(window)
+    counts = {
+        required_open_in(tab.banner.text()),
+        required_open_in(tab.pages.tabText(1)),
+        required_open_in(tab.ethics.summary.text()),
+    }
+    assert len(counts) == 1
+
+
+def test_copy_dates_show_whole_in_the_access_dialog(qtbot):
+    dialog = AccessDialog("Tester")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    click(qtbot, dialog.copies.add_button)
+    dialog.copies.cell(0, 1).set_date(date(2026, 9, 10))
+    for column in (1, 2):
+        field = dialog.copies.cell(0, column)
+        # The date field gets the room it asks for, so "2026-09-10" is not cut to "202".
+        assert field.edit.width() >= field.edit.sizeHint().width(), column
+        assert dialog.copies.table.columnWidth(column) >= field.sizeHint().width(), column
+
+
+def test_typing_goes_on_while_the_scan_runs(make_window, db_path, qtbot, monkeypatch):
+    import threading
+
+    from hindsight.ui.privacy import privacy_tab
+
+    real_scan = privacy_tab.scan_incident
+    started, release = threading.Event(), threading.Event()
+
+    def slow_scan(*args):
+        started.set()
+        release.wait(10)
+        return real_scan(*args)
+
+    monkeypatch.setattr(privacy_tab, "scan_incident", slow_scan)
+    window = make_window(db_path)
+    new_incident(qtbot, window, "x")
+    editor = window.editor
+    tab = editor.privacy
+    tab.pages.setCurrentWidget(tab.scan)
+    editor.tabs.setCurrentWidget(tab)  # showing the tab starts a scan
+    qtbot.waitUntil(started.is_set, timeout=3000)
+
+    editor.tabs.setCurrentWidget(editor.overview)
+    editor.overview.summary.setFocus()
+    qtbot.keyClicks(editor.overview.summary, "Mail jo@example.com")
+    # Typed and recorded while the scan is still running.
+    assert editor.incident.summary == "Mail jo@example.com"
+    assert tab.scan.scanning and not release.is_set()
+
+    release.set()
+    editor.tabs.setCurrentWidget(tab)  # the text changed meanwhile: shown again, it rescans
+    qtbot.waitUntil(lambda: len(tab.scan.findings) == 1, timeout=5000)
+    assert tab.pages.tabText(2) == "PII scan (1)"
+
+
+def test_a_note_typed_just_before_closing_is_saved(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    new_incident(qtbot, window, "x")
+    _, tab = open_privacy(window)
+    tab.pages.setCurrentWidget(tab.ethics)
+    row = next(iter(tab.ethics.rows.values()))
+    click(qtbot, row.buttons[EthicsChoice.YES])
+    row.note.setFocus()
+    qtbot.keyClicks(row.note, "Checked by the privacy team")
+    window.close()  # within the note's save delay
+    workspace = Workspace.open(db_path)
+    try:
+        answer = workspace.privacy.ethics_answers(1)[row.item.id]
+        assert answer.note == "Checked by the privacy team"
+    finally:
+        workspace.close()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QListWidgetItem
 from tests.services.test_review_service import complete
 
 from hindsight.core.enums import MILESTONE_KINDS, Phase
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.privacy import EthicsChoice
 from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
 from hindsight.services.workspace import Workspace
 from hindsight.ui.review.answer_widgets import (
@@ -180,9 +182,10 @@ def test_undo_an_answer(make_window, db_path, qtbot):
 def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window, db_path, qtbot):
     window, editor, page = open_review(make_window, db_path)
     qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
-    assert not page.blockers.isHidden()
-    assert "Still missing" in page.blockers.text()
-    assert "Change attribution" in page.blockers.text()
+    settle(qtbot, window)
+    assert not page.publish_panel.isHidden()
+    assert "Not published yet" in page.publish_panel.title.text()
+    assert any("Change attribution" in m for m in page.publish_panel.messages())
     assert stored(db_path).review_status is ReviewStatus.DRAFT
 
     # Complete it in the database (another window), then reload and publish.
@@ -196,11 +199,12 @@ def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window,
     open_incident(qtbot, window, incident_id)
     page = window.editor.review
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.status_label.text() == "In review")
-    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.status_label.text() == "Published")
-    assert page.blockers.isHidden()
     settle(qtbot, window)
+    assert page.status_label.text() == "In review"
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.publish_panel.isHidden()
+    assert page.status_label.text() == "Published"
     assert window.list_pane.model.row(0).review_status is ReviewStatus.PUBLISHED
 
     # Read-only: the editor pages are disabled and edits are refused.
@@ -213,10 +217,12 @@ def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window,
     # Reopen with a reason.
     page.ask_reason = lambda title: ""
     qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
-    assert "needs a reason" in page.blockers.text()
+    assert "needs a reason" in page.move_problem.text()
     page.ask_reason = lambda title: "Impact estimate revised"
     qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert page.status_label.text() == "In review"
+    assert page.move_problem.isHidden()
     assert editor.overview.isEnabled()
     workspace = Workspace.open(db_path)
     try:
@@ -286,23 +292,91 @@ def test_choosing_a_team_bank_rebuilds_the_page_and_a_bad_one_is_refused(
     assert "Architecture" in page.sections.item(0).text()
 
 
-def test_clicking_a_blocker_goes_to_what_is_missing(make_window, demo_db, qtbot):
+def refused_on_the_demo_draft(make_window, demo_db, qtbot):
     window = make_window(demo_db)
     open_incident(qtbot, window, 3)  # the draft, with open questions and privacy problems
     editor = window.editor
     page = editor.review
     editor.tabs.setCurrentWidget(page)
-    page.move_to(ReviewStatus.PUBLISHED)
-    assert not page.blockers.isHidden()
-    text = page.blockers.text()
-    assert 'href="lessons.went_well"' in text
-    assert 'href="ethics:' in text or 'href="access:' in text
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    return window, editor, page
 
-    page.blockers.linkActivated.emit("lessons.went_well")
+
+def panel_items(page) -> dict[str, QListWidgetItem]:
+    found = {}
+    for row in range(page.publish_panel.list.count()):
+        item = page.publish_panel.list.item(row)
+        if item.data(Qt.ItemDataRole.UserRole):
+            found[item.data(Qt.ItemDataRole.UserRole)] = item
+    return found
+
+
+def test_clicking_a_blocker_goes_to_what_is_missing(make_window, demo_db, qtbot):
+    _window, editor, page = refused_on_the_demo_draft(make_window, demo_db, qtbot)
+    items = panel_items(page)
+    assert "lessons.went_well" in items
+    privacy_target = next(t for t in items if t.startswith(("ethics:", "access:")))
+
+    listed = page.publish_panel.list
+    listed.scrollToItem(items["lessons.went_well"])
+    rect = listed.visualItemRect(items["lessons.went_well"])
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.stack.currentWidget().section.id == "lessons"
+    # The panel stays while the author works through it.
+    assert not page.publish_panel.isHidden()
 
-    privacy_target = next(t for t in ("ethics:", "access:") if f'href="{t}' in text)
-    start = text.index(f'href="{privacy_target}') + len('href="')
-    target = text[start : text.index('"', start)]
-    page.blockers.linkActivated.emit(target)
+    listed.setCurrentItem(items[privacy_target])
+    qtbot.keyClick(listed, Qt.Key.Key_Return)
     assert editor.tabs.currentWidget() is editor.privacy
+
+
+def test_the_refusal_panel_scrolls_keeps_the_questions_tall_and_closes(make_window, demo_db, qtbot):
+    window, _editor, page = refused_on_the_demo_draft(make_window, demo_db, qtbot)
+    panel = page.publish_panel
+    count = len(panel.messages())
+    assert count >= 10
+    assert f"{count} things to settle" in panel.title.text()
+    # Beside the questions, not above them: the question area keeps its height.
+    assert page.stack.height() > page.height() * 0.6
+    assert panel.height() > page.height() * 0.6
+    # Longer than the panel is tall: it scrolls, and the last item can be reached.
+    bar = panel.list.verticalScrollBar()
+    assert bar.maximum() > 0
+    last = panel.list.item(panel.list.count() - 1)
+    panel.list.scrollToItem(last)
+    assert panel.list.viewport().rect().contains(panel.list.visualItemRect(last))
+
+    # Esc anywhere on the page closes it; publishing again opens it.
+    page.go_to_question("lessons.went_well")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert panel.isHidden()
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert not panel.isHidden()
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert panel.isHidden()
+
+
+def test_the_refusal_panel_follows_the_fixes(make_window, demo_db, qtbot):
+    window, editor, page = refused_on_the_demo_draft(make_window, demo_db, qtbot)
+    before = len(page.publish_panel.messages())
+    assert "lessons.went_well" in panel_items(page)
+    text = section_view(page, "lessons").cards["lessons.went_well"].answer.text
+    text.setFocus()
+    qtbot.keyClicks(text, "The replay harness found the empty slots in an hour.")
+    qtbot.waitUntil(lambda: "lessons.went_well" not in panel_items(page), timeout=3000)
+    assert len(page.publish_panel.messages()) == before - 1
+    assert f"{before - 1} things to settle" in page.publish_panel.title.text()
+
+    # A privacy blocker fixed on the Privacy tab leaves the list too.
+    ethics_target = next(t for t in panel_items(page) if t.startswith("ethics:"))
+    editor.privacy.focus_target(ethics_target)
+    row = editor.privacy.ethics.rows[ethics_target.split(":", 1)[1]]
+    qtbot.mouseClick(row.buttons[EthicsChoice.YES], Qt.MouseButton.LeftButton)
+    editor.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: ethics_target not in panel_items(page), timeout=3000)
+
+    # Another incident: the list is about the one refused, so it goes.
+    open_incident(qtbot, window, 2)
+    assert page.publish_panel.isHidden()

@@ -65,7 +65,11 @@ def answer_text(question: Question | None, answer: Answer) -> str:
     if kind is AnswerType.SINGLE_CHOICE and isinstance(value, str):
         return question.option_label(value)
     if kind is AnswerType.MULTIPLE_CHOICE and isinstance(value, list):
-        return ", ".join(question.option_label(v) for v in value)
+        # An imported answer may hold anything in its list: show what is there, as text.
+        labels = (
+            question.option_label(v) if isinstance(v, str) else _generic_text(v) for v in value
+        )
+        return ", ".join(label for label in labels if label)
     if kind is AnswerType.SCALE and isinstance(value, int) and 1 <= value <= 5:
         return f"{value} – {question.scale[value - 1]}"
     if kind is AnswerType.YES_NO_UNKNOWN and isinstance(value, dict):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hindsight import __version__
 from hindsight.paths import data_dir, default_database_path, resources_dir
+from hindsight.ui.keyboard import install_alt_letter_guard
 from hindsight.ui.main_window import MainWindow
 from hindsight.ui.operations import bug_message, report_bug
 from hindsight.ui.startup_timing import StartupTiming
@@ -43,6 +44,7 @@ def configure(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Hindsight")
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    install_alt_letter_guard(app)  # an Alt+letter that no shortcut takes types nothing
 
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Confidence
 from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError
+from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.qt_helpers import (
     current_enum,
     date_time_edit,
@@ -90,6 +91,8 @@ class FuzzyTimeEditor(QWidget):
             edit.dateTimeChanged.connect(self._on_edited)
         self.confidence.currentIndexChanged.connect(self._on_edited)
         self.note.textEdited.connect(self._on_edited)
+        # A long note reads from its start; the whole of it is in the tooltip.
+        self.note.textChanged.connect(lambda text: self.note.setToolTip(plain_tooltip(text)))
 
     def value(self) -> FuzzyTime | None:
         """The time described by the fields, or None (with the reason shown) if invalid."""
@@ -131,8 +134,29 @@ class FuzzyTimeEditor(QWidget):
             self.confidence.blockSignals(True)
             select_data(self.confidence, value.confidence)
             self.confidence.blockSignals(False)
-            if self.note.text() != value.note:
-                self.note.setText(value.note)
+            set_line_text(self.note, value.note)
+            self.problem.hide()
+        finally:
+            self.blockSignals(False)
+
+    def clear(self) -> None:
+        """Show no time at all (a milestone not known yet), without emitting `changed`."""
+        now = QDateTime.currentDateTime()
+        now.setTime(QTime(now.time().hour(), now.time().minute()))
+        self.blockSignals(True)
+        try:
+            for edit in (self.best, self.earliest, self.latest):
+                edit.blockSignals(True)
+                edit.setDateTime(now)
+                edit.blockSignals(False)
+            self.exact.blockSignals(True)
+            self.exact.setChecked(True)
+            self.exact.blockSignals(False)
+            self._show_range(False)
+            self.confidence.blockSignals(True)
+            select_data(self.confidence, Confidence.MEDIUM)
+            self.confidence.blockSignals(False)
+            self.note.clear()
             self.problem.hide()
         finally:
             self.blockSignals(False)

@@ -17,3 +17,6 @@ class AttachedPage(QWidget):
     def open_incident(self, incident: Incident) -> None:
         """Show the records of `incident`."""
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Send what was typed but not saved yet to be saved (before closing or switching)."""

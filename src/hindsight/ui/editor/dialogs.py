@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import EventSource, Phase, Role
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.ui.author_text import set_line_text
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
@@ -49,9 +50,15 @@ class _RecordDialog(QDialog):
 
 
 class EventDialog(_RecordDialog):
-    """Edits a timeline event."""
+    """Edits a timeline event; a new one starts in `phase` (the incident's phase)."""
 
-    def __init__(self, event: TimelineEvent | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        event: TimelineEvent | None,
+        parent: QWidget | None = None,
+        *,
+        phase: Phase | None = None,
+    ) -> None:
         super().__init__("Timeline event", parent)
         words = vocabulary()
         self.when = FuzzyTimeEditor()
@@ -73,6 +80,8 @@ class EventDialog(_RecordDialog):
             select_data(self.phase, event.phase)
             select_data(self.source, event.source)
             self.text.setPlainText(event.text)
+        elif phase is not None:
+            select_data(self.phase, phase)
 
     def accept(self) -> None:
         if self.when.value() is None:
@@ -125,10 +134,10 @@ class RoleDialog(_RecordDialog):
         self._id = assignment.id if assignment else None
         if assignment:
             select_data(self.role, assignment.role)
-            self.person.setText(assignment.person)
+            set_line_text(self.person, assignment.person)
             self.start.set_moment(assignment.start)
             self.end.set_moment(assignment.end)
-            self.note.setText(assignment.note)
+            set_line_text(self.note, assignment.note)
         self._show_help()
 
     def _show_help(self) -> None:

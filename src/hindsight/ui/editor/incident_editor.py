@@ -55,10 +55,10 @@ log = logging.getLogger(__name__)
 TABS = (
     ("overview", "&Overview"),
     ("milestones", "&Milestones"),
-    ("timeline", "T&imeline"),
-    ("roles", "&Roles"),
-    ("teams", "Tea&ms"),
-    ("review", "Re&view"),
+    ("timeline", "Timeli&ne"),
+    ("roles", "Ro&les"),
+    ("teams", "&Teams"),
+    ("review", "&Review"),
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
 )
@@ -201,6 +201,7 @@ class IncidentEditor(QWidget):
             from hindsight.ui.review.review_page import ReviewPage
 
             review = ReviewPage(edit, lambda: self.workspace.review)
+            review.set_ops(self.ops)
             review.before_move = self.save_then
             review.current = lambda: self.incident
             review.statusChanged.connect(self._status_moved)
@@ -488,10 +489,16 @@ class IncidentEditor(QWidget):
 
     def save_now(self) -> None:
         """Start saving pending edits now (Ctrl+S); the GUI thread does not wait for it."""
-        self.autosaver.flush()
+        self.save_then(None)
 
-    def save_then(self, then: Callable[[bool], None]) -> None:
-        """Save pending edits, then call `then(True)`; `then(False)` if they were not saved."""
+    def save_then(self, then: Callable[[bool], None] | None) -> None:
+        """Save pending edits, then call `then(True)`; `then(False)` if they were not saved.
+
+        Attached pages queue their own pending saves first (a checklist note, say); they run
+        on the same lane before the record's, so all is stored when `then` is called.
+        """
+        for page in self.attached_pages:
+            page.flush()
         self.autosaver.flush(then)
 
     def _dirty_changed(self, dirty: bool) -> None:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from hindsight.core.enums import MILESTONE_KINDS, Phase
+from hindsight.core.enums import MILESTONE_KINDS, Confidence, Phase
 from hindsight.core.fuzzy_time import (
     FuzzyTime,
     OrderProblem,
     headline_durations,
 )
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import problem_label
 from hindsight.vocabulary import vocabulary
 
+UNKNOWN_HINT = "Not known yet. Tick the box to date it."
 DURATION_LABELS = {
     "time_to_detect": "Time to detect",
     "time_to_mitigate": "Time to mitigate",
@@ -47,11 +50,35 @@ def describe_order_issues(incident: Incident) -> str:
     return "<br>".join(lines)
 
 
+def first_guess(milestones: Mapping[Phase, FuzzyTime], phase: Phase, now: datetime) -> FuzzyTime:
+    """What a milestone just marked as known starts as, for the author to narrow down.
+
+    Never an exact time of high confidence that nobody gave: a range of low confidence
+    between the nearest known milestones around it, or the last day when none is known.
+    """
+    position = MILESTONE_KINDS.index(phase)
+    before = [milestones[p] for p in MILESTONE_KINDS[:position] if p in milestones]
+    after = [milestones[p] for p in MILESTONE_KINDS[position + 1 :] if p in milestones]
+    now = now.replace(second=0, microsecond=0)
+    if before:
+        earliest = before[-1].best
+        latest = after[0].best if after else max(now, earliest)
+    elif after:
+        earliest, latest = after[0].best - timedelta(days=1), after[0].best
+    else:
+        earliest, latest = now - timedelta(days=1), now
+    latest = max(latest, earliest)  # the known milestones are out of order already
+    best = (earliest + (latest - earliest) / 2).replace(second=0, microsecond=0)
+    best = min(max(best, earliest), latest)
+    return FuzzyTime(earliest, latest, best, Confidence.LOW)
+
+
 class MilestonesTab(QWidget):
     """One checkable box per milestone; unticked means 'not known yet'."""
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._incident: Incident | None = None
         words = vocabulary()
@@ -61,6 +88,8 @@ class MilestonesTab(QWidget):
         self.issues = problem_label(hidden=False)
         self.boxes: dict[Phase, QGroupBox] = {}
         self.editors: dict[Phase, FuzzyTimeEditor] = {}
+        self.unknown_hints: dict[Phase, QLabel] = {}
+        self._shown_id: int | None = None
 
         inner = QWidget()
         column = QVBoxLayout(inner)
@@ -71,7 +100,12 @@ class MilestonesTab(QWidget):
             box.setCheckable(True)
             box.setToolTip(f"Tick once this is known. {words.phase_descriptions[phase]}")
             editor = FuzzyTimeEditor()
-            QVBoxLayout(box).addWidget(editor)
+            hint = QLabel(UNKNOWN_HINT)
+            hint.setObjectName("hint")
+            inside = QVBoxLayout(box)
+            inside.addWidget(hint)
+            inside.addWidget(editor)
+            self.unknown_hints[phase] = hint
             box.toggled.connect(lambda on, p=phase: self._toggled(p, on))
             editor.changed.connect(lambda p=phase: self._changed(p))
             column.addWidget(box)
@@ -83,23 +117,20 @@ class MilestonesTab(QWidget):
         scroll.setWidget(inner)
         QVBoxLayout(self).addWidget(scroll)
 
-    def _default_time(self, phase: Phase) -> FuzzyTime:
-        # A new milestone starts at the nearest earlier one known, else now.
-        if self._incident is not None:
-            for earlier in reversed(MILESTONE_KINDS[: MILESTONE_KINDS.index(phase)]):
-                known = self._incident.milestones.get(earlier)
-                if known is not None:
-                    return FuzzyTime.exact(known.best)
-        return FuzzyTime.exact(datetime.now(UTC).replace(second=0, microsecond=0))
-
     def _toggled(self, phase: Phase, on: bool) -> None:
         label = vocabulary().milestone_labels[phase]
         if on:
-            when = self._default_time(phase)
+            known = self._incident.milestones if self._incident is not None else {}
+            when = first_guess(known, phase, datetime.now(UTC))
             self.editors[phase].set_value(when)
+            self._show_known(phase, True)
             self._edit(f"Set {label}", lambda i: i.milestones.__setitem__(phase, when))
         else:
             self._edit(f"Clear {label}", lambda i: i.milestones.pop(phase, None))
+
+    def _show_known(self, phase: Phase, known: bool) -> None:
+        self.editors[phase].setVisible(known)
+        self.unknown_hints[phase].setVisible(not known)
 
     def _changed(self, phase: Phase) -> None:
         when = self.editors[phase].value()
@@ -112,15 +143,20 @@ class MilestonesTab(QWidget):
 
     def show_incident(self, incident: Incident) -> None:
         """Fill the boxes from `incident` without recording edits."""
-        self._incident = incident
+        switched = incident.id != self._shown_id
+        self._incident, self._shown_id = incident, incident.id
         for phase, box in self.boxes.items():
             when = incident.milestones.get(phase)
+            editor = self.editors[phase]
             box.blockSignals(True)
             box.setChecked(when is not None)
             box.blockSignals(False)
-            self.editors[phase].setEnabled(when is not None)
-            if when is not None and self.editors[phase].value() != when:
-                self.editors[phase].set_value(when)
+            self._show_known(phase, when is not None)
+            if when is None:
+                editor.clear()
+            elif switched or editor.value() not in (None, when):
+                # A range being typed that is not valid yet stays as typed.
+                editor.set_value(when)
         self.durations.setText(describe_durations(incident))
         issues = describe_order_issues(incident)
         self.issues.setText(issues)

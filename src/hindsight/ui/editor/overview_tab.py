@@ -13,15 +13,10 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
-
-
-def _set_text(field: QLineEdit, text: str) -> None:
-    # Rewriting an unchanged field would move the cursor of someone typing in it.
-    if field.text() != text:
-        field.setText(text)
 
 
 class OverviewTab(QWidget):
@@ -29,6 +24,7 @@ class OverviewTab(QWidget):
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         words = vocabulary()
         self.title = QLineEdit()
@@ -57,15 +53,17 @@ class OverviewTab(QWidget):
             for index in range(combo.count()):
                 combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
 
+        # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
+        # (O M N L T R W P), which are live on every tab; "Title" has no letter left.
         form = QFormLayout(self)
-        form.addRow("&Title", self.title)
-        form.addRow("Se&verity", self.severity)
+        form.addRow("Title", self.title)
+        form.addRow("Severit&y", self.severity)
         form.addRow("", self.severity_help)
-        form.addRow("&Phase", self.phase)
+        form.addRow("P&hase", self.phase)
         form.addRow("", self.phase_help)
-        form.addRow("S&ystems affected", self.systems)
-        form.addRow("&Models affected", self.models)
-        form.addRow("T&ags", self.tags)
+        form.addRow("Systems &affected", self.systems)
+        form.addRow("Mo&dels affected", self.models)
+        form.addRow("Ta&gs", self.tags)
         form.addRow("S&ummary", self.summary)
 
         self.title.textEdited.connect(
@@ -106,7 +104,7 @@ class OverviewTab(QWidget):
 
     def show_incident(self, incident: Incident) -> None:
         """Fill the fields from `incident` without recording edits."""
-        _set_text(self.title, incident.title)
+        set_line_text(self.title, incident.title)
         select_data(self.severity, incident.severity)
         select_data(self.phase, incident.phase)
         self.severity_help.setText(self._help_for(incident.severity))
@@ -117,7 +115,7 @@ class OverviewTab(QWidget):
             (self.tags, incident.tags),
         ):
             if split_list(field.text()) != values:
-                field.setText(", ".join(values))
+                set_line_text(field, ", ".join(values))
         if self.summary.toPlainText() != incident.summary:
             self.summary.blockSignals(True)
             self.summary.setPlainText(incident.summary)

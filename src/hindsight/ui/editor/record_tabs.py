@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.incident import Incident
+from hindsight.ui.author_text import keep_readable_when_disabled, plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import fuzzy_text, local_text
@@ -34,6 +35,7 @@ class RecordTab(QWidget):
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._incident: Incident | None = None
         self._row_items: list[int] = []  # table row -> index in the incident's list
@@ -50,9 +52,11 @@ class RecordTab(QWidget):
         header.setSectionResizeMode(
             self.stretch_column % len(self.headers), QHeaderView.ResizeMode.Stretch
         )
+        # Alt letters clear of the menus and the editor's tabs; Remove has none left (Delete).
         self.add_button = QPushButton(f"&Add {self.noun}")
-        self.edit_button = QPushButton("&Edit…")
-        self.remove_button = QPushButton("&Remove")
+        self.edit_button = QPushButton("E&dit…")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Remove the selected {self.noun} (Delete)")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
@@ -114,7 +118,10 @@ class RecordTab(QWidget):
 
     def show_incident(self, incident: Incident) -> None:
         """Rebuild the table from `incident`, keeping the selection where possible."""
-        previous = self.selected_index()
+        same = self._incident is not None and self._incident.id == incident.id
+        previous = self.selected_index() if same else None
+        if not same:
+            self.table.selectionModel().clear()  # the current row too, or a row stays picked
         self._incident = incident
         self._row_items = self.order(incident)
         records = self.items(incident)
@@ -122,7 +129,7 @@ class RecordTab(QWidget):
         for row, index in enumerate(self._row_items):
             for column, text in enumerate(self.cells(records[index])):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, cell)
         if previous is not None and previous in self._row_items:
             self.table.selectRow(self._row_items.index(previous))
@@ -163,7 +170,8 @@ class TimelineTab(RecordTab):
         ]
 
     def run_dialog(self, item: Any | None) -> Any | None:
-        dialog = EventDialog(item, self)
+        phase = self._incident.phase if self._incident is not None else None
+        dialog = EventDialog(item, self, phase=phase)
         return dialog.result_event() if dialog.exec() else None
 
 

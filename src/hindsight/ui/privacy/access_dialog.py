@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,7 @@ from hindsight.core.privacy import (
     same_person,
     validation_problems,
 )
+from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -52,11 +54,18 @@ MAX_VOLUME = 2_000_000_000
 
 
 class _Dialog(QDialog):
-    """A form in a scroll area, a line for problems, and OK / Cancel."""
+    """A form in a scroll area, a line for problems, and OK / Cancel.
+
+    OK checks the form here, then hands it to `submit` (set by the log page), which saves it
+    off the GUI thread: the dialog stays open, with everything typed, until `finish()` says
+    the save is done, or `refuse()` says what to fix.
+    """
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.submit: Callable[[], None] | None = None
+        self.saving = False
         self.form_widget = QWidget()
         self.form = QFormLayout(self.form_widget)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -72,8 +81,44 @@ class _Dialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
+    def problems(self) -> list[str]:
+        """What must be fixed before the form can be saved (checked before `submit`)."""
+        return []
+
+    def accept(self) -> None:
+        if self.saving:
+            return
+        problems = self.problems()
+        if problems:
+            self.refuse(problems)
+            return
+        if self.submit is None:
+            super().accept()
+            return
+        self.set_saving(True)
+        self.submit()
+
+    def reject(self) -> None:
+        # Closing while the save runs would hide its outcome; it takes a moment at most.
+        if not self.saving:
+            super().reject()
+
+    def set_saving(self, saving: bool) -> None:
+        """Show that the form is being saved (OK and Cancel wait meanwhile)."""
+        self.saving = saving
+        self.buttons.setEnabled(not saving)
+        self.form_widget.setEnabled(not saving)
+        if saving:
+            self.problem.hide()
+
+    def finish(self) -> None:
+        """The save succeeded: close the dialog."""
+        self.set_saving(False)
+        super().accept()
+
     def refuse(self, problems: list[str]) -> None:
         """Keep the dialog open and list what to fix."""
+        self.set_saving(False)
         self.problem.setText("\n".join(problems))
         self.problem.show()
 
@@ -108,12 +153,24 @@ class CopiesEditor(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(3, 130)
-        self.table.setFixedHeight(112)
-        self.add_button = QPushButton("Add &copy")
+        # Widgets in cells do not size their columns (Qt sizes columns by the items under
+        # them, and there are none), so the date columns are sized from a sample field: a
+        # column sized to its header showed only "202" of a date.
+        row_height = 0
+        for column, sample in ((1, OptionalDate("")), (2, OptionalDate("", with_time=True))):
+            sample.ensurePolished()
+            hint = sample.sizeHint()
+            row_height = max(row_height, hint.height())
+            title = header.sectionSizeFromContents(column).width()
+            self.table.setColumnWidth(column, max(hint.width(), title) + 6)
+            sample.deleteLater()
+        self.table.setColumnWidth(3, self.fontMetrics().averageCharWidth() * 20)
+        self.table.verticalHeader().setDefaultSectionSize(row_height + 4)
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(header.sizeHint().height() + 3 * (row_height + 4) + frame)
+        self.add_button = QPushButton("Add co&py")  # C and O are Cancel and OK on GNOME
         self.remove_button = QPushButton("Remove copy")
         self.add_button.clicked.connect(lambda: self.add_copy(None))
         self.remove_button.clicked.connect(self._remove_selected)
@@ -138,7 +195,7 @@ class CopiesEditor(QWidget):
         deleted_by = QLineEdit(copy.deleted_by if copy else "")
         deleted_by.setPlaceholderText("who confirmed it")
         deleted_by.setCursorPosition(0)
-        location.setToolTip(location.text())
+        location.setToolTip(plain_tooltip(location.text()))
         delete_by.set_date(copy.delete_by if copy else None)
         deleted_on.set_moment(copy.deleted_at if copy else None)
         for column, widget in enumerate((location, delete_by, deleted_on, deleted_by)):
@@ -263,17 +320,17 @@ class AccessDialog(_Dialog):
         self._update_approver_hint()
 
     def _show(self, details: AccessDetails) -> None:
-        self.accessor.setText(details.accessor)
+        set_line_text(self.accessor, details.accessor)
         self.accessed_at.setDateTime(to_qdatetime(details.accessed_at))
-        self.dataset.setText(details.dataset)
+        set_line_text(self.dataset, details.dataset)
         for category, box in self.categories.items():
             box.setChecked(category in details.categories)
         self.volume.setValue(details.volume or 0)
         select_data(self.volume_unit, details.volume_unit)
         self.justification.setPlainText(details.justification)
-        self.approver.setText(details.approver)
+        set_line_text(self.approver, details.approver)
         self.privacy_consulted.setChecked(details.privacy_consulted)
-        self.privacy_contact.setText(details.privacy_contact)
+        set_line_text(self.privacy_contact, details.privacy_contact)
         for copy in details.copies:
             self.copies.add_copy(copy)
         self.notes.setPlainText(details.notes)
@@ -311,16 +368,13 @@ class AccessDialog(_Dialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def accept(self) -> None:
+    def problems(self) -> list[str]:
         problems = validation_problems(self.details())
         if self.amending and not self.reason.text().strip():
             problems.append("Say why the entry is being amended.")
         if not self.recorded_by.text().strip():
             problems.append("Give your name as the person recording this.")
-        if problems:
-            self.refuse(problems)
-            return
-        super().accept()
+        return problems
 
 
 class ConfirmDeletionDialog(_Dialog):
@@ -344,8 +398,8 @@ class ConfirmDeletionDialog(_Dialog):
         self.deleted_by = QLineEdit()
         self.deleted_by.setPlaceholderText("Who deleted it or checked that it is gone")
         self.recorded_by = QLineEdit(recorder)
-        self.form.addRow("&Copy", self.copy)
-        self.form.addRow("Deleted &on", self.deleted_at)
+        self.form.addRow("Co&py", self.copy)  # C and O are Cancel and OK on GNOME
+        self.form.addRow("Deleted o&n", self.deleted_at)
         self.form.addRow("Deleted or checked &by", self.deleted_by)
         hint = _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
         self.form.addRow("Recorded b&y", _stacked(self.recorded_by, hint))
@@ -354,7 +408,7 @@ class ConfirmDeletionDialog(_Dialog):
         """Which of the entry's copies was deleted."""
         return int(self.copy.currentData())
 
-    def accept(self) -> None:
+    def problems(self) -> list[str]:
         problems = []
         if self.copy.count() == 0:
             problems.append("Every copy of this entry is already confirmed deleted.")
@@ -362,7 +416,4 @@ class ConfirmDeletionDialog(_Dialog):
             problems.append("Say who deleted the copy or checked that it is gone.")
         if not self.recorded_by.text().strip():
             problems.append("Give your name as the person recording this.")
-        if problems:
-            self.refuse(problems)
-            return
-        super().accept()
+        return problems

@@ -34,11 +34,16 @@ from hindsight.core.privacy import (
     categories_text,
     changes_between,
 )
-from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
+from hindsight.services.errors import ConflictError, HindsightError, ValidationError
+from hindsight.services.privacy import recorder_name, remember_recorder
+from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
+from hindsight.ui.author_text import plain_tooltip
+from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import from_qdatetime, local_text
+
+Save = Callable[[Workspace, str], int]  # saves a form as `recorder`; the entry id to select
 
 BLOCKING = QColor("#a61b1b")
 WARNING = QColor("#9a5b00")
@@ -203,28 +208,31 @@ def history_html(access: DataAccess) -> str:
 
 
 class AccessLogPage(QWidget):
-    """Lists an incident's data accesses; records, amends and confirms deletions."""
+    """Lists an incident's data accesses; records, amends and confirms deletions.
 
-    changed = Signal()  # an entry was recorded or amended here
+    The privacy tab reads the log (with the rest of the privacy record) and hands it over with
+    `show_accesses`; what this page saves runs through the window's operations, and `changed`
+    says an entry was recorded or amended here.
+    """
 
-    def __init__(
-        self, privacy: Callable[[], PrivacyService], parent: QWidget | None = None
-    ) -> None:
+    changed = Signal(object)  # the id of the entry to select afterwards, or None
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._privacy = privacy
+        self._ops = ops
         self._incident_id: int | None = None
         self.accesses: list[DataAccess] = []
 
-        self.record_button = QPushButton("&Record access…")
+        self.record_button = QPushButton("Re&cord access…")
         self.amend_button = QPushButton("&Amend…")
         self.confirm_button = QPushButton("Confirm &deletion…")
         hint = QLabel("Entries are never deleted or overwritten: a correction is an amendment.")
         hint.setObjectName("hint")
+        hint.setWordWrap(True)
         buttons = QHBoxLayout()
         for button in (self.record_button, self.amend_button, self.confirm_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(hint)
+        buttons.addWidget(hint, 1)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -266,24 +274,24 @@ class AccessLogPage(QWidget):
         self.confirm_button.clicked.connect(self.confirm_deletion)
         self.table.doubleClicked.connect(lambda _: self.amend_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._read_only = False
         self._update_buttons()
+
+    def _today(self) -> date:
+        return self._ops.workspace.privacy.today()
 
     # Showing
 
     def show_incident(self, incident_id: int | None) -> None:
-        """Show the log of `incident_id` (None: nothing open)."""
+        """Empty the log for `incident_id` (None: nothing open) until its entries arrive."""
         self._incident_id = incident_id
-        self.reload()
+        self.show_accesses([])
 
-    def reload(self, select_id: int | None = None) -> None:
-        """Read the log again, keeping (or moving) the selection."""
+    def show_accesses(self, accesses: list[DataAccess], select_id: int | None = None) -> None:
+        """List `accesses`, keeping (or moving) the selection."""
         keep = select_id if select_id is not None else self.selected_id()
-        try:
-            self.accesses = self._privacy().accesses(self._incident_id) if self._incident_id else []
-        except StoreError as error:
-            messages.show_error(self, "Cannot read the data-access log", error.message)
-            self.accesses = []
-        today = self._privacy().today()
+        self.accesses = accesses
+        today = self._today()
         self.table.setRowCount(len(self.accesses))
         for row, access in enumerate(self.accesses):
             details = access.details
@@ -297,21 +305,27 @@ class AccessLogPage(QWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
             flags = access_flags(details, today)
             flag_item = QTableWidgetItem("\n".join(f"⚠ {FLAG_SHORT[f]}" for f in flags) or "✓")
-            flag_item.setToolTip("\n".join(FLAG_LABELS[f] for f in flags))
+            flag_item.setToolTip(plain_tooltip("\n".join(FLAG_LABELS[f] for f in flags)))
             if flags:
                 blocking = any(f in BLOCKING_FLAGS for f in flags)
                 flag_item.setForeground(QBrush(BLOCKING if blocking else WARNING))
             self.table.setItem(row, FLAGS_COLUMN, flag_item)
             self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, access.id)
-        if keep is not None:
-            self.select_access(keep)
-        if self.selected_id() is None:
+        if keep is None or not self.select_access(keep):
+            self.table.selectionModel().clear()
             self.details.clear()
             self.history.clear()
+            if self.accesses:  # the details pane shows an entry rather than nothing
+                self.select_access(self.accesses[0].id)
+        self._update_buttons()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A published review's log can be read, not added to."""
+        self._read_only = read_only
         self._update_buttons()
 
     def selected_id(self) -> int | None:
@@ -339,16 +353,17 @@ class AccessLogPage(QWidget):
     def _selection_changed(self) -> None:
         access = self.selected()
         if access is not None:
-            self.details.setHtml(details_html(access, self._privacy().today()))
+            self.details.setHtml(details_html(access, self._today()))
             self.history.setHtml(history_html(access))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         access = self.selected()
-        self.record_button.setEnabled(self._incident_id is not None)
-        self.amend_button.setEnabled(access is not None)
+        writable = self._incident_id is not None and not self._read_only
+        self.record_button.setEnabled(writable)
+        self.amend_button.setEnabled(writable and access is not None)
         self.confirm_button.setEnabled(
-            access is not None and any(not c.deleted for c in access.details.copies)
+            writable and access is not None and any(not c.deleted for c in access.details.copies)
         )
 
     # Recording
@@ -359,13 +374,12 @@ class AccessLogPage(QWidget):
         if incident_id is None:
             return
         dialog = AccessDialog(recorder_name(), parent=self)
-        self._save_through(
-            dialog,
-            lambda recorder: (
-                self._privacy().record_access(incident_id, dialog.details(), recorder).id
-            ),
-            failure="Not recorded",
-        )
+
+        def prepare() -> Save:
+            details = dialog.details()
+            return lambda ws, recorder: ws.privacy.record_access(incident_id, details, recorder).id
+
+        self._save_through(dialog, prepare, failure="record the access")
 
     def amend_selected(self) -> None:
         """Amend the selected entry in a dialog; the earlier version stays in its history."""
@@ -373,25 +387,21 @@ class AccessLogPage(QWidget):
         if access is None:
             return
         dialog = AccessDialog(recorder_name(), access, parent=self)
+
+        def prepare() -> Save:
+            details, reason, seen = dialog.details(), dialog.reason.text(), access.current.number
+            return lambda ws, recorder: (
+                ws.privacy.amend_access(access.id, details, recorder, reason, seen).id
+            )
+
         self._save_through(
             dialog,
-            lambda recorder: (
-                self._privacy()
-                .amend_access(
-                    access.id,
-                    dialog.details(),
-                    recorder,
-                    dialog.reason.text(),
-                    access.current.number,
-                )
-                .id
-            ),
-            failure="Not amended",
+            prepare,
+            failure="amend the entry",
             conflict=(
                 f"{access.label} was amended in another window since you opened it. Its "
                 "latest version is shown now; amend it again if it still needs it."
             ),
-            access_id=access.id,
         )
 
     def confirm_deletion(self) -> None:
@@ -401,57 +411,69 @@ class AccessLogPage(QWidget):
             return
         dialog = ConfirmDeletionDialog(access, recorder_name(), parent=self)
 
-        def confirm(recorder: str) -> int:
-            self._privacy().confirm_deletion(
-                access.id,
-                dialog.copy_index(),
-                from_qdatetime(dialog.deleted_at.dateTime()),
-                dialog.deleted_by.text(),
-                recorder,
-                access.current.number,
-            )
-            return access.id
+        def prepare() -> Save:
+            index, by = dialog.copy_index(), dialog.deleted_by.text()
+            when = from_qdatetime(dialog.deleted_at.dateTime())
+            seen = access.current.number
+
+            def confirm(ws: Workspace, recorder: str) -> int:
+                ws.privacy.confirm_deletion(access.id, index, when, by, recorder, seen)
+                return access.id
+
+            return confirm
 
         self._save_through(
             dialog,
-            confirm,
-            failure="Not recorded",
+            prepare,
+            failure="confirm the deletion",
             conflict=(
                 f"{access.label} was amended in another window; try again on its latest version."
             ),
-            access_id=access.id,
         )
 
     def _save_through(
         self,
-        dialog: Any,
-        save: Callable[[str], int],
+        dialog: AccessDialog | ConfirmDeletionDialog,
+        prepare: Callable[[], Save],
         *,
         failure: str,
         conflict: str = "",
-        access_id: int | None = None,
     ) -> None:
-        """Show `dialog` until `save(recorder)` succeeds or the user cancels.
+        """Show `dialog`; its OK saves what `prepare()` read from it, off the GUI thread.
 
-        `save` returns the id of the entry to select. What the service refuses stays in the
-        dialog to be fixed; a conflict shows the entry's latest version; store errors are
-        explained. Nothing typed is lost while the dialog stays open.
+        `prepare` reads the form (on this thread) and returns the save, which returns the id
+        of the entry to select. The dialog stays open, with everything typed, until the save
+        succeeds: what the service refuses, and a store error, are shown in it to be fixed or
+        tried again. A conflict closes it and shows the entry's latest version.
         """
-        while dialog.exec():
+
+        def submit() -> None:
             recorder = dialog.recorded_by.text().strip()
-            try:
-                selected = save(recorder)
-            except ValidationError as error:
-                dialog.refuse(str(error).splitlines())
-                continue
-            except ConflictError:
-                messages.show_error(self, "Amended elsewhere", conflict)
-                self.reload(select_id=access_id)
-                return
-            except (StoreError, NotFoundError) as error:
-                messages.show_error(self, failure, str(error))
-                return
-            remember_recorder(recorder)
-            self.reload(select_id=selected)
-            self.changed.emit()
-            return
+            save = prepare()
+
+            def work(ws: Workspace) -> int:
+                selected = save(ws, recorder)
+                remember_recorder(recorder)
+                return selected
+
+            def done(selected: int) -> None:
+                dialog.finish()
+                self.changed.emit(selected)
+
+            def failed(error: Exception) -> None:
+                if isinstance(error, ConflictError):
+                    dialog.set_saving(False)
+                    dialog.reject()
+                    messages.show_error(self, "Amended elsewhere", conflict)
+                    self.changed.emit(None)
+                elif isinstance(error, ValidationError):
+                    dialog.refuse(str(error).splitlines())
+                elif isinstance(error, HindsightError):
+                    dialog.refuse([f"Could not {failure}: {error}", "Nothing was saved."])
+                else:
+                    dialog.refuse([bug_message(error)])
+
+            self._ops.run(work, done, owner=dialog, failed=failed, initiator=self, what=failure)
+
+        dialog.submit = submit
+        dialog.exec()

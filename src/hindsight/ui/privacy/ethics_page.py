@@ -1,13 +1,14 @@
 """The ethics checklist of one incident: four parts of yes / no / N/A items with notes.
 
-Answers are saved on their own (not with the incident record): a choice at once, a note a
-moment after typing stops. Each answer carries a version, so an answer saved meanwhile from
-another window is reloaded rather than overwritten.
+Answers are saved on their own (not with the incident record), off the GUI thread: a choice at
+once, a note a moment after typing stops. Each answer carries a version, so an answer saved
+meanwhile from another window is reloaded rather than overwritten; a note whose save failed
+stays as typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,12 +27,17 @@ from hindsight.core.privacy import (
     CHOICE_LABELS,
     ChecklistItem,
     EthicsAnswer,
+    EthicsChecklist,
     EthicsChoice,
     open_required_items,
 )
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from hindsight.services.privacy import PrivacyService, recorder_name, remember_recorder
+from hindsight.services.errors import ConflictError, HindsightError
+from hindsight.services.privacy import recorder_name, remember_recorder
+from hindsight.services.workspace import Workspace
+from hindsight.ui import messages
+from hindsight.ui.author_text import plain_tooltip, set_line_text
+from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 
 NOTE_DELAY_MS = 700
@@ -46,6 +52,7 @@ class ItemRow(QFrame):
         self.setObjectName("ethicsItem")
         prompt = QLabel(item.prompt)
         prompt.setWordWrap(True)
+        prompt.setTextFormat(Qt.TextFormat.PlainText)  # a team's checklist is text, not HTML
         prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = prompt.font()
         font.setBold(item.required)
@@ -55,6 +62,7 @@ class ItemRow(QFrame):
         self.marker.setMinimumWidth(70)
         self.marker.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         guidance = QLabel(item.guidance)
+        guidance.setTextFormat(Qt.TextFormat.PlainText)
         guidance.setObjectName("hint")
         guidance.setWordWrap(True)
         self.group = QButtonGroup(self)
@@ -96,11 +104,15 @@ class ItemRow(QFrame):
             button.blockSignals(False)
         self.group.setExclusive(True)
         note = answer.note if answer else ""
-        if self.note.text() != note:
-            self.note.setText(note)
-            self.note.setCursorPosition(0)  # show a long note from its start
-        self.note.setToolTip(note)
+        set_line_text(self.note, note)
+        self.note.setToolTip(plain_tooltip(note))
         self.show_state(answer)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A published review's checklist stays readable; only the choices are greyed."""
+        for button in self.buttons.values():
+            button.setEnabled(not read_only)
+        self.note.setReadOnly(read_only)
 
     def show_state(self, answer: EthicsAnswer | None) -> None:
         """Mark the item open, or answered."""
@@ -121,23 +133,27 @@ class ItemRow(QFrame):
 
 
 class EthicsPage(QScrollArea):
-    """The checklist; every change is saved through the privacy service."""
+    """The checklist; every change is saved through the privacy service, off the GUI thread."""
 
-    changed = Signal()  # an answer was saved
+    changed = Signal()  # an answer was saved here, or found changed elsewhere
 
     def __init__(
-        self, privacy: Callable[[], PrivacyService], parent: QWidget | None = None
+        self, ops: Operations, checklist: EthicsChecklist, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._privacy = privacy
+        self._ops = ops
+        self.checklist = checklist
         self._incident_id: int | None = None
         self._status = ReviewStatus.DRAFT
         self.answers: dict[str, EthicsAnswer] = {}
-        self._pending: set[str] = set()
+        self._pending: set[str] = set()  # notes typed, not sent to be saved yet
+        self._saving: Counter[str] = Counter()  # saves of each item not finished yet
+        # The version each save made, written on the operations lane where saves run in
+        # order: a save asked while an earlier one of the same item runs builds on it.
+        self._made: dict[tuple[int, str], int] = {}
         self._timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
 
-        checklist = privacy().checklist
         inner = QWidget()
         column = QVBoxLayout(inner)
         self.summary = QLabel()
@@ -192,38 +208,38 @@ class EthicsPage(QScrollArea):
     # Showing
 
     def show_incident(self, incident_id: int | None, status: ReviewStatus) -> None:
-        """Show the answers of `incident_id`; a published review is shown read-only."""
-        self.flush()
+        """Empty the checklist for `incident_id` until its answers arrive (`show_answers`)."""
+        self.flush()  # notes typed for the previous incident are saved to it
         self._incident_id = incident_id
         self._status = status
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the answers again."""
         self._pending.clear()
-        try:
-            self.answers = (
-                self._privacy().ethics_answers(self._incident_id) if self._incident_id else {}
-            )
-        except StoreError as error:
-            self._say(error.message)
-            self.answers = {}
-        for item_id, row in self.rows.items():
-            row.show_answer(self.answers.get(item_id))
-        editable = self._incident_id is not None and self._status is not ReviewStatus.PUBLISHED
+        self.answers = {}
+        self.problem.hide()
         for row in self.rows.values():
-            row.setEnabled(editable)
+            row.show_answer(None)
+            row.set_read_only(incident_id is None or status is ReviewStatus.PUBLISHED)
+        self._update_summary()
+
+    def show_answers(self, answers: dict[str, EthicsAnswer]) -> None:
+        """Show the answers read for the open incident; notes not saved yet stay as typed."""
+        for item_id, row in self.rows.items():
+            if item_id in self._pending or self._saving[item_id]:
+                continue
+            answer = answers.get(item_id)
+            if answer is None:
+                self.answers.pop(item_id, None)
+            else:
+                self.answers[item_id] = answer
+            row.show_answer(answer)
         self._update_summary()
 
     def _update_summary(self) -> None:
-        checklist = self._privacy().checklist
-        items = checklist.items()
-        settled = sum(1 for item in items if self._answer(item.id).settled)
-        still_open = open_required_items(checklist, self.answers)
-        text = f"{settled} of {len(items)} items answered."
+        answered, total = self.counts()
+        still_open = self.open_required()
+        text = f"{answered} of {total} items answered."
         if still_open:
-            noun = "item" if len(still_open) == 1 else "items"
-            text += f" <span style='color:#a61b1b'>{len(still_open)} required {noun} open.</span>"
+            noun = "item" if still_open == 1 else "items"
+            text += f" <span style='color:#a61b1b'>{still_open} required {noun} open.</span>"
         else:
             text += " Every required item is answered."
         if self._status is ReviewStatus.PUBLISHED:
@@ -232,8 +248,12 @@ class EthicsPage(QScrollArea):
 
     def counts(self) -> tuple[int, int]:
         """(items answered, items in the checklist)."""
-        items = self._privacy().checklist.items()
+        items = self.checklist.items()
         return sum(1 for item in items if self._answer(item.id).settled), len(items)
+
+    def open_required(self) -> int:
+        """How many required items are not settled (what blocks publishing)."""
+        return len(open_required_items(self.checklist, self.answers))
 
     def _answer(self, item_id: str) -> EthicsAnswer:
         return self.answers.get(item_id) or EthicsAnswer(item_id)
@@ -257,40 +277,71 @@ class EthicsPage(QScrollArea):
         self._timer.start()
 
     def flush(self) -> None:
-        """Save notes typed but not saved yet."""
+        """Send notes typed but not saved yet to be saved."""
         self._timer.stop()
         for item_id in list(self._pending):
             self._save(item_id, self.rows[item_id].choice())
 
+    @property
+    def saving(self) -> bool:
+        """True while answers are typed or being saved."""
+        return bool(self._pending or +self._saving)
+
     def _save(self, item_id: str, choice: EthicsChoice | None) -> None:
         self._pending.discard(item_id)
-        if self._incident_id is None:
+        incident_id = self._incident_id
+        if incident_id is None:
             return
         row = self.rows[item_id]
         current = self._answer(item_id)
         note = row.note.text()
-        if current.choice is choice and current.note == note:
+        if not self._saving[item_id] and current.choice is choice and current.note == note:
             return
         who = self.answering_as.text().strip()
-        try:
-            saved = self._privacy().answer_ethics(
-                self._incident_id, item_id, choice, note, who, current.version
+        made, key, seen = self._made, (incident_id, item_id), current.version
+        if not self._saving[item_id]:
+            made.pop(key, None)  # nothing of this item is on its way: start from what is shown
+        self._saving[item_id] += 1
+
+        def work(ws: Workspace) -> EthicsAnswer:
+            saved = ws.privacy.answer_ethics(
+                incident_id, item_id, choice, note, who, made.get(key, seen)
             )
-        except ConflictError:
-            self._say("This answer was changed in another window; its latest version is shown now.")
-            self.reload()
-            return
-        except (ValidationError, StoreError, NotFoundError) as error:
-            self._say(str(error))
-            self.reload()
-            return
-        if who:
-            remember_recorder(who)
-        self.problem.hide()
-        self.answers[item_id] = saved
-        row.show_state(saved)
-        self._update_summary()
-        self.changed.emit()
+            made[key] = saved.version
+            if who:
+                remember_recorder(who)
+            return saved
+
+        def done(saved: EthicsAnswer) -> None:
+            self._saving[item_id] -= 1
+            if incident_id != self._incident_id:
+                return
+            self.problem.hide()
+            self.answers[item_id] = saved
+            row.show_state(saved)
+            self._update_summary()
+            self.changed.emit()
+
+        def failed(error: Exception) -> None:
+            self._saving[item_id] -= 1
+            if isinstance(error, ConflictError):
+                message = (
+                    "This answer was changed in another window; its latest version is shown now."
+                )
+            elif isinstance(error, HindsightError):
+                message = f"Not saved: {error} Your note is kept here; edit it to try again."
+            else:
+                message = bug_message(error)
+            if incident_id != self._incident_id:
+                messages.show_error(self, "Checklist answer not saved", message)
+                return
+            self._say(message)
+            if isinstance(error, ConflictError):
+                self.changed.emit()  # the tab reads the record again
+
+        self._ops.run(
+            work, done, owner=self, failed=failed, initiator=self, what="save the checklist answer"
+        )
 
     def _say(self, message: str) -> None:
         self.problem.setText(message)

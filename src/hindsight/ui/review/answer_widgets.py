@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,10 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.core.enums import Phase
+from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident
 from hindsight.core.review import AnswerType
 from hindsight.review.answers import YES_NO_CHOICES
 from hindsight.review.bank import Question
+from hindsight.ui.author_text import set_line_text
+from hindsight.ui.editor.milestones_tab import first_guess
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 
 
@@ -82,6 +87,7 @@ class SingleChoiceAnswer(AnswerWidget):
         self.combo.addItem("— choose —", "")
         for option in question.options:
             self.combo.addItem(option.label, option.id)
+        self._offered = self.combo.count()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -91,6 +97,9 @@ class SingleChoiceAnswer(AnswerWidget):
         )
 
     def _show(self, value: Any, incident: Incident) -> None:
+        # An option kept for another incident's answer is not this one's.
+        while self.combo.count() > self._offered:
+            self.combo.removeItem(self.combo.count() - 1)
         index = self.combo.findData(value) if isinstance(value, str) else 0
         if index < 0:  # an option the bank no longer has: keep it visible
             self.combo.addItem(f"{value} (not in this bank)", value)
@@ -159,8 +168,7 @@ class YesNoUnknownAnswer(AnswerWidget):
         for choice, button in self.buttons.items():
             button.setChecked(data.get("choice") == choice)
         self.group.setExclusive(True)
-        if self.evidence.text() != data.get("evidence", ""):
-            self.evidence.setText(str(data.get("evidence", "")))
+        set_line_text(self.evidence, str(data.get("evidence", "")))
 
 
 class ScaleAnswer(AnswerWidget):
@@ -310,6 +318,9 @@ class FuzzyTimeAnswer(AnswerWidget):
         super().__init__(question, parent)
         self.known = QCheckBox("Known")
         self.editor = FuzzyTimeEditor(compact=True)
+        self.editor.hide()
+        self._milestones: dict[Phase, FuzzyTime] = {}
+        self._shown_id: int | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.known)
@@ -318,17 +329,25 @@ class FuzzyTimeAnswer(AnswerWidget):
         self.editor.changed.connect(lambda: self._emit(self.editor.value()))
 
     def _toggled(self, on: bool) -> None:
-        self.editor.setEnabled(on)
+        assert self.question.milestone is not None
+        self.editor.setVisible(on)
+        if on:
+            guess = first_guess(self._milestones, self.question.milestone, datetime.now(UTC))
+            self.editor.set_value(guess)
         self._emit(self.editor.value() if on else None)
 
     def _show(self, value: Any, incident: Incident) -> None:
         assert self.question.milestone is not None
+        switched = incident.id != self._shown_id
+        self._milestones, self._shown_id = dict(incident.milestones), incident.id
         when = incident.milestones.get(self.question.milestone)
         self.known.blockSignals(True)
         self.known.setChecked(when is not None)
         self.known.blockSignals(False)
-        self.editor.setEnabled(when is not None)
-        if when is not None and self.editor.value() != when:
+        self.editor.setVisible(when is not None)
+        if when is None:
+            self.editor.clear()
+        elif switched or self.editor.value() not in (None, when):
             self.editor.set_value(when)
 
 

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from hindsight.core.incident import Incident
 from hindsight.core.review import Attribution, ChangeCategory, Verdict
+from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.vocabulary import vocabulary
 
@@ -68,6 +69,4 @@ class AttributionEditor(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(combo.findData(found.verdict.value if found else ""), 0))
             combo.blockSignals(False)
-            text = found.evidence if found else ""
-            if self.evidence[category].text() != text:
-                self.evidence[category].setText(text)
+            set_line_text(self.evidence[category], found.evidence if found else "")

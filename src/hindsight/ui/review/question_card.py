@@ -19,6 +19,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.review import Answer, AnswerStatus, AnswerType
 from hindsight.review.answers import is_settled
 from hindsight.review.bank import Question
+from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.review.answer_widgets import answer_widget
 
@@ -42,6 +43,7 @@ class QuestionCard(QFrame):
         self._edit = edit
         self.prompt = QLabel(question.prompt + ("  *" if question.required else ""))
         self.prompt.setObjectName("questionPrompt")
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)  # a team's bank is text, not HTML
         self.prompt.setWordWrap(True)
         if question.required:
             self.prompt.setToolTip("Required before the review can be published")
@@ -57,6 +59,7 @@ class QuestionCard(QFrame):
         self.reason.setPlaceholderText("Why? (required when not answered)")
         self.guidance = QLabel(question.guidance)
         self.guidance.setObjectName("guidance")
+        self.guidance.setTextFormat(Qt.TextFormat.PlainText)
         self.guidance.setWordWrap(True)
 
         status_row = QHBoxLayout()
@@ -152,9 +155,7 @@ class QuestionCard(QFrame):
         self.status.blockSignals(True)
         self.status.setCurrentIndex(max(self.status.findData(status.value), 0))
         self.status.blockSignals(False)
-        reason = answer.reason if answer else ""
-        if self.reason.text() != reason:
-            self.reason.setText(reason)
+        set_line_text(self.reason, answer.reason if answer else "")
         answered = status is AnswerStatus.ANSWERED
         self.answer.setEnabled(answered)
         self.reason.setVisible(not answered)

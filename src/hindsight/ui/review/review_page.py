@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
+import copy
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -22,22 +21,28 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.fuzzy_time import headline_durations
-from hindsight.core.incident import Incident
+from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus, Verdict
 from hindsight.review.answers import answer_text
-from hindsight.review.bank import QuestionBank, Section
+from hindsight.review.bank import QuestionBank
 from hindsight.review.progress import orphaned_answers
+from hindsight.services.changes import Changes
+from hindsight.services.errors import HindsightError
 from hindsight.services.publish_gate import Blocker
-from hindsight.services.review import ReviewService
+from hindsight.services.review import PublishBlockedError, ReviewService
+from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
+from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
-from hindsight.ui.review.attribution_editor import AttributionEditor
-from hindsight.ui.review.question_card import QuestionCard
+from hindsight.ui.review.publish_panel import PublishPanel
+from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
 
 # Detection sources that mean the people hurt found the problem before any monitor did.
 FOUND_BY_THE_AFFECTED = {"end_users", "customers_partners", "support"}
 OTHER_ANSWERS = "Other answers"
+# How long after an edit the list of what blocks publishing is checked again.
+RECHECK_DELAY_MS = 300
 
 
 def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
@@ -72,99 +77,9 @@ def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
     return lines
 
 
-def _blocker_item(blocker: Blocker) -> str:
-    text = html.escape(f"{blocker.area}: {blocker.message}")
-    if blocker.target:
-        return f'<li><a href="{html.escape(blocker.target)}">{text}</a></li>'
-    return f"<li>{text}</li>"
-
-
-class SectionView(QScrollArea):
-    """The questions of one section (or the attribution table), scrollable."""
-
-    # Viewport width from which guidance fits beside each answer rather than under it. Decided
-    # on the viewport, not the cards, since a card with guidance beside is wider than one without.
-    GUIDANCE_BESIDE_FROM = 720
-
-    def __init__(self, section: Section, bank: QuestionBank, edit: EditFn) -> None:
-        super().__init__()
-        self.section = section
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        title = QLabel(section.title)
-        title.setObjectName("sectionTitle")
-        column.addWidget(title)
-        if section.intro:
-            intro = QLabel(section.intro)
-            intro.setObjectName("hint")
-            intro.setWordWrap(True)
-            column.addWidget(intro)
-        self.cards: dict[str, QuestionCard] = {}
-        self.attribution: AttributionEditor | None = None
-        if section.kind == "change_attribution":
-            self.attribution = AttributionEditor(edit)
-            column.addWidget(self.attribution)
-        for question in section.questions:
-            card = QuestionCard(question, bank.version, edit)
-            column.addWidget(card)
-            self.cards[question.id] = card
-        column.addStretch(1)
-        self.setWidget(inner)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        beside = event.size().width() >= self.GUIDANCE_BESIDE_FROM
-        for card in self.cards.values():
-            card.place_guidance(beside)
-        super().resizeEvent(event)
-
-    def show_incident(self, incident: Incident) -> None:
-        for card in self.cards.values():
-            card.show_incident(incident)
-        if self.attribution is not None:
-            self.attribution.show_incident(incident)
-
-    def focus_question(self, question_id: str) -> None:
-        """Scroll to a question and put the cursor in its answer."""
-        card = self.cards.get(question_id)
-        target = card if card is not None else self.attribution
-        if target is None:
-            return
-        self.ensureWidgetVisible(target, 0, 40)
-        self.horizontalScrollBar().setValue(0)
-        focus = target if card is None else card.answer
-        # Focus the first input inside the answer, not the container.
-        first = focus.findChildren(QWidget)
-        (first[0] if first else focus).setFocus()
-
-
-class OtherAnswersView(QScrollArea):
-    """Answers whose questions are not in the bank in use: kept and shown, read-only."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWidgetResizable(True)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.setWidget(self.label)
-
-    def show_answers(self, incident: Incident, bank: QuestionBank) -> None:
-        parts = [
-            f"{a.question_id} (bank {a.bank_version or 'unknown'})\n{answer_text(None, a)}"
-            for a in orphaned_answers(bank, incident)
-        ]
-        intro = (
-            "These answers belong to questions that the question bank in use no longer has. "
-            "They are kept, and exported with the review."
-        )
-        self.label.setText(intro + "\n\n" + "\n\n".join(parts))
-
-
 class ReviewPage(QWidget):
-    """Sections on the left with progress marks, the current section on the right."""
+    """Sections on the left with progress marks, the current section in the middle, and what
+    blocks publishing on the right once publishing was refused."""
 
     statusChanged = Signal(object)  # the stored Incident after a status move
     targetActivated = Signal(str)  # a publish blocker's target was clicked
@@ -176,11 +91,23 @@ class ReviewPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        keep_readable_when_disabled(self)
         self._edit = edit
         self._review = review
         self._incident: Incident | None = None
         self._bank: QuestionBank | None = None
         self.views: list[QWidget] = []
+        self._moving = False
+        self._section_width = 200
+        self._checks = 0  # numbers the blocker checks, so only the latest one is shown
+        # Set by the editor: its operations runner, a save of pending edits before a move,
+        # and the record to move.
+        self.ops: Operations | None = None
+        # Saves pending edits, then calls on with whether they were stored (the editor sets it).
+        self.before_move: Callable[[Callable[[bool], None]], None] = lambda then: then(True)
+        self.current: Callable[[], Incident | None] = lambda: self._incident
+        # Replaced in tests; asks the user by default.
+        self.ask_reason: Callable[[str], str | None] = self._ask_reason
 
         self.status_label = QLabel()
         self.status_label.setObjectName("reviewStatus")
@@ -197,11 +124,14 @@ class ReviewPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("durations")
         self.summary.setWordWrap(True)
-        self.blockers = problem_label(hidden=False)
-        self.blockers.setTextFormat(Qt.TextFormat.RichText)
-        self.blockers.linkActivated.connect(self._blocker_clicked)
-        self.blockers.hide()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.move_problem = problem_label()
         self.bank_problem = problem_label()
+        self.publish_panel = PublishPanel()
+        self.publish_panel.hide()
+        self.publish_panel.targetChosen.connect(self._blocker_clicked)
+        self._recheck = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
+        self._recheck.timeout.connect(self.check_blockers)
 
         self.sections = QListWidget()
         self.sections.setWordWrap(True)
@@ -218,8 +148,14 @@ class ReviewPage(QWidget):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addWidget(self.stack, 1)
         right_column.addLayout(nav)
+        # The list of what blocks publishing takes the place of the section list while it is
+        # open (it is the better guide then), so the questions keep their width and height.
+        self.left = QStackedWidget()
+        self.left.addWidget(self.sections)
+        self.left.addWidget(self.publish_panel)
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.sections)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([200, 700])
@@ -239,7 +175,7 @@ class ReviewPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.bank_problem)
-        layout.addWidget(self.blockers)
+        layout.addWidget(self.move_problem)
         layout.addWidget(self.splitter, 1)
 
         self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -257,12 +193,19 @@ class ReviewPage(QWidget):
         QShortcut(
             QKeySequence("Alt+Left"), self, lambda: self.go_to(self.sections.currentRow() - 1)
         )
-        # Set by the editor: save pending edits before a move, and the record to move.
-        # Saves pending edits first, then calls on (the editor sets it).
-        self.before_move: Callable[[Callable[[bool], None]], None] = lambda then: then(True)
-        self.current: Callable[[], Incident | None] = lambda: self._incident
-        # Replaced in tests; asks the user by default.
-        self.ask_reason: Callable[[str], str | None] = self._ask_reason
+        self.close_panel_shortcut = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.publish_panel.close_panel,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        self.close_panel_shortcut.setEnabled(False)
+        self.publish_panel.closed.connect(self._panel_closed)
+
+    def set_ops(self, ops: Operations) -> None:
+        """Run status moves and publish checks through `ops` (the editor's runner)."""
+        self.ops = ops
+        ops.changed.connect(self._on_changed)
 
     # Building
 
@@ -328,33 +271,58 @@ class ReviewPage(QWidget):
         return text if ok else None
 
     def move_to(self, status: ReviewStatus, reason: str = "") -> None:
-        """Save pending edits, then ask the service to move the review."""
-        self.before_move(lambda saved: self._move(status, reason) if saved else None)
+        """Save pending edits, then ask the service to move the review (off the GUI thread);
+        a refusal opens the list of what blocks it."""
+        if self._moving or self.ops is None:
+            return
+        self._set_moving(True)
+        self.before_move(
+            lambda saved: self._move(status, reason) if saved else self._set_moving(False)
+        )
 
-    def _move(self, status: ReviewStatus, reason: str) -> bool:
-        """Ask the service to move the review; show what blocks it if refused."""
-        from hindsight.services.errors import ValidationError
-        from hindsight.services.review import PublishBlockedError
-
+    def _move(self, status: ReviewStatus, reason: str) -> None:
         incident = self.current()
-        if incident is None:
-            return False
-        self.blockers.hide()
-        try:
-            stored = self._review().move(incident, status, reason)
-        except PublishBlockedError as error:
-            lines = "".join(_blocker_item(b) for b in error.blockers)
-            self.blockers.setText(
-                f"<b>Not published yet.</b> Still missing (click one to go to it):<ul>{lines}</ul>"
-            )
-            self.blockers.show()
-            return False
-        except ValidationError as error:
-            self.blockers.setText(str(error))
-            self.blockers.show()
-            return False
-        self.statusChanged.emit(stored)
-        return True
+        if incident is None or self.ops is None:
+            self._set_moving(False)
+            return
+        self.move_problem.hide()
+        snapshot = clone(incident)  # the worker reads a copy nobody edits
+
+        def done(stored: Incident) -> None:
+            self._set_moving(False)
+            if self._incident is None or self._incident.id != stored.id:
+                return  # another incident is open now; the list shows the move
+            if status is ReviewStatus.PUBLISHED:
+                self.publish_panel.close_panel()
+            self.statusChanged.emit(stored)
+
+        def failed(error: Exception) -> None:
+            self._set_moving(False)
+            if self._incident is None or self._incident.id != snapshot.id:
+                return
+            if isinstance(error, PublishBlockedError):
+                self.show_blockers(error.blockers)
+            elif isinstance(error, HindsightError):
+                self._say(str(error))
+            else:
+                self._say(bug_message(error))
+
+        self.ops.run(
+            lambda ws: ws.review.move(snapshot, status, reason),
+            done,
+            owner=self,
+            failed=failed,
+            what="move the review",
+        )
+
+    def _set_moving(self, moving: bool) -> None:
+        self._moving = moving
+        for button in (self.submit_button, self.publish_button, self.reopen_button):
+            button.setEnabled(not moving)
+
+    def _say(self, message: str) -> None:
+        self.move_problem.setText(message)
+        self.move_problem.show()
 
     def reopen(self) -> None:
         """Reopen a published review, with a recorded reason."""
@@ -362,10 +330,56 @@ class ReviewPage(QWidget):
         if reason is None:
             return
         if not reason.strip():
-            self.blockers.setText("Reopening needs a reason; nothing was changed.")
-            self.blockers.show()
+            self._say("Reopening needs a reason; nothing was changed.")
             return
         self.move_to(ReviewStatus.IN_REVIEW, reason)
+
+    # What blocks publishing
+
+    def show_blockers(self, blockers: list[Blocker]) -> None:
+        """Open the panel listing `blockers` beside the questions."""
+        self.publish_panel.show_blockers(blockers)
+        if self.left.currentWidget() is not self.publish_panel:
+            self._section_width = self.splitter.sizes()[0]
+            self.left.setCurrentWidget(self.publish_panel)
+            total = sum(self.splitter.sizes())
+            panel = min(max(total // 3, self._section_width), 360)
+            self.splitter.setSizes([panel, max(total - panel, 0)])
+        self.close_panel_shortcut.setEnabled(True)
+
+    def _panel_closed(self) -> None:
+        self.close_panel_shortcut.setEnabled(False)
+        if self.left.currentWidget() is self.publish_panel:
+            self.left.setCurrentWidget(self.sections)
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([self._section_width, max(total - self._section_width, 0)])
+
+    def check_blockers(self) -> None:
+        """Ask the publish gate again (off the GUI thread) and update the open panel."""
+        incident = self._incident
+        if self.publish_panel.isHidden() or incident is None or self.ops is None:
+            return
+        self._checks += 1
+        number = self._checks
+        snapshot = copy.deepcopy(incident)
+
+        def done(blockers: list[Blocker]) -> None:
+            current = self._incident
+            same = current is not None and current.id == snapshot.id
+            if number == self._checks and same and not self.publish_panel.isHidden():
+                self.publish_panel.show_blockers(blockers)
+
+        self.ops.run(
+            lambda ws: ws.review.blockers(snapshot),
+            done,
+            owner=self,
+            what="check what blocks publishing",
+        )
+
+    def _on_changed(self, changes: Changes, _initiator: object) -> None:
+        incident = self._incident
+        if incident is not None and changes.touches(incident.id):
+            self._recheck.start()
 
     # Display
 
@@ -376,7 +390,10 @@ class ReviewPage(QWidget):
             self._build(service.bank)
         bank = service.bank
         if self._incident is None or self._incident.id != incident.id:
-            self.blockers.hide()
+            self.publish_panel.close_panel()
+            self.move_problem.hide()
+        else:
+            self._recheck.start()
         self._incident = incident
         progress = service.progress(incident)
         for row, (view, part) in enumerate(zip(self.views, progress.sections, strict=False)):
@@ -389,8 +406,7 @@ class ReviewPage(QWidget):
         assert isinstance(others, OtherAnswersView)
         orphans = orphaned_answers(bank, incident)
         self.sections.item(len(self.views) - 1).setHidden(not orphans)
-        if orphans:
-            others.show_answers(incident, bank)
+        others.show_answers(incident, bank)
         self._update_nav(self.sections.currentRow())
         self.progress.setValue(progress.percent)
         status = incident.review_status
@@ -403,7 +419,11 @@ class ReviewPage(QWidget):
         self.publish_button.setVisible(not published)
         self.reopen_button.setVisible(published)
         self.next_open_button.setEnabled(not progress.complete and not published)
-        self.stack.setEnabled(not published)
-        self.summary.setText("<br>".join(review_summary(incident, bank)))
+        self.set_read_only(published)
+        self.summary.setText("\n".join(review_summary(incident, bank)))
         self.bank_problem.setText(service.bank_problem)
         self.bank_problem.setVisible(bool(service.bank_problem))
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A published review can be read (and its text selected), not changed."""
+        self.stack.setEnabled(not read_only)

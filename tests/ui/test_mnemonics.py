@@ -1,0 +1,153 @@
+"""Alt letters: no two live at once in one window, each does what it says, none types a letter."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QWidget
+from tests.ui.incident_data import fill_incident
+
+from hindsight.services.workspace import Workspace
+from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
+from hindsight.ui.main_window import MainWindow
+from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
+from hindsight.ui.privacy.patterns_dialog import PatternsDialog
+
+from .conftest import open_incident, settle
+
+MY_TABS = ("overview", "milestones", "timeline", "roles", "teams", "review", "privacy")
+# GNOME's platform theme names dialog buttons "&OK", "&Cancel", "&Save", "&Close".
+DIALOG_BUTTON_LETTERS = ("O", "C")
+
+
+def letter(text: str) -> str | None:
+    """The Alt letter of a text with a mnemonic ('&Roles' -> 'R'), if it has one."""
+    sequence = QKeySequence.mnemonic(text)
+    return sequence.toString().removeprefix("Alt+").upper() or None
+
+
+def live_letters(root: QWidget) -> list[tuple[str, str]]:
+    """(letter, text) of every mnemonic under `root` that is live now (its widget visible)."""
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        text = ""
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            text = widget.text()
+        elif isinstance(widget, QGroupBox):
+            text = widget.title()
+        key = letter(text) if text else None
+        if key:
+            found.append((key, text))
+    return found
+
+
+def window_letters(window: MainWindow) -> list[tuple[str, str]]:
+    """The menus' and the editor tabs' letters: live whichever tab is shown."""
+    found = [(letter(a.text()), a.text()) for a in window.menuBar().actions()]
+    tabs = window.editor.tabs
+    found += [(letter(tabs.tabText(i)), tabs.tabText(i)) for i in range(tabs.count())]
+    return [(key, text) for key, text in found if key]
+
+
+def clashes(letters: list[tuple[str, str]]) -> list[str]:
+    counts = Counter(key for key, _ in letters)
+    return [
+        f"Alt+{key}: " + ", ".join(text for k, text in letters if k == key)
+        for key, count in counts.items()
+        if count > 1
+    ]
+
+
+def open_full(make_window, db_path, qtbot) -> MainWindow:
+    workspace = Workspace.open(db_path)
+    try:
+        incident = fill_incident(workspace, lambda field: f"Text of {field}", year=2025)
+    finally:
+        workspace.close()
+    window = make_window(db_path)
+    open_incident(qtbot, window, incident.id)
+    qtbot.waitUntil(lambda: not window.ops.busy)
+    return window
+
+
+def test_no_two_live_alt_letters_clash_on_any_of_my_tabs(make_window, db_path, qtbot):
+    window = open_full(make_window, db_path, qtbot)
+    editor = window.editor
+    found = []
+    for name in MY_TABS:
+        page = getattr(editor, name)
+        editor.tabs.setCurrentWidget(page)
+        pages = [None] if name != "privacy" else range(page.pages.count())
+        for index in pages:
+            if index is not None:
+                page.pages.setCurrentIndex(index)
+            letters = window_letters(window) + live_letters(page)
+            found += [f"{name}/{index}: {clash}" for clash in clashes(letters)]
+    assert not found, "\n".join(found)
+
+
+def test_no_alt_letter_clashes_in_my_dialogs(make_window, db_path, qtbot):
+    window = open_full(make_window, db_path, qtbot)
+    window.editor.show_tab("privacy")  # built on first use; it reads its record off the GUI thread
+    settle(qtbot, window)
+    access = window.editor.privacy.log.accesses[0]
+    dialogs = [
+        EventDialog(None, window),
+        RoleDialog(None, window),
+        TeamDialog(None, ["SRE"], window),
+        AccessDialog("Tester", access, window),
+        ConfirmDeletionDialog(window.editor.privacy.log.accesses[1], "Tester", window),
+        PatternsDialog(window),
+    ]
+    found = []
+    for dialog in dialogs:
+        dialog.show()
+        reserved = [(key, "a dialog button") for key in DIALOG_BUTTON_LETTERS]
+        letters = [(k, t) for k, t in live_letters(dialog) if t not in ("OK", "Cancel")]
+        found += [f"{type(dialog).__name__}: {c}" for c in clashes(letters + reserved)]
+        dialog.close()
+    assert not found, "\n".join(found)
+
+
+def test_each_tab_and_overview_letter_does_what_it_says(make_window, db_path, qtbot):
+    window = open_full(make_window, db_path, qtbot)
+    editor = window.editor
+    tabs = editor.tabs
+    editor.tabs.setCurrentWidget(editor.overview)
+    editor.overview.title.setFocus()
+    for index in range(tabs.count()):
+        key = letter(tabs.tabText(index))
+        assert key is not None, tabs.tabText(index)
+        qtbot.keyClick(QApplication.focusWidget(), key.lower(), Qt.KeyboardModifier.AltModifier)
+        assert tabs.currentIndex() == index, tabs.tabText(index)
+    tabs.setCurrentWidget(editor.overview)
+    for label in editor.overview.findChildren(QLabel):
+        key = letter(label.text()) if label.buddy() is not None else None
+        if key is None:
+            continue
+        start = QApplication.focusWidget()
+        qtbot.keyClick(start, key.lower(), Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is label.buddy(), label.text()
+
+
+def test_an_alt_letter_nothing_takes_types_nothing(make_window, db_path, qtbot):
+    window = open_full(make_window, db_path, qtbot)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.milestones)
+    note = next(iter(editor.milestones.editors.values())).note
+    note.setFocus()
+    before = note.text()
+    # Alt+U is the Summary label's letter, on the Overview tab: not live here.
+    qtbot.keyClick(note, "u", Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(note, "q", Qt.KeyboardModifier.AltModifier)
+    assert note.text() == before
+    assert editor.tabs.currentWidget() is editor.milestones
+    qtbot.keyClick(note, Qt.Key.Key_End)
+    qtbot.keyClick(note, "q")  # plain typing still types
+    assert note.text() == before + "q"
