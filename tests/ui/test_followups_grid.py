@@ -13,9 +13,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from hindsight.core.followups import FollowUp, FollowUpStatus, Priority
+from hindsight.export.grid.geometry import CARD_H
 from hindsight.services.followups import FollowUpService
 from hindsight.ui.followups.details_dialog import FollowUpDialog
-from hindsight.ui.followups.geometry import CARD_H
 from hindsight.ui.qt_helpers import select_data
 
 from .conftest import new_incident, open_incident

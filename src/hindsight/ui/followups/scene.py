@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.followup_attention import AttentionReport, Flag
 from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import SCALE, FollowUp
-from hindsight.ui.followups.geometry import (
+from hindsight.export.grid.geometry import (
     CARD_H,
     CARD_W,
     FRAME_H,
@@ -42,7 +42,7 @@ from hindsight.ui.followups.geometry import (
     GridLayout,
     layout_grid,
 )
-from hindsight.ui.followups.painting import (
+from hindsight.export.grid.painting import (
     CardData,
     card_data,
     paint_card,

@@ -1,6 +1,6 @@
 """Where everything sits on the follow-up grid, in scene units (pixels at 100% zoom).
 
-Pure arithmetic, no Qt: the interactive scene and the PNG/SVG renderer both place cards from
+Pure arithmetic, no Qt: the interactive scene and the picture renderer both place cards from
 the same layout, so an exported picture looks like the screen.
 
 Feasibility runs across (1, hard, on the left, to 5, easy, on the right); value runs up (1 at
@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 
 LEVELS = (1, 2, 3, 4, 5)
 
-CARD_W = 176.0
-CARD_H = 74.0
+# Sized for card text of 15-16 px (see painting.CardStyle): a top line, a title of two lines
+# and a line of badges.
+CARD_W = 184.0
+CARD_H = 90.0
 CARD_GAP = 6.0
 CELL_PAD = 7.0
-CELL_HEADER = 24.0  # band at the top of each cell: region name, count
-CHIP_H = 24.0
+CELL_HEADER = 26.0  # band at the top of each cell: region name, count
+CHIP_H = 26.0
 COL_W = CARD_W + 2 * CELL_PAD
 MARGIN = 12.0
 AXIS_LEFT = 58.0  # value labels and the axis title
-AXIS_BOTTOM = 44.0  # feasibility labels and the axis title
+AXIS_BOTTOM = 48.0  # feasibility labels and the axis title
 FRAME_H = 2 * MARGIN + AXIS_BOTTOM  # the height of a grid beyond its five rows
 
 Cell = tuple[int, int]  # (value, feasibility)
