@@ -76,18 +76,17 @@ def group_for(closed: bool, region: Region) -> RankGroup:
 def rank_key(item: FollowUp, region: Region) -> RankKey:
     """The sort key of the ranking rule (see the module docstring)."""
     return rank_key_of(
-        closed=item.is_closed,
-        region=region,
-        priority=item.priority,
-        value=item.value,
-        feasibility=item.feasibility,
-        opened=item.opened_on,
-        item_id=item.id if item.id is not None else 0,
+        item.is_closed,
+        region,
+        item.priority,
+        item.value,
+        item.feasibility,
+        item.opened_on,
+        item.id if item.id is not None else 0,
     )
 
 
 def rank_key_of(
-    *,
     closed: bool,
     region: Region,
     priority: Priority,
@@ -95,18 +94,26 @@ def rank_key_of(
     feasibility: int,
     opened: date | None,
     item_id: int,
+    /,
 ) -> RankKey:
-    """The sort key of the ranking rule, from the fields it reads (lists of many items are
+    """The sort key of the ranking rule from the fields it reads (lists of many items are
     ranked from these few fields, without reading whole items)."""
+    if closed:
+        group = RankGroup.CLOSED
+    else:
+        group = RankGroup.STRATEGIC if region.strategic else RankGroup.TACTICAL
     return (
-        group_for(closed, region),
+        group,
         region.order,
-        priority.rank,
+        _PRIORITY_RANK[priority],
         -value,
         -feasibility,
         opened or date.max,
         item_id,
     )
+
+
+_PRIORITY_RANK = {priority: priority.rank for priority in Priority}
 
 
 def rank(items: Iterable[FollowUp], regions: RegionMap) -> list[RankedItem]:
