@@ -56,11 +56,15 @@ def main() -> int:
 
         window.list_pane.select_id(2)
         editor.tabs.setCurrentWidget(editor.followups)
+        while window.ops.busy:  # the follow-ups are read off the GUI thread
+            app.processEvents()
         app.processEvents()
         window.grab().save(str(out / "screenshot-followups.png"))
 
         triage = window.followups_ui.open_triage()
         triage.resize(1280, 800)
+        while window.ops.busy:
+            app.processEvents()
         app.processEvents()
         triage.grab().save(str(out / "screenshot-triage.png"))
         triage.close()

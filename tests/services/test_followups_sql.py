@@ -161,7 +161,7 @@ def test_sql_attention_filters_and_ranking_agree_with_the_rules(
             expected = [entry.item.id for entry in rank(kept, regions)]
             board = service.board(None, chosen)
             assert list(board.index) == expected, chosen
-            assert board.total == len(items)
+            assert board.summary.total == len(items)
             scoped = service.board(incidents[0], chosen)
             assert list(scoped.index) == [
                 i for i in expected if service.get(i).incident_id == incidents[0]

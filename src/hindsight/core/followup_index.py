@@ -64,6 +64,10 @@ class RankedIndex:
         key = self._key_of.get(item_id)
         return None if key is None else bisect_left(self._keys, key)
 
+    def row_for(self, key: RankKey) -> int:
+        """The row an item with `key` would take if it were listed now."""
+        return bisect_left(self._keys, key)
+
     def group_at(self, row: int) -> RankGroup:
         """Which part of the ranked list `row` is in."""
         return RankGroup(self._keys[row][0])

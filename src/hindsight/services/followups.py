@@ -104,6 +104,15 @@ class Rules:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a view says of all the items of its scope, whatever its filter keeps."""
+
+    total: int = 0  # items in the scope
+    counts: AttentionCounts = field(default_factory=AttentionCounts)  # needing attention
+    reviews: tuple[BlockerReview, ...] = ()  # incidents due a review of what blocks them
+
+
 @dataclass(slots=True)
 class Board:
     """The items of one scope that a filter keeps, ranked; whole items only for some."""
@@ -111,9 +120,7 @@ class Board:
     scope: int | None  # an incident id, or None for every incident
     chosen: FollowUpFilter
     index: RankedIndex  # every kept item, in ranked order, with its cell
-    total: int  # items in the scope, kept or not
-    counts: AttentionCounts  # what needs attention in the scope, kept or not
-    reviews: tuple[BlockerReview, ...]  # incidents of the scope due a review of blockers
+    summary: Summary
     owners: list[str]
     rules: Rules
     details: dict[int, FollowUp] = field(default_factory=dict)  # whole items read so far
@@ -256,12 +263,19 @@ class FollowUpService:
             scope=incident_id,
             chosen=chosen,
             index=index,
-            total=self.repository.count(incident_id),
-            counts=self.repository.attention_counts(query, incident_id),
-            reviews=self.blocker_reviews(incident_id, rules),
+            summary=self.summary(incident_id, rules),
             owners=self.owners(),
             rules=rules,
             details={item.id: item for item in self.details(wanted) if item.id is not None},
+        )
+
+    def summary(self, incident_id: int | None = None, rules: Rules | None = None) -> Summary:
+        """How many items there are (of one incident, when given), and what needs attention."""
+        rules = rules or self.rules()
+        return Summary(
+            total=self.repository.count(incident_id),
+            counts=self.repository.attention_counts(self.attention_query(rules), incident_id),
+            reviews=self.blocker_reviews(incident_id, rules),
         )
 
     def details(self, ids: Collection[int]) -> list[FollowUp]:

@@ -215,7 +215,7 @@ def _paint_region_names(
 
 
 def _paint_counts(painter: QPainter, layout: GridLayout, style: CardStyle) -> None:
-    painter.setFont(font(style.text_px - 1, bold=True))
+    painter.setFont(font(style.text_px, bold=True))
     metrics = QFontMetricsF(painter.font())
     height = min(metrics.height() + 2, CELL_HEADER - 4)
     for (value, feasibility), count in layout.counts.items():
@@ -366,7 +366,7 @@ def paint_card(
         painter.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     # Line 4: the status of a closed or blocked item, attention badges, else the due date.
-    badge_font = font(style.text_px - 1, bold=True)
+    badge_font = font(style.text_px, bold=True)
     badge_metrics = QFontMetricsF(badge_font)
     pill_height = badge_metrics.height() + 2
     bottom = QRectF(left, body.bottom() - pill_height - 4, width, pill_height)
@@ -387,7 +387,7 @@ def paint_card(
         if text.startswith("+"):
             break
     if card.due is not None and not card.closed:
-        painter.setFont(font(style.text_px - 1))
+        painter.setFont(font(style.text_px))
         painter.setPen(MUTED)
         due_band = QRectF(x + 2, bottom.y(), max(bottom.right() - x - 2, 0), bottom.height())
         due = f"due {card.due.isoformat()}"

@@ -1,63 +1,105 @@
 """The grid and the ranked list side by side, over the items of one incident or of all.
 
-The board is the controller of both views: it loads items through the follow-up service,
-applies the filter and the ranking rule, saves every move and edit at once (each its own
-transaction, each checked against the item's version) and records it as an undoable step.
+The board is the controller of both views. It asks the follow-up service, through the
+window's operations runner, for a `Board`: the ranked ids the filter keeps (filtered and
+counted in SQL) and whole items only for what is shown first; other items are read when their
+row or card comes into view. Every change is one undoable step (commands.py) that the board
+shows at once and saves on the database lane; if the save is refused, the board says why and
+shows what is saved again. Changes made elsewhere arrive on `ops.changed`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QSplitter, QTableView
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontInfo, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QHeaderView,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+from shiboken6 import isValid
 
-from hindsight.core.followup_attention import AttentionReport, AttentionSettings, assess
-from hindsight.core.followup_filters import FollowUpFilter, apply_filter
-from hindsight.core.followup_ranking import RankedItem, rank
-from hindsight.core.followups import FollowUp
-from hindsight.services.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from hindsight.core.errors import HindsightError
+from hindsight.core.followup_attention import AttentionReport, Flag
+from hindsight.core.followup_filters import FollowUpFilter
+from hindsight.core.followup_index import RankedIndex
+from hindsight.core.followup_ranking import rank_key
+from hindsight.core.followups import FollowUp, same_content
+from hindsight.export.grid.geometry import Cell
+from hindsight.export.grid.painting import CardData, card_data, card_style, loading_card
+from hindsight.services.changes import Changes
+from hindsight.services.errors import ConflictError, NotFoundError
+from hindsight.services.followups import Board, Summary
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
-from hindsight.ui.followups.commands import FollowUpCommand, ItemRef, same_content
-from hindsight.ui.followups.details_dialog import FollowUpDialog
-from hindsight.ui.followups.ranked_list import (
-    INCIDENT_COLUMN,
-    ITEM_ID_ROLE,
-    RankedListModel,
+from hindsight.ui.followups.commands import (
+    AddStep,
+    DeleteStep,
+    EditStep,
+    FollowUpStep,
+    ItemRef,
+    MoveStep,
 )
-from hindsight.ui.followups.scene import GridScene, GridView
+from hindsight.ui.followups.details_dialog import FollowUpDialog
+from hindsight.ui.followups.ranked_list import INCIDENT_COLUMN, ITEM_ID_ROLE, RankedListModel
+from hindsight.ui.followups.scene import COLLAPSE_AFTER, GridScene, GridView
+from hindsight.ui.operations import Operations
 
-
-def _short(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
+FIRST_ROWS = 60  # rows of the ranked list read whole with the ranking (about two screens)
+_EMPTY = RankedIndex()
 
 
 class FollowUpBoard(QSplitter):
     """A grid of cards and the ranked list of the same items, kept in step."""
 
-    changed = Signal()  # an item was saved, created or deleted here
-    refreshed = Signal()  # the items, filter or attention flags shown changed
+    refreshed = Signal()  # the items, filter, counts or attention flags shown changed
     selectionChanged = Signal(object)  # item id or None
+    itemsRead = Signal()  # whole items arrived (a preview may show one now)
 
     def __init__(
         self,
-        workspace: Workspace,
+        ops: Operations,
         undo_stack: QUndoStack,
         *,
         orientation: Qt.Orientation = Qt.Orientation.Horizontal,
         incident_column: bool = True,
-        parent=None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(orientation, parent)
-        self.workspace = workspace
+        self.ops = ops
         self.undo_stack = undo_stack
-        self.regions = workspace.followups.regions
-        self.scene = GridScene(self.regions, parent=self)
+        self.regions = ops.workspace.followups.regions
+        self._scope: int | None = None
+        self._scope_key = ""
+        self._filter = FollowUpFilter()
+        self._data: Board | None = None
+        self._cache: dict[int, FollowUp] = {}  # whole items read (or changed here)
+        self._flags: dict[int, tuple[Flag, ...]] = {}
+        self._pending: Counter[int] = Counter()  # saves under way, per item
+        self._wanted: set[int] = set()
+        self._fetching: set[int] = set()
+        self._missing: set[int] = set()  # asked for, but gone from the database
+        self._refs: dict[int, ItemRef] = {}
+        self._generation = 0  # of the reload asked last; older answers are ignored
+        self._loading = False
+        self._stale = False
+        self._summary_running = False
+        self._summary_stale = False
+        self._to_select: int | None = None  # asked for while its items were being read
+
+        small = QFontInfo(QApplication.font("QSmallFont")).pixelSize()
+        self.scene = GridScene(self.regions, self, style=card_style(small), parent=self)
         self.view = GridView(self.scene)
-        self.model = RankedListModel(self)
+        self.model = RankedListModel(self, self)
         self.table = QTableView()
         self.table.setObjectName("rankedList")
         self.table.setModel(self.model)
@@ -66,6 +108,7 @@ class FollowUpBoard(QSplitter):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -81,17 +124,10 @@ class FollowUpBoard(QSplitter):
         self.addWidget(self.table)
         self.setChildrenCollapsible(False)
 
-        self._scope: int | None = None
-        self._scope_key = ""
-        self._filter = FollowUpFilter()
-        self._items: dict[int, FollowUp] = {}
-        self._refs: dict[int, ItemRef] = {}
-        self._published: dict[int, date] = {}
-        self._settings = AttentionSettings()
-        self._today = date.today()
-        self.report = AttentionReport()
-        self.ranked: list[RankedItem] = []
-        self._syncing = False
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)  # gather what one paint asks for into one read
+        self._fetch_timer.timeout.connect(self._fetch)
 
         self.scene.moveRequested.connect(self.request_move)
         self.scene.openRequested.connect(self.open_details)
@@ -99,8 +135,14 @@ class FollowUpBoard(QSplitter):
         self.view.deleteRequested.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._list_selected)
         self.table.doubleClicked.connect(lambda index: self.open_details(index.data(ITEM_ID_ROLE)))
+        ops.changed.connect(self._on_changed)
 
     # What is shown
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace."""
+        return self.ops.workspace
 
     @property
     def incident_id(self) -> int | None:
@@ -108,68 +150,312 @@ class FollowUpBoard(QSplitter):
         return self._scope
 
     @property
-    def items(self) -> list[FollowUp]:
-        """Every loaded item, filtered or not."""
-        return list(self._items.values())
+    def index(self) -> RankedIndex:
+        """The ranked ids the filter keeps, with their cells."""
+        return self._data.index if self._data is not None else _EMPTY
+
+    @property
+    def loaded(self) -> bool:
+        """True once the items asked for last are shown (and no reload is under way)."""
+        return self._data is not None and not self._loading
+
+    @property
+    def summary(self) -> Summary:
+        """How many items the scope holds and what needs attention there."""
+        return self._data.summary if self._data is not None else Summary()
+
+    @property
+    def owners(self) -> list[str]:
+        """Owners named on any item (for the filter and the details dialog)."""
+        return self._data.owners if self._data is not None else []
+
+    @property
+    def report(self) -> AttentionReport:
+        """The flags of the items read so far, and the scope's blocker-review notices."""
+        return AttentionReport(flags=self._flags, reviews=self.summary.reviews)
+
+    @property
+    def filter(self) -> FollowUpFilter:
+        """What the board keeps."""
+        return self._filter
+
+    def ranked_ids(self) -> list[int]:
+        """The ids shown, in ranked order."""
+        return list(self.index)
 
     def item(self, item_id: int) -> FollowUp | None:
-        """One loaded item."""
-        return self._items.get(item_id)
+        """One item, if it was read (a view asking for it gets it a moment later)."""
+        return self._cache.get(item_id)
+
+    def known(self, item_id: int) -> FollowUp | None:
+        """The item if it was read; nothing is asked for."""
+        return self._cache.get(item_id)
+
+    def flags_of(self, item_id: int) -> tuple[Flag, ...]:
+        """Why an item needs attention (empty when it does not, or is not read yet)."""
+        return self._flags.get(item_id, ())
+
+    # What the grid asks (scene.CardSource)
+
+    def cells(self) -> Mapping[Cell, Sequence[int]]:
+        return self.index.cells()
+
+    def cell_of(self, item_id: int) -> Cell | None:
+        return self.index.cell_of(item_id)
+
+    def card(self, item_id: int) -> CardData:
+        item = self._cache.get(item_id)
+        if item is None:
+            self.want(item_id)
+            return loading_card(item_id)
+        return card_data(item, self.report)
+
+    def first_id(self) -> int | None:
+        return self.index.id_at(0) if len(self.index) else None
+
+    # Loading
 
     def set_scope(
         self, incident_id: int | None, key: str = "", chosen: FollowUpFilter | None = None
     ) -> None:
         """Show the items of one incident (None: of every incident) and load them."""
+        if incident_id != self._scope:
+            self._data = None
+            self._cache.clear()
+            self._flags.clear()
+            self._missing.clear()
+            self.model.reset()
+            self.scene.expanded.clear()
+            self.scene.refresh()
         self._scope, self._scope_key = incident_id, key
         if chosen is not None:
             self._filter = chosen
-        self.scene.expanded.clear()
         self.reload()
 
-    def reload(self) -> bool:
-        """Read the items again (after changes made elsewhere)."""
-        try:
-            overview = self.workspace.followups.overview(self._scope)
-        except StoreError as error:
-            self.report_error("Cannot read follow-ups", error.message)
-            return False
-        self._items = {item.id: item for item in overview.items if item.id is not None}
-        self._published, self._settings = overview.published, overview.settings
-        self._today = overview.today
-        self._refresh()
-        return True
-
     def set_filter(self, chosen: FollowUpFilter) -> None:
-        """Show only the items `chosen` keeps."""
-        self._filter = chosen
-        self._refresh()
+        """Show only the items `chosen` keeps (asked of the database)."""
+        if chosen != self._filter:
+            self._filter = chosen
+            self.reload()
 
-    @property
-    def filter(self) -> FollowUpFilter:
-        return self._filter
+    def reload(self) -> None:
+        """Read the ranked ids again (after a change made elsewhere, or another filter)."""
+        if self._loading:
+            self._stale = True  # asked again when the reading under way is done
+            return
+        self._loading = True
+        self._stale = False
+        self._generation += 1
+        generation, scope, chosen = self._generation, self._scope, self._filter
 
-    def _refresh(self) -> None:
-        items = list(self._items.values())
-        self.report = assess(
-            items,
-            regions=self.regions,
-            published=self._published,
-            settings=self._settings,
-            today=self._today,
+        def work(ws: Workspace) -> Board:
+            return ws.followups.board(scope, chosen, first_rows=FIRST_ROWS, per_cell=COLLAPSE_AFTER)
+
+        self.ops.run(
+            work,
+            lambda board: self._loaded(generation, board),
+            owner=self,
+            failed=lambda error: self._load_failed(generation, error),
+            what="read the follow-ups",
         )
-        shown = apply_filter(items, self._filter, self.regions, self.report)
-        self.ranked = rank(shown, self.regions)
-        selected = self.scene.selected_id()
-        self._syncing = True
-        try:
-            self.scene.set_items([entry.item for entry in self.ranked], self.report)
-            self.model.set_rows(self.ranked, self.report)
-        finally:
-            self._syncing = False
-        self.select(
-            selected if selected is not None and self.model.row_of(selected) is not None else None
-        )
+
+    def _load_failed(self, generation: int, error: Exception) -> None:
+        self._loading = False
+        if generation == self._generation:
+            self.report_error("Cannot read follow-ups", str(error))
+
+    def _loaded(self, generation: int, board: Board) -> None:
+        self._loading = False
+        if self._stale or generation != self._generation or board.scope != self._scope:
+            self.reload()
+            return
+        selected = self.selected_id()
+        first = self._data is None
+        self._data = board
+        # Items being saved keep what the user made them; the rest is what is stored now.
+        self._cache = {i: item for i, item in self._cache.items() if self._pending[i]}
+        for item_id, item in board.details.items():
+            self._cache.setdefault(item_id, item)
+        self._missing.clear()
+        self._flags.clear()
+        self._flags.update(board.rules.assess(self._cache.values()).flags)
+        self.model.reset()
+        for item_id, count in list(self._pending.items()):
+            if count and item_id in self._cache:
+                self._place(self._cache[item_id], refresh=False)
+        self.scene.refresh()
+        if self._to_select is not None:
+            selected, self._to_select = self._to_select, None
+        self.select(selected if selected is not None and selected in self.index else None)
+        if first:
+            self.view.show_top()
         self.refreshed.emit()
+
+    def want(self, item_id: int) -> None:
+        """A view shows this item: read it soon, with the others asked for meanwhile."""
+        if item_id in self._fetching or item_id in self._missing or item_id in self._cache:
+            return
+        self._wanted.add(item_id)
+        if not self._fetch_timer.isActive():
+            self._fetch_timer.start()
+
+    def _fetch(self) -> None:
+        ids = sorted(self._wanted - self._fetching)
+        self._wanted.clear()
+        if not ids or self._data is None:
+            return
+        self._fetching.update(ids)
+        scope = self._scope
+        self.ops.run(
+            lambda ws: ws.followups.details(ids),
+            lambda items: self._fetched(scope, ids, items),
+            owner=self,
+            failed=lambda error: self._fetching.difference_update(ids),
+            what="read follow-ups",
+        )
+
+    def _fetched(self, scope: int | None, ids: list[int], items: list[FollowUp]) -> None:
+        self._fetching.difference_update(ids)
+        if self._data is None or scope != self._scope:
+            return
+        arrived = {item.id: item for item in items if item.id is not None}
+        self._missing.update(set(ids) - set(arrived))
+        for item_id, item in arrived.items():
+            if not self._pending[item_id]:
+                self._cache[item_id] = item
+        self._flags.update(self._data.rules.assess(arrived.values()).flags)
+        changed = list(arrived)
+        self.scene.update_cards(changed)
+        self.model.items_changed(changed)
+        self.itemsRead.emit()
+
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        if self._data is None and not self._loading:
+            return  # nothing shown yet
+        if initiator is self:
+            self._refresh_summary()  # the counts of what this board changed
+            return
+        scope = self._scope
+        if (
+            changes.everything
+            or changes.removed
+            or (changes.followups if scope is None else scope in changes.followups)
+        ):
+            self.reload()
+            return
+        saved = changes.incidents if scope is None else changes.incidents & {scope}
+        if saved:
+            self._check_published(saved)
+
+    def _check_published(self, incidents: Iterable[int]) -> None:
+        # Saving an incident matters here only if it published or reopened its review.
+        watched = set(incidents)
+        generation = self._generation
+
+        def compare(published: dict) -> None:
+            if self._data is None or generation != self._generation:
+                return
+            before = self._data.rules.published
+            if any(before.get(i) != published.get(i) for i in watched):
+                self.reload()
+
+        self.ops.run(
+            lambda ws: ws.followups.published_dates(),
+            compare,
+            owner=self,
+            what="read review dates",
+        )
+
+    def _refresh_summary(self) -> None:
+        if self._summary_running:
+            self._summary_stale = True
+            return
+        self._summary_running = True
+        scope = self._scope
+
+        def arrived(summary: Summary) -> None:
+            self._summary_running = False
+            if self._summary_stale:
+                self._summary_stale = False
+                self._refresh_summary()
+                return
+            if self._data is not None and scope == self._scope:
+                self._data.summary = summary
+                self.refreshed.emit()
+
+        def failed(error: Exception) -> None:
+            self._summary_running = False
+
+        self.ops.run(
+            lambda ws: ws.followups.summary(scope),
+            arrived,
+            owner=self,
+            failed=failed,
+            what="count follow-ups",
+        )
+
+    # Showing one changed item at once
+
+    def _place(self, item: FollowUp, *, refresh: bool = True) -> None:
+        """Show `item` as it is now: its flags, its row and its card (or neither, if the
+        filter no longer keeps it)."""
+        data = self._data
+        if data is None or item.id is None:
+            return
+        item_id = item.id
+        self._cache[item_id] = item
+        flags = data.rules.assess([item]).of(item_id)
+        if flags:
+            self._flags[item_id] = flags
+        else:
+            self._flags.pop(item_id, None)
+        region = self.regions.at(*item.cell)
+        in_scope = self._scope is None or item.incident_id == self._scope
+        keep = in_scope and self._filter.accepts(item, region.key, bool(flags))
+        index, model = data.index, self.model
+        old = index.row_of(item_id)
+        if not keep:
+            if old is not None:
+                model.beginRemoveRows(QModelIndex(), old, old)
+                index.remove(item_id)
+                model.endRemoveRows()
+                model.rows_changed(old)
+        else:
+            key = rank_key(item, region)
+            if old is None:
+                row = index.row_for(key)
+                model.beginInsertRows(QModelIndex(), row, row)
+                index.put(key, item.cell)
+                model.endInsertRows()
+                model.rows_changed(row)
+            else:
+                destination = index.row_for(key)
+                if destination in (old, old + 1):
+                    index.put(key, item.cell)
+                else:
+                    model.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
+                    index.put(key, item.cell)
+                    model.endMoveRows()
+                # Rank labels below the first row touched may all have shifted.
+                model.rows_changed(min(old, destination))
+        if refresh:
+            self.scene.refresh()
+            self.scene.update_cards([item_id])
+
+    def _unplace(self, item_id: int) -> None:
+        """Take a removed item off both views."""
+        data = self._data
+        self._cache.pop(item_id, None)
+        self._flags.pop(item_id, None)
+        if data is None:
+            return
+        row = data.index.row_of(item_id)
+        if row is not None:
+            self.model.beginRemoveRows(QModelIndex(), row, row)
+            data.index.remove(item_id)
+            self.model.endRemoveRows()
+            self.model.rows_changed(row)
+        self.scene.refresh()
 
     # Selection, kept the same in the grid and the list
 
@@ -178,15 +464,22 @@ class FollowUpBoard(QSplitter):
         return self.scene.selected_id()
 
     def select(self, item_id: int | None) -> None:
-        """Select `item_id` in both views (None clears the selection)."""
+        """Select `item_id` in both views (None clears the selection).
+
+        While the items are being read, the item is selected once they are shown.
+        """
+        if self._loading and item_id is not None and item_id not in self.index:
+            self._to_select = item_id
+            return
+        self._to_select = None
         self.scene.select_item(item_id)
-        self._select_row(item_id)
+        self._select_row(self.scene.selected_id())
 
     def _select_row(self, item_id: int | None) -> None:
         self._syncing = True
         try:
             selection = self.table.selectionModel()
-            row = self.model.row_of(item_id) if item_id is not None else None
+            row = self.model.row_of(item_id)
             if row is None:
                 selection.clearSelection()
             else:
@@ -201,6 +494,8 @@ class FollowUpBoard(QSplitter):
         finally:
             self._syncing = False
 
+    _syncing = False
+
     def _grid_selected(self, item_id: object) -> None:
         if not self._syncing:
             self._select_row(item_id if isinstance(item_id, int) else None)
@@ -211,115 +506,243 @@ class FollowUpBoard(QSplitter):
             return
         rows = self.table.selectionModel().selectedRows()
         item_id = rows[0].data(ITEM_ID_ROLE) if rows else None
-        self.scene.select_item(item_id)
+        self._syncing = True
+        try:
+            self.scene.select_item(item_id)
+        finally:
+            self._syncing = False
+        self.selectionChanged.emit(self.scene.selected_id())
 
-    # Changing items
+    # Steps: each shown at once, saved on the database lane
 
     def _ref(self, item_id: int) -> ItemRef:
         if item_id not in self._refs:
-            self._refs[item_id] = ItemRef(item_id)
+            self._refs[item_id] = ItemRef(item_id, self._cache.get(item_id))
         return self._refs[item_id]
 
     def report_error(self, title: str, message: str) -> None:
         """Tell the user (tests capture messages.show_error)."""
         messages.show_error(self, title, message)
 
-    def _failed(self, error: Exception, what: str) -> None:
-        if isinstance(error, (ConflictError, NotFoundError)):
-            self.report_error(
-                "Changed elsewhere",
-                f"{error} Nothing was overwritten; the follow-ups now show what is saved.",
-            )
-            self.reload()
-        elif isinstance(error, StoreError):
-            self.report_error(f"Cannot {what}", error.message)
-        else:
-            self.report_error(f"Cannot {what}", str(error))
-
-    def _record(self, ref: ItemRef, before: FollowUp | None, after: FollowUp | None, label: str):
-        self.undo_stack.push(FollowUpCommand(self, ref, before, after, label))
-
     def request_move(self, item_id: int, value: int, feasibility: int) -> bool:
-        """Place an item in another cell, save it, and record the step for undo."""
-        item = self._items.get(item_id)
+        """Place an item in another cell at once; it is saved on the worker, undoable."""
+        item = self._cache.get(item_id)
         if item is None or item.cell == (value, feasibility):
             return False
-        try:
-            moved = self.workspace.followups.move(item_id, value, feasibility, version=item.version)
-        except (ConflictError, NotFoundError, StoreError, ValidationError) as error:
-            self._failed(error, "move the follow-up")
-            return False
-        self._items[item_id] = moved
-        self._record(self._ref(item_id), item, moved, f"Move “{_short(item.title)}”")
-        self._refresh()
-        self.select(item_id)
-        self.changed.emit()
+        self.undo_stack.push(
+            MoveStep(self, self._ref(item_id), item, item.moved(value, feasibility))
+        )
         return True
 
-    def apply_state(self, ref: ItemRef, expected: FollowUp | None, target: FollowUp | None) -> bool:
-        """Replay an undo or redo step: make the item `target`, if it is still `expected`."""
-        current = self._items.get(ref.id) if ref.id is not None else None
-        if not same_content(current, expected):
-            self.report_error(
-                "Cannot undo",
-                "This follow-up was changed or removed since that step; the step was dropped "
-                "so that the newer change is kept.",
+    def change(
+        self, step: FollowUpStep, ref: ItemRef, expected: FollowUp, target: FollowUp, how: str
+    ) -> bool:
+        """Make the item `target` if it still says what `expected` says (a move or an edit)."""
+        item_id = ref.id
+        current = self._cache.get(item_id) if item_id is not None else None
+        if current is not None and not same_content(current, expected):
+            self._step_refused()
+            return False
+        if current is not None and item_id is not None:
+            shown = replace(
+                target,
+                id=item_id,
+                incident_key=current.incident_key,
+                version=current.version,
+                created_at=current.created_at,
+                updated_at=current.updated_at,
             )
-            return False
-        service = self.workspace.followups
-        try:
-            if target is None:
-                assert current is not None and ref.id is not None
-                service.delete(ref.id, version=current.version)
-                del self._items[ref.id]
-                result_id = None
-            elif current is None:
-                created = service.create(replace(target, id=None, version=0))
-                assert created.id is not None
-                ref.id = created.id
-                self._refs[created.id] = ref
-                self._items[created.id] = created
-                result_id = created.id
-            elif same_content(
-                replace(current, value=target.value, feasibility=target.feasibility), target
-            ):
-                assert ref.id is not None
-                moved = service.move(
-                    ref.id, target.value, target.feasibility, version=current.version
+            self._pending[item_id] += 1
+            self._place(shown)
+            if step.first or how == "move":
+                self.select(item_id if item_id in self.index else None)
+            self.refreshed.emit()
+
+        def work(ws: Workspace) -> FollowUp:
+            if ref.id is None:
+                raise NotFoundError("This follow-up no longer exists.")
+            if how == "move":
+                stored = ws.followups.move(
+                    ref.id, target.value, target.feasibility, expected=expected
                 )
-                self._items[ref.id] = moved
-                result_id = ref.id
             else:
-                assert ref.id is not None
-                saved = service.save(
-                    replace(
-                        target,
-                        id=ref.id,
-                        version=current.version,
-                        incident_key=current.incident_key,
-                        created_at=current.created_at,
-                    )
-                )
-                self._items[ref.id] = saved
-                result_id = ref.id
-        except (ConflictError, NotFoundError, StoreError, ValidationError) as error:
-            self._failed(error, "undo that step")
-            return False
-        self._refresh()
-        self.select(result_id)
-        self.changed.emit()
+                stored = ws.followups.save(replace(target, id=ref.id), expected=expected)
+            ref.item = stored
+            return stored
+
+        def revert() -> None:
+            # The save did not happen: what was stored before is still stored.
+            if current is not None:
+                self._place(current)
+
+        what = "move the follow-up" if how == "move" else "save the follow-up"
+        self._run_step(step, work, ref, what, counted=current is not None, revert=revert)
         return True
+
+    def create(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool:
+        """Store `item` (new, or again after a deletion was undone)."""
+
+        def work(ws: Workspace) -> FollowUp:
+            stored = ws.followups.create(replace(item, id=None, version=0))
+            ref.id, ref.item = stored.id, stored
+            return stored
+
+        self._run_step(step, work, ref, "add the follow-up", counted=False, select=True)
+        return True
+
+    def remove(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool:
+        """Delete the item, if it still says what `expected` (or its last step) says."""
+        item_id = ref.id
+        current = self._cache.get(item_id) if item_id is not None else None
+        wanted = expected if expected is not None else ref.item
+        if current is not None and wanted is not None and not same_content(current, wanted):
+            self._step_refused()
+            return False
+        if current is not None and item_id is not None:
+            self._pending[item_id] += 1
+            self._unplace(item_id)
+            self.refreshed.emit()
+
+        def work(ws: Workspace) -> FollowUp | None:
+            if ref.id is None:
+                raise NotFoundError("This follow-up no longer exists.")
+            ws.followups.delete(ref.id, expected=expected if expected is not None else ref.item)
+            return None
+
+        def revert() -> None:
+            if current is not None:
+                self._place(current)
+
+        self._run_step(
+            step, work, ref, "delete the follow-up", counted=current is not None, revert=revert
+        )
+        return True
+
+    def _step_refused(self) -> None:
+        self.report_error(
+            "Cannot undo",
+            "This follow-up was changed or removed since that step; the step was dropped "
+            "so that the newer change is kept.",
+        )
+
+    def _run_step(
+        self,
+        step: FollowUpStep,
+        work: Callable[[Workspace], FollowUp | None],
+        ref: ItemRef,
+        what: str,
+        *,
+        counted: bool,
+        select: bool = False,
+        revert: Callable[[], None] | None = None,
+    ) -> None:
+        item_id = ref.id
+        first = step.first
+
+        def settle() -> None:
+            if counted and item_id is not None:
+                self._pending[item_id] -= 1
+                if not self._pending[item_id]:
+                    del self._pending[item_id]
+
+        def done(stored: FollowUp | None) -> None:
+            settle()
+            if stored is None or stored.id is None:
+                gone = ref.id  # set on the worker if the item was stored after this was asked
+                if gone is not None and not self._pending[gone]:
+                    self._unplace(gone)
+                    self.refreshed.emit()
+                return
+            self._refs[stored.id] = ref
+            if self._pending[stored.id]:
+                return  # a later step on it is under way; it shows what the user did last
+            shown = self._cache.get(stored.id)
+            if shown is None or not same_content(shown, stored):
+                self._place(stored)
+            else:
+                self._cache[stored.id] = stored  # the same, with its new version
+            if select and stored.id in self.index:
+                self.select(stored.id)
+            self.refreshed.emit()
+
+        def failed(error: Exception) -> None:
+            settle()
+            if first and isinstance(error, ConflictError) and isinstance(step, EditStep):
+                self._offer_overwrite(step, error)
+                return
+            self._drop(step)
+            if revert is not None and not (item_id is not None and self._pending[item_id]):
+                revert()  # put it back at once; the reload below confirms what is stored
+            if isinstance(error, (ConflictError, NotFoundError)):
+                self.report_error(
+                    "Changed elsewhere",
+                    f"{error} Nothing was overwritten; the follow-ups now show what is saved.",
+                )
+            else:
+                message = (
+                    str(error)
+                    if isinstance(error, HindsightError)
+                    else (f"An internal error stopped it ({error}); the details are in the log.")
+                )
+                self.report_error(f"Cannot {what}", f"{message} The follow-ups show what is saved.")
+            self.reload()
+
+        self.ops.run(work, done, owner=self, failed=failed, initiator=self, what=what)
+
+    def _offer_overwrite(self, step: EditStep, error: ConflictError) -> None:
+        if not messages.confirm(
+            self, "Changed elsewhere", f"{error} Overwrite it with your version?", "Overwrite"
+        ):
+            self._drop(step)
+            self.reload()
+            return
+        ref, target = step.ref, step.after
+
+        def work(ws: Workspace) -> FollowUp:
+            if ref.id is None:
+                raise NotFoundError("This follow-up no longer exists.")
+            current = ws.followups.get(ref.id)
+            stored = ws.followups.save(replace(target, id=ref.id, version=current.version),
+                                       overwrite=True)  # fmt: skip
+            ref.item = stored
+            return stored
+
+        def done(stored: FollowUp) -> None:
+            self._place(stored)
+            self.refreshed.emit()
+
+        def failed(error: Exception) -> None:
+            self._drop(step)
+            self.report_error("Cannot save the follow-up", str(error))
+            self.reload()
+
+        self.ops.run(work, done, owner=self, failed=failed, initiator=self, what="save")
+
+    def _drop(self, step: FollowUpStep) -> None:
+        """Take a step that could not be saved off the undo history."""
+        if not isValid(step):
+            return  # the history was cleared meanwhile
+        step.setObsolete(True)
+        stack = self.undo_stack
+        position = stack.index()
+        # Qt deletes an obsolete command when it is undone or redone, without running it.
+        if position > 0 and stack.command(position - 1) is step:
+            stack.undo()
+        elif position < stack.count() and stack.command(position) is step:
+            stack.redo()
+
+    # Dialogs
 
     def open_details(self, item_id: object) -> bool:
-        """Show an item's details for editing; saves and records the edit when accepted."""
-        item = self._items.get(item_id) if isinstance(item_id, int) else None
+        """Show an item's details for editing; the edit is saved as one undoable step."""
+        item = self._cache.get(item_id) if isinstance(item_id, int) else None
         if item is None:
             return False
         dialog = FollowUpDialog(
             item,
             self.regions,
-            owners=self._owners(),
-            today=self._today,
+            owners=self.owners,
+            today=self._today(),
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -327,32 +750,8 @@ class FollowUpBoard(QSplitter):
         edited = dialog.result_item()
         if same_content(edited, item):
             return False
-        return self._save_edit(item, edited)
-
-    def _save_edit(self, item: FollowUp, edited: FollowUp) -> bool:
-        service = self.workspace.followups
         assert item.id is not None
-        try:
-            try:
-                saved = service.save(edited)
-            except ConflictError as error:
-                if not messages.confirm(
-                    self,
-                    "Changed elsewhere",
-                    f"{error} Overwrite it with your version?",
-                    "Overwrite",
-                ):
-                    self.reload()
-                    return False
-                saved = service.save(edited, overwrite=True)
-        except (ConflictError, NotFoundError, StoreError, ValidationError) as error:
-            self._failed(error, "save the follow-up")
-            return False
-        self._items[item.id] = saved
-        self._record(self._ref(item.id), item, saved, f"Edit “{_short(saved.title)}”")
-        self._refresh()
-        self.select(item.id)
-        self.changed.emit()
+        self.undo_stack.push(EditStep(self, self._ref(item.id), item, edited))
         return True
 
     def add_item(self) -> bool:
@@ -362,27 +761,18 @@ class FollowUpBoard(QSplitter):
         draft = self.workspace.followups.new_item(self._scope)
         draft.incident_key = self._scope_key
         dialog = FollowUpDialog(
-            draft, self.regions, owners=self._owners(), today=self._today, parent=self
+            draft, self.regions, owners=self.owners, today=self._today(), parent=self
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        try:
-            created = self.workspace.followups.create(dialog.result_item())
-        except (NotFoundError, StoreError, ValidationError) as error:
-            self._failed(error, "add the follow-up")
-            return False
-        assert created.id is not None
-        self._items[created.id] = created
-        self._record(self._ref(created.id), None, created, f"Add “{_short(created.title)}”")
-        self._refresh()
-        self.select(created.id)
-        self.changed.emit()
+        created = dialog.result_item()
+        self.undo_stack.push(AddStep(self, ItemRef(None), created))
         return True
 
     def delete_selected(self) -> bool:
         """Delete the selected item after confirmation (undo brings it back)."""
         item_id = self.selected_id()
-        item = self._items.get(item_id) if item_id is not None else None
+        item = self._cache.get(item_id) if item_id is not None else None
         if item is None or item.id is None:
             return False
         if not messages.confirm(
@@ -392,19 +782,8 @@ class FollowUpBoard(QSplitter):
             "Delete",
         ):
             return False
-        try:
-            self.workspace.followups.delete(item.id, version=item.version)
-        except (ConflictError, NotFoundError, StoreError) as error:
-            self._failed(error, "delete the follow-up")
-            return False
-        del self._items[item.id]
-        self._record(self._ref(item.id), item, None, f"Delete “{_short(item.title)}”")
-        self._refresh()
-        self.changed.emit()
+        self.undo_stack.push(DeleteStep(self, self._ref(item.id), item))
         return True
 
-    def _owners(self) -> list[str]:
-        try:
-            return self.workspace.followups.owners()
-        except StoreError:
-            return sorted({i.owner for i in self._items.values() if i.owner}, key=str.casefold)
+    def _today(self) -> date:
+        return self._data.rules.today if self._data else self.workspace.followups.today()

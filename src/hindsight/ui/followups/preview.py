@@ -14,6 +14,7 @@ from hindsight.core.followups import FollowUp, url_problems
 from hindsight.ui.followups.details_dialog import safe_html
 
 EMPTY = "<p style='color:#6b7280'>Select a card or a row to see the item here.</p>"
+LOADING = "<p style='color:#6b7280'>Reading the item…</p>"
 
 
 def preview_html(item: FollowUp | None, regions: RegionMap, report: AttentionReport) -> str:
@@ -67,6 +68,10 @@ class ItemPreview(QTextBrowser):
     def show_item(self, item: FollowUp | None, regions: RegionMap, report: AttentionReport) -> None:
         """Show `item` (None: a hint to select one)."""
         self.setHtml(preview_html(item, regions, report))
+
+    def show_loading(self) -> None:
+        """The selected item is being read."""
+        self.setHtml(LOADING)
 
     @staticmethod
     def _open(url: QUrl) -> None:

@@ -1,13 +1,17 @@
 """The interactive grid: a QGraphicsScene of cards over the regions, and the view showing it.
 
 The scene only shows and reports: a card dropped on another cell, or moved with the arrow
-keys, emits `moveRequested`; whoever saves the move (the board) hands the scene its new items.
-Only cards that are shown get a graphics item, so a crowded grid stays cheap to build.
+keys, emits `moveRequested`; whoever saves the move (the board) updates what the scene's
+source says, and the scene redraws. Its source (the board) holds the item ids of each cell in
+ranked order and the content of the cards; the scene makes a graphics item only for cards
+that are shown, near the part of the grid in view, so that a cell of thousands of items
+costs no more than what is on screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -30,9 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.followup_attention import AttentionReport, Flag
 from hindsight.core.followup_regions import RegionMap
-from hindsight.core.followups import SCALE, FollowUp
+from hindsight.core.followups import SCALE
 from hindsight.export.grid.geometry import (
     CARD_H,
     CARD_W,
@@ -44,7 +47,7 @@ from hindsight.export.grid.geometry import (
 )
 from hindsight.export.grid.painting import (
     CardData,
-    card_data,
+    CardStyle,
     paint_card,
     paint_chip,
     paint_grid,
@@ -54,6 +57,18 @@ from hindsight.export.grid.painting import (
 COLLAPSE_AFTER = 6  # a cell with more cards shows the first five and "+N more"
 MIN_ZOOM, MAX_ZOOM = 0.25, 3.0
 NEARLY_FITS = 0.85  # fit the whole grid when that costs at most 15% of the width's zoom
+
+
+class CardSource(Protocol):
+    """What the scene shows: items per cell in ranked order, and each card's content."""
+
+    def cells(self) -> Mapping[Cell, Sequence[int]]: ...
+
+    def cell_of(self, item_id: int) -> Cell | None: ...
+
+    def card(self, item_id: int) -> CardData: ...
+
+    def first_id(self) -> int | None: ...
 
 
 class _Background(QGraphicsItem):
@@ -71,7 +86,7 @@ class _Background(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        paint_grid(painter, self._grid.layout, self._grid.regions)
+        paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.style)
 
     def relaid(self) -> None:
         self.prepareGeometryChange()
@@ -100,10 +115,13 @@ class CardItem(QGraphicsObject):
         return self.card.item_id
 
     def set_card(self, card: CardData) -> None:
-        """Show new content (after an edit)."""
+        """Show new content (after an edit, or once the item is read)."""
         if card != self.card:
             self.card = card
             self.setToolTip(card.tooltip)
+            self.setCursor(
+                Qt.CursorShape.WaitCursor if card.loading else Qt.CursorShape.OpenHandCursor
+            )
             self.update()
 
     def boundingRect(self) -> QRectF:
@@ -116,6 +134,7 @@ class CardItem(QGraphicsObject):
             painter,
             self.boundingRect(),
             self.card,
+            style=self._grid.style,
             selected=self.isSelected(),
             hovered=self._hovered,
         )
@@ -133,6 +152,9 @@ class CardItem(QGraphicsObject):
             event.ignore()
             return
         self._grid.select_item(self.item_id)
+        if self.card.loading:  # nothing to drag until the item is read
+            event.accept()
+            return
         self._press = event.scenePos()
         self._origin = self.pos()
         self._dragging = False
@@ -194,7 +216,7 @@ class ChipItem(QGraphicsObject):
     ) -> None:
         painter.save()
         painter.translate(-self.chip.rect.x, -self.chip.rect.y)
-        paint_chip(painter, self.chip, hovered=self._hovered)
+        paint_chip(painter, self.chip, style=self._grid.style, hovered=self._hovered)
         painter.restore()
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
@@ -221,20 +243,27 @@ class GridScene(QGraphicsScene):
     selectedItemChanged = Signal(object)  # item id, or None
 
     def __init__(
-        self, regions: RegionMap, *, collapse_after: int | None = COLLAPSE_AFTER, parent=None
+        self,
+        regions: RegionMap,
+        source: CardSource,
+        *,
+        style: CardStyle | None = None,
+        collapse_after: int | None = COLLAPSE_AFTER,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.regions = regions
+        self.source = source
+        self.style = style or CardStyle()
         self.collapse_after = collapse_after
-        self.items_by_id: dict[int, FollowUp] = {}
-        self.report: AttentionReport | None = None
-        self._order: list[int] = []
         self.expanded: set[Cell] = set()
         self.rows_height = 0.0  # a view stretches sparse rows to fill its height
         self.cards: dict[int, CardItem] = {}
-        self._cards_made: dict[int, tuple[FollowUp, tuple[Flag, ...], CardData]] = {}
         self.chips: dict[Cell, ChipItem] = {}
         self.layout: GridLayout = layout_grid({})
+        # The part of the scene cards are made for; None: all of it (no view has said yet).
+        self._visible: QRectF | None = None
+        self._built: QRectF | None = None
         self._background = _Background(self)
         self.addItem(self._background)
         self._target = QGraphicsRectItem()
@@ -245,50 +274,68 @@ class GridScene(QGraphicsScene):
         self.addItem(self._target)
         self._selected: int | None = None
         self.selectionChanged.connect(self._selection_changed)
-        self._relayout()
+        self.refresh()
 
     # Content
 
-    def set_items(self, items: Sequence[FollowUp], report: AttentionReport | None) -> None:
-        """Show `items` (in ranked order: the order of the cards within each cell)."""
-        self.items_by_id = {item.id: item for item in items if item.id is not None}
-        self._order = list(self.items_by_id)
-        self.report = report
-        self._relayout()
-
-    def cells(self) -> dict[Cell, list[int]]:
-        """Item ids per cell, in display order."""
-        cells: dict[Cell, list[int]] = {}
-        for item_id in self._order:
-            cells.setdefault(self.items_by_id[item_id].cell, []).append(item_id)
-        return cells
-
-    def _relayout(self) -> None:
+    def refresh(self) -> None:
+        """Lay the cards out again (the source's cells changed)."""
         selected = self._selected
+        cells = self.source.cells()
+        self.expanded &= set(cells)
         self.layout = layout_grid(
-            self.cells(),
+            cells,
             collapse_after=self.collapse_after,
             expanded=self.expanded,
             rows_height=self.rows_height,
         )
         self._background.relaid()
         self.setSceneRect(QRectF(0, 0, self.layout.width, self.layout.height))
+        self._build()
+        if selected is not None and self.source.cell_of(selected) is None:
+            self._selected = None
+            self.selectedItemChanged.emit(None)
+
+    def update_cards(self, ids: Iterable[int]) -> None:
+        """The content of these items changed (or was read): redraw their cards."""
+        for item_id in ids:
+            card = self.cards.get(item_id)
+            if card is not None:
+                card.set_card(self.source.card(item_id))
+
+    def set_visible_rect(self, rect: QRectF) -> None:
+        """The part of the scene in view: cards are made near it, and dropped far from it."""
+        self._visible = rect
+        if self._built is None or not self._built.contains(rect):
+            self._build()
+
+    def _wanted_rect(self) -> QRectF | None:
+        if self._visible is None:
+            return None
+        # Half a view of margin on every side, so that scrolling rarely waits for cards.
+        margin_x, margin_y = self._visible.width() / 2, self._visible.height() / 2
+        return self._visible.adjusted(-margin_x, -margin_y, margin_x, margin_y)
+
+    def _build(self) -> None:
+        wanted = self._wanted_rect()
+        self._built = wanted
+        shown = self.layout.cards
+        if wanted is not None:
+            shown = {i: r for i, r in shown.items() if wanted.intersects(qrect(r))}
         self.blockSignals(True)
         try:
-            for item_id in list(self.cards):
-                if item_id not in self.layout.cards:
-                    self.removeItem(self.cards.pop(item_id))
-            for item_id, rect in self.layout.cards.items():
-                data = self._card_data(item_id)
+            for item_id in [i for i in self.cards if i not in shown]:
+                self.removeItem(self.cards.pop(item_id))
+            for item_id, rect in shown.items():
                 card = self.cards.get(item_id)
                 if card is None:
-                    card = CardItem(data, self)
+                    card = CardItem(self.source.card(item_id), self)
                     self.cards[item_id] = card
                     self.addItem(card)
-                    card.setSelected(item_id == selected)
+                    card.setSelected(item_id == self._selected)
                 else:
-                    card.set_card(data)
-                # Thousands of cards may be shown: touch only those that moved.
+                    card.set_card(self.source.card(item_id))
+                # Many cards may be shown: touch only those that moved.
                 if card.placed != (rect.x, rect.y):
                     card.setPos(rect.x, rect.y)
                     card.placed = (rect.x, rect.y)
@@ -305,14 +352,11 @@ class GridScene(QGraphicsScene):
                 item.setPos(chip.rect.x, chip.rect.y)
         finally:
             self.blockSignals(False)
-        if selected is not None and selected not in self.items_by_id:
-            self._selected = None
-            self.selectedItemChanged.emit(None)
 
     def natural_height(self) -> float:
         """The height of the grid with no row stretched."""
         natural = layout_grid(
-            self.cells(), collapse_after=self.collapse_after, expanded=self.expanded
+            self.source.cells(), collapse_after=self.collapse_after, expanded=self.expanded
         )
         return natural.height
 
@@ -320,31 +364,19 @@ class GridScene(QGraphicsScene):
         """Let sparse rows grow until the five rows are `height` tall (to fill the view)."""
         if abs(height - self.rows_height) >= 1:
             self.rows_height = height
-            self._relayout()
-
-    def _card_data(self, item_id: int) -> CardData:
-        # Items are replaced, never changed in place, when they are saved: the same object
-        # with the same flags draws the same card.
-        item = self.items_by_id[item_id]
-        flags = self.report.of(item_id) if self.report else ()
-        cached = self._cards_made.get(item_id)
-        if cached is not None and cached[0] is item and cached[1] == flags:
-            return cached[2]
-        data = card_data(item, self.report)
-        self._cards_made[item_id] = (item, flags, data)
-        return data
+            self.refresh()
 
     def toggle_cell(self, cell: Cell) -> None:
         """Show every card of a crowded cell, or only the first few again."""
         if cell in self.expanded:
             self.expanded.discard(cell)
             selected = self._selected
-            if selected is not None and self.items_by_id[selected].cell == cell:
+            if selected is not None and self.source.cell_of(selected) == cell:
                 self._selected = None  # its card may be folded away
                 self.selectedItemChanged.emit(None)
         else:
             self.expanded.add(cell)
-        self._relayout()
+        self.refresh()
 
     # Selection
 
@@ -354,17 +386,18 @@ class GridScene(QGraphicsScene):
 
     def select_item(self, item_id: int | None) -> None:
         """Select the card of `item_id` (unfolding its cell if needed); None clears."""
-        if item_id is not None and item_id not in self.items_by_id:
+        cell = self.source.cell_of(item_id) if item_id is not None else None
+        if cell is None:
             item_id = None
-        if item_id is not None and item_id not in self.cards:
-            self.expanded.add(self.items_by_id[item_id].cell)
-            self._relayout()
+        elif item_id not in self.layout.cards:
+            self.expanded.add(cell)
+            self.refresh()
         self.blockSignals(True)
         try:
             for card in self.selectedItems():
                 if not isinstance(card, CardItem) or card.item_id != item_id:
                     card.setSelected(False)
-            if item_id is not None:
+            if item_id is not None and item_id in self.cards:
                 self.cards[item_id].setSelected(True)
         finally:
             self.blockSignals(False)
@@ -380,8 +413,8 @@ class GridScene(QGraphicsScene):
             self.selectedItemChanged.emit(item_id)
 
     def first_shown(self) -> int | None:
-        """The highest-ranked item whose card is shown."""
-        return next((i for i in self._order if i in self.layout.cards), None)
+        """The highest-ranked item (its card is always shown: it leads its cell)."""
+        return self.source.first_id()
 
     def card_rect(self, item_id: int) -> QRectF | None:
         """Where the card of `item_id` is drawn, if it is shown."""
@@ -403,19 +436,18 @@ class GridScene(QGraphicsScene):
         """A card was dropped at `point`: ask for the move, or put the card back."""
         self._target.hide()
         cell = self.layout.cell_at(point.x(), point.y())
-        item = self.items_by_id.get(item_id)
-        if item is not None and cell is not None and cell != item.cell:
+        if cell is not None and cell != self.source.cell_of(item_id):
             self.moveRequested.emit(item_id, *cell)
-        # Whether or not the move was saved, cards go where the (new) layout puts them.
-        self._relayout()
+        # Whether or not the move was taken, cards go where the (new) layout puts them.
+        self._build()
 
     def nudge(self, value_step: int, feasibility_step: int) -> bool:
         """Ask to move the selected card one cell; False when there is no cell that way."""
         item_id = self._selected
-        if item_id is None:
+        cell = self.source.cell_of(item_id) if item_id is not None else None
+        if item_id is None or cell is None:
             return False
-        item = self.items_by_id[item_id]
-        value, feasibility = item.value + value_step, item.feasibility + feasibility_step
+        value, feasibility = cell[0] + value_step, cell[1] + feasibility_step
         if value not in SCALE or feasibility not in SCALE:
             return False
         self.moveRequested.emit(item_id, value, feasibility)
@@ -462,6 +494,7 @@ class GridView(QGraphicsView):
             return
         self.scale(zoom / self._zoom, zoom / self._zoom)
         self._zoom = zoom
+        self._report_visible()
         self.zoomChanged.emit(zoom)
 
     def zoom_in(self) -> None:
@@ -473,8 +506,9 @@ class GridView(QGraphicsView):
     def fit_width(self) -> None:
         """Scale so the whole width of the grid is visible (at most 100%).
 
-        A grid a little taller than the view is shown whole instead, and a sparse grid has
-        its rows stretched so that it fills the height of the view.
+        The grid is never shrunk so far that card text falls below the platform's small
+        font: on a narrow pane it scrolls sideways instead. A grid a little taller than the
+        view is shown whole, and a sparse grid has its rows stretched to fill the view.
         """
         self._fitted = True
         width = self.grid.sceneRect().width()
@@ -484,11 +518,12 @@ class GridView(QGraphicsView):
         available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
         if width <= 0 or available <= 0:
             return
-        zoom = min(1.0, available / width)
+        smallest = min(self.grid.style.min_zoom, 1.0)
+        zoom = max(min(1.0, available / width), smallest)
         available_height = self.height() - frame - 2
         # A grid only a little taller than the view is shown whole rather than scrolled.
         whole = available_height / self.grid.natural_height()
-        if NEARLY_FITS * zoom <= whole < zoom:
+        if max(NEARLY_FITS * zoom, smallest) <= whole < zoom:
             zoom = whole
         self.set_zoom(zoom, user=False)
         self.grid.set_rows_height(max(available_height / zoom - FRAME_H, 0.0))
@@ -497,11 +532,26 @@ class GridView(QGraphicsView):
         super().resizeEvent(event)
         if self._fitted:
             self.fit_width()
+        self._report_visible()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._fitted:
             self.fit_width()
+        self._report_visible()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._report_visible()
+
+    def _report_visible(self) -> None:
+        if self.isVisible():
+            self.grid.set_visible_rect(self.mapToScene(self.viewport().rect()).boundingRect())
+
+    def show_top(self) -> None:
+        """Scroll to the top left corner (the high-value rows)."""
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
