@@ -171,6 +171,7 @@ def test_moving_in_triage_updates_the_editor_and_the_count(make_window, demo_db,
     window = make_window(demo_db)
     window.list_pane.select_id(2)
     tab = window.editor.followups
+    window.editor.tabs.setCurrentWidget(tab)
     triage = open_triage(qtbot, window)
     settle(qtbot, window.ops, triage.board, tab.board)
     item = next(i for i in shown_items(triage.board) if i.title.startswith("Refuse to publish"))

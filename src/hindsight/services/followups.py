@@ -236,11 +236,13 @@ class FollowUpService:
         *,
         first_rows: int = 0,
         per_cell: int = 0,
+        with_summary: bool = True,
     ) -> Board:
         """The items of `incident_id` (None: of all) that `chosen` keeps, ranked.
 
         Whole items are read for the first `first_rows` of the ranked list and the first
-        `per_cell` of each grid cell: what a view shows first.
+        `per_cell` of each grid cell: what a view shows first. Without `with_summary`, the
+        board's summary is left empty for the caller to ask for apart (`summary`).
         """
         chosen = chosen or FollowUpFilter()
         rules = self.rules()
@@ -263,7 +265,7 @@ class FollowUpService:
             scope=incident_id,
             chosen=chosen,
             index=index,
-            summary=self.summary(incident_id, rules),
+            summary=self.summary(incident_id, rules) if with_summary else Summary(),
             owners=self.owners(),
             rules=rules,
             details={item.id: item for item in self.details(wanted) if item.id is not None},

@@ -197,7 +197,9 @@ class FollowUpRepository:
         )
         with self.database.read() as session:
             where = matching_filter(session, chosen, attention.regions, attention)
-            rows = session.execute(query.where(in_scope(incident_id), where)).all()
+            query = query.where(in_scope(incident_id), where)
+            # Plain rows through the connection: many of them, and no objects to load.
+            rows = session.connection().execute(query).all()
         statuses = {status.value: status for status in FollowUpStatus}
         priorities = {priority.value: priority for priority in Priority}
         day = date.fromisoformat

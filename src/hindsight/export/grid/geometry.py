@@ -145,11 +145,14 @@ def layout_grid(
     collapse_after: int | None = None,
     expanded: frozenset[Cell] | set[Cell] = frozenset(),
     rows_height: float = 0.0,
+    pinned: dict[Cell, int] | None = None,
 ) -> GridLayout:
     """Place the cards of `cells` (item ids per cell, in display order).
 
     With `rows_height`, rows shorter than their share grow until the five rows together are
     that tall (a view filling its height); rows that need more keep their own height.
+    `pinned` names, per cell, an item to show even if the cell folds it away (the selected
+    one): it takes the last place shown, before the chip.
     """
     row_h: dict[int, float] = {}
     for value in LEVELS:
@@ -179,7 +182,11 @@ def layout_grid(
         shown = visible_count(len(ids), collapse_after, is_expanded)
         x = col_x[feasibility] + CELL_PAD
         top = row_y[value] + CELL_HEADER
-        for slot, item_id in enumerate(ids[:shown]):
+        placed = list(ids[:shown])
+        keep = pinned.get((value, feasibility)) if pinned else None
+        if keep is not None and shown < len(ids) and keep not in placed and keep in ids:
+            placed[-1] = keep
+        for slot, item_id in enumerate(placed):
             layout.cards[item_id] = Rect(x, top + slot * (CARD_H + CARD_GAP), CARD_W, CARD_H)
         if collapse_after is not None and len(ids) > collapse_after:
             chip_y = top + shown * (CARD_H + CARD_GAP)

@@ -155,6 +155,44 @@ def qrect(rect: Rect) -> QRectF:
     return QRectF(rect.x, rect.y, rect.w, rect.h)
 
 
+@dataclass(frozen=True)
+class Fonts:
+    """The fonts of one style, made once: cards are painted often and many at a time."""
+
+    text: QFont
+    bold: QFont
+    title: QFont
+    struck_title: QFont
+    text_metrics: QFontMetricsF
+    bold_metrics: QFontMetricsF
+    title_metrics: QFontMetricsF
+
+
+_FONTS: dict[tuple[CardStyle, str], Fonts] = {}
+
+
+def fonts(style: CardStyle) -> Fonts:
+    """The fonts of `style` (made on first use for the application font of the moment)."""
+    key = (style, QGuiApplication.font().key())
+    found = _FONTS.get(key)
+    if found is None:
+        text, bold = font(style.text_px), font(style.text_px, bold=True)
+        title = font(style.title_px, weight=QFont.Weight.DemiBold)
+        struck = QFont(title)
+        struck.setStrikeOut(True)
+        found = Fonts(
+            text,
+            bold,
+            title,
+            struck,
+            QFontMetricsF(text),
+            QFontMetricsF(bold),
+            QFontMetricsF(title),
+        )
+        _FONTS[key] = found
+    return found
+
+
 def font(pixels: float, *, bold: bool = False, weight: QFont.Weight | None = None) -> QFont:
     """The application font at a size in scene pixels (the same on screen and in pictures)."""
     chosen = QFont(QGuiApplication.font())
@@ -314,7 +352,7 @@ def paint_card(
     left = body.x() + 10
     width = body.width() - 16
     if card.loading:
-        painter.setFont(font(style.text_px))
+        painter.setFont(fonts(style).text)
         painter.setPen(MUTED)
         painter.drawText(body, Qt.AlignmentFlag.AlignCenter, card.title)
         painter.restore()
@@ -329,9 +367,9 @@ def paint_card(
     text_colour = MUTED if card.closed else TEXT
 
     # Line 1: incident key and priority on the left, owner on the right.
-    small = font(style.text_px, bold=True)
-    painter.setFont(small)
-    metrics = QFontMetricsF(small)
+    made = fonts(style)
+    painter.setFont(made.bold)
+    metrics = made.bold_metrics
     line = metrics.height()
     top = QRectF(left, body.y() + 4, width, line)
     painter.setPen(MUTED)
@@ -345,19 +383,17 @@ def paint_card(
         card.priority.label,
     )
     used = key_width + metrics.horizontalAdvance(card.priority.label + "  ")
-    owner_font = font(style.text_px)
-    painter.setFont(owner_font)
+    painter.setFont(made.text)
     painter.setPen(MUTED)
-    owner = QFontMetricsF(owner_font).elidedText(
+    owner = made.text_metrics.elidedText(
         card.owner or "no owner", Qt.TextElideMode.ElideRight, max(width - used, 0)
     )
     painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, owner)
 
     # Lines 2 and 3: the title.
-    title_font = font(style.title_px, weight=QFont.Weight.DemiBold)
-    title_font.setStrikeOut(card.status is FollowUpStatus.WONT_DO)
-    painter.setFont(title_font)
-    title_metrics = QFontMetricsF(title_font)
+    wont_do = card.status is FollowUpStatus.WONT_DO
+    painter.setFont(made.struck_title if wont_do else made.title)
+    title_metrics = made.title_metrics
     painter.setPen(text_colour)
     line_height = title_metrics.height()
     title_top = top.bottom() + 1
@@ -366,8 +402,7 @@ def paint_card(
         painter.drawText(band, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     # Line 4: the status of a closed or blocked item, attention badges, else the due date.
-    badge_font = font(style.text_px, bold=True)
-    badge_metrics = QFontMetricsF(badge_font)
+    badge_metrics = made.bold_metrics
     pill_height = badge_metrics.height() + 2
     bottom = QRectF(left, body.bottom() - pill_height - 4, width, pill_height)
     pills: list[tuple[str, str]] = []
@@ -382,16 +417,16 @@ def paint_card(
         if x + pill_width + reserve > bottom.right():
             text, colour = f"+{len(pills) - number}", "#4a5568"
             pill_width = badge_metrics.horizontalAdvance(text) + 10
-        _pill(painter, QRectF(x, bottom.y(), pill_width, bottom.height()), text, colour, badge_font)
+        _pill(painter, QRectF(x, bottom.y(), pill_width, bottom.height()), text, colour, made.bold)
         x += pill_width + 3
         if text.startswith("+"):
             break
     if card.due is not None and not card.closed:
-        painter.setFont(font(style.text_px))
+        painter.setFont(made.text)
         painter.setPen(MUTED)
         due_band = QRectF(x + 2, bottom.y(), max(bottom.right() - x - 2, 0), bottom.height())
         due = f"due {card.due.isoformat()}"
-        if QFontMetricsF(painter.font()).horizontalAdvance(due) <= due_band.width():
+        if made.text_metrics.horizontalAdvance(due) <= due_band.width():
             painter.drawText(
                 due_band, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, due
             )

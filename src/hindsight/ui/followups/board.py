@@ -55,6 +55,7 @@ from hindsight.ui.followups.scene import COLLAPSE_AFTER, GridScene, GridView
 from hindsight.ui.operations import Operations
 
 FIRST_ROWS = 60  # rows of the ranked list read whole with the ranking (about two screens)
+SUMMARY_DELAY_MS = 200
 _EMPTY = RankedIndex()
 
 
@@ -84,6 +85,7 @@ class FollowUpBoard(QSplitter):
         self._data: Board | None = None
         self._cache: dict[int, FollowUp] = {}  # whole items read (or changed here)
         self._flags: dict[int, tuple[Flag, ...]] = {}
+        self._cards: dict[int, tuple[FollowUp, tuple[Flag, ...], CardData]] = {}
         self._pending: Counter[int] = Counter()  # saves under way, per item
         self._wanted: set[int] = set()
         self._fetching: set[int] = set()
@@ -94,7 +96,9 @@ class FollowUpBoard(QSplitter):
         self._stale = False
         self._summary_running = False
         self._summary_stale = False
+        self._summary = Summary()
         self._to_select: int | None = None  # asked for while its items were being read
+        self._dirty = False  # changed elsewhere while hidden: read again when shown
 
         small = QFontInfo(QApplication.font("QSmallFont")).pixelSize()
         self.scene = GridScene(self.regions, self, style=card_style(small), parent=self)
@@ -128,6 +132,11 @@ class FollowUpBoard(QSplitter):
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)  # gather what one paint asks for into one read
         self._fetch_timer.timeout.connect(self._fetch)
+        # The counts of the scope after this board's own changes: once a burst of moves ends.
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_DELAY_MS)
+        self._summary_timer.timeout.connect(self._refresh_summary)
 
         self.scene.moveRequested.connect(self.request_move)
         self.scene.openRequested.connect(self.open_details)
@@ -156,13 +165,19 @@ class FollowUpBoard(QSplitter):
 
     @property
     def loaded(self) -> bool:
-        """True once the items asked for last are shown (and no reload is under way)."""
-        return self._data is not None and not self._loading
+        """True once the items asked for last, and their counts, are shown."""
+        return (
+            self._data is not None
+            and not self._loading
+            and not self._dirty
+            and not self._summary_running
+            and not self._summary_timer.isActive()
+        )
 
     @property
     def summary(self) -> Summary:
         """How many items the scope holds and what needs attention there."""
-        return self._data.summary if self._data is not None else Summary()
+        return self._summary
 
     @property
     def owners(self) -> list[str]:
@@ -208,7 +223,15 @@ class FollowUpBoard(QSplitter):
         if item is None:
             self.want(item_id)
             return loading_card(item_id)
-        return card_data(item, self.report)
+        # Items are replaced, never changed in place: the same item with the same flags
+        # draws the same card, so it is made once.
+        flags = self._flags.get(item_id, ())
+        made = self._cards.get(item_id)
+        if made is not None and made[0] is item and made[1] == flags:
+            return made[2]
+        card = card_data(item, self.report)
+        self._cards[item_id] = (item, flags, card)
+        return card
 
     def first_id(self) -> int | None:
         return self.index.id_at(0) if len(self.index) else None
@@ -221,6 +244,7 @@ class FollowUpBoard(QSplitter):
         """Show the items of one incident (None: of every incident) and load them."""
         if incident_id != self._scope:
             self._data = None
+            self._summary = Summary()
             self._cache.clear()
             self._flags.clear()
             self._missing.clear()
@@ -236,10 +260,13 @@ class FollowUpBoard(QSplitter):
         """Show only the items `chosen` keeps (asked of the database)."""
         if chosen != self._filter:
             self._filter = chosen
-            self.reload()
+            self.reload(count=False)  # the scope's counts do not depend on the filter
 
-    def reload(self) -> None:
+    def reload(self, *, count: bool = True) -> None:
         """Read the ranked ids again (after a change made elsewhere, or another filter)."""
+        self._dirty = False
+        if count:
+            self._refresh_summary()
         if self._loading:
             self._stale = True  # asked again when the reading under way is done
             return
@@ -333,7 +360,10 @@ class FollowUpBoard(QSplitter):
         if self._data is None and not self._loading:
             return  # nothing shown yet
         if initiator is self:
-            self._refresh_summary()  # the counts of what this board changed
+            self._summary_timer.start()  # the counts of what this board changed
+            return
+        if not self.isVisible():
+            self._dirty = True  # a hidden view reads nothing until it is shown again
             return
         scope = self._scope
         if (
@@ -367,10 +397,12 @@ class FollowUpBoard(QSplitter):
         )
 
     def _refresh_summary(self) -> None:
+        """Count the scope's items and what needs attention, beside the database lane."""
         if self._summary_running:
             self._summary_stale = True
             return
         self._summary_running = True
+        self._summary_timer.stop()
         scope = self._scope
 
         def arrived(summary: Summary) -> None:
@@ -379,20 +411,27 @@ class FollowUpBoard(QSplitter):
                 self._summary_stale = False
                 self._refresh_summary()
                 return
-            if self._data is not None and scope == self._scope:
-                self._data.summary = summary
+            if scope == self._scope:
+                self._summary = summary
                 self.refreshed.emit()
 
         def failed(error: Exception) -> None:
             self._summary_running = False
 
-        self.ops.run(
-            lambda ws: ws.followups.summary(scope),
+        # A read only, on the pool: it runs while the lane reads the ranked ids.
+        self.ops.run_long(
+            lambda ws, task: ws.followups.summary(scope),
             arrived,
             owner=self,
             failed=failed,
             what="count follow-ups",
         )
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._dirty = False
+            self.reload()
 
     # Showing one changed item at once
 

@@ -63,14 +63,21 @@ class ItemPreview(QTextBrowser):
         self.setObjectName("followupPreview")
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._open)
+        self._shown: tuple[object, object] | None = (None, ())
         self.setHtml(EMPTY)
 
     def show_item(self, item: FollowUp | None, regions: RegionMap, report: AttentionReport) -> None:
         """Show `item` (None: a hint to select one)."""
+        # Shown again after every refresh of the views: rendered only when it says more.
+        shown = (item, report.of(item.id) if item is not None else ())
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.setHtml(preview_html(item, regions, report))
 
     def show_loading(self) -> None:
         """The selected item is being read."""
+        self._shown = None
         self.setHtml(LOADING)
 
     @staticmethod

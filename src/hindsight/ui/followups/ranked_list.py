@@ -52,6 +52,17 @@ ATTENTION_COLUMN = COLUMNS.index("Attention")
 LOADING = "…"
 _MUTED = QColor("#6b7280")
 _ALERT = QColor("#b42318")
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ITEM_ID_ROLE,
+    }
+)
 
 
 def plain_tip(text: str) -> str:
@@ -107,27 +118,25 @@ class RankedListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Views ask for many roles of every visible cell on each paint: answer the ones this
+        # model has nothing for before doing any work.
+        if role not in _ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
         ranked = self.source.index
-        item_id = ranked.id_at(row)
-        if role == ITEM_ID_ROLE:
-            return item_id
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column, item_id)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tip(column, item_id)
+            return self._text(row, column, ranked.id_at(row))
+        if role == ITEM_ID_ROLE:
+            return ranked.id_at(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == ATTENTION_COLUMN:
                 return _ALERT
-            if ranked.group_at(row) is RankGroup.CLOSED:
-                return _MUTED
-        if role == Qt.ItemDataRole.FontRole and column == 0:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5, 6):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+            return _MUTED if ranked.group_at(row) is RankGroup.CLOSED else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if column == 0 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTRE if column in (0, 5, 6) else None
+        return self._tip(column, ranked.id_at(row))
 
     def _text(self, row: int, column: int, item_id: int) -> str:
         ranked = self.source.index

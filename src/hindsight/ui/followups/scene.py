@@ -78,6 +78,8 @@ class _Background(QGraphicsItem):
         super().__init__()
         self._grid = scene
         self.setZValue(-10)
+        # Drawn once per layout and zoom; a move repaints only the cells whose count changed.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         layout = self._grid.layout
@@ -88,9 +90,16 @@ class _Background(QGraphicsItem):
     ) -> None:
         paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.style)
 
-    def relaid(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
+    def relaid(self, before: GridLayout | None) -> None:
+        """The layout changed from `before`: repaint what differs (all, if rows moved)."""
+        after = self._grid.layout
+        if before is None or before.row_h != after.row_h or before.col_x != after.col_x:
+            self.prepareGeometryChange()
+            self.update()
+            return
+        for cell in set(before.counts) | set(after.counts):
+            if before.counts.get(cell) != after.counts.get(cell):
+                self.update(qrect(after.cell_rect(*cell)))
 
 
 class CardItem(QGraphicsObject):
@@ -109,6 +118,9 @@ class CardItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setToolTip(card.tooltip)
+        # A card is drawn once per look and zoom, then copied: scrolling and moving others
+        # repaint it without running its Python painting again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @property
     def item_id(self) -> int:
@@ -257,6 +269,7 @@ class GridScene(QGraphicsScene):
         self.style = style or CardStyle()
         self.collapse_after = collapse_after
         self.expanded: set[Cell] = set()
+        self.pinned: dict[Cell, int] = {}  # the selected card, shown in a folded cell
         self.rows_height = 0.0  # a view stretches sparse rows to fill its height
         self.cards: dict[int, CardItem] = {}
         self.chips: dict[Cell, ChipItem] = {}
@@ -283,13 +296,22 @@ class GridScene(QGraphicsScene):
         selected = self._selected
         cells = self.source.cells()
         self.expanded &= set(cells)
+        self.pinned = {}
+        cell = self.source.cell_of(selected) if selected is not None else None
+        if cell is not None and selected is not None and cell not in self.expanded:
+            ids = cells.get(cell, ())
+            limit = self.collapse_after
+            if limit is not None and len(ids) > limit and selected not in ids[: limit - 1]:
+                self.pinned = {cell: selected}
+        before = self.layout
         self.layout = layout_grid(
             cells,
             collapse_after=self.collapse_after,
             expanded=self.expanded,
             rows_height=self.rows_height,
+            pinned=self.pinned,
         )
-        self._background.relaid()
+        self._background.relaid(before)
         self.setSceneRect(QRectF(0, 0, self.layout.width, self.layout.height))
         self._build()
         if selected is not None and self.source.cell_of(selected) is None:
@@ -356,7 +378,10 @@ class GridScene(QGraphicsScene):
     def natural_height(self) -> float:
         """The height of the grid with no row stretched."""
         natural = layout_grid(
-            self.source.cells(), collapse_after=self.collapse_after, expanded=self.expanded
+            self.source.cells(),
+            collapse_after=self.collapse_after,
+            expanded=self.expanded,
+            pinned=self.pinned,
         )
         return natural.height
 
@@ -367,13 +392,9 @@ class GridScene(QGraphicsScene):
             self.refresh()
 
     def toggle_cell(self, cell: Cell) -> None:
-        """Show every card of a crowded cell, or only the first few again."""
+        """Show every card of a crowded cell, or only the first few (and the selected) again."""
         if cell in self.expanded:
             self.expanded.discard(cell)
-            selected = self._selected
-            if selected is not None and self.source.cell_of(selected) == cell:
-                self._selected = None  # its card may be folded away
-                self.selectedItemChanged.emit(None)
         else:
             self.expanded.add(cell)
         self.refresh()
@@ -385,13 +406,16 @@ class GridScene(QGraphicsScene):
         return self._selected
 
     def select_item(self, item_id: int | None) -> None:
-        """Select the card of `item_id` (unfolding its cell if needed); None clears."""
+        """Select the card of `item_id` (shown even in a folded cell); None clears."""
         cell = self.source.cell_of(item_id) if item_id is not None else None
         if cell is None:
             item_id = None
-        elif item_id not in self.layout.cards:
-            self.expanded.add(cell)
-            self.refresh()
+        changed = item_id != self._selected
+        folded = item_id is not None and item_id not in self.layout.cards
+        was_pinned = bool(self.pinned) and item_id not in self.pinned.values()
+        self._selected = item_id
+        if folded or was_pinned:
+            self.refresh()  # the card takes (or gives back) the last place of its folded cell
         self.blockSignals(True)
         try:
             for card in self.selectedItems():
@@ -401,8 +425,7 @@ class GridScene(QGraphicsScene):
                 self.cards[item_id].setSelected(True)
         finally:
             self.blockSignals(False)
-        if item_id != self._selected:
-            self._selected = item_id
+        if changed:
             self.selectedItemChanged.emit(item_id)
 
     def _selection_changed(self) -> None:
