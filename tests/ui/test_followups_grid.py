@@ -479,7 +479,7 @@ def test_card_text_is_at_least_the_small_font_at_the_fitted_zoom(
     board = open_tab(qtbot, window, 2)
     view = board.view
     view.fit_width()
-    style = board.scene.style
+    style = board.scene.card_style
     small = QFontInfo(QApplication.font("QSmallFont")).pixelSize()
     assert min(style.text_px, style.title_px) * view.zoom >= small * 0.99
     # A long title wraps to two lines, the second cut with an ellipsis.
@@ -520,7 +520,7 @@ def test_zoom_with_keys_and_ctrl_wheel(make_window, demo_db, qtbot) -> None:
     assert view.zoom == pytest.approx((1 / 1.2) * 1.15**2)
     qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.zoom <= 1.0
-    assert view.zoom >= board.scene.style.min_zoom or view.zoom == pytest.approx(1.0)
+    assert view.zoom >= board.scene.card_style.min_zoom or view.zoom == pytest.approx(1.0)
 
 
 def test_enter_opens_and_delete_removes_the_selected_card(

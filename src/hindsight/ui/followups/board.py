@@ -100,7 +100,8 @@ class FollowUpBoard(QSplitter):
         self._to_select: int | None = None  # asked for while its items were being read
         self._dirty = False  # changed elsewhere while hidden: read again when shown
 
-        small = QFontInfo(QApplication.font("QSmallFont")).pixelSize()
+        # The platform's small font (the general one where it has none); str works, bytes not.
+        small = QFontInfo(QApplication.font("QSmallFont")).pixelSize()  # type: ignore[call-overload]
         self.scene = GridScene(self.regions, self, style=card_style(small), parent=self)
         self.view = GridView(self.scene)
         self.model = RankedListModel(self, self)
@@ -573,7 +574,7 @@ class FollowUpBoard(QSplitter):
         )
         return True
 
-    def change(
+    def change_item(
         self, step: FollowUpStep, ref: ItemRef, expected: FollowUp, target: FollowUp, how: str
     ) -> bool:
         """Make the item `target` if it still says what `expected` says (a move or an edit)."""
@@ -618,7 +619,7 @@ class FollowUpBoard(QSplitter):
         self._run_step(step, work, ref, what, counted=current is not None, revert=revert)
         return True
 
-    def create(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool:
+    def create_item(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool:
         """Store `item` (new, or again after a deletion was undone)."""
 
         def work(ws: Workspace) -> FollowUp:
@@ -629,7 +630,7 @@ class FollowUpBoard(QSplitter):
         self._run_step(step, work, ref, "add the follow-up", counted=False, select=True)
         return True
 
-    def remove(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool:
+    def remove_item(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool:
         """Delete the item, if it still says what `expected` (or its last step) says."""
         item_id = ref.id
         current = self._cache.get(item_id) if item_id is not None else None

@@ -32,13 +32,13 @@ class ItemRef:
 class Board(Protocol):
     """What carries out the steps (the board); False when a step cannot be taken now."""
 
-    def change(
+    def change_item(
         self, step: FollowUpStep, ref: ItemRef, expected: FollowUp, target: FollowUp, how: str
     ) -> bool: ...
 
-    def create(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool: ...
+    def create_item(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool: ...
 
-    def remove(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool: ...
+    def remove_item(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool: ...
 
 
 def short(title: str, limit: int = 40) -> str:
@@ -79,10 +79,10 @@ class MoveStep(FollowUpStep):
         self.before, self.after = before, after
 
     def forward(self) -> bool:
-        return self.board.change(self, self.ref, self.before, self.after, "move")
+        return self.board.change_item(self, self.ref, self.before, self.after, "move")
 
     def backward(self) -> bool:
-        return self.board.change(self, self.ref, self.after, self.before, "move")
+        return self.board.change_item(self, self.ref, self.after, self.before, "move")
 
 
 class EditStep(FollowUpStep):
@@ -93,10 +93,10 @@ class EditStep(FollowUpStep):
         self.before, self.after = before, after
 
     def forward(self) -> bool:
-        return self.board.change(self, self.ref, self.before, self.after, "save")
+        return self.board.change_item(self, self.ref, self.before, self.after, "save")
 
     def backward(self) -> bool:
-        return self.board.change(self, self.ref, self.after, self.before, "save")
+        return self.board.change_item(self, self.ref, self.after, self.before, "save")
 
 
 class AddStep(FollowUpStep):
@@ -107,10 +107,10 @@ class AddStep(FollowUpStep):
         self.item = item
 
     def forward(self) -> bool:
-        return self.board.create(self, self.ref, self.item)
+        return self.board.create_item(self, self.ref, self.item)
 
     def backward(self) -> bool:
-        return self.board.remove(self, self.ref, None)
+        return self.board.remove_item(self, self.ref, None)
 
 
 class DeleteStep(FollowUpStep):
@@ -121,7 +121,7 @@ class DeleteStep(FollowUpStep):
         self.item = item
 
     def forward(self) -> bool:
-        return self.board.remove(self, self.ref, self.item)
+        return self.board.remove_item(self, self.ref, self.item)
 
     def backward(self) -> bool:
-        return self.board.create(self, self.ref, self.item)
+        return self.board.create_item(self, self.ref, self.item)

@@ -53,8 +53,8 @@ class FollowUpsTab(AttachedPage):
             bar.addWidget(button)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
-        for button in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
-            bar.addWidget(button)
+        for tool in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
+            bar.addWidget(tool)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.notice)

@@ -88,7 +88,7 @@ class _Background(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.style)
+        paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.card_style)
 
     def relaid(self, before: GridLayout | None) -> None:
         """The layout changed from `before`: repaint what differs (all, if rows moved)."""
@@ -146,7 +146,7 @@ class CardItem(QGraphicsObject):
             painter,
             self.boundingRect(),
             self.card,
-            style=self._grid.style,
+            style=self._grid.card_style,
             selected=self.isSelected(),
             hovered=self._hovered,
         )
@@ -228,7 +228,7 @@ class ChipItem(QGraphicsObject):
     ) -> None:
         painter.save()
         painter.translate(-self.chip.rect.x, -self.chip.rect.y)
-        paint_chip(painter, self.chip, style=self._grid.style, hovered=self._hovered)
+        paint_chip(painter, self.chip, style=self._grid.card_style, hovered=self._hovered)
         painter.restore()
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
@@ -266,7 +266,7 @@ class GridScene(QGraphicsScene):
         super().__init__(parent)
         self.regions = regions
         self.source = source
-        self.style = style or CardStyle()
+        self.card_style = style or CardStyle()
         self.collapse_after = collapse_after
         self.expanded: set[Cell] = set()
         self.pinned: dict[Cell, int] = {}  # the selected card, shown in a folded cell
@@ -541,7 +541,7 @@ class GridView(QGraphicsView):
         available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
         if width <= 0 or available <= 0:
             return
-        smallest = min(self.grid.style.min_zoom, 1.0)
+        smallest = min(self.grid.card_style.min_zoom, 1.0)
         zoom = max(min(1.0, available / width), smallest)
         available_height = self.height() - frame - 2
         # A grid only a little taller than the view is shown whole rather than scrolled.
@@ -598,7 +598,7 @@ class GridView(QGraphicsView):
             if self.grid.selected_id() is None:
                 self.grid.select_item(self.grid.first_shown())
             else:
-                self.grid.nudge(*_ARROWS[key])
+                self.grid.nudge(*_ARROWS[Qt.Key(key)])
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid.selected_id():
             self.grid.openRequested.emit(self.grid.selected_id())
         elif key == Qt.Key.Key_Delete and self.grid.selected_id():

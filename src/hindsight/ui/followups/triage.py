@@ -167,13 +167,13 @@ class TriageWindow(QMainWindow):
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setToolTip("Save the ranked list, as filtered, as a CSV file")
         zoom_out, zoom_in, fit = QToolButton(), QToolButton(), QToolButton()
-        for button, text, tip in (
+        for zoom, text, tip in (
             (zoom_out, "−", "Zoom out (Ctrl+-)"),
             (zoom_in, "+", "Zoom in (Ctrl+=)"),
             (fit, "Fit", "Fit the grid to the width (Ctrl+0)"),
         ):
-            button.setText(text)
-            button.setToolTip(tip)
+            zoom.setText(text)
+            zoom.setToolTip(tip)
         zoom_out.clicked.connect(self.board.view.zoom_out)
         zoom_in.clicked.connect(self.board.view.zoom_in)
         fit.clicked.connect(self.board.view.fit_width)
@@ -181,11 +181,11 @@ class TriageWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
-        for widget in (self.details_button, self.delete_button, self.export_button):
-            bar.addWidget(widget)
+        for button in (self.details_button, self.delete_button, self.export_button):
+            bar.addWidget(button)
         bar.addSpacing(12)
-        for widget in (zoom_out, zoom_in, fit):
-            bar.addWidget(widget)
+        for tool in (zoom_out, zoom_in, fit):
+            bar.addWidget(tool)
 
         # The ranked list, and under it a summary of the selected item.
         self.preview = ItemPreview()
