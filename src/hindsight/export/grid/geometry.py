@@ -18,7 +18,7 @@ LEVELS = (1, 2, 3, 4, 5)
 
 # Sized for card text of 15-16 px (see painting.CardStyle): a top line, a title of two lines
 # and a line of badges.
-CARD_W = 184.0
+CARD_W = 176.0
 CARD_H = 90.0
 CARD_GAP = 6.0
 CELL_PAD = 7.0
@@ -26,7 +26,7 @@ CELL_HEADER = 26.0  # band at the top of each cell: region name, count
 CHIP_H = 26.0
 COL_W = CARD_W + 2 * CELL_PAD
 MARGIN = 12.0
-AXIS_LEFT = 58.0  # value labels and the axis title
+AXIS_LEFT = 50.0  # value labels and the axis title
 AXIS_BOTTOM = 48.0  # feasibility labels and the axis title
 FRAME_H = 2 * MARGIN + AXIS_BOTTOM  # the height of a grid beyond its five rows
 

@@ -36,7 +36,7 @@ class IncidentFilter(QLineEdit):
         self.setToolTip("Type an incident's key or words of its title, then pick it")
         self.setClearButtonEnabled(True)
         self.setAccessibleName("Incident")
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 11)
         self._choices: dict[str, int] = {}
         self._latest: list[IncidentChoice] = []
         self._latest_text: str | None = None  # what the suggestions held were found for

@@ -501,6 +501,9 @@ class GridView(QGraphicsView):
         self.setAccessibleName("Follow-up grid")
         self._zoom = 1.0
         self._fitted = True  # follow the width until the user zooms
+        self._pin_top = False
+        self.verticalScrollBar().sliderPressed.connect(self._unpin)
+        self.horizontalScrollBar().sliderPressed.connect(self._unpin)
         scene.selectedItemChanged.connect(self._reveal)
 
     @property
@@ -550,6 +553,8 @@ class GridView(QGraphicsView):
             zoom = whole
         self.set_zoom(zoom, user=False)
         self.grid.set_rows_height(max(available_height / zoom - FRAME_H, 0.0))
+        if self._pin_top:
+            self.show_top()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -571,12 +576,23 @@ class GridView(QGraphicsView):
         if self.isVisible():
             self.grid.set_visible_rect(self.mapToScene(self.viewport().rect()).boundingRect())
 
+    def width_for(self, zoom: float) -> int:
+        """The width this view needs to show the whole width of the grid at `zoom`."""
+        frame = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width() + 4
+        return int(self.grid.sceneRect().width() * zoom) + frame
+
     def show_top(self) -> None:
-        """Scroll to the top left corner (the high-value rows)."""
+        """Scroll to the top left corner (the high-value rows), and stay there as the view is
+        fitted and resized, until the user scrolls or a card is revealed."""
+        self._pin_top = True
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
+    def _unpin(self) -> None:
+        self._pin_top = False
+
     def wheelEvent(self, event: QWheelEvent) -> None:
+        self._pin_top = False
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120
             if steps:
@@ -612,6 +628,7 @@ class GridView(QGraphicsView):
         if isinstance(item_id, int):
             rect = self.grid.card_rect(item_id)
             if rect is not None:
+                self._pin_top = False
                 self.ensureVisible(rect, 16, 16)
 
     def map_cell_center(self, value: int, feasibility: int):

@@ -94,7 +94,9 @@ def place_window(window: QWidget, preferred: QSize, saved: QByteArray | None) ->
     # Room for the window frame the system draws around it.
     width = min(preferred.width(), available.width() - 24)
     height = min(preferred.height(), available.height() - 48)
-    window.resize(max(width, 640), max(height, 480))
+    window.resize(
+        max(width, min(640, available.width())), max(height, min(480, available.height()))
+    )
     left = available.x() + (available.width() - window.width()) // 2
     top = available.y() + max((available.height() - window.height() - 32) // 2, 0)
     window.move(left, top)
@@ -122,9 +124,9 @@ class TriageWindow(QMainWindow):
         self.board.selectionChanged.connect(lambda _: self._update_buttons())
 
         self.incident = IncidentFilter(ops)
-        self.owner = _combo("Owner", [("All owners", ANY)], 10)
+        self.owner = _combo("Owner", [("All owners", ANY)], 9)
         self.status = _combo("Status", STATUS_CHOICES)
-        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 12)
+        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 9)
         self.priority = _combo(
             "Priority", [("All priorities", ANY), *((p.label, p) for p in Priority)]
         )
@@ -211,8 +213,12 @@ class TriageWindow(QMainWindow):
         self._build_actions()
         saved = settings.value(GEOMETRY_KEY) if settings is not None else None
         place_window(self, PREFERRED_SIZE, saved if isinstance(saved, QByteArray) else None)
-        # The grid gets what the list leaves: at the grid's smallest readable zoom if it can.
-        self.board.setSizes([int(self.width() * 0.62), int(self.width() * 0.38)])
+        # The grid gets the width it needs at its smallest readable zoom, if the list keeps a
+        # usable width; the rest goes to the list.
+        usable = self.width() - 24
+        grid = min(self.board.view.width_for(self.board.scene.card_style.min_zoom), usable - 380)
+        grid = max(grid, int(usable * 0.55))
+        self.board.setSizes([grid, usable - grid])
 
         for combo in (self.owner, self.status, self.kind, self.priority, self.region):
             combo.currentIndexChanged.connect(self._apply_filters)
