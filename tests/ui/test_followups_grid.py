@@ -546,3 +546,30 @@ def test_enter_opens_and_delete_removes_the_selected_card(
     qtbot.keyClick(view, Qt.Key.Key_Delete)  # confirmed by the errors fixture
     saved(qtbot, window)
     assert RUNBOOK not in [i.title for i in window.workspace.followups.items(2)]
+
+
+def test_the_grid_background_follows_the_layout_as_rows_grow(make_window, db_path, qtbot) -> None:
+    window = make_window(db_path)
+    window.create_incident("Crowded")
+    board = open_tab(qtbot, window, 1)
+    view = board.view
+    view.set_zoom(0.5)
+    view.show_top()
+    view.viewport().grab()  # the background is drawn (and cached) for the empty grid
+    opened = window.workspace.followups.new_item(1).history
+    window.ops.run(
+        lambda ws: ws.followups.create_many(
+            [
+                FollowUp(title=f"Item {n}", incident_id=1, value=5, feasibility=5, history=opened)
+                for n in range(8)
+            ]
+        )
+    )
+    settle(qtbot, window.ops, board)  # row 5 is now five cards and a chip tall
+    QApplication.processEvents()
+    # The middle of cell (4, 1), under the tall row, shows the strategic region's colour.
+    x, y = board.scene.layout.cell_rect(4, 1).center()
+    point = view.mapFromScene(QPointF(x, y))
+    assert view.viewport().rect().contains(point)
+    colour = view.viewport().grab().toImage().pixelColor(point)
+    assert colour.name() == board.regions.by_key("strategic").colour

@@ -90,13 +90,18 @@ class _Background(QGraphicsItem):
     ) -> None:
         paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.card_style)
 
-    def relaid(self, before: GridLayout | None) -> None:
-        """The layout changed from `before`: repaint what differs (all, if rows moved)."""
-        after = self._grid.layout
-        if before is None or before.row_h != after.row_h or before.col_x != after.col_x:
-            self.prepareGeometryChange()
+    def relay(self, after: GridLayout) -> None:
+        """Take the scene's new layout: repaint what differs from the old (all, if rows moved)."""
+        before = self._grid.layout
+        if before.row_h != after.row_h or before.col_x != after.col_x:
+            self.prepareGeometryChange()  # before the bounding rect changes with the layout
+            self._grid.layout = after
+            # A cached picture of another size is not redrawn by update(): drop it.
+            self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.update()
             return
+        self._grid.layout = after
         for cell in set(before.counts) | set(after.counts):
             if before.counts.get(cell) != after.counts.get(cell):
                 self.update(qrect(after.cell_rect(*cell)))
@@ -303,15 +308,15 @@ class GridScene(QGraphicsScene):
             limit = self.collapse_after
             if limit is not None and len(ids) > limit and selected not in ids[: limit - 1]:
                 self.pinned = {cell: selected}
-        before = self.layout
-        self.layout = layout_grid(
-            cells,
-            collapse_after=self.collapse_after,
-            expanded=self.expanded,
-            rows_height=self.rows_height,
-            pinned=self.pinned,
+        self._background.relay(
+            layout_grid(
+                cells,
+                collapse_after=self.collapse_after,
+                expanded=self.expanded,
+                rows_height=self.rows_height,
+                pinned=self.pinned,
+            )
         )
-        self._background.relaid(before)
         self.setSceneRect(QRectF(0, 0, self.layout.width, self.layout.height))
         self._build()
         if selected is not None and self.source.cell_of(selected) is None:
