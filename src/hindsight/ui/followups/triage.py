@@ -67,7 +67,7 @@ def review_notice(reviews: Sequence[BlockerReview]) -> str:
     return "\n".join(shown)
 
 
-def _combo(name: str, items, min_chars: int = 8) -> QComboBox:
+def _combo(name: str, items, min_chars: int = 7) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     # Long owner names must not widen the window.
@@ -124,9 +124,9 @@ class TriageWindow(QMainWindow):
         self.board.selectionChanged.connect(lambda _: self._update_buttons())
 
         self.incident = IncidentFilter(ops)
-        self.owner = _combo("Owner", [("All owners", ANY)], 9)
+        self.owner = _combo("Owner", [("All owners", ANY)], 8)
         self.status = _combo("Status", STATUS_CHOICES)
-        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 9)
+        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 8)
         self.priority = _combo(
             "Priority", [("All priorities", ANY), *((p.label, p) for p in Priority)]
         )
@@ -213,12 +213,9 @@ class TriageWindow(QMainWindow):
         self._build_actions()
         saved = settings.value(GEOMETRY_KEY) if settings is not None else None
         place_window(self, PREFERRED_SIZE, saved if isinstance(saved, QByteArray) else None)
-        # The grid gets the width it needs at its smallest readable zoom, if the list keeps a
-        # usable width; the rest goes to the list.
-        usable = self.width() - 24
-        grid = min(self.board.view.width_for(self.board.scene.card_style.min_zoom), usable - 380)
-        grid = max(grid, int(usable * 0.55))
-        self.board.setSizes([grid, usable - grid])
+        self._panes_chosen = False  # until the user drags the handle, panes follow the size
+        self.board.splitterMoved.connect(lambda *_: setattr(self, "_panes_chosen", True))
+        self._size_panes()
 
         for combo in (self.owner, self.status, self.kind, self.priority, self.region):
             combo.currentIndexChanged.connect(self._apply_filters)
@@ -232,6 +229,19 @@ class TriageWindow(QMainWindow):
         self.export_button.clicked.connect(lambda: self.export_csv())
         self._update_labels()
         self.reload()
+
+    def _size_panes(self) -> None:
+        # The grid gets the width it needs at its smallest readable zoom, if the list keeps a
+        # usable width; the rest goes to the list.
+        usable = max(self.width() - 24, 200)
+        grid = min(self.board.view.width_for(self.board.scene.card_style.min_zoom), usable - 380)
+        grid = max(grid, int(usable * 0.55))
+        self.board.setSizes([grid, usable - grid])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._panes_chosen:
+            self._size_panes()
 
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
