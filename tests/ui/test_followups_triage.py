@@ -432,3 +432,21 @@ def test_triage_fits_the_screen_and_restores_only_a_size_that_fits(
     qtbot.addWidget(third)
     assert fits(third.geometry(), available)
     assert isinstance(settings.value("triage/geometry"), QByteArray)
+
+
+def test_a_hidden_view_reads_changes_only_when_shown(make_window, demo_db, qtbot) -> None:
+    window = make_window(demo_db)
+    window.list_pane.select_id(2)
+    tab = window.editor.followups
+    window.editor.tabs.setCurrentWidget(tab)
+    settle(qtbot, window.ops, tab.board)
+    window.editor.tabs.setCurrentWidget(window.editor.overview)  # the tab is hidden now
+    triage = open_triage(qtbot, window)
+    item = next(i for i in shown_items(triage.board) if i.title.startswith("Refuse to publish"))
+    triage.board.request_move(item.id, 1, 1)
+    settle(qtbot, window.ops, triage.board)
+    assert tab.board.item(item.id).cell == (5, 4), "nothing read while hidden"
+    assert not tab.board.loaded
+    window.editor.tabs.setCurrentWidget(tab)
+    settle(qtbot, window.ops, tab.board)
+    assert tab.board.item(item.id).cell == (1, 1)

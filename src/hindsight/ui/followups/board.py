@@ -293,6 +293,7 @@ class FollowUpBoard(BoardSteps, QSplitter):
         self._cache = {i: item for i, item in self._cache.items() if self._pending[i]}
         for item_id, item in board.details.items():
             self._cache.setdefault(item_id, item)
+        self._cards = {i: made for i, made in self._cards.items() if i in self._cache}
         self._missing.clear()
         self._flags.clear()
         self._flags.update(board.rules.assess(self._cache.values()).flags)

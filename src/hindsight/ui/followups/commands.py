@@ -54,13 +54,16 @@ class FollowUpStep(QUndoCommand):
         self.board = board
         self.ref = ref
         self.first = True
+        self.undoing = False  # which way the step is being replayed
 
     def redo(self) -> None:
+        self.undoing = False
         if not self.forward():
             self.setObsolete(True)
         self.first = False
 
     def undo(self) -> None:
+        self.undoing = True
         if not self.backward():
             self.setObsolete(True)
 

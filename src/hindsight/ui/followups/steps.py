@@ -101,7 +101,7 @@ class BoardSteps:
         item_id = ref.id
         current = self._cache.get(item_id) if item_id is not None else None
         if current is not None and not same_content(current, expected):
-            self._step_refused()
+            self._step_refused(step)
             return False
         if current is not None and item_id is not None:
             shown = replace(
@@ -156,7 +156,7 @@ class BoardSteps:
         current = self._cache.get(item_id) if item_id is not None else None
         wanted = expected if expected is not None else ref.item
         if current is not None and wanted is not None and not same_content(current, wanted):
-            self._step_refused()
+            self._step_refused(step)
             return False
         if current is not None and item_id is not None:
             self._pending[item_id] += 1
@@ -178,9 +178,9 @@ class BoardSteps:
         )
         return True
 
-    def _step_refused(self) -> None:
+    def _step_refused(self, step: FollowUpStep) -> None:
         self.report_error(
-            "Cannot undo",
+            "Cannot undo" if step.undoing else "Cannot redo",
             "This follow-up was changed or removed since that step; the step was dropped "
             "so that the newer change is kept.",
         )
