@@ -10,7 +10,17 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QApplication
-from tests.ui.followup_helpers import (
+
+from hindsight.core.followups import FollowUp, FollowUpStatus, Priority
+from hindsight.export.grid.geometry import CARD_H
+from hindsight.export.grid.painting import font, title_lines
+from hindsight.services.errors import StoreError
+from hindsight.services.followups import FollowUpService
+from hindsight.ui.followups.details_dialog import FollowUpDialog
+from hindsight.ui.qt_helpers import select_data
+
+from .conftest import new_incident, open_incident
+from .followup_helpers import (
     card_cell,
     card_center,
     drag,
@@ -21,14 +31,6 @@ from tests.ui.followup_helpers import (
     shown_items,
     stored_cell,
 )
-
-from hindsight.core.followups import FollowUp, FollowUpStatus, Priority
-from hindsight.export.grid.geometry import CARD_H
-from hindsight.export.grid.painting import font, title_lines
-from hindsight.services.errors import StoreError
-from hindsight.services.followups import FollowUpService
-from hindsight.ui.followups.details_dialog import FollowUpDialog
-from hindsight.ui.qt_helpers import select_data
 
 TODAY = date(2026, 11, 26)
 RUNBOOK = "Runbook for rolling back every partner model at once"  # HS-2, value 2, feasibility 5
@@ -42,7 +44,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
 
 
 def open_tab(qtbot, window, incident_id: int = 2):
-    assert window.list_pane.select_id(incident_id)
+    open_incident(qtbot, window, incident_id)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.followups)
     board = editor.followups.board
@@ -404,7 +406,7 @@ def test_undo_does_not_overwrite_a_later_change_made_elsewhere(
 
 def test_a_crowded_cell_is_stacked_with_a_count_and_unfolds(make_window, db_path, qtbot) -> None:
     window = make_window(db_path)
-    window.create_incident("Crowded")
+    new_incident(qtbot, window, "Crowded")
     service = window.workspace.followups
     board = open_tab(qtbot, window, 1)
     service.create_many(
@@ -447,7 +449,7 @@ def test_a_crowded_cell_is_stacked_with_a_count_and_unfolds(make_window, db_path
 
 def test_only_cards_near_the_view_are_made(make_window, db_path, qtbot) -> None:
     window = make_window(db_path)
-    window.create_incident("Crowded")
+    new_incident(qtbot, window, "Crowded")
     service = window.workspace.followups
     opened = service.new_item(1).history
     service.create_many(
@@ -550,7 +552,7 @@ def test_enter_opens_and_delete_removes_the_selected_card(
 
 def test_the_grid_background_follows_the_layout_as_rows_grow(make_window, db_path, qtbot) -> None:
     window = make_window(db_path)
-    window.create_incident("Crowded")
+    new_incident(qtbot, window, "Crowded")
     board = open_tab(qtbot, window, 1)
     view = board.view
     view.set_zoom(0.5)

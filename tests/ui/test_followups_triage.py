@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
-from tests.ui.followup_helpers import settle, shown_items, titles
 
 from hindsight.core.followup_filters import OPEN_STATUSES
 from hindsight.core.followups import FollowUp, FollowUpKind, FollowUpStatus, Priority
@@ -20,6 +19,9 @@ from hindsight.services.followups import CSV_COLUMNS, FollowUpService
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow, fits
 from hindsight.ui.qt_helpers import select_data
+
+from .conftest import open_incident
+from .followup_helpers import settle, shown_items, titles
 
 TODAY = date(2026, 11, 26)
 # On TODAY the demo has 23 items, 11 of them open; these need attention:
@@ -169,7 +171,7 @@ def test_status_bar_count_opens_the_items_needing_attention(make_window, demo_db
 
 def test_moving_in_triage_updates_the_editor_and_the_count(make_window, demo_db, qtbot):
     window = make_window(demo_db)
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     tab = window.editor.followups
     window.editor.tabs.setCurrentWidget(tab)
     triage = open_triage(qtbot, window)
@@ -398,8 +400,9 @@ def test_deleting_an_incident_takes_its_followups_off_triage(make_window, demo_d
     triage = open_triage(qtbot, window)
     triage.status.setCurrentIndex(triage.status.findText("Any status"))
     window.activateWindow()
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     window.delete_incident()  # confirmed by the errors fixture
+    qtbot.waitUntil(lambda: window.workspace.incidents.count() == 2)
     settle(qtbot, window.ops, triage.board)
     assert "HS-2" not in {item.incident_key for item in shown_items(triage.board)}
     assert len(triage.board.ranked_ids()) == 16
@@ -436,7 +439,7 @@ def test_triage_fits_the_screen_and_restores_only_a_size_that_fits(
 
 def test_a_hidden_view_reads_changes_only_when_shown(make_window, demo_db, qtbot) -> None:
     window = make_window(demo_db)
-    window.list_pane.select_id(2)
+    open_incident(qtbot, window, 2)
     tab = window.editor.followups
     window.editor.tabs.setCurrentWidget(tab)
     settle(qtbot, window.ops, tab.board)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontInfo, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,23 @@ from hindsight.ui.followups.scene import COLLAPSE_AFTER, GridScene
 from hindsight.ui.followups.steps import BoardSteps
 from hindsight.ui.followups.view import GridView
 from hindsight.ui.operations import Operations
+
+
+class _RulesNews(QObject):
+    """Says that the attention rules' thresholds changed (they are no record: no Changes)."""
+
+    changed = Signal()
+
+
+_NEWS: list[_RulesNews] = []
+
+
+def rules_news() -> _RulesNews:
+    """The one sender of news about the attention rules, made on first use."""
+    if not _NEWS:
+        _NEWS.append(_RulesNews())
+    return _NEWS[0]
+
 
 FIRST_ROWS = 60  # rows of the ranked list read whole with the ranking (about two screens)
 SUMMARY_DELAY_MS = 200
@@ -135,6 +152,7 @@ class FollowUpBoard(BoardSteps, QSplitter):
         self.table.selectionModel().selectionChanged.connect(self._list_selected)
         self.table.doubleClicked.connect(lambda index: self.open_details(index.data(ITEM_ID_ROLE)))
         ops.changed.connect(self._on_changed)
+        rules_news().changed.connect(self._rules_changed)
 
     # What is shown
 
@@ -367,6 +385,14 @@ class FollowUpBoard(BoardSteps, QSplitter):
         saved = changes.incidents if scope is None else changes.incidents & {scope}
         if saved:
             self._check_published(saved)
+
+    def _rules_changed(self) -> None:
+        if self._data is None and not self._loading:
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._dirty = True
 
     def _check_published(self, incidents: Iterable[int]) -> None:
         # Saving an incident matters here only if it published or reopened its review.

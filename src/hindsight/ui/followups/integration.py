@@ -19,6 +19,7 @@ from hindsight.core.followup_attention import AttentionSettings
 from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
 from hindsight.services.workspace import Workspace
+from hindsight.ui.followups.board import rules_news
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow
 
@@ -172,9 +173,7 @@ class FollowUpsIntegration(QObject):
     def _settings_saved(self) -> None:
         # The thresholds are no change to any record: tell the views that show flags.
         self.refresh_count()
-        self.window.editor.followups.reload()
-        if self.triage is not None and self.triage.isVisible():
-            self.triage.board.reload()
+        rules_news().changed.emit()
 
     def close(self) -> None:
         """The main window is closing: so does the Triage view."""
