@@ -265,6 +265,11 @@ def test_export_failure_is_explained(make_window, demo_db, qtbot, tmp_path, erro
 def test_attention_settings_change_the_count(make_window, demo_db, qtbot, when_modal):
     window = make_window(demo_db)
     wait_count(qtbot, window, "⚑ 4 follow-ups need attention")
+    open_incident(qtbot, window, 2)
+    tab = window.editor.followups
+    window.editor.tabs.setCurrentWidget(tab)
+    settle(qtbot, window.ops, tab.board)
+    assert "1 languishing" in tab.summary.text()
 
     def raise_languishing(dialog: AttentionSettingsDialog) -> None:
         dialog.languishing.setValue(400)
@@ -273,10 +278,11 @@ def test_attention_settings_change_the_count(make_window, demo_db, qtbot, when_m
     when_modal(raise_languishing)
     window.followups_ui.settings_action.trigger()
     qtbot.waitUntil(lambda: load_section("followups").get("languishing_days") == 400, timeout=5000)
-    settle(qtbot, window.ops)
+    settle(qtbot, window.ops, tab.board)
     # The trailing-average alert is no longer languishing, but its senior review is still due.
     wait_count(qtbot, window, "⚑ 4 follow-ups need attention")
-    assert "1 languishing" not in window.editor.followups.summary.text()
+    qtbot.waitUntil(lambda: "languishing" not in tab.summary.text())
+    assert "1 senior review due" in tab.summary.text()
 
     def tighten(dialog: AttentionSettingsDialog) -> None:
         dialog.restore_defaults()
