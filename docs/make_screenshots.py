@@ -69,6 +69,8 @@ def main() -> int:
 
         triage = window.followups_ui.open_triage()
         triage.resize(1280, 800)
+        while window.ops.busy:
+            app.processEvents()
         app.processEvents()
         triage.grab().save(str(out / "screenshot-triage.png"))
         triage.close()

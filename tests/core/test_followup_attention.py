@@ -8,7 +8,9 @@ import pytest
 
 from hindsight.core.followup_attention import (
     Attention,
+    AttentionCounts,
     AttentionSettings,
+    Cutoffs,
     assess,
 )
 from hindsight.core.followup_regions import load_regions
@@ -220,3 +222,51 @@ def test_unusable_stored_settings_fall_back_to_defaults() -> None:
 def test_settings_refuse_out_of_range_values() -> None:
     with pytest.raises(ValueError, match="languishing_days"):
         AttentionSettings(languishing_days=0)
+
+
+# -- cut-offs and counts ----------------------------------------------------------------------
+
+
+def test_cutoffs_are_the_rules_thresholds_as_days() -> None:
+    rules = Cutoffs.of(
+        AttentionSettings(highest_review_days=30, languishing_days=90, overdue_grace_days=3),
+        TODAY,
+    )
+    assert rules.overdue_before == TODAY - timedelta(days=3)
+    assert rules.opened_before == TODAY - timedelta(days=90)
+    assert rules.published_by == TODAY - timedelta(days=30)
+    # Each rule flips exactly at its cut-off day.
+    assert not rules.overdue(item(due=rules.overdue_before))
+    assert rules.overdue(item(due=rules.overdue_before - timedelta(days=1)))
+    monitoring = {"kind": FollowUpKind.MONITORING}
+    assert not rules.languishing(item(opened=rules.opened_before, **monitoring))
+    assert rules.languishing(item(opened=rules.opened_before - timedelta(days=1), **monitoring))
+    highest = item(priority=Priority.HIGHEST)
+    assert rules.blocker_review_due(highest, rules.published_by)
+    assert not rules.blocker_review_due(highest, rules.published_by + timedelta(days=1))
+
+
+def test_counts_add_up_when_an_item_needs_attention_for_several_reasons() -> None:
+    everything = item(
+        1,
+        kind=FollowUpKind.MONITORING,
+        opened=date(2026, 1, 5),
+        due=date(2026, 3, 1),
+        value=5,
+        feasibility=1,
+        next_senior_review=date(2026, 10, 1),
+    )
+    late = [item(n, due=date(2026, 3, 1)) for n in (2, 3)]
+    report = assess(
+        [everything, *late], regions=REGIONS, published={}, settings=SETTINGS, today=TODAY
+    )
+    counts = report.counts()
+    assert counts.items == 3 and counts.reasons == 5
+    sentence = counts.sentence()
+    assert sentence == (
+        "3 items need attention, for 5 reasons: 3 overdue, 1 languishing, 1 senior review due."
+    )
+    assert AttentionCounts(2, {Attention.OVERDUE: 2}).sentence() == (
+        "2 items need attention: 2 overdue."
+    )
+    assert AttentionCounts().sentence() == "Nothing needs attention."

@@ -333,7 +333,7 @@ def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     assert finding.where == "Follow-up · Call back +44 20 7946 0000"
     tab.scan.go_to_row(0)
     assert editor.tabs.currentWidget() is editor.followups
-    assert editor.followups.board.selected_id() == created.id
+    qtbot.waitUntil(lambda: editor.followups.board.selected_id() == created.id)
 
 
 # -- what the tab shows agrees with itself ------------------------------------------------------

@@ -28,7 +28,7 @@ from datetime import date
 from enum import IntEnum
 
 from hindsight.core.followup_regions import Region, RegionMap
-from hindsight.core.followups import FollowUp
+from hindsight.core.followups import FollowUp, Priority
 
 
 class RankGroup(IntEnum):
@@ -58,24 +58,62 @@ class RankedItem:
         return ""
 
 
+RankKey = tuple[int, int, int, int, int, date, int]
+
+
 def group_of(item: FollowUp, region: Region) -> RankGroup:
     """Which part of the ranked list `item` belongs to."""
-    if item.is_closed:
+    return group_for(item.is_closed, region)
+
+
+def group_for(closed: bool, region: Region) -> RankGroup:
+    """The part of the ranked list of an item that is closed or not, in `region`."""
+    if closed:
         return RankGroup.CLOSED
     return RankGroup.STRATEGIC if region.strategic else RankGroup.TACTICAL
 
 
-def rank_key(item: FollowUp, region: Region) -> tuple[int, int, int, int, int, date, int]:
+def rank_key(item: FollowUp, region: Region) -> RankKey:
     """The sort key of the ranking rule (see the module docstring)."""
-    return (
-        group_of(item, region),
-        region.order,
-        item.priority.rank,
-        -item.value,
-        -item.feasibility,
-        item.opened_on or date.max,
+    return rank_key_of(
+        item.is_closed,
+        region,
+        item.priority,
+        item.value,
+        item.feasibility,
+        item.opened_on,
         item.id if item.id is not None else 0,
     )
+
+
+def rank_key_of(
+    closed: bool,
+    region: Region,
+    priority: Priority,
+    value: int,
+    feasibility: int,
+    opened: date | None,
+    item_id: int,
+    /,
+) -> RankKey:
+    """The sort key of the ranking rule from the fields it reads (lists of many items are
+    ranked from these few fields, without reading whole items)."""
+    if closed:
+        group = RankGroup.CLOSED
+    else:
+        group = RankGroup.STRATEGIC if region.strategic else RankGroup.TACTICAL
+    return (
+        group,
+        region.order,
+        _PRIORITY_RANK[priority],
+        -value,
+        -feasibility,
+        opened or date.max,
+        item_id,
+    )
+
+
+_PRIORITY_RANK = {priority: priority.rank for priority in Priority}
 
 
 def rank(items: Iterable[FollowUp], regions: RegionMap) -> list[RankedItem]:

@@ -186,6 +186,17 @@ class FollowUp:
         return replace(self, value=value, feasibility=feasibility)
 
 
+def same_content(a: FollowUp | None, b: FollowUp | None) -> bool:
+    """True when two items say the same, whatever their identity, times and version."""
+    if a is None or b is None:
+        return a is b
+
+    def bare(item: FollowUp) -> FollowUp:
+        return replace(item, id=None, incident_key="", version=0, created_at=None, updated_at=None)
+
+    return bare(a) == bare(b)
+
+
 def problems(item: FollowUp) -> list[str]:
     """What is wrong with `item`, in sentences naming the field; empty when it is sound."""
     found: list[str] = []

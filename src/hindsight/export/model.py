@@ -478,7 +478,7 @@ def sources_from_workspace(
 def grid_picture_renderer(followups: Any, attention: Any, clock: Clock) -> Any:
     """Draws the follow-up grid with the follow-ups feature's renderer, when it has one."""
     try:
-        from hindsight.ui.followups.render import grid_image
+        from hindsight.export.grid.render import grid_image
     except ImportError:
         return None
 

@@ -1,17 +1,31 @@
-"""Follow-up use cases: add, edit, move on the grid, delete, what needs attention, CSV export."""
+"""Follow-up use cases: add, edit, move on the grid, delete, what needs attention, CSV export.
+
+Views of many items (the Triage view) ask for a `Board`: the filter and the attention rules
+run in SQL, the ranked order of the kept items is built from a few fields of each (not whole
+items), and whole items are read only for what is on screen (`details`).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from hindsight.core.followup_attention import AttentionReport, AttentionSettings, assess
-from hindsight.core.followup_ranking import RankedItem
+from hindsight.core.followup_attention import (
+    AttentionCounts,
+    AttentionReport,
+    AttentionSettings,
+    BlockerReview,
+    Cutoffs,
+    assess,
+)
+from hindsight.core.followup_filters import FollowUpFilter
+from hindsight.core.followup_index import RankedIndex
+from hindsight.core.followup_ranking import RankedItem, rank, rank_key_of
 from hindsight.core.followup_regions import RegionMap, load_regions
 from hindsight.core.followups import SCALE, FollowUp, FollowUpStatus, StatusStep, problems
 from hindsight.export.atomic import write_atomic
@@ -20,7 +34,8 @@ from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
-from hindsight.store.followups import FollowUpRepository
+from hindsight.store.followup_queries import AttentionQuery
+from hindsight.store.followups import FollowUpRepository, IncidentChoice
 
 PREFERENCES = "followups"
 CSV_COLUMNS = (
@@ -67,6 +82,48 @@ class FollowUpOverview:
     today: date
     published: dict[int, date]  # what the report was computed from, for recomputing it
     settings: AttentionSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What the attention rules read besides the items, as of one day."""
+
+    regions: RegionMap
+    published: dict[int, date]
+    settings: AttentionSettings
+    today: date
+
+    def assess(self, items: Iterable[FollowUp]) -> AttentionReport:
+        """The flags of `items` (their blocker-review notices cover only these items)."""
+        return assess(
+            items,
+            regions=self.regions,
+            published=self.published,
+            settings=self.settings,
+            today=self.today,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a view says of all the items of its scope, whatever its filter keeps."""
+
+    total: int = 0  # items in the scope
+    counts: AttentionCounts = field(default_factory=AttentionCounts)  # needing attention
+    reviews: tuple[BlockerReview, ...] = ()  # incidents due a review of what blocks them
+
+
+@dataclass(slots=True)
+class Board:
+    """The items of one scope that a filter keeps, ranked; whole items only for some."""
+
+    scope: int | None  # an incident id, or None for every incident
+    chosen: FollowUpFilter
+    index: RankedIndex  # every kept item, in ranked order, with its cell
+    summary: Summary
+    owners: list[str]
+    rules: Rules
+    details: dict[int, FollowUp] = field(default_factory=dict)  # whole items read so far
 
 
 class FollowUpService:
@@ -125,9 +182,119 @@ class FollowUpService:
         )
         return FollowUpOverview(items, report, self.regions, today, published, settings)
 
+    def rules(self) -> Rules:
+        """The regions, publication days, thresholds and today the attention rules read."""
+        return Rules(self.regions, self.published_dates(), self.settings(), self.today())
+
+    def attention_query(self, rules: Rules | None = None) -> AttentionQuery:
+        """The attention rules as the store runs them in SQL."""
+        settings = rules.settings if rules else self.settings()
+        today = rules.today if rules else self.today()
+        cutoffs = Cutoffs.of(settings, today)
+        # A review counts as published on the day its latest publication fell in the user's
+        # time zone: published by the cut-off day means before the next local midnight.
+        next_day = datetime.combine(cutoffs.published_by + timedelta(days=1), time())
+        return AttentionQuery(cutoffs, self.regions, next_day.astimezone())
+
     def attention_count(self) -> int:
-        """How many items need attention now."""
-        return self.overview().report.count
+        """How many items need attention now (one SQL count)."""
+        return self.repository.attention_count(self.attention_query())
+
+    def attention_counts(self, incident_id: int | None = None) -> AttentionCounts:
+        """How many items (of one incident, when given) need attention, for each reason."""
+        return self.repository.attention_counts(self.attention_query(), incident_id)
+
+    def blocker_reviews(
+        self, incident_id: int | None = None, rules: Rules | None = None
+    ) -> tuple[BlockerReview, ...]:
+        """Incidents whose open Highest items are due a review of what blocks them."""
+        rules = rules or self.rules()
+        waiting: dict[int, tuple[str, list[int]]] = {}
+        query = self.attention_query(rules)
+        for found_incident, key, item_id in self.repository.waiting_for_review(query, incident_id):
+            waiting.setdefault(found_incident, (key, []))[1].append(item_id)
+        reviews = []
+        for found_incident, (key, ids) in waiting.items():
+            published_on = rules.published.get(found_incident)
+            if published_on is None:  # published again since the query: it is news
+                continue
+            reviews.append(
+                BlockerReview(
+                    incident_id=found_incident,
+                    incident_key=key,
+                    published_on=published_on,
+                    days_since=(rules.today - published_on).days,
+                    open_items=tuple(ids),
+                )
+            )
+        return tuple(sorted(reviews, key=lambda r: (r.published_on, r.incident_key)))
+
+    def board(
+        self,
+        incident_id: int | None = None,
+        chosen: FollowUpFilter | None = None,
+        *,
+        first_rows: int = 0,
+        per_cell: int = 0,
+        with_summary: bool = True,
+    ) -> Board:
+        """The items of `incident_id` (None: of all) that `chosen` keeps, ranked.
+
+        Whole items are read for the first `first_rows` of the ranked list and the first
+        `per_cell` of each grid cell: what a view shows first. Without `with_summary`, the
+        board's summary is left empty for the caller to ask for apart (`summary`).
+        """
+        chosen = chosen or FollowUpFilter()
+        rules = self.rules()
+        query = self.attention_query(rules)
+        regions = self.regions
+        at = regions.at
+        fields = self.repository.rank_fields(chosen, incident_id, query)
+        index = RankedIndex(
+            (
+                rank_key_of(closed.is_closed, at(value, feasibility), priority, value,
+                            feasibility, opened, item_id),
+                (value, feasibility),
+            )
+            for item_id, value, feasibility, closed, priority, opened in fields
+        )  # fmt: skip
+        wanted = [index.id_at(row) for row in range(min(first_rows, len(index)))]
+        for ids in index.cells().values():
+            wanted.extend(ids[:per_cell])
+        return Board(
+            scope=incident_id,
+            chosen=chosen,
+            index=index,
+            summary=self.summary(incident_id, rules) if with_summary else Summary(),
+            owners=self.owners(),
+            rules=rules,
+            details={item.id: item for item in self.details(wanted) if item.id is not None},
+        )
+
+    def summary(self, incident_id: int | None = None, rules: Rules | None = None) -> Summary:
+        """How many items there are (of one incident, when given), and what needs attention."""
+        rules = rules or self.rules()
+        return Summary(
+            total=self.repository.count(incident_id),
+            counts=self.repository.attention_counts(self.attention_query(rules), incident_id),
+            reviews=self.blocker_reviews(incident_id, rules),
+        )
+
+    def details(self, ids: Collection[int]) -> list[FollowUp]:
+        """Whole items with these ids (those that still exist)."""
+        return self.repository.items(ids=ids) if ids else []
+
+    def ranked(
+        self, incident_id: int | None = None, chosen: FollowUpFilter | None = None
+    ) -> tuple[list[RankedItem], AttentionReport]:
+        """Every item a filter keeps, whole and ranked, with their flags (for a CSV file)."""
+        board = self.board(incident_id, chosen)
+        items = self.details(list(board.index))
+        return rank(items, self.regions), board.rules.assess(items)
+
+    def incident_choices(self, text: str, limit: int = 30) -> list[IncidentChoice]:
+        """Incidents with follow-ups whose key or title contains `text`, for a filter."""
+        return self.repository.incident_choices(text, limit)
 
     # Writing
 
@@ -155,19 +322,39 @@ class FollowUpService:
         self.feed.record(Changes.of(followups=[item.incident_id for item in stored]))
         return stored
 
-    def save(self, item: FollowUp, *, overwrite: bool = False) -> FollowUp:
-        """Save an edited item; ConflictError when it changed elsewhere meanwhile."""
-        return self._changed(self.repository.save(self._checked(item), overwrite=overwrite))
+    def save(
+        self, item: FollowUp, *, overwrite: bool = False, expected: FollowUp | None = None
+    ) -> FollowUp:
+        """Save an edited item; ConflictError when it changed elsewhere meanwhile (it is no
+        longer at its version or, when given, no longer says what `expected` says)."""
+        stored = self.repository.save(self._checked(item), overwrite=overwrite, expected=expected)
+        return self._changed(stored)
 
-    def move(self, item_id: int, value: int, feasibility: int, *, version: int) -> FollowUp:
-        """Place an item in the grid cell (value, feasibility)."""
+    def move(
+        self,
+        item_id: int,
+        value: int,
+        feasibility: int,
+        *,
+        version: int | None = None,
+        expected: FollowUp | None = None,
+    ) -> FollowUp:
+        """Place an item in the grid cell (value, feasibility), if it is still at `version`
+        (or still says what `expected` says)."""
         if value not in SCALE or feasibility not in SCALE:
             raise ValidationError("Value and feasibility run from 1 to 5.")
-        return self._changed(self.repository.move(item_id, value, feasibility, version=version))
+        if version is None and expected is None:
+            raise ValueError("move() needs the version or the content the move is based on")
+        moved = self.repository.move(
+            item_id, value, feasibility, version=version, expected=expected
+        )
+        return self._changed(moved)
 
-    def delete(self, item_id: int, *, version: int | None = None) -> None:
-        """Remove an item for good."""
-        incident_id = self.repository.delete(item_id, version=version)
+    def delete(
+        self, item_id: int, *, version: int | None = None, expected: FollowUp | None = None
+    ) -> None:
+        """Remove an item for good (only if unchanged since `version` or `expected`)."""
+        incident_id = self.repository.delete(item_id, version=version, expected=expected)
         self.feed.record(Changes.of(followups=[incident_id]))
 
     def _checked(self, item: FollowUp) -> FollowUp:

@@ -6,26 +6,43 @@ version raises ConflictError instead of overwriting what another window saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from hindsight.core.followup_attention import Attention, AttentionCounts
+from hindsight.core.followup_filters import FollowUpFilter
 from hindsight.core.followups import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
     Priority,
     StatusStep,
+    same_content,
 )
 from hindsight.core.review import ReviewStatus
 from hindsight.store.database import Database
 from hindsight.store.errors import ConflictError, NotFoundError
+from hindsight.store.followup_queries import (
+    AttentionQuery,
+    in_scope,
+    is_open,
+    matching_filter,
+    needs_attention,
+    opened_on,
+    published_long_ago,
+    rule,
+)
 from hindsight.store.models import IncidentRow, ReviewTransitionRow
 from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+
+# SQL reads whole items in groups of this many ids (SQLite allows some 32,000 parameters).
+_IDS_PER_QUERY = 900
 
 Clock = Callable[[], datetime]
 
@@ -48,6 +65,20 @@ _COLUMNS = (
     FollowUpRow.updated_at,
     FollowUpRow.version,
 )
+
+
+# What ranking an item and placing it on the grid read, without the whole item:
+# (id, value, feasibility, status, priority, the day it was opened).
+RankFields = tuple[int, int, int, FollowUpStatus, Priority, date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentChoice:
+    """An incident offered in a follow-up filter."""
+
+    id: int
+    key: str
+    title: str
 
 
 def _utc_now() -> datetime:
@@ -112,8 +143,21 @@ class FollowUpRepository:
 
     # Reading
 
-    def items(self, incident_id: int | None = None) -> list[FollowUp]:
-        """Every item (of one incident, when given), oldest first."""
+    def items(
+        self, incident_id: int | None = None, *, ids: Collection[int] | None = None
+    ) -> list[FollowUp]:
+        """Every item (of one incident, or with one of `ids`, when given), oldest first."""
+        if ids is not None:
+            chosen = sorted(set(ids))
+            found: list[FollowUp] = []
+            for start in range(0, len(chosen), _IDS_PER_QUERY):
+                found.extend(self._items(ids=chosen[start : start + _IDS_PER_QUERY]))
+            return sorted(found, key=lambda item: item.id or 0)
+        return self._items(incident_id=incident_id)
+
+    def _items(
+        self, *, incident_id: int | None = None, ids: Sequence[int] | None = None
+    ) -> list[FollowUp]:
         query = select(*_COLUMNS).join(IncidentRow, IncidentRow.id == FollowUpRow.incident_id)
         steps = select(
             FollowUpStatusRow.followup_id, FollowUpStatusRow.status, FollowUpStatusRow.reached_on
@@ -123,6 +167,9 @@ class FollowUpRepository:
             steps = steps.join(FollowUpRow, FollowUpRow.id == FollowUpStatusRow.followup_id).where(
                 FollowUpRow.incident_id == incident_id
             )
+        if ids is not None:
+            query = query.where(FollowUpRow.id.in_(ids))
+            steps = steps.where(FollowUpStatusRow.followup_id.in_(ids))
         steps = steps.order_by(
             FollowUpStatusRow.followup_id, FollowUpStatusRow.reached_on, FollowUpStatusRow.id
         )
@@ -134,6 +181,101 @@ class FollowUpRepository:
                     StatusStep(FollowUpStatus(status), reached_on)
                 )
         return [_from_columns(row, row.key, histories.get(row.id, [])) for row in rows]
+
+    def rank_fields(
+        self, chosen: FollowUpFilter, incident_id: int | None, attention: AttentionQuery
+    ) -> list[RankFields]:
+        """What ranking needs of every item `chosen` keeps (of one incident, when given)."""
+        # Read as text and converted here: thousands of rows, and the day is all that is kept.
+        query = select(
+            FollowUpRow.id,
+            FollowUpRow.value,
+            FollowUpRow.feasibility,
+            FollowUpRow.status,
+            FollowUpRow.priority,
+            type_coerce(opened_on(), String),
+        )
+        with self.database.read() as session:
+            where = matching_filter(session, chosen, attention.regions, attention)
+            query = query.where(in_scope(incident_id), where)
+            # Plain rows through the connection: many of them, and no objects to load.
+            rows = session.connection().execute(query).all()
+        statuses = {status.value: status for status in FollowUpStatus}
+        priorities = {priority.value: priority for priority in Priority}
+        day = date.fromisoformat
+        return [
+            (item_id, value, feasibility, statuses[status], priorities[priority], day(opened))
+            if opened
+            else (item_id, value, feasibility, statuses[status], priorities[priority], None)
+            for item_id, value, feasibility, status, priority, opened in rows
+        ]
+
+    def count(self, incident_id: int | None = None) -> int:
+        """How many items there are (of one incident, when given)."""
+        with self.database.read() as session:
+            found = session.scalar(select(func.count(FollowUpRow.id)).where(in_scope(incident_id)))
+        return int(found or 0)
+
+    def attention_counts(
+        self, attention: AttentionQuery, incident_id: int | None = None
+    ) -> AttentionCounts:
+        """How many items need attention, and for each reason (one query)."""
+        kinds = list(Attention)
+        query = select(
+            func.count(FollowUpRow.id),
+            *(
+                func.coalesce(func.sum(case((rule(kind, attention), 1), else_=0)), 0)
+                for kind in kinds
+            ),
+        ).where(in_scope(incident_id), needs_attention(attention))
+        with self.database.read() as session:
+            row = session.execute(query).one()
+        by_reason = {kind: int(found or 0) for kind, found in zip(kinds, row[1:], strict=True)}
+        return AttentionCounts(int(row[0]), by_reason)
+
+    def attention_count(self, attention: AttentionQuery) -> int:
+        """How many items need attention (one query)."""
+        with self.database.read() as session:
+            found = session.scalar(
+                select(func.count(FollowUpRow.id)).where(needs_attention(attention))
+            )
+        return int(found or 0)
+
+    def waiting_for_review(
+        self, attention: AttentionQuery, incident_id: int | None = None
+    ) -> list[tuple[int, str, int]]:
+        """(incident id, key, item id) of the open Highest items due a review of blockers."""
+        query = (
+            select(FollowUpRow.incident_id, IncidentRow.key, FollowUpRow.id)
+            .join(IncidentRow, IncidentRow.id == FollowUpRow.incident_id)
+            .where(
+                in_scope(incident_id),
+                is_open(),
+                FollowUpRow.priority == Priority.HIGHEST.value,
+                published_long_ago(attention),
+            )
+            .order_by(FollowUpRow.incident_id, FollowUpRow.id)
+        )
+        with self.database.read() as session:
+            return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+    def incident_choices(self, text: str, limit: int = 30) -> list[IncidentChoice]:
+        """Incidents that have follow-ups, whose key or title contains `text` (key first)."""
+        has_items = select(FollowUpRow.id).where(FollowUpRow.incident_id == IncidentRow.id).exists()
+        query = select(IncidentRow.id, IncidentRow.key, IncidentRow.title).where(has_items)
+        text = text.strip()
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(
+                    IncidentRow.key.ilike(pattern, escape="\\"),
+                    IncidentRow.title.ilike(pattern, escape="\\"),
+                )
+            )
+        exact = case((func.lower(IncidentRow.key) == text.lower(), 0), else_=1)
+        query = query.order_by(exact, IncidentRow.id.desc()).limit(limit)
+        with self.database.read() as session:
+            return [IncidentChoice(*row) for row in session.execute(query)]
 
     def get(self, item_id: int) -> FollowUp:
         """One item."""
@@ -157,8 +299,11 @@ class FollowUpRepository:
 
     def published_on(self) -> dict[int, datetime]:
         """When each incident whose review is published now was last published."""
+        # As text: func.max loses the column type on some dialects, and this runs on every
+        # refresh of a follow-up view, so the conversion is done here, once per incident.
+        latest = type_coerce(func.max(ReviewTransitionRow.at), String)
         query = (
-            select(ReviewTransitionRow.incident_id, func.max(ReviewTransitionRow.at))
+            select(ReviewTransitionRow.incident_id, latest)
             .join(IncidentRow, IncidentRow.id == ReviewTransitionRow.incident_id)
             .where(
                 ReviewTransitionRow.to_status == ReviewStatus.PUBLISHED.value,
@@ -168,7 +313,6 @@ class FollowUpRepository:
         )
         with self.database.read() as session:
             found = session.execute(query).all()
-        # func.max bypasses the column type on some dialects: make sure the result is aware UTC.
         return {incident_id: _aware(at) for incident_id, at in found if at is not None}
 
     # Writing
@@ -199,37 +343,49 @@ class FollowUpRepository:
             stored = [_to_followup(row, keys[row.incident_id]) for row in rows]
         return stored
 
-    def save(self, item: FollowUp, *, overwrite: bool = False) -> FollowUp:
+    def save(
+        self, item: FollowUp, *, overwrite: bool = False, expected: FollowUp | None = None
+    ) -> FollowUp:
         """Write the edited `item`; ConflictError if it was saved elsewhere meanwhile.
 
-        With `overwrite`, the caller has seen the conflict and chosen to replace the newer
-        version with theirs.
+        The stored item must still be at `item.version`, or, when `expected` is given, still
+        say what `expected` says. With `overwrite`, the caller has seen the conflict and
+        chosen to replace the newer version with theirs.
         """
         if item.id is None:
             raise ValueError("save() needs a stored follow-up; use create()")
         with self.database.write() as session:
             row, key = self._load(session, item.id)
-            self._check_version(row, key, item.version, overwrite)
+            if not overwrite:
+                self._check(row, key, item.version, expected)
             _write(row, item)
             return self._finish(session, row, key, item.version)
 
-    def move(self, item_id: int, value: int, feasibility: int, *, version: int) -> FollowUp:
-        """Place an item in another cell; ConflictError unless `version` is the stored one."""
+    def move(
+        self,
+        item_id: int,
+        value: int,
+        feasibility: int,
+        *,
+        version: int | None = None,
+        expected: FollowUp | None = None,
+    ) -> FollowUp:
+        """Place an item in another cell; ConflictError unless it is still at `version` (or
+        still says what `expected` says)."""
         with self.database.write() as session:
             row, key = self._load(session, item_id)
-            self._check_version(row, key, version, overwrite=False)
+            self._check(row, key, version, expected)
             row.value, row.feasibility = value, feasibility
-            return self._finish(session, row, key, version)
+            return self._finish(session, row, key, row.version)
 
-    def delete(self, item_id: int, *, version: int | None = None) -> int:
-        """Remove an item and its history (only if still at `version`, when given).
-
-        Returns the id of the incident it belonged to.
-        """
+    def delete(
+        self, item_id: int, *, version: int | None = None, expected: FollowUp | None = None
+    ) -> int:
+        """Remove an item and its history (only if still at `version`, or still saying what
+        `expected` says, when given). Returns the id of the incident it belonged to."""
         with self.database.write() as session:
             row, key = self._load(session, item_id)
-            if version is not None:
-                self._check_version(row, key, version, overwrite=False)
+            self._check(row, key, version, expected)
             incident_id = row.incident_id
             session.delete(row)
         return incident_id
@@ -246,9 +402,12 @@ class FollowUpRepository:
         return _to_followup(row, key)
 
     @staticmethod
-    def _check_version(row: FollowUpRow, key: str, seen: int, overwrite: bool) -> None:
-        if row.version != seen and not overwrite:
-            raise ConflictError(_label(key, row.title), seen, row.version)
+    def _check(row: FollowUpRow, key: str, version: int | None, expected: FollowUp | None) -> None:
+        if expected is not None:
+            if not same_content(_to_followup(row, key), expected):
+                raise ConflictError(_label(key, row.title), expected.version, row.version)
+        elif version is not None and row.version != version:
+            raise ConflictError(_label(key, row.title), version, row.version)
 
     @staticmethod
     def _load(session: Session, item_id: int) -> tuple[FollowUpRow, str]:
@@ -263,7 +422,7 @@ class FollowUpRepository:
         return found[0], found[1]
 
 
-def _aware(moment: datetime) -> datetime:
+def _aware(moment: datetime | str) -> datetime:
     if isinstance(moment, str):  # SQLite hands back text when the type is lost
         moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -515,6 +515,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.followups_ui is not None:
             self.followups_ui.close()
+        if editor is not None:
+            for page in editor.attached_pages:
+                page.flush()  # a checklist note still in its typing delay, say
         if self.journal is not None:
             self.journal.close()
         self.ops.wait_for_lane()

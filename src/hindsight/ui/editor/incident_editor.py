@@ -210,7 +210,7 @@ class IncidentEditor(QWidget):
         if name == "followups":
             from hindsight.ui.followups.incident_tab import FollowUpsTab
 
-            return FollowUpsTab(self.workspace, self.undo_stack)
+            return FollowUpsTab(self.ops, self.undo_stack)
         if name == "privacy":
             from hindsight.ui.privacy.privacy_tab import PrivacyTab
 

@@ -1,13 +1,14 @@
-"""Undo for follow-up items: each step remembers the item before and after it.
+"""Undo for follow-up items: one command per operation (move, edit, add, delete).
 
-A step is applied through the service when it happens; undo and redo apply the other state
-through the service again. A step only replays onto the item as it left it: if the item was
-changed since (from another window, say), the step is refused and dropped, never forced.
+Each command says what its step changes and asks the board to do it through the service,
+off the GUI thread. A step only replays onto the item as it left it: the save is refused
+(ConflictError) when the item says something else now, because it was changed elsewhere,
+and the step is then dropped, never forced.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -17,55 +18,113 @@ from hindsight.core.followups import FollowUp
 
 @dataclass
 class ItemRef:
-    """Which stored item a step is about; undoing a deletion stores it under a new id."""
+    """Which stored item the steps of one item are about.
+
+    Undoing a deletion stores the item again under a new id: the job that does it sets `id`
+    (and `item`, the item as stored last by a step) on the worker, so that steps queued after
+    it find the item under its new id.
+    """
 
     id: int | None
+    item: FollowUp | None = None
 
 
-class Applier(Protocol):
-    """What replays a step (the board)."""
+class Board(Protocol):
+    """What carries out the steps (the board); False when a step cannot be taken now."""
 
-    def apply_state(
-        self, ref: ItemRef, expected: FollowUp | None, target: FollowUp | None
+    def change_item(
+        self, step: FollowUpStep, ref: ItemRef, expected: FollowUp, target: FollowUp, how: str
     ) -> bool: ...
 
+    def create_item(self, step: FollowUpStep, ref: ItemRef, item: FollowUp) -> bool: ...
 
-def same_content(a: FollowUp | None, b: FollowUp | None) -> bool:
-    """True when two items say the same, whatever their identity, times and version."""
-    if a is None or b is None:
-        return a is b
-
-    def bare(item: FollowUp) -> FollowUp:
-        return replace(item, id=None, incident_key="", version=0, created_at=None, updated_at=None)
-
-    return bare(a) == bare(b)
+    def remove_item(self, step: FollowUpStep, ref: ItemRef, expected: FollowUp | None) -> bool: ...
 
 
-class FollowUpCommand(QUndoCommand):
-    """One change of one item: created (before None), deleted (after None) or edited."""
+def short(title: str, limit: int = 40) -> str:
+    """A title short enough for a menu entry."""
+    return title if len(title) <= limit else title[: limit - 1] + "…"
 
-    def __init__(
-        self,
-        applier: Applier,
-        ref: ItemRef,
-        before: FollowUp | None,
-        after: FollowUp | None,
-        label: str,
-    ) -> None:
+
+class FollowUpStep(QUndoCommand):
+    """A step on one item; `first` is True while it is taken for the first time."""
+
+    def __init__(self, board: Board, ref: ItemRef, label: str) -> None:
         super().__init__(label)
-        self._applier = applier
+        self.board = board
         self.ref = ref
-        self.before = before
-        self.after = after
-        self._applied = True  # pushed after the change was saved
+        self.first = True
+        self.undoing = False  # which way the step is being replayed
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        if not self._applier.apply_state(self.ref, self.before, self.after):
+        self.undoing = False
+        if not self.forward():
             self.setObsolete(True)
+        self.first = False
 
     def undo(self) -> None:
-        if not self._applier.apply_state(self.ref, self.after, self.before):
+        self.undoing = True
+        if not self.backward():
             self.setObsolete(True)
+
+    def forward(self) -> bool:
+        raise NotImplementedError
+
+    def backward(self) -> bool:
+        raise NotImplementedError
+
+
+class MoveStep(FollowUpStep):
+    """An item placed in another cell of the grid."""
+
+    def __init__(self, board: Board, ref: ItemRef, before: FollowUp, after: FollowUp) -> None:
+        super().__init__(board, ref, f"Move “{short(before.title)}”")
+        self.before, self.after = before, after
+
+    def forward(self) -> bool:
+        return self.board.change_item(self, self.ref, self.before, self.after, "move")
+
+    def backward(self) -> bool:
+        return self.board.change_item(self, self.ref, self.after, self.before, "move")
+
+
+class EditStep(FollowUpStep):
+    """An item's fields changed in the details dialog."""
+
+    def __init__(self, board: Board, ref: ItemRef, before: FollowUp, after: FollowUp) -> None:
+        super().__init__(board, ref, f"Edit “{short(after.title)}”")
+        self.before, self.after = before, after
+
+    def forward(self) -> bool:
+        return self.board.change_item(self, self.ref, self.before, self.after, "save")
+
+    def backward(self) -> bool:
+        return self.board.change_item(self, self.ref, self.after, self.before, "save")
+
+
+class AddStep(FollowUpStep):
+    """A new item stored (undo removes it again, if nobody changed it since)."""
+
+    def __init__(self, board: Board, ref: ItemRef, item: FollowUp) -> None:
+        super().__init__(board, ref, f"Add “{short(item.title)}”")
+        self.item = item
+
+    def forward(self) -> bool:
+        return self.board.create_item(self, self.ref, self.item)
+
+    def backward(self) -> bool:
+        return self.board.remove_item(self, self.ref, None)
+
+
+class DeleteStep(FollowUpStep):
+    """An item removed (undo stores it again, under a new id)."""
+
+    def __init__(self, board: Board, ref: ItemRef, item: FollowUp) -> None:
+        super().__init__(board, ref, f"Delete “{short(item.title)}”")
+        self.item = item
+
+    def forward(self) -> bool:
+        return self.board.remove_item(self, self.ref, self.item)
+
+    def backward(self) -> bool:
+        return self.board.create_item(self, self.ref, self.item)

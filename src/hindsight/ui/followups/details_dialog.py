@@ -116,7 +116,9 @@ class FollowUpDialog(QDialog):
         self.owner.setEditable(True)
         self.owner.addItems(owners)
         self.owner.setCurrentText(item.owner)
-        self.owner.lineEdit().setPlaceholderText("Who carries it out")
+        owner_field = self.owner.lineEdit()
+        if owner_field is not None:
+            owner_field.setPlaceholderText("Who carries it out")
         self.due = OptionalDate("Due on", today=today)
         self.due.set_date(item.due)
 

@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
-from hindsight.core.followup_attention import Attention
 from hindsight.core.incident import Incident
-from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.followups.board import FollowUpBoard
+from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import problem_label
 
 
 def attention_summary(board: FollowUpBoard) -> str:
-    """'3 need attention: 2 overdue, 1 languishing' for the items on a board."""
-    report = board.report
-    if not report.count:
-        return "Nothing needs attention." if board.items else ""
-    words = {
-        Attention.OVERDUE: "overdue",
-        Attention.BLOCKER_REVIEW: "Highest still open",
-        Attention.LANGUISHING: "languishing",
-        Attention.SENIOR_REVIEW: "senior review due",
-    }
-    counts = dict.fromkeys(Attention, 0)
-    for flags in report.flags.values():
-        for kind in {flag.kind for flag in flags}:
-            counts[kind] += 1
-    parts = ", ".join(f"{n} {words[kind]}" for kind, n in counts.items() if n)
-    noun = "item needs" if report.count == 1 else "items need"
-    return f"{report.count} {noun} attention: {parts}."
+    """'4 items need attention, for 6 reasons: 3 overdue, …' for the board's scope."""
+    summary = board.summary
+    if not summary.total:
+        return ""
+    return summary.counts.sentence()
 
 
 class FollowUpsTab(AttachedPage):
     """An incident's follow-up items; saved on their own, undone with the editor's history."""
 
-    changed = Signal()  # an item of this incident was saved here
-
-    def __init__(self, workspace: Workspace, undo_stack: QUndoStack, parent=None) -> None:
+    def __init__(self, ops: Operations, undo_stack: QUndoStack, parent=None) -> None:
         super().__init__(parent)
         self.board = FollowUpBoard(
-            workspace, undo_stack, orientation=Qt.Orientation.Vertical, incident_column=False
+            ops, undo_stack, orientation=Qt.Orientation.Vertical, incident_column=False
         )
         self.add_button = QPushButton("&Add follow-up…")
         self.details_button = QPushButton("Det&ails…")
@@ -59,15 +44,17 @@ class FollowUpsTab(AttachedPage):
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.notice = problem_label()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
 
         bar = QHBoxLayout()
         for button in (self.add_button, self.details_button, self.delete_button):
             bar.addWidget(button)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
-        for button in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
-            bar.addWidget(button)
+        for tool in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
+            bar.addWidget(tool)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.notice)
@@ -82,7 +69,6 @@ class FollowUpsTab(AttachedPage):
         self.zoom_in_button.clicked.connect(self.board.view.zoom_in)
         self.zoom_out_button.clicked.connect(self.board.view.zoom_out)
         self.fit_button.clicked.connect(self.board.view.fit_width)
-        self.board.changed.connect(self.changed)
         self.board.refreshed.connect(self._update_labels)
         self.board.selectionChanged.connect(lambda _: self._update_buttons())
         self._update_buttons()
@@ -92,13 +78,13 @@ class FollowUpsTab(AttachedPage):
         self.board.set_scope(incident.id, incident.key)
 
     def reload(self) -> None:
-        """Read the items again (another view changed them)."""
+        """Read the items again (the attention rules changed)."""
         if self.board.incident_id is not None:
             self.board.reload()
 
     def _update_labels(self) -> None:
         self.summary.setText(attention_summary(self.board))
-        reviews = [r.message for r in self.board.report.reviews]
+        reviews = [r.message for r in self.board.summary.reviews]
         self.notice.setText("\n".join(reviews))
         self.notice.setVisible(bool(reviews))
         self._update_buttons()

@@ -2,36 +2,45 @@
 
 A Triage view (View menu, Ctrl+T), a count of the follow-ups that need attention in the
 status bar (click it to see them), and the thresholds of the attention rules (Settings menu).
-It also keeps the editor's Follow-ups tab and the Triage view in step when either saves.
+The count is one SQL query on the operations runner, asked again when the runner announces
+a change that can move it (follow-ups saved, incidents saved or deleted); the views keep
+themselves in step from the same announcements.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolButton
 
-from hindsight.services.errors import StoreError
-from hindsight.ui import messages
+from hindsight.core.followup_attention import AttentionSettings
+from hindsight.services.changes import Changes
+from hindsight.services.errors import HindsightError
+from hindsight.services.workspace import Workspace
+from hindsight.ui.followups.board import rules_news
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow
 
 if TYPE_CHECKING:
     from hindsight.ui.main_window import MainWindow
 
-COUNT_DELAY_MS = 300  # gather bursts of saves into one recount
 RECOUNT_EVERY_MS = 10 * 60 * 1000  # items become overdue as days pass
 
 
 class FollowUpsIntegration(QObject):
     """Owns the Triage window and the attention count of one main window."""
 
+    counted = Signal(int)  # the count shown in the status bar changed
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.triage: TriageWindow | None = None
+        self.count: int | None = None  # last count shown (None until the first arrives)
+        self._counting = False
+        self._recount = False
 
         self.triage_action = QAction("&Triage Follow-ups", window)
         self.triage_action.setShortcut(QKeySequence("Ctrl+T"))
@@ -52,20 +61,14 @@ class FollowUpsIntegration(QObject):
         self.attention_button.setAutoRaise(True)
         self.attention_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.attention_button.clicked.connect(lambda: self.open_triage(attention_only=True))
+        self.attention_button.hide()
         window.statusBar().addPermanentWidget(self.attention_button)
 
-        self._recount = QTimer(self)
-        self._recount.setSingleShot(True)
-        self._recount.setInterval(COUNT_DELAY_MS)
-        self._recount.timeout.connect(self.refresh_count)
         self._periodic = QTimer(self)
         self._periodic.setInterval(RECOUNT_EVERY_MS)
         self._periodic.timeout.connect(self.refresh_count)
         self._periodic.start()
-        # Deleting an incident deletes its follow-ups.
-        window.ops.changed.connect(
-            lambda changes, _initiator: self._incident_removed() if changes.removed else None
-        )
+        window.ops.changed.connect(self._on_changed)
 
     # The open database
 
@@ -75,28 +78,46 @@ class FollowUpsIntegration(QObject):
             self.triage.close()
             self.triage.deleteLater()
             self.triage = None
-        editor = self.window.editor
-        if not editor.property("followupsConnected"):
-            editor.setProperty("followupsConnected", True)
-            editor.followups.changed.connect(self._tab_changed)
-            # Publishing a review starts the clock of the rule on Highest items.
-            editor.incidentSaved.connect(lambda _: self.schedule_count())
+        self.count = None
         self.refresh_count()
 
-    def schedule_count(self) -> None:
-        """Recount soon (several changes in a row are counted once)."""
-        self._recount.start()
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        # Saving an incident may publish or reopen its review, which the rules read.
+        if changes.any_followups:
+            self.refresh_count()
 
-    def refresh_count(self) -> int | None:
-        """Count the follow-ups that need attention now and show it in the status bar."""
-        try:
-            count = self.window.workspace.followups.attention_count()
-        except StoreError:
+    def refresh_count(self) -> None:
+        """Count the follow-ups that need attention (one query, off the GUI thread)."""
+        if not self.window.ops.has_workspace:
+            return
+        if self._counting:
+            self._recount = True  # once more when the count under way arrives
+            return
+        self._counting = True
+
+        def arrived(count: int) -> None:
+            self._counting = False
+            if self._recount:
+                self._recount = False
+                self.refresh_count()
+            self._show_count(count)
+
+        def failed(error: Exception) -> None:
+            self._counting = False
+            self._recount = False
             self.attention_button.hide()
-            return None
+
+        def work(ws: Workspace) -> int:
+            return ws.followups.attention_count()
+
+        self.window.ops.run(
+            work, arrived, owner=self.attention_button, failed=failed, what="count follow-ups"
+        )
+
+    def _show_count(self, count: int) -> None:
         if count:
             noun = "follow-up needs" if count == 1 else "follow-ups need"
-            self.attention_button.setText(f"⚑ {count} {noun} attention")
+            self.attention_button.setText(f"⚑ {count:,} {noun} attention")
             self.attention_button.setToolTip("Show them in the Triage view (Ctrl+Shift+T)")
         else:
             self.attention_button.setText("No follow-ups need attention")
@@ -105,31 +126,16 @@ class FollowUpsIntegration(QObject):
         self.attention_button.style().unpolish(self.attention_button)
         self.attention_button.style().polish(self.attention_button)
         self.attention_button.show()
-        return count
-
-    # Keeping views in step
-
-    def _incident_removed(self) -> None:
-        self.schedule_count()
-        if self.triage is not None and self.triage.isVisible():
-            self.triage.reload()
-
-    def _tab_changed(self) -> None:
-        self.schedule_count()
-        if self.triage is not None and self.triage.isVisible():
-            self.triage.board.reload()
-
-    def _triage_changed(self) -> None:
-        self.schedule_count()
-        self.window.editor.followups.reload()
+        if count != self.count:
+            self.count = count
+            self.counted.emit(count)
 
     # Actions
 
     def open_triage(self, *, attention_only: bool = False) -> TriageWindow:
         """Show the Triage view (made on first use), optionally filtered to attention."""
         if self.triage is None:
-            self.triage = TriageWindow(self.window.workspace, self.window)
-            self.triage.changed.connect(self._triage_changed)
+            self.triage = TriageWindow(self.window.ops, self.window.settings, self.window)
         elif not self.triage.isVisible():
             self.triage.reload()
         if attention_only:
@@ -140,26 +146,43 @@ class FollowUpsIntegration(QObject):
         return self.triage
 
     def edit_settings(self) -> None:
-        """Change the attention thresholds."""
-        service = self.window.workspace.followups
-        dialog = AttentionSettingsDialog(service.settings(), self.window)
+        """Change the attention thresholds (read and written off the GUI thread)."""
+        self.window.ops.run(
+            lambda ws: ws.followups.settings(),
+            self._ask_settings,
+            owner=self.window,
+            what="read the attention rules",
+        )
+
+    def _ask_settings(self, current: AttentionSettings) -> None:
+        dialog = AttentionSettingsDialog(current, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            service.save_settings(dialog.result_settings())
-        except OSError as error:
-            messages.show_error(
-                self.window,
-                "Settings not saved",
-                f"Cannot write the preferences file: {error.strerror or error}.",
-            )
-            return
+        chosen = dialog.result_settings()
+
+        def work(ws: Workspace) -> None:
+            try:
+                ws.followups.save_settings(chosen)
+            except OSError as error:
+                raise SettingsNotSaved(error) from error
+
+        self.window.ops.run(
+            work, lambda _: self._settings_saved(), owner=self.window, what="save the rules"
+        )
+
+    def _settings_saved(self) -> None:
+        # The thresholds are no change to any record: tell the views that show flags.
         self.refresh_count()
-        self.window.editor.followups.reload()
-        if self.triage is not None and self.triage.isVisible():
-            self.triage.board.reload()
+        rules_news().changed.emit()
 
     def close(self) -> None:
         """The main window is closing: so does the Triage view."""
         if self.triage is not None:
             self.triage.close()
+
+
+class SettingsNotSaved(HindsightError):
+    """The preferences file could not be written."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"Cannot write the preferences file: {error.strerror or error}.")

@@ -14,6 +14,7 @@ from hindsight.core.followups import FollowUp, url_problems
 from hindsight.ui.followups.details_dialog import safe_html
 
 EMPTY = "<p style='color:#6b7280'>Select a card or a row to see the item here.</p>"
+LOADING = "<p style='color:#6b7280'>Reading the item…</p>"
 
 
 def preview_html(item: FollowUp | None, regions: RegionMap, report: AttentionReport) -> str:
@@ -62,11 +63,22 @@ class ItemPreview(QTextBrowser):
         self.setObjectName("followupPreview")
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._open)
+        self._shown: tuple[object, object] | None = (None, ())
         self.setHtml(EMPTY)
 
     def show_item(self, item: FollowUp | None, regions: RegionMap, report: AttentionReport) -> None:
         """Show `item` (None: a hint to select one)."""
+        # Shown again after every refresh of the views: rendered only when it says more.
+        shown = (item, report.of(item.id) if item is not None else ())
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.setHtml(preview_html(item, regions, report))
+
+    def show_loading(self) -> None:
+        """The selected item is being read."""
+        self._shown = None
+        self.setHtml(LOADING)
 
     @staticmethod
     def _open(url: QUrl) -> None:

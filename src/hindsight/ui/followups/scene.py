@@ -1,21 +1,23 @@
-"""The interactive grid: a QGraphicsScene of cards over the regions, and the view showing it.
+"""The interactive grid: a QGraphicsScene of cards over the regions (view.py shows it).
 
 The scene only shows and reports: a card dropped on another cell, or moved with the arrow
-keys, emits `moveRequested`; whoever saves the move (the board) hands the scene its new items.
-Only cards that are shown get a graphics item, so a crowded grid stays cheap to build.
+keys, emits `moveRequested`; whoever saves the move (the board) updates what the scene's
+source says, and the scene redraws. Its source (the board) holds the item ids of each cell in
+ranked order and the content of the cards; the scene makes a graphics item only for cards
+that are shown, near the part of the grid in view, so that a cell of thousands of items
+costs no more than what is on screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QKeyEvent,
     QPainter,
     QPen,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,26 +27,23 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
-    QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
-from hindsight.core.followup_attention import AttentionReport, Flag
 from hindsight.core.followup_regions import RegionMap
-from hindsight.core.followups import SCALE, FollowUp
-from hindsight.ui.followups.geometry import (
+from hindsight.core.followups import SCALE
+from hindsight.export.grid.geometry import (
     CARD_H,
     CARD_W,
-    FRAME_H,
     Cell,
     Chip,
     GridLayout,
     layout_grid,
 )
-from hindsight.ui.followups.painting import (
+from hindsight.export.grid.painting import (
     CardData,
-    card_data,
+    CardStyle,
     paint_card,
     paint_chip,
     paint_grid,
@@ -52,8 +51,18 @@ from hindsight.ui.followups.painting import (
 )
 
 COLLAPSE_AFTER = 6  # a cell with more cards shows the first five and "+N more"
-MIN_ZOOM, MAX_ZOOM = 0.25, 3.0
-NEARLY_FITS = 0.85  # fit the whole grid when that costs at most 15% of the width's zoom
+
+
+class CardSource(Protocol):
+    """What the scene shows: items per cell in ranked order, and each card's content."""
+
+    def cells(self) -> Mapping[Cell, Sequence[int]]: ...
+
+    def cell_of(self, item_id: int) -> Cell | None: ...
+
+    def card(self, item_id: int) -> CardData: ...
+
+    def first_id(self) -> int | None: ...
 
 
 class _Background(QGraphicsItem):
@@ -63,6 +72,8 @@ class _Background(QGraphicsItem):
         super().__init__()
         self._grid = scene
         self.setZValue(-10)
+        # Drawn once per layout and zoom; a move repaints only the cells whose count changed.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         layout = self._grid.layout
@@ -71,11 +82,23 @@ class _Background(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        paint_grid(painter, self._grid.layout, self._grid.regions)
+        paint_grid(painter, self._grid.layout, self._grid.regions, self._grid.card_style)
 
-    def relaid(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
+    def relay(self, after: GridLayout) -> None:
+        """Take the scene's new layout: repaint what differs from the old (all, if rows moved)."""
+        before = self._grid.layout
+        if before.row_h != after.row_h or before.col_x != after.col_x:
+            self.prepareGeometryChange()  # before the bounding rect changes with the layout
+            self._grid.layout = after
+            # A cached picture of another size is not redrawn by update(): drop it.
+            self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.update()
+            return
+        self._grid.layout = after
+        for cell in set(before.counts) | set(after.counts):
+            if before.counts.get(cell) != after.counts.get(cell):
+                self.update(qrect(after.cell_rect(*cell)))
 
 
 class CardItem(QGraphicsObject):
@@ -94,16 +117,22 @@ class CardItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setToolTip(card.tooltip)
+        # A card is drawn once per look and zoom, then copied: scrolling and moving others
+        # repaint it without running its Python painting again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @property
     def item_id(self) -> int:
         return self.card.item_id
 
     def set_card(self, card: CardData) -> None:
-        """Show new content (after an edit)."""
+        """Show new content (after an edit, or once the item is read)."""
         if card != self.card:
             self.card = card
             self.setToolTip(card.tooltip)
+            self.setCursor(
+                Qt.CursorShape.WaitCursor if card.loading else Qt.CursorShape.OpenHandCursor
+            )
             self.update()
 
     def boundingRect(self) -> QRectF:
@@ -116,6 +145,7 @@ class CardItem(QGraphicsObject):
             painter,
             self.boundingRect(),
             self.card,
+            style=self._grid.card_style,
             selected=self.isSelected(),
             hovered=self._hovered,
         )
@@ -133,6 +163,9 @@ class CardItem(QGraphicsObject):
             event.ignore()
             return
         self._grid.select_item(self.item_id)
+        if self.card.loading:  # nothing to drag until the item is read
+            event.accept()
+            return
         self._press = event.scenePos()
         self._origin = self.pos()
         self._dragging = False
@@ -194,7 +227,7 @@ class ChipItem(QGraphicsObject):
     ) -> None:
         painter.save()
         painter.translate(-self.chip.rect.x, -self.chip.rect.y)
-        paint_chip(painter, self.chip, hovered=self._hovered)
+        paint_chip(painter, self.chip, style=self._grid.card_style, hovered=self._hovered)
         painter.restore()
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
@@ -221,20 +254,28 @@ class GridScene(QGraphicsScene):
     selectedItemChanged = Signal(object)  # item id, or None
 
     def __init__(
-        self, regions: RegionMap, *, collapse_after: int | None = COLLAPSE_AFTER, parent=None
+        self,
+        regions: RegionMap,
+        source: CardSource,
+        *,
+        style: CardStyle | None = None,
+        collapse_after: int | None = COLLAPSE_AFTER,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.regions = regions
+        self.source = source
+        self.card_style = style or CardStyle()
         self.collapse_after = collapse_after
-        self.items_by_id: dict[int, FollowUp] = {}
-        self.report: AttentionReport | None = None
-        self._order: list[int] = []
         self.expanded: set[Cell] = set()
+        self.pinned: dict[Cell, int] = {}  # the selected card, shown in a folded cell
         self.rows_height = 0.0  # a view stretches sparse rows to fill its height
         self.cards: dict[int, CardItem] = {}
-        self._cards_made: dict[int, tuple[FollowUp, tuple[Flag, ...], CardData]] = {}
         self.chips: dict[Cell, ChipItem] = {}
         self.layout: GridLayout = layout_grid({})
+        # The part of the scene cards are made for; None: all of it (no view has said yet).
+        self._visible: QRectF | None = None
+        self._built: QRectF | None = None
         self._background = _Background(self)
         self.addItem(self._background)
         self._target = QGraphicsRectItem()
@@ -245,50 +286,77 @@ class GridScene(QGraphicsScene):
         self.addItem(self._target)
         self._selected: int | None = None
         self.selectionChanged.connect(self._selection_changed)
-        self._relayout()
+        self.refresh()
 
     # Content
 
-    def set_items(self, items: Sequence[FollowUp], report: AttentionReport | None) -> None:
-        """Show `items` (in ranked order: the order of the cards within each cell)."""
-        self.items_by_id = {item.id: item for item in items if item.id is not None}
-        self._order = list(self.items_by_id)
-        self.report = report
-        self._relayout()
-
-    def cells(self) -> dict[Cell, list[int]]:
-        """Item ids per cell, in display order."""
-        cells: dict[Cell, list[int]] = {}
-        for item_id in self._order:
-            cells.setdefault(self.items_by_id[item_id].cell, []).append(item_id)
-        return cells
-
-    def _relayout(self) -> None:
+    def refresh(self) -> None:
+        """Lay the cards out again (the source's cells changed)."""
         selected = self._selected
-        self.layout = layout_grid(
-            self.cells(),
-            collapse_after=self.collapse_after,
-            expanded=self.expanded,
-            rows_height=self.rows_height,
+        cells = self.source.cells()
+        self.expanded &= set(cells)
+        self.pinned = {}
+        cell = self.source.cell_of(selected) if selected is not None else None
+        if cell is not None and selected is not None and cell not in self.expanded:
+            ids = cells.get(cell, ())
+            limit = self.collapse_after
+            if limit is not None and len(ids) > limit and selected not in ids[: limit - 1]:
+                self.pinned = {cell: selected}
+        self._background.relay(
+            layout_grid(
+                cells,
+                collapse_after=self.collapse_after,
+                expanded=self.expanded,
+                rows_height=self.rows_height,
+                pinned=self.pinned,
+            )
         )
-        self._background.relaid()
         self.setSceneRect(QRectF(0, 0, self.layout.width, self.layout.height))
+        self._build()
+        if selected is not None and self.source.cell_of(selected) is None:
+            self._selected = None
+            self.selectedItemChanged.emit(None)
+
+    def update_cards(self, ids: Iterable[int]) -> None:
+        """The content of these items changed (or was read): redraw their cards."""
+        for item_id in ids:
+            card = self.cards.get(item_id)
+            if card is not None:
+                card.set_card(self.source.card(item_id))
+
+    def set_visible_rect(self, rect: QRectF) -> None:
+        """The part of the scene in view: cards are made near it, and dropped far from it."""
+        self._visible = rect
+        if self._built is None or not self._built.contains(rect):
+            self._build()
+
+    def _wanted_rect(self) -> QRectF | None:
+        if self._visible is None:
+            return None
+        # Half a view of margin on every side, so that scrolling rarely waits for cards.
+        margin_x, margin_y = self._visible.width() / 2, self._visible.height() / 2
+        return self._visible.adjusted(-margin_x, -margin_y, margin_x, margin_y)
+
+    def _build(self) -> None:
+        wanted = self._wanted_rect()
+        self._built = wanted
+        shown = self.layout.cards
+        if wanted is not None:
+            shown = {i: r for i, r in shown.items() if wanted.intersects(qrect(r))}
         self.blockSignals(True)
         try:
-            for item_id in list(self.cards):
-                if item_id not in self.layout.cards:
-                    self.removeItem(self.cards.pop(item_id))
-            for item_id, rect in self.layout.cards.items():
-                data = self._card_data(item_id)
+            for item_id in [i for i in self.cards if i not in shown]:
+                self.removeItem(self.cards.pop(item_id))
+            for item_id, rect in shown.items():
                 card = self.cards.get(item_id)
                 if card is None:
-                    card = CardItem(data, self)
+                    card = CardItem(self.source.card(item_id), self)
                     self.cards[item_id] = card
                     self.addItem(card)
-                    card.setSelected(item_id == selected)
+                    card.setSelected(item_id == self._selected)
                 else:
-                    card.set_card(data)
-                # Thousands of cards may be shown: touch only those that moved.
+                    card.set_card(self.source.card(item_id))
+                # Many cards may be shown: touch only those that moved.
                 if card.placed != (rect.x, rect.y):
                     card.setPos(rect.x, rect.y)
                     card.placed = (rect.x, rect.y)
@@ -305,14 +373,14 @@ class GridScene(QGraphicsScene):
                 item.setPos(chip.rect.x, chip.rect.y)
         finally:
             self.blockSignals(False)
-        if selected is not None and selected not in self.items_by_id:
-            self._selected = None
-            self.selectedItemChanged.emit(None)
 
     def natural_height(self) -> float:
         """The height of the grid with no row stretched."""
         natural = layout_grid(
-            self.cells(), collapse_after=self.collapse_after, expanded=self.expanded
+            self.source.cells(),
+            collapse_after=self.collapse_after,
+            expanded=self.expanded,
+            pinned=self.pinned,
         )
         return natural.height
 
@@ -320,31 +388,15 @@ class GridScene(QGraphicsScene):
         """Let sparse rows grow until the five rows are `height` tall (to fill the view)."""
         if abs(height - self.rows_height) >= 1:
             self.rows_height = height
-            self._relayout()
-
-    def _card_data(self, item_id: int) -> CardData:
-        # Items are replaced, never changed in place, when they are saved: the same object
-        # with the same flags draws the same card.
-        item = self.items_by_id[item_id]
-        flags = self.report.of(item_id) if self.report else ()
-        cached = self._cards_made.get(item_id)
-        if cached is not None and cached[0] is item and cached[1] == flags:
-            return cached[2]
-        data = card_data(item, self.report)
-        self._cards_made[item_id] = (item, flags, data)
-        return data
+            self.refresh()
 
     def toggle_cell(self, cell: Cell) -> None:
-        """Show every card of a crowded cell, or only the first few again."""
+        """Show every card of a crowded cell, or only the first few (and the selected) again."""
         if cell in self.expanded:
             self.expanded.discard(cell)
-            selected = self._selected
-            if selected is not None and self.items_by_id[selected].cell == cell:
-                self._selected = None  # its card may be folded away
-                self.selectedItemChanged.emit(None)
         else:
             self.expanded.add(cell)
-        self._relayout()
+        self.refresh()
 
     # Selection
 
@@ -353,23 +405,26 @@ class GridScene(QGraphicsScene):
         return self._selected
 
     def select_item(self, item_id: int | None) -> None:
-        """Select the card of `item_id` (unfolding its cell if needed); None clears."""
-        if item_id is not None and item_id not in self.items_by_id:
+        """Select the card of `item_id` (shown even in a folded cell); None clears."""
+        cell = self.source.cell_of(item_id) if item_id is not None else None
+        if cell is None:
             item_id = None
-        if item_id is not None and item_id not in self.cards:
-            self.expanded.add(self.items_by_id[item_id].cell)
-            self._relayout()
+        changed = item_id != self._selected
+        folded = item_id is not None and item_id not in self.layout.cards
+        was_pinned = bool(self.pinned) and item_id not in self.pinned.values()
+        self._selected = item_id
+        if folded or was_pinned:
+            self.refresh()  # the card takes (or gives back) the last place of its folded cell
         self.blockSignals(True)
         try:
             for card in self.selectedItems():
                 if not isinstance(card, CardItem) or card.item_id != item_id:
                     card.setSelected(False)
-            if item_id is not None:
+            if item_id is not None and item_id in self.cards:
                 self.cards[item_id].setSelected(True)
         finally:
             self.blockSignals(False)
-        if item_id != self._selected:
-            self._selected = item_id
+        if changed:
             self.selectedItemChanged.emit(item_id)
 
     def _selection_changed(self) -> None:
@@ -380,8 +435,8 @@ class GridScene(QGraphicsScene):
             self.selectedItemChanged.emit(item_id)
 
     def first_shown(self) -> int | None:
-        """The highest-ranked item whose card is shown."""
-        return next((i for i in self._order if i in self.layout.cards), None)
+        """The highest-ranked item (its card is always shown: it leads its cell)."""
+        return self.source.first_id()
 
     def card_rect(self, item_id: int) -> QRectF | None:
         """Where the card of `item_id` is drawn, if it is shown."""
@@ -403,153 +458,19 @@ class GridScene(QGraphicsScene):
         """A card was dropped at `point`: ask for the move, or put the card back."""
         self._target.hide()
         cell = self.layout.cell_at(point.x(), point.y())
-        item = self.items_by_id.get(item_id)
-        if item is not None and cell is not None and cell != item.cell:
+        if cell is not None and cell != self.source.cell_of(item_id):
             self.moveRequested.emit(item_id, *cell)
-        # Whether or not the move was saved, cards go where the (new) layout puts them.
-        self._relayout()
+        # Whether or not the move was taken, cards go where the (new) layout puts them.
+        self._build()
 
     def nudge(self, value_step: int, feasibility_step: int) -> bool:
         """Ask to move the selected card one cell; False when there is no cell that way."""
         item_id = self._selected
-        if item_id is None:
+        cell = self.source.cell_of(item_id) if item_id is not None else None
+        if item_id is None or cell is None:
             return False
-        item = self.items_by_id[item_id]
-        value, feasibility = item.value + value_step, item.feasibility + feasibility_step
+        value, feasibility = cell[0] + value_step, cell[1] + feasibility_step
         if value not in SCALE or feasibility not in SCALE:
             return False
         self.moveRequested.emit(item_id, value, feasibility)
         return True
-
-
-class GridView(QGraphicsView):
-    """Scrollable, zoomable view of the grid, with keyboard moves of the selected card.
-
-    Arrow keys move the selected card one cell (up and down change its value, left and right
-    its feasibility); Enter opens it. Ctrl+wheel, Ctrl+= and Ctrl+- zoom, Ctrl+0 fits.
-    """
-
-    deleteRequested = Signal()
-    zoomChanged = Signal(float)
-
-    def __init__(self, scene: GridScene, parent: QWidget | None = None) -> None:
-        super().__init__(scene, parent)
-        self.grid = scene
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setBackgroundBrush(QColor("#ffffff"))
-        self.setAccessibleName("Follow-up grid")
-        self._zoom = 1.0
-        self._fitted = True  # follow the width until the user zooms
-        scene.selectedItemChanged.connect(self._reveal)
-
-    @property
-    def zoom(self) -> float:
-        """The current scale (1.0 = 100%)."""
-        return self._zoom
-
-    def set_zoom(self, zoom: float, *, user: bool = True) -> None:
-        """Scale the view to `zoom`, within limits."""
-        zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
-        if user:
-            self._fitted = False
-        if abs(zoom - self._zoom) < 1e-6:
-            return
-        self.scale(zoom / self._zoom, zoom / self._zoom)
-        self._zoom = zoom
-        self.zoomChanged.emit(zoom)
-
-    def zoom_in(self) -> None:
-        self.set_zoom(self._zoom * 1.2)
-
-    def zoom_out(self) -> None:
-        self.set_zoom(self._zoom / 1.2)
-
-    def fit_width(self) -> None:
-        """Scale so the whole width of the grid is visible (at most 100%).
-
-        A grid a little taller than the view is shown whole instead, and a sparse grid has
-        its rows stretched so that it fills the height of the view.
-        """
-        self._fitted = True
-        width = self.grid.sceneRect().width()
-        # Measured on the widget, with room kept for a vertical scroll bar, so that the scroll
-        # bar coming and going cannot change the zoom (and the zoom the scroll bar) in a loop.
-        frame = 2 * self.frameWidth()
-        available = self.width() - frame - self.verticalScrollBar().sizeHint().width() - 2
-        if width <= 0 or available <= 0:
-            return
-        zoom = min(1.0, available / width)
-        available_height = self.height() - frame - 2
-        # A grid only a little taller than the view is shown whole rather than scrolled.
-        whole = available_height / self.grid.natural_height()
-        if NEARLY_FITS * zoom <= whole < zoom:
-            zoom = whole
-        self.set_zoom(zoom, user=False)
-        self.grid.set_rows_height(max(available_height / zoom - FRAME_H, 0.0))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._fitted:
-            self.fit_width()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._fitted:
-            self.fit_width()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            if steps:
-                self.set_zoom(self._zoom * (1.15**steps))
-            event.accept()
-            return
-        super().wheelEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key, modifiers = event.key(), event.modifiers()
-        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif ctrl and key == Qt.Key.Key_Minus:
-            self.zoom_out()
-        elif ctrl and key == Qt.Key.Key_0:
-            self.fit_width()
-        elif not ctrl and key in _ARROWS:
-            if self.grid.selected_id() is None:
-                self.grid.select_item(self.grid.first_shown())
-            else:
-                self.grid.nudge(*_ARROWS[key])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid.selected_id():
-            self.grid.openRequested.emit(self.grid.selected_id())
-        elif key == Qt.Key.Key_Delete and self.grid.selected_id():
-            self.deleteRequested.emit()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def _reveal(self, item_id: object) -> None:
-        if isinstance(item_id, int):
-            rect = self.grid.card_rect(item_id)
-            if rect is not None:
-                self.ensureVisible(rect, 16, 16)
-
-    def map_cell_center(self, value: int, feasibility: int):
-        """Viewport coordinates of the middle of a cell (tests drag cards there)."""
-        x, y = self.grid.layout.cell_rect(value, feasibility).center()
-        return self.mapFromScene(QPointF(x, y))
-
-
-_ARROWS = {
-    Qt.Key.Key_Up: (1, 0),
-    Qt.Key.Key_Down: (-1, 0),
-    Qt.Key.Key_Left: (0, -1),
-    Qt.Key.Key_Right: (0, 1),
-}

@@ -53,8 +53,9 @@ class AttentionSettingsDialog(QDialog):
         form.addRow("Items count as overdue this long after their due date:", self.grace)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label is not None and isinstance(label.widget(), QLabel):
-                label.widget().setWordWrap(True)
+            widget = label.widget() if label is not None else None
+            if isinstance(widget, QLabel):
+                widget.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel

@@ -1,12 +1,16 @@
-"""The Triage view: every incident's follow-ups on one grid, filtered, beside the ranked list."""
+"""The Triage view: every incident's follow-ups on one grid, filtered, beside the ranked list.
+
+Filters run in the database; the incident filter searches instead of listing every incident.
+The window fits the screen it opens on, and a saved size is used only while it still fits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,12 +29,14 @@ from hindsight.core.followup_attention import BlockerReview
 from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, FollowUpFilter
 from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
-from hindsight.services.errors import StoreError, ValidationError
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.followups.board import FollowUpBoard
+from hindsight.ui.followups.flow_layout import FlowLayout
+from hindsight.ui.followups.incident_filter import IncidentFilter
 from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
+from hindsight.ui.operations import Operations, Task
 from hindsight.ui.qt_helpers import fill_combo, problem_label
 
 ANY = None
@@ -41,7 +47,8 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[FollowUpStatus] | None], ...] = (
     ("Closed", CLOSED_STATUSES),
     *((s.label, frozenset({s})) for s in FollowUpStatus),
 )
-
+PREFERRED_SIZE = QSize(1400, 860)
+GEOMETRY_KEY = "triage/geometry"
 
 NOTICE_LINES = 2  # blocker-review notices spelled out above the grid; the rest are counted
 NOTICE_TIP_LINES = 40
@@ -54,53 +61,82 @@ def review_notice(reviews: Sequence[BlockerReview]) -> str:
     if more:
         incidents = "incident needs" if more == 1 else "incidents need"
         shown.append(
-            f"… and {more} more {incidents} a review of what blocks their Highest items "
+            f"… and {more:,} more {incidents} a review of what blocks their Highest items "
             "(hover for the list; “Needs attention only” shows the items)."
         )
     return "\n".join(shown)
 
 
-def _combo(name: str, items, min_chars: int = 8) -> QComboBox:
+def _combo(name: str, items, min_chars: int = 7) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
-    # Long incident titles or owner names must not widen the window.
+    # Long owner names must not widen the window.
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(min_chars)
     fill_combo(combo, items)
     return combo
 
 
+def fits(frame: QRect, available: QRect) -> bool:
+    """True when a window's frame lies wholly within a screen's available area."""
+    return available.contains(frame)
+
+
+def place_window(window: QWidget, preferred: QSize, saved: QByteArray | None) -> None:
+    """Restore `saved` geometry if it fits a screen; else take `preferred`, cut to the screen."""
+    parent = window.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry()
+    if saved is not None and not saved.isEmpty() and window.restoreGeometry(saved):
+        screens = [s.availableGeometry() for s in QGuiApplication.screens()]
+        if any(fits(window.geometry(), area) for area in screens):
+            return
+    # Room for the window frame the system draws around it.
+    width = min(preferred.width(), available.width() - 24)
+    height = min(preferred.height(), available.height() - 48)
+    window.resize(
+        max(width, min(640, available.width())), max(height, min(480, available.height()))
+    )
+    left = available.x() + (available.width() - window.width()) // 2
+    top = available.y() + max((available.height() - window.height() - 32) // 2, 0)
+    window.move(left, top)
+
+
 class TriageWindow(QMainWindow):
     """Follow-ups across all incidents: filters, the grid and the ranked list."""
 
-    changed = Signal()  # an item was saved here
+    exported = Signal(object)  # the path a CSV file was written to
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ops: Operations,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
-        self.workspace = workspace
-        self.setWindowTitle(f"Hindsight — Triage — {workspace.path.name}")
-        self.resize(1400, 860)
+        self.ops = ops
+        self.settings = settings
+        self.setWindowTitle(f"Hindsight — Triage — {ops.workspace.path.name}")
         self.undo_stack = QUndoStack(self)
-        self.board = FollowUpBoard(
-            workspace, self.undo_stack, orientation=Qt.Orientation.Horizontal
-        )
-        self.board.changed.connect(self.changed)
+        self.board = FollowUpBoard(ops, self.undo_stack, orientation=Qt.Orientation.Horizontal)
         self.board.refreshed.connect(self._update_labels)
         self.board.selectionChanged.connect(lambda _: self._update_buttons())
 
-        self.incident = _combo("Incident", [("All incidents", ANY)], 14)
-        self.owner = _combo("Owner", [("All owners", ANY)], 10)
+        self.incident = IncidentFilter(ops)
+        self.owner = _combo("Owner", [("All owners", ANY)], 8)
         self.status = _combo("Status", STATUS_CHOICES)
-        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 12)
+        self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 8)
         self.priority = _combo(
             "Priority", [("All priorities", ANY), *((p.label, p) for p in Priority)]
         )
-        regions = workspace.followups.regions.in_order()
+        regions = self.board.regions.in_order()
         self.region = _combo("Region", [("All regions", ANY), *((r.name, r.key) for r in regions)])
         self.attention = QCheckBox("Needs &attention only")
         self.clear_button = QPushButton("&Clear filters")
-        filters = QHBoxLayout()
+        # One row on a wide window, two on a small screen: never wider than the screen.
+        filter_bar = QWidget()
+        filters = FlowLayout(filter_bar, spacing=10)
         for label, widget in (
             ("&Incident", self.incident),
             ("&Owner", self.owner),
@@ -109,31 +145,37 @@ class TriageWindow(QMainWindow):
             ("&Priority", self.priority),
             ("&Region", self.region),
         ):
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
             caption = QLabel(label)
             caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
+            row.addWidget(caption)
+            row.addWidget(widget)
+            filters.addWidget(pair)
         filters.addWidget(self.attention)
-        filters.addStretch(1)
         filters.addWidget(self.clear_button)
 
         self.count_label = QLabel()
         self.count_label.setObjectName("triageCount")
         self.summary = QLabel()
         self.summary.setObjectName("hint")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
         self.notice = problem_label()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.details_button = QPushButton("Det&ails…")
         self.delete_button = QPushButton("Delete")
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setToolTip("Save the ranked list, as filtered, as a CSV file")
         zoom_out, zoom_in, fit = QToolButton(), QToolButton(), QToolButton()
-        for button, text, tip in (
+        for zoom, text, tip in (
             (zoom_out, "−", "Zoom out (Ctrl+-)"),
             (zoom_in, "+", "Zoom in (Ctrl+=)"),
             (fit, "Fit", "Fit the grid to the width (Ctrl+0)"),
         ):
-            button.setText(text)
-            button.setToolTip(tip)
+            zoom.setText(text)
+            zoom.setToolTip(tip)
         zoom_out.clicked.connect(self.board.view.zoom_out)
         zoom_in.clicked.connect(self.board.view.zoom_in)
         fit.clicked.connect(self.board.view.fit_width)
@@ -141,11 +183,11 @@ class TriageWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
-        for widget in (self.details_button, self.delete_button, self.export_button):
-            bar.addWidget(widget)
+        for button in (self.details_button, self.delete_button, self.export_button):
+            bar.addWidget(button)
         bar.addSpacing(12)
-        for widget in (zoom_out, zoom_in, fit):
-            bar.addWidget(widget)
+        for tool in (zoom_out, zoom_in, fit):
+            bar.addWidget(tool)
 
         # The ranked list, and under it a summary of the selected item.
         self.preview = ItemPreview()
@@ -157,22 +199,27 @@ class TriageWindow(QMainWindow):
         self.board.insertWidget(1, self.list_column)
         self.board.selectionChanged.connect(lambda _: self._update_preview())
         self.board.refreshed.connect(self._update_preview)
+        self.board.itemsRead.connect(self._update_preview)
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(filters)
+        layout.addWidget(filter_bar)
         layout.addLayout(bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.board, 1)
         self.setCentralWidget(central)
-        self.board.setSizes([780, 620])
         self.board.setStretchFactor(0, 3)
         self.board.setStretchFactor(1, 2)
         self._build_actions()
+        saved = settings.value(GEOMETRY_KEY) if settings is not None else None
+        place_window(self, PREFERRED_SIZE, saved if isinstance(saved, QByteArray) else None)
+        self._panes_chosen = False  # until the user drags the handle, panes follow the size
+        self.board.splitterMoved.connect(lambda *_: setattr(self, "_panes_chosen", True))
+        self._size_panes()
 
-        for combo in (self.incident, self.owner, self.status, self.kind, self.priority):
+        for combo in (self.owner, self.status, self.kind, self.priority, self.region):
             combo.currentIndexChanged.connect(self._apply_filters)
-        self.region.currentIndexChanged.connect(self._apply_filters)
+        self.incident.chosen.connect(lambda _: self._apply_filters())
         self.attention.toggled.connect(self._apply_filters)
         self.clear_button.clicked.connect(self.clear_filters)
         self.details_button.clicked.connect(
@@ -180,7 +227,21 @@ class TriageWindow(QMainWindow):
         )
         self.delete_button.clicked.connect(self.board.delete_selected)
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self._update_labels()
         self.reload()
+
+    def _size_panes(self) -> None:
+        # The grid gets the width it needs at its smallest readable zoom, if the list keeps a
+        # usable width; the rest goes to the list.
+        usable = max(self.width() - 24, 200)
+        grid = min(self.board.view.width_for(self.board.scene.card_style.min_zoom), usable - 380)
+        grid = max(grid, int(usable * 0.55))
+        self.board.setSizes([grid, usable - grid])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._panes_chosen:
+            self._size_panes()
 
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
@@ -209,45 +270,25 @@ class TriageWindow(QMainWindow):
     # Loading and filtering
 
     def reload(self) -> None:
-        """Read every item again and refill the filter choices."""
-        self._fill_choices()
+        """Read the items the filters keep again (the filter choices come with them)."""
         self.board.set_scope(None, chosen=self.current_filter())
 
-    def _fill_choices(self) -> None:
-        try:
-            incidents = self.workspace.incidents.summaries()
-            owners = self.workspace.followups.owners()
-        except StoreError as error:
-            messages.show_error(self, "Cannot read follow-ups", error.message)
+    def _fill_owners(self) -> None:
+        items = [("All owners", ANY), ("(no owner)", NO_OWNER)]
+        items.extend((owner, owner) for owner in self.board.owners)
+        if [self.owner.itemData(i) for i in range(self.owner.count())] == [d for _, d in items]:
             return
-        for combo, items in (
-            (
-                self.incident,
-                [
-                    ("All incidents", ANY),
-                    *(
-                        (f"{s.key} — {s.title[:50]}", s.id)
-                        for s in sorted(incidents, key=lambda s: -s.id)
-                    ),
-                ],
-            ),
-            (
-                self.owner,
-                [("All owners", ANY), ("(no owner)", NO_OWNER), *((o, o) for o in owners)],
-            ),
-        ):
-            chosen = combo.currentData()
-            combo.blockSignals(True)
-            fill_combo(combo, items)
-            index = combo.findData(chosen)
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+        chosen = self.owner.currentData()
+        self.owner.blockSignals(True)
+        fill_combo(self.owner, items)
+        self.owner.setCurrentIndex(max(self.owner.findData(chosen), 0))
+        self.owner.blockSignals(False)
 
     def current_filter(self) -> FollowUpFilter:
         """The filter the controls describe."""
         owner = self.owner.currentData()
         return FollowUpFilter(
-            incident_id=self.incident.currentData(),
+            incident_id=self.incident.incident_id,
             owner="" if owner == NO_OWNER else owner,
             statuses=self.status.currentData(),
             kind=self.kind.currentData(),
@@ -261,13 +302,11 @@ class TriageWindow(QMainWindow):
 
     def clear_filters(self) -> None:
         """Back to all open work of every incident."""
-        for combo in (self.incident, self.owner, self.status, self.kind, self.priority):
+        for combo in (self.owner, self.status, self.kind, self.priority, self.region):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self.region.blockSignals(True)
-        self.region.setCurrentIndex(0)
-        self.region.blockSignals(False)
+        self.incident.set_choice(None)
         self.attention.blockSignals(True)
         self.attention.setChecked(False)
         self.attention.blockSignals(False)
@@ -279,33 +318,44 @@ class TriageWindow(QMainWindow):
         self.attention.setChecked(True)
 
     def _update_labels(self) -> None:
-        shown, total = len(self.board.ranked), len(self.board.items)
-        self.count_label.setText(f"<b>{shown:,}</b> of {total:,} follow-ups")
-        self.summary.setText(attention_summary(self.board))
-        chosen = self.board.filter.incident_id
-        reviews = [
-            r for r in self.board.report.reviews if chosen is None or r.incident_id == chosen
-        ]
+        board = self.board
+        if not board.loaded and board.summary.total == 0:
+            self.count_label.setText("Reading follow-ups…")
+        else:
+            shown, total = len(board.index), board.summary.total
+            self.count_label.setText(f"{shown:,} of {total:,} follow-ups")
+        self.summary.setText(attention_summary(board))
+        chosen = board.filter.incident_id
+        reviews = [r for r in board.summary.reviews if chosen is None or r.incident_id == chosen]
         self.notice.setText(review_notice(reviews))
-        self.notice.setToolTip("\n".join(r.message for r in reviews[:NOTICE_TIP_LINES]))
+        self.notice.setToolTip(
+            "<p style='white-space:pre-wrap'>"
+            + "\n".join(_escape(r.message) for r in reviews[:NOTICE_TIP_LINES])
+            + "</p>"
+        )
         self.notice.setVisible(bool(reviews))
+        self._fill_owners()
         self._update_buttons()
 
     def _update_preview(self) -> None:
         selected = self.board.selected_id()
         item = self.board.item(selected) if selected is not None else None
+        if selected is not None and item is None:
+            self.board.want(selected)
+            self.preview.show_loading()
+            return
         self.preview.show_item(item, self.board.regions, self.board.report)
 
     def _update_buttons(self) -> None:
         selected = self.board.selected_id() is not None
         self.details_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
-        self.export_button.setEnabled(bool(self.board.ranked))
+        self.export_button.setEnabled(len(self.board.index) > 0)
 
     # Export
 
-    def export_csv(self, path: Path | None = None) -> Path | None:
-        """Save the ranked list as shown (asking where, unless `path` is given)."""
+    def export_csv(self, path: Path | None = None) -> Task | None:
+        """Save the ranked list as filtered (asking where, unless `path` is given)."""
         if path is None:
             name, _ = QFileDialog.getSaveFileName(
                 self,
@@ -316,17 +366,34 @@ class TriageWindow(QMainWindow):
             if not name:
                 return None
             path = Path(name)
-        try:
-            written = self.workspace.followups.export_csv(
-                self.board.ranked, self.board.report, path
-            )
-        except ValidationError as error:
+        target, chosen = path, self.current_filter()
+        self.statusBar().showMessage(f"Exporting to {target}…")
+
+        def work(ws: Workspace, task: Task) -> tuple[Path, int]:
+            ranked, report = ws.followups.ranked(None, chosen)
+            task.check()
+            return ws.followups.export_csv(ranked, report, target), len(ranked)
+
+        def done(result: tuple[Path, int]) -> None:
+            written, count = result
+            self.statusBar().showMessage(f"Exported {count:,} items to {written}", 8000)
+            self.exported.emit(written)
+
+        def failed(error: Exception) -> None:
+            self.statusBar().clearMessage()
             messages.show_error(self, "Export failed", str(error))
-            return None
-        self.statusBar().showMessage(f"Exported {len(self.board.ranked)} items to {written}", 8000)
-        return written
+
+        return self.ops.run_long(
+            work, done, owner=self, failed=failed, what="export the follow-ups"
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Steps refer to this window's board; they have nothing left to act on once it closes.
         self.undo_stack.clear()
+        if self.settings is not None:
+            self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         event.accept()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from hindsight.ui.followups.geometry import (
+from hindsight.export.grid.geometry import (
     CARD_GAP,
     CARD_H,
     CELL_HEADER,
@@ -82,6 +82,6 @@ def test_stretch_floor_fills_the_height_without_shrinking_full_rows() -> None:
     # A tall row keeps its height; the others share what is left.
     assert stretch_floor([100, 100, 100, 100, 600], 1000) == 0.0
     assert stretch_floor([100, 100, 100, 100, 500], 1000) == 125
-    layout = layout_grid({(5, 5): [1, 2, 3, 4]}, rows_height=900)
-    assert sum(layout.row_h.values()) == pytest.approx(900)
+    layout = layout_grid({(5, 5): [1, 2, 3, 4]}, rows_height=1200)
+    assert sum(layout.row_h.values()) == pytest.approx(1200)
     assert layout.row_h[5] == CELL_HEADER + 4 * CARD_H + 3 * CARD_GAP + CELL_PAD

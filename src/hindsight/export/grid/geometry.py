@@ -1,6 +1,6 @@
 """Where everything sits on the follow-up grid, in scene units (pixels at 100% zoom).
 
-Pure arithmetic, no Qt: the interactive scene and the PNG/SVG renderer both place cards from
+Pure arithmetic, no Qt: the interactive scene and the picture renderer both place cards from
 the same layout, so an exported picture looks like the screen.
 
 Feasibility runs across (1, hard, on the left, to 5, easy, on the right); value runs up (1 at
@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 
 LEVELS = (1, 2, 3, 4, 5)
 
+# Sized for card text of 15-16 px (see painting.CardStyle): a top line, a title of two lines
+# and a line of badges.
 CARD_W = 176.0
-CARD_H = 74.0
+CARD_H = 90.0
 CARD_GAP = 6.0
 CELL_PAD = 7.0
-CELL_HEADER = 24.0  # band at the top of each cell: region name, count
-CHIP_H = 24.0
+CELL_HEADER = 26.0  # band at the top of each cell: region name, count
+CHIP_H = 26.0
 COL_W = CARD_W + 2 * CELL_PAD
 MARGIN = 12.0
-AXIS_LEFT = 58.0  # value labels and the axis title
-AXIS_BOTTOM = 44.0  # feasibility labels and the axis title
+AXIS_LEFT = 50.0  # value labels and the axis title
+AXIS_BOTTOM = 48.0  # feasibility labels and the axis title
 FRAME_H = 2 * MARGIN + AXIS_BOTTOM  # the height of a grid beyond its five rows
 
 Cell = tuple[int, int]  # (value, feasibility)
@@ -143,11 +145,14 @@ def layout_grid(
     collapse_after: int | None = None,
     expanded: frozenset[Cell] | set[Cell] = frozenset(),
     rows_height: float = 0.0,
+    pinned: dict[Cell, int] | None = None,
 ) -> GridLayout:
     """Place the cards of `cells` (item ids per cell, in display order).
 
     With `rows_height`, rows shorter than their share grow until the five rows together are
     that tall (a view filling its height); rows that need more keep their own height.
+    `pinned` names, per cell, an item to show even if the cell folds it away (the selected
+    one): it takes the last place shown, before the chip.
     """
     row_h: dict[int, float] = {}
     for value in LEVELS:
@@ -177,7 +182,11 @@ def layout_grid(
         shown = visible_count(len(ids), collapse_after, is_expanded)
         x = col_x[feasibility] + CELL_PAD
         top = row_y[value] + CELL_HEADER
-        for slot, item_id in enumerate(ids[:shown]):
+        placed = list(ids[:shown])
+        keep = pinned.get((value, feasibility)) if pinned else None
+        if keep is not None and shown < len(ids) and keep not in placed and keep in ids:
+            placed[-1] = keep
+        for slot, item_id in enumerate(placed):
             layout.cards[item_id] = Rect(x, top + slot * (CARD_H + CARD_GAP), CARD_W, CARD_H)
         if collapse_after is not None and len(ids) > collapse_after:
             chip_y = top + shown * (CARD_H + CARD_GAP)
