@@ -138,6 +138,7 @@ class Chart:
     line_axis: str = ""  # the secondary axis of a LINE series, when it has its own
     ranges: tuple[RangePoint, ...] = ()
     items: int | None = None  # follow-up items behind a follow-up chart
+    covers: str = "incident"  # what `covered` counts, singular
 
     def series_of(self, key: str) -> Series:
         """The series called `key`."""
@@ -166,7 +167,7 @@ class Chart:
 
     def coverage_text(self) -> str:
         """'Covers 40 incidents; 3 had no answer.' (or items for follow-up charts)."""
-        noun = "incident" if self.covered == 1 else "incidents"
+        noun = self.covers if self.covered == 1 else f"{self.covers}s"
         text = f"Covers {self.covered} {noun}"
         if self.items is not None:
             text += f" and their {self.items} follow-up item{'s' if self.items != 1 else ''}"
@@ -184,6 +185,7 @@ class Chart:
             "line_axis": self.line_axis or None,
             "unit": self.unit,
             "covered": self.covered,
+            "covers": self.covers,
             "unknown": self.unknown,
             "items": self.items,
             "note": self.note,

@@ -387,6 +387,7 @@ def resolution_to_publication(
         category_axis=period.label,
         value_axis="Days",
         covered=len(published),
+        covers="published review",
         unknown=counts.total(UNKNOWN),
         note=note,
         unit="days",
