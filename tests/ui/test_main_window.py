@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from hindsight.core.enums import Phase, Severity
+from hindsight.services.demo_history import COUNT as HISTORY_COUNT
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.incident_editor import ConflictChoice
 from hindsight.ui.incident_list import IncidentListModel
@@ -142,7 +143,8 @@ def test_welcome_page_opens_the_demo(make_window, db_path, data_dir, qtbot):
     window = make_window(db_path)
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
     assert window.workspace.path == data_dir / "demo.sqlite"
-    assert len(window.list_pane.visible_keys()) == 3
+    # The three reference incidents and the generated history the Insights view draws.
+    assert len(window.list_pane.visible_keys()) == 3 + HISTORY_COUNT
 
 
 def test_backup_now_writes_a_copy(make_window, demo_db, data_dir, qtbot):
