@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, tzinfo
+from typing import NamedTuple
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.followup_attention import AttentionSettings
 from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import FollowUp
-from hindsight.core.fuzzy_time import duration_between
 from hindsight.core.insights_model import (
     PUBLIC_SOURCES,
     UNKNOWN,
@@ -38,8 +37,14 @@ from hindsight.core.insights_model import (
     Series,
     Wording,
 )
-from hindsight.core.insights_scope import Period, PeriodSlot, Scope, period_span
-from hindsight.core.insights_tally import Tally, hours, median, share
+from hindsight.core.insights_scope import (
+    Period,
+    PeriodSlot,
+    Scope,
+    automatic_period,
+    period_span,
+)
+from hindsight.core.insights_tally import DECIMALS, Tally, median, share
 from hindsight.core.review import ChangeCategory, Verdict
 
 INCIDENTS, TIMING, CAUSES, RESPONSE = "Incidents", "Timing", "Detection and causes", "Response"
@@ -53,18 +58,27 @@ DURATIONS = (
 FALLBACK_PHASES = (Phase.OUTAGE_BEGINS, Phase.DETECTION)
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
+class Placed(NamedTuple):
     """An incident in scope, with the day it sits on and its period."""
 
     facts: IncidentFacts
     day: date
     impact_known: bool  # False when placed by the detection or record date
     slot: PeriodSlot
+    key: str  # the period's key, worked out once
+    position: float  # on the time axis: the period's index plus the fraction of it gone by
 
 
 def incident_day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     """The day an incident sits on, and whether it is the day impact began."""
+    found: tuple[date, bool] | None = facts.memo.get(zone)
+    if found is None:
+        found = _day(facts, zone)
+        facts.memo[zone] = found
+    return found
+
+
+def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     for phase in FALLBACK_PHASES:
         when = facts.milestones.get(phase)
         if when is not None:
@@ -72,26 +86,46 @@ def incident_day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     return facts.created_at.astimezone(zone).date(), False
 
 
+def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] | None:
+    """(shortest, best, longest) hours from impact start to `end`; None when unknown."""
+    key = ("hours", end)
+    if key in facts.memo:
+        return facts.memo[key]  # type: ignore[no-any-return]
+    instants = facts.instants
+    start_at, end_at = instants.get(Phase.OUTAGE_BEGINS), instants.get(end)
+    span = span_hours(start_at, end_at) if start_at and end_at else None
+    facts.memo[key] = span
+    return span
+
+
 def place(
-    incidents: Iterable[IncidentFacts], scope: Scope, period: Period, zone: tzinfo
-) -> list[Placed]:
-    """The incidents in `scope`, each with its day and period, oldest first."""
-    placed: list[Placed] = []
+    incidents: Iterable[IncidentFacts], scope: Scope, period: Period | None, zone: tzinfo
+) -> tuple[list[Placed], list[PeriodSlot], Period]:
+    """The incidents in `scope`, oldest first, each with its day and period; the periods of
+    the time axis; and the period used (chosen by the axis's length when `period` is None).
+
+    The axis runs over the scope's dates where given, else over the incidents' days.
+    """
+    found: list[tuple[date, int, bool, IncidentFacts]] = []
     for facts in incidents:
         day, known = incident_day(facts, zone)
         if scope.accepts(facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams):
-            placed.append(Placed(facts, day, known, PeriodSlot.of(day, period)))
-    placed.sort(key=lambda p: (p.day, p.facts.id))
-    return placed
-
-
-def axis(placed: Sequence[Placed], scope: Scope, period: Period) -> list[PeriodSlot]:
-    """The periods of the time axis: the scope's dates where given, else the incidents'."""
-    first = scope.start or (placed[0].day if placed else None)
-    last = scope.end or (placed[-1].day if placed else None)
-    if first is None or last is None:
-        return []
-    return period_span(first, last, period)
+            found.append((day, facts.id, known, facts))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    first = scope.start or (found[0][0] if found else None)
+    last = scope.end or (found[-1][0] if found else None)
+    period = period or automatic_period(first, last)
+    slots = period_span(first, last, period) if first and last else []
+    index = {slot.key: n for n, slot in enumerate(slots)}
+    seen: dict[date, tuple[PeriodSlot, str, float]] = {}
+    placed: list[Placed] = []
+    for day, _, known, facts in found:
+        where = seen.get(day)
+        if where is None:
+            slot = PeriodSlot.of(day, period)
+            where = seen[day] = (slot, slot.key, index[slot.key] + slot.fraction(day))
+        placed.append(Placed(facts, day, known, *where))
+    return placed, slots, period
 
 
 def _period_categories(slots: Sequence[PeriodSlot]) -> list[Category]:
@@ -108,7 +142,7 @@ def incidents_over_time(
     categories = _period_categories(slots)
     tally = Tally(categories, [(s.value, s.value) for s in Severity])
     for p in placed:
-        tally.add(p.facts.severity.value, p.slot.key, p.facts.id)
+        tally.add(p.facts.severity.value, p.key, p.facts.id)
     fallback = sum(1 for p in placed if not p.impact_known)
     note = "Each incident is counted in the period its impact began (best guess)."
     if fallback:
@@ -145,30 +179,21 @@ def duration_chart(
 ) -> Chart:
     """Per incident the range of time from impact start to `end`, with per-period medians."""
     categories = _period_categories(slots)
-    index = {slot.key: n for n, slot in enumerate(slots)}
     points: list[RangePoint] = []
     counts = Tally(categories, [("answered", "Incidents with a range"), (UNKNOWN, "No answer")])
     impossible = 0
+    answered: list[tuple[str, int]] = []
+    missing: list[tuple[str, int]] = []
     for p in placed:
-        start_at = p.facts.milestones.get(Phase.OUTAGE_BEGINS)
-        end_at = p.facts.milestones.get(end)
-        span = duration_between(start_at, end_at) if start_at and end_at else None
+        span = duration_of(p.facts, end)
         if span is None:
-            impossible += bool(start_at and end_at)
-            counts.add(UNKNOWN, p.slot.key, p.facts.id)
+            impossible += Phase.OUTAGE_BEGINS in p.facts.instants and end in p.facts.instants
+            missing.append((p.key, p.facts.id))
             continue
-        counts.add("answered", p.slot.key, p.facts.id)
-        points.append(
-            RangePoint(
-                incident_id=p.facts.id,
-                key=p.facts.key,
-                day=p.day,
-                position=index[p.slot.key] + p.slot.fraction(p.day),
-                shortest=hours(span.shortest),
-                best=hours(span.best),
-                longest=hours(span.longest),
-            )
-        )
+        answered.append((p.key, p.facts.id))
+        points.append(RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span))
+    counts.add_many("answered", answered)
+    counts.add_many(UNKNOWN, missing)
     measured = "detection" if end is Phase.DETECTION else end.value
     note = (
         f"From when impact began to {measured}. Each incident is a range from its shortest "
@@ -183,7 +208,7 @@ def duration_chart(
         title=f"{title} (hours from impact start)",
         kind=ChartKind.RANGES,
         categories=tuple(categories),
-        series=range_series(points, counts, period),
+        series=range_series(points, counts),
         category_axis=period.label,
         value_axis="Hours (log scale)",
         covered=len(placed),
@@ -194,18 +219,52 @@ def duration_chart(
     )
 
 
-def range_series(points: Sequence[RangePoint], counts: Tally, period: Period) -> tuple[Series, ...]:
+HOUR = 3_600_000_000  # microseconds
+DAY = 24 * HOUR
+
+
+def span_hours(
+    start: tuple[int, int, int], end: tuple[int, int, int], unit: int = HOUR
+) -> tuple[float, float, float] | None:
+    """(shortest, best, longest) from `start` to `end` in hours (or `unit`); None if impossible.
+
+    The same rule as core.fuzzy_time.duration_between, on (earliest, latest, best)
+    microseconds: the end's latest minus the start's earliest is the longest; the shortest
+    is never below zero; the best guess is kept within the two.
+    """
+    longest = end[1] - start[0]
+    if longest < 0:
+        return None
+    # Comparisons rather than min() and max(): this runs for every incident and measure.
+    shortest = end[0] - start[1]
+    if shortest < 0:
+        shortest = 0
+    best = end[2] - start[2]
+    if best < shortest:
+        best = shortest
+    elif best > longest:
+        best = longest
+    return (
+        round(shortest / unit, DECIMALS),
+        round(best / unit, DECIMALS),
+        round(longest / unit, DECIMALS),
+    )
+
+
+def range_series(points: Sequence[RangePoint], counts: Tally) -> tuple[Series, ...]:
     """Per-period medians of ranges (best, shortest, longest) and the counts behind them.
 
-    `counts` has an "answered" and an "unknown" series over the period categories.
+    `counts` has an "answered" and an "unknown" series over the period categories; a point's
+    period is the whole part of its position.
     """
-    groups: dict[str, list[RangePoint]] = {}
+    groups: dict[int, list[RangePoint]] = {}
     for point in points:
-        groups.setdefault(PeriodSlot.of(point.day, period).key, []).append(point)
+        groups.setdefault(int(point.position), []).append(point)
 
     def medians(attribute: str) -> tuple[float | None, ...]:
         return tuple(
-            median(getattr(r, attribute) for r in groups.get(c.key, ())) for c in counts.categories
+            median(getattr(r, attribute) for r in groups.get(n, ()))
+            for n in range(len(counts.categories))
         )
 
     answered, unknown = counts.series()
@@ -236,10 +295,10 @@ def found_first(
     for p in placed:
         source = p.facts.detection_source
         source = None if source == UNKNOWN else source
-        tally.add(source or UNKNOWN, p.slot.key, p.facts.id)
+        tally.add(source or UNKNOWN, p.key, p.facts.id)
         if source:
-            answered[p.slot.key] += 1
-            public[p.slot.key] += source in PUBLIC_SOURCES
+            answered[p.key] += 1
+            public[p.key] += source in PUBLIC_SOURCES
     shares = tuple(share(public[c.key], answered[c.key]) for c in categories)
     total_known = sum(answered.values())
     overall = share(sum(public.values()), total_known)
@@ -309,13 +368,23 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     categories = [Category(c.value, wording.change_labels.get(c, c.value)) for c in ChangeCategory]
     tally = Tally(categories, VERDICT_SERIES)
     silent = 0
+    everyone: set[int] = set()
+    # Most incidents leave most kinds without a verdict: count those by difference.
+    decided: dict[tuple[str, str], set[int]] = {}
     for p in placed:
+        everyone.add(p.facts.id)
         verdicts = p.facts.verdicts
         silent += not verdicts
-        for category in ChangeCategory:
-            verdict = verdicts.get(category, Verdict.UNKNOWN)
-            key = UNKNOWN if verdict is Verdict.UNKNOWN else verdict.value
-            tally.add(key, category.value, p.facts.id)
+        for category, verdict in verdicts.items():
+            if verdict is not Verdict.UNKNOWN:
+                decided.setdefault((verdict.value, category.value), set()).add(p.facts.id)
+    for category in ChangeCategory:
+        known: set[int] = set()
+        for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT):
+            ids = decided.get((verdict.value, category.value), set())
+            tally.put(verdict.value, category.value, ids)
+            known |= ids
+        tally.put(UNKNOWN, category.value, everyone - known)
     return Chart(
         key="change_attribution",
         section=CAUSES,
@@ -408,18 +477,20 @@ def compute_insights(
     followups: Iterable[FollowUp],
     *,
     scope: Scope,
-    period: Period,
+    period: Period | None,
     today: date,
     zone: tzinfo,
     regions: RegionMap,
     settings: AttentionSettings,
     wording: Wording,
 ) -> Insights:
-    """Every chart over the incidents in `scope`, as of `today`, with days in `zone`."""
+    """Every chart over the incidents in `scope`, as of `today`, with days in `zone`.
+
+    With no `period`, months or quarters are chosen by how long the time axis is.
+    """
     from hindsight.core.insights_work import followup_charts, review_charts
 
-    placed = place(incidents, scope, period, zone)
-    slots = axis(placed, scope, period)
+    placed, slots, period = place(incidents, scope, period, zone)
     in_scope = {p.facts.id for p in placed}
     items = [item for item in followups if item.incident_id in in_scope]
     charts: list[Chart] = [incidents_over_time(placed, slots, period)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
@@ -27,6 +27,15 @@ DETECTION_QUESTION = "detection.source"
 PUBLIC_SOURCES = frozenset({"end_users", "customers_partners", "support"})
 # The trigger option by which an author says the kind is not known: counted as no answer.
 UNKNOWN_TRIGGER = "unknown"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def microseconds(moment: datetime) -> int:
+    """`moment` as whole microseconds since 1970 (exact, for quick duration arithmetic)."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,23 @@ class IncidentFacts:
     verdicts: Mapping[ChangeCategory, Verdict] = field(default_factory=dict)
     answers_recorded: int = 0  # answer rows of any status
     left_open: Mapping[str, AnswerStatus] = field(default_factory=dict)  # unknown or N/A
+    # Each milestone's (earliest, latest, best) in microseconds, worked out once: durations
+    # over thousands of incidents are then integer arithmetic.
+    instants: Mapping[Phase, tuple[int, int, int]] = field(init=False, compare=False, repr=False)
+    # What the figures work out from these facts alone (its day, its durations), kept so a
+    # change of scope does not work it out again. Facts never change: a new save is new facts.
+    memo: dict[Any, Any] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "instants",
+            {
+                phase: (microseconds(t.earliest), microseconds(t.latest), microseconds(t.best))
+                for phase, t in self.milestones.items()
+            },
+        )
+        object.__setattr__(self, "memo", {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +132,11 @@ class Series:
         return self.key == UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class RangePoint:
-    """One incident's fuzzy duration: at least `shortest`, at most `longest`, probably `best`."""
+class RangePoint(NamedTuple):
+    """One incident's fuzzy duration: at least `shortest`, at most `longest`, probably `best`.
+
+    A named tuple rather than a dataclass: charts over thousands of incidents make many.
+    """
 
     incident_id: int
     key: str

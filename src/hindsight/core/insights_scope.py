@@ -97,6 +97,17 @@ def period_span(first: date, last: date, period: Period) -> list[PeriodSlot]:
     return slots
 
 
+AUTOMATIC_MONTHS = 24  # an axis this many months long or longer is counted in quarters
+
+
+def automatic_period(first: date | None, last: date | None) -> Period:
+    """Months for up to two years of incidents; quarters beyond, so bars stay readable."""
+    if first is None or last is None:
+        return Period.MONTH
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return Period.QUARTER if months > AUTOMATIC_MONTHS else Period.MONTH
+
+
 def _words(values: Iterable[str]) -> frozenset[str]:
     return frozenset(v.strip() for v in values if v and v.strip())
 

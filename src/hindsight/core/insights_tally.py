@@ -29,6 +29,20 @@ class Tally:
         self._counts[series][index] += 1
         self._ids[series][index].add(incident_id)
 
+    def add_many(self, series: str, cells: Iterable[tuple[str, int]]) -> None:
+        """add() for many (category, incident id) pairs of one series."""
+        index, counts, ids = self._index, self._counts[series], self._ids[series]
+        for category, incident_id in cells:
+            position = index[category]
+            counts[position] += 1
+            ids[position].add(incident_id)
+
+    def put(self, series: str, category: str, ids: set[int]) -> None:
+        """Set a cell to the incidents `ids`, counted once each."""
+        index = self._index[category]
+        self._counts[series][index] = len(ids)
+        self._ids[series][index] = ids
+
     def count(self, series: str, category: str) -> int:
         """What one cell holds."""
         return self._counts[series][self._index[category]]

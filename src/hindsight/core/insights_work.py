@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 
 from hindsight.core.enums import Phase
 from hindsight.core.followup_attention import Attention, AttentionSettings, assess
 from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import FollowUp, Priority
-from hindsight.core.fuzzy_time import FuzzyTime, duration_between
-from hindsight.core.insights import Placed, range_series
+from hindsight.core.insights import DAY, Placed, range_series, span_hours
 from hindsight.core.insights_model import (
     UNKNOWN,
     Category,
@@ -26,9 +25,10 @@ from hindsight.core.insights_model import (
     Role,
     Series,
     Wording,
+    microseconds,
 )
 from hindsight.core.insights_scope import Period, PeriodSlot, period_span
-from hindsight.core.insights_tally import Tally, days, median
+from hindsight.core.insights_tally import Tally, median
 from hindsight.core.review import AnswerStatus, ReviewStatus
 
 FOLLOW_UPS, REVIEWS = "Follow-up health", "Review health"
@@ -342,7 +342,6 @@ def resolution_to_publication(
 ) -> Chart:
     """Days from resolution (fuzzy) to publication, per published review, with medians."""
     categories = [Category(s.key, s.label) for s in slots]
-    index = {slot.key: n for n, slot in enumerate(slots)}
     published = [
         p
         for p in placed
@@ -351,24 +350,14 @@ def resolution_to_publication(
     counts = Tally(categories, [("answered", "Reviews with a range"), (UNKNOWN, "No answer")])
     points: list[RangePoint] = []
     for p in published:
-        resolved = p.facts.milestones.get(Phase.RESOLUTION)
-        at: datetime = p.facts.published_at  # type: ignore[assignment]  # filtered above
-        span = duration_between(resolved, FuzzyTime.exact(at)) if resolved else None
+        resolved = p.facts.instants.get(Phase.RESOLUTION)
+        at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
+        span = span_hours(resolved, (at, at, at), DAY) if resolved else None
         if span is None:
-            counts.add(UNKNOWN, p.slot.key, p.facts.id)
+            counts.add(UNKNOWN, p.key, p.facts.id)
             continue
-        counts.add("answered", p.slot.key, p.facts.id)
-        points.append(
-            RangePoint(
-                p.facts.id,
-                p.facts.key,
-                p.day,
-                index[p.slot.key] + p.slot.fraction(p.day),
-                days(span.shortest),
-                days(span.best),
-                days(span.longest),
-            )
-        )
+        counts.add("answered", p.key, p.facts.id)
+        points.append(RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span))
     every = [r.best for r in points]
     overall = median(every)
     note = (
@@ -383,7 +372,7 @@ def resolution_to_publication(
         title="Days from resolution to publication",
         kind=ChartKind.RANGES,
         categories=tuple(categories),
-        series=range_series(points, counts, period),
+        series=range_series(points, counts),
         category_axis=period.label,
         value_axis="Days",
         covered=len(published),

@@ -201,8 +201,10 @@ class _Generator:
         slow = 1.6 - progress
         detect_after = _hours(rng, 0.3, 10 * slow) if monitored else _hours(rng, 10, 200 * slow)
         width = _hours(rng, 0.2, 3) if monitored else _hours(rng, 6, 96)
+        # Impact may have begun a while before its best guess, but not after detection.
+        after = min(width * rng.random(), detect_after * 0.8)
         milestones = {
-            Phase.OUTAGE_BEGINS: _around(rng, impact, width * rng.random(), width * rng.random()),
+            Phase.OUTAGE_BEGINS: _around(rng, impact, width * rng.random(), after),
             Phase.DETECTION: _around(rng, impact + detect_after, timedelta(0), _hours(rng, 0.1, 2)),
         }
         detected = milestones[Phase.DETECTION].latest

@@ -157,9 +157,12 @@ class InsightsService:
         )
 
     def figures(
-        self, scope: Scope | None = None, period: Period = Period.MONTH, today: date | None = None
+        self, scope: Scope | None = None, period: Period | None = None, today: date | None = None
     ) -> Insights:
-        """Every chart over the incidents in `scope` (all incidents when None)."""
+        """Every chart over the incidents in `scope` (all incidents when None).
+
+        Without a `period`, months or quarters are chosen by the length of the time axis.
+        """
         scope = scope or Scope()
         if scope.problems:
             raise ValidationError(" ".join(scope.problems))
@@ -169,7 +172,7 @@ class InsightsService:
             incidents,
             items,
             scope=scope,
-            period=Period(period),
+            period=Period(period) if period is not None else None,
             today=today or self.today(),
             zone=self._zone(),
             regions=followups.regions,

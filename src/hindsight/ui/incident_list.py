@@ -191,6 +191,7 @@ class IncidentFilter(QSortFilterProxyModel):
         self._text = ""
         self._phase: Phase | None = None
         self._severity: Severity | None = None
+        self._ids: frozenset[int] | None = None  # shown by MainWindow.show_incidents
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The source model sorts itself; the proxy only filters and keeps the source order.
@@ -220,10 +221,16 @@ class IncidentFilter(QSortFilterProxyModel):
         """Keep rows of `severity` (None: any severity)."""
         self._refilter("_severity", severity)
 
+    def set_ids(self, ids: set[int] | frozenset[int] | None) -> None:
+        """Keep only the incidents `ids` (None: no such limit)."""
+        self._refilter("_ids", None if ids is None else frozenset(ids))
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, IncidentListModel)
         item = model.summary(source_row)
+        if self._ids is not None and item.id not in self._ids:
+            return False
         if self._phase is not None and item.phase is not self._phase:
             return False
         if self._severity is not None and item.severity is not self._severity:

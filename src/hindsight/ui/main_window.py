@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QToolButton,
 )
 
 from hindsight.paths import data_dir
@@ -25,6 +26,7 @@ from hindsight.ui.background import run_in_background
 from hindsight.ui.editor.incident_editor import IncidentEditor
 from hindsight.ui.followups.integration import FollowUpsIntegration
 from hindsight.ui.incident_list import IncidentListPane, summary_of
+from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
 from hindsight.ui.welcome import PickPage, WelcomePage
 
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.followups_ui = FollowUpsIntegration(self)  # Triage view, attention count
+        self.insights_ui = InsightsIntegration(self)  # Insights view, insights report
+        self._only: QToolButton | None = None  # the banner of a list narrowed by Insights
         self.welcome.createRequested.connect(self.new_incident)
         self.welcome.demoRequested.connect(self.open_demo)
         self.list_pane.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -120,7 +124,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(stack.canRedo())
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_db_action)
         file_menu.addAction(self.open_db_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -161,6 +165,8 @@ class MainWindow(QMainWindow):
         self._shown_id = None
         self._show_page()
         self.followups_ui.workspace_changed()
+        self.insights_ui.workspace_changed()
+        self.clear_incident_filter()
         if not self.demo:
             self._remember_recent(path)
 
@@ -378,6 +384,31 @@ class MainWindow(QMainWindow):
         BankDialog(self.workspace.review, self).exec()
         self.editor.refresh()
 
+    def show_incidents(self, ids: set[int], label: str) -> None:
+        """List only the incidents `ids`, with a banner saying why (`label`) and how to undo it."""
+        if self._only is None:
+            self._only = QToolButton()
+            self._only.setObjectName("listNarrowed")
+            self._only.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self._only.clicked.connect(self.clear_incident_filter)
+            self.list_pane.layout().insertWidget(0, self._only)
+        self.list_pane.search.clear()
+        self.list_pane.phase.setCurrentIndex(0)
+        self.list_pane.severity.setCurrentIndex(0)
+        self.list_pane.proxy.set_ids(ids)
+        count = f"{len(ids)} incident{'s' if len(ids) != 1 else ''}"
+        self._only.setText(f"{count} — {label}   ✕ Show all")
+        self._only.setToolTip("Click to list every incident again")
+        self._only.show()
+        self.raise_()
+        self.activateWindow()
+
+    def clear_incident_filter(self) -> None:
+        """List every incident again after show_incidents()."""
+        self.list_pane.proxy.set_ids(None)
+        if self._only is not None:
+            self._only.hide()
+
     def focus_filter(self) -> None:
         """Put the cursor in the incident filter (Ctrl+F)."""
         self.list_pane.search.setFocus()
@@ -406,6 +437,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         self.followups_ui.close()
+        self.insights_ui.workspace_changed()
         self.ops.wait_for_lane()
         self.workspace.close()
         event.accept()
