@@ -362,6 +362,8 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     spans.set_pickradius(4)
     axes.add_collection(spans)
     best = axes.scatter(xs, [y(p.best) for p in points], s=8, color="#0072B2", zorder=3)
+    for x, point in zip(xs, points, strict=True):
+        drawn.places[("range", point.key)] = (axes, x, y(point.best))
     best.set_picker(True)
     best.set_pickradius(4)
     handles: list[Any] = [
@@ -372,7 +374,14 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     def incident(event: Any) -> Target | None:
         if not len(event.ind):
             return None
-        point = points[int(event.ind[0])]
+        # Ranges close together are all hit: take the one whose best guess is nearest.
+        mouse = event.mouseevent
+
+        def distance(n: int) -> float:
+            px, py = axes.transData.transform((xs[n], y(points[n].best)))
+            return float((px - mouse.x) ** 2 + (py - mouse.y) ** 2)
+
+        point = points[min((int(n) for n in event.ind), key=distance)]
         return Target(frozenset({point.incident_id}), f"{chart.title}: {point.key}")
 
     drawn.targets[spans] = incident

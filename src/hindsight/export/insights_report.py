@@ -8,12 +8,14 @@ always the per-period medians.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hindsight.core.insights_model import Chart, ChartKind, Insights, Role, Series
 from hindsight.export.views import Picture
 
+_PERIOD = re.compile(r"^\d{4}-(\d{2}|Q\d)$")
 MAX_RANGE_ROWS = 50  # a range chart lists each incident's range up to this many incidents
 PICTURE_WIDTH, PICTURE_HEIGHT = 640, 300  # CSS pixels
 PICTURE_SCALE = 1.5  # pixels per CSS pixel: 144 dpi, sharp enough on paper, quick to draw
@@ -96,14 +98,16 @@ def table_of(chart: Chart) -> TableView:
         s for s in chart.series if s.role is not Role.BAR
     ]
     headers = (chart.category_axis, *(_column(s, chart) for s in shown))
+    periods = bool(chart.categories) and _PERIOD.match(chart.categories[0].key) is not None
     rows = []
     for index, category in enumerate(chart.categories):
         cells = [
             number(s.values[index], "%" if s.role is Role.LINE and chart.line_axis else "")
             for s in shown
         ]
-        if all(cell in ("0", "—") for cell in cells):
-            continue  # an empty period says nothing the picture does not
+        if periods and all(cell in ("0", "—") for cell in cells):
+            continue  # an empty period says nothing; a zero elsewhere is an answer
+
         rows.append((category.label, *cells))
     return TableView(headers, tuple(rows))
 
