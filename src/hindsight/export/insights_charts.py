@@ -17,14 +17,16 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
+import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch as MplPatch
@@ -62,7 +64,7 @@ SEMANTIC = {
     "not_applicable": "#56B4E9",
 }
 LINE = "#1f2933"
-MINUTE_IN_HOURS = 1 / 60  # durations under a minute are drawn at one minute on a log axis
+MINUTE_IN_HOURS = 1 / 60  # durations under a minute are drawn at one minute on the log axis
 MAX_TICK_LABELS = 10
 BAR_LABEL_CHARS = 26  # a line of a horizontal bar's label; two lines at most
 COLUMN_LABEL_CHARS = 13
@@ -348,44 +350,75 @@ HOUR_TICKS = (
 )
 
 
+def _scaled(values: Sequence[float], log: bool) -> Any:
+    """Values as drawn: hours on a log scale (one minute at least), days as they are."""
+    found = np.array(values, dtype=float)
+    return np.log10(np.maximum(found, MINUTE_IN_HOURS)) if log else found
+
+
 def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     hours = chart.unit == "hours"
-    floor = MINUTE_IN_HOURS if hours else 0.0
 
+    # Hours go on a log scale, worked out here rather than by matplotlib: a log axis
+    # transforms every one of thousands of ranges apart, a linear one all at once.
     def y(value: float) -> float:
-        return max(value, floor)
+        return math.log10(max(value, MINUTE_IN_HOURS)) if hours else value
 
     points = list(chart.ranges)
-    xs = [p.position - 0.5 for p in points]
-    segments = [((x, y(p.shortest)), (x, y(p.longest))) for x, p in zip(xs, points, strict=True)]
-    spans = LineCollection(segments, colors="#56B4E9", linewidths=1.4, alpha=0.8, picker=True)
-    spans.set_pickradius(4)
-    axes.add_collection(spans)
-    best = axes.scatter(xs, [y(p.best) for p in points], s=8, color="#0072B2", zorder=3)
-    for x, point in zip(xs, points, strict=True):
-        drawn.places[("range", point.key)] = (axes, x, y(point.best))
-    best.set_picker(True)
-    best.set_pickradius(4)
+    # Arrays and two lines rather than thousands of artists: one path draws every range
+    # (NaN between them), another every best guess.
+    xs = np.array([p.position - 0.5 for p in points], dtype=float)
+    shortest = _scaled([p.shortest for p in points], hours)
+    longest = _scaled([p.longest for p in points], hours)
+    best_y = _scaled([p.best for p in points], hours)
+    gaps = np.full(len(points), np.nan)
+    # Thousands of ranges become a cloud: fainter, so the medians drawn over it stay clear.
+    alpha = 0.8 if len(points) <= 200 else max(0.12, 0.8 * (200 / len(points)) ** 0.5)
+    (spans,) = axes.plot(
+        np.column_stack((xs, xs, gaps)).ravel(),
+        np.column_stack((shortest, longest, gaps)).ravel(),
+        color="#56B4E9",
+        linewidth=1.4,
+        alpha=alpha,
+        antialiased=len(points) <= 2000,  # smoothing thousands of overlapping lines is slow
+        picker=True,
+        pickradius=4,
+    )
+    (best,) = axes.plot(
+        xs,
+        best_y,
+        linestyle="none",
+        marker="o",
+        markersize=2.8,
+        color="#0072B2",
+        alpha=min(1.0, alpha + 0.2),
+        zorder=3,
+        picker=True,
+        pickradius=4,
+    )
+    for n, point in enumerate(points):
+        drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
     handles: list[Any] = [
         Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
         Line2D([], [], color="#0072B2", marker="o", markersize=3, linewidth=0, label="Best guess"),
     ]
 
-    def incident(event: Any) -> Target | None:
+    def nearest(event: Any, per_point: int) -> Target | None:
         if not len(event.ind):
             return None
         # Ranges close together are all hit: take the one whose best guess is nearest.
         mouse = event.mouseevent
+        hit = sorted({int(n) // per_point for n in event.ind})
 
         def distance(n: int) -> float:
-            px, py = axes.transData.transform((xs[n], y(points[n].best)))
+            px, py = axes.transData.transform((xs[n], best_y[n]))
             return float((px - mouse.x) ** 2 + (py - mouse.y) ** 2)
 
-        point = points[min((int(n) for n in event.ind), key=distance)]
+        point = points[min(hit, key=distance)]
         return Target(frozenset({point.incident_id}), f"{chart.title}: {point.key}")
 
-    drawn.targets[spans] = incident
-    drawn.targets[best] = incident
+    drawn.targets[spans] = lambda event: nearest(event, 3)  # three vertices per range
+    drawn.targets[best] = lambda event: nearest(event, 1)
     series = {s.key: s for s in chart.series}
     middle = series["median_best"]
     low, high = series["median_shortest"], series["median_longest"]
@@ -396,8 +429,9 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
             [y(float(low.values[i] or 0)) for i in known],
             [y(float(high.values[i] or 0)) for i in known],
             color="#E69F00",
-            alpha=0.2,
+            alpha=0.35,
             linewidth=0,
+            zorder=4,
         )
         (line,) = axes.plot(
             known,
@@ -405,13 +439,17 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
             color=LINE,
             marker="D",
             markersize=3.5,
+            markeredgecolor="white",
+            markeredgewidth=0.5,
             linewidth=1.1,
             picker=True,
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
         )
         line.set_pickradius(5)
         handles += [
             Line2D([], [], color=LINE, marker="D", markersize=3.5, label="Median of best guesses"),
-            MplPatch(facecolor="#E69F00", alpha=0.3, label="Medians of the bounds"),
+            MplPatch(facecolor="#E69F00", alpha=0.45, label="Medians of the bounds"),
         ]
 
         def period(event: Any) -> Target | None:
@@ -425,12 +463,12 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     count = len(chart.categories)
     axes.set_xlim(-0.6, max(count, 1) - 0.4)
     _category_ticks(chart, axes)
-    values = [y(v) for p in points for v in (p.shortest, p.longest)]
+    values = [float(v) for v in (*shortest, *longest)]
     if hours:
-        axes.set_yscale("log")
-        bottom, top = (min(values), max(values)) if values else (1.0, 100.0)
-        shown = [(v, t) for v, t in HOUR_TICKS if bottom / 3 <= v <= top * 3] or list(HOUR_TICKS)
-        axes.set_ylim(bottom / 1.5, top * 1.5)
+        bottom, top = (min(values), max(values)) if values else (0.0, 2.0)
+        ticks = [(math.log10(v), text) for v, text in HOUR_TICKS]
+        shown = [(v, t) for v, t in ticks if bottom - 0.5 <= v <= top + 0.5] or ticks
+        axes.set_ylim(bottom - 0.18, top + 0.18)
         axes.yaxis.set_major_locator(FixedLocator([v for v, _ in shown]))
         axes.yaxis.set_major_formatter(FixedFormatter([t for _, t in shown]))
         axes.yaxis.set_minor_locator(NullLocator())
@@ -508,7 +546,7 @@ def draw(chart: Chart, figure: Figure) -> Drawn:
 def _layout(chart: Chart, figure: Figure, legend_rows: int) -> None:
     # Fixed margins instead of a layout engine: laying out measures every label twice.
     width, height = figure.get_size_inches() * figure.dpi
-    left = 54
+    left = 64 if chart.kind is ChartKind.RANGES else 54
     if chart.kind is ChartKind.BARS:
         longest = max(
             (len(line) for c in chart.categories for line in _bar_label(c.label).split("\n")),

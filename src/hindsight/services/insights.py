@@ -92,6 +92,7 @@ class InsightsService:
         self._incident_versions: dict[int, int] = {}
         self._items: dict[int, FollowUp] = {}
         self._item_versions: dict[int, int] = {}
+        self._choices: tuple[tzinfo, ScopeChoices] | None = None
 
     # The snapshot
 
@@ -122,6 +123,8 @@ class InsightsService:
             for item_id in gone_items:
                 self._items.pop(item_id, None)
             self._incident_versions, self._item_versions = incidents, items
+            if stale_incidents or gone:
+                self._choices = None
             return Refreshed(len(stale_incidents), len(stale_items), len(gone) + len(gone_items))
 
     def facts(self) -> tuple[list[IncidentFacts], list[FollowUp]]:
@@ -184,14 +187,20 @@ class InsightsService:
         """The tags, systems and teams in use, and the span of days incidents sit on."""
         incidents, _ = self.facts()
         zone = self._zone()
+        with self._lock:
+            if self._choices is not None and self._choices[0] == zone:
+                return self._choices[1]
         days = [incident_day(f, zone)[0] for f in incidents]
-        return ScopeChoices(
+        choices = ScopeChoices(
             tags=_most_used(t for f in incidents for t in set(f.tags)),
             systems=_most_used(s for f in incidents for s in set(f.systems)),
             teams=_most_used(t for f in incidents for t in set(f.teams)),
             first_day=min(days) if days else None,
             last_day=max(days) if days else None,
         )
+        with self._lock:
+            self._choices = (zone, choices)
+        return choices
 
 
 def insights_document(insights: Insights, generated_at: datetime) -> dict[str, Any]:

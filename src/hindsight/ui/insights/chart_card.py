@@ -80,10 +80,9 @@ class ChartCanvas(FigureCanvasQTAgg):
 
     def draw(self) -> None:
         # matplotlib asks for a draw after every resize, seen or not: draw only what is seen.
+        # Building renders too; an unchanged figure is not rendered again.
         if self.visibleRegion().isEmpty():
-            self._stale = self._stale or self.chart is not None
             return
-        self._stale = self._stale or self.chart is not None
         self.build()
         self.update()
 

@@ -58,6 +58,7 @@ class InsightsWindow(QMainWindow):
         self._busy = False
         self._again = False
         self._stale = True
+        self.idle_drawing = True  # draw charts off screen in idle moments (the bench turns it off)
         self.setWindowTitle(f"Hindsight — Insights — {main.workspace.path.name}")
         self.resize(1320, 860)
 
@@ -198,9 +199,15 @@ class InsightsWindow(QMainWindow):
                 grid.setColumnStretch(column, 1)
             self.page_layout.addLayout(grid)
         self.page_layout.addStretch(1)
+        # Lay the page out now, so the first paint sees the cards where they will stay and
+        # draws only those on screen (not all of them, squeezed, before the layout settles).
+        self.page_layout.activate()
+        self.page.resize(self.scroll.viewport().width(), self.page.sizeHint().height())
 
     def _draw_next(self) -> None:
         """Draw one chart that is not on screen yet; again at the next idle moment."""
+        if not self.idle_drawing:
+            return
         for card in self.cards.values():
             if card.canvas.pending and card.isVisible():
                 card.canvas.build()
