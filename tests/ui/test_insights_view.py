@@ -71,6 +71,14 @@ def open_view(window, qtbot):
     return view
 
 
+def on_screen(view, key: str, qtbot):
+    """Scroll the chart `key` into view and wait until it is drawn where it will stay."""
+    card = view.cards[key]
+    view.scroll.ensureWidgetVisible(card)
+    qtbot.waitUntil(lambda: card.canvas.builds > 0 and not card.canvas.pending, timeout=5000)
+    return card
+
+
 def test_the_view_opens_with_every_chart(make_window, insights_db, qtbot) -> None:
     window = make_window(insights_db)
     assert window.insights_ui.open_action.shortcut().toString() == "Ctrl+I"
@@ -88,8 +96,7 @@ def test_the_view_opens_with_every_chart(make_window, insights_db, qtbot) -> Non
     )
     assert "5 incidents, 1 follow-up items" in view.summary.text()
     # The chart on screen is drawn; its numbers can be shown as a table too.
-    view.scroll.ensureWidgetVisible(card)
-    qtbot.waitUntil(lambda: card.canvas.builds > 0, timeout=5000)
+    on_screen(view, "incidents_over_time", qtbot)
     card.numbers_action.trigger()
     assert card.numbers.isVisible()
     assert card.numbers.item(0, 0).text() == "Jan 2025"
@@ -109,7 +116,7 @@ def test_a_scope_change_and_a_click_list_those_incidents(
     card = view.cards["incidents_over_time"]
     assert card.coverage.text() == "Covers 2 incidents; 0 had no answer."
     assert view.scope_bar.severities.text() == "SEV1"
-    view.scroll.ensureWidgetVisible(card)
+    on_screen(view, "incidents_over_time", qtbot)
     point = card.canvas.point_of("SEV1", "2025-02")
     assert point is not None
     qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=point)
@@ -134,8 +141,7 @@ def test_a_scope_change_and_a_click_list_those_incidents(
 def test_clicking_a_range_or_a_count_lists_its_incidents(make_window, insights_db, qtbot) -> None:
     window = make_window(insights_db)
     view = open_view(window, qtbot)
-    card = view.cards["time_to_detect"]
-    view.scroll.ensureWidgetVisible(card)
+    card = on_screen(view, "time_to_detect", qtbot)
     one = card.canvas.point_of("range", "HS-4")
     assert one is not None
     qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=one)
@@ -146,6 +152,16 @@ def test_clicking_a_range_or_a_count_lists_its_incidents(make_window, insights_d
     qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=answered)
     assert len(window.list_pane.visible_keys()) == 5
     assert "incidents with a range" in window._only.text()
+
+
+def test_a_chart_with_a_second_axis_takes_clicks_too(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = on_screen(view, "found_first", qtbot)  # bars, and a share line on an axis of its own
+    point = card.canvas.point_of("end_users", "2025-03")
+    assert point is not None
+    qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert window.list_pane.visible_keys() == ["HS-5"]
 
 
 def test_saves_redraw_while_shown_and_wait_while_hidden(make_window, insights_db, qtbot) -> None:

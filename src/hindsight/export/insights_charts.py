@@ -94,7 +94,7 @@ class Target:
     label: str
 
 
-Resolver = Callable[[Any], Target | None]  # from a matplotlib pick event
+Resolver = Callable[[Any], Target | None]  # from a click on the element (a _Hit)
 
 
 @dataclass
@@ -106,10 +106,29 @@ class Drawn:
     # click lands on it (tests click there, as a person would).
     places: dict[tuple[str, str], tuple[Axes, float, float]] = field(default_factory=dict)
 
-    def target(self, event: Any) -> Target | None:
-        """The incidents behind a matplotlib pick event, if it hit something clickable."""
-        resolver = self.targets.get(event.artist)
-        return resolver(event) if resolver is not None else None
+    def hit(self, mouse: Any) -> Target | None:
+        """The incidents behind a click (a matplotlib mouse event), if it hit anything.
+
+        Asked of every clickable element rather than through matplotlib's picking, which
+        only looks at the uppermost of overlaid axes (a chart with a second axis).
+        """
+        for artist, resolver in self.targets.items():
+            inside, details = artist.contains(mouse)
+            if inside:
+                event = _Hit(artist, mouse, details.get("ind", ()))
+                found = resolver(event)
+                if found is not None:
+                    return found
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """What a resolver reads of a click: the element, the mouse event, the indices hit."""
+
+    artist: Any
+    mouseevent: Any
+    ind: Sequence[int]
 
 
 def colour(series: Series, position: int) -> str:
@@ -273,7 +292,6 @@ def _blocks(
                 edgecolors=look["edgecolor"],
                 linewidths=look["linewidth"],
                 hatch=look.get("hatch"),
-                picker=True,
             )
             axes.add_collection(collection)
             drawn.targets[collection] = _cells_target(chart, series, cells)
@@ -381,7 +399,6 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         linewidth=1.4,
         alpha=alpha,
         antialiased=len(points) <= 2000,  # smoothing thousands of overlapping lines is slow
-        picker=True,
         pickradius=4,
     )
     (best,) = axes.plot(
@@ -393,7 +410,6 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         color="#0072B2",
         alpha=min(1.0, alpha + 0.2),
         zorder=3,
-        picker=True,
         pickradius=4,
     )
     for n, point in enumerate(points):
@@ -442,7 +458,6 @@ def _ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
             markeredgecolor="white",
             markeredgewidth=0.5,
             linewidth=1.1,
-            picker=True,
             zorder=5,
             path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
         )
@@ -494,7 +509,6 @@ def _coverage_bars(chart: Chart, side: Axes, drawn: Drawn, series: dict[str, Ser
         if not kind.unknown:
             patch.set_facecolor("#56B4E9")
         if totals[index]:
-            patch.set_picker(True)
             ids = frozenset().union(*kind.ids) if kind.ids else frozenset()
             drawn.targets[patch] = _fixed(Target(ids, f"{chart.title}: {kind.label.lower()}"))
     side.set_xticks([0, 1], ["With\nrange", "No\nanswer"], fontsize=7)

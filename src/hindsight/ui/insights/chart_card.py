@@ -51,11 +51,10 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.drawn = insights_charts.Drawn()
         self.builds = 0  # how often the figure was built (tests and the bench read it)
         self._stale = False
-        self._last_mouse: Any = None
         self.setFixedHeight(CHART_HEIGHT)
         self.setMinimumWidth(360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.mpl_connect("pick_event", self._picked)
+        self.mpl_connect("button_press_event", self._clicked)
 
     def set_chart(self, chart: Chart) -> None:
         """Show `chart` (drawn when next painted)."""
@@ -95,13 +94,11 @@ class ChartCanvas(FigureCanvasQTAgg):
         self._stale = self.chart is not None
         super().resizeEvent(event)
 
-    def _picked(self, event: Any) -> None:
-        # One click can hit a range and its best-guess point: act on the first only.
-        if event.mouseevent is self._last_mouse:
+    def _clicked(self, event: Any) -> None:
+        if event.button != 1 or self.chart is None:
             return
-        target = self.drawn.target(event)
+        target = self.drawn.hit(event)
         if target is not None and target.ids:
-            self._last_mouse = event.mouseevent
             self.picked.emit(target)
 
     def point_of(self, series: str, category: str) -> QPoint | None:

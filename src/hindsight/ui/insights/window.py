@@ -76,6 +76,8 @@ class InsightsWindow(QMainWindow):
         self.page_layout.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        # A scroll bar appearing later would narrow every chart and draw them all again.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.setWidget(self.page)
         central = QWidget()
         layout = QVBoxLayout(central)
