@@ -66,6 +66,9 @@ SEMANTIC = {
 LINE = "#1f2933"
 MINUTE_IN_HOURS = 1 / 60  # durations under a minute are drawn at one minute on the log axis
 MAX_TICK_LABELS = 10
+# Margins and label room are in pixels at 96 dpi: text is sized in points, so on a screen
+# drawn at twice the pixels (dpi 192) both grow alike and the layout stays the same.
+LOGICAL_DPI = 96
 BAR_LABEL_CHARS = 26  # a line of a horizontal bar's label; two lines at most
 COLUMN_LABEL_CHARS = 13
 
@@ -210,7 +213,7 @@ def _bar_target(chart: Chart, series: Series, index: int) -> Resolver:
 def _width(axes: Axes) -> float:
     """The width of the figure `axes` is on, in pixels."""
     figure = axes.get_figure(root=True)
-    return float(figure.get_size_inches()[0] * figure.dpi) if isinstance(figure, Figure) else 560.0
+    return float(figure.get_size_inches()[0] * LOGICAL_DPI) if isinstance(figure, Figure) else 560.0
 
 
 def _legend(axes: Axes, handles: list[Any]) -> int:
@@ -559,7 +562,7 @@ def draw(chart: Chart, figure: Figure) -> Drawn:
 
 def _layout(chart: Chart, figure: Figure, legend_rows: int) -> None:
     # Fixed margins instead of a layout engine: laying out measures every label twice.
-    width, height = figure.get_size_inches() * figure.dpi
+    width, height = figure.get_size_inches() * LOGICAL_DPI
     left = 64 if chart.kind is ChartKind.RANGES else 54
     if chart.kind is ChartKind.BARS:
         longest = max(
