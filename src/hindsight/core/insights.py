@@ -191,7 +191,14 @@ def duration_chart(
             missing.append((p.key, p.facts.id))
             continue
         answered.append((p.key, p.facts.id))
-        points.append(RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span))
+        # The same incident at the same place on the axis makes the same point: a change of
+        # severity or tags reuses it rather than making thousands anew.
+        memo, remembered = p.facts.memo, ("point", end, p.position)
+        point = memo.get(remembered)
+        if point is None:
+            point = RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
+            memo[remembered] = point
+        points.append(point)
     counts.add_many("answered", answered)
     counts.add_many(UNKNOWN, missing)
     measured = "detection" if end is Phase.DETECTION else end.value

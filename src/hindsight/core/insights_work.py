@@ -7,14 +7,16 @@ counts use the same rules as the Triage view (core/followup_attention.py), so bo
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, tzinfo
+from typing import NamedTuple
 
 from hindsight.core.enums import Phase
 from hindsight.core.followup_attention import Attention, AttentionSettings, assess
 from hindsight.core.followup_regions import RegionMap
-from hindsight.core.followups import FollowUp, Priority
+from hindsight.core.followups import SCALE, FollowUp, Priority
 from hindsight.core.insights import DAY, Placed, range_series, span_hours
 from hindsight.core.insights_model import (
     UNKNOWN,
@@ -46,25 +48,47 @@ def _priority_categories() -> list[Category]:
     return [Category(p.value, p.label) for p in Priority]
 
 
-def _closed_on(item: FollowUp) -> date | None:
-    return item.status_since if item.is_closed else None
+class Work(NamedTuple):
+    """A follow-up item as the figures read it, its properties worked out once."""
+
+    item: FollowUp
+    incident_id: int
+    priority: Priority
+    opened: date | None
+    closed: date | None  # the day it was closed (done or won't do), when it is
 
 
-def opened_and_closed(
-    items: Sequence[FollowUp], covered: int, period: Period, today: date
-) -> Chart:
+def digest(items: Sequence[FollowUp]) -> list[Work]:
+    """The items, each read once: thousands of property lookups per chart add up."""
+    return [
+        Work(
+            item,
+            item.incident_id,
+            item.priority,
+            item.opened_on,
+            item.status_since if item.is_closed else None,
+        )
+        for item in items
+    ]
+
+
+def opened_and_closed(items: Sequence[Work], covered: int, period: Period, today: date) -> Chart:
     """Follow-up items opened and closed per period."""
-    dated = [item for item in items if item.opened_on is not None]
-    days_seen = [d for item in dated for d in (item.opened_on, _closed_on(item)) if d]
+    dated = [w for w in items if w.opened is not None]
+    days_seen = [d for w in dated for d in (w.opened, w.closed) if d is not None]
     slots = period_span(min(days_seen), max(max(days_seen), today), period) if days_seen else []
     categories = [Category(s.key, s.label) for s in slots]
     tally = Tally(categories, [("opened", "Opened"), ("closed", "Closed")])
-    for item in dated:
-        assert item.opened_on is not None
-        tally.add("opened", PeriodSlot.of(item.opened_on, period).key, item.incident_id)
-        closed = _closed_on(item)
-        if closed is not None:
-            tally.add("closed", PeriodSlot.of(closed, period).key, item.incident_id)
+    keys: dict[date, str] = {}
+
+    def key(day: date) -> str:
+        found = keys.get(day)
+        if found is None:
+            found = keys[day] = PeriodSlot.of(day, period).key
+        return found
+
+    tally.add_many("opened", ((key(w.opened), w.incident_id) for w in dated if w.opened))
+    tally.add_many("closed", ((key(w.closed), w.incident_id) for w in dated if w.closed))
     return Chart(
         key="followups_opened_closed",
         section=FOLLOW_UPS,
@@ -116,14 +140,12 @@ def _by_priority(
     )
 
 
-def open_age(items: Sequence[FollowUp], covered: int, today: date) -> Chart:
+def open_age(items: Sequence[Work], covered: int, today: date) -> Chart:
     """The median age of open items, by priority."""
     ages: dict[Priority, list[tuple[float, int]]] = {}
-    for item in items:
-        if not item.is_closed and item.opened_on is not None:
-            ages.setdefault(item.priority, []).append(
-                (float((today - item.opened_on).days), item.incident_id)
-            )
+    for w in items:
+        if w.closed is None and w.opened is not None:
+            ages.setdefault(w.priority, []).append((float((today - w.opened).days), w.incident_id))
     return _by_priority(
         "open_age_by_priority",
         "Median age of open follow-up items",
@@ -135,14 +157,13 @@ def open_age(items: Sequence[FollowUp], covered: int, today: date) -> Chart:
     )
 
 
-def time_to_close(items: Sequence[FollowUp], covered: int) -> Chart:
+def time_to_close(items: Sequence[Work], covered: int) -> Chart:
     """The median time from opening to closing, by priority."""
     spans: dict[Priority, list[tuple[float, int]]] = {}
-    for item in items:
-        closed = _closed_on(item)
-        if closed is not None and item.opened_on is not None:
-            spans.setdefault(item.priority, []).append(
-                (float((closed - item.opened_on).days), item.incident_id)
+    for w in items:
+        if w.closed is not None and w.opened is not None:
+            spans.setdefault(w.priority, []).append(
+                (float((w.closed - w.opened).days), w.incident_id)
             )
     return _by_priority(
         "time_to_close_by_priority",
@@ -192,14 +213,21 @@ def attention_counts(
     )
 
 
-def grid_regions(items: Sequence[FollowUp], covered: int, regions: RegionMap) -> Chart:
+def grid_regions(items: Sequence[Work], covered: int, regions: RegionMap) -> Chart:
     """How many items sit in each region of the value and feasibility grid."""
     ordered = sorted(regions.regions, key=lambda r: r.order)
     categories = [Category(r.key, r.name) for r in ordered]
     tally = Tally(categories, [("open", "Open"), ("closed", "Closed")])
-    for item in items:
-        region = regions.at(item.value, item.feasibility)
-        tally.add("closed" if item.is_closed else "open", region.key, item.incident_id)
+    cells = {cell: regions.at(*cell).key for cell in itertools.product(SCALE, SCALE)}
+    for state in ("open", "closed"):
+        tally.add_many(
+            state,
+            (
+                (cells[w.item.value, w.item.feasibility], w.incident_id)
+                for w in items
+                if (w.closed is None) == (state == "open")
+            ),
+        )
     return Chart(
         key="grid_regions",
         section=FOLLOW_UPS,
@@ -227,7 +255,7 @@ def _publication_buckets(threshold: int) -> list[tuple[int, int | None, str]]:
 
 
 def highest_after_publication(
-    items: Sequence[FollowUp],
+    items: Sequence[Work],
     covered: int,
     *,
     published: dict[int, date],
@@ -240,18 +268,18 @@ def highest_after_publication(
     categories.append(Category(UNKNOWN, "Review not published"))
     tally = Tally(categories, [("items", "Open Highest items")])
     late = 0
-    for item in items:
-        if item.is_closed or item.priority is not Priority.HIGHEST:
+    for w in items:
+        if w.closed is not None or w.priority is not Priority.HIGHEST:
             continue
-        on = published.get(item.incident_id)
+        on = published.get(w.incident_id)
         if on is None:
-            tally.add("items", UNKNOWN, item.incident_id)
+            tally.add("items", UNKNOWN, w.incident_id)
             continue
         since = (today - on).days
         late += since >= threshold
         for n, (low, high, _) in enumerate(buckets):
             if since >= low and (high is None or since < high):
-                tally.add("items", f"b{n}", item.incident_id)
+                tally.add("items", f"b{n}", w.incident_id)
                 break
     return Chart(
         key="highest_after_publication",
@@ -289,16 +317,17 @@ def followup_charts(
         for p in placed
         if p.facts.published_at is not None and p.facts.review_status is ReviewStatus.PUBLISHED
     }
+    work = digest(items)
     return [
-        opened_and_closed(items, covered, period, today),
-        open_age(items, covered, today),
-        time_to_close(items, covered),
+        opened_and_closed(work, covered, period, today),
+        open_age(work, covered, today),
+        time_to_close(work, covered),
         attention_counts(
             items, covered, published=published, regions=regions, settings=settings, today=today
         ),
-        grid_regions(items, covered, regions),
+        grid_regions(work, covered, regions),
         highest_after_publication(
-            items,
+            work,
             covered,
             published=published,
             threshold=settings.highest_review_days,
