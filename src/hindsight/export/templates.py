@@ -39,11 +39,8 @@ from hindsight.export.safe_text import (
 from hindsight.paths import data_dir, templates_dir
 
 SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
-SCOPES = (
-    "incident",
-    "all",
-    "insights",
-)  # "insights": the insights report (services/insights_report.py)
+# "insights": the insights report across incidents (services/insights_report.py)
+SCOPES = ("incident", "all", "insights")
 _HEADER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
 _FIELD = re.compile(r"^\s*(title|description|scopes)\s*:\s*(.*?)\s*$")
 
