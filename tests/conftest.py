@@ -44,4 +44,5 @@ def demo_db(tmp_path: Path) -> Path:
     """A closed database file holding the three demo incidents."""
     from hindsight.services.demo import write_demo_database
 
-    return write_demo_database(tmp_path / "demo" / "demo.sqlite")
+    # Without the generated history: these tests are about the three reference incidents.
+    return write_demo_database(tmp_path / "demo" / "demo.sqlite", history=False)

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hindsight import STARTED, __version__, cli_export
+from hindsight import STARTED, __version__, cli_export, cli_insights
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
 from hindsight.services.errors import HindsightError
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("-o", "--output", type=Path, metavar="PATH", help="where to write it")
     _db_option(backup)
     cli_export.add_parsers(sub, _db_option)
+    cli_insights.add_parser(sub, _db_option)
     return parser
 
 
@@ -210,6 +211,7 @@ COMMANDS = {
     "demo": _cmd_demo,
     "export": lambda args: cli_export.cmd_export(args, _open_existing),
     "import": lambda args: cli_export.cmd_import(args, _open_existing),
+    "insights": lambda args: cli_insights.cmd_insights(args, _open_existing),
 }
 
 

@@ -34,7 +34,7 @@ def main() -> int:
         if target.exists() and "--force" not in sys.argv[1:]:
             print(f"{target} exists; stored schemas are frozen (use --force to replace it).")
             return 1
-        built = write_demo_database(Path(scratch) / "demo.sqlite")
+        built = write_demo_database(Path(scratch) / "demo.sqlite", history=False)
         connection = sqlite3.connect(built)
         try:
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]

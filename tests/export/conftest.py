@@ -73,7 +73,7 @@ def _freeze_times(path: Path, since: datetime) -> None:
 def frozen_demo_db(tmp_path: Path) -> Path:
     """The demo database, with the times stamped while building it moved to fixed ones."""
     since = datetime.now(UTC) - timedelta(seconds=1)
-    path = write_demo_database(tmp_path / "frozen" / "demo.sqlite")
+    path = write_demo_database(tmp_path / "frozen" / "demo.sqlite", history=False)
     _freeze_times(path, since)
     return path
 

@@ -13,6 +13,7 @@ from hindsight.core.enums import Phase, Role, Severity
 from hindsight.core.incident import Incident, TeamInvolvement
 from hindsight.paths import backups_dir
 from hindsight.services.demo import load_demo_incidents, populate, write_demo_database
+from hindsight.services.demo_history import COUNT as HISTORY_COUNT
 from hindsight.services.errors import ValidationError
 from hindsight.services.incidents import MAX_TITLE
 from hindsight.services.workspace import Workspace
@@ -96,7 +97,9 @@ def test_demo_database(tmp_path: Path) -> None:
     path = write_demo_database(tmp_path / "demo.sqlite")
     workspace = Workspace.open(path, create=False)
     try:
-        assert [s.key for s in workspace.incidents.summaries()] == ["HS-3", "HS-2", "HS-1"]
+        # The reference incidents come first; the generated history follows them.
+        keys = [s.key for s in reversed(workspace.incidents.summaries())]
+        assert keys == [f"HS-{n}" for n in range(1, 4 + HISTORY_COUNT)]
         titles = [workspace.incidents.get_by_key(f"HS-{n}").title for n in (1, 2, 3)]
         assert titles == [i.title for i in load_demo_incidents()]
         stored = workspace.incidents.get_by_key("HS-3")
@@ -115,7 +118,7 @@ def test_demo_database_refuses_an_existing_path(tmp_path: Path) -> None:
 
 def test_populate_an_open_workspace(workspace: Workspace) -> None:
     workspace.incidents.create("mine")
-    populate(workspace)
+    populate(workspace, history=False)
     assert [s.title for s in workspace.incidents.summaries()][-1] == "mine"
     assert workspace.incidents.count() == 1 + len(load_demo_incidents())
 
@@ -130,7 +133,7 @@ def test_open_without_create_refuses_a_missing_file(db_path: Path) -> None:
 
 
 def test_backup_to_a_path(workspace: Workspace, tmp_path: Path) -> None:
-    populate(workspace)
+    populate(workspace, history=False)
     target = tmp_path / "copies" / "copy.sqlite"
     assert workspace.backup(target) == target
     assert sorted(os.listdir(target.parent)) == ["copy.sqlite"]  # no .partial left behind
@@ -182,7 +185,7 @@ def test_integrity_problems_of_a_sound_workspace(workspace: Workspace) -> None:
 def test_a_failed_demo_leaves_no_file(tmp_path, monkeypatch) -> None:
     from hindsight.services import demo
 
-    def broken(workspace, incidents=None):
+    def broken(workspace, incidents=None, **options):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(demo, "populate", broken)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from hindsight.core.enums import Phase, Severity
+from hindsight.services.demo_history import COUNT as HISTORY_COUNT
 from hindsight.services.workspace import Workspace
 from hindsight.store.listing import IncidentListing
 from hindsight.ui.editor.incident_editor import ConflictChoice
@@ -228,9 +229,10 @@ def test_open_another_database_and_recent_list(make_window, demo_db, db_path, se
 def test_welcome_page_opens_the_demo(make_window, db_path, data_dir, qtbot):
     window = make_window(db_path)
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.workspace.path == data_dir / "demo.sqlite", timeout=10000)
+    qtbot.waitUntil(lambda: window.workspace.path == data_dir / "demo.sqlite", timeout=20000)
     settle(qtbot, window)
-    assert len(window.list_pane.visible_keys()) == 3
+    # The three reference incidents and the generated history the Insights view draws.
+    assert len(window.list_pane.visible_keys()) == 3 + HISTORY_COUNT
 
 
 def test_backup_now_writes_a_copy(make_window, demo_db, data_dir, qtbot):

@@ -44,7 +44,8 @@ SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
 # others stop at it) and, in HTML, the other C0 controls that HTML forbids.
 _NUL = re.compile("\x00")
 _HTML_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-SCOPES = ("incident", "all")
+# "insights": the insights report across incidents (services/insights_report.py)
+SCOPES = ("incident", "all", "insights")
 _HEADER = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
 _FIELD = re.compile(r"^\s*(title|description|scopes)\s*:\s*(.*?)\s*$")
 

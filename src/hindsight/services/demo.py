@@ -90,8 +90,11 @@ DemoPart = Callable[[Workspace, list[Incident]], None]
 DEMO_PARTS: list[DemoPart] = [add_followups_demo, add_privacy_demo]
 
 
-def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> None:
-    """Add the demo incidents, then every feature's part of the demo, to an open workspace."""
+def populate(
+    workspace: Workspace, incidents: list[Incident] | None = None, *, history: bool = True
+) -> None:
+    """Add the demo incidents, every feature's part of the demo, and (with `history`) the
+    generated past incidents the Insights view draws, to an open workspace."""
     stored = [
         workspace.incidents.add(incident)
         for incident in (incidents if incidents is not None else load_demo_incidents())
@@ -102,9 +105,13 @@ def populate(workspace: Workspace, incidents: list[Incident] | None = None) -> N
     from hindsight.services.review_demo import add_review_demo
 
     add_review_demo(workspace, stored)
+    if history:
+        from hindsight.services.demo_history import add_history
+
+        add_history(workspace)
 
 
-def write_demo_database(path: Path) -> Path:
+def write_demo_database(path: Path, *, history: bool = True) -> Path:
     """Create a new database at `path` holding the demo incidents."""
     path = Path(path)
     if path.exists():
@@ -122,7 +129,7 @@ def write_demo_database(path: Path) -> Path:
     try:
         workspace = Workspace.open(partial)
         try:
-            populate(workspace)
+            populate(workspace, history=history)
             workspace.database.checkpoint()  # the file alone must hold everything
         finally:
             workspace.close()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.listing import ListColumn
 from hindsight.ui import messages
 from hindsight.ui.incident_list import IncidentListPane
+from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
 from hindsight.ui.welcome import PickPage, WelcomePage
 from hindsight.ui.window_database import DatabaseDoor, fit_to_screen
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.door = DatabaseDoor(self)
         self._build_actions()
         self._build_menus()
+        # Cheap: the Insights view (and matplotlib) load when first opened.
+        self.insights_ui = InsightsIntegration(self)
         self._list_refresh = QTimer(self, singleShot=True, interval=LIST_REFRESH_MS)
         self._list_refresh.timeout.connect(self.list_pane.reload)
         self.welcome.createRequested.connect(self.new_incident)
@@ -190,7 +193,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(stack.canRedo())
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_db_action)
         file_menu.addAction(self.open_db_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -246,6 +249,8 @@ class MainWindow(QMainWindow):
             self._editor = None
         self._shown_id = None
         if old is not None:
+            self.insights_ui.workspace_changed()
+            self.list_pane.clear_only()
             self.ops.wait_for_lane()  # calls asked of the old database finish before it closes
             old.close()
         if self.list_pane.listing_path != workspace.path:
@@ -455,8 +460,16 @@ class MainWindow(QMainWindow):
         self.list_pane.search.selectAll()
 
     def show_incidents(self, ids: set[int] | frozenset[int], label: str) -> None:
-        """List only the incidents `ids` (a chart's bar, say), saying why."""
-        self.list_pane.show_only(ids, label)
+        """List only the incidents `ids` (a chart's bar, say), saying why; other filters go."""
+        count = f"{len(ids)} incident{'s' if len(ids) != 1 else ''}"
+        self.list_pane.clear_filters()
+        self.list_pane.show_only(ids, f"{count} — {label}")
+        self.raise_()
+        self.activateWindow()
+
+    def clear_incident_filter(self) -> None:
+        """List every incident again after show_incidents()."""
+        self.list_pane.clear_only()
 
     def export_dialog(self) -> None:
         """Export the open incident, or all of them (Ctrl+E)."""
@@ -515,6 +528,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.followups_ui is not None:
             self.followups_ui.close()
+        self.insights_ui.workspace_changed()
         if editor is not None:
             for page in editor.attached_pages:
                 page.flush()  # a checklist note still in its typing delay, say

@@ -1,0 +1,338 @@
+"""How fast the Insights view opens, redraws for a new scope, and exports its report.
+
+    python bench/insights.py [--db PATH] [--incidents 10000] [-n 20000] [--runs 3] [--seed 1]
+
+Without --db, `--incidents` synthetic incidents are written with bench/make_db.py (one
+transaction; about 40 s for 10,000); with --db, a copy of that file is used (the original is
+never changed). Review data is then added in bulk, as a team's history would have it: the
+trigger kind and who detected it for most incidents, questions left unknown or not
+applicable, a verdict on every kind of change for most, half the reviews published; and `-n`
+follow-up items (20,000 by default) with their status history.
+
+In one offscreen process it then prints:
+
+- matplotlib's first import, on its own (the view pays it once per process);
+- open: from asking for the view to the figures shown and the charts on screen painted, and
+  to every chart drawn; the first opening reads the database, later ones reuse the snapshot;
+- scope: a change of scope (one severity, then back to all incidents) to the charts on
+  screen painted, and to every chart drawn;
+- report: the PDF of all incidents, and the Markdown and JSON;
+
+with wall times, and the process's CPU time beside them: on a machine shared with other
+work the wall time is what a person waits, the CPU time what Hindsight spends. Nothing is
+asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BENCH_DIR = Path(__file__).resolve().parent
+TODAY = date(2026, 4, 1)  # make_db's "now"
+TRIGGERS = ("data_growth", "upstream_data", "code_config", "model_release", "infrastructure",
+            "world", "unknown")  # fmt: skip
+SOURCES = ("monitoring", "end_users", "customers_partners", "internal_staff", "support")
+LEFT_OPEN = ("impact.hidden_slices", "impact.business", "mitigation.non_ml", "detection.monitors")
+
+
+def _load_make_db():
+    spec = importlib.util.spec_from_file_location("make_db", BENCH_DIR / "make_db.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_db"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_database(target: Path, source: Path | None, incidents: int, seed: int) -> None:
+    """A database of incidents at `target`: a copy of `source`, or a fresh one."""
+    if source is not None:
+        shutil.copy(source, target)
+        return
+    make_db = _load_make_db()
+    generated, times = make_db.generate(incidents, seed)
+    make_db.write_bulk(target, generated, times)
+
+
+def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
+    """Review data and follow-ups in bulk; returns (incidents, items, published)."""
+    from sqlalchemy import insert, select, update
+
+    from hindsight.core.followups import FollowUpKind, Priority
+    from hindsight.core.review import ChangeCategory, Verdict
+    from hindsight.services.workspace import Workspace
+    from hindsight.store.models import (
+        ChangeAttributionRow,
+        IncidentRow,
+        ReviewAnswerRow,
+        ReviewTransitionRow,
+    )
+    from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+
+    rng = random.Random(seed)
+    workspace = Workspace.open(path)
+    try:
+        with workspace.database.write() as session:
+            incidents = session.execute(select(IncidentRow.id, IncidentRow.created_at)).all()
+            answers, verdicts, moves, published = [], [], [], []
+            for incident_id, created in incidents:
+                if rng.random() < 0.85:
+                    answers.append(
+                        {
+                            "incident_id": incident_id,
+                            "question_id": "trigger.kind",
+                            "bank_version": "2026.1",
+                            "status": "answered",
+                            "value": rng.choice(TRIGGERS),
+                            "reason": "",
+                        }
+                    )
+                if rng.random() < 0.9:
+                    answers.append(
+                        {
+                            "incident_id": incident_id,
+                            "question_id": "detection.source",
+                            "bank_version": "2026.1",
+                            "status": "answered",
+                            "value": rng.choice(SOURCES),
+                            "reason": "",
+                        }
+                    )
+                for question in rng.sample(LEFT_OPEN, rng.randint(0, 2)):
+                    answers.append(
+                        {
+                            "incident_id": incident_id,
+                            "question_id": question,
+                            "bank_version": "2026.1",
+                            "status": rng.choice(("unknown", "not_applicable")),
+                            "value": None,
+                            "reason": "Not known.",
+                        }
+                    )
+                if rng.random() < 0.6:
+                    for category in ChangeCategory:
+                        verdict = rng.choices(list(Verdict), weights=(1, 6, 2))[0]
+                        verdicts.append(
+                            {
+                                "incident_id": incident_id,
+                                "category": category.value,
+                                "verdict": verdict.value,
+                                "evidence": "",
+                            }
+                        )
+                if rng.random() < 0.5:
+                    at = created + timedelta(days=rng.randint(5, 40))
+                    moves.append(
+                        {
+                            "incident_id": incident_id,
+                            "at": at,
+                            "from_status": "in_review",
+                            "to_status": "published",
+                            "reason": "",
+                        }
+                    )
+                    published.append(incident_id)
+            session.execute(insert(ReviewAnswerRow), answers)
+            session.execute(insert(ChangeAttributionRow), verdicts)
+            session.execute(insert(ReviewTransitionRow), moves)
+            for start in range(0, len(published), 500):
+                session.execute(
+                    update(IncidentRow)
+                    .where(IncidentRow.id.in_(published[start : start + 500]))
+                    .values(review_status="published")
+                )
+            rows, steps = [], []
+            now = datetime.now(UTC)
+            for number in range(1, items + 1):
+                incident_id, created = rng.choice(incidents)
+                opened = min(created.date() + timedelta(days=rng.randint(1, 30)), TODAY)
+                history = [("open", opened)]
+                roll = rng.random()
+                if roll < 0.6:
+                    closed = opened + timedelta(days=rng.randint(1, 400))
+                    if closed <= TODAY:
+                        history.append((rng.choice(("done", "done", "wont_do")), closed))
+                elif roll < 0.75:
+                    history.append(("in_progress", opened + timedelta(days=rng.randint(0, 20))))
+                rows.append(
+                    {
+                        "id": number,
+                        "incident_id": incident_id,
+                        "title": f"item {number}",
+                        "description": "",
+                        "owner": "",
+                        "status": history[-1][0],
+                        "priority": rng.choice(list(Priority)).value,
+                        "kind": rng.choice(list(FollowUpKind)).value,
+                        "value": rng.randint(1, 5),
+                        "feasibility": rng.randint(1, 5),
+                        "due_on": opened + timedelta(days=60) if rng.random() < 0.5 else None,
+                        "tracker_url": "",
+                        "speeds_troubleshooting": False,
+                        "next_senior_review": None,
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                )
+                steps += [
+                    {"followup_id": number, "status": status, "reached_on": day}
+                    for status, day in history
+                ]
+            session.execute(insert(FollowUpRow), rows)
+            session.execute(insert(FollowUpStatusRow), steps)
+        return len(incidents), items, len(published)
+    finally:
+        workspace.close()
+
+
+def _figures(values: list[tuple[float, float]]) -> str:
+    walls = sorted(v[0] for v in values)
+    cpus = sorted(v[1] for v in values)
+    wall, cpu = statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+    low = walls[0] * 1000
+    return f"median {wall:7.0f} ms (CPU {cpu:5.0f})   min {low:7.0f} ms   (n={len(values)})"
+
+
+def measure(path: Path, runs: int) -> None:
+    """Open the view, change its scope and export the report; print the figures."""
+    started = time.perf_counter()
+    import matplotlib.figure  # noqa: F401  (timed: the first import is paid once)
+    from matplotlib.backends import backend_qtagg  # noqa: F401
+
+    matplotlib_import = time.perf_counter() - started
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QEventLoop
+
+    from hindsight.services.insights import insights_for
+    from hindsight.services.insights_report import ReportRequest, render_report
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.app import app_settings, application
+    from hindsight.ui.insights.window import InsightsWindow
+    from hindsight.ui.main_window import MainWindow
+
+    app = application()
+    main = MainWindow(Workspace.open(path), app_settings())
+    main.resize(1366, 768)
+    main.show()
+    app.processEvents()
+    workspace = main.workspace
+
+    def settle(view: InsightsWindow, done: list[bool]) -> None:
+        while not done:  # wait for the database lane without spinning (CPU time stays honest)
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        # The charts on screen paint now; the rest wait until seen (or idle time).
+        view.repaint()
+        app.processEvents()
+
+    on_screen: list[int] = []
+
+    def open_view(cold: bool) -> tuple[tuple[float, float], tuple[float, float], InsightsWindow]:
+        if cold:
+            insights_for(workspace)._incident_versions = {}  # read the database again
+            insights_for(workspace)._item_versions = {}
+            insights_for(workspace)._incidents, insights_for(workspace)._items = {}, {}
+        wall, cpu = time.perf_counter(), time.process_time()
+        view = InsightsWindow(main)
+        view.idle_drawing = False  # measured apart: draw_all() below
+        view.resize(1366, 768)
+        done: list[bool] = []
+        view.updated.connect(lambda: done.append(True))
+        view.show()
+        settle(view, done)
+        first = (time.perf_counter() - wall, time.process_time() - cpu)
+        on_screen.append(sum(card.canvas.builds > 0 for card in view.cards.values()))
+        view.draw_all()
+        return first, (time.perf_counter() - wall, time.process_time() - cpu), view
+
+    cold_first, cold_all, view = open_view(cold=True)
+    view.close()
+    opens_first, opens_all = [], []
+    for _ in range(runs):
+        first, every, view = open_view(cold=False)
+        opens_first.append(first)
+        opens_all.append(every)
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+
+    _, _, view = open_view(cold=False)
+    scope_first, scope_all = [], []
+    for severity in ["SEV1", "SEV1", "SEV2", "SEV2"] * runs:  # tick, untick: back to all
+        done: list[bool] = []
+        connection = view.updated.connect(lambda done=done: done.append(True))
+        wall, cpu = time.perf_counter(), time.process_time()
+        view.scope_bar.severities._actions[severity].trigger()
+        view._scope_timer.stop()  # no debounce pause in the figure
+        view.refresh()
+        settle(view, done)
+        scope_first.append((time.perf_counter() - wall, time.process_time() - cpu))
+        view.draw_all()
+        scope_all.append((time.perf_counter() - wall, time.process_time() - cpu))
+        view.updated.disconnect(connection)
+    incidents = view.insights.incidents if view.insights else 0
+    view.close()
+
+    reports: dict[str, list[tuple[float, float]]] = {"pdf": [], "md": [], "json": []}
+    sizes: dict[str, int] = {}
+    for fmt in reports:
+        request = ReportRequest(fmt)
+        for _ in range(runs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            data = render_report(workspace, request).data
+            reports[fmt].append((time.perf_counter() - wall, time.process_time() - cpu))
+            sizes[fmt] = len(data)
+    main.close()
+
+    print(f"machine      {platform.platform()}, {os.cpu_count()} CPUs, Python "
+          f"{platform.python_version()}, PySide6 {pyside_version}, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
+    print(f"database     {path.stat().st_size / 1e6:.1f} MB; {incidents} incidents in scope")
+    print(f"matplotlib   first import {matplotlib_import * 1000:.0f} ms (once per process)")
+    print(f"open, cold   {cold_first[0] * 1000:7.0f} ms to the charts on screen "
+          f"({on_screen[0]} drawn), {cold_all[0] * 1000:.0f} ms to every chart drawn "
+          f"(CPU {cold_first[1] * 1000:.0f} / {cold_all[1] * 1000:.0f} ms)")  # fmt: skip
+    print(f"open         {_figures(opens_first)}   [charts on screen painted]")
+    print(f"open, all    {_figures(opens_all)}   [every chart drawn]")
+    print(f"scope        {_figures(scope_first)}   [charts on screen painted]")
+    print(f"scope, all   {_figures(scope_all)}   [every chart drawn]")
+    for fmt, values in reports.items():
+        print(f"report {fmt:5s} {_figures(values)}   [{sizes[fmt] / 1e3:.0f} kB]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="incidents database to copy (left unchanged)")
+    parser.add_argument("--incidents", type=int, default=10000, help="incidents to generate")
+    parser.add_argument("-n", "--items", type=int, default=20000, help="follow-up items")
+    parser.add_argument("--runs", type=int, default=3, help="timed repetitions")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["HINDSIGHT_DATA_DIR"] = str(Path(scratch) / "data")
+        path = Path(scratch) / "insights.sqlite"
+        started = time.perf_counter()
+        make_database(path, args.db, args.incidents, args.seed)
+        incidents, items, published = add_history(path, args.items, args.seed)
+        print(f"prepared     {incidents} incidents, {items} follow-ups, {published} published "
+              f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+        measure(path, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

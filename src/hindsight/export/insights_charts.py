@@ -1,0 +1,242 @@
+"""Drawing insight charts with matplotlib, for the Insights view and the insights report.
+
+Importing this module imports matplotlib (about half a second), so only the Insights view
+and the report import it, when first used. Drawing works on any matplotlib Figure: the view
+hands in the figure of a FigureCanvasQTAgg, the report one it saves as PNG or SVG. The look is
+in insights_style.py, range charts in insights_ranges.py. Every chart has axis labels with
+units. The title and the coverage line are set by the caller (a heading in the document, a
+label in the view), so they stay selectable text.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch as MplPatch
+from matplotlib.ticker import MaxNLocator
+
+from hindsight.core.insights_model import Chart, ChartKind, Role, Series
+from hindsight.export.insights_ranges import draw_ranges
+from hindsight.export.insights_style import (
+    GRID,
+    LINE,
+    LOGICAL_DPI,
+    MUTED,
+    STYLE,
+    UNKNOWN_SERIES,
+    Drawn,
+    Resolver,
+    Target,
+    bar_label,
+    bar_style,
+    bar_target,
+    category_ticks,
+    is_time,
+    legend,
+    tidy,
+)
+
+__all__ = ["Drawn", "Target", "draw", "image", "new_figure"]
+
+
+def _cells_target(chart: Chart, series: Series, cells: list[int]) -> Resolver:
+    def resolve(event: Any) -> Target | None:
+        if not len(event.ind):
+            return None
+        return bar_target(chart, series, cells[int(event.ind[0])])(event)
+
+    return resolve
+
+
+def _blocks(
+    chart: Chart, axes: Axes, drawn: Drawn, *, horizontal: bool, grouped: bool
+) -> tuple[list[Any], float]:
+    """Bars as one collection per series (quick to build and draw, whatever their number).
+
+    Returns the legend handles and the largest total, for the value axis.
+    """
+    bars = [s for s in chart.series if s.role is Role.BAR]
+    count = len(chart.categories)
+    width = 0.8 / len(bars) if grouped and bars else 0.8
+    hatched_categories = {i for i, c in enumerate(chart.categories) if c.unknown}
+    bases = [0.0] * count
+    handles: list[Any] = []
+    for n, series in enumerate(bars):
+        style = bar_style(series, n)
+        groups: dict[bool, tuple[list[int], list[list[tuple[float, float]]]]] = {
+            False: ([], []),
+            True: ([], []),
+        }
+        for index, value in enumerate(series.values):
+            size = float(value or 0)
+            if size <= 0:
+                continue
+            place = count - 1 - index if horizontal else index  # the first bar on top
+            start = place - 0.4 + (n * width if grouped else 0)
+            base = 0.0 if grouped else bases[index]
+            corners = [(start, base), (start, base + size), (start + width, base + size)]
+            corners.append((start + width, base))
+            if horizontal:
+                corners = [(b, a) for a, b in corners]
+            cells, shapes = groups[index in hatched_categories or series.unknown]
+            cells.append(index)
+            shapes.append(corners)
+            middle = (start + width / 2, base + size / 2)
+            x, y = (middle[1], middle[0]) if horizontal else middle
+            drawn.places[(series.key, chart.categories[index].key)] = (axes, x, y)
+            if not grouped:
+                bases[index] += size
+            else:
+                bases[index] = max(bases[index], size)
+        for hatched, (cells, shapes) in groups.items():
+            if not shapes:
+                continue
+            look = bar_style(UNKNOWN_SERIES, 0) if hatched else style
+            collection = PolyCollection(
+                shapes,
+                facecolors=look["color"],
+                edgecolors=look["edgecolor"],
+                linewidths=look["linewidth"],
+                hatch=look.get("hatch"),
+            )
+            axes.add_collection(collection)
+            drawn.targets[collection] = _cells_target(chart, series, cells)
+        handles.append(
+            MplPatch(
+                **{k: v for k, v in style.items() if k != "color"},
+                facecolor=style["color"],
+                label=series.label,
+            )
+        )
+    return handles, max(bases, default=0.0)
+
+
+def _columns(chart: Chart, axes: Axes, drawn: Drawn, grouped: bool) -> int:
+    handles, top = _blocks(chart, axes, drawn, horizontal=False, grouped=grouped)
+    count = len(chart.categories)
+    category_ticks(chart, axes)
+    axes.set_xlim(-0.6, max(count, 1) - 0.4)
+    axes.set_ylim(0, top * 1.08 if top else 1)
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=chart.unit != "days"))
+    tidy(axes, chart.value_axis)
+    axes.set_xlabel(chart.category_axis)
+    axes.set_ylabel(chart.value_axis)
+    handles += _lines(chart, axes)
+    return legend(axes, handles)
+
+
+def _lines(chart: Chart, axes: Axes) -> list[Any]:
+    lines = [s for s in chart.series if s.role is Role.LINE]
+    if not lines or chart.kind is ChartKind.RANGES:
+        return []
+    target = axes.twinx() if chart.line_axis else axes
+    handles = []
+    for series in lines:
+        xs = [i for i, v in enumerate(series.values) if v is not None]
+        ys = [float(series.values[i] or 0) for i in xs]
+        (line,) = target.plot(
+            xs, ys, color=LINE, marker="o", markersize=3, linewidth=1.2, label=series.label
+        )
+        handles.append(line)
+    if chart.line_axis:
+        target.set_ylabel(chart.line_axis)
+        target.set_ylim(0, 105)
+        target.spines["top"].set_visible(False)
+        target.spines["right"].set_color(GRID)
+        target.tick_params(length=2)
+    return handles
+
+
+def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
+    handles, top = _blocks(chart, axes, drawn, horizontal=True, grouped=False)
+    count = len(chart.categories)
+    labels = [bar_label(c.label) for c in chart.categories]
+    axes.set_yticks(range(count)[::-1], labels)
+    axes.set_ylim(-0.6, max(count, 1) - 0.4)
+    axes.set_xlim(0, top * 1.05 if top else 1)
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    tidy(axes, chart.value_axis, horizontal=True)
+    axes.set_xlabel(chart.value_axis)
+    axes.set_ylabel(chart.category_axis)
+    return legend(axes, handles)
+
+
+def draw(chart: Chart, figure: Figure) -> Drawn:
+    """Draw `chart` on an empty `figure`; returns what can be clicked."""
+    drawn = Drawn()
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # plain keys are accepted
+        figure.set_facecolor("white")
+        if chart.kind is ChartKind.RANGES:
+            # The side panel of counts keeps about the same width, however wide the chart.
+            width = float(figure.get_size_inches()[0] * 96)
+            grid = figure.add_gridspec(
+                1, 2, width_ratios=(max(width - 230, 100), 100), wspace=0.12 * 560 / width
+            )
+            axes = figure.add_subplot(grid[0])
+            rows = draw_ranges(chart, axes, figure.add_subplot(grid[1]), drawn)
+        else:
+            axes = figure.add_subplot()
+            if chart.kind is ChartKind.BARS:
+                rows = _bars(chart, axes, drawn)
+            else:
+                rows = _columns(chart, axes, drawn, grouped=chart.kind is ChartKind.GROUPED)
+        if chart.empty:
+            axes.text(
+                0.5,
+                0.5,
+                "Nothing to show in this scope",
+                transform=axes.transAxes,
+                ha="center",
+                va="center",
+                color=MUTED,
+            )
+        _layout(chart, figure, rows)
+    return drawn
+
+
+def _layout(chart: Chart, figure: Figure, legend_rows: int) -> None:
+    # Fixed margins instead of a layout engine: laying out measures every label twice.
+    width, height = figure.get_size_inches() * LOGICAL_DPI
+    left = 64 if chart.kind is ChartKind.RANGES else 54
+    if chart.kind is ChartKind.BARS:
+        longest = max(
+            (len(line) for c in chart.categories for line in bar_label(c.label).split("\n")),
+            default=8,
+        )
+        left = int(longest * 5.3) + 34
+    right = 56 if chart.line_axis or chart.kind is ChartKind.RANGES else 16
+    wrapped = chart.kind is not ChartKind.BARS and not is_time(chart)
+    bottom = 62 if wrapped else 40
+    top = 10 + 15 * legend_rows
+    figure.subplots_adjust(
+        left=min(left / width, 0.45),
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+    )
+
+
+def new_figure(width_px: int, height_px: int, dpi: float = 96) -> Figure:
+    """A figure of the given size in pixels, not tied to any window."""
+    return Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+
+
+def image(
+    chart: Chart, width_px: int, height_px: int, kind: str = "png", scale: float = 2
+) -> bytes:
+    """The chart as PNG (at `scale` times the pixel size, for sharp print) or SVG bytes."""
+    figure = new_figure(width_px, height_px)
+    draw(chart, figure)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        if kind == "png":
+            # Light compression: a chart is mostly flat colour, and zlib's default is slow.
+            figure.savefig(buffer, format="png", dpi=96 * scale, pil_kwargs={"compress_level": 1})
+        else:
+            figure.savefig(buffer, format=kind, dpi=96)
+    return buffer.getvalue()

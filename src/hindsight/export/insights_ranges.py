@@ -1,0 +1,199 @@
+"""Range charts: one fuzzy duration per incident over time, the medians per period, and
+beside them how many incidents have a range and how many had no answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch as MplPatch
+from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
+
+from hindsight.core.insights_model import Chart, Series
+from hindsight.export.insights_style import (
+    GRID,
+    LINE,
+    MINUTE_IN_HOURS,
+    Drawn,
+    Target,
+    bar_style,
+    category_ticks,
+    fixed,
+    legend,
+    tidy,
+)
+
+HOUR_TICKS = (
+    (1 / 60, "1 min"),
+    (10 / 60, "10 min"),
+    (1, "1 h"),
+    (6, "6 h"),
+    (24, "1 d"),
+    (24 * 7, "1 wk"),
+    (24 * 30, "30 d"),
+    (24 * 120, "120 d"),
+    (24 * 365, "1 yr"),
+)
+
+
+def scaled(values: Sequence[float], log: bool) -> Any:
+    """Values as drawn: hours on a log scale (one minute at least), days as they are."""
+    found = np.array(values, dtype=float)
+    return np.log10(np.maximum(found, MINUTE_IN_HOURS)) if log else found
+
+
+def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
+    """Each incident's range and the medians on `axes`, the counts on `side`; legend rows."""
+    hours = chart.unit == "hours"
+
+    # Hours go on a log scale, worked out here rather than by matplotlib: a log axis
+    # transforms every one of thousands of ranges apart, a linear one all at once.
+    def y(value: float) -> float:
+        return math.log10(max(value, MINUTE_IN_HOURS)) if hours else value
+
+    points = list(chart.ranges)
+    # Arrays and two lines rather than thousands of artists: one path draws every range
+    # (NaN between them), another every best guess.
+    xs = np.array([p.position - 0.5 for p in points], dtype=float)
+    shortest = scaled([p.shortest for p in points], hours)
+    longest = scaled([p.longest for p in points], hours)
+    best_y = scaled([p.best for p in points], hours)
+    gaps = np.full(len(points), np.nan)
+    # Thousands of ranges become a cloud: fainter, so the medians drawn over it stay clear.
+    alpha = 0.8 if len(points) <= 200 else max(0.12, 0.8 * (200 / len(points)) ** 0.5)
+    (spans,) = axes.plot(
+        np.column_stack((xs, xs, gaps)).ravel(),
+        np.column_stack((shortest, longest, gaps)).ravel(),
+        color="#56B4E9",
+        linewidth=1.4,
+        alpha=alpha,
+        antialiased=len(points) <= 2000,  # smoothing thousands of overlapping lines is slow
+        pickradius=4,
+    )
+    (best,) = axes.plot(
+        xs,
+        best_y,
+        linestyle="none",
+        marker="o",
+        markersize=2.8,
+        color="#0072B2",
+        alpha=min(1.0, alpha + 0.2),
+        zorder=3,
+        pickradius=4,
+    )
+    for n, point in enumerate(points):
+        drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
+    handles: list[Any] = [
+        Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
+        Line2D([], [], color="#0072B2", marker="o", markersize=3, linewidth=0, label="Best guess"),
+    ]
+
+    def nearest(event: Any, per_point: int) -> Target | None:
+        if not len(event.ind):
+            return None
+        # Ranges close together are all hit: take the one whose best guess is nearest.
+        mouse = event.mouseevent
+        hit = sorted({int(n) // per_point for n in event.ind})
+
+        def distance(n: int) -> float:
+            px, py = axes.transData.transform((xs[n], best_y[n]))
+            return float((px - mouse.x) ** 2 + (py - mouse.y) ** 2)
+
+        point = points[min(hit, key=distance)]
+        return Target(frozenset({point.incident_id}), f"{chart.title}: {point.key}")
+
+    drawn.targets[spans] = lambda event: nearest(event, 3)  # three vertices per range
+    drawn.targets[best] = lambda event: nearest(event, 1)
+    series = {s.key: s for s in chart.series}
+    middle = series["median_best"]
+    low, high = series["median_shortest"], series["median_longest"]
+    known = [i for i, v in enumerate(middle.values) if v is not None]
+    if known:
+        axes.fill_between(
+            known,
+            [y(float(low.values[i] or 0)) for i in known],
+            [y(float(high.values[i] or 0)) for i in known],
+            color="#E69F00",
+            alpha=0.35,
+            linewidth=0,
+            zorder=4,
+        )
+        (line,) = axes.plot(
+            known,
+            [y(float(middle.values[i] or 0)) for i in known],
+            color=LINE,
+            marker="D",
+            markersize=3.5,
+            markeredgecolor="white",
+            markeredgewidth=0.5,
+            linewidth=1.1,
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")],
+        )
+        line.set_pickradius(5)
+        handles += [
+            Line2D([], [], color=LINE, marker="D", markersize=3.5, label="Median of best guesses"),
+            MplPatch(facecolor="#E69F00", alpha=0.45, label="Medians of the bounds"),
+        ]
+
+        def period(event: Any) -> Target | None:
+            if not len(event.ind):
+                return None
+            index = known[int(event.ind[0])]
+            ids = middle.ids[index] if middle.ids else frozenset()
+            return Target(ids, f"{chart.title}: {chart.categories[index].label}")
+
+        drawn.targets[line] = period
+    count = len(chart.categories)
+    axes.set_xlim(-0.6, max(count, 1) - 0.4)
+    category_ticks(chart, axes)
+    values = [float(v) for v in (*shortest, *longest)]
+    if hours:
+        bottom, top = (min(values), max(values)) if values else (0.0, 2.0)
+        ticks = [(math.log10(v), text) for v, text in HOUR_TICKS]
+        shown = [(v, t) for v, t in ticks if bottom - 0.5 <= v <= top + 0.5] or ticks
+        axes.set_ylim(bottom - 0.18, top + 0.18)
+        axes.yaxis.set_major_locator(FixedLocator([v for v, _ in shown]))
+        axes.yaxis.set_major_formatter(FixedFormatter([t for _, t in shown]))
+        axes.yaxis.set_minor_locator(NullLocator())
+    else:
+        axes.set_ylim(0, max(values, default=10) * 1.08)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    tidy(axes, chart.value_axis)
+    axes.set_xlabel(chart.category_axis)
+    axes.set_ylabel(chart.value_axis)
+    coverage_bars(chart, side, drawn, series)
+    return legend(axes, handles)
+
+
+def coverage_bars(chart: Chart, side: Axes, drawn: Drawn, series: dict[str, Series]) -> None:
+    """Beside a range chart: how many have a range, and how many had no answer."""
+    answered, unknown = series["answered"], series["unknown"]
+    totals = [sum(int(v or 0) for v in s.values) for s in (answered, unknown)]
+    made = side.bar([0, 1], totals, width=0.7)
+    for x, (kind, total) in enumerate(zip((answered, unknown), totals, strict=True)):
+        drawn.places[(kind.key, "total")] = (side, float(x), total / 2)
+    for index, (patch, kind) in enumerate(zip(made.patches, (answered, unknown), strict=True)):
+        patch.set(**bar_style(kind, 0))
+        if not kind.unknown:
+            patch.set_facecolor("#56B4E9")
+        if totals[index]:
+            ids = frozenset().union(*kind.ids) if kind.ids else frozenset()
+            drawn.targets[patch] = fixed(Target(ids, f"{chart.title}: {kind.label.lower()}"))
+    side.set_xticks([0, 1], ["With\nrange", "No\nanswer"], fontsize=7)
+    side.set_xlim(-0.7, 1.7)
+    side.set_ylim(0, max(totals) * 1.08 if max(totals) else 1)
+    side.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    side.yaxis.tick_right()
+    side.yaxis.set_label_position("right")
+    side.set_ylabel("Incidents" if chart.covers == "incident" else "Reviews")
+    tidy(side, "")
+    side.spines["left"].set_visible(False)
+    side.spines["right"].set_visible(True)
+    side.spines["right"].set_color(GRID)

@@ -1,0 +1,225 @@
+"""One chart of the Insights view: its title, what it covers, the picture, its numbers.
+
+The picture is a matplotlib canvas that builds its figure only when it is first painted, so a
+page of charts costs only what is on screen; the others are drawn as they scroll into view
+(or when the window draws them in idle time). Clicking a bar, a point or a range emits the
+incidents behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QImage, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.insights_model import Chart
+from hindsight.export import insights_charts
+from hindsight.export.insights_report import table_of
+
+CHART_HEIGHT = 300  # logical pixels
+COPY_SCALE = 2  # a copied picture is drawn at twice its size on screen, for slides and print
+
+
+class ChartCanvas(FigureCanvasQTAgg):
+    """A matplotlib canvas that draws one chart, when it is first seen."""
+
+    picked = Signal(object)  # insights_charts.Target
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Figure(dpi=96))
+        if parent is not None:
+            self.setParent(parent)
+        self.chart: Chart | None = None
+        self.drawn = insights_charts.Drawn()
+        self.builds = 0  # how often the figure was built (tests and the bench read it)
+        self._stale = False
+        self.setFixedHeight(CHART_HEIGHT)
+        self.setMinimumWidth(360)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.mpl_connect("button_press_event", self._clicked)
+
+    def set_chart(self, chart: Chart) -> None:
+        """Show `chart` (drawn when next painted)."""
+        self.chart = chart
+        self._stale = True
+        self.update()
+
+    @property
+    def pending(self) -> bool:
+        """True while the chart waits to be drawn."""
+        return self._stale
+
+    def build(self) -> None:
+        """Make the figure of the chart now, if it is not made yet."""
+        if not self._stale or self.chart is None:
+            return
+        self._stale = False
+        self.figure.clear()
+        self.drawn = insights_charts.draw(self.chart, self.figure)
+        self.builds += 1
+        FigureCanvasAgg.draw(self)
+
+    def draw(self) -> None:
+        # matplotlib asks for a draw after every resize, seen or not: draw only what is seen.
+        # Building renders too; an unchanged figure is not rendered again.
+        if self.visibleRegion().isEmpty():
+            return
+        self.build()
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.build()
+        super().paintEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The margins are worked out for a width: a new width lays the chart out again.
+        self._stale = self.chart is not None
+        super().resizeEvent(event)
+
+    def _clicked(self, event: Any) -> None:
+        if event.button != 1 or self.chart is None:
+            return
+        target = self.drawn.hit(event)
+        if target is not None and target.ids:
+            self.picked.emit(target)
+
+    def point_of(self, series: str, category: str) -> QPoint | None:
+        """Where on the widget the bar of (`series`, `category`) is drawn, if it is."""
+        self.build()
+        place = self.drawn.places.get((series, category))
+        if place is None:
+            return None
+        axes, x, y = place
+        px, py = axes.transData.transform((x, y))
+        ratio = self.device_pixel_ratio or 1
+        return QPoint(round(px / ratio), round(self.height() - py / ratio))
+
+
+class ChartCard(QFrame):
+    """A chart with its title, coverage, note and (on request) its numbers as a table."""
+
+    picked = Signal(object)  # insights_charts.Target
+    saveRequested = Signal(str, str)  # chart key, "png" or "svg"
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName("chartCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel()
+        self.title.setObjectName("chartTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.coverage = QLabel()
+        self.coverage.setObjectName("chartCoverage")
+        self.coverage.setTextFormat(Qt.TextFormat.PlainText)
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.canvas = ChartCanvas(self)
+        self.canvas.picked.connect(self.picked)
+        self.canvas.setToolTip("Click a bar, a point or a range to list those incidents")
+        self.numbers = QTableWidget()
+        self.numbers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.numbers.verticalHeader().hide()
+        self.numbers.setVisible(False)
+        self.numbers.setMaximumHeight(220)
+
+        self.menu_button = QToolButton()
+        self.menu_button.setText("⋯")
+        self.menu_button.setAccessibleName("Chart actions")
+        self.menu_button.setToolTip("Copy or save the chart, or show its numbers")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.menu_button)
+        self.copy_action = menu.addAction("&Copy Image")
+        self.copy_action.triggered.connect(self.copy_image)
+        self.save_png_action = menu.addAction("Save as &PNG…")
+        self.save_png_action.triggered.connect(lambda: self.saveRequested.emit(self.key, "png"))
+        self.save_svg_action = menu.addAction("Save as &SVG…")
+        self.save_svg_action.triggered.connect(lambda: self.saveRequested.emit(self.key, "svg"))
+        menu.addSeparator()
+        self.numbers_action: QAction = menu.addAction("Show &Numbers")
+        self.numbers_action.setCheckable(True)
+        self.numbers_action.toggled.connect(self._toggle_numbers)
+        self.menu_button.setMenu(menu)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.menu_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.coverage)
+        layout.addWidget(self.canvas)
+        layout.addWidget(self.note)
+        layout.addWidget(self.numbers)
+
+    @property
+    def chart(self) -> Chart | None:
+        """The chart shown."""
+        return self.canvas.chart
+
+    def show_chart(self, chart: Chart) -> bool:
+        """Show `chart`; False (and nothing redrawn) when it is the one shown already."""
+        if chart == self.canvas.chart:
+            return False
+        self.title.setText(chart.title)
+        self.coverage.setText(chart.coverage_text())
+        self.note.setText(chart.note)
+        self.canvas.set_chart(chart)
+        if self.numbers.isVisible():
+            self._fill_numbers()
+        return True
+
+    def _toggle_numbers(self, shown: bool) -> None:
+        if shown:
+            self._fill_numbers()
+        self.numbers.setVisible(shown)
+
+    def _fill_numbers(self) -> None:
+        if self.chart is None:
+            return
+        table = table_of(self.chart)
+        self.numbers.clear()
+        self.numbers.setColumnCount(len(table.headers))
+        self.numbers.setRowCount(len(table.rows))
+        self.numbers.setHorizontalHeaderLabels(list(table.headers))
+        for row, cells in enumerate(table.rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.numbers.setItem(row, column, item)
+        self.numbers.resizeColumnsToContents()
+
+    def copy_image(self) -> None:
+        """Put the chart on the clipboard as a picture (and as SVG for apps that take it)."""
+        if self.chart is None:
+            return
+        width = max(self.canvas.width(), 480)
+        png = insights_charts.image(self.chart, width, CHART_HEIGHT, "png", scale=COPY_SCALE)
+        svg = insights_charts.image(self.chart, width, CHART_HEIGHT, "svg")
+        data = QMimeData()
+        data.setImageData(QImage.fromData(png, "PNG"))
+        data.setData("image/svg+xml", QByteArray(svg))
+        QApplication.clipboard().setMimeData(data)

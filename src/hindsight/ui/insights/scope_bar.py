@@ -1,0 +1,210 @@
+"""The scope controls of the Insights view: dates, severities, tags, systems, teams, period.
+
+They make a core `Scope` value; the view turns it into figures. Scoping by a saved search is
+a field of that value already (core/insights_scope.py) and gets a control here once search
+exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from hindsight.core.enums import Severity
+from hindsight.core.insights_scope import Period, Scope
+from hindsight.ui.optional_date import OptionalDate
+from hindsight.ui.qt_helpers import fill_combo
+
+MAX_CHOICES = 60  # values offered in one menu, most used first
+
+
+class _StayOpenMenu(QMenu):
+    """A menu of tick boxes that stays open while the user ticks several."""
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        action = self.activeAction()
+        if action is not None and action.isCheckable() and action.isEnabled():
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)
+
+
+class ChoiceButton(QToolButton):
+    """A button opening a list of tick boxes; nothing ticked means 'any'."""
+
+    changed = Signal()
+
+    def __init__(self, noun: str, plural: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.noun, self.plural = noun, plural
+        self.setAccessibleName(plural.capitalize())
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._menu = _StayOpenMenu(self)
+        self.setMenu(self._menu)
+        self._actions: dict[str, QAction] = {}
+        self._caption()
+
+    def set_values(self, values: Sequence[str], labels: Sequence[str] | None = None) -> None:
+        """Offer `values` (ticks are kept for values still offered)."""
+        ticked = self.selected()
+        self._menu.clear()
+        self._actions = {}
+        clear = self._menu.addAction(f"Any {self.noun}")
+        clear.triggered.connect(self.clear)
+        self._menu.addSeparator()
+        shown = list(values)[:MAX_CHOICES]
+        for value, label in zip(shown, labels or shown, strict=True):
+            action = self._menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(value in ticked)
+            action.toggled.connect(self._toggled)
+            self._actions[value] = action
+        if len(values) > MAX_CHOICES:
+            more = self._menu.addAction(f"{len(values) - MAX_CHOICES} more, used less often")
+            more.setEnabled(False)
+        self._caption()
+
+    def selected(self) -> frozenset[str]:
+        """The values ticked."""
+        return frozenset(v for v, a in self._actions.items() if a.isChecked())
+
+    def select(self, values: Iterable[str]) -> None:
+        """Tick exactly `values` (of those offered)."""
+        wanted = set(values)
+        for value, action in self._actions.items():
+            action.blockSignals(True)
+            action.setChecked(value in wanted)
+            action.blockSignals(False)
+        self._caption()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        """Tick nothing: any value."""
+        self.select(())
+
+    def _toggled(self, _checked: bool) -> None:
+        self._caption()
+        self.changed.emit()
+
+    def _caption(self) -> None:
+        chosen = sorted(self.selected(), key=str.casefold)
+        if not chosen:
+            self.setText(f"Any {self.noun}")
+        elif len(chosen) <= 2:
+            self.setText(", ".join(chosen))
+        else:
+            self.setText(f"{len(chosen)} {self.plural}")
+        self.setToolTip(", ".join(chosen) if chosen else f"Incidents with any {self.noun}")
+
+
+class ScopeBar(QWidget):
+    """The controls that set which incidents the charts cover, and how time is grouped."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.start = OptionalDate("&From")
+        self.end = OptionalDate("&To")
+        self.severities = ChoiceButton("severity", "severities")
+        self.severities.set_values([s.value for s in Severity])
+        self.tags = ChoiceButton("tag", "tags")
+        self.systems = ChoiceButton("system", "systems")
+        self.teams = ChoiceButton("team", "teams")
+        self.period = QComboBox()
+        self.period.setAccessibleName("Group by")
+        fill_combo(
+            self.period,
+            [("Automatic", None), ("Month", Period.MONTH), ("Quarter", Period.QUARTER)],
+        )
+        self.reset_button = QPushButton("&Reset")
+        self.reset_button.setToolTip("Every incident, grouped automatically")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.start)
+        row.addWidget(self.end)
+        for text, widget in (
+            ("Severity", self.severities),
+            ("Tags", self.tags),
+            ("Systems", self.systems),
+            ("Teams", self.teams),
+            ("&Group by", self.period),
+        ):
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.reset_button)
+        for choice in (self.severities, self.tags, self.systems, self.teams):
+            choice.changed.connect(self.changed)
+        for optional in (self.start, self.end):
+            optional.enabled.toggled.connect(lambda _: self.changed.emit())
+            optional.edit.dateChanged.connect(lambda _: self.changed.emit())
+        self.period.currentIndexChanged.connect(lambda _: self.changed.emit())
+        self.reset_button.clicked.connect(self.reset)
+
+    def set_choices(
+        self,
+        tags: Sequence[str],
+        systems: Sequence[str],
+        teams: Sequence[str],
+        first: date | None,
+    ) -> None:
+        """Offer the tags, systems and teams in use; start the date fields near the data.
+
+        Nothing the user chose changes, so no change of scope is announced.
+        """
+        self.blockSignals(True)
+        try:
+            for button, values in (
+                (self.tags, tags),
+                (self.systems, systems),
+                (self.teams, teams),
+            ):
+                button.set_values(values)
+            if first is not None and not self.start.enabled.isChecked():
+                self.start.edit.setDate(QDate(first.year, first.month, first.day))
+        finally:
+            self.blockSignals(False)
+
+    def scope(self) -> Scope:
+        """The scope the controls describe."""
+        return Scope(
+            start=self.start.date_value(),
+            end=self.end.date_value(),
+            severities=frozenset(Severity(s) for s in self.severities.selected()),
+            tags=self.tags.selected(),
+            systems=self.systems.selected(),
+            teams=self.teams.selected(),
+        )
+
+    def chosen_period(self) -> Period | None:
+        """Month, quarter, or None for automatic."""
+        data = self.period.currentData()
+        return None if data is None else Period(data)
+
+    def reset(self) -> None:
+        """Back to every incident, grouped automatically."""
+        self.blockSignals(True)
+        try:
+            for optional in (self.start, self.end):
+                optional.enabled.setChecked(False)
+            for choice in (self.severities, self.tags, self.systems, self.teams):
+                choice.clear()
+            self.period.setCurrentIndex(0)
+        finally:
+            self.blockSignals(False)
+        self.changed.emit()

@@ -1,0 +1,280 @@
+"""The Insights view: a page of charts over the incidents in a scope.
+
+The figures are worked out on the database lane (services/insights.py keeps a snapshot, so
+a change of scope reads nothing); the charts on screen are drawn first, the rest in idle
+time. A change saved anywhere is looked at only while the view is shown (else when it is
+shown next), after a short pause, and only the charts whose numbers changed are redrawn.
+Clicking a bar, a point or a range lists those incidents in the main window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hindsight.core.insights_model import Insights
+from hindsight.export import insights_charts
+from hindsight.paths import data_dir
+from hindsight.services.insights import ScopeChoices, insights_for
+from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
+from hindsight.ui.insights.scope_bar import ScopeBar
+from hindsight.ui.qt_helpers import problem_label
+
+if TYPE_CHECKING:
+    from hindsight.services.changes import Changes
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.main_window import MainWindow
+
+SCOPE_DELAY_MS = 150  # gather a burst of ticks into one recount
+CHANGE_DELAY_MS = 400  # gather saves (autosave, a drag) into one recount
+COLUMNS = 2
+IMAGE_FILTERS = {"png": "PNG pictures (*.png)", "svg": "SVG pictures (*.svg)"}
+
+
+class InsightsWindow(QMainWindow):
+    """Charts across the incidents of the main window's database."""
+
+    updated = Signal()  # new figures are shown (tests and the bench wait on it)
+
+    def __init__(self, main: MainWindow) -> None:
+        super().__init__(main)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.main = main
+        self.ops = main.ops
+        self.insights: Insights | None = None
+        self.cards: dict[str, ChartCard] = {}
+        self._busy = False
+        self._again = False
+        self._stale = True
+        self.idle_drawing = True  # draw charts off screen in idle moments (the bench turns it off)
+        self.setWindowTitle(f"Hindsight — Insights — {main.workspace.path.name}")
+        self.resize(1320, 860)
+
+        self.scope_bar = ScopeBar()
+        self.summary = QLabel()
+        self.summary.setObjectName("insightsSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.state = QLabel("Working out the figures…")
+        self.state.setObjectName("hint")
+        self.problem = problem_label()
+        self.page = QWidget()
+        self.page.setObjectName("insightsPage")
+        self.page_layout = QVBoxLayout(self.page)
+        self.page_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        # A scroll bar appearing later would narrow every chart and draw them all again.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.scroll.setWidget(self.page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.scope_bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.state)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.scroll, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+
+        self._scope_timer = QTimer(self)
+        self._scope_timer.setSingleShot(True)
+        self._scope_timer.setInterval(SCOPE_DELAY_MS)
+        self._scope_timer.timeout.connect(self.refresh)
+        self._change_timer = QTimer(self)
+        self._change_timer.setSingleShot(True)
+        self._change_timer.setInterval(CHANGE_DELAY_MS)
+        self._change_timer.timeout.connect(self.refresh)
+        self.scope_bar.changed.connect(self._scope_timer.start)
+        self.ops.changed.connect(self._on_changed)
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = file_menu.addAction("&Export Report…")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(lambda: self.main.insights_ui.export_report())
+        file_menu.addSeparator()
+        close = file_menu.addAction("&Close")
+        close.setShortcut(keys.Close)
+        close.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu("&View")
+        self.reload_action = view_menu.addAction("Re&load")
+        self.reload_action.setShortcut(keys.Refresh)
+        self.reload_action.triggered.connect(self.refresh)
+        self.reset_action = view_menu.addAction("&All Incidents")
+        self.reset_action.triggered.connect(self.scope_bar.reset)
+
+    # Figures
+
+    def refresh(self) -> None:
+        """Work out the figures for the scope shown (once more, if asked while busy)."""
+        if self._busy:
+            self._again = True
+            return
+        scope, period = self.scope_bar.scope(), self.scope_bar.chosen_period()
+        if scope.problems:
+            self.problem.setText(" ".join(scope.problems))
+            self.problem.show()
+            return
+        self.problem.hide()
+        self._busy, self._stale = True, False
+        self.state.setText("Working out the figures…")
+
+        def work(workspace: Workspace) -> tuple[Insights, ScopeChoices]:
+            service = insights_for(workspace)
+            return service.figures(scope, period), service.choices()
+
+        self.ops.run(
+            work,
+            self._show,
+            owner=self,
+            failed=self._failed,
+            what="work out the insights",
+        )
+
+    def _show(self, result: tuple[Insights, ScopeChoices]) -> None:
+        self._busy = False
+        insights, choices = result
+        self.insights = insights
+        self.scope_bar.set_choices(choices.tags, choices.systems, choices.teams, choices.first_day)
+        self._ensure_cards(insights)
+        redrawn = sum(self.cards[c.key].show_chart(c) for c in insights.charts)
+        noun = "incident" if insights.incidents == 1 else "incidents"
+        self.summary.setText(
+            f"{insights.scope.describe().capitalize()}: {insights.incidents} {noun}, "
+            f"{insights.items} follow-up items; counted by {insights.period.label.lower()}, "
+            f"as of {insights.today.isoformat()}. Click a bar, a point or a range to list "
+            "those incidents in the main window."
+        )
+        self.state.setText(
+            f"{redrawn} chart{'s' if redrawn != 1 else ''} redrawn." if redrawn else "Up to date."
+        )
+        QTimer.singleShot(0, self._draw_next)
+        self.updated.emit()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _failed(self, error: Exception) -> None:
+        self._busy = False
+        self.state.setText("")
+        self.problem.setText(f"The figures could not be worked out: {error}")
+        self.problem.show()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _ensure_cards(self, insights: Insights) -> None:
+        if self.cards:
+            return
+        self.page_layout.takeAt(self.page_layout.count() - 1)  # the stretch
+        for section in insights.sections:
+            heading = QLabel(section)
+            heading.setObjectName("sectionTitle")
+            self.page_layout.addWidget(heading)
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(12)
+            charts = [c for c in insights.charts if c.section == section]
+            for n, chart in enumerate(charts):
+                card = ChartCard(chart.key)
+                card.picked.connect(self._picked)
+                card.saveRequested.connect(self.save_chart)
+                # The last chart of an odd section takes the whole width, leaving no hole.
+                span = COLUMNS if n == len(charts) - 1 and n % COLUMNS == 0 else 1
+                grid.addWidget(card, n // COLUMNS, n % COLUMNS, 1, span)
+                self.cards[chart.key] = card
+            for column in range(COLUMNS):
+                grid.setColumnStretch(column, 1)
+            self.page_layout.addLayout(grid)
+        self.page_layout.addStretch(1)
+        # Lay the page out now, so the first paint sees the cards where they will stay and
+        # draws only those on screen (not all of them, squeezed, before the layout settles).
+        self.page_layout.activate()
+        self.page.resize(self.scroll.viewport().width(), self.page.sizeHint().height())
+
+    def _draw_next(self) -> None:
+        """Draw one chart that is not on screen yet; again at the next idle moment."""
+        if not self.idle_drawing:
+            return
+        for card in self.cards.values():
+            if card.canvas.pending and card.isVisible():
+                card.canvas.build()
+                QTimer.singleShot(0, self._draw_next)
+                return
+
+    def draw_all(self) -> None:
+        """Draw every chart now (the bench measures this; the view draws them lazily)."""
+        for card in self.cards.values():
+            card.canvas.build()
+
+    # Reacting
+
+    def _on_changed(self, changes: Changes, _initiator: object) -> None:
+        touched = changes.everything or changes.incidents or changes.removed or changes.followups
+        if not touched:
+            return  # privacy records do not enter any figure
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._change_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._scope_timer.stop()
+        self._change_timer.stop()
+        super().closeEvent(event)
+
+    def _picked(self, target: insights_charts.Target) -> None:
+        self.main.show_incidents(set(target.ids), target.label)
+
+    # Pictures
+
+    def save_chart(self, key: str, kind: str) -> None:
+        """Ask where, then write one chart as PNG or SVG (off the GUI thread)."""
+        card = self.cards.get(key)
+        if card is None or card.chart is None:
+            return
+        chart = card.chart
+        suggested = str(data_dir() / f"{key}.{kind}")
+        name, _ = QFileDialog.getSaveFileName(
+            self, f"Save chart as {kind.upper()}", suggested, IMAGE_FILTERS[kind]
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(path.name + f".{kind}")
+        width = max(card.canvas.width(), 480)
+
+        def work(_workspace: Workspace, _task: object) -> Path:
+            from hindsight.export.atomic import write_atomic
+
+            scale = 2 if kind == "png" else 1
+            return write_atomic(
+                path, insights_charts.image(chart, width, CHART_HEIGHT, kind, scale=scale)
+            )
+
+        self.ops.run_long(
+            work,
+            lambda written: self.statusBar().showMessage(f"Saved {written}", 8000),
+            owner=self,
+            what=f"save the chart as {kind.upper()}",
+        )

@@ -1,0 +1,277 @@
+"""The Insights view, driven as a person would: open it, change the scope, click a bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from hindsight import cli
+from hindsight.core.enums import Phase, Severity
+from hindsight.core.followups import FollowUp, FollowUpStatus, Priority, StatusStep
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import Incident, TeamInvolvement
+from hindsight.core.review import Answer
+from hindsight.services.workspace import Workspace
+from hindsight.ui.insights import integration as insights_integration
+from hindsight.ui.insights import window as insights_window
+
+from .conftest import settle
+
+SEVERITIES = (Severity.SEV1, Severity.SEV3, Severity.SEV1, Severity.SEV2, Severity.SEV3)
+
+
+def when(text: str) -> FuzzyTime:
+    return FuzzyTime.exact(datetime.fromisoformat(text).replace(tzinfo=UTC))
+
+
+@pytest.fixture
+def insights_db(db_path: Path) -> Path:
+    """Five incidents over three months; two are SEV1; one follow-up item."""
+    workspace = Workspace.open(db_path)
+    try:
+        for n, severity in enumerate(SEVERITIES):
+            stored = workspace.incidents.add(
+                Incident(
+                    title=f"incident {n + 1}",
+                    severity=severity,
+                    milestones={
+                        Phase.OUTAGE_BEGINS: when(f"2025-0{1 + n // 2}-1{n}"),
+                        Phase.DETECTION: when(f"2025-0{1 + n // 2}-1{n} 06:00"),
+                    },
+                    teams=[TeamInvolvement("SRE")],
+                    answers={"detection.source": Answer("detection.source", value="end_users")},
+                )
+            )
+        assert stored.id is not None
+        workspace.followups.create_many(
+            [
+                FollowUp(
+                    title="alert",
+                    incident_id=stored.id,
+                    priority=Priority.HIGHEST,
+                    history=[StatusStep(FollowUpStatus.OPEN, date(2025, 3, 20))],
+                )
+            ]
+        )
+    finally:
+        workspace.close()
+    return db_path
+
+
+def open_view(window, qtbot):
+    window.insights_ui.open_action.trigger()
+    view = window.insights_ui.view
+    qtbot.waitUntil(lambda: view.insights is not None and not window.ops.busy, timeout=20000)
+    return view
+
+
+def on_screen(view, key: str, qtbot):
+    """Scroll the chart `key` into view and wait until it is drawn where it will stay."""
+    card = view.cards[key]
+    view.scroll.ensureWidgetVisible(card)
+    qtbot.waitUntil(lambda: card.canvas.builds > 0 and not card.canvas.pending, timeout=5000)
+    return card
+
+
+def test_the_view_opens_with_every_chart(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    assert window.insights_ui.open_action.shortcut().toString() == "Ctrl+I"
+    view = open_view(window, qtbot)
+    assert view.isVisible()
+    keys = [c.key for c in view.insights.charts]
+    assert list(view.cards) == keys and len(keys) == 18
+    card = view.cards["incidents_over_time"]
+    assert card.title.text() == "Incidents over time, by severity"
+    assert card.coverage.text() == "Covers 5 incidents; 0 had no answer."
+    assert (
+        view.cards["attention"]
+        .coverage.text()
+        .startswith("Covers 5 incidents and their 1 follow-up item")
+    )
+    assert "5 incidents, 1 follow-up items" in view.summary.text()
+    # The chart on screen is drawn; its numbers can be shown as a table too.
+    on_screen(view, "incidents_over_time", qtbot)
+    card.numbers_action.trigger()
+    assert card.numbers.isVisible()
+    assert card.numbers.item(0, 0).text() == "Jan 2025"
+    assert card.numbers.item(0, 1).text() == "1"  # SEV1 in January
+
+
+def test_a_scope_change_and_a_click_list_those_incidents(
+    make_window, insights_db, qtbot, capsys
+) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    view.scope_bar.severities._actions["SEV1"].trigger()
+    qtbot.waitUntil(
+        lambda: view.insights.scope.severities == {Severity.SEV1} and not window.ops.busy,
+        timeout=10000,
+    )
+    card = view.cards["incidents_over_time"]
+    assert card.coverage.text() == "Covers 2 incidents; 0 had no answer."
+    assert view.scope_bar.severities.text() == "SEV1"
+    on_screen(view, "incidents_over_time", qtbot)
+    point = card.canvas.point_of("SEV1", "2025-02")
+    assert point is not None
+    qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=point)
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-3"]
+    assert window.list_pane.only_bar.isVisible()
+    assert (
+        "1 incident — Incidents over time, by severity: SEV1, Feb 2025"
+        in window.list_pane.only_label.text()
+    )
+    qtbot.mouseClick(window.list_pane.only_clear, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert len(window.list_pane.visible_keys()) == 5
+
+    # The command line's JSON for the same scope is what the view shows.
+    code = cli.main(
+        ["insights", "--db", str(insights_db), "--format", "json", "--severity", "SEV1"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    shown = json.loads(json.dumps(view.insights.to_mapping()))
+    printed = json.loads(out)
+    for key in ("scope", "period", "today", "incidents", "followups", "charts"):
+        assert printed[key] == shown[key], key
+
+
+def test_clicking_a_range_or_a_count_lists_its_incidents(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = on_screen(view, "time_to_detect", qtbot)
+    one = card.canvas.point_of("range", "HS-4")
+    assert one is not None
+    qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=one)
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-4"]
+    assert "Time to detect (hours from impact start): HS-4" in window.list_pane.only_label.text()
+    answered = card.canvas.point_of("answered", "total")
+    assert answered is not None
+    qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=answered)
+    settle(qtbot, window)
+    assert len(window.list_pane.visible_keys()) == 5
+    assert "incidents with a range" in window.list_pane.only_label.text()
+
+
+def test_a_chart_with_a_second_axis_takes_clicks_too(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = on_screen(view, "found_first", qtbot)  # bars, and a share line on an axis of its own
+    point = card.canvas.point_of("end_users", "2025-03")
+    assert point is not None
+    qtbot.mouseClick(card.canvas, Qt.MouseButton.LeftButton, pos=point)
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-5"]
+
+
+def test_saves_redraw_while_shown_and_wait_while_hidden(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    workspace = window.workspace
+    incident = workspace.incidents.get_by_key("HS-2")
+    incident.severity = Severity.SEV1
+    with qtbot.waitSignal(view.updated, timeout=10000):
+        workspace.incidents.save(incident)
+    assert view.cards["incidents_over_time"].coverage.text().startswith("Covers 5")
+    assert view.insights.chart("incidents_over_time").value("SEV1", "2025-01") == 2
+    # Severity enters one chart only: only that one is drawn again.
+    assert view.state.text() == "1 chart redrawn."
+
+    view.close()
+    incident = workspace.incidents.get_by_key("HS-5")
+    incident.severity = Severity.SEV1
+    workspace.incidents.save(incident)
+    qtbot.wait(CHANGE_PAUSE_MS)
+    assert view._stale and view.insights.chart("incidents_over_time").value("SEV1", "2025-03") == 0
+    with qtbot.waitSignal(view.updated, timeout=10000):
+        window.insights_ui.open_view()
+    assert view.insights.chart("incidents_over_time").value("SEV1", "2025-03") == 1
+
+
+CHANGE_PAUSE_MS = insights_window.CHANGE_DELAY_MS + 200
+
+
+def test_copy_and_save_a_chart(make_window, insights_db, qtbot, tmp_path, monkeypatch) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = view.cards["trigger_kinds"]
+    card.copy_action.trigger()
+    copied = QGuiApplication.clipboard().mimeData()
+    assert copied.hasImage() and b"Kind of trigger" in bytes(copied.data("image/svg+xml"))
+    target = tmp_path / "triggers.svg"
+    monkeypatch.setattr(
+        insights_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    card.save_svg_action.trigger()
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert "<svg" in target.read_text() and "Kind of trigger" in target.read_text()
+    png = tmp_path / "triggers"
+    monkeypatch.setattr(
+        insights_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(png), "")
+    )
+    card.save_png_action.trigger()
+    qtbot.waitUntil(lambda: png.with_suffix(".png").exists(), timeout=10000)
+    assert png.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_export_insights_from_the_file_menu(
+    make_window, insights_db, qtbot, tmp_path, monkeypatch
+) -> None:
+    window = make_window(insights_db)
+    target = tmp_path / "quarterly.md"
+    monkeypatch.setattr(
+        insights_integration.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    assert window.insights_ui.export_action in window.file_menu.actions()
+    window.insights_ui.export_action.trigger()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    text = target.read_text()
+    assert text.startswith("# Insights across incidents") and "all incidents: 5 incidents" in text
+
+
+def test_the_export_holds_the_scope_on_screen(
+    make_window, insights_db, qtbot, tmp_path, monkeypatch
+) -> None:
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    view.scope_bar.severities._actions["SEV3"].trigger()
+    qtbot.waitUntil(lambda: view.insights.incidents == 2 and not window.ops.busy, timeout=10000)
+    target = tmp_path / "sev3.json"
+    monkeypatch.setattr(
+        insights_integration.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    view.export_action.trigger()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    assert json.loads(target.read_text())["charts"] == json.loads(
+        json.dumps(view.insights.to_mapping()["charts"])
+    )
+
+
+def test_starting_the_app_does_not_import_matplotlib(insights_db, tmp_path) -> None:
+    script = (
+        "import sys\n"
+        "from hindsight.ui.app import application, app_settings\n"
+        "from hindsight.ui.main_window import MainWindow\n"
+        "from hindsight.services.workspace import Workspace\n"
+        "application()\n"
+        f"window = MainWindow(Workspace.open({str(insights_db)!r}), app_settings())\n"
+        "window.show()\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib was imported at start-up'\n"
+        "window.insights_ui.open_view()\n"
+        "assert 'matplotlib' in sys.modules\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HINDSIGHT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
