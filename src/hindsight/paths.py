@@ -53,18 +53,6 @@ def data_dir() -> Path:
     return _usable_folder(path)
 
 
-def data_dir_problem() -> str | None:
-    """What stops Hindsight from using its data folder, as a message for people, or None.
-
-    The command line prints it; the GUI shows it at start-up before anything else.
-    """
-    try:
-        data_dir()
-    except DataDirError as error:
-        return str(error)
-    return None
-
-
 def default_database_path() -> Path:
     """The database the app opens when none is named."""
     return data_dir() / "hindsight.sqlite"

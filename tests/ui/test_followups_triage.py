@@ -17,8 +17,8 @@ from hindsight.core.followups import FollowUp, FollowUpKind, FollowUpStatus, Pri
 from hindsight.preferences import load_section
 from hindsight.services.followups import CSV_COLUMNS, FollowUpService
 from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
-from hindsight.ui.followups.triage import TriageWindow, fits
-from hindsight.ui.qt_helpers import select_data
+from hindsight.ui.followups.triage import TriageWindow
+from hindsight.ui.qt_helpers import fits, select_data
 
 from .conftest import open_incident
 from .followup_helpers import settle, shown_items, titles

@@ -76,7 +76,7 @@ def open_view(window, qtbot):
 def on_screen(view, key: str, qtbot):
     """Scroll the chart `key` into view and wait until it is drawn where it will stay."""
     card = view.cards[key]
-    view.scroll.ensureWidgetVisible(card)
+    view.charts_area.ensureWidgetVisible(card)
     qtbot.waitUntil(lambda: card.canvas.builds > 0 and not card.canvas.pending, timeout=5000)
     return card
 

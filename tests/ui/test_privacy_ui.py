@@ -304,7 +304,7 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
         dialog.accept()
         assert dialog.isVisible()
         dialog.table.item(0, 1).setText(r"CUST-\d{8}")
-        assert "Customer id" in dialog.result.text()
+        assert "Customer id" in dialog.sample_result.text()
         dialog.accept()
 
     when_modal(edit)

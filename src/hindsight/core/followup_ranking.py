@@ -61,11 +61,6 @@ class RankedItem:
 RankKey = tuple[int, int, int, int, int, date, int]
 
 
-def group_of(item: FollowUp, region: Region) -> RankGroup:
-    """Which part of the ranked list `item` belongs to."""
-    return group_for(item.is_closed, region)
-
-
 def group_for(closed: bool, region: Region) -> RankGroup:
     """The part of the ranked list of an item that is closed or not, in `region`."""
     if closed:

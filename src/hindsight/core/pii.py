@@ -514,8 +514,3 @@ def redact_text(text: str, findings: Iterable[Finding]) -> str:
         result = result[: finding.start] + finding.placeholder + result[finding.end :]
         limit = finding.start
     return result
-
-
-def redact_all(text: str, patterns: Sequence[CustomPattern] = ()) -> str:
-    """`text` with every finding of a scan replaced by its placeholder."""
-    return redact_text(text, scan_text(text, patterns))

@@ -98,11 +98,6 @@ class RoleView:
     description: str
     holders: tuple[HolderView, ...]
 
-    @property
-    def filled(self) -> bool:
-        """True when somebody held the role."""
-        return bool(self.holders)
-
 
 @dataclass(frozen=True, slots=True)
 class TeamView:

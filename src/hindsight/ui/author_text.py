@@ -17,10 +17,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 
 def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` literally (tooltips have no text format of their own)."""
+    """A tooltip that shows `text` literally (tooltips have no text format of their own).
+
+    Line breaks are kept and long lines wrap, so a long note makes a readable tooltip.
+    """
     if not text:
         return ""
-    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpacePre)
+    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def escaped(text: str) -> str:

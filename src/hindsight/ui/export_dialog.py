@@ -49,6 +49,7 @@ from hindsight.ui.export_messages import (
     ask_pii,
 )
 from hindsight.ui.operations import Operations, Task, report_bug
+from hindsight.ui.qt_helpers import place_window
 
 __all__ = ["CANCEL", "EXPORT_ANYWAY", "REDACT", "ExportDialog", "ask_pii", "open_export"]
 
@@ -94,16 +95,7 @@ class ExportDialog(QDialog):
         self._preview_timer.timeout.connect(self.refresh_preview)
         self._restore_choices()
         self._choices_changed()
-        self._fit_to_screen(1100, 760)
-
-    def _fit_to_screen(self, width: int, height: int) -> None:
-        # Never larger than the screen it opens on (a 1366x768 laptop, or 2x scaling).
-        screen = (self.parentWidget() or self).screen()
-        area = screen.availableGeometry() if screen is not None else None
-        if area is not None:
-            width = min(width, int(area.width() * 0.92))
-            height = min(height, int(area.height() * 0.88))
-        self.resize(width, height)
+        place_window(self, (1100, 760))
 
     # Construction
 
@@ -419,7 +411,7 @@ class ExportDialog(QDialog):
         self.rendered = rendered
         document = self.preview.document()
         for picture in rendered.pictures:
-            image = QImage.fromData(picture.png, "PNG")
+            image = QImage.fromData(picture.png, "PNG")  # type: ignore[arg-type]
             document.addResource(
                 QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
             )

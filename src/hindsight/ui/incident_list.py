@@ -42,8 +42,9 @@ from hindsight.core.enums import Phase, Severity
 from hindsight.core.listing import ListColumn, ListQuery, ListRow
 from hindsight.core.review import ReviewStatus
 from hindsight.store.listing import IncidentListing, ListingNotReady
+from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.operations import Operations
-from hindsight.ui.qt_helpers import current_enum, fill_combo, local_text, plain_tooltip
+from hindsight.ui.qt_helpers import current_enum, fill_combo, local_text
 from hindsight.vocabulary import vocabulary
 
 Index = QModelIndex | QPersistentModelIndex
@@ -445,13 +446,12 @@ class IncidentListPane(QWidget):
             action = menu.addAction(column.heading)
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(
-                lambda shown, c=column: (
-                    self.table.setColumnHidden(c, not shown),
-                    self.columnsChanged.emit(),
-                )
-            )
+            action.toggled.connect(lambda shown, c=column: self._show_column(c, shown))
         menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def _show_column(self, column: ListColumn, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        self.columnsChanged.emit()
 
     # The listed database
 

@@ -9,6 +9,7 @@ database is open and the window has painted. Every service call goes through `se
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,9 @@ from hindsight.ui import messages
 from hindsight.ui.incident_list import IncidentListPane
 from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
+from hindsight.ui.qt_helpers import place_window
 from hindsight.ui.welcome import PickPage, WelcomePage
-from hindsight.ui.window_database import DatabaseDoor, fit_to_screen
+from hindsight.ui.window_database import DatabaseDoor
 
 if TYPE_CHECKING:
     from hindsight.core.incident import Incident
@@ -148,7 +150,12 @@ class MainWindow(QMainWindow):
 
     # Construction
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -492,7 +499,7 @@ class MainWindow(QMainWindow):
     # Window state
 
     def _restore_window_state(self) -> None:
-        fit_to_screen(self, self.settings.value("window/geometry"), (1280, 800))
+        place_window(self, (1280, 800), self.settings.value("window/geometry"))
         state = self.settings.value("window/splitter")
         if state is not None:
             self._splitter_restored = self.splitter.restoreState(state)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QByteArray, QDateTime, QRect
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -85,14 +85,39 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` as it is, even when it looks like HTML.
+def fits(frame: QRect, available: QRect) -> bool:
+    """True when a window's frame lies wholly within a screen's available area."""
+    return available.contains(frame)
 
-    Qt renders a tooltip as rich text when it merely looks like markup; author text must never
-    be, so it is escaped inside an explicit rich-text envelope.
+
+def place_window(window: QWidget, preferred: tuple[int, int], saved: object = None) -> None:
+    """Restore `saved` geometry if it fits a screen; else take `preferred`, cut to the screen.
+
+    Every top-level window opens through here, so none is ever larger than the screen it opens
+    on (a 1366x768 laptop, or a 2x scale that halves the room), whatever its preferred size.
     """
-    escaped = html.escape(text).replace("\n", "<br>")
-    return f"<qt>{escaped}</qt>"
+    parent = window.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry()
+    # A minimum size larger than the screen would hold the window off its edges.
+    window.setMinimumSize(
+        min(window.minimumWidth(), available.width() - 24),
+        min(window.minimumHeight(), available.height() - 48),
+    )
+    if (
+        isinstance(saved, QByteArray | bytes)
+        and saved
+        and window.restoreGeometry(saved)
+        and any(fits(window.geometry(), s.availableGeometry()) for s in QGuiApplication.screens())
+    ):
+        return
+    # Room for the window frame the system draws around it.
+    width = min(preferred[0], available.width() - 24)
+    height = min(preferred[1], available.height() - 48)
+    window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    left = available.x() + (available.width() - window.width()) // 2
+    top = available.y() + max((available.height() - window.height() - 32) // 2, 0)
+    window.move(left, top)
 
 
 def problem_label(*, hidden: bool = True) -> QLabel:

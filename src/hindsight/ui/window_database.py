@@ -11,9 +11,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from hindsight.paths import data_dir
 from hindsight.services.errors import HindsightError
@@ -29,27 +28,6 @@ log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
-
-
-def fit_to_screen(window: QWidget, geometry: Any, default: tuple[int, int]) -> None:
-    """Restore saved geometry if it fits the screen; else a default size that fits."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else None
-    if isinstance(geometry, QByteArray | bytes) and window.restoreGeometry(geometry):
-        frame = window.frameGeometry()
-        if area is None or area.contains(frame):
-            return
-    width, height = default
-    if area is not None:
-        width, height = min(width, area.width() - 16), min(height, area.height() - 48)
-        width = max(width, min(window.minimumWidth(), area.width()))
-        height = max(height, min(window.minimumHeight(), area.height()))
-    window.resize(width, height)
-    if area is not None:
-        window.move(
-            area.x() + max((area.width() - width) // 2, 0),
-            area.y() + max((area.height() - height) // 2, 0),
-        )
 
 
 class DatabaseDoor(QObject):
@@ -196,8 +174,8 @@ class DatabaseDoor(QObject):
         """Recently opened databases, most recent first."""
         value = self.window.settings.value("recent", [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def remember_recent(self, path: Path) -> None:
         """Put `path` first in the recent list, and reopen it next time."""

@@ -5,7 +5,8 @@ from typing import Protocol
 
 from hindsight.core.incident import Incident
 
-Mutation = Callable[[Incident], None]
+# What it returns is ignored: an edit is what it does to the record.
+Mutation = Callable[[Incident], object]
 
 
 class EditFn(Protocol):

@@ -127,7 +127,7 @@ class IncidentEditor(QWidget):
         self.resolve_conflict: Callable[[ConflictError], ConflictChoice] = lambda error: (
             ask_conflict(self, error)
         )
-        self.report_error: Callable[[str], None] = lambda message: QMessageBox.warning(
+        self.report_error: Callable[[str], object] = lambda message: QMessageBox.warning(
             self, "Not saved", message
         )
 

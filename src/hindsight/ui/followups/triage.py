@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +37,7 @@ from hindsight.ui.followups.incident_filter import IncidentFilter
 from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
 from hindsight.ui.operations import Operations, Task
-from hindsight.ui.qt_helpers import fill_combo, problem_label
+from hindsight.ui.qt_helpers import fill_combo, place_window, problem_label
 
 ANY = None
 NO_OWNER = "\x00none"  # combo data standing for "items without an owner"
@@ -47,7 +47,7 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[FollowUpStatus] | None], ...] = (
     ("Closed", CLOSED_STATUSES),
     *((s.label, frozenset({s})) for s in FollowUpStatus),
 )
-PREFERRED_SIZE = QSize(1400, 860)
+PREFERRED_SIZE = (1400, 860)
 GEOMETRY_KEY = "triage/geometry"
 
 NOTICE_LINES = 2  # blocker-review notices spelled out above the grid; the rest are counted
@@ -75,31 +75,6 @@ def _combo(name: str, items, min_chars: int = 7) -> QComboBox:
     combo.setMinimumContentsLength(min_chars)
     fill_combo(combo, items)
     return combo
-
-
-def fits(frame: QRect, available: QRect) -> bool:
-    """True when a window's frame lies wholly within a screen's available area."""
-    return available.contains(frame)
-
-
-def place_window(window: QWidget, preferred: QSize, saved: QByteArray | None) -> None:
-    """Restore `saved` geometry if it fits a screen; else take `preferred`, cut to the screen."""
-    parent = window.parentWidget()
-    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry()
-    if saved is not None and not saved.isEmpty() and window.restoreGeometry(saved):
-        screens = [s.availableGeometry() for s in QGuiApplication.screens()]
-        if any(fits(window.geometry(), area) for area in screens):
-            return
-    # Room for the window frame the system draws around it.
-    width = min(preferred.width(), available.width() - 24)
-    height = min(preferred.height(), available.height() - 48)
-    window.resize(
-        max(width, min(640, available.width())), max(height, min(480, available.height()))
-    )
-    left = available.x() + (available.width() - window.width()) // 2
-    top = available.y() + max((available.height() - window.height() - 32) // 2, 0)
-    window.move(left, top)
 
 
 class TriageWindow(QMainWindow):
@@ -212,7 +187,7 @@ class TriageWindow(QMainWindow):
         self.board.setStretchFactor(1, 2)
         self._build_actions()
         saved = settings.value(GEOMETRY_KEY) if settings is not None else None
-        place_window(self, PREFERRED_SIZE, saved if isinstance(saved, QByteArray) else None)
+        place_window(self, PREFERRED_SIZE, saved)
         self._panes_chosen = False  # until the user drags the handle, panes follow the size
         self.board.splitterMoved.connect(lambda *_: setattr(self, "_panes_chosen", True))
         self._size_panes()

@@ -220,6 +220,6 @@ class ChartCard(QFrame):
         png = insights_charts.image(self.chart, width, CHART_HEIGHT, "png", scale=COPY_SCALE)
         svg = insights_charts.image(self.chart, width, CHART_HEIGHT, "svg")
         data = QMimeData()
-        data.setImageData(QImage.fromData(png, "PNG"))
+        data.setImageData(QImage.fromData(png, "PNG"))  # type: ignore[arg-type]
         data.setData("image/svg+xml", QByteArray(svg))
         QApplication.clipboard().setMimeData(data)

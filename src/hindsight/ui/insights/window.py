@@ -30,7 +30,7 @@ from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
 from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
 from hindsight.ui.insights.scope_bar import ScopeBar
-from hindsight.ui.qt_helpers import problem_label
+from hindsight.ui.qt_helpers import place_window, problem_label
 
 if TYPE_CHECKING:
     from hindsight.services.changes import Changes
@@ -60,7 +60,7 @@ class InsightsWindow(QMainWindow):
         self._stale = True
         self.idle_drawing = True  # draw charts off screen in idle moments (the bench turns it off)
         self.setWindowTitle(f"Hindsight — Insights — {main.workspace.path.name}")
-        self.resize(1320, 860)
+        place_window(self, (1320, 860))
 
         self.scope_bar = ScopeBar()
         self.summary = QLabel()
@@ -74,18 +74,18 @@ class InsightsWindow(QMainWindow):
         self.page.setObjectName("insightsPage")
         self.page_layout = QVBoxLayout(self.page)
         self.page_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.charts_area = QScrollArea()
+        self.charts_area.setWidgetResizable(True)
         # A scroll bar appearing later would narrow every chart and draw them all again.
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setWidget(self.page)
+        self.charts_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.charts_area.setWidget(self.page)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.scope_bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.state)
         layout.addWidget(self.problem)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.charts_area, 1)
         self.setCentralWidget(central)
         self._build_menus()
 
@@ -204,7 +204,7 @@ class InsightsWindow(QMainWindow):
         # Lay the page out now, so the first paint sees the cards where they will stay and
         # draws only those on screen (not all of them, squeezed, before the layout settles).
         self.page_layout.activate()
-        self.page.resize(self.scroll.viewport().width(), self.page.sizeHint().height())
+        self.page.resize(self.charts_area.viewport().width(), self.page.sizeHint().height())
 
     def _draw_next(self) -> None:
         """Draw one chart that is not on screen yet; again at the next idle moment."""

@@ -56,8 +56,8 @@ class PatternsDialog(QDialog):
         buttons.addStretch(1)
         self.sample = QPlainTextEdit(EXAMPLE)
         self.sample.setFixedHeight(60)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.sample_result = QLabel()
+        self.sample_result.setWordWrap(True)
         self.problem = problem_label()
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -68,7 +68,7 @@ class PatternsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(QLabel("Try them on some text:"))
         layout.addWidget(self.sample)
-        layout.addWidget(self.result)
+        layout.addWidget(self.sample_result)
         layout.addWidget(self.problem)
         layout.addWidget(self.box)
 
@@ -120,18 +120,18 @@ class PatternsDialog(QDialog):
         try:
             patterns = compile_patterns(self.specs())
         except PatternError as error:
-            self.result.setText("")
+            self.sample_result.setText("")
             self._show_problem(str(error))
             return
         self.problem.hide()
         findings = [f for f in scan_text(self.sample.toPlainText(), patterns)]
         if not findings:
-            self.result.setText("Nothing found in the sample.")
+            self.sample_result.setText("Nothing found in the sample.")
             return
         listed = ", ".join(
             f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in findings
         )
-        self.result.setText(f"Found {listed}")
+        self.sample_result.setText(f"Found {listed}")
 
     def accept(self) -> None:
         try:
