@@ -1,0 +1,438 @@
+"""Compiling a parsed query (core/search_query.py) into one SQLite statement.
+
+Nothing the user typed is ever part of the SQL text: words and phrases become FTS5 string
+literals (`"..."` with inner quotes doubled, so FTS5 operators, column filters and NEAR are
+just words) passed as bound parameters; field values are bound parameters too.
+
+Matching is per incident: a word matches an incident when any of its field groups contains
+it, so `feeder memory` finds an incident with "feeder" in its title and "memory" in a
+timeline entry. Each clause becomes a set of incident ids; the clauses are joined (AND),
+OR-groups are unions, exclusions and fields are filters.
+
+Ranking. A word's score for an incident is the bm25 of the incident's key, title and summary
+(title weighted highest) plus, for every other group that mentions the word, that group's
+weight times the word's inverse document frequency among incidents in that group. The groups
+other than title and summary are short pieces of text (a timeline entry, an answer), where
+bm25 reduces to that idf; skipping bm25 there saves the per-row document-length lookup that
+dominates its cost. An incident's score is the sum over the query's words. Ties go to the
+newer incident.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+
+from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
+from hindsight.core.followups import FollowUpStatus
+from hindsight.core.review import Verdict
+from hindsight.core.search_query import (
+    FOLLOWUP_CLOSED,
+    FOLLOWUP_OPEN,
+    AnyOf,
+    Field,
+    FieldName,
+    Not,
+    Text,
+)
+from hindsight.core.search_results import SearchRequest
+from hindsight.store.search_schema import GROUP_BY_NAME, GROUPS, SHIFT, Group
+
+# Column weights over search_incident(key, title, summary), in the table's column order.
+INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5}
+# Words in more incidents than this are scored by presence in each column instead of bm25:
+# bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
+# incidents apart anyway.
+BM25_LIMIT = 5000
+IDF_FUNCTION = "hindsight_idf"
+
+
+def idf(matching: int, total: int) -> float:
+    """Inverse document frequency of a word found in `matching` of `total` incidents."""
+    total = max(total, matching)
+    return math.log(1.0 + (total - matching + 0.5) / (matching + 0.5))
+
+
+def fts_string(text: Text) -> str:
+    """`text` as one FTS5 string literal: a phrase of its words, never an FTS5 operator."""
+    literal = '"' + text.text.replace('"', '""') + '"'
+    return literal + " *" if text.prefix else literal
+
+
+def stored_time(moment: datetime) -> str:
+    """`moment` as the store writes datetimes on SQLite (naive UTC with microseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def incident_date_sql(incident: str) -> str:
+    """SQL for an incident's date: impact start, else detection, else when it was recorded."""
+    milestone = "(SELECT best FROM milestones WHERE incident_id = {i} AND kind = '{kind}')"
+    return (
+        f"coalesce({milestone.format(i=incident, kind='outage_begins')}, "
+        f"{milestone.format(i=incident, kind='detection')}, "
+        f"(SELECT created_at FROM incidents WHERE id = {incident}))"
+    )
+
+
+def _text_groups() -> tuple[Group, ...]:
+    return tuple(group for group in GROUPS if group.name != "incident")
+
+
+def ids_sql(group: Group, match: str, within: str = "") -> str:
+    """SQL for the distinct ids of incidents whose `group` matches the parameter `match`.
+
+    `within` names a CTE of incident ids (column i) to keep only those; the test runs on
+    the rows FTS5 returns, as an expression it cannot take as a rowid lookup.
+    """
+    table = group.table
+    if group.name == "access":
+        # Only an entry's current revision counts; older ones are history.
+        limit = f" AND a.incident_id IN (SELECT i FROM {within})" if within else ""
+        return (
+            f"SELECT DISTINCT a.incident_id AS i FROM {table} "
+            f"JOIN data_access_revisions r ON r.id = {table}.rowid "
+            f"JOIN data_accesses a ON a.id = r.access_id "
+            f"WHERE {table} MATCH {match} AND r.number = "
+            f"(SELECT max(x.number) FROM data_access_revisions x WHERE x.access_id = r.access_id)"
+            f"{limit}"
+        )
+    if group.source == "incidents":
+        limit = f" AND +rowid IN (SELECT i FROM {within})" if within else ""
+        return f"SELECT rowid AS i FROM {table} WHERE {table} MATCH {match}{limit}"
+    limit = f" AND (rowid >> {SHIFT}) IN (SELECT i FROM {within})" if within else ""
+    return f"SELECT DISTINCT rowid >> {SHIFT} AS i FROM {table} WHERE {table} MATCH {match}{limit}"
+
+
+@dataclass
+class CompiledQuery:
+    """The statement and its parameters; columns: incident id, score, total matches."""
+
+    sql: str
+    params: dict[str, object]
+    count_sql: str
+
+
+Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
+
+
+@dataclass
+class Leaf:
+    """One word or phrase: the CTE of incidents it matches, and its score arms.
+
+    Each arm gives the word's score in one place (title and summary, timeline ...), and can
+    keep to a set of incidents, so that a query of several clauses scores only the incidents
+    that can still match them all.
+    """
+
+    ids: str
+    arms: list[Arm]
+    estimate: int = 0  # roughly how many incidents it matches (capped), to pick the rarest
+
+
+def _no_count(literal: str, table: str) -> int:
+    return 0
+
+
+@dataclass
+class _Compiler:
+    request: SearchRequest
+    incident_count: int
+    # How many rows of an FTS5 table match a literal, counted up to just over BM25_LIMIT.
+    matches: Callable[[str, str], int] = _no_count
+    params: dict[str, object] = field(default_factory=dict)
+    ctes: list[str] = field(default_factory=list)
+
+    def param(self, value: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def cte(self, body: str, *, materialized: bool = False) -> str:
+        name = f"q{len(self.ctes)}"
+        keyword = "MATERIALIZED " if materialized else ""
+        self.ctes.append(f"{name} AS {keyword}({body})")
+        return name
+
+    # -- text -----------------------------------------------------------------------------
+
+    def leaf(self, text: Text) -> Leaf:
+        """Where `text` matches, and how it scores there."""
+        literal = fts_string(text)
+        match = self.param(literal)
+        in_incidents = self.matches(literal, "search_incident")
+        estimate = in_incidents + self.matches(literal, "search_event")
+        arms: list[Arm] = []
+        if in_incidents <= BM25_LIMIT:
+            weights = ", ".join(str(w) for w in INCIDENT_WEIGHTS.values())
+            scored = (
+                f"SELECT rowid AS i, -bm25(search_incident, {weights}) AS s "
+                f"FROM search_incident WHERE search_incident MATCH {match}"
+            )
+            # Filtered after scoring: "+i" keeps SQLite from handing the filter to FTS5 as a
+            # rowid lookup per incident, which re-reads the word's whole list each time.
+            arms.append(
+                lambda within, scored=scored: (
+                    f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
+                    if within
+                    else scored
+                )
+            )
+        else:
+            incident = GROUP_BY_NAME["incident"]
+            for column, weight in INCIDENT_WEIGHTS.items():
+                in_column = self.param(f"{column} : {literal}")
+                arms.append(self._presence(incident, in_column, weight))
+        members = [f"SELECT rowid AS i FROM search_incident WHERE search_incident MATCH {match}"]
+        for group in _text_groups():
+            members.append(ids_sql(group, match))
+            arms.append(self._presence(group, match, group.weight))
+        return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
+
+    def _presence(self, group: Group, match: str, weight: float) -> Arm:
+        """An arm worth `weight` times the word's idf in `group`, where `group` matches.
+
+        The idf counts the group's matching rows (cheap: no lookups, no sorting) against all
+        incidents, so it is the same whether or not the arm keeps to a set of incidents.
+        """
+        table = group.table
+        factor = (
+            f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {table} "
+            f"WHERE {table} MATCH {match}), {self.param(self.incident_count)})"
+        )
+        return lambda within: f"SELECT i, {factor} AS s FROM ({ids_sql(group, match, within)})"
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def field_condition(self, item: Field, incident: str) -> str:
+        """SQL true for the incident `incident` (an id expression) when `item` holds."""
+        name = item.name
+        if name in (FieldName.AFTER, FieldName.BEFORE):
+            start = self.param(stored_time(self._day_start(item.day)))
+            operator = ">=" if name is FieldName.AFTER else "<"
+            return f"{incident_date_sql(incident)} {operator} {start}"
+        return f"{incident} IN ({self.field_ids(item)})"
+
+    def _day_start(self, day: date) -> datetime:
+        zone: tzinfo = self.request.zone or UTC
+        return datetime.combine(day, time(), zone)
+
+    def field_ids(self, item: Field) -> str:
+        """SQL for the ids of incidents where `item` (not a date field) holds."""
+        name, value = item.name, item.value
+        column = {
+            FieldName.SEVERITY: "severity",
+            FieldName.PHASE: "phase",
+            FieldName.STATUS: "review_status",
+        }.get(name)
+        if column is not None:
+            return f"SELECT id FROM incidents WHERE {column} = {self.param(value)}"
+        if name in _NAMED:
+            return self.name_ids(name, value)
+        if name is FieldName.FOLLOWUP:
+            return (
+                "SELECT incident_id FROM followups "
+                f"WHERE status IN ({self._list(_followup_statuses(value))})"
+            )
+        if name is FieldName.IMPLICATED:
+            return (
+                "SELECT incident_id FROM change_attributions "
+                f"WHERE category = {self.param(value)} "
+                f"AND verdict = {self.param(Verdict.IMPLICATED.value)}"
+            )
+        question = TRIGGER_KIND_QUESTION if name is FieldName.TRIGGER else DETECTION_SOURCE_QUESTION
+        codes = self.request.choices.get(item, frozenset({value}))
+        if not codes:
+            return "SELECT id FROM incidents WHERE 0"
+        return (
+            "SELECT incident_id FROM review_answers "
+            f"WHERE question_id = {self.param(question)} AND status = 'answered' "
+            "AND (CASE WHEN json_valid(value) THEN json_extract(value, '$') END) "
+            f"IN ({self._list(sorted(codes))})"
+        )
+
+    def name_ids(self, name: FieldName, value: str) -> str:
+        """Incidents with a tag, system, team or follow-up owner named like `value`.
+
+        The name must hold the value's words in order, the last one as the start of a word
+        (tag:drift finds "concept-drift", team:"ML plat" finds "ML platform").
+        """
+        table, column = _NAMED[name]
+        match = self.param(f"{column} : {fts_string(Text(value, prefix=True))}")
+        incident = "rowid" if table == "search_labels" else f"rowid >> {SHIFT}"
+        return f"SELECT {incident} FROM {table} WHERE {table} MATCH {match}"
+
+    def _list(self, values: list[str]) -> str:
+        return ", ".join(self.param(value) for value in values)
+
+    # -- clauses --------------------------------------------------------------------------
+
+    def negated(self, operand: Text | Field, incident: str) -> str:
+        if isinstance(operand, Text):
+            return f"{incident} NOT IN (SELECT i FROM {self.leaf(operand).ids})"
+        return f"NOT ({self.field_condition(operand, incident)})"
+
+    def compile(self) -> CompiledQuery:
+        required: list[tuple[int, list[Leaf]]] = []  # text clauses every hit matches
+        conditions: list[str] = []  # SQL over i: fields, exclusions, mixed OR groups
+        optional: list[Leaf] = []  # words of mixed OR groups: they add to the score
+        for number, clause in enumerate(self.request.query.clauses):
+            if isinstance(clause, Text):
+                required.append((number, [self.leaf(clause)]))
+            elif isinstance(clause, Field):
+                conditions.append(self.field_condition(clause, "i"))
+            elif isinstance(clause, Not):
+                conditions.append(self.negated(clause.operand, "i"))
+            elif all(isinstance(operand, Text) for operand in clause.operands):
+                leaves = [self.leaf(operand) for operand in clause.operands]  # type: ignore[arg-type]
+                required.append((number, leaves))
+            else:
+                conditions.append(self._mixed_or(clause, optional))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        having = ""
+        if not required:
+            matched = self.cte(f"SELECT id AS i FROM incidents{where}", materialized=True)
+            rows = [f"SELECT i, 0.0 AS s, -1 AS c FROM {matched}"]
+            rows += [self._row(arm, -1, matched) for leaf in optional for arm in leaf.arms]
+            where = ""
+        else:
+            # Every hit matches the rarest clause, so scoring the other words only where it
+            # matches keeps `rare common` about as fast as `rare`.
+            rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
+            restrictor = None
+            if len(required) > 1 or conditions or optional:
+                leaves = dict(required)[rarest]
+                restrictor = self.cte(
+                    " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves),
+                    materialized=True,
+                )
+            rows = [
+                self._row(arm, number, None if number == rarest else restrictor)
+                for number, leaves in required
+                for leaf in leaves
+                for arm in leaf.arms
+            ]
+            rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
+            if len(required) > 1 or optional:
+                having = (
+                    " HAVING count(DISTINCT CASE WHEN c >= 0 THEN c END) = "
+                    f"{self.param(len(required))}"
+                )
+        union = " UNION ALL ".join(rows)
+        with_ = f"WITH {', '.join(self.ctes)} "
+        grouped = f"FROM ({union}){where} GROUP BY i{having}"
+        limit = self.param(self.request.limit)
+        offset = self.param(self.request.offset)
+        sql = (
+            f"{with_}SELECT i, sum(s) AS score, count(*) OVER () AS total {grouped} "
+            f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
+        )
+        return CompiledQuery(sql, self.params, f"{with_}SELECT count(*) FROM (SELECT i {grouped})")
+
+    @staticmethod
+    def _row(arm: Arm, clause: int, restrictor: str | None) -> str:
+        """A score arm as rows of (i, s, c), kept to the incidents of `restrictor`."""
+        return f"SELECT i, s, {clause} AS c FROM ({arm(restrictor or '')})"
+
+    def _mixed_or(self, clause: AnyOf, optional: list[Leaf]) -> str:
+        """An OR group holding fields or exclusions: a condition; its words add to the score."""
+        parts = []
+        for operand in clause.operands:
+            if isinstance(operand, Text):
+                leaf = self.leaf(operand)
+                optional.append(leaf)
+                parts.append(f"i IN (SELECT i FROM {leaf.ids})")
+            elif isinstance(operand, Field):
+                parts.append(self.field_condition(operand, "i"))
+            else:
+                parts.append(self.negated(operand.operand, "i"))
+        return "(" + " OR ".join(parts) + ")"
+
+
+# Fields naming things, and the index table and column holding those names.
+_NAMED = {
+    FieldName.TAG: ("search_labels", "tags"),
+    FieldName.SYSTEM: ("search_labels", "systems"),
+    FieldName.TEAM: ("search_team", "team"),
+    FieldName.OWNER: ("search_followup", "owner"),
+}
+
+
+def _followup_statuses(value: str) -> list[str]:
+    if value == FOLLOWUP_OPEN:
+        return sorted(s.value for s in FollowUpStatus if not s.is_closed)
+    if value == FOLLOWUP_CLOSED:
+        return sorted(s.value for s in FollowUpStatus if s.is_closed)
+    return [value]
+
+
+class PlainCompiler(_Compiler):
+    """Words matched as plain lower-case text, for a SQLite without FTS5 (no index).
+
+    A word matches a field that contains it (so "feed" finds "feeder" too); an incident's
+    score is the summed weight of the groups that mention the word. Slower than the index
+    (every field of every incident is read) and not ranked by bm25, but it finds things.
+    """
+
+    def leaf(self, text: Text) -> Leaf:
+        needle = self.param(" ".join(text.text.lower().split()))
+        members, arms = [], []
+        for group in GROUPS:
+            columns = _PLAIN_COLUMNS.get(group.name, group.columns)
+            test = " OR ".join(f"instr(lower(s.{c}), {needle}) > 0" for c in columns)
+            if group.name == "access":
+                sql = (
+                    "SELECT DISTINCT a.incident_id AS i FROM data_access_revisions s "
+                    "JOIN data_accesses a ON a.id = s.access_id "
+                    f"WHERE ({test}) AND s.number = (SELECT max(x.number) FROM "
+                    "data_access_revisions x WHERE x.access_id = s.access_id)"
+                )
+            else:
+                incident = "s.id" if group.source == "incidents" else "s.incident_id"
+                sql = f"SELECT DISTINCT {incident} AS i FROM {group.source} s WHERE {test}"
+            ids = self.cte(sql, materialized=True)
+            weight = max(INCIDENT_WEIGHTS.values()) if group.name == "incident" else group.weight
+            members.append(f"SELECT i FROM {ids}")
+            arms.append(
+                lambda within, ids=ids, weight=weight: (
+                    f"SELECT i, {weight} AS s FROM {ids}"
+                    + (f" WHERE i IN (SELECT i FROM {within})" if within else "")
+                )
+            )
+        return Leaf(self.cte(" UNION ".join(members)), arms)
+
+    def name_ids(self, name: FieldName, value: str) -> str:
+        """Incidents with a tag, system, team or owner containing `value` (any case)."""
+        needle = f"lower({self.param(value)})"
+        if name in (FieldName.TAG, FieldName.SYSTEM):
+            listed = "tags" if name is FieldName.TAG else "systems"
+            return (
+                f"SELECT id FROM incidents WHERE EXISTS (SELECT 1 FROM json_each("
+                f"CASE WHEN json_valid({listed}) THEN {listed} ELSE '[]' END) "
+                f"WHERE instr(lower(value), {needle}) > 0)"
+            )
+        table, column = (
+            ("team_involvements", "team") if name is FieldName.TEAM else ("followups", "owner")
+        )
+        return f"SELECT incident_id FROM {table} WHERE instr(lower({column}), {needle}) > 0"
+
+
+# The source columns a plain search reads for the groups whose index holds derived text.
+_PLAIN_COLUMNS = {"answer": ("value", "reason")}
+
+
+def compile_query(
+    request: SearchRequest,
+    incident_count: int,
+    matches: Callable[[str, str], int] = _no_count,
+    *,
+    plain: bool = False,
+) -> CompiledQuery:
+    """The SQL of `request`: against the FTS5 index, or by plain matching without one.
+
+    `matches(literal, table)` says how many rows of an FTS5 table a literal matches (up to
+    just over BM25_LIMIT); it decides how each word is scored, and which word is rarest.
+    """
+    compiler = PlainCompiler if plain else _Compiler
+    return compiler(request, incident_count, matches).compile()
