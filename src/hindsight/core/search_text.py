@@ -319,16 +319,21 @@ def _densest(spans: Sequence[Span], width: int) -> int:
     return best
 
 
+# How far an excerpt's edge may move to fall between words rather than inside one.
+_EDGE = 20
+
+
 def _word_start(text: str, position: int) -> int:
-    """`position` moved back to the start of the word it falls in, if any."""
-    while 0 < position < len(text) and not text[position - 1].isspace():
-        position -= 1
-    return position
+    """`position` moved back to the start of the word it falls in, if that is near."""
+    space = text.rfind(" ", max(0, position - _EDGE), position)
+    if position <= 0 or text[position - 1] == " ":
+        return position
+    return space + 1 if space >= 0 else (0 if position <= _EDGE else position)
 
 
 def _cut_end(text: str, position: int) -> int:
-    """`position` moved back to the last space before it, unless that loses most of the text."""
+    """`position` moved back to the last space before it, if that is near."""
     if position >= len(text):
         return len(text)
-    space = text.rfind(" ", 0, position)
-    return space if space > position // 2 else position
+    space = text.rfind(" ", max(0, position - _EDGE), position)
+    return space if space > 0 else position

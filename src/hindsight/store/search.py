@@ -72,8 +72,10 @@ SAME_TRIGGER_KIND = 3.0
 SHARED_IMPLICATED = 2.0
 SHARED_SYSTEM = 2.0
 RELATED_WORDS = 8  # distinctive words of an incident used to look for others like it
-RELATED_POOL = 60  # candidates re-ranked with the traits
-COMMON_CAP = 1000  # counting a word's incidents stops here: it is common enough
+RELATED_POOL = 40  # candidates re-ranked with the traits
+RELATED_SCAN = 2000  # incidents a word is looked for in, most recently recorded first
+RELATED_CANDIDATES = 24  # words of the incident whose rarity is measured
+COMMON_CAP = 500  # counting a word's incidents stops here: it is common enough
 
 
 class SqliteSearchIndex:
@@ -100,7 +102,11 @@ class SqliteSearchIndex:
                     request, total_incidents, _match_counter(connection), plain=self.plain
                 )
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
-                if rows:
+                if compiled.counted_apart:
+                    total = connection.exec_driver_sql(
+                        compiled.count_sql, compiled.params
+                    ).scalar_one()
+                elif rows:
                     total = rows[0][2]
                 elif request.offset:
                     total = connection.exec_driver_sql(
@@ -189,13 +195,13 @@ class SqliteSearchIndex:
     ) -> list[tuple[str, float]]:
         """The incident's rarest words (with their idf) that other incidents also use."""
         candidates: list[str] = []
-        for word in words(" ".join((me.title, me.summary, me.trigger_text, *me.systems))):
+        for word in words(" ".join((me.title, me.trigger_text, *me.systems, me.summary))):
             useful = len(word) > 2 and not word.isdigit() and word not in STOPWORDS
             if useful and word not in candidates:
                 candidates.append(word)
         total = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
         counted: list[tuple[str, int]] = []
-        for word in candidates[:40]:
+        for word in candidates[:RELATED_CANDIDATES]:
             count = connection.exec_driver_sql(
                 "SELECT count(*) FROM (SELECT rowid FROM search_incident "
                 f"WHERE search_incident MATCH ? AND rowid <> ? LIMIT {COMMON_CAP})",
@@ -215,9 +221,12 @@ class SqliteSearchIndex:
             return {}
         arms, params = [], []
         for index, (word, weight) in enumerate(chosen):
+            # A common word adds its (small) weight to its most recently recorded incidents
+            # only, which bounds the work; words rarer than that are counted everywhere.
             arms.append(
-                f"SELECT rowid AS i, ? AS s, {index} AS w FROM search_incident "
-                "WHERE search_incident MATCH ? AND rowid <> ?"
+                f"SELECT * FROM (SELECT rowid AS i, ? AS s, {index} AS w FROM search_incident "
+                f"WHERE search_incident MATCH ? AND rowid <> ? ORDER BY rowid DESC "
+                f"LIMIT {RELATED_SCAN})"
             )
             params += [weight, fts_string(Text(word)), incident_id]
         rows = connection.exec_driver_sql(

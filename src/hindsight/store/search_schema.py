@@ -310,8 +310,9 @@ def index_problems(connection: Connection) -> list[str]:
     missing = [name for name in expected_objects() if name not in present]
     if missing:
         return [
-            f"the search index is incomplete ({len(missing)} of its parts are missing, "
-            f"e.g. {missing[0]}); repair it with: hindsight check --repair"
+            f"the search index is incomplete ({', '.join(missing[:3])}"
+            f"{' ...' if len(missing) > 3 else ''} missing); "
+            "repair it with: hindsight check --repair"
         ]
     if not fts5_available():
         return [FTS5_MISSING]

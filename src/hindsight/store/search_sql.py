@@ -4,18 +4,25 @@ Nothing the user typed is ever part of the SQL text: words and phrases become FT
 literals (`"..."` with inner quotes doubled, so FTS5 operators, column filters and NEAR are
 just words) passed as bound parameters; field values are bound parameters too.
 
-Matching is per incident: a word matches an incident when any of its field groups contains
-it, so `feeder memory` finds an incident with "feeder" in its title and "memory" in a
-timeline entry. Each clause becomes a set of incident ids; the clauses are joined (AND),
-OR-groups are unions, exclusions and fields are filters.
+Matching is per incident: a word matches an incident when any of its fields contains it, so
+`feeder memory` finds an incident with "feeder" in its title and "memory" in a timeline
+entry. Each clause is a set of incidents: text clauses are intersected, OR groups united,
+exclusions and fields filter.
 
-Ranking. A word's score for an incident is the bm25 of the incident's key, title and summary
-(title weighted highest) plus, for every other group that mentions the word, that group's
-weight times the word's inverse document frequency among incidents in that group. The groups
-other than title and summary are short pieces of text (a timeline entry, an answer), where
-bm25 reduces to that idf; skipping bm25 there saves the per-row document-length lookup that
-dominates its cost. An incident's score is the sum over the query's words. Ties go to the
-newer incident.
+Ranking (BM25-style, weighted per field). A word scores, in each place it occurs:
+- the summary, the one long field: bm25 (term frequency and length matter there), times 2.5;
+- every short field (title x10, systems/models/tags x4, review answers and change evidence
+  x2, timeline x1.5, key, milestones, roles, teams, follow-ups, access log, ethics x1): the
+  field's weight times the word's idf, ln(1 + (N - n + 0.5) / (n + 0.5)) with n the field's
+  matching rows and N the incidents. That is bm25 for a short text with one hit, without
+  the per-row length lookups that make bm25 cost about a microsecond a row.
+An incident's score is the sum over its words and places; ties go to the newer incident.
+Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
+saturation, so there a title weighted 10 counts barely twice a summary hit.
+
+Cost. Each word is found with one FTS5 scan per field group; a word in more than
+BM25_LIMIT incidents is scored in summaries by presence too. With several clauses, the
+others are scored only where the rarest one matches.
 """
 
 from __future__ import annotations
@@ -40,9 +47,9 @@ from hindsight.core.search_query import (
 from hindsight.core.search_results import SearchRequest
 from hindsight.store.search_schema import GROUP_BY_NAME, GROUPS, SHIFT, Group
 
-# Column weights over search_incident(key, title, summary), in the table's column order.
+# Weights of the columns of search_incident(key, title, summary).
 INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5}
-# Words in more incidents than this are scored by presence in each column instead of bm25:
+# Words in more incidents than this are scored in summaries by presence instead of bm25:
 # bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
 # incidents apart anyway.
 BM25_LIMIT = 5000
@@ -112,6 +119,7 @@ class CompiledQuery:
     sql: str
     params: dict[str, object]
     count_sql: str
+    counted_apart: bool = False  # True: the rows carry no total; run count_sql for it
 
 
 Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
@@ -163,12 +171,20 @@ class _Compiler:
         match = self.param(literal)
         in_incidents = self.matches(literal, "search_incident")
         estimate = in_incidents + self.matches(literal, "search_event")
-        arms: list[Arm] = []
+        incident = GROUP_BY_NAME["incident"]
+        arms: list[Arm] = [
+            self._presence(incident, self.param(f"{column} : {literal}"), weight)
+            for column, weight in INCIDENT_WEIGHTS.items()
+            if column != "summary" or in_incidents > BM25_LIMIT
+        ]
         if in_incidents <= BM25_LIMIT:
-            weights = ", ".join(str(w) for w in INCIDENT_WEIGHTS.values())
+            # FTS5's column weights act inside bm25's saturation (a heavy column only makes
+            # one hit count as several), so the summary is scored on its own and weighted
+            # outside, like the other fields.
             scored = (
-                f"SELECT rowid AS i, -bm25(search_incident, {weights}) AS s "
-                f"FROM search_incident WHERE search_incident MATCH {match}"
+                f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
+                "-bm25(search_incident, 0.0, 0.0, 1.0) AS s FROM search_incident "
+                f"WHERE search_incident MATCH {self.param(f'summary : {literal}')}"
             )
             # Filtered after scoring: "+i" keeps SQLite from handing the filter to FTS5 as a
             # rowid lookup per incident, which re-reads the word's whole list each time.
@@ -179,11 +195,6 @@ class _Compiler:
                     else scored
                 )
             )
-        else:
-            incident = GROUP_BY_NAME["incident"]
-            for column, weight in INCIDENT_WEIGHTS.items():
-                in_column = self.param(f"{column} : {literal}")
-                arms.append(self._presence(incident, in_column, weight))
         members = [f"SELECT rowid AS i FROM search_incident WHERE search_incident MATCH {match}"]
         for group in _text_groups():
             members.append(ids_sql(group, match))
@@ -212,6 +223,10 @@ class _Compiler:
             start = self.param(stored_time(self._day_start(item.day)))
             operator = ">=" if name is FieldName.AFTER else "<"
             return f"{incident_date_sql(incident)} {operator} {start}"
+        column = _COLUMNS.get(name)
+        if column is not None and incident == OUTER_ID:
+            # Over the incidents table itself: test the column, no subquery.
+            return f"o.{column} = {self.param(item.value)}"
         return f"{incident} IN ({self.field_ids(item)})"
 
     def _day_start(self, day: date) -> datetime:
@@ -221,11 +236,7 @@ class _Compiler:
     def field_ids(self, item: Field) -> str:
         """SQL for the ids of incidents where `item` (not a date field) holds."""
         name, value = item.name, item.value
-        column = {
-            FieldName.SEVERITY: "severity",
-            FieldName.PHASE: "phase",
-            FieldName.STATUS: "review_status",
-        }.get(name)
+        column = _COLUMNS.get(name)
         if column is not None:
             return f"SELECT id FROM incidents WHERE {column} = {self.param(value)}"
         if name in _NAMED:
@@ -277,31 +288,50 @@ class _Compiler:
         required: list[tuple[int, list[Leaf]]] = []  # text clauses every hit matches
         conditions: list[str] = []  # SQL over i: fields, exclusions, mixed OR groups
         optional: list[Leaf] = []  # words of mixed OR groups: they add to the score
+        # Without a text clause every hit must match, the incidents table is scanned and the
+        # other clauses test it directly.
+        alone = not any(_required_text(clause) for clause in self.request.query.clauses)
+        incident = OUTER_ID if alone else "i"
         for number, clause in enumerate(self.request.query.clauses):
             if isinstance(clause, Text):
                 required.append((number, [self.leaf(clause)]))
             elif isinstance(clause, Field):
-                conditions.append(self.field_condition(clause, "i"))
+                conditions.append(self.field_condition(clause, incident))
             elif isinstance(clause, Not):
-                conditions.append(self.negated(clause.operand, "i"))
+                conditions.append(self.negated(clause.operand, incident))
             elif all(isinstance(operand, Text) for operand in clause.operands):
                 leaves = [self.leaf(operand) for operand in clause.operands]  # type: ignore[arg-type]
                 required.append((number, leaves))
             else:
-                conditions.append(self._mixed_or(clause, optional))
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        having = ""
+                conditions.append(self._mixed_or(clause, optional, incident))
+        limit = self.param(self.request.limit)
+        offset = self.param(self.request.offset)
+        if not required and not optional:
+            # Fields alone: a filter, newest first, counted apart (a window over every row
+            # would cost more than the page).
+            filtered = f"FROM incidents AS o{_where(conditions)}"
+            with_ = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
+            return CompiledQuery(
+                f"{with_}SELECT o.id, 0.0 AS score {filtered} "
+                f"ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}",
+                self.params,
+                f"{with_}SELECT count(*) {filtered}",
+                counted_apart=True,
+            )
+        tests = list(conditions)  # per incident, after grouping: each is tested once
         if not required:
-            matched = self.cte(f"SELECT id AS i FROM incidents{where}", materialized=True)
+            matched = self.cte(
+                f"SELECT o.id AS i FROM incidents AS o{_where(conditions)}", materialized=True
+            )
             rows = [f"SELECT i, 0.0 AS s, -1 AS c FROM {matched}"]
             rows += [self._row(arm, -1, matched) for leaf in optional for arm in leaf.arms]
-            where = ""
+            tests = []
         else:
             # Every hit matches the rarest clause, so scoring the other words only where it
             # matches keeps `rare common` about as fast as `rare`.
             rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
             restrictor = None
-            if len(required) > 1 or conditions or optional:
+            if len(required) > 1 or optional:
                 leaves = dict(required)[rarest]
                 restrictor = self.cte(
                     " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves),
@@ -315,15 +345,13 @@ class _Compiler:
             ]
             rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
             if len(required) > 1 or optional:
-                having = (
-                    " HAVING count(DISTINCT CASE WHEN c >= 0 THEN c END) = "
-                    f"{self.param(len(required))}"
+                tests.append(
+                    f"count(DISTINCT CASE WHEN c >= 0 THEN c END) = {self.param(len(required))}"
                 )
+        having = f" HAVING {' AND '.join(tests)}" if tests else ""
         union = " UNION ALL ".join(rows)
         with_ = f"WITH {', '.join(self.ctes)} "
-        grouped = f"FROM ({union}){where} GROUP BY i{having}"
-        limit = self.param(self.request.limit)
-        offset = self.param(self.request.offset)
+        grouped = f"FROM ({union}) GROUP BY i{having}"
         sql = (
             f"{with_}SELECT i, sum(s) AS score, count(*) OVER () AS total {grouped} "
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
@@ -335,18 +363,18 @@ class _Compiler:
         """A score arm as rows of (i, s, c), kept to the incidents of `restrictor`."""
         return f"SELECT i, s, {clause} AS c FROM ({arm(restrictor or '')})"
 
-    def _mixed_or(self, clause: AnyOf, optional: list[Leaf]) -> str:
+    def _mixed_or(self, clause: AnyOf, optional: list[Leaf], incident: str) -> str:
         """An OR group holding fields or exclusions: a condition; its words add to the score."""
         parts = []
         for operand in clause.operands:
             if isinstance(operand, Text):
                 leaf = self.leaf(operand)
                 optional.append(leaf)
-                parts.append(f"i IN (SELECT i FROM {leaf.ids})")
+                parts.append(f"{incident} IN (SELECT i FROM {leaf.ids})")
             elif isinstance(operand, Field):
-                parts.append(self.field_condition(operand, "i"))
+                parts.append(self.field_condition(operand, incident))
             else:
-                parts.append(self.negated(operand.operand, "i"))
+                parts.append(self.negated(operand.operand, incident))
         return "(" + " OR ".join(parts) + ")"
 
 
@@ -357,6 +385,26 @@ _NAMED = {
     FieldName.TEAM: ("search_team", "team"),
     FieldName.OWNER: ("search_followup", "owner"),
 }
+
+
+OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
+# Fields that are columns of the incidents table.
+_COLUMNS = {
+    FieldName.SEVERITY: "severity",
+    FieldName.PHASE: "phase",
+    FieldName.STATUS: "review_status",
+}
+
+
+def _required_text(clause: object) -> bool:
+    """True for a word, a phrase, or an OR group of them: text every hit must contain."""
+    if isinstance(clause, AnyOf):
+        return all(isinstance(operand, Text) for operand in clause.operands)
+    return isinstance(clause, Text)
+
+
+def _where(conditions: list[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
 def _followup_statuses(value: str) -> list[str]:
