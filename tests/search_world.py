@@ -67,7 +67,10 @@ def _every() -> Incident:
         tags=[W["tag"], "capacity"],
         milestones={
             Phase.OUTAGE_BEGINS: FuzzyTime(
-                at("2025-03-10", 0), at("2025-03-11", 0), at("2025-03-10"), Confidence.LOW,
+                at("2025-03-10", 0),
+                at("2025-03-11", 0),
+                at("2025-03-10"),
+                Confidence.LOW,
                 f"From the dashboards; {W['milestone_note']}",
             ),
             Phase.DETECTION: when("2025-03-12"),
@@ -75,8 +78,11 @@ def _every() -> Incident:
         events=[
             TimelineEvent(
                 FuzzyTime(
-                    at("2025-03-12", 9), at("2025-03-12", 10), at("2025-03-12", 9),
-                    Confidence.MEDIUM, W["event_note"],
+                    at("2025-03-12", 9),
+                    at("2025-03-12", 10),
+                    at("2025-03-12", 9),
+                    Confidence.MEDIUM,
+                    W["event_note"],
                 ),
                 Phase.DETECTION,
                 f"Customer tickets about weird recs; {W['event_text']} noticed",
@@ -84,9 +90,13 @@ def _every() -> Incident:
             ),
         ],
         roles=[
-            RoleAssignment(Role.INCIDENT_COMMANDER, f"Amara {W['role_person']}", note=W["role_note"]),
+            RoleAssignment(
+                Role.INCIDENT_COMMANDER, f"Amara {W['role_person']}", note=W["role_note"]
+            ),
         ],
-        teams=[TeamInvolvement(f"Finance {W['team_name']}", f"Estimated the loss; {W['team_part']}")],
+        teams=[
+            TeamInvolvement(f"Finance {W['team_name']}", f"Estimated the loss; {W['team_part']}")
+        ],
         answers={
             "detection.signal": Answer("detection.signal", value=f"Tickets, then {W['answer']}."),
             "detection.who": Answer(

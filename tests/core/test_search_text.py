@@ -46,9 +46,7 @@ def test_the_index_agrees_on_words() -> None:
     connection.execute(
         "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')"
     )
-    connection.execute(
-        "CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)"
-    )
+    connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
     text = "Log-feeder OOM'd at 10:30 in Zürich; Crème brûlée x² ﬁne_tuned ÅNGSTRÖM"
     connection.execute("INSERT INTO t VALUES (?)", (text,))
     indexed = [row[0] for row in connection.execute("SELECT term FROM v ORDER BY offset")]

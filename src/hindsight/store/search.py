@@ -108,7 +108,7 @@ class SqliteSearchIndex:
                     ).scalar_one()
                 elif rows:
                     total = rows[0][2]
-                elif request.offset:
+                elif request.offset or not request.limit:
                     total = connection.exec_driver_sql(
                         compiled.count_sql, compiled.params
                     ).scalar_one()
