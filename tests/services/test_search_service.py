@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from search_world import UNIQUE, W, build, when
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
@@ -14,6 +13,7 @@ from hindsight.core.search_query import QueryError
 from hindsight.services.changes import Changes
 from hindsight.services.errors import NotFoundError, ValidationError
 from hindsight.services.workspace import Workspace
+from search_world import UNIQUE, W, build, when
 
 
 @pytest.fixture

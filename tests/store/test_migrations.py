@@ -36,8 +36,8 @@ def scripts() -> ScriptDirectory:
 
 
 def not_search_index(name: str | None, kind: str, parents: object) -> bool:
-    """The FTS5 index's virtual and shadow tables have no models (store/search_schema.py)."""
-    return not (kind == "table" and name is not None and is_index_table(name))
+    """The search index's tables and SQL indexes have no models (store/search_schema.py)."""
+    return not (kind in ("table", "index") and name is not None and is_index_table(name))
 
 
 def schema_differences(database: Database, metadata: MetaData = Base.metadata) -> list[object]:

@@ -6,7 +6,6 @@ of a small vocabulary is searched and compared with a plain reading of every inc
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -19,7 +18,7 @@ from hindsight.core.enums import Phase, Role
 from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
-from hindsight.core.privacy import AccessDetails, EthicsChoice
+from hindsight.core.privacy import AccessDetails, DataCategory, EthicsChoice
 from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
 from hindsight.core.search_text import words
 from hindsight.services.export import ExportRequest, ExportService, Format
@@ -124,7 +123,13 @@ def apply(workspace: Workspace, op: tuple, scratch: Path) -> None:
     elif kind == "access":
         workspace.privacy.record_access(
             target,
-            AccessDetails("Ada", NOON, f"logs {op[2]}", justification=f"why {op[2]}"),
+            AccessDetails(
+                "Ada",
+                NOON,
+                f"logs {op[2]}",
+                categories=(DataCategory.AGGREGATES_ONLY,),
+                justification=f"why {op[2]}",
+            ),
             "Ada",
         )
     elif kind == "amend":
@@ -151,6 +156,17 @@ def apply(workspace: Workspace, op: tuple, scratch: Path) -> None:
         importer.apply(importer.read(path), "rename")
 
 
+def strings(value: object) -> list[str]:
+    """Every string inside a JSON-like value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in strings(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings(item)]
+    return []
+
+
 def plain_reading(workspace: Workspace) -> dict[int, set[str]]:
     """Every indexed word of every incident, read through the services."""
     found: dict[int, set[str]] = {}
@@ -164,8 +180,7 @@ def plain_reading(workspace: Workspace) -> dict[int, set[str]]:
         texts += [t for team in incident.teams for t in (team.team, team.part)]
         for answer in incident.answers.values():
             texts.append(answer.reason)
-            value = answer.value
-            texts.append(value if isinstance(value, str) else json.dumps(value))
+            texts += strings(answer.value)
         texts += [a.evidence for a in incident.attributions.values()]
         for item in workspace.followups.items(summary.id):
             texts += [item.title, item.description, item.owner]

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from search_world import UNIQUE, W, build
 
 from hindsight.core.search_query import parse
 from hindsight.core.search_results import Area, SearchRequest
@@ -19,6 +18,7 @@ from hindsight.store.database import Database
 from hindsight.store.errors import SearchIndexDamagedError
 from hindsight.store.search import SqliteSearchIndex
 from hindsight.store.search_index import PLAIN_NOTICE, PlainSearchIndex
+from search_world import UNIQUE, W, build
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 

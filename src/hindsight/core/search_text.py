@@ -79,17 +79,31 @@ Span = tuple[int, int]
 
 def find(text: str, patterns: Sequence[Pattern]) -> list[Span]:
     """Where any of `patterns` occurs in `text`: sorted, non-overlapping (start, end) spans."""
-    usable = tuple(p for p in patterns if p.words)
-    if not usable or not text:
-        return []
-    folded = fold(text)
-    # Most texts hold none of the words: skip the regular expression for them.
-    if not any(p.words[0] in folded for p in usable):
-        return []
-    return _merged([match.span() for match in _matcher(usable).finditer(folded)])
+    return Finder(patterns).find(text)
 
 
-@lru_cache(maxsize=256)
+class Finder:
+    """Finds a fixed set of patterns in many texts (the expression is built once)."""
+
+    def __init__(self, patterns: Sequence[Pattern]) -> None:
+        usable = tuple(p for p in patterns if p.words)
+        self._firsts = tuple({p.words[0] for p in usable})
+        self._expression = _matcher(usable) if usable else None
+
+    def find(self, text: str) -> list[Span]:
+        """Where the patterns occur in `text`: sorted, non-overlapping (start, end) spans."""
+        if self._expression is None or not text:
+            return []
+        folded = text.lower() if text.isascii() else fold(text)
+        # Most texts hold none of the words: skip the regular expression for them.
+        for first in self._firsts:
+            if first in folded:
+                break
+        else:
+            return []
+        return _merged([match.span() for match in self._expression.finditer(folded)])
+
+
 def _matcher(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
     """One expression finding any of `patterns` as whole words in folded text.
 

@@ -273,9 +273,9 @@ class _IndexErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> None:
         if error is None:
-            return False
+            return
         original = getattr(error, "orig", error)
         if isinstance(error, DBAPIError | sqlite3.Error) and isinstance(original, sqlite3.Error):
             text = str(original)
@@ -286,7 +286,6 @@ class _IndexErrors:
             code = getattr(original, "sqlite_errorcode", 0) or 0
             if code & 0xFF == 11:  # SQLITE_CORRUPT, incl. SQLITE_CORRUPT_VTAB
                 raise SearchIndexDamagedError(self.database.path, text) from error
-        return False
 
 
 class _Traits:

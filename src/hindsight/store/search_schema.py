@@ -39,6 +39,7 @@ from functools import cache
 
 from sqlalchemy.engine import Connection
 
+from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.search_results import Area
 
 PREFIX = "search_"
@@ -236,8 +237,25 @@ def _fill(group: Group) -> str:
     return f"INSERT INTO {group.table}({group.table}) VALUES ('rebuild')"
 
 
+# Partial indexes finding the answers that the trigger: and detected-by: fields read: one per
+# question, so the query's literal question id lets SQLite use it; choice answers are short.
+CHOICE_QUESTIONS = (TRIGGER_KIND_QUESTION, DETECTION_SOURCE_QUESTION)
+
+
+def choice_index(question_id: str) -> str:
+    """The name of the partial index over the answers to one choice question."""
+    return f"{PREFIX}answers_{question_id.replace('.', '_')}"
+
+
+def _create_choice_index(question_id: str) -> str:
+    return (
+        f"CREATE INDEX {choice_index(question_id)} ON review_answers (value, incident_id) "
+        f"WHERE question_id = '{question_id}' AND status = 'answered'"
+    )
+
+
 def expected_objects() -> dict[str, str]:
-    """Every schema object of the index: name -> type (table, view, trigger)."""
+    """Every schema object of the index: name -> type (table, view, trigger, index)."""
     objects: dict[str, str] = {}
     for group in GROUPS:
         objects[group.table] = "table"
@@ -245,11 +263,13 @@ def expected_objects() -> dict[str, str]:
             objects[group.view] = "view"
         for name in trigger_names(group):
             objects[name] = "trigger"
+    for question_id in CHOICE_QUESTIONS:
+        objects[choice_index(question_id)] = "index"
     return objects
 
 
 def is_index_table(name: str) -> bool:
-    """True for the index's tables, views and their FTS5 shadow tables."""
+    """True for the index's tables, views, SQL indexes and FTS5 shadow tables."""
     return name.startswith(PREFIX)
 
 
@@ -271,11 +291,13 @@ def create_index(connection: Connection) -> None:
         _execute(connection, _triggers(group))
         # One segment per table: the smallest index and the fastest queries afterwards.
         connection.exec_driver_sql(f"INSERT INTO {group.table}({group.table}) VALUES ('optimize')")
+    for question_id in CHOICE_QUESTIONS:
+        connection.exec_driver_sql(_create_choice_index(question_id))
 
 
 def drop_index(connection: Connection) -> None:
     """Remove every index object that exists (triggers first, so writes never fail between)."""
-    present = dict(
+    present: dict[str, str] = dict(
         connection.exec_driver_sql(
             "SELECT name, type FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
         ).all()
@@ -283,6 +305,9 @@ def drop_index(connection: Connection) -> None:
     for name, kind in expected_objects().items():
         if kind == "trigger" and name in present:
             connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    for name, kind in expected_objects().items():
+        if kind == "index" and name in present:
+            connection.exec_driver_sql(f"DROP INDEX {name}")
     for name, kind in expected_objects().items():
         if kind == "view" and name in present:
             connection.exec_driver_sql(f"DROP VIEW {name}")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from hindsight.core.search_results import Area, Location, Snippet
-from hindsight.core.search_text import Pattern, excerpt, find
+from hindsight.core.search_text import Finder, Pattern, Span, excerpt
 
 # Which field's snippet to show first when several match equally well.
 PREFERENCE = {
@@ -123,24 +123,33 @@ def pieces(connection: Connection, ids: Sequence[int]) -> Iterator[Piece]:
 def snippets(
     connection: Connection, ids: Sequence[int], patterns: Sequence[Pattern], per_hit: int
 ) -> dict[int, tuple[Snippet, ...]]:
-    """Up to `per_hit` snippets for each incident of `ids`, best first."""
+    """Up to `per_hit` snippets for each incident of `ids`, best first.
+
+    Best: the field holding most of the query's different words, then the more telling
+    field (title before summary before timeline ...), then the order of the incident.
+    """
     if not patterns or per_hit <= 0:
         return {}
-    found: dict[int, list[tuple[tuple[float, ...], Snippet]]] = defaultdict(list)
+    found: dict[int, list[tuple[tuple[float, ...], Piece, list[Span]]]] = defaultdict(list)
     order = 0
-    for incident, area, column, record, detail, text in pieces(connection, ids):
-        spans = find(text, patterns)
+    finder = Finder(patterns)
+    for piece in pieces(connection, ids):
+        text = piece[5]
+        spans = finder.find(text)
         if not spans:
             continue
         order += 1
         words = {text[s:e].lower() for s, e in spans}
-        preference = PREFERENCE.get((area, column), 1.0)
-        part = excerpt(text, spans)
-        location = Location(area, column, record, detail)
-        found[incident].append(
-            ((-len(words), -preference, order), Snippet(location, part.text, part.spans))
-        )
-    return {
-        incident: tuple(snippet for _, snippet in sorted(items, key=lambda x: x[0])[:per_hit])
-        for incident, items in found.items()
-    }
+        preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
+        found[piece[0]].append(((-len(words), -preference, order), piece, spans))
+    chosen: dict[int, tuple[Snippet, ...]] = {}
+    for incident, candidates in found.items():
+        best = sorted(candidates, key=lambda candidate: candidate[0])[:per_hit]
+        chosen[incident] = tuple(_snippet(piece, spans) for _, piece, spans in best)
+    return chosen
+
+
+def _snippet(piece: Piece, spans: list[Span]) -> Snippet:
+    _, area, column, record, detail, text = piece
+    part = excerpt(text, spans)
+    return Snippet(Location(area, column, record, detail), part.text, part.spans)

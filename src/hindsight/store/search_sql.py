@@ -27,6 +27,7 @@ others are scored only where the rarest one matches.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -188,13 +189,7 @@ class _Compiler:
             )
             # Filtered after scoring: "+i" keeps SQLite from handing the filter to FTS5 as a
             # rowid lookup per incident, which re-reads the word's whole list each time.
-            arms.append(
-                lambda within, scored=scored: (
-                    f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
-                    if within
-                    else scored
-                )
-            )
+            arms.append(_filtered_after(scored))
         members = [f"SELECT rowid AS i FROM search_incident WHERE search_incident MATCH {match}"]
         for group in _text_groups():
             members.append(ids_sql(group, match))
@@ -256,11 +251,13 @@ class _Compiler:
         codes = self.request.choices.get(item, frozenset({value}))
         if not codes:
             return "SELECT id FROM incidents WHERE 0"
+        # A choice is stored as a JSON string, and option ids are plain ([a-z0-9_.]), so the
+        # stored text is the id in quotes. The question id is written as a literal (it is
+        # ours, not the user's) so that SQLite can use the partial index made for it.
         return (
             "SELECT incident_id FROM review_answers "
-            f"WHERE question_id = {self.param(question)} AND status = 'answered' "
-            "AND (CASE WHEN json_valid(value) THEN json_extract(value, '$') END) "
-            f"IN ({self._list(sorted(codes))})"
+            f"WHERE question_id = '{question}' AND status = 'answered' "
+            f"AND value IN ({self._list([json.dumps(code) for code in sorted(codes)])})"
         )
 
     def name_ids(self, name: FieldName, value: str) -> str:
@@ -396,6 +393,27 @@ _COLUMNS = {
 }
 
 
+def _filtered_after(scored: str) -> Arm:
+    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring."""
+
+    def arm(within: str) -> str:
+        if not within:
+            return scored
+        return f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
+
+    return arm
+
+
+def _weighted(ids: str, weight: float) -> Arm:
+    """An arm giving every incident of the CTE `ids` the score `weight`."""
+
+    def arm(within: str) -> str:
+        kept = f" WHERE i IN (SELECT i FROM {within})" if within else ""
+        return f"SELECT i, {weight} AS s FROM {ids}{kept}"
+
+    return arm
+
+
 def _required_text(clause: object) -> bool:
     """True for a word, a phrase, or an OR group of them: text every hit must contain."""
     if isinstance(clause, AnyOf):
@@ -442,12 +460,7 @@ class PlainCompiler(_Compiler):
             ids = self.cte(sql, materialized=True)
             weight = max(INCIDENT_WEIGHTS.values()) if group.name == "incident" else group.weight
             members.append(f"SELECT i FROM {ids}")
-            arms.append(
-                lambda within, ids=ids, weight=weight: (
-                    f"SELECT i, {weight} AS s FROM {ids}"
-                    + (f" WHERE i IN (SELECT i FROM {within})" if within else "")
-                )
-            )
+            arms.append(_weighted(ids, weight))
         return Leaf(self.cte(" UNION ".join(members)), arms)
 
     def name_ids(self, name: FieldName, value: str) -> str:
