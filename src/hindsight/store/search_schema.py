@@ -11,14 +11,16 @@ Keeping in step. SQLite triggers on the source tables, created with the index, u
 the same statement as the data, so every writer (the app, an import, another copy of
 Hindsight, the sqlite3 shell) keeps the index right, and a rollback undoes both.
 
-Storage. Most groups are *external content* tables: FTS5 stores only the inverted index and
-reads the text, when it needs it, from the source table through a view. Deleting from such an
-index needs the old text, which the triggers hand over from OLD. Two groups derive their text
-from JSON (the incident's systems, models and tags; review answers): FTS5 cannot read JSON
-through a view (its internal statements refuse the json_each table function), so those two are
-ordinary FTS5 tables that keep their own copy of the derived text, which also lets a delete go
-by rowid alone. (Contentless-delete tables would avoid the copy, but need SQLite 3.43; Python
-3.11 commonly ships 3.40.)
+Storage. Every group is an *external content* table: FTS5 stores only the inverted index,
+not a second copy of the text, which it reads from the source table through a view when it
+needs it. Deleting from such an index needs the old text, which the triggers hand over from
+OLD. Two groups derive their text from JSON (the incident's systems, models and tags; the
+text inside review answers). FTS5 refuses to read views that use SQLite's JSON table
+functions (its `rebuild` and content check fail), so for those two the index is filled with
+an INSERT ... SELECT from the view, and checked by comparing its vocabulary (every word with
+how many rows hold it and how often) with an index built afresh from the data. Keeping no
+copy matters: review answers are often the largest text of an incident. (Contentless-delete
+tables would be the other way, but need SQLite 3.43; Python 3.11 commonly ships 3.40.)
 
 Row ids. A child row's index rowid is `(incident_id << 32) + id`: the incident is
 `rowid >> 32`, so matching an incident never has to visit the source table, and one incident's
@@ -51,8 +53,9 @@ SHIFT = 32  # child rowid = (incident_id << SHIFT) + id
 class Group:
     """One FTS5 table over one source table.
 
-    kind: "external" (content read through a view of the source), "copy" (an ordinary FTS5
-    table holding derived text) or "incident" (external content on `incidents` itself).
+    kind: "external" (content read through a view of the source), "derived" (the same, with
+    a view FTS5 itself cannot read because it unpacks JSON) or "incident" (external content
+    on `incidents` itself).
     `rowid` is the index rowid of a source row; for the incident's own groups it is the
     incident id.
     `expressions` computes each column from a row of the source (written with {row} for
@@ -75,8 +78,8 @@ class Group:
 
     @property
     def view(self) -> str:
-        """The content view of an external-content group."""
-        return f"{PREFIX}{self.name}_content"
+        """The content view of a group (not named like FTS5's own _content, _data ... tables)."""
+        return f"{PREFIX}{self.name}_source"
 
     def values(self, row: str) -> list[str]:
         """The SQL expressions of the indexed columns for `row` (NEW, OLD or an alias)."""
@@ -93,9 +96,9 @@ class Group:
         return _WATCHED.get(self.name, ("id", "incident_id", *self.columns))
 
     @property
-    def copies(self) -> bool:
-        """True when the FTS5 table keeps its own copy of the text."""
-        return self.kind == "copy"
+    def has_view(self) -> bool:
+        """True when the group's content is read through a view of its source."""
+        return self.kind in ("external", "derived")
 
 
 def _json_words(expression: str, kinds: str = "'text'") -> str:
@@ -117,14 +120,14 @@ def _json_list(column: str) -> str:
 GROUPS: tuple[Group, ...] = (
     Group("incident", "incidents", Area.OVERVIEW, ("key", "title", "summary"), "incident",
           rowid="{row}.id"),
-    Group("labels", "incidents", Area.OVERVIEW, ("systems", "models", "tags"), "copy",
+    Group("labels", "incidents", Area.OVERVIEW, ("systems", "models", "tags"), "derived",
           expressions=tuple(_json_list(f"{{row}}.{c}") for c in ("systems", "models", "tags")),
           rowid="{row}.id", weight=4.0),
     Group("milestone", "milestones", Area.MILESTONES, ("time_note",), weight=1.0),
     Group("event", "timeline_events", Area.TIMELINE, ("text", "time_note"), weight=1.5),
     Group("role", "role_assignments", Area.ROLES, ("person", "note"), weight=1.0),
     Group("team", "team_involvements", Area.TEAMS, ("team", "part"), weight=1.0),
-    Group("answer", "review_answers", Area.REVIEW, ("body", "reason"), "copy",
+    Group("answer", "review_answers", Area.REVIEW, ("body", "reason"), "derived",
           expressions=(_json_words("{row}.value"), "{row}.reason"), weight=2.0),
     Group("attribution", "change_attributions", Area.ATTRIBUTION, ("evidence",), weight=2.0),
     Group("followup", "followups", Area.FOLLOWUPS, ("title", "description", "owner"),
@@ -178,7 +181,7 @@ def _create_table(group: Group) -> str:
         options += ", columnsize=0"
     if group.kind == "incident":
         options += f", content='{group.source}', content_rowid='id'"
-    elif group.kind == "external":
+    else:
         options += f", content='{group.view}', content_rowid='rid'"
     return f"CREATE VIRTUAL TABLE {group.table} USING fts5({columns}, {options})"
 
@@ -201,8 +204,6 @@ def _insert(group: Group, row: str) -> str:
 
 
 def _remove(group: Group, row: str) -> str:
-    if group.copies:
-        return f"DELETE FROM {group.table} WHERE rowid = {group.rowid_of(row)};"
     columns = ", ".join(group.columns)
     values = ", ".join(group.values(row))
     return (
@@ -228,11 +229,10 @@ def _triggers(group: Group) -> list[str]:
 
 
 def _fill(group: Group) -> str:
-    if group.copies:
+    if group.kind == "derived":
         columns = ", ".join(group.columns)
         return (
-            f"INSERT INTO {group.table}(rowid, {columns}) "
-            f"SELECT {group.rowid_of('s')}, {', '.join(group.values('s'))} FROM {group.source} s"
+            f"INSERT INTO {group.table}(rowid, {columns}) SELECT rid, {columns} FROM {group.view}"
         )
     return f"INSERT INTO {group.table}({group.table}) VALUES ('rebuild')"
 
@@ -259,7 +259,7 @@ def expected_objects() -> dict[str, str]:
     objects: dict[str, str] = {}
     for group in GROUPS:
         objects[group.table] = "table"
-        if group.kind == "external":
+        if group.has_view:
             objects[group.view] = "view"
         for name in trigger_names(group):
             objects[name] = "trigger"
@@ -284,7 +284,7 @@ def _execute(connection: Connection, statements: Iterator[str] | list[str]) -> N
 def create_index(connection: Connection) -> None:
     """Create the index and its triggers and fill it from the data, in the caller's transaction."""
     for group in GROUPS:
-        if group.kind == "external":
+        if group.has_view:
             connection.exec_driver_sql(_create_view(group))
         connection.exec_driver_sql(_create_table(group))
         connection.exec_driver_sql(_fill(group))
@@ -302,18 +302,11 @@ def drop_index(connection: Connection) -> None:
             "SELECT name, type FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
         ).all()
     )
-    for name, kind in expected_objects().items():
-        if kind == "trigger" and name in present:
-            connection.exec_driver_sql(f"DROP TRIGGER {name}")
-    for name, kind in expected_objects().items():
-        if kind == "index" and name in present:
-            connection.exec_driver_sql(f"DROP INDEX {name}")
-    for name, kind in expected_objects().items():
-        if kind == "view" and name in present:
-            connection.exec_driver_sql(f"DROP VIEW {name}")
-    for name, kind in expected_objects().items():
-        if kind == "table" and name in present:
-            connection.exec_driver_sql(f"DROP TABLE {name}")
+    # Triggers first, so that no write can fail between two of these statements.
+    for wanted in ("trigger", "index", "view", "table"):
+        for name, kind in expected_objects().items():
+            if kind == wanted and present.get(name) == kind:
+                connection.exec_driver_sql(f"DROP {kind.upper()} {name}")
 
 
 def index_present(connection: Connection) -> bool:
@@ -353,28 +346,43 @@ def index_problems(connection: Connection) -> list[str]:
 
 def _group_in_step(connection: Connection, group: Group) -> bool:
     table = group.table
+    # With rank 1, FTS5 also compares the index with the content it was built from; it
+    # cannot read a derived group's view, whose words are compared below instead.
+    check = "'integrity-check'" if group.kind == "derived" else "'integrity-check', 1"
+    rank = "" if group.kind == "derived" else ", rank"
     try:
-        # With rank 1, FTS5 also compares the index with the content it was built from.
-        connection.exec_driver_sql(
-            f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
-        )
+        connection.exec_driver_sql(f"INSERT INTO {table}({table}{rank}) VALUES ({check})")
     except Exception as error:  # SQLite reports a mismatch as "corrupt"
         if not _is_sqlite_error(error):
             raise
         return False
-    if not group.copies:
-        return True
-    # The copy must hold what the source says now, row for row.
+    return group.kind != "derived" or _same_words(connection, group)
+
+
+def _same_words(connection: Connection, group: Group) -> bool:
+    """True when the index holds the words its view gives now, with the same counts."""
+    fresh, vocabulary, rebuilt = (f"temp.{PREFIX}check{n}" for n in ("", "_vocab", "_fresh"))
     columns = ", ".join(group.columns)
-    stored = f"SELECT rowid, {columns} FROM {table}"
-    derived = f"SELECT {group.rowid_of('s')}, {', '.join(group.values('s'))} FROM {group.source} s"
-    for first, second in ((stored, derived), (derived, stored)):
-        extra = connection.exec_driver_sql(
-            f"SELECT count(*) FROM ({first} EXCEPT {second})"
-        ).scalar()
-        if extra:
-            return False
-    return True
+    statements = [
+        f"CREATE VIRTUAL TABLE {fresh} USING fts5({columns}, tokenize='{TOKENIZER}', content='')",
+        f"INSERT INTO {fresh}(rowid, {columns}) SELECT rid, {columns} FROM {group.view}",
+        f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab(main, {group.table}, 'row')",
+        f"CREATE VIRTUAL TABLE {rebuilt} USING fts5vocab(temp, {PREFIX}check, 'row')",
+    ]
+    try:
+        _execute(connection, statements)
+        stored = f"SELECT term, doc, cnt FROM {vocabulary}"
+        derived = f"SELECT term, doc, cnt FROM {rebuilt}"
+        for first, second in ((stored, derived), (derived, stored)):
+            extra = connection.exec_driver_sql(
+                f"SELECT count(*) FROM ({first} EXCEPT {second})"
+            ).scalar()
+            if extra:
+                return False
+        return True
+    finally:
+        for name in (rebuilt, vocabulary, fresh):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
 
 def _is_sqlite_error(error: BaseException) -> bool:
