@@ -116,8 +116,11 @@ class SqliteSearchIndex:
                     total = 0
             ids = [row[0] for row in rows]
             titles = _titles(connection, ids)
-            patterns = [text.pattern for text in request.query.positive_texts()]
-            found = snippets(connection, ids, patterns, request.snippets)
+            texts = request.query.positive_texts()
+            groups = None if self.plain or not ids else _matching_groups(connection, texts)
+            found = snippets(
+                connection, ids, [text.pattern for text in texts], request.snippets, groups
+            )
         hits = tuple(
             SearchHit(
                 incident_id=row[0],
@@ -314,6 +317,22 @@ def _json(raw: Any) -> Any:
         except ValueError:
             return None
     return raw
+
+
+def _matching_groups(connection: Connection, texts: Sequence[Text]) -> set[str]:
+    """The index groups where any of `texts` occurs at all (snippets need read only those)."""
+    found = set()
+    for group in search_schema.GROUPS:
+        for text in texts:
+            table = group.table
+            hit = connection.exec_driver_sql(
+                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)",
+                (fts_string(text),),
+            ).scalar()
+            if hit:
+                found.add(group.name)
+                break
+    return found
 
 
 def _match_counter(connection: Connection) -> Callable[[str, str], int]:

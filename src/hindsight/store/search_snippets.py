@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -59,12 +59,28 @@ def _loaded(raw: Any) -> Any:
 
 
 def _rows(connection: Connection, sql: str, ids: Sequence[int]) -> Iterable[Any]:
+    if not ids:
+        return []
     marks = ", ".join("?" for _ in ids)
     return connection.exec_driver_sql(sql.format(ids=marks), tuple(ids)).all()
 
 
-def pieces(connection: Connection, ids: Sequence[int]) -> Iterator[Piece]:
-    """Every searchable field of the incidents `ids`."""
+# Which index group each source table of a snippet belongs to.
+_GROUP_OF = {
+    "milestones": "milestone",
+    "timeline_events": "event",
+    "role_assignments": "role",
+    "team_involvements": "team",
+    "change_attributions": "attribution",
+    "followups": "followup",
+    "ethics_answers": "ethics",
+}
+
+
+def pieces(
+    connection: Connection, ids: Sequence[int], groups: Collection[str] | None = None
+) -> Iterator[Piece]:
+    """Every searchable field of the incidents `ids` (in the index `groups` only, if given)."""
     if not ids:
         return
     for i, key, title, summary, systems, models, tags in _rows(
@@ -87,6 +103,8 @@ def pieces(connection: Connection, ids: Sequence[int]) -> Iterator[Piece]:
         ("ethics_answers", Area.ETHICS, "item_id", ("note",)),
     )
     for table, area, detail, columns in simple:
+        if groups is not None and _GROUP_OF[table] not in groups:
+            continue
         sql = (
             f"SELECT incident_id, id, {detail}, {', '.join(columns)} FROM {table} "
             "WHERE incident_id IN ({ids})"
@@ -95,22 +113,24 @@ def pieces(connection: Connection, ids: Sequence[int]) -> Iterator[Piece]:
             incident, record, label = row[0], row[1], str(row[2])
             for column, text in zip(columns, row[3:], strict=True):
                 yield incident, area, column, record, label, text or ""
+    answers = groups is None or "answer" in groups
     for incident, record, question, value, reason in _rows(
         connection,
         "SELECT incident_id, id, question_id, value, reason FROM review_answers "
         "WHERE incident_id IN ({ids})",
-        ids,
+        ids if answers else (),
     ):
         body = " ".join(json_words(_loaded(value)))
         yield incident, Area.REVIEW, "body", record, question, body
         yield incident, Area.REVIEW, "reason", record, question, reason or ""
+    accesses = groups is None or "access" in groups
     for incident, record, number, dataset, justification, notes in _rows(
         connection,
         "SELECT a.incident_id, r.id, a.number, r.dataset, r.justification, r.notes "
         "FROM data_access_revisions r JOIN data_accesses a ON a.id = r.access_id "
         "WHERE a.incident_id IN ({ids}) AND r.number = (SELECT max(x.number) "
         "FROM data_access_revisions x WHERE x.access_id = r.access_id)",
-        ids,
+        ids if accesses else (),
     ):
         for column, text in (
             ("dataset", dataset),
@@ -121,9 +141,16 @@ def pieces(connection: Connection, ids: Sequence[int]) -> Iterator[Piece]:
 
 
 def snippets(
-    connection: Connection, ids: Sequence[int], patterns: Sequence[Pattern], per_hit: int
+    connection: Connection,
+    ids: Sequence[int],
+    patterns: Sequence[Pattern],
+    per_hit: int,
+    groups: Collection[str] | None = None,
 ) -> dict[int, tuple[Snippet, ...]]:
     """Up to `per_hit` snippets for each incident of `ids`, best first.
+
+    `groups` names the index groups where the query's words occur at all; the others are
+    not read (None: read everything).
 
     Best: the field holding most of the query's different words, then the more telling
     field (title before summary before timeline ...), then the order of the incident.
@@ -133,7 +160,7 @@ def snippets(
     found: dict[int, list[tuple[tuple[float, ...], Piece, list[Span]]]] = defaultdict(list)
     order = 0
     finder = Finder(patterns)
-    for piece in pieces(connection, ids):
+    for piece in pieces(connection, ids, groups):
         text = piece[5]
         spans = finder.find(text)
         if not spans:
