@@ -1,4 +1,4 @@
-"""Tables of links between incidents and of saved searches (migration 0005).
+"""Tables of links between incidents and of saved searches (migration 0006).
 
 The full-text index itself is not modelled here: it is SQLite virtual tables, views and
 triggers, made by store/search_schema.py.

@@ -1,7 +1,7 @@
 """Search: the full-text index of every incident, links between incidents, saved searches.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 
 On SQLite the index (FTS5 tables, their content views and the triggers that keep them in
 step) is built from the data already stored; store/search_schema.py documents its shape. On a
@@ -15,8 +15,8 @@ from alembic import op
 
 from hindsight.store import search_schema
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
