@@ -247,3 +247,23 @@ def test_related_incidents_are_at_most_the_limit(workspace: Workspace) -> None:
     assert len(workspace.search.related(current.id, limit=2)) == 2
     with pytest.raises(NotFoundError):
         workspace.search.related(current.id + 100)
+
+
+def test_a_list_can_take_every_ranked_id_and_the_snippets_of_its_rows(
+    workspace: Workspace, world: dict[str, int]
+) -> None:
+    ranked = workspace.search.ranked_ids("zebrafish")
+    page = workspace.search.search("zebrafish", limit=10)
+    assert ranked == [hit.incident_id for hit in page.hits]
+    assert workspace.search.ranked_ids("") == sorted(world.values(), reverse=True)
+    assert workspace.search.ranked_ids("severity:SEV1 OR severity:SEV4") == [
+        world["phrase"],
+        world["every"],
+    ]
+    shown = workspace.search.snippets("zebrafish", [world["note"], world["title"]])
+    assert set(shown) == {world["note"], world["title"]}
+    assert shown[world["note"]][0].where == "Follow-ups > Check the ranker weekly"
+    assert shown[world["note"]][0].marked() == "Watch for [zebrafish] patterns in the logs."
+    assert workspace.search.snippets("severity:SEV1", [world["every"]]) == {}
+    with pytest.raises(QueryError):
+        workspace.search.ranked_ids('"open')

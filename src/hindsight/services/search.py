@@ -8,7 +8,7 @@ detected-by: name answer options), turns snippet locations into the labels users
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
@@ -26,7 +26,7 @@ from hindsight.core.search_results import (
     SearchRequest,
     Snippet,
 )
-from hindsight.core.search_text import excerpt, find
+from hindsight.core.search_text import Pattern, excerpt, find
 from hindsight.review.bank import QuestionBank
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
@@ -110,6 +110,26 @@ class SearchService:
         )
         return replace(page, hits=hits)
 
+    def ranked_ids(self, text: str) -> list[int]:
+        """The ids of every incident matching `text`, best first, for a list that reads
+        its rows a page at a time (empty text: every incident, newest first)."""
+        query = parse(text)
+        return self.index.ranked(SearchRequest(query, self._choices(query), self._zone()))
+
+    def snippets(
+        self, text: str, ids: Sequence[int], per_hit: int = 3
+    ) -> dict[int, tuple[Snippet, ...]]:
+        """Labelled snippets for the incidents `ids` (the rows on screen) of the query `text`."""
+        query = parse(text)
+        request = SearchRequest(query, self._choices(query), self._zone(), snippets=per_hit)
+        found = self.index.snippets(request, ids)
+        bank = self._bank()
+        patterns = [item.pattern for item in query.positive_texts()]
+        return {
+            incident: tuple(self._labelled(s, bank, patterns) for s in found_snippets)
+            for incident, found_snippets in found.items()
+        }
+
     def count(self, text: str) -> int:
         """How many incidents match `text`."""
         return self.search(text, limit=0, snippets=0).total
@@ -133,7 +153,7 @@ class SearchService:
 
     # -- labels ---------------------------------------------------------------------------
 
-    def _labelled(self, snippet: Snippet, bank: QuestionBank, patterns: list) -> Snippet:
+    def _labelled(self, snippet: Snippet, bank: QuestionBank, patterns: list[Pattern]) -> Snippet:
         location = snippet.location
         label = self.label(location, bank)
         if location.area is Area.REVIEW and location.column == "body":
@@ -183,7 +203,7 @@ class SearchService:
         return item_id
 
     @staticmethod
-    def _choice_text(snippet: Snippet, bank: QuestionBank, patterns: list) -> Snippet:
+    def _choice_text(snippet: Snippet, bank: QuestionBank, patterns: list[Pattern]) -> Snippet:
         """A choice answer shown by its option labels rather than its stored ids."""
         question = bank.question(snippet.location.detail)
         if question is None or question.type not in (

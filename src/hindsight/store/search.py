@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from hindsight.core.search_results import (
     SearchPage,
     SearchRequest,
     SharedTraits,
+    Snippet,
 )
 from hindsight.core.search_text import STOPWORDS, words
 from hindsight.store import search_schema
@@ -47,6 +49,16 @@ class SearchIndex(Protocol):
 
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of the incidents matching `request`, best first, with snippets."""
+        ...
+
+    def ranked(self, request: SearchRequest) -> list[int]:
+        """The ids of every incident matching `request`, best first (no page, no snippets)."""
+        ...
+
+    def snippets(
+        self, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
         ...
 
     def related(self, incident_id: int, limit: int = 5) -> list[RelatedIncident]:
@@ -116,11 +128,7 @@ class SqliteSearchIndex:
                     total = 0
             ids = [row[0] for row in rows]
             titles = _titles(connection, ids)
-            texts = request.query.positive_texts()
-            groups = None if self.plain or not ids else _matching_groups(connection, texts)
-            found = snippets(
-                connection, ids, [text.pattern for text in texts], request.snippets, groups
-            )
+            found = self._snippets(connection, request, ids)
         hits = tuple(
             SearchHit(
                 incident_id=row[0],
@@ -132,6 +140,39 @@ class SqliteSearchIndex:
             for row in rows
         )
         return SearchPage(hits, total, request.offset, request.limit, self.notice)
+
+    def ranked(self, request: SearchRequest) -> list[int]:
+        """The ids of every incident matching `request`, best first (no page, no snippets)."""
+        everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
+        with self.database.read() as session:
+            connection = session.connection()
+            with self._index_errors():
+                self._prepare(connection)
+                total_incidents = connection.exec_driver_sql(
+                    "SELECT count(*) FROM incidents"
+                ).scalar_one()
+                compiled = compile_query(
+                    everything, total_incidents, _match_counter(connection), plain=self.plain
+                )
+                rows = connection.exec_driver_sql(compiled.sql, compiled.params)
+                return [row[0] for row in rows]
+
+    def snippets(
+        self, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
+        with self.database.read() as session, self._index_errors():
+            return self._snippets(session.connection(), request, ids)
+
+    def _snippets(
+        self, connection: Connection, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        texts = request.query.positive_texts()
+        if not texts or not ids or request.snippets <= 0:
+            return {}
+        groups = None if self.plain else _matching_groups(connection, texts)
+        patterns = [text.pattern for text in texts]
+        return snippets(connection, ids, patterns, request.snippets, groups)
 
     @staticmethod
     def _prepare(connection: Connection) -> None:
