@@ -115,14 +115,14 @@ def test_check_reports_a_damaged_index_and_repair_rebuilds_it(
     assert run(capsys, "check", "--db", str(world_db))[0] == 0
     raw = sqlite3.connect(world_db)
     try:
-        raw.execute("DROP TRIGGER search_followup_au")
+        raw.execute("DROP TRIGGER search_child_followup_au")
         raw.execute("UPDATE followups SET description = 'rewritten behind its back'")
         raw.commit()
     finally:
         raw.close()
     code, out, err = run(capsys, "check", "--db", str(world_db))
     assert code == 1
-    assert "search_followup_au" in out and "hindsight check --repair" in out
+    assert "search_child_followup_au" in out and "hindsight check --repair" in out
     assert "1 integrity problem" in err
     code, out, _ = run(capsys, "check", "--repair", "--db", str(world_db))
     assert code == 0

@@ -262,7 +262,7 @@ def test_check_finds_an_index_out_of_step_and_repair_fixes_it(
     raw = sqlite3.connect(path)
     try:
         # Another program changes the data with the index's trigger removed.
-        raw.execute("DROP TRIGGER search_event_au")
+        raw.execute("DROP TRIGGER search_child_event_au")
         raw.execute(
             "UPDATE timeline_events SET text = 'quietly changed to numbat' WHERE incident_id = ?",
             (world["every"],),
@@ -271,7 +271,7 @@ def test_check_finds_an_index_out_of_step_and_repair_fixes_it(
     finally:
         raw.close()
     problems = workspace.search.index_problems()
-    assert problems and "search_event_au" in problems[0] and "--repair" in problems[0]
+    assert problems and "search_child_event_au" in problems[0] and "--repair" in problems[0]
     workspace.search.rebuild_index()
     assert workspace.search.index_problems() == []
     assert names(workspace, world, "numbat") == ["every"]
@@ -282,16 +282,16 @@ def test_check_finds_index_content_that_disagrees_with_the_data(
 ) -> None:
     raw = sqlite3.connect(workspace.path)
     try:
-        for trigger in search_schema.trigger_names(search_schema.GROUP_BY_NAME["answer"]):
+        for trigger in search_schema.trigger_names("child_answer"):
             raw.execute(f"DROP TRIGGER {trigger}")
         raw.execute("UPDATE review_answers SET reason = 'tampered quoll' WHERE reason <> ''")
-        for statement in search_schema._triggers(search_schema.GROUP_BY_NAME["answer"]):
+        for statement in search_schema.trigger_statements("child_answer"):
             raw.execute(statement)
         raw.commit()
     finally:
         raw.close()
     problems = workspace.search.index_problems()
-    assert len(problems) == 1 and "review_answers" in problems[0]
+    assert len(problems) == 1 and "search_child" in problems[0]
     workspace.search.rebuild_index()
     assert workspace.search.index_problems() == []
     assert names(workspace, world, "quoll") == ["every"]
@@ -302,9 +302,11 @@ def test_a_missing_index_table_is_reported_as_the_index_not_the_database(
 ) -> None:
     raw = sqlite3.connect(workspace.path)
     try:
-        for trigger in search_schema.trigger_names(search_schema.GROUP_BY_NAME["event"]):
-            raw.execute(f"DROP TRIGGER {trigger}")
-        raw.execute("DROP TABLE search_event")
+        for feed in search_schema.FEEDS:
+            if feed.table == search_schema.CHILD_TABLE:
+                for trigger in search_schema.trigger_names(feed.name):
+                    raw.execute(f"DROP TRIGGER {trigger}")
+        raw.execute("DROP TABLE search_child")
         raw.commit()
     finally:
         raw.close()

@@ -361,18 +361,22 @@ def _json(raw: Any) -> Any:
 
 
 def _matching_groups(connection: Connection, texts: Sequence[Text]) -> set[str]:
-    """The index groups where any of `texts` occurs at all (snippets need read only those)."""
-    found = set()
-    for group in search_schema.GROUPS:
-        for text in texts:
-            table = group.table
-            hit = connection.exec_driver_sql(
-                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)",
-                (fts_string(text),),
-            ).scalar()
-            if hit:
-                found.add(group.name)
-                break
+    """The kinds of record where any of `texts` occurs at all (snippets read only those)."""
+    names = {part.code: part.name for part in search_schema.PARTS}
+    found = {"incident"}
+    for text in texts:
+        literal = fts_string(text)
+        codes = connection.exec_driver_sql(
+            f"SELECT DISTINCT {search_schema.PART_OF_CHILD} FROM {search_schema.CHILD_TABLE} "
+            f"WHERE {search_schema.CHILD_TABLE} MATCH ?",
+            (literal,),
+        ).scalars()
+        found.update(names[code] for code in codes if code in names)
+        table = search_schema.ACCESS_TABLE
+        if connection.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)", (literal,)
+        ).scalar():
+            found.add("access")
     return found
 
 
@@ -393,7 +397,9 @@ def _match_counter(connection: Connection) -> Callable[[str, str], int]:
     return count
 
 
-_COUNTABLE = frozenset(group.table for group in search_schema.GROUPS)
+_COUNTABLE = frozenset(
+    (search_schema.INCIDENT_TABLE, search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE)
+)
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -1,32 +1,38 @@
 """The SQLite full-text index of every incident: its tables, the triggers that keep it in step,
 and how it is built, checked and rebuilt.
 
-Shape. One FTS5 table per group of fields (`search_incident` for key, title and summary,
-`search_event` for the timeline, `search_answer` for review answers ...), each row standing for
-one source row: one timeline event, one answer. Searching per group and combining the groups
-per incident keeps every write cheap (saving a timeline event re-indexes that event alone) and
-tells a hit where it is (which event, which question).
+Shape. Three FTS5 tables:
+- `search_incident`: one row per incident (key, title, summary, systems, models, tags);
+- `search_child`: one row per record an incident owns (a milestone's note, a timeline entry,
+  a role, a team, a review answer, a change's evidence, a follow-up, an ethics answer), its
+  text in columns a, b, c (which field is which is `Part.fields`);
+- `search_access`: one row per revision of a data-access entry.
+One row per source record keeps every write small (saving a timeline entry re-indexes that
+entry alone) and tells a hit where it is (which entry, which question). Putting every kind of
+child record in one table means a write touches at most three FTS5 tables (each table touched
+by a transaction writes a segment when it commits) and a word is looked up once, not once per
+kind of record.
 
-Keeping in step. SQLite triggers on the source tables, created with the index, update it in
-the same statement as the data, so every writer (the app, an import, another copy of
-Hindsight, the sqlite3 shell) keeps the index right, and a rollback undoes both.
+Row ids. A child's rowid is `(incident_id << 36) + (part << 32) + id`: `rowid >> 36` is the
+incident and `(rowid >> 32) & 15` the kind of record, so matching never visits the source
+tables (ids stay below 2^32 and incident ids below 2^27). Data-access revisions do not carry
+their incident and can be deleted after their entry (by the cascade of an incident's
+delete), so they are indexed by their own id and joined at query time.
 
-Storage. Every group is an *external content* table: FTS5 stores only the inverted index,
-not a second copy of the text, which it reads from the source table through a view when it
-needs it. Deleting from such an index needs the old text, which the triggers hand over from
-OLD. Two groups derive their text from JSON (the incident's systems, models and tags; the
-text inside review answers). FTS5 refuses to read views that use SQLite's JSON table
-functions (its `rebuild` and content check fail), so for those two the index is filled with
-an INSERT ... SELECT from the view, and checked by comparing its vocabulary (every word with
-how many rows hold it and how often) with an index built afresh from the data. Keeping no
-copy matters: review answers are often the largest text of an incident. (Contentless-delete
-tables would be the other way, but need SQLite 3.43; Python 3.11 commonly ships 3.40.)
+Keeping in step. SQLite triggers on the source tables, made with the index, update it in the
+same statement as the data, so every writer (the app, an import, another copy of Hindsight,
+the sqlite3 shell) keeps the index right, and a rollback undoes both.
 
-Row ids. A child row's index rowid is `(incident_id << 32) + id`: the incident is
-`rowid >> 32`, so matching an incident never has to visit the source table, and one incident's
-rows are one rowid range. The data-access log is the exception: its revisions do not carry
-the incident id and can be deleted after their entry (by the cascade of an incident's delete),
-so they are indexed by their own id and joined at query time.
+Storage. All three are *external content* tables: FTS5 keeps only the inverted index, not a
+second copy of the text, and reads text (when it needs to) through a view of the source.
+Deleting a row needs the old text, which the triggers pass from OLD. The incident and child
+views unpack JSON (systems, models, tags; the text inside review answers), which FTS5's own
+statements refuse to read (its `rebuild` and content check fail on SQLite's JSON table
+functions); so those two are filled with INSERT ... SELECT from their views, and checked by
+comparing their vocabulary (each word, how many rows hold it and how often) with an index
+built afresh from the data. Keeping no copy matters: review answers are often the largest
+text of an incident. (Contentless-delete tables would be another way, but need SQLite 3.43;
+Python 3.11 commonly ships 3.40.)
 
 Changing the index later: add a migration that calls `drop_index` and then `create_index`
 with the new definitions; the objects are all named `search_*`.
@@ -35,7 +41,7 @@ with the new definitions; the objects are all named `search_*`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,105 +52,124 @@ from hindsight.core.search_results import Area
 
 PREFIX = "search_"
 TOKENIZER = "unicode61 remove_diacritics 2"
-SHIFT = 32  # child rowid = (incident_id << SHIFT) + id
+INCIDENT_TABLE, CHILD_TABLE, ACCESS_TABLE = "search_incident", "search_child", "search_access"
+INCIDENT_COLUMNS = ("key", "title", "summary", "systems", "models", "tags")
+CHILD_COLUMNS = ("a", "b", "c")
+ACCESS_COLUMNS = ("dataset", "justification", "notes")
+INCIDENT_SHIFT, PART_SHIFT = 36, 32
+
+# SQL over an index rowid of search_child.
+INCIDENT_OF_CHILD = f"(rowid >> {INCIDENT_SHIFT})"
+PART_OF_CHILD = f"((rowid >> {PART_SHIFT}) & 15)"
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
-    """One FTS5 table over one source table.
-
-    kind: "external" (content read through a view of the source), "derived" (the same, with
-    a view FTS5 itself cannot read because it unpacks JSON) or "incident" (external content
-    on `incidents` itself).
-    `rowid` is the index rowid of a source row; for the incident's own groups it is the
-    incident id.
-    `expressions` computes each column from a row of the source (written with {row} for
-    NEW, OLD or the table alias in a full scan).
-    """
-
-    name: str
-    source: str
-    area: Area
-    columns: tuple[str, ...]
-    kind: str = "external"
-    expressions: tuple[str, ...] = ()
-    rowid: str = "({row}.incident_id << 32) + {row}.id"
-    weight: float = 1.0  # how much a match here counts against other groups
-
-    @property
-    def table(self) -> str:
-        """The FTS5 table's name."""
-        return f"{PREFIX}{self.name}"
-
-    @property
-    def view(self) -> str:
-        """The content view of a group (not named like FTS5's own _content, _data ... tables)."""
-        return f"{PREFIX}{self.name}_source"
-
-    def values(self, row: str) -> list[str]:
-        """The SQL expressions of the indexed columns for `row` (NEW, OLD or an alias)."""
-        expressions = self.expressions or tuple(f"{{row}}.{c}" for c in self.columns)
-        return [e.format(row=row) for e in expressions]
-
-    def rowid_of(self, row: str) -> str:
-        """The SQL expression of the index rowid for `row`."""
-        return self.rowid.format(row=row)
-
-    @property
-    def watched(self) -> tuple[str, ...]:
-        """Source columns whose change re-indexes a row."""
-        return _WATCHED.get(self.name, ("id", "incident_id", *self.columns))
-
-    @property
-    def has_view(self) -> bool:
-        """True when the group's content is read through a view of its source."""
-        return self.kind in ("external", "derived")
-
-
-def _json_words(expression: str, kinds: str = "'text'") -> str:
+def _json_words(expression: str) -> str:
     """The string atoms of a JSON value, space separated (NULL or invalid JSON: nothing)."""
     return (
         f"(SELECT group_concat(atom, ' ') FROM json_tree(CASE WHEN json_valid({expression}) "
-        f"THEN {expression} ELSE 'null' END) WHERE type IN ({kinds}))"
+        f"THEN {expression} ELSE 'null' END) WHERE type = 'text')"
     )
 
 
-def _json_list(column: str) -> str:
-    """The items of a JSON list column, separated by " · " (NULL or invalid JSON: nothing)."""
+def _json_list(expression: str) -> str:
+    """The items of a JSON list, separated by " · " (NULL or invalid JSON: nothing)."""
     return (
-        f"(SELECT group_concat(value, ' · ') FROM json_each(CASE WHEN json_valid({column}) "
-        f"THEN {column} ELSE '[]' END))"
+        f"(SELECT group_concat(value, ' · ') FROM json_each(CASE WHEN json_valid({expression}) "
+        f"THEN {expression} ELSE '[]' END))"
     )
 
 
-GROUPS: tuple[Group, ...] = (
-    Group("incident", "incidents", Area.OVERVIEW, ("key", "title", "summary"), "incident",
-          rowid="{row}.id"),
-    Group("labels", "incidents", Area.OVERVIEW, ("systems", "models", "tags"), "derived",
-          expressions=tuple(_json_list(f"{{row}}.{c}") for c in ("systems", "models", "tags")),
-          rowid="{row}.id", weight=4.0),
-    Group("milestone", "milestones", Area.MILESTONES, ("time_note",), weight=1.0),
-    Group("event", "timeline_events", Area.TIMELINE, ("text", "time_note"), weight=1.5),
-    Group("role", "role_assignments", Area.ROLES, ("person", "note"), weight=1.0),
-    Group("team", "team_involvements", Area.TEAMS, ("team", "part"), weight=1.0),
-    Group("answer", "review_answers", Area.REVIEW, ("body", "reason"), "derived",
-          expressions=(_json_words("{row}.value"), "{row}.reason"), weight=2.0),
-    Group("attribution", "change_attributions", Area.ATTRIBUTION, ("evidence",), weight=2.0),
-    Group("followup", "followups", Area.FOLLOWUPS, ("title", "description", "owner"),
-          weight=1.0),
-    Group("access", "data_access_revisions", Area.ACCESS_LOG,
-          ("dataset", "justification", "notes"), rowid="{row}.id", weight=1.0),
-    Group("ethics", "ethics_answers", Area.ETHICS, ("note",), weight=1.0),
-)  # fmt: skip
-GROUP_BY_NAME = {group.name: group for group in GROUPS}
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One kind of record in search_child: its source table and which fields it indexes.
 
-# Source columns whose change re-indexes a row, where they differ from the indexed columns.
-_WATCHED: dict[str, tuple[str, ...]] = {
-    "incident": ("id", "key", "title", "summary"),
-    "labels": ("id", "systems", "models", "tags"),
-    "answer": ("id", "incident_id", "value", "reason"),
-    "access": ("id", "dataset", "justification", "notes"),
-}
+    `fields` are the names a snippet's location uses, in the order of the columns a, b, c;
+    `expressions` compute them from a source row written as {row} (default: the column of
+    that name). `weight` is how much a match here counts against matches elsewhere.
+    """
+
+    name: str
+    code: int
+    source: str
+    area: Area
+    fields: tuple[str, ...]
+    expressions: tuple[str, ...] = ()
+    weight: float = 1.0
+
+    def values(self, row: str) -> list[str]:
+        """SQL for columns a, b, c of a source row (NEW, OLD or an alias); NULL past the end."""
+        expressions = self.expressions or tuple(f"{{row}}.{f}" for f in self.fields)
+        found = [e.format(row=row) for e in expressions]
+        return found + ["NULL"] * (len(CHILD_COLUMNS) - len(found))
+
+    def column(self, field: str) -> str:
+        """The search_child column holding `field`."""
+        return CHILD_COLUMNS[self.fields.index(field)]
+
+
+PARTS: tuple[Part, ...] = (
+    Part("milestone", 0, "milestones", Area.MILESTONES, ("time_note",)),
+    Part("event", 1, "timeline_events", Area.TIMELINE, ("text", "time_note"), weight=1.5),
+    Part("role", 2, "role_assignments", Area.ROLES, ("person", "note")),
+    Part("team", 3, "team_involvements", Area.TEAMS, ("team", "part")),
+    Part("answer", 4, "review_answers", Area.REVIEW, ("body", "reason"),
+         expressions=(_json_words("{row}.value"), "{row}.reason"), weight=2.0),
+    Part("attribution", 5, "change_attributions", Area.ATTRIBUTION, ("evidence",), weight=2.0),
+    Part("followup", 6, "followups", Area.FOLLOWUPS, ("title", "description", "owner")),
+    Part("ethics", 7, "ethics_answers", Area.ETHICS, ("note",)),
+)  # fmt: skip
+PART_BY_NAME = {part.name: part for part in PARTS}
+ACCESS_WEIGHT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """What keeps one FTS5 table in step with one source table: the triggers' parts."""
+
+    name: str  # names its triggers: search_<name>_ai, _ad, _au
+    table: str
+    source: str
+    columns: tuple[str, ...]
+    values: tuple[str, ...]  # SQL for each column over {row}
+    rowid: str  # SQL for the index rowid over {row}
+    watched: tuple[str, ...]  # source columns whose change re-indexes the row
+
+    def sql_values(self, row: str) -> str:
+        return ", ".join(value.format(row=row) for value in self.values)
+
+    def sql_rowid(self, row: str) -> str:
+        return self.rowid.format(row=row)
+
+
+def _incident_feed() -> Feed:
+    values = tuple(f"{{row}}.{c}" for c in ("key", "title", "summary"))
+    values += tuple(_json_list(f"{{row}}.{c}") for c in ("systems", "models", "tags"))
+    return Feed("incident", INCIDENT_TABLE, "incidents", INCIDENT_COLUMNS, values, "{row}.id",
+                ("id", *INCIDENT_COLUMNS))  # fmt: skip
+
+
+def _part_feed(part: Part) -> Feed:
+    shifted = f"({{row}}.incident_id << {INCIDENT_SHIFT}) + ({part.code} << {PART_SHIFT})"
+    rowid = f"({shifted} + {{row}}.id)"
+    watched = ("value", "reason") if part.name == "answer" else part.fields
+    return Feed(f"child_{part.name}", CHILD_TABLE, part.source, CHILD_COLUMNS,
+                tuple(part.values("{row}")), rowid, ("id", "incident_id", *watched))  # fmt: skip
+
+
+ACCESS_FEED = Feed("access", ACCESS_TABLE, "data_access_revisions", ACCESS_COLUMNS,
+                   tuple(f"{{row}}.{c}" for c in ACCESS_COLUMNS), "{row}.id",
+                   ("id", *ACCESS_COLUMNS))  # fmt: skip
+FEEDS: tuple[Feed, ...] = (_incident_feed(), *(_part_feed(p) for p in PARTS), ACCESS_FEED)
+FEED_BY_NAME = {feed.name: feed for feed in FEEDS}
+
+# Partial indexes finding the answers that the trigger: and detected-by: fields read: one per
+# question, so the query's literal question id lets SQLite use it; choice answers are short.
+CHOICE_QUESTIONS = (TRIGGER_KIND_QUESTION, DETECTION_SOURCE_QUESTION)
+
+
+def choice_index(question_id: str) -> str:
+    """The name of the partial index over the answers to one choice question."""
+    return f"{PREFIX}answers_{question_id.replace('.', '_')}"
 
 
 # -- FTS5 availability ------------------------------------------------------------------------
@@ -171,80 +196,72 @@ FTS5_MISSING = (
 
 # -- statements -------------------------------------------------------------------------------
 
+_VIEW_TABLES = (INCIDENT_TABLE, CHILD_TABLE)  # read through views FTS5 cannot read itself
 
-def _create_table(group: Group) -> str:
-    columns = ", ".join(group.columns)
+
+def _view(table: str) -> str:
+    # Not named like FTS5's own shadow tables (_content, _data, _idx, _docsize, _config).
+    return f"{table}_source"
+
+
+def _view_sql(table: str) -> str:
+    selects = []
+    for feed in FEEDS:
+        if feed.table == table:
+            columns = ", ".join(
+                f"{value} AS {column}"
+                for value, column in zip(feed.values, feed.columns, strict=True)
+            ).format(row="s")
+            selects.append(f"SELECT {feed.sql_rowid('s')} AS rid, {columns} FROM {feed.source} s")
+    return f"CREATE VIEW {_view(table)} AS {' UNION ALL '.join(selects)}"
+
+
+def _table_sql(table: str, columns: Iterable[str]) -> str:
     options = f"tokenize='{TOKENIZER}'"
-    if group.kind != "incident":
-        # Only the incident group is ranked with bm25, which needs each row's length; the
-        # others would keep a length table (a fifth of the index) for nothing.
-        options += ", columnsize=0"
-    if group.kind == "incident":
-        options += f", content='{group.source}', content_rowid='id'"
+    if table == ACCESS_TABLE:
+        options += ", content='data_access_revisions', content_rowid='id', columnsize=0"
     else:
-        options += f", content='{group.view}', content_rowid='rid'"
-    return f"CREATE VIRTUAL TABLE {group.table} USING fts5({columns}, {options})"
+        options += f", content='{_view(table)}', content_rowid='rid'"
+    if table == CHILD_TABLE:
+        # Only summaries are scored with bm25, which needs each row's length; children would
+        # keep a length table (a fifth of their index) for nothing.
+        options += ", columnsize=0"
+    return f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, {options})"
 
 
-def _create_view(group: Group) -> str:
-    values = ", ".join(
-        f"{value} AS {column}"
-        for value, column in zip(group.values("s"), group.columns, strict=True)
-    )
+def _insert(feed: Feed, row: str) -> str:
+    columns = ", ".join(feed.columns)
     return (
-        f"CREATE VIEW {group.view} AS SELECT {group.rowid_of('s')} AS rid, {values} "
-        f"FROM {group.source} AS s"
+        f"INSERT INTO {feed.table}(rowid, {columns}) "
+        f"VALUES ({feed.sql_rowid(row)}, {feed.sql_values(row)});"
     )
 
 
-def _insert(group: Group, row: str) -> str:
-    columns = ", ".join(group.columns)
-    values = ", ".join(group.values(row))
-    return f"INSERT INTO {group.table}(rowid, {columns}) VALUES ({group.rowid_of(row)}, {values});"
-
-
-def _remove(group: Group, row: str) -> str:
-    columns = ", ".join(group.columns)
-    values = ", ".join(group.values(row))
+def _remove(feed: Feed, row: str) -> str:
+    columns = ", ".join(feed.columns)
     return (
-        f"INSERT INTO {group.table}({group.table}, rowid, {columns}) "
-        f"VALUES ('delete', {group.rowid_of(row)}, {values});"
+        f"INSERT INTO {feed.table}({feed.table}, rowid, {columns}) "
+        f"VALUES ('delete', {feed.sql_rowid(row)}, {feed.sql_values(row)});"
     )
 
 
-def trigger_names(group: Group) -> tuple[str, str, str]:
-    """The names of the insert, delete and update triggers of `group`."""
-    return (f"{group.table}_ai", f"{group.table}_ad", f"{group.table}_au")
+def trigger_names(feed_name: str) -> tuple[str, str, str]:
+    """The names of the insert, delete and update triggers of a feed."""
+    base = f"{PREFIX}{feed_name}"
+    return (f"{base}_ai", f"{base}_ad", f"{base}_au")
 
 
-def _triggers(group: Group) -> list[str]:
-    insert, delete, update = trigger_names(group)
-    watched = ", ".join(group.watched)
+def trigger_statements(feed_name: str) -> list[str]:
+    """The statements creating the triggers of one feed."""
+    feed = FEED_BY_NAME[feed_name]
+    insert, delete, update = trigger_names(feed_name)
+    watched = ", ".join(feed.watched)
     return [
-        f"CREATE TRIGGER {insert} AFTER INSERT ON {group.source} BEGIN {_insert(group, 'NEW')} END",
-        f"CREATE TRIGGER {delete} AFTER DELETE ON {group.source} BEGIN {_remove(group, 'OLD')} END",
-        f"CREATE TRIGGER {update} AFTER UPDATE OF {watched} ON {group.source} BEGIN "
-        f"{_remove(group, 'OLD')} {_insert(group, 'NEW')} END",
+        f"CREATE TRIGGER {insert} AFTER INSERT ON {feed.source} BEGIN {_insert(feed, 'NEW')} END",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON {feed.source} BEGIN {_remove(feed, 'OLD')} END",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF {watched} ON {feed.source} BEGIN "
+        f"{_remove(feed, 'OLD')} {_insert(feed, 'NEW')} END",
     ]
-
-
-def _fill(group: Group) -> str:
-    if group.kind == "derived":
-        columns = ", ".join(group.columns)
-        return (
-            f"INSERT INTO {group.table}(rowid, {columns}) SELECT rid, {columns} FROM {group.view}"
-        )
-    return f"INSERT INTO {group.table}({group.table}) VALUES ('rebuild')"
-
-
-# Partial indexes finding the answers that the trigger: and detected-by: fields read: one per
-# question, so the query's literal question id lets SQLite use it; choice answers are short.
-CHOICE_QUESTIONS = (TRIGGER_KIND_QUESTION, DETECTION_SOURCE_QUESTION)
-
-
-def choice_index(question_id: str) -> str:
-    """The name of the partial index over the answers to one choice question."""
-    return f"{PREFIX}answers_{question_id.replace('.', '_')}"
 
 
 def _create_choice_index(question_id: str) -> str:
@@ -254,17 +271,17 @@ def _create_choice_index(question_id: str) -> str:
     )
 
 
+_TABLES = {INCIDENT_TABLE: INCIDENT_COLUMNS, CHILD_TABLE: CHILD_COLUMNS,
+           ACCESS_TABLE: ACCESS_COLUMNS}  # fmt: skip
+
+
 def expected_objects() -> dict[str, str]:
     """Every schema object of the index: name -> type (table, view, trigger, index)."""
-    objects: dict[str, str] = {}
-    for group in GROUPS:
-        objects[group.table] = "table"
-        if group.has_view:
-            objects[group.view] = "view"
-        for name in trigger_names(group):
-            objects[name] = "trigger"
-    for question_id in CHOICE_QUESTIONS:
-        objects[choice_index(question_id)] = "index"
+    objects: dict[str, str] = dict.fromkeys(_TABLES, "table")
+    objects.update(dict.fromkeys((_view(t) for t in _VIEW_TABLES), "view"))
+    for feed in FEEDS:
+        objects.update(dict.fromkeys(trigger_names(feed.name), "trigger"))
+    objects.update(dict.fromkeys((choice_index(q) for q in CHOICE_QUESTIONS), "index"))
     return objects
 
 
@@ -276,21 +293,24 @@ def is_index_table(name: str) -> bool:
 # -- building, checking, rebuilding -----------------------------------------------------------
 
 
-def _execute(connection: Connection, statements: Iterator[str] | list[str]) -> None:
-    for statement in statements:
-        connection.exec_driver_sql(statement)
-
-
 def create_index(connection: Connection) -> None:
     """Create the index and its triggers and fill it from the data, in the caller's transaction."""
-    for group in GROUPS:
-        if group.has_view:
-            connection.exec_driver_sql(_create_view(group))
-        connection.exec_driver_sql(_create_table(group))
-        connection.exec_driver_sql(_fill(group))
-        _execute(connection, _triggers(group))
+    for table, columns in _TABLES.items():
+        if table in _VIEW_TABLES:
+            connection.exec_driver_sql(_view_sql(table))
+        connection.exec_driver_sql(_table_sql(table, columns))
+        if table in _VIEW_TABLES:
+            listed = ", ".join(columns)
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}(rowid, {listed}) SELECT rid, {listed} FROM {_view(table)}"
+            )
+        else:
+            connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         # One segment per table: the smallest index and the fastest queries afterwards.
-        connection.exec_driver_sql(f"INSERT INTO {group.table}({group.table}) VALUES ('optimize')")
+        connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    for feed in FEEDS:
+        for statement in trigger_statements(feed.name):
+            connection.exec_driver_sql(statement)
     for question_id in CHOICE_QUESTIONS:
         connection.exec_driver_sql(_create_choice_index(question_id))
 
@@ -302,7 +322,6 @@ def drop_index(connection: Connection) -> None:
             "SELECT name, type FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'"
         ).all()
     )
-    # Triggers first, so that no write can fail between two of these statements.
     for wanted in ("trigger", "index", "view", "table"):
         for name, kind in expected_objects().items():
             if kind == wanted and present.get(name) == kind:
@@ -312,7 +331,7 @@ def drop_index(connection: Connection) -> None:
 def index_present(connection: Connection) -> bool:
     """True when the database has (at least part of) the index."""
     row = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = ?", (GROUPS[0].table,)
+        "SELECT 1 FROM sqlite_master WHERE name = ?", (INCIDENT_TABLE,)
     ).first()
     return row is not None
 
@@ -334,43 +353,48 @@ def index_problems(connection: Connection) -> list[str]:
         ]
     if not fts5_available():
         return [FTS5_MISSING]
-    problems = []
-    for group in GROUPS:
-        if not _group_in_step(connection, group):
-            problems.append(
-                f"the search index of {group.source} ({group.table}) is out of step with the "
-                "data; rebuild it with: hindsight check --repair"
-            )
-    return problems
+    sources = {
+        INCIDENT_TABLE: "incidents",
+        CHILD_TABLE: "the records incidents own",
+        ACCESS_TABLE: "the data-access log",
+    }
+    return [
+        f"the search index of {sources[table]} ({table}) is out of step with the data; "
+        "rebuild it with: hindsight check --repair"
+        for table, columns in _TABLES.items()
+        if not _in_step(connection, table, columns)
+    ]
 
 
-def _group_in_step(connection: Connection, group: Group) -> bool:
-    table = group.table
+def _in_step(connection: Connection, table: str, columns: tuple[str, ...]) -> bool:
     # With rank 1, FTS5 also compares the index with the content it was built from; it
-    # cannot read a derived group's view, whose words are compared below instead.
-    check = "'integrity-check'" if group.kind == "derived" else "'integrity-check', 1"
-    rank = "" if group.kind == "derived" else ", rank"
+    # cannot read the JSON views, whose words are compared below instead.
+    viewed = table in _VIEW_TABLES
+    command = f"{table}({table}) VALUES ('integrity-check')"
+    if not viewed:
+        command = f"{table}({table}, rank) VALUES ('integrity-check', 1)"
     try:
-        connection.exec_driver_sql(f"INSERT INTO {table}({table}{rank}) VALUES ({check})")
+        connection.exec_driver_sql(f"INSERT INTO {command}")
     except Exception as error:  # SQLite reports a mismatch as "corrupt"
         if not _is_sqlite_error(error):
             raise
         return False
-    return group.kind != "derived" or _same_words(connection, group)
+    return not viewed or _same_words(connection, table, columns)
 
 
-def _same_words(connection: Connection, group: Group) -> bool:
+def _same_words(connection: Connection, table: str, columns: tuple[str, ...]) -> bool:
     """True when the index holds the words its view gives now, with the same counts."""
     fresh, vocabulary, rebuilt = (f"temp.{PREFIX}check{n}" for n in ("", "_vocab", "_fresh"))
-    columns = ", ".join(group.columns)
+    listed = ", ".join(columns)
     statements = [
-        f"CREATE VIRTUAL TABLE {fresh} USING fts5({columns}, tokenize='{TOKENIZER}', content='')",
-        f"INSERT INTO {fresh}(rowid, {columns}) SELECT rid, {columns} FROM {group.view}",
-        f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab(main, {group.table}, 'row')",
+        f"CREATE VIRTUAL TABLE {fresh} USING fts5({listed}, tokenize='{TOKENIZER}', content='')",
+        f"INSERT INTO {fresh}(rowid, {listed}) SELECT rid, {listed} FROM {_view(table)}",
+        f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab(main, {table}, 'row')",
         f"CREATE VIRTUAL TABLE {rebuilt} USING fts5vocab(temp, {PREFIX}check, 'row')",
     ]
     try:
-        _execute(connection, statements)
+        for statement in statements:
+            connection.exec_driver_sql(statement)
         stored = f"SELECT term, doc, cnt FROM {vocabulary}"
         derived = f"SELECT term, doc, cnt FROM {rebuilt}"
         for first, second in ((stored, derived), (derived, stored)):

@@ -32,6 +32,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
+from functools import partial
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.followups import FollowUpStatus
@@ -46,10 +47,19 @@ from hindsight.core.search_query import (
     Text,
 )
 from hindsight.core.search_results import SearchRequest
-from hindsight.store.search_schema import GROUP_BY_NAME, GROUPS, SHIFT, Group
+from hindsight.store.search_schema import (
+    ACCESS_TABLE,
+    ACCESS_WEIGHT,
+    CHILD_TABLE,
+    INCIDENT_OF_CHILD,
+    INCIDENT_TABLE,
+    PART_BY_NAME,
+    PART_OF_CHILD,
+    PARTS,
+)
 
-# Weights of the columns of search_incident(key, title, summary).
-INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5}
+# Weights of the fields of search_incident; the labels are searched as one.
+INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5, "{systems models tags}": 4.0}
 # Words in more incidents than this are scored in summaries by presence instead of bm25:
 # bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
 # incidents apart anyway.
@@ -84,33 +94,46 @@ def incident_date_sql(incident: str) -> str:
     )
 
 
-def _text_groups() -> tuple[Group, ...]:
-    return tuple(group for group in GROUPS if group.name != "incident")
+def _within(expression: str, within: str) -> str:
+    """A filter keeping `expression` to the incidents of the CTE `within` ("": no filter).
 
-
-def ids_sql(group: Group, match: str, within: str = "") -> str:
-    """SQL for the distinct ids of incidents whose `group` matches the parameter `match`.
-
-    `within` names a CTE of incident ids (column i) to keep only those; the test runs on
-    the rows FTS5 returns, as an expression it cannot take as a rowid lookup.
+    The test runs on the rows FTS5 returns: written as an expression, SQLite cannot hand it
+    to FTS5 as a rowid lookup per incident, which would re-read the word's list each time.
     """
-    table = group.table
-    if group.name == "access":
-        # Only an entry's current revision counts; older ones are history.
-        limit = f" AND a.incident_id IN (SELECT i FROM {within})" if within else ""
-        return (
-            f"SELECT DISTINCT a.incident_id AS i FROM {table} "
-            f"JOIN data_access_revisions r ON r.id = {table}.rowid "
-            f"JOIN data_accesses a ON a.id = r.access_id "
-            f"WHERE {table} MATCH {match} AND r.number = "
-            f"(SELECT max(x.number) FROM data_access_revisions x WHERE x.access_id = r.access_id)"
-            f"{limit}"
-        )
-    if group.source == "incidents":
-        limit = f" AND +rowid IN (SELECT i FROM {within})" if within else ""
-        return f"SELECT rowid AS i FROM {table} WHERE {table} MATCH {match}{limit}"
-    limit = f" AND (rowid >> {SHIFT}) IN (SELECT i FROM {within})" if within else ""
-    return f"SELECT DISTINCT rowid >> {SHIFT} AS i FROM {table} WHERE {table} MATCH {match}{limit}"
+    return f" AND {expression} IN (SELECT i FROM {within})" if within else ""
+
+
+def _incident_ids_within(match: str, within: str) -> str:
+    return incident_ids_sql(match, within)
+
+
+def incident_ids_sql(match: str, within: str = "") -> str:
+    """SQL for the ids of incidents whose own fields match the parameter `match`."""
+    return (
+        f"SELECT rowid AS i FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
+        f"{_within('+rowid', within)}"
+    )
+
+
+def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
+    """SQL for (i, g): incidents with a record matching `match`, and the kind of record."""
+    kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
+    return (
+        f"SELECT DISTINCT {INCIDENT_OF_CHILD} AS i, {PART_OF_CHILD} AS g FROM {CHILD_TABLE} "
+        f"WHERE {CHILD_TABLE} MATCH {match}{kind}{_within(INCIDENT_OF_CHILD, within)}"
+    )
+
+
+def access_ids_sql(match: str, within: str = "") -> str:
+    """SQL for the ids of incidents whose data-access log matches (current revisions only)."""
+    return (
+        f"SELECT DISTINCT a.incident_id AS i FROM {ACCESS_TABLE} "
+        f"JOIN data_access_revisions r ON r.id = {ACCESS_TABLE}.rowid "
+        f"JOIN data_accesses a ON a.id = r.access_id "
+        f"WHERE {ACCESS_TABLE} MATCH {match} AND r.number = "
+        f"(SELECT max(x.number) FROM data_access_revisions x WHERE x.access_id = r.access_id)"
+        f"{_within('a.incident_id', within)}"
+    )
 
 
 @dataclass
@@ -170,44 +193,62 @@ class _Compiler:
         """Where `text` matches, and how it scores there."""
         literal = fts_string(text)
         match = self.param(literal)
-        in_incidents = self.matches(literal, "search_incident")
-        estimate = in_incidents + self.matches(literal, "search_event")
-        incident = GROUP_BY_NAME["incident"]
-        arms: list[Arm] = [
-            self._presence(incident, self.param(f"{column} : {literal}"), weight)
-            for column, weight in INCIDENT_WEIGHTS.items()
-            if column != "summary" or in_incidents > BM25_LIMIT
-        ]
+        in_incidents = self.matches(literal, INCIDENT_TABLE)
+        estimate = in_incidents + self.matches(literal, CHILD_TABLE)
+        total = self.param(self.incident_count)
+        arms: list[Arm] = []
+        for column, weight in INCIDENT_WEIGHTS.items():
+            if column == "summary" and in_incidents <= BM25_LIMIT:
+                continue
+            in_column = self.param(f"{column} : {literal}")
+            factor = (
+                f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {INCIDENT_TABLE} "
+                f"WHERE {INCIDENT_TABLE} MATCH {in_column}), {total})"
+            )
+            arms.append(_scored(partial(_incident_ids_within, in_column), factor))
         if in_incidents <= BM25_LIMIT:
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
             # one hit count as several), so the summary is scored on its own and weighted
             # outside, like the other fields.
             scored = (
                 f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
-                "-bm25(search_incident, 0.0, 0.0, 1.0) AS s FROM search_incident "
-                f"WHERE search_incident MATCH {self.param(f'summary : {literal}')}"
+                f"-bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s FROM {INCIDENT_TABLE} "
+                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')}"
             )
-            # Filtered after scoring: "+i" keeps SQLite from handing the filter to FTS5 as a
-            # rowid lookup per incident, which re-reads the word's whole list each time.
             arms.append(_filtered_after(scored))
-        members = [f"SELECT rowid AS i FROM search_incident WHERE search_incident MATCH {match}"]
-        for group in _text_groups():
-            members.append(ids_sql(group, match))
-            arms.append(self._presence(group, match, group.weight))
+        arms.append(self._children(match, total))
+        access = (
+            f"{self.param(ACCESS_WEIGHT)} * {IDF_FUNCTION}((SELECT count(*) FROM {ACCESS_TABLE} "
+            f"WHERE {ACCESS_TABLE} MATCH {match}), {total})"
+        )
+        arms.append(_scored(lambda within: access_ids_sql(match, within), access))
+        members = [
+            incident_ids_sql(match),
+            f"SELECT i FROM ({child_ids_sql(match)})",
+            access_ids_sql(match),
+        ]
         return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
 
-    def _presence(self, group: Group, match: str, weight: float) -> Arm:
-        """An arm worth `weight` times the word's idf in `group`, where `group` matches.
+    def _children(self, match: str, total: str) -> Arm:
+        """The arm of the incidents' records: each kind's weight times the word's idf there.
 
-        The idf counts the group's matching rows (cheap: no lookups, no sorting) against all
+        The idf counts the kind's matching rows (cheap: no lookups, no sorting) against all
         incidents, so it is the same whether or not the arm keeps to a set of incidents.
         """
-        table = group.table
-        factor = (
-            f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {table} "
-            f"WHERE {table} MATCH {match}), {self.param(self.incident_count)})"
+        weights = " ".join(f"WHEN {p.code} THEN {self.param(p.weight)}" for p in PARTS)
+        factors = (
+            f"SELECT g, (CASE g {weights} ELSE 1.0 END) * {IDF_FUNCTION}(n, {total}) AS w "
+            f"FROM (SELECT {PART_OF_CHILD} AS g, count(*) AS n FROM {CHILD_TABLE} "
+            f"WHERE {CHILD_TABLE} MATCH {match} GROUP BY g)"
         )
-        return lambda within: f"SELECT i, {factor} AS s FROM ({ids_sql(group, match, within)})"
+
+        def arm(within: str) -> str:
+            return (
+                f"SELECT c.i AS i, f.w AS s FROM ({child_ids_sql(match, within)}) AS c "
+                f"JOIN ({factors}) AS f ON f.g = c.g"
+            )
+
+        return arm
 
     # -- fields ---------------------------------------------------------------------------
 
@@ -234,7 +275,7 @@ class _Compiler:
         column = _COLUMNS.get(name)
         if column is not None:
             return f"SELECT id FROM incidents WHERE {column} = {self.param(value)}"
-        if name in _NAMED:
+        if name in (FieldName.TAG, FieldName.SYSTEM, FieldName.TEAM, FieldName.OWNER):
             return self.name_ids(name, value)
         if name is FieldName.FOLLOWUP:
             return (
@@ -266,10 +307,14 @@ class _Compiler:
         The name must hold the value's words in order, the last one as the start of a word
         (tag:drift finds "concept-drift", team:"ML plat" finds "ML platform").
         """
-        table, column = _NAMED[name]
-        match = self.param(f"{column} : {fts_string(Text(value, prefix=True))}")
-        incident = "rowid" if table == "search_labels" else f"rowid >> {SHIFT}"
-        return f"SELECT {incident} FROM {table} WHERE {table} MATCH {match}"
+        literal = fts_string(Text(value, prefix=True))
+        if name in (FieldName.TAG, FieldName.SYSTEM):
+            column = "tags" if name is FieldName.TAG else "systems"
+            return incident_ids_sql(self.param(f"{column} : {literal}"))
+        part, field_name = ("team", "team") if name is FieldName.TEAM else ("followup", "owner")
+        column = PART_BY_NAME[part].column(field_name)
+        match = self.param(f"{column} : {literal}")
+        return f"SELECT i FROM ({child_ids_sql(match, part=part)})"
 
     def _list(self, values: list[str]) -> str:
         return ", ".join(self.param(value) for value in values)
@@ -375,15 +420,6 @@ class _Compiler:
         return "(" + " OR ".join(parts) + ")"
 
 
-# Fields naming things, and the index table and column holding those names.
-_NAMED = {
-    FieldName.TAG: ("search_labels", "tags"),
-    FieldName.SYSTEM: ("search_labels", "systems"),
-    FieldName.TEAM: ("search_team", "team"),
-    FieldName.OWNER: ("search_followup", "owner"),
-}
-
-
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 # Fields that are columns of the incidents table.
 _COLUMNS = {
@@ -393,8 +429,17 @@ _COLUMNS = {
 }
 
 
+def _scored(ids: Callable[[str], str], factor: str) -> Arm:
+    """An arm giving every incident that `ids` selects the score `factor` (one value)."""
+    return lambda within: f"SELECT i, {factor} AS s FROM ({ids(within)})"
+
+
 def _filtered_after(scored: str) -> Arm:
-    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring."""
+    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring.
+
+    "+i" keeps SQLite from handing the filter to FTS5 as a rowid lookup per incident, which
+    re-reads the word's whole list each time.
+    """
 
     def arm(within: str) -> str:
         if not within:
@@ -444,10 +489,9 @@ class PlainCompiler(_Compiler):
     def leaf(self, text: Text) -> Leaf:
         needle = self.param(" ".join(text.text.lower().split()))
         members, arms = [], []
-        for group in GROUPS:
-            columns = _PLAIN_COLUMNS.get(group.name, group.columns)
+        for source, incident, columns, weight in _PLAIN_SOURCES:
             test = " OR ".join(f"instr(lower(s.{c}), {needle}) > 0" for c in columns)
-            if group.name == "access":
+            if source == "data_access_revisions":
                 sql = (
                     "SELECT DISTINCT a.incident_id AS i FROM data_access_revisions s "
                     "JOIN data_accesses a ON a.id = s.access_id "
@@ -455,10 +499,8 @@ class PlainCompiler(_Compiler):
                     "data_access_revisions x WHERE x.access_id = s.access_id)"
                 )
             else:
-                incident = "s.id" if group.source == "incidents" else "s.incident_id"
-                sql = f"SELECT DISTINCT {incident} AS i FROM {group.source} s WHERE {test}"
+                sql = f"SELECT DISTINCT {incident} AS i FROM {source} s WHERE {test}"
             ids = self.cte(sql, materialized=True)
-            weight = max(INCIDENT_WEIGHTS.values()) if group.name == "incident" else group.weight
             members.append(f"SELECT i FROM {ids}")
             arms.append(_weighted(ids, weight))
         return Leaf(self.cte(" UNION ".join(members)), arms)
@@ -479,8 +521,20 @@ class PlainCompiler(_Compiler):
         return f"SELECT incident_id FROM {table} WHERE instr(lower({column}), {needle}) > 0"
 
 
-# The source columns a plain search reads for the groups whose index holds derived text.
-_PLAIN_COLUMNS = {"answer": ("value", "reason")}
+# What a plain search reads: (table, its incident, the columns, the weight of a match).
+_PLAIN_SOURCES = (
+    ("incidents", "s.id", ("key", "title", "summary", "systems", "models", "tags"), 10.0),
+    *(
+        (
+            part.source,
+            "s.incident_id",
+            ("value", "reason") if part.name == "answer" else part.fields,
+            part.weight,
+        )
+        for part in PARTS
+    ),
+    ("data_access_revisions", "", ("dataset", "justification", "notes"), ACCESS_WEIGHT),
+)
 
 
 def compile_query(
