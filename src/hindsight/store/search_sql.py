@@ -232,20 +232,26 @@ class _Compiler:
     def _children(self, match: str, total: str) -> Arm:
         """The arm of the incidents' records: each kind's weight times the word's idf there.
 
-        The idf counts the kind's matching rows (cheap: no lookups, no sorting) against all
-        incidents, so it is the same whether or not the arm keeps to a set of incidents.
+        The idf counts the kind's matching rows against all incidents, so it is the same
+        whether or not the arm keeps to a set of incidents. The counts come from one pass
+        with an aggregate per kind (no sorting), the weights are worked out once, and each
+        matching record picks its kind's weight.
         """
-        weights = " ".join(f"WHEN {p.code} THEN {self.param(p.weight)}" for p in PARTS)
-        factors = (
-            f"SELECT g, (CASE g {weights} ELSE 1.0 END) * {IDF_FUNCTION}(n, {total}) AS w "
-            f"FROM (SELECT {PART_OF_CHILD} AS g, count(*) AS n FROM {CHILD_TABLE} "
-            f"WHERE {CHILD_TABLE} MATCH {match} GROUP BY g)"
+        counts = ", ".join(f"count(*) FILTER (WHERE g = {p.code}) AS n{p.code}" for p in PARTS)
+        weights = ", ".join(
+            f"{self.param(p.weight)} * {IDF_FUNCTION}(n{p.code}, {total}) AS w{p.code}"
+            for p in PARTS
         )
+        factors = (
+            f"SELECT {weights} FROM (SELECT {counts} FROM (SELECT {PART_OF_CHILD} AS g "
+            f"FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}))"
+        )
+        pick = " ".join(f"WHEN {p.code} THEN k.w{p.code}" for p in PARTS)
 
         def arm(within: str) -> str:
             return (
-                f"SELECT c.i AS i, f.w AS s FROM ({child_ids_sql(match, within)}) AS c "
-                f"JOIN ({factors}) AS f ON f.g = c.g"
+                f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s "
+                f"FROM ({child_ids_sql(match, within)}) AS c, ({factors}) AS k"
             )
 
         return arm
