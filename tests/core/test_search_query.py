@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hindsight.core.search_query import (
+    SYNTAX,
     AnyOf,
     Field,
     FieldName,
@@ -215,3 +216,12 @@ def test_what_parses_round_trips(text: str) -> None:
 def test_an_empty_query_is_false_and_prints_empty() -> None:
     assert str(Query()) == ""
     assert not Query()
+
+
+def test_every_example_of_the_help_parses() -> None:
+    names = set()
+    for example, meaning in SYNTAX:
+        query = parse(example)
+        assert query and meaning
+        names.update(field.name for field in query.fields())
+    assert names == set(FieldName), "the help shows every field"

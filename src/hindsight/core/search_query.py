@@ -167,6 +167,29 @@ class Query:
         return found
 
 
+# What the search box's help shows: an example of each construct, and what it finds.
+SYNTAX: tuple[tuple[str, str], ...] = (
+    ("feeder memory", "both words, anywhere in the incident"),
+    ('"nightly training"', "the exact phrase"),
+    ("recommend*", "words starting so"),
+    ("-rollback", "leave out incidents with the word (or phrase, or field)"),
+    ("feeder OR logging", "either word"),
+    ("severity:SEV1", "severity SEV1 to SEV4"),
+    ("phase:follow-up", "the phase the incident is in"),
+    ("status:published", "the review's status: draft, in-review, published"),
+    ("tag:drift", "a tag holding the word"),
+    ("system:recs", "a system holding the word"),
+    ('team:"ML platform"', "a team drawn in; quote names with spaces"),
+    ("trigger:data", "the review's kind of trigger"),
+    ("detected-by:users", "found first by users, customers or support, before any monitor"),
+    ("implicated:training-data", "a kind of change the review implicates"),
+    ("owner:priya", "a follow-up owned by that person"),
+    ("followup:open", "open follow-up work (or closed, blocked, done ...)"),
+    ("after:2026-01-01", "impact began on or after the day"),
+    ("before:2026-01-01", "impact began before the day"),
+)
+
+
 # -- parsing ----------------------------------------------------------------------------------
 
 
