@@ -130,3 +130,18 @@ def test_check_reports_a_damaged_index_and_repair_rebuilds_it(
     assert out.splitlines()[1].startswith("ok: ")
     code, out, _ = run(capsys, "search", "--db", str(world_db), "behind its back")
     assert code == 0 and out.splitlines()[-1] == "2 incidents match."
+
+
+def test_a_reader_that_stops_early_is_not_an_error(world_db: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HINDSIGHT_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "hindsight", "search", "--db", str(world_db), "zebrafish"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # like `| head` that has read enough
+    error = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 0
+    assert "internal error" not in error

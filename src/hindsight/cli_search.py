@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -100,10 +101,13 @@ def cmd_search(args: argparse.Namespace, open_workspace: Callable[[Path | None],
         workspace.close()
     if page.notice:
         print(f"hindsight: note: {page.notice}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(page_as_json(page), indent=2, ensure_ascii=False))
-    else:
-        print(page_as_text(page))
+    text = json.dumps(page_as_json(page), indent=2, ensure_ascii=False) if args.json else None
+    try:
+        print(text if text is not None else page_as_text(page))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Quiet the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
