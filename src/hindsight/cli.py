@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hindsight import STARTED, __version__, cli_export, cli_insights
+from hindsight import STARTED, __version__, cli_export, cli_insights, cli_search
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
 from hindsight.services.errors import HindsightError
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(listing)
 
     check = sub.add_parser("check", help="check the database's integrity and schema")
+    check.add_argument("--repair", action="store_true", help="rebuild a damaged search index")
     _db_option(check)
 
     backup = sub.add_parser("backup", help="copy the database consistently")
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(backup)
     cli_export.add_parsers(sub, _db_option)
     cli_insights.add_parser(sub, _db_option)
+    cli_search.add_parser(sub, _db_option)
     return parser
 
 
@@ -152,6 +154,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         problems = workspace.integrity_problems()
         revision = workspace.database.schema_revision()
+        problems += cli_search.index_problems(workspace, args.repair)
     finally:
         workspace.close()
     if problems:
@@ -212,6 +215,7 @@ COMMANDS = {
     "export": lambda args: cli_export.cmd_export(args, _open_existing),
     "import": lambda args: cli_export.cmd_import(args, _open_existing),
     "insights": lambda args: cli_insights.cmd_insights(args, _open_existing),
+    "search": lambda args: cli_search.cmd_search(args, _open_existing),
 }
 
 

@@ -22,6 +22,7 @@ from hindsight.store.errors import DiskFullError
 from hindsight.store.incidents import IncidentRepository
 from hindsight.store.models import Base
 from hindsight.store.schema import HEAD_REVISION, KNOWN_REVISIONS, MIGRATIONS_DIR
+from hindsight.store.search_schema import is_index_table
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "schemas"
 STORED = sorted(SCHEMAS.glob("hindsight-*.sqlite"))
@@ -34,9 +35,15 @@ def scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(config)
 
 
+def not_search_index(name: str | None, kind: str, parents: object) -> bool:
+    """The search index's tables and SQL indexes have no models (store/search_schema.py)."""
+    return not (kind in ("table", "index") and name is not None and is_index_table(name))
+
+
 def schema_differences(database: Database, metadata: MetaData = Base.metadata) -> list[object]:
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": not_search_index}
+        context = MigrationContext.configure(connection, opts=options)
         return list(compare_metadata(context, metadata))
 
 

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from shiboken6 import isValid
 
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
@@ -56,8 +57,11 @@ def make_window(qtbot, qapp, settings: QSettings, errors) -> Iterator[WindowFact
 
     yield make
     for window in windows:
-        if window.isVisible():
+        if isValid(window) and window.isVisible():
             window.close()
+            # Closing saves first, off the GUI thread: wait while the test's stand-ins for
+            # message boxes are still in place.
+            qtbot.waitUntil(lambda w=window: not isValid(w) or not w.isVisible(), timeout=10000)
 
 
 class _Waiter:

@@ -32,6 +32,8 @@ class Changes:
     followups: frozenset[int] = field(default_factory=frozenset)  # their follow-ups changed
     privacy: frozenset[int] = field(default_factory=frozenset)  # their privacy record changed
     everything: bool = False  # too much to say (an import): every view reloads
+    links: frozenset[int] = field(default_factory=frozenset)  # their links to others changed
+    saved_searches: bool = False  # a saved search was added, renamed or removed
 
     @classmethod
     def of(
@@ -42,10 +44,18 @@ class Changes:
         followups: Iterable[int | None] = (),
         privacy: Iterable[int | None] = (),
         everything: bool = False,
+        links: Iterable[int | None] = (),
+        saved_searches: bool = False,
     ) -> Changes:
         """Changes from any iterables of ids (None ids are left out)."""
         return cls(
-            _ids(incidents), _ids(removed), _ids(followups), _ids(privacy), everything=everything
+            _ids(incidents),
+            _ids(removed),
+            _ids(followups),
+            _ids(privacy),
+            everything=everything,
+            links=_ids(links),
+            saved_searches=saved_searches,
         )
 
     def __or__(self, other: Changes) -> Changes:
@@ -55,11 +65,19 @@ class Changes:
             self.followups | other.followups,
             self.privacy | other.privacy,
             everything=self.everything or other.everything,
+            links=self.links | other.links,
+            saved_searches=self.saved_searches or other.saved_searches,
         )
 
     def __bool__(self) -> bool:
         return bool(
-            self.everything or self.incidents or self.removed or self.followups or self.privacy
+            self.everything
+            or self.incidents
+            or self.removed
+            or self.followups
+            or self.privacy
+            or self.links
+            or self.saved_searches
         )
 
     @property
@@ -79,7 +97,7 @@ class Changes:
             return False
         return self.everything or any(
             incident_id in ids
-            for ids in (self.incidents, self.removed, self.followups, self.privacy)
+            for ids in (self.incidents, self.removed, self.followups, self.privacy, self.links)
         )
 
 

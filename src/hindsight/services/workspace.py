@@ -9,14 +9,19 @@ from hindsight.services.changes import ChangeFeed
 from hindsight.services.errors import ValidationError
 from hindsight.services.followups import FollowUpService
 from hindsight.services.incidents import IncidentService
+from hindsight.services.links import LinkService
 from hindsight.services.privacy import PrivacyService
 from hindsight.services.publish_gate import PublishGate
 from hindsight.services.review import ReviewService
+from hindsight.services.search import SearchService
 from hindsight.store.backup import backup_file_name
 from hindsight.store.database import Database
 from hindsight.store.followups import FollowUpRepository
 from hindsight.store.incidents import IncidentRepository, team_names_in_use
+from hindsight.store.links import LinkRepository
 from hindsight.store.privacy import PrivacyRepository
+from hindsight.store.saved_searches import SavedSearchRepository
+from hindsight.store.search_index import search_index_for
 
 
 class Workspace:
@@ -36,6 +41,14 @@ class Workspace:
         self.followups = FollowUpService(FollowUpRepository(database), feed=self.changes)
         self.privacy = PrivacyService(PrivacyRepository(database), feed=self.changes)
         self.publish_gate.register("privacy", self.privacy.blockers)
+        self.search = SearchService(
+            search_index_for(database),
+            SavedSearchRepository(database),
+            bank=lambda: self.review.bank,
+            checklist=lambda: self.privacy.checklist,
+            feed=self.changes,
+        )
+        self.links = LinkService(LinkRepository(database), feed=self.changes)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Workspace:

@@ -85,6 +85,11 @@ class SchemaTooNewError(StoreError):
     advice = "Update Hindsight to open it; the file was left untouched."
 
 
+class SearchIndexDamagedError(StoreError):
+    what = "The search index of this database is damaged or missing; the data itself is not."
+    advice = "Rebuild the index with: hindsight check --repair"
+
+
 class ConflictError(HindsightError):
     """Someone else saved the record since it was loaded; the caller decides what wins."""
 
@@ -115,6 +120,9 @@ _SQLITE_CODES: dict[int, type[StoreError]] = {
     26: NotADatabaseError,  # SQLITE_NOTADB
 }
 
+
+# A virtual table (the full-text index) found itself inconsistent: rebuildable, data intact.
+SQLITE_CORRUPT_VTAB = 267
 
 _ERRNOS: dict[int, type[StoreError]] = {
     errno.ENOSPC: DiskFullError,
@@ -172,6 +180,8 @@ def classify(error: BaseException, path: Path | str) -> StoreError | None:
     if not isinstance(original, sqlite3.Error):
         return None
     code = getattr(original, "sqlite_errorcode", None)
+    if code == SQLITE_CORRUPT_VTAB:
+        return SearchIndexDamagedError(path, str(original))
     found = _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
     if found is StorageIOError:
         detail = full_disk_detail(path)

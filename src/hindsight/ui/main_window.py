@@ -541,6 +541,9 @@ class MainWindow(QMainWindow):
                 page.flush()  # a checklist note still in its typing delay, say
         if self.journal is not None:
             self.journal.close()
+        if editor is not None:
+            for page in editor.attached_pages:
+                page.flush()  # a note typed a moment ago joins the lane before it is drained
         self.ops.wait_for_lane()
         if self.workspace is not None:
             self.workspace.close()

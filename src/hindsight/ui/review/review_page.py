@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.core.detection import found_by_the_affected
 from hindsight.core.fuzzy_time import headline_durations
 from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus, Verdict
@@ -38,8 +39,6 @@ from hindsight.ui.review.publish_panel import PublishPanel
 from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
 
-# Detection sources that mean the people hurt found the problem before any monitor did.
-FOUND_BY_THE_AFFECTED = {"end_users", "customers_partners", "support"}
 OTHER_ANSWERS = "Other answers"
 # How long after an edit the list of what blocks publishing is checked again.
 RECHECK_DELAY_MS = 300
@@ -64,7 +63,7 @@ def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
     question = bank.question("detection.source")
     if source is not None and question is not None and source.value:
         how = f"Detected by: {answer_text(question, source)}"
-        if source.value in FOUND_BY_THE_AFFECTED:
+        if found_by_the_affected(source.value):
             how = f"⚠ {how}, before any monitor caught it"
         lines.append(how)
     implicated = [

@@ -1,0 +1,446 @@
+"""Full-text search behind a small interface, and its SQLite FTS5 implementation.
+
+`SearchIndex` is what the services use. `SqliteSearchIndex` answers it with the FTS5 index
+of store/search_schema.py and the SQL of store/search_sql.py; a PostgreSQL store can answer
+the same calls with tsvector columns and `ts_rank`, keeping the query language, the snippets
+(store/search_snippets.py works on plain text) and the services as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from hindsight.core.detection import TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION
+from hindsight.core.review import Verdict
+from hindsight.core.search_query import Text
+from hindsight.core.search_results import (
+    RelatedIncident,
+    SearchHit,
+    SearchPage,
+    SearchRequest,
+    SharedTraits,
+    Snippet,
+)
+from hindsight.core.search_text import STOPWORDS, words
+from hindsight.store import search_schema
+from hindsight.store.database import Database
+from hindsight.store.errors import NotFoundError, SearchIndexDamagedError
+from hindsight.store.search_snippets import json_words, snippets
+from hindsight.store.search_sql import (
+    BM25_LIMIT,
+    IDF_FUNCTION,
+    compile_query,
+    fts_string,
+    idf,
+    incident_date_sql,
+)
+
+
+class SearchIndex(Protocol):
+    """Finding incidents by their text; one implementation per kind of store."""
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """One page of the incidents matching `request`, best first, with snippets."""
+        ...
+
+    def ranked(self, request: SearchRequest) -> list[int]:
+        """The ids of every incident matching `request`, best first (no page, no snippets)."""
+        ...
+
+    def snippets(
+        self, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
+        ...
+
+    def related(self, incident_id: int, limit: int = 5) -> list[RelatedIncident]:
+        """The `limit` earlier incidents most like `incident_id`, most alike first."""
+        ...
+
+    def problems(self) -> list[str]:
+        """What is wrong with the index, one line each; empty when it agrees with the data."""
+        ...
+
+    def rebuild(self) -> None:
+        """Build the index again from the data."""
+        ...
+
+
+def _parse_time(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# How much each trait shared with an incident adds to its likeness, besides shared words.
+SAME_TRIGGER_KIND = 3.0
+SHARED_IMPLICATED = 2.0
+SHARED_SYSTEM = 2.0
+RELATED_WORDS = 8  # distinctive words of an incident used to look for others like it
+RELATED_POOL = 40  # candidates re-ranked with the traits
+RELATED_SCAN = 2000  # incidents a word is looked for in, most recently recorded first
+RELATED_CANDIDATES = 24  # words of the incident whose rarity is measured
+COMMON_CAP = 500  # counting a word's incidents stops here: it is common enough
+
+
+class SqliteSearchIndex:
+    """The FTS5 index of one SQLite database."""
+
+    plain = False  # True: no FTS5 index; words are matched as plain text
+    notice = ""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """One page of the incidents matching `request`, best first, with snippets."""
+        with self.database.read() as session:
+            connection = session.connection()
+            with self._index_errors():
+                self._prepare(connection)
+                total_incidents = connection.exec_driver_sql(
+                    "SELECT count(*) FROM incidents"
+                ).scalar_one()
+                compiled = compile_query(
+                    request, total_incidents, _match_counter(connection), plain=self.plain
+                )
+                rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
+                if compiled.counted_apart:
+                    total = connection.exec_driver_sql(
+                        compiled.count_sql, compiled.params
+                    ).scalar_one()
+                elif rows:
+                    total = rows[0][2]
+                elif request.offset or not request.limit:
+                    total = connection.exec_driver_sql(
+                        compiled.count_sql, compiled.params
+                    ).scalar_one()
+                else:
+                    total = 0
+            ids = [row[0] for row in rows]
+            titles = _titles(connection, ids)
+            found = self._snippets(connection, request, ids)
+        hits = tuple(
+            SearchHit(
+                incident_id=row[0],
+                key=titles[row[0]][0],
+                title=titles[row[0]][1],
+                score=round(float(row[1]), 4),
+                snippets=found.get(row[0], ()),
+            )
+            for row in rows
+        )
+        return SearchPage(hits, total, request.offset, request.limit, self.notice)
+
+    def ranked(self, request: SearchRequest) -> list[int]:
+        """The ids of every incident matching `request`, best first (no page, no snippets)."""
+        everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
+        with self.database.read() as session:
+            connection = session.connection()
+            with self._index_errors():
+                self._prepare(connection)
+                total_incidents = connection.exec_driver_sql(
+                    "SELECT count(*) FROM incidents"
+                ).scalar_one()
+                compiled = compile_query(
+                    everything, total_incidents, _match_counter(connection), plain=self.plain
+                )
+                rows = connection.exec_driver_sql(compiled.sql, compiled.params)
+                return [row[0] for row in rows]
+
+    def snippets(
+        self, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
+        with self.database.read() as session, self._index_errors():
+            return self._snippets(session.connection(), request, ids)
+
+    def _snippets(
+        self, connection: Connection, request: SearchRequest, ids: Sequence[int]
+    ) -> dict[int, tuple[Snippet, ...]]:
+        texts = request.query.positive_texts()
+        if not texts or not ids or request.snippets <= 0:
+            return {}
+        groups = None if self.plain else _matching_groups(connection, texts)
+        patterns = [text.pattern for text in texts]
+        return snippets(connection, ids, patterns, request.snippets, groups)
+
+    @staticmethod
+    def _prepare(connection: Connection) -> None:
+        # The scores use a natural logarithm, which not every SQLite build has; registering
+        # our own on the connection (cheap, and idempotent) keeps scores the same everywhere.
+        raw = connection.connection.dbapi_connection
+        raw.create_function(IDF_FUNCTION, 2, idf, deterministic=True)  # type: ignore[union-attr]
+
+    def _index_errors(self) -> Any:
+        return _IndexErrors(self.database)
+
+    # -- related incidents ----------------------------------------------------------------
+
+    def related(self, incident_id: int, limit: int = 5) -> list[RelatedIncident]:
+        """The `limit` earlier incidents most like `incident_id`, most alike first.
+
+        Likeness: the incident's most distinctive words (of title, summary and the trigger
+        answer, plus its systems), each counting its rarity when another incident's key,
+        title or summary has it; then the same trigger kind, shared implicated changes and
+        shared systems add to that. Earlier: the other incident's date (impact start, else
+        detection, else when recorded) is before this one's.
+        """
+        with self.database.read() as session:
+            connection = session.connection()
+            with self._index_errors():
+                me = _traits(connection, [incident_id]).get(incident_id)
+                if me is None:
+                    raise NotFoundError(f"Incident {incident_id} no longer exists.")
+                chosen = self._distinctive(connection, incident_id, me)
+                pool = self._pool(connection, incident_id, chosen)
+                if not pool:
+                    return []
+                others = _traits(connection, list(pool))
+        mine_words = {w for w, _ in chosen}
+        scored: list[RelatedIncident] = []
+        for other_id, (text_score, matched) in pool.items():
+            other = others.get(other_id)
+            if other is None or not other.earlier_than(me):
+                continue
+            shared = SharedTraits(
+                words=tuple(w for w, _ in chosen if w in matched and w in mine_words),
+                systems=tuple(s for s in me.systems if s.lower() in other.systems_folded),
+                trigger_kind=me.trigger_kind
+                if me.trigger_kind and me.trigger_kind == other.trigger_kind
+                else "",
+                implicated=tuple(c for c in me.implicated if c in other.implicated),
+            )
+            score = (
+                text_score
+                + SHARED_SYSTEM * len(shared.systems)
+                + (SAME_TRIGGER_KIND if shared.trigger_kind else 0.0)
+                + SHARED_IMPLICATED * len(shared.implicated)
+            )
+            scored.append(
+                RelatedIncident(
+                    other_id, other.key, other.title, other.date, round(score, 4), shared
+                )
+            )
+        scored.sort(key=lambda r: (-r.score, -r.date.timestamp(), -r.incident_id))
+        return scored[:limit]
+
+    def _distinctive(
+        self, connection: Connection, incident_id: int, me: _Traits
+    ) -> list[tuple[str, float]]:
+        """The incident's rarest words (with their idf) that other incidents also use."""
+        candidates: list[str] = []
+        for word in words(" ".join((me.title, me.trigger_text, *me.systems, me.summary))):
+            useful = len(word) > 2 and not word.isdigit() and word not in STOPWORDS
+            if useful and word not in candidates:
+                candidates.append(word)
+        total = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
+        counted: list[tuple[str, int]] = []
+        for word in candidates[:RELATED_CANDIDATES]:
+            count = connection.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT rowid FROM search_incident "
+                f"WHERE search_incident MATCH ? AND rowid <> ? LIMIT {COMMON_CAP})",
+                (fts_string(Text(word)), incident_id),
+            ).scalar_one()
+            if count:
+                counted.append((word, count))
+        counted.sort(key=lambda item: item[1])
+        return [(word, idf(count + 1, total)) for word, count in counted[:RELATED_WORDS]]
+
+    @staticmethod
+    def _pool(
+        connection: Connection, incident_id: int, chosen: list[tuple[str, float]]
+    ) -> dict[int, tuple[float, set[str]]]:
+        """Incidents sharing chosen words: their summed idf and which words they share."""
+        if not chosen:
+            return {}
+        arms, params = [], []
+        for index, (word, weight) in enumerate(chosen):
+            # A common word adds its (small) weight to its most recently recorded incidents
+            # only, which bounds the work; words rarer than that are counted everywhere.
+            arms.append(
+                f"SELECT * FROM (SELECT rowid AS i, ? AS s, {index} AS w FROM search_incident "
+                f"WHERE search_incident MATCH ? AND rowid <> ? ORDER BY rowid DESC "
+                f"LIMIT {RELATED_SCAN})"
+            )
+            params += [weight, fts_string(Text(word)), incident_id]
+        rows = connection.exec_driver_sql(
+            f"SELECT i, sum(s) AS score, group_concat(w) FROM ({' UNION ALL '.join(arms)}) "
+            f"GROUP BY i ORDER BY score DESC, i DESC LIMIT {RELATED_POOL}",
+            tuple(params),
+        ).all()
+        return {
+            row[0]: (float(row[1]), {chosen[int(w)][0] for w in str(row[2]).split(",")})
+            for row in rows
+        }
+
+    # -- upkeep ---------------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """What is wrong with the index, one line each; empty when it agrees with the data."""
+        with self.database.read() as session:
+            connection = session.connection()
+            if not search_schema.index_present(connection):
+                if search_schema.fts5_available():
+                    return [
+                        "the database has no search index; build it with: hindsight check --repair"
+                    ]
+                return []
+            return search_schema.index_problems(connection)
+
+    def rebuild(self) -> None:
+        """Build the index again from the data (one write transaction)."""
+        if not search_schema.fts5_available():
+            raise SearchIndexDamagedError(self.database.path, search_schema.FTS5_MISSING)
+        with self.database.write() as session:
+            search_schema.rebuild_index(session.connection())
+
+
+class _IndexErrors:
+    """Reports a damaged or missing index as such, not as a damaged database."""
+
+    plain = False  # True: no FTS5 index; words are matched as plain text
+    notice = ""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> None:
+        if error is None:
+            return
+        original = getattr(error, "orig", error)
+        if isinstance(error, DBAPIError | sqlite3.Error) and isinstance(original, sqlite3.Error):
+            text = str(original)
+            if "no such table: search_" in text or "no such module: fts5" in text:
+                raise SearchIndexDamagedError(
+                    self.database.path, "its search index is missing"
+                ) from error
+            code = getattr(original, "sqlite_errorcode", 0) or 0
+            if code & 0xFF == 11:  # SQLITE_CORRUPT, incl. SQLITE_CORRUPT_VTAB
+                raise SearchIndexDamagedError(self.database.path, text) from error
+
+
+class _Traits:
+    """What related-incident matching compares, for one incident."""
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        self.id: int = row[0]
+        self.key: str = row[1]
+        self.title: str = row[2]
+        self.summary: str = row[3] or ""
+        self.systems: list[str] = [s for s in json_words(_json(row[4])) if s.strip()]
+        self.systems_folded = {s.lower() for s in self.systems}
+        self.date = _parse_time(row[5])
+        self.trigger_kind = ""
+        self.trigger_text = ""
+        self.implicated: list[str] = []
+
+    def earlier_than(self, other: _Traits) -> bool:
+        return (self.date, self.id) < (other.date, other.id)
+
+
+def _json(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    return raw
+
+
+def _matching_groups(connection: Connection, texts: Sequence[Text]) -> set[str]:
+    """The kinds of record where any of `texts` occurs at all (snippets read only those)."""
+    names = {part.code: part.name for part in search_schema.PARTS}
+    found = {"incident"}
+    for text in texts:
+        literal = fts_string(text)
+        codes = connection.exec_driver_sql(
+            f"SELECT DISTINCT {search_schema.PART_OF_CHILD} FROM {search_schema.CHILD_TABLE} "
+            f"WHERE {search_schema.CHILD_TABLE} MATCH ?",
+            (literal,),
+        ).scalars()
+        found.update(names[code] for code in codes if code in names)
+        table = search_schema.ACCESS_TABLE
+        if connection.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)", (literal,)
+        ).scalar():
+            found.add("access")
+    return found
+
+
+def _match_counter(connection: Connection) -> Callable[[str, str], int]:
+    """Counts the rows of an index table matching an FTS5 literal, up to a cap."""
+
+    def count(literal: str, table: str) -> int:
+        if table not in _COUNTABLE:
+            raise ValueError(table)
+        return int(
+            connection.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} "
+                f"WHERE {table} MATCH ? LIMIT {BM25_LIMIT + 1})",
+                (literal,),
+            ).scalar_one()
+        )
+
+    return count
+
+
+_COUNTABLE = frozenset(
+    (search_schema.INCIDENT_TABLE, search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE)
+)
+
+
+def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = connection.exec_driver_sql(
+        f"SELECT id, key, title FROM incidents WHERE id IN ({marks})", tuple(ids)
+    ).all()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, _Traits]:
+    marks = ", ".join("?" for _ in ids)
+    found = {
+        row[0]: _Traits(row)
+        for row in connection.exec_driver_sql(
+            f"SELECT id, key, title, summary, systems, {incident_date_sql('incidents.id')} "
+            f"FROM incidents WHERE id IN ({marks})",
+            tuple(ids),
+        )
+    }
+    for incident, question, value in connection.exec_driver_sql(
+        "SELECT incident_id, question_id, value FROM review_answers "
+        f"WHERE incident_id IN ({marks}) AND status = 'answered' "
+        "AND question_id IN (?, ?)",
+        (*ids, TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION),
+    ):
+        traits = found.get(incident)
+        if traits is None:
+            continue
+        text = " ".join(json_words(_json(value)))
+        if question == TRIGGER_KIND_QUESTION:
+            traits.trigger_kind = text
+        else:
+            traits.trigger_text = text
+    for incident, category in connection.exec_driver_sql(
+        "SELECT incident_id, category FROM change_attributions "
+        f"WHERE incident_id IN ({marks}) AND verdict = ?",
+        (*ids, Verdict.IMPLICATED.value),
+    ):
+        if incident in found:
+            found[incident].implicated.append(category)
+    return found

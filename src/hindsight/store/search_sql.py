@@ -1,0 +1,559 @@
+"""Compiling a parsed query (core/search_query.py) into one SQLite statement.
+
+Nothing the user typed is ever part of the SQL text: words and phrases become FTS5 string
+literals (`"..."` with inner quotes doubled, so FTS5 operators, column filters and NEAR are
+just words) passed as bound parameters; field values are bound parameters too.
+
+Matching is per incident: a word matches an incident when any of its fields contains it, so
+`feeder memory` finds an incident with "feeder" in its title and "memory" in a timeline
+entry. Each clause is a set of incidents: text clauses are intersected, OR groups united,
+exclusions and fields filter.
+
+Ranking (BM25-style, weighted per field). A word scores, in each place it occurs:
+- the summary, the one long field: bm25 (term frequency and length matter there), times 2.5;
+- every short field (title x10, systems/models/tags x4, review answers and change evidence
+  x2, timeline x1.5, key, milestones, roles, teams, follow-ups, access log, ethics x1): the
+  field's weight times the word's idf, ln(1 + (N - n + 0.5) / (n + 0.5)) with n the field's
+  matching rows and N the incidents. That is bm25 for a short text with one hit, without
+  the per-row length lookups that make bm25 cost about a microsecond a row.
+An incident's score is the sum over its words and places; ties go to the newer incident.
+Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
+saturation, so there a title weighted 10 counts barely twice a summary hit.
+
+Cost. Each word is found with one FTS5 scan per field group; a word in more than
+BM25_LIMIT incidents is scored in summaries by presence too. With several clauses, the
+others are scored only where the rarest one matches.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+from functools import partial
+
+from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
+from hindsight.core.followups import FollowUpStatus
+from hindsight.core.review import Verdict
+from hindsight.core.search_query import (
+    FOLLOWUP_CLOSED,
+    FOLLOWUP_OPEN,
+    AnyOf,
+    Field,
+    FieldName,
+    Not,
+    Text,
+)
+from hindsight.core.search_results import SearchRequest
+from hindsight.store.search_schema import (
+    ACCESS_TABLE,
+    ACCESS_WEIGHT,
+    CHILD_TABLE,
+    INCIDENT_OF_CHILD,
+    INCIDENT_TABLE,
+    PART_BY_NAME,
+    PART_OF_CHILD,
+    PARTS,
+)
+
+# Weights of the fields of search_incident; the labels are searched as one.
+INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5, "{systems models tags}": 4.0}
+# Words in more incidents than this are scored in summaries by presence instead of bm25:
+# bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
+# incidents apart anyway.
+BM25_LIMIT = 5000
+IDF_FUNCTION = "hindsight_idf"
+
+
+def idf(matching: int, total: int) -> float:
+    """Inverse document frequency of a word found in `matching` of `total` incidents."""
+    total = max(total, matching)
+    return math.log(1.0 + (total - matching + 0.5) / (matching + 0.5))
+
+
+def fts_string(text: Text) -> str:
+    """`text` as one FTS5 string literal: a phrase of its words, never an FTS5 operator."""
+    literal = '"' + text.text.replace('"', '""') + '"'
+    return literal + " *" if text.prefix else literal
+
+
+def stored_time(moment: datetime) -> str:
+    """`moment` as the store writes datetimes on SQLite (naive UTC with microseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def incident_date_sql(incident: str) -> str:
+    """SQL for an incident's date: impact start, else detection, else when it was recorded."""
+    milestone = "(SELECT best FROM milestones WHERE incident_id = {i} AND kind = '{kind}')"
+    return (
+        f"coalesce({milestone.format(i=incident, kind='outage_begins')}, "
+        f"{milestone.format(i=incident, kind='detection')}, "
+        f"(SELECT created_at FROM incidents WHERE id = {incident}))"
+    )
+
+
+def _within(expression: str, within: str) -> str:
+    """A filter keeping `expression` to the incidents of the CTE `within` ("": no filter).
+
+    The test runs on the rows FTS5 returns: written as an expression, SQLite cannot hand it
+    to FTS5 as a rowid lookup per incident, which would re-read the word's list each time.
+    """
+    return f" AND {expression} IN (SELECT i FROM {within})" if within else ""
+
+
+def _incident_ids_within(match: str, within: str) -> str:
+    return incident_ids_sql(match, within)
+
+
+def incident_ids_sql(match: str, within: str = "") -> str:
+    """SQL for the ids of incidents whose own fields match the parameter `match`."""
+    return (
+        f"SELECT rowid AS i FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
+        f"{_within('+rowid', within)}"
+    )
+
+
+def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
+    """SQL for (i, g): incidents with a record matching `match`, and the kind of record."""
+    kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
+    return (
+        f"SELECT DISTINCT {INCIDENT_OF_CHILD} AS i, {PART_OF_CHILD} AS g FROM {CHILD_TABLE} "
+        f"WHERE {CHILD_TABLE} MATCH {match}{kind}{_within(INCIDENT_OF_CHILD, within)}"
+    )
+
+
+def access_ids_sql(match: str, within: str = "") -> str:
+    """SQL for the ids of incidents whose data-access log matches (current revisions only)."""
+    return (
+        f"SELECT DISTINCT a.incident_id AS i FROM {ACCESS_TABLE} "
+        f"JOIN data_access_revisions r ON r.id = {ACCESS_TABLE}.rowid "
+        f"JOIN data_accesses a ON a.id = r.access_id "
+        f"WHERE {ACCESS_TABLE} MATCH {match} AND r.number = "
+        f"(SELECT max(x.number) FROM data_access_revisions x WHERE x.access_id = r.access_id)"
+        f"{_within('a.incident_id', within)}"
+    )
+
+
+@dataclass
+class CompiledQuery:
+    """The statement and its parameters; columns: incident id, score, total matches."""
+
+    sql: str
+    params: dict[str, object]
+    count_sql: str
+    counted_apart: bool = False  # True: the rows carry no total; run count_sql for it
+
+
+Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
+
+
+@dataclass
+class Leaf:
+    """One word or phrase: the CTE of incidents it matches, and its score arms.
+
+    Each arm gives the word's score in one place (title and summary, timeline ...), and can
+    keep to a set of incidents, so that a query of several clauses scores only the incidents
+    that can still match them all.
+    """
+
+    ids: str
+    arms: list[Arm]
+    estimate: int = 0  # roughly how many incidents it matches (capped), to pick the rarest
+
+
+def _no_count(literal: str, table: str) -> int:
+    return 0
+
+
+@dataclass
+class _Compiler:
+    request: SearchRequest
+    incident_count: int
+    # How many rows of an FTS5 table match a literal, counted up to just over BM25_LIMIT.
+    matches: Callable[[str, str], int] = _no_count
+    params: dict[str, object] = field(default_factory=dict)
+    ctes: list[str] = field(default_factory=list)
+
+    def param(self, value: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def cte(self, body: str, *, materialized: bool = False) -> str:
+        name = f"q{len(self.ctes)}"
+        keyword = "MATERIALIZED " if materialized else ""
+        self.ctes.append(f"{name} AS {keyword}({body})")
+        return name
+
+    # -- text -----------------------------------------------------------------------------
+
+    def leaf(self, text: Text) -> Leaf:
+        """Where `text` matches, and how it scores there."""
+        literal = fts_string(text)
+        match = self.param(literal)
+        in_incidents = self.matches(literal, INCIDENT_TABLE)
+        estimate = in_incidents + self.matches(literal, CHILD_TABLE)
+        total = self.param(self.incident_count)
+        arms: list[Arm] = []
+        for column, weight in INCIDENT_WEIGHTS.items():
+            if column == "summary" and in_incidents <= BM25_LIMIT:
+                continue
+            in_column = self.param(f"{column} : {literal}")
+            factor = (
+                f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {INCIDENT_TABLE} "
+                f"WHERE {INCIDENT_TABLE} MATCH {in_column}), {total})"
+            )
+            arms.append(_scored(partial(_incident_ids_within, in_column), factor))
+        if in_incidents <= BM25_LIMIT:
+            # FTS5's column weights act inside bm25's saturation (a heavy column only makes
+            # one hit count as several), so the summary is scored on its own and weighted
+            # outside, like the other fields.
+            scored = (
+                f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
+                f"-bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s FROM {INCIDENT_TABLE} "
+                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')}"
+            )
+            arms.append(_filtered_after(scored))
+        arms.append(self._children(match, total))
+        access = (
+            f"{self.param(ACCESS_WEIGHT)} * {IDF_FUNCTION}((SELECT count(*) FROM {ACCESS_TABLE} "
+            f"WHERE {ACCESS_TABLE} MATCH {match}), {total})"
+        )
+        arms.append(_scored(lambda within: access_ids_sql(match, within), access))
+        members = [
+            incident_ids_sql(match),
+            f"SELECT i FROM ({child_ids_sql(match)})",
+            access_ids_sql(match),
+        ]
+        return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
+
+    def _children(self, match: str, total: str) -> Arm:
+        """The arm of the incidents' records: each kind's weight times the word's idf there.
+
+        The idf counts the kind's matching rows against all incidents, so it is the same
+        whether or not the arm keeps to a set of incidents. The counts come from one pass
+        with an aggregate per kind (no sorting), the weights are worked out once, and each
+        matching record picks its kind's weight.
+        """
+        counts = ", ".join(f"count(*) FILTER (WHERE g = {p.code}) AS n{p.code}" for p in PARTS)
+        weights = ", ".join(
+            f"{self.param(p.weight)} * {IDF_FUNCTION}(n{p.code}, {total}) AS w{p.code}"
+            for p in PARTS
+        )
+        factors = (
+            f"SELECT {weights} FROM (SELECT {counts} FROM (SELECT {PART_OF_CHILD} AS g "
+            f"FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}))"
+        )
+        pick = " ".join(f"WHEN {p.code} THEN k.w{p.code}" for p in PARTS)
+
+        def arm(within: str) -> str:
+            return (
+                f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s "
+                f"FROM ({child_ids_sql(match, within)}) AS c, ({factors}) AS k"
+            )
+
+        return arm
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def field_condition(self, item: Field, incident: str) -> str:
+        """SQL true for the incident `incident` (an id expression) when `item` holds."""
+        name = item.name
+        if name in (FieldName.AFTER, FieldName.BEFORE):
+            start = self.param(stored_time(self._day_start(item.day)))
+            operator = ">=" if name is FieldName.AFTER else "<"
+            return f"{incident_date_sql(incident)} {operator} {start}"
+        column = _COLUMNS.get(name)
+        if column is not None and incident == OUTER_ID:
+            # Over the incidents table itself: test the column, no subquery.
+            return f"o.{column} = {self.param(item.value)}"
+        return f"{incident} IN ({self.field_ids(item)})"
+
+    def _day_start(self, day: date) -> datetime:
+        zone: tzinfo = self.request.zone or UTC
+        return datetime.combine(day, time(), zone)
+
+    def field_ids(self, item: Field) -> str:
+        """SQL for the ids of incidents where `item` (not a date field) holds."""
+        name, value = item.name, item.value
+        column = _COLUMNS.get(name)
+        if column is not None:
+            return f"SELECT id FROM incidents WHERE {column} = {self.param(value)}"
+        if name in (FieldName.TAG, FieldName.SYSTEM, FieldName.TEAM, FieldName.OWNER):
+            return self.name_ids(name, value)
+        if name is FieldName.FOLLOWUP:
+            return (
+                "SELECT incident_id FROM followups "
+                f"WHERE status IN ({self._list(_followup_statuses(value))})"
+            )
+        if name is FieldName.IMPLICATED:
+            return (
+                "SELECT incident_id FROM change_attributions "
+                f"WHERE category = {self.param(value)} "
+                f"AND verdict = {self.param(Verdict.IMPLICATED.value)}"
+            )
+        question = TRIGGER_KIND_QUESTION if name is FieldName.TRIGGER else DETECTION_SOURCE_QUESTION
+        codes = self.request.choices.get(item, frozenset({value}))
+        if not codes:
+            return "SELECT id FROM incidents WHERE 0"
+        # A choice is stored as a JSON string, and option ids are plain ([a-z0-9_.]), so the
+        # stored text is the id in quotes. The question id is written as a literal (it is
+        # ours, not the user's) so that SQLite can use the partial index made for it.
+        return (
+            "SELECT incident_id FROM review_answers "
+            f"WHERE question_id = '{question}' AND status = 'answered' "
+            f"AND value IN ({self._list([json.dumps(code) for code in sorted(codes)])})"
+        )
+
+    def name_ids(self, name: FieldName, value: str) -> str:
+        """Incidents with a tag, system, team or follow-up owner named like `value`.
+
+        The name must hold the value's words in order, the last one as the start of a word
+        (tag:drift finds "concept-drift", team:"ML plat" finds "ML platform").
+        """
+        literal = fts_string(Text(value, prefix=True))
+        if name in (FieldName.TAG, FieldName.SYSTEM):
+            column = "tags" if name is FieldName.TAG else "systems"
+            return incident_ids_sql(self.param(f"{column} : {literal}"))
+        part, field_name = ("team", "team") if name is FieldName.TEAM else ("followup", "owner")
+        column = PART_BY_NAME[part].column(field_name)
+        match = self.param(f"{column} : {literal}")
+        return f"SELECT i FROM ({child_ids_sql(match, part=part)})"
+
+    def _list(self, values: list[str]) -> str:
+        return ", ".join(self.param(value) for value in values)
+
+    # -- clauses --------------------------------------------------------------------------
+
+    def negated(self, operand: Text | Field, incident: str) -> str:
+        if isinstance(operand, Text):
+            return f"{incident} NOT IN (SELECT i FROM {self.leaf(operand).ids})"
+        return f"NOT ({self.field_condition(operand, incident)})"
+
+    def compile(self) -> CompiledQuery:
+        required: list[tuple[int, list[Leaf]]] = []  # text clauses every hit matches
+        conditions: list[str] = []  # SQL over i: fields, exclusions, mixed OR groups
+        optional: list[Leaf] = []  # words of mixed OR groups: they add to the score
+        # Without a text clause every hit must match, the incidents table is scanned and the
+        # other clauses test it directly.
+        alone = not any(_required_text(clause) for clause in self.request.query.clauses)
+        incident = OUTER_ID if alone else "i"
+        for number, clause in enumerate(self.request.query.clauses):
+            if isinstance(clause, Text):
+                required.append((number, [self.leaf(clause)]))
+            elif isinstance(clause, Field):
+                conditions.append(self.field_condition(clause, incident))
+            elif isinstance(clause, Not):
+                conditions.append(self.negated(clause.operand, incident))
+            elif all(isinstance(operand, Text) for operand in clause.operands):
+                leaves = [self.leaf(operand) for operand in clause.operands]  # type: ignore[arg-type]
+                required.append((number, leaves))
+            else:
+                conditions.append(self._mixed_or(clause, optional, incident))
+        limit = self.param(self.request.limit)
+        offset = self.param(self.request.offset)
+        if not required and not optional:
+            # Fields alone: a filter, newest first, counted apart (a window over every row
+            # would cost more than the page).
+            filtered = f"FROM incidents AS o{_where(conditions)}"
+            with_ = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
+            return CompiledQuery(
+                f"{with_}SELECT o.id, 0.0 AS score {filtered} "
+                f"ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}",
+                self.params,
+                f"{with_}SELECT count(*) {filtered}",
+                counted_apart=True,
+            )
+        tests = list(conditions)  # per incident, after grouping: each is tested once
+        if not required:
+            matched = self.cte(
+                f"SELECT o.id AS i FROM incidents AS o{_where(conditions)}", materialized=True
+            )
+            rows = [f"SELECT i, 0.0 AS s, -1 AS c FROM {matched}"]
+            rows += [self._row(arm, -1, matched) for leaf in optional for arm in leaf.arms]
+            tests = []
+        else:
+            # Every hit matches the rarest clause, so scoring the other words only where it
+            # matches keeps `rare common` about as fast as `rare`.
+            rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
+            restrictor = None
+            if len(required) > 1 or optional:
+                leaves = dict(required)[rarest]
+                restrictor = self.cte(
+                    " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves),
+                    materialized=True,
+                )
+            rows = [
+                self._row(arm, number, None if number == rarest else restrictor)
+                for number, leaves in required
+                for leaf in leaves
+                for arm in leaf.arms
+            ]
+            rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
+            if len(required) > 1 or optional:
+                tests.append(
+                    f"count(DISTINCT CASE WHEN c >= 0 THEN c END) = {self.param(len(required))}"
+                )
+        having = f" HAVING {' AND '.join(tests)}" if tests else ""
+        union = " UNION ALL ".join(rows)
+        with_ = f"WITH {', '.join(self.ctes)} "
+        grouped = f"FROM ({union}) GROUP BY i{having}"
+        sql = (
+            f"{with_}SELECT i, sum(s) AS score, count(*) OVER () AS total {grouped} "
+            f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
+        )
+        return CompiledQuery(sql, self.params, f"{with_}SELECT count(*) FROM (SELECT i {grouped})")
+
+    @staticmethod
+    def _row(arm: Arm, clause: int, restrictor: str | None) -> str:
+        """A score arm as rows of (i, s, c), kept to the incidents of `restrictor`."""
+        return f"SELECT i, s, {clause} AS c FROM ({arm(restrictor or '')})"
+
+    def _mixed_or(self, clause: AnyOf, optional: list[Leaf], incident: str) -> str:
+        """An OR group holding fields or exclusions: a condition; its words add to the score."""
+        parts = []
+        for operand in clause.operands:
+            if isinstance(operand, Text):
+                leaf = self.leaf(operand)
+                optional.append(leaf)
+                parts.append(f"{incident} IN (SELECT i FROM {leaf.ids})")
+            elif isinstance(operand, Field):
+                parts.append(self.field_condition(operand, incident))
+            else:
+                parts.append(self.negated(operand.operand, incident))
+        return "(" + " OR ".join(parts) + ")"
+
+
+OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
+# Fields that are columns of the incidents table.
+_COLUMNS = {
+    FieldName.SEVERITY: "severity",
+    FieldName.PHASE: "phase",
+    FieldName.STATUS: "review_status",
+}
+
+
+def _scored(ids: Callable[[str], str], factor: str) -> Arm:
+    """An arm giving every incident that `ids` selects the score `factor` (one value)."""
+    return lambda within: f"SELECT i, {factor} AS s FROM ({ids(within)})"
+
+
+def _filtered_after(scored: str) -> Arm:
+    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring.
+
+    "+i" keeps SQLite from handing the filter to FTS5 as a rowid lookup per incident, which
+    re-reads the word's whole list each time.
+    """
+
+    def arm(within: str) -> str:
+        if not within:
+            return scored
+        return f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
+
+    return arm
+
+
+def _weighted(ids: str, weight: float) -> Arm:
+    """An arm giving every incident of the CTE `ids` the score `weight`."""
+
+    def arm(within: str) -> str:
+        kept = f" WHERE i IN (SELECT i FROM {within})" if within else ""
+        return f"SELECT i, {weight} AS s FROM {ids}{kept}"
+
+    return arm
+
+
+def _required_text(clause: object) -> bool:
+    """True for a word, a phrase, or an OR group of them: text every hit must contain."""
+    if isinstance(clause, AnyOf):
+        return all(isinstance(operand, Text) for operand in clause.operands)
+    return isinstance(clause, Text)
+
+
+def _where(conditions: list[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def _followup_statuses(value: str) -> list[str]:
+    if value == FOLLOWUP_OPEN:
+        return sorted(s.value for s in FollowUpStatus if not s.is_closed)
+    if value == FOLLOWUP_CLOSED:
+        return sorted(s.value for s in FollowUpStatus if s.is_closed)
+    return [value]
+
+
+class PlainCompiler(_Compiler):
+    """Words matched as plain lower-case text, for a SQLite without FTS5 (no index).
+
+    A word matches a field that contains it (so "feed" finds "feeder" too); an incident's
+    score is the summed weight of the groups that mention the word. Slower than the index
+    (every field of every incident is read) and not ranked by bm25, but it finds things.
+    """
+
+    def leaf(self, text: Text) -> Leaf:
+        needle = self.param(" ".join(text.text.lower().split()))
+        members, arms = [], []
+        for source, incident, columns, weight in _PLAIN_SOURCES:
+            test = " OR ".join(f"instr(lower(s.{c}), {needle}) > 0" for c in columns)
+            if source == "data_access_revisions":
+                sql = (
+                    "SELECT DISTINCT a.incident_id AS i FROM data_access_revisions s "
+                    "JOIN data_accesses a ON a.id = s.access_id "
+                    f"WHERE ({test}) AND s.number = (SELECT max(x.number) FROM "
+                    "data_access_revisions x WHERE x.access_id = s.access_id)"
+                )
+            else:
+                sql = f"SELECT DISTINCT {incident} AS i FROM {source} s WHERE {test}"
+            ids = self.cte(sql, materialized=True)
+            members.append(f"SELECT i FROM {ids}")
+            arms.append(_weighted(ids, weight))
+        return Leaf(self.cte(" UNION ".join(members)), arms)
+
+    def name_ids(self, name: FieldName, value: str) -> str:
+        """Incidents with a tag, system, team or owner containing `value` (any case)."""
+        needle = f"lower({self.param(value)})"
+        if name in (FieldName.TAG, FieldName.SYSTEM):
+            listed = "tags" if name is FieldName.TAG else "systems"
+            return (
+                f"SELECT id FROM incidents WHERE EXISTS (SELECT 1 FROM json_each("
+                f"CASE WHEN json_valid({listed}) THEN {listed} ELSE '[]' END) "
+                f"WHERE instr(lower(value), {needle}) > 0)"
+            )
+        table, column = (
+            ("team_involvements", "team") if name is FieldName.TEAM else ("followups", "owner")
+        )
+        return f"SELECT incident_id FROM {table} WHERE instr(lower({column}), {needle}) > 0"
+
+
+# What a plain search reads: (table, its incident, the columns, the weight of a match).
+_PLAIN_SOURCES = (
+    ("incidents", "s.id", ("key", "title", "summary", "systems", "models", "tags"), 10.0),
+    *(
+        (
+            part.source,
+            "s.incident_id",
+            ("value", "reason") if part.name == "answer" else part.fields,
+            part.weight,
+        )
+        for part in PARTS
+    ),
+    ("data_access_revisions", "", ("dataset", "justification", "notes"), ACCESS_WEIGHT),
+)
+
+
+def compile_query(
+    request: SearchRequest,
+    incident_count: int,
+    matches: Callable[[str, str], int] = _no_count,
+    *,
+    plain: bool = False,
+) -> CompiledQuery:
+    """The SQL of `request`: against the FTS5 index, or by plain matching without one.
+
+    `matches(literal, table)` says how many rows of an FTS5 table a literal matches (up to
+    just over BM25_LIMIT); it decides how each word is scored, and which word is rarest.
+    """
+    compiler = PlainCompiler if plain else _Compiler
+    return compiler(request, incident_count, matches).compile()
