@@ -1,20 +1,23 @@
-"""How long Hindsight takes to show its main window on a large database.
+"""How long Hindsight takes to show real rows, and to be usable, against a bare Qt window.
 
     python bench/startup.py [--db PATH] [-n 10000] [--runs 5] [--warmup 1]
 
-Each run is a fresh `python -c` child on the offscreen Qt platform, with HINDSIGHT_DATA_DIR
+Each run is a fresh child process on the offscreen Qt platform, with HINDSIGHT_DATA_DIR
 pointing at an empty temporary folder so no user settings are read or written. Two kinds of
 child alternate, so both share the machine's noise:
 
 - bare: import PySide6, make a QApplication, show an empty QMainWindow, process events;
-- hindsight: `application()`, `app_settings()`, `Workspace.open(db)`, `MainWindow(...)`,
-  `show()`, process events, then check that the incident list holds every incident.
+- hindsight: `python -m hindsight --db DB --startup-timing interactive`, which prints each
+  start-up phase as it happens and leaves once the editor is usable.
 
-The parent measures the wall time from spawning the child until the child prints
-`ready <seconds since its first line>`; the child also reports where its time went. Without
---db, a database of N incidents is made with bench/make_db.py once and kept in bench/out/.
-Children write their bytecode caches under bench/out/pycache (PYTHONPYCACHEPREFIX), so after
-the warm-up runs no run pays for compiling sources, as on a user's installed copy.
+The parent times, from spawning the child, the moment the bare window is shown, and the
+moments Hindsight prints "first paint with real rows" and "editor usable"; the peak memory of
+each child comes from the operating system (wait4's maximum resident set size). Children
+leave with os._exit right after, so neither pays for tearing down. Without --db, a database of
+N incidents is made with bench/make_db.py once and kept in bench/out/; a database whose schema
+is behind is upgraded once before the first run, so no run pays for a migration. Children
+write their bytecode caches under bench/out/pycache (PYTHONPYCACHEPREFIX), so after the
+warm-up runs no run pays for compiling sources, as on a user's installed copy.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
-import json
 import os
 import platform
 import shutil
@@ -40,92 +42,26 @@ OUT_DIR = BENCH_DIR / "out"
 MAKE_DB = BENCH_DIR / "make_db.py"
 
 BARE_CHILD = """
-import time
-t0 = time.perf_counter()
-import json, sys
+import os, sys
 from PySide6.QtWidgets import QApplication, QMainWindow
-t_import = time.perf_counter()
 app = QApplication(sys.argv[:1])
-t_app = time.perf_counter()
 window = QMainWindow()
 window.show()
 app.processEvents()
-t_shown = time.perf_counter()
-print(f"ready {t_shown - t0:.6f}", flush=True)
-print("breakdown " + json.dumps({
-    "imports": t_import - t0,
-    "QApplication": t_app - t_import,
-    "show + processEvents": t_shown - t_app,
-}), flush=True)
-window.close()
+print("shown", flush=True)
+os._exit(0)
 """
 
-HINDSIGHT_CHILD = """
-import time
-t0 = time.perf_counter()
-import json, sys
-from pathlib import Path
-import hindsight.store.database as database_module
-from hindsight.services.incidents import IncidentService
-from hindsight.services.workspace import Workspace
-from hindsight.ui import incident_list
-from hindsight.ui.app import app_settings, application
-from hindsight.ui.main_window import MainWindow
-t_import = time.perf_counter()
-
-# Wrap a few calls to see where the time goes inside Workspace.open and MainWindow().
-spans = {"inspect": 0.0, "summaries": 0.0, "set_summaries": 0.0}
-def timed(name, function):
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            spans[name] += time.perf_counter() - start
-    return wrapper
-database_module.inspect_file = timed("inspect", database_module.inspect_file)
-IncidentService.summaries = timed("summaries", IncidentService.summaries)
-incident_list.IncidentListModel.set_summaries = timed(
-    "set_summaries", incident_list.IncidentListModel.set_summaries
-)
-
-db, expected = Path(sys.argv[1]), int(sys.argv[2])
-app = application()
-settings = app_settings()
-t_app = time.perf_counter()
-workspace = Workspace.open(db)
-t_open = time.perf_counter()
-window = MainWindow(workspace, settings)
-t_window = time.perf_counter()
-window.show()
-app.processEvents()
-t_shown = time.perf_counter()
-rows = window.list_pane.model.rowCount()
-if rows != expected or not window.isVisible():
-    print(f"error: {rows} rows listed, {expected} expected", flush=True)
-    sys.exit(1)
-print(f"ready {t_shown - t0:.6f}", flush=True)
-print("breakdown " + json.dumps({
-    "imports": t_import - t0,
-    "QApplication + settings": t_app - t_import,
-    "Workspace.open": t_open - t_app,
-    "  of which inspect_file (quick_check)": spans["inspect"],
-    "MainWindow(...)": t_window - t_open,
-    "  of which list_summaries()": spans["summaries"],
-    "  of which set_summaries() (model reset, sort, filter)": spans["set_summaries"],
-    "show + processEvents": t_shown - t_window,
-}), flush=True)
-window.close()
-"""
+MARKS = {"first paint with real rows": "paint", "editor usable": "interactive"}
 
 
 @dataclass
 class Run:
-    """One child's figures."""
+    """One child's figures: seconds from spawn to each moment, and peak memory in MiB."""
 
-    wall: float  # spawn to the "ready" line, measured by the parent
-    child: float  # the child's first line to ready, measured by the child
-    breakdown: dict[str, float] = field(default_factory=dict)
+    moments: dict[str, float] = field(default_factory=dict)
+    peak_mib: float = 0.0
+    phases: list[str] = field(default_factory=list)
 
 
 def _source_digest() -> str:
@@ -181,13 +117,14 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_child(code: str, args: list[str], scratch: Path) -> Run:
-    """Spawn one child and time it until it says it is ready."""
+def run_child(command: list[str], scratch: Path, marks: dict[str, str]) -> Run:
+    """Spawn one child; note when each line of `marks` appears, and its peak memory."""
     data_dir = Path(tempfile.mkdtemp(dir=scratch))
+    run = Run()
     with (data_dir.parent / f"{data_dir.name}.stderr").open("w+") as errors:
         start = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-c", code, *args],
+            command,
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,
@@ -195,54 +132,72 @@ def run_child(code: str, args: list[str], scratch: Path) -> Run:
             cwd=data_dir,
         )
         assert child.stdout is not None
-        wall = child_seconds = None
-        breakdown: dict[str, float] = {}
         for line in child.stdout:
-            if line.startswith("ready ") and wall is None:
-                wall = time.perf_counter() - start
-                child_seconds = float(line.split()[1])
-            elif line.startswith("breakdown "):
-                breakdown = json.loads(line.removeprefix("breakdown "))
-            elif line.strip():
-                print(f"  child: {line.rstrip()}")
-        code_ = child.wait()
-        if wall is None or child_seconds is None or code_ != 0:
+            now = time.perf_counter() - start
+            for text, name in marks.items():
+                if text in line and name not in run.moments:
+                    run.moments[name] = now
+            run.phases.append(line.rstrip())
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0 or len(run.moments) != len(marks):
             errors.seek(0)
-            raise SystemExit(f"child failed (exit {code_}):\n{errors.read()[-3000:]}")
-    return Run(wall, child_seconds, breakdown)
+            raise SystemExit(f"child failed (exit {child.returncode}):\n{errors.read()[-3000:]}")
+    run.peak_mib = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return run
 
 
-def _row(label: str, values: list[float]) -> str:
-    return f"  {label:<58} {statistics.median(values):8.3f} {min(values):8.3f}"
+def _figures(values: list[float]) -> str:
+    return f"{statistics.median(values):8.3f} {min(values):8.3f} {max(values):8.3f}"
 
 
 def report(db: Path, count: int, bare: list[Run], hind: list[Run], warmup: int) -> None:
-    """Print the summary table and the breakdowns."""
+    """Print wall times and memory, each as a ratio to the bare window of the same runs."""
     print()
     print(f"database    {db} ({db.stat().st_size / 1e6:.1f} MB, {count} incidents)")
-    print(f"machine     {os.cpu_count()} CPUs, {platform.platform()}")
+    print(
+        f"machine     {os.cpu_count()} CPUs, {platform.platform()}, load {os.getloadavg()[0]:.1f}"
+    )
     print(f"python      {platform.python_version()} ({sys.executable})")
     spec = importlib.util.find_spec("hindsight")
     print(f"hindsight   {Path(spec.origin).parent if spec and spec.origin else '?'}")
     print(f"runs        {len(bare)} of each kind, alternating, after {warmup} warm-up each")
     print()
-    print(f"  {'wall time from spawn to window shown (s)':<58} {'median':>8} {'min':>8}")
-    print(_row("bare QMainWindow", [r.wall for r in bare]))
-    print(_row(f"Hindsight MainWindow, {count} incidents listed", [r.wall for r in hind]))
-    diff_median = statistics.median(r.wall for r in hind) - statistics.median(r.wall for r in bare)
-    diff_min = min(r.wall for r in hind) - min(r.wall for r in bare)
-    print(f"  {'difference':<58} {diff_median:8.3f} {diff_min:8.3f}")
-    for name, runs in (("bare child", bare), ("Hindsight child", hind)):
-        print()
-        print(f"  {name + ' breakdown (s)':<58} {'median':>8} {'min':>8}")
-        print(
-            _row(
-                "interpreter start (spawn to the child's first line)",
-                [r.wall - r.child for r in runs],
-            )
+    bare_shown = statistics.median(r.moments["shown"] for r in bare)
+    bare_peak = statistics.median(r.peak_mib for r in bare)
+    print(f"  {'seconds from spawn':<44} {'median':>8} {'min':>8} {'max':>8}   x bare")
+    print(f"  {'bare QMainWindow shown':<44} {_figures([r.moments['shown'] for r in bare])}")
+    for name, label in (
+        ("paint", "Hindsight: first paint with real rows"),
+        ("interactive", "Hindsight: editor usable"),
+    ):
+        values = [r.moments[name] for r in hind]
+        ratio = statistics.median(values) / bare_shown
+        print(f"  {label:<44} {_figures(values)}   {ratio:5.2f}")
+    print()
+    print(f"  {'peak memory (MiB)':<44} {'median':>8} {'min':>8} {'max':>8}   x bare")
+    print(f"  {'bare QMainWindow':<44} {_figures([r.peak_mib for r in bare])}")
+    peaks = [r.peak_mib for r in hind]
+    print(
+        f"  {'Hindsight, until usable':<44} {_figures(peaks)}   "
+        f"{statistics.median(peaks) / bare_peak:5.2f}"
+    )
+    print()
+    print("  phases of the last Hindsight run (ms since the package was imported):")
+    for line in hind[-1].phases:
+        print(f"    {line}")
+
+
+def upgrade_once(db: Path) -> None:
+    """Bring `db` to the current schema before timing, so no run pays for a migration."""
+    with tempfile.TemporaryDirectory(prefix="hindsight-upgrade-") as scratch:
+        env = child_env(Path(scratch))
+        subprocess.run(
+            [sys.executable, "-m", "hindsight", "check", "--db", str(db)],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
         )
-        for key in runs[0].breakdown:
-            print(_row(key, [r.breakdown[key] for r in runs]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,21 +211,35 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = args.db.resolve() if args.db else cached_database(args.count, args.seed)
+    upgrade_once(db)
     count = incident_count(db)
-    kinds = {"bare": (BARE_CHILD, []), "hindsight": (HINDSIGHT_CHILD, [str(db), str(count)])}
+    hindsight = [
+        sys.executable,
+        "-m",
+        "hindsight",
+        "--db",
+        str(db),
+        "--startup-timing",
+        "interactive",
+    ]
+    kinds = {
+        "bare": ([sys.executable, "-c", BARE_CHILD], {"shown": "shown"}),
+        "hindsight": (hindsight, MARKS),
+    }
     results: dict[str, list[Run]] = {"bare": [], "hindsight": []}
     with tempfile.TemporaryDirectory(prefix="hindsight-startup-") as scratch:
         for number in range(args.warmup + args.runs):
             # Swap the order every round as well, so neither kind always follows the other.
             order = ("bare", "hindsight") if number % 2 == 0 else ("hindsight", "bare")
             for kind in order:
-                code, child_args = kinds[kind]
-                run = run_child(code, child_args, Path(scratch))
+                command, marks = kinds[kind]
+                run = run_child(command, Path(scratch), marks)
                 measured = number >= args.warmup
                 if measured:
                     results[kind].append(run)
                 label = f"run {number - args.warmup + 1}" if measured else "warm-up"
-                print(f"{label:>8} {kind:<9} {run.wall:7.3f} s")
+                moments = "  ".join(f"{k} {v:6.3f} s" for k, v in run.moments.items())
+                print(f"{label:>8} {kind:<9} {moments}  peak {run.peak_mib:5.0f} MiB")
     report(db, count, results["bare"], results["hindsight"], args.warmup)
     return 0
 

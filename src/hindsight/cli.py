@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import logging
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+# Only what parsing the command line needs: starting the GUI pays for every import here.
 from hindsight import STARTED, __version__, cli_export, cli_insights, cli_search
+from hindsight.core.errors import HindsightError
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
-from hindsight.services.errors import HindsightError
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +140,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
             }
             for s in summaries
         ]
+        import json
+
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for s in summaries:
@@ -199,6 +199,9 @@ def _run_gui(args: argparse.Namespace) -> int:
         # Without --db: the database open when the app last closed (ui/app.py start_path).
         return run_app(args.db, timing=timing)
     # The window makes the demo copy off the GUI thread (ui/window_database.py).
+    import shutil
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="hindsight-demo-"))
     try:
         return run_app(folder / "demo.sqlite", demo=True, timing=timing)

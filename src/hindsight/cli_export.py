@@ -13,13 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hindsight.services.errors import ValidationError
+from hindsight.core.errors import HindsightError
 
 DOCUMENT_FORMATS = ("md", "html", "pdf", "json")
 
 
-class CommandError(ValidationError):
-    """A failure to report in one line, with exit code 1 (cli.py reports ValidationError)."""
+class CommandError(HindsightError):
+    """A failure to report in one line, with exit code 1 (cli.py reports HindsightError)."""
 
 
 def add_parsers(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:

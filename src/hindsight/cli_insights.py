@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hindsight.services.errors import ValidationError
+from hindsight.core.errors import HindsightError
 
 FORMATS = ("md", "html", "pdf", "json")
 
 
-class InsightsCommandError(ValidationError):
+class InsightsCommandError(HindsightError):
     """A failure to report in one line, with exit code 1."""
 
 

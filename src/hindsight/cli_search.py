@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hindsight.cli_export import CommandError
-from hindsight.core.search_query import QueryError
-from hindsight.core.search_results import SearchPage
+
+if TYPE_CHECKING:
+    from hindsight.core.search_results import SearchPage
 
 MAX_LIMIT = 1000
 
@@ -91,6 +92,8 @@ def page_as_text(page: SearchPage) -> str:
 
 def cmd_search(args: argparse.Namespace, open_workspace: Callable[[Path | None], Any]) -> int:
     """`hindsight search`."""
+    from hindsight.core.search_query import QueryError
+
     text = " ".join(args.query)
     workspace = open_workspace(args.db)
     try:

@@ -261,17 +261,32 @@ def _damage_timeline_pages(path: Path) -> None:
 
 
 def test_damage_deep_inside_a_file_not_closed_cleanly_is_refused(demo_db: Path) -> None:
-    # A write-ahead log left beside the file: a crash, so the quick check runs before opening.
+    # A journal left beside the file: a crash, so the quick check runs before opening.
     _damage_timeline_pages(demo_db)
-    wal = Path(f"{demo_db}-wal")
-    wal.write_bytes(b"")
+    journal = Path(f"{demo_db}-journal")
+    journal.write_bytes(b"")
     before = demo_db.read_bytes()
     with pytest.raises(CorruptDatabaseError) as caught:
         Database.open(demo_db)
-    # SQLite may add its shared-memory index beside a log; the database and log stay as they were.
     assert demo_db.read_bytes() == before
-    assert wal.read_bytes() == b""
+    assert journal.read_bytes() == b""
     assert str(demo_db) in caught.value.message
+
+
+def test_an_empty_write_ahead_log_counts_as_closed_cleanly(tmp_path: Path) -> None:
+    from hindsight.store.inspection import closed_cleanly
+
+    path = tmp_path / "x.sqlite"
+    path.write_bytes(b"")
+    assert closed_cleanly(path)
+    wal = Path(f"{path}-wal")
+    wal.write_bytes(b"")
+    assert closed_cleanly(path)  # the last checkpoint emptied it: nothing to recover
+    wal.write_bytes(b"\x37\x7f\x06\x82")
+    assert not closed_cleanly(path)
+    wal.unlink()
+    Path(f"{path}-journal").write_bytes(b"")
+    assert not closed_cleanly(path)
 
 
 def test_damage_in_a_cleanly_closed_file_is_found_by_the_later_check(demo_db: Path) -> None:

@@ -33,12 +33,18 @@ class Inspection:
 
 
 def closed_cleanly(path: Path) -> bool:
-    """True when nothing of the database lies outside its main file (no -wal, no -journal).
+    """True when nothing of the database lies outside its main file.
 
-    The last connection to close removes the write-ahead log; one left behind means a crash,
-    a kill, or another program still using the file.
+    The last connection to close removes the write-ahead log; a log holding anything, or a
+    rollback journal, means a crash, a kill, or another program still using the file. An empty
+    log holds nothing to recover: the last checkpoint completed.
     """
-    return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+    if Path(f"{path}-journal").exists():
+        return False
+    try:
+        return Path(f"{path}-wal").stat().st_size == 0
+    except FileNotFoundError:
+        return True
 
 
 def quick_check(connection: sqlite3.Connection, path: Path) -> None:

@@ -90,8 +90,8 @@ def run_app(path: Path | None, *, demo: bool = False, timing: StartupTiming | No
     target, note = start_path(path, settings)
     if timing is not None:
         timing.watch(window)
+    window.open_path(target)  # reading starts off the GUI thread while the window shows
     window.show()
-    window.open_path(target)
     if note:
         window.workspaceReady.connect(
             lambda _ws: window.statusBar().showMessage(note, 20000), type=_single_shot()

@@ -14,8 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     Qt,
@@ -75,6 +77,7 @@ class IncidentListModel(QAbstractTableModel):
     """The rows of a list query: a count, and the pages the view has asked for."""
 
     reloaded = Signal()  # a new answer to the query arrived; rows may have moved
+    unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,7 +164,8 @@ class IncidentListModel(QAbstractTableModel):
     def _failed(self, error: Exception) -> None:
         self._reloading = False
         if isinstance(error, ListingNotReady):
-            return  # listed once the database is open
+            self.unavailable.emit()  # listed once the database is open
+            return
         from hindsight.ui import messages
 
         messages.show_error(None, "Cannot read the incident list", str(error))
@@ -324,6 +328,7 @@ class IncidentListPane(QWidget):
     chosen = Signal(int)  # the user picked an incident (click, keys, select_id)
     filtersChanged = Signal()
     columnsChanged = Signal()  # the user showed or hid a column
+    firstShown = Signal()  # the list of a new database is on screen (or cannot be, yet)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -400,6 +405,9 @@ class IncidentListPane(QWidget):
         self.model.modelAboutToBeReset.connect(self._about_to_reset)
         self.model.modelReset.connect(self._reset)
         self.model.reloaded.connect(self._reloaded)
+        self.model.unavailable.connect(self._announce_shown)
+        self._shown_first = False
+        self.table.viewport().installEventFilter(self)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search.clear)
@@ -459,7 +467,24 @@ class IncidentListPane(QWidget):
         """List the incidents of the database at `path` (None: nothing)."""
         self._current = None
         self.listing_path = path
+        self._shown_first = False
         self.model.set_listing(listing)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The first paint of real rows: what start-up hurries towards.
+        if (
+            not self._shown_first
+            and event.type() == QEvent.Type.Paint
+            and self.model.loaded
+            and self.model.rowCount() > 0
+        ):
+            QTimer.singleShot(0, self._announce_shown)
+        return False
+
+    def _announce_shown(self) -> None:
+        if not self._shown_first:
+            self._shown_first = True
+            self.firstShown.emit()
 
     def reload(self) -> None:
         """Read the list again (incidents changed)."""
@@ -606,6 +631,7 @@ class IncidentListPane(QWidget):
         if count:
             self.body.setCurrentWidget(self.table)
             return
+        QTimer.singleShot(0, self._announce_shown)  # nothing to paint: shown as it is
         if self.query().filtered:
             self.empty.setText(
                 "No incidents match the filter.\nClear it (Esc in the filter box) to see them all."

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
+    QWidget,
 )
+from shiboken6 import isValid
 
 TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox)
 OTHER_MODIFIERS = (
@@ -41,16 +43,30 @@ def is_stray_alt_letter(event: QKeyEvent) -> bool:
 
 
 class AltLetterGuard(QObject):
-    """An application event filter that drops stray Alt+letter keys aimed at text fields.
+    """An event filter that drops stray Alt+letter keys aimed at the focused text field.
 
     Shortcuts and mnemonics see a key before the focused widget does, so a key that reaches a
-    text field as a key press was taken by none of them.
+    text field as a key press was taken by none of them. The filter sits on the focused text
+    field only (it moves with the focus): an application-wide filter would send every event
+    of the app through Python.
     """
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._watched: QWidget | None = None
+        app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._watched is not None and isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        self._watched = None
+        if isinstance(new, TEXT_INPUTS):
+            new.installEventFilter(self)
+            self._watched = new
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         return (
             event.type() == QEvent.Type.KeyPress
-            and isinstance(watched, TEXT_INPUTS)
             and isinstance(event, QKeyEvent)
             and is_stray_alt_letter(event)
         )
@@ -60,6 +76,5 @@ def install_alt_letter_guard(app: QApplication) -> None:
     """Drop stray Alt+letter keys in every text field of `app` (not on macOS)."""
     if sys.platform == "darwin" or app.property("altLetterGuard") is not None:
         return
-    guard = AltLetterGuard(app)
-    app.installEventFilter(guard)
+    AltLetterGuard(app)
     app.setProperty("altLetterGuard", True)

@@ -65,7 +65,12 @@ def fill_combo(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:
     """Replace the combo's entries with (label, data) pairs."""
     combo.clear()
     for label, data in items:
-        combo.addItem(label, data)
+        if data is None:
+            # currentData() is None all the same; passing None makes PySide try the icon
+            # overload, which builds a hundred of Qt's enums (tens of milliseconds at start-up).
+            combo.addItem(label)
+        else:
+            combo.addItem(label, data)
 
 
 def select_data(combo: QComboBox, data: object) -> None:

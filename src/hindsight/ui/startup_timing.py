@@ -30,8 +30,11 @@ class StartupTiming(QObject):
         self._painted = False
 
     def mark(self, name: str) -> None:
-        """Note that `name` happened now."""
-        self.marks.append((name, time.perf_counter() - self.started))
+        """Note that `name` happened now, and say so at once (a parent process may time it)."""
+        at = time.perf_counter() - self.started
+        previous = self.marks[-1][1] if self.marks else 0.0
+        self.marks.append((name, at))
+        print(f"{at * 1000:9.1f} ms  (+{(at - previous) * 1000:7.1f})  {name}", flush=True)
 
     def watch(self, window: MainWindow) -> None:
         """Follow `window` until the moment the run should end."""
@@ -69,10 +72,6 @@ class StartupTiming(QObject):
             QTimer.singleShot(5, self._wait_interactive)
 
     def finish(self) -> None:
-        """Print the marks and leave at once (no teardown: it is not part of start-up)."""
-        previous = 0.0
-        for name, at in self.marks:
-            print(f"{at * 1000:9.1f} ms  (+{(at - previous) * 1000:7.1f})  {name}")
-            previous = at
+        """Leave at once: tearing down is not part of starting up."""
         sys.stdout.flush()
         os._exit(0)

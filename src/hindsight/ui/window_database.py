@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from hindsight.paths import data_dir
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
+FIRST_PAINT_PATIENCE_MS = 400
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 
 
@@ -48,13 +49,7 @@ class DatabaseDoor(QObject):
         window = self.window
         path = Path(path).expanduser().absolute()
 
-        def proceed() -> None:
-            if first:
-                # The list's first page comes from a plain SQLite reading while the rest of
-                # the app loads; it waits for the database when the schema needs upgrading.
-                from hindsight.store.listing import IncidentListing
-
-                window.list_pane.set_listing(IncidentListing.for_sqlite(path, check=True), path)
+        def open_workspace() -> None:
             window.ops.submit(
                 lambda: _open_workspace(path, make_demo=demo),
                 lambda workspace: window.adopt(workspace, demo=demo),
@@ -62,6 +57,27 @@ class DatabaseDoor(QObject):
                 failed=lambda error: self._cannot_open(path, error, first),
                 what=f"open {path}",
             )
+
+        def proceed() -> None:
+            if not first:
+                open_workspace()
+                return
+            # The list's first page comes from a plain SQLite reading, and is painted, before
+            # the rest of the store loads (SQLAlchemy's import would hold Python's lock while
+            # the window paints). A database that cannot be listed yet opens at once.
+            from hindsight.store.listing import IncidentListing
+
+            started = False
+
+            def start() -> None:
+                nonlocal started
+                if not started:
+                    started = True
+                    open_workspace()
+
+            window.list_pane.firstShown.connect(start, Qt.ConnectionType.SingleShotConnection)
+            QTimer.singleShot(FIRST_PAINT_PATIENCE_MS, start)  # a slow disk: do not wait on
+            window.list_pane.set_listing(IncidentListing.for_sqlite(path, check=True), path)
 
         if window.has_editor and window.editor.dirty:
             window.editor.save_then(lambda stored: proceed() if stored else None)
