@@ -40,11 +40,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from heartbeat import Heartbeat, until  # bench/ is the script's folder, so on sys.path
 
 BENCH_DIR = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 26)
@@ -202,39 +203,6 @@ def _verdict(value_ms: float, target_ms: float) -> str:
     return f"[target {target_ms:.0f} ms: {'met' if value_ms <= target_ms else 'MISSED'}]"
 
 
-class Heartbeat:
-    """A 5 ms timer on the GUI thread; the longest gap between its ticks is the worst stall."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self._ticks: list[float] = []
-        self._timer = QTimer()
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(5)
-        self._timer.timeout.connect(lambda: self._ticks.append(time.perf_counter()))
-
-    def start(self) -> None:
-        self._ticks = [time.perf_counter()]
-        self._timer.start()
-
-    def stop(self) -> float:
-        """The longest gap since start(), in seconds."""
-        self._timer.stop()
-        self._ticks.append(time.perf_counter())
-        return max(b - a for a, b in zip(self._ticks, self._ticks[1:], strict=False))
-
-
-def _until(app, condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the view did not settle")
-        app.processEvents()
-        time.sleep(0.0005)
-    app.processEvents()
-
-
 def measure(path: Path, runs: int, moves: int, seed: int) -> None:
     """Open the Triage view repeatedly, move cards, save an incident; print the figures."""
     from PySide6 import __version__ as pyside_version
@@ -266,7 +234,7 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
                 window.status.setCurrentIndex(window.status.findText("Any status"))
             window.resize(1366, 740)
             window.show()
-            _until(app, lambda: settled(window))
+            until(app, lambda: settled(window))
             return time.perf_counter() - started, window
 
         figures: dict[str, list[float]] = {"open": [], "open_all": []}
@@ -286,7 +254,7 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
         window.status.setCurrentIndex(window.status.findText("Any status"))
         window.resize(1366, 740)
         window.show()
-        _until(app, lambda: settled(window))
+        until(app, lambda: settled(window))
         board = window.board
         move_times, move_cpu, saved_times = [], [], []
         beat = Heartbeat()
@@ -296,14 +264,14 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
             item = board.item(rng.choice(candidates))
             assert item is not None and item.id is not None
             board.select(item.id)  # pressing the card selects it, before it is dragged
-            _until(app, lambda: not ops.busy)
+            until(app, lambda: not ops.busy)
             cells = [(v, f) for v in range(1, 6) for f in range(1, 6) if (v, f) != item.cell]
             started, cpu = time.perf_counter(), time.thread_time()
             assert board.request_move(item.id, *rng.choice(cells))  # what a drop asks
             app.processEvents()  # the repaint that shows the card in its new cell and row
             move_times.append(time.perf_counter() - started)
             move_cpu.append(time.thread_time() - cpu)
-            _until(app, lambda: not ops.busy)
+            until(app, lambda: not ops.busy)
             saved_times.append(time.perf_counter() - started)
         move_stall = beat.stop()
         window.close()
@@ -314,13 +282,13 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
         main = MainWindow(workspace, app_settings())
         main.resize(1366, 740)
         main.show()
-        _until(app, lambda: not main.ops.busy)
+        until(app, lambda: not main.ops.busy)
         triage = main.followups_ui.open_triage()
-        _until(app, lambda: not main.ops.busy and triage.board.loaded)
+        until(app, lambda: not main.ops.busy and triage.board.loaded)
         first = workspace.followups.details([1])
         main.list_pane.select_id(first[0].incident_id if first else 1)
         main.editor.tabs.setCurrentWidget(main.editor.followups)
-        _until(app, lambda: not main.ops.busy)
+        until(app, lambda: not main.ops.busy)
         save_times, save_stalls = [], []
         for n in range(5):
             main.editor.edit("Rename", lambda i, n=n: setattr(i, "title", f"Renamed {n}"))
@@ -328,7 +296,7 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
             started = time.perf_counter()
             main.save_now()
             saved_at = time.perf_counter() - started
-            _until(app, lambda: not main.ops.busy)
+            until(app, lambda: not main.ops.busy)
             save_stalls.append(beat.stop())
             save_times.append(saved_at)
         triage.close()

@@ -489,3 +489,16 @@ def test_a_deleted_incidents_id_is_never_given_again(workspace) -> None:
     third = workspace.incidents.create("third")
     assert third.id != second.id
     assert third.key == "HS-3"
+
+
+def test_a_counter_left_behind_its_incidents_never_gives_a_taken_number(workspace) -> None:
+    from hindsight.store.models import SequenceRow
+
+    workspace.incidents.create("first")
+    workspace.incidents.create("second")
+    with workspace.database.write() as session:  # as a bulk writer might leave it
+        counter = session.get(SequenceRow, "incident")
+        assert counter is not None
+        counter.value = 0
+    third = workspace.incidents.create("third")
+    assert third.key == "HS-3"

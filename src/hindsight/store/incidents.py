@@ -236,12 +236,14 @@ def _assign_ids(incident: Incident, kept: list[list[Any]]) -> None:
 
 def _next_number(session: Session) -> int:
     """The next incident number; numbers of deleted incidents are never reused."""
+    # The counter never goes down; a database written by another tool may have left it
+    # behind its incidents, so it never hands out a number already there either.
+    highest = session.scalar(select(func.max(IncidentRow.number))) or 0
     counter = session.get(SequenceRow, "incident")
     if counter is None:
-        highest = session.scalar(select(func.max(IncidentRow.number))) or 0
         counter = SequenceRow(name="incident", value=highest)
         session.add(counter)
-    counter.value += 1
+    counter.value = max(counter.value, highest) + 1
     return counter.value
 
 

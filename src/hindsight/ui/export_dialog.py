@@ -40,6 +40,7 @@ from hindsight.export.errors import ExportCancelled
 from hindsight.export.redaction import summarise
 from hindsight.services.errors import HindsightError
 from hindsight.services.export import PAGE_SIZES, ExportRequest, ExportService, Format, Rendered
+from hindsight.services.export_process import ExportProcess, HelperExportService
 from hindsight.ui import messages
 from hindsight.ui.export_messages import (
     CANCEL,
@@ -71,6 +72,7 @@ class ExportDialog(QDialog):
         settings: QSettings | None = None,
         service: ExportService | None = None,
         incident_count: int = 0,
+        helper: ExportProcess | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
@@ -83,6 +85,7 @@ class ExportDialog(QDialog):
         # itself runs on a worker with a service of its own over the same workspace.
         self.service = service or ExportService(ops.workspace)
         self.incident_count = incident_count
+        self.helper = helper  # the window's helper process for documents, if it has one
         self.rendered: Rendered | None = None
         self.written: list[Path] = []
         self.finished_box: QMessageBox | None = None
@@ -211,6 +214,12 @@ class ExportDialog(QDialog):
                 self.settings.setValue("export/template", str(self.template.currentData()))
 
     def _worker_service(self, workspace: Any) -> ExportService:
+        if self.helper is not None:
+            # Documents are laid out and drawn in a helper process: Qt's long calls would
+            # hold the interpreter lock, and so the GUI thread, for a tenth of a second each.
+            return HelperExportService(
+                workspace, self.helper, clock=self.service.clock, zone=self.service.zone
+            )
         return ExportService(workspace, clock=self.service.clock, zone=self.service.zone)
 
     def _work(
@@ -575,6 +584,7 @@ def open_export(window: Any) -> ExportDialog | None:
             window,
             settings=window.settings,
             incident_count=count,
+            helper=window.export_helper,
         )
         dialog.open()
 

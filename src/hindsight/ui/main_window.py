@@ -35,6 +35,7 @@ from hindsight.ui.window_database import DatabaseDoor
 if TYPE_CHECKING:
     from hindsight.core.incident import Incident
     from hindsight.services.changes import Changes
+    from hindsight.services.export_process import ExportProcess
     from hindsight.services.workspace import Workspace
     from hindsight.ui.editor.incident_editor import IncidentEditor
     from hindsight.ui.followups.integration import FollowUpsIntegration
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.ops.changed.connect(self._changed)
         self._editor: IncidentEditor | None = None
         self.journal: RecoveryJournal | None = None
+        self.export_helper: ExportProcess | None = None  # made on the first export
         self.followups_ui: FollowUpsIntegration | None = None
         self._shown_id: int | None = None
         self._loading_id: int | None = None
@@ -255,6 +257,9 @@ class MainWindow(QMainWindow):
             old_editor.deleteLater()
             self._editor = None
         self._shown_id = None
+        if self.export_helper is not None:
+            self.export_helper.close(kill=True)
+            self.export_helper = None
         if old is not None:
             self.insights_ui.workspace_changed()
             self.list_pane.clear_only()
@@ -480,8 +485,11 @@ class MainWindow(QMainWindow):
 
     def export_dialog(self) -> None:
         """Export the open incident, or all of them (Ctrl+E)."""
+        from hindsight.services.export_process import ExportProcess
         from hindsight.ui.export_dialog import open_export
 
+        if self.export_helper is None and self.workspace is not None:
+            self.export_helper = ExportProcess(self.workspace.path)
         open_export(self)
 
     def import_file(self) -> None:
