@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QWidget,
 )
 
 from hindsight.core.listing import ListColumn
@@ -29,6 +30,7 @@ from hindsight.ui.incident_list import IncidentListPane
 from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import place_window
+from hindsight.ui.undo import UndoRouter
 from hindsight.ui.welcome import PickPage, WelcomePage
 from hindsight.ui.window_database import DatabaseDoor
 
@@ -106,6 +108,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         # Cheap: the Insights view (and matplotlib) load when first opened.
         self.insights_ui = InsightsIntegration(self)
+        # Ctrl+Z in the editor's fields is Edit > Undo: one history, one label (ui/undo.py).
+        UndoRouter(self, self._in_editor)
         self._list_refresh = QTimer(self, singleShot=True, interval=LIST_REFRESH_MS)
         self._list_refresh.timeout.connect(self.list_pane.reload)
         self.welcome.createRequested.connect(self.new_incident)
@@ -127,6 +131,9 @@ class MainWindow(QMainWindow):
                 raise RuntimeError("the editor needs an open database")
             self._editor = self._make_editor(self.workspace)
         return self._editor
+
+    def _in_editor(self, widget: QWidget) -> bool:
+        return self._editor is not None and self._editor.isAncestorOf(widget)
 
     @property
     def busy(self) -> bool:
@@ -159,7 +166,10 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every key of the platform's binding (Redo is Ctrl+Y and Ctrl+Shift+Z), not the first.
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         self.addAction(action)

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+from shiboken6 import isValid
 
 from hindsight.core.incident import Incident
+
+TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 
 
 class SnapshotCommand(QUndoCommand):
@@ -49,3 +61,38 @@ class SnapshotCommand(QUndoCommand):
     def undo(self) -> None:
         self.close()
         self._restore(self.before)
+
+
+class UndoRouter(QObject):
+    """Sends Ctrl+Z and Ctrl+Shift+Z typed in the editor's text fields to the editor's history.
+
+    A text field has an undo history of its own, and Qt lets the focused field take the keys
+    first: Ctrl+Z in a field and Edit > Undo would then undo different things. The editor's
+    history already records typing (one step per field), so the keys go to Edit > Undo and
+    its label always says what they will do. The filter follows the focus, on one field at a
+    time; fields outside `scope` (dialogs, the filter box) keep their own undo.
+    """
+
+    def __init__(self, owner: QObject, scope: Callable[[QWidget], bool]) -> None:
+        super().__init__(owner)  # goes with its window, and its connection with it
+        self._scope = scope
+        self._watched: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._watched is not None and isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        self._watched = None
+        if new is not None and isinstance(new, TEXT_FIELDS) and self._scope(new):
+            new.installEventFilter(self)
+            self._watched = new
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        # Swallowed here, the field never claims the keys, so the window's action gets them.
+        return event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+            QKeySequence.StandardKey.Redo
+        )

@@ -221,9 +221,9 @@ class TriageWindow(QMainWindow):
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(keys.Undo)
+        self.undo_action.setShortcuts(keys.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(keys.Redo)
+        self.redo_action.setShortcuts(keys.Redo)
         self.export_action = QAction("&Export Ranked List as CSV…", self)
         self.export_action.triggered.connect(lambda: self.export_csv())
         self.close_action = QAction("&Close", self)
