@@ -238,6 +238,21 @@ def test_module_entry_point(demo_db: Path) -> None:
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["HS-3", "HS-2", "HS-1"]
 
 
+def test_a_reader_that_stops_early_is_not_an_internal_error(demo_db: Path) -> None:
+    # `hindsight list | head -0`: the pipe is closed before anything is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hindsight", "list", "--db", str(demo_db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert "internal error" not in error
+    assert "Traceback" not in error and "BrokenPipe" not in error
+
+
 def test_module_entry_point_passes_the_exit_code(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "hindsight", "list", "--db", str(tmp_path / "missing.sqlite")],

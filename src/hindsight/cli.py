@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -249,6 +250,13 @@ def environment_message(error: OSError) -> str | None:
     return f"Cannot use {where}: {advice}."
 
 
+def _stdout_to_null() -> None:
+    """Point standard output at the null device, so that the exit's flush cannot fail."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `hindsight` and `python -m hindsight`."""
     args = build_parser().parse_args(argv)
@@ -262,7 +270,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_start_problem(str(error))
         return EXIT_USER
     try:
-        return COMMANDS.get(args.command, _run_gui)(args)
+        code = COMMANDS.get(args.command, _run_gui)(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the net, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`hindsight list | head`): the rest of the output is unwanted.
+        _stdout_to_null()
+        return EXIT_USER
     except HindsightError as error:
         print(f"hindsight: {error}", file=sys.stderr)
         return EXIT_USER

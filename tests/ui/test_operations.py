@@ -22,6 +22,7 @@ def ops(qtbot, workspace: Workspace) -> Operations:
     runner = Operations(workspace)
     yield runner
     qtbot.waitUntil(lambda: not runner.busy, timeout=10000)
+    runner.shutdown()
 
 
 def _gui_thread() -> QThread:

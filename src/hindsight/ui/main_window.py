@@ -562,7 +562,10 @@ class MainWindow(QMainWindow):
         if editor is not None:
             for page in editor.attached_pages:
                 page.flush()  # a note typed a moment ago joins the lane before it is drained
-        self.ops.wait_for_lane()
+        self.ops.shutdown()  # long work (an export, say) is cancelled and writes nothing
+        if self.export_helper is not None:
+            self.export_helper.close(kill=True)
+            self.export_helper = None
         if self.workspace is not None:
             self.workspace.close()
         event.accept()

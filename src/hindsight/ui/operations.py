@@ -275,6 +275,22 @@ class Operations(QObject):
         """Block until the database lanes are empty (only at exit, when nothing may be lost)."""
         return self._lane.waitForDone(msecs) and self._reader.waitForDone(msecs)
 
+    def shutdown(self, msecs: int = 30000) -> bool:
+        """Finish queued calls and end every worker thread (the owner is closing).
+
+        The lanes keep their threads for the life of the runner; a thread still parked in a
+        pool when the interpreter exits would be torn down after Python is gone, which can
+        crash the process. Long work is cancelled (it keeps nothing half done); database calls are finished.
+        """
+        self._pool.clear()
+        for ticket in self._tickets.values():
+            if ticket.task is not None:
+                ticket.task.cancel()  # long work is all or nothing: stopping it keeps no half
+        done = True
+        for pool in (self._lane, self._reader, self._pool):
+            done = pool.waitForDone(msecs) and done
+        return done
+
     # Delivering
 
     def _finished(self, number: int, succeeded: bool, payload: object) -> None:
