@@ -16,6 +16,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.app import app_settings, application
 from hindsight.ui.main_window import MainWindow
+from hindsight.ui.qt_helpers import release_clipboard
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -28,6 +29,14 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     # A real confirmation box would block the test; tests that care replace this answer.
     monkeypatch.setattr(messages, "confirm", lambda *args: True)
     return shown
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_released_before_exit(qapp) -> Iterator[None]:
+    # pytest-qt's application never quits, so the app's aboutToQuit hook does not run:
+    # without this a test that copies a chart crashes the interpreter's exit.
+    yield
+    release_clipboard()
 
 
 @pytest.fixture

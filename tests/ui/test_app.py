@@ -115,3 +115,36 @@ def test_startup_timing_prints_the_phases_and_exits(demo_db, tmp_path):
     assert any("first paint with real rows" in line for line in lines)
     assert any("QApplication" in line for line in lines)
     assert all(" ms " in line for line in lines)
+
+
+_COPY_THEN_QUIT = """
+from PySide6.QtCore import QByteArray, QMimeData, QTimer
+from PySide6.QtGui import QImage, QColor
+from PySide6.QtWidgets import QApplication
+from hindsight.ui.app import application
+
+app = application()
+def copy():
+    image = QImage(20, 10, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    data = QMimeData()  # made in Python, as the chart cards make theirs
+    data.setImageData(image)
+    data.setData("image/svg+xml", QByteArray(b"<svg/>"))
+    QApplication.clipboard().setMimeData(data)
+    QTimer.singleShot(0, app.quit)
+QTimer.singleShot(0, copy)
+raise SystemExit(app.exec())
+"""
+
+
+def test_quitting_after_copying_a_picture_exits_cleanly(tmp_path: Path) -> None:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{DATA_DIR_ENV: str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-c", _COPY_THEN_QUIT],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, (result.returncode, result.stderr[-500:])

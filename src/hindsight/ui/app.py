@@ -19,6 +19,7 @@ from hindsight.paths import data_dir, default_database_path, resources_dir
 from hindsight.ui.keyboard import install_alt_letter_guard
 from hindsight.ui.main_window import MainWindow
 from hindsight.ui.operations import bug_message, report_bug
+from hindsight.ui.qt_helpers import release_clipboard
 from hindsight.ui.startup_timing import StartupTiming
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def configure(app: QApplication) -> None:
     app.setOrganizationName("Hindsight")
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
     install_alt_letter_guard(app)  # an Alt+letter that no shortcut takes types nothing
+    app.aboutToQuit.connect(release_clipboard)  # a copied chart must not crash the exit
 
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

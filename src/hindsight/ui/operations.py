@@ -280,7 +280,8 @@ class Operations(QObject):
 
         The lanes keep their threads for the life of the runner; a thread still parked in a
         pool when the interpreter exits would be torn down after Python is gone, which can
-        crash the process. Long work is cancelled (it keeps nothing half done); database calls are finished.
+        crash the process. Long work is cancelled (it keeps nothing half done); database
+        calls are finished.
         """
         self._pool.clear()
         for ticket in self._tickets.values():

@@ -142,3 +142,21 @@ def ok_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def release_clipboard() -> None:
+    """Leave the clipboard holding only data Qt made itself (call before Python exits).
+
+    A QMimeData made in Python and put on the clipboard is deleted by Qt when the clipboard
+    goes away, which on some platforms is after the interpreter has finished: the deletion
+    then calls into a Python that is gone and the process crashes on exit. Re-setting the
+    picture or text through Qt keeps what the user copied pasteable and drops the Python one.
+    """
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is None or not (data.hasImage() or data.hasText()):
+        return
+    if data.hasImage():
+        clipboard.setImage(clipboard.image())
+    else:
+        clipboard.setText(clipboard.text())

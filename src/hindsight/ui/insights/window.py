@@ -59,7 +59,8 @@ class InsightsWindow(QMainWindow):
         self._again = False
         self._stale = True
         self.idle_drawing = True  # draw charts off screen in idle moments (the bench turns it off)
-        self.setWindowTitle(f"Hindsight — Insights — {main.workspace.path.name}")
+        name = main.workspace.path.name if main.workspace is not None else ""
+        self.setWindowTitle(f"Hindsight — Insights — {name}" if name else "Hindsight — Insights")
         place_window(self, (1320, 860))
 
         self.scope_bar = ScopeBar()

@@ -215,14 +215,24 @@ class CopiesEditor(QWidget):
         """The editor in one cell (for tests and the dialog)."""
         return self.table.cellWidget(row, column)
 
+    def _line(self, row: int, column: int) -> QLineEdit:
+        widget = self.table.cellWidget(row, column)
+        assert isinstance(widget, QLineEdit)  # add_copy puts one in every such cell
+        return widget
+
+    def _date(self, row: int, column: int) -> OptionalDate:
+        widget = self.table.cellWidget(row, column)
+        assert isinstance(widget, OptionalDate)
+        return widget
+
     def copies(self) -> tuple[DataCopy, ...]:
         """The copies as entered; rows left entirely empty are ignored."""
         found = []
         for row in range(self.table.rowCount()):
-            location = self.cell(row, 0).text()
-            delete_by = self.cell(row, 1).date_value()
-            deleted_at = self.cell(row, 2).moment_value()
-            deleted_by = self.cell(row, 3).text()
+            location = self._line(row, 0).text()
+            delete_by = self._date(row, 1).date_value()
+            deleted_at = self._date(row, 2).moment_value()
+            deleted_by = self._line(row, 3).text()
             if location.strip() or delete_by or deleted_at or deleted_by.strip():
                 found.append(DataCopy(location, delete_by, deleted_at, deleted_by))
         return tuple(found)

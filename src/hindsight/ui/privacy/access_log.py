@@ -314,7 +314,9 @@ class AccessLogPage(QWidget):
                 blocking = any(f in BLOCKING_FLAGS for f in flags)
                 flag_item.setForeground(QBrush(BLOCKING if blocking else WARNING))
             self.table.setItem(row, FLAGS_COLUMN, flag_item)
-            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, access.id)
+            first = self.table.item(row, 0)
+            if first is not None:
+                first.setData(Qt.ItemDataRole.UserRole, access.id)
         if keep is None or not self.select_access(keep):
             self.table.selectionModel().clear()
             self.details.clear()
@@ -333,7 +335,8 @@ class AccessLogPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(rows[0].row(), 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def selected(self) -> DataAccess | None:
         """The selected entry, if any."""
@@ -345,7 +348,7 @@ class AccessLogPage(QWidget):
         for row, access in enumerate(self.accesses):
             if access.id == access_id:
                 self.table.selectRow(row)
-                self.table.scrollToItem(self.table.item(row, 0))
+                self.table.scrollTo(self.table.model().index(row, 0))
                 self._selection_changed()
                 return True
         return False

@@ -72,7 +72,7 @@ def _jump(editor: IncidentEditor, incident: Incident, parts: list[str], finding:
         editor.tabs.setCurrentWidget(tab)
         row = tab.order(incident).index(int(parts[1]))
         tab.table.selectRow(row)
-        tab.table.scrollToItem(tab.table.item(row, 0))
+        tab.table.scrollTo(tab.table.model().index(row, 0))
         tab.table.setFocus()
         return True
     if head in ("answers", "attributions"):

@@ -91,11 +91,12 @@ class PatternsDialog(QDialog):
         """Add a pattern row (empty for the user to fill in)."""
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(name))
+        name_item = QTableWidgetItem(name)
+        self.table.setItem(row, 0, name_item)
         self.table.setItem(row, 1, QTableWidgetItem(regex))
         if not name:
             self.table.setCurrentCell(row, 0)
-            self.table.editItem(self.table.item(row, 0))
+            self.table.editItem(name_item)
 
     def _remove_selected(self) -> None:
         for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
@@ -106,8 +107,9 @@ class PatternsDialog(QDialog):
         """The (name, regex) pairs in the table; fully empty rows are left out."""
         found = []
         for row in range(self.table.rowCount()):
-            name = self.table.item(row, 0).text() if self.table.item(row, 0) else ""
-            regex = self.table.item(row, 1).text() if self.table.item(row, 1) else ""
+            name_item, regex_item = self.table.item(row, 0), self.table.item(row, 1)
+            name = name_item.text() if name_item is not None else ""
+            regex = regex_item.text() if regex_item is not None else ""
             if name.strip() or regex.strip():
                 found.append((name, regex))
         return found

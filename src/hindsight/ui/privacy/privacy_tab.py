@@ -357,19 +357,11 @@ class PrivacyTab(AttachedPage):
         recorder = recorder_name()
         if by_place["accesses"] and self._confirm_log_redaction(by_place["accesses"]):
             for access_id, found in by_place["accesses"].items():
-                writes.append(
-                    lambda ws, a=access_id, f=found: ws.privacy.redact_access(
-                        a, f, recorder, patterns
-                    )
-                )
+                writes.append(_access_redaction(access_id, found, recorder, patterns))
         incident_id = self._incident_id
         if by_place["ethics"] and incident_id is not None:
             for item_id, found in by_place["ethics"].items():
-                writes.append(
-                    lambda ws, i=item_id, f=found: ws.privacy.redact_ethics_note(
-                        incident_id, i, f, recorder, patterns
-                    )
-                )
+                writes.append(_ethics_redaction(incident_id, item_id, found, recorder, patterns))
         if by_place["followups"] and messages.confirm(
             self,
             "Redact in follow-ups",
@@ -377,7 +369,7 @@ class PrivacyTab(AttachedPage):
             "Redact",
         ):
             for item_id, found in by_place["followups"].items():
-                writes.append(lambda ws, i=item_id, f=found: redact_followup(ws, i, f, patterns))
+                writes.append(_followup_redaction(item_id, found, patterns))
         for write in writes:
             self.ops.run(write, failed=self._redaction_failed, owner=self, what="redact")
         if writes:
@@ -431,3 +423,28 @@ class PrivacyTab(AttachedPage):
         if PatternsDialog(self).exec():
             self.patterns = custom_patterns()[0]
             self.scan.rescan()
+
+
+# One write per place; each binds its own values (a loop's lambdas would share the last ones).
+
+
+def _access_redaction(
+    access_id: int, found: list[Finding], recorder: str, patterns: list[CustomPattern]
+) -> Callable[[Workspace], object]:
+    return lambda ws: ws.privacy.redact_access(access_id, found, recorder, patterns)
+
+
+def _ethics_redaction(
+    incident_id: int,
+    item_id: str,
+    found: list[Finding],
+    recorder: str,
+    patterns: list[CustomPattern],
+) -> Callable[[Workspace], object]:
+    return lambda ws: ws.privacy.redact_ethics_note(incident_id, item_id, found, recorder, patterns)
+
+
+def _followup_redaction(
+    item_id: int, found: list[Finding], patterns: list[CustomPattern]
+) -> Callable[[Workspace], object]:
+    return lambda ws: redact_followup(ws, item_id, found, patterns)
