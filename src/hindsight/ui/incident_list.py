@@ -73,6 +73,7 @@ class IncidentListPane(QWidget):
         self._good_text = ""  # the search box's latest text that parses
         self.listing_path: Path | None = None
         self._restoring = False
+        self._shown_first = False  # the first paint of real rows was announced
         self.search_bar = SearchBar()
         self.search = self.search_bar.box
         self.phase = QComboBox()
@@ -151,7 +152,6 @@ class IncidentListPane(QWidget):
         self.model.modelReset.connect(self._reset)
         self.model.reloaded.connect(self._reloaded)
         self.model.unavailable.connect(self._announce_shown)
-        self._shown_first = False
         self.model.searchFailed.connect(self.search_bar.show_problem)
         self.model.orderChanged.connect(self._order_changed)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
