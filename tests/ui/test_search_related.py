@@ -43,10 +43,14 @@ def show_related(qtbot, window):
     return tab
 
 
-def button(tab, text: str, cls=QPushButton):
-    found = [b for b in tab.findChildren(cls) if b.text() == text and b.isVisible()]
-    assert found, f"no visible button {text!r}"
-    return found[0]
+def button(qtbot, tab, text: str, cls=QPushButton):
+    """The visible button saying `text` (a row added just now is shown by the event loop)."""
+
+    def visible():
+        return [b for b in tab.findChildren(cls) if b.text() == text and b.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(visible()))
+    return visible()[0]
 
 
 def test_related_incidents_show_why_and_open_with_one_click(make_window, alike_db, qtbot):
@@ -61,7 +65,7 @@ def test_related_incidents_show_why_and_open_with_one_click(make_window, alike_d
     assert not any("Billing" in line for line in lines)
     assert not tab.related_empty.isVisible()
 
-    qtbot.mouseClick(button(tab, first.key), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(qtbot, tab, first.key), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.editor.incident.id == ids["first"])
     # The first incident has nothing earlier like it: the tab says so.
     tab = show_related(qtbot, window)
@@ -89,7 +93,7 @@ def test_a_link_shows_on_both_incidents_and_goes_from_both(
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
 
     when_modal(recurrence)
-    qtbot.mouseClick(button(tab, "Link…", QToolButton), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(qtbot, tab, "Link…", QToolButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.link_lines() == [f"Recurrence of {first.key} {first.title}"])
     assert not tab.links_empty.isVisible()
 
@@ -99,7 +103,7 @@ def test_a_link_shows_on_both_incidents_and_goes_from_both(
     assert tab.link_lines() == [f"Recurred as {again.key} {again.title}"]
 
     # Removed from one side, gone from both.
-    qtbot.mouseClick(button(tab, "Remove", QToolButton), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button(qtbot, tab, "Remove", QToolButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.link_lines() == [])
     assert window.workspace.links.links(ids["again"]) == []
 
