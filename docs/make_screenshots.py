@@ -103,8 +103,13 @@ def main() -> int:
 
 def search_shots(window, settle, out: Path) -> None:
     """The list searching, with two saved searches, and the Related tab of the first hit."""
+    from PySide6.QtWidgets import QApplication
+
+    workspace = window.workspace
     for name, query in (("Stale models", "stale"), ("Open follow-up work", "followup:open")):
-        window.workspace.search.save(name, query)
+        workspace.search.save(name, query)
+    # Both began with the log feeders running out of room.
+    workspace.links.link(1, 27, "same_cause", "The log feeders ran out of capacity both times")
     pane = window.list_pane
     pane.saved.reload()
     pane.search.setText("stale training")
@@ -115,9 +120,13 @@ def search_shots(window, settle, out: Path) -> None:
     if first is not None:
         window.show_incident(first.id)
         settle()
+    window.editor.show_tab("overview")
+    settle()
     window.grab().save(str(out / "screenshot-search.png"))
     window.editor.show_tab("related")
     settle()
+    for _ in range(3):  # rows added to a shown page are shown by the event loop
+        QApplication.processEvents()
     window.grab().save(str(out / "screenshot-related.png"))
     window.editor.show_tab("overview")
     pane.clear_filters()

@@ -62,7 +62,7 @@ TABS = (
     ("review", "&Review"),
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
-    ("related", "Related && lin&ks"),
+    ("related", "Lin&ks"),  # related incidents, then links
 )
 TAB_TITLES = dict(TABS)
 
