@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from hindsight.core.listing import ListColumn
 from hindsight.core.search_results import Snippet
 
+LAYOUTS_KEPT = 400  # snippet lines laid out and kept: a few screens' worth
 SNIPPET_LINES = 2  # shown under each hit; the tooltip and the row's menu list them all
 MARK_BACKGROUND = QColor("#fde68a")
 MARK_TEXT = QColor("#1a202c")
@@ -145,6 +146,24 @@ class SnippetDelegate(QStyledItemDelegate):
     def __init__(self, view: QTableView) -> None:
         super().__init__(view)
         self.view = view
+        # Each cell a snippet line crosses paints its part of the line: lay each line out once.
+        self._laid_out: dict[tuple[Snippet, int, str], list[tuple[Piece, int]]] = {}
+
+    def _layout(
+        self, snippet: Snippet, width: int, plain_font: QFont, bold_font: QFont
+    ) -> list[tuple[Piece, int]]:
+        key = (snippet, width, plain_font.key())
+        found = self._laid_out.get(key)
+        if found is None:
+            plain, bold = QFontMetrics(plain_font), QFontMetrics(bold_font)
+            found = [
+                (piece, (bold if piece.part is Part.MARK else plain).horizontalAdvance(piece.text))
+                for piece in fit_pieces(snippet_pieces(snippet), width, plain, bold)
+            ]
+            if len(self._laid_out) >= LAYOUTS_KEPT:
+                self._laid_out.clear()  # what is on screen is laid out again at the next paint
+            self._laid_out[key] = found
+        return found
 
     # Geometry, shared by painting and by finding the line under the mouse
 
@@ -197,7 +216,7 @@ class SnippetDelegate(QStyledItemDelegate):
         plain_font = QFont(option.font)  # type: ignore[attr-defined]
         bold_font = QFont(plain_font)
         bold_font.setBold(True)
-        plain, bold = QFontMetrics(plain_font), QFontMetrics(bold_font)
+        plain = QFontMetrics(plain_font)
         painter.save()
         try:
             for line, snippet in enumerate(snippets[:SNIPPET_LINES], start=1):
@@ -208,10 +227,8 @@ class SnippetDelegate(QStyledItemDelegate):
                 painter.setClipRect(visible)
                 x = rect.left()
                 baseline = rect.top() + (rect.height() + plain.ascent() - plain.descent()) // 2
-                for piece in fit_pieces(snippet_pieces(snippet), rect.width(), plain, bold):
+                for piece, advance in self._layout(snippet, rect.width(), plain_font, bold_font):
                     marked = piece.part is Part.MARK
-                    metrics = bold if marked else plain
-                    advance = metrics.horizontalAdvance(piece.text)
                     if marked:
                         painter.fillRect(
                             QRect(x - 1, rect.top() + 1, advance + 2, rect.height() - 2),
