@@ -9,6 +9,7 @@ stored once; both incidents show it.
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -197,7 +198,7 @@ class LinkDialog(QDialog):
             what="link the incidents",
         )
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter in the picker picks from the list; it must not link before a choice.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.other.hasFocus():
             return
