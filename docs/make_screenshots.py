@@ -67,6 +67,8 @@ def main() -> int:
         settle()
         window.grab().save(str(out / "screenshot-followups.png"))
 
+        search_shots(window, settle, out)
+
         triage = window.followups_ui.open_triage()
         triage.resize(1280, 800)
         while window.ops.busy:
@@ -97,6 +99,38 @@ def main() -> int:
         empty.close()
     print(f"screenshots written to {out}")
     return 0
+
+
+def search_shots(window, settle, out: Path) -> None:
+    """The list searching, with two saved searches, and the Related tab of the first hit."""
+    from PySide6.QtWidgets import QApplication
+
+    workspace = window.workspace
+    for name, query in (("Stale models", "stale"), ("Open follow-up work", "followup:open")):
+        workspace.search.save(name, query)
+    # Both began with the log feeders running out of room.
+    workspace.links.link(1, 27, "same_cause", "The log feeders ran out of capacity both times")
+    pane = window.list_pane
+    pane.saved.reload()
+    pane.search.setText("stale training")
+    settle()
+    while pane.busy or window.busy:
+        settle()
+    first = pane.model.row(0)
+    if first is not None:
+        window.show_incident(first.id)
+        settle()
+    window.editor.show_tab("overview")
+    settle()
+    window.grab().save(str(out / "screenshot-search.png"))
+    window.editor.show_tab("related")
+    settle()
+    for _ in range(3):  # rows added to a shown page are shown by the event loop
+        QApplication.processEvents()
+    window.grab().save(str(out / "screenshot-related.png"))
+    window.editor.show_tab("overview")
+    pane.clear_filters()
+    settle()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class FollowUpFilter:
     priority: Priority | None = None
     region: str | None = None  # a region key
     attention_only: bool = False
+    incidents: frozenset[int] | None = None  # a saved search's incidents (Triage)
 
     def __post_init__(self) -> None:
         # Values coming back from widgets may be plain strings.
@@ -33,10 +34,14 @@ class FollowUpFilter:
             object.__setattr__(self, "priority", Priority(self.priority))
         if self.statuses is not None:
             object.__setattr__(self, "statuses", frozenset(map(FollowUpStatus, self.statuses)))
+        if self.incidents is not None:
+            object.__setattr__(self, "incidents", frozenset(self.incidents))
 
     def accepts(self, item: FollowUp, region_key: str, needs_attention: bool) -> bool:
         """True when `item` (in region `region_key`) passes every chosen criterion."""
         if self.incident_id is not None and item.incident_id != self.incident_id:
+            return False
+        if self.incidents is not None and item.incident_id not in self.incidents:
             return False
         if self.owner is not None and item.owner.strip().casefold() != self.owner.casefold():
             return False

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from hindsight.core.followup_attention import Attention, Cutoffs
@@ -122,6 +122,14 @@ def matching_filter(
     clauses: list[Predicate] = []
     if chosen.incident_id is not None:
         clauses.append(FollowUpRow.incident_id == chosen.incident_id)
+    if chosen.incidents is not None:
+        # Inline integers: a saved search may find more incidents than SQL takes parameters.
+        ids = sorted(chosen.incidents)
+        clauses.append(
+            FollowUpRow.incident_id.in_(
+                bindparam("incidents", ids, expanding=True, literal_execute=True)
+            )
+        )
     if chosen.owner is not None:
         clauses.append(FollowUpRow.owner.in_(_owners_matching(session, chosen.owner)))
     if chosen.statuses is not None:

@@ -1,37 +1,26 @@
-"""The incident list: a table over a query, read a page at a time for the rows on screen.
+"""The incident list pane: the search box, the phase and severity filters, saved searches, and
+the table (ui/incident_list_model.py reads it a page at a time).
 
-The model holds no list of incidents. It asks the store how many incidents the query keeps
-and reads, on the reader lane, the pages of rows the view paints; sorting and filtering are a
-new query. Cost follows what is on screen, not what is in the database.
+With text in the search box the table shows the search's matches, best first, each with
+snippets of where it matched; double-click a snippet (or press Enter on a hit) to open the
+incident there. Clicking a column header sorts the matches by that column instead, until
+"Best first" is clicked. The phase and severity boxes and a chart's set of incidents narrow a
+search as they narrow the list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QStackedWidget,
     QTableView,
@@ -41,293 +30,38 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.enums import Phase, Severity
-from hindsight.core.listing import ListColumn, ListQuery, ListRow
-from hindsight.core.review import ReviewStatus
-from hindsight.store.listing import IncidentListing, ListingNotReady
-from hindsight.ui.author_text import plain_tooltip
+from hindsight.core.listing import ListColumn, ListQuery
+from hindsight.core.search_query import QueryError, parse
+from hindsight.core.search_results import Snippet
+from hindsight.core.search_text import Pattern
+from hindsight.store.listing import IncidentListing
+from hindsight.ui.incident_list_model import (
+    PAGE_SIZE,
+    IncidentListModel,
+    review_text,
+)
 from hindsight.ui.operations import Operations
-from hindsight.ui.qt_helpers import current_enum, fill_combo, local_text
+from hindsight.ui.qt_helpers import current_enum, fill_combo
+from hindsight.ui.search.results import searching
+from hindsight.ui.search.saved import SavedSearchesPanel
+from hindsight.ui.search.search_bar import SearchBar
+from hindsight.ui.search.snippets import SnippetDelegate, snippet_line
 from hindsight.vocabulary import vocabulary
 
-Index = QModelIndex | QPersistentModelIndex
-PAGE_SIZE = 100
+__all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
+
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
 DEFAULT_HIDDEN = (ListColumn.UPDATED,)
-MAX_PAGES = 40  # rows kept read: what was on screen lately, not the whole database
-
-
-def review_text(status: ReviewStatus, progress: int) -> str:
-    """'Published', or the status with the share of required answers, e.g. 'Draft 45%'."""
-    label = vocabulary().review_status_labels[status]
-    return label if status is ReviewStatus.PUBLISHED else f"{label} {progress}%"
-
-
-def _cells(row: ListRow) -> tuple[str, ...]:
-    return (
-        row.key,
-        row.title or "(untitled)",
-        vocabulary().phase_labels[row.phase],
-        row.severity.value,
-        review_text(row.review_status, row.review_progress),
-        local_text(row.updated_at)[:10],
-    )
-
-
-class IncidentListModel(QAbstractTableModel):
-    """The rows of a list query: a count, and the pages the view has asked for."""
-
-    reloaded = Signal()  # a new answer to the query arrived; rows may have moved
-    unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
-
-    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ops = ops
-        self._listing: IncidentListing | None = None
-        self._query = ListQuery()
-        self._count = 0
-        self._pages: dict[int, list[ListRow]] = {}
-        self._cells: dict[int, tuple[str, ...]] = {}  # by row, for the rows read
-        self._generation = 0
-        self._reloading = False
-        self._reload_again = False
-        self._loaded_once = False
-        self._wanted: set[int] = set()
-        self._asked: set[int] = set()
-        self._view_rows = (0, PAGE_SIZE - 1)
-        self._fetch = QTimer(self, singleShot=True, interval=0)
-        self._fetch.timeout.connect(self._fetch_wanted)
-
-    # What is listed
-
-    @property
-    def query(self) -> ListQuery:
-        """The query whose rows are shown."""
-        return self._query
-
-    @property
-    def loaded(self) -> bool:
-        """True once the first answer to the current query has arrived."""
-        return self._loaded_once and not self._reloading
-
-    def set_listing(self, listing: IncidentListing | None) -> None:
-        """List the incidents of another database (None: nothing)."""
-        old, self._listing = self._listing, listing
-        if old is not None:
-            self._ops.read(old.close)  # its connection belongs to the reader lane
-        self.beginResetModel()
-        self._count, self._pages, self._cells = 0, {}, {}
-        self._generation += 1
-        self.endResetModel()
-        self._loaded_once = False
-        self.reload()
-
-    def set_query(self, query: ListQuery) -> None:
-        """Show the incidents `query` keeps, in its order."""
-        if query != self._query:
-            self._query = query
-            self.reload()
-
-    def set_view_rows(self, first: int, last: int) -> None:
-        """The rows on screen now: a reload reads them again so the view stays put."""
-        self._view_rows = (max(first, 0), max(last, first))
-
-    def reload(self) -> None:
-        """Ask again (the query changed, or incidents did): count and the rows on screen."""
-        if self._listing is None:
-            return
-        if self._reloading:
-            self._reload_again = True
-            return
-        self._reloading = True
-        self._generation += 1
-        generation, listing, query = self._generation, self._listing, self._query
-        first, last = self._view_rows
-        pages = sorted({0, *range(first // PAGE_SIZE, last // PAGE_SIZE + 1)})
-
-        def work() -> tuple[int, dict[int, list[ListRow]]]:
-            count = listing.count(query)
-            found = {
-                page: listing.page(query, page * PAGE_SIZE, PAGE_SIZE)
-                for page in pages
-                if page * PAGE_SIZE < count or page == 0
-            }
-            return count, found
-
-        self._ops.read(
-            work,
-            lambda answer: self._reloaded(generation, *answer),
-            owner=self,
-            failed=self._failed,
-            what="read the incident list",
-        )
-
-    def _failed(self, error: Exception) -> None:
-        self._reloading = False
-        if isinstance(error, ListingNotReady):
-            self.unavailable.emit()  # listed once the database is open
-            return
-        from hindsight.ui import messages
-
-        messages.show_error(None, "Cannot read the incident list", str(error))
-
-    def _reloaded(self, generation: int, count: int, pages: dict[int, list[ListRow]]) -> None:
-        self._reloading = False
-        if generation == self._generation:
-            self.beginResetModel()
-            self._count, self._pages, self._cells = count, pages, {}
-            self._wanted.clear()
-            self._asked.clear()
-            self.endResetModel()
-            self._loaded_once = True
-            self.reloaded.emit()
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-
-    # Pages
-
-    def _page_of(self, row: int) -> list[ListRow] | None:
-        page = self._pages.get(row // PAGE_SIZE)
-        if page is None:
-            self._want(row // PAGE_SIZE)
-        return page
-
-    def _want(self, page: int) -> None:
-        if page not in self._asked and not self._reloading:
-            self._wanted.add(page)
-            self._fetch.start()
-
-    def _fetch_wanted(self) -> None:
-        if self._listing is None or not self._wanted:
-            return
-        wanted, self._wanted = sorted(self._wanted), set()
-        self._asked.update(wanted)
-        generation, listing, query = self._generation, self._listing, self._query
-
-        def work() -> dict[int, list[ListRow]]:
-            return {page: listing.page(query, page * PAGE_SIZE, PAGE_SIZE) for page in wanted}
-
-        self._ops.read(
-            work,
-            lambda pages: self._arrived(generation, pages),
-            owner=self,
-            what="read the incident list",
-        )
-
-    def _arrived(self, generation: int, pages: dict[int, list[ListRow]]) -> None:
-        if generation != self._generation:
-            return
-        for page, rows in pages.items():
-            self._asked.discard(page)
-            self._pages[page] = rows
-            if rows:
-                first = page * PAGE_SIZE
-                last = min(first + len(rows), self._count) - 1
-                if last >= first:
-                    self.dataChanged.emit(
-                        self.index(first, 0), self.index(last, len(ListColumn) - 1)
-                    )
-        self._forget_far_pages()
-
-    def _forget_far_pages(self) -> None:
-        if len(self._pages) <= MAX_PAGES:
-            return
-        here = self._view_rows[0] // PAGE_SIZE
-        for page in sorted(self._pages, key=lambda p: -abs(p - here))[: -MAX_PAGES or None]:
-            if page != 0:
-                del self._pages[page]
-                for row in range(page * PAGE_SIZE, (page + 1) * PAGE_SIZE):
-                    self._cells.pop(row, None)
-
-    # Rows
-
-    def row(self, row: int) -> ListRow | None:
-        """The incident in `row`, if its page has been read."""
-        if not 0 <= row < self._count:
-            return None
-        page = self._page_of(row)
-        if page is None or row % PAGE_SIZE >= len(page):
-            return None
-        return page[row % PAGE_SIZE]
-
-    def row_of(self, incident_id: int) -> int | None:
-        """The row showing `incident_id`, among the rows read."""
-        for page, rows in self._pages.items():
-            for offset, row in enumerate(rows):
-                if row.id == incident_id:
-                    return page * PAGE_SIZE + offset
-        return None
-
-    def locate(self, incident_id: int, found: Callable[[int | None], None]) -> None:
-        """Find the row of `incident_id` under the query (reading the store if need be)."""
-        row = self.row_of(incident_id)
-        if row is not None or self._listing is None:
-            found(row)
-            return
-        generation, listing, query = self._generation, self._listing, self._query
-
-        def answer(position: int | None) -> None:
-            found(position if generation == self._generation else None)
-
-        self._ops.read(
-            lambda: listing.position(query, incident_id),
-            answer,
-            owner=self,
-            what="find the incident in the list",
-        )
-
-    def loaded_rows(self) -> list[ListRow]:
-        """The rows read so far, top to bottom."""
-        return [row for page in sorted(self._pages) for row in self._pages[page]]
-
-    # Qt's model interface
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ListColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ListColumn(section).heading
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in the database: a new query."""
-        if 0 <= column < len(ListColumn):
-            descending = order == Qt.SortOrder.DescendingOrder
-            self.set_query(replace(self._query, sort=ListColumn(column), descending=descending))
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        item = self.row(index.row())
-        if item is None:
-            return None
-        column = ListColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            cells = self._cells.get(index.row())
-            if cells is None or cells[0] != item.key:
-                cells = self._cells[index.row()] = _cells(item)
-            return cells[column]
-        if column is ListColumn.SEVERITY:
-            return vocabulary().severity_definitions[item.severity]
-        if column is ListColumn.PHASE:
-            return vocabulary().phase_descriptions[item.phase]
-        if column is ListColumn.UPDATED:
-            return f"Last saved {local_text(item.updated_at)}"
-        return plain_tooltip(f"{item.key} · {item.title}")
 
 
 class IncidentListPane(QWidget):
-    """Filter controls above the incident table, and what to say when nothing matches."""
+    """Search and filter controls above the incident table, and what to say when nothing
+    matches."""
 
     chosen = Signal(int)  # the user picked an incident (click, keys, select_id)
     filtersChanged = Signal()
     columnsChanged = Signal()  # the user showed or hid a column
+    snippetActivated = Signal(int, object)  # incident id, Snippet: open the incident there
     firstShown = Signal()  # the list of a new database is on screen (or cannot be, yet)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -336,15 +70,17 @@ class IncidentListPane(QWidget):
         self.model = IncidentListModel(ops, self)
         self._only: frozenset[int] | None = None
         self._current: int | None = None  # the incident open in the editor
+        self._good_text = ""  # the search box's latest text that parses
         self.listing_path: Path | None = None
         self._restoring = False
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by key, title, tag or system (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
+        self._shown_first = False  # the first paint of real rows was announced
+        self.search_bar = SearchBar()
+        self.search = self.search_bar.box
         self.phase = QComboBox()
         fill_combo(self.phase, [("All phases", None), *((words.phase_labels[p], p) for p in Phase)])
         self.severity = QComboBox()
         fill_combo(self.severity, [("All severities", None), *((s.value, s) for s in Severity)])
+        self.saved = SavedSearchesPanel(ops, lambda: self.search.text())
         self.only_label = QLabel()
         self.only_label.setObjectName("hint")
         self.only_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -362,16 +98,22 @@ class IncidentListPane(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.delegate = SnippetDelegate(self.table)
+        self.table.setItemDelegate(self.delegate)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(ListColumn.KEY, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setDefaultSectionSize(self.delegate.row_height(False))
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAccessibleName("Incidents")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        self.table.viewport().installEventFilter(self)
+        self.table.installEventFilter(self)  # Enter on a hit goes to its best snippet
         self._size_columns()
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -392,22 +134,26 @@ class IncidentListPane(QWidget):
         filters.addWidget(self.severity)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
+        layout.addWidget(self.search_bar)
         layout.addLayout(filters)
+        layout.addWidget(self.saved)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.body, 1)
 
-        self.search.textChanged.connect(lambda _: self._apply_filters())
+        self.search.textChanged.connect(self._typed)
         self.phase.currentIndexChanged.connect(lambda _: self._apply_filters())
         self.severity.currentIndexChanged.connect(lambda _: self._apply_filters())
+        self.search_bar.saveRequested.connect(lambda: self.saved.save(self._good_text.strip()))
+        self.search_bar.relevanceRequested.connect(self.model.rank_by_relevance)
+        self.saved.runRequested.connect(self.run_search)
         self._scroll_before = 0
         self._to_top = False
         self.model.modelAboutToBeReset.connect(self._about_to_reset)
         self.model.modelReset.connect(self._reset)
         self.model.reloaded.connect(self._reloaded)
         self.model.unavailable.connect(self._announce_shown)
-        self._shown_first = False
-        self.table.viewport().installEventFilter(self)
+        self.model.searchFailed.connect(self.search_bar.show_problem)
+        self.model.orderChanged.connect(self._order_changed)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search.clear)
@@ -432,7 +178,14 @@ class IncidentListPane(QWidget):
             ListColumn.UPDATED: "2026-12-31",
         }
         for column, sample in samples.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
+            # Wide enough for the heading too.
+            width = max(metrics.horizontalAdvance(text) for text in (sample, column.heading))
+            self.table.setColumnWidth(column, width + padding)
+
+    @property
+    def busy(self) -> bool:
+        """True while what the pane shows may be about to change."""
+        return not self.model.loaded or self.saved.busy
 
     # Columns the user shows or hides (right-click the header)
 
@@ -470,38 +223,46 @@ class IncidentListPane(QWidget):
         self._shown_first = False
         self.model.set_listing(listing)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The first paint of real rows: what start-up hurries towards.
-        if (
-            not self._shown_first
-            and event.type() == QEvent.Type.Paint
-            and self.model.loaded
-            and self.model.rowCount() > 0
-        ):
-            QTimer.singleShot(0, self._announce_shown)
-        return False
-
-    def _announce_shown(self) -> None:
-        if not self._shown_first:
-            self._shown_first = True
-            self.firstShown.emit()
-
     def reload(self) -> None:
         """Read the list again (incidents changed)."""
         self._note_view_rows()
         self.model.reload()
 
-    # Filters
+    # Searching and filtering
 
     def query(self) -> ListQuery:
-        """The query the controls describe."""
+        """The query the controls describe (its text: the latest search that parses)."""
         return replace(
             self.model.query,
-            text=self.search.text(),
+            text=self._good_text,
             phase=current_enum(self.phase, Phase),
             severity=current_enum(self.severity, Severity),
             only=self._only,
         )
+
+    def run_search(self, text: str) -> None:
+        """Search for `text` (as if typed in the box)."""
+        self.search.setText(text)
+
+    def patterns(self) -> list[Pattern]:
+        """The words and phrases of the search shown, as the index matches them."""
+        try:
+            return [item.pattern for item in parse(self._good_text).positive_texts()]
+        except QueryError:
+            return []
+
+    def _typed(self, text: str) -> None:
+        try:
+            parse(text)
+        except QueryError as error:
+            # Say why under the box; the list keeps showing the last query that parsed.
+            self.search_bar.show_problem(str(error))
+            self.search_bar.save_button.setEnabled(False)
+            return
+        self.search_bar.show_problem("")
+        self._good_text = text
+        self.search_bar.save_button.setEnabled(bool(text.strip()))
+        self._apply_filters()
 
     def _apply_filters(self) -> None:
         self._to_top = True
@@ -530,9 +291,108 @@ class IncidentListPane(QWidget):
         self.severity.setCurrentIndex(0)
         for widget in (self.search, self.phase, self.severity):
             widget.blockSignals(False)
+        self._good_text = ""
+        self.search_bar.show_problem("")
+        self.search_bar.save_button.setEnabled(False)
         self._only = None
         self.only_bar.hide()
         self._apply_filters()
+
+    def _order_changed(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(not (searching(self.model.query) and self.model.by_relevance))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        model = self.model
+        if not model.searching:
+            self.search_bar.show_status("", sorted_by_column=False)
+            return
+        count = model.rowCount()
+        found = f"{count:,} incident{'s' if count != 1 else ''} match"
+        if count == 1:
+            found += "es"
+        if model.by_relevance:
+            order = "best first" if model.with_snippets else "newest first"
+        else:
+            order = f"by {model.query.sort.heading.lower()}"
+        text = f"{found}, {order}" if count else found.replace("match", "match the search")
+        notice = f"\n{model.notice}" if model.notice else ""
+        self.search_bar.show_status(text + notice, sorted_by_column=not model.by_relevance)
+
+    # Going to where a hit matched
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The first paint of real rows: what start-up hurries towards.
+        if (
+            not self._shown_first
+            and watched is self.table.viewport()
+            and event.type() == QEvent.Type.Paint
+            and self.model.loaded
+            and self.model.rowCount() > 0
+        ):
+            QTimer.singleShot(0, self._announce_shown)
+        if (
+            watched is self.table.viewport()
+            and event.type() == QEvent.Type.MouseButtonDblClick
+            and isinstance(event, QMouseEvent)
+        ):
+            self._double_clicked(event.position().toPoint())
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self._go_to_best_snippet()
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    def _announce_shown(self) -> None:
+        if not self._shown_first:
+            self._shown_first = True
+            self.firstShown.emit()
+
+    def _double_clicked(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        snippets = self.model.snippets(index.row())
+        if not snippets:
+            return
+        line = self.delegate.line_at(self.table.visualRect(index), position.y())
+        # The hit's own line goes to its best snippet; a snippet line to that snippet.
+        chosen = snippets[line - 1] if 0 < line <= len(snippets) else snippets[0]
+        self._activate(index.row(), chosen)
+
+    def _go_to_best_snippet(self) -> bool:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            snippets = self.model.snippets(rows[0].row())
+            if snippets:
+                self._activate(rows[0].row(), snippets[0])
+                return True
+        return False
+
+    def _activate(self, row: int, snippet: Snippet) -> None:
+        item = self.model.row(row)
+        if item is not None:
+            self.snippetActivated.emit(item.id, snippet)
+
+    def _row_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        snippets = self.model.snippets(index.row())
+        if not snippets:
+            return
+        menu = QMenu(self)
+        row = index.row()
+        for snippet in snippets:
+            text = snippet_line(snippet)
+            action = menu.addAction("Go to " + (text if len(text) <= 90 else text[:89] + "…"))
+            action.triggered.connect(lambda _checked=False, s=snippet: self._activate(row, s))
+        menu.exec(self.table.viewport().mapToGlobal(position))
 
     # Selection: the list follows the editor; filtering never changes what is edited
 
@@ -620,6 +480,11 @@ class IncidentListPane(QWidget):
         self._scroll_before = self.table.verticalScrollBar().value()
 
     def _reset(self) -> None:
+        with_snippets = self.model.with_snippets
+        height = self.delegate.row_height(with_snippets)
+        if self.table.verticalHeader().defaultSectionSize() != height:
+            self.table.verticalHeader().setDefaultSectionSize(height)
+        self.table.setShowGrid(not with_snippets)  # grid lines would cross the snippet lines
         # A new filter starts at the top; a reread of the same query stays where it was.
         scroll = self.table.verticalScrollBar()
         scroll.setValue(0 if self._to_top else min(self._scroll_before, scroll.maximum()))
@@ -627,14 +492,23 @@ class IncidentListPane(QWidget):
 
     def _reloaded(self) -> None:
         self._highlight(self._current)
+        if self.search.text() == self._good_text:
+            self.search_bar.show_problem("")  # the query in the box ran
+        self._order_changed()
         count = self.model.rowCount()
         if count:
             self.body.setCurrentWidget(self.table)
             return
         QTimer.singleShot(0, self._announce_shown)  # nothing to paint: shown as it is
-        if self.query().filtered:
+        if self.model.searching:
             self.empty.setText(
-                "No incidents match the filter.\nClear it (Esc in the filter box) to see them all."
+                "No incidents match the search.\n"
+                "Clear it (Esc in the search box) to see them all, or press ? beside it "
+                "for how to search."
+            )
+        elif self.query().filtered:
+            self.empty.setText(
+                "No incidents match the filter.\nClear it (Esc in the search box) to see them all."
             )
         else:
             self.empty.setText("No incidents yet.")

@@ -30,6 +30,7 @@ from hindsight.ui.incident_list import IncidentListPane
 from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import place_window
+from hindsight.ui.search.integration import SearchIntegration
 from hindsight.ui.undo import UndoRouter
 from hindsight.ui.welcome import PickPage, WelcomePage
 from hindsight.ui.window_database import DatabaseDoor
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
     """One window on one open database."""
 
     workspaceReady = Signal(object)  # the Workspace, once open (and after each switch)
+    incidentShown = Signal(int)  # the editor shows this incident now
 
     def __init__(
         self,
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.insights_ui = InsightsIntegration(self)
         # Ctrl+Z in the editor's fields is Edit > Undo: one history, one label (ui/undo.py).
         UndoRouter(self, self._in_editor)
+        self.search_ui = SearchIntegration(self)
         self._list_refresh = QTimer(self, singleShot=True, interval=LIST_REFRESH_MS)
         self._list_refresh.timeout.connect(self.list_pane.reload)
         self.welcome.createRequested.connect(self.new_incident)
@@ -138,7 +141,7 @@ class MainWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """True while a call is on its way or the list is about to be read again."""
-        return self.ops.busy or self._list_refresh.isActive() or not self.list_pane.model.loaded
+        return self.ops.busy or self._list_refresh.isActive() or self.list_pane.busy
 
     @property
     def has_editor(self) -> bool:
@@ -403,6 +406,17 @@ class MainWindow(QMainWindow):
         if tab is not None:
             editor.show_tab(tab)  # keep the tab the user was on
         self._show_page()
+        self.incidentShown.emit(incident_id)
+
+    def open_incident(self, incident_id: int) -> None:
+        """Open `incident_id` as a choice in the list does (saving pending edits first);
+        nothing to do when it is open or on its way."""
+        if self._loading_id != incident_id:
+            self._chosen(incident_id)
+
+    def showing(self, incident_id: int) -> bool:
+        """True when the editor shows `incident_id` and no other is on its way."""
+        return self._loading_id == incident_id and self._is_shown(incident_id)
 
     def create_incident(self, title: str) -> None:
         """Create an incident called `title`, select it and start editing it."""

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from hindsight.ui.privacy.privacy_tab import PrivacyTab
     from hindsight.ui.recovery import RecoveryJournal
     from hindsight.ui.review.review_page import ReviewPage
+    from hindsight.ui.search.related import RelatedTab
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ TABS = (
     ("review", "&Review"),
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
+    ("related", "Lin&ks"),  # related incidents, then links
 )
 TAB_TITLES = dict(TABS)
 
@@ -215,6 +217,10 @@ class IncidentEditor(QWidget):
             from hindsight.ui.privacy.privacy_tab import PrivacyTab
 
             return PrivacyTab(self)
+        if name == "related":
+            from hindsight.ui.search.related import RelatedTab
+
+            return RelatedTab(self.ops)
         raise KeyError(name)
 
     def _page(self, name: str) -> Any:
@@ -293,6 +299,10 @@ class IncidentEditor(QWidget):
     @property
     def privacy(self) -> PrivacyTab:
         return self._page("privacy")
+
+    @property
+    def related(self) -> RelatedTab:
+        return self._page("related")
 
     def current_tab(self) -> str | None:
         """The name of the tab on screen ('overview', 'review' ...)."""

@@ -38,6 +38,7 @@ from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
 from hindsight.ui.operations import Operations, Task
 from hindsight.ui.qt_helpers import fill_combo, place_window, problem_label
+from hindsight.ui.search.saved_filter import SavedSearchFilter
 
 ANY = None
 NO_OWNER = "\x00none"  # combo data standing for "items without an owner"
@@ -99,6 +100,7 @@ class TriageWindow(QMainWindow):
         self.board.selectionChanged.connect(lambda _: self._update_buttons())
 
         self.incident = IncidentFilter(ops)
+        self.saved_search = SavedSearchFilter(ops)
         self.owner = _combo("Owner", [("All owners", ANY)], 8)
         self.status = _combo("Status", STATUS_CHOICES)
         self.kind = _combo("Kind", [("All kinds", ANY), *((k.label, k) for k in FollowUpKind)], 8)
@@ -114,6 +116,7 @@ class TriageWindow(QMainWindow):
         filters = FlowLayout(filter_bar, spacing=10)
         for label, widget in (
             ("&Incident", self.incident),
+            ("Saved searc&h", self.saved_search),
             ("&Owner", self.owner),
             ("&Status", self.status),
             ("&Kind", self.kind),
@@ -195,6 +198,7 @@ class TriageWindow(QMainWindow):
         for combo in (self.owner, self.status, self.kind, self.priority, self.region):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.incident.chosen.connect(lambda _: self._apply_filters())
+        self.saved_search.changed.connect(self._apply_filters)
         self.attention.toggled.connect(self._apply_filters)
         self.clear_button.clicked.connect(self.clear_filters)
         self.details_button.clicked.connect(
@@ -270,6 +274,7 @@ class TriageWindow(QMainWindow):
             priority=self.priority.currentData(),
             region=self.region.currentData(),
             attention_only=self.attention.isChecked(),
+            incidents=self.saved_search.incidents,
         )
 
     def _apply_filters(self) -> None:
@@ -282,6 +287,7 @@ class TriageWindow(QMainWindow):
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
         self.incident.set_choice(None)
+        self.saved_search.choose(None)
         self.attention.blockSignals(True)
         self.attention.setChecked(False)
         self.attention.blockSignals(False)
@@ -300,8 +306,13 @@ class TriageWindow(QMainWindow):
             shown, total = len(board.index), board.summary.total
             self.count_label.setText(f"{shown:,} of {total:,} follow-ups")
         self.summary.setText(attention_summary(board))
-        chosen = board.filter.incident_id
-        reviews = [r for r in board.summary.reviews if chosen is None or r.incident_id == chosen]
+        chosen, found = board.filter.incident_id, board.filter.incidents
+        reviews = [
+            r
+            for r in board.summary.reviews
+            if (chosen is None or r.incident_id == chosen)
+            and (found is None or r.incident_id in found)
+        ]
         self.notice.setText(review_notice(reviews))
         self.notice.setToolTip(
             "<p style='white-space:pre-wrap'>"

@@ -1,0 +1,477 @@
+"""The incident list's model: a table over a query, read a page at a time for the rows on screen.
+
+The model holds no list of incidents. Listing, it asks the store how many incidents the query
+keeps and reads, on the reader lane, the pages of rows the view paints; sorting and filtering
+are a new query. Searching, it holds the ids of the matches in the order shown (best first,
+until a column header is clicked) and reads the rows and snippets of the pages in view. Cost
+follows what is on screen, not what is in the database.
+
+Asking again while an answer is on its way never queues a second read: the latest query is
+asked once the running read is done, and an answer overtaken meanwhile is dropped, so typing
+in the search box never waits on the database and only the latest query's answer is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QWidget
+
+from hindsight.core.errors import HindsightError
+from hindsight.core.listing import ListColumn, ListQuery, ListRow
+from hindsight.core.review import ReviewStatus
+from hindsight.core.search_results import Snippet
+from hindsight.store.listing import IncidentListing, ListingNotReady
+from hindsight.ui.author_text import plain_tooltip
+from hindsight.ui.operations import Operations, bug_message
+from hindsight.ui.qt_helpers import local_text
+from hindsight.ui.search.results import SearchReader, has_words, searching
+from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippets_tooltip
+from hindsight.vocabulary import vocabulary
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 100
+SEARCH_PAGE_SIZE = 30  # search pages also read snippets, and their rows are taller
+MAX_PAGES = 40  # rows kept read: what was on screen lately, not the whole database
+
+
+def review_text(status: ReviewStatus, progress: int) -> str:
+    """'Published', or the status with the share of required answers, e.g. 'Draft 45%'."""
+    label = vocabulary().review_status_labels[status]
+    return label if status is ReviewStatus.PUBLISHED else f"{label} {progress}%"
+
+
+def _cells(row: ListRow) -> tuple[str, ...]:
+    return (
+        row.key,
+        row.title or "(untitled)",
+        vocabulary().phase_labels[row.phase],
+        row.severity.value,
+        review_text(row.review_status, row.review_progress),
+        local_text(row.updated_at)[:10],
+    )
+
+
+Pages = dict[int, list[ListRow]]
+Snippets = dict[int, tuple[Snippet, ...]]
+
+
+@dataclass
+class _Answer:
+    """One answer to the query: what the model shows until the next one arrives."""
+
+    count: int = 0
+    pages: Pages = field(default_factory=dict)
+    order: list[int] | None = None  # searching: every match's id, in the order shown
+    snippets: Snippets = field(default_factory=dict)
+    with_snippets: bool = False  # rows carry snippets (the search holds words)
+    page_size: int = PAGE_SIZE
+    notice: str = ""
+
+
+class IncidentListModel(QAbstractTableModel):
+    """The rows of a list query or a search: a count, and the pages the view asked for."""
+
+    reloaded = Signal()  # a new answer to the query arrived; rows may have moved
+    searchFailed = Signal(str)  # a search could not run; the one-line reason (rows stay)
+    orderChanged = Signal()  # search results went from best first to a column order or back
+    unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._listing: IncidentListing | None = None
+        self._query = ListQuery()
+        self._relevance = True  # searching: best first until a column header is clicked
+        self._answer = _Answer()
+        self._cells: dict[int, tuple[str, ...]] = {}  # by row, for the rows read
+        self._generation = 0
+        self._reloading = False
+        self._reload_again = False
+        self._waiting_for_workspace = False
+        self._loaded_once = False
+        self._wanted: set[int] = set()
+        self._asked: set[int] = set()
+        self._view_rows = (0, 0)  # the pane says which rows are on screen
+        self._fetch = QTimer(self, singleShot=True, interval=0)
+        self._fetch.timeout.connect(self._fetch_wanted)
+
+    # What is listed
+
+    @property
+    def query(self) -> ListQuery:
+        """The query whose rows are shown."""
+        return self._query
+
+    @property
+    def loaded(self) -> bool:
+        """True once the first answer to the current query has arrived."""
+        return self._loaded_once and not self._reloading and not self._waiting_for_workspace
+
+    @property
+    def searching(self) -> bool:
+        """True when the rows shown are a search's matches."""
+        return self._answer.order is not None
+
+    @property
+    def by_relevance(self) -> bool:
+        """Searching: True while matches are shown best first (not by a column)."""
+        return self._relevance
+
+    @property
+    def with_snippets(self) -> bool:
+        """True when the rows shown carry snippets (taller rows)."""
+        return self._answer.with_snippets
+
+    @property
+    def notice(self) -> str:
+        """What the user should know about the search shown (e.g. no full-text index)."""
+        return self._answer.notice
+
+    def set_listing(self, listing: IncidentListing | None) -> None:
+        """List the incidents of another database (None: nothing)."""
+        old, self._listing = self._listing, listing
+        if old is not None:
+            self._ops.read(old.close)  # its connection belongs to the reader lane
+        self.beginResetModel()
+        self._answer, self._cells = _Answer(), {}
+        self._generation += 1
+        self.endResetModel()
+        self._loaded_once = False
+        self.reload()
+
+    def set_query(self, query: ListQuery) -> None:
+        """Show the incidents `query` keeps, in its order (a search when it has text)."""
+        if query == self._query:
+            return
+        if searching(query) and not searching(self._query) and not self._relevance:
+            self._relevance = True  # a new search starts best first
+            self.orderChanged.emit()
+        self._query = query
+        self.reload()
+
+    def rank_by_relevance(self) -> None:
+        """Searching: show the matches best first again (after a column was clicked)."""
+        if not self._relevance:
+            self._relevance = True
+            self.orderChanged.emit()
+            if searching(self._query):
+                self.reload()
+
+    def set_view_rows(self, first: int, last: int) -> None:
+        """The rows on screen now: a reload reads them again so the view stays put."""
+        self._view_rows = (max(first, 0), max(last, first))
+
+    def reload(self) -> None:
+        """Ask again (the query changed, or incidents did): count and the rows on screen."""
+        if self._listing is None:
+            return
+        if self._reloading:
+            self._reload_again = True
+            return
+        query = self._query
+        search = searching(query)
+        if search and not self._ops.has_workspace:
+            # Searching needs the open database; it runs when the window adopts it.
+            self._waiting_for_workspace = True
+            return
+        self._waiting_for_workspace = False
+        self._reloading = True
+        self._generation += 1
+        generation, listing = self._generation, self._listing
+        if search:
+            work = self._search_work(SearchReader(self._ops.workspace.search, listing), query)
+        else:
+            work = self._list_work(listing, query)
+        self._ops.read(
+            work,
+            lambda answer: self._reloaded(generation, answer),
+            owner=self,
+            failed=lambda error: self._failed(error, search),
+            what="search the incidents" if search else "read the incident list",
+        )
+
+    def _pages_in_view(self, page_size: int) -> list[int]:
+        first, last = self._view_rows
+        return sorted({0, *range(first // page_size, last // page_size + 1)})
+
+    def _list_work(self, listing: IncidentListing, query: ListQuery) -> Callable[[], _Answer]:
+        pages = self._pages_in_view(PAGE_SIZE)
+        listed = replace(query, text="")
+
+        def work() -> _Answer:
+            count = listing.count(listed)
+            found = {
+                page: listing.page(listed, page * PAGE_SIZE, PAGE_SIZE)
+                for page in pages
+                if page * PAGE_SIZE < count or page == 0
+            }
+            return _Answer(count, found)
+
+        return work
+
+    def _search_work(self, reader: SearchReader, query: ListQuery) -> Callable[[], _Answer]:
+        pages = self._pages_in_view(SEARCH_PAGE_SIZE)
+        relevance = self._relevance
+        with_snippets = has_words(query.text)
+
+        def work() -> _Answer:
+            order = reader.order(query, relevance)
+            answer = _Answer(
+                len(order),
+                order=order,
+                with_snippets=with_snippets,
+                page_size=SEARCH_PAGE_SIZE,
+                notice=reader.notice,
+            )
+            for page in pages:
+                ids = order[page * SEARCH_PAGE_SIZE : (page + 1) * SEARCH_PAGE_SIZE]
+                if ids or page == 0:
+                    rows, snippets = reader.page(query, ids, with_snippets)
+                    answer.pages[page] = rows
+                    answer.snippets.update(snippets)
+            return answer
+
+        return work
+
+    def _failed(self, error: Exception, search: bool) -> None:
+        self._reloading = False
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+            return
+        if search:
+            # The list keeps its last answer; the reason is said under the search box.
+            message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+            self.searchFailed.emit(message)
+            return
+        if isinstance(error, ListingNotReady):
+            self.unavailable.emit()  # listed once the database is open
+            return
+        from hindsight.ui import messages
+
+        messages.show_error(None, "Cannot read the incident list", str(error))
+
+    def _reloaded(self, generation: int, answer: _Answer) -> None:
+        self._reloading = False
+        if self._reload_again:
+            # Overtaken by a newer query (or newer data): show only the latest answer.
+            self._reload_again = False
+            self.reload()
+            return
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._answer, self._cells = answer, {}
+        self._wanted.clear()
+        self._asked.clear()
+        self.endResetModel()
+        self._loaded_once = True
+        self.reloaded.emit()
+
+    # Pages
+
+    def _page_of(self, row: int) -> list[ListRow] | None:
+        size = self._answer.page_size
+        page = self._answer.pages.get(row // size)
+        if page is None:
+            self._want(row // size)
+        return page
+
+    def _want(self, page: int) -> None:
+        if page not in self._asked and not self._reloading:
+            self._wanted.add(page)
+            self._fetch.start()
+
+    def _fetch_wanted(self) -> None:
+        if self._listing is None or not self._wanted:
+            return
+        wanted, self._wanted = sorted(self._wanted), set()
+        self._asked.update(wanted)
+        generation, listing, query, answer = (
+            self._generation,
+            self._listing,
+            self._query,
+            self._answer,
+        )
+        size = answer.page_size
+        work: Callable[[], tuple[Pages, Snippets]]
+        if answer.order is not None:
+            if not self._ops.has_workspace:
+                return
+            reader = SearchReader(self._ops.workspace.search, listing)
+            order = answer.order
+
+            def work() -> tuple[Pages, Snippets]:
+                pages: Pages = {}
+                snippets: Snippets = {}
+                for page in wanted:
+                    ids = order[page * size : (page + 1) * size]
+                    pages[page], found = reader.page(query, ids, answer.with_snippets)
+                    snippets.update(found)
+                return pages, snippets
+
+        else:
+            listed = replace(query, text="")
+
+            def work() -> tuple[Pages, Snippets]:
+                return {p: listing.page(listed, p * size, size) for p in wanted}, {}
+
+        self._ops.read(
+            work,
+            lambda found: self._arrived(generation, *found),
+            owner=self,
+            what="read the incident list",
+        )
+
+    def _arrived(self, generation: int, pages: Pages, snippets: Snippets) -> None:
+        if generation != self._generation:
+            return
+        answer = self._answer
+        answer.snippets.update(snippets)
+        size = answer.page_size
+        for page, rows in pages.items():
+            self._asked.discard(page)
+            answer.pages[page] = rows
+            if rows:
+                first = page * size
+                last = min(first + len(rows), answer.count) - 1
+                if last >= first:
+                    self.dataChanged.emit(
+                        self.index(first, 0), self.index(last, len(ListColumn) - 1)
+                    )
+        self._forget_far_pages()
+
+    def _forget_far_pages(self) -> None:
+        answer = self._answer
+        if len(answer.pages) <= MAX_PAGES:
+            return
+        size = answer.page_size
+        here = self._view_rows[0] // size
+        for page in sorted(answer.pages, key=lambda p: -abs(p - here))[: -MAX_PAGES or None]:
+            if page != 0:
+                for listed in answer.pages.pop(page):
+                    answer.snippets.pop(listed.id, None)
+                for row in range(page * size, (page + 1) * size):
+                    self._cells.pop(row, None)
+
+    # Rows
+
+    def row(self, row: int) -> ListRow | None:
+        """The incident in `row`, if its page has been read."""
+        if not 0 <= row < self._answer.count:
+            return None
+        page = self._page_of(row)
+        size = self._answer.page_size
+        if page is None or row % size >= len(page):
+            return None
+        return page[row % size]
+
+    def snippets(self, row: int) -> tuple[Snippet, ...]:
+        """The snippets of the hit in `row` (searching, once its page has been read)."""
+        item = self.row(row)
+        return self._answer.snippets.get(item.id, ()) if item is not None else ()
+
+    def row_of(self, incident_id: int) -> int | None:
+        """The row showing `incident_id`, among the rows read."""
+        size = self._answer.page_size
+        for page, rows in self._answer.pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == incident_id:
+                    return page * size + offset
+        return None
+
+    def locate(self, incident_id: int, found: Callable[[int | None], None]) -> None:
+        """Find the row of `incident_id` under the query (reading the store if need be)."""
+        row = self.row_of(incident_id)
+        if row is not None or self._listing is None:
+            found(row)
+            return
+        order = self._answer.order
+        if order is not None:
+            found(order.index(incident_id) if incident_id in order else None)
+            return
+        generation, listing, query = self._generation, self._listing, replace(self._query, text="")
+
+        def answer(position: int | None) -> None:
+            found(position if generation == self._generation else None)
+
+        self._ops.read(
+            lambda: listing.position(query, incident_id),
+            answer,
+            owner=self,
+            what="find the incident in the list",
+        )
+
+    def loaded_rows(self) -> list[ListRow]:
+        """The rows read so far, top to bottom."""
+        pages = self._answer.pages
+        return [row for page in sorted(pages) for row in pages[page]]
+
+    # Qt's model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._answer.count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ListColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ListColumn(section).heading
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in the database: a new query (searching: no longer best first)."""
+        if not 0 <= column < len(ListColumn):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        sorted_query = replace(self._query, sort=ListColumn(column), descending=descending)
+        if searching(self._query) and self._relevance:
+            self._relevance = False
+            self.orderChanged.emit()
+            if sorted_query == self._query:
+                self.reload()
+                return
+        self.set_query(sorted_query)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self._answer.with_snippets:  # the row's own text on its first line
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SNIPPETS_ROLE):
+            return None
+        item = self.row(index.row())
+        if item is None:
+            return None
+        column = ListColumn(index.column())
+        if role == SNIPPETS_ROLE:
+            return self._answer.snippets.get(item.id, ())
+        if role == Qt.ItemDataRole.DisplayRole:
+            cells = self._cells.get(index.row())
+            if cells is None or cells[0] != item.key:
+                cells = self._cells[index.row()] = _cells(item)
+            return cells[column]
+        if column is ListColumn.SEVERITY:
+            return vocabulary().severity_definitions[item.severity]
+        if column is ListColumn.PHASE:
+            return vocabulary().phase_descriptions[item.phase]
+        if column is ListColumn.UPDATED:
+            return f"Last saved {local_text(item.updated_at)}"
+        found = self._answer.snippets.get(item.id, ())
+        if found:
+            return snippets_tooltip(f"{item.key} · {item.title}", found)
+        return plain_tooltip(f"{item.key} · {item.title}")

@@ -1,0 +1,82 @@
+"""What the incident list reads while it shows a search: run on the reader lane.
+
+A search is answered in two steps, like the plain list: the ids of every match in the order
+shown (best first, or by a column the user clicked), then, for the pages on screen only, the
+list's columns and the snippets. The phase and severity boxes become fields of the query,
+so the search index does all the filtering; a chart's set of incidents is applied to the ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from hindsight.core.listing import ListQuery, ListRow
+from hindsight.core.search_query import Field, FieldName, Query, parse
+from hindsight.core.search_results import Snippet
+
+if TYPE_CHECKING:
+    from hindsight.services.search import SearchService
+    from hindsight.store.listing import IncidentListing
+
+SNIPPETS_PER_HIT = 3  # read for each hit on screen; the row shows the first few
+
+
+def searching(query: ListQuery) -> bool:
+    """True when the list shows the answer to a search rather than every incident."""
+    return bool(query.text.strip())
+
+
+def search_text(query: ListQuery) -> str:
+    """The query the search index runs: the box's text with the phase and severity boxes as
+    fields. QueryError when the box's text is malformed."""
+    parsed = parse(query.text)
+    fields: list[Field] = []
+    if query.phase is not None:
+        fields.append(Field(FieldName.PHASE, query.phase.value))
+    if query.severity is not None:
+        fields.append(Field(FieldName.SEVERITY, query.severity.value))
+    return str(Query((*parsed.clauses, *fields)))
+
+
+def has_words(text: str) -> bool:
+    """True when the query holds words or phrases a hit contains (what snippets show)."""
+    try:
+        return bool(parse(text).positive_texts())
+    except ValueError:
+        return False
+
+
+class SearchReader:
+    """The reads of one search, through the search service and the list's own connection."""
+
+    def __init__(self, search: SearchService, listing: IncidentListing) -> None:
+        self.search = search
+        self.listing = listing
+
+    @property
+    def notice(self) -> str:
+        """What the user should know about every answer (no full-text index, say)."""
+        return str(getattr(self.search.index, "notice", "") or "")
+
+    def order(self, query: ListQuery, relevance: bool) -> list[int]:
+        """The ids of every incident `query` finds, best first or in the query's column order."""
+        ids = self.search.ranked_ids(search_text(query))
+        if query.only is not None:
+            ids = [incident for incident in ids if incident in query.only]
+        if relevance or not ids:
+            return ids
+        # Sorted by a column: the list's own SQL orders the matches (phase and severity are
+        # in the search already).
+        plain = ListQuery(sort=query.sort, descending=query.descending, only=frozenset(ids))
+        return self.listing.ids(plain)
+
+    def page(
+        self, query: ListQuery, ids: Sequence[int], with_snippets: bool
+    ) -> tuple[list[ListRow], dict[int, tuple[Snippet, ...]]]:
+        """The rows of `ids` in that order (those that still exist), and their snippets."""
+        found = self.listing.rows(ids)
+        rows = [found[incident] for incident in ids if incident in found]
+        if not with_snippets or not rows:
+            return rows, {}
+        return rows, self.search.snippets(query.text, [row.id for row in rows], SNIPPETS_PER_HIT)

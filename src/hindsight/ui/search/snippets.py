@@ -1,0 +1,245 @@
+"""Snippets under each search hit in the incident list: how they are laid out and painted.
+
+A hit's row is taller while searching: the row's own cells on its first line, and under it a
+line per snippet ("Review > Detection: …customer tickets about weird recs…") that runs from
+the Title column to the right edge, the matched words marked. Every cell paints the part of
+the snippet lines inside it (clipped to itself), so a repaint of any one cell is whole.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+
+from hindsight.core.listing import ListColumn
+from hindsight.core.search_results import Snippet
+
+LAYOUTS_KEPT = 400  # snippet lines laid out and kept: a few screens' worth
+SNIPPET_LINES = 2  # shown under each hit; the tooltip and the row's menu list them all
+MARK_BACKGROUND = QColor("#fde68a")
+MARK_TEXT = QColor("#1a202c")
+WHERE_TEXT = QColor("#5f6b7a")
+ELLIPSIS = "…"
+SNIPPETS_ROLE = Qt.ItemDataRole.UserRole + 1  # a list row's Snippet tuple (while searching)
+MARGIN = 4  # from the cell's edges, as the style draws the row's own text
+FIRST_MATCH_BY = 0.8  # of the line's width: the first marked word must be seen by then
+WHERE_AT_MOST = 0.4  # of the line's width: a longer place ("Review > Change attribution > …")
+# is cut, so the snippet's own text keeps most of the line
+
+
+class Part(Enum):
+    """What a piece of a snippet line is, which says how it is drawn."""
+
+    WHERE = "where"
+    TEXT = "text"
+    MARK = "mark"
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a snippet line drawn one way."""
+
+    text: str
+    part: Part
+
+
+def snippet_pieces(snippet: Snippet) -> list[Piece]:
+    """The snippet as a line: where it is, then its text with the matched words marked."""
+    pieces = [Piece(f"{snippet.where}: ", Part.WHERE)] if snippet.label else []
+    at = 0
+    for start, end in snippet.spans:
+        if start > at:
+            pieces.append(Piece(snippet.text[at:start], Part.TEXT))
+        pieces.append(Piece(snippet.text[start:end], Part.MARK))
+        at = end
+    if at < len(snippet.text):
+        pieces.append(Piece(snippet.text[at:], Part.TEXT))
+    return pieces
+
+
+def snippet_line(snippet: Snippet) -> str:
+    """The snippet as one line of plain text, matched words in [brackets] (for tests, menus)."""
+    where = f"{snippet.where}: " if snippet.label else ""
+    return where + snippet.marked()
+
+
+def snippets_tooltip(heading: str, snippets: Sequence[Snippet]) -> str:
+    """Rich text listing every snippet of a hit in full; all author text escaped."""
+    parts = [f"<p><b>{html.escape(heading)}</b></p>"]
+    for snippet in snippets:
+        text = "".join(
+            f"<b style='background:{MARK_BACKGROUND.name()}'>{html.escape(p.text)}</b>"
+            if p.part is Part.MARK
+            else html.escape(p.text)
+            for p in snippet_pieces(snippet)
+            if p.part is not Part.WHERE
+        )
+        where = html.escape(snippet.where)
+        parts.append(f"<p><span style='color:{WHERE_TEXT.name()}'>{where}</span><br>{text}</p>")
+    return "<qt>" + "".join(parts) + "</qt>"
+
+
+def fit_pieces(
+    pieces: list[Piece], width: int, plain: QFontMetrics, bold: QFontMetrics
+) -> list[Piece]:
+    """The pieces cut to `width`: the text before the first mark is shortened from its start
+    when the mark would come too late on the line, and the end is cut with an ellipsis."""
+
+    def measure(piece: Piece) -> int:
+        return (bold if piece.part is Part.MARK else plain).horizontalAdvance(piece.text)
+
+    if pieces and pieces[0].part is Part.WHERE:
+        limit = int(width * WHERE_AT_MOST)
+        if measure(pieces[0]) > limit:
+            place = pieces[0].text.removesuffix(": ")
+            room = max(limit - plain.horizontalAdvance(": "), 0)
+            cut = plain.elidedText(place, Qt.TextElideMode.ElideRight, room)
+            pieces = [Piece(f"{cut}: ", Part.WHERE), *pieces[1:]]
+
+    marks = [i for i, piece in enumerate(pieces) if piece.part is Part.MARK]
+    if marks:
+        first = marks[0]
+        lead = sum(measure(p) for p in pieces[:first]) + measure(pieces[first])
+        limit = int(width * FIRST_MATCH_BY)
+        if lead > limit and first > 0 and pieces[first - 1].part is Part.TEXT:
+            before = pieces[first - 1].text
+            other = lead - plain.horizontalAdvance(before)
+            room = max(limit - other - plain.horizontalAdvance(ELLIPSIS), 0)
+            tail = _tail_within(before, room, plain)
+            pieces = [*pieces[: first - 1], Piece(ELLIPSIS + tail, Part.TEXT), *pieces[first:]]
+    fitted: list[Piece] = []
+    used = 0
+    for piece in pieces:
+        metrics = bold if piece.part is Part.MARK else plain
+        advance = metrics.horizontalAdvance(piece.text)
+        if used + advance <= width:
+            fitted.append(piece)
+            used += advance
+            continue
+        cut = metrics.elidedText(piece.text, Qt.TextElideMode.ElideRight, max(width - used, 0))
+        if cut:
+            fitted.append(Piece(cut, piece.part))
+        break
+    return fitted
+
+
+def _tail_within(text: str, room: int, metrics: QFontMetrics) -> str:
+    """The longest end of `text` that fits in `room`, starting at a word."""
+    start = len(text)
+    while start > 0 and metrics.horizontalAdvance(text[start - 1 :]) <= room:
+        start -= 1
+    tail = text[start:]
+    if start > 0 and text[start - 1] != " " and " " in tail:
+        tail = tail[tail.index(" ") + 1 :]  # begin at a whole word
+    return tail
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Paints the list's cells, and while searching the snippet lines under each hit."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        # Each cell a snippet line crosses paints its part of the line: lay each line out once.
+        self._laid_out: dict[tuple[Snippet, int, str], list[tuple[Piece, int]]] = {}
+
+    def _layout(
+        self, snippet: Snippet, width: int, plain_font: QFont, bold_font: QFont
+    ) -> list[tuple[Piece, int]]:
+        key = (snippet, width, plain_font.key())
+        found = self._laid_out.get(key)
+        if found is None:
+            plain, bold = QFontMetrics(plain_font), QFontMetrics(bold_font)
+            found = [
+                (piece, (bold if piece.part is Part.MARK else plain).horizontalAdvance(piece.text))
+                for piece in fit_pieces(snippet_pieces(snippet), width, plain, bold)
+            ]
+            if len(self._laid_out) >= LAYOUTS_KEPT:
+                self._laid_out.clear()  # what is on screen is laid out again at the next paint
+            self._laid_out[key] = found
+        return found
+
+    # Geometry, shared by painting and by finding the line under the mouse
+
+    def line_height(self) -> int:
+        """The height of one snippet line."""
+        return QFontMetrics(self.view.font()).height() + 3
+
+    def first_line_height(self) -> int:
+        """The height of a hit's own line (its cells' text)."""
+        return QFontMetrics(self.view.font()).height() + 2 * MARGIN
+
+    def row_height(self, with_snippets: bool) -> int:
+        """How tall a row is: one line, or one line and the snippet lines."""
+        if not with_snippets:
+            return self.first_line_height()
+        return self.first_line_height() + SNIPPET_LINES * self.line_height() + MARGIN
+
+    def line_at(self, cell: QRect, y: int) -> int:
+        """Which line of the row in `cell` the height `y` is on: 0 for the hit's own line,
+        1 for its first snippet, and so on."""
+        below = y - cell.top() - self.first_line_height()
+        if below < 0:
+            return 0
+        return min(1 + below // self.line_height(), SNIPPET_LINES)
+
+    def _line_rect(self, cell: QRect, line: int) -> QRect:
+        header = self.view.horizontalHeader()
+        left = header.sectionViewportPosition(ListColumn.TITLE) + MARGIN
+        right = self.view.viewport().width() - MARGIN
+        top = cell.top() + self.first_line_height() + (line - 1) * self.line_height()
+        return QRect(left, top, max(right - left, 0), self.line_height())
+
+    # Painting
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        snippets = index.data(SNIPPETS_ROLE)
+        if not snippets:
+            return
+        cell = QRect(option.rect)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        palette = option.palette  # type: ignore[attr-defined]
+        text_colour = palette.highlightedText().color() if selected else palette.text().color()
+        where_colour = text_colour if selected else WHERE_TEXT
+        plain_font = QFont(option.font)  # type: ignore[attr-defined]
+        bold_font = QFont(plain_font)
+        bold_font.setBold(True)
+        plain = QFontMetrics(plain_font)
+        painter.save()
+        try:
+            for line, snippet in enumerate(snippets[:SNIPPET_LINES], start=1):
+                rect = self._line_rect(cell, line)
+                visible = rect.intersected(cell)
+                if visible.isEmpty():
+                    continue
+                painter.setClipRect(visible)
+                x = rect.left()
+                baseline = rect.top() + (rect.height() + plain.ascent() - plain.descent()) // 2
+                for piece, advance in self._layout(snippet, rect.width(), plain_font, bold_font):
+                    marked = piece.part is Part.MARK
+                    if marked:
+                        painter.fillRect(
+                            QRect(x - 1, rect.top() + 1, advance + 2, rect.height() - 2),
+                            MARK_BACKGROUND,
+                        )
+                    painter.setFont(bold_font if marked else plain_font)
+                    if marked:
+                        painter.setPen(MARK_TEXT)
+                    else:
+                        painter.setPen(where_colour if piece.part is Part.WHERE else text_colour)
+                    painter.drawText(x, baseline, piece.text)
+                    x += advance
+        finally:
+            painter.restore()

@@ -1,0 +1,344 @@
+"""Searching from the incident list: ranked hits, snippets, going to a hit's field, the language.
+
+Driven through the real main window on a small database whose every searchable field holds a
+word found nowhere else (tests/search_world.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTableWidget
+
+from hindsight.core.enums import Severity
+from hindsight.core.listing import ListColumn, ListQuery
+from hindsight.core.search_query import SYNTAX
+from hindsight.services.search import SearchService
+from hindsight.services.workspace import Workspace
+from hindsight.store.listing import IncidentListing
+from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
+from hindsight.ui.operations import Operations
+from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippet_line
+from search_world import W, build
+
+from .conftest import settle
+
+
+@pytest.fixture
+def world_db(db_path: Path) -> tuple[Path, dict[str, int]]:
+    workspace = Workspace.open(db_path)
+    try:
+        ids = build(workspace)
+    finally:
+        workspace.close()
+    return db_path, ids
+
+
+def search_for(qtbot, window, text: str) -> list[str]:
+    """Type `text` into the cleared search box as a user does; the keys listed then."""
+    pane = window.list_pane
+    pane.search.clear()
+    settle(qtbot, window)
+    qtbot.keyClicks(pane.search, text)
+    settle(qtbot, window)
+    return pane.visible_keys()
+
+
+def key_of(window, incident_id: int) -> str:
+    return window.workspace.incidents.get(incident_id).key
+
+
+def snippet_point(window, row: int, line: int) -> QPoint:
+    """The middle of snippet line `line` (1 = first snippet) of `row`, in the viewport."""
+    pane = window.list_pane
+    cell = pane.table.visualRect(pane.model.index(row, ListColumn.TITLE))
+    delegate = pane.delegate
+    y = cell.top() + delegate.first_line_height() + (line - 1) * delegate.line_height()
+    return QPoint(cell.left() + 40, y + delegate.line_height() // 2)
+
+
+def test_typing_a_query_lists_ranked_hits_with_highlighted_snippets(make_window, world_db, qtbot):
+    path, ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+
+    keys = search_for(qtbot, window, "zebrafish")
+    # A title match ranks above a timeline entry and a follow-up's description.
+    assert keys[0] == key_of(window, ids["title"])
+    assert set(keys) == {key_of(window, ids[n]) for n in ("title", "note", "phrase")}
+    assert pane.model.searching and pane.model.by_relevance
+    assert pane.search_bar.status.text() == "3 incidents match, best first"
+    assert pane.table.verticalHeader().defaultSectionSize() > pane.fontMetrics().height() * 2
+
+    lines = [snippet_line(s) for s in pane.model.snippets(0)]
+    assert lines[0] == "Overview > Title: [Zebrafish] ranker went stale"
+    note_row = keys.index(key_of(window, ids["note"]))
+    assert any(
+        line.startswith("Follow-ups > Check the ranker weekly: ") and "[zebrafish] patterns" in line
+        for line in (snippet_line(s) for s in pane.model.snippets(note_row))
+    )
+    # What the delegate paints is what the model holds, and the tooltip lists every snippet.
+    index = pane.model.index(0, ListColumn.TITLE)
+    assert pane.model.data(index, SNIPPETS_ROLE) == pane.model.snippets(0)
+    tooltip = pane.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert "<b style='background:#fde68a'>Zebrafish</b>" in tooltip
+
+    # Each field group is found by its own word, with its place named.
+    every = key_of(window, ids["every"])
+    assert search_for(qtbot, window, W["answer_reason"]) == [every]
+    assert snippet_line(pane.model.snippets(0)[0]).startswith(
+        "Review > Detection > Reason: Nobody knows; [reasonnovember]"
+    )
+    assert search_for(qtbot, window, W["access_justification"]) == [every]
+    assert snippet_line(pane.model.snippets(0)[0]).startswith(
+        "Privacy > Data access 1 > Justification:"
+    )
+
+
+def test_the_list_is_whole_again_when_the_search_is_cleared(make_window, world_db, qtbot):
+    path, _ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    everything = pane.visible_keys()
+    search_for(qtbot, window, "zebrafish")
+    qtbot.keyClick(pane.search, Qt.Key.Key_Escape)
+    settle(qtbot, window)
+    assert pane.visible_keys() == everything
+    assert not pane.model.searching
+    assert not pane.search_bar.status_bar.isVisible()
+    assert pane.table.verticalHeader().defaultSectionSize() == pane.delegate.row_height(False)
+    assert pane.table.horizontalHeader().isSortIndicatorShown()
+
+
+# Where each word lives, and what the editor must show once its snippet is double-clicked.
+FIELDS = {
+    "title": ("overview", lambda e: e.overview.title),
+    "summary": ("overview", lambda e: e.overview.summary),
+    "system": ("overview", lambda e: e.overview.systems),
+    "milestone_note": ("milestones", None),
+    "event_text": ("timeline", None),
+    "role_person": ("roles", None),
+    "team_part": ("teams", None),
+    "answer": ("review", None),
+    "answer_reason": ("review", None),
+    "evidence": ("review", None),
+    "followup_title": ("followups", None),
+    "access_notes": ("privacy", None),
+    "ethics_note": ("privacy", None),
+}
+
+
+def selected_text(widget) -> str:
+    if isinstance(widget, QLineEdit):
+        return widget.selectedText()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textCursor().selectedText()
+    return ""
+
+
+@pytest.mark.parametrize("name", sorted(FIELDS))
+def test_double_clicking_a_snippet_opens_the_incident_on_its_field(
+    make_window, world_db, qtbot, name
+):
+    path, ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    word = W[name]
+    assert search_for(qtbot, window, word) == [key_of(window, ids["every"])]
+    assert word in pane.model.snippets(0)[0].text
+    tab, field = FIELDS[name]
+
+    qtbot.mouseDClick(
+        pane.table.viewport(), Qt.MouseButton.LeftButton, pos=snippet_point(window, 0, 1)
+    )
+    editor = window.editor
+    qtbot.waitUntil(lambda: editor.incident is not None and editor.incident.id == ids["every"])
+    qtbot.waitUntil(lambda: editor.current_tab() == tab)
+    settle(qtbot, window)
+    # The window's focus (the offscreen platform may take activation away from the window).
+    focus = window.focusWidget()
+    if field is not None:
+        assert focus is field(editor)
+    if tab in ("overview", "milestones", "review"):
+        qtbot.waitUntil(lambda: selected_text(window.focusWidget()) == word)
+    elif tab in ("timeline", "roles", "teams"):
+        table = focus
+        assert isinstance(table, QTableWidget)
+        row = table.currentRow()
+        shown = " ".join(table.item(row, c).text() for c in range(table.columnCount()))
+        assert word in shown or W["team_name"] in shown
+    elif tab == "followups":
+        board = editor.followups.board
+        qtbot.waitUntil(lambda: board.selected_id() is not None)
+        assert word in board.item(board.selected_id()).title
+    elif name == "access_notes":
+        log = editor.privacy.log
+        qtbot.waitUntil(lambda: editor.privacy.pages.currentWidget() is log)
+        qtbot.waitUntil(lambda: log.selected() is not None)
+        assert word in log.selected().details.notes
+    else:
+        qtbot.waitUntil(lambda: isinstance(window.focusWidget(), QLineEdit | QPlainTextEdit))
+        focused = window.focusWidget()
+        text = focused.text() if isinstance(focused, QLineEdit) else focused.toPlainText()
+        assert word in text
+
+
+def test_enter_on_a_hit_goes_to_its_best_snippet(make_window, world_db, qtbot):
+    path, _ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    search_for(qtbot, window, W["summary"])
+    pane.table.selectRow(0)
+    settle(qtbot, window)
+    qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.editor.current_tab() == "overview")
+    qtbot.waitUntil(lambda: window.focusWidget() is window.editor.overview.summary)
+    assert selected_text(window.editor.overview.summary) == W["summary"]
+
+
+def test_a_malformed_query_is_explained_in_one_line_and_the_list_keeps_its_result(
+    make_window, world_db, qtbot, errors
+):
+    path, ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    bar = pane.search_bar
+    found = search_for(qtbot, window, "zebrafish")
+
+    qtbot.keyClicks(pane.search, ' "never closed')
+    settle(qtbot, window)
+    assert bar.message.isVisible()
+    assert "is never closed" in bar.message.text()
+    assert "\n" not in bar.message.text()
+    assert pane.visible_keys() == found
+    assert not bar.save_button.isEnabled()
+
+    # Pasted over the box's text (typed key by key, the words on the way would be searched).
+    pane.search.setText("severity:SEV9")
+    settle(qtbot, window)
+    assert pane.visible_keys() == found
+    assert bar.message.text().startswith("severity:SEV9 is not one of: SEV1")
+
+    # The question bank's options are checked off the GUI thread: same behaviour.
+    pane.search.setText("trigger:nosuchkind")
+    settle(qtbot, window)
+    assert pane.visible_keys() == found
+    assert bar.message.text().startswith("trigger:nosuchkind names none of:")
+    assert errors == []  # never a message box, never a traceback
+
+    search_for(qtbot, window, "zebrafish severity:SEV2")
+    assert not bar.message.isVisible()
+    assert pane.visible_keys() == [key_of(window, ids["title"])]
+
+
+def test_column_headers_sort_the_hits_until_best_first_is_clicked(make_window, world_db, qtbot):
+    path, _ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    ranked = search_for(qtbot, window, "zebrafish")
+    header = pane.table.horizontalHeader()
+    assert not header.isSortIndicatorShown()
+
+    pane.table.sortByColumn(ListColumn.SEVERITY, Qt.SortOrder.DescendingOrder)
+    settle(qtbot, window)
+    by_severity = pane.visible_keys()
+    severities = [pane.model.row(r).severity.value for r in range(len(by_severity))]
+    assert severities == sorted(severities, reverse=True)
+    assert not pane.model.by_relevance
+    assert header.isSortIndicatorShown()
+    assert pane.search_bar.status.text() == "3 incidents match, by severity"
+    assert pane.search_bar.best_first.isVisible()
+
+    qtbot.mouseClick(pane.search_bar.best_first, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert pane.visible_keys() == ranked
+    assert pane.model.by_relevance
+    assert not pane.search_bar.best_first.isVisible()
+
+
+def test_the_phase_and_severity_boxes_narrow_a_search(make_window, world_db, qtbot):
+    path, ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    search_for(qtbot, window, "zebrafish")
+    pane.severity.setCurrentIndex(pane.severity.findData(Severity.SEV2))
+    settle(qtbot, window)
+    assert pane.visible_keys() == [key_of(window, ids["title"])]
+    # A chart's set of incidents narrows it too.
+    pane.severity.setCurrentIndex(0)
+    pane.show_only({ids["note"]}, "one incident")
+    settle(qtbot, window)
+    assert pane.visible_keys() == [key_of(window, ids["note"])]
+
+
+def test_the_help_popup_documents_the_language_and_adds_an_example(make_window, world_db, qtbot):
+    path, _ids = world_db
+    window = make_window(path)
+    bar = window.list_pane.search_bar
+    qtbot.keyClicks(bar.box, "zebrafish")
+    qtbot.mouseClick(bar.help_button, Qt.MouseButton.LeftButton)
+    help_popup = bar.help
+    assert help_popup is not None and help_popup.isVisible()
+    assert help_popup.example_texts() == [example for example, _ in SYNTAX]
+    row = [example for example, _ in SYNTAX].index("severity:SEV1")
+    help_popup.examples.setCurrentItem(help_popup.examples.topLevelItem(row))
+    qtbot.keyClick(help_popup.examples, Qt.Key.Key_Return)
+    assert not help_popup.isVisible()
+    assert bar.box.text() == "zebrafish severity:SEV1"
+
+
+def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
+    make_window, world_db, qtbot, monkeypatch
+):
+    path, ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    asked: list[str] = []
+    gate = threading.Event()
+    original = SearchService.ranked_ids
+
+    def slow(self, text):
+        asked.append(text)
+        gate.wait(10)  # the database is slow: the first search holds the reader lane
+        return original(self, text)
+
+    monkeypatch.setattr(SearchService, "ranked_ids", slow)
+    qtbot.keyClicks(pane.search, "zebrafish")
+    # Every key was taken while the first search was still running.
+    assert pane.search.text() == "zebrafish"
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked == ["z"]
+    gate.set()
+    settle(qtbot, window)
+    assert asked == ["z", "zebrafish"]  # the keys between were never searched
+    assert pane.visible_keys()[0] == key_of(window, ids["title"])
+
+
+def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path):
+    workspace = Workspace.open(db_path)
+    try:
+        for n in range(75):
+            workspace.incidents.create(f"Kestrel outage {n}")
+        ops = Operations(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        assert model.searching and model.rowCount() == 75
+        assert len(model.loaded_rows()) == SEARCH_PAGE_SIZE  # the first page only
+        assert model.row(45) is None  # asked for: read on the reader lane
+        qtbot.waitUntil(lambda: model.row(45) is not None and not ops.busy)
+        assert len(model.loaded_rows()) == 2 * SEARCH_PAGE_SIZE
+        assert model.snippets(45)[0].location.column == "title"
+        qtmodeltester.check(model)
+        model.sort(ListColumn.TITLE, Qt.SortOrder.AscendingOrder)
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        assert not model.by_relevance
+        qtmodeltester.check(model)
+    finally:
+        ops.wait_for_lane()
+        workspace.close()
