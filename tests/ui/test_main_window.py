@@ -360,3 +360,22 @@ def test_sorting_by_a_column_keeps_the_selection(make_window, demo_db, qtbot):
     assert titles == sorted(titles, key=str.lower)
     assert pane.selected_id() == 2
     assert window.editor.key_label.text() == "HS-2"
+
+
+def test_compact_columns_show_their_whole_heading_with_the_sort_arrow(make_window, demo_db):
+    from PySide6.QtWidgets import QStyle
+
+    from hindsight.core.listing import ListColumn
+
+    window = make_window(demo_db)
+    header = window.list_pane.table.horizontalHeader()
+    style = header.style()
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    model = window.list_pane.table.model()
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column) or column == ListColumn.TITLE:  # it stretches
+            continue
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        needed = header.fontMetrics().horizontalAdvance(heading) + arrow + 2 * margin
+        assert header.sectionSize(column) >= needed, heading

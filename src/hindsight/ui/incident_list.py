@@ -174,13 +174,18 @@ class IncidentListPane(QWidget):
                 vocabulary().phase_labels.values(), key=metrics.horizontalAdvance
             ),
             ListColumn.SEVERITY: "SEV4",
-            ListColumn.REVIEW: "In review 45%",
+            ListColumn.REVIEW: "In review 100%",
             ListColumn.UPDATED: "2026-12-31",
         }
+        heading_metrics = header.fontMetrics()
+        sort_arrow = 2 * padding  # the header draws its sort indicator beside the heading
         for column, sample in samples.items():
-            # Wide enough for the heading too.
-            width = max(metrics.horizontalAdvance(text) for text in (sample, column.heading))
-            self.table.setColumnWidth(column, width + padding)
+            # Wide enough for the heading too, with the sort arrow it shows when sorted by it.
+            width = max(
+                metrics.horizontalAdvance(sample) + padding,
+                heading_metrics.horizontalAdvance(column.heading) + padding + sort_arrow,
+            )
+            self.table.setColumnWidth(column, width)
 
     @property
     def busy(self) -> bool:
