@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -174,16 +175,19 @@ class IncidentListPane(QWidget):
                 vocabulary().phase_labels.values(), key=metrics.horizontalAdvance
             ),
             ListColumn.SEVERITY: "SEV4",
-            ListColumn.REVIEW: "In review 100%",
+            ListColumn.REVIEW: "In review 45%",
             ListColumn.UPDATED: "2026-12-31",
         }
         heading_metrics = header.fontMetrics()
-        sort_arrow = 2 * padding  # the header draws its sort indicator beside the heading
+        # The header draws its sort indicator beside the heading, within its margins.
+        style = header.style()
+        sort_arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        sort_arrow += 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
         for column, sample in samples.items():
             # Wide enough for the heading too, with the sort arrow it shows when sorted by it.
             width = max(
                 metrics.horizontalAdvance(sample) + padding,
-                heading_metrics.horizontalAdvance(column.heading) + padding + sort_arrow,
+                heading_metrics.horizontalAdvance(column.heading) + sort_arrow,
             )
             self.table.setColumnWidth(column, width)
 
