@@ -51,6 +51,13 @@ def _where(ref: TextRef) -> str:
         "teams": f"Team {ref.owner}" if ref.kind.endswith("part") else "Teams",
         "answers": f"Answer to {ref.owner}",
         "attributions": f"Change attribution {ref.owner}",
+        "markers": f"Milestone {ref.owner} note",
+        "impacts": "Impact measures",
+        "factors": f"Contributing factor “{ref.owner}”",
+        "references": "Links",
+        "authors": "Authors",
+        "reviewers": "Reviewers",
+        "external_id": "External incident number",
     }
     return labels.get(kind, ref.path)
 
