@@ -14,7 +14,7 @@ from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import AccessDetails, DataCopy, EthicsAnswer, EthicsChoice
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.core.text_fields import (
     INCIDENT_TEXT_PATHS,
     access_detail_texts,
@@ -46,9 +46,7 @@ def sample_incident() -> Incident:
         roles=[RoleAssignment(Role.INCIDENT_COMMANDER, "p")],
         teams=[TeamInvolvement("team")],
         answers={"q.one": Answer("q.one", AnswerStatus.ANSWERED, {"a": ["x", {"b": "y"}]})},
-        attributions={
-            ChangeCategory.TRAINED_MODEL: Attribution(ChangeCategory.TRAINED_MODEL, Verdict.UNKNOWN)
-        },
+        attributions={"trained_model": Attribution("trained_model", Verdict.UNKNOWN)},
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
-from hindsight.core.review import Answer, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, Attribution, ChangeKind, Verdict
 from hindsight.core.search_query import QueryError
 from hindsight.services.changes import Changes
 from hindsight.services.errors import NotFoundError, ValidationError
@@ -179,7 +179,7 @@ def _answers(kind: str, what: str = "") -> dict[str, Answer]:
     return answers
 
 
-def _implicated(*categories: ChangeCategory) -> dict[ChangeCategory, Attribution]:
+def _implicated(*categories: ChangeKind) -> dict[ChangeKind, Attribution]:
     return {c: Attribution(c, Verdict.IMPLICATED, "seen") for c in categories}
 
 
@@ -191,7 +191,7 @@ def test_related_incidents_are_earlier_alike_and_say_why(workspace: Workspace) -
             "2024-02-01",
             systems=["log feeders"],
             answers=_answers("data_growth", "Query volume outgrew the feeder tier."),
-            attributions=_implicated(ChangeCategory.PIPELINE_CAPACITY),
+            attributions=_implicated("pipeline_capacity"),
         )
     )
     older_cousin = add(
@@ -217,7 +217,7 @@ def test_related_incidents_are_earlier_alike_and_say_why(workspace: Workspace) -
             systems=["log feeders", "model registry"],
             severity=Severity.SEV2,
             answers=_answers("data_growth", "Traffic grew past the feeder tier's memory."),
-            attributions=_implicated(ChangeCategory.PIPELINE_CAPACITY),
+            attributions=_implicated("pipeline_capacity"),
         )
     )
     assert current.id is not None

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import pairwise
+
 from hindsight.core.references import target_problems
 
 SCALE = range(1, 6)  # value and feasibility both run 1..5
@@ -236,7 +238,7 @@ def problems(item: FollowUp) -> list[str]:
     if not item.history:
         found.append("A follow-up needs a status.")
     known = [step for step in item.history if step.on is not None]
-    for earlier, later in zip(known, known[1:], strict=False):
+    for earlier, later in pairwise(known):
         assert earlier.on is not None and later.on is not None
         if later.on < earlier.on:
             found.append(

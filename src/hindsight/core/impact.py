@@ -170,7 +170,9 @@ class UnitSummary:
     smallest: float | None = None  # for shares: the smallest central value
     median: float | None = None  # for shares: the median central value
     largest: float | None = None  # for shares: the largest central value
-    by_incident: tuple[tuple[int, float], ...] = field(default=())  # (incident, central), largest first
+    by_incident: tuple[tuple[int, float], ...] = field(
+        default=()
+    )  # (incident, central), largest first
 
     def total_text(self) -> str:
         """The sum (or, for shares, the spread) in words."""

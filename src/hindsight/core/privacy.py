@@ -245,7 +245,9 @@ class AccessFlag(StrEnum):
 FLAG_LABELS: dict[AccessFlag, str] = {
     AccessFlag.NO_APPROVER: "No approver",
     AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy team not consulted",
-    AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: "Not recorded whether the privacy team was consulted",
+    AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: (
+        "Not recorded whether the privacy team was consulted"
+    ),
     AccessFlag.DELETION_OVERDUE: "Deletion overdue",
     AccessFlag.COPY_NOT_DELETED: "Copy not deleted yet",
 }

@@ -265,7 +265,9 @@ def _change_kinds(data: dict[str, Any], path: Path, where: str) -> tuple[ChangeK
         raise BankError(path, where, "field 'omit' must list codes of kinds of change")
     for code in omit:
         if code not in kinds:
-            raise BankError(path, where, f"field 'omit' names '{code}', which is not a bundled kind")
+            raise BankError(
+                path, where, f"field 'omit' names '{code}', which is not a bundled kind"
+            )
         del kinds[code]
     raw = data.get("change", [])
     if not isinstance(raw, list):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hindsight.core.enums import Phase, Severity
-from hindsight.core.record_rules import record_problems
 from hindsight.core.incident import Incident, IncidentSummary
 from hindsight.core.keys import key_problem
+from hindsight.core.record_rules import record_problems
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError

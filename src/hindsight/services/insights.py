@@ -165,7 +165,6 @@ class InsightsService:
 
     def wording(self) -> Wording:
         """Labels from the question bank in use and the vocabulary."""
-        from hindsight.vocabulary import vocabulary
 
         bank = self.workspace.review.bank
 

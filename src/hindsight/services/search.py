@@ -232,7 +232,6 @@ class SearchService:
         return [replace(item, reasons=self._reasons(item)) for item in found]
 
     def _reasons(self, item: RelatedIncident) -> tuple[str, ...]:
-        words = vocabulary()
         shared = item.shared
         reasons = []
         if shared.trigger_kind:

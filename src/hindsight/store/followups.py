@@ -20,8 +20,8 @@ from hindsight.core.followup_filters import FollowUpFilter
 from hindsight.core.followups import (
     FollowUp,
     FollowUpKind,
-    FollowUpType,
     FollowUpStatus,
+    FollowUpType,
     Priority,
     StatusStep,
     same_content,
