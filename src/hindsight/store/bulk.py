@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hindsight.core.attachments import Attachment
 from hindsight.core.enums import EventSource, Phase, Role, Severity
 from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
@@ -28,6 +29,7 @@ from hindsight.core.review import (
     ReviewTransition,
     Verdict,
 )
+from hindsight.store.attachments import AttachmentRepository
 from hindsight.store.database import Database
 from hindsight.store.followups import _COLUMNS as FOLLOWUP_COLUMNS
 from hindsight.store.followups import _from_columns
@@ -65,6 +67,7 @@ class IncidentRecord:
     followups: list[FollowUp] = field(default_factory=list)
     accesses: list[DataAccess] = field(default_factory=list)
     ethics: dict[str, EthicsAnswer] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def _by_incident(session: Session, model: Any, ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -217,6 +220,7 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
                 select(EthicsAnswerRow).where(EthicsAnswerRow.incident_id.in_(batch))
             ):
                 ethics[answer.incident_id][answer.item_id] = _to_answer(answer)
+        pictures = AttachmentRepository(database).of_incidents(batch)
         for incident_id in batch:
             if incident_id in incidents:
                 yield IncidentRecord(
@@ -225,4 +229,5 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
                     followups[incident_id],
                     accesses[incident_id],
                     ethics[incident_id],
+                    pictures.get(incident_id, []),
                 )
