@@ -91,6 +91,10 @@ def test_fields_naming_answer_options_use_the_question_bank(
         workspace.search.search("trigger:weather")
     with pytest.raises(QueryError, match="or users for the public mark"):
         workspace.search.parse("detected-by:robots")
+    # Kinds of change are data: a kind the bank does not have is named with those it has.
+    with pytest.raises(QueryError, match="implicated:weather names none of"):
+        workspace.search.search("implicated:weather")
+    assert world["every"] not in keys("implicated:routing")
 
 
 def test_malformed_queries_and_bad_pages(workspace: Workspace, world: dict[str, int]) -> None:

@@ -131,8 +131,8 @@ def problems(measure: ImpactMeasure) -> list[str]:
         if len(value) > limit:
             found.append(f"The {what} is longer than {limit} characters; shorten it.")
     numbers = {"lowest": measure.low, "highest": measure.high, "best": measure.best}
-    for name, value in numbers.items():
-        if value is not None and (isinstance(value, bool) or not math.isfinite(value)):
+    for name, number in numbers.items():
+        if number is not None and (isinstance(number, bool) or not math.isfinite(number)):
             found.append(f"The {name} value must be a finite number.")
     if found:
         return found

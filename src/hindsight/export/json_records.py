@@ -533,7 +533,7 @@ class RecordReader(ValueReader):
         before = len(self.problems)
         for index, item in enumerate(names):
             where = child(path, index)
-            name = self.attempt(lambda i=item, w=where: self.text(i, w, limit=MAX_NAME))
+            name = self.attempt(partial(self.text, item, where, limit=MAX_NAME))
             if name is not None and not name.strip():
                 self.bad(where, "is empty; remove it")
             out.append(name)

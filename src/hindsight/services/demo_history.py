@@ -373,7 +373,7 @@ class _Generator:
                     feasibility=rng.randint(1, 5),
                     speeds_troubleshooting=kind is FollowUpKind.MONITORING,
                     created_at=datetime.combine(opened, time(15, 0), UTC),
-                    updated_at=datetime.combine(steps[-1].on, time(15, 0), UTC),
+                    updated_at=datetime.combine(steps[-1].on or opened, time(15, 0), UTC),
                 )
             )
         return items

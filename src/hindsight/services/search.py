@@ -191,7 +191,7 @@ class SearchService:
                 )
             )
         if area is Area.ATTRIBUTION:
-            category = bank.change_label(detail)
+            category = bank.change_label(detail) if bank is not None else detail
             return ("Review", "Change attribution", category)
         if area is Area.FOLLOWUPS:
             return ("Follow-ups", detail)

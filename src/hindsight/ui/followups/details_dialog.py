@@ -137,7 +137,7 @@ class FollowUpDialog(QDialog):
         self.value.valueChanged.connect(self._place_changed)
         self.feasibility.valueChanged.connect(self._place_changed)
 
-        self.tracker = QLineEdit(item.tracker_url)
+        self.tracker = QLineEdit(item.tracker)
         self.tracker.setPlaceholderText("https://… (the item in your tracker)")
         self.open_tracker = QToolButton()
         self.open_tracker.setText("Open")
@@ -237,7 +237,7 @@ class FollowUpDialog(QDialog):
             kind=current_enum(self.kind, FollowUpKind) or FollowUpKind.FIX,
             value=self.value.value(),
             feasibility=self.feasibility.value(),
-            tracker_url=self.tracker.text().strip(),
+            tracker=self.tracker.text().strip(),
             speeds_troubleshooting=self.speeds.isChecked(),
             next_senior_review=self.next_review.date_value(),
         )

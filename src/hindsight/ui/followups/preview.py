@@ -47,9 +47,11 @@ def preview_html(item: FollowUp | None, regions: RegionMap, report: AttentionRep
         lines.append("<p style='margin:4px 0'>Makes the next incident faster to troubleshoot.</p>")
     for flag in report.of(item.id):
         lines.append(f"<p style='margin:4px 0;color:#b42318'>⚑ {escape(flag.reason)}</p>")
-    if item.tracker_url and not url_problems(item.tracker_url):
-        url = escape(item.tracker_url, quote=True)
+    if item.tracker and not url_problems(item.tracker):
+        url = escape(item.tracker, quote=True)
         lines.append(f"<p style='margin:4px 0'>Tracker: <a href='{url}'>{url}</a></p>")
+    elif item.tracker.strip():
+        lines.append(f"<p style='margin:4px 0'>Tracker: {escape(item.tracker.strip())}</p>")
     if item.description.strip():
         lines.append("<hr>" + safe_html(item.description))
     return "".join(lines)
