@@ -86,7 +86,7 @@ def value_text(name: str, value: Any) -> str:
     if name == "accessed_at":
         return local_text(value)
     if name == "privacy_consulted":
-        return "yes" if value else "no"
+        return "not recorded" if value is None else "yes" if value else "no"
     if name == "volume":
         return "not known" if value is None else f"{value:,}"
     if name == "copies":
@@ -154,7 +154,9 @@ def details_html(access: DataAccess, today: date) -> str:
         ("Approver", details.approver or "none recorded"),
         (
             "Privacy team",
-            f"consulted: {details.privacy_contact}"
+            "not recorded whether it was consulted"
+            if details.privacy_consulted is None
+            else f"consulted: {details.privacy_contact}"
             if details.privacy_consulted
             else "not consulted",
         ),
