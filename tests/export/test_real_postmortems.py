@@ -13,6 +13,7 @@ import pytest
 from tests.export.conftest import FIXED_NOW
 from tests.export.real_postmortem import add_feature_file_incident
 
+from hindsight.core.enums import Phase
 from hindsight.export.templates import discover
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
@@ -94,8 +95,17 @@ def test_an_unrecorded_privacy_consultation_is_not_turned_into_an_accusation(
 def test_several_factors_say_what_the_durations_are_measured_from(
     world: tuple[ExportService, int],
 ) -> None:
+    exporter, incident_id = world
+    incident = exporter.workspace.incidents.get(incident_id)
+    # Set by the author: the durations run from the author's impact start, said nowhere.
+    text = render(world, "full-review", Format.MARKDOWN)
+    assert "Measured from when the first contributing factor began" not in text
+    # Left to the factors: the reader is told where the durations start.
+    incident.milestones.pop(Phase.OUTAGE_BEGINS)
+    exporter.workspace.incidents.save(incident)
     text = render(world, "full-review", Format.MARKDOWN)
     assert "Measured from when the first contributing factor began" in text
+    assert "*From the contributing factors.*" in text
 
 
 def test_the_compact_review_says_once_what_was_not_recorded(
