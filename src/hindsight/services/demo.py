@@ -13,8 +13,8 @@ from hindsight.core.enums import Confidence, EventSource, Marker, Phase, Role, S
 from hindsight.core.factors import ContributingFactor, FactorDate
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.impact import ImpactMeasure
-from hindsight.core.references import Reference, ReferenceKind
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.references import Reference, ReferenceKind
 from hindsight.export.atomic import reason
 from hindsight.paths import resources_dir
 from hindsight.services.errors import StoreError, ValidationError
