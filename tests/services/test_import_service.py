@@ -285,5 +285,5 @@ def test_an_import_applies_the_records_rules(demo_workspace: Workspace, tmp_path
     record["impacts"] = []
     record["milestones"]["detection"] = {"earliest": "2026-03-16T09:00:00Z"}
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ImportProblem, match="milestones.detection"):
+    with pytest.raises(ImportProblem, match=r"milestones\.detection"):
         ImportService(demo_workspace).import_file(path)

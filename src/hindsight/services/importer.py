@@ -142,7 +142,8 @@ class ImportService:
                 if missing:
                     found.append(
                         f"{where}.review.status: published, but {len(missing)} required "
-                        f'question(s) are not answered (first: {missing[0].prompt}). Import it as "in_review", or set '
+                        f"question(s) are not answered (first: {missing[0].prompt}). "
+                        'Import it as "in_review", or set '
                         '"historical": true to bring it in as a postmortem published '
                         "outside Hindsight."
                     )
