@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -19,6 +20,7 @@ from hindsight.core.impact import ImpactMeasure
 from hindsight.core.impact import problems as impact_problems
 from hindsight.core.incident import Incident
 from hindsight.core.references import Reference, ReferenceKind, target_problems
+from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import _RecordDialog
 from hindsight.ui.editor.record_tabs import RecordTab, _first_line
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
@@ -125,6 +127,14 @@ class ImpactTab(RecordTab):
     headers = ("What was measured", "Value", "For whom or what", "Source")
     noun = "measure"
     stretch_column = 2
+
+    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
+        super().__init__(edit, parent)
+        # Long names and sources wrap in a fixed width, leaving room for the slice.
+        header = self.table.horizontalHeader()
+        for column, width in ((0, 240), (3, 170)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.impacts
@@ -243,7 +253,13 @@ class FactorsTab(RecordTab):
 
     headers = ("Factor", "Scope", "Began", "Mitigated")
     noun = "factor"
-    stretch_column = 0
+    stretch_column = 1
+
+    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
+        super().__init__(edit, parent)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, 320)
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.factors
