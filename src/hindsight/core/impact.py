@@ -93,8 +93,9 @@ class ImpactMeasure:
 
 
 def unit_key(unit: str) -> str:
-    """A unit as compared: case and spacing aside."""
-    return " ".join(unit.split()).casefold()
+    """A unit as compared: case and spacing aside, and every way of writing a share as '%'."""
+    key = " ".join(unit.split()).casefold()
+    return "%" if key in SHARE_UNITS else key
 
 
 def number_text(value: float) -> str:
