@@ -139,7 +139,11 @@ def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_windo
     assert answers["detection.difficulty"].value == 4
     assert answers["detection.who"].value == ["Lucía Fernández"]
     assert answers["troubleshooting.hypotheses"].value == [
-        {"hypothesis": "A bad binary", "outcome": "Ruled out: no release since January"}
+        {
+            "hypothesis": "A bad binary",
+            "outcome": "Ruled out: no release since January",
+            "time_spent": "",  # the bank's third column, left empty
+        }
     ]
     assert answers["impact.hidden_slices"].value == {
         "choice": "yes",

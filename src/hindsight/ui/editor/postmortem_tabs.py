@@ -74,11 +74,11 @@ class ImpactDialog(_RecordDialog):
         self.note.setPlaceholderText("Anything else; the whole statement when there is no number")
         self.note.setFixedHeight(60)
         self.form.addRow("&What was measured", self.measure)
-        self.form.addRow("Lo&west value", self.low)
+        self.form.addRow("&Lowest value", self.low)
         self.form.addRow("&Best estimate", self.best)
         self.form.addRow("&Highest value", self.high)
         self.form.addRow("&Unit", self.unit)
-        self.form.addRow("For w&hom", self.slice)
+        self.form.addRow("&Applies to", self.slice)
         self.form.addRow("&Source", self.source)
         self.form.addRow("&Note", self.note)
         self.finish_layout()
@@ -187,7 +187,7 @@ class FactorDialog(_RecordDialog):
             self.implicated.addItem(entry)
         self.dates = {kind: _OptionalTime(_DATE_LABELS[kind]) for kind in FactorDate}
         self.form.addRow("&Factor", self.title)
-        self.form.addRow("S&cope", self.scope)
+        self.form.addRow("Sco&pe", self.scope)
         self.form.addRow("&What happened", self.description)
         self.form.addRow("Kinds of change", self.implicated)
         for kind, field in self.dates.items():

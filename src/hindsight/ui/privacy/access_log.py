@@ -56,6 +56,7 @@ FLAG_SHORT = {
     AccessFlag.DELETION_OVERDUE: "Deletion overdue",
     AccessFlag.COPY_NOT_DELETED: "Copy not deleted",
     AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy not consulted",
+    AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: "Privacy consultation not recorded",
 }
 
 
