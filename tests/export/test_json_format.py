@@ -101,7 +101,9 @@ def incidents(draw: st.DrawFn) -> Incident:
             for _ in range(draw(st.integers(0, 3)))
         ],
         teams=[TeamInvolvement(draw(names), draw(texts)) for _ in range(draw(st.integers(0, 2)))],
-        review_status=draw(st.sampled_from(ReviewStatus)),
+        review_status=(status := draw(st.sampled_from(ReviewStatus))),
+        # A published review with questions open can only travel as a historical record.
+        historical=status is ReviewStatus.PUBLISHED or draw(st.booleans()),
         answers=answers,
         attributions={
             c: Attribution(c, draw(st.sampled_from(Verdict)), draw(texts)) for c in categories
