@@ -72,7 +72,7 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
     from sqlalchemy import insert, select, update
 
     from hindsight.core.followups import FollowUpKind, Priority
-    from hindsight.core.review import ChangeCategory, Verdict
+    from hindsight.core.review import Verdict
     from hindsight.services.workspace import Workspace
     from hindsight.store.models import (
         ChangeAttributionRow,
@@ -81,6 +81,7 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
         ReviewTransitionRow,
     )
     from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+    from hindsight.vocabulary import vocabulary
 
     rng = random.Random(seed)
     workspace = Workspace.open(path)
@@ -123,7 +124,7 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
                         }
                     )
                 if rng.random() < 0.6:
-                    for category in ChangeCategory:
+                    for category in [k.id for k in vocabulary().change_kinds]:
                         verdict = rng.choices(list(Verdict), weights=(1, 6, 2))[0]
                         verdicts.append(
                             {

@@ -49,6 +49,16 @@ def main() -> int:
             settle()
             window.grab().save(str(out / f"screenshot-{name}.png"))
 
+        # Real-world-shaped incidents: impact in numbers; causes with their own (day) dates.
+        for incident_id, name, page in (
+            (2, "impact", editor.impact),
+            (3, "causes", editor.factors),
+        ):
+            window.list_pane.select_id(incident_id)
+            editor.tabs.setCurrentWidget(page)
+            settle()
+            window.grab().save(str(out / f"screenshot-{name}.png"))
+
         # The draft review of the third incident, on its detection section.
         window.list_pane.select_id(3)
         editor.tabs.setCurrentWidget(editor.review)

@@ -13,7 +13,7 @@ from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import AccessDetails, DataCategory, EthicsChoice
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.services.workspace import Workspace
 
 
@@ -106,12 +106,10 @@ def _every() -> Incident:
             "detection.source": Answer("detection.source", value="end_users"),
         },
         attributions={
-            ChangeCategory.PIPELINE_CAPACITY: Attribution(
-                ChangeCategory.PIPELINE_CAPACITY, Verdict.IMPLICATED, f"OOM kills; {W['evidence']}"
+            "pipeline_capacity": Attribution(
+                "pipeline_capacity", Verdict.IMPLICATED, f"OOM kills; {W['evidence']}"
             ),
-            ChangeCategory.TRAINING_DATA: Attribution(
-                ChangeCategory.TRAINING_DATA, Verdict.RULED_OUT, "Data was fine."
-            ),
+            "training_data": Attribution("training_data", Verdict.RULED_OUT, "Data was fine."),
         },
     )
 
@@ -136,8 +134,8 @@ def build(workspace: Workspace) -> dict[str, int]:
                 "detection.source": Answer("detection.source", value="monitoring"),
             },
             attributions={
-                ChangeCategory.TRAINING_DATA: Attribution(
-                    ChangeCategory.TRAINING_DATA, Verdict.IMPLICATED, "Zero conversions."
+                "training_data": Attribution(
+                    "training_data", Verdict.IMPLICATED, "Zero conversions."
                 )
             },
         )

@@ -82,7 +82,7 @@ def test_priority_rank_runs_from_highest() -> None:
 
 
 def test_a_sound_item_has_no_problems() -> None:
-    assert problems(item(tracker_url="https://tracker.example.com/X-1")) == []
+    assert problems(item(tracker="https://tracker.example.com/X-1")) == []
     assert check(item()) is not None
 
 
@@ -116,9 +116,9 @@ def test_a_sound_item_has_no_problems() -> None:
             },
             "repeats Open",
         ),
-        ({"tracker_url": "javascript:alert(1)"}, "http:// or https://"),
-        ({"tracker_url": "file:///etc/passwd"}, "http:// or https://"),
-        ({"tracker_url": "https://"}, "http:// or https://"),
+        ({"tracker": "javascript:alert(1)"}, "http:// or https://"),
+        ({"tracker": "file:///etc/passwd"}, "http:// or https://"),
+        ({"tracker": "https://"}, "http:// or https://"),
     ],
 )
 def test_problems_name_the_field(changes: dict, fragment: str) -> None:

@@ -30,7 +30,10 @@ from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.insights import compute_insights, incident_day
 from hindsight.core.insights_model import UNKNOWN, IncidentFacts, Insights, Wording
 from hindsight.core.insights_scope import Period, Scope
-from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
+from hindsight.core.review import AnswerStatus, ReviewStatus, Verdict
+from hindsight.vocabulary import vocabulary as _vocabulary
+
+CHANGE_KINDS = [k.id for k in _vocabulary().change_kinds]
 
 TODAY = date(2025, 6, 1)
 REGIONS = parse_regions(
@@ -63,7 +66,7 @@ WORDING = Wording(
         ("internal_staff", "Internal staff"),
     ),
     prompts={"trigger.what": "What happened?", "impact.slices": "Which slices?"},
-    change_labels={c: c.value.replace("_", " ") for c in ChangeCategory},
+    change_labels={c: c.replace("_", " ") for c in CHANGE_KINDS},
 )
 
 
@@ -98,8 +101,8 @@ A = IncidentFacts(
     trigger_kind="upstream_data",
     detection_source="end_users",
     verdicts={
-        ChangeCategory.TRAINING_DATA: Verdict.IMPLICATED,
-        ChangeCategory.BINARIES: Verdict.RULED_OUT,
+        "training_data": Verdict.IMPLICATED,
+        "binaries": Verdict.RULED_OUT,
     },
     answers_recorded=10,
     left_open={"impact.slices": AnswerStatus.UNKNOWN},

@@ -150,8 +150,13 @@ def test_flags_list_what_a_reviewer_should_see() -> None:
     assert access_flags(entry, date(2026, 9, 20)) == [
         AccessFlag.NO_APPROVER,
         AccessFlag.COPY_NOT_DELETED,
-        AccessFlag.PRIVACY_NOT_CONSULTED,
+        AccessFlag.PRIVACY_CONSULTATION_UNRECORDED,  # nobody said: never read as "no"
     ]
+    refused = details(privacy_consulted=False)
+    assert AccessFlag.PRIVACY_NOT_CONSULTED in access_flags(refused, date(2026, 9, 20))
+    assert AccessFlag.PRIVACY_CONSULTATION_UNRECORDED not in access_flags(
+        refused, date(2026, 9, 20)
+    )
     assert access_flags(entry, date(2026, 10, 1))[:2] == [
         AccessFlag.NO_APPROVER,
         AccessFlag.DELETION_OVERDUE,

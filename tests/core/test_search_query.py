@@ -114,7 +114,6 @@ def test_a_colon_after_an_unknown_name_is_text() -> None:
         ("severity:SEV9", "severity:SEV9 is not one of: SEV1, SEV2, SEV3, SEV4"),
         ("phase:launch", "is not one of: pre-incident, trigger"),
         ("status:done", "status:done is not one of: draft, in-review, published"),
-        ("implicated:weather", "implicated:weather is not one of"),
         ("followup:soon", "followup:soon is not one of: open, closed"),
         ("after:2026-13-01", "not a date; write it as YYYY-MM-DD"),
         ("before:yesterday", "not a date"),

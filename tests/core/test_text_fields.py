@@ -9,12 +9,15 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from hindsight.core.enums import Phase, Role
+from hindsight.core.enums import Marker, Phase, Role
+from hindsight.core.factors import ContributingFactor, FactorDate
 from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import AccessDetails, DataCopy, EthicsAnswer, EthicsChoice
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.references import Reference, ReferenceKind
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.core.text_fields import (
     INCIDENT_TEXT_PATHS,
     access_detail_texts,
@@ -31,7 +34,18 @@ from hindsight.core.text_fields import (
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 # Strings that identify rather than describe: never scanned, redacted or shown as prose.
-IDENTIFIERS = {"key", "question_id", "bank_version", "item_id", "checklist_version", "incident_key"}
+IDENTIFIERS = {
+    "key",
+    "question_id",
+    "bank_version",
+    "item_id",
+    "checklist_version",
+    "incident_key",
+    # codes of the bank and the vocabulary, not words of the author
+    "category",
+    "trigger_kind",
+    "implicated",
+}
 
 
 def sample_incident() -> Incident:
@@ -46,9 +60,16 @@ def sample_incident() -> Incident:
         roles=[RoleAssignment(Role.INCIDENT_COMMANDER, "p")],
         teams=[TeamInvolvement("team")],
         answers={"q.one": Answer("q.one", AnswerStatus.ANSWERED, {"a": ["x", {"b": "y"}]})},
-        attributions={
-            ChangeCategory.TRAINED_MODEL: Attribution(ChangeCategory.TRAINED_MODEL, Verdict.UNKNOWN)
-        },
+        attributions={"trained_model": Attribution("trained_model", Verdict.UNKNOWN)},
+        markers={Marker.DECLARED: when},
+        impacts=[ImpactMeasure("m", best=1, unit="u", slice="s", source="o", note="n")],
+        factors=[
+            ContributingFactor("f", "d", "config_push", ["binaries"], "s", {FactorDate.BEGAN: when})
+        ],
+        references=[Reference(ReferenceKind.TICKET, "PROJ-1", "l", "n")],
+        authors=["a"],
+        reviewers=["r"],
+        external_id="x",
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from hindsight.core.enums import Phase
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, TimelineEvent
-from hindsight.core.review import Answer, Attribution, ChangeCategory
+from hindsight.core.review import Answer, Attribution
 from hindsight.services.demo import write_demo_database
 from hindsight.services.export import ExportService
 from hindsight.services.workspace import Workspace
@@ -103,9 +103,7 @@ def hostile_incident() -> Incident:
         milestones={Phase.DETECTION: when.with_note("<img src=x onerror=alert(7)>")},
         events=[TimelineEvent(when, Phase.DETECTION, HOSTILE)],
         answers={"trigger.what": Answer("trigger.what", value=HOSTILE)},
-        attributions={
-            ChangeCategory.BINARIES: Attribution(ChangeCategory.BINARIES, "implicated", HOSTILE)
-        },
+        attributions={"binaries": Attribution("binaries", "implicated", HOSTILE)},
     )
 
 

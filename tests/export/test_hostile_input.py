@@ -18,7 +18,7 @@ from hindsight.core.enums import MILESTONE_KINDS, Confidence, Phase
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.keys import file_stem, key_problem
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.export.json_format import MAX_DEPTH, FormatError, loads
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportProblem, ImportService
@@ -234,9 +234,7 @@ def extreme_incidents(draw: st.DrawFn) -> Incident:
             "q.any": Answer("q.any", AnswerStatus.ANSWERED, draw(st.lists(scalars, max_size=4))),
         },
         attributions={
-            ChangeCategory.TRAINED_MODEL: Attribution(
-                ChangeCategory.TRAINED_MODEL, Verdict.IMPLICATED, draw(any_text)
-            )
+            "trained_model": Attribution("trained_model", Verdict.IMPLICATED, draw(any_text))
         },
     )
 

@@ -21,7 +21,6 @@ from hindsight.core.review import (
     Answer,
     AnswerStatus,
     Attribution,
-    ChangeCategory,
     ReviewStatus,
     Verdict,
 )
@@ -29,6 +28,7 @@ from hindsight.export.json_format import FORMAT, VERSION, FormatError, loads
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportService
 from hindsight.services.workspace import Workspace
+from hindsight.vocabulary import vocabulary
 
 # -- generated incidents ------------------------------------------------------------------------
 
@@ -67,7 +67,11 @@ def incidents(draw: st.DrawFn) -> Incident:
         answers[qid] = Answer(
             qid, status, draw(json_values), draw(texts), draw(st.sampled_from(["", "2026.1"]))
         )
-    categories = draw(st.lists(st.sampled_from(ChangeCategory), unique=True, max_size=4))
+    categories = draw(
+        st.lists(
+            st.sampled_from([k.id for k in vocabulary().change_kinds]), unique=True, max_size=4
+        )
+    )
     return Incident(
         title=draw(titles),
         summary=draw(texts),
@@ -97,7 +101,9 @@ def incidents(draw: st.DrawFn) -> Incident:
             for _ in range(draw(st.integers(0, 3)))
         ],
         teams=[TeamInvolvement(draw(names), draw(texts)) for _ in range(draw(st.integers(0, 2)))],
-        review_status=draw(st.sampled_from(ReviewStatus)),
+        review_status=(status := draw(st.sampled_from(ReviewStatus))),
+        # A published review with questions open can only travel as a historical record.
+        historical=status is ReviewStatus.PUBLISHED or draw(st.booleans()),
         answers=answers,
         attributions={
             c: Attribution(c, draw(st.sampled_from(Verdict)), draw(texts)) for c in categories

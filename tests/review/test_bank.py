@@ -112,3 +112,16 @@ def test_not_toml_and_missing_file(tmp_path):
         load_bank(write(tmp_path, "name = ["))
     with pytest.raises(BankError, match="cannot be read"):
         load_bank(tmp_path / "missing.toml")
+
+
+def test_the_default_bank_asks_what_real_postmortems_teach():
+    bank = load_bank(default_bank_path())
+    root = bank.question("trigger.root_causes")
+    assert root is not None and root.type is AnswerType.MARKDOWN and not root.required
+    hypotheses = bank.question("troubleshooting.hypotheses")
+    assert hypotheses is not None
+    assert [f.id for f in hypotheses.fields] == ["hypothesis", "outcome", "time_spent"]
+    for question_id in ("detection.monitors", "resolution.verification"):
+        question = bank.question(question_id)
+        assert question is not None
+        assert {"canary", "production_eval", "regression_test"} <= {o.id for o in question.options}

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from hindsight.core.enums import Phase
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.review.answers import answer_text, has_value, is_settled
 from hindsight.review.bank import default_bank_path, load_bank
 from hindsight.review.progress import orphaned_answers, review_progress
+from hindsight.vocabulary import vocabulary as _vocabulary
+
+CHANGE_KINDS = [k.id for k in _vocabulary().change_kinds]
 
 BANK = load_bank(default_bank_path())
 
@@ -89,7 +92,7 @@ def test_change_attribution_needs_a_verdict_for_every_kind():
         s for s in review_progress(BANK, incident).sections if s.section.id == "change_attribution"
     )
     assert not section.complete
-    for category in ChangeCategory:
+    for category in CHANGE_KINDS:
         incident.attributions[category] = Attribution(category, Verdict.RULED_OUT)
     section = next(
         s for s in review_progress(BANK, incident).sections if s.section.id == "change_attribution"

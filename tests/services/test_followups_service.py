@@ -52,7 +52,7 @@ def test_new_items_are_opened_today(service, incident_id) -> None:
     [
         ({"title": ""}, "needs a title"),
         ({"value": 0}, "value must be"),
-        ({"tracker_url": "ftp://x.example.com"}, "http"),
+        ({"tracker": "ftp://x.example.com"}, "http"),
         ({"history": [StatusStep(FollowUpStatus.OPEN, date(2026, 11, 27))]}, "has not come yet"),
     ],
 )

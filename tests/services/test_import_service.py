@@ -235,3 +235,55 @@ def test_a_bulk_import_stores_what_one_at_a_time_would(
         assert counts(target.path) == counts(demo_workspace.path)
     finally:
         target.close()
+
+
+# -- the editor's rules (issue 14, item 9) ------------------------------------------------------
+
+
+def _published_without_answers(demo_workspace: Workspace, tmp_path: Path) -> dict:
+    exporter = ExportService(demo_workspace, clock=lambda: FIXED_NOW)
+    incident = demo_workspace.incidents.get_by_key("HS-1")
+    assert incident.id is not None
+    text = exporter.render(incident.id, ExportRequest(Format.JSON)).text
+    data = json.loads(text)
+    record = data["incidents"][0]
+    assert record["review"]["status"] == "published"
+    record["key"] = "OLD-1"
+    record["review"]["answers"] = {}
+    return data
+
+
+def test_a_published_review_with_open_questions_is_refused_unless_historical(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    data = _published_without_answers(demo_workspace, tmp_path)
+    path = tmp_path / "published.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    service = ImportService(demo_workspace)
+    before = demo_workspace.incidents.count()
+    with pytest.raises(ImportProblem, match=r"review\.status: published, but \d+ required"):
+        service.import_file(path)
+    assert demo_workspace.incidents.count() == before
+
+    data["incidents"][0]["historical"] = True
+    path.write_text(json.dumps(data), encoding="utf-8")
+    service.import_file(path)
+    stored = demo_workspace.incidents.get_by_key("OLD-1")
+    assert stored.historical and stored.review_status.value == "published"
+
+
+def test_an_import_applies_the_records_rules(demo_workspace: Workspace, tmp_path: Path) -> None:
+    data = _published_without_answers(demo_workspace, tmp_path)
+    record = data["incidents"][0]
+    record["historical"] = True
+    record["impacts"] = [{"measure": "Queries lost", "low": 20, "high": 10, "unit": "queries"}]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportProblem, match="swap them"):
+        ImportService(demo_workspace).import_file(path)
+    # A fuzzy time needs all three of earliest, latest and best.
+    record["impacts"] = []
+    record["milestones"]["detection"] = {"earliest": "2026-03-16T09:00:00Z"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportProblem, match=r"milestones\.detection"):
+        ImportService(demo_workspace).import_file(path)

@@ -16,7 +16,6 @@ from hindsight.core.review import (
     Answer,
     AnswerStatus,
     Attribution,
-    ChangeCategory,
     ReviewStatus,
     Verdict,
 )
@@ -67,11 +66,7 @@ def test_facts_come_from_the_stored_records(workspace: Workspace, service) -> No
             "impact.slices": Answer("impact.slices", AnswerStatus.UNKNOWN, reason="no data"),
             "impact.users": Answer("impact.users", value="Searchers saw old results."),
         },
-        attributions={
-            ChangeCategory.TRAINING_DATA: Attribution(
-                ChangeCategory.TRAINING_DATA, Verdict.IMPLICATED
-            )
-        },
+        attributions={"training_data": Attribution("training_data", Verdict.IMPLICATED)},
     )
     [facts] = service.repository.incident_facts()
     assert (facts.id, facts.key, facts.severity) == (stored.id, stored.key, Severity.SEV2)
@@ -83,7 +78,7 @@ def test_facts_come_from_the_stored_records(workspace: Workspace, service) -> No
     assert (facts.trigger_kind, facts.detection_source) == ("upstream_data", "end_users")
     assert facts.left_open == {"impact.slices": AnswerStatus.UNKNOWN}
     assert facts.answers_recorded == 4
-    assert facts.verdicts == {ChangeCategory.TRAINING_DATA: Verdict.IMPLICATED}
+    assert facts.verdicts == {"training_data": Verdict.IMPLICATED}
     assert facts.review_status is ReviewStatus.DRAFT and facts.published_at is None
 
 

@@ -12,7 +12,7 @@ from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.pii import PatternError, PiiKind
 from hindsight.core.privacy import AccessDetails, DataCategory
-from hindsight.core.review import Answer, Attribution, ChangeCategory
+from hindsight.core.review import Answer, Attribution
 from hindsight.preferences import preferences_path
 from hindsight.services.pii_scan import (
     custom_patterns,
@@ -54,9 +54,7 @@ def leaky_incident() -> Incident:
             "detection.signal": Answer("detection.signal", reason="seen from 2001:db8::7"),
         },
         attributions={
-            ChangeCategory.TRAINING_DATA: Attribution(
-                ChangeCategory.TRAINING_DATA, evidence="rows for 198.51.100.4"
-            )
+            "training_data": Attribution("training_data", evidence="rows for 198.51.100.4")
         },
     )
 

@@ -14,7 +14,6 @@ from hindsight.core.review import (
     AnswerStatus,
     AnswerType,
     Attribution,
-    ChangeCategory,
     ReviewStatus,
     Verdict,
 )
@@ -24,6 +23,9 @@ from hindsight.services.errors import ValidationError
 from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import PublishBlockedError
 from hindsight.services.workspace import Workspace
+from hindsight.vocabulary import vocabulary as _vocabulary
+
+CHANGE_KINDS = [k.id for k in _vocabulary().change_kinds]
 
 MOMENT = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -51,7 +53,7 @@ def complete(workspace: Workspace, title: str = "Complete"):
         if question.type is AnswerType.MULTIPLE_CHOICE:
             value = [question.options[0].id]
         incident.answers[question.id] = Answer(question.id, value=value)
-    for category in ChangeCategory:
+    for category in CHANGE_KINDS:
         incident.attributions[category] = Attribution(category, Verdict.RULED_OUT)
     saved = workspace.incidents.save(incident)
     # The privacy feature's check is on the gate too: settle its checklist as well.

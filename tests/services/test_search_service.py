@@ -8,7 +8,7 @@ import pytest
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
-from hindsight.core.review import Answer, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, Attribution, ChangeKind, Verdict
 from hindsight.core.search_query import QueryError
 from hindsight.services.changes import Changes
 from hindsight.services.errors import NotFoundError, ValidationError
@@ -91,6 +91,10 @@ def test_fields_naming_answer_options_use_the_question_bank(
         workspace.search.search("trigger:weather")
     with pytest.raises(QueryError, match="or users for the public mark"):
         workspace.search.parse("detected-by:robots")
+    # Kinds of change are data: a kind the bank does not have is named with those it has.
+    with pytest.raises(QueryError, match="implicated:weather names none of"):
+        workspace.search.search("implicated:weather")
+    assert world["every"] not in keys("implicated:routing")
 
 
 def test_malformed_queries_and_bad_pages(workspace: Workspace, world: dict[str, int]) -> None:
@@ -179,7 +183,7 @@ def _answers(kind: str, what: str = "") -> dict[str, Answer]:
     return answers
 
 
-def _implicated(*categories: ChangeCategory) -> dict[ChangeCategory, Attribution]:
+def _implicated(*categories: ChangeKind) -> dict[ChangeKind, Attribution]:
     return {c: Attribution(c, Verdict.IMPLICATED, "seen") for c in categories}
 
 
@@ -191,7 +195,7 @@ def test_related_incidents_are_earlier_alike_and_say_why(workspace: Workspace) -
             "2024-02-01",
             systems=["log feeders"],
             answers=_answers("data_growth", "Query volume outgrew the feeder tier."),
-            attributions=_implicated(ChangeCategory.PIPELINE_CAPACITY),
+            attributions=_implicated("pipeline_capacity"),
         )
     )
     older_cousin = add(
@@ -217,7 +221,7 @@ def test_related_incidents_are_earlier_alike_and_say_why(workspace: Workspace) -
             systems=["log feeders", "model registry"],
             severity=Severity.SEV2,
             answers=_answers("data_growth", "Traffic grew past the feeder tier's memory."),
-            attributions=_implicated(ChangeCategory.PIPELINE_CAPACITY),
+            attributions=_implicated("pipeline_capacity"),
         )
     )
     assert current.id is not None

@@ -60,7 +60,7 @@ def full_item(incident_id: int) -> FollowUp:
         kind=FollowUpKind.MONITORING,
         value=5,
         feasibility=4,
-        tracker_url="https://tracker.example.com/SRCH-412",
+        tracker="https://tracker.example.com/SRCH-412",
         speeds_troubleshooting=True,
         next_senior_review=date(2027, 1, 14),
     )

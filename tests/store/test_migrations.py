@@ -236,3 +236,43 @@ def test_no_backup_of_a_new_database(db_path: Path, upgrade_spy: UpgradeSpy) -> 
     Database.open(db_path, backup_dir=upgrade_spy.backups).close()
     assert upgrade_spy.seen == [[]]  # at the head: no upgrade, no backup
     assert not upgrade_spy.backups.exists()
+
+
+def test_a_database_from_before_real_postmortems_takes_the_new_facts(tmp_path: Path) -> None:
+    """0006 -> head: old records read as before, with nothing invented, and hold the new facts."""
+    from datetime import date
+
+    from hindsight.core.factors import ContributingFactor, FactorDate
+    from hindsight.core.fuzzy_time import FuzzyTime
+    from hindsight.core.impact import ImpactMeasure
+    from hindsight.core.references import Reference, ReferenceKind
+
+    source = SCHEMAS / "hindsight-0006.sqlite"
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    database = Database.open(copy, backup_dir=tmp_path / "backups")
+    try:
+        repository = IncidentRepository(database)
+        first = repository.list_summaries()[0]
+        incident = repository.get(first.id)
+        # Nothing the old schema could not say is made up by the upgrade.
+        assert incident.impacts == [] and incident.factors == [] and incident.references == []
+        assert incident.authors == [] and incident.external_id == "" and not incident.historical
+        assert all(not when.by_day for when in incident.milestones.values())
+        incident.impacts.append(ImpactMeasure("Queries lost", best=1.21e9, unit="queries"))
+        incident.factors.append(
+            ContributingFactor(
+                "Feeders ran out of memory",
+                dates={FactorDate.BEGAN: FuzzyTime.days(date(2026, 2, 22))},
+            )
+        )
+        incident.references.append(Reference(ReferenceKind.TICKET, "SRCH-412"))
+        incident.external_id = "INC-1"
+        repository.save(incident)
+        again = repository.get(first.id)
+    finally:
+        database.close()
+    assert again.impacts[0].best == 1.21e9 and again.impacts[0].unit == "queries"
+    assert again.factors[0].dates[FactorDate.BEGAN].first_day == date(2026, 2, 22)
+    assert again.factors[0].dates[FactorDate.BEGAN].by_day
+    assert again.references[0].target == "SRCH-412" and again.external_id == "INC-1"

@@ -19,7 +19,7 @@ from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import AccessDetails, DataCategory, EthicsChoice
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.core.search_text import words
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportService
@@ -67,9 +67,7 @@ def apply(workspace: Workspace, op: tuple, scratch: Path) -> None:
                 milestones={Phase.DETECTION: FuzzyTime.exact(NOON, note=event)},
                 events=[TimelineEvent(FuzzyTime.exact(NOON), Phase.DETECTION, event)],
                 attributions={
-                    ChangeCategory.TRAINING_DATA: Attribution(
-                        ChangeCategory.TRAINING_DATA, Verdict.IMPLICATED, summary
-                    )
+                    "training_data": Attribution("training_data", Verdict.IMPLICATED, summary)
                 },
             )
         )

@@ -15,7 +15,7 @@ from hindsight.core.enums import MILESTONE_KINDS, EventSource, Phase, Role, Seve
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import AccessDetails, DataCategory, DataCopy, EthicsChoice
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, Verdict
+from hindsight.core.review import Answer, AnswerStatus, Attribution, Verdict
 from hindsight.services.workspace import Workspace
 
 TextFor = Callable[[str], str]
@@ -132,8 +132,8 @@ def fill_incident(
     ]
     incident.answers = {answer.question_id: answer for answer in answers}
     incident.attributions = {
-        ChangeCategory.TRAINING_DATA: Attribution(
-            ChangeCategory.TRAINING_DATA,
+        "training_data": Attribution(
+            "training_data",
             Verdict.IMPLICATED,
             text("attribution.training_data.evidence"),
         )

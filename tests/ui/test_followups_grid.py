@@ -266,7 +266,7 @@ def test_double_click_opens_the_details_to_edit_every_field(
     assert (stored.owner, stored.priority, stored.cell) == ("Wei Chen", Priority.HIGH, (4, 4))
     assert stored.status is FollowUpStatus.DONE and stored.status_since == TODAY
     assert [s.status for s in stored.history] == [FollowUpStatus.OPEN, FollowUpStatus.DONE]
-    assert stored.tracker_url == "https://tracker.example.com/PADS-120"
+    assert stored.tracker == "https://tracker.example.com/PADS-120"
     assert not stored.speeds_troubleshooting
     assert stored_cell(demo_db, item.id) == (4, 4)
     assert card_cell(board, item.id) == (4, 4)
@@ -322,7 +322,7 @@ def test_the_details_dialog_refuses_a_bad_link(make_window, demo_db, qtbot, when
     when_modal(edit)
     assert not board.open_details(item.id)
     assert "http://" in problems[0]
-    assert window.workspace.followups.get(item.id).tracker_url == ""
+    assert window.workspace.followups.get(item.id).tracker == ""
 
 
 def test_add_and_delete_from_the_tab(make_window, demo_db, qtbot, when_modal) -> None:

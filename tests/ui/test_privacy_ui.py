@@ -437,3 +437,29 @@ def test_a_note_typed_just_before_closing_is_saved(make_window, db_path, qtbot):
         assert answer.note == "Checked by the privacy team"
     finally:
         workspace.close()
+
+
+def test_an_unrecorded_privacy_consultation_stays_unrecorded(qtbot):
+    from datetime import UTC, datetime
+
+    from hindsight.core.privacy import AccessDetails, DataAccess
+
+    dialog = AccessDialog("Tester")
+    qtbot.addWidget(dialog)
+    # A new entry says nothing until the user says something.
+    assert dialog.privacy_consulted.currentText() == "Not recorded"
+    assert not dialog.privacy_contact.isEnabled()
+    assert dialog.consulted() is None
+    dialog.privacy_consulted.setCurrentIndex(dialog.privacy_consulted.findText("Consulted"))
+    assert dialog.consulted() is True and dialog.privacy_contact.isEnabled()
+    dialog.privacy_consulted.setCurrentIndex(dialog.privacy_consulted.findText("Not consulted"))
+    assert dialog.consulted() is False
+
+    # An imported entry that never said keeps saying nothing when it is amended.
+    details = AccessDetails("Ana", datetime(2026, 3, 1, 9, 0, tzinfo=UTC), "logs")
+    revision = type("Revision", (), {"details": details})()
+    access = DataAccess(1, 1, 1, (revision,))  # type: ignore[arg-type]
+    amend = AccessDialog("Tester", access)
+    qtbot.addWidget(amend)
+    assert amend.privacy_consulted.currentText() == "Not recorded"
+    assert amend.consulted() is None

@@ -11,7 +11,7 @@ from tests.services.test_review_service import complete
 from hindsight.core.enums import MILESTONE_KINDS, Phase
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.privacy import EthicsChoice
-from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
+from hindsight.core.review import AnswerStatus, ReviewStatus, Verdict
 from hindsight.services.workspace import Workspace
 from hindsight.ui.review.answer_widgets import (
     FuzzyTimeAnswer,
@@ -120,7 +120,7 @@ def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_windo
     # Change attribution
     view = section_view(page, "change_attribution")
     assert view.attribution is not None
-    combo = view.attribution.verdicts[ChangeCategory.PIPELINE_CAPACITY]
+    combo = view.attribution.verdicts["pipeline_capacity"]
     combo.setCurrentIndex(combo.findData(Verdict.IMPLICATED.value))
     combo.activated.emit(combo.currentIndex())
     assert "Implicated: Pipeline or infrastructure capacity" in page.summary.text()
@@ -139,7 +139,11 @@ def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_windo
     assert answers["detection.difficulty"].value == 4
     assert answers["detection.who"].value == ["Lucía Fernández"]
     assert answers["troubleshooting.hypotheses"].value == [
-        {"hypothesis": "A bad binary", "outcome": "Ruled out: no release since January"}
+        {
+            "hypothesis": "A bad binary",
+            "outcome": "Ruled out: no release since January",
+            "time_spent": "",  # the bank's third column, left empty
+        }
     ]
     assert answers["impact.hidden_slices"].value == {
         "choice": "yes",
@@ -147,7 +151,7 @@ def test_answer_a_question_of_each_type_and_find_them_after_reopening(make_windo
     }
     assert answers["impact.slices"].status is AnswerStatus.NOT_APPLICABLE
     assert answers["impact.slices"].reason == "No slices beyond the above"
-    assert incident.attributions[ChangeCategory.PIPELINE_CAPACITY].verdict is Verdict.IMPLICATED
+    assert incident.attributions["pipeline_capacity"].verdict is Verdict.IMPLICATED
     # ...and the widgets show them again.
     page = reopened.editor.review
     view = section_view(page, "detection")

@@ -2,7 +2,9 @@
 
 Each item is its own record (edited on its own, dragged on a grid, possibly from a view across
 incidents), carries its own version, and keeps the history of its status: which status it
-reached and on which day. All its dates are calendar dates, as a person would write them.
+reached and on which day (the day may be unknown: a postmortem brought in from elsewhere
+often says an item is done without saying when). All its dates are calendar dates, as a
+person would write them.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
+from itertools import pairwise
+
+from hindsight.core.references import target_problems
 
 SCALE = range(1, 6)  # value and feasibility both run 1..5
 MAX_TITLE = 500
 MAX_OWNER = 200
-MAX_URL = 2000
 
 
 class FollowUpStatus(StrEnum):
@@ -75,6 +78,21 @@ class FollowUpKind(StrEnum):
         return _KIND_LABELS[self]
 
 
+class FollowUpType(StrEnum):
+    """What the action does about the incident, as the common postmortem template puts it."""
+
+    MITIGATE = "mitigate"  # lessens the harm when it happens again
+    PREVENT = "prevent"  # stops it from happening again
+    PROCESS = "process"  # changes how people work
+    INVESTIGATE = "investigate"  # finds out more before deciding
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The word shown to users."""
+        return self.value.capitalize()
+
+
 _CLOSED = frozenset({FollowUpStatus.DONE, FollowUpStatus.WONT_DO})
 _PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority)}
 _STATUS_LABELS = {
@@ -108,10 +126,10 @@ class FollowUpError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class StatusStep:
-    """The item reached `status` on day `on`."""
+    """The item reached `status` on day `on` (None: the day is not known)."""
 
     status: FollowUpStatus
-    on: date
+    on: date | None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", FollowUpStatus(self.status))
@@ -130,9 +148,10 @@ class FollowUp:
     history: list[StatusStep] = field(default_factory=list)  # oldest first; last is current
     priority: Priority = Priority.MEDIUM
     kind: FollowUpKind = FollowUpKind.FIX
+    action_type: FollowUpType | None = None  # mitigate, prevent ...; None when not said
     value: int = 3
     feasibility: int = 3  # 5 = easy and cheap
-    tracker_url: str = ""
+    tracker: str = ""  # a web address, or a tracker reference such as "PROJ-42"
     speeds_troubleshooting: bool = False  # makes the next incident faster to troubleshoot
     next_senior_review: date | None = None  # for strategic items
     created_at: datetime | None = None
@@ -143,6 +162,8 @@ class FollowUp:
     def __post_init__(self) -> None:
         self.priority = Priority(self.priority)
         self.kind = FollowUpKind(self.kind)
+        if self.action_type is not None:
+            self.action_type = FollowUpType(self.action_type)
 
     @property
     def status(self) -> FollowUpStatus:
@@ -151,14 +172,18 @@ class FollowUp:
 
     @property
     def status_since(self) -> date | None:
-        """The day the current status was reached."""
+        """The day the current status was reached (None when it is not known)."""
         return self.history[-1].on if self.history else None
 
     @property
     def opened_on(self) -> date | None:
-        """The day the item was first recorded: the start of its age."""
-        if self.history:
-            return self.history[0].on
+        """The day the item was first recorded: the start of its age.
+
+        The first step whose day is known; when none is, the day the item was recorded here.
+        """
+        for step in self.history:
+            if step.on is not None:
+                return step.on
         return self.created_at.date() if self.created_at else None
 
     @property
@@ -171,7 +196,7 @@ class FollowUp:
         """(value, feasibility): where the item sits on the grid."""
         return self.value, self.feasibility
 
-    def with_status(self, status: FollowUpStatus, on: date) -> FollowUp:
+    def with_status(self, status: FollowUpStatus, on: date | None) -> FollowUp:
         """A copy that reached `status` on `on`; re-dating the current status if unchanged."""
         status = FollowUpStatus(status)
         history = list(self.history)
@@ -211,30 +236,25 @@ def problems(item: FollowUp) -> list[str]:
         if isinstance(level, bool) or not isinstance(level, int) or level not in SCALE:
             found.append(f"The {name} must be a whole number from 1 to 5 (it is {level!r}).")
     if not item.history:
-        found.append("A follow-up needs a status and the day it was reached.")
-    for earlier, later in zip(item.history, item.history[1:], strict=False):
+        found.append("A follow-up needs a status.")
+    known = [step for step in item.history if step.on is not None]
+    for earlier, later in pairwise(known):
+        assert earlier.on is not None and later.on is not None
         if later.on < earlier.on:
             found.append(
                 f"The status history goes back in time: {later.status.label} on {later.on} "
                 f"comes after {earlier.status.label} on {earlier.on}."
             )
+    for earlier, later in zip(item.history, item.history[1:], strict=False):
         if later.status is earlier.status:
             found.append(f"The status history repeats {later.status.label}.")
-    found.extend(url_problems(item.tracker_url))
+    found.extend(tracker_problems(item.tracker))
     return found
 
 
-def url_problems(url: str) -> list[str]:
-    """What is wrong with a tracker link; empty when it is a usable web address (or blank)."""
-    if not url:
-        return []
-    if len(url) > MAX_URL:
-        return [f"The tracker link is longer than {MAX_URL} characters."]
-    parts = urlsplit(url.strip())
-    # Links are opened and exported; only web links are safe to follow.
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return ["The tracker link must be a web address starting with http:// or https://."]
-    return []
+def tracker_problems(tracker: str) -> list[str]:
+    """What is wrong with a tracker link or reference; empty when it is usable (or blank)."""
+    return target_problems(tracker, "The tracker reference")
 
 
 def check(item: FollowUp) -> FollowUp:

@@ -6,9 +6,18 @@ import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hindsight.core.enums import EventSource, Phase, Role, Severity
-from hindsight.core.fuzzy_time import FuzzyTime, OrderIssue, check_order, ensure_utc
-from hindsight.core.review import Answer, Attribution, ChangeCategory, ReviewStatus
+from hindsight.core.enums import EventSource, Marker, Phase, Role, Severity
+from hindsight.core.factors import ContributingFactor, derived_milestones, effective_milestones
+from hindsight.core.fuzzy_time import (
+    FuzzyTime,
+    OrderIssue,
+    OrderProblem,
+    check_order,
+    ensure_utc,
+)
+from hindsight.core.impact import ImpactMeasure
+from hindsight.core.references import Reference
+from hindsight.core.review import Answer, Attribution, ChangeKind, ReviewStatus
 
 KEY_PREFIX = "HS"
 
@@ -67,14 +76,25 @@ class Incident:
     systems: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    milestones: dict[Phase, FuzzyTime] = field(default_factory=dict)
+    milestones: dict[Phase, FuzzyTime] = field(default_factory=dict)  # as the author set them
+    markers: dict[Marker, FuzzyTime] = field(default_factory=dict)  # acknowledged, declared ...
     events: list[TimelineEvent] = field(default_factory=list)
     roles: list[RoleAssignment] = field(default_factory=list)
     teams: list[TeamInvolvement] = field(default_factory=list)
     review_status: ReviewStatus = ReviewStatus.DRAFT
     review_progress: int = 0  # percent of required review items settled, set when saved
     answers: dict[str, Answer] = field(default_factory=dict)
-    attributions: dict[ChangeCategory, Attribution] = field(default_factory=dict)
+    attributions: dict[ChangeKind, Attribution] = field(default_factory=dict)
+    impacts: list[ImpactMeasure] = field(default_factory=list)
+    factors: list[ContributingFactor] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    # The postmortem as a document: who wrote and reviewed it, and its number elsewhere.
+    authors: list[str] = field(default_factory=list)
+    reviewers: list[str] = field(default_factory=list)
+    external_id: str = ""  # the incident's number in another system, e.g. "INC-2291"
+    # A postmortem written outside Hindsight and brought in as it was published: its review
+    # did not pass through Hindsight's publish gate, and documents say so.
+    historical: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 0
@@ -84,9 +104,27 @@ class Incident:
         """Timeline events by best guess, the wider range first when guesses tie."""
         return sorted(self.events, key=lambda e: (e.when.best, e.when.earliest, -e.when.width))
 
+    def effective_milestones(self) -> dict[Phase, FuzzyTime]:
+        """The milestones set by the author, with those only the factors date filled in."""
+        return effective_milestones(self.milestones, self.factors)
+
+    def derived_milestones(self) -> dict[Phase, FuzzyTime]:
+        """The milestones the contributing factors date, whether or not the author set them."""
+        return derived_milestones(self.factors)
+
     def order_issues(self) -> list[OrderIssue]:
-        """Milestones whose times contradict the order of the phases."""
-        return check_order(self.milestones)
+        """Milestones (and response moments) whose times contradict the order of the phases."""
+        milestones = self.effective_milestones()
+        issues = check_order(milestones)
+        for marker, when in self.markers.items():
+            before = milestones.get(marker.after)
+            if before is None:
+                continue
+            if when.latest < before.earliest:
+                issues.append(OrderIssue(marker.after, marker, OrderProblem.IMPOSSIBLE))
+            elif when.best < before.best:
+                issues.append(OrderIssue(marker.after, marker, OrderProblem.DOUBTFUL))
+        return issues
 
     def holders(self, role: Role) -> list[RoleAssignment]:
         """Everyone who held `role`, in hand-over order."""

@@ -45,7 +45,7 @@ from hindsight.core.insights_scope import (
     period_span,
 )
 from hindsight.core.insights_tally import DECIMALS, Tally, median, share
-from hindsight.core.review import ChangeCategory, Verdict
+from hindsight.core.review import Verdict
 
 INCIDENTS, TIMING, CAUSES, RESPONSE = "Incidents", "Timing", "Detection and causes", "Response"
 MAX_TEAMS_SHOWN = 12
@@ -366,13 +366,21 @@ def trigger_kinds(placed: Sequence[Placed], wording: Wording) -> Chart:
 VERDICT_SERIES = (
     (Verdict.IMPLICATED.value, "Implicated"),
     (Verdict.RULED_OUT.value, "Ruled out"),
+    (Verdict.NOT_APPLICABLE.value, "Not applicable"),
     (UNKNOWN, "Unknown or no verdict"),
 )
 
 
 def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     """For each kind of change, how many incidents implicated it, ruled it out, or do not know."""
-    categories = [Category(c.value, wording.change_labels.get(c, c.value)) for c in ChangeCategory]
+    # The kinds are data: the wording's (the bank's, in order), then any other kind a review
+    # gave a verdict to (a kind a team's earlier bank had).
+    codes = dict.fromkeys(wording.change_labels)
+    for p in placed:
+        codes.update(dict.fromkeys(sorted(p.facts.verdicts)))
+    categories = [
+        Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
+    ]
     tally = Tally(categories, VERDICT_SERIES)
     silent = 0
     everyone: set[int] = set()
@@ -384,14 +392,14 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
         silent += not verdicts
         for category, verdict in verdicts.items():
             if verdict is not Verdict.UNKNOWN:
-                decided.setdefault((verdict.value, category.value), set()).add(p.facts.id)
-    for category in ChangeCategory:
+                decided.setdefault((verdict.value, category), set()).add(p.facts.id)
+    for category in codes:
         known: set[int] = set()
-        for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT):
-            ids = decided.get((verdict.value, category.value), set())
-            tally.put(verdict.value, category.value, ids)
+        for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.NOT_APPLICABLE):
+            ids = decided.get((verdict.value, category), set())
+            tally.put(verdict.value, category, ids)
             known |= ids
-        tally.put(UNKNOWN, category.value, everyone - known)
+        tally.put(UNKNOWN, category, everyone - known)
     return Chart(
         key="change_attribution",
         section=CAUSES,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.insights_scope import Period, Scope
-from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
+from hindsight.core.review import AnswerStatus, ChangeKind, ReviewStatus, Verdict
 
 UNKNOWN = "unknown"  # the key of every "no answer" category or series
 TRIGGER_QUESTION = "trigger.kind"
@@ -54,7 +54,7 @@ class IncidentFacts:
     published_at: datetime | None = None  # the last publication, when published now
     trigger_kind: str | None = None  # the chosen option id, when answered
     detection_source: str | None = None
-    verdicts: Mapping[ChangeCategory, Verdict] = field(default_factory=dict)
+    verdicts: Mapping[ChangeKind, Verdict] = field(default_factory=dict)
     answers_recorded: int = 0  # answer rows of any status
     left_open: Mapping[str, AnswerStatus] = field(default_factory=dict)  # unknown or N/A
     # Each milestone's (earliest, latest, best) in microseconds, worked out once: durations
@@ -83,7 +83,7 @@ class Wording:
     trigger_options: tuple[tuple[str, str], ...] = ()  # (option id, label), in bank order
     detection_options: tuple[tuple[str, str], ...] = ()
     prompts: Mapping[str, str] = field(default_factory=dict)  # question id -> prompt
-    change_labels: Mapping[ChangeCategory, str] = field(default_factory=dict)
+    change_labels: Mapping[ChangeKind, str] = field(default_factory=dict)  # in bank order
 
 
 class ChartKind(StrEnum):

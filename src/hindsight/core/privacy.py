@@ -107,7 +107,9 @@ class AccessDetails:
     volume_unit: VolumeUnit = VolumeUnit.ROWS
     justification: str = ""
     approver: str = ""
-    privacy_consulted: bool = False
+    # Whether the privacy or data-protection team was consulted: None when not recorded,
+    # which is never read as "no".
+    privacy_consulted: bool | None = None
     privacy_contact: str = ""
     copies: tuple[DataCopy, ...] = ()
     notes: str = ""
@@ -203,7 +205,7 @@ def validation_problems(details: AccessDetails) -> list[str]:
         problems.append("Give the justification: why the access was needed.")
     if details.approver.strip() and same_person(details.approver, details.accessor):
         problems.append(approver_problem(details))
-    if details.privacy_consulted and not details.privacy_contact.strip():
+    if details.privacy_consulted is True and not details.privacy_contact.strip():
         problems.append("Name who on the privacy or data-protection team was consulted.")
     if details.volume is not None and details.volume < 0:
         problems.append("The volume cannot be negative.")
@@ -235,6 +237,7 @@ class AccessFlag(StrEnum):
 
     NO_APPROVER = "no_approver"
     PRIVACY_NOT_CONSULTED = "privacy_not_consulted"
+    PRIVACY_CONSULTATION_UNRECORDED = "privacy_consultation_unrecorded"
     DELETION_OVERDUE = "deletion_overdue"
     COPY_NOT_DELETED = "copy_not_deleted"
 
@@ -242,6 +245,9 @@ class AccessFlag(StrEnum):
 FLAG_LABELS: dict[AccessFlag, str] = {
     AccessFlag.NO_APPROVER: "No approver",
     AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy team not consulted",
+    AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: (
+        "Not recorded whether the privacy team was consulted"
+    ),
     AccessFlag.DELETION_OVERDUE: "Deletion overdue",
     AccessFlag.COPY_NOT_DELETED: "Copy not deleted yet",
 }
@@ -258,8 +264,10 @@ def access_flags(details: AccessDetails, today: date) -> list[AccessFlag]:
         flags.append(AccessFlag.DELETION_OVERDUE)
     elif any(not copy.deleted for copy in details.copies):
         flags.append(AccessFlag.COPY_NOT_DELETED)
-    if details.personal and not details.privacy_consulted:
+    if details.personal and details.privacy_consulted is False:
         flags.append(AccessFlag.PRIVACY_NOT_CONSULTED)
+    elif details.personal and details.privacy_consulted is None:
+        flags.append(AccessFlag.PRIVACY_CONSULTATION_UNRECORDED)
     return flags
 
 

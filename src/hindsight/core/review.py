@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -37,19 +38,21 @@ class ReviewStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class ChangeCategory(StrEnum):
-    """What may have changed or been implicated in an ML incident."""
+# A kind of change is a code such as "training_data". The kinds are data, not code: the
+# bundled ones are listed in resources/vocabulary.toml, and a team's question bank may add
+# its own (routing, compilers, ...). Stored codes whose kind is no longer listed are kept.
+ChangeKind = str
+CHANGE_KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
-    MODEL_ARCHITECTURE = "model_architecture"
-    CONFIGURED_MODEL = "configured_model"
-    TRAINED_MODEL = "trained_model"
-    TRAINING_DATA = "training_data"
-    DATA_SCHEMA = "data_schema"
-    BINARIES = "binaries"
-    PIPELINE_CAPACITY = "pipeline_capacity"
-    THRESHOLDS_CONFIG = "thresholds_config"
-    OUTSIDE_WORLD = "outside_world"
-    NOTHING_FOUND = "nothing_found"
+
+def change_kind_problem(code: str) -> str:
+    """Why `code` cannot name a kind of change, or '' when it can."""
+    if CHANGE_KIND_PATTERN.match(code):
+        return ""
+    return (
+        f"{code!r} is not a kind-of-change code: use 1 to 32 lowercase letters, digits and _, "
+        "starting with a letter"
+    )
 
 
 class Verdict(StrEnum):
@@ -58,6 +61,7 @@ class Verdict(StrEnum):
     IMPLICATED = "implicated"
     RULED_OUT = "ruled_out"
     UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"  # this kind of change has no place in this system
 
 
 @dataclass
@@ -82,12 +86,12 @@ class Answer:
 class Attribution:
     """One kind of change, the verdict on it and the evidence."""
 
-    category: ChangeCategory
+    category: ChangeKind
     verdict: Verdict = Verdict.UNKNOWN
     evidence: str = ""
 
     def __post_init__(self) -> None:
-        self.category = ChangeCategory(self.category)
+        self.category = str(self.category)
         self.verdict = Verdict(self.verdict)
 
 

@@ -33,7 +33,7 @@ from hindsight.core.detection import FOUND_BY_THE_AFFECTED
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.errors import HindsightError
 from hindsight.core.followups import FollowUpStatus
-from hindsight.core.review import ChangeCategory, ReviewStatus
+from hindsight.core.review import ReviewStatus
 from hindsight.core.search_text import Pattern, is_searchable
 
 
@@ -314,8 +314,6 @@ def _field_value(field: FieldName, raw: str) -> str:
         return _pick(field, value, [p.value for p in Phase])
     if field is FieldName.STATUS:
         return _pick(field, value, [s.value for s in ReviewStatus])
-    if field is FieldName.IMPLICATED:
-        return _pick(field, value, [c.value for c in ChangeCategory])
     if field is FieldName.FOLLOWUP:
         return _pick(field, value, list(FOLLOWUP_VALUES))
     if field in (FieldName.AFTER, FieldName.BEFORE):
@@ -325,7 +323,9 @@ def _field_value(field: FieldName, raw: str) -> str:
             raise QueryError(
                 f"{field}:{value} is not a date; write it as YYYY-MM-DD, as in {_EXAMPLES[field]}."
             ) from None
-    if field in (FieldName.TRIGGER, FieldName.DETECTED_BY):
+    if field in (FieldName.TRIGGER, FieldName.DETECTED_BY, FieldName.IMPLICATED):
+        # Their codes are data (the bank's options, the kinds of change): the service
+        # resolves them against the bank in use.
         return _code(value)
     return value
 
@@ -381,7 +381,7 @@ def _pick(field: FieldName, value: str, codes: list[str], *, upper: bool = False
 
 
 def choice_codes(field: FieldName, value: str, options: Mapping[str, str]) -> frozenset[str]:
-    """The answer options (id -> label) a trigger: or detected-by: value stands for.
+    """The options (id -> label) a trigger:, detected-by: or implicated: value stands for.
 
     A value names an option by its id, by one word of its id (`data` names `upstream_data`
     and `data_growth`) or by the start of its id. For detected-by, `users` (or `public`)

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hindsight.core.enums import Phase
+from hindsight.core.enums import Marker, Phase
+from hindsight.core.factors import FactorDate
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import Incident
 from hindsight.core.privacy import ACCESS_TEXT_FIELDS, AccessDetails, EthicsAnswer
-from hindsight.core.review import ChangeCategory
 
 # Where text lives, as path patterns: "*" is one part, "**" any number of parts. The UI test
 # that puts markup into every field walks these.
@@ -40,8 +40,29 @@ INCIDENT_TEXT_PATHS = (
     "answers/*/value/**",
     "answers/*/reason",
     "attributions/*/evidence",
+    "markers/*/note",
+    "impacts/*/measure",
+    "impacts/*/unit",
+    "impacts/*/slice",
+    "impacts/*/source",
+    "impacts/*/note",
+    "factors/*/title",
+    "factors/*/description",
+    "factors/*/scope",
+    "factors/*/dates/*/note",
+    "references/*/target",
+    "references/*/label",
+    "references/*/note",
+    "authors/*",
+    "reviewers/*",
+    "external_id",
 )
-FOLLOWUP_TEXT_FIELDS = ("title", "description", "owner", "tracker_url")
+IMPACT_TEXT_FIELDS = ("measure", "unit", "slice", "source", "note")
+FACTOR_TEXT_FIELDS = ("title", "description", "scope")
+REFERENCE_TEXT_FIELDS = ("target", "label", "note")
+# Lists of records that are frozen values: a text in them is replaced by a changed copy.
+FROZEN_LISTS = {"impacts": IMPACT_TEXT_FIELDS, "references": REFERENCE_TEXT_FIELDS}
+FOLLOWUP_TEXT_FIELDS = ("title", "description", "owner", "tracker")
 COPY_TEXT_FIELDS = ("location", "deleted_by")
 ETHICS_TEXT_FIELDS = ("note", "answered_by")
 OTHER_TEXT_PATHS = (
@@ -134,23 +155,63 @@ def incident_texts(incident: Incident) -> Iterator[TextRef]:
         )
     for category, attribution in incident.attributions.items():
         yield TextRef(
-            join_path("attributions", category.value, "evidence"),
+            join_path("attributions", category, "evidence"),
             "attributions/*/evidence",
-            category.value,
+            category,
             attribution.evidence,
         )
+    for marker, when in incident.markers.items():
+        yield TextRef(
+            join_path("markers", marker.value, "note"), "markers/*/note", marker.value, when.note
+        )
+    for head, names in FROZEN_LISTS.items():
+        for index, item in enumerate(getattr(incident, head)):
+            for name in names:
+                yield TextRef(
+                    join_path(head, index, name), f"{head}/*/{name}", "", getattr(item, name)
+                )
+    for index, factor in enumerate(incident.factors):
+        for name in FACTOR_TEXT_FIELDS:
+            yield TextRef(
+                join_path("factors", index, name),
+                f"factors/*/{name}",
+                factor.title,
+                getattr(factor, name),
+            )
+        for moment, when in factor.dates.items():
+            yield TextRef(
+                join_path("factors", index, "dates", moment.value, "note"),
+                "factors/*/dates/*/note",
+                factor.title,
+                when.note,
+            )
+    for name in ("authors", "reviewers"):
+        for index, value in enumerate(getattr(incident, name)):
+            yield TextRef(join_path(name, index), f"{name}/*", "", value)
+    yield TextRef("external_id", "external_id", "", incident.external_id)
 
 
 def _holder(incident: Incident, parts: list[str]) -> tuple[Any, Any]:
     """Where the text at `parts` lives: an object and an attribute name, or a list or dict
     and a key. KeyError (or IndexError, ValueError) when there is no such text."""
     head = parts[0]
-    if head in ("title", "summary") and len(parts) == 1:
+    if head in ("title", "summary", "external_id") and len(parts) == 1:
         return incident, head
-    if head in ("systems", "models", "tags") and len(parts) == 2:
+    if head in ("systems", "models", "tags", "authors", "reviewers") and len(parts) == 2:
         return getattr(incident, head), int(parts[1])
     if head == "milestones" and len(parts) == 3 and parts[2] == "note":
         return incident.milestones, Phase(parts[1])
+    if head == "markers" and len(parts) == 3 and parts[2] == "note":
+        return incident.markers, Marker(parts[1])
+    if head in FROZEN_LISTS and len(parts) == 3 and parts[2] in FROZEN_LISTS[head]:
+        items = getattr(incident, head)
+        index = int(parts[1])
+        items[index]  # IndexError when there is no such item
+        return _Frozen(items, index), parts[2]
+    if head == "factors" and len(parts) == 3 and parts[2] in FACTOR_TEXT_FIELDS:
+        return incident.factors[int(parts[1])], parts[2]
+    if head == "factors" and len(parts) == 5 and parts[2] == "dates" and parts[4] == "note":
+        return incident.factors[int(parts[1])].dates, FactorDate(parts[3])
     if head in ("events", "roles", "teams") and len(parts) == 3:
         item = getattr(incident, head)[int(parts[1])]
         if head == "events" and parts[2] == "note":
@@ -171,15 +232,25 @@ def _holder(incident: Incident, parts: list[str]) -> tuple[Any, Any]:
             last = parts[-1]
             return holder, int(last) if isinstance(holder, list) else last
     if head == "attributions" and len(parts) == 3 and parts[2] == "evidence":
-        return incident.attributions[ChangeCategory(parts[1])], "evidence"
+        return incident.attributions[parts[1]], "evidence"
     raise KeyError("/".join(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Frozen:
+    """A frozen record in a list: its text is changed by putting a changed copy in its place."""
+
+    items: list[Any]
+    index: int
 
 
 def get_text(incident: Incident, path: str) -> str:
     """The text at `path` in the record; KeyError if there is no such text."""
     holder, key = _holder(incident, split_path(path))
-    if isinstance(holder, dict) and isinstance(key, Phase):
+    if isinstance(holder, dict) and isinstance(key, Phase | Marker | FactorDate):
         return holder[key].note
+    if isinstance(holder, _Frozen):
+        return str(getattr(holder.items[holder.index], key))
     if key == "when.note":
         return holder.when.note
     value = holder[key] if isinstance(holder, (list, dict)) else getattr(holder, key)
@@ -191,8 +262,10 @@ def get_text(incident: Incident, path: str) -> str:
 def set_text(incident: Incident, path: str, text: str) -> None:
     """Replace the text at `path` in the record, in place."""
     holder, key = _holder(incident, split_path(path))
-    if isinstance(holder, dict) and isinstance(key, Phase):
+    if isinstance(holder, dict) and isinstance(key, Phase | Marker | FactorDate):
         holder[key] = replace(holder[key], note=text)
+    elif isinstance(holder, _Frozen):
+        holder.items[holder.index] = replace(holder.items[holder.index], **{key: text})
     elif key == "when.note":
         holder.when = replace(holder.when, note=text)
     elif isinstance(holder, (list, dict)):

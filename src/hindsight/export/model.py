@@ -14,15 +14,23 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from hindsight import __version__
-from hindsight.core.enums import MILESTONE_KINDS
+from hindsight.core.enums import COMMAND_ROLES, MILESTONE_KINDS, Marker
+from hindsight.core.factors import FactorDate
 from hindsight.core.followups import FollowUp
-from hindsight.core.fuzzy_time import FuzzyTime, headline_durations
+from hindsight.core.fuzzy_time import (
+    DurationRange,
+    FuzzyTime,
+    day_text,
+    days_text,
+    format_duration,
+    headline_durations,
+)
 from hindsight.core.incident import Incident
+from hindsight.core.references import TrackerPattern, link_for
 from hindsight.core.review import (
     Answer,
     AnswerStatus,
     AnswerType,
-    ChangeCategory,
     ReviewStatus,
     ReviewTransition,
 )
@@ -35,15 +43,18 @@ from hindsight.export.views import (
     DurationView,
     EthicsAnswerView,
     EventView,
+    FactorView,
     FollowUpsView,
     FollowUpView,
     HolderView,
+    ImpactView,
     IncidentLine,
     IncidentView,
     MilestoneView,
     Picture,
     PrivacyAccessView,
     PrivacyView,
+    ReferenceView,
     RoleView,
     SectionView,
     TeamView,
@@ -111,12 +122,28 @@ class Sources:
     grid_picture: Any = None  # callable(items) -> Picture | None
     privacy: PrivacyView | None = None
     pictures: bool = True  # draw pictures (off for Markdown, which cannot embed them)
+    attachments: list[Any] = field(default_factory=list)  # the incident's attached pictures
+    tracker_patterns: list[TrackerPattern] = field(default_factory=list)
+    ethics_open: int | None = None  # required ethics items still open (None: no checklist)
 
 
 def time_view(when: FuzzyTime, clock: Clock, words: Vocabulary) -> TimeView:
-    """A fuzzy time in the document's words and zone."""
-    from hindsight.core.fuzzy_time import format_duration
-
+    """A fuzzy time in the document's words and zone (a day-precise one in days, as written)."""
+    if when.by_day:
+        first, last = when.first_day, when.last_day
+        days = (last - first).days + 1
+        return TimeView(
+            best=day_text(when.best_day),
+            earliest=day_text(first),
+            latest=day_text(last),
+            exact=False,
+            range=days_text(when).split(" (best")[0],
+            width="" if days == 1 else f"{days} days",
+            confidence=words.confidence_labels[when.confidence],
+            note=when.note,
+            by_day=True,
+            single_day=days == 1,
+        )
     best, earliest, latest = (
         clock.text(when.best),
         clock.text(when.earliest),
@@ -147,7 +174,8 @@ def _question_answer(
     if answer is not None and answer.status is not AnswerStatus.ANSWERED:
         return view(answer.status.value, reason=answer.reason)
     if question.type is AnswerType.FUZZY_TIME:
-        when = incident.milestones.get(question.milestone) if question.milestone else None
+        milestones = incident.effective_milestones()
+        when = milestones.get(question.milestone) if question.milestone else None
         if when is None:
             return view("open")
         text = time_view(when, clock, words).summary
@@ -157,16 +185,25 @@ def _question_answer(
     return view("answered", answer_text(question, answer).strip())
 
 
-def _attributions(incident: Incident, words: Vocabulary) -> tuple[AttributionView, ...]:
+def _attributions(
+    section: Section, incident: Incident, words: Vocabulary
+) -> tuple[AttributionView, ...]:
     rows = []
-    for category in ChangeCategory:
-        found = incident.attributions.get(category)
+    kinds = list(section.change_kinds)
+    asked = {k.id for k in kinds}
+    # Verdicts on kinds this bank does not ask about (an earlier bank's) are kept and shown.
+    extra = [c for c in sorted(incident.attributions) if c not in asked]
+    for code, label, description in [
+        *((k.id, k.label, k.description) for k in kinds),
+        *((c, words.change_label(c), "") for c in extra),
+    ]:
+        found = incident.attributions.get(code)
         verdict = found.verdict.value if found else ""
         rows.append(
             AttributionView(
-                category=category.value,
-                label=words.change_labels[category],
-                description=words.change_descriptions[category],
+                category=code,
+                label=label,
+                description=description,
                 verdict=verdict,
                 verdict_label=words.verdict_labels[found.verdict] if found else "Not assessed",
                 evidence=found.evidence if found else "",
@@ -183,7 +220,7 @@ def _section(section: Section, incident: Incident, clock: Clock, words: Vocabula
             section.title,
             section.intro,
             section.kind,
-            attributions=_attributions(incident, words),
+            attributions=_attributions(section, incident, words),
             settled=progress.settled,
             total=progress.total,
         )
@@ -216,30 +253,155 @@ def _roles(incident: Incident, clock: Clock, words: Vocabulary) -> tuple[RoleVie
                 HolderView(h.person, clock.text(h.start), clock.text(h.end), h.note)
                 for h in incident.holders(role)
             ),
+            command=role in COMMAND_ROLES,
         )
         for role in Role
     )
 
 
 def milestone_rows(incident: Incident, words: Vocabulary) -> list[Row]:
-    """The milestones in phase order, labelled, for the timeline picture."""
+    """The milestones in phase order, labelled, for the timeline picture (those the factors
+    date included)."""
+    milestones = incident.effective_milestones()
     return [
-        Row(words.milestone_labels[p] or words.phase_labels[p], incident.milestones[p])
+        Row(words.milestone_labels[p] or words.phase_labels[p], milestones[p])
         for p in MILESTONE_KINDS
-        if p in incident.milestones
+        if p in milestones
     ]
 
 
 def _order_issue_text(issue: Any, words: Vocabulary) -> str:
-    earlier, later = words.milestone_labels[issue.earlier], words.milestone_labels[issue.later]
+    earlier, later = words.moment_label(issue.earlier), words.moment_label(issue.later)
     if issue.problem.value == "impossible":
         return f"{later} is placed entirely before {earlier}, which cannot be."
     return f"The best guess for {later} is before the one for {earlier}."
 
 
-def _safe_url(url: str) -> str:
-    lowered = url.strip().lower()
-    return url.strip() if lowered.startswith(("http://", "https://")) else ""
+def _safe_url(url: str, patterns: Sequence[TrackerPattern] = ()) -> str:
+    """Where a link or tracker reference leads: only http(s) addresses ('' for text)."""
+    return link_for(url, patterns)
+
+
+DATE_LABELS = {
+    FactorDate.BEGAN: "Began",
+    FactorDate.DETECTED: "Detected",
+    FactorDate.MITIGATED: "Mitigated",
+    FactorDate.RESOLVED: "Resolved",
+}
+
+
+def _durations(spans: dict[str, DurationRange | None]) -> tuple[DurationView, ...]:
+    return tuple(
+        DurationView(key, DURATION_LABELS[key], span.describe(), span.is_exact)
+        for key, span in spans.items()
+        if span is not None
+    )
+
+
+def impact_views(incident: Incident) -> tuple[ImpactView, ...]:
+    """The incident's impact measures, worded."""
+    return tuple(
+        ImpactView(m.measure, m.value_text(), m.slice, m.source, m.note, m.text())
+        for m in incident.impacts
+    )
+
+
+def factor_views(
+    incident: Incident, bank: QuestionBank, clock: Clock, words: Vocabulary
+) -> tuple[FactorView, ...]:
+    """The contributing factors, worded, each with its own durations."""
+    trigger = bank.question("trigger.kind")
+    views = []
+    for factor in incident.factors:
+        label = ""
+        if factor.trigger_kind:
+            label = trigger.option_label(factor.trigger_kind) if trigger else factor.trigger_kind
+        views.append(
+            FactorView(
+                title=factor.title,
+                description=factor.description,
+                trigger=label,
+                implicated=tuple(bank.change_label(c) for c in factor.implicated),
+                scope=factor.scope,
+                dates=tuple(
+                    (DATE_LABELS[moment], time_view(factor.dates[moment], clock, words))
+                    for moment in FactorDate
+                    if moment in factor.dates
+                ),
+                durations=_durations(factor.durations()),
+            )
+        )
+    return tuple(views)
+
+
+def reference_views(
+    incident: Incident, patterns: Sequence[TrackerPattern]
+) -> tuple[ReferenceView, ...]:
+    """The incident's links, each with the address it leads to (if any)."""
+    return tuple(
+        ReferenceView(
+            r.kind.value, r.kind.label, r.label, r.target, link_for(r.target, patterns), r.note
+        )
+        for r in incident.references
+    )
+
+
+def attachment_pictures(attachments: Sequence[Any]) -> tuple[Picture, ...]:
+    """Attached pictures, ready to embed (shown at most 640 pixels wide)."""
+    pictures = []
+    for index, item in enumerate(attachments):
+        width, height = item.width or 640, item.height or 480
+        scale = min(1.0, 640 / width)
+        pictures.append(
+            Picture(
+                name=f"attachment-{index + 1}",
+                alt=item.caption or item.name,
+                png=item.data,
+                width=max(1, round(width * scale)),
+                height=max(1, round(height * scale)),
+                media_type=item.media_type,
+                caption=item.caption,
+            )
+        )
+    return tuple(pictures)
+
+
+def not_recorded(
+    incident: Incident, sections: Sequence[SectionView], roles: Sequence[RoleView], sources: Any
+) -> tuple[str, ...]:
+    """What the record leaves out, one line per kind of thing, for a compact document."""
+    words = vocabulary()
+    lines = []
+    open_questions = [(s.title, a.prompt) for s in sections for a in s.answers if a.state == "open"]
+    if open_questions:
+        by_section: dict[str, int] = {}
+        for title, _ in open_questions:
+            by_section[title] = by_section.get(title, 0) + 1
+        parts = ", ".join(f"{title} ({count})" for title, count in by_section.items())
+        count = len(open_questions)
+        lines.append(f"{count} review question{'s' if count != 1 else ''}: {parts}")
+    for section in sections:
+        unassessed = [a.label for a in section.attributions if not a.verdict]
+        if unassessed:
+            lines.append(
+                f"No verdict on {len(unassessed)} kinds of change: {', '.join(unassessed)}"
+            )
+    empty_roles = [r.label.lower() for r in roles if r.command and not r.holders]
+    if empty_roles:
+        lines.append("Who held these roles: " + ", ".join(empty_roles))
+    milestones = incident.effective_milestones()
+    missing = [words.moment_label(p).lower() for p in MILESTONE_KINDS if p not in milestones]
+    if missing:
+        lines.append("When these happened: " + ", ".join(missing))
+    if not incident.events:
+        lines.append("A timeline of what happened")
+    if not incident.teams:
+        lines.append("Which teams took part")
+    if not incident.impacts:
+        lines.append("Impact as numbers")
+    if sources.ethics_open:
+        lines.append(f"{sources.ethics_open} items of the ethics checklist")
+    return tuple(lines)
 
 
 def followups_view(
@@ -271,6 +433,7 @@ def followups_view(
             status_since=item.status_since.isoformat() if item.status_since else "",
             priority_label=item.priority.label,
             kind_label=item.kind.label,
+            action_type_label=item.action_type.label if item.action_type else "",
             value=item.value,
             feasibility=item.feasibility,
             region=entry.region.name,
@@ -278,7 +441,8 @@ def followups_view(
             closed=item.is_closed,
             incident_key=item.incident_key,
             incident_title=titles.get(item.incident_id, ""),
-            tracker_url=_safe_url(item.tracker_url),
+            tracker=item.tracker,
+            tracker_url=_safe_url(item.tracker, sources.tracker_patterns),
             next_senior_review=item.next_senior_review.isoformat()
             if item.next_senior_review
             else "",
@@ -301,7 +465,8 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
     """Everything about one incident, worded for a document."""
     words = vocabulary()
     bank = sources.bank
-    durations = headline_durations(incident.milestones)
+    milestones = incident.effective_milestones()
+    durations = headline_durations(milestones)
     rows = milestone_rows(incident, words)
     picture: Picture | None = None
     if sources.pictures:
@@ -310,6 +475,8 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
         (t.at for t in reversed(sources.transitions) if t.to_status is ReviewStatus.PUBLISHED),
         None,
     )
+    roles = _roles(incident, clock, words)
+    sections = tuple(_section(s, incident, clock, words) for s in bank.sections)
     followups = None
     if sources.followups is not None:
         followups = followups_view(
@@ -339,16 +506,13 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
                 p.value,
                 words.milestone_labels[p] or words.phase_labels[p],
                 words.phase_labels[p],
-                time_view(incident.milestones[p], clock, words),
+                time_view(milestones[p], clock, words),
+                derived=p not in incident.milestones,
             )
             for p in MILESTONE_KINDS
-            if p in incident.milestones
+            if p in milestones
         ),
-        durations=tuple(
-            DurationView(key, DURATION_LABELS[key], span.describe(), span.is_exact)
-            for key, span in durations.items()
-            if span is not None
-        ),
+        durations=_durations(durations),
         order_issues=tuple(_order_issue_text(i, words) for i in incident.order_issues()),
         timeline=tuple(
             EventView(
@@ -360,9 +524,9 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
             )
             for e in incident.sorted_events()
         ),
-        roles=_roles(incident, clock, words),
+        roles=roles,
         teams=tuple(TeamView(t.team, t.part) for t in incident.teams),
-        sections=tuple(_section(s, incident, clock, words) for s in bank.sections),
+        sections=sections,
         other_answers=tuple(_orphan(a) for a in orphaned_answers(bank, incident)),
         history=tuple(
             TransitionView(
@@ -379,6 +543,26 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
         privacy=sources.privacy,
         timeline_picture=picture,
         text_timeline=text_timeline(rows, clock.zone_for_pictures),
+        markers=tuple(
+            MilestoneView(
+                m.value,
+                words.marker_labels[m],
+                words.marker_labels[m],
+                time_view(incident.markers[m], clock, words),
+            )
+            for m in Marker
+            if m in incident.markers
+        ),
+        impacts=impact_views(incident),
+        factors=factor_views(incident, bank, clock, words),
+        references=reference_views(incident, sources.tracker_patterns),
+        attachments=attachment_pictures(sources.attachments) if sources.pictures else (),
+        attachment_names=tuple((a.name, a.caption) for a in sources.attachments),
+        authors=tuple(incident.authors),
+        reviewers=tuple(incident.reviewers),
+        external_id=incident.external_id,
+        historical=incident.historical,
+        not_recorded=not_recorded(incident, sections, roles, sources),
     )
 
 
@@ -472,6 +656,13 @@ def sources_from_workspace(
     privacy = getattr(workspace, "privacy", None)
     if privacy is not None and incident is not None and incident.id is not None:
         sources.privacy = privacy_view(privacy, incident.id, clock)
+        sources.ethics_open = len(privacy.open_required(incident.id))
+    attachments = getattr(workspace, "attachments", None)
+    if attachments is not None and incident is not None and incident.id is not None:
+        sources.attachments = attachments.of_incident(incident.id)
+    from hindsight.trackers import tracker_patterns
+
+    sources.tracker_patterns = tracker_patterns()
     return sources
 
 

@@ -286,7 +286,8 @@ def _render_pdf(
     font.setFeature(QFont.Tag("liga"), 0)
     document.setDefaultFont(font)
     for picture in pictures:
-        image = QImage.fromData(picture.png, "PNG")  # type: ignore[arg-type]  # as above
+        kind = "JPG" if picture.media_type == "image/jpeg" else "PNG"
+        image = QImage.fromData(picture.png, kind)  # type: ignore[arg-type]  # as above
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
+from hindsight.core.attachments import Attachment
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import Incident
 from hindsight.core.pii import CustomPattern, Finding, redact_text, scan_text
@@ -51,6 +52,13 @@ def _where(ref: TextRef) -> str:
         "teams": f"Team {ref.owner}" if ref.kind.endswith("part") else "Teams",
         "answers": f"Answer to {ref.owner}",
         "attributions": f"Change attribution {ref.owner}",
+        "markers": f"Milestone {ref.owner} note",
+        "impacts": "Impact measures",
+        "factors": f"Contributing factor “{ref.owner}”",
+        "references": "Links",
+        "authors": "Authors",
+        "reviewers": "Reviewers",
+        "external_id": "External incident number",
     }
     return labels.get(kind, ref.path)
 
@@ -61,6 +69,19 @@ def map_followup_texts(item: FollowUp, index: int, visit: Visitor) -> FollowUp:
     return map_followup(
         item, lambda name, text: visit(join_path("followups", index, name), where, text)
     )
+
+
+def map_attachment_texts(attachments: Sequence[Attachment], visit: Visitor) -> list[Attachment]:
+    """Copies of attached pictures whose captions went through `visit` (pixels are kept)."""
+    return [
+        replace(
+            item,
+            caption=visit(
+                join_path("attachments", i, "caption"), f"Picture {item.name}", item.caption
+            ),
+        )
+        for i, item in enumerate(attachments)
+    ]
 
 
 def map_transition_texts(

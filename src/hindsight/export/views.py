@@ -17,14 +17,16 @@ class Picture:
 
     name: str
     alt: str
-    png: bytes
+    png: bytes  # the picture's bytes: PNG, or JPEG when media_type says so
     width: int  # CSS pixels the picture is meant to be shown at
     height: int
+    media_type: str = "image/png"
+    caption: str = ""  # the author's words under an attached picture (plain text)
 
     @property
     def data_uri(self) -> str:
         """The picture inline, for `<img src=...>`."""
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        return f"data:{self.media_type};base64," + base64.b64encode(self.png).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +41,26 @@ class TimeView:
     width: str  # "6 d", "" when exact
     confidence: str
     note: str
+    by_day: bool = False  # known only to the day: best, earliest and latest are days
+    single_day: bool = False  # known to one day: no range to show
 
     @property
     def summary(self) -> str:
         """One line: the best guess, and its range when there is one."""
-        if self.exact:
+        if self.exact or self.single_day:
             return self.best
         return f"{self.best} (between {self.earliest} and {self.latest})"
 
 
 @dataclass(frozen=True, slots=True)
 class MilestoneView:
-    """One milestone of the incident."""
+    """One milestone of the incident (or a response moment: acknowledged, declared ...)."""
 
     phase: str
     label: str
     phase_label: str
     time: TimeView
+    derived: bool = False  # worked out from the contributing factors, not set by the author
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,43 @@ class DurationView:
     label: str
     text: str
     exact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactView:
+    """One impact measure, worded."""
+
+    measure: str
+    value: str  # "1.21 billion queries", "25–35% (best 30%)", "" when there is no number
+    slice: str
+    source: str
+    note: str
+    text: str  # everything on one line
+
+
+@dataclass(frozen=True, slots=True)
+class FactorView:
+    """One contributing factor: its trigger, what it implicates, whom it hurt, its dates."""
+
+    title: str
+    description: str  # Markdown
+    trigger: str  # the trigger kind's label, "" when not said
+    implicated: tuple[str, ...]  # labels of the kinds of change it implicates
+    scope: str
+    dates: tuple[tuple[str, TimeView], ...]  # (began | detected | ..., time), in order
+    durations: tuple[DurationView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    """A link to something outside Hindsight: a dashboard, a ticket, the original write-up."""
+
+    kind: str
+    kind_label: str
+    label: str
+    target: str  # as written: an address or a tracker reference
+    url: str  # the address it leads to ("" when it leads nowhere: plain text)
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +139,7 @@ class RoleView:
     label: str
     description: str
     holders: tuple[HolderView, ...]
+    command: bool = True  # one of the four roles every response must fill
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +244,12 @@ class FollowUpView:
     closed: bool
     incident_key: str
     incident_title: str
-    tracker_url: str  # only http(s) links survive
+    tracker: str  # as written: an address or a tracker reference ("PROJ-42")
+    tracker_url: str  # where it leads: only http(s) links survive ("" for plain text)
     next_senior_review: str
     speeds_troubleshooting: bool
     attention: tuple[str, ...] = ()
+    action_type_label: str = ""  # Mitigate, Prevent, Process, Investigate, Other; "" unsaid
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,9 +289,16 @@ class PrivacyAccessView:
     volume: str
     justification: str
     approver: str
-    privacy_consulted: bool
+    privacy_consulted: bool | None  # None: nobody recorded whether it was
     copies: tuple[str, ...]
     flags: tuple[str, ...]
+
+    @property
+    def consultation(self) -> str:
+        """What is known of the privacy team's part, never more than was recorded."""
+        if self.privacy_consulted is None:
+            return "not recorded whether the privacy team was consulted"
+        return "privacy team consulted" if self.privacy_consulted else "privacy team not consulted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +360,19 @@ class IncidentView:
     privacy: PrivacyView | None = None
     timeline_picture: Picture | None = None
     text_timeline: str = ""  # the milestone ranges drawn in characters, for Markdown
+    markers: tuple[MilestoneView, ...] = ()  # acknowledged, declared, first public notice ...
+    impacts: tuple[ImpactView, ...] = ()
+    factors: tuple[FactorView, ...] = ()
+    references: tuple[ReferenceView, ...] = ()
+    attachments: tuple[Picture, ...] = ()  # pictures the author attached (not in Markdown)
+    attachment_names: tuple[tuple[str, str], ...] = ()  # (file name, caption) of each
+    authors: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    external_id: str = ""
+    historical: bool = False  # written and published outside Hindsight, brought in as it was
+    # What the record leaves out, said once (the compact template lists it instead of one
+    # "not answered" row per item).
+    not_recorded: tuple[str, ...] = ()
 
     def section(self, section_id: str) -> SectionView | None:
         """The review section `section_id`, if the bank in use has it."""
@@ -333,10 +398,20 @@ class IncidentView:
     @property
     def pictures(self) -> tuple[Picture, ...]:
         """Every picture the document may embed."""
-        found = [self.timeline_picture]
+        found = [self.timeline_picture, *self.attachments]
         if self.followups is not None:
             found.append(self.followups.picture)
         return tuple(p for p in found if p is not None)
+
+    @property
+    def command_roles(self) -> tuple[RoleView, ...]:
+        """The four roles every response fills, held or not."""
+        return tuple(r for r in self.roles if r.command)
+
+    @property
+    def other_responders(self) -> tuple[RoleView, ...]:
+        """Other responder roles that someone held (on-call, subject experts ...)."""
+        return tuple(r for r in self.roles if not r.command and r.holders)
 
 
 @dataclass(frozen=True, slots=True)

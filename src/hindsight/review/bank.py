@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.core.enums import MILESTONE_KINDS, Phase
-from hindsight.core.review import AnswerType
+from hindsight.core.review import AnswerType, ChangeKind, change_kind_problem
 from hindsight.paths import resources_dir
+from hindsight.vocabulary import ChangeKindInfo, vocabulary
 
 ID_PATTERN = re.compile(r"^[a-z0-9_.]+$")
 CHOICE_TYPES = (AnswerType.SINGLE_CHOICE, AnswerType.MULTIPLE_CHOICE)
@@ -71,6 +72,16 @@ class Section:
     intro: str = ""
     kind: str = "questions"
     questions: tuple[Question, ...] = ()
+    # For the change-attribution section: every kind of change it asks about, in order (the
+    # bundled kinds, then those the bank adds).
+    change_kinds: tuple[ChangeKindInfo, ...] = ()
+
+    def change_label(self, code: ChangeKind) -> str:
+        """The label of a kind of change this section (or the vocabulary) knows."""
+        for kind in self.change_kinds:
+            if kind.id == code:
+                return kind.label
+        return vocabulary().change_label(code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,21 @@ class QuestionBank:
     def questions(self) -> list[Question]:
         """Every question, in order."""
         return [q for s in self.sections for q in s.questions]
+
+    @property
+    def change_kinds(self) -> tuple[ChangeKindInfo, ...]:
+        """The kinds of change the bank's attribution section asks about (else the bundled)."""
+        for section in self.sections:
+            if section.kind == "change_attribution":
+                return section.change_kinds
+        return vocabulary().change_kinds
+
+    def change_label(self, code: ChangeKind) -> str:
+        """The label of a kind of change, as this bank (or the vocabulary) names it."""
+        for kind in self.change_kinds:
+            if kind.id == code:
+                return kind.label
+        return vocabulary().change_label(code)
 
 
 def _text(data: dict[str, Any], key: str, path: Path, where: str, *, required: bool = True) -> str:
@@ -223,7 +249,45 @@ def _section(data: Any, path: Path, number: int, seen: set[str]) -> Section:
         intro=_text(data, "intro", path, where, required=False),
         kind=kind,
         questions=tuple(questions),
+        change_kinds=_change_kinds(data, path, where) if kind == "change_attribution" else (),
     )
+
+
+def _change_kinds(data: dict[str, Any], path: Path, where: str) -> tuple[ChangeKindInfo, ...]:
+    """The bundled kinds of change, then the ones this bank adds (`[[section.change]]`).
+
+    A bank entry with a bundled code relabels that kind; `omit = [codes]` leaves bundled
+    kinds out of this bank's reviews (answers already given to them are kept).
+    """
+    kinds = {k.id: k for k in vocabulary().change_kinds}
+    omit = data.get("omit", [])
+    if not isinstance(omit, list) or not all(isinstance(c, str) for c in omit):
+        raise BankError(path, where, "field 'omit' must list codes of kinds of change")
+    for code in omit:
+        if code not in kinds:
+            raise BankError(
+                path, where, f"field 'omit' names '{code}', which is not a bundled kind"
+            )
+        del kinds[code]
+    raw = data.get("change", [])
+    if not isinstance(raw, list):
+        raise BankError(path, where, "field 'change' must be a list of tables")
+    for number, entry in enumerate(raw, start=1):
+        spot = f"{where}, kind of change {number}"
+        if not isinstance(entry, dict):
+            raise BankError(path, spot, "must be a table with id, label and description")
+        code = _text(entry, "id", path, spot)
+        problem = change_kind_problem(code)
+        if problem:
+            raise BankError(path, spot, problem)
+        kinds[code] = ChangeKindInfo(
+            code,
+            _text(entry, "label", path, spot),
+            _text(entry, "description", path, spot, required=False),
+        )
+    if not kinds:
+        raise BankError(path, where, "asks about no kind of change")
+    return tuple(kinds.values())
 
 
 def load_bank(path: Path) -> QuestionBank:

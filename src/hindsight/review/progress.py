@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hindsight.core.incident import Incident
-from hindsight.core.review import Answer, ChangeCategory
+from hindsight.core.review import Answer
 from hindsight.review.answers import is_settled
 from hindsight.review.bank import Question, QuestionBank, Section
 
@@ -62,9 +62,11 @@ ATTRIBUTION_ID = "change_attribution"
 
 
 def _attribution_progress(section: Section, incident: Incident) -> SectionProgress:
-    # Every kind of change needs an explicit verdict; "unknown" is an honest verdict too.
-    assessed = sum(1 for c in ChangeCategory if c in incident.attributions)
-    total = len(ChangeCategory)
+    # Every kind of change the bank asks about needs an explicit verdict; "unknown" and "not
+    # applicable" are honest verdicts too.
+    codes = [k.id for k in section.change_kinds]
+    assessed = sum(1 for c in codes if c in incident.attributions)
+    total = len(codes)
     missing = () if assessed == total else (ATTRIBUTION_ID,)
     return SectionProgress(section, assessed, total, assessed, total, missing)
 

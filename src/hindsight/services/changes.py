@@ -34,6 +34,7 @@ class Changes:
     everything: bool = False  # too much to say (an import): every view reloads
     links: frozenset[int] = field(default_factory=frozenset)  # their links to others changed
     saved_searches: bool = False  # a saved search was added, renamed or removed
+    attachments: frozenset[int] = field(default_factory=frozenset)  # their pictures changed
 
     @classmethod
     def of(
@@ -46,6 +47,7 @@ class Changes:
         everything: bool = False,
         links: Iterable[int | None] = (),
         saved_searches: bool = False,
+        attachments: Iterable[int | None] = (),
     ) -> Changes:
         """Changes from any iterables of ids (None ids are left out)."""
         return cls(
@@ -56,6 +58,7 @@ class Changes:
             everything=everything,
             links=_ids(links),
             saved_searches=saved_searches,
+            attachments=_ids(attachments),
         )
 
     def __or__(self, other: Changes) -> Changes:
@@ -67,6 +70,7 @@ class Changes:
             everything=self.everything or other.everything,
             links=self.links | other.links,
             saved_searches=self.saved_searches or other.saved_searches,
+            attachments=self.attachments | other.attachments,
         )
 
     def __bool__(self) -> bool:
@@ -78,6 +82,7 @@ class Changes:
             or self.privacy
             or self.links
             or self.saved_searches
+            or self.attachments
         )
 
     @property
@@ -97,7 +102,14 @@ class Changes:
             return False
         return self.everything or any(
             incident_id in ids
-            for ids in (self.incidents, self.removed, self.followups, self.privacy, self.links)
+            for ids in (
+                self.incidents,
+                self.removed,
+                self.followups,
+                self.privacy,
+                self.links,
+                self.attachments,
+            )
         )
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.enums import Confidence, EventSource, Marker, Phase, Role, Severity
+from hindsight.core.factors import ContributingFactor, FactorDate
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.references import Reference, ReferenceKind
 from hindsight.export.atomic import reason
 from hindsight.paths import resources_dir
 from hindsight.services.errors import StoreError, ValidationError
@@ -31,6 +34,13 @@ def _time(text: str | None) -> datetime | None:
 
 def _fuzzy(entry: dict[str, Any]) -> FuzzyTime:
     note = entry.get("note", "")
+    if "day" in entry or "first_day" in entry:
+        # Known only to the day, as the write-up gives it.
+        first = date.fromisoformat(entry.get("day") or entry["first_day"])
+        last = date.fromisoformat(entry["last_day"]) if "last_day" in entry else first
+        best = date.fromisoformat(entry["best_day"]) if "best_day" in entry else None
+        confidence = Confidence(entry.get("confidence", "medium"))
+        return FuzzyTime.days(first, last, best, confidence, note)
     if "at" in entry:
         return FuzzyTime.exact(datetime.fromisoformat(entry["at"]), note)
     return FuzzyTime(
@@ -74,6 +84,38 @@ def _incident(entry: dict[str, Any]) -> Incident:
         teams=[
             TeamInvolvement(team=t["team"], part=t.get("part", "")) for t in entry.get("team", [])
         ],
+        markers={Marker(m["kind"]): _fuzzy(m) for m in entry.get("marker", [])},
+        impacts=[
+            ImpactMeasure(
+                measure=i["measure"],
+                low=i.get("low"),
+                best=i.get("best"),
+                high=i.get("high"),
+                unit=i.get("unit", ""),
+                slice=i.get("slice", ""),
+                source=i.get("source", ""),
+                note=i.get("note", ""),
+            )
+            for i in entry.get("impact", [])
+        ],
+        factors=[
+            ContributingFactor(
+                title=f["title"],
+                description=f.get("description", ""),
+                trigger_kind=f.get("trigger", ""),
+                implicated=list(f.get("implicated", [])),
+                scope=f.get("scope", ""),
+                dates={FactorDate(k): _fuzzy(v) for k, v in f.get("dates", {}).items()},
+            )
+            for f in entry.get("factor", [])
+        ],
+        references=[
+            Reference(ReferenceKind(r["kind"]), r["target"], r.get("label", ""), r.get("note", ""))
+            for r in entry.get("link", [])
+        ],
+        authors=list(entry.get("authors", [])),
+        reviewers=list(entry.get("reviewers", [])),
+        external_id=entry.get("external_id", ""),
     )
 
 

@@ -31,12 +31,15 @@ from hindsight.core.review import (
     AnswerStatus,
     AnswerType,
     Attribution,
-    ChangeCategory,
+    ChangeKind,
     ReviewStatus,
     Verdict,
 )
 from hindsight.review.bank import Question, QuestionBank
 from hindsight.services.workspace import Workspace
+from hindsight.vocabulary import vocabulary as _vocabulary
+
+CHANGE_KINDS = [k.id for k in _vocabulary().change_kinds]
 
 HISTORY_TAG = "generated-history"
 TITLE_PREFIX = "[Generated] "
@@ -51,41 +54,41 @@ MODELS = ("search-ranker", "recs-two-tower", "partner-ads", "fraud-scorer", "eta
 SYSTEMS = ("feature store", "nightly training pipeline", "log feeders", "model registry",
            "online serving", "event stream", "partner data extraction", "vector index")  # fmt: skip
 # trigger kind -> (weight, what happened, kinds of change implicated, extra teams)
-TRIGGERS: dict[str, tuple[float, str, tuple[ChangeCategory, ...], tuple[str, ...]]] = {
+TRIGGERS: dict[str, tuple[float, str, tuple[ChangeKind, ...], tuple[str, ...]]] = {
     "upstream_data": (
         0.30,
         "an upstream team changed a field the {system} joins on",
-        (ChangeCategory.DATA_SCHEMA, ChangeCategory.TRAINING_DATA),
+        ("data_schema", "training_data"),
         ("Data engineering",),
     ),
     "data_growth": (
         0.20,
         "traffic grew past what the {system} was sized for",
-        (ChangeCategory.PIPELINE_CAPACITY,),
+        ("pipeline_capacity",),
         ("SRE",),
     ),
     "code_config": (
         0.17,
         "a configuration push changed the serving thresholds of {model}",
-        (ChangeCategory.THRESHOLDS_CONFIG, ChangeCategory.BINARIES),
+        ("thresholds_config", "binaries"),
         ("SRE",),
     ),
     "infrastructure": (
         0.12,
         "a partial outage of the {system} left training without input",
-        (ChangeCategory.PIPELINE_CAPACITY,),
+        ("pipeline_capacity",),
         ("SRE",),
     ),
     "world": (
         0.13,
         "demand shifted suddenly (a season, a lost supplier) away from what {model} had learned",
-        (ChangeCategory.OUTSIDE_WORLD,),
+        ("outside_world",),
         ("Retail", "Supply", "Finance"),
     ),
     "model_release": (
         0.05,
         "a new release of {model} regressed on a slice the offline evaluation did not cover",
-        (ChangeCategory.TRAINED_MODEL, ChangeCategory.CONFIGURED_MODEL),
+        ("trained_model", "configured_model"),
         ("ML engineering",),
     ),
     "unknown": (0.03, "the trigger could not be established", (), ()),
@@ -334,13 +337,13 @@ class _Generator:
         )
 
     def attributions(
-        self, trigger: str, implicated: tuple[ChangeCategory, ...]
-    ) -> dict[ChangeCategory, Attribution]:
-        made: dict[ChangeCategory, Attribution] = {}
-        for category in ChangeCategory:
+        self, trigger: str, implicated: tuple[ChangeKind, ...]
+    ) -> dict[ChangeKind, Attribution]:
+        made: dict[ChangeKind, Attribution] = {}
+        for category in CHANGE_KINDS:
             if category in implicated:
                 verdict = Verdict.IMPLICATED
-            elif category is ChangeCategory.NOTHING_FOUND:
+            elif category == "nothing_found":
                 verdict = Verdict.IMPLICATED if trigger == "unknown" else Verdict.RULED_OUT
             else:
                 verdict = Verdict.UNKNOWN if self.rng.random() < 0.2 else Verdict.RULED_OUT
@@ -370,7 +373,7 @@ class _Generator:
                     feasibility=rng.randint(1, 5),
                     speeds_troubleshooting=kind is FollowUpKind.MONITORING,
                     created_at=datetime.combine(opened, time(15, 0), UTC),
-                    updated_at=datetime.combine(steps[-1].on, time(15, 0), UTC),
+                    updated_at=datetime.combine(steps[-1].on or opened, time(15, 0), UTC),
                 )
             )
         return items

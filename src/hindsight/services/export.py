@@ -32,6 +32,7 @@ from hindsight.export.model import (
 )
 from hindsight.export.redaction import (
     Redactor,
+    map_attachment_texts,
     map_followup_texts,
     map_incident_texts,
     map_privacy_texts,
@@ -282,6 +283,7 @@ class ExportService:
         sources.transitions = map_transition_texts(sources.transitions, redactor)
         if sources.privacy is not None:
             sources.privacy = map_view_texts(sources.privacy, redactor)
+        sources.attachments = map_attachment_texts(sources.attachments, redactor)
         redacted = redactor.count if request.redact_pii else 0
         document = incident_document(incident, sources, clock, template, redacted)
         return document, redactor.findings, redacted
@@ -331,6 +333,7 @@ class ExportService:
             workspace.followups.items(incident_id),
             workspace.privacy.accesses(incident_id),
             workspace.privacy.ethics_answers(incident_id),
+            workspace.attachments.of_incident(incident_id),
         )
         return self._bundle(record, Redactor(pii_patterns(workspace), redact=redact))
 
@@ -346,7 +349,11 @@ class ExportService:
             if not redact:  # nothing to find or replace: the records go out as they are
                 privacy = json_format.PrivacyRecord(record.accesses, record.ethics)
                 bundle = json_format.IncidentBundle(
-                    record.incident, record.transitions, record.followups, privacy
+                    record.incident,
+                    record.transitions,
+                    record.followups,
+                    privacy,
+                    record.attachments,
                 )
                 yield bundle, [], 0
                 continue
@@ -364,7 +371,8 @@ class ExportService:
         privacy = map_privacy_texts(
             json_format.PrivacyRecord(record.accesses, record.ethics), redactor
         )
-        bundle = json_format.IncidentBundle(incident, transitions, followups, privacy)
+        attachments = map_attachment_texts(record.attachments, redactor)
+        bundle = json_format.IncidentBundle(incident, transitions, followups, privacy, attachments)
         return bundle, redactor.findings, redactor.count if redactor.redact else 0
 
     def findings(self, incident_id: int) -> list[Finding]:

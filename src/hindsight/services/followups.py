@@ -360,7 +360,7 @@ class FollowUpService:
     def _checked(self, item: FollowUp) -> FollowUp:
         found = problems(item)
         today = self.today()
-        future = [step for step in item.history if step.on > today]
+        future = [step for step in item.history if step.on is not None and step.on > today]
         if future:
             found.append(
                 f"{future[0].status.label} is dated {future[0].on}, which has not come yet."
@@ -425,5 +425,5 @@ def _csv_row(entry: RankedItem, report: AttentionReport) -> list[str]:
         "yes" if item.speeds_troubleshooting else "no",
         _day(item.next_senior_review),
         "; ".join(flag.reason for flag in report.of(item.id)),
-        _cell(item.tracker_url),
+        _cell(item.tracker),
     ]

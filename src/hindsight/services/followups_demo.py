@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ def _item(entry: dict[str, Any], incidents: list[Incident]) -> FollowUp:
     incident = incidents[entry["incident"] - 1]
     assert incident.id is not None
     steps = [StatusStep(FollowUpStatus(status), on) for status, on in entry["steps"]]
-    opened: date = steps[0].on
-    last: date = steps[-1].on
+    # The demo dates every step.
+    opened, last = steps[0].on, steps[-1].on
+    assert opened is not None and last is not None
     return FollowUp(
         title=entry["title"],
         incident_id=incident.id,
@@ -36,7 +37,7 @@ def _item(entry: dict[str, Any], incidents: list[Incident]) -> FollowUp:
         kind=FollowUpKind(entry["kind"]),
         value=entry["value"],
         feasibility=entry["feasibility"],
-        tracker_url=entry.get("tracker", ""),
+        tracker=entry.get("tracker", ""),
         speeds_troubleshooting=entry.get("speeds_troubleshooting", False),
         next_senior_review=entry.get("next_senior_review"),
         # Recorded in the afternoon of the day they were opened, last touched when they moved.

@@ -14,7 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hindsight.core.record_rules import record_problems
+from hindsight.core.review import ReviewStatus
 from hindsight.export.json_format import FormatError, IncidentBundle, decode, read_text
+from hindsight.review.progress import open_required_questions
 from hindsight.services.changes import Changes
 from hindsight.services.errors import ValidationError
 from hindsight.store.imports import (
@@ -120,7 +123,35 @@ class ImportService:
         return self.plan(path, bundles)
 
     def plan(self, path: Path, bundles: list[IncidentBundle]) -> ImportPlan:
-        """Which keys of `bundles` are taken here, and what cannot be carried over."""
+        """Which keys of `bundles` are taken here, and what cannot be carried over.
+
+        The file is held to the editor's rules: a record the editor would refuse, or a review
+        marked published that the publish check would stop, is refused (nothing is written)
+        unless it is marked `historical`, a postmortem published outside Hindsight.
+        """
+        found: list[str] = []
+        for index, bundle in enumerate(bundles):
+            incident = bundle.incident
+            where = f"incidents[{index}] ({incident.key})"
+            found.extend(f"{where}: {p}" for p in record_problems(incident))
+            if incident.review_status is ReviewStatus.PUBLISHED and not incident.historical:
+                # Required questions only: kinds of change added to the vocabulary since
+                # the file was written were never asked of its published review.
+                review = self.workspace.review
+                missing = open_required_questions(review.bank, incident)
+                if missing:
+                    found.append(
+                        f"{where}.review.status: published, but {len(missing)} required "
+                        f"question(s) are not answered (first: {missing[0].prompt}). "
+                        'Import it as "in_review", or set '
+                        '"historical": true to bring it in as a postmortem published '
+                        "outside Hindsight."
+                    )
+        if found:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            raise ImportProblem(
+                f"{path} holds what Hindsight would refuse; nothing was imported. {found[0]}{more}"
+            )
         conflicts = taken_keys(self.workspace.database, [b.incident.key for b in bundles])
         return ImportPlan(path, bundles, conflicts)
 

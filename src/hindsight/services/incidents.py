@@ -7,6 +7,7 @@ from collections.abc import Callable
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
 from hindsight.core.keys import key_problem
+from hindsight.core.record_rules import record_problems
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
@@ -94,5 +95,8 @@ class IncidentService:
         problem = key_problem(incident.key) if incident.key else None
         if problem:
             raise ValidationError(f"The key {problem}.")
+        found = record_problems(incident)
+        if found:
+            raise ValidationError(" ".join(found))
         incident.review_progress = self._progress(incident)
         return incident

@@ -165,7 +165,6 @@ class InsightsService:
 
     def wording(self) -> Wording:
         """Labels from the question bank in use and the vocabulary."""
-        from hindsight.vocabulary import vocabulary
 
         bank = self.workspace.review.bank
 
@@ -177,7 +176,7 @@ class InsightsService:
             trigger_options=options(TRIGGER_QUESTION),
             detection_options=options(DETECTION_QUESTION),
             prompts={q.id: q.prompt for q in bank.questions},
-            change_labels=dict(vocabulary().change_labels),
+            change_labels={k.id: k.label for k in bank.change_kinds},
         )
 
     def figures(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hindsight.core.enums import Phase, Role
+from hindsight.core.enums import Marker, Phase, Role
 from hindsight.core.incident import Incident
 from hindsight.core.pii import (
     CustomPattern,
@@ -31,7 +31,6 @@ from hindsight.core.privacy import (
     EthicsAnswer,
     EthicsChecklist,
 )
-from hindsight.core.review import ChangeCategory
 from hindsight.core.text_fields import (
     ETHICS_TEXT_FIELDS,
     FOLLOWUP_TEXT_FIELDS,
@@ -133,10 +132,19 @@ def _label(incident: Incident, ref: TextRef, prompts: Mapping[str, str]) -> str:
     if kind.startswith("answers/"):
         title = prompts.get(ref.owner, ref.owner)
         return f"Review · {title}" + (" · reason" if kind.endswith("reason") else "")
-    labels = getattr(words, "change_labels", {})
-    category = ChangeCategory(ref.owner)
-    label = labels.get(category, category.value.replace("_", " ").capitalize())
-    return f"Change attribution · {label}"
+    if kind == "markers/*/note":
+        return f"Milestones · {words.marker_labels[Marker(ref.owner)]}"
+    if kind.startswith("impacts/"):
+        return f"Impact · measure {int(parts[1]) + 1} · {parts[2]}"
+    if kind.startswith("factors/"):
+        return f"Contributing factors · {ref.owner or int(parts[1]) + 1}" + (
+            " · date note" if kind.endswith("note") else f" · {parts[2]}"
+        )
+    if kind.startswith("references/"):
+        return f"Links · {int(parts[1]) + 1} · {parts[2]}"
+    if kind in ("authors/*", "reviewers/*", "external_id"):
+        return f"Overview · {parts[0].replace('_', ' ').capitalize()}"
+    return f"Change attribution · {words.change_label(ref.owner)}"
 
 
 def incident_text_fields(

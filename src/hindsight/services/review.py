@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hindsight.core.incident import Incident
-from hindsight.core.review import ChangeCategory, ReviewStatus, ReviewTransition
+from hindsight.core.review import ReviewStatus, ReviewTransition
 from hindsight.preferences import load_section, save_section
 from hindsight.review.bank import BankError, QuestionBank, default_bank_path, load_bank
 from hindsight.review.progress import ReviewProgress, open_required_questions, review_progress
@@ -99,7 +99,7 @@ class ReviewService:
             Blocker("Review", f"{titles[q.id]}: {q.prompt}", q.id)
             for q in open_required_questions(self.bank, incident)
         ]
-        missing = [c for c in ChangeCategory if c not in incident.attributions]
+        missing = [k.id for k in self.bank.change_kinds if k.id not in incident.attributions]
         if missing:
             blockers.append(
                 Blocker(

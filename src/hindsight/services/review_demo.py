@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.core.incident import Incident
-from hindsight.core.review import Answer, AnswerStatus, Attribution, ChangeCategory, ReviewStatus
+from hindsight.core.review import Answer, AnswerStatus, Attribution, ReviewStatus
 from hindsight.paths import resources_dir
 from hindsight.services.workspace import Workspace
 
@@ -51,8 +51,8 @@ def add_review_demo(workspace: Workspace, incidents: list[Incident]) -> None:
         incident = workspace.incidents.get(incidents[entry["incident"] - 1].id or 0)
         incident.answers.update(_answers(entry, review.bank.version))
         for category, value in entry.get("attribution", {}).items():
-            incident.attributions[ChangeCategory(category)] = Attribution(
-                ChangeCategory(category), value["verdict"], value.get("evidence", "")
+            incident.attributions[category] = Attribution(
+                category, value["verdict"], value.get("evidence", "")
             )
         incident = workspace.incidents.save(incident)
         target = ReviewStatus(entry.get("status", "draft"))

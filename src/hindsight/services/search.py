@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
-from hindsight.core.enums import Phase, Role
+from hindsight.core.enums import Marker, Phase, Role
 from hindsight.core.links import SavedSearch
 from hindsight.core.privacy import EthicsChecklist
-from hindsight.core.review import AnswerType, ChangeCategory
+from hindsight.core.review import AnswerType
 from hindsight.core.search_query import Field, FieldName, Query, QueryError, choice_codes, parse
 from hindsight.core.search_results import (
     Area,
@@ -139,6 +139,11 @@ class SearchService:
         bank = self._bank()
         resolved: dict[Field, frozenset[str]] = {}
         for item in query.fields():
+            if item.name is FieldName.IMPLICATED:
+                # Kinds of change are data: the bank's, in its words.
+                kinds = {k.id: k.label for k in bank.change_kinds}
+                resolved[item] = choice_codes(item.name, item.value, kinds)
+                continue
             if item.name not in (FieldName.TRIGGER, FieldName.DETECTED_BY):
                 continue
             question_id = (
@@ -167,7 +172,7 @@ class SearchService:
         if area is Area.OVERVIEW:
             return ("Overview", _OVERVIEW_LABELS.get(location.column, location.column))
         if area is Area.MILESTONES:
-            return ("Milestones", _enum_label(Phase, detail, words.milestone_labels))
+            return ("Milestones", _moment_label(detail))
         if area is Area.TIMELINE:
             place = ("Timeline", _enum_label(Phase, detail, words.phase_labels))
             return (*place, "Time note") if location.column == "time_note" else place
@@ -186,7 +191,7 @@ class SearchService:
                 )
             )
         if area is Area.ATTRIBUTION:
-            category = _enum_label(ChangeCategory, detail, words.change_labels)
+            category = bank.change_label(detail) if bank is not None else detail
             return ("Review", "Change attribution", category)
         if area is Area.FOLLOWUPS:
             return ("Follow-ups", detail)
@@ -227,7 +232,6 @@ class SearchService:
         return [replace(item, reasons=self._reasons(item)) for item in found]
 
     def _reasons(self, item: RelatedIncident) -> tuple[str, ...]:
-        words = vocabulary()
         shared = item.shared
         reasons = []
         if shared.trigger_kind:
@@ -235,9 +239,7 @@ class SearchService:
             kind = question.option_label(shared.trigger_kind) if question else shared.trigger_kind
             reasons.append(f"Same kind of trigger: {kind}")
         if shared.implicated:
-            labels = [
-                _enum_label(ChangeCategory, c, words.change_labels) for c in shared.implicated
-            ]
+            labels = [self._bank().change_label(c) for c in shared.implicated]
             reasons.append("Both implicated: " + ", ".join(labels))
         if shared.systems:
             reasons.append("Same systems: " + ", ".join(shared.systems))
@@ -331,3 +333,14 @@ def _section_title(bank: QuestionBank, question_id: str) -> str:
         if any(question.id == question_id for question in section.questions):
             return section.title
     return "Other answers"
+
+
+def _moment_label(code: str) -> str:
+    """A milestone's or response moment's name ('Impact start', 'Acknowledged'), or the code."""
+    words = vocabulary()
+    for kind in (Phase, Marker):
+        try:
+            return words.moment_label(kind(code))
+        except ValueError:
+            continue
+    return code

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hindsight.paths import backups_dir
+from hindsight.services.attachments import AttachmentService
 from hindsight.services.changes import ChangeFeed
 from hindsight.services.errors import ValidationError
 from hindsight.services.followups import FollowUpService
@@ -14,6 +15,7 @@ from hindsight.services.privacy import PrivacyService
 from hindsight.services.publish_gate import PublishGate
 from hindsight.services.review import ReviewService
 from hindsight.services.search import SearchService
+from hindsight.store.attachments import AttachmentRepository
 from hindsight.store.backup import backup_file_name
 from hindsight.store.database import Database
 from hindsight.store.followups import FollowUpRepository
@@ -49,6 +51,7 @@ class Workspace:
             feed=self.changes,
         )
         self.links = LinkService(LinkRepository(database), feed=self.changes)
+        self.attachments = AttachmentService(AttachmentRepository(database), feed=self.changes)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> Workspace:

@@ -16,23 +16,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
+from hindsight.core.attachments import Attachment
+from hindsight.core.enums import EventSource, Phase, Role, Severity
 from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
-from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
 from hindsight.core.privacy import DataAccess, EthicsAnswer
 from hindsight.core.review import (
     Answer,
     AnswerStatus,
     Attribution,
-    ChangeCategory,
     ReviewStatus,
     ReviewTransition,
     Verdict,
 )
+from hindsight.store.attachments import AttachmentRepository
 from hindsight.store.database import Database
 from hindsight.store.followups import _COLUMNS as FOLLOWUP_COLUMNS
 from hindsight.store.followups import _from_columns
+from hindsight.store.incidents import (
+    _fuzzy_from,
+    factor_from,
+    impact_from,
+    reference_from,
+    split_milestones,
+)
 from hindsight.store.models import (
     ChangeAttributionRow,
     IncidentRow,
@@ -44,6 +51,7 @@ from hindsight.store.models import (
     TimelineEventRow,
 )
 from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+from hindsight.store.models.postmortem import ContributingFactorRow, ImpactMeasureRow, ReferenceRow
 from hindsight.store.models.privacy import DataAccessRow, EthicsAnswerRow
 from hindsight.store.privacy import _to_access, _to_answer
 
@@ -59,10 +67,7 @@ class IncidentRecord:
     followups: list[FollowUp] = field(default_factory=list)
     accesses: list[DataAccess] = field(default_factory=list)
     ethics: dict[str, EthicsAnswer] = field(default_factory=dict)
-
-
-def _fuzzy(row: Any) -> FuzzyTime:
-    return FuzzyTime(row.earliest, row.latest, row.best, Confidence(row.confidence), row.time_note)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def _by_incident(session: Session, model: Any, ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -86,9 +91,13 @@ def _incidents(session: Session, ids: Sequence[int]) -> dict[int, Incident]:
     teams = _by_incident(session, TeamInvolvementRow, ids)
     answers = _by_incident(session, ReviewAnswerRow, ids)
     attributions = _by_incident(session, ChangeAttributionRow, ids)
+    impacts = _by_incident(session, ImpactMeasureRow, ids)
+    factors = _by_incident(session, ContributingFactorRow, ids)
+    references = _by_incident(session, ReferenceRow, ids)
     table = IncidentRow.__table__
     found: dict[int, Incident] = {}
     for row in session.execute(select(table).where(table.c.id.in_(ids))):
+        milestone_times, markers = split_milestones(milestones[row.id])
         found[row.id] = Incident(
             id=row.id,
             key=row.key,
@@ -99,11 +108,12 @@ def _incidents(session: Session, ids: Sequence[int]) -> dict[int, Incident]:
             systems=list(row.systems),
             models=list(row.models),
             tags=list(row.tags),
-            milestones={Phase(m.kind): _fuzzy(m) for m in milestones[row.id]},
+            milestones=milestone_times,
+            markers=markers,
             events=[
                 TimelineEvent(
                     id=e.id,
-                    when=_fuzzy(e),
+                    when=_fuzzy_from(e),
                     phase=Phase(e.phase),
                     text=e.text,
                     source=EventSource(e.source),
@@ -135,11 +145,16 @@ def _incidents(session: Session, ids: Sequence[int]) -> dict[int, Incident]:
                 for a in answers[row.id]
             },
             attributions={
-                ChangeCategory(c.category): Attribution(
-                    ChangeCategory(c.category), Verdict(c.verdict), c.evidence
-                )
+                c.category: Attribution(c.category, Verdict(c.verdict), c.evidence)
                 for c in attributions[row.id]
             },
+            impacts=[impact_from(m) for m in impacts[row.id]],
+            factors=[factor_from(f) for f in factors[row.id]],
+            references=[reference_from(r) for r in references[row.id]],
+            authors=list(row.authors or []),
+            reviewers=list(row.reviewers or []),
+            external_id=row.external_id or "",
+            historical=bool(row.historical),
             created_at=row.created_at,
             updated_at=row.updated_at,
             version=row.version,
@@ -179,11 +194,7 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
                 )
                 .join(FollowUpRow, FollowUpRow.id == FollowUpStatusRow.followup_id)
                 .where(FollowUpRow.incident_id.in_(batch))
-                .order_by(
-                    FollowUpStatusRow.followup_id,
-                    FollowUpStatusRow.reached_on,
-                    FollowUpStatusRow.id,
-                )
+                .order_by(FollowUpStatusRow.followup_id, FollowUpStatusRow.id)
             ):
                 steps[followup_id].append(StatusStep(FollowUpStatus(status), reached_on))
             followups: dict[int, list[FollowUp]] = defaultdict(list)
@@ -209,6 +220,7 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
                 select(EthicsAnswerRow).where(EthicsAnswerRow.incident_id.in_(batch))
             ):
                 ethics[answer.incident_id][answer.item_id] = _to_answer(answer)
+        pictures = AttachmentRepository(database).of_incidents(batch)
         for incident_id in batch:
             if incident_id in incidents:
                 yield IncidentRecord(
@@ -217,4 +229,5 @@ def read_records(database: Database, incident_ids: Sequence[int]) -> Iterator[In
                     followups[incident_id],
                     accesses[incident_id],
                     ethics[incident_id],
+                    pictures.get(incident_id, []),
                 )

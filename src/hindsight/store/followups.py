@@ -21,6 +21,7 @@ from hindsight.core.followups import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FollowUpType,
     Priority,
     StatusStep,
     same_content,
@@ -56,9 +57,10 @@ _COLUMNS = (
     FollowUpRow.due_on,
     FollowUpRow.priority,
     FollowUpRow.kind,
+    FollowUpRow.action_type,
     FollowUpRow.value,
     FollowUpRow.feasibility,
-    FollowUpRow.tracker_url,
+    FollowUpRow.tracker,
     FollowUpRow.speeds_troubleshooting,
     FollowUpRow.next_senior_review,
     FollowUpRow.created_at,
@@ -101,9 +103,10 @@ def _from_columns(row: Any, key: str, history: list[StatusStep]) -> FollowUp:
         history=history,
         priority=Priority(row.priority),
         kind=FollowUpKind(row.kind),
+        action_type=FollowUpType(row.action_type) if row.action_type else None,
         value=row.value,
         feasibility=row.feasibility,
-        tracker_url=row.tracker_url,
+        tracker=row.tracker,
         speeds_troubleshooting=bool(row.speeds_troubleshooting),
         next_senior_review=row.next_senior_review,
         created_at=row.created_at,
@@ -122,7 +125,8 @@ def _write(row: FollowUpRow, item: FollowUp) -> None:
     row.due_on, row.next_senior_review = item.due, item.next_senior_review
     row.priority, row.kind = item.priority.value, item.kind.value
     row.value, row.feasibility = item.value, item.feasibility
-    row.tracker_url = item.tracker_url
+    row.action_type = item.action_type.value if item.action_type else None
+    row.tracker = item.tracker
     row.speeds_troubleshooting = item.speeds_troubleshooting
     row.status = item.status.value
     stored = [(FollowUpStatus(h.status), h.reached_on) for h in row.history]
@@ -170,9 +174,7 @@ class FollowUpRepository:
         if ids is not None:
             query = query.where(FollowUpRow.id.in_(ids))
             steps = steps.where(FollowUpStatusRow.followup_id.in_(ids))
-        steps = steps.order_by(
-            FollowUpStatusRow.followup_id, FollowUpStatusRow.reached_on, FollowUpStatusRow.id
-        )
+        steps = steps.order_by(FollowUpStatusRow.followup_id, FollowUpStatusRow.id)
         with self.database.read() as session:
             rows = session.execute(query.order_by(FollowUpRow.id)).all()
             histories: dict[int, list[StatusStep]] = {}

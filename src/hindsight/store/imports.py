@@ -24,11 +24,18 @@ from sqlalchemy import Table, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from hindsight.core.followups import FollowUp
-from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import headline
 from hindsight.core.incident import KEY_PREFIX, Incident, incident_key
 from hindsight.core.privacy import DataAccess, EthicsAnswer
 from hindsight.core.review import ReviewTransition
 from hindsight.store.database import Database
+from hindsight.store.incidents import (
+    factor_columns,
+    fuzzy_columns,
+    impact_columns,
+    milestone_values,
+    reference_columns,
+)
 from hindsight.store.models import (
     ChangeAttributionRow,
     IncidentRow,
@@ -41,6 +48,7 @@ from hindsight.store.models import (
     TimelineEventRow,
 )
 from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+from hindsight.store.models.postmortem import ContributingFactorRow, ImpactMeasureRow, ReferenceRow
 from hindsight.store.models.privacy import DataAccessRevisionRow, DataAccessRow, EthicsAnswerRow
 from hindsight.store.privacy import _revision_row
 
@@ -205,16 +213,6 @@ def import_incidents(
     return outcomes
 
 
-def _fuzzy(when: FuzzyTime) -> dict[str, Any]:
-    return {
-        "earliest": when.earliest,
-        "latest": when.latest,
-        "best": when.best,
-        "confidence": when.confidence.value,
-        "time_note": when.note,
-    }
-
-
 # The same columns as store.incidents._write_record and store.followups._write write; the
 # import test compares a bulk import with the repositories' path row by row.
 def _incident_values(incident: Incident, number: int, key: str, now: datetime) -> dict[str, Any]:
@@ -234,6 +232,11 @@ def _incident_values(incident: Incident, number: int, key: str, now: datetime) -
         "version": 1,
         "review_status": incident.review_status.value,
         "review_progress": incident.review_progress,
+        "authors": list(incident.authors),
+        "reviewers": list(incident.reviewers),
+        "external_id": incident.external_id,
+        "historical": incident.historical,
+        "impact_headline": headline(incident.impacts),
     }
 
 
@@ -241,13 +244,13 @@ def _record_parts(incident: Incident, incident_id: int) -> dict[Any, list[dict[s
     owner = {"incident_id": incident_id}
     return {
         MilestoneRow: [
-            {**owner, "kind": phase.value, **_fuzzy(when)}
-            for phase, when in incident.milestones.items()
+            {**owner, "kind": kind, **fuzzy_columns(when), "derived": derived}
+            for kind, when, derived in milestone_values(incident)
         ],
         TimelineEventRow: [
             {
                 **owner,
-                **_fuzzy(e.when),
+                **fuzzy_columns(e.when),
                 "phase": e.phase.value,
                 "source": e.source.value,
                 "text": e.text,
@@ -280,12 +283,15 @@ def _record_parts(incident: Incident, incident_id: int) -> dict[Any, list[dict[s
         ChangeAttributionRow: [
             {
                 **owner,
-                "category": a.category.value,
+                "category": a.category,
                 "verdict": a.verdict.value,
                 "evidence": a.evidence,
             }
             for a in incident.attributions.values()
         ],
+        ImpactMeasureRow: [{**owner, **impact_columns(m)} for m in incident.impacts],
+        ContributingFactorRow: [{**owner, **factor_columns(f)} for f in incident.factors],
+        ReferenceRow: [{**owner, **reference_columns(r)} for r in incident.references],
     }
 
 
@@ -299,9 +305,10 @@ def _followup_values(item: FollowUp, incident_id: int, now: datetime) -> dict[st
         "status": item.status.value,
         "priority": item.priority.value,
         "kind": item.kind.value,
+        "action_type": item.action_type.value if item.action_type else None,
         "value": item.value,
         "feasibility": item.feasibility,
-        "tracker_url": item.tracker_url,
+        "tracker_url": item.tracker,
         "speeds_troubleshooting": item.speeds_troubleshooting,
         "next_senior_review": item.next_senior_review,
         "created_at": item.created_at or now,
@@ -321,6 +328,9 @@ def _write_parts(session: Session, stored: Sequence[tuple[ImportItem, int]], now
             TeamInvolvementRow,
             ReviewAnswerRow,
             ChangeAttributionRow,
+            ImpactMeasureRow,
+            ContributingFactorRow,
+            ReferenceRow,
             ReviewTransitionRow,
             EthicsAnswerRow,
         )

@@ -1,12 +1,18 @@
 """The incident repository: plain `Incident` objects in, plain objects out.
 
-An incident and its milestones, timeline events, roles and teams are edited and saved as one
-unit; the incident row's version covers all of them, so a stale save of any part is caught.
+An incident and its milestones, timeline events, roles, teams, review, impact measures,
+contributing factors and references are edited and saved as one unit; the incident row's
+version covers all of them, so a stale save of any part is caught.
+
+Besides what the author set, a save stores the milestones the contributing factors date (rows
+marked `derived`), so that queries over many incidents (insights, search) read an incident's
+milestones from one table. Reading a record skips them: they are worked out from the factors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -14,8 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
-from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.enums import Confidence, EventSource, Marker, Phase, Role, Severity
+from hindsight.core.factors import ContributingFactor, FactorDate
+from hindsight.core.fuzzy_time import FuzzyTime, Precision, fuzzy_from_data, fuzzy_to_data
+from hindsight.core.impact import ImpactMeasure, headline
 from hindsight.core.incident import (
     Incident,
     IncidentSummary,
@@ -24,11 +32,11 @@ from hindsight.core.incident import (
     TimelineEvent,
     incident_key,
 )
+from hindsight.core.references import Reference, ReferenceKind
 from hindsight.core.review import (
     Answer,
     AnswerStatus,
     Attribution,
-    ChangeCategory,
     ReviewStatus,
     ReviewTransition,
     Verdict,
@@ -46,25 +54,167 @@ from hindsight.store.models import (
     TeamInvolvementRow,
     TimelineEventRow,
 )
+from hindsight.store.models.postmortem import ContributingFactorRow, ImpactMeasureRow, ReferenceRow
 
 Clock = Callable[[], datetime]
-Row = TypeVar("Row", TimelineEventRow, RoleAssignmentRow, TeamInvolvementRow)
+Row = TypeVar(
+    "Row",
+    TimelineEventRow,
+    RoleAssignmentRow,
+    TeamInvolvementRow,
+    ImpactMeasureRow,
+    ContributingFactorRow,
+    ReferenceRow,
+)
+PHASE_KINDS = frozenset(p.value for p in Phase)
+MARKER_KINDS = frozenset(m.value for m in Marker)
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fuzzy_from(row: MilestoneRow | TimelineEventRow) -> FuzzyTime:
-    return FuzzyTime(row.earliest, row.latest, row.best, Confidence(row.confidence), row.time_note)
+def _fuzzy_from(row: Any) -> FuzzyTime:
+    """A fuzzy time from a row (or column tuple) with the fuzzy-time columns."""
+    return FuzzyTime(
+        row.earliest,
+        row.latest,
+        row.best,
+        Confidence(row.confidence),
+        row.time_note,
+        Precision(row.time_precision or Precision.MINUTE.value),
+    )
 
 
 def _fuzzy_into(row: MilestoneRow | TimelineEventRow, when: FuzzyTime) -> None:
     row.earliest, row.latest, row.best = when.earliest, when.latest, when.best
     row.confidence, row.time_note = when.confidence.value, when.note
+    row.time_precision = when.precision.value
+
+
+def fuzzy_columns(when: FuzzyTime) -> dict[str, Any]:
+    """The fuzzy-time columns of a milestone or timeline row, as INSERT parameters."""
+    return {
+        "earliest": when.earliest,
+        "latest": when.latest,
+        "best": when.best,
+        "confidence": when.confidence.value,
+        "time_note": when.note,
+        "time_precision": when.precision.value,
+    }
+
+
+def milestone_values(incident: Incident) -> list[tuple[str, FuzzyTime, bool]]:
+    """(kind, time, derived) of every milestone row the incident has: the author's
+    milestones and response moments, then the milestones only its factors date.
+
+    Derived rows carry no note: a note is the author's, and the derived time says where it
+    came from wherever it is shown.
+    """
+    rows: list[tuple[str, FuzzyTime, bool]] = [
+        (phase.value, when, False) for phase, when in incident.milestones.items()
+    ]
+    rows.extend((marker.value, when, False) for marker, when in incident.markers.items())
+    for phase, when in incident.derived_milestones().items():
+        if phase not in incident.milestones:
+            rows.append((phase.value, when.with_note(""), True))
+    return rows
+
+
+def impact_from(row: Any) -> ImpactMeasure:
+    """An impact measure from its row (or column tuple)."""
+    return ImpactMeasure(
+        id=row.id,
+        measure=row.measure,
+        low=row.low,
+        high=row.high,
+        best=row.best,
+        unit=row.unit,
+        slice=row.slice,
+        source=row.source,
+        note=row.note,
+    )
+
+
+def impact_columns(measure: ImpactMeasure) -> dict[str, Any]:
+    """The columns of an impact measure's row."""
+    return {
+        "measure": measure.measure,
+        "low": measure.low,
+        "high": measure.high,
+        "best": measure.best,
+        "unit": measure.unit,
+        "slice": measure.slice,
+        "source": measure.source,
+        "note": measure.note,
+    }
+
+
+def factor_from(row: Any) -> ContributingFactor:
+    """A contributing factor from its row (or column tuple)."""
+    return ContributingFactor(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        trigger_kind=row.trigger_kind,
+        implicated=list(row.implicated or []),
+        scope=row.scope,
+        dates={FactorDate(k): fuzzy_from_data(v) for k, v in (row.dates or {}).items()},
+    )
+
+
+def factor_columns(factor: ContributingFactor) -> dict[str, Any]:
+    """The columns of a contributing factor's row."""
+    return {
+        "title": factor.title,
+        "description": factor.description,
+        "trigger_kind": factor.trigger_kind,
+        "implicated": list(factor.implicated),
+        "scope": factor.scope,
+        "dates": {
+            moment.value: fuzzy_to_data(factor.dates[moment])
+            for moment in FactorDate
+            if moment in factor.dates
+        },
+    }
+
+
+def reference_from(row: Any) -> Reference:
+    """A reference from its row (or column tuple)."""
+    return Reference(
+        id=row.id, kind=ReferenceKind(row.kind), target=row.target, label=row.label, note=row.note
+    )
+
+
+def reference_columns(reference: Reference) -> dict[str, Any]:
+    """The columns of a reference's row."""
+    return {
+        "kind": reference.kind.value,
+        "target": reference.target,
+        "label": reference.label,
+        "note": reference.note,
+    }
+
+
+def split_milestones(
+    rows: Iterable[Any],
+) -> tuple[dict[Phase, FuzzyTime], dict[Marker, FuzzyTime]]:
+    """The author's milestones and response moments among milestone rows (derived ones
+    and kinds this Hindsight does not know are left out)."""
+    milestones: dict[Phase, FuzzyTime] = {}
+    markers: dict[Marker, FuzzyTime] = {}
+    for m in rows:
+        if m.derived:
+            continue
+        if m.kind in PHASE_KINDS:
+            milestones[Phase(m.kind)] = _fuzzy_from(m)
+        elif m.kind in MARKER_KINDS:
+            markers[Marker(m.kind)] = _fuzzy_from(m)
+    return milestones, markers
 
 
 def _to_incident(row: IncidentRow) -> Incident:
+    milestones, markers = split_milestones(row.milestones)
     return Incident(
         id=row.id,
         key=row.key,
@@ -75,7 +225,8 @@ def _to_incident(row: IncidentRow) -> Incident:
         systems=list(row.systems),
         models=list(row.models),
         tags=list(row.tags),
-        milestones={Phase(m.kind): _fuzzy_from(m) for m in row.milestones},
+        milestones=milestones,
+        markers=markers,
         events=[
             TimelineEvent(
                 id=e.id,
@@ -109,11 +260,16 @@ def _to_incident(row: IncidentRow) -> Incident:
             for a in row.answers
         },
         attributions={
-            ChangeCategory(c.category): Attribution(
-                ChangeCategory(c.category), Verdict(c.verdict), c.evidence
-            )
+            c.category: Attribution(c.category, Verdict(c.verdict), c.evidence)
             for c in row.attributions
         },
+        impacts=[impact_from(m) for m in sorted(row.impacts, key=lambda m: m.id)],
+        factors=[factor_from(f) for f in sorted(row.factors, key=lambda f: f.id)],
+        references=[reference_from(r) for r in sorted(row.references, key=lambda r: r.id)],
+        authors=list(row.authors or []),
+        reviewers=list(row.reviewers or []),
+        external_id=row.external_id or "",
+        historical=bool(row.historical),
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
@@ -140,8 +296,16 @@ def _write_answer(row: ReviewAnswerRow, answer: Answer) -> None:
 
 
 def _write_attribution(row: ChangeAttributionRow, attribution: Attribution) -> None:
-    row.category, row.verdict = attribution.category.value, attribution.verdict.value
+    row.category, row.verdict = attribution.category, attribution.verdict.value
     row.evidence = attribution.evidence
+
+
+def _setter(columns: Callable[[Any], dict[str, Any]]) -> Callable[[Any, Any], None]:
+    def write(row: Any, item: Any) -> None:
+        for name, value in columns(item).items():
+            setattr(row, name, value)
+
+    return write
 
 
 def _write_keyed(
@@ -195,13 +359,17 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
         list(incident.models),
         list(incident.tags),
     )
+    row.authors, row.reviewers = list(incident.authors), list(incident.reviewers)
+    row.external_id, row.historical = incident.external_id, incident.historical
+    row.impact_headline = headline(incident.impacts)
     existing = {m.kind: m for m in row.milestones}
-    for phase, when in incident.milestones.items():
-        milestone = existing.pop(phase.value, None)
+    for kind, when, derived in milestone_values(incident):
+        milestone = existing.pop(kind, None)
         if milestone is None:
-            milestone = MilestoneRow(kind=phase.value)
+            milestone = MilestoneRow(kind=kind)
             row.milestones.append(milestone)
         _fuzzy_into(milestone, when)
+        milestone.derived = derived
     for gone in existing.values():
         row.milestones.remove(gone)
     row.review_status = incident.review_status.value
@@ -215,7 +383,7 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
     )
     _write_keyed(
         row.attributions,
-        {c.value: a for c, a in incident.attributions.items()},
+        dict(incident.attributions),
         lambda c: c.category,
         lambda: ChangeAttributionRow(),
         _write_attribution,
@@ -224,14 +392,23 @@ def _write_record(row: IncidentRow, incident: Incident) -> list[list[Any]]:
         _sync(row.events, incident.events, TimelineEventRow, _write_event),
         _sync(row.roles, incident.roles, RoleAssignmentRow, _write_role),
         _sync(row.teams, incident.teams, TeamInvolvementRow, _write_team),
+        _sync(row.impacts, incident.impacts, ImpactMeasureRow, _setter(impact_columns)),
+        _sync(row.factors, incident.factors, ContributingFactorRow, _setter(factor_columns)),
+        _sync(row.references, incident.references, ReferenceRow, _setter(reference_columns)),
     ]
 
 
 def _assign_ids(incident: Incident, kept: list[list[Any]]) -> None:
     groups: tuple[list[Any], ...] = (incident.events, incident.roles, incident.teams)
-    for items, rows in zip(groups, kept, strict=True):
+    for items, rows in zip(groups, kept[:3], strict=True):
         for item, row in zip(items, rows, strict=True):
             item.id = row.id
+    # Measures and references are frozen values: each gets a copy carrying its id.
+    for name, rows in (("impacts", kept[3]), ("references", kept[5])):
+        items = getattr(incident, name)
+        items[:] = [replace(item, id=row.id) for item, row in zip(items, rows, strict=True)]
+    for factor, row in zip(incident.factors, kept[4], strict=True):
+        factor.id = row.id
 
 
 def _next_number(session: Session) -> int:
@@ -431,6 +608,9 @@ class IncidentRepository:
                 selectinload(IncidentRow.teams),
                 selectinload(IncidentRow.answers),
                 selectinload(IncidentRow.attributions),
+                selectinload(IncidentRow.impacts),
+                selectinload(IncidentRow.factors),
+                selectinload(IncidentRow.references),
             )
         )
         if row is None:

@@ -25,7 +25,7 @@ from hindsight.core.followups import (
 )
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.insights_model import DETECTION_QUESTION, TRIGGER_QUESTION, IncidentFacts
-from hindsight.core.review import AnswerStatus, ChangeCategory, ReviewStatus, Verdict
+from hindsight.core.review import AnswerStatus, ChangeKind, ReviewStatus, Verdict
 from hindsight.store.database import Database
 from hindsight.store.models import (
     ChangeAttributionRow,
@@ -143,7 +143,7 @@ class InsightsRepository:
             if team.strip():
                 teams.setdefault(incident_id, []).append(team.strip())
         choices, left_open, recorded = self._answers(session, chunk)
-        verdicts: dict[int, dict[ChangeCategory, Verdict]] = {}
+        verdicts: dict[int, dict[ChangeKind, Verdict]] = {}
         for incident_id, category, verdict in session.execute(
             _where(
                 select(
@@ -155,7 +155,7 @@ class InsightsRepository:
                 chunk,
             )
         ):
-            verdicts.setdefault(incident_id, {})[ChangeCategory(category)] = Verdict(verdict)
+            verdicts.setdefault(incident_id, {})[category] = Verdict(verdict)
         published = self._published(session, chunk)
         return [
             IncidentFacts(
@@ -261,14 +261,27 @@ class InsightsRepository:
                 chunk,
             )
         ).all()
-        spans: dict[int, tuple[date, date]] = {
-            followup_id: (first, last)
-            for followup_id, first, last in session.execute(
+        # The first known day, and the day of the last step (the current status), which
+        # may be unknown for an item brought in from a postmortem written elsewhere.
+        last_steps = _where(
+            select(func.max(FollowUpStatusRow.id)).group_by(FollowUpStatusRow.followup_id),
+            FollowUpStatusRow.followup_id,
+            chunk,
+        )
+        latest = dict(
+            session.execute(
+                select(FollowUpStatusRow.followup_id, FollowUpStatusRow.reached_on).where(
+                    FollowUpStatusRow.id.in_(last_steps)
+                )
+            ).all()
+        )
+        spans: dict[int, tuple[date | None, date | None]] = {
+            followup_id: (first, latest.get(followup_id))
+            for followup_id, first in session.execute(
                 _where(
                     select(
                         FollowUpStatusRow.followup_id,
                         func.min(FollowUpStatusRow.reached_on),
-                        func.max(FollowUpStatusRow.reached_on),
                     ).group_by(FollowUpStatusRow.followup_id),
                     FollowUpStatusRow.followup_id,
                     chunk,
@@ -278,7 +291,7 @@ class InsightsRepository:
         return [_light_item(row, spans.get(row.id)) for row in rows]
 
 
-def _day(value: Any) -> date:
+def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 

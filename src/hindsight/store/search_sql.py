@@ -289,9 +289,12 @@ class _Compiler:
                 f"WHERE status IN ({self._list(_followup_statuses(value))})"
             )
         if name is FieldName.IMPLICATED:
+            kinds = self.request.choices.get(item, frozenset({value}))
+            if not kinds:
+                return "SELECT id FROM incidents WHERE 0"
             return (
                 "SELECT incident_id FROM change_attributions "
-                f"WHERE category = {self.param(value)} "
+                f"WHERE category IN ({self._list(sorted(kinds))}) "
                 f"AND verdict = {self.param(Verdict.IMPLICATED.value)}"
             )
         question = TRIGGER_KIND_QUESTION if name is FieldName.TRIGGER else DETECTION_SOURCE_QUESTION

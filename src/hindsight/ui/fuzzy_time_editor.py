@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QTime, Signal
+from datetime import date
+
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -13,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.enums import Confidence
-from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError
+from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError, day_start
 from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.qt_helpers import (
+    DISPLAY_FORMAT,
     current_enum,
     date_time_edit,
     fill_combo,
@@ -36,6 +40,9 @@ class FuzzyTimeEditor(QWidget):
         super().__init__(parent)
         self.exact = QCheckBox("Exact time")
         self.exact.setToolTip("Tick when the moment is known precisely, e.g. from a log line.")
+        # A date the source gives only as a day is kept as the day: no invented hour.
+        self.by_day = QCheckBox("Known only to the day")
+        self.by_day.setToolTip("Tick when the source gives the day (or days) but no time.")
         self.best = date_time_edit()
         self.earliest = date_time_edit()
         self.latest = date_time_edit()
@@ -58,6 +65,7 @@ class FuzzyTimeEditor(QWidget):
             rows = [
                 (QLabel("Best guess"), self.best),
                 (None, self.exact),
+                (None, self.by_day),
                 (self._earliest_label, self.earliest),
                 (self._latest_label, self.latest),
                 (self._confidence_label, self.confidence),
@@ -77,6 +85,7 @@ class FuzzyTimeEditor(QWidget):
             grid.addWidget(self._latest_label, 0, 4)
             grid.addWidget(self.latest, 0, 5)
             grid.addWidget(self.exact, 1, 1)
+            grid.addWidget(self.by_day, 1, 4, 1, 2)
             grid.addWidget(self._confidence_label, 1, 2)
             grid.addWidget(self.confidence, 1, 3)
             grid.addWidget(QLabel("Note"), 2, 0)
@@ -87,6 +96,7 @@ class FuzzyTimeEditor(QWidget):
             grid.setColumnStretch(5, 1)
 
         self.exact.toggled.connect(self._on_exact_toggled)
+        self.by_day.toggled.connect(self._on_by_day_toggled)
         for edit in (self.best, self.earliest, self.latest):
             edit.dateTimeChanged.connect(self._on_edited)
         self.confidence.currentIndexChanged.connect(self._on_edited)
@@ -98,7 +108,17 @@ class FuzzyTimeEditor(QWidget):
         """The time described by the fields, or None (with the reason shown) if invalid."""
         try:
             best = from_qdatetime(self.best.dateTime())
-            if self.exact.isChecked():
+            if self.by_day.isChecked():
+                first = _day(self.best if self.exact.isChecked() else self.earliest)
+                last = _day(self.best if self.exact.isChecked() else self.latest)
+                value = FuzzyTime.days(
+                    first,
+                    last,
+                    _day(self.best),
+                    current_enum(self.confidence, Confidence) or Confidence.MEDIUM,
+                    self.note.text(),
+                )
+            elif self.exact.isChecked():
                 value = FuzzyTime.exact(best, self.note.text())
             else:
                 value = FuzzyTime(
@@ -119,18 +139,29 @@ class FuzzyTimeEditor(QWidget):
         """Show `value` without emitting `changed`."""
         self.blockSignals(True)
         try:
+            days = value.by_day
+            single = value.is_exact or (days and value.first_day == value.last_day)
+            self.by_day.blockSignals(True)
+            self.by_day.setChecked(days)
+            self.by_day.blockSignals(False)
+            self._show_days(days)
             for edit, moment in (
                 (self.best, value.best),
                 (self.earliest, value.earliest),
-                (self.latest, value.latest),
+                (self.latest, day_start(value.last_day) if days else value.latest),
             ):
                 edit.blockSignals(True)
-                edit.setDateTime(to_qdatetime(moment))
+                if days:
+                    # The day as written, whatever the local zone: days are not moments.
+                    day = moment.date()
+                    edit.setDate(QDate(day.year, day.month, day.day))
+                else:
+                    edit.setDateTime(to_qdatetime(moment))
                 edit.blockSignals(False)
             self.exact.blockSignals(True)
-            self.exact.setChecked(value.is_exact)
+            self.exact.setChecked(single)
             self.exact.blockSignals(False)
-            self._show_range(not value.is_exact)
+            self._show_range(not single)
             self.confidence.blockSignals(True)
             select_data(self.confidence, value.confidence)
             self.confidence.blockSignals(False)
@@ -152,6 +183,10 @@ class FuzzyTimeEditor(QWidget):
             self.exact.blockSignals(True)
             self.exact.setChecked(True)
             self.exact.blockSignals(False)
+            self.by_day.blockSignals(True)
+            self.by_day.setChecked(False)
+            self.by_day.blockSignals(False)
+            self._show_days(False)
             self._show_range(False)
             self.confidence.blockSignals(True)
             select_data(self.confidence, Confidence.MEDIUM)
@@ -172,6 +207,15 @@ class FuzzyTimeEditor(QWidget):
         ):
             widget.setVisible(fuzzy)
 
+    def _show_days(self, days: bool) -> None:
+        self.exact.setText("One day" if days else "Exact time")
+        for edit in (self.best, self.earliest, self.latest):
+            edit.setDisplayFormat("yyyy-MM-dd" if days else DISPLAY_FORMAT)
+
+    def _on_by_day_toggled(self, days: bool) -> None:
+        self._show_days(days)
+        self._on_edited()
+
     def _on_exact_toggled(self, exact: bool) -> None:
         if not exact:
             # Start the range at the best guess so it is valid straight away.
@@ -185,3 +229,9 @@ class FuzzyTimeEditor(QWidget):
     def _on_edited(self) -> None:
         if self.value() is not None:
             self.changed.emit()
+
+
+def _day(edit: QDateTimeEdit) -> date:
+    """The calendar day an edit shows, as written (not moved between zones)."""
+    shown = edit.date()
+    return date(shown.year(), shown.month(), shown.day())

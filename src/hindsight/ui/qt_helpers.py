@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.fuzzy_time import FuzzyTime, days_text
 
 E = TypeVar("E", bound=Enum)
 
@@ -44,6 +44,9 @@ def local_text(moment: datetime | None) -> str:
 
 def fuzzy_text(when: FuzzyTime) -> str:
     """'2026-03-16 09:12' for an exact time; the best guess and its range for a fuzzy one."""
+    if when.by_day:
+        # Known only to the day: the day (or days), never an hour nobody knew.
+        return days_text(when).replace(" (best", "\n(best")
     if when.is_exact:
         return local_text(when.best)
     # Ranges wider than a couple of days read better as dates alone.

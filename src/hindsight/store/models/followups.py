@@ -41,9 +41,12 @@ class FollowUpRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
+    # mitigate | prevent | process | investigate | other; NULL when not said (migration 0007)
+    action_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
     value: Mapped[int] = mapped_column(Integer)
     feasibility: Mapped[int] = mapped_column(Integer)
-    tracker_url: Mapped[str] = mapped_column(String(2000), default="")
+    # A web address or a tracker reference ("PROJ-42"); the column kept its first name.
+    tracker: Mapped[str] = mapped_column("tracker_url", String(2000), default="")
     speeds_troubleshooting: Mapped[bool] = mapped_column(Boolean, default=False)
     next_senior_review: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -53,7 +56,8 @@ class FollowUpRow(Base):
     history: Mapped[list[FollowUpStatusRow]] = relationship(
         back_populates="followup",
         cascade="all, delete-orphan",
-        order_by="(FollowUpStatusRow.reached_on, FollowUpStatusRow.id)",
+        # Written in the order reached; a day may be unknown (NULL), so the day cannot order.
+        order_by="FollowUpStatusRow.id",
     )
 
     # UPDATE ... WHERE version = :seen: a stale write can never pass unnoticed.
@@ -68,5 +72,5 @@ class FollowUpStatusRow(Base):
         ForeignKey("followups.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16))
-    reached_on: Mapped[date] = mapped_column(Date)
+    reached_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # NULL: not known
     followup: Mapped[FollowUpRow] = relationship(back_populates="history")

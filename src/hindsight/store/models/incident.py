@@ -5,12 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hindsight.store.models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
+    from hindsight.store.models.postmortem import (
+        ContributingFactorRow,
+        ImpactMeasureRow,
+        ReferenceRow,
+    )
     from hindsight.store.models.review import ChangeAttributionRow, ReviewAnswerRow
 
 
@@ -33,6 +50,13 @@ class IncidentRow(Base):
     review_status: Mapped[str] = mapped_column(String(16), server_default="draft")
     # Share of required review questions settled, kept at each save for the incident list.
     review_progress: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The postmortem as a document (migration 0007).
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    reviewers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    external_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    historical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The first impact measure as one line, kept at each save for the incident list.
+    impact_headline: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     milestones: Mapped[list[MilestoneRow]] = relationship(
         back_populates="incident", cascade="all, delete-orphan"
@@ -50,6 +74,15 @@ class IncidentRow(Base):
         back_populates="incident", cascade="all, delete-orphan"
     )
     attributions: Mapped[list[ChangeAttributionRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    impacts: Mapped[list[ImpactMeasureRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    factors: Mapped[list[ContributingFactorRow]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+    references: Mapped[list[ReferenceRow]] = relationship(
         back_populates="incident", cascade="all, delete-orphan"
     )
 
@@ -89,6 +122,7 @@ Index(
     IncidentRow.number,
 )
 Index("ix_incidents_updated", IncidentRow.updated_at, IncidentRow.number)
+Index("ix_incidents_impact", func.lower(IncidentRow.impact_headline), IncidentRow.number)
 
 
 class _FuzzyColumns:
@@ -97,6 +131,10 @@ class _FuzzyColumns:
     best: Mapped[datetime] = mapped_column(UTCDateTime)
     confidence: Mapped[str] = mapped_column(String(16))
     time_note: Mapped[str] = mapped_column(Text, default="")
+    # "minute", or "day" for a time known only to the day (migration 0007).
+    time_precision: Mapped[str] = mapped_column(
+        String(8), default="minute", server_default="minute"
+    )
 
 
 class MilestoneRow(_FuzzyColumns, Base):
@@ -107,7 +145,10 @@ class MilestoneRow(_FuzzyColumns, Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # a phase, or a response moment (Marker)
+    # True for a milestone the contributing factors date and the author did not set: stored
+    # so that queries (insights, search) see the incident's milestones without the factors.
+    derived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     incident: Mapped[IncidentRow] = relationship(back_populates="milestones")
 
 

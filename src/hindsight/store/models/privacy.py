@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +66,12 @@ class DataAccessRevisionRow(Base):
     justification: Mapped[str] = mapped_column(Text)
     approver: Mapped[str] = mapped_column(String(200))
     privacy_consulted: Mapped[bool] = mapped_column(Boolean)
+    # False when nobody recorded whether the privacy team was consulted (then
+    # privacy_consulted is false and means nothing). Added by migration 0007, true for the
+    # entries recorded before, whose answer was always given.
+    privacy_consultation_recorded: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     privacy_contact: Mapped[str] = mapped_column(String(200))
     # [{"location", "delete_by" (ISO date), "deleted_at" (ISO UTC), "deleted_by"}]
     copies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

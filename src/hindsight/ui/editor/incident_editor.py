@@ -43,6 +43,7 @@ from hindsight.vocabulary import vocabulary
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
     from hindsight.ui.editor.milestones_tab import MilestonesTab
+    from hindsight.ui.editor.postmortem_tabs import FactorsTab, ImpactTab, LinksTab
     from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
     from hindsight.ui.followups.incident_tab import FollowUpsTab
     from hindsight.ui.privacy.privacy_tab import PrivacyTab
@@ -59,6 +60,9 @@ TABS = (
     ("timeline", "Timeli&ne"),
     ("roles", "Ro&les"),
     ("teams", "&Teams"),
+    ("impact", "Impact si&ze"),
+    ("factors", "Cause &breakdown"),
+    ("links", "E&xternal links"),
     ("review", "&Review"),
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
@@ -199,6 +203,15 @@ class IncidentEditor(QWidget):
                 return record_tabs.TeamsTab(edit, lambda: self.team_names)
             kind = record_tabs.TimelineTab if name == "timeline" else record_tabs.RolesTab
             return kind(edit)
+        if name in ("impact", "factors", "links"):
+            from hindsight.ui.editor import postmortem_tabs
+
+            tab = {
+                "impact": postmortem_tabs.ImpactTab,
+                "factors": postmortem_tabs.FactorsTab,
+                "links": postmortem_tabs.LinksTab,
+            }[name]
+            return tab(edit)
         if name == "review":
             from hindsight.ui.review.review_page import ReviewPage
 
@@ -287,6 +300,18 @@ class IncidentEditor(QWidget):
     @property
     def teams(self) -> TeamsTab:
         return self._page("teams")
+
+    @property
+    def impact(self) -> ImpactTab:
+        return self._page("impact")
+
+    @property
+    def factors(self) -> FactorsTab:
+        return self._page("factors")
+
+    @property
+    def links(self) -> LinksTab:
+        return self._page("links")
 
     @property
     def review(self) -> ReviewPage:

@@ -32,10 +32,12 @@ from hindsight.core.followups import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FollowUpType,
     Priority,
     problems,
-    url_problems,
 )
+from hindsight.core.references import link_for
+from hindsight.trackers import tracker_patterns
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -112,6 +114,14 @@ class FollowUpDialog(QDialog):
         self.kind = QComboBox()
         fill_combo(self.kind, ((k.label, k) for k in FollowUpKind))
         select_data(self.kind, item.kind)
+        # The common postmortem template's action types; "Not said" keeps an import's silence.
+        self.action_type = QComboBox()
+        self.action_type.addItem("Not said", "")
+        for action in FollowUpType:
+            self.action_type.addItem(action.label, action.value)
+        self.action_type.setCurrentIndex(
+            self.action_type.findData(item.action_type.value if item.action_type else "")
+        )
         self.owner = QComboBox()
         self.owner.setEditable(True)
         self.owner.addItems(owners)
@@ -137,8 +147,9 @@ class FollowUpDialog(QDialog):
         self.value.valueChanged.connect(self._place_changed)
         self.feasibility.valueChanged.connect(self._place_changed)
 
-        self.tracker = QLineEdit(item.tracker_url)
-        self.tracker.setPlaceholderText("https://… (the item in your tracker)")
+        self.tracker = QLineEdit(item.tracker)
+        self.tracker.setPlaceholderText("https://… or a reference such as PROJ-42")
+        self._patterns = tracker_patterns()
         self.open_tracker = QToolButton()
         self.open_tracker.setText("Open")
         self.open_tracker.clicked.connect(self._open_tracker)
@@ -157,6 +168,7 @@ class FollowUpDialog(QDialog):
         left.setRowVisible(self.history, bool(self.history.text()))
         left.addRow("&Priority", self.priority)
         left.addRow("&Kind", self.kind)
+        left.addRow("Action t&ype", self.action_type)
         left.addRow("&Owner", self.owner)
         left.addRow("Due date", self.due)
         right = QFormLayout()
@@ -210,11 +222,12 @@ class FollowUpDialog(QDialog):
         )
 
     def _tracker_changed(self) -> None:
-        url = self.tracker.text().strip()
-        self.open_tracker.setEnabled(bool(url) and not url_problems(url))
+        self.open_tracker.setEnabled(bool(link_for(self.tracker.text(), self._patterns)))
 
     def _open_tracker(self) -> None:
-        QDesktopServices.openUrl(QUrl(self.tracker.text().strip()))
+        url = link_for(self.tracker.text(), self._patterns)
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
 
     def _show_preview(self, index: int) -> None:
         if self.description_tabs.widget(index) is self.preview:
@@ -235,9 +248,12 @@ class FollowUpDialog(QDialog):
             due=self.due.date_value(),
             priority=current_enum(self.priority, Priority) or Priority.MEDIUM,
             kind=current_enum(self.kind, FollowUpKind) or FollowUpKind.FIX,
+            action_type=FollowUpType(self.action_type.currentData())
+            if self.action_type.currentData()
+            else None,
             value=self.value.value(),
             feasibility=self.feasibility.value(),
-            tracker_url=self.tracker.text().strip(),
+            tracker=self.tracker.text().strip(),
             speeds_troubleshooting=self.speeds.isChecked(),
             next_senior_review=self.next_review.date_value(),
         )

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from hindsight.core.followup_attention import AttentionReport
 from hindsight.core.followup_regions import RegionMap
-from hindsight.core.followups import FollowUp, url_problems
+from hindsight.core.followups import FollowUp
+from hindsight.core.references import is_web_address
 from hindsight.ui.followups.details_dialog import safe_html
 
 EMPTY = "<p style='color:#6b7280'>Select a card or a row to see the item here.</p>"
@@ -47,9 +48,11 @@ def preview_html(item: FollowUp | None, regions: RegionMap, report: AttentionRep
         lines.append("<p style='margin:4px 0'>Makes the next incident faster to troubleshoot.</p>")
     for flag in report.of(item.id):
         lines.append(f"<p style='margin:4px 0;color:#b42318'>⚑ {escape(flag.reason)}</p>")
-    if item.tracker_url and not url_problems(item.tracker_url):
-        url = escape(item.tracker_url, quote=True)
+    if item.tracker and is_web_address(item.tracker):
+        url = escape(item.tracker, quote=True)
         lines.append(f"<p style='margin:4px 0'>Tracker: <a href='{url}'>{url}</a></p>")
+    elif item.tracker.strip():
+        lines.append(f"<p style='margin:4px 0'>Tracker: {escape(item.tracker.strip())}</p>")
     if item.description.strip():
         lines.append("<hr>" + safe_html(item.description))
     return "".join(lines)

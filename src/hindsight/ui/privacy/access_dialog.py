@@ -51,6 +51,11 @@ from hindsight.ui.qt_helpers import (
 )
 
 MAX_VOLUME = 2_000_000_000
+CONSULTATION_CHOICES = (
+    ("Not recorded", ""),
+    ("Consulted", "yes"),
+    ("Not consulted", "no"),
+)
 
 
 class _Dialog(QDialog):
@@ -293,11 +298,16 @@ class AccessDialog(_Dialog):
         self.approver_hint.setObjectName("warning")
         self.approver_hint.setStyleSheet("color: #9a5b00;")
         self.approver_hint.setWordWrap(True)
-        self.privacy_consulted = QCheckBox("The privacy or data-protection team was consulted")
+        # Three answers: a fact nobody recorded must stay unrecorded, never become "no".
+        self.privacy_consulted = QComboBox()
+        for text, code in CONSULTATION_CHOICES:
+            self.privacy_consulted.addItem(text, code)
         self.privacy_contact = QLineEdit()
         self.privacy_contact.setPlaceholderText("Who was consulted")
         self.privacy_contact.setEnabled(False)
-        self.privacy_consulted.toggled.connect(self.privacy_contact.setEnabled)
+        self.privacy_consulted.currentIndexChanged.connect(
+            lambda _: self.privacy_contact.setEnabled(self.consulted() is True)
+        )
         self.copies = CopiesEditor()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Anything else a reviewer should know")
@@ -339,11 +349,18 @@ class AccessDialog(_Dialog):
         select_data(self.volume_unit, details.volume_unit)
         self.justification.setPlainText(details.justification)
         set_line_text(self.approver, details.approver)
-        self.privacy_consulted.setChecked(details.privacy_consulted)
+        codes = {None: "", True: "yes", False: "no"}
+        self.privacy_consulted.setCurrentIndex(
+            self.privacy_consulted.findData(codes[details.privacy_consulted])
+        )
         set_line_text(self.privacy_contact, details.privacy_contact)
         for copy in details.copies:
             self.copies.add_copy(copy)
         self.notes.setPlainText(details.notes)
+
+    def consulted(self) -> bool | None:
+        """Whether the privacy team was consulted: None when it is not recorded."""
+        return {"yes": True, "no": False}.get(self.privacy_consulted.currentData())
 
     def _update_approver_hint(self) -> None:
         personal = any(box.isChecked() and c.is_personal for c, box in self.categories.items())
@@ -372,7 +389,7 @@ class AccessDialog(_Dialog):
             volume_unit=current_enum(self.volume_unit, VolumeUnit) or VolumeUnit.ROWS,
             justification=self.justification.toPlainText().strip(),
             approver=self.approver.text().strip(),
-            privacy_consulted=self.privacy_consulted.isChecked(),
+            privacy_consulted=self.consulted(),
             privacy_contact=self.privacy_contact.text().strip(),
             copies=self.copies.copies(),
             notes=self.notes.toPlainText().strip(),

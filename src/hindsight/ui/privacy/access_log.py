@@ -56,6 +56,7 @@ FLAG_SHORT = {
     AccessFlag.DELETION_OVERDUE: "Deletion overdue",
     AccessFlag.COPY_NOT_DELETED: "Copy not deleted",
     AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy not consulted",
+    AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: "Privacy consultation not recorded",
 }
 
 
@@ -86,7 +87,7 @@ def value_text(name: str, value: Any) -> str:
     if name == "accessed_at":
         return local_text(value)
     if name == "privacy_consulted":
-        return "yes" if value else "no"
+        return "not recorded" if value is None else "yes" if value else "no"
     if name == "volume":
         return "not known" if value is None else f"{value:,}"
     if name == "copies":
@@ -154,7 +155,9 @@ def details_html(access: DataAccess, today: date) -> str:
         ("Approver", details.approver or "none recorded"),
         (
             "Privacy team",
-            f"consulted: {details.privacy_contact}"
+            "not recorded whether it was consulted"
+            if details.privacy_consulted is None
+            else f"consulted: {details.privacy_contact}"
             if details.privacy_consulted
             else "not consulted",
         ),

@@ -45,7 +45,7 @@ class SectionView(QScrollArea):
         self.cards: dict[str, QuestionCard] = {}
         self.attribution: AttributionEditor | None = None
         if section.kind == "change_attribution":
-            self.attribution = AttributionEditor(edit)
+            self.attribution = AttributionEditor(edit, section.change_kinds)
             column.addWidget(self.attribution)
         for question in section.questions:
             card = QuestionCard(question, bank.version, edit)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
 from hindsight.core.enums import Phase
-from hindsight.core.review import ChangeCategory
 from hindsight.core.search_results import Area, Location
 from hindsight.core.search_text import Pattern, find
 from hindsight.ui.privacy.jumps import jump_to_followup, select_in_line, select_in_text
@@ -111,7 +110,8 @@ def go_to(editor: IncidentEditor, location: Location, patterns: Sequence[Pattern
         section: Any = review.views[review.sections.currentRow()]
         attribution = getattr(section, "attribution", None)
         try:
-            evidence = attribution.evidence[ChangeCategory(location.detail)]  # type: ignore[union-attr]
+            # Kinds of change are data: their codes are the keys.
+            evidence = attribution.evidence[location.detail]  # type: ignore[union-attr]
         except (AttributeError, KeyError, ValueError):
             return False
         section.ensureWidgetVisible(evidence)
