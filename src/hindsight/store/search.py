@@ -37,6 +37,7 @@ from hindsight.store.search_snippets import json_words, snippets
 from hindsight.store.search_sql import (
     BM25_LIMIT,
     IDF_FUNCTION,
+    CompiledQuery,
     compile_query,
     fts_string,
     idf,
@@ -106,13 +107,7 @@ class SqliteSearchIndex:
         with self.database.read() as session:
             connection = session.connection()
             with self._index_errors():
-                self._prepare(connection)
-                total_incidents = connection.exec_driver_sql(
-                    "SELECT count(*) FROM incidents"
-                ).scalar_one()
-                compiled = compile_query(
-                    request, total_incidents, _match_counter(connection), plain=self.plain
-                )
+                compiled = self._compile(connection, request)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
                 if compiled.counted_apart:
                     total = connection.exec_driver_sql(
@@ -141,19 +136,19 @@ class SqliteSearchIndex:
         )
         return SearchPage(hits, total, request.offset, request.limit, self.notice)
 
+    def _compile(self, connection: Any, request: SearchRequest) -> CompiledQuery:
+        # The index is ready, and the query is weighed against the incidents there are now.
+        self._prepare(connection)
+        total_incidents = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
+        return compile_query(request, total_incidents, _match_counter(connection), plain=self.plain)
+
     def ranked(self, request: SearchRequest) -> list[int]:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""
         everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
         with self.database.read() as session:
             connection = session.connection()
             with self._index_errors():
-                self._prepare(connection)
-                total_incidents = connection.exec_driver_sql(
-                    "SELECT count(*) FROM incidents"
-                ).scalar_one()
-                compiled = compile_query(
-                    everything, total_incidents, _match_counter(connection), plain=self.plain
-                )
+                compiled = self._compile(connection, everything)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params)
                 return [row[0] for row in rows]
 
