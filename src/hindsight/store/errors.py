@@ -10,6 +10,7 @@ import errno
 import os
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -97,6 +98,9 @@ class ConflictError(HindsightError):
         self.key = key
         self.expected = expected
         self.current = current
+        # Who saved the other version, and when, where the history knows (services/history.py).
+        self.changed_by: str | None = None
+        self.changed_at: datetime | None = None
         super().__init__(
             f"{key} was changed elsewhere (version {current}, yours was based on {expected})."
         )
