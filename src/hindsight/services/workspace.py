@@ -22,7 +22,7 @@ from hindsight.store.followups import FollowUpRepository
 from hindsight.store.history import HistoryRepository
 from hindsight.store.incidents import IncidentRepository, team_names_in_use
 from hindsight.store.links import LinkRepository
-from hindsight.store.postgres_url import ServerAddress, Target
+from hindsight.store.postgres_url import ServerAddress, Target, target_from
 from hindsight.store.privacy import PrivacyRepository
 from hindsight.store.saved_searches import SavedSearchRepository
 from hindsight.store.search_index import search_index_for
@@ -72,6 +72,7 @@ class Workspace:
 
         A team database is never created or upgraded here: `hindsight db upgrade` does that.
         """
+        target = target_from(target)
         if isinstance(target, ServerAddress):
             from hindsight.store.postgres import ServerDatabase
 

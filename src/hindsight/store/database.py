@@ -36,7 +36,7 @@ from hindsight.store.errors import (
     full_disk_detail,
 )
 from hindsight.store.inspection import inspect_file, quick_check
-from hindsight.store.postgres_url import ServerAddress
+from hindsight.store.postgres_url import ServerAddress, is_server_url
 from hindsight.store.schema import HEAD_REVISION, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,9 @@ class Database:
         A team database's address opens a ServerDatabase, which is never created or migrated
         here (store/postgres.py).
         """
+        if isinstance(path, str) and is_server_url(path):
+            # Never a file: Path() would fold "//" and make folders named after the address.
+            path = ServerAddress.parse(path)
         if isinstance(path, ServerAddress):
             from hindsight.store.postgres import ServerDatabase
 

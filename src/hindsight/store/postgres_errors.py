@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hindsight.store.errors import StoreError
+from hindsight.store.errors import StoreError, classify
 
 
 class ServerError(StoreError):
@@ -150,7 +150,11 @@ def server_errors(location: str) -> Iterator[None]:
     except StoreError:
         raise
     except Exception as error:
-        translated = classify_server_error(error, location)
+        translated: StoreError | None = classify_server_error(error, location)
+        if translated is None and isinstance(error, OSError):
+            # This machine's own trouble while talking to the server (a full disk, a
+            # missing file): sorted as for a file.
+            translated = classify(error, location)
         if translated is None:
             raise
         raise translated from error
