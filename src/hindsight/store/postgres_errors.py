@@ -122,7 +122,8 @@ def classify_server_error(error: BaseException, location: str) -> ServerError | 
     text = " ".join(str(original).split())
     if state in _LOGIN or "password" in text.lower() and not state:
         return ServerLoginError(location, text)
-    if state in _MISSING:
+    # A refused connection carries no SQLSTATE: the server's FATAL line says what it was.
+    if state in _MISSING or (not state and "database" in text and "does not exist" in text):
         return ServerDatabaseMissingError(location, text)
     if state in _PERMISSION:
         return ServerPermissionError(location, text)
