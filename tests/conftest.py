@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests import team_server
 
 from hindsight.paths import DATA_DIR_ENV
 from hindsight.services.workspace import Workspace
 from hindsight.store.postgres_url import ServerAddress
-from tests import team_server
 
 DatabaseTarget = Path | ServerAddress
 
@@ -35,6 +35,12 @@ SQLITE_ONLY = {
     "tests/test_cli_search.py",
     "tests/test_cli_environment.py",  # files and folders the command line meets
 }
+
+
+# Where the PostgreSQL half runs: the layers below the GUI and the command line. Elsewhere
+# (core, export, review, the GUI, which opens files only so far) the database fixtures give
+# a SQLite file alone.
+SERVER_TESTED = ("tests/store/", "tests/services/", "tests/test_cli.py", "tests/test_team.py")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,7 +57,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         on_server = callspec is not None and callspec.params.get("db_kind") == "postgresql"
         module = Path(str(item.path)).relative_to(root).as_posix() if item.path else ""
-        if on_server and (module in SQLITE_ONLY or item.get_closest_marker("sqlite_only")):
+        elsewhere = not module.startswith(SERVER_TESTED)
+        if on_server and (
+            elsewhere or module in SQLITE_ONLY or item.get_closest_marker("sqlite_only")
+        ):
             dropped.append(item)
         else:
             kept.append(item)
@@ -137,7 +146,9 @@ def workspace(db_path: DatabaseTarget) -> Iterator[Workspace]:
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, db_kind: str, request: pytest.FixtureRequest) -> Iterator[DatabaseTarget]:
+def demo_db(
+    tmp_path: Path, db_kind: str, request: pytest.FixtureRequest
+) -> Iterator[DatabaseTarget]:
     """A closed database holding the three demo incidents (a file, or a team database)."""
     from hindsight.services.demo import write_demo_database
 

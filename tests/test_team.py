@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.team_server import TestServer
 
 from hindsight import cli
 from hindsight.services.changes import Changes
-from hindsight.services.copy import copy_database
 from hindsight.services.errors import ConflictError, StoreError
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
@@ -32,7 +32,6 @@ from hindsight.store.postgres_errors import (
 )
 from hindsight.store.postgres_url import BadServerAddress, ServerAddress
 from hindsight.store.schema import HEAD_REVISION, KNOWN_REVISIONS, MIGRATIONS_DIR
-from tests.team_server import TestServer
 
 # A server address nothing listens on: connecting fails at once.
 NOWHERE = "postgresql://hindsight@127.0.0.1:1/nothing_here?connect_timeout=2"
@@ -397,14 +396,10 @@ def test_concurrent_clients_lose_no_update(server: TestServer) -> None:
         check = Workspace.open(address)
         try:
             tags = [t for i in ids for t in check.incidents.get(i).tags]
-            assert sorted(tags) == sorted(
-                f"w{w}-{n}" for w in range(clients) for n in range(edits)
-            )
+            assert sorted(tags) == sorted(f"w{w}-{n}" for w in range(clients) for n in range(edits))
             authors = {e.author for i in ids for e in check.history.entries(i)}
             assert {f"client-{w}" for w in range(clients)} <= authors
-            saved = sum(
-                1 for i in ids for e in check.history.entries(i) if e.action == "saved"
-            )
+            saved = sum(1 for i in ids for e in check.history.entries(i) if e.action == "saved")
             assert saved == clients * edits
         finally:
             check.close()

@@ -88,8 +88,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         return 0
     database = ServerDatabase.open(address)  # refuses a schema behind or ahead
     try:
-        print(f"ok: {address.display} (schema {database.schema_revision()}, {HEAD_REVISION} "
-              "expected)")
+        print(
+            f"ok: {address.display} (schema {database.schema_revision()}, {HEAD_REVISION} expected)"
+        )
     finally:
         database.close()
     return 0

@@ -144,9 +144,7 @@ def _copy(
                 target.execute(table.delete())
             copied = 0
             order = list(table.primary_key.columns) or list(table.columns)
-            rows = source.execution_options(yield_per=CHUNK).execute(
-                select(table).order_by(*order)
-            )
+            rows = source.execution_options(yield_per=CHUNK).execute(select(table).order_by(*order))
             for chunk in rows.partitions(CHUNK):
                 target.execute(table.insert(), [dict(row._mapping) for row in chunk])
                 copied += len(chunk)

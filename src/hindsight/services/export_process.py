@@ -19,12 +19,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, tzinfo
 from pathlib import Path
-
-from hindsight.store.postgres_url import ServerAddress, target_from
 from typing import Any
 
 from hindsight.export.errors import ExportCancelled
 from hindsight.services.export import ExportRequest, ExportService, Format, Rendered
+from hindsight.store.postgres_url import ServerAddress, target_from
 
 _open: dict[str, Any] = {}  # in the helper: the workspace of each database, kept open
 

@@ -10,8 +10,8 @@ import errno
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from hindsight.core.errors import HindsightError

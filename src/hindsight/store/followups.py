@@ -202,6 +202,7 @@ class FollowUpRepository:
             rows = session.connection().execute(query).all()
         statuses = {status.value: status for status in FollowUpStatus}
         priorities = {priority.value: priority for priority in Priority}
+
         def day(value: Any) -> date:
             # SQLite hands back text; PostgreSQL a date.
             return value if isinstance(value, date) else date.fromisoformat(value)

@@ -260,7 +260,9 @@ class IncidentRepository:
         # Writers of what goes with a change in the same transaction (services/history.py).
         self.write_hooks: list[WriteHook] = []
 
-    def _hooks(self, session: Session, action: str, before: Incident | None, after: Incident) -> None:
+    def _hooks(
+        self, session: Session, action: str, before: Incident | None, after: Incident
+    ) -> None:
         for hook in self.write_hooks:
             hook(session, action, before, after)
 

@@ -116,8 +116,9 @@ def check_revision(revision: str, location: str) -> None:
     if revision == HEAD_REVISION:
         return
     if revision not in KNOWN_REVISIONS:
-        raise ServerSchemaTooNewError(location, f"schema {revision}; this Hindsight knows up to "
-                                      f"{HEAD_REVISION}")
+        raise ServerSchemaTooNewError(
+            location, f"schema {revision}; this Hindsight knows up to {HEAD_REVISION}"
+        )
     raise SchemaBehindError(
         location, f"schema {revision}; this Hindsight needs {HEAD_REVISION}", revision=revision
     )

@@ -120,7 +120,7 @@ def classify_server_error(error: BaseException, location: str) -> ServerError | 
         return None
     state = getattr(original, "sqlstate", None) or ""
     text = " ".join(str(original).split())
-    if state in _LOGIN or "password" in text.lower() and not state:
+    if state in _LOGIN or ("password" in text.lower() and not state):
         return ServerLoginError(location, text)
     # A refused connection carries no SQLSTATE: the server's FATAL line says what it was.
     if state in _MISSING or (not state and "database" in text and "does not exist" in text):

@@ -11,6 +11,7 @@ have changed meanwhile, since notifications sent while it was away are lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -70,9 +71,7 @@ class ChangeListener:
     def start(self) -> None:
         """Begin listening in a background thread."""
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="hindsight-listen", daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, name="hindsight-listen", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -126,10 +125,8 @@ class ChangeListener:
                 was_up = False
             finally:
                 self.listening.clear()
-                try:
+                with contextlib.suppress(Exception):  # already broken
                     connection.close()
-                except Exception:  # already broken
-                    pass
 
     def _listen(self, connection) -> None:  # type: ignore[no-untyped-def]
         while not self._stop.is_set():
