@@ -86,6 +86,12 @@ class Workspace:
         return self.database.path
 
     @property
+    def target(self) -> Target:
+        """The database file, or the team database's address."""
+        database = self.database
+        return getattr(database, "address", None) or database.path
+
+    @property
     def location(self) -> str:
         """The database file, or the team database's address (never with a password)."""
         return self.database.location
