@@ -113,3 +113,53 @@ def test_open_team_database_tests_the_connection_then_opens_it(
     settle(qtbot, window)
     assert titles(window) == ["Stale features in ranking"]
     assert errors == []
+
+
+def test_typing_through_a_server_outage_saves_once_it_is_back(
+    make_window, qtbot, team_db: ServerAddress, team_server_or_skip: TestServer, errors
+) -> None:
+    from tests.ui.conftest import open_incident
+
+    window = make_window(team_db)
+    team = window.workspace._team
+    qtbot.waitUntil(team.listener.listening.is_set, timeout=5000)
+    incident_id = window.list_pane.model.row(0).id
+    open_incident(qtbot, window, incident_id)
+    admin = team_server_or_skip.admin
+    name = team_db.database
+
+    def allow(allowed: bool) -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {allowed}'))
+            if not allowed:
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
+    allow(False)
+    try:
+        qtbot.keyClicks(window.editor.overview.summary, "Typed while the server was away.")
+        answers: list[bool] = []
+        window.editor.save_then(answers.append)
+        qtbot.waitUntil(lambda: bool(answers), timeout=15000)
+        assert answers == [False] and window.editor.dirty
+        label = window.door.server_label
+        qtbot.waitUntil(lambda: label is not None and label.isVisible(), timeout=10000)
+        assert errors == []  # the status bar says it; no box in the user's face
+    finally:
+        allow(True)
+    # Back: the pending edit is saved without anyone asking, once.
+    qtbot.waitUntil(lambda: not window.editor.dirty, timeout=20000)
+    settle(qtbot, window)
+    check = Workspace.open(team_db)
+    try:
+        assert check.incidents.get(incident_id).summary == "Typed while the server was away."
+        saves = [e for e in check.history.entries(incident_id) if e.action == "saved"]
+        assert len(saves) == 1
+    finally:
+        check.close()
+    assert not window.door.server_label.isVisible()

@@ -76,6 +76,8 @@ class DatabaseDoor(QObject):
         if reachable:
             label.hide()
             window.statusBar().showMessage("Connected to the team database again.", 8000)
+            if window.has_editor and window.editor.dirty:
+                window.editor.save_then(None)  # what could not be saved meanwhile
             return
         label.setText(
             "⚠ Team database unreachable: your edits are kept, and saved when it is back. "

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase
 from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ConflictError, HindsightError
+from hindsight.services.errors import ConflictError, HindsightError, ServerUnreachableError
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.editor import EditFn, Mutation
 from hindsight.ui.editor.attached_page import AttachedPage
@@ -534,6 +534,12 @@ class IncidentEditor(QWidget):
         def failed(error: Exception) -> None:
             if isinstance(error, ConflictError):
                 self._on_conflict(error, done)
+                return
+            if isinstance(error, ServerUnreachableError):
+                # The status bar says the server is away; the edits stay here and in the
+                # recovery journal, and are saved once it answers (ui/window_database.py).
+                self.saveStateChanged.emit("Not saved: server unreachable, edits kept")
+                done(False)
                 return
             self.saveStateChanged.emit("Not saved")
             self.report_error(str(error) if isinstance(error, HindsightError) else repr(error))
