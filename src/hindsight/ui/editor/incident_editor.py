@@ -63,6 +63,7 @@ TABS = (
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
     ("related", "Lin&ks"),  # related incidents, then links
+    ("history", "Log&book"),
 )
 TAB_TITLES = dict(TABS)
 
@@ -221,6 +222,10 @@ class IncidentEditor(QWidget):
             from hindsight.ui.search.related import RelatedTab
 
             return RelatedTab(self.ops)
+        if name == "history":
+            from hindsight.ui.editor.history_tab import HistoryTab
+
+            return HistoryTab(self.ops)
         raise KeyError(name)
 
     def _page(self, name: str) -> Any:
