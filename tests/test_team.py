@@ -19,6 +19,7 @@ from tests.team_server import TestServer
 
 from hindsight import cli
 from hindsight.services.changes import Changes
+from hindsight.services.copy import copy_database
 from hindsight.services.errors import ConflictError, StoreError
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
@@ -437,3 +438,58 @@ def test_server_errors_name_the_database_and_say_what_to_do(server: TestServer) 
     assert "no_such_database_here" in str(caught.value)
     assert "hindsight db upgrade" in str(caught.value)
     assert json.dumps(str(caught.value))  # one plain line of text
+
+
+GRANTS = """
+GRANT CONNECT ON DATABASE "{database}" TO {role};
+GRANT USAGE ON SCHEMA public TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+"""
+
+
+def test_the_documented_grants_are_enough_and_the_privacy_log_stays_append_only(
+    server: TestServer, tmp_path: Path
+) -> None:
+    # The README's least-privilege role: everything the app does, and no schema change.
+    import uuid
+    from dataclasses import replace
+
+    from hindsight.services.demo import write_demo_database
+
+    role = f"hindsight_app_{uuid.uuid4().hex[:8]}"
+    address = server.new_database()
+    copy_database(write_demo_database(tmp_path / "demo.sqlite"), address)
+    owner = make_server_engine(address, pool_size=1)
+    try:
+        with server.admin.connect() as connection:
+            connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+        with owner.begin() as connection:
+            for statement in GRANTS.format(database=address.database, role=role).split(";"):
+                if statement.strip():
+                    connection.execute(text(statement))
+        app = Workspace.open(replace(address, user=role), author="least")
+        try:
+            made = app.incidents.create("With few rights")
+            made.summary = "saved"
+            app.incidents.save(made)
+            item = app.followups.create(app.followups.new_item(made.id or 0, "Add an alert"))
+            app.followups.save(replace(item, title="Add a freshness alert"))
+            with_log = next(s.id for s in app.incidents.summaries() if app.privacy.accesses(s.id))
+            for statement in (
+                "CREATE TABLE sneaky (id int)",  # no schema change through the app's role
+                "UPDATE data_accesses SET id = id",  # the log is append-only
+                "DELETE FROM data_access_revisions",
+            ):
+                with pytest.raises(Exception, match="permission denied|append-only"):
+                    with app.database.write() as session:
+                        session.execute(text(statement))
+            app.incidents.delete(with_log)  # its log goes with the incident, as on SQLite
+            assert app.privacy.accesses(with_log) == []
+        finally:
+            app.close()
+    finally:
+        owner.dispose()
+        server.drop(address)
+        with server.admin.connect() as connection:
+            connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
