@@ -481,9 +481,11 @@ def test_the_documented_grants_are_enough_and_the_privacy_log_stays_append_only(
                 "UPDATE data_accesses SET id = id",  # the log is append-only
                 "DELETE FROM data_access_revisions",
             ):
-                with pytest.raises(Exception, match="permission denied|append-only"):
-                    with app.database.write() as session:
-                        session.execute(text(statement))
+                with (
+                    pytest.raises(Exception, match=r"permission denied|append-only"),
+                    app.database.write() as session,
+                ):
+                    session.execute(text(statement))
             app.incidents.delete(with_log)  # its log goes with the incident, as on SQLite
             assert app.privacy.accesses(with_log) == []
         finally:
