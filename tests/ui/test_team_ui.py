@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 from tests.team_server import TestServer
-from tests.ui.conftest import settle
+from tests.ui.conftest import open_incident, settle
 
 from hindsight.services.workspace import Workspace
 from hindsight.store.postgres_url import ServerAddress
@@ -50,6 +50,15 @@ def test_the_window_lists_a_team_database_and_hears_other_people(
         theirs.incidents.create("Partner schema renamed")
         # Within two seconds, without anyone asking for a refresh.
         qtbot.waitUntil(lambda: "Partner schema renamed" in titles(window), timeout=2000)
+        # The incident open in an editor without edits of ours shows their save too.
+        shown_id = window.list_pane.model.row(titles(window).index("Stale features in ranking")).id
+        open_incident(qtbot, window, shown_id)
+        record = theirs.incidents.get(shown_id)
+        record.summary = "Their summary."
+        theirs.incidents.save(record)
+        qtbot.waitUntil(
+            lambda: window.editor.overview.summary.toPlainText() == "Their summary.", timeout=2000
+        )
     finally:
         theirs.close()
     assert window.door.recent_paths()[0] == team_db.display
@@ -118,8 +127,6 @@ def test_open_team_database_tests_the_connection_then_opens_it(
 def test_typing_through_a_server_outage_saves_once_it_is_back(
     make_window, qtbot, team_db: ServerAddress, team_server_or_skip: TestServer, errors
 ) -> None:
-    from tests.ui.conftest import open_incident
-
     window = make_window(team_db)
     team = window.workspace._team
     qtbot.waitUntil(team.listener.listening.is_set, timeout=5000)
