@@ -81,6 +81,25 @@ def test_addresses_keep_passwords_out_of_sight() -> None:
     assert ServerAddress.parse(socket.display) == socket
 
 
+def test_a_listener_without_a_server_says_so_and_stops_when_told() -> None:
+    from hindsight.store.postgres_notify import ChangeListener
+
+    states: list[bool] = []
+    told = threading.Event()
+
+    def state(up: bool, _message: str) -> None:
+        states.append(up)
+        told.set()
+
+    listener = ChangeListener(ServerAddress.parse(NOWHERE), lambda _heard: None, state=state)
+    listener.start()
+    assert told.wait(10)
+    thread = listener._thread
+    listener.stop()
+    assert thread is not None and not thread.is_alive()  # joined, not left running
+    assert states == [False]
+
+
 @pytest.mark.parametrize(
     ("typed", "says"),
     [

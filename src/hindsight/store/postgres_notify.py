@@ -77,6 +77,10 @@ class ChangeListener:
     def stop(self, timeout: float = 5.0) -> None:
         """Stop listening and wait (a moment at most) for the thread to end."""
         self._stop.set()
+        # Whoever was told must not be told any more, even by a thread still connecting
+        # (its owner, a window, may be gone once this returns).
+        self._state = lambda _up, _message: None
+        self._heard = lambda _batch: None
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
