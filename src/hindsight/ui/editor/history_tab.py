@@ -38,8 +38,8 @@ class HistoryTab(AttachedPage):
         self.incident_id: int | None = None
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Change", "Before", "After"])
-        self.tree.setColumnWidth(0, 320)
-        self.tree.setColumnWidth(1, 260)
+        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(1, 300)
         self.tree.setUniformRowHeights(True)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -81,9 +81,10 @@ class HistoryTab(AttachedPage):
             "version of Hindsight)."
         )
         for entry in entries:
-            when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
             action = ACTIONS.get(entry.action, entry.action)
-            row = QTreeWidgetItem([f"{when}  {entry.author} {action} (version {entry.version})"])
+            row = QTreeWidgetItem([f"{when}  {entry.author} {action}"])
+            row.setToolTip(0, f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S}, version {entry.version}")
             for change in entry.changes:
                 before, after = shown(change.before), shown(change.after)
                 child = QTreeWidgetItem([change.field, before, after])
