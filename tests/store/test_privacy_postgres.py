@@ -67,7 +67,7 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
         # its copy of the narrow one leaves the JSON lists out: the models hold SQLite's form.
         options = {
             "compare_type": True,
-            "include_name": lambda name, kind, _parent: (
+            "include_object": lambda _object, name, kind, _reflected, _other: (
                 not (kind == "index" and name in POSTGRES_FORM_INDEXES)
             ),
         }
