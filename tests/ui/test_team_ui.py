@@ -170,3 +170,23 @@ def test_typing_through_a_server_outage_saves_once_it_is_back(
     finally:
         check.close()
     assert not window.door.server_label.isVisible()
+
+
+def test_starting_on_a_team_database_lists_it_before_the_store_loads(
+    qtbot, settings, team_db: ServerAddress, errors
+) -> None:
+    # As `hindsight --db ADDRESS` starts: the window shows, then the database opens.
+    from hindsight.ui.app import application
+    from hindsight.ui.main_window import MainWindow
+
+    application()
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.open_path(team_db)
+    window.show()
+    qtbot.waitUntil(lambda: titles(window) == ["Stale features in ranking"], timeout=10000)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    settle(qtbot, window)
+    assert window.workspace.is_team and errors == []
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)

@@ -121,23 +121,41 @@ class IncidentListing:
         return cls(connect, dialect="sqlite", label=str(path))
 
     @classmethod
-    def for_server(cls, address: ServerAddress) -> IncidentListing:
-        """A listing over a team database, through a read-only psycopg connection."""
+    def for_server(cls, address: ServerAddress, *, check: bool = False) -> IncidentListing:
+        """A listing over a team database, through a read-only psycopg connection.
+
+        With `check` (the first page at start-up, read before SQLAlchemy loads), a database
+        that cannot be listed as it is (unreachable, refused, another schema) raises
+        ListingNotReady, and opening the database is left to say what is wrong.
+        """
 
         def connect() -> Any:
             import psycopg
 
-            from hindsight.store.postgres import APPLICATION_NAME, CONNECT_TIMEOUT_S
-            from hindsight.store.postgres_errors import server_errors
-
-            with server_errors(address.display):
+            try:
                 connection = psycopg.connect(
                     address.url(),
                     autocommit=True,
-                    application_name=f"{APPLICATION_NAME}-list",
-                    connect_timeout=CONNECT_TIMEOUT_S,
+                    application_name="hindsight-list",
+                    connect_timeout=5,
                 )
                 connection.read_only = True
+                if check:
+                    from hindsight.store.schema import HEAD_REVISION
+
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT version_num FROM alembic_version")
+                        found = cursor.fetchone()
+                    if found is None or found[0] != HEAD_REVISION:
+                        connection.close()
+                        raise ListingNotReady(f"{address.display} is not at this schema")
+            except psycopg.Error as error:
+                if check:
+                    raise ListingNotReady(str(error)) from error
+                from hindsight.store.postgres_errors import server_errors
+
+                with server_errors(address.display):
+                    raise
             return connection
 
         return cls(connect, dialect="postgresql", label=address.display)

@@ -100,7 +100,8 @@ class DatabaseDoor(QObject):
         target = target_from(path)
         if isinstance(target, Path):
             target = target.expanduser().absolute()
-        path = target if isinstance(target, Path) else Path()
+        # A team database is known to the list by its address (as its workspace.path).
+        path = target if isinstance(target, Path) else Path(target.display)
         shown = str(target)
 
         def open_workspace() -> None:
@@ -113,8 +114,7 @@ class DatabaseDoor(QObject):
             )
 
         def proceed() -> None:
-            if not first or isinstance(target, ServerAddress):
-                # A team database's list is read once it is open (on the reader lane).
+            if not first:
                 open_workspace()
                 return
             # The list's first page comes from a plain SQLite reading, and is painted, before
@@ -132,7 +132,11 @@ class DatabaseDoor(QObject):
 
             window.list_pane.firstShown.connect(start, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(FIRST_PAINT_PATIENCE_MS, start)  # a slow disk: do not wait on
-            window.list_pane.set_listing(IncidentListing.for_sqlite(path, check=True), path)
+            if isinstance(target, ServerAddress):
+                listing = IncidentListing.for_server(target, check=True)
+            else:
+                listing = IncidentListing.for_sqlite(path, check=True)
+            window.list_pane.set_listing(listing, path)
 
         if window.has_editor and window.editor.dirty:
             window.editor.save_then(lambda stored: proceed() if stored else None)
