@@ -47,6 +47,7 @@ def test_demo_writes_a_database(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert target.is_file()
 
 
+@pytest.mark.sqlite_only("a file's bytes and backups")
 def test_demo_refuses_an_existing_file(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
     before = demo_db.read_bytes()
     code, _, err = run(capsys, "demo", "-o", demo_db)
@@ -104,6 +105,7 @@ def test_check(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
     assert f"schema {HEAD_REVISION}" in out
 
 
+@pytest.mark.sqlite_only("a file's bytes and backups")
 def test_check_reports_problems(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
     # An orphan row slipped in with foreign keys off, as another tool might do.
     connection = sqlite3.connect(demo_db)
@@ -117,6 +119,7 @@ def test_check_reports_problems(capsys: pytest.CaptureFixture[str], demo_db: Pat
     assert "1 integrity problem" in err
 
 
+@pytest.mark.sqlite_only("a file's bytes and backups")
 def test_backup(capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.sqlite"
     code, out, err = run(capsys, "backup", "--db", demo_db, "-o", target)
@@ -134,6 +137,7 @@ def test_backup(capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Pat
     assert target.read_bytes() == before
 
 
+@pytest.mark.sqlite_only("a file's bytes and backups")
 def test_backup_to_the_backups_folder(
     capsys: pytest.CaptureFixture[str], demo_db: Path, data_dir: Path
 ) -> None:
@@ -174,6 +178,7 @@ def test_text_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert path.read_text() == "not a database\n"
 
 
+@pytest.mark.sqlite_only("a file's bytes and backups")
 def test_corrupt_database_gets_a_one_line_message(
     capsys: pytest.CaptureFixture[str], demo_db: Path
 ) -> None:

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # Only what parsing the command line needs: starting the GUI pays for every import here.
-from hindsight import STARTED, __version__, cli_export, cli_insights, cli_search
+from hindsight import STARTED, __version__, cli_export, cli_insights, cli_search, cli_team
 from hindsight.core.errors import HindsightError
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
+from hindsight.store.postgres_url import ServerAddress, Target
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,11 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     # (`hindsight --db X list`) to None; build_parser sets the real default once.
     parser.add_argument(
         "--db",
-        type=Path,
-        metavar="PATH",
+        type=cli_team.database_target,
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="database file (default: the one in your data dir)",
+        help="database file, or a team database's postgresql://user@host/database "
+        "(default: the file in your data dir)",
     )
 
 
@@ -89,12 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.add_parsers(sub, _db_option)
     cli_insights.add_parser(sub, _db_option)
     cli_search.add_parser(sub, _db_option)
+    cli_team.add_parsers(sub, _db_option)
     return parser
 
 
-def _open_existing(path: Path | None):  # -> Workspace; imported lazily to keep start-up light
+def _open_existing(path: Target | None):  # -> Workspace; imported lazily for a light start
     from hindsight.services.workspace import Workspace
 
+    if isinstance(path, ServerAddress):
+        return Workspace.open(path)  # refuses a schema behind or ahead, changing nothing
     target = path or default_database_path()
     if not _exists(target):
         raise UserError(
@@ -116,6 +121,11 @@ def _exists(path: Path) -> bool:
 def _cmd_init(args: argparse.Namespace) -> int:
     from hindsight.services.workspace import Workspace
 
+    if isinstance(args.db, ServerAddress):
+        raise UserError(
+            f"A team database's tables are created with `hindsight db upgrade --db "
+            f"{args.db.display}` (by a role that may create tables); nothing was changed."
+        )
     target = args.db or default_database_path()
     if _exists(target):
         raise UserError(f"{target} already exists; nothing was changed. Choose a new path.")
@@ -161,8 +171,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        raise UserError(f"{workspace.path} has {len(problems)} integrity problem(s) listed above.")
-    print(f"ok: {workspace.path} (schema {revision})")
+        raise UserError(
+            f"{workspace.location} has {len(problems)} integrity problem(s) listed above."
+        )
+    print(f"ok: {workspace.location} (schema {revision})")
     return EXIT_OK
 
 
@@ -220,6 +232,8 @@ COMMANDS = {
     "import": lambda args: cli_export.cmd_import(args, _open_existing),
     "insights": lambda args: cli_insights.cmd_insights(args, _open_existing),
     "search": lambda args: cli_search.cmd_search(args, _open_existing),
+    "db": cli_team.cmd_db,
+    "copy": cli_team.cmd_copy,
 }
 
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 from tests.export.conftest import (  # noqa: F401  (fixtures shared with the export tests)
     FIXED_NOW,
     _qt_application,
@@ -39,11 +39,12 @@ TABLES = (
 )
 
 
-def counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as connection:
-        present = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+def counts(workspace: Workspace) -> dict[str, int]:
+    engine = workspace.database.engine
+    present = set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
         return {
-            t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
             for t in TABLES
             if t in present
         }
@@ -67,7 +68,7 @@ def bundle_file(demo_workspace: Workspace, tmp_path: Path) -> Path:
 def test_a_file_of_many_incidents_imports_whole(workspace: Workspace, bundle_file: Path) -> None:
     result = ImportService(workspace).import_file(bundle_file)
     assert [o.key for o in result.imported] == ["HS-1", "HS-2", "HS-3"]
-    assert counts(workspace.path)["incidents"] == 3
+    assert counts(workspace)["incidents"] == 3
     assert workspace.incidents.create("next one").key == "HS-4"
     assert "Imported 3 incidents: HS-1, HS-2, HS-3." in result.summary()
 
@@ -104,12 +105,12 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(
         pytest.skip("this build keeps no privacy record")
     mutate(document)
     bundle_file.write_text(json.dumps(document))
-    before = counts(workspace.path)
+    before = counts(workspace)
     with pytest.raises(ImportProblem) as caught:
         ImportService(workspace).import_file(bundle_file)
     assert path in str(caught.value) and str(bundle_file) in str(caught.value)
     assert "nothing was imported" in str(caught.value)
-    assert counts(workspace.path) == before
+    assert counts(workspace) == before
 
 
 def test_a_failure_while_writing_rolls_back_every_incident(
@@ -125,24 +126,24 @@ def test_a_failure_while_writing_rolls_back_every_incident(
         real(session, model, params)
 
     monkeypatch.setattr(imports, "_insert", failing)
-    before = counts(workspace.path)
+    before = counts(workspace)
     with pytest.raises(DiskFullError, match="nothing was written"):
         ImportService(workspace).import_file(bundle_file)
-    assert counts(workspace.path) == before
+    assert counts(workspace) == before
 
 
 def test_existing_keys_stop_the_import_unless_skip_or_rename(
     demo_workspace: Workspace, bundle_file: Path
 ) -> None:
     service = ImportService(demo_workspace)
-    before = counts(demo_workspace.path)
+    before = counts(demo_workspace)
     with pytest.raises(ImportProblem, match="HS-1, HS-2, HS-3 already exist"):
         service.import_file(bundle_file)
-    assert counts(demo_workspace.path) == before
+    assert counts(demo_workspace) == before
 
     skipped = service.import_file(bundle_file, "skip")
     assert not skipped.imported and len(skipped.skipped) == 3
-    assert counts(demo_workspace.path) == before
+    assert counts(demo_workspace) == before
 
     renamed = service.import_file(bundle_file, "rename")
     assert [(o.original_key, o.key) for o in renamed.imported] == [
@@ -200,7 +201,7 @@ def test_unreadable_and_non_json_files_are_refused(workspace: Workspace, tmp_pat
 def test_cli_import(
     workspace: Workspace, bundle_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = str(workspace.path)
+    path = workspace.location
     assert cli.main(["import", str(bundle_file), "--db", path]) == 0
     assert "Imported 3 incidents" in capsys.readouterr().out
     assert cli.main(["import", str(bundle_file), "--db", path]) == 1
@@ -232,7 +233,7 @@ def test_a_bulk_import_stores_what_one_at_a_time_would(
         stored = target.incidents.get_by_key("HS-2")
         stored.title += " (edited)"
         assert target.incidents.save(stored).version == stored.version + 1
-        assert counts(target.path) == counts(demo_workspace.path)
+        assert counts(target) == counts(demo_workspace)
     finally:
         target.close()
 

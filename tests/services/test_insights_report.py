@@ -194,7 +194,7 @@ def test_cli_writes_the_same_bytes_as_the_service(
 ) -> None:
     monkeypatch.setenv(SOURCE_DATE_EPOCH, str(int(NOW.timestamp())))
     monkeypatch.setenv("TZ", "UTC")
-    path = filled.path
+    path = filled.location
     expected = render(filled, "json", scope=Scope(severities=frozenset({Severity.SEV1})))
     filled.close()
     code, out, err = run(capsys, "insights", "--db", path, "--format", "json", "--severity", "SEV1")
@@ -205,7 +205,7 @@ def test_cli_writes_the_same_bytes_as_the_service(
 def test_cli_pdf_and_errors(
     filled: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = filled.path
+    path = filled.location
     filled.close()
     target = tmp_path / "report.pdf"
     code, out, _ = run(capsys, "insights", "--db", path, "--format", "pdf", "-o", target)

@@ -131,12 +131,14 @@ def test_populate_an_open_workspace(workspace: Workspace) -> None:
 # -- workspace --------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a file's backup; tests/test_team.py covers the server")
 def test_open_without_create_refuses_a_missing_file(db_path: Path) -> None:
     with pytest.raises(NotADatabaseError):
         Workspace.open(db_path, create=False)
     assert not db_path.exists()
 
 
+@pytest.mark.sqlite_only("a file's backup; tests/test_team.py covers the server")
 def test_backup_to_a_path(workspace: Workspace, tmp_path: Path) -> None:
     populate(workspace, history=False)
     target = tmp_path / "copies" / "copy.sqlite"
@@ -150,6 +152,7 @@ def test_backup_to_a_path(workspace: Workspace, tmp_path: Path) -> None:
         connection.close()
 
 
+@pytest.mark.sqlite_only("a file's backup; tests/test_team.py covers the server")
 def test_backup_sees_uncheckpointed_writes(workspace: Workspace, tmp_path: Path) -> None:
     # The workspace is open, so recent writes may still be in the -wal file only.
     workspace.incidents.create("just written")
@@ -161,6 +164,7 @@ def test_backup_sees_uncheckpointed_writes(workspace: Workspace, tmp_path: Path)
         copy.close()
 
 
+@pytest.mark.sqlite_only("a file's backup; tests/test_team.py covers the server")
 def test_backup_to_the_backups_folder(workspace: Workspace, data_dir: Path) -> None:
     workspace.incidents.create("x")
     written = workspace.backup()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from hindsight.core.enums import Confidence, EventSource, Phase, Role, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
@@ -99,17 +99,14 @@ def full_incident() -> Incident:
     )
 
 
-def row_ids(path: Path, table: str, incident_id: int | None = None) -> set[int]:
-    connection = sqlite3.connect(path)
-    try:
-        query = f"SELECT id FROM {table}"
-        args: tuple[int, ...] = ()
-        if incident_id is not None:
-            query += " WHERE incident_id = ?"
-            args = (incident_id,)
-        return {row[0] for row in connection.execute(query, args)}
-    finally:
-        connection.close()
+def row_ids(database: Database, table: str, incident_id: int | None = None) -> set[int]:
+    query = f"SELECT id FROM {table}"
+    args: dict[str, int] = {}
+    if incident_id is not None:
+        query += " WHERE incident_id = :incident"
+        args = {"incident": incident_id}
+    with database.engine.connect() as connection:
+        return {row[0] for row in connection.execute(text(query), args)}
 
 
 # -- round trip -------------------------------------------------------------------------------
@@ -162,6 +159,7 @@ def test_times_come_back_in_utc_to_the_microsecond(repo: IncidentRepository) -> 
     assert (planning.start, planning.end) == (None, None)
 
 
+@pytest.mark.sqlite_only("the file's text")
 def test_utc_is_what_the_file_holds(repo: IncidentRepository, database: Database) -> None:
     repo.create(full_incident())
     connection = sqlite3.connect(database.path)
@@ -235,21 +233,21 @@ def test_save_updates_children_by_id(repo: IncidentRepository, database: Databas
     assert loaded.events[2].id == new_event.id  # the caller's new child learned its id
     by_id = {e.id: e for e in again.events}
     assert by_id[kept_event.id].text == "noticed in the weekly report"
-    assert row_ids(database.path, "timeline_events") == set(by_id)
-    assert dropped_event.id not in row_ids(database.path, "timeline_events")
+    assert row_ids(database, "timeline_events") == set(by_id)
+    assert dropped_event.id not in row_ids(database, "timeline_events")
 
     assert [r.id for r in again.roles] == [kept_role.id, loaded.roles[1].id]
     assert again.roles[0].end == at(120)
-    assert dropped_role.id not in row_ids(database.path, "role_assignments")
+    assert dropped_role.id not in row_ids(database, "role_assignments")
 
     assert again.teams[0].id == kept_team.id
     assert again.teams[0].part == "negotiated credits"
     assert again.teams[1].id not in (None, dropped_team.id)
-    assert dropped_team.id not in row_ids(database.path, "team_involvements")
+    assert dropped_team.id not in row_ids(database, "team_involvements")
 
     assert set(again.milestones) == {Phase.OUTAGE_BEGINS, Phase.DETECTION, Phase.MITIGATION}
     assert again.milestones[Phase.DETECTION] == FuzzyTime.exact(at(1))
-    assert len(row_ids(database.path, "milestones")) == 3
+    assert len(row_ids(database, "milestones")) == 3
 
 
 def test_edited_children_are_updated_not_replaced(
@@ -280,10 +278,10 @@ def test_edited_children_are_updated_not_replaced(
 
 def test_milestone_rows_are_updated_in_place(repo: IncidentRepository, database: Database) -> None:
     loaded = repo.get(repo.create(full_incident()).id)
-    before = row_ids(database.path, "milestones")
+    before = row_ids(database, "milestones")
     loaded.milestones[Phase.DETECTION] = FuzzyTime.exact(at(2))
     repo.save(loaded)
-    assert row_ids(database.path, "milestones") == before
+    assert row_ids(database, "milestones") == before
 
 
 def test_version_goes_up_with_every_save(repo: IncidentRepository, clock: Clock) -> None:
@@ -383,11 +381,11 @@ def test_delete_cascades(repo: IncidentRepository, database: Database) -> None:
     doomed = repo.create(full_incident())
     survivor = repo.create(full_incident())
     for table in CHILD_TABLES:
-        assert row_ids(database.path, table, doomed.id), table
+        assert row_ids(database, table, doomed.id), table
     repo.delete(doomed.id)
     for table in CHILD_TABLES:
-        assert row_ids(database.path, table, doomed.id) == set(), table
-        assert row_ids(database.path, table, survivor.id), table
+        assert row_ids(database, table, doomed.id) == set(), table
+        assert row_ids(database, table, survivor.id), table
     assert database.integrity_problems() == []
     assert [s.key for s in repo.list_summaries()] == [survivor.key]
 
@@ -396,9 +394,9 @@ def test_database_cascade_backs_up_the_orm(repo: IncidentRepository, database: D
     # A delete made outside the ORM (another tool, a future bulk delete) leaves no orphans.
     doomed = repo.create(full_incident())
     with database.write() as session:
-        session.connection().exec_driver_sql("DELETE FROM incidents WHERE id = ?", (doomed.id,))
+        session.execute(text("DELETE FROM incidents WHERE id = :id"), {"id": doomed.id})
     for table in CHILD_TABLES:
-        assert row_ids(database.path, table) == set(), table
+        assert row_ids(database, table) == set(), table
 
 
 def test_missing_incidents(repo: IncidentRepository) -> None:

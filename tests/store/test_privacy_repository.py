@@ -223,6 +223,9 @@ def test_a_stale_ethics_answer_is_a_conflict(
     assert repository.ethics_answers(incident_id)["cause.x"].note == "mine"
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's catalogue; tests/store/test_privacy_postgres.py covers the server"
+)
 def test_the_privacy_migration_goes_down_and_up_again(database: Database) -> None:
     from alembic import command
     from alembic.config import Config

@@ -7,8 +7,16 @@ catch that to explain a problem to the user; anything else is a bug.
 
 from hindsight.core.errors import HindsightError
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
+from hindsight.store.postgres_errors import ServerUnreachableError
 
-__all__ = ["ConflictError", "HindsightError", "NotFoundError", "StoreError", "ValidationError"]
+__all__ = [
+    "ConflictError",
+    "HindsightError",
+    "NotFoundError",
+    "ServerUnreachableError",
+    "StoreError",
+    "ValidationError",
+]
 
 
 class ValidationError(HindsightError, ValueError):

@@ -23,6 +23,7 @@ from typing import Any
 
 from hindsight.export.errors import ExportCancelled
 from hindsight.services.export import ExportRequest, ExportService, Format, Rendered
+from hindsight.store.postgres_url import ServerAddress, target_from
 
 _open: dict[str, Any] = {}  # in the helper: the workspace of each database, kept open
 
@@ -43,7 +44,8 @@ def _render(
     ensure_gui_application()
     workspace = _open.get(database)
     if workspace is None:
-        workspace = _open[database] = Workspace.open(Path(database), create=False)
+        # A file's path, or a team database's address (target_from keeps it an address).
+        workspace = _open[database] = Workspace.open(target_from(database), create=False)
     service = ExportService(workspace, clock=lambda: moment, zone=zone)
     return service.render(incident_id, request, preview=preview)
 
@@ -51,8 +53,9 @@ def _render(
 class ExportProcess:
     """A helper process that renders documents of one database."""
 
-    def __init__(self, database: Path) -> None:
-        self.database = str(database)
+    def __init__(self, database: Path | ServerAddress) -> None:
+        # An address goes whole (with a password typed into it) to the helper, never shown.
+        self.database = database.url() if isinstance(database, ServerAddress) else str(database)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 

@@ -36,6 +36,7 @@ from hindsight.store.errors import (
     full_disk_detail,
 )
 from hindsight.store.inspection import inspect_file, quick_check
+from hindsight.store.postgres_url import ServerAddress, is_server_url
 from hindsight.store.schema import HEAD_REVISION, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -142,16 +143,48 @@ def _make_engine(path: Path) -> Engine:
 class Database:
     """An open Hindsight database: sessions for reading and writing, backups, checks."""
 
+    dialect = "sqlite"
+
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITE: True})
 
+    @property
+    def location(self) -> str:
+        """What names the database to a user: its file, or a server address."""
+        return str(self.path)
+
+    @property
+    def name(self) -> str:
+        """A short name for window titles."""
+        return self.path.name
+
+    @property
+    def own_connections(self) -> frozenset[int]:
+        """Server process ids of this client's connections (none for a file)."""
+        return frozenset()
+
     @classmethod
     def open(
-        cls, path: Path | str, *, create: bool = True, backup_dir: Path | None = None
+        cls,
+        path: Path | str | ServerAddress,
+        *,
+        create: bool = True,
+        backup_dir: Path | None = None,
     ) -> Database:
-        """Open (or create) the database at `path`, migrating it after a backup if needed."""
+        """Open (or create) the database at `path`, migrating it after a backup if needed.
+
+        A team database's address opens a ServerDatabase, which is never created or migrated
+        here (store/postgres.py).
+        """
+        if isinstance(path, str) and is_server_url(path):
+            # Never a file: Path() would fold "//" and make folders named after the address.
+            path = ServerAddress.parse(path)
+        if isinstance(path, ServerAddress):
+            from hindsight.store.postgres import ServerDatabase
+
+            return ServerDatabase.open(path)
         path = Path(path).expanduser().absolute()
         try:
             exists = path.exists()

@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from hindsight.core.errors import HindsightError
@@ -97,6 +98,9 @@ class ConflictError(HindsightError):
         self.key = key
         self.expected = expected
         self.current = current
+        # Who saved the other version, and when, where the history knows (services/history.py).
+        self.changed_by: str | None = None
+        self.changed_at: datetime | None = None
         super().__init__(
             f"{key} was changed elsewhere (version {current}, yours was based on {expected})."
         )

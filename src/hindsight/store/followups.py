@@ -204,7 +204,11 @@ class FollowUpRepository:
             rows = session.connection().execute(query).all()
         statuses = {status.value: status for status in FollowUpStatus}
         priorities = {priority.value: priority for priority in Priority}
-        day = date.fromisoformat
+
+        def day(value: Any) -> date:
+            # SQLite hands back text; PostgreSQL a date.
+            return value if isinstance(value, date) else date.fromisoformat(value)
+
         return [
             (item_id, value, feasibility, statuses[status], priorities[priority], day(opened))
             if opened

@@ -424,12 +424,24 @@ def _next_number(session: Session) -> int:
     return counter.value
 
 
+# Called inside each write's transaction: (session, "created"|"saved"|"review", before, after).
+WriteHook = Callable[[Session, str, Incident | None, Incident], None]
+
+
 class IncidentRepository:
     """Reads and writes incidents in one database."""
 
     def __init__(self, database: Database, clock: Clock = _utc_now) -> None:
         self.database = database
         self.clock = clock
+        # Writers of what goes with a change in the same transaction (services/history.py).
+        self.write_hooks: list[WriteHook] = []
+
+    def _hooks(
+        self, session: Session, action: str, before: Incident | None, after: Incident
+    ) -> None:
+        for hook in self.write_hooks:
+            hook(session, action, before, after)
 
     def list_summaries(self) -> list[IncidentSummary]:
         """The incident list's columns for every incident, newest number first."""
@@ -503,6 +515,7 @@ class IncidentRepository:
             session.flush()
             _assign_ids(incident, kept)
             stored = _to_incident(row)
+            self._hooks(session, "created", None, stored)
         return stored
 
     def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
@@ -517,6 +530,7 @@ class IncidentRepository:
             row = self._load(session, incident.id)
             if row.version != incident.version and not overwrite:
                 raise ConflictError(row.key, incident.version, row.version)
+            before = _to_incident(row) if self.write_hooks else None
             # Strictly later than before, so the row always changes and its version always
             # goes up, even when only children changed and the clock repeated a reading.
             row.updated_at = max(self.clock(), row.updated_at + timedelta(microseconds=1))
@@ -527,6 +541,7 @@ class IncidentRepository:
                 raise ConflictError(row.key, incident.version, -1) from error
             _assign_ids(incident, kept)
             stored = _to_incident(row)
+            self._hooks(session, "saved", before, stored)
         return stored
 
     def stored_review_status(self, incident_id: int) -> ReviewStatus:
@@ -547,6 +562,7 @@ class IncidentRepository:
             row = self._load(session, incident.id)
             if row.version != incident.version:
                 raise ConflictError(row.key, incident.version, row.version)
+            before = _to_incident(row) if self.write_hooks else None
             row.review_status = transition.to_status.value
             # Backdated transitions (the demo) still make the record newer than it was.
             row.updated_at = max(self.clock(), row.updated_at + timedelta(microseconds=1))
@@ -561,6 +577,7 @@ class IncidentRepository:
             )
             session.flush()
             stored = _to_incident(row)
+            self._hooks(session, "review", before, stored)
         return stored
 
     def review_transitions(self, incident_id: int) -> list[ReviewTransition]:

@@ -21,6 +21,7 @@ from hindsight.core.listing import ListColumn, ListQuery, ListRow
 from hindsight.core.review import ReviewStatus
 from hindsight.store.backup import read_only_uri
 from hindsight.store.errors import StoreError, environment_errors
+from hindsight.store.postgres_url import ServerAddress
 
 Connect = Callable[[], Any]
 
@@ -118,6 +119,53 @@ class IncidentListing:
             return connection
 
         return cls(connect, dialect="sqlite", label=str(path))
+
+    @classmethod
+    def for_server(cls, address: ServerAddress, *, check: bool = False) -> IncidentListing:
+        """A listing over a team database, through a read-only psycopg connection.
+
+        With `check` (the first page at start-up, read before SQLAlchemy loads), a database
+        that cannot be listed as it is (unreachable, refused, another schema) raises
+        ListingNotReady, and opening the database is left to say what is wrong.
+        """
+
+        def connect() -> Any:
+            import psycopg
+
+            try:
+                connection = psycopg.connect(
+                    address.url(),
+                    autocommit=True,
+                    application_name="hindsight-list",
+                    connect_timeout=5,
+                )
+                connection.read_only = True
+                if check:
+                    from hindsight.store.schema import HEAD_REVISION
+
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT version_num FROM alembic_version")
+                        found = cursor.fetchone()
+                    if found is None or found[0] != HEAD_REVISION:
+                        connection.close()
+                        raise ListingNotReady(f"{address.display} is not at this schema")
+            except psycopg.Error as error:
+                if check:
+                    raise ListingNotReady(str(error)) from error
+                from hindsight.store.postgres_errors import server_errors
+
+                with server_errors(address.display):
+                    raise
+            return connection
+
+        return cls(connect, dialect="postgresql", label=address.display)
+
+    @classmethod
+    def for_target(cls, target: Path | ServerAddress) -> IncidentListing:
+        """A listing over a database file or a team database."""
+        if isinstance(target, ServerAddress):
+            return cls.for_server(target)
+        return cls.for_sqlite(target)
 
     # Queries
 
@@ -258,6 +306,8 @@ class IncidentListing:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def _execute(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        if self.dialect == "postgresql":
+            return self._execute_on_server(sql, params)
         with environment_errors(self.label or "the database"):
             if self._connection is None:
                 self._connection = self._connect()
@@ -267,3 +317,19 @@ class IncidentListing:
                 return cursor.fetchall()
             finally:
                 cursor.close()
+
+    def _execute_on_server(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        from hindsight.store.postgres_errors import server_errors
+
+        with server_errors(self.label):
+            if self._connection is None:
+                self._connection = self._connect()
+            try:
+                with self._connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return list(cursor.fetchall())
+            except Exception:
+                # A broken connection (a server restart) is made again on the next query.
+                if self._connection.closed or self._connection.broken:
+                    self.close()
+                raise

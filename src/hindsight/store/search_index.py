@@ -39,6 +39,10 @@ def search_index_for(database: Database) -> SearchIndex:
     A database whose index needs FTS5 cannot be written by a SQLite without it (the index's
     triggers would fail), so it is refused with a clear message rather than half working.
     """
+    if database.dialect == "postgresql":
+        from hindsight.store.postgres_search import ServerSearchIndex
+
+        return ServerSearchIndex(database)  # type: ignore[arg-type]
     with database.read() as session:
         present = search_schema.index_present(session.connection())
     if not search_schema.fts5_available():

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hindsight import __version__
 from hindsight.paths import data_dir, default_database_path, resources_dir
+from hindsight.store.postgres_url import ServerAddress, is_server_url
 from hindsight.ui.keyboard import install_alt_letter_guard
 from hindsight.ui.main_window import MainWindow
 from hindsight.ui.operations import bug_message, report_bug
@@ -61,7 +62,9 @@ def show_start_problem(text: str) -> None:
     QMessageBox.critical(None, "Hindsight cannot start", text)
 
 
-def start_path(explicit: Path | None, settings: QSettings) -> tuple[Path, str]:
+def start_path(
+    explicit: Path | ServerAddress | None, settings: QSettings
+) -> tuple[Path | ServerAddress, str]:
     """The database to open, and a note for the user when it is not the one they had last.
 
     A path given on the command line wins; else the database open when the app last closed,
@@ -71,6 +74,8 @@ def start_path(explicit: Path | None, settings: QSettings) -> tuple[Path, str]:
         return explicit, ""
     last = settings.value("lastDatabase")
     if isinstance(last, str) and last:
+        if is_server_url(last):  # a team database: opening it says if it is gone
+            return ServerAddress.parse(last), ""
         if Path(last).is_file():
             return Path(last), ""
         note = (
@@ -81,7 +86,9 @@ def start_path(explicit: Path | None, settings: QSettings) -> tuple[Path, str]:
     return default_database_path(), ""
 
 
-def run_app(path: Path | None, *, demo: bool = False, timing: StartupTiming | None = None) -> int:
+def run_app(
+    path: Path | ServerAddress | None, *, demo: bool = False, timing: StartupTiming | None = None
+) -> int:
     """Show the main window, open the database (the last one when `path` is None), run."""
     app = application()
     if timing is not None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from hindsight.services.changes import Changes
     from hindsight.services.export_process import ExportProcess
     from hindsight.services.workspace import Workspace
+    from hindsight.store.postgres_url import ServerAddress
     from hindsight.ui.editor.incident_editor import IncidentEditor
     from hindsight.ui.followups.integration import FollowUpsIntegration
     from hindsight.ui.recovery import RecoveryJournal
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
         door = self.door
         self.new_db_action = self._action("&New Database…", door.new_database, "Ctrl+Shift+N")
         self.open_db_action = self._action("&Open Database…", door.choose_database, keys.Open)
+        self.open_team_action = self._action("Open &Team Database…", door.choose_team_database)
         self.backup_action = self._action("&Back Up Now", door.backup_now, "Ctrl+Shift+B")
         self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E")
         self.import_action = self._action("&Import…", self.import_file)
@@ -192,10 +194,17 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action("&Delete Incident…", self.delete_incident)
         self.find_action = self._action("&Find Incident", self.focus_filter, keys.Find)
         self.bank_action = self._action("&Question Bank…", self.choose_bank)
+        # The History tab has no Alt letter left (every letter of its name is taken).
+        self.history_action = self._action("Change &History", self.show_history, "Ctrl+H")
         self.undo_action = self._action("&Undo", self._undo, keys.Undo)
         self.redo_action = self._action("&Redo", self._redo, keys.Redo)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
+
+    def show_history(self) -> None:
+        """Bring the open incident's History tab to the front."""
+        if self.has_editor and self.editor.incident is not None:
+            self.editor.show_tab("history")
 
     def _undo(self) -> None:
         if self._editor is not None:
@@ -218,6 +227,7 @@ class MainWindow(QMainWindow):
         file_menu = self.file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_db_action)
         file_menu.addAction(self.open_db_action)
+        file_menu.addAction(self.open_team_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
@@ -234,6 +244,7 @@ class MainWindow(QMainWindow):
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addAction(self.new_incident_action)
         incident_menu.addAction(self.save_action)
+        incident_menu.addAction(self.history_action)
         incident_menu.addSeparator()
         incident_menu.addAction(self.delete_action)
         self.view_menu = self.menuBar().addMenu("&View")
@@ -247,7 +258,7 @@ class MainWindow(QMainWindow):
 
     # The open database
 
-    def open_path(self, path: Path) -> None:
+    def open_path(self, path: Path | ServerAddress) -> None:
         """Open the database at `path` (off the GUI thread); explain if it cannot be used."""
         first = self.workspace is None
         self.door.open(path, first=first, demo=self.demo and first)
@@ -264,7 +275,7 @@ class MainWindow(QMainWindow):
         self.ops.set_workspace(workspace)
         if self.journal is not None:
             self.journal.close()
-        self.journal = RecoveryJournal(RecoveryStore(workspace.path), self.ops, self)
+        self.journal = RecoveryJournal(RecoveryStore(workspace.location), self.ops, self)
         if old_editor is not None:
             self.stack.removeWidget(old_editor)
             old_editor.deleteLater()
@@ -279,15 +290,17 @@ class MainWindow(QMainWindow):
             self.ops.wait_for_lane()  # calls asked of the old database finish before it closes
             old.close()
         if self.list_pane.listing_path != workspace.path:
-            self.list_pane.set_listing(IncidentListing.for_sqlite(workspace.path), workspace.path)
+            listing = IncidentListing.for_target(workspace.target)
+            self.list_pane.set_listing(listing, workspace.path)
         else:
             self.list_pane.reload()
         suffix = " (demo, temporary copy)" if demo else ""
-        self.setWindowTitle(f"Hindsight — {workspace.path.name}{suffix}")
-        self.path_label.setText(f"Database: {workspace.path}{suffix}")
+        self.setWindowTitle(f"Hindsight — {workspace.name}{suffix}")
+        self.path_label.setText(f"Database: {workspace.location}{suffix}")
         self._show_page()
         if not demo:
-            self.door.remember_recent(workspace.path)
+            self.door.remember_recent(workspace.location)
+        self.door.watch_team(workspace)  # other people's changes, and the server's state
         # What the first paint does not need is built right after it.
         QTimer.singleShot(0, self._finish_opening)
         self.workspaceReady.emit(workspace)
@@ -513,7 +526,7 @@ class MainWindow(QMainWindow):
         from hindsight.ui.export_dialog import open_export
 
         if self.export_helper is None and self.workspace is not None:
-            self.export_helper = ExportProcess(self.workspace.path)
+            self.export_helper = ExportProcess(self.workspace.target)
         open_export(self)
 
     def import_file(self) -> None:

@@ -11,11 +11,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from hindsight.paths import data_dir
 from hindsight.services.errors import HindsightError
+from hindsight.store.postgres_url import ServerAddress, is_server_url, target_from
 from hindsight.ui import messages
 
 if TYPE_CHECKING:
@@ -34,28 +35,82 @@ DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 class DatabaseDoor(QObject):
     """The main window's ways in and out of databases."""
 
+    # (reachable, what is wrong): a team database's server went away or came back. Emitted
+    # from the listener's thread; delivered on the GUI thread.
+    serverState = Signal(bool, str)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self._offered: set[tuple[str, int]] = set()
+        self.server_label: QLabel | None = None
+        self.serverState.connect(self._show_server_state)
+
+    # Team databases
+
+    def choose_team_database(self) -> None:
+        """Ask for a team database's address (testing it on request) and open it."""
+        from hindsight.ui.team_dialog import TeamDatabaseDialog
+
+        recent = [p for p in self.recent_paths() if is_server_url(p)]
+        dialog = TeamDatabaseDialog(self.window.ops, recent, self.window)
+        if dialog.exec() and dialog.address is not None:
+            self.open(dialog.address)
+
+    def watch_team(self, workspace: Workspace) -> None:
+        """Hear other people's changes to a team database, and show the server's state."""
+        if self.server_label is not None:
+            self.server_label.hide()
+        if workspace.is_team:
+            # The workspace stops and joins its listener when it closes.
+            workspace.listen(self.serverState.emit)
+
+    def _show_server_state(self, reachable: bool, problem: str) -> None:
+        window = self.window
+        if self.server_label is None:
+            self.server_label = QLabel(window)
+            self.server_label.setObjectName("serverState")
+            self.server_label.setWordWrap(False)
+            window.statusBar().addPermanentWidget(self.server_label)
+        label = self.server_label
+        if reachable:
+            label.hide()
+            window.statusBar().showMessage("Connected to the team database again.", 8000)
+            if window.has_editor and window.editor.dirty:
+                window.editor.save_then(None)  # what could not be saved meanwhile
+            return
+        label.setText(
+            "⚠ Team database unreachable: your edits are kept, and saved when it is back. "
+            "Reconnecting…"
+        )
+        label.setToolTip(problem)
+        label.show()
 
     # Opening
 
-    def open(self, path: Path, *, first: bool = False, demo: bool = False) -> None:
+    def open(
+        self, path: Path | ServerAddress | str, *, first: bool = False, demo: bool = False
+    ) -> None:
         """Open `path` off the GUI thread; show it when it is open, explain when it is not.
 
-        With `demo`, `path` is a temporary copy of the demo database, made first if missing.
+        `path` is a file or a team database's address. With `demo`, `path` is a temporary
+        copy of the demo database, made first if missing.
         """
         window = self.window
-        path = Path(path).expanduser().absolute()
+        target = target_from(path)
+        if isinstance(target, Path):
+            target = target.expanduser().absolute()
+        # A team database is known to the list by its address (as its workspace.path).
+        path = target if isinstance(target, Path) else Path(target.display)
+        shown = str(target)
 
         def open_workspace() -> None:
             window.ops.submit(
-                lambda: _open_workspace(path, make_demo=demo),
+                lambda: _open_workspace(target, make_demo=demo),
                 lambda workspace: window.adopt(workspace, demo=demo),
                 owner=window,
-                failed=lambda error: self._cannot_open(path, error, first),
-                what=f"open {path}",
+                failed=lambda error: self._cannot_open(shown, error, first),
+                what=f"open {shown}",
             )
 
         def proceed() -> None:
@@ -77,14 +132,18 @@ class DatabaseDoor(QObject):
 
             window.list_pane.firstShown.connect(start, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(FIRST_PAINT_PATIENCE_MS, start)  # a slow disk: do not wait on
-            window.list_pane.set_listing(IncidentListing.for_sqlite(path, check=True), path)
+            if isinstance(target, ServerAddress):
+                listing = IncidentListing.for_server(target, check=True)
+            else:
+                listing = IncidentListing.for_sqlite(path, check=True)
+            window.list_pane.set_listing(listing, path)
 
         if window.has_editor and window.editor.dirty:
             window.editor.save_then(lambda stored: proceed() if stored else None)
         else:
             proceed()
 
-    def _cannot_open(self, path: Path, error: Exception, first: bool) -> None:
+    def _cannot_open(self, path: str, error: Exception, first: bool) -> None:
         if not isinstance(error, HindsightError):
             from hindsight.ui.operations import bug_message, report_bug
 
@@ -193,8 +252,9 @@ class DatabaseDoor(QObject):
             return [value]
         return [str(v) for v in value] if isinstance(value, list) else []
 
-    def remember_recent(self, path: Path) -> None:
-        """Put `path` first in the recent list, and reopen it next time."""
+    def remember_recent(self, path: Path | str) -> None:
+        """Put `path` (a file, or a team database's address) first in the recent list, and
+        reopen it next time."""
         settings = self.window.settings
         paths = [str(path), *[p for p in self.recent_paths() if p != str(path)]]
         settings.setValue("recent", paths[:MAX_RECENT])
@@ -208,7 +268,8 @@ class DatabaseDoor(QObject):
         paths = self.recent_paths()
         for number, name in enumerate(paths, start=1):
             action = menu.addAction(f"&{number} {name}")
-            action.triggered.connect(lambda _=False, p=name: self.open(Path(p)))
+            # A team database's address stays an address (never a path).
+            action.triggered.connect(lambda _=False, p=name: self.open(target_from(p)))
         menu.setEnabled(bool(paths))
 
     # After opening
@@ -332,11 +393,11 @@ class DatabaseDoor(QObject):
         )
 
 
-def _open_workspace(path: Path, *, make_demo: bool = False) -> Workspace:
+def _open_workspace(path: Path | ServerAddress, *, make_demo: bool = False) -> Workspace:
     # On the database lane: SQLAlchemy and the migrations load here, not on the GUI thread.
     from hindsight.services.workspace import Workspace
 
-    if make_demo and not path.exists():
+    if make_demo and isinstance(path, Path) and not path.exists():
         from hindsight.services.demo import write_demo_database
 
         write_demo_database(path)

@@ -3,7 +3,13 @@
 Importing this package registers every table on `Base.metadata` (Alembic compares against it).
 """
 
-from hindsight.store.models import followups, postmortem, privacy, search  # noqa: F401
+from hindsight.store.models import (  # noqa: F401  (registers tables)
+    followups,
+    history,
+    postmortem,
+    privacy,
+    search,
+)
 from hindsight.store.models.base import NAMING, Base, UTCDateTime
 from hindsight.store.models.incident import (
     IncidentRow,

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase
 from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ConflictError, HindsightError
+from hindsight.services.errors import ConflictError, HindsightError, ServerUnreachableError
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.editor import EditFn, Mutation
 from hindsight.ui.editor.attached_page import AttachedPage
@@ -67,6 +67,7 @@ TABS = (
     ("followups", "Follo&w-ups"),
     ("privacy", "&Privacy && ethics"),
     ("related", "Lin&ks"),  # related incidents, then links
+    ("history", "History"),  # every letter of it is taken: Incident > Change History (Ctrl+H)
 )
 TAB_TITLES = dict(TABS)
 
@@ -234,6 +235,10 @@ class IncidentEditor(QWidget):
             from hindsight.ui.search.related import RelatedTab
 
             return RelatedTab(self.ops)
+        if name == "history":
+            from hindsight.ui.editor.history_tab import HistoryTab
+
+            return HistoryTab(self.ops)
         raise KeyError(name)
 
     def _page(self, name: str) -> Any:
@@ -559,6 +564,12 @@ class IncidentEditor(QWidget):
         def failed(error: Exception) -> None:
             if isinstance(error, ConflictError):
                 self._on_conflict(error, done)
+                return
+            if isinstance(error, ServerUnreachableError):
+                # The status bar says the server is away; the edits stay here and in the
+                # recovery journal, and are saved once it answers (ui/window_database.py).
+                self.saveStateChanged.emit("Not saved: server unreachable, edits kept")
+                done(False)
                 return
             self.saveStateChanged.emit("Not saved")
             self.report_error(str(error) if isinstance(error, HindsightError) else repr(error))

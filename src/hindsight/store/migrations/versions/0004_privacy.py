@@ -56,7 +56,7 @@ def _postgresql_statements() -> list[str]:
                 ) THEN
                     RETURN OLD;
                 END IF;
-                RAISE EXCEPTION '{APPEND_ONLY}';
+                RAISE EXCEPTION '{APPEND_ONLY}' USING ERRCODE = 'restrict_violation';
             END $$ LANGUAGE plpgsql""")
         statements.append(f"""
             CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}

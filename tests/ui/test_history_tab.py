@@ -1,0 +1,37 @@
+"""The editor's History tab: who changed which field when, with before and after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import new_incident, save_and_wait, settle
+
+
+def test_the_history_tab_shows_each_save_with_its_author_and_fields(
+    make_window, qtbot, tmp_path: Path, errors
+) -> None:
+    window = make_window(tmp_path / "history.sqlite")
+    window.workspace.author = "Dana"
+    new_incident(qtbot, window, "Feature store lagging")
+    editor = window.editor
+    editor.overview.title.clear()
+    qtbot.keyClicks(editor.overview.title, "Feature store lagging by a day")
+    assert save_and_wait(qtbot, window)
+    page = editor._page("history")
+    editor.tabs.setCurrentWidget(page)
+    tree = page.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)
+    newest = tree.topLevelItem(0)
+    assert "Dana saved" in newest.text(0) and "Dana created it" in tree.topLevelItem(1).text(0)
+    fields = {newest.child(n).text(0): newest.child(n) for n in range(newest.childCount())}
+    title = fields["title"]
+    assert (title.text(1), title.text(2)) == (
+        "Feature store lagging",
+        "Feature store lagging by a day",
+    )
+    # Another save while the tab is on screen shows up without reopening it.
+    qtbot.keyClicks(editor.overview.summary, "Late joins.")
+    assert save_and_wait(qtbot, window)
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 3, timeout=5000)
+    settle(qtbot, window)
+    assert errors == []
