@@ -213,3 +213,19 @@ def test_a_backup_never_overwrites_a_file(workspace, tmp_path) -> None:
     with pytest.raises(ValidationError, match="already exists"):
         workspace.backup(target)
     assert target.read_text() == "keep me"
+
+
+def test_the_display_name_is_kept_trimmed_and_reset_by_an_empty_one() -> None:
+    from hindsight.services.errors import ValidationError
+    from hindsight.services.history import default_author, display_name, set_display_name
+
+    assert display_name() == default_author()
+    assert set_display_name("  Ana\tLópez  ") == "Ana López"
+    assert display_name() == "Ana López"
+    with pytest.raises(ValidationError, match="Display name"):
+        set_display_name("x" * 201)
+    with pytest.raises(ValidationError, match="control characters"):
+        set_display_name("Ana\u200bLópez")
+    assert display_name() == "Ana López"  # a refused name changes nothing
+    assert set_display_name("   ") == default_author()
+    assert display_name() == default_author()

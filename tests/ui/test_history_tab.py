@@ -35,3 +35,47 @@ def test_the_history_tab_shows_each_save_with_its_author_and_fields(
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 3, timeout=5000)
     settle(qtbot, window)
     assert errors == []
+
+
+def test_settings_your_name_changes_who_the_history_names(
+    make_window, qtbot, tmp_path: Path, errors, when_modal
+) -> None:
+    from hindsight.services.history import display_name
+    from hindsight.ui.identity_dialog import DisplayNameDialog
+
+    window = make_window(tmp_path / "name.sqlite")
+    new_incident(qtbot, window, "Embeddings drifted")
+
+    def type_name(dialog) -> None:
+        assert isinstance(dialog, DisplayNameDialog)
+        dialog.field.setText("  Priya   Raman ")
+        dialog.accept()
+
+    when_modal(type_name)
+    window.name_action.trigger()
+    qtbot.waitUntil(lambda: window.workspace.author == "Priya Raman", timeout=5000)
+    assert display_name() == "Priya Raman"  # kept for the next start
+    assert "Priya Raman" in window.statusBar().currentMessage()
+    qtbot.keyClicks(window.editor.overview.summary, "Retrained on stale features.")
+    assert save_and_wait(qtbot, window)
+    history = window.workspace.history.entries(window.editor.incident.id)
+    assert history[0].author == "Priya Raman"
+    assert errors == []
+
+
+def test_a_display_name_with_control_characters_is_refused_and_explained(
+    make_window, qtbot, tmp_path: Path, errors, when_modal
+) -> None:
+    window = make_window(tmp_path / "name.sqlite")
+    before = window.workspace.author
+
+    def type_name(dialog) -> None:
+        dialog.field.setText("Eve\u202eevil")
+        dialog.accept()
+
+    when_modal(type_name)
+    window.name_action.trigger()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    _title, text = errors[0]
+    assert "Display name" in text and "control characters" in text
+    assert window.workspace.author == before

@@ -201,3 +201,49 @@ def test_starting_on_a_team_database_lists_it_before_the_store_loads(
     assert window.workspace.is_team and errors == []
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+
+
+def test_a_team_database_without_the_schema_is_upgraded_only_when_confirmed(
+    make_window, qtbot, tmp_path, team_server_or_skip: TestServer, errors, monkeypatch
+) -> None:
+    from hindsight.store.schema import HEAD_REVISION
+    from hindsight.ui import messages
+
+    address = team_server_or_skip.empty_database()
+    try:
+        window = make_window(tmp_path / "own.sqlite")
+        asked: list[str] = []
+        answer = {"upgrade": False}
+
+        def confirm(_parent, _title, question, _action) -> bool:
+            asked.append(question)
+            return answer["upgrade"]
+
+        monkeypatch.setattr(messages, "confirm", confirm)
+        # Declined: the refusal is explained and the database is left untouched.
+        window.door.open(address)
+        qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+        assert "Upgrade the schema" in asked[0]
+        assert "no Hindsight tables" in errors[0][1]
+        assert not window.workspace.is_team
+        from hindsight.store.postgres import make_server_engine
+
+        engine = make_server_engine(address, pool_size=1)
+        try:
+            with engine.connect() as connection:
+                found = connection.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+            assert found is None
+        finally:
+            engine.dispose()
+        # Confirmed: the schema is created in one go and the database opens.
+        answer["upgrade"] = True
+        window.door.open(address)
+        qtbot.waitUntil(
+            lambda: window.workspace is not None and window.workspace.is_team, timeout=15000
+        )
+        settle(qtbot, window)
+        assert window.workspace.database.schema_revision() == HEAD_REVISION
+        assert len(errors) == 1
+    finally:
+        window.close()
+        team_server_or_skip.drop(address)

@@ -7,12 +7,18 @@ catch that to explain a problem to the user; anything else is a bug.
 
 from hindsight.core.errors import HindsightError
 from hindsight.store.errors import ConflictError, NotFoundError, StoreError
-from hindsight.store.postgres_errors import ServerUnreachableError
+from hindsight.store.postgres_errors import (
+    SchemaBehindError,
+    SchemaMissingError,
+    ServerUnreachableError,
+)
 
 __all__ = [
     "ConflictError",
     "HindsightError",
     "NotFoundError",
+    "SchemaBehindError",
+    "SchemaMissingError",
     "ServerUnreachableError",
     "StoreError",
     "ValidationError",

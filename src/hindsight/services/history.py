@@ -5,13 +5,14 @@ The record's repository calls `HistoryService.record` from inside its write (a w
 so a change and its history entry are stored together or not at all. The diff works on the
 record's plain form (core/plain.py), so fields added to the incident later are followed
 without changes here. The author is the workspace's display name (set once by the user, the
-OS user name by default; see `default_author`).
+OS user name by default; see `display_name`).
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,13 +21,15 @@ from sqlalchemy.orm import Session
 
 from hindsight.core.incident import Incident
 from hindsight.core.plain import to_plain
+from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import Changes
-from hindsight.services.errors import ConflictError
+from hindsight.services.errors import ConflictError, ValidationError
 from hindsight.services.incidents import IncidentService
 from hindsight.store.history import FieldChange, HistoryEntry, HistoryRepository
 from hindsight.store.incidents import IncidentRepository
 
 MAX_AUTHOR = 200
+IDENTITY = "identity"  # the preferences section of the display name
 # Bookkeeping of the record, not what a person changed.
 _NOT_CHANGES = frozenset({"id", "key", "version", "created_at", "updated_at", "review_progress"})
 
@@ -38,6 +41,37 @@ def default_author() -> str:
     except (KeyError, OSError):  # no passwd entry, no USER variable
         name = os.environ.get("USERNAME", "")
     return name.strip()[:MAX_AUTHOR] or "unknown"
+
+
+def display_name() -> str:
+    """The name saves are recorded under: the one the user set, else the OS user name."""
+    stored = load_section(IDENTITY).get("display_name")
+    if isinstance(stored, str) and stored.strip():
+        return stored.strip()[:MAX_AUTHOR]
+    return default_author()
+
+
+def set_display_name(name: str) -> str:
+    """Keep `name` as the user's display name (empty: back to the OS user name); returns it.
+
+    ValidationError, naming the field, for a name that could not be shown in a history line.
+    """
+    name = " ".join(name.split())
+    if len(name) > MAX_AUTHOR:
+        raise ValidationError(
+            f"Display name: {len(name)} characters is too long; use at most {MAX_AUTHOR}."
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") for char in name):
+        raise ValidationError(
+            "Display name: it contains invisible or control characters; type it again without them."
+        )
+    values = load_section(IDENTITY)
+    if name:
+        values["display_name"] = name
+    else:
+        values.pop("display_name", None)
+    save_section(IDENTITY, values)  # WriteProblem (naming the file) if it cannot be written
+    return display_name()
 
 
 def _as_map(value: Any) -> dict[str, Any] | None:

@@ -14,9 +14,20 @@ from typing import TYPE_CHECKING
 
 from hindsight.services.changes import Changes
 from hindsight.store.postgres_notify import ChangeListener, Heard
+from hindsight.store.postgres_url import ServerAddress
 
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
+
+
+def upgrade_team_database(address: ServerAddress) -> tuple[str | None, str]:
+    """Create or upgrade the schema of the team database at `address` (owner's rights).
+
+    One transaction; returns the revision before (None for an empty database) and after.
+    """
+    from hindsight.store.postgres import upgrade_server
+
+    return upgrade_server(address)
 
 
 def changes_heard(heard: Heard) -> Changes:

@@ -11,7 +11,7 @@ from hindsight.services.attachments import AttachmentService
 from hindsight.services.changes import ChangeFeed
 from hindsight.services.errors import ValidationError
 from hindsight.services.followups import FollowUpService
-from hindsight.services.history import AttributedIncidentService, HistoryService, default_author
+from hindsight.services.history import AttributedIncidentService, HistoryService, display_name
 from hindsight.services.links import LinkService
 from hindsight.services.privacy import PrivacyService
 from hindsight.services.publish_gate import PublishGate
@@ -39,7 +39,7 @@ class Workspace:
     def __init__(self, database: Database, *, author: str | None = None) -> None:
         self.database = database
         # Who is working: recorded with every change of an incident (services/history.py).
-        self.author = author or default_author()
+        self.author = author or display_name()
         # Every service says here what it changed; the GUI announces it to its views.
         self.changes = ChangeFeed()
         repository = IncidentRepository(database)

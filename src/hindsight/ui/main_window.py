@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.bank_action = self._action("&Question Bank…", self.choose_bank)
         # The History tab has no Alt letter left (every letter of its name is taken).
         self.history_action = self._action("Change &History", self.show_history, "Ctrl+H")
+        self.name_action = self._action("Your &Name…", self.edit_display_name)
         self.undo_action = self._action("&Undo", self._undo, keys.Undo)
         self.redo_action = self._action("&Redo", self._redo, keys.Redo)
         self.undo_action.setEnabled(False)
@@ -205,6 +206,26 @@ class MainWindow(QMainWindow):
         """Bring the open incident's History tab to the front."""
         if self.has_editor and self.editor.incident is not None:
             self.editor.show_tab("history")
+
+    def edit_display_name(self) -> None:
+        """Ask for the name saves are recorded under, and keep it (off the GUI thread)."""
+        from hindsight.services.history import default_author, display_name, set_display_name
+        from hindsight.ui.identity_dialog import DisplayNameDialog
+
+        current = self.workspace.author if self.workspace is not None else display_name()
+        dialog = DisplayNameDialog(current, default_author(), self)
+        if not dialog.exec():
+            return
+        typed = dialog.name()
+
+        def kept(name: str) -> None:
+            if self.workspace is not None:
+                self.workspace.author = name
+            self.statusBar().showMessage(f"Your saves are now recorded as {name}.", 8000)
+
+        self.ops.submit(
+            lambda: set_display_name(typed), kept, owner=self, what="keep your display name"
+        )
 
     def _undo(self) -> None:
         if self._editor is not None:
@@ -250,6 +271,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         # Features add their preference dialogs here.
         self.settings_menu = self.menuBar().addMenu("&Settings")
+        self.settings_menu.addAction(self.name_action)
         self.settings_menu.addAction(self.bank_action)
         # The editor is replaced when another database opens: look it up when triggered.
         self.pii_patterns_action = self.settings_menu.addAction("&PII Patterns…")

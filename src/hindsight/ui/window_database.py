@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from hindsight.paths import data_dir
-from hindsight.services.errors import HindsightError
+from hindsight.services.errors import HindsightError, SchemaBehindError, SchemaMissingError
 from hindsight.store.postgres_url import ServerAddress, is_server_url, target_from
 from hindsight.ui import messages
 
@@ -109,7 +109,7 @@ class DatabaseDoor(QObject):
                 lambda: _open_workspace(target, make_demo=demo),
                 lambda workspace: window.adopt(workspace, demo=demo),
                 owner=window,
-                failed=lambda error: self._cannot_open(shown, error, first),
+                failed=lambda error: self._cannot_open(shown, error, first, target),
                 what=f"open {shown}",
             )
 
@@ -143,7 +143,14 @@ class DatabaseDoor(QObject):
         else:
             proceed()
 
-    def _cannot_open(self, path: str, error: Exception, first: bool) -> None:
+    def _cannot_open(
+        self, path: str, error: Exception, first: bool, target: Path | ServerAddress | None = None
+    ) -> None:
+        if isinstance(error, SchemaBehindError | SchemaMissingError) and isinstance(
+            target, ServerAddress
+        ):
+            self._offer_upgrade(target, error, first)
+            return
         if not isinstance(error, HindsightError):
             from hindsight.ui.operations import bug_message, report_bug
 
@@ -177,6 +184,44 @@ class DatabaseDoor(QObject):
             self.open(Path(chosen), first=True)
         else:
             window.close()
+
+    def _offer_upgrade(self, address: ServerAddress, error: HindsightError, first: bool) -> None:
+        """A team database whose schema is behind (or missing): upgrade it if the user agrees.
+
+        Declining leaves it untouched and explains as any other refusal. The upgrade needs the
+        owner's rights; without them the server's refusal is shown.
+        """
+        from hindsight.services.team import upgrade_team_database
+
+        window = self.window
+        shown = address.display
+        question = (
+            f"{error}\n\nUpgrade the schema of {shown} now? Every client of this team "
+            "database must then run this version of Hindsight. It needs the database owner's "
+            "rights, and runs in one transaction: nothing changes if it fails."
+        )
+        if not messages.confirm(window, "Upgrade team database", question, "Upgrade Schema"):
+            self._cannot_open(shown, error, first)
+            return
+        window.statusBar().showMessage(f"Upgrading the schema of {shown}…")
+
+        def upgraded(revisions: tuple[str | None, str]) -> None:
+            before, after = revisions
+            was = f"from schema {before}" if before else "(it had no tables)"
+            window.statusBar().showMessage(f"Upgraded {shown} {was} to {after}.", 8000)
+            self.open(address, first=first)
+
+        def failed(problem: Exception) -> None:
+            window.statusBar().clearMessage()
+            self._cannot_open(shown, problem, first)
+
+        window.ops.submit(
+            lambda: upgrade_team_database(address),
+            upgraded,
+            owner=window,
+            failed=failed,
+            what=f"upgrade {shown}",
+        )
 
     def choose_database(self) -> None:
         """Ask for a database file and open it."""
