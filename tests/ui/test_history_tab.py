@@ -24,7 +24,7 @@ def test_the_history_tab_shows_each_save_with_its_author_and_fields(
     newest = tree.topLevelItem(0)
     assert "Dana saved" in newest.text(0) and "Dana created it" in tree.topLevelItem(1).text(0)
     fields = {newest.child(n).text(0): newest.child(n) for n in range(newest.childCount())}
-    title = fields["title"]
+    title = fields["Title"]
     assert (title.text(1), title.text(2)) == (
         "Feature store lagging",
         "Feature store lagging by a day",
@@ -79,3 +79,22 @@ def test_a_display_name_with_control_characters_is_refused_and_explained(
     _title, text = errors[0]
     assert "Display name" in text and "control characters" in text
     assert window.workspace.author == before
+
+
+def test_history_values_read_as_the_editor_words_them() -> None:
+    from hindsight.ui.editor.history_tab import change_start, field_label, shown
+
+    assert field_label("review_status") == "Review status"
+    assert field_label("answers.impact.users_affected") == "Review answer: impact.users affected"
+    assert shown("in_review") == "in review"
+    assert shown("Retrained on data_v2 features") == "Retrained on data_v2 features"
+    answer = {"question_id": "impact.users", "status": "unknown", "value": None}
+    assert shown(answer) == "unknown"
+    verdict = {"category": "training_data", "verdict": "ruled_out", "evidence": "Fresh\nlabels."}
+    assert shown(verdict) == "ruled out · Fresh labels."
+    assert shown({"a": 1}) == '{"a": 1}'
+    assert shown(None) == "(empty)"
+    before, after = "x" * 100 + " the old ending", "x" * 100 + " a new ending"
+    start = change_start(before, after)
+    assert start == 101
+    assert shown(before, start).startswith("…") and shown(after, start).endswith("a new ending")

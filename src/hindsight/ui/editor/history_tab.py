@@ -4,8 +4,10 @@ after of each field (services/history.py), newest first, read off the GUI thread
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
 from hindsight.core.incident import Incident
@@ -18,15 +20,67 @@ if TYPE_CHECKING:
 
 ACTIONS = {"created": "created it", "saved": "saved", "review": "moved its review"}
 SHOWN_CHARS = 160  # a long text's before and after are cut here; the tooltip has it whole
+CONTEXT_CHARS = 30  # shown before the first difference of a long text
 
 
-def shown(value: Any) -> str:
-    """A field's value as one line of text."""
+# The record's parts, as the editor names them (the stored field is "part.key").
+PARTS = {
+    "answers": "Review answer",
+    "attributions": "Change attribution",
+    "milestones": "Milestone",
+    "markers": "Response moment",
+    "events": "Timeline event",
+    "roles": "Role",
+    "teams": "Team",
+    "factors": "Contributing factor",
+    "impacts": "Impact",
+    "links": "External link",
+}
+# What a part's value is mostly about, in the order looked for; its state words go before it.
+BODY_KEYS = ("value", "text", "evidence", "title", "name", "description", "url", "best")
+STATE_KEYS = ("verdict", "status", "confidence")
+TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # a stored code such as "in_review"
+
+
+def field_label(field: str) -> str:
+    """A stored field name ("answers.impact.users") as the editor's words."""
+    head, _, rest = field.partition(".")
+    name = PARTS.get(head, head.replace("_", " ").capitalize())
+    return f"{name}: {rest.replace('_', ' ')}" if rest else name
+
+
+def _readable(value: Any) -> str:
+    if isinstance(value, dict):
+        states = [
+            str(value[key]).replace("_", " ")
+            for key in STATE_KEYS
+            if value.get(key) not in (None, "", "answered")
+        ]
+        body = next((value[key] for key in BODY_KEYS if value.get(key) not in (None, "")), None)
+        if body is not None or states:
+            text = _readable(body) if body is not None else ""
+            return " · ".join([*states, text] if text else states)
+    if isinstance(value, str):
+        return value.replace("_", " ") if TOKEN.fullmatch(value) else value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def shown(value: Any, start: int = 0) -> str:
+    """A field's value as one line of text (from about `start`, where a change begins)."""
     if value is None or value == "" or value == []:
         return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(text.split())
+    text = " ".join(_readable(value).split())
+    if start > CONTEXT_CHARS:
+        text = "…" + text[start - CONTEXT_CHARS :]
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def change_start(before: Any, after: Any) -> int:
+    """Where two texts first differ (0 for anything else), so a long text shows its change."""
+    if not (isinstance(before, str) and isinstance(after, str)):
+        return 0
+    old, new = " ".join(before.split()), " ".join(after.split())
+    return next((n for n, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
 
 
 class HistoryTab(AttachedPage):
@@ -38,8 +92,6 @@ class HistoryTab(AttachedPage):
         self.incident_id: int | None = None
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Change", "Before", "After"])
-        self.tree.setColumnWidth(0, 300)
-        self.tree.setColumnWidth(1, 300)
         self.tree.setUniformRowHeights(True)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -47,6 +99,13 @@ class HistoryTab(AttachedPage):
         layout.addWidget(self.note)
         layout.addWidget(self.tree, 1)
         ops.changed.connect(self._changed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Share the width: a third for the change, the rest for before and after."""
+        super().resizeEvent(event)
+        width = self.tree.viewport().width()
+        self.tree.setColumnWidth(0, max(width // 3, 200))
+        self.tree.setColumnWidth(1, max(width // 3, 150))
 
     def open_incident(self, incident: Incident) -> None:
         """Show the history of `incident`."""
@@ -86,11 +145,14 @@ class HistoryTab(AttachedPage):
             row = QTreeWidgetItem([f"{when}  {entry.author} {action}"])
             row.setToolTip(0, f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S}, version {entry.version}")
             for change in entry.changes:
-                before, after = shown(change.before), shown(change.after)
-                child = QTreeWidgetItem([change.field, before, after])
-                child.setToolTip(1, str(change.before))
-                child.setToolTip(2, str(change.after))
+                start = change_start(change.before, change.after)
+                before, after = shown(change.before, start), shown(change.after, start)
+                child = QTreeWidgetItem([field_label(change.field), before, after])
+                child.setToolTip(0, change.field)
+                child.setToolTip(1, _readable(change.before))
+                child.setToolTip(2, _readable(change.after))
                 row.addChild(child)
             self.tree.addTopLevelItem(row)
+            row.setFirstColumnSpanned(True)  # who and when read across the whole width
         if entries:
             self.tree.topLevelItem(0).setExpanded(True)
