@@ -37,10 +37,21 @@ SQLITE_ONLY = {
 }
 
 
-# Where the PostgreSQL half runs: the layers below the GUI and the command line. Elsewhere
-# (core, export, review, the GUI, which opens files only so far) the database fixtures give
+# Where the PostgreSQL half runs: the layers below the GUI, the command line, and the GUI's
+# editing, reading, undo and review (tests/ui/test_team_ui.py adds the team-only behaviour).
+# Elsewhere (core, export, the other GUI tests, many about files) the database fixtures give
 # a SQLite file alone.
-SERVER_TESTED = ("tests/store/", "tests/services/", "tests/test_cli.py", "tests/test_team.py")
+SERVER_TESTED = (
+    "tests/store/",
+    "tests/services/",
+    "tests/test_cli.py",
+    "tests/test_team.py",
+    "tests/ui/test_editing.py",
+    "tests/ui/test_undo.py",
+    "tests/ui/test_reading.py",
+    "tests/ui/test_postmortem_tabs.py",
+    "tests/ui/test_review_page.py",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

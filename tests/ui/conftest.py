@@ -45,8 +45,15 @@ def settings() -> QSettings:
 
 
 @pytest.fixture
-def make_window(qtbot, qapp, settings: QSettings, errors) -> Iterator[WindowFactory]:
+def make_window(
+    qtbot, qapp, settings: QSettings, errors, request: pytest.FixtureRequest
+) -> Iterator[WindowFactory]:
     """Open a main window on a database path; every window is closed after the test."""
+    for database in ("db_path", "demo_db"):
+        # Set up first, so torn down last: a team database is dropped only after its windows
+        # have closed (and saved).
+        if database in request.fixturenames:
+            request.getfixturevalue(database)
     application()  # names and styles pytest-qt's QApplication
     windows: list[MainWindow] = []
 
