@@ -68,9 +68,9 @@ class PaintWatch:
 
 def measure(path: Path, runs: int) -> None:
     """Drive the window and print every figure."""
-    from hindsight.services.search import SearchService
     from hindsight.ui.app import app_settings, application
     from hindsight.ui.main_window import MainWindow
+    from hindsight.ui.search.results import SearchReader
 
     app = application()
     window = MainWindow(None, app_settings())
@@ -119,13 +119,13 @@ def measure(path: Path, runs: int) -> None:
 
     # Typing key by key: every key is taken at once; searches are coalesced.
     asked: list[str] = []
-    original = SearchService.ranked_ids
+    original = SearchReader.first
 
-    def counted(self, text):
-        asked.append(text)
-        return original(self, text)
+    def counted(self, query, relevance, rows):
+        asked.append(query.text)
+        return original(self, query, relevance, rows)
 
-    SearchService.ranked_ids = counted  # type: ignore[method-assign]
+    SearchReader.first = counted  # type: ignore[method-assign]
     pane.search.clear()
     until(app, lambda: not window.busy)
     asked.clear()
@@ -144,7 +144,7 @@ def measure(path: Path, runs: int) -> None:
             time.sleep(0.002)
     until(app, shown, timeout=120)
     stall = beat.stop()
-    SearchService.ranked_ids = original  # type: ignore[method-assign]
+    SearchReader.first = original  # type: ignore[method-assign]
     print(
         f"typing {TYPED!r} at 10 keys/s: key median {_ms(statistics.median(keys)):.1f} ms, "
         f"longest stall {_ms(stall):.1f} ms, {len(asked)} searches run for {len(TYPED)} keys"

@@ -21,6 +21,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.store.listing import IncidentListing
 from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
 from hindsight.ui.operations import Operations
+from hindsight.ui.search.results import SearchReader
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippet_line
 from search_world import W, build
 
@@ -298,14 +299,14 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     pane = window.list_pane
     asked: list[str] = []
     gate = threading.Event()
-    original = SearchService.ranked_ids
+    original = SearchReader.first
 
-    def slow(self, text):
-        asked.append(text)
+    def slow(self, query, relevance, rows):
+        asked.append(query.text)
         gate.wait(10)  # the database is slow: the first search holds the reader lane
-        return original(self, text)
+        return original(self, query, relevance, rows)
 
-    monkeypatch.setattr(SearchService, "ranked_ids", slow)
+    monkeypatch.setattr(SearchReader, "first", slow)
     qtbot.keyClicks(pane.search, "zebrafish")
     # Every key was taken while the first search was still running.
     assert pane.search.text() == "zebrafish"
@@ -317,7 +318,7 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     assert pane.visible_keys()[0] == key_of(window, ids["title"])
 
 
-def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path):
+def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path, monkeypatch):
     workspace = Workspace.open(db_path)
     try:
         for n in range(75):
@@ -326,14 +327,39 @@ def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path)
         model = IncidentListModel(ops)
         model.set_listing(IncidentListing.for_sqlite(db_path))
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        everything: list[list[int]] = []  # each read of every ranked id
+        original = SearchService.ranked_ids
+
+        def counted(self, text):
+            everything.append(original(self, text))
+            return everything[-1]
+
+        monkeypatch.setattr(SearchService, "ranked_ids", counted)
         model.set_query(ListQuery(text="kestrel"))
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)
         assert model.searching and model.rowCount() == 75
         assert len(model.loaded_rows()) == SEARCH_PAGE_SIZE  # the first page only
+        assert everything == []  # page one and the count came from a LIMITed query
+        first_page = [row.id for row in model.loaded_rows()]
         assert model.row(45) is None  # asked for: read on the reader lane
         qtbot.waitUntil(lambda: model.row(45) is not None and not ops.busy)
+        assert len(everything) == 1  # further down, every id is read, once
+        assert everything[0][:SEARCH_PAGE_SIZE] == first_page
         assert len(model.loaded_rows()) == 2 * SEARCH_PAGE_SIZE
         assert model.snippets(45)[0].location.column == "title"
+
+        # Finding the row of a match that is not on a page read yet needs every id too.
+        model.set_query(ListQuery(text="outage"))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        everything.clear()
+        last = model.loaded_rows()[-1].id - SEARCH_PAGE_SIZE  # newest first: further down
+        found: list[int | None] = []
+        model.locate(last, found.append)
+        qtbot.waitUntil(lambda: bool(found) and not ops.busy)
+        assert len(everything) == 1 and found == [everything[0].index(last)]
+        assert found[0] >= SEARCH_PAGE_SIZE
+        model.locate(last, found.append)  # known now: no second read
+        assert len(everything) == 1 and found[1] == found[0]
         qtmodeltester.check(model)
         model.sort(ListColumn.TITLE, Qt.SortOrder.AscendingOrder)
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)
