@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTableWidget
 
 from hindsight.core.enums import Severity
@@ -289,6 +290,68 @@ def test_the_help_popup_documents_the_language_and_adds_an_example(make_window, 
     qtbot.keyClick(help_popup.examples, Qt.Key.Key_Return)
     assert not help_popup.isVisible()
     assert bar.box.text() == "zebrafish severity:SEV1"
+
+
+def _cut_text(popup) -> list[str]:
+    """What the help popup does not show whole: labels cut short, examples or meanings
+    wider than their column on one line and not given the height to wrap."""
+    cut = []
+    for label in popup.labels:
+        if label.wordWrap():
+            if label.heightForWidth(label.width()) > label.height():
+                cut.append(label.text())
+        elif label.sizeHint().width() > label.width():
+            cut.append(label.text())
+    tree = popup.examples
+    room = tree.viewport().width()
+    if tree.columnWidth(0) + tree.columnWidth(1) > room:
+        cut.append(f"columns wider than the list ({room})")
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        example = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0))
+        if example + 8 > tree.columnWidth(0):
+            cut.append(item.text(0))
+        metrics = QFontMetrics(tree.font())
+        meaning = item.text(1)
+        width = tree.columnWidth(1) - 8
+        needed = metrics.boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, meaning
+        ).height()
+        if (
+            metrics.horizontalAdvance(meaning) > width
+            and tree.visualItemRect(item).height() < needed
+        ):
+            cut.append(meaning)
+    return cut
+
+
+def test_the_help_popup_shows_every_text_whole_on_the_screen_and_in_less_room(
+    make_window, world_db, qtbot
+):
+    path, _ids = world_db
+    window = make_window(path)
+    bar = window.list_pane.search_bar
+    qtbot.mouseClick(bar.help_button, Qt.MouseButton.LeftButton)
+    popup = bar.help
+    qtbot.waitUntil(popup.isVisible)
+    screen = bar.box.screen().availableGeometry()
+    assert screen.contains(popup.frameGeometry())
+    assert _cut_text(popup) == []
+    one_line = max(
+        popup.examples.visualItemRect(popup.examples.topLevelItem(r)).height()
+        for r in range(popup.examples.topLevelItemCount())
+    )
+    # A small screen, or a scale of 2, leaves less room: meanings wrap onto taller rows.
+    width, height = popup._fit(360, 0)
+    popup.resize(width, height)
+    qtbot.waitUntil(lambda: popup.width() == width)
+    assert width <= 360
+    assert _cut_text(popup) == []
+    tree = popup.examples
+    rows = [
+        tree.visualItemRect(tree.topLevelItem(r)).height() for r in range(tree.topLevelItemCount())
+    ]
+    assert max(rows) > one_line  # some meaning now takes two lines
 
 
 def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
