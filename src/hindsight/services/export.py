@@ -342,9 +342,11 @@ class ExportService:
         redactor = Redactor(pii_patterns(workspace), redact=redact)
         return self._bundle(record, redactor, self._links(incident_id))
 
-    def _links(self, incident_id: int) -> list[Any] | None:
+    def _links(self, incident_id: int | None) -> list[Any] | None:
         links = getattr(self.workspace, "links", None)
-        return links.links(incident_id) if links is not None else None
+        if links is None or incident_id is None:
+            return None
+        return list(links.links(incident_id))
 
     def bundles(
         self, incident_ids: Sequence[int], *, redact: bool = False
