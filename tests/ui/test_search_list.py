@@ -23,6 +23,7 @@ from hindsight.store.listing import IncidentListing
 from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
 from hindsight.ui.operations import Operations
 from hindsight.ui.search.results import SearchReader
+from hindsight.ui.search.search_bar import SEARCHING
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippet_line
 from search_world import W, build
 
@@ -375,10 +376,21 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     assert pane.search.text() == "zebrafish"
     qtbot.waitUntil(lambda: len(asked) == 1)
     assert asked == ["z"]
+    # The line under the box appeared with the first key: the list does not shift (and
+    # paint again) when the answer comes.
+    bar = pane.search_bar
+    assert bar.status_bar.isVisible() and bar.status.text() == SEARCHING
     gate.set()
     settle(qtbot, window)
     assert asked == ["z", "zebrafish"]  # the keys between were never searched
+    assert "match" in bar.status.text()
     assert pane.visible_keys()[0] == key_of(window, ids["title"])
+    pane.search.setText('"unclosed')  # not searched: nothing is said to be running
+    assert bar.message.isVisible() and "match" in bar.status.text()
+    pane.search.clear()
+    settle(qtbot, window)
+    pane.search.setText('"unclosed')
+    assert not bar.status_bar.isVisible()
 
 
 def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path, monkeypatch):
