@@ -3,8 +3,9 @@
 The model holds no list of incidents. Listing, it asks the store how many incidents the query
 keeps and reads, on the reader lane, the pages of rows the view paints; sorting and filtering
 are a new query. Searching, it holds the ids of the matches in the order shown (best first,
-until a column header is clicked) and reads the rows and snippets of the pages in view. Cost
-follows what is on screen, not what is in the database.
+until a column header is clicked; at first only those of the pages in view) and reads the
+rows and snippets of the pages in view. Cost follows what is on screen, not what is in the
+database.
 
 Asking again while an answer is on its way never queues a second read: the latest query is
 asked once the running read is done, and an answer overtaken meanwhile is dropped, so typing
