@@ -1,6 +1,6 @@
 """The search box on a large database: from a query to its ranked hits painted, and typing.
 
-    python bench/search_gui.py [--db PATH] [-n 50000] [--runs 7]
+    python bench/search_gui.py [--db PATH] [-n 50000] [--runs 7] [--compare]
 
 Without --db it uses the database bench/search.py keeps in bench/out/ (made once with
 make_db.py --bulk; the index is built by the migration). The script works on a copy, opens
@@ -10,6 +10,9 @@ the main window offscreen at 1366x768 and, for each query of bench/search.py:
   screen with their snippets and the viewport has painted them since they arrived;
 - the longest stall of the GUI thread meanwhile (bench/heartbeat.py): what a key press would
   have waited while the search ran on the reader lane.
+
+With --compare, each run is paired with one answered the way the list did before the first
+page came from a LIMITed query (every ranked id read first), so that both see the same load.
 
 Then it types a query key by key at a quick typist's pace and reports the longest stall and
 how many searches actually ran (coalesced: a key typed while one runs waits for no answer).
@@ -66,11 +69,12 @@ class PaintWatch:
         self.painted = False
 
 
-def measure(path: Path, runs: int) -> None:
-    """Drive the window and print every figure."""
-    from hindsight.services.search import SearchService
+def measure(path: Path, runs: int, compare: bool = False) -> None:
+    """Drive the window and print every figure (with `compare`, also the old first answer)."""
     from hindsight.ui.app import app_settings, application
     from hindsight.ui.main_window import MainWindow
+    from hindsight.ui.search import results
+    from hindsight.ui.search.results import SearchReader
 
     app = application()
     window = MainWindow(None, app_settings())
@@ -79,6 +83,7 @@ def measure(path: Path, runs: int) -> None:
     window.open_path(path)
     until(app, lambda: window.workspace is not None and window.has_editor and not window.busy)
     pane = window.list_pane
+    first_limit = results.FIRST_LIMIT
     beat = Heartbeat()
     paints = PaintWatch(pane)
 
@@ -92,40 +97,59 @@ def measure(path: Path, runs: int) -> None:
             return False
         return paints.painted or not rows  # no rows: the list says so instead of painting
 
-    print(f"\n{'query':<44}{'hits':>8}  {'shown, median':>14}  {'p95':>8}  {'stall':>8}")
+    def timed(query: str) -> tuple[float, float]:
+        pane.search.clear()
+        until(app, lambda: not window.busy)
+        beat.start()
+        start = time.perf_counter()
+        paints.painted = False
+        pane.search.setText(query)
+        until(app, shown, timeout=120)
+        return time.perf_counter() - start, beat.stop()
+
+    heading = f"\n{'query':<44}{'hits':>8}  {'shown, median':>14}  {'p95':>8}  {'stall':>8}"
+    print(heading + (f"  {'every id first':>15}  {'stall':>8}" if compare else ""))
     medians: list[float] = []
     for label, query in QUERIES:
         times: list[float] = []
         stalls: list[float] = []
+        old_times: list[float] = []
+        old_stalls: list[float] = []
         for _ in range(runs):
-            pane.search.clear()
-            until(app, lambda: not window.busy)
-            beat.start()
-            start = time.perf_counter()
-            paints.painted = False
-            pane.search.setText(query)
-            until(app, shown, timeout=120)
-            times.append(time.perf_counter() - start)
-            stalls.append(beat.stop())
+            if compare:
+                # The same query the way it was answered before (every ranked id read
+                # before page one), alternating with today's, so both see the same load.
+                results.FIRST_LIMIT = 0
+                took, stall = timed(query)
+                old_times.append(took)
+                old_stalls.append(stall)
+                results.FIRST_LIMIT = first_limit
+            took, stall = timed(query)
+            times.append(took)
+            stalls.append(stall)
         median = _ms(statistics.median(times))
         medians.append(median)
         p95 = _ms(sorted(times)[max(0, int(len(times) * 0.95) - 1)])
-        print(
+        line = (
             f"{label:<44}{pane.model.rowCount():>8,}  {median:>11.1f} ms  {p95:>5.1f} ms"
             f"  {_ms(max(stalls)):>5.1f} ms"
         )
+        if compare:
+            old = _ms(statistics.median(old_times))
+            line += f"  {old:>12.1f} ms  {_ms(max(old_stalls)):>5.1f} ms"
+        print(line)
     met = sum(1 for m in medians if m <= TARGET_MS)
     print(f"\n{met} of {len(medians)} queries shown painted within the {TARGET_MS:.0f} ms target")
 
     # Typing key by key: every key is taken at once; searches are coalesced.
     asked: list[str] = []
-    original = SearchService.ranked_ids
+    original = SearchReader.first
 
-    def counted(self, text):
-        asked.append(text)
-        return original(self, text)
+    def counted(self, query, relevance, rows):
+        asked.append(query.text)
+        return original(self, query, relevance, rows)
 
-    SearchService.ranked_ids = counted  # type: ignore[method-assign]
+    SearchReader.first = counted  # type: ignore[method-assign]
     pane.search.clear()
     until(app, lambda: not window.busy)
     asked.clear()
@@ -144,7 +168,7 @@ def measure(path: Path, runs: int) -> None:
             time.sleep(0.002)
     until(app, shown, timeout=120)
     stall = beat.stop()
-    SearchService.ranked_ids = original  # type: ignore[method-assign]
+    SearchReader.first = original  # type: ignore[method-assign]
     print(
         f"typing {TYPED!r} at 10 keys/s: key median {_ms(statistics.median(keys)):.1f} ms, "
         f"longest stall {_ms(stall):.1f} ms, {len(asked)} searches run for {len(TYPED)} keys"
@@ -161,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--count", type=int, default=50_000, help="incidents (no --db)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each query")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also time each query with every ranked id read before page one (as before)",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-search-gui-"))
     os.environ["HINDSIGHT_DATA_DIR"] = str(work / "data")
@@ -168,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         source = args.db or cached_database(args.count, args.seed)
         path = work / "search.sqlite"
         shutil.copy(source, path)
-        measure(path, args.runs)
+        measure(path, args.runs, args.compare)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTableWidget
 
 from hindsight.core.enums import Severity
@@ -21,6 +22,8 @@ from hindsight.services.workspace import Workspace
 from hindsight.store.listing import IncidentListing
 from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
 from hindsight.ui.operations import Operations
+from hindsight.ui.search.results import SearchReader
+from hindsight.ui.search.search_bar import SEARCHING
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippet_line
 from search_world import W, build
 
@@ -290,6 +293,68 @@ def test_the_help_popup_documents_the_language_and_adds_an_example(make_window, 
     assert bar.box.text() == "zebrafish severity:SEV1"
 
 
+def _cut_text(popup) -> list[str]:
+    """What the help popup does not show whole: labels cut short, examples or meanings
+    wider than their column on one line and not given the height to wrap."""
+    cut = []
+    for label in popup.labels:
+        if label.wordWrap():
+            if label.heightForWidth(label.width()) > label.height():
+                cut.append(label.text())
+        elif label.sizeHint().width() > label.width():
+            cut.append(label.text())
+    tree = popup.examples
+    room = tree.viewport().width()
+    if tree.columnWidth(0) + tree.columnWidth(1) > room:
+        cut.append(f"columns wider than the list ({room})")
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        example = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0))
+        if example + 8 > tree.columnWidth(0):
+            cut.append(item.text(0))
+        metrics = QFontMetrics(tree.font())
+        meaning = item.text(1)
+        width = tree.columnWidth(1) - 8
+        needed = metrics.boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, meaning
+        ).height()
+        if (
+            metrics.horizontalAdvance(meaning) > width
+            and tree.visualItemRect(item).height() < needed
+        ):
+            cut.append(meaning)
+    return cut
+
+
+def test_the_help_popup_shows_every_text_whole_on_the_screen_and_in_less_room(
+    make_window, world_db, qtbot
+):
+    path, _ids = world_db
+    window = make_window(path)
+    bar = window.list_pane.search_bar
+    qtbot.mouseClick(bar.help_button, Qt.MouseButton.LeftButton)
+    popup = bar.help
+    qtbot.waitUntil(popup.isVisible)
+    screen = bar.box.screen().availableGeometry()
+    assert screen.contains(popup.frameGeometry())
+    assert _cut_text(popup) == []
+    one_line = max(
+        popup.examples.visualItemRect(popup.examples.topLevelItem(r)).height()
+        for r in range(popup.examples.topLevelItemCount())
+    )
+    # A small screen, or a scale of 2, leaves less room: meanings wrap onto taller rows.
+    width, height = popup._fit(360, 0)
+    popup.resize(width, height)
+    qtbot.waitUntil(lambda: popup.width() == width)
+    assert width <= 360
+    assert _cut_text(popup) == []
+    tree = popup.examples
+    rows = [
+        tree.visualItemRect(tree.topLevelItem(r)).height() for r in range(tree.topLevelItemCount())
+    ]
+    assert max(rows) > one_line  # some meaning now takes two lines
+
+
 def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     make_window, world_db, qtbot, monkeypatch
 ):
@@ -298,26 +363,37 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     pane = window.list_pane
     asked: list[str] = []
     gate = threading.Event()
-    original = SearchService.ranked_ids
+    original = SearchReader.first
 
-    def slow(self, text):
-        asked.append(text)
+    def slow(self, query, relevance, rows):
+        asked.append(query.text)
         gate.wait(10)  # the database is slow: the first search holds the reader lane
-        return original(self, text)
+        return original(self, query, relevance, rows)
 
-    monkeypatch.setattr(SearchService, "ranked_ids", slow)
+    monkeypatch.setattr(SearchReader, "first", slow)
     qtbot.keyClicks(pane.search, "zebrafish")
     # Every key was taken while the first search was still running.
     assert pane.search.text() == "zebrafish"
     qtbot.waitUntil(lambda: len(asked) == 1)
     assert asked == ["z"]
+    # The line under the box appeared with the first key: the list does not shift (and
+    # paint again) when the answer comes.
+    bar = pane.search_bar
+    assert bar.status_bar.isVisible() and bar.status.text() == SEARCHING
     gate.set()
     settle(qtbot, window)
     assert asked == ["z", "zebrafish"]  # the keys between were never searched
+    assert "match" in bar.status.text()
     assert pane.visible_keys()[0] == key_of(window, ids["title"])
+    pane.search.setText('"unclosed')  # not searched: nothing is said to be running
+    assert bar.message.isVisible() and "match" in bar.status.text()
+    pane.search.clear()
+    settle(qtbot, window)
+    pane.search.setText('"unclosed')
+    assert not bar.status_bar.isVisible()
 
 
-def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path):
+def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path, monkeypatch):
     workspace = Workspace.open(db_path)
     try:
         for n in range(75):
@@ -326,14 +402,39 @@ def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path)
         model = IncidentListModel(ops)
         model.set_listing(IncidentListing.for_sqlite(db_path))
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        everything: list[list[int]] = []  # each read of every ranked id
+        original = SearchService.ranked_ids
+
+        def counted(self, text):
+            everything.append(original(self, text))
+            return everything[-1]
+
+        monkeypatch.setattr(SearchService, "ranked_ids", counted)
         model.set_query(ListQuery(text="kestrel"))
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)
         assert model.searching and model.rowCount() == 75
         assert len(model.loaded_rows()) == SEARCH_PAGE_SIZE  # the first page only
+        assert everything == []  # page one and the count came from a LIMITed query
+        first_page = [row.id for row in model.loaded_rows()]
         assert model.row(45) is None  # asked for: read on the reader lane
         qtbot.waitUntil(lambda: model.row(45) is not None and not ops.busy)
+        assert len(everything) == 1  # further down, every id is read, once
+        assert everything[0][:SEARCH_PAGE_SIZE] == first_page
         assert len(model.loaded_rows()) == 2 * SEARCH_PAGE_SIZE
         assert model.snippets(45)[0].location.column == "title"
+
+        # Finding the row of a match that is not on a page read yet needs every id too.
+        model.set_query(ListQuery(text="outage"))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        everything.clear()
+        last = model.loaded_rows()[-1].id - SEARCH_PAGE_SIZE  # newest first: further down
+        found: list[int | None] = []
+        model.locate(last, found.append)
+        qtbot.waitUntil(lambda: bool(found) and not ops.busy)
+        assert len(everything) == 1 and found == [everything[0].index(last)]
+        assert found[0] >= SEARCH_PAGE_SIZE
+        model.locate(last, found.append)  # known now: no second read
+        assert len(everything) == 1 and found[1] == found[0]
         qtmodeltester.check(model)
         model.sort(ListColumn.TITLE, Qt.SortOrder.AscendingOrder)
         qtbot.waitUntil(lambda: model.loaded and not ops.busy)

@@ -38,6 +38,7 @@ from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.impact import ImpactMeasure
 from hindsight.core.impact import problems as impact_problems
 from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.links import LinkedIncident, LinkKind
 from hindsight.core.privacy import (
     AccessDetails,
     AccessRevision,
@@ -69,12 +70,15 @@ from hindsight.export.json_values import (
     child,
 )
 
+LINK_NOTE = 2000  # as long as a note the app lets a link have
+
 V2_INCIDENT_FIELDS = {
     "markers",
     "impacts",
     "factors",
     "references",
     "attachments",
+    "links",
     "authors",
     "reviewers",
     "external_id",
@@ -359,10 +363,40 @@ class RecordReader(ValueReader):
             attachments = self.attempt(
                 lambda: self._list(data["attachments"], child(path, "attachments"), self.attachment)
             )
+        links = None
+        if "links" in data:
+            links = self.attempt(
+                lambda: self._list(data["links"], child(path, "links"), self.incident_link)
+            )
+            for index, link in enumerate(links or ()):
+                if key and link.key.upper() == key.upper():
+                    where = child(child(child(path, "links"), index), "incident")
+                    self.bad(where, "names this incident itself; link it to another one")
         if len(self.problems) > before:
             raise Bad()
         incident = Incident(key=key, **values, **review)
-        return IncidentBundle(incident, transitions, followups, privacy, attachments)
+        return IncidentBundle(incident, transitions, followups, privacy, attachments, links)
+
+    def incident_link(self, value: Any, path: str) -> LinkedIncident:
+        """A link to another incident, as the incident holding it reads it."""
+        data = self.obj(value, path, {"kind", "incident"}, {"side", "title", "note"})
+        fields: dict[str, Callable[[], Any]] = {
+            "kind": lambda: self.choice(data["kind"], child(path, "kind"), LinkKind),
+            "outgoing": lambda: self._side(data.get("side", "source"), child(path, "side")),
+            "key": lambda: self._key(data["incident"], child(path, "incident")),
+            "title": lambda: self.text(
+                data.get("title", ""), child(path, "title"), limit=MAX_TITLE
+            ),
+            "note": lambda: self.text(data.get("note", ""), child(path, "note"), limit=LINK_NOTE),
+        }
+        return LinkedIncident(link_id=0, incident_id=0, **self._all(fields))
+
+    def _side(self, value: Any, path: str) -> bool:
+        if value not in ("source", "target"):
+            raise self.bad(
+                path, 'must be "source" (this incident is the link\'s source) or "target"'
+            )
+        return value == "source"
 
     def privacy(self, value: Any, path: str) -> PrivacyRecord:
         data = self.obj(value, path, set(), {"accesses", "ethics"})

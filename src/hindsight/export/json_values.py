@@ -23,6 +23,7 @@ from hindsight.core.followups import FollowUp
 from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError, Precision, day_start
 from hindsight.core.incident import Incident
 from hindsight.core.keys import key_problem
+from hindsight.core.links import LinkedIncident
 from hindsight.core.privacy import DataAccess, EthicsAnswer
 from hindsight.core.review import ReviewTransition
 
@@ -53,6 +54,8 @@ class IncidentBundle:
     followups: list[FollowUp] | None = None  # None: the file (or the workspace) has none
     privacy: PrivacyRecord | None = None  # None: the file (or the workspace) has none
     attachments: list[Attachment] | None = None  # None: the file (or the workspace) has none
+    # Links to other incidents, each read from this one (read from a file: by key, ids 0).
+    links: list[LinkedIncident] | None = None  # None: the file (or the workspace) has none
 
 
 @dataclass

@@ -219,6 +219,17 @@ def incident_json(bundle: IncidentBundle) -> dict[str, Any]:
         data["followups"] = [_followup_json(item) for item in bundle.followups]
     if bundle.privacy is not None:
         data["privacy"] = privacy_json(bundle.privacy.accesses, bundle.privacy.ethics)
+    if bundle.links:  # absent when none: a file without links stays readable by older readers
+        data["links"] = [
+            {
+                "kind": link.kind.value,
+                "side": "source" if link.outgoing else "target",
+                "incident": link.key,
+                "title": link.title,
+                "note": link.note,
+            }
+            for link in bundle.links
+        ]
     if bundle.attachments is not None:
         data["attachments"] = [
             {

@@ -49,6 +49,7 @@ from hindsight.export.views import (
     HolderView,
     ImpactView,
     IncidentLine,
+    IncidentLinkView,
     IncidentView,
     MilestoneView,
     Picture,
@@ -125,6 +126,7 @@ class Sources:
     attachments: list[Any] = field(default_factory=list)  # the incident's attached pictures
     tracker_patterns: list[TrackerPattern] = field(default_factory=list)
     ethics_open: int | None = None  # required ethics items still open (None: no checklist)
+    links: list[Any] = field(default_factory=list)  # LinkedIncident: links to other incidents
 
 
 def time_view(when: FuzzyTime, clock: Clock, words: Vocabulary) -> TimeView:
@@ -346,6 +348,14 @@ def reference_views(
     )
 
 
+def link_views(links: Sequence[Any]) -> tuple[IncidentLinkView, ...]:
+    """The incident's links to other incidents, each read from its side."""
+    return tuple(
+        IncidentLinkView(link.kind.value, link.phrase, link.key, link.title, link.note)
+        for link in links
+    )
+
+
 def attachment_pictures(attachments: Sequence[Any]) -> tuple[Picture, ...]:
     """Attached pictures, ready to embed (shown at most 640 pixels wide)."""
     pictures = []
@@ -556,6 +566,7 @@ def incident_view(incident: Incident, sources: Sources, clock: Clock) -> Inciden
         impacts=impact_views(incident),
         factors=factor_views(incident, bank, clock, words),
         references=reference_views(incident, sources.tracker_patterns),
+        links=link_views(sources.links),
         attachments=attachment_pictures(sources.attachments) if sources.pictures else (),
         attachment_names=tuple((a.name, a.caption) for a in sources.attachments),
         authors=tuple(incident.authors),
@@ -663,6 +674,9 @@ def sources_from_workspace(
     from hindsight.trackers import tracker_patterns
 
     sources.tracker_patterns = tracker_patterns()
+    links = getattr(workspace, "links", None)
+    if links is not None and incident is not None and incident.id is not None:
+        sources.links = links.links(incident.id)
     return sources
 
 

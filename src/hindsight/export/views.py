@@ -111,6 +111,17 @@ class ReferenceView:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentLinkView:
+    """A link to another incident, read from this one: "Recurrence of HS-4"."""
+
+    kind: str  # same_cause | recurrence | part_of
+    phrase: str  # how it reads from this incident, e.g. "Recurred as"
+    key: str  # the other incident's key
+    title: str  # the other incident's title
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class EventView:
     """One entry of the timeline."""
 
@@ -364,6 +375,7 @@ class IncidentView:
     impacts: tuple[ImpactView, ...] = ()
     factors: tuple[FactorView, ...] = ()
     references: tuple[ReferenceView, ...] = ()
+    links: tuple[IncidentLinkView, ...] = ()  # to other incidents: same cause, recurrence ...
     attachments: tuple[Picture, ...] = ()  # pictures the author attached (not in Markdown)
     attachment_names: tuple[tuple[str, str], ...] = ()  # (file name, caption) of each
     authors: tuple[str, ...] = ()

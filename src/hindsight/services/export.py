@@ -11,7 +11,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -284,6 +284,10 @@ class ExportService:
         if sources.privacy is not None:
             sources.privacy = map_view_texts(sources.privacy, redactor)
         sources.attachments = map_attachment_texts(sources.attachments, redactor)
+        sources.links = [
+            replace(link, note=redactor(f"links[{i}].note", f"Link to {link.key}", link.note))
+            for i, link in enumerate(sources.links)
+        ]
         redacted = redactor.count if request.redact_pii else 0
         document = incident_document(incident, sources, clock, template, redacted)
         return document, redactor.findings, redacted
@@ -335,7 +339,14 @@ class ExportService:
             workspace.privacy.ethics_answers(incident_id),
             workspace.attachments.of_incident(incident_id),
         )
-        return self._bundle(record, Redactor(pii_patterns(workspace), redact=redact))
+        redactor = Redactor(pii_patterns(workspace), redact=redact)
+        return self._bundle(record, redactor, self._links(incident_id))
+
+    def _links(self, incident_id: int | None) -> list[Any] | None:
+        links = getattr(self.workspace, "links", None)
+        if links is None or incident_id is None:
+            return None
+        return list(links.links(incident_id))
 
     def bundles(
         self, incident_ids: Sequence[int], *, redact: bool = False
@@ -354,14 +365,16 @@ class ExportService:
                     record.followups,
                     privacy,
                     record.attachments,
+                    self._links(record.incident.id),
                 )
                 yield bundle, [], 0
                 continue
-            yield self._bundle(record, Redactor(patterns, redact=redact))
+            redactor = Redactor(patterns, redact=redact)
+            yield self._bundle(record, redactor, self._links(record.incident.id))
 
     @staticmethod
     def _bundle(
-        record: IncidentRecord, redactor: Redactor
+        record: IncidentRecord, redactor: Redactor, links: list[Any] | None = None
     ) -> tuple[json_format.IncidentBundle, list[Finding], int]:
         incident = map_incident_texts(record.incident, redactor)
         transitions = map_transition_texts(record.transitions, redactor)
@@ -372,7 +385,14 @@ class ExportService:
             json_format.PrivacyRecord(record.accesses, record.ethics), redactor
         )
         attachments = map_attachment_texts(record.attachments, redactor)
-        bundle = json_format.IncidentBundle(incident, transitions, followups, privacy, attachments)
+        if links is not None:  # a link's note is text like any other
+            links = [
+                replace(link, note=redactor(f"links[{i}].note", f"Link to {link.key}", link.note))
+                for i, link in enumerate(links)
+            ]
+        bundle = json_format.IncidentBundle(
+            incident, transitions, followups, privacy, attachments, links
+        )
         return bundle, redactor.findings, redactor.count if redactor.redact else 0
 
     def findings(self, incident_id: int) -> list[Finding]:

@@ -28,6 +28,7 @@ from hindsight.store.imports import (
     import_incidents,
     taken_keys,
 )
+from hindsight.store.links import existing_keys
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -153,7 +154,23 @@ class ImportService:
                 f"{path} holds what Hindsight would refuse; nothing was imported. {found[0]}{more}"
             )
         conflicts = taken_keys(self.workspace.database, [b.incident.key for b in bundles])
-        return ImportPlan(path, bundles, conflicts)
+        return ImportPlan(path, bundles, conflicts, self._unlinkable(bundles))
+
+    def _unlinkable(self, bundles: list[IncidentBundle]) -> list[str]:
+        """A note for each link whose other incident is neither in the file nor here."""
+        in_file = {b.incident.key.upper() for b in bundles}
+        named = {link.key for b in bundles for link in b.links or ()}
+        here = existing_keys(self.workspace.database, named - in_file)
+        notes = []
+        for bundle in bundles:
+            for link in bundle.links or ():
+                if link.key.upper() not in in_file | here:
+                    notes.append(
+                        f"{bundle.incident.key}'s link “{link.phrase} {link.key}” was left out: "
+                        f"{link.key} is neither in the file nor in this database (import it, "
+                        "then link the two in the Links tab)."
+                    )
+        return notes
 
     def apply(
         self, plan: ImportPlan, on_conflict: OnConflict | str = OnConflict.FAIL
@@ -173,6 +190,7 @@ class ImportService:
                     tuple(bundle.followups or ()),
                     tuple(privacy.accesses) if privacy else (),
                     tuple(privacy.ethics.values()) if privacy else (),
+                    tuple(bundle.links or ()),
                 )
             )
         try:

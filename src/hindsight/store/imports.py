@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from hindsight.core.followups import FollowUp
 from hindsight.core.impact import headline
 from hindsight.core.incident import KEY_PREFIX, Incident, incident_key
+from hindsight.core.links import LinkedIncident
 from hindsight.core.privacy import DataAccess, EthicsAnswer
 from hindsight.core.review import ReviewTransition
 from hindsight.store.database import Database
@@ -36,6 +37,7 @@ from hindsight.store.incidents import (
     milestone_values,
     reference_columns,
 )
+from hindsight.store.links import add_imported_links
 from hindsight.store.models import (
     ChangeAttributionRow,
     IncidentRow,
@@ -80,6 +82,7 @@ class ImportItem:
     followups: Sequence[FollowUp] = ()
     accesses: Sequence[DataAccess] = ()
     ethics: Sequence[EthicsAnswer] = ()
+    links: Sequence[LinkedIncident] = ()  # to other incidents, by key (store/links.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +208,9 @@ def import_incidents(
         _write_parts(
             session, [(item, new_id) for (item, _), new_id in zip(kept, ids, strict=True)], now
         )
+        file_ids = {item.incident.key.upper(): i for (item, _), i in zip(kept, ids, strict=True)}
+        linked = [(i, item.links) for (item, _), i in zip(kept, ids, strict=True) if item.links]
+        add_imported_links(session, linked, file_ids, now)
         numbered_ids = iter(ids)
         outcomes = [
             o if o.skipped else replace(o, incident_id=next(numbered_ids)) for o in outcomes

@@ -7,11 +7,12 @@ a second one the other way round is refused as a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from hindsight.core.links import IncidentLink, LinkedIncident, LinkKind
 from hindsight.store.database import Database
@@ -129,3 +130,71 @@ class LinkRepository:
             )
             for link, other_id, key, title in rows
         ]
+
+
+def existing_keys(database: Database, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` (compared without case) name an incident here, upper-cased."""
+    wanted = {key.upper() for key in keys}
+    if not wanted:
+        return set()
+    with database.read() as session:
+        found = session.scalars(
+            select(IncidentRow.key).where(func.upper(IncidentRow.key).in_(wanted))
+        )
+        return {key.upper() for key in found}
+
+
+def add_imported_links(
+    session: Session,
+    imported: Sequence[tuple[int, Sequence[LinkedIncident]]],
+    file_ids: dict[str, int],
+    now: datetime,
+) -> int:
+    """Store the links of incidents being imported, inside the import's transaction.
+
+    `imported` holds each new incident's id with its links as the file gives them (the other
+    end by key); `file_ids` maps the file's keys (upper-cased) to the new ids. The other end
+    is the file's incident of that key, else the database's; a link to neither is left out
+    (the importer says so before writing). A link that both its ends carry, or that is
+    stored already, is stored once. Returns how many links were added.
+    """
+    wanted = {link.key.upper() for _, links in imported for link in links}
+    here = {
+        key.upper(): incident_id
+        for incident_id, key in session.execute(
+            select(IncidentRow.id, IncidentRow.key).where(func.upper(IncidentRow.key).in_(wanted))
+        )
+    }
+    rows: dict[tuple[str, int, int], str] = {}
+    for incident_id, links in imported:
+        for link in links:
+            other = file_ids.get(link.key.upper(), here.get(link.key.upper()))
+            if other is None or other == incident_id:
+                continue
+            source, target = (incident_id, other) if link.outgoing else (other, incident_id)
+            if link.kind.symmetric and source > target:
+                source, target = target, source
+            rows.setdefault((link.kind.value, source, target), link.note)
+    if not rows:
+        return 0
+    ids = {i for _, source, target in rows for i in (source, target)}
+    stored = {
+        (
+            kind,
+            min(source, target) if LinkKind(kind).symmetric else source,
+            max(source, target) if LinkKind(kind).symmetric else target,
+        )
+        for kind, source, target in session.execute(
+            select(
+                IncidentLinkRow.kind, IncidentLinkRow.source_id, IncidentLinkRow.target_id
+            ).where(IncidentLinkRow.source_id.in_(ids) | IncidentLinkRow.target_id.in_(ids))
+        )
+    }
+    new = [
+        {"kind": kind, "source_id": source, "target_id": target, "note": note, "created_at": now}
+        for (kind, source, target), note in rows.items()
+        if (kind, source, target) not in stored
+    ]
+    if new:
+        session.execute(insert(IncidentLinkRow), new)
+    return len(new)

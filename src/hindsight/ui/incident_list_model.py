@@ -3,8 +3,9 @@
 The model holds no list of incidents. Listing, it asks the store how many incidents the query
 keeps and reads, on the reader lane, the pages of rows the view paints; sorting and filtering
 are a new query. Searching, it holds the ids of the matches in the order shown (best first,
-until a column header is clicked) and reads the rows and snippets of the pages in view. Cost
-follows what is on screen, not what is in the database.
+until a column header is clicked; at first only those of the pages in view) and reads the
+rows and snippets of the pages in view. Cost follows what is on screen, not what is in the
+database.
 
 Asking again while an answer is on its way never queues a second read: the latest query is
 asked once the running read is done, and an answer overtaken meanwhile is dropped, so typing
@@ -72,7 +73,8 @@ class _Answer:
 
     count: int = 0
     pages: Pages = field(default_factory=dict)
-    order: list[int] | None = None  # searching: every match's id, in the order shown
+    order: list[int] | None = None  # searching: the matches' ids, in the order shown
+    complete: bool = True  # searching: `order` holds every match (else the first pages')
     snippets: Snippets = field(default_factory=dict)
     with_snippets: bool = False  # rows carry snippets (the search holds words)
     page_size: int = PAGE_SIZE
@@ -226,10 +228,11 @@ class IncidentListModel(QAbstractTableModel):
         with_snippets = has_words(query.text)
 
         def work() -> _Answer:
-            order = reader.order(query, relevance)
+            count, order = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
             answer = _Answer(
-                len(order),
+                count,
                 order=order,
+                complete=len(order) >= count,
                 with_snippets=with_snippets,
                 page_size=SEARCH_PAGE_SIZE,
                 notice=reader.notice,
@@ -305,27 +308,29 @@ class IncidentListModel(QAbstractTableModel):
             self._answer,
         )
         size = answer.page_size
-        work: Callable[[], tuple[Pages, Snippets]]
+        work: Callable[[], tuple[Pages, Snippets, list[int] | None]]
         if answer.order is not None:
             if not self._ops.has_workspace:
                 return
             reader = SearchReader(self._ops.workspace.search, listing)
-            order = answer.order
+            known, complete, relevance = answer.order, answer.complete, self._relevance
 
-            def work() -> tuple[Pages, Snippets]:
+            def work() -> tuple[Pages, Snippets, list[int] | None]:
+                # Past the first answer's pages, every match's id is read first (once).
+                order = known if complete else reader.order(query, relevance)
                 pages: Pages = {}
                 snippets: Snippets = {}
                 for page in wanted:
                     ids = order[page * size : (page + 1) * size]
                     pages[page], found = reader.page(query, ids, answer.with_snippets)
                     snippets.update(found)
-                return pages, snippets
+                return pages, snippets, None if complete else order
 
         else:
             listed = replace(query, text="")
 
-            def work() -> tuple[Pages, Snippets]:
-                return {p: listing.page(listed, p * size, size) for p in wanted}, {}
+            def work() -> tuple[Pages, Snippets, list[int] | None]:
+                return {p: listing.page(listed, p * size, size) for p in wanted}, {}, None
 
         self._ops.read(
             work,
@@ -334,10 +339,14 @@ class IncidentListModel(QAbstractTableModel):
             what="read the incident list",
         )
 
-    def _arrived(self, generation: int, pages: Pages, snippets: Snippets) -> None:
+    def _arrived(
+        self, generation: int, pages: Pages, snippets: Snippets, order: list[int] | None
+    ) -> None:
         if generation != self._generation:
             return
         answer = self._answer
+        if order is not None:
+            answer.order, answer.complete = order, True
         answer.snippets.update(snippets)
         size = answer.page_size
         for page, rows in pages.items():
@@ -398,8 +407,11 @@ class IncidentListModel(QAbstractTableModel):
             found(row)
             return
         order = self._answer.order
-        if order is not None:
+        if order is not None and (self._answer.complete or not self._ops.has_workspace):
             found(order.index(incident_id) if incident_id in order else None)
+            return
+        if order is not None:
+            self._locate_in_search(incident_id, found)
             return
         generation, listing, query = self._generation, self._listing, replace(self._query, text="")
 
@@ -411,6 +423,26 @@ class IncidentListModel(QAbstractTableModel):
             answer,
             owner=self,
             what="find the incident in the list",
+        )
+
+    def _locate_in_search(self, incident_id: int, found: Callable[[int | None], None]) -> None:
+        """Find a match's row once every match's id is read (the first answer had a few)."""
+        answer, generation, query = self._answer, self._generation, self._query
+        reader = SearchReader(self._ops.workspace.search, self._listing)  # type: ignore[arg-type]
+        relevance = self._relevance
+
+        def located(order: list[int]) -> None:
+            if generation != self._generation:
+                found(None)
+                return
+            answer.order, answer.complete = order, True
+            found(order.index(incident_id) if incident_id in order else None)
+
+        self._ops.read(
+            lambda: reader.order(query, relevance),
+            located,
+            owner=self,
+            what="find the incident in the search",
         )
 
     def loaded_rows(self) -> list[ListRow]:

@@ -7,13 +7,14 @@ search box.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
     QLabel,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,6 +29,7 @@ INTRODUCTION = (
     "header to sort them by it. Terms combine: all must hold."
 )
 HOW_TO_USE = "Double-click an example to add it to the search box."
+SCREEN_MARGIN = 20  # kept free around the popup, so it never touches the screen's edges
 
 
 class SearchHelp(QFrame):
@@ -40,16 +42,22 @@ class SearchHelp(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Search help")
         heading = QLabel("<b>Search every incident</b>")
+        heading.setWordWrap(True)
         intro = QLabel(INTRODUCTION)
         intro.setWordWrap(True)
         hint = QLabel(HOW_TO_USE)
         hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        self.labels = (heading, intro, hint)
         self.examples = QTreeWidget()
         self.examples.setColumnCount(2)
         self.examples.setHeaderLabels(["You type", "Finds incidents"])
         self.examples.setRootIsDecorated(False)
         self.examples.setAlternatingRowColors(True)
         self.examples.setWordWrap(True)
+        # Rows are as tall as their wrapped meaning (see _fit); nothing is ever cut short.
+        self.examples.setUniformRowHeights(False)
+        self.examples.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.examples.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.examples.setAccessibleName("Search examples")
         monospace = self.examples.font()
@@ -61,11 +69,13 @@ class SearchHelp(QFrame):
             item.setToolTip(1, meaning)
             self.examples.addTopLevelItem(item)
         header = self.examples.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
+        self.examples.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.examples.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.examples.itemActivated.connect(lambda item, _column: self._choose(item))
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addWidget(self.examples, 1)
@@ -78,13 +88,12 @@ class SearchHelp(QFrame):
         return [item.text(0) for item in items if item is not None]
 
     def show_below(self, anchor: QWidget) -> None:
-        """Open under `anchor` (the search box), as wide as it or wide enough to read."""
-        metrics = self.fontMetrics()
-        width = max(anchor.width(), metrics.horizontalAdvance("M") * 46)
-        rows = self.examples.topLevelItemCount()
-        height = metrics.height() * (rows + 9)
+        """Open under `anchor` (the search box): wide enough for every example and meaning on
+        one line when the screen has the room, else with the meanings wrapped; tall enough
+        for every row, else scrolling (a small screen, or a large scale)."""
         screen = anchor.screen().availableGeometry()
-        width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
+        width, height = self._fit(screen.width() - SCREEN_MARGIN, anchor.width())
+        height = min(height, screen.height() - 2 * SCREEN_MARGIN)
         self.resize(width, height)
         place = anchor.mapToGlobal(QPoint(0, anchor.height()))
         place.setX(max(screen.left(), min(place.x(), screen.right() - width)))
@@ -96,6 +105,47 @@ class SearchHelp(QFrame):
         first = self.examples.topLevelItem(0)
         if first is not None:
             self.examples.setCurrentItem(first)
+
+    def _fit(self, room: int, least: int) -> tuple[int, int]:
+        """Size the columns and rows for a popup at most `room` wide; its (width, height)."""
+        tree = self.examples
+        padding = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 6
+        items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        rows = [item for item in items if item is not None]
+        examples = max(
+            (QFontMetrics(i.font(0)).horizontalAdvance(i.text(0)) for i in rows), default=0
+        )
+        metrics = QFontMetrics(tree.font())
+        meanings = max((metrics.horizontalAdvance(i.text(1)) for i in rows), default=0)
+        margins = self._layout.contentsMargins()
+        frame = 2 * tree.frameWidth() + tree.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent
+        )
+        outside = margins.left() + margins.right() + 2 * self.frameWidth() + frame
+        first = examples + padding
+        width = min(room, max(least, outside + first + meanings + padding))
+        second = max(width - outside - first, 4 * padding)
+        tree.setColumnWidth(0, first)
+        tree.setColumnWidth(1, second)
+        line = max(metrics.height(), QFontMetrics(rows[0].font(0)).height()) if rows else 0
+        body = 0
+        for item in rows:
+            text = item.text(1)
+            high = line
+            if metrics.horizontalAdvance(text) > second - padding:
+                # The delegate wraps at word boundaries within the column less its margins.
+                flags = Qt.TextFlag.TextWordWrap
+                box = QRect(0, 0, second - padding, 100_000)
+                high = max(line, metrics.boundingRect(box, flags, text).height())
+            high += 4
+            item.setSizeHint(1, QSize(second, high))
+            body += high
+        inner = width - margins.left() - margins.right() - 2 * self.frameWidth()
+        labels = sum(label.heightForWidth(inner) for label in self.labels)
+        spacing = self._layout.spacing() * (len(self.labels) + 1)
+        header = tree.header().sizeHint().height()
+        height = margins.top() + margins.bottom() + 2 * self.frameWidth() + labels + spacing
+        return width, height + header + body + 2 * tree.frameWidth()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

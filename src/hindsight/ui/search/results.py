@@ -1,9 +1,13 @@
 """What the incident list reads while it shows a search: run on the reader lane.
 
-A search is answered in two steps, like the plain list: the ids of every match in the order
+A search is answered in two steps, like the plain list: the ids of the matches in the order
 shown (best first, or by a column the user clicked), then, for the pages on screen only, the
-list's columns and the snippets. The phase and severity boxes become fields of the query,
-so the search index does all the filtering; a chart's set of incidents is applied to the ids.
+list's columns and the snippets. Best first, the first answer holds only the ids of the
+pages on screen (a LIMITed ranked query, which also counts the matches), so the first rows
+paint without the ids of every match crossing into Python; those are read when the list
+needs them (a page further down, or finding an incident's row). The phase and severity
+boxes become fields of the query, so the search index does all the filtering; a chart's set
+of incidents is applied to the ids.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from hindsight.store.listing import IncidentListing
 
 SNIPPETS_PER_HIT = 3  # read for each hit on screen; the row shows the first few
+FIRST_LIMIT = 1000  # a first answer reaching further down than this reads every id
 
 
 def searching(query: ListQuery) -> bool:
@@ -70,6 +75,15 @@ class SearchReader:
         # in the search already).
         plain = ListQuery(sort=query.sort, descending=query.descending, only=frozenset(ids))
         return self.listing.ids(plain)
+
+    def first(self, query: ListQuery, relevance: bool, rows: int) -> tuple[int, list[int]]:
+        """How many incidents `query` finds, and the ids of at least its first `rows` in the
+        order shown: only those when ranked best first, else every id."""
+        if relevance and query.only is None and 0 < rows <= FIRST_LIMIT:
+            found = self.search.search(search_text(query), limit=rows, snippets=0)
+            return found.total, [hit.incident_id for hit in found.hits]
+        order = self.order(query, relevance)
+        return len(order), order
 
     def page(
         self, query: ListQuery, ids: Sequence[int], with_snippets: bool

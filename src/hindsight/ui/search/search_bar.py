@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from hindsight.ui.search.help import SearchHelp
 
 PLACEHOLDER = "Search every incident (Ctrl+F)"
+SEARCHING = "Searching…"
 
 
 class SearchBar(QWidget):
@@ -83,6 +84,13 @@ class SearchBar(QWidget):
         layout.addLayout(box_row)
         layout.addWidget(self.message)
         layout.addWidget(self.status_bar)
+        self.box.textChanged.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        # The status line appears with the first key, not with the first answer: the list
+        # then changes height while the search runs, so its rows are painted once, not twice.
+        if text.strip() and not self.status_bar.isVisibleTo(self):
+            self.show_status(SEARCHING, sorted_by_column=False)
 
     def show_help(self) -> None:
         """Open the query language's help under the box."""
@@ -102,6 +110,8 @@ class SearchBar(QWidget):
         """Say under the box why the query is not searched (empty: nothing to say)."""
         self.message.setText(message)
         self.message.setVisible(bool(message))
+        if message and self.status.text() == SEARCHING:
+            self.show_status("", sorted_by_column=False)  # nothing is being searched
 
     def show_status(self, text: str, *, sorted_by_column: bool) -> None:
         """Say what the list shows (empty: hide the line)."""
