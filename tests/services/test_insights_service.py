@@ -186,3 +186,20 @@ def test_the_json_document(workspace: Workspace, service) -> None:
 
 def test_one_service_per_workspace(workspace: Workspace) -> None:
     assert insights_for(workspace) is insights_for(workspace)
+
+
+def test_figures_are_kept_for_an_unchanged_snapshot_and_made_anew_after_a_save(
+    workspace: Workspace, service
+) -> None:
+    first = add(workspace, "one", severity=Severity.SEV1)
+    all_of_them = service.figures()
+    assert service.figures() is all_of_them  # nothing changed: the same figures, kept
+    sev1 = service.figures(Scope(severities=frozenset({Severity.SEV1})))
+    assert sev1 is not all_of_them and service.figures() is all_of_them  # toggled back
+    add(workspace, "two", severity=Severity.SEV2)
+    again = service.figures()
+    assert again is not all_of_them and again.incidents == 2
+    # What is kept equals what the pure functions make from the same facts.
+    fresh = InsightsService(workspace, clock=lambda: NOW, zone=UTC).figures()
+    assert fresh == again
+    assert first.id is not None

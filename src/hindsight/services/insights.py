@@ -38,6 +38,7 @@ from hindsight.store.insights import InsightsRepository
 
 FORMAT_NAME = "hindsight-insights"
 FORMAT_VERSION = 1
+MADE_KEPT = 4  # figure sets kept per snapshot (each is small next to the snapshot)
 
 
 @contextmanager
@@ -114,6 +115,11 @@ class InsightsService:
         self._items: dict[int, FollowUp] = {}
         self._item_versions: dict[int, int] = {}
         self._choices: tuple[tzinfo, ScopeChoices] | None = None
+        # The snapshot's generation (bumped by every refresh that changed it), and the last
+        # few figure sets made from it: a view reopened, a scope toggled back, or a report
+        # of the scope on screen then costs nothing to work out again.
+        self._generation = 0
+        self._made: list[tuple[tuple[Any, ...], Insights]] = []
 
     # The snapshot
 
@@ -146,6 +152,9 @@ class InsightsService:
             self._incident_versions, self._item_versions = incidents, items
             if stale_incidents or gone:
                 self._choices = None
+            if stale_incidents or stale_items or gone or gone_items:
+                self._generation += 1
+                self._made = []
             return Refreshed(len(stale_incidents), len(stale_items), len(gone) + len(gone_items))
 
     def facts(self) -> tuple[list[IncidentFacts], list[FollowUp]]:
@@ -191,18 +200,36 @@ class InsightsService:
             raise ValidationError(" ".join(scope.problems))
         incidents, items = self.facts()
         followups = self.workspace.followups
+        inputs = (
+            scope,
+            Period(period) if period is not None else None,
+            today or self.today(),
+            self._zone(),
+            followups.regions,
+            followups.settings(),
+            self.wording(),
+        )
+        with self._lock:
+            generation = self._generation
+            for made_from, made in self._made:
+                if made_from == (generation, *inputs):
+                    return made
         with _collector_paused():
-            return compute_insights(
+            made = compute_insights(
                 incidents,
                 items,
-                scope=scope,
-                period=Period(period) if period is not None else None,
-                today=today or self.today(),
-                zone=self._zone(),
-                regions=followups.regions,
-                settings=followups.settings(),
-                wording=self.wording(),
+                scope=inputs[0],
+                period=inputs[1],
+                today=inputs[2],
+                zone=inputs[3],
+                regions=inputs[4],
+                settings=inputs[5],
+                wording=inputs[6],
             )
+        with self._lock:
+            if generation == self._generation:
+                self._made = [((generation, *inputs), made), *self._made][:MADE_KEPT]
+        return made
 
     def choices(self) -> ScopeChoices:
         """The tags, systems and teams in use, and the span of days incidents sit on."""
