@@ -220,3 +220,23 @@ def test_cli_pdf_and_errors(
     assert code == 1 and "cannot make an insights report" in err
     code, _, err = run(capsys, "insights", "--db", tmp_path / "none.sqlite")
     assert code == 1 and "There is no database" in err
+
+
+def test_cli_scopes_by_a_saved_search_or_a_query_and_says_so(
+    filled: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = filled.path
+    filled.search.save("Team SRE", "team:SRE")
+    filled.close()
+    code, out, err = run(
+        capsys, "insights", "--db", path, "--format", "json", "--search", "team sre"
+    )
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["incidents"] == 1
+    assert document["scope"]["saved_search"] == "Team SRE"
+    assert "saved search “Team SRE”" in document["scope_text"]
+    code, out, _ = run(capsys, "insights", "--db", path, "--query", "SRE")
+    assert code == 0 and "*search “SRE”: 1 incident from" in out
+    code, _, err = run(capsys, "insights", "--db", path, "--search", "missing")
+    assert code == 1 and "no saved search called “missing”" in err

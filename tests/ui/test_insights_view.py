@@ -145,6 +145,34 @@ def test_a_scope_change_and_a_click_list_those_incidents(
         assert printed[key] == shown[key], key
 
 
+def test_a_saved_search_scopes_the_view(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    window.ops.run(lambda ws: ws.search.save("Third", '"incident 3"'), lambda _: None)
+    settle(qtbot, window)
+    view = open_view(window, qtbot)
+    bar = view.scope_bar
+    qtbot.waitUntil(lambda: bar.search.findData("Third") > 0, timeout=5000)
+    assert bar.search.currentText() == "Any incident"
+    assert bar.choose_search("Third")
+    qtbot.waitUntil(
+        lambda: view.insights.scope.saved_search == "Third" and not window.ops.busy,
+        timeout=10000,
+    )
+    assert view.insights.incidents == 1
+    assert (
+        view.cards["incidents_over_time"].coverage.text() == "Covers 1 incident; 0 had no answer."
+    )
+    assert "Saved search “Third”: 1 incident" in view.summary.text()
+    # Deleted elsewhere: the view says so, then falls back to every incident.
+    [saved] = window.workspace.search.saved()
+    window.ops.run(lambda ws: ws.search.delete(saved.id), lambda _: None)
+    qtbot.waitUntil(
+        lambda: bar.saved_search() == "" and view.insights.incidents == 5 and not window.ops.busy,
+        timeout=10000,
+    )
+    assert bar.search.count() == 1
+
+
 def test_clicking_a_range_or_a_count_lists_its_incidents(make_window, insights_db, qtbot) -> None:
     window = make_window(insights_db)
     view = open_view(window, qtbot)

@@ -18,7 +18,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -34,6 +34,7 @@ from hindsight.core.insights_model import (
 )
 from hindsight.core.insights_scope import Period, Scope
 from hindsight.services.errors import ValidationError
+from hindsight.services.search import QueryError
 from hindsight.store.insights import InsightsRepository
 
 FORMAT_NAME = "hindsight-insights"
@@ -198,6 +199,7 @@ class InsightsService:
         scope = scope or Scope()
         if scope.problems:
             raise ValidationError(" ".join(scope.problems))
+        scope = self.searched(scope)
         incidents, items = self.facts()
         followups = self.workspace.followups
         inputs = (
@@ -230,6 +232,42 @@ class InsightsService:
             if generation == self._generation:
                 self._made = [((generation, *inputs), made), *self._made][:MADE_KEPT]
         return made
+
+    def searched(self, scope: Scope) -> Scope:
+        """`scope` with the incidents its saved search or query matches now.
+
+        ValidationError naming the search when it does not exist or no longer parses.
+        """
+        if not scope.searched or scope.incident_ids is not None:
+            return scope
+        search = self.workspace.search
+        query = scope.search_query.strip()
+        name = scope.saved_search.strip()
+        if name:
+            wanted = name.casefold()
+            found = [s for s in search.saved() if s.name.casefold() == wanted]
+            if not found:
+                raise ValidationError(
+                    f"There is no saved search called “{name}”; choose one of those listed "
+                    "under Search ▸ Saved Searches, or leave the search out of the scope."
+                )
+            name, saved_query = found[0].name, found[0].query
+            ids = set(self._matching(saved_query, f"The saved search “{name}”"))
+            if query:
+                ids &= set(self._matching(query, "The search query"))
+        else:
+            ids = set(self._matching(query, "The search query"))
+        return replace(scope, saved_search=name, incident_ids=frozenset(ids))
+
+    def _matching(self, query: str, what: str) -> list[int]:
+        try:
+            return list(self.workspace.search.ranked_ids(query))
+        except QueryError as error:
+            raise ValidationError(f"{what} cannot be read: {error}; correct it.") from error
+
+    def saved_searches(self) -> list[str]:
+        """The names of the saved searches, by name (for the scope controls)."""
+        return [s.name for s in self.workspace.search.saved()]
 
     def choices(self) -> ScopeChoices:
         """The tags, systems and teams in use, and the span of days incidents sit on."""

@@ -134,9 +134,9 @@ class InsightsWindow(QMainWindow):
         self._busy, self._stale = True, False
         self.state.setText("Working out the figures…")
 
-        def work(workspace: Workspace) -> tuple[Insights, ScopeChoices]:
+        def work(workspace: Workspace) -> tuple[Insights, ScopeChoices, list[str]]:
             service = insights_for(workspace)
-            return service.figures(scope, period), service.choices()
+            return service.figures(scope, period), service.choices(), service.saved_searches()
 
         self.ops.run(
             work,
@@ -146,16 +146,18 @@ class InsightsWindow(QMainWindow):
             what="work out the insights",
         )
 
-    def _show(self, result: tuple[Insights, ScopeChoices]) -> None:
+    def _show(self, result: tuple[Insights, ScopeChoices, list[str]]) -> None:
         self._busy = False
-        insights, choices = result
+        insights, choices, searches = result
         self.insights = insights
         self.scope_bar.set_choices(choices.tags, choices.systems, choices.teams, choices.first_day)
+        self.scope_bar.set_searches(searches)
         self._ensure_cards(insights)
         redrawn = sum(self.cards[c.key].show_chart(c) for c in insights.charts)
         noun = "incident" if insights.incidents == 1 else "incidents"
+        scope_text = insights.scope.describe()  # names as written: no str.capitalize()
         self.summary.setText(
-            f"{insights.scope.describe().capitalize()}: {insights.incidents} {noun}, "
+            f"{scope_text[:1].upper() + scope_text[1:]}: {insights.incidents} {noun}, "
             f"{insights.items} follow-up items; counted by {insights.period.label.lower()}, "
             f"as of {insights.today.isoformat()}. Click a bar, a point or a range to list "
             "those incidents in the main window."
@@ -174,6 +176,13 @@ class InsightsWindow(QMainWindow):
         self.state.setText("")
         self.problem.setText(f"The figures could not be worked out: {error}")
         self.problem.show()
+        # A chosen saved search may have gone: the list read anew drops it, back to any.
+        self.ops.run(
+            lambda ws: insights_for(ws).saved_searches(),
+            self.scope_bar.set_searches,
+            owner=self,
+            what="read the saved searches",
+        )
         if self._again:
             self._again = False
             self.refresh()
@@ -225,7 +234,13 @@ class InsightsWindow(QMainWindow):
     # Reacting
 
     def _on_changed(self, changes: Changes, _initiator: object) -> None:
-        touched = changes.everything or changes.incidents or changes.removed or changes.followups
+        touched = (
+            changes.everything
+            or changes.incidents
+            or changes.removed
+            or changes.followups
+            or changes.saved_searches  # the list offered, and a chosen search's query
+        )
         if not touched:
             return  # privacy records do not enter any figure
         if not self.isVisible():
