@@ -181,7 +181,7 @@ def test_the_json_document(workspace: Workspace, service) -> None:
     assert (document["format"], document["version"]) == (FORMAT_NAME, 1)
     assert document["generated_at"] == "2025-06-01T12:00:00+00:00"
     assert document["incidents"] == 1 and document["scope_text"] == "all incidents"
-    assert len(document["charts"]) == 18
+    assert len(document["charts"]) == 21
 
 
 def test_one_service_per_workspace(workspace: Workspace) -> None:

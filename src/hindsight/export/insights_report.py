@@ -135,6 +135,8 @@ def ranges_of(chart: Chart) -> TableView | None:
 
 
 def _axes_text(chart: Chart) -> str:
+    if chart.kind is ChartKind.TABLE:
+        return f"Rows: {chart.category_axis}. Values: {chart.value_axis}."
     text = f"Across: {chart.category_axis}. Up: {chart.value_axis}."
     if chart.kind is ChartKind.BARS:
         text = f"Down: {chart.category_axis}. Across: {chart.value_axis}."
@@ -167,7 +169,11 @@ def insights_view(
                     table=table_of(chart),
                     ranges=listed,
                     ranges_left_out=len(chart.ranges) if listed is None else 0,
-                    picture=picture(chart) if picture is not None else None,
+                    picture=(
+                        picture(chart)
+                        if picture is not None and chart.kind is not ChartKind.TABLE
+                        else None
+                    ),
                 )
             )
         sections.append(SectionView(name, tuple(charts)))

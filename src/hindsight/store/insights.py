@@ -24,6 +24,7 @@ from hindsight.core.followups import (
     StatusStep,
 )
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.insights_model import DETECTION_QUESTION, TRIGGER_QUESTION, IncidentFacts
 from hindsight.core.review import AnswerStatus, ChangeKind, ReviewStatus, Verdict
 from hindsight.store.database import Database
@@ -36,6 +37,7 @@ from hindsight.store.models import (
     TeamInvolvementRow,
 )
 from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+from hindsight.store.models.postmortem import ImpactMeasureRow
 
 Q = TypeVar("Q", bound=Select)  # type: ignore[type-arg]  # any select, whatever it returns
 CHUNK = 500  # ids per IN (...) list, well under every database's limit on parameters
@@ -157,6 +159,24 @@ class InsightsRepository:
         ):
             verdicts.setdefault(incident_id, {})[category] = Verdict(verdict)
         published = self._published(session, chunk)
+        impacts: dict[int, list[ImpactMeasure]] = {}
+        for incident_id, measure, low, high, best, unit in session.execute(
+            _where(
+                select(
+                    ImpactMeasureRow.incident_id,
+                    ImpactMeasureRow.measure,
+                    ImpactMeasureRow.low,
+                    ImpactMeasureRow.high,
+                    ImpactMeasureRow.best,
+                    ImpactMeasureRow.unit,
+                ).order_by(ImpactMeasureRow.id),
+                ImpactMeasureRow.incident_id,
+                chunk,
+            )
+        ):
+            impacts.setdefault(incident_id, []).append(
+                ImpactMeasure(measure, low, high, best, unit)
+            )
         return [
             IncidentFacts(
                 id=row.id,
@@ -174,6 +194,7 @@ class InsightsRepository:
                 verdicts=verdicts.get(row.id, {}),
                 answers_recorded=recorded.get(row.id, 0),
                 left_open=left_open.get(row.id, {}),
+                impacts=tuple(impacts.get(row.id, ())),
             )
             for row in rows
         ]
