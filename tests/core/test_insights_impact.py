@@ -14,11 +14,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from hindsight.core.enums import Severity
 from hindsight.core.impact import ImpactMeasure
 from hindsight.core.insights_impact import impact_charts
 from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.core.insights_scope import Scope
-from hindsight.core.enums import Severity
 
 from .test_insights import A, B, C, D, E, figures
 
