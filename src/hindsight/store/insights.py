@@ -160,7 +160,7 @@ class InsightsRepository:
             verdicts.setdefault(incident_id, {})[category] = Verdict(verdict)
         published = self._published(session, chunk)
         impacts: dict[int, list[ImpactMeasure]] = {}
-        for incident_id, measure, low, high, best, unit in session.execute(
+        for incident_id, measure, low, high, central, unit in session.execute(
             _where(
                 select(
                     ImpactMeasureRow.incident_id,
@@ -175,7 +175,7 @@ class InsightsRepository:
             )
         ):
             impacts.setdefault(incident_id, []).append(
-                ImpactMeasure(measure, low, high, best, unit)
+                ImpactMeasure(measure, low, high, central, unit)
             )
         return [
             IncidentFacts(
