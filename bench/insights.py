@@ -7,7 +7,8 @@ transaction; about 40 s for 10,000); with --db, a copy of that file is used (the
 never changed). Review data is then added in bulk, as a team's history would have it: the
 trigger kind and who detected it for most incidents, questions left unknown or not
 applicable, a verdict on every kind of change for most, half the reviews published; and `-n`
-follow-up items (20,000 by default) with their status history.
+follow-up items (20,000 by default) with their status history; impact measures for a third
+of the incidents.
 
 In one offscreen process it then prints:
 
@@ -46,6 +47,8 @@ TODAY = date(2026, 4, 1)  # make_db's "now"
 TRIGGERS = ("data_growth", "upstream_data", "code_config", "model_release", "infrastructure",
             "world", "unknown")  # fmt: skip
 SOURCES = ("monitoring", "end_users", "customers_partners", "internal_staff", "support")
+IMPACTS = (("Queries lost", "queries", 1e9), ("Requests failing", "%", 40.0),
+           ("Refunds", "USD", 1e5), ("Users affected", "users", 1e6))  # fmt: skip
 LEFT_OPEN = ("impact.hidden_slices", "impact.business", "mitigation.non_ml", "detection.monitors")
 
 
@@ -82,6 +85,7 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
         ReviewTransitionRow,
     )
     from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+    from hindsight.store.models.postmortem import ImpactMeasureRow
     from hindsight.vocabulary import vocabulary
 
     ASSESSED = [Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.UNKNOWN]
@@ -148,6 +152,25 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
                         }
                     )
                     published.append(incident_id)
+            impacts = []
+            for incident_id, _created in incidents:
+                if rng.random() < 0.3:
+                    for name, unit, scale in rng.sample(IMPACTS, rng.randint(1, 3)):
+                        best = rng.uniform(0.1, 1.0) * scale
+                        impacts.append(
+                            {
+                                "incident_id": incident_id,
+                                "measure": name,
+                                "low": best * 0.7 if rng.random() < 0.6 else None,
+                                "high": best * 1.4 if rng.random() < 0.6 else None,
+                                "best": best if rng.random() < 0.9 else None,
+                                "unit": unit if rng.random() < 0.95 else "",
+                                "slice": "",
+                                "source": "",
+                                "note": "said in words",
+                            }
+                        )
+            session.execute(insert(ImpactMeasureRow), impacts)
             session.execute(insert(ReviewAnswerRow), answers)
             session.execute(insert(ChangeAttributionRow), verdicts)
             session.execute(insert(ReviewTransitionRow), moves)
