@@ -282,3 +282,17 @@ def test_impact_totals_reach_every_format(filled: Workspace) -> None:
     pages = PdfReader(io.BytesIO(render(filled, "pdf"))).pages
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
     assert "Impact added up" in text and "1,210,000,000" in text
+
+
+def test_an_equal_chart_keeps_its_picture_and_a_changed_one_is_drawn_anew(
+    filled: Workspace,
+) -> None:
+    from dataclasses import replace
+
+    from hindsight.export.insights_report import chart_picture
+
+    chart = insights_for(filled).figures().chart("incidents_over_time")
+    picture = chart_picture(chart)
+    assert chart_picture(replace(chart)) is picture  # equal numbers: the picture kept
+    retitled = chart_picture(replace(chart, title="Another title"))
+    assert retitled is not picture and retitled.png != picture.png
