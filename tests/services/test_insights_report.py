@@ -294,5 +294,5 @@ def test_an_equal_chart_keeps_its_picture_and_a_changed_one_is_drawn_anew(
     chart = insights_for(filled).figures().chart("incidents_over_time")
     picture = chart_picture(chart)
     assert chart_picture(replace(chart)) is picture  # equal numbers: the picture kept
-    retitled = chart_picture(replace(chart, title="Another title"))
+    retitled = chart_picture(replace(chart, value_axis="Another axis"))
     assert retitled is not picture and retitled.png != picture.png
