@@ -105,8 +105,8 @@ def amount_totals(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
             "Highest total",
             [sum(_bound(m, "high") for m in g.chosen.values()) for g in amounts],
         ),
-        ("median", "Median per incident", [statistics.median(v) for v in centrals]),
-        ("largest", "Largest in one incident", [max(v) for v in centrals]),
+        ("median", "Median each", [statistics.median(v) for v in centrals]),
+        ("largest", "Largest one", [max(v) for v in centrals]),
     ]
     ids = tuple(_ids(g) for g in amounts)
     return Chart(
@@ -126,8 +126,8 @@ def amount_totals(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
         note=(
             "Each row adds up one measure in one unit across incidents, from the lowest "
             "plausible values to the highest, with the best guesses between (a bound not "
-            "given counts as the best guess). An incident stating a measure twice in one unit "
-            "counts its largest. No answer: incidents with no impact measure recorded."
+            "given counts as the best guess), and the median and largest of one incident. An "
+            "incident stating a measure twice in one unit counts its largest. No answer: incidents with no impact measure recorded."
         ),
         unit="as in each row",
     )
@@ -144,12 +144,12 @@ def share_comparison(placed: Sequence[Placed], groups: Sequence[_Group]) -> Char
         ("largest", "Largest (%)", [max(v) for v in centrals]),
         (
             "lowest",
-            "Lowest bound (%)",
+            "Lowest (%)",
             [min(_bound(m, "low") for m in g.chosen.values()) for g in shares],
         ),
         (
             "highest",
-            "Highest bound (%)",
+            "Highest (%)",
             [max(_bound(m, "high") for m in g.chosen.values()) for g in shares],
         ),
     ]

@@ -35,6 +35,7 @@ from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
 
 CHART_HEIGHT = 300  # logical pixels
+TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
 COPY_SCALE = 2  # a copied picture is drawn at twice its size on screen, for slides and print
 
 
@@ -199,7 +200,12 @@ class ChartCard(QFrame):
             rows = self.numbers.rowCount()
             header = self.numbers.horizontalHeader().sizeHint().height()
             row = self.numbers.verticalHeader().defaultSectionSize()
-            self.numbers.setFixedHeight(min(220, header + max(rows, 1) * row + 4))
+            frame = 2 * self.numbers.frameWidth()
+            scroll = self.numbers.horizontalScrollBar().sizeHint().height()
+            self.numbers.setMaximumHeight(TABLE_HEIGHT)
+            self.numbers.setFixedHeight(
+                min(TABLE_HEIGHT, header + max(rows, 1) * row + frame + scroll)
+            )
         elif self.numbers.isVisible():
             self._fill_numbers()
         return True

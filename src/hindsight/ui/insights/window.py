@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.insights_model import Insights
+from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.export import insights_charts
 from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
@@ -199,13 +199,24 @@ class InsightsWindow(QMainWindow):
             grid.setHorizontalSpacing(12)
             grid.setVerticalSpacing(12)
             charts = [c for c in insights.charts if c.section == section]
+            row = column = 0
             for n, chart in enumerate(charts):
                 card = ChartCard(chart.key)
                 card.picked.connect(self._picked)
                 card.saveRequested.connect(self.save_chart)
-                # The last chart of an odd section takes the whole width, leaving no hole.
-                span = COLUMNS if n == len(charts) - 1 and n % COLUMNS == 0 else 1
-                grid.addWidget(card, n // COLUMNS, n % COLUMNS, 1, span)
+                # A table (many columns of numbers) takes the whole width, and so does the
+                # last chart of a row left alone, leaving no hole.
+                alone = column == 0 and (
+                    n == len(charts) - 1 or charts[n + 1].kind is ChartKind.TABLE
+                )
+                whole = chart.kind is ChartKind.TABLE or alone
+                if whole and column:
+                    row, column = row + 1, 0
+                span = COLUMNS if whole else 1
+                grid.addWidget(card, row, column, 1, span)
+                column += span
+                if column >= COLUMNS:
+                    row, column = row + 1, 0
                 self.cards[chart.key] = card
             for column in range(COLUMNS):
                 grid.setColumnStretch(column, 1)
