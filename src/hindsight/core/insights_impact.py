@@ -127,7 +127,8 @@ def amount_totals(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
             "Each row adds up one measure in one unit across incidents, from the lowest "
             "plausible values to the highest, with the best guesses between (a bound not "
             "given counts as the best guess), and the median and largest of one incident. An "
-            "incident stating a measure twice in one unit counts its largest. No answer: incidents with no impact measure recorded."
+            "incident stating a measure twice in one unit counts its largest. No answer: "
+            "incidents with no impact measure recorded."
         ),
         unit="as in each row",
     )
