@@ -7,7 +7,8 @@ transaction; about 40 s for 10,000); with --db, a copy of that file is used (the
 never changed). Review data is then added in bulk, as a team's history would have it: the
 trigger kind and who detected it for most incidents, questions left unknown or not
 applicable, a verdict on every kind of change for most, half the reviews published; and `-n`
-follow-up items (20,000 by default) with their status history.
+follow-up items (20,000 by default) with their status history; impact measures for a third
+of the incidents.
 
 In one offscreen process it then prints:
 
@@ -16,7 +17,9 @@ In one offscreen process it then prints:
   to every chart drawn; the first opening reads the database, later ones reuse the snapshot;
 - scope: a change of scope (one severity, then back to all incidents) to the charts on
   screen painted, and to every chart drawn;
-- report: the PDF of all incidents, and the Markdown and JSON;
+- report: the PDF of all incidents: of the scope the view showed last (whose figures the
+  service keeps) with every picture drawn; with the figures worked out anew as well; and
+  exported again (pictures kept); then the Markdown and JSON;
 
 with wall times, and the process's CPU time beside them: on a machine shared with other
 work the wall time is what a person waits, the CPU time what Hindsight spends. Nothing is
@@ -45,6 +48,8 @@ TODAY = date(2026, 4, 1)  # make_db's "now"
 TRIGGERS = ("data_growth", "upstream_data", "code_config", "model_release", "infrastructure",
             "world", "unknown")  # fmt: skip
 SOURCES = ("monitoring", "end_users", "customers_partners", "internal_staff", "support")
+IMPACTS = (("Queries lost", "queries", 1e9), ("Requests failing", "%", 40.0),
+           ("Refunds", "USD", 1e5), ("Users affected", "users", 1e6))  # fmt: skip
 LEFT_OPEN = ("impact.hidden_slices", "impact.business", "mitigation.non_ml", "detection.monitors")
 
 
@@ -81,8 +86,10 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
         ReviewTransitionRow,
     )
     from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+    from hindsight.store.models.postmortem import ImpactMeasureRow
     from hindsight.vocabulary import vocabulary
 
+    ASSESSED = [Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.UNKNOWN]
     rng = random.Random(seed)
     workspace = Workspace.open(path)
     try:
@@ -125,11 +132,11 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
                     )
                 if rng.random() < 0.6:
                     for category in [k.id for k in vocabulary().change_kinds]:
-                        verdict = rng.choices(list(Verdict), weights=(1, 6, 2))[0]
+                        verdict = rng.choices(ASSESSED, weights=(1, 6, 2))[0]
                         verdicts.append(
                             {
                                 "incident_id": incident_id,
-                                "category": category.value,
+                                "category": category,
                                 "verdict": verdict.value,
                                 "evidence": "",
                             }
@@ -146,6 +153,25 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
                         }
                     )
                     published.append(incident_id)
+            impacts = []
+            for incident_id, _created in incidents:
+                if rng.random() < 0.3:
+                    for name, unit, scale in rng.sample(IMPACTS, rng.randint(1, 3)):
+                        best = rng.uniform(0.1, 1.0) * scale
+                        impacts.append(
+                            {
+                                "incident_id": incident_id,
+                                "measure": name,
+                                "low": best * 0.7 if rng.random() < 0.6 else None,
+                                "high": best * 1.4 if rng.random() < 0.6 else None,
+                                "best": best if rng.random() < 0.9 else None,
+                                "unit": unit if rng.random() < 0.95 else "",
+                                "slice": "",
+                                "source": "",
+                                "note": "said in words",
+                            }
+                        )
+            session.execute(insert(ImpactMeasureRow), impacts)
             session.execute(insert(ReviewAnswerRow), answers)
             session.execute(insert(ChangeAttributionRow), verdicts)
             session.execute(insert(ReviewTransitionRow), moves)
@@ -181,7 +207,7 @@ def add_history(path: Path, items: int, seed: int) -> tuple[int, int, int]:
                         "value": rng.randint(1, 5),
                         "feasibility": rng.randint(1, 5),
                         "due_on": opened + timedelta(days=60) if rng.random() < 0.5 else None,
-                        "tracker_url": "",
+                        "tracker": "",
                         "speeds_troubleshooting": False,
                         "next_senior_review": None,
                         "created_at": now,
@@ -218,6 +244,7 @@ def measure(path: Path, runs: int) -> None:
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import QEventLoop
 
+    from hindsight.export import insights_report
     from hindsight.services.insights import insights_for
     from hindsight.services.insights_report import ReportRequest, render_report
     from hindsight.services.workspace import Workspace
@@ -287,11 +314,23 @@ def measure(path: Path, runs: int) -> None:
     incidents = view.insights.incidents if view.insights else 0
     view.close()
 
-    reports: dict[str, list[tuple[float, float]]] = {"pdf": [], "md": [], "json": []}
+    reports: dict[str, list[tuple[float, float]]] = {
+        "pdf": [],
+        "pdf*": [],
+        "pdf+": [],
+        "md": [],
+        "json": [],
+    }
     sizes: dict[str, int] = {}
+    service = insights_for(workspace)
+    kept = getattr(insights_report, "_kept_picture", None)
     for fmt in reports:
-        request = ReportRequest(fmt)
+        request = ReportRequest(fmt.rstrip("*+"))
         for _ in range(runs):
+            if fmt in ("pdf", "pdf*") and kept is not None:
+                kept.cache_clear()  # every picture drawn anew
+            if fmt == "pdf*" and hasattr(service, "_made"):
+                service._made = []  # figures worked out again, as for a scope not on screen
             wall, cpu = time.perf_counter(), time.process_time()
             data = render_report(workspace, request).data
             reports[fmt].append((time.perf_counter() - wall, time.process_time() - cpu))
@@ -312,6 +351,8 @@ def measure(path: Path, runs: int) -> None:
     print(f"scope, all   {_figures(scope_all)}   [every chart drawn]")
     for fmt, values in reports.items():
         print(f"report {fmt:5s} {_figures(values)}   [{sizes[fmt] / 1e3:.0f} kB]")
+    print("(pdf: the scope the view showed last, every picture drawn; pdf*: its figures worked "
+          "out again too; pdf+: exported again, pictures kept)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,18 @@ def add_parser(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -
             help=f"only incidents with this {name} (repeat for any of several)",
         )
     parser.add_argument(
+        "--search",
+        metavar="NAME",
+        default="",
+        help="only the incidents a saved search matches (its name, any case)",
+    )
+    parser.add_argument(
+        "--query",
+        metavar="Q",
+        default="",
+        help="only the incidents this search query matches (with --search: both)",
+    )
+    parser.add_argument(
         "--by",
         choices=("auto", "month", "quarter"),
         default="auto",
@@ -73,6 +85,7 @@ def cmd_insights(args: argparse.Namespace, open_workspace: Callable[[Path | None
     """`hindsight insights`."""
     from hindsight.core.insights_scope import Period, Scope
     from hindsight.export.errors import ExportError
+    from hindsight.services.errors import ValidationError
     from hindsight.services.insights_report import ReportRequest, render_report
 
     if args.format == "pdf" and args.output is None:
@@ -85,6 +98,8 @@ def cmd_insights(args: argparse.Namespace, open_workspace: Callable[[Path | None
         tags=frozenset(args.tag),
         systems=frozenset(args.system),
         teams=frozenset(args.team),
+        saved_search=args.search.strip(),
+        search_query=args.query.strip(),
     )
     if scope.problems:
         raise InsightsCommandError(" ".join(scope.problems))
@@ -101,7 +116,7 @@ def cmd_insights(args: argparse.Namespace, open_workspace: Callable[[Path | None
 
             print(write_atomic(args.output, report.data))
         return 0
-    except ExportError as error:
+    except (ExportError, ValidationError) as error:
         raise InsightsCommandError(str(error)) from error
     finally:
         workspace.close()

@@ -18,7 +18,9 @@ from pypdf import PdfReader
 from hindsight import cli
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, TeamInvolvement
+from hindsight.core.insights_model import ChartKind
 from hindsight.core.insights_scope import Scope
 from hindsight.export.errors import ExportError
 from hindsight.export.insights_report import number
@@ -113,7 +115,8 @@ def test_html_has_every_chart_inline_with_its_table(filled: Workspace) -> None:
     figures = insights_for(filled).figures()
     assert titles == [c.title for c in figures.charts]
     images = list(document.iter("img"))
-    assert len(images) == len(figures.charts)
+    # Tables of mixed units (impact) have no picture: their numbers are the figure.
+    assert len(images) == sum(c.kind is not ChartKind.TABLE for c in figures.charts)
     assert all(img.get("src", "").startswith("data:image/png;base64,") for img in images)
     assert len(list(document.iter("table"))) >= len(figures.charts) - text.count("Nothing to show")
     # Team names are people's text: escaped, never markup.
@@ -220,3 +223,76 @@ def test_cli_pdf_and_errors(
     assert code == 1 and "cannot make an insights report" in err
     code, _, err = run(capsys, "insights", "--db", tmp_path / "none.sqlite")
     assert code == 1 and "There is no database" in err
+
+
+def test_cli_scopes_by_a_saved_search_or_a_query_and_says_so(
+    filled: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = filled.path
+    filled.search.save("Team SRE", "team:SRE")
+    filled.close()
+    code, out, err = run(
+        capsys, "insights", "--db", path, "--format", "json", "--search", "team sre"
+    )
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["incidents"] == 1
+    assert document["scope"]["saved_search"] == "Team SRE"
+    assert "saved search “Team SRE”" in document["scope_text"]
+    code, out, _ = run(capsys, "insights", "--db", path, "--query", "SRE")
+    assert code == 0 and "*search “SRE”: 1 incident from" in out
+    code, _, err = run(capsys, "insights", "--db", path, "--search", "missing")
+    assert code == 1 and "no saved search called “missing”" in err
+
+
+def test_impact_totals_reach_every_format(filled: Workspace) -> None:
+    filled.incidents.add(
+        Incident(
+            title="d",
+            milestones={Phase.OUTAGE_BEGINS: when("2025-02-10")},
+            impacts=[
+                ImpactMeasure("Queries lost", 1e9, 1.5e9, 1.21e9, "queries"),
+                ImpactMeasure("Requests failing", 0.8, 16, None, "%"),
+                ImpactMeasure("Error budget", note="exceeded many times over"),
+            ],
+        )
+    )
+    tables = md_tables(render(filled, "md").decode())
+    totals = next(t for t in tables if t[0][0] == "Measure (unit)")
+    assert totals[0][1:4] == ["Incidents", "Lowest total", "Best total"]
+    assert totals[1][:5] == [
+        "Queries lost (queries)",
+        "1",
+        "1,000,000,000",
+        "1,210,000,000",
+        "1,500,000,000",
+    ]
+    shares = next(t for t in tables if t[0][0] == "Measure")
+    assert shares[1][:3] == ["Requests failing (%)", "1", "8.4"]  # the middle of 0.8-16
+    left_out = next(t for t in tables if t[0][0] == "Why")
+    assert left_out[1] == ["No number: said in words only", "1"]
+    html = render(filled, "html").decode()
+    assert "Impact added up, where the measure and unit agree" in html
+    assert "1,210,000,000" in html
+    document = json.loads(render(filled, "json"))
+    chart = next(c for c in document["charts"] if c["key"] == "impact_totals")
+    assert chart["kind"] == "table" and chart["covered"] == 4 and chart["unknown"] == 3
+    best = next(s for s in chart["series"] if s["key"] == "best")
+    assert best["values"] == [1.21e9]
+    pages = PdfReader(io.BytesIO(render(filled, "pdf"))).pages
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+    assert "Impact added up" in text and "1,210,000,000" in text
+
+
+def test_an_equal_chart_keeps_its_picture_and_a_changed_one_is_drawn_anew(
+    filled: Workspace,
+) -> None:
+    from dataclasses import replace
+
+    from hindsight.export.insights_report import chart_picture
+
+    chart = insights_for(filled).figures().chart("incidents_over_time")
+    picture = chart_picture(chart)
+    assert chart_picture(replace(chart)) is picture  # equal numbers: the picture kept
+    retitled = chart_picture(replace(chart, value_axis="Another axis"))
+    assert retitled is not picture and retitled.png != picture.png

@@ -181,8 +181,51 @@ def test_the_json_document(workspace: Workspace, service) -> None:
     assert (document["format"], document["version"]) == (FORMAT_NAME, 1)
     assert document["generated_at"] == "2025-06-01T12:00:00+00:00"
     assert document["incidents"] == 1 and document["scope_text"] == "all incidents"
-    assert len(document["charts"]) == 18
+    assert len(document["charts"]) == 21
 
 
 def test_one_service_per_workspace(workspace: Workspace) -> None:
     assert insights_for(workspace) is insights_for(workspace)
+
+
+def test_figures_are_kept_for_an_unchanged_snapshot_and_made_anew_after_a_save(
+    workspace: Workspace, service
+) -> None:
+    first = add(workspace, "one", severity=Severity.SEV1)
+    all_of_them = service.figures()
+    assert service.figures() is all_of_them  # nothing changed: the same figures, kept
+    sev1 = service.figures(Scope(severities=frozenset({Severity.SEV1})))
+    assert sev1 is not all_of_them and service.figures() is all_of_them  # toggled back
+    add(workspace, "two", severity=Severity.SEV2)
+    again = service.figures()
+    assert again is not all_of_them and again.incidents == 2
+    # What is kept equals what the pure functions make from the same facts.
+    fresh = InsightsService(workspace, clock=lambda: NOW, zone=UTC).figures()
+    assert fresh == again
+    assert first.id is not None
+
+
+def test_a_saved_search_or_a_query_scopes_the_figures(workspace: Workspace, service) -> None:
+    add(workspace, "feature store outage", severity=Severity.SEV1, tags=["feature-store"])
+    add(workspace, "feature drift", severity=Severity.SEV2)
+    add(workspace, "billing timeout", severity=Severity.SEV2)
+    workspace.search.save("Features", "feature")
+    by_search = service.figures(Scope(saved_search="features"))  # any case
+    assert by_search.incidents == 2
+    assert by_search.scope.saved_search == "Features"  # as it is written
+    assert "saved search “Features”" in by_search.scope.describe()
+    assert service.figures(Scope(search_query="billing")).incidents == 1
+    both = service.figures(Scope(saved_search="Features", search_query="drift"))
+    assert both.incidents == 1 and "search “drift”" in both.scope.describe()
+    # The search narrows with the other criteria.
+    sev1 = service.figures(Scope(saved_search="Features", severities=frozenset({Severity.SEV1})))
+    assert sev1.incidents == 1
+    # A changed query counts again, though no incident changed.
+    [saved] = workspace.search.saved()
+    workspace.search.change_query(saved.id, "billing OR drift")
+    assert service.figures(Scope(saved_search="Features")).incidents == 2
+    with pytest.raises(ValidationError, match="no saved search called “Nope”"):
+        service.figures(Scope(saved_search="Nope"))
+    with pytest.raises(ValidationError, match="The search query cannot be read"):
+        service.figures(Scope(search_query='"unclosed'))
+    assert service.saved_searches() == ["Features"]

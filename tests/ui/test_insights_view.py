@@ -17,6 +17,7 @@ from hindsight import cli
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.followups import FollowUp, FollowUpStatus, Priority, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, TeamInvolvement
 from hindsight.core.review import Answer
 from hindsight.services.workspace import Workspace
@@ -87,7 +88,7 @@ def test_the_view_opens_with_every_chart(make_window, insights_db, qtbot) -> Non
     view = open_view(window, qtbot)
     assert view.isVisible()
     keys = [c.key for c in view.insights.charts]
-    assert list(view.cards) == keys and len(keys) == 18
+    assert list(view.cards) == keys and len(keys) == 21
     card = view.cards["incidents_over_time"]
     assert card.title.text() == "Incidents over time, by severity"
     assert card.coverage.text() == "Covers 5 incidents; 0 had no answer."
@@ -143,6 +144,73 @@ def test_a_scope_change_and_a_click_list_those_incidents(
     printed = json.loads(out)
     for key in ("scope", "period", "today", "incidents", "followups", "charts"):
         assert printed[key] == shown[key], key
+
+
+def test_a_saved_search_scopes_the_view(make_window, insights_db, qtbot) -> None:
+    window = make_window(insights_db)
+    window.ops.run(lambda ws: ws.search.save("Third", '"incident 3"'), lambda _: None)
+    settle(qtbot, window)
+    view = open_view(window, qtbot)
+    bar = view.scope_bar
+    qtbot.waitUntil(lambda: bar.search.findData("Third") > 0, timeout=5000)
+    assert bar.search.currentText() == "Any incident"
+    assert bar.choose_search("Third")
+    qtbot.waitUntil(
+        lambda: view.insights.scope.saved_search == "Third" and not window.ops.busy,
+        timeout=10000,
+    )
+    assert view.insights.incidents == 1
+    assert (
+        view.cards["incidents_over_time"].coverage.text() == "Covers 1 incident; 0 had no answer."
+    )
+    assert "Saved search “Third”: 1 incident" in view.summary.text()
+    # Deleted elsewhere: the view says so, then falls back to every incident.
+    [saved] = window.workspace.search.saved()
+    window.ops.run(lambda ws: ws.search.delete(saved.id), lambda _: None)
+    qtbot.waitUntil(
+        lambda: bar.saved_search() == "" and view.insights.incidents == 5 and not window.ops.busy,
+        timeout=10000,
+    )
+    assert bar.search.count() == 1
+
+
+def test_impact_totals_show_as_tables_that_list_their_incidents(
+    make_window, insights_db, qtbot
+) -> None:
+    workspace = Workspace.open(insights_db)
+    try:
+        workspace.incidents.add(
+            Incident(
+                title="incident 6",
+                milestones={Phase.OUTAGE_BEGINS: when("2025-03-01")},
+                impacts=[ImpactMeasure("Queries lost", 1e9, 1.5e9, 1.21e9, "queries")],
+            )
+        )
+    finally:
+        workspace.close()
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = view.cards["impact_totals"]
+    view.charts_area.ensureWidgetVisible(card)
+    qtbot.waitUntil(lambda: card.numbers.isVisible(), timeout=5000)
+    assert not card.canvas.isVisible() and card.canvas.builds == 0
+    assert not card.save_png_action.isEnabled()
+    assert card.numbers.item(0, 0).text() == "Queries lost (queries)"
+    assert [card.numbers.item(0, n).text() for n in (2, 3, 4)] == [
+        "1,000,000,000",
+        "1,210,000,000",
+        "1,500,000,000",
+    ]
+    assert card.coverage.text() == "Covers 6 incidents; 5 had no answer."
+    rect = card.numbers.visualItemRect(card.numbers.item(0, 0))
+    # A press first, as a person's double-click starts with one (Qt needs it to count two).
+    qtbot.mouseClick(card.numbers.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(card.numbers.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-6"]
+    # Measures with no number are counted apart, with why.
+    left_out = view.cards["impact_not_combined"]
+    assert left_out.canvas.isVisibleTo(left_out)
 
 
 def test_clicking_a_range_or_a_count_lists_its_incidents(make_window, insights_db, qtbot) -> None:

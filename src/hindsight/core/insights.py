@@ -503,6 +503,7 @@ def compute_insights(
 
     With no `period`, months or quarters are chosen by how long the time axis is.
     """
+    from hindsight.core.insights_impact import impact_charts
     from hindsight.core.insights_work import followup_charts, review_charts
 
     placed, slots, period = place(incidents, scope, period, zone)
@@ -523,6 +524,7 @@ def compute_insights(
         placed, items, period=period, today=today, zone=zone, regions=regions, settings=settings
     )
     charts += review_charts(placed, slots, period, wording)
+    charts += impact_charts(placed)
     return Insights(
         scope=scope,
         period=period,

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.insights_scope import Period, Scope
 from hindsight.core.review import AnswerStatus, ChangeKind, ReviewStatus, Verdict
 
@@ -57,6 +58,7 @@ class IncidentFacts:
     verdicts: Mapping[ChangeKind, Verdict] = field(default_factory=dict)
     answers_recorded: int = 0  # answer rows of any status
     left_open: Mapping[str, AnswerStatus] = field(default_factory=dict)  # unknown or N/A
+    impacts: tuple[ImpactMeasure, ...] = ()  # the numbers only: no slice, source or note
     # Each milestone's (earliest, latest, best) in microseconds, worked out once: durations
     # over thousands of incidents are then integer arithmetic.
     instants: Mapping[Phase, tuple[int, int, int]] = field(init=False, compare=False, repr=False)
@@ -93,6 +95,7 @@ class ChartKind(StrEnum):
     GROUPED = "grouped"  # vertical bars, series side by side
     BARS = "bars"  # horizontal bars, series stacked (long category names)
     RANGES = "ranges"  # one range per incident over time, with per-period medians
+    TABLE = "table"  # numbers in mixed units: shown as a table, never drawn
 
 
 class Role(StrEnum):
@@ -188,7 +191,9 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        """True when the chart has nothing to draw."""
+        """True when the chart has nothing to draw (a table: no rows)."""
+        if self.kind is ChartKind.TABLE:
+            return not self.categories
         return not self.ranges and not any(
             v for s in self.series if s.role is not Role.TABLE for v in s.values
         )

@@ -122,8 +122,9 @@ class Scope:
     tags: frozenset[str] = frozenset()
     systems: frozenset[str] = frozenset()
     teams: frozenset[str] = frozenset()
-    saved_search: str = ""  # the name of a saved search, once search exists
-    incident_ids: frozenset[int] | None = None  # what the saved search matched
+    saved_search: str = ""  # the name of a saved search scoping the figures
+    search_query: str = ""  # or a search query typed for this scope alone
+    incident_ids: frozenset[int] | None = None  # what the search matched (None: not run yet)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severities", frozenset(map(Severity, self.severities)))
@@ -182,6 +183,8 @@ class Scope:
                 parts.append(f"{noun} {', '.join(sorted(values, key=str.casefold))}")
         if self.saved_search:
             parts.append(f"saved search “{self.saved_search}”")
+        if self.search_query.strip():
+            parts.append(f"search “{self.search_query.strip()}”")
         return "; ".join(parts) if parts else "all incidents"
 
     def to_mapping(self) -> dict[str, Any]:
@@ -194,6 +197,7 @@ class Scope:
             "systems": sorted(self.systems, key=str.casefold),
             "teams": sorted(self.teams, key=str.casefold),
             "saved_search": self.saved_search or None,
+            "search_query": self.search_query.strip() or None,
         }
 
     @classmethod
@@ -221,4 +225,10 @@ class Scope:
             systems=frozenset(data.get("systems") or ()),
             teams=frozenset(data.get("teams") or ()),
             saved_search=str(data.get("saved_search") or ""),
+            search_query=str(data.get("search_query") or ""),
         )
+
+    @property
+    def searched(self) -> bool:
+        """True when a saved search or a query narrows the scope."""
+        return bool(self.saved_search.strip() or self.search_query.strip())

@@ -181,15 +181,20 @@ def draw(chart: Chart, figure: Figure) -> Drawn:
             rows = draw_ranges(chart, axes, figure.add_subplot(grid[1]), drawn)
         else:
             axes = figure.add_subplot()
-            if chart.kind is ChartKind.BARS:
+            if chart.kind is ChartKind.TABLE:
+                axes.set_axis_off()  # mixed units share no axis; the card shows the table
+                rows = 0
+            elif chart.kind is ChartKind.BARS:
                 rows = _bars(chart, axes, drawn)
             else:
                 rows = _columns(chart, axes, drawn, grouped=chart.kind is ChartKind.GROUPED)
-        if chart.empty:
+        if chart.empty or chart.kind is ChartKind.TABLE:
             axes.text(
                 0.5,
                 0.5,
-                "Nothing to show in this scope",
+                "Nothing to show in this scope"
+                if chart.empty
+                else "Numbers in mixed units: see the table",
                 transform=axes.transAxes,
                 ha="center",
                 va="center",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hindsight.core.insights_model import Chart, ChartKind, Insights, Role, Series
 from hindsight.export.views import Picture
@@ -19,6 +20,7 @@ _PERIOD = re.compile(r"^\d{4}-(\d{2}|Q\d)$")
 MAX_RANGE_ROWS = 50  # a range chart lists each incident's range up to this many incidents
 PICTURE_WIDTH, PICTURE_HEIGHT = 640, 300  # CSS pixels
 PICTURE_SCALE = 1.5  # pixels per CSS pixel: 144 dpi, sharp enough on paper, quick to draw
+KEPT_PICTURES = 48  # two reports' worth of chart pictures (about 100 kB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,8 @@ def ranges_of(chart: Chart) -> TableView | None:
 
 
 def _axes_text(chart: Chart) -> str:
+    if chart.kind is ChartKind.TABLE:
+        return f"Rows: {chart.category_axis}. Values: {chart.value_axis}."
     text = f"Across: {chart.category_axis}. Up: {chart.value_axis}."
     if chart.kind is ChartKind.BARS:
         text = f"Down: {chart.category_axis}. Across: {chart.value_axis}."
@@ -167,7 +171,11 @@ def insights_view(
                     table=table_of(chart),
                     ranges=listed,
                     ranges_left_out=len(chart.ranges) if listed is None else 0,
-                    picture=picture(chart) if picture is not None else None,
+                    picture=(
+                        picture(chart)
+                        if picture is not None and chart.kind is not ChartKind.TABLE
+                        else None
+                    ),
                 )
             )
         sections.append(SectionView(name, tuple(charts)))
@@ -188,7 +196,17 @@ def insights_view(
 
 
 def chart_picture(chart: Chart) -> Picture:
-    """The chart drawn as PNG (sharper than the screen, for print), for HTML and PDF."""
+    """The chart drawn as PNG (sharper than the screen, for print), for HTML and PDF.
+
+    Pictures of the last few dozen charts are kept: a chart is plain, frozen numbers, so an
+    equal chart draws an equal picture, and exporting the same scope again (or as HTML after
+    PDF) then draws nothing anew.
+    """
+    return _kept_picture(chart)
+
+
+@lru_cache(maxsize=KEPT_PICTURES)
+def _kept_picture(chart: Chart) -> Picture:
     from hindsight.export.insights_charts import image
 
     return Picture(

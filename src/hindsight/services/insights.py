@@ -18,7 +18,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -34,10 +34,12 @@ from hindsight.core.insights_model import (
 )
 from hindsight.core.insights_scope import Period, Scope
 from hindsight.services.errors import ValidationError
+from hindsight.services.search import QueryError
 from hindsight.store.insights import InsightsRepository
 
 FORMAT_NAME = "hindsight-insights"
 FORMAT_VERSION = 1
+MADE_KEPT = 4  # figure sets kept per snapshot (each is small next to the snapshot)
 
 
 @contextmanager
@@ -114,6 +116,11 @@ class InsightsService:
         self._items: dict[int, FollowUp] = {}
         self._item_versions: dict[int, int] = {}
         self._choices: tuple[tzinfo, ScopeChoices] | None = None
+        # The snapshot's generation (bumped by every refresh that changed it), and the last
+        # few figure sets made from it: a view reopened, a scope toggled back, or a report
+        # of the scope on screen then costs nothing to work out again.
+        self._generation = 0
+        self._made: list[tuple[tuple[Any, ...], Insights]] = []
 
     # The snapshot
 
@@ -146,6 +153,9 @@ class InsightsService:
             self._incident_versions, self._item_versions = incidents, items
             if stale_incidents or gone:
                 self._choices = None
+            if stale_incidents or stale_items or gone or gone_items:
+                self._generation += 1
+                self._made = []
             return Refreshed(len(stale_incidents), len(stale_items), len(gone) + len(gone_items))
 
     def facts(self) -> tuple[list[IncidentFacts], list[FollowUp]]:
@@ -189,20 +199,75 @@ class InsightsService:
         scope = scope or Scope()
         if scope.problems:
             raise ValidationError(" ".join(scope.problems))
+        scope = self.searched(scope)
         incidents, items = self.facts()
         followups = self.workspace.followups
+        inputs = (
+            scope,
+            Period(period) if period is not None else None,
+            today or self.today(),
+            self._zone(),
+            followups.regions,
+            followups.settings(),
+            self.wording(),
+        )
+        with self._lock:
+            generation = self._generation
+            for made_from, made in self._made:
+                if made_from == (generation, *inputs):
+                    return made
         with _collector_paused():
-            return compute_insights(
+            made = compute_insights(
                 incidents,
                 items,
-                scope=scope,
-                period=Period(period) if period is not None else None,
-                today=today or self.today(),
-                zone=self._zone(),
-                regions=followups.regions,
-                settings=followups.settings(),
-                wording=self.wording(),
+                scope=inputs[0],
+                period=inputs[1],
+                today=inputs[2],
+                zone=inputs[3],
+                regions=inputs[4],
+                settings=inputs[5],
+                wording=inputs[6],
             )
+        with self._lock:
+            if generation == self._generation:
+                self._made = [((generation, *inputs), made), *self._made][:MADE_KEPT]
+        return made
+
+    def searched(self, scope: Scope) -> Scope:
+        """`scope` with the incidents its saved search or query matches now.
+
+        ValidationError naming the search when it does not exist or no longer parses.
+        """
+        if not scope.searched or scope.incident_ids is not None:
+            return scope
+        search = self.workspace.search
+        query = scope.search_query.strip()
+        name = scope.saved_search.strip()
+        if name:
+            wanted = name.casefold()
+            found = [s for s in search.saved() if s.name.casefold() == wanted]
+            if not found:
+                raise ValidationError(
+                    f"There is no saved search called “{name}”; choose one of those listed "
+                    "under Search ▸ Saved Searches, or leave the search out of the scope."
+                )
+            name, saved_query = found[0].name, found[0].query
+            ids = set(self._matching(saved_query, f"The saved search “{name}”"))
+            if query:
+                ids &= set(self._matching(query, "The search query"))
+        else:
+            ids = set(self._matching(query, "The search query"))
+        return replace(scope, saved_search=name, incident_ids=frozenset(ids))
+
+    def _matching(self, query: str, what: str) -> list[int]:
+        try:
+            return list(self.workspace.search.ranked_ids(query))
+        except QueryError as error:
+            raise ValidationError(f"{what} cannot be read: {error}; correct it.") from error
+
+    def saved_searches(self) -> list[str]:
+        """The names of the saved searches, by name (for the scope controls)."""
+        return [s.name for s in self.workspace.search.saved()]
 
     def choices(self) -> ScopeChoices:
         """The tags, systems and teams in use, and the span of days incidents sit on."""

@@ -24,6 +24,7 @@ from hindsight.core.followups import (
     StatusStep,
 )
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.insights_model import DETECTION_QUESTION, TRIGGER_QUESTION, IncidentFacts
 from hindsight.core.review import AnswerStatus, ChangeKind, ReviewStatus, Verdict
 from hindsight.store.database import Database
@@ -36,12 +37,24 @@ from hindsight.store.models import (
     TeamInvolvementRow,
 )
 from hindsight.store.models.followups import FollowUpRow, FollowUpStatusRow
+from hindsight.store.models.postmortem import ImpactMeasureRow
 
 Q = TypeVar("Q", bound=Select)  # type: ignore[type-arg]  # any select, whatever it returns
 CHUNK = 500  # ids per IN (...) list, well under every database's limit on parameters
 MILESTONES = (Phase.OUTAGE_BEGINS, Phase.DETECTION, Phase.MITIGATION, Phase.RESOLUTION)
 CHOICE_QUESTIONS = (TRIGGER_QUESTION, DETECTION_QUESTION)
 _LEFT_OPEN = (AnswerStatus.UNKNOWN.value, AnswerStatus.NOT_APPLICABLE.value)
+# Stored codes to members by dictionary: calling an enum per row cost a tenth of a first read.
+# A code no member has still fails loudly (KeyError), as the call would (ValueError).
+_PHASES = {m.value: m for m in Phase}
+_CONFIDENCES = {m.value: m for m in Confidence}
+_VERDICTS = {m.value: m for m in Verdict}
+_SEVERITIES = {m.value: m for m in Severity}
+_REVIEW_STATUSES = {m.value: m for m in ReviewStatus}
+_ANSWER_STATUSES = {m.value: m for m in AnswerStatus}
+_ITEM_STATUSES = {m.value: m for m in FollowUpStatus}
+_PRIORITIES = {m.value: m for m in Priority}
+_ITEM_KINDS = {m.value: m for m in FollowUpKind}
 
 
 def _chunks(ids: Collection[int] | None) -> Iterator[list[int] | None]:
@@ -127,8 +140,8 @@ class InsightsRepository:
                 chunk,
             )
         ):
-            milestones.setdefault(incident_id, {})[Phase(kind)] = FuzzyTime(
-                earliest, latest, best, Confidence(confidence)
+            milestones.setdefault(incident_id, {})[_PHASES[kind]] = FuzzyTime(
+                earliest, latest, best, _CONFIDENCES[confidence]
             )
         teams: dict[int, list[str]] = {}
         for incident_id, team in session.execute(
@@ -155,25 +168,44 @@ class InsightsRepository:
                 chunk,
             )
         ):
-            verdicts.setdefault(incident_id, {})[category] = Verdict(verdict)
+            verdicts.setdefault(incident_id, {})[category] = _VERDICTS[verdict]
         published = self._published(session, chunk)
+        impacts: dict[int, list[ImpactMeasure]] = {}
+        for incident_id, measure, low, high, central, unit in session.execute(
+            _where(
+                select(
+                    ImpactMeasureRow.incident_id,
+                    ImpactMeasureRow.measure,
+                    ImpactMeasureRow.low,
+                    ImpactMeasureRow.high,
+                    ImpactMeasureRow.best,
+                    ImpactMeasureRow.unit,
+                ).order_by(ImpactMeasureRow.id),
+                ImpactMeasureRow.incident_id,
+                chunk,
+            )
+        ):
+            impacts.setdefault(incident_id, []).append(
+                ImpactMeasure(measure, low, high, central, unit)
+            )
         return [
             IncidentFacts(
                 id=row.id,
                 key=row.key,
-                severity=Severity(row.severity),
+                severity=_SEVERITIES[row.severity],
                 created_at=row.created_at,
                 tags=tuple(row.tags or ()),
                 systems=tuple(row.systems or ()),
                 teams=tuple(dict.fromkeys(teams.get(row.id, ()))),
                 milestones=milestones.get(row.id, {}),
-                review_status=ReviewStatus(row.review_status),
+                review_status=_REVIEW_STATUSES[row.review_status],
                 published_at=published.get(row.id),
                 trigger_kind=choices.get((row.id, TRIGGER_QUESTION)),
                 detection_source=choices.get((row.id, DETECTION_QUESTION)),
                 verdicts=verdicts.get(row.id, {}),
                 answers_recorded=recorded.get(row.id, 0),
                 left_open=left_open.get(row.id, {}),
+                impacts=tuple(impacts.get(row.id, ())),
             )
             for row in rows
         ]
@@ -198,7 +230,7 @@ class InsightsRepository:
             _where(query, ReviewAnswerRow.incident_id, chunk)
         ):
             if status in _LEFT_OPEN:
-                left_open.setdefault(incident_id, {})[question] = AnswerStatus(status)
+                left_open.setdefault(incident_id, {})[question] = _ANSWER_STATUSES[status]
             elif isinstance(value, str) and value:
                 choices[(incident_id, question)] = value
         counted = _where(
@@ -296,7 +328,7 @@ def _day(value: Any) -> date | None:
 
 
 def _light_item(row: Any, span: tuple[Any, Any] | None) -> FollowUp:
-    status = FollowUpStatus(row.status)
+    status = _ITEM_STATUSES[row.status]
     history: list[StatusStep] = []
     if span is not None:
         first, last = _day(span[0]), _day(span[1])
@@ -311,8 +343,8 @@ def _light_item(row: Any, span: tuple[Any, Any] | None) -> FollowUp:
         incident_key=row.key,
         due=row.due_on,
         history=history,
-        priority=Priority(row.priority),
-        kind=FollowUpKind(row.kind),
+        priority=_PRIORITIES[row.priority],
+        kind=_ITEM_KINDS[row.kind],
         value=row.value,
         feasibility=row.feasibility,
         next_senior_review=row.next_senior_review,

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.insights_model import Chart
+from hindsight.core.insights_model import Chart, ChartKind
 from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
 
 CHART_HEIGHT = 300  # logical pixels
+TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
 COPY_SCALE = 2  # a copied picture is drawn at twice its size on screen, for slides and print
 
 
@@ -59,7 +60,7 @@ class ChartCanvas(FigureCanvasQTAgg):
     def set_chart(self, chart: Chart) -> None:
         """Show `chart` (drawn when next painted)."""
         self.chart = chart
-        self._stale = True
+        self._stale = chart.kind is not ChartKind.TABLE  # a table has no picture to draw
         self.update()
 
     @property
@@ -91,7 +92,7 @@ class ChartCanvas(FigureCanvasQTAgg):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # The margins are worked out for a width: a new width lays the chart out again.
-        self._stale = self.chart is not None
+        self._stale = self.chart is not None and self.chart.kind is not ChartKind.TABLE
         super().resizeEvent(event)
 
     def _clicked(self, event: Any) -> None:
@@ -143,6 +144,7 @@ class ChartCard(QFrame):
         self.numbers.verticalHeader().hide()
         self.numbers.setVisible(False)
         self.numbers.setMaximumHeight(220)
+        self.numbers.cellDoubleClicked.connect(self._row_picked)
 
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
@@ -185,9 +187,41 @@ class ChartCard(QFrame):
         self.coverage.setText(chart.coverage_text())
         self.note.setText(chart.note)
         self.canvas.set_chart(chart)
-        if self.numbers.isVisible():
+        table = chart.kind is ChartKind.TABLE
+        # Numbers in mixed units share no axis: the table is the figure.
+        self.canvas.setVisible(not table)
+        for action in (self.copy_action, self.save_png_action, self.save_svg_action):
+            action.setEnabled(not table)
+        self.numbers_action.setVisible(not table)
+        if table:
+            self.numbers.setToolTip("Double-click a row to list its incidents")
+            self.numbers.setVisible(True)
+            self._fill_numbers()
+            rows = self.numbers.rowCount()
+            header = self.numbers.horizontalHeader().sizeHint().height()
+            row = self.numbers.verticalHeader().defaultSectionSize()
+            frame = 2 * self.numbers.frameWidth()
+            scroll = self.numbers.horizontalScrollBar().sizeHint().height()
+            self.numbers.setMaximumHeight(TABLE_HEIGHT)
+            self.numbers.setFixedHeight(
+                min(TABLE_HEIGHT, header + max(rows, 1) * row + frame + scroll)
+            )
+        elif self.numbers.isVisible():
             self._fill_numbers()
         return True
+
+    def _row_picked(self, row: int, _column: int) -> None:
+        """A double-clicked row of a table lists the incidents behind it."""
+        chart = self.chart
+        if chart is None or chart.kind is not ChartKind.TABLE:
+            return
+        with_ids = next((s for s in chart.series if s.ids), None)
+        if with_ids is None or not 0 <= row < len(chart.categories):
+            return
+        ids = with_ids.ids[row]
+        if ids:
+            label = f"{chart.title}: {chart.categories[row].label}"
+            self.picked.emit(insights_charts.Target(ids, label))
 
     def _toggle_numbers(self, shown: bool) -> None:
         if shown:

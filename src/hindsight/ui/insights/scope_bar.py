@@ -1,8 +1,7 @@
 """The scope controls of the Insights view: dates, severities, tags, systems, teams, period.
 
-They make a core `Scope` value; the view turns it into figures. Scoping by a saved search is
-a field of that value already (core/insights_scope.py) and gets a control here once search
-exists.
+They make a core `Scope` value; the view turns it into figures. A saved search narrows the
+scope to the incidents it matches when the figures are worked out (services/insights.py).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import fill_combo
 
 MAX_CHOICES = 60  # values offered in one menu, most used first
+ANY_SEARCH = "Any incident"
 
 
 class _StayOpenMenu(QMenu):
@@ -123,6 +123,11 @@ class ScopeBar(QWidget):
         self.tags = ChoiceButton("tag", "tags")
         self.systems = ChoiceButton("system", "systems")
         self.teams = ChoiceButton("team", "teams")
+        self.search = QComboBox()
+        self.search.setAccessibleName("Saved search")
+        self.search.setToolTip("Only the incidents a saved search matches")
+        self.search.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search.addItem(ANY_SEARCH, "")
         self.period = QComboBox()
         self.period.setAccessibleName("Group by")
         fill_combo(
@@ -140,6 +145,7 @@ class ScopeBar(QWidget):
             ("Tags", self.tags),
             ("Systems", self.systems),
             ("Teams", self.teams),
+            ("Sea&rch", self.search),
             ("&Group by", self.period),
         ):
             caption = QLabel(text)
@@ -154,6 +160,7 @@ class ScopeBar(QWidget):
             optional.enabled.toggled.connect(lambda _: self.changed.emit())
             optional.edit.dateChanged.connect(lambda _: self.changed.emit())
         self.period.currentIndexChanged.connect(lambda _: self.changed.emit())
+        self.search.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.reset_button.clicked.connect(self.reset)
 
     def set_choices(
@@ -180,6 +187,41 @@ class ScopeBar(QWidget):
         finally:
             self.blockSignals(False)
 
+    def set_searches(self, names: Sequence[str]) -> None:
+        """Offer the saved searches `names`; the one chosen stays chosen while it exists.
+
+        When it is gone (deleted or renamed elsewhere) the scope falls back to any incident,
+        and that change of scope is announced.
+        """
+        chosen = self.saved_search()
+        offered = [self.search.itemData(n) for n in range(1, self.search.count())]
+        if offered == list(names):
+            return
+        self.search.blockSignals(True)
+        try:
+            self.search.clear()
+            self.search.addItem(ANY_SEARCH, "")
+            for name in names:
+                self.search.addItem(name, name)
+            index = self.search.findData(chosen) if chosen else 0
+            self.search.setCurrentIndex(max(index, 0))
+        finally:
+            self.search.blockSignals(False)
+        if chosen and self.saved_search() != chosen:
+            self.changed.emit()
+
+    def saved_search(self) -> str:
+        """The name of the saved search chosen, or '' for any incident."""
+        return str(self.search.currentData() or "")
+
+    def choose_search(self, name: str) -> bool:
+        """Choose the saved search `name` (False when it is not offered)."""
+        index = self.search.findData(name)
+        if index < 0:
+            return False
+        self.search.setCurrentIndex(index)
+        return True
+
     def scope(self) -> Scope:
         """The scope the controls describe."""
         return Scope(
@@ -189,6 +231,7 @@ class ScopeBar(QWidget):
             tags=self.tags.selected(),
             systems=self.systems.selected(),
             teams=self.teams.selected(),
+            saved_search=self.saved_search(),
         )
 
     def chosen_period(self) -> Period | None:
@@ -205,6 +248,7 @@ class ScopeBar(QWidget):
             for choice in (self.severities, self.tags, self.systems, self.teams):
                 choice.clear()
             self.period.setCurrentIndex(0)
+            self.search.setCurrentIndex(0)
         finally:
             self.blockSignals(False)
         self.changed.emit()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.insights_model import Insights
+from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.export import insights_charts
 from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
@@ -134,9 +134,9 @@ class InsightsWindow(QMainWindow):
         self._busy, self._stale = True, False
         self.state.setText("Working out the figures…")
 
-        def work(workspace: Workspace) -> tuple[Insights, ScopeChoices]:
+        def work(workspace: Workspace) -> tuple[Insights, ScopeChoices, list[str]]:
             service = insights_for(workspace)
-            return service.figures(scope, period), service.choices()
+            return service.figures(scope, period), service.choices(), service.saved_searches()
 
         self.ops.run(
             work,
@@ -146,16 +146,18 @@ class InsightsWindow(QMainWindow):
             what="work out the insights",
         )
 
-    def _show(self, result: tuple[Insights, ScopeChoices]) -> None:
+    def _show(self, result: tuple[Insights, ScopeChoices, list[str]]) -> None:
         self._busy = False
-        insights, choices = result
+        insights, choices, searches = result
         self.insights = insights
         self.scope_bar.set_choices(choices.tags, choices.systems, choices.teams, choices.first_day)
+        self.scope_bar.set_searches(searches)
         self._ensure_cards(insights)
         redrawn = sum(self.cards[c.key].show_chart(c) for c in insights.charts)
         noun = "incident" if insights.incidents == 1 else "incidents"
+        scope_text = insights.scope.describe()  # names as written: no str.capitalize()
         self.summary.setText(
-            f"{insights.scope.describe().capitalize()}: {insights.incidents} {noun}, "
+            f"{scope_text[:1].upper() + scope_text[1:]}: {insights.incidents} {noun}, "
             f"{insights.items} follow-up items; counted by {insights.period.label.lower()}, "
             f"as of {insights.today.isoformat()}. Click a bar, a point or a range to list "
             "those incidents in the main window."
@@ -174,6 +176,13 @@ class InsightsWindow(QMainWindow):
         self.state.setText("")
         self.problem.setText(f"The figures could not be worked out: {error}")
         self.problem.show()
+        # A chosen saved search may have gone: the list read anew drops it, back to any.
+        self.ops.run(
+            lambda ws: insights_for(ws).saved_searches(),
+            self.scope_bar.set_searches,
+            owner=self,
+            what="read the saved searches",
+        )
         if self._again:
             self._again = False
             self.refresh()
@@ -190,13 +199,24 @@ class InsightsWindow(QMainWindow):
             grid.setHorizontalSpacing(12)
             grid.setVerticalSpacing(12)
             charts = [c for c in insights.charts if c.section == section]
+            row = column = 0
             for n, chart in enumerate(charts):
                 card = ChartCard(chart.key)
                 card.picked.connect(self._picked)
                 card.saveRequested.connect(self.save_chart)
-                # The last chart of an odd section takes the whole width, leaving no hole.
-                span = COLUMNS if n == len(charts) - 1 and n % COLUMNS == 0 else 1
-                grid.addWidget(card, n // COLUMNS, n % COLUMNS, 1, span)
+                # A table (many columns of numbers) takes the whole width, and so does the
+                # last chart of a row left alone, leaving no hole.
+                alone = column == 0 and (
+                    n == len(charts) - 1 or charts[n + 1].kind is ChartKind.TABLE
+                )
+                whole = chart.kind is ChartKind.TABLE or alone
+                if whole and column:
+                    row, column = row + 1, 0
+                span = COLUMNS if whole else 1
+                grid.addWidget(card, row, column, 1, span)
+                column += span
+                if column >= COLUMNS:
+                    row, column = row + 1, 0
                 self.cards[chart.key] = card
             for column in range(COLUMNS):
                 grid.setColumnStretch(column, 1)
@@ -225,7 +245,13 @@ class InsightsWindow(QMainWindow):
     # Reacting
 
     def _on_changed(self, changes: Changes, _initiator: object) -> None:
-        touched = changes.everything or changes.incidents or changes.removed or changes.followups
+        touched = (
+            changes.everything
+            or changes.incidents
+            or changes.removed
+            or changes.followups
+            or changes.saved_searches  # the list offered, and a chosen search's query
+        )
         if not touched:
             return  # privacy records do not enter any figure
         if not self.isVisible():
