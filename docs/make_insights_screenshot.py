@@ -39,7 +39,8 @@ def main() -> int:
             app.processEvents()
         # The timing section: ranges, medians, and the "no answer" counts beside them.
         card = view.cards["time_to_detect"]
-        view.scroll.verticalScrollBar().setValue(card.mapTo(view.page, QPoint(0, 0)).y() - 50)
+        bar = view.charts_area.verticalScrollBar()
+        bar.setValue(card.mapTo(view.page, QPoint(0, 0)).y() - 50)
         for _ in range(20):
             app.processEvents()
         view.grab().save(str(out))
