@@ -207,11 +207,9 @@ class IncidentEditor(QWidget):
         if name in ("impact", "factors", "links"):
             from hindsight.ui.editor import postmortem_tabs
 
-            tab = {
-                "impact": postmortem_tabs.ImpactTab,
-                "factors": postmortem_tabs.FactorsTab,
-                "links": postmortem_tabs.LinksTab,
-            }[name]
+            if name == "factors":
+                return postmortem_tabs.FactorsTab(edit, self._trigger_kinds)
+            tab = postmortem_tabs.ImpactTab if name == "impact" else postmortem_tabs.LinksTab
             return tab(edit)
         if name == "review":
             from hindsight.ui.review.review_page import ReviewPage
@@ -240,6 +238,11 @@ class IncidentEditor(QWidget):
 
             return HistoryTab(self.ops)
         raise KeyError(name)
+
+    def _trigger_kinds(self) -> list[tuple[str, str]]:
+        """(code, label) of the trigger kinds the question bank in use offers."""
+        question = self.workspace.review.bank.question("trigger.kind")
+        return [(o.id, o.label) for o in question.options] if question else []
 
     def _page(self, name: str) -> Any:
         """The tab `name`, built if need be, and showing the record as it is now."""
