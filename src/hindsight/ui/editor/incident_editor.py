@@ -79,7 +79,7 @@ TAB_GROUPS = (
     ("&Milestones", ("milestones",)),
     ("Timeli&ne", ("timeline",)),
     ("Peop&le", ("roles", "teams")),
-    ("Impact && &causes", ("impact", "factors")),
+    ("Impac&t && causes", ("impact", "factors")),
     ("&Review", ("review",)),
     ("Follo&w-ups", ("followups",)),
     ("&Privacy", ("privacy",)),

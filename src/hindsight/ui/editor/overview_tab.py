@@ -70,7 +70,8 @@ class OverviewTab(QWidget):
                 combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
 
         # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
-        # (O M N L T R W P), which are live on every tab; "Title" has no letter left.
+        # (O M N L T R W P K), which are live on every tab; "Title", "Authors" and "Reviewers"
+        # have no letter left.
         form = QFormLayout(self)
         form.addRow("Title", self.title)
         form.addRow("Severit&y", self.severity)
@@ -80,7 +81,7 @@ class OverviewTab(QWidget):
         form.addRow("Systems &affected", self.systems)
         form.addRow("Mo&dels affected", self.models)
         form.addRow("Ta&gs", self.tags)
-        form.addRow("Au&thors", self.authors)
+        form.addRow("Authors", self.authors)
         form.addRow("Reviewers", self.reviewers)
         form.addRow("Num&ber elsewhere", self.external_id)
         form.addRow("", self.historical)

@@ -1,0 +1,173 @@
+"""Every stored fact of a real postmortem is editable; pictures attach; tabs fit (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import Incident
+from hindsight.ui.editor.incident_editor import TABS
+from hindsight.ui.editor.postmortem_tabs import FactorDialog, factor_time_text
+
+from .conftest import new_incident, open_incident, save_and_wait, settle
+
+
+def stored(window, incident_id: int) -> Incident:
+    return window.workspace.incidents.get(incident_id)
+
+
+def test_authors_reviewers_number_and_historical_flag_are_edited_undone_and_saved(
+    make_window, db_path, qtbot
+) -> None:
+    window = make_window(db_path)
+    incident_id = new_incident(qtbot, window, "Search overwhelmed by a traffic surge")
+    overview = window.editor.overview
+    qtbot.keyClicks(overview.authors, "Ana Ruiz, Li Wei")
+    qtbot.keyClicks(overview.reviewers, "Sam Okafor")
+    qtbot.keyClicks(overview.external_id, "INC-2291")
+    qtbot.mouseClick(overview.historical, Qt.MouseButton.LeftButton)
+    assert save_and_wait(qtbot, window)
+    incident = stored(window, incident_id)
+    assert incident.authors == ["Ana Ruiz", "Li Wei"]
+    assert incident.reviewers == ["Sam Okafor"]
+    assert incident.external_id == "INC-2291"
+    assert incident.historical
+
+    window.editor.undo_stack.undo()  # the flag
+    assert not overview.historical.isChecked()
+    window.editor.undo_stack.undo()  # the number, typed as one step
+    assert overview.external_id.text() == ""
+    assert save_and_wait(qtbot, window)
+    incident = stored(window, incident_id)
+    assert (incident.external_id, incident.historical) == ("", False)
+    assert incident.authors == ["Ana Ruiz", "Li Wei"]
+
+
+def test_a_factors_trigger_is_chosen_shown_and_saved(
+    make_window, db_path, qtbot, when_modal
+) -> None:
+    window = make_window(db_path)
+    incident_id = new_incident(qtbot, window, "Three bugs over weeks")
+    editor = window.editor
+    triggers = dict(editor._trigger_kinds())
+    assert triggers, "the bundled bank offers trigger kinds"
+    code, label = next(iter(triggers.items()))
+
+    def fill(dialog: FactorDialog) -> None:
+        dialog.title.setText("Context window routing error")
+        dialog.trigger.setCurrentIndex(dialog.trigger.findData(code))
+        dialog.accept()
+
+    editor.show_tab("factors")
+    when_modal(fill)
+    qtbot.mouseClick(editor.factors.add_button, Qt.MouseButton.LeftButton)
+    assert editor.factors.table.item(0, 1).text() == label
+    assert save_and_wait(qtbot, window)
+    assert stored(window, incident_id).factors[0].trigger_kind == code
+
+    # Editing keeps the trigger unless the user changes it; "Not said" clears it.
+    dialog = FactorDialog(editor.incident.factors[0], window, triggers=list(triggers.items()))
+    assert dialog.trigger.currentData() == code
+    dialog.trigger.setCurrentIndex(0)
+    assert dialog.result_factor().trigger_kind == ""
+    # A trigger the bank no longer offers is kept as it was.
+    gone = FactorDialog(editor.incident.factors[0], window, triggers=[])
+    assert gone.result_factor().trigger_kind == code
+
+
+def test_factor_dates_share_one_format_and_days_stay_days() -> None:
+    assert factor_time_text(FuzzyTime.days(date(2025, 8, 5))) == "5 Aug 2025"
+    moment = datetime(2025, 8, 7, 14, 30, tzinfo=UTC)
+    text = factor_time_text(FuzzyTime.exact(moment))
+    local = moment.astimezone()
+    assert text == f"{local.day} Aug 2025 {local:%H:%M}"
+    assert "-" not in text  # never the ISO form the other column used to show
+    assert factor_time_text(None) == "—"
+
+
+def _picture(path: Path, color: str = "steelblue") -> Path:
+    image = QImage(320, 160, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    assert image.save(str(path))
+    return path
+
+
+def test_pictures_are_attached_captioned_refused_and_removed(
+    make_window, db_path, qtbot, tmp_path, errors
+) -> None:
+    window = make_window(db_path)
+    incident_id = new_incident(qtbot, window, "Graphs of the outage")
+    editor = window.editor
+    editor.show_tab("pictures")
+    tab = editor.pictures
+    assert window.editor.tabs.currentWidget() is tab
+    graph = _picture(tmp_path / "error-rate.png")
+    tab.choose_files = lambda: [str(graph)]
+    tab.ask_caption = lambda _name, _caption: "Error rate by region"
+    qtbot.mouseClick(tab.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.list.count() == 1 and tab.loaded)
+    assert tab.list.item(0).text() == "Error rate by region"
+    assert not tab.list.item(0).icon().isNull()  # a thumbnail
+    [saved] = window.workspace.attachments.of_incident(incident_id)
+    assert (saved.name, saved.caption, saved.width) == (
+        "error-rate.png",
+        "Error rate by region",
+        320,
+    )
+
+    # Unreadable and wrong files are refused by name; nothing is attached for them.
+    (tmp_path / "notes.png").write_bytes(b"just text")
+    tab.attach_files([tmp_path / "notes.png", tmp_path / "gone.png"])
+    qtbot.waitUntil(lambda: bool(errors))
+    title, message = errors[-1]
+    assert title == "Cannot attach"
+    assert "notes.png is not a PNG or JPEG" in message and "gone.png" in message
+    settle(qtbot, window)
+    assert len(window.workspace.attachments.of_incident(incident_id)) == 1
+
+    # A dropped file is attached too.
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(_picture(tmp_path / "latency.png", "orange")))])
+    drop = QDropEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    tab.dropEvent(drop)
+    qtbot.waitUntil(lambda: tab.list.count() == 2 and tab.loaded)
+
+    # Caption, then remove (after the confirmation the errors fixture answers yes to).
+    tab.list.item(1).setSelected(True)
+    tab.ask_caption = lambda _name, _caption: "p99 latency"
+    qtbot.mouseClick(tab.caption_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.list.count() == 2 and tab.list.item(1).text() == "p99 latency")
+    tab.list.item(0).setSelected(True)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.list.count() == 1 and tab.loaded)
+    [left] = window.workspace.attachments.of_incident(incident_id)
+    assert (left.name, left.caption) == ("latency.png", "p99 latency")
+
+    # Another incident shows its own (no) pictures.
+    other = new_incident(qtbot, window, "No graphs")
+    open_incident(qtbot, window, other)
+    editor.show_tab("pictures")
+    qtbot.waitUntil(lambda: tab.loaded)
+    assert tab.list.count() == 0 and tab.empty.isVisible()
+
+
+def test_every_tab_shows_without_scrolling_at_1366_by_768(make_window, db_path, qtbot) -> None:
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Fits")
+    window.resize(1366, 768)
+    settle(qtbot, window)
+    tabs = window.editor.tabs
+    bar = tabs.tabBar()
+    needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+    assert needed <= bar.width(), (needed, bar.width())
+    for name, _title in TABS:  # every page is reachable and comes to the front
+        window.editor.show_tab(name)
+        assert window.editor.current_tab() == name
+        assert getattr(window.editor, name).isVisible()
