@@ -171,3 +171,53 @@ def test_every_tab_shows_without_scrolling_at_1366_by_768(make_window, db_path, 
         window.editor.show_tab(name)
         assert window.editor.current_tab() == name
         assert getattr(window.editor, name).isVisible()
+
+
+def test_the_impact_column_is_added_from_the_header_menu_and_sorts(
+    make_window, db_path, qtbot
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    from hindsight.core.impact import ImpactMeasure
+    from hindsight.core.listing import ListColumn
+
+    window = make_window(db_path)
+    for title, measure in (
+        ("Search surge", ImpactMeasure(measure="Queries lost", best=1.21e9, unit="queries")),
+        ("Quiet one", None),
+        ("Feature file", ImpactMeasure(measure="Requests failing", low=0.8, high=16, unit="%")),
+    ):
+        incident_id = new_incident(qtbot, window, title)
+        if measure is not None:
+            window.editor.edit("Add measure", lambda i, m=measure: i.impacts.append(m))
+        assert save_and_wait(qtbot, window)
+    pane = window.list_pane
+    assert pane.table.isColumnHidden(ListColumn.IMPACT)  # hidden until asked for
+
+    # Right-click on the header, tick "Impact" in the menu.
+    def tick() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        [action] = [a for a in menu.actions() if a.text() == "Impact"]
+        action.trigger()
+        menu.close()
+
+    QTimer.singleShot(0, tick)
+    pane._column_menu(QPoint(5, 5))
+    assert not pane.table.isColumnHidden(ListColumn.IMPACT)
+
+    settle(qtbot, window)
+    shown = {
+        pane.model.row(r).title: pane.model.index(r, ListColumn.IMPACT).data()
+        for r in range(pane.model.rowCount())
+    }
+    headline = window.workspace.incidents.get(incident_id).impacts[0].text()
+    assert shown["Feature file"] == headline and "16" in headline
+    assert "1.21" in shown["Search surge"] and shown["Quiet one"] == ""
+
+    pane.table.sortByColumn(ListColumn.IMPACT, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: pane.model.loaded)
+    settle(qtbot, window)
+    order = [pane.model.row(r).title for r in range(pane.model.rowCount())]
+    assert order == ["Quiet one", "Search surge", "Feature file"]  # "", "queries…", "requests…"

@@ -52,7 +52,7 @@ from hindsight.vocabulary import vocabulary
 __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
-DEFAULT_HIDDEN = (ListColumn.UPDATED,)
+DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
 
 
 class IncidentListPane(QWidget):
@@ -177,6 +177,7 @@ class IncidentListPane(QWidget):
             ListColumn.SEVERITY: "SEV4",
             ListColumn.REVIEW: "In review 45%",
             ListColumn.UPDATED: "2026-12-31",
+            ListColumn.IMPACT: "1.21B queries lost",
         }
         heading_metrics = header.fontMetrics()
         # The header draws its sort indicator beside the heading, within its margins.

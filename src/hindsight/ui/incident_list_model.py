@@ -60,6 +60,7 @@ def _cells(row: ListRow) -> tuple[str, ...]:
         row.severity.value,
         review_text(row.review_status, row.review_progress),
         local_text(row.updated_at)[:10],
+        row.impact,
     )
 
 
@@ -503,6 +504,8 @@ class IncidentListModel(QAbstractTableModel):
             return vocabulary().phase_descriptions[item.phase]
         if column is ListColumn.UPDATED:
             return f"Last saved {local_text(item.updated_at)}"
+        if column is ListColumn.IMPACT:
+            return plain_tooltip(item.impact) if item.impact else "No impact measure recorded"
         found = self._answer.snippets.get(item.id, ())
         if found:
             return snippets_tooltip(f"{item.key} · {item.title}", found)
