@@ -87,6 +87,14 @@ def test_factor_dates_share_one_format_and_days_stay_days() -> None:
     assert text == f"{local.day} Aug 2025 {local:%H:%M}"
     assert "-" not in text  # never the ISO form the other column used to show
     assert factor_time_text(None) == "—"
+    # A range within the best guess's day gives the hours only, in the same style.
+    noon = datetime(2023, 3, 20, 12, 0, tzinfo=UTC)
+    span = FuzzyTime(noon.replace(hour=11), noon.replace(hour=13), noon)
+    first, last, best = (t.astimezone() for t in (span.earliest, span.latest, span.best))
+    if first.date() == last.date() == best.date():
+        assert factor_time_text(span) == (
+            f"{best.day} Mar 2023 {best:%H:%M}\n≈ {first:%H:%M} – {last:%H:%M}"
+        )
 
 
 def _picture(path: Path, color: str = "steelblue") -> Path:

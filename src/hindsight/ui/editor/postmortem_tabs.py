@@ -280,10 +280,12 @@ def factor_time_text(when: FuzzyTime | None) -> str:
 
     if when.is_exact:
         return moment(when.best)
-    same_day = when.earliest.astimezone().date() == when.latest.astimezone().date()
+    day = when.best.astimezone().date()
+    # The range's days are written only where they differ from the best guess's.
+    within = all(t.astimezone().date() == day for t in (when.earliest, when.latest))
     return (
-        f"{moment(when.best)}\n≈ {moment(when.earliest)} – "
-        f"{moment(when.latest, with_day=not same_day)}"
+        f"{moment(when.best)}\n≈ {moment(when.earliest, with_day=not within)} – "
+        f"{moment(when.latest, with_day=not within)}"
     )
 
 
@@ -302,9 +304,11 @@ class FactorsTab(RecordTab):
     ) -> None:
         self._triggers = triggers  # (code, label) of the bank's trigger kinds, read when needed
         super().__init__(edit, parent)
+        # Title and trigger wrap in fixed widths, so both dates and the scope keep their room.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 260)
+        for column, width in ((0, 220), (1, 120)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.factors
