@@ -51,8 +51,7 @@ SORT_EXPRESSIONS: dict[ListColumn, str] = {
     ListColumn.IMPACT: "lower(impact_headline)",  # by the words, as text (migration 0007)
 }
 _ROW_COLUMNS = (
-    'id, "key", title, phase, severity, review_status, review_progress, updated_at, '
-    "impact_headline"
+    'id, "key", title, phase, severity, review_status, review_progress, updated_at, impact_headline'
 )
 
 

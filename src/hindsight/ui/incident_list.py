@@ -155,6 +155,12 @@ class IncidentListPane(QWidget):
         self.model.unavailable.connect(self._announce_shown)
         self.model.searchFailed.connect(self.search_bar.show_problem)
         self.model.orderChanged.connect(self._order_changed)
+        # A column that does not sort (Impact) puts the arrow back on the order in use.
+        self.model.sortRefused.connect(
+            lambda column, descending: self.table.horizontalHeader().setSortIndicator(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            )
+        )
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search.clear)

@@ -88,6 +88,7 @@ class IncidentListModel(QAbstractTableModel):
     reloaded = Signal()  # a new answer to the query arrived; rows may have moved
     searchFailed = Signal(str)  # a search could not run; the one-line reason (rows stay)
     orderChanged = Signal()  # search results went from best first to a column order or back
+    sortRefused = Signal(object, bool)  # a column that does not sort: (column in use, descending)
     unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -467,6 +468,10 @@ class IncidentListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the database: a new query (searching: no longer best first)."""
         if not 0 <= column < len(ListColumn):
+            return
+        if column == ListColumn.IMPACT:
+            # Headlines in different units have no order worth showing; keep the one in use.
+            self.sortRefused.emit(self._query.sort, self._query.descending)
             return
         descending = order == Qt.SortOrder.DescendingOrder
         sorted_query = replace(self._query, sort=ListColumn(column), descending=descending)
