@@ -42,6 +42,7 @@ from hindsight.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
+    from hindsight.ui.editor.history_tab import HistoryTab
     from hindsight.ui.editor.milestones_tab import MilestonesTab
     from hindsight.ui.editor.pictures_tab import PicturesTab
     from hindsight.ui.editor.postmortem_tabs import FactorsTab, ImpactTab, LinksTab
@@ -58,8 +59,8 @@ log = logging.getLogger(__name__)
 # tab's title (with its Alt key); pages in a group have plain titles on the group's own row.
 TABS = (
     ("overview", "&Overview"),
-    ("milestones", "&Milestones"),
-    ("timeline", "Timeli&ne"),
+    ("milestones", "Milestones"),
+    ("timeline", "Events"),
     ("roles", "Roles"),
     ("teams", "Teams"),
     ("impact", "Impact size"),
@@ -72,12 +73,11 @@ TABS = (
     ("pictures", "Pictures"),
     ("history", "History"),
 )
-# The top tabs: a dozen pages side by side do not fit a 1366-pixel screen, so related pages
+# The top tabs: fourteen pages side by side do not fit a 1366-pixel screen, so related pages
 # share a tab. Alt letters: none repeats a menu's (F E I V S).
 TAB_GROUPS = (
     ("&Overview", ("overview",)),
-    ("&Milestones", ("milestones",)),
-    ("Timeli&ne", ("timeline",)),
+    ("Ti&meline", ("milestones", "timeline")),  # the milestones, then every event
     ("Peop&le", ("roles", "teams")),
     ("Impac&t && causes", ("impact", "factors")),
     ("&Review", ("review",)),
@@ -362,6 +362,10 @@ class IncidentEditor(QWidget):
     @property
     def pictures(self) -> PicturesTab:
         return self._page("pictures")
+
+    @property
+    def history(self) -> HistoryTab:
+        return self._page("history")
 
     def current_tab(self) -> str | None:
         """The name of the tab on screen ('overview', 'review' ...)."""

@@ -70,7 +70,7 @@ class OverviewTab(QWidget):
                 combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
 
         # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
-        # (O M N L T R W P K), which are live on every tab; "Title", "Authors" and "Reviewers"
+        # (O M L T R W P K), which are live on every tab; "Title", "Authors" and "Reviewers"
         # have no letter left.
         form = QFormLayout(self)
         form.addRow("Title", self.title)
