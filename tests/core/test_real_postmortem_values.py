@@ -33,7 +33,8 @@ def test_a_measure_reads_as_people_write_it() -> None:
     )
     words = ImpactMeasure("Error budget", note="exceeded many times over")
     assert words.value_text() == "" and words.text() == "Error budget: exceeded many times over"
-    assert headline([words, share]) == share.text()  # a number leads the list column
+    # A number leads the list column, and its value leads the line.
+    assert headline([words, share]) == "0.8–16% · Errors (worst hour)"
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hindsight.core.enums import Phase, Severity
+from hindsight.core.impact import ImpactMeasure, headline
 from hindsight.core.incident import Incident
 from hindsight.core.listing import ListColumn, ListQuery
 from hindsight.core.review import ReviewStatus
@@ -56,6 +57,7 @@ def reference_ids(incidents: list[Incident], query: ListQuery) -> list[int]:
             ListColumn.SEVERITY: incident.severity.value,
             ListColumn.REVIEW: review + incident.review_progress,
             ListColumn.UPDATED: incident.updated_at,
+            ListColumn.IMPACT: _ascii_fold(headline(incident.impacts)),
         }[query.sort]
         return column, number
 
@@ -73,6 +75,10 @@ incident_data = st.fixed_dictionaries(
         "status": st.sampled_from(ReviewStatus),
         "progress": st.integers(0, 100),
         "minutes": st.integers(0, 5),
+        "impact": st.none()
+        | st.sampled_from(
+            [("Queries lost", 1.21e9, "queries"), ("requests failing", 16.0, "%"), ("Users", 3, "")]
+        ),
     }
 )
 queries = st.builds(
@@ -97,6 +103,9 @@ def _store(workspace: Workspace, rows: list[dict[str, object]]) -> list[Incident
                 systems=list(row["systems"]),  # type: ignore[call-overload]
                 phase=row["phase"],  # type: ignore[arg-type]
                 severity=row["severity"],  # type: ignore[arg-type]
+                impacts=[ImpactMeasure(measure=m, best=v, unit=u) for m, v, u in [row["impact"]]]
+                if row["impact"]
+                else [],
             )
         )
         stored.append(incident)

@@ -11,13 +11,27 @@ from tests.ui.incident_data import fill_incident
 
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
+from hindsight.ui.editor.pictures_tab import CaptionDialog
+from hindsight.ui.editor.postmortem_tabs import FactorDialog, ImpactDialog, LinkDialog
 from hindsight.ui.main_window import MainWindow
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.privacy.patterns_dialog import PatternsDialog
 
 from .conftest import open_incident, settle
 
-MY_TABS = ("overview", "milestones", "timeline", "roles", "teams", "review", "privacy")
+MY_TABS = (
+    "overview",
+    "milestones",
+    "timeline",
+    "roles",
+    "teams",
+    "impact",
+    "factors",
+    "review",
+    "privacy",
+    "links",
+    "pictures",
+)
 # GNOME's platform theme names dialog buttons "&OK", "&Cancel", "&Save", "&Close".
 DIALOG_BUTTON_LETTERS = ("O", "C")
 
@@ -104,6 +118,10 @@ def test_no_alt_letter_clashes_in_my_dialogs(make_window, db_path, qtbot):
         AccessDialog("Tester", access, window),
         ConfirmDeletionDialog(window.editor.privacy.log.accesses[1], "Tester", window),
         PatternsDialog(window),
+        ImpactDialog(None, window),
+        FactorDialog(None, window, triggers=[("deploy", "A deployment")]),
+        LinkDialog(None, window),
+        CaptionDialog("graph.png", "", window),
     ]
     found = []
     for dialog in dialogs:

@@ -23,6 +23,7 @@ class ListColumn(IntEnum):
     SEVERITY = 3
     REVIEW = 4
     UPDATED = 5
+    IMPACT = 6  # the headline impact measure, e.g. "1.21B queries lost"
 
     @property
     def heading(self) -> str:
@@ -37,6 +38,7 @@ _HEADINGS = {
     ListColumn.SEVERITY: "Severity",
     ListColumn.REVIEW: "Review",
     ListColumn.UPDATED: "Updated",
+    ListColumn.IMPACT: "Impact",
 }
 
 
@@ -74,3 +76,4 @@ class ListRow:
     review_status: ReviewStatus
     review_progress: int
     updated_at: datetime
+    impact: str = ""  # the headline impact measure as one line; "" when none is recorded

@@ -48,8 +48,11 @@ SORT_EXPRESSIONS: dict[ListColumn, str] = {
     ListColumn.SEVERITY: "severity",
     ListColumn.REVIEW: _REVIEW_RANK,
     ListColumn.UPDATED: "updated_at",
+    ListColumn.IMPACT: "lower(impact_headline)",  # by the words, as text (migration 0007)
 }
-_ROW_COLUMNS = 'id, "key", title, phase, severity, review_status, review_progress, updated_at'
+_ROW_COLUMNS = (
+    'id, "key", title, phase, severity, review_status, review_progress, updated_at, impact_headline'
+)
 
 
 _JSON_SYNTAX = frozenset('"\\[],:{}')
@@ -74,6 +77,7 @@ def _list_row(row: Sequence[Any]) -> ListRow:
         review_status=ReviewStatus(row[5]),
         review_progress=int(row[6]),
         updated_at=_moment(row[7]),
+        impact=row[8] or "",
     )
 
 

@@ -52,7 +52,7 @@ from hindsight.vocabulary import vocabulary
 __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
-DEFAULT_HIDDEN = (ListColumn.UPDATED,)
+DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
 
 
 class IncidentListPane(QWidget):
@@ -155,6 +155,12 @@ class IncidentListPane(QWidget):
         self.model.unavailable.connect(self._announce_shown)
         self.model.searchFailed.connect(self.search_bar.show_problem)
         self.model.orderChanged.connect(self._order_changed)
+        # A column that does not sort (Impact) puts the arrow back on the order in use.
+        self.model.sortRefused.connect(
+            lambda column, descending: self.table.horizontalHeader().setSortIndicator(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            )
+        )
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search.clear)
@@ -177,6 +183,7 @@ class IncidentListPane(QWidget):
             ListColumn.SEVERITY: "SEV4",
             ListColumn.REVIEW: "In review 45%",
             ListColumn.UPDATED: "2026-12-31",
+            ListColumn.IMPACT: "1.21B queries lost",
         }
         heading_metrics = header.fontMetrics()
         # The header draws its sort indicator beside the heading, within its margins.

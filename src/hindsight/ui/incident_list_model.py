@@ -60,6 +60,7 @@ def _cells(row: ListRow) -> tuple[str, ...]:
         row.severity.value,
         review_text(row.review_status, row.review_progress),
         local_text(row.updated_at)[:10],
+        row.impact,
     )
 
 
@@ -87,6 +88,7 @@ class IncidentListModel(QAbstractTableModel):
     reloaded = Signal()  # a new answer to the query arrived; rows may have moved
     searchFailed = Signal(str)  # a search could not run; the one-line reason (rows stay)
     orderChanged = Signal()  # search results went from best first to a column order or back
+    sortRefused = Signal(object, bool)  # a column that does not sort: (column in use, descending)
     unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
@@ -467,6 +469,10 @@ class IncidentListModel(QAbstractTableModel):
         """Sort in the database: a new query (searching: no longer best first)."""
         if not 0 <= column < len(ListColumn):
             return
+        if column == ListColumn.IMPACT:
+            # Headlines in different units have no order worth showing; keep the one in use.
+            self.sortRefused.emit(self._query.sort, self._query.descending)
+            return
         descending = order == Qt.SortOrder.DescendingOrder
         sorted_query = replace(self._query, sort=ListColumn(column), descending=descending)
         if searching(self._query) and self._relevance:
@@ -503,6 +509,8 @@ class IncidentListModel(QAbstractTableModel):
             return vocabulary().phase_descriptions[item.phase]
         if column is ListColumn.UPDATED:
             return f"Last saved {local_text(item.updated_at)}"
+        if column is ListColumn.IMPACT:
+            return plain_tooltip(item.impact) if item.impact else "No impact measure recorded"
         found = self._answer.snippets.get(item.id, ())
         if found:
             return snippets_tooltip(f"{item.key} · {item.title}", found)

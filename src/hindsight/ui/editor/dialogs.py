@@ -98,8 +98,8 @@ class EventDialog(_RecordDialog):
         assert when is not None  # accept() refuses otherwise
         return TimelineEvent(
             when=when,
-            phase=current_enum(self.phase, Phase),
-            source=current_enum(self.source, EventSource),
+            phase=current_enum(self.phase, Phase) or Phase.DETECTION,
+            source=current_enum(self.source, EventSource) or EventSource.OTHER,
             text=self.text.toPlainText(),
             id=self._id,
         )
@@ -141,7 +141,8 @@ class RoleDialog(_RecordDialog):
         self._show_help()
 
     def _show_help(self) -> None:
-        self.role_help.setText(vocabulary().role_descriptions[current_enum(self.role, Role)])
+        role = current_enum(self.role, Role)
+        self.role_help.setText(vocabulary().role_descriptions[role] if role else "")
 
     def accept(self) -> None:
         if not self.person.text().strip():
@@ -156,7 +157,7 @@ class RoleDialog(_RecordDialog):
     def result_assignment(self) -> RoleAssignment:
         """The assignment as edited."""
         return RoleAssignment(
-            role=current_enum(self.role, Role),
+            role=current_enum(self.role, Role) or Role.INCIDENT_COMMANDER,
             person=self.person.text().strip(),
             start=self.start.moment_value(),
             end=self.end.moment_value(),
@@ -176,7 +177,9 @@ class TeamDialog(_RecordDialog):
         self.team.setEditable(True)
         self.team.addItems(names)
         self.team.setCurrentIndex(-1)
-        self.team.lineEdit().setPlaceholderText("Pick a team or type another")
+        line = self.team.lineEdit()
+        if line is not None:  # an editable combo always has one
+            line.setPlaceholderText("Pick a team or type another")
         self.part = QPlainTextEdit()
         self.part.setPlaceholderText("What this team did in the response")
         self.form.addRow("&Team", self.team)

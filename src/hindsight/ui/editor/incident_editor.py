@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,13 +35,16 @@ from hindsight.ui.editor import EditFn, Mutation
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
+from hindsight.ui.editor.tab_groups import TabGroups
 from hindsight.ui.operations import Operations
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
+    from hindsight.ui.editor.history_tab import HistoryTab
     from hindsight.ui.editor.milestones_tab import MilestonesTab
+    from hindsight.ui.editor.pictures_tab import PicturesTab
     from hindsight.ui.editor.postmortem_tabs import FactorsTab, ImpactTab, LinksTab
     from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
     from hindsight.ui.followups.incident_tab import FollowUpsTab
@@ -53,23 +55,45 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The tabs, in order: attribute name and title (with its Alt key).
+# The pages, in order: attribute name and tab title. A page alone under a top tab has the top
+# tab's title (with its Alt key); pages in a group have plain titles on the group's own row.
 TABS = (
     ("overview", "&Overview"),
-    ("milestones", "&Milestones"),
-    ("timeline", "Timeli&ne"),
-    ("roles", "Ro&les"),
-    ("teams", "&Teams"),
-    ("impact", "Impact si&ze"),
-    ("factors", "Cause &breakdown"),
-    ("links", "E&xternal links"),
+    ("milestones", "Milestones"),
+    ("timeline", "Events"),
+    ("roles", "Roles"),
+    ("teams", "Teams"),
+    ("impact", "Impact size"),
+    ("factors", "Cause breakdown"),
     ("review", "&Review"),
     ("followups", "Follo&w-ups"),
-    ("privacy", "&Privacy && ethics"),
-    ("related", "Lin&ks"),  # related incidents, then links
-    ("history", "History"),  # every letter of it is taken: Incident > Change History (Ctrl+H)
+    ("privacy", "&Privacy"),
+    ("related", "Related incidents"),
+    ("links", "External links"),
+    ("pictures", "Pictures"),
+    ("history", "History"),
+)
+# The top tabs: fourteen pages side by side do not fit a 1366-pixel screen, so related pages
+# share a tab. Alt letters: none repeats a menu's (F E I V S).
+TAB_GROUPS = (
+    ("&Overview", ("overview",)),
+    ("Ti&meline", ("milestones", "timeline")),  # the milestones, then every event
+    ("Peop&le", ("roles", "teams")),
+    ("Impac&t && causes", ("impact", "factors")),
+    ("&Review", ("review",)),
+    ("Follo&w-ups", ("followups",)),
+    ("&Privacy", ("privacy",)),
+    ("Lin&ks", ("related", "links", "pictures")),
+    # Every letter of it is taken: Incident > Change History (Ctrl+H).
+    ("History", ("history",)),
 )
 TAB_TITLES = dict(TABS)
+# The text on each page's own tab: the top tab's for a page alone, else its title in the group.
+_TAB_TEXT = {
+    name: title if len(names) == 1 else TAB_TITLES[name]
+    for title, names in TAB_GROUPS
+    for name in names
+}
 
 
 class ConflictChoice(Enum):
@@ -163,18 +187,20 @@ class IncidentEditor(QWidget):
         self.published_banner.hide()
 
         # Tabs are built the first time they are needed; until then a placeholder stands in.
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+        self.tabs = TabGroups()
         self._pages: dict[str, QWidget] = {}
         self._placeholders: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self.attached_pages: list[AttachedPage] = []
-        for name, title in TABS:
-            placeholder = QWidget()
-            self._placeholders[name] = placeholder
-            self.tabs.addTab(placeholder, title)
+        for group_title, names in TAB_GROUPS:
+            pages = []
+            for name in names:
+                placeholder = QWidget()
+                self._placeholders[name] = placeholder
+                pages.append((placeholder, _TAB_TEXT[name]))
+            self.tabs.add_group(group_title, pages)
         self._page("overview")
-        self.tabs.currentChanged.connect(self._tab_shown)
+        self.tabs.pageChanged.connect(self._tab_shown)
 
         heading = QHBoxLayout()
         heading.addWidget(self.key_label)
@@ -207,11 +233,9 @@ class IncidentEditor(QWidget):
         if name in ("impact", "factors", "links"):
             from hindsight.ui.editor import postmortem_tabs
 
-            tab = {
-                "impact": postmortem_tabs.ImpactTab,
-                "factors": postmortem_tabs.FactorsTab,
-                "links": postmortem_tabs.LinksTab,
-            }[name]
+            if name == "factors":
+                return postmortem_tabs.FactorsTab(edit, self._trigger_kinds)
+            tab = postmortem_tabs.ImpactTab if name == "impact" else postmortem_tabs.LinksTab
             return tab(edit)
         if name == "review":
             from hindsight.ui.review.review_page import ReviewPage
@@ -231,6 +255,10 @@ class IncidentEditor(QWidget):
             from hindsight.ui.privacy.privacy_tab import PrivacyTab
 
             return PrivacyTab(self)
+        if name == "pictures":
+            from hindsight.ui.editor.pictures_tab import PicturesTab
+
+            return PicturesTab(self.ops)
         if name == "related":
             from hindsight.ui.search.related import RelatedTab
 
@@ -240,6 +268,11 @@ class IncidentEditor(QWidget):
 
             return HistoryTab(self.ops)
         raise KeyError(name)
+
+    def _trigger_kinds(self) -> list[tuple[str, str]]:
+        """(code, label) of the trigger kinds the question bank in use offers."""
+        question = self.workspace.review.bank.question("trigger.kind")
+        return [(o.id, o.label) for o in question.options] if question else []
 
     def _page(self, name: str) -> Any:
         """The tab `name`, built if need be, and showing the record as it is now."""
@@ -251,15 +284,7 @@ class IncidentEditor(QWidget):
         page = self._make(name)
         self._pages[name] = page
         placeholder = self._placeholders.pop(name)
-        index = self.tabs.indexOf(placeholder)
-        current = self.tabs.currentIndex()
-        self.tabs.blockSignals(True)
-        try:
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, page, TAB_TITLES[name])
-            self.tabs.setCurrentIndex(current)
-        finally:
-            self.tabs.blockSignals(False)
+        self.tabs.replace(placeholder, page, _TAB_TEXT[name])
         placeholder.deleteLater()
         if isinstance(page, AttachedPage):
             self.attached_pages.append(page)
@@ -278,8 +303,8 @@ class IncidentEditor(QWidget):
                 return name
         return None
 
-    def _tab_shown(self, index: int) -> None:
-        name = self._name_of(self.tabs.widget(index))
+    def _tab_shown(self) -> None:
+        name = self._name_of(self.tabs.currentWidget())
         if name is None:
             return
         self._page(name)
@@ -333,6 +358,14 @@ class IncidentEditor(QWidget):
     @property
     def related(self) -> RelatedTab:
         return self._page("related")
+
+    @property
+    def pictures(self) -> PicturesTab:
+        return self._page("pictures")
+
+    @property
+    def history(self) -> HistoryTab:
+        return self._page("history")
 
     def current_tab(self) -> str | None:
         """The name of the tab on screen ('overview', 'review' ...)."""

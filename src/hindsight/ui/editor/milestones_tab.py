@@ -39,10 +39,11 @@ def describe_durations(incident: Incident) -> str:
 
 def describe_order_issues(incident: Incident) -> str:
     """Warnings for milestones that contradict the order of the phases."""
-    labels = vocabulary().milestone_labels
+    words = vocabulary()
     lines = []
     for issue in incident.order_issues():
-        first, later = labels[issue.earlier], labels[issue.later]
+        # A response moment (acknowledged, declared ...) can be out of order too.
+        first, later = words.moment_label(issue.earlier), words.moment_label(issue.later)
         if issue.problem is OrderProblem.IMPOSSIBLE:
             lines.append(f"⚠ {later} is dated entirely before {first} could have happened.")
         else:

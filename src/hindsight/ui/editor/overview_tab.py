@@ -1,8 +1,10 @@
-"""Overview: title, severity, phase, affected systems and models, tags and the summary."""
+"""Overview: title, severity, phase, affected systems and models, tags, the postmortem's
+authors, reviewers and number elsewhere, whether it is a historical record, and the summary."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
+from hindsight.core.record_rules import MAX_EXTERNAL_ID
 from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
@@ -45,6 +48,19 @@ class OverviewTab(QWidget):
         self.models.setPlaceholderText("Comma-separated model names")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("Comma-separated")
+        # The postmortem as a document: who wrote and reviewed it, and its number elsewhere.
+        self.authors = QLineEdit()
+        self.authors.setPlaceholderText("Comma-separated names of who wrote the postmortem")
+        self.reviewers = QLineEdit()
+        self.reviewers.setPlaceholderText("Comma-separated names of who reviewed it")
+        self.external_id = QLineEdit()
+        self.external_id.setPlaceholderText("Its number in another tracker, e.g. INC-2291")
+        self.external_id.setMaxLength(MAX_EXTERNAL_ID)  # the record's rule: never a failed save
+        self.historical = QCheckBox("Historical record: written and published outside Hindsight")
+        self.historical.setToolTip(
+            "Imports set this for a postmortem published elsewhere. Its review did not pass "
+            "Hindsight's publish checks, and documents say so."
+        )
         self.summary = QPlainTextEdit()
         self.summary.setPlaceholderText(
             "What happened, who was affected and how it ended, in a few paragraphs (Markdown)."
@@ -54,7 +70,8 @@ class OverviewTab(QWidget):
                 combo.setItemData(index, self._help_for(combo.itemData(index)), 3)  # tooltip
 
         # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
-        # (O M N L T R W P), which are live on every tab; "Title" has no letter left.
+        # (O M L T R W P K), which are live on every tab; "Title", "Authors" and "Reviewers"
+        # have no letter left.
         form = QFormLayout(self)
         form.addRow("Title", self.title)
         form.addRow("Severit&y", self.severity)
@@ -64,6 +81,10 @@ class OverviewTab(QWidget):
         form.addRow("Systems &affected", self.systems)
         form.addRow("Mo&dels affected", self.models)
         form.addRow("Ta&gs", self.tags)
+        form.addRow("Authors", self.authors)
+        form.addRow("Reviewers", self.reviewers)
+        form.addRow("Num&ber elsewhere", self.external_id)
+        form.addRow("", self.historical)
         form.addRow("S&ummary", self.summary)
 
         self.title.textEdited.connect(
@@ -76,10 +97,26 @@ class OverviewTab(QWidget):
             ("systems", self.systems),
             ("models", self.models),
             ("tags", self.tags),
+            ("authors", self.authors),
+            ("reviewers", self.reviewers),
         ):
             field.textEdited.connect(
                 lambda text, n=name: edit(f"Edit {n}", lambda i: setattr(i, n, split_list(text)), n)
             )
+
+        self.external_id.textEdited.connect(
+            lambda text: edit(
+                "Edit number elsewhere",
+                lambda i: setattr(i, "external_id", text.strip()),
+                "external_id",
+            )
+        )
+        self.historical.clicked.connect(
+            lambda checked: edit(
+                "Mark as historical" if checked else "Unmark historical",
+                lambda i: setattr(i, "historical", bool(checked)),
+            )
+        )
 
     @staticmethod
     def _help_for(value: object) -> str:
@@ -113,9 +150,14 @@ class OverviewTab(QWidget):
             (self.systems, incident.systems),
             (self.models, incident.models),
             (self.tags, incident.tags),
+            (self.authors, incident.authors),
+            (self.reviewers, incident.reviewers),
         ):
             if split_list(field.text()) != values:
                 set_line_text(field, ", ".join(values))
+        if self.external_id.text().strip() != incident.external_id:
+            set_line_text(self.external_id, incident.external_id)
+        self.historical.setChecked(incident.historical)
         if self.summary.toPlainText() != incident.summary:
             self.summary.blockSignals(True)
             self.summary.setPlainText(incident.summary)

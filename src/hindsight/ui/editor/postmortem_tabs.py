@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.factors import ContributingFactor, FactorDate, factor_problems
+from hindsight.core.fuzzy_time import FuzzyTime, day_text, days_text
 from hindsight.core.impact import ImpactMeasure
 from hindsight.core.impact import problems as impact_problems
 from hindsight.core.incident import Incident
@@ -168,7 +171,13 @@ class _OptionalTime(QWidget):
 class FactorDialog(_RecordDialog):
     """Edits one contributing factor: what it was, whom it hurt, what it implicates, its dates."""
 
-    def __init__(self, factor: ContributingFactor | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        factor: ContributingFactor | None,
+        parent: QWidget | None = None,
+        *,
+        triggers: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__("Contributing factor", parent)
         self.title = QLineEdit()
         self.title.setPlaceholderText("One cause, in a line: 'Feature file listed every row twice'")
@@ -185,17 +194,26 @@ class FactorDialog(_RecordDialog):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.implicated.addItem(entry)
+        # The options of the bank's trigger question; a factor may name none.
+        self.trigger = QComboBox()
+        self.trigger.addItem("Not said", "")
+        for code, label in triggers:
+            self.trigger.addItem(label, code)
         self.dates = {kind: _OptionalTime(_DATE_LABELS[kind]) for kind in FactorDate}
         self.form.addRow("&Factor", self.title)
         self.form.addRow("Sco&pe", self.scope)
         self.form.addRow("&What happened", self.description)
+        self.form.addRow("&Trigger", self.trigger)
         self.form.addRow("Kinds of change", self.implicated)
         for kind, field in self.dates.items():
             self.form.addRow(_DATE_LABELS[kind], field)
         self.finish_layout()
         self._id = factor.id if factor else None
-        self._trigger = factor.trigger_kind if factor else ""  # kept as it was
         if factor is not None:
+            if factor.trigger_kind and self.trigger.findData(factor.trigger_kind) < 0:
+                # A trigger the bank no longer offers is kept, under its own code.
+                self.trigger.addItem(factor.trigger_kind, factor.trigger_kind)
+            self.trigger.setCurrentIndex(max(0, self.trigger.findData(factor.trigger_kind)))
             self.title.setText(factor.title)
             self.scope.setText(factor.scope)
             self.description.setPlainText(factor.description)
@@ -223,7 +241,7 @@ class FactorDialog(_RecordDialog):
         return ContributingFactor(
             title=self.title.text().strip(),
             description=self.description.toPlainText(),
-            trigger_kind=self._trigger,
+            trigger_kind=str(self.trigger.currentData() or ""),
             implicated=implicated,
             scope=self.scope.text().strip(),
             dates=dates,
@@ -248,33 +266,66 @@ class FactorDialog(_RecordDialog):
         return factor
 
 
+def factor_time_text(when: FuzzyTime | None) -> str:
+    """A factor's date in the table: '5 Aug 2025' when known to the day, '5 Aug 2025 14:30'
+    (local time) otherwise; a range on a second line. One format for every column."""
+    if when is None:
+        return "—"
+    if when.by_day:
+        return days_text(when).replace(" (best", "\n(best")
+
+    def moment(at: datetime, with_day: bool = True) -> str:
+        local = at.astimezone()  # the reader's zone, as every other time in the editor
+        return f"{day_text(local.date())} {local:%H:%M}" if with_day else f"{local:%H:%M}"
+
+    if when.is_exact:
+        return moment(when.best)
+    day = when.best.astimezone().date()
+    # The range's days are written only where they differ from the best guess's.
+    within = all(t.astimezone().date() == day for t in (when.earliest, when.latest))
+    return (
+        f"{moment(when.best)}\n≈ {moment(when.earliest, with_day=not within)} – "
+        f"{moment(when.latest, with_day=not within)}"
+    )
+
+
 class FactorsTab(RecordTab):
-    """Several causes in one incident, each with its own scope and dates."""
+    """Several causes in one incident, each with its own trigger, scope and dates."""
 
-    headers = ("Factor", "Scope", "Began", "Mitigated")
+    headers = ("Factor", "Trigger", "Scope", "Began", "Mitigated")
     noun = "factor"
-    stretch_column = 1
+    stretch_column = 2
 
-    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        edit: EditFn,
+        triggers: Callable[[], Sequence[tuple[str, str]]] = tuple,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._triggers = triggers  # (code, label) of the bank's trigger kinds, read when needed
         super().__init__(edit, parent)
+        # Title and trigger wrap in fixed widths, so both dates and the scope keep their room.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 320)
+        for column, width in ((0, 220), (1, 120)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.factors
 
     def cells(self, item: Any) -> list[str]:
-        from hindsight.ui.qt_helpers import fuzzy_text
-
-        def when(kind: FactorDate) -> str:
-            found = item.dates.get(kind)
-            return fuzzy_text(found) if found is not None else "—"
-
-        return [item.title, item.scope, when(FactorDate.BEGAN), when(FactorDate.MITIGATED)]
+        labels = dict(self._triggers())
+        trigger = labels.get(item.trigger_kind, item.trigger_kind) or "—"
+        return [
+            item.title,
+            trigger,
+            item.scope,
+            factor_time_text(item.dates.get(FactorDate.BEGAN)),
+            factor_time_text(item.dates.get(FactorDate.MITIGATED)),
+        ]
 
     def run_dialog(self, item: Any | None) -> Any | None:
-        dialog = FactorDialog(item, self)
+        dialog = FactorDialog(item, self, triggers=self._triggers())
         return dialog.result_factor() if dialog.exec() else None
 
 
