@@ -379,3 +379,22 @@ def test_compact_columns_show_their_whole_heading_with_the_sort_arrow(make_windo
         heading = model.headerData(column, Qt.Orientation.Horizontal)
         needed = header.fontMetrics().horizontalAdvance(heading) + arrow + 2 * margin
         assert header.sectionSize(column) >= needed, heading
+
+
+def test_hidden_columns_are_remembered_and_a_newer_column_keeps_its_default(
+    make_window, demo_db, qtbot, settings
+):
+    from hindsight.core.listing import ListColumn
+
+    # Saved by a version without the Impact column: only Updated was hidden then.
+    settings.setValue("list/hiddenColumns", ["UPDATED", "SEVERITY"])
+    settings.remove("list/seenColumns")
+    window = make_window(demo_db)
+    hidden = set(window.list_pane.hidden_columns())
+    assert hidden == {ListColumn.UPDATED, ListColumn.SEVERITY, ListColumn.IMPACT}
+    # The user shows Impact; the choice survives the next start.
+    window.list_pane.set_hidden_columns([ListColumn.UPDATED])
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    again = make_window(demo_db)
+    assert set(again.list_pane.hidden_columns()) == {ListColumn.UPDATED}

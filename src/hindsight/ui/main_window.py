@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.listing import ListColumn
 from hindsight.ui import messages
-from hindsight.ui.incident_list import IncidentListPane
+from hindsight.ui.incident_list import DEFAULT_HIDDEN, IncidentListPane
 from hindsight.ui.insights.integration import InsightsIntegration
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import place_window
@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 8
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 LIST_REFRESH_MS = 30  # gather a burst of changes into one reread of the list
+
+
+# List columns added after the hidden ones were first saved (they were not in that choice).
+COLUMNS_ADDED_LATER = frozenset({"IMPACT"})
 
 
 class MainWindow(QMainWindow):
@@ -574,7 +578,16 @@ class MainWindow(QMainWindow):
         if isinstance(hidden, str | list):
             names = [hidden] if isinstance(hidden, str) else hidden
             known = {c.name: c for c in ListColumn}
-            self.list_pane.set_hidden_columns([known[n] for n in names if n in known])
+            chosen = [known[n] for n in names if n in known]
+            # A column the saved choice never saw (added by a later version) keeps its
+            # default, instead of counting as "not hidden".
+            seen = self.settings.value("list/seenColumns")
+            if isinstance(seen, str | list):
+                seen_names = {seen} if isinstance(seen, str) else set(seen)
+            else:  # saved before the seen columns were kept
+                seen_names = set(known) - COLUMNS_ADDED_LATER
+            chosen += [c for c in DEFAULT_HIDDEN if c.name not in seen_names and c not in chosen]
+            self.list_pane.set_hidden_columns(chosen)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -599,6 +612,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         hidden = [c.name for c in self.list_pane.hidden_columns()]
         self.settings.setValue("list/hiddenColumns", hidden or "")
+        self.settings.setValue("list/seenColumns", [c.name for c in ListColumn])
         self.settings.sync()
         if self.followups_ui is not None:
             self.followups_ui.close()
