@@ -33,7 +33,7 @@ window_database._open_workspace = never_open
 
 class Probe(StartupTiming):
     def finish(self):
-        heavy = ("sqlalchemy", "alembic", "matplotlib", "jinja2", "markdown", "nh3")
+        heavy = ("sqlalchemy", "alembic", "psycopg", "matplotlib", "jinja2", "markdown", "nh3")
         print("LOADED", ",".join(m for m in heavy if m in sys.modules), flush=True)
         os._exit(0)
 
