@@ -145,4 +145,5 @@ class Workspace:
         if self._team is not None:
             self._team.stop()
             self._team = None
+        self.incidents.close()
         self.database.close()

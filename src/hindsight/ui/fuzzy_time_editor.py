@@ -125,7 +125,7 @@ class FuzzyTimeEditor(QWidget):
                     earliest=from_qdatetime(self.earliest.dateTime()),
                     latest=from_qdatetime(self.latest.dateTime()),
                     best=best,
-                    confidence=current_enum(self.confidence, Confidence),
+                    confidence=current_enum(self.confidence, Confidence) or Confidence.MEDIUM,
                     note=self.note.text(),
                 )
         except FuzzyTimeError as error:

@@ -2,7 +2,8 @@
 
 Marks are seconds since the `hindsight` command's module was first imported. The run ends
 right after the first paint that shows real rows (or the welcome page of an empty database),
-or, with `--startup-timing interactive`, once the editor is built and usable too.
+or, with `--startup-timing interactive`, once the editor is built and usable and has shown the
+first incident of the list.
 """
 
 from __future__ import annotations
@@ -67,9 +68,23 @@ class StartupTiming(QObject):
         window = self._window
         if window is not None and window.has_editor and window.followups_ui is not None:
             self.mark("editor usable")
-            self.finish()
+            self._open_first(window)
         else:
             QTimer.singleShot(5, self._wait_interactive)
+
+    def _open_first(self, window: MainWindow) -> None:
+        # What a user does next: open the incident at the top of the list.
+        first = window.list_pane.model.row(0)
+        if first is None:
+            self.finish()
+            return
+
+        def shown(_incident_id: int) -> None:
+            self.mark("first incident shown")
+            self.finish()
+
+        window.incidentShown.connect(shown)
+        window.open_incident(first.id)
 
     def finish(self) -> None:
         """Leave at once: tearing down is not part of starting up."""

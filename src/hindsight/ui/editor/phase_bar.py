@@ -40,6 +40,8 @@ class PhaseBar(QWidget):
         """Light `current`, mark the phases before it as passed."""
         for phase, button in self.buttons.items():
             button.setChecked(phase is current)
-            button.setProperty("passed", phase.position < current.position)
-            button.style().unpolish(button)
-            button.style().polish(button)
+            passed = phase.position < current.position
+            if button.property("passed") != passed:  # repolishing on every key costs 0.5 ms
+                button.setProperty("passed", passed)
+                button.style().unpolish(button)
+                button.style().polish(button)

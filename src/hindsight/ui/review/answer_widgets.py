@@ -70,8 +70,9 @@ class MarkdownAnswer(AnswerWidget):
         self.text.setPlaceholderText("Your answer (Markdown)")
         self.text.setMinimumHeight(84)
         self.text.setMaximumHeight(160)
-        QVBoxLayout(self).addWidget(self.text)
-        self.layout().setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.text.textChanged.connect(lambda: self._emit(self.text.toPlainText()))
 
     def _show(self, value: Any, incident: Incident) -> None:
@@ -145,7 +146,7 @@ class YesNoUnknownAnswer(AnswerWidget):
             self.group.addButton(button)
             row.addWidget(button)
             self.buttons[choice] = button
-            button.toggled.connect(lambda on: on and self._emit(self.value()))
+            button.toggled.connect(self._toggled)
         row.addStretch(1)
         self.evidence = QLineEdit()
         self.evidence.setPlaceholderText("Evidence")
@@ -154,6 +155,10 @@ class YesNoUnknownAnswer(AnswerWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
         column.addWidget(self.evidence)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self._emit(self.value())
 
     def value(self) -> dict[str, str] | None:
         choice = next((c for c, b in self.buttons.items() if b.isChecked()), None)
@@ -184,7 +189,11 @@ class ScaleAnswer(AnswerWidget):
             row.addWidget(button)
             self.buttons.append(button)
         row.addStretch(1)
-        self.group.idToggled.connect(lambda number, on: on and self._emit(number))
+        self.group.idToggled.connect(self._id_toggled)
+
+    def _id_toggled(self, number: int, on: bool) -> None:
+        if on:
+            self._emit(number)
 
     def _show(self, value: Any, incident: Incident) -> None:
         self.group.setExclusive(False)
@@ -290,7 +299,9 @@ class ItemsAnswer(AnswerWidget):
         blank = {f.id: "" for f in self.question.fields}
         self._emit([*self.value(), blank])
         self.table.setCurrentCell(self.table.rowCount() - 1, 0)
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
+        cell = self.table.item(self.table.rowCount() - 1, 0)
+        if cell is not None:
+            self.table.editItem(cell)
 
     def _remove_row(self) -> None:
         row = self.table.currentRow()

@@ -8,6 +8,7 @@ a search whose query no longer parses (the question bank changed, say) shows "?"
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 from hindsight.core.links import SavedSearch
 from hindsight.core.search_query import QueryError
 from hindsight.services.changes import Changes
-from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.operations import Operations, Task
+
+if TYPE_CHECKING:  # the first paint must not wait for SQLAlchemy (imported with Workspace)
+    from hindsight.services.workspace import Workspace
 
 RECOUNT_DELAY_MS = 300  # gather a burst of changes into one recount
 VISIBLE_ROWS = 4  # more scroll
