@@ -575,3 +575,24 @@ def test_the_grid_background_follows_the_layout_as_rows_grow(make_window, db_pat
     assert view.viewport().rect().contains(point)
     colour = view.viewport().grab().toImage().pixelColor(point)
     assert colour.name() == board.regions.by_key("strategic").colour
+
+
+def test_an_item_with_an_undated_status_step_shows_and_edits(qtbot) -> None:
+    from hindsight.core.followup_attention import AttentionReport
+    from hindsight.core.followups import StatusStep
+    from hindsight.services.followups import default_regions
+    from hindsight.ui.followups.preview import preview_html
+
+    regions = default_regions()
+    steps = (
+        StatusStep(FollowUpStatus.OPEN, date(2025, 8, 5)),
+        StatusStep(FollowUpStatus.DONE, None),  # imported: done, day not said
+    )
+    item = FollowUp(title="Add a canary", incident_id=1, value=4, feasibility=3, history=steps)
+    html = preview_html(item, regions, AttentionReport(flags={}))
+    assert "date not known" in html
+    dialog = FollowUpDialog(item, regions, owners=[], today=date(2026, 1, 1))
+    qtbot.addWidget(dialog)
+    assert "date not known" in dialog._history_text()
+    dialog.accept()  # an undated step is not "in the future"
+    assert dialog.result() == FollowUpDialog.DialogCode.Accepted

@@ -114,10 +114,10 @@ def test_open_team_database_tests_the_connection_then_opens_it(
     qtbot.addWidget(dialog)
     dialog.field.setCurrentText("postgresql://nohost")
     dialog.test()
-    assert "names no database" in dialog.result.text()
+    assert "names no database" in dialog.outcome.text()
     dialog.field.setCurrentText(team_db.display)
     dialog.test()
-    qtbot.waitUntil(lambda: dialog.result.text().startswith("Connected"), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.outcome.text().startswith("Connected"), timeout=5000)
     dialog.accept()
     assert dialog.address == team_db
 

@@ -131,6 +131,11 @@ class StatusStep:
     status: FollowUpStatus
     on: date | None
 
+    @property
+    def day_text(self) -> str:
+        """The day as ISO text, or words saying it is not known."""
+        return self.on.isoformat() if self.on is not None else "date not known"
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", FollowUpStatus(self.status))
 

@@ -57,9 +57,9 @@ class TeamDatabaseDialog(QDialog):
         self.field.editTextChanged.connect(lambda _text: self._say(""))
         hint = QLabel(HINT, self)
         hint.setWordWrap(True)
-        self.result = QLabel(self)
-        self.result.setObjectName("connectionResult")
-        self.result.setWordWrap(True)
+        self.outcome = QLabel(self)
+        self.outcome.setObjectName("connectionResult")
+        self.outcome.setWordWrap(True)
         self.test_button = QPushButton("&Test Connection", self)
         self.test_button.clicked.connect(self.test)
         buttons = QDialogButtonBox(
@@ -73,11 +73,11 @@ class TeamDatabaseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(buttons)
 
     def _say(self, text: str) -> None:
-        self.result.setText(text)
+        self.outcome.setText(text)
 
     def _parsed(self) -> ServerAddress | None:
         try:

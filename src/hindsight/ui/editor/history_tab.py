@@ -154,5 +154,6 @@ class HistoryTab(AttachedPage):
                 row.addChild(child)
             self.tree.addTopLevelItem(row)
             row.setFirstColumnSpanned(True)  # who and when read across the whole width
-        if entries:
-            self.tree.topLevelItem(0).setExpanded(True)
+        newest = self.tree.topLevelItem(0)
+        if newest is not None:
+            newest.setExpanded(True)

@@ -203,7 +203,7 @@ class FollowUpDialog(QDialog):
     # Live feedback
 
     def _history_text(self) -> str:
-        steps = [f"{s.status.label} {s.on.isoformat()}" for s in self.item.history]
+        steps = [f"{s.status.label} {s.day_text}" for s in self.item.history]
         return "History: " + " → ".join(steps) if len(steps) > 1 else ""
 
     def _status_changed(self) -> None:
@@ -261,7 +261,7 @@ class FollowUpDialog(QDialog):
     def accept(self) -> None:
         edited = self.result_item()
         found = problems(edited)
-        future = [s for s in edited.history if s.on > self.today]
+        future = [s for s in edited.history if s.on is not None and s.on > self.today]
         if future:
             found.append(f"{future[0].status.label} cannot be dated in the future.")
         if found:

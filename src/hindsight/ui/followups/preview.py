@@ -30,7 +30,7 @@ def preview_html(item: FollowUp | None, regions: RegionMap, report: AttentionRep
         f"value {item.value}, feasibility {item.feasibility}",
         escape(item.kind.label),
     ]
-    steps = " → ".join(f"{s.status.label} {s.on.isoformat()}" for s in item.history)
+    steps = " → ".join(f"{s.status.label} {s.day_text}" for s in item.history)
     lines = [
         f"<h3 style='margin:0'>{escape(item.title)}</h3>",
         f"<p style='margin:4px 0'>{' · '.join(facts)}</p>",
