@@ -228,6 +228,12 @@ class SnippetDelegate(QStyledItemDelegate):
                 x = rect.left()
                 baseline = rect.top() + (rect.height() + plain.ascent() - plain.descent()) // 2
                 for piece, advance in self._layout(snippet, rect.width(), plain_font, bold_font):
+                    # Each cell the line crosses draws only the pieces that reach into it.
+                    if x > visible.right():
+                        break
+                    if x + advance < visible.left():
+                        x += advance
+                        continue
                     marked = piece.part is Part.MARK
                     if marked:
                         painter.fillRect(
