@@ -214,3 +214,24 @@ def test_switching_workspace_runs_later_calls_against_the_new_one(
     finally:
         qtbot.waitUntil(lambda: not ops.busy)
         other.close()
+
+
+def test_after_shutdown_nothing_new_runs_and_late_failures_show_no_box(
+    qtbot, ops, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "show_error", lambda _p, title, text: shown.append((title, text)))
+    gate = threading.Event()
+
+    def slow_refusal(_ws: Workspace) -> None:
+        gate.wait(5)
+        raise ValidationError("The database went away.")
+
+    ops.run(slow_refusal, what="recount saved searches")
+    threading.Timer(0.2, gate.set).start()
+    ops.shutdown()  # the window closes while the call is on its way back
+    ran: list[int] = []
+    ops.run(lambda ws: ran.append(1), what="refresh after closing")
+    qtbot.waitUntil(lambda: not ops.busy, timeout=5000)
+    qtbot.wait(50)
+    assert ran == [] and shown == []

@@ -150,6 +150,7 @@ class Operations(QObject):
         self._relay.finished.connect(self._finished)
         self._relay.recorded.connect(lambda changes: self.changed.emit(changes, None))
         self._tickets: dict[int, _Ticket] = {}
+        self._shut = False  # after shutdown(): nothing new runs, and nothing is shown
         self._numbers = itertools.count(1)
         if workspace is not None:
             self.set_workspace(workspace)
@@ -256,6 +257,11 @@ class Operations(QObject):
         pool: QThreadPool | None = None,
     ) -> None:
         """Call `work()` on the database lane (or `pool`); the base of run() and run_long()."""
+        if self._shut:
+            # The window is closing: whatever asks now (a view refreshing on the last save)
+            # has no one to answer, and its database is about to close.
+            log.debug("not run after shutdown: %s", what or work)
+            return
         number = next(self._numbers)
         ticket = _Ticket(done, failed, owner, initiator, what, task)
         was_idle = not self._tickets
@@ -283,6 +289,7 @@ class Operations(QObject):
         crash the process. Long work is cancelled (it keeps nothing half done); database
         calls are finished.
         """
+        self._shut = True
         self._pool.clear()
         for ticket in self._tickets.values():
             if ticket.task is not None:
@@ -318,6 +325,10 @@ class Operations(QObject):
             return
         error = payload if isinstance(payload, Exception) else RuntimeError(str(payload))
         if isinstance(error, Cancelled):
+            return
+        if self._shut:
+            # Finished while the window closed: logged, never a box over a closed window.
+            log.warning("after closing, could not %s: %s", ticket.what or "finish", error)
             return
         if ticket.failed is not None and alive:
             if isinstance(error, HindsightError):
