@@ -148,3 +148,22 @@ def test_quitting_after_copying_a_picture_exits_cleanly(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, (result.returncode, result.stderr[-500:])
+
+
+def test_an_older_file_is_upgraded_and_listed_without_logging_a_bug(
+    qtbot, tmp_path, caplog, errors
+):
+    import logging
+    import shutil
+
+    stored = Path(__file__).resolve().parents[1] / "data" / "schemas" / "hindsight-0006.sqlite"
+    path = tmp_path / "old.sqlite"
+    shutil.copy(stored, path)
+    caplog.set_level(logging.ERROR)
+    window = _start(qtbot, path)  # the list cannot read it until it is upgraded
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() == 3, timeout=10000)
+    assert [r.getMessage() for r in caplog.records if "unexpected" in r.getMessage()] == []
+    assert errors == []
+    window.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hindsight.core.enums import Phase, Severity
+from hindsight.core.errors import HindsightError
 from hindsight.core.listing import ListColumn, ListQuery, ListRow
 from hindsight.core.review import ReviewStatus
 from hindsight.store.backup import read_only_uri
@@ -26,8 +27,12 @@ from hindsight.store.postgres_url import ServerAddress
 Connect = Callable[[], Any]
 
 
-class ListingNotReady(Exception):
-    """The database cannot be listed until it is opened (created, or its schema upgraded)."""
+class ListingNotReady(HindsightError):
+    """The database cannot be listed until it is opened (created, or its schema upgraded).
+
+    Expected at start while a file is created or upgraded: the list waits, nothing is logged
+    as a bug.
+    """
 
 
 _PHASE_RANK = (
