@@ -56,7 +56,7 @@ class ServerSearchIndex:
             rows = connection.execute(text(compiled.sql), compiled.params).all()
             if rows:
                 total = int(rows[0][2])
-            elif request.offset or request.limit:
+            elif request.offset or not request.limit:
                 total = int(
                     connection.execute(text(compiled.count_sql), compiled.params).scalar_one()
                 )

@@ -9,16 +9,19 @@ same trigger kind, shared implicated changes and shared systems add to that, as 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from hindsight.core.detection import TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION
+from hindsight.core.review import Verdict
 from hindsight.core.search_results import RelatedIncident, SharedTraits
 from hindsight.core.search_text import STOPWORDS, words
 from hindsight.store.errors import NotFoundError
 from hindsight.store.postgres_search_schema import CONFIGURATION, INCIDENT_KIND, TABLE
-from hindsight.store.postgres_search_sql import QmarkConnection, lexeme
+from hindsight.store.postgres_search_sql import lexeme
 from hindsight.store.search import (
     COMMON_CAP,
     RELATED_CANDIDATES,
@@ -28,24 +31,24 @@ from hindsight.store.search import (
     SAME_TRIGGER_KIND,
     SHARED_IMPLICATED,
     SHARED_SYSTEM,
-    _traits,
+    _Traits,
 )
-from hindsight.store.search_sql import idf
+from hindsight.store.search_snippets import json_words
+from hindsight.store.search_sql import idf, incident_date_sql
 
 
 def related_incidents(
     connection: Connection, incident_id: int, limit: int
 ) -> list[RelatedIncident]:
     """The `limit` earlier incidents most like `incident_id`, most alike first."""
-    qmark = cast(Connection, QmarkConnection(connection))
-    me = _traits(qmark, [incident_id]).get(incident_id)
+    me = _traits(connection, [incident_id]).get(incident_id)
     if me is None:
         raise NotFoundError(f"Incident {incident_id} no longer exists.")
     chosen = _distinctive(connection, incident_id, me)
     pool = _pool(connection, incident_id, chosen)
     if not pool:
         return []
-    others = _traits(qmark, list(pool))
+    others = _traits(connection, list(pool))
     scored: list[RelatedIncident] = []
     for other_id, (text_score, matched) in pool.items():
         other = others.get(other_id)
@@ -124,3 +127,42 @@ def _pool(
         params,
     ).all()
     return {row[0]: (float(row[1]), {chosen[int(w)][0] for w in row[2]}) for row in rows}
+
+
+def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, _Traits]:
+    """What likeness compares, for each incident of `ids` (JSON comes decoded by psycopg)."""
+    found = {
+        row[0]: _Traits(row)
+        for row in connection.execute(
+            text(
+                f"SELECT me.id, me.key, me.title, me.summary, me.systems, "
+                f"{incident_date_sql('me.id')} FROM incidents AS me WHERE me.id = ANY(:ids)"
+            ),
+            {"ids": list(ids)},
+        )
+    }
+    for incident, question, value in connection.execute(
+        text(
+            "SELECT incident_id, question_id, value FROM review_answers "
+            "WHERE incident_id = ANY(:ids) AND status = 'answered' AND question_id = ANY(:q)"
+        ),
+        {"ids": list(ids), "q": [TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION]},
+    ):
+        traits = found.get(incident)
+        if traits is None:
+            continue
+        words_of = " ".join(json_words(value))
+        if question == TRIGGER_KIND_QUESTION:
+            traits.trigger_kind = words_of
+        else:
+            traits.trigger_text = words_of
+    for incident, category in connection.execute(
+        text(
+            "SELECT incident_id, category FROM change_attributions "
+            "WHERE incident_id = ANY(:ids) AND verdict = :v"
+        ),
+        {"ids": list(ids), "v": Verdict.IMPLICATED.value},
+    ):
+        if incident in found:
+            found[incident].implicated.append(category)
+    return found
