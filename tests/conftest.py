@@ -41,6 +41,7 @@ SERVER_TESTED = (
     "tests/store/",
     "tests/services/",
     "tests/test_cli.py",
+    "tests/test_cli_search.py",
     "tests/test_team.py",
     "tests/ui/test_editing.py",
     "tests/ui/test_undo.py",
