@@ -89,6 +89,7 @@ def _incident_source() -> Source:
 
 
 def _part_source(code: int, name: str, table: str, fields: tuple[str, ...]) -> Source:
+    texts: tuple[str, ...]
     if name == "answer":
         texts = (f"{JSON_WORDS_FUNCTION}({{row}}.value)", "{row}.reason")
         watched: tuple[str, ...] = ("incident_id", "value", "reason")
