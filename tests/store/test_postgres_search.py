@@ -177,6 +177,28 @@ def test_a_missing_index_is_reported_as_the_index_not_the_data(
     assert names(team, world, "zebrafish") == {"title", "note", "phrase"}
 
 
+def test_check_and_repair_on_the_command_line(
+    team: Workspace, address: ServerAddress, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hindsight.cli import main
+
+    build(team)
+    as_owner(
+        address,
+        "ALTER TABLE followups DISABLE TRIGGER hindsight_search_followup",
+        "UPDATE followups SET description = 'rewritten behind its back'",
+        "ALTER TABLE followups ENABLE TRIGGER hindsight_search_followup",
+    )
+    capsys.readouterr()
+    assert main(["check", "--db", str(address)]) == 1
+    out, err = capsys.readouterr()
+    assert "hindsight check --repair" in out and "1 integrity problem" in err
+    assert main(["check", "--repair", "--db", str(address)]) == 0
+    assert capsys.readouterr().out.startswith("repaired: rebuilt the search index")
+    assert main(["search", "--db", str(address), "behind its back"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 incidents match."
+
+
 def test_the_migration_indexes_what_a_team_database_held_before(
     team: Workspace, address: ServerAddress
 ) -> None:

@@ -371,20 +371,19 @@ def index_problems(connection: Connection) -> list[str]:
             "hindsight check --repair"
         ]
     stored = f"SELECT incident_id, kind, source_id, field, doc FROM {TABLE}"
-    problems = []
-    for first, second, what in (
-        (stored, expected_sql(), "holds text the data no longer has"),
-        (expected_sql(), stored, "lacks text the data has"),
-    ):
-        extra = connection.exec_driver_sql(
+    stale, lacking = (
+        connection.exec_driver_sql(
             f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) AS d"
         ).scalar_one()
-        if extra:
-            problems.append(
-                f"the search index ({TABLE}) {what} ({extra} fields); "
-                "rebuild it with: hindsight check --repair"
-            )
-    return problems
+        for first, second in ((stored, expected_sql()), (expected_sql(), stored))
+    )
+    if not stale and not lacking:
+        return []
+    return [
+        f"the search index ({TABLE}) is out of step with the data ({stale} indexed fields "
+        f"the data no longer has, {lacking} fields of the data not indexed); "
+        "rebuild it with: hindsight check --repair"
+    ]
 
 
 def rebuild_index(connection: Connection) -> None:
