@@ -63,6 +63,15 @@ def names(workspace: Workspace, world: dict[str, int], query: str) -> set[str]:
     return {by_id[i] for i in workspace.search.ranked_ids(query)}
 
 
+def names_in(address: ServerAddress, query: str) -> list[int]:
+    """The ids a search finds on the team database, as its owner."""
+    opened = Workspace.open(address)
+    try:
+        return opened.search.ranked_ids(query)
+    finally:
+        opened.close()
+
+
 def as_owner(address: ServerAddress, *statements: str) -> None:
     """Run statements on the team database directly, as its owner (behind the app's back)."""
     engine = make_server_engine(address, pool_size=1)
@@ -264,6 +273,17 @@ def test_the_least_rights_role_searches_writes_and_repairs(
             assert app.search.index_problems() == []
         finally:
             app.close()
+        # Granted before the index existed: saving still works, searching asks for the grants.
+        as_owner(address, f"REVOKE ALL ON {schema.TABLE} FROM {role}")
+        app = Workspace.open(replace(address, user=role))
+        try:
+            made = app.incidents.create("Numbat outage, saved without rights on the index")
+            assert made.id is not None
+            with pytest.raises(StoreError, match="grants"):
+                app.search.search("numbat")
+        finally:
+            app.close()
+        assert names_in(address, "numbat") == [made.id]
     finally:
         server.drop(address)  # its grants first, then the role
         with server.admin.connect() as connection:

@@ -26,9 +26,9 @@ nothing a least-rights role may not use.
 
 Keeping in step. Triggers on each source table rewrite the rows of the record they fire for,
 in the same statement as the write, whoever writes (the app, an import, `hindsight copy`,
-psql). Created by migration 0009 (its own copy of these definitions is not needed: the
-definitions here are what 0009 means; a later change to them needs a new migration calling
-`drop_index` and `create_index`).
+psql), with the rights of the index's owner. Created by migration 0009 from these
+definitions; changing them later needs a new migration that calls `drop_index` and then
+`create_index`.
 
 Known differences from the SQLite index, all on text unlikely in a postmortem: a word of
 more than 2047 bytes is not indexed; past the 16,383rd word of one field every word shares
@@ -266,10 +266,16 @@ def trigger_name(source: Source) -> str:
 
 
 def trigger_statements(source: Source) -> list[str]:
-    """The statements creating the trigger (and its function) of one source table."""
+    """The statements creating the trigger (and its function) of one source table.
+
+    The function runs with its owner's rights (SECURITY DEFINER, with the search path of its
+    creation, so nothing the caller sets changes what it runs): a role granted its rights
+    before this index existed still saves; only searching needs the grants run again.
+    """
     function = trigger_function(source)
     body = f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $trigger$
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $trigger$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
         DELETE FROM {TABLE} WHERE kind = {source.kind} AND source_id = OLD.id;
