@@ -321,6 +321,11 @@ def expected_objects() -> dict[str, str]:
     return objects
 
 
+def is_index_object(name: str) -> bool:
+    """True for the index's table and SQL indexes (made by migration 0009, not by the models)."""
+    return name.startswith(TABLE)
+
+
 def fill(connection: Connection) -> None:
     """Fill the (empty) index from the data."""
     connection.exec_driver_sql(
