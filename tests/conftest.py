@@ -29,10 +29,6 @@ DatabaseTarget = Path | ServerAddress
 SQLITE_ONLY = {
     "tests/store/test_database.py",  # the file, its inspection, backups and creation
     "tests/store/test_migrations.py",  # stored SQLite files of each schema
-    "tests/store/test_search_index.py",  # the FTS5 index
-    "tests/store/test_search_consistency.py",
-    "tests/services/test_search_service.py",
-    "tests/test_cli_search.py",
     "tests/test_cli_environment.py",  # files and folders the command line meets
 }
 
@@ -45,6 +41,7 @@ SERVER_TESTED = (
     "tests/store/",
     "tests/services/",
     "tests/test_cli.py",
+    "tests/test_cli_search.py",
     "tests/test_team.py",
     "tests/ui/test_editing.py",
     "tests/ui/test_undo.py",

@@ -109,6 +109,7 @@ def test_a_missing_database_is_exit_1(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1 and "There is no database" in err
 
 
+@pytest.mark.sqlite_only("tampers through sqlite3; test_postgres_search.py does it on the server")
 def test_check_reports_a_damaged_index_and_repair_rebuilds_it(
     world_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -198,6 +198,9 @@ def test_user_text_is_only_ever_a_bound_parameter() -> None:
 # -- keeping in step --------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(
+    "the FTS5 objects in sqlite_master; test_postgres_search.py checks the server's"
+)
 def test_a_fresh_database_has_a_sound_index(workspace: Workspace, world: dict[str, int]) -> None:
     assert workspace.search.index_problems() == []
     names_ = {row for row in search_schema.expected_objects()}
@@ -255,6 +258,7 @@ def test_a_failed_write_leaves_the_index_as_it_was(
     assert names(workspace, world, "echidna") == ["note"]
 
 
+@pytest.mark.sqlite_only("tampers through sqlite3; test_postgres_search.py does it on the server")
 def test_check_finds_an_index_out_of_step_and_repair_fixes_it(
     workspace: Workspace, world: dict[str, int]
 ) -> None:
@@ -277,6 +281,7 @@ def test_check_finds_an_index_out_of_step_and_repair_fixes_it(
     assert names(workspace, world, "numbat") == ["every"]
 
 
+@pytest.mark.sqlite_only("tampers through sqlite3; test_postgres_search.py does it on the server")
 def test_check_finds_index_content_that_disagrees_with_the_data(
     workspace: Workspace, world: dict[str, int]
 ) -> None:
@@ -297,6 +302,9 @@ def test_check_finds_index_content_that_disagrees_with_the_data(
     assert names(workspace, world, "quoll") == ["every"]
 
 
+@pytest.mark.sqlite_only(
+    "drops an FTS5 table through sqlite3; test_postgres_search.py drops the server's"
+)
 def test_a_missing_index_table_is_reported_as_the_index_not_the_database(
     workspace: Workspace, world: dict[str, int]
 ) -> None:
@@ -344,6 +352,7 @@ def no_fts5(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_schema, "fts5_available", lambda: False)
 
 
+@pytest.mark.sqlite_only("SQLite without FTS5")
 def test_without_fts5_search_falls_back_to_plain_matching(db_path: Path, no_fts5: None) -> None:
     workspace = Workspace.open(db_path)
     try:
@@ -365,6 +374,7 @@ def test_without_fts5_search_falls_back_to_plain_matching(db_path: Path, no_fts5
         workspace.close()
 
 
+@pytest.mark.sqlite_only("SQLite without FTS5")
 def test_the_index_is_built_once_fts5_is_there(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -382,6 +392,7 @@ def test_the_index_is_built_once_fts5_is_there(
         workspace.close()
 
 
+@pytest.mark.sqlite_only("SQLite without FTS5")
 def test_an_indexed_database_is_refused_without_fts5(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -396,6 +407,7 @@ def test_the_probe_really_looks_for_fts5() -> None:
     assert search_schema.fts5_available() is True
 
 
+@pytest.mark.sqlite_only("a SQLite file made without FTS5")
 def test_index_problems_of_a_database_without_an_index(db_path: Path) -> None:
     database = Database.open(db_path)
     try:
