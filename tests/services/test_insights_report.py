@@ -226,9 +226,9 @@ def test_cli_pdf_and_errors(
 
 
 def test_cli_scopes_by_a_saved_search_or_a_query_and_says_so(
-    filled: Workspace, capsys: pytest.CaptureFixture[str]
+    filled: Workspace, db_path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = filled.path
+    path = str(db_path)  # a file, or a team database's address
     filled.search.save("Team SRE", "team:SRE")
     filled.close()
     code, out, err = run(
