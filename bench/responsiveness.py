@@ -97,7 +97,7 @@ def measure(path: Path, keys: int, runs: int) -> None:
 
     from hindsight.services.export import ExportRequest, Format
     from hindsight.services.export_process import ExportProcess, HelperExportService
-    from hindsight.ui.app import app_settings, application
+    from hindsight.ui.app import app_settings, application, freeze_startup_heap
     from hindsight.ui.main_window import MainWindow
 
     big = add_big_incident(path)
@@ -107,6 +107,7 @@ def measure(path: Path, keys: int, runs: int) -> None:
     window.show()
     window.open_path(path)
     until(app, lambda: window.workspace is not None and window.has_editor and not window.busy)
+    freeze_startup_heap()  # as run_app does once the first incident is shown
     pane = window.list_pane
     beat = Heartbeat()
     stalls: dict[str, list[float]] = {}

@@ -167,3 +167,17 @@ def test_an_older_file_is_upgraded_and_listed_without_logging_a_bug(
     assert [r.getMessage() for r in caplog.records if "unexpected" in r.getMessage()] == []
     assert errors == []
     window.close()
+
+
+def test_the_heap_built_by_start_up_is_kept_out_of_full_collections():
+    import gc
+
+    from hindsight.ui.app import freeze_startup_heap
+
+    before = gc.get_freeze_count()
+    kept = [object() for _ in range(10)]  # noqa: F841 (alive while frozen)
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()  # the test process must stay collectable
