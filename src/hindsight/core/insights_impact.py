@@ -108,17 +108,13 @@ def amount_totals(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
         ("median", "Median each", [statistics.median(v) for v in centrals]),
         ("largest", "Largest one", [max(v) for v in centrals]),
     ]
-    ids = tuple(_ids(g) for g in amounts)
     return Chart(
         key="impact_totals",
         section=IMPACT,
         title="Impact added up, where the measure and unit agree",
         kind=ChartKind.TABLE,
         categories=tuple(Category(g.key, g.label) for g in amounts),
-        series=tuple(
-            Series(key, label, tuple(values), ids if key == "incidents" else (), Role.TABLE)
-            for key, label, values in columns
-        ),
+        series=_table_series(columns, amounts),
         category_axis="Measure (unit)",
         value_axis="Totals in each row's unit",
         covered=len(placed),
@@ -131,6 +127,17 @@ def amount_totals(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
             "incidents with no impact measure recorded."
         ),
         unit="as in each row",
+    )
+
+
+def _table_series(
+    columns: Sequence[tuple[str, str, Sequence[float | None]]], groups: Sequence[_Group]
+) -> tuple[Series, ...]:
+    """A table chart's columns; the incident count carries each row's incidents for a click."""
+    ids = tuple(_ids(g) for g in groups)
+    return tuple(
+        Series(key, label, tuple(values), ids if key == "incidents" else (), Role.TABLE)
+        for key, label, values in columns
     )
 
 
@@ -154,17 +161,13 @@ def share_comparison(placed: Sequence[Placed], groups: Sequence[_Group]) -> Char
             [max(_bound(m, "high") for m in g.chosen.values()) for g in shares],
         ),
     ]
-    ids = tuple(_ids(g) for g in shares)
     return Chart(
         key="impact_shares",
         section=IMPACT,
         title="Impact as a share, compared across incidents",
         kind=ChartKind.TABLE,
         categories=tuple(Category(g.key, g.label) for g in shares),
-        series=tuple(
-            Series(key, label, tuple(values), ids if key == "incidents" else (), Role.TABLE)
-            for key, label, values in columns
-        ),
+        series=_table_series(columns, shares),
         category_axis="Measure",
         value_axis="Per cent of each incident's own traffic or users",
         covered=len(placed),
