@@ -111,8 +111,17 @@ def test_the_history_tells_a_story(demo: Workspace) -> None:
     assert everything.incidents == COUNT
     assert everything.chart("attention").value("items", "languishing") > 0
     for chart in everything.charts:
-        # The generated history records no impact measures (the reference incidents do).
-        assert chart.empty is (chart.section == "Impact"), chart.key
+        assert not chart.empty, chart.key
+    # Every generated incident states its cost in measures shared across the history, so the
+    # Impact section adds them up (and compares the shares) on first open.
+    totals = everything.chart("impact_totals")
+    requests = "requests served degraded answers\u241frequests"
+    assert totals.value("incidents", requests) == COUNT
+    assert totals.value("low", requests) < totals.value("best", requests)
+    assert totals.value("best", requests) < totals.value("high", requests)
+    shares = everything.chart("impact_shares")
+    assert shares.value("incidents", "users who saw worse results\u241f%") == COUNT
+    assert everything.chart("impact_not_combined").value("measures", "no_number") > 0
 
 
 def test_a_database_without_history_has_only_the_reference_incidents(tmp_path: Path) -> None:

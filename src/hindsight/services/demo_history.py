@@ -24,6 +24,7 @@ from typing import Any
 from hindsight.core.enums import Confidence, Phase, Severity
 from hindsight.core.followups import FollowUp, FollowUpKind, FollowUpStatus, Priority, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, TeamInvolvement
 from hindsight.core.privacy import EthicsChoice
 from hindsight.core.review import (
@@ -258,6 +259,7 @@ class _Generator:
             tags=[HISTORY_TAG, trigger.replace("_", "-")],
             milestones=milestones,
             teams=[TeamInvolvement(t, "Generated history.") for t in dict.fromkeys(teams)],
+            impacts=_impacts(number, severity, trigger, words, (detected - impact)),
         )
         if status is not ReviewStatus.DRAFT or rng.random() < 0.5:
             incident.answers = self.answers(incident, trigger, source, has_mitigation, words)
@@ -397,6 +399,73 @@ class _Generator:
             status, low, high = later
             steps.append(StatusStep(status, opened + timedelta(days=rng.randint(low, high))))
         return steps
+
+
+# How much a severity costs, roughly: the scale of the requests served badly.
+SEVERITY_SCALE = {Severity.SEV1: 40.0, Severity.SEV2: 8.0, Severity.SEV3: 1.5, Severity.SEV4: 0.3}
+
+
+def _impacts(
+    number: int, severity: Severity, trigger: str, words: dict[str, str], unseen: timedelta
+) -> list[ImpactMeasure]:
+    """What a generated incident cost, in measures shared across the history (so they add up).
+
+    A random stream of its own, so adding measures left every other generated value as it was.
+    """
+    rng = random.Random(SEED * 31 + number)
+    scale = SEVERITY_SCALE[severity] * 1_000_000
+    best = round(scale * rng.uniform(0.5, 2.0), -3)
+    measures = [
+        ImpactMeasure(
+            "Requests served degraded answers",
+            low=round(best * rng.uniform(0.5, 0.85), -3),
+            best=best,
+            high=round(best * rng.uniform(1.2, 2.0), -3),
+            unit="requests",
+            slice=f"every request answered by {words['model']} while impact lasted",
+            source="serving logs, replayed against the last good model (generated)",
+        ),
+        ImpactMeasure(
+            "Users who saw worse results",
+            best=round(rng.uniform(0.5, 12.0) * SEVERITY_SCALE[severity] ** 0.25, 1),
+            unit="%",
+            slice="daily active users, worst day",
+            source="experiment-style comparison against a holdout (generated)",
+        ),
+    ]
+    hours = unseen.total_seconds() / 3600
+    if rng.random() < 0.5:
+        low = round(hours * rng.uniform(200, 600) * SEVERITY_SCALE[severity], -2)
+        measures.append(
+            ImpactMeasure(
+                "Revenue lost",
+                low=low,
+                high=round(low * rng.uniform(1.3, 2.5), -2),
+                unit="EUR",
+                slice="sales attributed to the affected surface",
+                source="Finance estimate (generated)",
+            )
+        )
+    if trigger in ("data_growth", "infrastructure"):
+        measures.append(
+            ImpactMeasure(
+                "Age of the serving model",
+                best=float(rng.randint(2, 30)),
+                unit="days",
+                slice=f"{words['model']}, when the problem was noticed",
+                source="model registry (generated)",
+            )
+        )
+    if rng.random() < 0.2:
+        measures.append(
+            ImpactMeasure(
+                "Support tickets",
+                unit="tickets",
+                slice="customer support queue",
+                note="Tickets rose for a few days; nobody counted them (generated).",
+            )
+        )
+    return measures
 
 
 def generate_history(bank: QuestionBank) -> list[Story]:
