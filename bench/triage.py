@@ -1,7 +1,7 @@
 """Follow-ups at scale: the Triage view, card moves and the attention count on 20,000 items.
 
     python bench/triage.py [--db PATH] [-n 20000] [--incidents 4000] [--runs 5] [--moves 40]
-                           [--keep PATH]
+                           [--keep PATH] [--profile]
 
 Without --db, a database of `--incidents` synthetic incidents is written with bench/make_db.py
 (one transaction); with --db, a copy of that file is used (the original is never changed).
@@ -25,15 +25,18 @@ In one offscreen process it then measures, printing each figure beside its targe
 - count: the status bar's attention count (one SQL query), and the same count made the old
   way (every item read, every rule in Python), for comparison.
 
-The figures are printed; nothing is asserted.
+The figures are printed; nothing is asserted. `--profile` also profiles the GUI thread through
+the card moves (drop to repaint only) and prints the functions that cost most.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib.util
 import os
 import platform
+import pstats
 import random
 import shutil
 import statistics
@@ -203,7 +206,7 @@ def _verdict(value_ms: float, target_ms: float) -> str:
     return f"[target {target_ms:.0f} ms: {'met' if value_ms <= target_ms else 'MISSED'}]"
 
 
-def measure(path: Path, runs: int, moves: int, seed: int) -> None:
+def measure(path: Path, runs: int, moves: int, seed: int, profile: bool = False) -> None:
     """Open the Triage view repeatedly, move cards, save an incident; print the figures."""
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import QEvent
@@ -259,6 +262,7 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
         move_times, move_cpu, saved_times = [], [], []
         beat = Heartbeat()
         beat.start()
+        profiler = cProfile.Profile() if profile else None
         for _ in range(moves):
             candidates = [i for i in board.scene.cards if board.item(i) is not None]
             item = board.item(rng.choice(candidates))
@@ -266,14 +270,22 @@ def measure(path: Path, runs: int, moves: int, seed: int) -> None:
             board.select(item.id)  # pressing the card selects it, before it is dragged
             until(app, lambda: not ops.busy)
             cells = [(v, f) for v in range(1, 6) for f in range(1, 6) if (v, f) != item.cell]
+            cell = rng.choice(cells)
+            if profiler is not None:
+                profiler.enable()
             started, cpu = time.perf_counter(), time.thread_time()
-            assert board.request_move(item.id, *rng.choice(cells))  # what a drop asks
+            assert board.request_move(item.id, *cell)  # what a drop asks
             app.processEvents()  # the repaint that shows the card in its new cell and row
             move_times.append(time.perf_counter() - started)
             move_cpu.append(time.thread_time() - cpu)
+            if profiler is not None:
+                profiler.disable()
             until(app, lambda: not ops.busy)
             saved_times.append(time.perf_counter() - started)
         move_stall = beat.stop()
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         window.close()
         window.deleteLater()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -355,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=40, help="card moves")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--keep", type=Path, help="keep the prepared database here")
+    parser.add_argument("--profile", action="store_true", help="profile the card moves")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -376,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"             (database ready in {time.perf_counter() - started:.1f} s)")
         if args.keep is not None:
             shutil.copy(path, args.keep)
-        measure(path, args.runs, args.moves, args.seed)
+        measure(path, args.runs, args.moves, args.seed, args.profile)
     return 0
 
 

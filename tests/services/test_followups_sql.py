@@ -24,7 +24,7 @@ from hindsight.core.followup_filters import (
     FollowUpFilter,
     apply_filter,
 )
-from hindsight.core.followup_ranking import rank
+from hindsight.core.followup_ranking import rank, rank_key
 from hindsight.core.followups import (
     FollowUp,
     FollowUpKind,
@@ -161,6 +161,10 @@ def test_sql_attention_filters_and_ranking_agree_with_the_rules(
             expected = [entry.item.id for entry in rank(kept, regions)]
             board = service.board(None, chosen)
             assert list(board.index) == expected, chosen
+            # A card placed later from its whole item must land where the SQL keys put it.
+            for item in kept:
+                assert item.id is not None
+                assert board.index.key_of(item.id) == rank_key(item, regions.at(*item.cell))
             assert board.summary.total == len(items)
             scoped = service.board(incidents[0], chosen)
             assert list(scoped.index) == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -48,8 +49,11 @@ from hindsight.ui.qt_helpers import (
 )
 
 
+@functools.lru_cache(maxsize=128)
 def safe_html(text: str) -> str:
     """Markdown rendered to HTML, then sanitised (user text is untrusted)."""
+    # Kept per text: the preview shows an item again after every move of its card, and a
+    # description's rendering (2 ms) was the largest part of a move on the GUI thread.
     return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
 
 

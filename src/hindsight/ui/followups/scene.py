@@ -127,7 +127,8 @@ class CardItem(QGraphicsObject):
 
     def set_card(self, card: CardData) -> None:
         """Show new content (after an edit, or once the item is read)."""
-        if card != self.card:
+        # The board hands out the same card object while nothing changed: skip comparing it.
+        if card is not self.card and card != self.card:
             self.card = card
             self.setToolTip(card.tooltip)
             self.setCursor(
@@ -210,6 +211,8 @@ class ChipItem(QGraphicsObject):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_chip(self, chip: Chip) -> None:
+        if chip == self.chip:
+            return  # repainting every chip widened each card move's repaint to the whole grid
         self.prepareGeometryChange()
         self.chip = chip
         self.setToolTip(
