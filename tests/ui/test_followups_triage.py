@@ -459,3 +459,20 @@ def test_a_hidden_view_reads_changes_only_when_shown(make_window, demo_db, qtbot
     window.editor.tabs.setCurrentWidget(tab)
     settle(qtbot, window.ops, tab.board)
     assert tab.board.item(item.id).cell == (1, 1)
+
+
+def test_opening_triage_counts_the_items_once(make_window, demo_db, qtbot, monkeypatch) -> None:
+    # The board's ranked read leaves the counts to their own read beside it: counting in both
+    # read every item's attention twice on each open (20,000 items: tens of milliseconds).
+    window = make_window(demo_db)
+    counted: list[int | None] = []
+    real = FollowUpService.summary
+
+    def summary(self, incident_id=None, rules=None):
+        counted.append(incident_id)
+        return real(self, incident_id, rules)
+
+    monkeypatch.setattr(FollowUpService, "summary", summary)
+    triage = open_triage(qtbot, window)
+    assert counted == [None]
+    assert triage.count_label.text() == "11 of 23 follow-ups"

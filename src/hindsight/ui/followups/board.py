@@ -272,6 +272,11 @@ class FollowUpBoard(BoardSteps, QSplitter):
 
     def reload(self, *, count: bool = True) -> None:
         """Read the ranked ids again (after a change made elsewhere, or another filter)."""
+        if not self.isVisible():
+            # A view nobody sees reads nothing: it reads once when shown (showEvent), so the
+            # filters a window sets before it shows cost one read, not one each.
+            self._dirty = True
+            return
         self._dirty = False
         if count:
             self._refresh_summary()
@@ -284,7 +289,10 @@ class FollowUpBoard(BoardSteps, QSplitter):
         generation, scope, chosen = self._generation, self._scope, self._filter
 
         def work(ws: Workspace) -> Board:
-            return ws.followups.board(scope, chosen, first_rows=FIRST_ROWS, per_cell=COLLAPSE_AFTER)
+            # The counts come apart (_refresh_summary, beside the lane): not read twice here.
+            return ws.followups.board(
+                scope, chosen, first_rows=FIRST_ROWS, per_cell=COLLAPSE_AFTER, with_summary=False
+            )
 
         self.ops.run(
             work,
