@@ -476,3 +476,24 @@ def test_opening_triage_counts_the_items_once(make_window, demo_db, qtbot, monke
     triage = open_triage(qtbot, window)
     assert counted == [None]
     assert triage.count_label.text() == "11 of 23 follow-ups"
+
+
+def test_filters_set_before_the_view_shows_cost_one_read(make_window, demo_db, qtbot, monkeypatch):
+    window = make_window(demo_db)
+    settle(qtbot, window.ops)
+    reads: list[object] = []
+    real = FollowUpService.board
+
+    def board(self, incident_id=None, chosen=None, **options):
+        reads.append(chosen.statuses if chosen is not None else None)
+        return real(self, incident_id, chosen, **options)
+
+    monkeypatch.setattr(FollowUpService, "board", board)
+    triage = TriageWindow(window.ops)
+    qtbot.addWidget(triage)
+    triage.status.setCurrentIndex(triage.status.findText("Any status"))
+    assert reads == []  # nothing is read for a window nobody sees yet
+    triage.show()
+    settle(qtbot, window.ops, triage.board)
+    assert reads == [None]  # one read, of what the filters say when it shows
+    assert triage.count_label.text() == "23 of 23 follow-ups"
