@@ -388,6 +388,16 @@ class IncidentListModel(QAbstractTableModel):
             return None
         return page[row % size]
 
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell at `row`, `column` shows ("" until its page is read)."""
+        item = self.row(row)
+        if item is None:
+            return ""
+        cells = self._cells.get(row)
+        if cells is None or cells[0] != item.key:
+            cells = self._cells[row] = _cells(item)
+        return cells[column]
+
     def snippets(self, row: int) -> tuple[Snippet, ...]:
         """The snippets of the hit in `row` (searching, once its page has been read)."""
         item = self.row(row)
@@ -499,10 +509,7 @@ class IncidentListModel(QAbstractTableModel):
         if role == SNIPPETS_ROLE:
             return self._answer.snippets.get(item.id, ())
         if role == Qt.ItemDataRole.DisplayRole:
-            cells = self._cells.get(index.row())
-            if cells is None or cells[0] != item.key:
-                cells = self._cells[index.row()] = _cells(item)
-            return cells[column]
+            return self.cell_text(index.row(), column)
         if column is ListColumn.SEVERITY:
             return vocabulary().severity_definitions[item.severity]
         if column is ListColumn.PHASE:
