@@ -15,7 +15,15 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
@@ -95,9 +103,10 @@ def snippets_tooltip(heading: str, snippets: Sequence[Snippet]) -> str:
 
 def fit_pieces(
     pieces: list[Piece], width: int, plain: QFontMetrics, bold: QFontMetrics
-) -> list[Piece]:
-    """The pieces cut to `width`: the text before the first mark is shortened from its start
-    when the mark would come too late on the line, and the end is cut with an ellipsis."""
+) -> list[tuple[Piece, int]]:
+    """The pieces cut to `width`, each with its width: the text before the first mark is
+    shortened from its start when the mark would come too late on the line, and the end is
+    cut with an ellipsis. Each piece is measured once (measuring is most of the cost)."""
 
     def measure(piece: Piece) -> int:
         return (bold if piece.part is Part.MARK else plain).horizontalAdvance(piece.text)
@@ -110,38 +119,45 @@ def fit_pieces(
             cut = plain.elidedText(place, Qt.TextElideMode.ElideRight, room)
             pieces = [Piece(f"{cut}: ", Part.WHERE), *pieces[1:]]
 
+    measured = [(piece, measure(piece)) for piece in pieces]
     marks = [i for i, piece in enumerate(pieces) if piece.part is Part.MARK]
     if marks:
         first = marks[0]
-        lead = sum(measure(p) for p in pieces[:first]) + measure(pieces[first])
+        lead = sum(advance for _, advance in measured[: first + 1])
         limit = int(width * FIRST_MATCH_BY)
         if lead > limit and first > 0 and pieces[first - 1].part is Part.TEXT:
-            before = pieces[first - 1].text
-            other = lead - plain.horizontalAdvance(before)
+            other = lead - measured[first - 1][1]
             room = max(limit - other - plain.horizontalAdvance(ELLIPSIS), 0)
-            tail = _tail_within(before, room, plain)
-            pieces = [*pieces[: first - 1], Piece(ELLIPSIS + tail, Part.TEXT), *pieces[first:]]
-    fitted: list[Piece] = []
+            shortened = Piece(
+                ELLIPSIS + _tail_within(pieces[first - 1].text, room, plain), Part.TEXT
+            )
+            measured[first - 1] = (shortened, measure(shortened))
+    fitted: list[tuple[Piece, int]] = []
     used = 0
-    for piece in pieces:
-        metrics = bold if piece.part is Part.MARK else plain
-        advance = metrics.horizontalAdvance(piece.text)
+    for piece, advance in measured:
         if used + advance <= width:
-            fitted.append(piece)
+            fitted.append((piece, advance))
             used += advance
             continue
+        metrics = bold if piece.part is Part.MARK else plain
         cut = metrics.elidedText(piece.text, Qt.TextElideMode.ElideRight, max(width - used, 0))
         if cut:
-            fitted.append(Piece(cut, piece.part))
+            fitted.append((Piece(cut, piece.part), metrics.horizontalAdvance(cut)))
         break
     return fitted
 
 
 def _tail_within(text: str, room: int, metrics: QFontMetrics) -> str:
     """The longest end of `text` that fits in `room`, starting at a word."""
-    start = len(text)
-    while start > 0 and metrics.horizontalAdvance(text[start - 1 :]) <= room:
-        start -= 1
+    # A longer end is never narrower, so the first start that fits is found by halving.
+    low, high = 0, len(text)  # text[high:] fits; text[:low] is known not to be needed
+    while low < high:
+        middle = (low + high) // 2
+        if metrics.horizontalAdvance(text[middle:]) <= room:
+            high = middle
+        else:
+            low = middle + 1
+    start = high
     tail = text[start:]
     if start > 0 and text[start - 1] != " " and " " in tail:
         tail = tail[tail.index(" ") + 1 :]  # begin at a whole word
@@ -163,8 +179,9 @@ class SnippetDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
         # Each cell a snippet line crosses paints its part of the line: lay each line out once.
-        self._laid_out: dict[tuple[Snippet, int], list[tuple[Piece, int]]] = {}
-        self._elided: dict[tuple[str, int], str] = {}
+        # Text is drawn as QStaticText, laid out once: drawText shapes its text on every call.
+        self._laid_out: dict[tuple[Snippet, int], list[tuple[Piece, int, QStaticText]]] = {}
+        self._elided: dict[tuple[str, int], QStaticText] = {}
         self._font = QFont()
         self._set_font(view.font())
 
@@ -185,25 +202,32 @@ class SnippetDelegate(QStyledItemDelegate):
         if font != self._font:
             self._set_font(font)
 
-    def _layout(self, snippet: Snippet, width: int) -> list[tuple[Piece, int]]:
+    def _layout(self, snippet: Snippet, width: int) -> list[tuple[Piece, int, QStaticText]]:
         key = (snippet, width)
         found = self._laid_out.get(key)
         if found is None:
             plain, bold = self._plain_metrics, self._bold_metrics
             found = [
-                (piece, (bold if piece.part is Part.MARK else plain).horizontalAdvance(piece.text))
-                for piece in fit_pieces(snippet_pieces(snippet), width, plain, bold)
+                (piece, advance, self._static(piece.text, piece.part is Part.MARK))
+                for piece, advance in fit_pieces(snippet_pieces(snippet), width, plain, bold)
             ]
             if len(self._laid_out) >= LAYOUTS_KEPT:
                 self._laid_out.clear()  # what is on screen is laid out again at the next paint
             self._laid_out[key] = found
         return found
 
-    def _elide(self, text: str, width: int) -> str:
+    def _static(self, text: str, bold: bool) -> QStaticText:
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), self._bold if bold else self._font)
+        return static
+
+    def _elide(self, text: str, width: int) -> QStaticText:
         key = (text, width)
         found = self._elided.get(key)
         if found is None:
-            found = self._plain_metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            elided = self._plain_metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            found = self._static(elided, False)
             if len(self._elided) >= ELIDED_KEPT:
                 self._elided.clear()
             self._elided[key] = found
@@ -281,11 +305,7 @@ class SnippetDelegate(QStyledItemDelegate):
                 # Centred as the style centres an item's text (whole pixels, rounded down).
                 height = self._plain_metrics.height()
                 area.setTop(area.top() + (area.height() - height) // 2)
-            painter.drawText(
-                area,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                self._elide(text, area.width()),
-            )
+            painter.drawStaticText(area.topLeft(), self._elide(text, area.width()))
         if state & QStyle.StateFlag.State_HasFocus:
             focus = QStyleOptionFocusRect()
             focus.initFrom(self.view)
@@ -323,7 +343,7 @@ class SnippetDelegate(QStyledItemDelegate):
                 painter.setClipRect(visible)
                 x = left
                 baseline = top + (self._line_height + plain.ascent() - plain.descent()) // 2
-                for piece, advance in self._layout(snippet, width):
+                for piece, advance, static in self._layout(snippet, width):
                     # Each cell the line crosses draws only the pieces that reach into it.
                     if x > visible.right():
                         break
@@ -341,7 +361,8 @@ class SnippetDelegate(QStyledItemDelegate):
                         painter.setPen(MARK_TEXT)
                     else:
                         painter.setPen(where_colour if piece.part is Part.WHERE else text_colour)
-                    painter.drawText(x, baseline, piece.text)
+                    ascent = (self._bold_metrics if marked else plain).ascent()
+                    painter.drawStaticText(x, baseline - ascent, static)
                     x += advance
         finally:
             painter.restore()
