@@ -505,6 +505,10 @@ class IncidentListPane(QWidget):
         scroll = self.table.verticalScrollBar()
         scroll.setValue(0 if self._to_top else min(self._scroll_before, scroll.maximum()))
         self._to_top = False
+        # The view lays its rows out again on a zero timer after a reset, and repaints all
+        # of them then: a second paint of the new answer, after the first. Laying them out
+        # now makes it one paint.
+        self.table.executeDelayedItemsLayout()
 
     def _reloaded(self) -> None:
         self._highlight(self._current)
