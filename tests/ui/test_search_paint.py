@@ -52,7 +52,9 @@ def _viewport_image(pane) -> QImage:
 def test_the_list_paints_its_cells_as_the_style_paints_items(make_window, world_db, qtbot):
     window = make_window(world_db)
     pane = window.list_pane
+    pane.table.setFocus()  # the current cell then has a focus frame
     pane.table.selectRow(1)
+    qtbot.waitUntil(pane.table.hasFocus)
     ours = _viewport_image(pane)
     # The same rows painted by Qt's own item delegate: the delegate's own drawing of a cell
     # (text from the model, elided, selection) must look exactly the same.
