@@ -1,6 +1,6 @@
 """The search box on a large database: from a query to its ranked hits painted, and typing.
 
-    python bench/search_gui.py [--db PATH] [-n 50000] [--runs 7] [--compare]
+    python bench/search_gui.py [--db PATH] [-n 50000] [--runs 7] [--compare] [--profile N]
 
 Without --db it uses the database bench/search.py keeps in bench/out/ (made once with
 make_db.py --bulk; the index is built by the migration). The script works on a copy, opens
@@ -14,6 +14,10 @@ the main window offscreen at 1366x768 and, for each query of bench/search.py:
 With --compare, each run is paired with one answered the way the list did before the first
 page came from a LIMITed query (every ranked id read first), so that both see the same load.
 
+With --profile N, the GUI thread is profiled (cProfile) from each query put in the box to
+its hits painted, and the N functions costing the most time (with what they call) are
+printed after the table: what the paint and the rest of the GUI thread's work cost.
+
 Then it types a query key by key at a quick typist's pace and reports the longest stall and
 how many searches actually ran (coalesced: a key typed while one runs waits for no answer).
 Target from the "Search every incident" issue: the list shows them painted in under 50 ms.
@@ -23,7 +27,9 @@ Figures are printed with the machine's load average: on a shared machine they fo
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import shutil
 import statistics
 import sys
@@ -69,8 +75,9 @@ class PaintWatch:
         self.painted = False
 
 
-def measure(path: Path, runs: int, compare: bool = False) -> None:
-    """Drive the window and print every figure (with `compare`, also the old first answer)."""
+def measure(path: Path, runs: int, compare: bool = False, profile: int = 0) -> None:
+    """Drive the window and print every figure (with `compare`, also the old first answer;
+    with `profile`, the costliest functions of the GUI thread)."""
     from hindsight.ui.app import app_settings, application
     from hindsight.ui.main_window import MainWindow
     from hindsight.ui.search import results
@@ -86,6 +93,8 @@ def measure(path: Path, runs: int, compare: bool = False) -> None:
     first_limit = results.FIRST_LIMIT
     beat = Heartbeat()
     paints = PaintWatch(pane)
+    # cProfile sees only the thread that enables it: here the GUI thread, not the reader lane.
+    profiler = cProfile.Profile() if profile else None
 
     def shown() -> bool:
         model = pane.model
@@ -103,8 +112,12 @@ def measure(path: Path, runs: int, compare: bool = False) -> None:
         beat.start()
         start = time.perf_counter()
         paints.painted = False
+        if profiler is not None:
+            profiler.enable()
         pane.search.setText(query)
         until(app, shown, timeout=120)
+        if profiler is not None:
+            profiler.disable()
         return time.perf_counter() - start, beat.stop()
 
     heading = f"\n{'query':<44}{'hits':>8}  {'shown, median':>14}  {'p95':>8}  {'stall':>8}"
@@ -140,6 +153,9 @@ def measure(path: Path, runs: int, compare: bool = False) -> None:
         print(line)
     met = sum(1 for m in medians if m <= TARGET_MS)
     print(f"\n{met} of {len(medians)} queries shown painted within the {TARGET_MS:.0f} ms target")
+    if profiler is not None:
+        print("\nthe GUI thread from a query to its hits painted, every run (cProfile):")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(profile)
 
     # Typing key by key: every key is taken at once; searches are coalesced.
     asked: list[str] = []
@@ -190,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time each query with every ranked id read before page one (as before)",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N costliest functions of the GUI thread from query to paint",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-search-gui-"))
     os.environ["HINDSIGHT_DATA_DIR"] = str(work / "data")
@@ -197,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         source = args.db or cached_database(args.count, args.seed)
         path = work / "search.sqlite"
         shutil.copy(source, path)
-        measure(path, args.runs, args.compare)
+        measure(path, args.runs, args.compare, args.profile)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -1,6 +1,6 @@
 """Full-text search on a team database against the same data in a file, on a local server.
 
-    python bench/search_team.py [--server URL] [-n 10000] [--runs 7] [--saves 100]
+    python bench/search_team.py [--server URL] [-n 10000 | --db PATH] [--runs 7] [--saves 100]
 
 The database of N incidents is made with bench/make_db.py once (bench/out/, as startup.py
 does), brought to the current schema, and copied into a new database on the server (the
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", help="a maintenance database's address")
     parser.add_argument("-n", type=int, default=10000, help="incidents (default 10000)")
+    parser.add_argument("--db", type=Path, help="a database made by make_db.py, instead of -n")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--saves", type=int, default=100)
     args = parser.parse_args(argv)
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     name = f"hindsight_bench_{uuid.uuid4().hex[:8]}"
     address = replace(admin_address, database=name)
     try:
-        sqlite = cached_database(args.n, 1)
+        sqlite = args.db if args.db is not None else cached_database(args.n, 1)
         upgrade_once(sqlite)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')

@@ -10,31 +10,26 @@ same trigger kind, shared implicated changes and shared systems add to that, as 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from hindsight.core.detection import TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION
 from hindsight.core.review import Verdict
-from hindsight.core.search_results import RelatedIncident, SharedTraits
-from hindsight.core.search_text import STOPWORDS, words
+from hindsight.core.search_results import RelatedIncident
 from hindsight.store.errors import NotFoundError
 from hindsight.store.postgres_search_schema import CONFIGURATION, INCIDENT_KIND, TABLE
 from hindsight.store.postgres_search_sql import lexeme
-from hindsight.store.search import (
+from hindsight.store.search_common import (
     COMMON_CAP,
-    RELATED_CANDIDATES,
     RELATED_POOL,
     RELATED_SCAN,
-    RELATED_WORDS,
-    SAME_TRIGGER_KIND,
-    SHARED_IMPLICATED,
-    SHARED_SYSTEM,
-    _Traits,
+    Traits,
+    add_traits,
+    incident_date_sql,
+    most_distinctive,
+    rank_related,
 )
-from hindsight.store.search_snippets import json_words
-from hindsight.store.search_sql import idf, incident_date_sql
 
 
 def related_incidents(
@@ -49,30 +44,7 @@ def related_incidents(
     if not pool:
         return []
     others = _traits(connection, list(pool))
-    scored: list[RelatedIncident] = []
-    for other_id, (text_score, matched) in pool.items():
-        other = others.get(other_id)
-        if other is None or not other.earlier_than(me):
-            continue
-        shared = SharedTraits(
-            words=tuple(w for w, _ in chosen if w in matched),
-            systems=tuple(s for s in me.systems if s.lower() in other.systems_folded),
-            trigger_kind=me.trigger_kind
-            if me.trigger_kind and me.trigger_kind == other.trigger_kind
-            else "",
-            implicated=tuple(c for c in me.implicated if c in other.implicated),
-        )
-        score = (
-            text_score
-            + SHARED_SYSTEM * len(shared.systems)
-            + (SAME_TRIGGER_KIND if shared.trigger_kind else 0.0)
-            + SHARED_IMPLICATED * len(shared.implicated)
-        )
-        scored.append(
-            RelatedIncident(other_id, other.key, other.title, other.date, round(score, 4), shared)
-        )
-    scored.sort(key=lambda r: (-r.score, -r.date.timestamp(), -r.incident_id))
-    return scored[:limit]
+    return rank_related(me, chosen, pool, others, limit)
 
 
 def _with_word(word_param: str, me_param: str) -> str:
@@ -83,24 +55,18 @@ def _with_word(word_param: str, me_param: str) -> str:
     )
 
 
-def _distinctive(connection: Connection, incident_id: int, me: Any) -> list[tuple[str, float]]:
+def _distinctive(connection: Connection, incident_id: int, me: Traits) -> list[tuple[str, float]]:
     """The incident's rarest words (with their idf) that other incidents also use."""
-    candidates: list[str] = []
-    for word in words(" ".join((me.title, me.trigger_text, *me.systems, me.summary))):
-        useful = len(word) > 2 and not word.isdigit() and word not in STOPWORDS
-        if useful and word not in candidates:
-            candidates.append(word)
     total = connection.execute(text("SELECT count(*) FROM incidents")).scalar_one()
     counted: list[tuple[str, int]] = []
-    for word in candidates[:RELATED_CANDIDATES]:
+    for word in me.candidate_words():
         count = connection.execute(
             text(f"SELECT count(*) FROM ({_with_word(':w', ':me')} LIMIT {COMMON_CAP}) AS d"),
             {"w": lexeme(word), "me": incident_id},
         ).scalar_one()
         if count:
             counted.append((word, int(count)))
-    counted.sort(key=lambda item: item[1])
-    return [(word, idf(count + 1, total)) for word, count in counted[:RELATED_WORDS]]
+    return most_distinctive(counted, int(total))
 
 
 def _pool(
@@ -129,10 +95,10 @@ def _pool(
     return {row[0]: (float(row[1]), {chosen[int(w)][0] for w in row[2]}) for row in rows}
 
 
-def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, _Traits]:
+def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, Traits]:
     """What likeness compares, for each incident of `ids` (JSON comes decoded by psycopg)."""
     found = {
-        row[0]: _Traits(row)
+        row[0]: Traits(row)
         for row in connection.execute(
             text(
                 f"SELECT me.id, me.key, me.title, me.summary, me.systems, "
@@ -141,28 +107,18 @@ def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, _Traits]:
             {"ids": list(ids)},
         )
     }
-    for incident, question, value in connection.execute(
+    answers = connection.execute(
         text(
             "SELECT incident_id, question_id, value FROM review_answers "
             "WHERE incident_id = ANY(:ids) AND status = 'answered' AND question_id = ANY(:q)"
         ),
         {"ids": list(ids), "q": [TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION]},
-    ):
-        traits = found.get(incident)
-        if traits is None:
-            continue
-        words_of = " ".join(json_words(value))
-        if question == TRIGGER_KIND_QUESTION:
-            traits.trigger_kind = words_of
-        else:
-            traits.trigger_text = words_of
-    for incident, category in connection.execute(
+    ).all()
+    implicated = connection.execute(
         text(
             "SELECT incident_id, category FROM change_attributions "
             "WHERE incident_id = ANY(:ids) AND verdict = :v"
         ),
         {"ids": list(ids), "v": Verdict.IMPLICATED.value},
-    ):
-        if incident in found:
-            found[incident].implicated.append(category)
-    return found
+    ).all()
+    return add_traits(found, answers, implicated)

@@ -20,17 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
-from hindsight.core.followups import FollowUpStatus
 from hindsight.core.review import Verdict
 from hindsight.core.search_query import (
-    FOLLOWUP_CLOSED,
-    FOLLOWUP_OPEN,
     AnyOf,
     Field,
     FieldName,
@@ -45,8 +42,14 @@ from hindsight.store.postgres_search_schema import (
     SOURCE_BY_NAME,
     TABLE,
 )
+from hindsight.store.search_common import (
+    INCIDENT_COLUMNS,
+    NAMED_FIELDS,
+    day_start,
+    followup_statuses,
+    incident_date_sql,
+)
 from hindsight.store.search_schema import ACCESS_WEIGHT, PARTS
-from hindsight.store.search_sql import incident_date_sql
 
 # The weight of a match in each field of an incident (by field number in the index).
 INCIDENT_FIELD_WEIGHTS = (1.0, 10.0, 2.5, 4.0, 4.0, 4.0)  # key title summary systems models tags
@@ -141,18 +144,18 @@ class ServerCompiler:
         """SQL true for the incident `o` when `item` holds."""
         name, value = item.name, item.value
         if name in (FieldName.AFTER, FieldName.BEFORE):
-            start = self._day_start(item.day).astimezone(UTC).replace(tzinfo=None)
+            start = day_start(self.request, item.day).astimezone(UTC).replace(tzinfo=None)
             operator = ">=" if name is FieldName.AFTER else "<"
             return f"{incident_date_sql('o.id')} {operator} {self.param(start)}"
-        column = _COLUMNS.get(name)
+        column = INCIDENT_COLUMNS.get(name)
         if column is not None:
             return f"o.{column} = {self.param(value)}"
-        if name in (FieldName.TAG, FieldName.SYSTEM, FieldName.TEAM, FieldName.OWNER):
+        if name in NAMED_FIELDS:
             return self._named(name, value)
         if name is FieldName.FOLLOWUP:
             return (
                 "o.id IN (SELECT incident_id FROM followups "
-                f"WHERE status = ANY({self.param(_followup_statuses(value))}))"
+                f"WHERE status = ANY({self.param(followup_statuses(value))}))"
             )
         if name is FieldName.IMPLICATED:
             kinds = sorted(self.request.choices.get(item, frozenset({value})))
@@ -191,10 +194,6 @@ class ServerCompiler:
             f"AND s.field = {number} AND s.doc @@ {query})"
         )
 
-    def _day_start(self, day: date) -> datetime:
-        zone: tzinfo = self.request.zone or UTC
-        return datetime.combine(day, time(), zone)
-
     # -- clauses ----------------------------------------------------------------------------
 
     def _operand(self, operand: Text | Field | Not, *, score: bool) -> str:
@@ -232,22 +231,6 @@ class ServerCompiler:
         return ServerQuery(sql, self.params, f"{with_}SELECT count(*) {matched}")
 
 
-# Fields that are columns of the incidents table.
-_COLUMNS = {
-    FieldName.SEVERITY: "severity",
-    FieldName.PHASE: "phase",
-    FieldName.STATUS: "review_status",
-}
-
-
-def _followup_statuses(value: str) -> list[str]:
-    if value == FOLLOWUP_OPEN:
-        return sorted(s.value for s in FollowUpStatus if not s.is_closed)
-    if value == FOLLOWUP_CLOSED:
-        return sorted(s.value for s in FollowUpStatus if s.is_closed)
-    return [value]
-
-
 def query_texts(request: SearchRequest) -> list[str]:
     """Every text the request's query searches for (words, phrases and named values)."""
     texts: list[str] = []
@@ -255,7 +238,7 @@ def query_texts(request: SearchRequest) -> list[str]:
         inner = operand.operand if isinstance(operand, Not) else operand
         if isinstance(inner, Text):
             texts.append(inner.text)
-        elif inner.name in (FieldName.TAG, FieldName.SYSTEM, FieldName.TEAM, FieldName.OWNER):
+        elif inner.name in NAMED_FIELDS:
             texts.append(inner.value)
     return list(dict.fromkeys(texts))
 

@@ -8,11 +8,9 @@ the same calls with tsvector columns and `ts_rank`, keeping the query language, 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
@@ -26,22 +24,30 @@ from hindsight.core.search_results import (
     SearchHit,
     SearchPage,
     SearchRequest,
-    SharedTraits,
     Snippet,
 )
-from hindsight.core.search_text import STOPWORDS, words
 from hindsight.store import search_schema
 from hindsight.store.database import Database
 from hindsight.store.errors import NotFoundError, SearchIndexDamagedError
-from hindsight.store.search_snippets import json_words, snippets
+from hindsight.store.search_common import (
+    COMMON_CAP,
+    RELATED_POOL,
+    RELATED_SCAN,
+    Traits,
+    add_traits,
+    idf,
+    incident_date_sql,
+    json_value,
+    most_distinctive,
+    rank_related,
+)
+from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
     BM25_LIMIT,
     IDF_FUNCTION,
     CompiledQuery,
     compile_query,
     fts_string,
-    idf,
-    incident_date_sql,
 )
 
 
@@ -73,22 +79,6 @@ class SearchIndex(Protocol):
     def rebuild(self) -> None:
         """Build the index again from the data."""
         ...
-
-
-def _parse_time(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# How much each trait shared with an incident adds to its likeness, besides shared words.
-SAME_TRIGGER_KIND = 3.0
-SHARED_IMPLICATED = 2.0
-SHARED_SYSTEM = 2.0
-RELATED_WORDS = 8  # distinctive words of an incident used to look for others like it
-RELATED_POOL = 40  # candidates re-ranked with the traits
-RELATED_SCAN = 2000  # incidents a word is looked for in, most recently recorded first
-RELATED_CANDIDATES = 24  # words of the incident whose rarity is measured
-COMMON_CAP = 500  # counting a word's incidents stops here: it is common enough
 
 
 class SqliteSearchIndex:
@@ -201,46 +191,15 @@ class SqliteSearchIndex:
                 if not pool:
                     return []
                 others = _traits(connection, list(pool))
-        mine_words = {w for w, _ in chosen}
-        scored: list[RelatedIncident] = []
-        for other_id, (text_score, matched) in pool.items():
-            other = others.get(other_id)
-            if other is None or not other.earlier_than(me):
-                continue
-            shared = SharedTraits(
-                words=tuple(w for w, _ in chosen if w in matched and w in mine_words),
-                systems=tuple(s for s in me.systems if s.lower() in other.systems_folded),
-                trigger_kind=me.trigger_kind
-                if me.trigger_kind and me.trigger_kind == other.trigger_kind
-                else "",
-                implicated=tuple(c for c in me.implicated if c in other.implicated),
-            )
-            score = (
-                text_score
-                + SHARED_SYSTEM * len(shared.systems)
-                + (SAME_TRIGGER_KIND if shared.trigger_kind else 0.0)
-                + SHARED_IMPLICATED * len(shared.implicated)
-            )
-            scored.append(
-                RelatedIncident(
-                    other_id, other.key, other.title, other.date, round(score, 4), shared
-                )
-            )
-        scored.sort(key=lambda r: (-r.score, -r.date.timestamp(), -r.incident_id))
-        return scored[:limit]
+        return rank_related(me, chosen, pool, others, limit)
 
     def _distinctive(
-        self, connection: Connection, incident_id: int, me: _Traits
+        self, connection: Connection, incident_id: int, me: Traits
     ) -> list[tuple[str, float]]:
         """The incident's rarest words (with their idf) that other incidents also use."""
-        candidates: list[str] = []
-        for word in words(" ".join((me.title, me.trigger_text, *me.systems, me.summary))):
-            useful = len(word) > 2 and not word.isdigit() and word not in STOPWORDS
-            if useful and word not in candidates:
-                candidates.append(word)
         total = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
         counted: list[tuple[str, int]] = []
-        for word in candidates[:RELATED_CANDIDATES]:
+        for word in me.candidate_words():
             count = connection.exec_driver_sql(
                 "SELECT count(*) FROM (SELECT rowid FROM search_incident "
                 f"WHERE search_incident MATCH ? AND rowid <> ? LIMIT {COMMON_CAP})",
@@ -248,8 +207,7 @@ class SqliteSearchIndex:
             ).scalar_one()
             if count:
                 counted.append((word, count))
-        counted.sort(key=lambda item: item[1])
-        return [(word, idf(count + 1, total)) for word, count in counted[:RELATED_WORDS]]
+        return most_distinctive(counted, total)
 
     @staticmethod
     def _pool(
@@ -327,34 +285,6 @@ class _IndexErrors:
                 raise SearchIndexDamagedError(self.database.path, text) from error
 
 
-class _Traits:
-    """What related-incident matching compares, for one incident."""
-
-    def __init__(self, row: Sequence[Any]) -> None:
-        self.id: int = row[0]
-        self.key: str = row[1]
-        self.title: str = row[2]
-        self.summary: str = row[3] or ""
-        self.systems: list[str] = [s for s in json_words(_json(row[4])) if s.strip()]
-        self.systems_folded = {s.lower() for s in self.systems}
-        self.date = _parse_time(row[5])
-        self.trigger_kind = ""
-        self.trigger_text = ""
-        self.implicated: list[str] = []
-
-    def earlier_than(self, other: _Traits) -> bool:
-        return (self.date, self.id) < (other.date, other.id)
-
-
-def _json(raw: Any) -> Any:
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return None
-    return raw
-
-
 def _matching_groups(connection: Connection, texts: Sequence[Text]) -> set[str]:
     """The kinds of record where any of `texts` occurs at all (snippets read only those)."""
     names = {part.code: part.name for part in search_schema.PARTS}
@@ -407,35 +337,26 @@ def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, 
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, _Traits]:
+def _traits(connection: Connection, ids: Sequence[int]) -> dict[int, Traits]:
     marks = ", ".join("?" for _ in ids)
     found = {
-        row[0]: _Traits(row)
+        row[0]: Traits(row)
         for row in connection.exec_driver_sql(
             f"SELECT id, key, title, summary, systems, {incident_date_sql('incidents.id')} "
             f"FROM incidents WHERE id IN ({marks})",
             tuple(ids),
         )
     }
-    for incident, question, value in connection.exec_driver_sql(
+    answers = connection.exec_driver_sql(
         "SELECT incident_id, question_id, value FROM review_answers "
         f"WHERE incident_id IN ({marks}) AND status = 'answered' "
         "AND question_id IN (?, ?)",
         (*ids, TRIGGER_KIND_QUESTION, TRIGGER_WHAT_QUESTION),
-    ):
-        traits = found.get(incident)
-        if traits is None:
-            continue
-        text = " ".join(json_words(_json(value)))
-        if question == TRIGGER_KIND_QUESTION:
-            traits.trigger_kind = text
-        else:
-            traits.trigger_text = text
-    for incident, category in connection.exec_driver_sql(
+    ).all()
+    implicated = connection.exec_driver_sql(
         "SELECT incident_id, category FROM change_attributions "
         f"WHERE incident_id IN ({marks}) AND verdict = ?",
         (*ids, Verdict.IMPLICATED.value),
-    ):
-        if incident in found:
-            found[incident].implicated.append(category)
-    return found
+    ).all()
+    # SQLite gives JSON columns as their text.
+    return add_traits(found, ((i, q, json_value(v)) for i, q, v in answers), implicated)

@@ -28,18 +28,14 @@ others are scored only where the rarest one matches.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, datetime
 from functools import partial
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
-from hindsight.core.followups import FollowUpStatus
 from hindsight.core.review import Verdict
 from hindsight.core.search_query import (
-    FOLLOWUP_CLOSED,
-    FOLLOWUP_OPEN,
     AnyOf,
     Field,
     FieldName,
@@ -47,6 +43,13 @@ from hindsight.core.search_query import (
     Text,
 )
 from hindsight.core.search_results import SearchRequest
+from hindsight.store.search_common import (
+    INCIDENT_COLUMNS,
+    NAMED_FIELDS,
+    day_start,
+    followup_statuses,
+    incident_date_sql,
+)
 from hindsight.store.search_schema import (
     ACCESS_TABLE,
     ACCESS_WEIGHT,
@@ -67,12 +70,6 @@ BM25_LIMIT = 5000
 IDF_FUNCTION = "hindsight_idf"
 
 
-def idf(matching: int, total: int) -> float:
-    """Inverse document frequency of a word found in `matching` of `total` incidents."""
-    total = max(total, matching)
-    return math.log(1.0 + (total - matching + 0.5) / (matching + 0.5))
-
-
 def fts_string(text: Text) -> str:
     """`text` as one FTS5 string literal: a phrase of its words, never an FTS5 operator."""
     literal = '"' + text.text.replace('"', '""') + '"'
@@ -82,16 +79,6 @@ def fts_string(text: Text) -> str:
 def stored_time(moment: datetime) -> str:
     """`moment` as the store writes datetimes on SQLite (naive UTC with microseconds)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def incident_date_sql(incident: str) -> str:
-    """SQL for an incident's date: impact start, else detection, else when it was recorded."""
-    milestone = "(SELECT best FROM milestones WHERE incident_id = {i} AND kind = '{kind}')"
-    return (
-        f"coalesce({milestone.format(i=incident, kind='outage_begins')}, "
-        f"{milestone.format(i=incident, kind='detection')}, "
-        f"(SELECT created_at FROM incidents WHERE id = {incident}))"
-    )
 
 
 def _within(expression: str, within: str) -> str:
@@ -262,31 +249,27 @@ class _Compiler:
         """SQL true for the incident `incident` (an id expression) when `item` holds."""
         name = item.name
         if name in (FieldName.AFTER, FieldName.BEFORE):
-            start = self.param(stored_time(self._day_start(item.day)))
+            start = self.param(stored_time(day_start(self.request, item.day)))
             operator = ">=" if name is FieldName.AFTER else "<"
             return f"{incident_date_sql(incident)} {operator} {start}"
-        column = _COLUMNS.get(name)
+        column = INCIDENT_COLUMNS.get(name)
         if column is not None and incident == OUTER_ID:
             # Over the incidents table itself: test the column, no subquery.
             return f"o.{column} = {self.param(item.value)}"
         return f"{incident} IN ({self.field_ids(item)})"
 
-    def _day_start(self, day: date) -> datetime:
-        zone: tzinfo = self.request.zone or UTC
-        return datetime.combine(day, time(), zone)
-
     def field_ids(self, item: Field) -> str:
         """SQL for the ids of incidents where `item` (not a date field) holds."""
         name, value = item.name, item.value
-        column = _COLUMNS.get(name)
+        column = INCIDENT_COLUMNS.get(name)
         if column is not None:
             return f"SELECT id FROM incidents WHERE {column} = {self.param(value)}"
-        if name in (FieldName.TAG, FieldName.SYSTEM, FieldName.TEAM, FieldName.OWNER):
+        if name in NAMED_FIELDS:
             return self.name_ids(name, value)
         if name is FieldName.FOLLOWUP:
             return (
                 "SELECT incident_id FROM followups "
-                f"WHERE status IN ({self._list(_followup_statuses(value))})"
+                f"WHERE status IN ({self._list(followup_statuses(value))})"
             )
         if name is FieldName.IMPLICATED:
             kinds = self.request.choices.get(item, frozenset({value}))
@@ -430,12 +413,6 @@ class _Compiler:
 
 
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
-# Fields that are columns of the incidents table.
-_COLUMNS = {
-    FieldName.SEVERITY: "severity",
-    FieldName.PHASE: "phase",
-    FieldName.STATUS: "review_status",
-}
 
 
 def _scored(ids: Callable[[str], str], factor: str) -> Arm:
@@ -477,14 +454,6 @@ def _required_text(clause: object) -> bool:
 
 def _where(conditions: list[str]) -> str:
     return f" WHERE {' AND '.join(conditions)}" if conditions else ""
-
-
-def _followup_statuses(value: str) -> list[str]:
-    if value == FOLLOWUP_OPEN:
-        return sorted(s.value for s in FollowUpStatus if not s.is_closed)
-    if value == FOLLOWUP_CLOSED:
-        return sorted(s.value for s in FollowUpStatus if s.is_closed)
-    return [value]
 
 
 class PlainCompiler(_Compiler):

@@ -282,6 +282,7 @@ class IncidentListPane(QWidget):
 
     def _apply_filters(self) -> None:
         self._to_top = True
+        self._note_view_rows()  # the window may have been resized since
         self.model.set_query(self.query())
         self.filtersChanged.emit()
 
@@ -491,6 +492,8 @@ class IncidentListPane(QWidget):
             height = max(self.table.verticalHeader().defaultSectionSize(), 1)
             last = first + viewport.height() // height
         self.model.set_view_rows(first, last)
+        fits = viewport.height() // self.delegate.row_height(False) + 1
+        self.model.set_rows_on_screen(fits, viewport.height() // self.delegate.row_height(True) + 1)
 
     def _about_to_reset(self) -> None:
         self._scroll_before = self.table.verticalScrollBar().value()
@@ -505,6 +508,10 @@ class IncidentListPane(QWidget):
         scroll = self.table.verticalScrollBar()
         scroll.setValue(0 if self._to_top else min(self._scroll_before, scroll.maximum()))
         self._to_top = False
+        # The view lays its rows out again on a zero timer after a reset, and repaints all
+        # of them then: a second paint of the new answer, after the first. Laying them out
+        # now makes it one paint.
+        self.table.executeDelayedItemsLayout()
 
     def _reloaded(self) -> None:
         self._highlight(self._current)

@@ -42,7 +42,9 @@ from hindsight.vocabulary import vocabulary
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
-SEARCH_PAGE_SIZE = 30  # search pages also read snippets, and their rows are taller
+# Search pages also read snippets (most of a page's cost), and their rows are taller: a page
+# is about what a window shows, so the first answer reads no snippets nobody sees.
+SEARCH_PAGE_SIZE = 10
 MAX_PAGES = 40  # rows kept read: what was on screen lately, not the whole database
 
 
@@ -107,6 +109,7 @@ class IncidentListModel(QAbstractTableModel):
         self._wanted: set[int] = set()
         self._asked: set[int] = set()
         self._view_rows = (0, 0)  # the pane says which rows are on screen
+        self._rows_on_screen = {False: 0, True: 0}  # how many fit: plain rows, hits' rows
         self._fetch = QTimer(self, singleShot=True, interval=0)
         self._fetch.timeout.connect(self._fetch_wanted)
 
@@ -172,6 +175,10 @@ class IncidentListModel(QAbstractTableModel):
             if searching(self._query):
                 self.reload()
 
+    def set_rows_on_screen(self, plain: int, with_snippets: int) -> None:
+        """How many rows the view shows at once: of a list, and of hits with snippets."""
+        self._rows_on_screen = {False: max(plain, 0), True: max(with_snippets, 0)}
+
     def set_view_rows(self, first: int, last: int) -> None:
         """The rows on screen now: a reload reads them again so the view stays put."""
         self._view_rows = (max(first, 0), max(last, first))
@@ -205,12 +212,17 @@ class IncidentListModel(QAbstractTableModel):
             what="search the incidents" if search else "read the incident list",
         )
 
-    def _pages_in_view(self, page_size: int) -> list[int]:
+    def _pages_in_view(self, page_size: int, with_snippets: bool) -> list[int]:
         first, last = self._view_rows
+        fit = self._rows_on_screen[with_snippets]
+        if with_snippets != self._answer.with_snippets and fit:
+            # The rows change height with this answer, and a new search starts at the top:
+            # the rows on screen are the first that fit, not those shown now.
+            first, last = 0, fit - 1
         return sorted({0, *range(first // page_size, last // page_size + 1)})
 
     def _list_work(self, listing: IncidentListing, query: ListQuery) -> Callable[[], _Answer]:
-        pages = self._pages_in_view(PAGE_SIZE)
+        pages = self._pages_in_view(PAGE_SIZE, False)
         listed = replace(query, text="")
 
         def work() -> _Answer:
@@ -225,9 +237,9 @@ class IncidentListModel(QAbstractTableModel):
         return work
 
     def _search_work(self, reader: SearchReader, query: ListQuery) -> Callable[[], _Answer]:
-        pages = self._pages_in_view(SEARCH_PAGE_SIZE)
         relevance = self._relevance
         with_snippets = has_words(query.text)
+        pages = self._pages_in_view(SEARCH_PAGE_SIZE, with_snippets)
 
         def work() -> _Answer:
             count, order = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
@@ -388,6 +400,16 @@ class IncidentListModel(QAbstractTableModel):
             return None
         return page[row % size]
 
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell at `row`, `column` shows ("" until its page is read)."""
+        item = self.row(row)
+        if item is None:
+            return ""
+        cells = self._cells.get(row)
+        if cells is None or cells[0] != item.key:
+            cells = self._cells[row] = _cells(item)
+        return cells[column]
+
     def snippets(self, row: int) -> tuple[Snippet, ...]:
         """The snippets of the hit in `row` (searching, once its page has been read)."""
         item = self.row(row)
@@ -499,10 +521,7 @@ class IncidentListModel(QAbstractTableModel):
         if role == SNIPPETS_ROLE:
             return self._answer.snippets.get(item.id, ())
         if role == Qt.ItemDataRole.DisplayRole:
-            cells = self._cells.get(index.row())
-            if cells is None or cells[0] != item.key:
-                cells = self._cells[index.row()] = _cells(item)
-            return cells[column]
+            return self.cell_text(index.row(), column)
         if column is ListColumn.SEVERITY:
             return vocabulary().severity_definitions[item.severity]
         if column is ListColumn.PHASE:
