@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
@@ -78,7 +78,7 @@ def _where(query: Q, column: Any, chunk: list[int] | None) -> Q:
     return query if chunk is None else query.where(column.in_(chunk))
 
 
-def _rows(session: Session, query: Any) -> Sequence[Row[Any]]:
+def _rows(session: Session, query: Any) -> Sequence[Any]:
     """Every row of `query`, fetched at once as plain rows (no ORM, no row-by-row fetch)."""
     return session.connection().execute(query).all()
 
