@@ -164,6 +164,7 @@ def test_only_amounts_add_and_everything_else_is_compared() -> None:
     compared = [
         ("Requests failing", "percent", SHARE),
         ("Errors", "%", SHARE),
+        ("Fall in clicks", "percentage points", SHARE),
         ("Error rate", "errors", RATE),
         ("Failed requests", "req/s", RATE),
         ("Lost queries", "per hour", RATE),
@@ -172,7 +173,8 @@ def test_only_amounts_add_and_everything_else_is_compared() -> None:
         ("Data age", "days", TIME),
         ("Time to detect", "minutes", TIME),
         ("Median latency lost", "hours", TIME),  # a level, even with "lost" in it
-        ("Accuracy drop", "points", LEVEL),
+        ("Accuracy drop", "points", SHARE),
+        ("Ranking score", "NDCG", LEVEL),
         ("Average basket", "USD", LEVEL),
     ]
     for measure, unit, why in compared:

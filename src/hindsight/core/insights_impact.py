@@ -40,6 +40,11 @@ REASONS = (
 
 # Why a measure is compared rather than added (empty: it is an amount, and adds up).
 SHARE, RATE, TIME, LEVEL = "a share", "a rate", "a time or an age", "an average or a level"
+# Units of a change in a share ("fell by 8 percentage points"): as much of one incident's own
+# traffic as a share is.
+POINT_UNITS = frozenset(
+    {"percentage point", "percentage points", "pp", "pts", "point", "points", "basis points"}
+)
 # Units that are rates on their own, without a "/" or "per" in them.
 RATE_UNITS = frozenset(
     {"qps", "rps", "tps", "rpm", "qpm", "fps", "hz", "bps", "kbps", "mbps", "gbps"}
@@ -73,7 +78,7 @@ def compared_because(measure: str, unit: str) -> str:
     incident, so a total of them would mean nothing.
     """
     key = unit_key(unit)
-    if key in SHARE_UNITS or key == "%":
+    if key in SHARE_UNITS or key == "%" or key in POINT_UNITS:
         return SHARE
     words = set(_WORD.findall(" ".join(measure.split()).casefold()))
     if "/" in key or key.startswith("per ") or " per " in key or key in RATE_UNITS:
