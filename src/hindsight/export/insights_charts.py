@@ -289,6 +289,7 @@ def new_figure(width_px: int, height_px: int, dpi: float = 96) -> Figure:
 # time (reports and saved charts are made on worker threads).
 _kept_figures: dict[tuple[str, int, int], Figure] = {}
 _kept_lock = threading.Lock()
+KEPT_FIGURES = 48  # two reports' worth; pictures copied at many widths push out the oldest
 
 
 def image(
@@ -310,4 +311,6 @@ def image(
             figure.savefig(buffer, format=kind, dpi=96)
     with _kept_lock:
         _kept_figures[place] = figure
+        while len(_kept_figures) > KEPT_FIGURES:
+            del _kept_figures[next(iter(_kept_figures))]
     return buffer.getvalue()
