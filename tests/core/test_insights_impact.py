@@ -96,7 +96,7 @@ def test_amounts_add_up_as_ranges_per_measure_and_unit() -> None:
 
 def test_shares_are_compared_never_added() -> None:
     insights = figures(incidents=MEASURED)
-    failing = row(insights, "impact_compared", "Requests failing (%): a share")
+    failing = row(insights, "impact_shares", "Requests failing (%): a share")
     assert failing == {
         "incidents": 3,
         "smallest": 5,
@@ -123,7 +123,7 @@ def test_the_scope_narrows_the_totals_and_an_empty_scope_has_no_rows() -> None:
     narrowed = figures(Scope(severities=frozenset({Severity.SEV4})), incidents=MEASURED)
     assert row(narrowed, "impact_totals", "Refunds (USD)")["best"] == 40_000
     empty = figures(Scope(tags=frozenset({"nothing"})), incidents=MEASURED)
-    for key in ("impact_totals", "impact_compared"):
+    for key in ("impact_totals", "impact_shares"):
         assert empty.chart(key).categories == () and empty.chart(key).empty
     assert empty.chart("impact_not_combined").series_of("measures").values == (0, 0)
 
@@ -191,7 +191,7 @@ def test_a_measure_that_does_not_add_is_compared_and_says_why() -> None:
     insights = figures(incidents=ages)
     # The ages are compared, never totalled (3 + 10 days of age would mean nothing) ...
     assert [c.label for c in insights.chart("impact_totals").categories] == ["Downtime (hours)"]
-    assert row(insights, "impact_compared", "Data age (days): a time or an age") == {
+    assert row(insights, "impact_shares", "Data age (days): a time or an age") == {
         "incidents": 2,
         "smallest": 3,
         "median": 6.5,
@@ -202,6 +202,6 @@ def test_a_measure_that_does_not_add_is_compared_and_says_why() -> None:
     # ... while hours of downtime add up across incidents.
     downtime = row(insights, "impact_totals", "Downtime (hours)")
     assert (downtime["low"], downtime["best"], downtime["high"]) == (6, 7, 8)
-    compared_chart = insights.chart("impact_compared")
+    compared_chart = insights.chart("impact_shares")
     assert "not added up" in compared_chart.title
     assert compared_chart.ids("incidents", compared_chart.categories[0].key) == {1, 2}

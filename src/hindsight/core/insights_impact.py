@@ -225,7 +225,8 @@ def compared(placed: Sequence[Placed], groups: Sequence[_Group]) -> Chart:
         ),
     ]
     return Chart(
-        key="impact_compared",
+        # The key of the first version (shares only) is kept: JSON readers rely on it.
+        key="impact_shares",
         section=IMPACT,
         title="Impact compared across incidents, not added up",
         kind=ChartKind.TABLE,
