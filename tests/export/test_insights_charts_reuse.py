@@ -7,7 +7,6 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
-import matplotlib
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -98,20 +97,3 @@ def test_a_kept_figure_answers_clicks_as_a_new_one(scopes: list[Insights]) -> No
     # Only the artists of the last draw can be clicked.
     assert len(drawn.targets) == len(expected.targets)
     assert all(artist.axes in figure.axes for artist in drawn.targets)
-
-
-@pytest.mark.parametrize("kind", ["png", "svg"])
-def test_a_picture_drawn_on_a_kept_figure_is_the_same_file(
-    scopes: list[Insights], kind: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    charts = [scopes[0].chart("incidents_over_time"), scopes[0].chart("time_to_detect")]
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # an SVG is dated, and its ids are salted
-    for chart in charts:
-        narrowed = scopes[1].chart(chart.key)
-        insights_charts._kept_figures.clear()
-        with matplotlib.rc_context({"svg.hashsalt": "fixed"}):
-            first = insights_charts.image(chart, 640, 300, kind, scale=1.5)
-            insights_charts.image(narrowed, 640, 300, kind, scale=1.5)  # the figure is kept
-            assert (chart.key, 640, 300) in insights_charts._kept_figures
-            again = insights_charts.image(chart, 640, 300, kind, scale=1.5)
-        assert again == first, chart.key

@@ -11,7 +11,6 @@ label in the view), so they stay selectable text.
 from __future__ import annotations
 
 import io
-import threading
 from typing import Any
 
 import matplotlib
@@ -168,7 +167,7 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
 
 
 # Each figure remembers (in this attribute) the axes it was last drawn on and what they were
-# made for: a figure drawing the same kind of chart again (a new scope, a save) keeps them
+# made for: a figure drawing the same kind of chart again (a new scope in the view) keeps them
 # and only swaps what is drawn on them. Making axes (and their tick marks) is about a quarter
 # of drawing a chart. Kept on the figure itself, they go when it goes.
 _FRAME = "_hindsight_frame"
@@ -284,23 +283,13 @@ def new_figure(width_px: int, height_px: int, dpi: float = 96) -> Figure:
     return Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
 
 
-# Figures kept for pictures, by chart and size: a report drawing the same charts again for
-# another scope (or a chart saved again) reuses their axes. Each is lent to one caller at a
-# time (reports and saved charts are made on worker threads).
-_kept_figures: dict[tuple[str, int, int], Figure] = {}
-_kept_lock = threading.Lock()
-KEPT_FIGURES = 48  # two reports' worth; pictures copied at many widths push out the oldest
-
-
 def image(
     chart: Chart, width_px: int, height_px: int, kind: str = "png", scale: float = 2
 ) -> bytes:
     """The chart as PNG (at `scale` times the pixel size, for sharp print) or SVG bytes."""
-    place = (chart.key, width_px, height_px)
-    with _kept_lock:
-        figure = _kept_figures.pop(place, None)
-    if figure is None:
-        figure = new_figure(width_px, height_px)
+    # A new figure each time: keeping figures for pictures (as the view keeps its canvases)
+    # saved nothing measurable at print resolution, where rendering the text dominates.
+    figure = new_figure(width_px, height_px)
     draw(chart, figure)
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
@@ -309,8 +298,4 @@ def image(
             figure.savefig(buffer, format="png", dpi=96 * scale, pil_kwargs={"compress_level": 1})
         else:
             figure.savefig(buffer, format=kind, dpi=96)
-    with _kept_lock:
-        _kept_figures[place] = figure
-        while len(_kept_figures) > KEPT_FIGURES:
-            del _kept_figures[next(iter(_kept_figures))]
     return buffer.getvalue()
