@@ -16,7 +16,14 @@ from dataclasses import replace
 
 from hindsight.core.enums import Severity
 from hindsight.core.impact import ImpactMeasure
-from hindsight.core.insights_impact import impact_charts
+from hindsight.core.insights_impact import (
+    LEVEL,
+    RATE,
+    SHARE,
+    TIME,
+    compared_because,
+    impact_charts,
+)
 from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.core.insights_scope import Scope
 
@@ -89,7 +96,7 @@ def test_amounts_add_up_as_ranges_per_measure_and_unit() -> None:
 
 def test_shares_are_compared_never_added() -> None:
     insights = figures(incidents=MEASURED)
-    failing = row(insights, "impact_shares", "Requests failing (%)")
+    failing = row(insights, "impact_shares", "Requests failing (%): a share")
     assert failing == {
         "incidents": 3,
         "smallest": 5,
@@ -139,3 +146,62 @@ def test_totals_equal_a_plain_sum_on_random_measures() -> None:
     largest = [max(m.best for m in f.impacts) for f in incidents if f.impacts]
     assert jobs["best"] == sum(largest) and jobs["incidents"] == len(largest)
     assert impact_charts([]) and all(c.empty for c in impact_charts([])[:2])
+
+
+def test_only_amounts_add_and_everything_else_is_compared() -> None:
+    adds = [
+        ("Queries lost", "queries"),
+        ("Users affected", "users"),
+        ("Requests failing", "requests"),
+        ("Refunds", "USD"),
+        ("Downtime", "hours"),
+        ("Engineer time", "hours"),
+        ("On-call effort", "person-hours"),
+        ("Tickets", "tickets"),
+    ]
+    for measure, unit in adds:
+        assert compared_because(measure, unit) == "", (measure, unit)
+    compared = [
+        ("Requests failing", "percent", SHARE),
+        ("Errors", "%", SHARE),
+        ("Fall in clicks", "percentage points", SHARE),
+        ("Error rate", "errors", RATE),
+        ("Failed requests", "req/s", RATE),
+        ("Lost queries", "per hour", RATE),
+        ("Throughput drop", "qps", RATE),
+        ("Latency added", "ms", TIME),
+        ("Data age", "days", TIME),
+        ("Time to detect", "minutes", TIME),
+        ("Median latency lost", "hours", TIME),  # a level, even with "lost" in it
+        ("Accuracy drop", "points", SHARE),
+        ("Ranking score", "NDCG", LEVEL),
+        ("Average basket", "USD", LEVEL),
+    ]
+    for measure, unit, why in compared:
+        assert compared_because(measure, unit) == why, (measure, unit)
+
+
+def test_a_measure_that_does_not_add_is_compared_and_says_why() -> None:
+    ages = (
+        replace(A, impacts=(ImpactMeasure("Data age", 2, 4, 3, "days"),)),
+        replace(B, impacts=(ImpactMeasure("Data  age", best=10, unit="Days"),)),
+        replace(D, impacts=(ImpactMeasure("Downtime", best=5, unit="hours"),)),
+        replace(C, impacts=(ImpactMeasure("Downtime", 1, 3, 2, "hours"),)),
+    )
+    insights = figures(incidents=ages)
+    # The ages are compared, never totalled (3 + 10 days of age would mean nothing) ...
+    assert [c.label for c in insights.chart("impact_totals").categories] == ["Downtime (hours)"]
+    assert row(insights, "impact_shares", "Data age (days): a time or an age") == {
+        "incidents": 2,
+        "smallest": 3,
+        "median": 6.5,
+        "largest": 10,
+        "lowest": 2,
+        "highest": 10,
+    }
+    # ... while hours of downtime add up across incidents.
+    downtime = row(insights, "impact_totals", "Downtime (hours)")
+    assert (downtime["low"], downtime["best"], downtime["high"]) == (6, 7, 8)
+    compared_chart = insights.chart("impact_shares")
+    assert "not added up" in compared_chart.title
+    assert compared_chart.ids("incidents", compared_chart.categories[0].key) == {1, 2}

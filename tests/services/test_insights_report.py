@@ -267,12 +267,14 @@ def test_impact_totals_reach_every_format(filled: Workspace) -> None:
         "1,210,000,000",
         "1,500,000,000",
     ]
-    shares = next(t for t in tables if t[0][0] == "Measure")
-    assert shares[1][:3] == ["Requests failing (%)", "1", "8.4"]  # the middle of 0.8-16
+    compared = next(t for t in tables if t[0][0] == "Measure (unit): why compared")
+    # The middle of 0.8-16, never added to anything: the row says it is a share.
+    assert compared[1][:3] == ["Requests failing (%): a share", "1", "8.4"]
     left_out = next(t for t in tables if t[0][0] == "Why")
     assert left_out[1] == ["No number: said in words only", "1"]
     html = render(filled, "html").decode()
     assert "Impact added up, where the measure and unit agree" in html
+    assert "Impact compared across incidents, not added up" in html
     assert "1,210,000,000" in html
     document = json.loads(render(filled, "json"))
     chart = next(c for c in document["charts"] if c["key"] == "impact_totals")

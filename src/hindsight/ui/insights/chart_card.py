@@ -73,7 +73,7 @@ class ChartCanvas(FigureCanvasQTAgg):
         if not self._stale or self.chart is None:
             return
         self._stale = False
-        self.figure.clear()
+        # Drawn over the last picture: the axes are kept when the chart is of the same kind.
         self.drawn = insights_charts.draw(self.chart, self.figure)
         self.builds += 1
         FigureCanvasAgg.draw(self)

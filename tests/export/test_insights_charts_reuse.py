@@ -1,0 +1,99 @@
+"""A figure that drew a chart before keeps its axes for the next draw of the same kind: the
+picture must be exactly (pixel for pixel) the one a new figure gives."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from tests.core.test_insights import INCIDENTS, ITEMS, figures
+
+from hindsight.core.enums import Severity
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.impact import ImpactMeasure
+from hindsight.core.insights_model import Chart, IncidentFacts, Insights
+from hindsight.core.insights_scope import Scope
+from hindsight.export import insights_charts
+
+WIDTH, HEIGHT = 560, 300
+
+
+def _many() -> tuple[IncidentFacts, ...]:
+    """Two hundred incidents made from the hand-made five, spread over two years."""
+    rng = random.Random(5)
+    made = []
+    for n in range(200):
+        base = INCIDENTS[n % len(INCIDENTS)]
+        shift = timedelta(days=rng.randint(-300, 120), hours=rng.randint(0, 23))
+        made.append(
+            replace(
+                base,
+                id=n + 1,
+                key=f"HS-{n + 1}",
+                severity=rng.choice(list(Severity)),
+                created_at=base.created_at + shift,
+                milestones={
+                    phase: FuzzyTime(t.earliest + shift, t.latest + shift, t.best + shift)
+                    for phase, t in base.milestones.items()
+                },
+                trigger_kind=rng.choice((None, "world", "upstream_data", "unknown")),
+                teams=tuple(rng.sample(["SRE", "ML", "Data", "Legal"], rng.randint(0, 3))),
+                impacts=(ImpactMeasure("Queries lost", best=float(n), unit="queries"),),
+            )
+        )
+    return tuple(made)
+
+
+def _pixels(figure: Figure) -> bytes:
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return bytes(canvas.buffer_rgba())
+
+
+def _fresh(chart: Chart) -> bytes:
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(chart, figure)
+    return _pixels(figure)
+
+
+@pytest.fixture(scope="module")
+def scopes() -> list[Insights]:
+    many = _many()
+    return [
+        figures(incidents=many, items=ITEMS),
+        figures(Scope(severities=frozenset({Severity.SEV1})), incidents=many, items=ITEMS),
+        figures(Scope(tags=frozenset({"nothing"})), incidents=many, items=ITEMS),  # empty
+        figures(),
+    ]
+
+
+def test_a_kept_figure_draws_the_same_picture_as_a_new_one(scopes: list[Insights]) -> None:
+    kept = 0
+    for chart in scopes[0].charts:
+        versions = [insights.chart(chart.key) for insights in scopes]
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        # Every chart after every other on one figure: all, narrowed, empty, small, all.
+        for version in [*versions, versions[0]]:
+            axes_before = list(figure.axes)
+            insights_charts.draw(version, figure)
+            kept += bool(axes_before) and figure.axes == axes_before
+            assert _pixels(figure) == _fresh(version), (chart.key, version.covered)
+    # The axes were kept for most charts (those with a second value axis are made anew).
+    assert kept >= 3 * len(scopes[0].charts)
+
+
+def test_a_kept_figure_answers_clicks_as_a_new_one(scopes: list[Insights]) -> None:
+    chart = scopes[0].chart("incidents_over_time")
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(scopes[1].chart(chart.key), figure)
+    drawn = insights_charts.draw(chart, figure)
+    fresh = insights_charts.new_figure(WIDTH, HEIGHT)
+    expected = insights_charts.draw(chart, fresh)
+    assert set(drawn.places) == set(expected.places)
+    # Only the artists of the last draw can be clicked.
+    assert len(drawn.targets) == len(expected.targets)
+    assert all(artist.axes in figure.axes for artist in drawn.targets)
