@@ -69,6 +69,23 @@ def test_a_users_template_appears_and_renders(
     assert rendered.text.startswith("HS-2 Partner")
 
 
+def test_a_users_template_edited_between_exports_is_read_again(
+    exporter: ExportService, demo_workspace: Workspace
+) -> None:
+    # Environments (and so compiled templates) are kept between exports: an edit must show.
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    template = folder / "edited.md.j2"
+    template.write_text("first {{ incident.key }}\n")
+    incident = key_of(demo_workspace, "HS-1")
+    request = ExportRequest(Format.MARKDOWN, "edited")
+    assert exporter.render(incident, request).text.startswith("first HS-1")
+    template.write_text("second version {{ incident.key }}\n")
+    later = template.stat().st_mtime + 5  # a coarse file clock must not hide the edit
+    os.utime(template, (later, later))
+    assert exporter.render(incident, request).text.startswith("second version HS-1")
+
+
 def test_a_users_html_template_autoescapes(exporter: ExportService, workspace: Workspace) -> None:
     folder = user_templates_dir()
     folder.mkdir(parents=True)

@@ -18,6 +18,7 @@ written. HTML templates autoescape.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping
@@ -218,6 +219,29 @@ def _environment(folders: list[Path]) -> _BoundedEnvironment:
     return environment
 
 
+_kept = threading.local()
+
+
+def _kept_environment(folders: tuple[Path, ...]) -> _BoundedEnvironment:
+    """The environment of these folders, made once per thread.
+
+    Kept so that a template is compiled once, not at every export (a tenth of a PDF's time);
+    `auto_reload` still notices a template file that changed. One per thread, because the
+    environment carries the deadline of the render under way.
+    """
+    environments: dict[tuple[Path, ...], _BoundedEnvironment] | None = getattr(
+        _kept, "environments", None
+    )
+    if environments is None:
+        environments = _kept.environments = {}
+    environment = environments.get(folders)
+    if environment is None:
+        if len(environments) >= 16:
+            environments.clear()  # folders come and go with user templates: stay small
+        environment = environments[folders] = _environment(list(folders))
+    return environment
+
+
 def _line_of(error: BaseException, file_name: str) -> int | None:
     lineno = getattr(error, "lineno", None)
     if isinstance(error, jinja2.TemplateSyntaxError) and lineno:
@@ -235,7 +259,9 @@ def render(info: TemplateInfo, source_format: str, context: Mapping[str, Any]) -
     if path is None:
         raise TemplateProblem(info.name, None, f"it has no {source_format} version")
     # The template's own folder first, so a user's template can extend a bundled base.
-    environment = _environment([path.parent, *(f for f in template_folders() if f != path.parent)])
+    environment = _kept_environment(
+        (path.parent, *(f for f in template_folders() if f != path.parent))
+    )
     try:
         template = environment.get_template(path.name)
         environment.deadline = time.monotonic() + TEMPLATE_SECONDS
