@@ -102,11 +102,30 @@ def run_app(
     window.open_path(target)  # reading starts off the GUI thread while the window shows
     window.show()
     window.incidentShown.connect(lambda _id: freeze_startup_heap(), type=_single_shot())
+    window.incidentShown.connect(lambda _id: prepare_services(window))
     if note:
         window.workspaceReady.connect(
             lambda _ws: window.statusBar().showMessage(note, 20000), type=_single_shot()
         )
     return app.exec()
+
+
+def prepare_services(window: MainWindow) -> None:
+    """Make the workspace's remaining services on the database lane, once an incident shows.
+
+    A window on a file is usable before the ORM loads (services/workspace.py); loading it
+    here, after what the user asked for is on screen, spares the first save or search the
+    wait. The objects it makes live as long as the window: out of the collector's reach too.
+    """
+    workspace = window.workspace
+    if workspace is None or workspace.prepared:
+        return
+    window.ops.run(
+        lambda ws: ws.prepare(),
+        lambda _none: freeze_startup_heap(),
+        owner=window,
+        what="load the database's services",
+    )
 
 
 def freeze_startup_heap() -> None:
