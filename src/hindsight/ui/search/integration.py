@@ -28,7 +28,7 @@ class SearchIntegration(QObject):
         self._pending: tuple[int, Snippet, Sequence[Pattern]] | None = None
         pane = window.list_pane
         pane.snippetActivated.connect(self.go_to_snippet)
-        window.workspaceReady.connect(lambda _workspace: pane.saved.reload())
+        window.workspaceReady.connect(lambda _workspace: window.when_started(pane.saved.reload))
         window.incidentShown.connect(self._shown)
 
     def go_to_snippet(self, incident_id: int, snippet: Snippet) -> None:
