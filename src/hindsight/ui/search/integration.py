@@ -13,10 +13,19 @@ from PySide6.QtCore import QObject
 
 from hindsight.core.search_results import Snippet
 from hindsight.core.search_text import Pattern
-from hindsight.ui.search.jump import go_to
 
 if TYPE_CHECKING:
+    from hindsight.core.search_results import Location
+    from hindsight.ui.editor.incident_editor import IncidentEditor
     from hindsight.ui.main_window import MainWindow
+
+
+def go_to(editor: IncidentEditor, location: Location, patterns: Sequence[Pattern]) -> bool:
+    """ui/search/jump.py's go_to, imported on first use (it loads the PII scanner's modules,
+    which the first paint does not need)."""
+    from hindsight.ui.search.jump import go_to as jump
+
+    return jump(editor, location, patterns)
 
 
 class SearchIntegration(QObject):
