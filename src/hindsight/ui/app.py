@@ -24,7 +24,7 @@ from hindsight.ui.qt_helpers import release_clipboard
 from hindsight.ui.startup_timing import StartupTiming
 
 log = logging.getLogger(__name__)
-IDLE_START_MS = 1500  # without a first incident, held-back work starts this long after opening
+IDLE_START_MS = 800  # without a first incident, held-back work starts this long after opening
 
 
 def app_settings() -> QSettings:
