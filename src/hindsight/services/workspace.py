@@ -74,6 +74,8 @@ class _OnFirstUse(Generic[S]):
 
 
 _MISSING = object()
+# The services made on first use (Workspace.prepare makes them all).
+_MADE_ON_FIRST_USE = ("history", "followups", "privacy", "search", "links", "attachments")
 
 
 class Workspace:
@@ -177,14 +179,13 @@ class Workspace:
     def prepare(self) -> None:
         """Make every service now (the ORM loads), so that no later call waits for it."""
         self._incidents_store()
-        for service in (self.followups, self.privacy, self.search, self.links):
-            assert service is not None
-        self.attachments  # noqa: B018
+        for name in _MADE_ON_FIRST_USE:
+            getattr(self, name)
 
     @property
     def prepared(self) -> bool:
         """True once every service is made."""
-        made = self.__dict__.keys() >= {"followups", "privacy", "search", "links", "attachments"}
+        made = all(name in self.__dict__ for name in _MADE_ON_FIRST_USE)
         return made and self._incident_repository is not None
 
     def _search_index_ready(self) -> bool:
