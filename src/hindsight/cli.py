@@ -59,10 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--startup-timing",
         nargs="?",
         const="paint",
-        choices=("paint", "interactive"),
+        choices=("paint", "interactive", "loaded"),
         metavar="UNTIL",
         help="print where start-up time goes, then exit after the first paint with real rows "
-        "(or, with 'interactive', once the editor is usable)",
+        "(or, with 'interactive', once the editor is usable and shows an incident; with "
+        "'loaded', once the rest of the services have loaded too)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

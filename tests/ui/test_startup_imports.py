@@ -64,3 +64,67 @@ def test_first_paint_imports_no_store_engine_templates_or_charts(demo_db, tmp_pa
     stdout = _run(_FIRST_PAINT, tmp_path, str(demo_db))
     assert "first paint with real rows" in stdout
     assert _loaded(stdout) == []
+
+
+# The child runs the real start-up until the first incident of the list is shown in the editor.
+_FIRST_INCIDENT = """
+import os, sys, time
+from pathlib import Path
+
+import hindsight.cli
+from hindsight.ui import app
+from hindsight.ui.app import run_app
+from hindsight.ui.startup_timing import StartupTiming
+
+app.IDLE_START_MS = 600_000  # on a loaded machine, never before the first incident
+
+class Probe(StartupTiming):
+    def watch(self, window):
+        super().watch(window)
+        # Connected before the app's own slot, which then starts what was held back.
+        window.incidentShown.connect(lambda _id: self.seen(window))
+
+    def seen(self, window):
+        heavy = ("sqlalchemy", "alembic", "markdown", "nh3", "matplotlib", "jinja2")
+        print("LOADED", ",".join(m for m in heavy if m in sys.modules), flush=True)
+        print("HELD", len(window.until_shown or ()), flush=True)
+
+run_app(Path(sys.argv[1]), timing=Probe(time.perf_counter(), "interactive"))
+"""
+
+
+def test_the_first_incident_shows_before_sqlalchemy_loads(demo_db, tmp_path):
+    stdout = _run(_FIRST_INCIDENT, tmp_path, str(demo_db))
+    assert "editor usable" in stdout and "first incident shown" in stdout
+    assert _loaded(stdout) == []
+    # The follow-up count and the saved searches' counts were held back until this moment.
+    assert "HELD 2" in stdout
+
+
+# After the first incident, what was held back runs and the rest of the services load.
+_LOADED = """
+import os, sys, time
+from pathlib import Path
+
+import hindsight.cli
+from hindsight.ui.app import run_app
+from hindsight.ui.startup_timing import StartupTiming
+
+class Probe(StartupTiming):
+    def finish(self):
+        window = self._window
+        print("PREPARED", window.workspace.prepared, flush=True)
+        print("COUNT", window.followups_ui.count, flush=True)
+        print("LOADED", "sqlalchemy" if "sqlalchemy" in sys.modules else "", flush=True)
+        os._exit(0)
+
+run_app(Path(sys.argv[1]), timing=Probe(time.perf_counter(), "loaded"))
+"""
+
+
+def test_the_services_load_once_the_first_incident_is_shown(demo_db, tmp_path):
+    stdout = _run(_LOADED, tmp_path, str(demo_db))
+    assert "services loaded" in stdout
+    assert "PREPARED True" in stdout
+    assert "COUNT None" not in stdout  # the held-back follow-up count ran
+    assert _loaded(stdout) == ["sqlalchemy"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hindsight.core.followup_attention import (
     AttentionCounts,
@@ -34,8 +35,10 @@ from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
-from hindsight.store.followup_queries import AttentionQuery
-from hindsight.store.followups import FollowUpRepository, IncidentChoice
+
+if TYPE_CHECKING:  # with SQLAlchemy: loaded when the workspace first makes this service
+    from hindsight.store.followup_queries import AttentionQuery
+    from hindsight.store.followups import FollowUpRepository, IncidentChoice
 
 PREFERENCES = "followups"
 CSV_COLUMNS = (
@@ -194,6 +197,8 @@ class FollowUpService:
         # A review counts as published on the day its latest publication fell in the user's
         # time zone: published by the cut-off day means before the next local midnight.
         next_day = datetime.combine(cutoffs.published_by + timedelta(days=1), time())
+        from hindsight.store.followup_queries import AttentionQuery
+
         return AttentionQuery(cutoffs, self.regions, next_day.astimezone())
 
     def attention_count(self) -> int:

@@ -15,9 +15,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from hindsight.core.incident import Incident
 from hindsight.core.plain import to_plain
@@ -25,8 +23,12 @@ from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import Changes
 from hindsight.services.errors import ConflictError, ValidationError
 from hindsight.services.incidents import IncidentService
-from hindsight.store.history import FieldChange, HistoryEntry, HistoryRepository
-from hindsight.store.incidents import IncidentRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from hindsight.store.history import FieldChange, HistoryEntry, HistoryRepository
+    from hindsight.store.incidents import IncidentRepository
 
 MAX_AUTHOR = 200
 IDENTITY = "identity"  # the preferences section of the display name
@@ -97,6 +99,8 @@ def diff(before: Incident | None, after: Incident) -> list[FieldChange]:
     if before is None:
         return []
     old, new = to_plain(before), to_plain(after)
+    from hindsight.store.history import FieldChange  # with the ORM: only writes diff
+
     changes: list[FieldChange] = []
     for part, b in new.items():
         a = old.get(part)
@@ -136,6 +140,8 @@ class HistoryService:
         """Add the history entry of one change (a write hook of the incident repository)."""
         if after.id is None:
             return
+        from hindsight.store.history import HistoryRepository
+
         HistoryRepository.add(
             session,
             after.id,
@@ -164,7 +170,17 @@ class AttributedIncidentService(IncidentService):
     after reconnecting), so it is taken as saved, not saved a second time.
     """
 
-    history: HistoryService
+    # The workspace's history service, asked for only when a conflict needs its author.
+    history_source: Callable[[], HistoryService]
+
+    @property
+    def history(self) -> HistoryService:
+        """Who changed what (made on first use by the workspace)."""
+        return self.history_source()
+
+    @history.setter
+    def history(self, service: HistoryService) -> None:
+        self.history_source = lambda: service
 
     def save(self, incident: Incident, *, overwrite: bool = False) -> Incident:
         """Save an edited incident; a ConflictError says who saved the other version, when."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident, IncidentSummary
@@ -11,8 +13,11 @@ from hindsight.core.record_rules import record_problems
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
-from hindsight.store.incidents import IncidentRepository
 from hindsight.store.record_reader import RecordReader
+
+if TYPE_CHECKING:
+    from hindsight.store.database import Database
+    from hindsight.store.incidents import IncidentRepository
 
 MAX_TITLE = 500
 
@@ -22,17 +27,41 @@ class IncidentService:
 
     def __init__(
         self,
-        repository: IncidentRepository,
+        repository: IncidentRepository | Callable[[], IncidentRepository],
         progress: Callable[[Incident], int] = lambda incident: 0,
         feed: ChangeFeed | None = None,
+        *,
+        database: Database | None = None,
     ) -> None:
-        self.repository = repository
+        """`repository` may be a function that makes it: then it is made (with the ORM) on
+        first use, and `database` names the database the plain reader reads."""
         self._progress = progress
         self.feed = feed or ChangeFeed()
+        self._repository: IncidentRepository | None = None
+        self._make_repository: Callable[[], IncidentRepository] | None = None
+        self._lock = threading.Lock()
+        if callable(repository):
+            if database is None:
+                raise TypeError("a repository made on first use needs its database")
+            self._make_repository = repository
+        else:
+            self._repository = repository
+            database = repository.database
         # Opening an incident reads it with plain SQL on a SQLite file (a tenth of the ORM's
-        # time); writes, and other databases, go through the repository.
-        database = repository.database
+        # time, and no ORM to load); writes, and other databases, go through the repository.
         self._reader = RecordReader(database.path) if database.dialect == "sqlite" else None
+
+    @property
+    def repository(self) -> IncidentRepository:
+        """The incident repository (made on first use when it was given as a function)."""
+        repository = self._repository
+        if repository is None:
+            with self._lock:
+                if self._repository is None:
+                    assert self._make_repository is not None
+                    self._repository = self._make_repository()
+                repository = self._repository
+        return repository
 
     def summaries(self) -> list[IncidentSummary]:
         """The rows of the incident list."""
@@ -47,6 +76,14 @@ class IncidentService:
         if self._reader is not None:
             return self._reader.get(incident_id)
         return self.repository.get(incident_id)
+
+    def team_names(self) -> list[str]:
+        """Every team name used in any incident, sorted."""
+        if self._reader is not None:
+            return self._reader.team_names()
+        from hindsight.store.incidents import team_names_in_use
+
+        return team_names_in_use(self.repository.database)
 
     def get_by_key(self, key: str) -> Incident:
         """One incident's full record, by its human key."""

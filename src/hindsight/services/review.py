@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hindsight.core.incident import Incident
 from hindsight.core.review import ReviewStatus, ReviewTransition
@@ -15,7 +16,9 @@ from hindsight.review.progress import ReviewProgress, open_required_questions, r
 from hindsight.services.changes import ChangeFeed, Changes
 from hindsight.services.errors import ValidationError
 from hindsight.services.publish_gate import Blocker, PublishGate
-from hindsight.store.incidents import IncidentRepository
+
+if TYPE_CHECKING:
+    from hindsight.store.incidents import IncidentRepository
 
 log = logging.getLogger(__name__)
 PREFERENCES = "review"
@@ -55,11 +58,13 @@ class ReviewService:
 
     def __init__(
         self,
-        repository: IncidentRepository,
+        repository: Callable[[], IncidentRepository],
         gate: PublishGate,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         feed: ChangeFeed | None = None,
     ) -> None:
+        # A function giving the repository: the workspace makes it (and loads the ORM) only
+        # when a review moves or its history is read, never to read the bank.
         self.repository = repository
         self.gate = gate
         self.clock = clock
@@ -133,14 +138,14 @@ class ReviewService:
             if blockers:
                 raise PublishBlockedError(incident.key, blockers)
         transition = ReviewTransition(self.clock(), current, to_status, reason.strip())
-        stored = self.repository.change_review_status(incident, transition)
+        stored = self.repository().change_review_status(incident, transition)
         # Publishing starts the clock of the follow-up rule on Highest items.
         self.feed.record(Changes.of(incidents=[stored.id], followups=[stored.id]))
         return stored
 
     def history(self, incident_id: int) -> list[ReviewTransition]:
         """The review's recorded status changes, oldest first."""
-        return self.repository.review_transitions(incident_id)
+        return self.repository().review_transitions(incident_id)
 
     def published_at(self, incident_id: int) -> datetime | None:
         """When the review was last published, if it is published now."""

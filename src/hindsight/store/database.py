@@ -15,14 +15,11 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from hindsight.store.backup import backup_database, backup_file_name, read_only_uri
 from hindsight.store.errors import (
@@ -38,6 +35,10 @@ from hindsight.store.errors import (
 from hindsight.store.inspection import inspect_file, quick_check
 from hindsight.store.postgres_url import ServerAddress, is_server_url
 from hindsight.store.schema import HEAD_REVISION, upgrade_to_head
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,11 @@ def create_database_file(path: Path) -> None:
 
 
 def _make_engine(path: Path) -> Engine:
+    # Imported here: a file opened at the head revision needs no engine until its first ORM
+    # read or write, and SQLAlchemy's import is most of what start-up would otherwise wait on.
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
+
     # URL.create keeps the path verbatim; in a URL string "?" and "%" in a file name would be
     # parsed as a query or an escape, and SQLite would silently open a different file.
     engine = create_engine(
@@ -145,10 +151,35 @@ class Database:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine | None = None) -> None:
+        """`engine` None: made (importing SQLAlchemy) the first time a session needs it."""
         self.path = path
-        self.engine = engine
-        self._writer = engine.execution_options(**{_WRITE: True})
+        self._engine = engine
+        self._writer_engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine on the database (made on first use)."""
+        engine = self._engine
+        if engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = _make_engine(self.path)
+                engine = self._engine
+        return engine
+
+    @property
+    def engine_made(self) -> bool:
+        """True once the engine exists (SQLAlchemy is imported by then)."""
+        return self._engine is not None
+
+    @property
+    def _writer(self) -> Engine:
+        writer = self._writer_engine
+        if writer is None:
+            writer = self._writer_engine = self.engine.execution_options(**{_WRITE: True})
+        return writer
 
     @property
     def location(self) -> str:
@@ -212,7 +243,7 @@ class Database:
             )
             backup_database(path, target)
             log.info("backed up %s to %s before upgrading its schema", path, target)
-        database = cls(path, _make_engine(path))
+        database = cls(path)
         if inspection.revision != HEAD_REVISION:
             try:
                 with (
@@ -229,12 +260,16 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; environment errors come out as StoreError."""
+        from sqlalchemy.orm import Session
+
         with environment_errors(self.path), Session(self.engine, expire_on_commit=False) as s:
             yield s
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction holds the write lock from its first statement."""
+        from sqlalchemy.orm import Session
+
         with (
             environment_errors(self.path),
             Session(self._writer, expire_on_commit=False) as session,
@@ -285,4 +320,5 @@ class Database:
 
     def close(self) -> None:
         """Release every connection (the WAL files go away with the last one)."""
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()

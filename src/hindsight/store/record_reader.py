@@ -214,12 +214,21 @@ class RecordReader:
         connection.execute("PRAGMA busy_timeout=5000")
         return connection
 
+    def _connected(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = self._connect()
+        return self._connection
+
+    def team_names(self) -> list[str]:
+        """Every team name used in any incident, sorted (as store.incidents' team_names_in_use)."""
+        with self._lock, environment_errors(self.path):
+            rows = self._connected().execute("SELECT DISTINCT team FROM team_involvements")
+            return sorted({row[0] for row in rows})
+
     def get(self, incident_id: int) -> Incident:
         """The full record of one incident (NotFoundError when there is none)."""
         with self._lock, environment_errors(self.path):
-            if self._connection is None:
-                self._connection = self._connect()
-            connection = self._connection
+            connection = self._connected()
             # One read transaction: the record and its children come from one snapshot.
             connection.execute("BEGIN")
             try:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hindsight import __version__
@@ -24,6 +24,7 @@ from hindsight.ui.qt_helpers import release_clipboard
 from hindsight.ui.startup_timing import StartupTiming
 
 log = logging.getLogger(__name__)
+IDLE_START_MS = 800  # without a first incident, held-back work starts this long after opening
 
 
 def app_settings() -> QSettings:
@@ -96,17 +97,55 @@ def run_app(
     sys.excepthook = _report_bug
     settings = app_settings()
     window = MainWindow(None, settings, demo=demo)
+    window.until_shown = []
     target, note = start_path(path, settings)
     if timing is not None:
         timing.watch(window)
     window.open_path(target)  # reading starts off the GUI thread while the window shows
     window.show()
     window.incidentShown.connect(lambda _id: freeze_startup_heap(), type=_single_shot())
+    window.incidentShown.connect(lambda _id: after_first_incident(window))
+    # A user who opens nothing: the rest loads once the window has been idle a moment.
+    window.workspaceReady.connect(
+        lambda _ws: QTimer.singleShot(IDLE_START_MS, window, lambda: after_first_incident(window))
+    )
     if note:
         window.workspaceReady.connect(
             lambda _ws: window.statusBar().showMessage(note, 20000), type=_single_shot()
         )
     return app.exec()
+
+
+def after_first_incident(window: MainWindow) -> None:
+    """Run what start-up held back (the follow-up count), then load the remaining services.
+
+    A window on a file is usable, and opens its first incident, before the ORM loads
+    (services/workspace.py): work that needs the ORM waits until the first incident is shown
+    (or the window has been idle a moment), so that the first click is not queued behind it on
+    the database lane.
+    """
+    held, window.until_shown = window.until_shown, None
+    for work in held or ():
+        work()
+    prepare_services(window)
+
+
+def prepare_services(window: MainWindow) -> None:
+    """Make the workspace's remaining services on the database lane.
+
+    Loading them when the user has what they asked for on screen spares the first save or
+    search the wait. The objects made live as long as the window: out of the collector's
+    reach too (gc.freeze).
+    """
+    workspace = window.workspace
+    if workspace is None or workspace.prepared:
+        return
+    window.ops.run(
+        lambda ws: ws.prepare(),
+        lambda _none: freeze_startup_heap(),
+        owner=window,
+        what="load the database's services",
+    )
 
 
 def freeze_startup_heap() -> None:

@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.journal: RecoveryJournal | None = None
         self.export_helper: ExportProcess | None = None  # made on the first export
         self.followups_ui: FollowUpsIntegration | None = None
+        # At start-up (ui/app.py) work that loads the ORM waits here for the first incident.
+        self.until_shown: list[Callable[[], None]] | None = None
         self._shown_id: int | None = None
         self._loading_id: int | None = None
         self._closing = False
@@ -339,9 +341,16 @@ class MainWindow(QMainWindow):
             from hindsight.ui.followups.integration import FollowUpsIntegration
 
             self.followups_ui = FollowUpsIntegration(self)
-        self.followups_ui.workspace_changed()
+        self.when_started(self.followups_ui.workspace_changed)
         self.door.offer_recovered_edits()
         self.door.check_integrity_later()
+
+    def when_started(self, work: Callable[[], None]) -> None:
+        """Run `work` now, or, while start-up holds back what loads the ORM, once it is over."""
+        if self.until_shown is not None:
+            self.until_shown.append(work)
+        else:
+            work()
 
     def _show_page(self) -> None:
         if self._shown_id is not None and self._editor is not None:

@@ -3,7 +3,9 @@
 Marks are seconds since the `hindsight` command's module was first imported. The run ends
 right after the first paint that shows real rows (or the welcome page of an empty database),
 or, with `--startup-timing interactive`, once the editor is built and usable and has shown the
-first incident of the list.
+first incident of the list; with `loaded`, once the services held back until then (the ORM)
+have loaded too, with the longest stall of the GUI thread meanwhile. Each line also says how
+many modules are loaded and the process's peak memory so far.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
 if TYPE_CHECKING:
     from hindsight.ui.main_window import MainWindow
@@ -35,7 +37,12 @@ class StartupTiming(QObject):
         at = time.perf_counter() - self.started
         previous = self.marks[-1][1] if self.marks else 0.0
         self.marks.append((name, at))
-        print(f"{at * 1000:9.1f} ms  (+{(at - previous) * 1000:7.1f})  {name}", flush=True)
+        memory = _peak_mib()
+        print(
+            f"{at * 1000:9.1f} ms  (+{(at - previous) * 1000:7.1f})  {name}"
+            f"  [{len(sys.modules)} modules, peak {memory:.0f} MiB]",
+            flush=True,
+        )
 
     def watch(self, window: MainWindow) -> None:
         """Follow `window` until the moment the run should end."""
@@ -81,12 +88,48 @@ class StartupTiming(QObject):
 
         def shown(_incident_id: int) -> None:
             self.mark("first incident shown")
-            self.finish()
+            if self.until == "loaded":
+                self._wait_loaded(window)
+            else:
+                self.finish()
 
         window.incidentShown.connect(shown)
         window.open_incident(first.id)
+
+    def _wait_loaded(self, window: MainWindow) -> None:
+        # A 5 ms heartbeat: the longest gap between its ticks is the longest time the GUI
+        # thread could not answer while the services loaded on the database lane.
+        last = time.perf_counter()
+        longest = 0.0
+        timer = QTimer(self)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(5)
+
+        def tick() -> None:
+            nonlocal last, longest
+            now = time.perf_counter()
+            longest = max(longest, now - last)
+            last = now
+            workspace = window.workspace
+            if workspace is not None and workspace.prepared and not window.ops.busy:
+                timer.stop()
+                self.mark(f"services loaded (longest GUI stall meanwhile {longest * 1000:.0f} ms)")
+                self.finish()
+
+        timer.timeout.connect(tick)
+        timer.start()
 
     def finish(self) -> None:
         """Leave at once: tearing down is not part of starting up."""
         sys.stdout.flush()
         os._exit(0)
+
+
+def _peak_mib() -> float:
+    """The process's peak resident memory so far, in MiB (0 where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024

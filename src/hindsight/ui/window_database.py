@@ -446,4 +446,4 @@ def _open_workspace(path: Path | ServerAddress, *, make_demo: bool = False) -> W
         from hindsight.services.demo import write_demo_database
 
         write_demo_database(path)
-    return Workspace.open(path)
+    return Workspace.open(path, defer=True)  # the ORM loads on first use (services/workspace.py)

@@ -6,8 +6,6 @@ import functools
 from dataclasses import replace
 from datetime import date
 
-import markdown
-import nh3
 from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -54,6 +52,9 @@ def safe_html(text: str) -> str:
     """Markdown rendered to HTML, then sanitised (user text is untrusted)."""
     # Kept per text: the preview shows an item again after every move of its card, and a
     # description's rendering (2 ms) was the largest part of a move on the GUI thread.
+    import markdown  # on first use: the window is usable without Markdown loaded
+    import nh3
+
     return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
 
 

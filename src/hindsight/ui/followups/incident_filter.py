@@ -7,12 +7,16 @@ follow-ups whose key or title contains the text, and offers them in a completer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from hindsight.services.followups import IncidentChoice
 from hindsight.services.workspace import Workspace
 from hindsight.ui.operations import Operations
+
+if TYPE_CHECKING:  # the store's type: SQLAlchemy loads with the follow-ups service, not here
+    from hindsight.services.followups import IncidentChoice
 
 SUGGESTIONS = 30
 TYPING_PAUSE_MS = 150

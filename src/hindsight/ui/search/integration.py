@@ -13,10 +13,19 @@ from PySide6.QtCore import QObject
 
 from hindsight.core.search_results import Snippet
 from hindsight.core.search_text import Pattern
-from hindsight.ui.search.jump import go_to
 
 if TYPE_CHECKING:
+    from hindsight.core.search_results import Location
+    from hindsight.ui.editor.incident_editor import IncidentEditor
     from hindsight.ui.main_window import MainWindow
+
+
+def go_to(editor: IncidentEditor, location: Location, patterns: Sequence[Pattern]) -> bool:
+    """ui/search/jump.py's go_to, imported on first use (it loads the PII scanner's modules,
+    which the first paint does not need)."""
+    from hindsight.ui.search.jump import go_to as jump
+
+    return jump(editor, location, patterns)
 
 
 class SearchIntegration(QObject):
@@ -28,7 +37,7 @@ class SearchIntegration(QObject):
         self._pending: tuple[int, Snippet, Sequence[Pattern]] | None = None
         pane = window.list_pane
         pane.snippetActivated.connect(self.go_to_snippet)
-        window.workspaceReady.connect(lambda _workspace: pane.saved.reload())
+        window.workspaceReady.connect(lambda _workspace: window.when_started(pane.saved.reload))
         window.incidentShown.connect(self._shown)
 
     def go_to_snippet(self, incident_id: int, snippet: Snippet) -> None:
