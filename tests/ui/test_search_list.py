@@ -443,3 +443,26 @@ def test_search_results_are_read_a_page_at_a_time(qtbot, qtmodeltester, db_path,
     finally:
         ops.wait_for_lane()
         workspace.close()
+
+
+def test_a_search_just_after_start_makes_the_search_service_off_the_gui_thread(
+    make_window, world_db, qtbot, monkeypatch
+):
+    # A window on a file makes the search service on first use (it loads the ORM); a query
+    # typed before it exists must not make it on the GUI thread, and is searched once it is.
+    path, ids = world_db
+    window = make_window(path)
+    settle(qtbot, window)
+    window.workspace.__dict__.pop("search", None)  # as just after start
+    assert not window.workspace.made("search")
+    made_on: list[bool] = []
+    original = SearchService.__init__
+
+    def recording(self, *args, **kwargs):
+        made_on.append(threading.current_thread() is threading.main_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchService, "__init__", recording)
+    assert search_for(qtbot, window, "zebrafish")[0] == key_of(window, ids["title"])
+    assert made_on == [False]
+    assert window.workspace.made("search")

@@ -182,6 +182,11 @@ class Workspace:
         for name in _MADE_ON_FIRST_USE:
             getattr(self, name)
 
+    def made(self, *names: str) -> bool:
+        """True when the services `names` (of those made on first use) exist already, so
+        reading them costs nothing: the GUI thread asks before it reads one."""
+        return all(name in self.__dict__ for name in names)
+
     @property
     def prepared(self) -> bool:
         """True once every service is made."""

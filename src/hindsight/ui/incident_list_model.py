@@ -105,6 +105,7 @@ class IncidentListModel(QAbstractTableModel):
         self._reloading = False
         self._reload_again = False
         self._waiting_for_workspace = False
+        self._making_search = False  # the search service is being made on the lane
         self._loaded_once = False
         self._wanted: set[int] = set()
         self._asked: set[int] = set()
@@ -196,6 +197,20 @@ class IncidentListModel(QAbstractTableModel):
             # Searching needs the open database; it runs when the window adopts it.
             self._waiting_for_workspace = True
             return
+        if search and not self._ops.workspace.made("search"):
+            # Just after start the search service may not be made yet (it loads the ORM): it
+            # is made on the database lane, never on the GUI thread, and the search runs then.
+            self._waiting_for_workspace = True
+            if not self._making_search:
+                self._making_search = True
+                self._ops.run(
+                    lambda ws: ws.search,
+                    lambda _: self._search_made(None),
+                    owner=self,
+                    failed=self._search_made,
+                    what="prepare searching",
+                )
+            return
         self._waiting_for_workspace = False
         self._reloading = True
         self._generation += 1
@@ -220,6 +235,14 @@ class IncidentListModel(QAbstractTableModel):
             # the rows on screen are the first that fit, not those shown now.
             first, last = 0, fit - 1
         return sorted({0, *range(first // page_size, last // page_size + 1)})
+
+    def _search_made(self, error: Exception | None) -> None:
+        self._making_search = False
+        if error is not None:
+            self._waiting_for_workspace = False
+            self._failed(error, True)
+        elif self._waiting_for_workspace:
+            self.reload()  # the query typed meanwhile, whatever it is now
 
     def _list_work(self, listing: IncidentListing, query: ListQuery) -> Callable[[], _Answer]:
         pages = self._pages_in_view(PAGE_SIZE, False)
