@@ -497,3 +497,28 @@ def test_filters_set_before_the_view_shows_cost_one_read(make_window, demo_db, q
     settle(qtbot, window.ops, triage.board)
     assert reads == [None]  # one read, of what the filters say when it shows
     assert triage.count_label.text() == "23 of 23 follow-ups"
+
+
+def test_ctrl_t_just_after_start_makes_the_followup_service_off_the_gui_thread(
+    make_window, demo_db, qtbot, monkeypatch
+):
+    import threading
+
+    window = make_window(demo_db)
+    settle(qtbot, window.ops)
+    window.workspace.__dict__.pop("followups", None)  # as just after start: made on first use
+    made_on: list[bool] = []
+    original = FollowUpService.__init__
+
+    def recording(self, *args, **kwargs):
+        made_on.append(threading.current_thread() is threading.main_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FollowUpService, "__init__", recording)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.followups_ui.triage is not None)
+    triage = window.followups_ui.triage
+    qtbot.waitExposed(triage)
+    settle(qtbot, window.ops, triage.board)
+    assert made_on == [False]
+    assert triage.count_label.text() == "11 of 23 follow-ups"

@@ -95,6 +95,10 @@ _TAB_TEXT = {
     for name in names
 }
 
+# Tabs whose widgets read a workspace service as they are built (the follow-up regions, the
+# ethics checklist): a service made on first use is made on the database lane before them.
+_BUILT_WITH: dict[str, tuple[str, ...]] = {"followups": ("followups",), "privacy": ("privacy",)}
+
 
 class ConflictChoice(Enum):
     """What the user decided when someone else saved the incident first."""
@@ -307,9 +311,24 @@ class IncidentEditor(QWidget):
         name = self._name_of(self.tabs.currentWidget())
         if name is None:
             return
+        needs = _BUILT_WITH.get(name, ())
+        if name not in self._pages and needs and not self._services_made(needs):
+            # Just after start the service may not be made yet (it loads the ORM): it is made
+            # on the database lane, and the tab is built when it is there.
+            self.ops.run(
+                lambda ws: [getattr(ws, need) for need in needs],
+                lambda _: self._tab_shown(),
+                owner=self,
+                what="prepare the tab",
+            )
+            return
         self._page(name)
         if name in self._stale:
             self._refresh_page(name)
+
+    def _services_made(self, names: tuple[str, ...]) -> bool:
+        ops = self.ops
+        return not ops.has_workspace or ops.workspace.made(*names)
 
     @property
     def overview(self) -> OverviewTab:

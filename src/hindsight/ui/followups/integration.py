@@ -45,10 +45,10 @@ class FollowUpsIntegration(QObject):
         self.triage_action = QAction("&Triage Follow-ups", window)
         self.triage_action.setShortcut(QKeySequence("Ctrl+T"))
         self.triage_action.setStatusTip("Every incident's follow-ups on one grid, ranked")
-        self.triage_action.triggered.connect(lambda: self.open_triage())
+        self.triage_action.triggered.connect(lambda: self.ask_triage())
         self.attention_action = QAction("Follow-ups Needing &Attention", window)
         self.attention_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
-        self.attention_action.triggered.connect(lambda: self.open_triage(attention_only=True))
+        self.attention_action.triggered.connect(lambda: self.ask_triage(attention_only=True))
         self.settings_action = QAction("Follow-up &Attention Rules…", window)
         self.settings_action.triggered.connect(self.edit_settings)
         for action in (self.triage_action, self.attention_action):
@@ -60,7 +60,7 @@ class FollowUpsIntegration(QObject):
         self.attention_button.setObjectName("attentionButton")
         self.attention_button.setAutoRaise(True)
         self.attention_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.attention_button.clicked.connect(lambda: self.open_triage(attention_only=True))
+        self.attention_button.clicked.connect(lambda: self.ask_triage(attention_only=True))
         self.attention_button.hide()
         window.statusBar().addPermanentWidget(self.attention_button)
 
@@ -131,6 +131,19 @@ class FollowUpsIntegration(QObject):
             self.counted.emit(count)
 
     # Actions
+
+    def ask_triage(self, *, attention_only: bool = False) -> None:
+        """Open the Triage view as the user asked; just after start, once the follow-up
+        service is made on the database lane (it loads the ORM: never on the GUI thread)."""
+        ops = self.window.ops
+        if not ops.has_workspace or ops.workspace.made("followups"):
+            self.open_triage(attention_only=attention_only)
+            return
+
+        def made(_: object) -> None:
+            self.open_triage(attention_only=attention_only)
+
+        ops.run(lambda ws: ws.followups, made, owner=self.window, what="prepare the follow-ups")
 
     def open_triage(self, *, attention_only: bool = False) -> TriageWindow:
         """Show the Triage view (made on first use), optionally filtered to attention."""
