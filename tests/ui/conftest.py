@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,3 +156,21 @@ def _when_modal(action: Callable[[QWidget], None]) -> None:
 def when_modal() -> Callable[[Callable[[QWidget], None]], None]:
     """Run an action on the next modal dialog once it is shown (for exec()-style dialogs)."""
     return _when_modal
+
+
+def made_off_the_gui_thread(
+    monkeypatch: pytest.MonkeyPatch, window: MainWindow, name: str, service: type
+) -> list[bool]:
+    """Forget the workspace's service `name` (as just after start: made on first use) and
+    record, for each `service` made from now on, whether the GUI thread made it."""
+    window.workspace.__dict__.pop(name, None)
+    assert not window.workspace.made(name)
+    made_on: list[bool] = []
+    original = service.__init__
+
+    def recording(self, *args, **kwargs):
+        made_on.append(threading.current_thread() is threading.main_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(service, "__init__", recording)
+    return made_on

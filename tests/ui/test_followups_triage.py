@@ -20,7 +20,7 @@ from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
 from hindsight.ui.followups.triage import TriageWindow
 from hindsight.ui.qt_helpers import fits, select_data
 
-from .conftest import open_incident
+from .conftest import made_off_the_gui_thread, open_incident
 from .followup_helpers import settle, shown_items, titles
 
 TODAY = date(2026, 11, 26)
@@ -502,19 +502,9 @@ def test_filters_set_before_the_view_shows_cost_one_read(make_window, demo_db, q
 def test_ctrl_t_just_after_start_makes_the_followup_service_off_the_gui_thread(
     make_window, demo_db, qtbot, monkeypatch
 ):
-    import threading
-
     window = make_window(demo_db)
     settle(qtbot, window.ops)
-    window.workspace.__dict__.pop("followups", None)  # as just after start: made on first use
-    made_on: list[bool] = []
-    original = FollowUpService.__init__
-
-    def recording(self, *args, **kwargs):
-        made_on.append(threading.current_thread() is threading.main_thread())
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(FollowUpService, "__init__", recording)
+    made_on = made_off_the_gui_thread(monkeypatch, window, "followups", FollowUpService)
     qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.followups_ui.triage is not None)
     triage = window.followups_ui.triage

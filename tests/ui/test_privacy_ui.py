@@ -15,7 +15,7 @@ from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDial
 from hindsight.ui.privacy.patterns_dialog import PatternsDialog
 from hindsight.ui.qt_helpers import to_qdatetime
 
-from .conftest import new_incident, open_incident
+from .conftest import made_off_the_gui_thread, new_incident, open_incident
 
 
 def stored_accesses(path, incident_id=1):
@@ -468,22 +468,12 @@ def test_an_unrecorded_privacy_consultation_stays_unrecorded(qtbot):
 def test_the_privacy_tab_just_after_start_is_built_once_its_service_is_made_off_the_gui_thread(
     make_window, demo_db, qtbot, monkeypatch
 ):
-    import threading
-
     from hindsight.services.privacy import PrivacyService
 
     window = make_window(demo_db)
     open_incident(qtbot, window, id_of(window, "HS-3"))
     editor = window.editor
-    window.workspace.__dict__.pop("privacy", None)  # as just after start: made on first use
-    made_on: list[bool] = []
-    original = PrivacyService.__init__
-
-    def recording(self, *args, **kwargs):
-        made_on.append(threading.current_thread() is threading.main_thread())
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(PrivacyService, "__init__", recording)
+    made_on = made_off_the_gui_thread(monkeypatch, window, "privacy", PrivacyService)
     bar = editor.tabs.tabBar()
     index = next(i for i in range(bar.count()) if bar.tabText(i) == "&Privacy")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())

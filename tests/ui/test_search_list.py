@@ -27,7 +27,7 @@ from hindsight.ui.search.search_bar import SEARCHING
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippet_line
 from search_world import W, build
 
-from .conftest import settle
+from .conftest import made_off_the_gui_thread, settle
 
 
 @pytest.fixture
@@ -453,16 +453,7 @@ def test_a_search_just_after_start_makes_the_search_service_off_the_gui_thread(
     path, ids = world_db
     window = make_window(path)
     settle(qtbot, window)
-    window.workspace.__dict__.pop("search", None)  # as just after start
-    assert not window.workspace.made("search")
-    made_on: list[bool] = []
-    original = SearchService.__init__
-
-    def recording(self, *args, **kwargs):
-        made_on.append(threading.current_thread() is threading.main_thread())
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SearchService, "__init__", recording)
+    made_on = made_off_the_gui_thread(monkeypatch, window, "search", SearchService)
     assert search_for(qtbot, window, "zebrafish")[0] == key_of(window, ids["title"])
     assert made_on == [False]
     assert window.workspace.made("search")

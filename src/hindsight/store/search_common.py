@@ -7,7 +7,6 @@ idf and score related incidents by the same traits; only how a word is found dif
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
@@ -18,7 +17,7 @@ from hindsight.core.followups import FollowUpStatus
 from hindsight.core.search_query import FOLLOWUP_CLOSED, FOLLOWUP_OPEN, FieldName
 from hindsight.core.search_results import RelatedIncident, SearchRequest, SharedTraits
 from hindsight.core.search_text import STOPWORDS, words
-from hindsight.store.search_snippets import json_words
+from hindsight.store.search_snippets import json_value, json_words
 
 # -- fields of the query language ------------------------------------------------------------
 
@@ -80,16 +79,6 @@ def parse_time(value: Any) -> datetime:
     """A stored time (a datetime, or its text on SQLite) as an aware datetime (naive: UTC)."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def json_value(raw: Any) -> Any:
-    """A JSON column's value: decoded from its text (SQLite), or as the driver gave it."""
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return None
-    return raw
 
 
 class Traits:

@@ -49,7 +49,8 @@ def json_words(value: Any) -> Iterator[str]:
             yield from json_words(item)
 
 
-def _loaded(raw: Any) -> Any:
+def json_value(raw: Any) -> Any:
+    """A JSON column's value: decoded from its text (SQLite), or as the driver gave it."""
     if isinstance(raw, str):
         try:
             return json.loads(raw)
@@ -92,7 +93,7 @@ def pieces(
         yield i, Area.OVERVIEW, "summary", None, "", summary
         yield i, Area.OVERVIEW, "key", None, "", key
         for column, raw in (("systems", systems), ("models", models), ("tags", tags)):
-            yield i, Area.OVERVIEW, column, None, "", " · ".join(json_words(_loaded(raw)))
+            yield i, Area.OVERVIEW, column, None, "", " · ".join(json_words(json_value(raw)))
     simple = (
         ("milestones", Area.MILESTONES, "kind", ("time_note",)),
         ("timeline_events", Area.TIMELINE, "phase", ("text", "time_note")),
@@ -120,7 +121,7 @@ def pieces(
         "WHERE incident_id IN ({ids})",
         ids if answers else (),
     ):
-        body = " ".join(json_words(_loaded(value)))
+        body = " ".join(json_words(json_value(value)))
         yield incident, Area.REVIEW, "body", record, question, body
         yield incident, Area.REVIEW, "reason", record, question, reason or ""
     accesses = groups is None or "access" in groups
