@@ -100,6 +100,31 @@ def test_a_listener_without_a_server_says_so_and_stops_when_told() -> None:
     assert states == [False]
 
 
+def test_a_listener_whose_receiver_is_gone_stops_without_an_unhandled_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window deleted without closing its workspace leaves a Qt signal that raises
+    # RuntimeError when emitted: the listening ends, the thread does not die of it.
+    from hindsight.store.postgres_notify import ChangeListener
+
+    unhandled: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: unhandled.append(args.exc_value))
+    called = threading.Event()
+
+    def gone(_up: bool, _message: str) -> None:
+        called.set()
+        raise RuntimeError("Signal source has been deleted")
+
+    listener = ChangeListener(ServerAddress.parse(NOWHERE), lambda _heard: None, state=gone)
+    listener.start()
+    assert called.wait(10)
+    thread = listener._thread
+    assert thread is not None
+    thread.join(10)
+    assert not thread.is_alive()  # stopped by itself, nobody called stop()
+    assert unhandled == []
+
+
 @pytest.mark.parametrize(
     ("typed", "says"),
     [

@@ -85,6 +85,16 @@ class ChangeListener:
             self._thread.join(timeout)
             self._thread = None
 
+    def _tell(self, callback: Callable[..., None], *args: object) -> None:
+        """Pass news on; a receiver that is gone (a Qt signal of a window deleted without
+        closing its workspace raises RuntimeError) ends the listening instead of the thread
+        dying with an unhandled error."""
+        try:
+            callback(*args)
+        except RuntimeError:
+            log.warning("nobody hears the changes of %s any more", self.address, exc_info=True)
+            self._stop.set()
+
     def _connect(self):  # -> psycopg.Connection
         import psycopg
 
@@ -105,7 +115,7 @@ class ChangeListener:
                 connection = self._connect()
             except Exception as error:
                 if was_up is not False:
-                    self._state(False, _describe(error, self.address))
+                    self._tell(self._state, False, _describe(error, self.address))
                 was_up = False
                 pause = BACKOFF_S[min(failures, len(BACKOFF_S) - 1)]
                 failures += 1
@@ -115,8 +125,8 @@ class ChangeListener:
             self.listening.set()
             if was_up is False:
                 # Whatever was sent while we were away is lost: every view reads again.
-                self._state(True, "")
-                self._heard(Heard(everything=True))
+                self._tell(self._state, True, "")
+                self._tell(self._heard, Heard(everything=True))
             was_up = True
             try:
                 self._listen(connection)
@@ -125,7 +135,7 @@ class ChangeListener:
                 if self._stop.is_set():
                     break
                 log.info("lost the change notifications of %s: %s", self.address, error)
-                self._state(False, _describe(error, self.address))
+                self._tell(self._state, False, _describe(error, self.address))
                 was_up = False
             finally:
                 self.listening.clear()
@@ -156,7 +166,7 @@ class ChangeListener:
             if count > MANY:
                 batch = Heard(everything=True)
             if batch:
-                self._heard(batch)
+                self._tell(self._heard, batch)
 
 
 def _describe(error: BaseException, address: ServerAddress) -> str:
