@@ -19,7 +19,6 @@ from sqlalchemy.exc import DBAPIError
 
 from hindsight.core.search_results import (
     RelatedIncident,
-    SearchHit,
     SearchPage,
     SearchRequest,
     Snippet,
@@ -29,6 +28,7 @@ from hindsight.store.postgres import ServerDatabase
 from hindsight.store.postgres_errors import ServerError
 from hindsight.store.postgres_search_related import related_incidents
 from hindsight.store.postgres_search_sql import QmarkConnection, ServerCompiler, query_texts
+from hindsight.store.search_common import search_page
 from hindsight.store.search_snippets import snippets
 
 
@@ -65,17 +65,7 @@ class ServerSearchIndex:
             ids = [int(row[0]) for row in rows]
             titles = _titles(connection, ids)
             found = self._snippets(connection, request, ids)
-        hits = tuple(
-            SearchHit(
-                incident_id=int(row[0]),
-                key=titles[row[0]][0],
-                title=titles[row[0]][1],
-                score=round(float(row[1]), 4),
-                snippets=found.get(row[0], ()),
-            )
-            for row in rows
-        )
-        return SearchPage(hits, total, request.offset, request.limit, self.notice)
+        return search_page(rows, titles, found, total, request, self.notice)
 
     def ranked(self, request: SearchRequest) -> list[int]:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""

@@ -21,7 +21,6 @@ from hindsight.core.review import Verdict
 from hindsight.core.search_query import Text
 from hindsight.core.search_results import (
     RelatedIncident,
-    SearchHit,
     SearchPage,
     SearchRequest,
     Snippet,
@@ -40,6 +39,7 @@ from hindsight.store.search_common import (
     json_value,
     most_distinctive,
     rank_related,
+    search_page,
 )
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
@@ -114,17 +114,7 @@ class SqliteSearchIndex:
             ids = [row[0] for row in rows]
             titles = _titles(connection, ids)
             found = self._snippets(connection, request, ids)
-        hits = tuple(
-            SearchHit(
-                incident_id=row[0],
-                key=titles[row[0]][0],
-                title=titles[row[0]][1],
-                score=round(float(row[1]), 4),
-                snippets=found.get(row[0], ()),
-            )
-            for row in rows
-        )
-        return SearchPage(hits, total, request.offset, request.limit, self.notice)
+        return search_page(rows, titles, found, total, request, self.notice)
 
     def _compile(self, connection: Any, request: SearchRequest) -> CompiledQuery:
         # The index is ready, and the query is weighed against the incidents there are now.

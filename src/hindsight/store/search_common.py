@@ -15,7 +15,14 @@ from typing import Any
 from hindsight.core.detection import TRIGGER_KIND_QUESTION
 from hindsight.core.followups import FollowUpStatus
 from hindsight.core.search_query import FOLLOWUP_CLOSED, FOLLOWUP_OPEN, FieldName
-from hindsight.core.search_results import RelatedIncident, SearchRequest, SharedTraits
+from hindsight.core.search_results import (
+    RelatedIncident,
+    SearchHit,
+    SearchPage,
+    SearchRequest,
+    SharedTraits,
+    Snippet,
+)
 from hindsight.core.search_text import STOPWORDS, words
 from hindsight.store.search_snippets import json_value, json_words
 
@@ -176,3 +183,26 @@ def rank_related(
         )
     scored.sort(key=lambda r: (-r.score, -r.date.timestamp(), -r.incident_id))
     return scored[:limit]
+
+
+def search_page(
+    rows: Iterable[Sequence[Any]],
+    titles: dict[Any, tuple[str, str]],
+    found: dict[Any, tuple[Snippet, ...]],
+    total: int,
+    request: SearchRequest,
+    notice: str,
+) -> SearchPage:
+    """One page of hits from ranked (incident id, score) rows, with their keys, titles and
+    snippets (the same on every store)."""
+    hits = tuple(
+        SearchHit(
+            incident_id=int(row[0]),
+            key=titles[row[0]][0],
+            title=titles[row[0]][1],
+            score=round(float(row[1]), 4),
+            snippets=found.get(row[0], ()),
+        )
+        for row in rows
+    )
+    return SearchPage(hits, total, request.offset, request.limit, notice)
