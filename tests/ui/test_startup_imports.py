@@ -55,9 +55,9 @@ def _run(script: str, tmp_path, *args: str) -> str:
     return done.stdout
 
 
-def _loaded(stdout: str) -> list[str]:
-    line = next(line for line in stdout.splitlines() if line.startswith("LOADED"))
-    return [name for name in line.removeprefix("LOADED").strip().split(",") if name]
+def _loaded(stdout: str, label: str = "LOADED") -> list[str]:
+    line = next(line for line in stdout.splitlines() if line.startswith(label))
+    return [name for name in line.removeprefix(label).strip().split(",") if name]
 
 
 def test_first_paint_imports_no_store_engine_templates_or_charts(demo_db, tmp_path):
@@ -87,6 +87,10 @@ class Probe(StartupTiming):
     def seen(self, window):
         heavy = ("sqlalchemy", "alembic", "markdown", "nh3", "matplotlib", "jinja2")
         print("LOADED", ",".join(m for m in heavy if m in sys.modules), flush=True)
+        # The Triage view, its grid and the rules dialog load when first asked for.
+        later = ("hindsight.ui.followups.triage", "hindsight.ui.followups.board",
+                 "hindsight.ui.followups.settings_dialog", "hindsight.export.grid")
+        print("TRIAGE", ",".join(m for m in later if m in sys.modules), flush=True)
         print("HELD", len(window.until_shown or ()), flush=True)
 
 run_app(Path(sys.argv[1]), timing=Probe(time.perf_counter(), "interactive"))
@@ -97,6 +101,7 @@ def test_the_first_incident_shows_before_sqlalchemy_loads(demo_db, tmp_path):
     stdout = _run(_FIRST_INCIDENT, tmp_path, str(demo_db))
     assert "editor usable" in stdout and "first incident shown" in stdout
     assert _loaded(stdout) == []
+    assert _loaded(stdout, "TRIAGE") == []
     # The follow-up count and the saved searches' counts were held back until this moment.
     assert "HELD 2" in stdout
 

@@ -34,6 +34,7 @@ from hindsight.export.errors import WriteProblem
 from hindsight.paths import resources_dir
 from hindsight.preferences import load_section, save_section
 from hindsight.services.changes import ChangeFeed, Changes
+from hindsight.services.collector import collector_paused
 from hindsight.services.errors import ValidationError
 
 if TYPE_CHECKING:  # with SQLAlchemy: loaded when the workspace first makes this service
@@ -254,18 +255,19 @@ class FollowUpService:
         query = self.attention_query(rules)
         regions = self.regions
         at = regions.at
-        fields = self.repository.rank_fields(chosen, incident_id, query)
-        index = RankedIndex(
-            (
-                rank_key_of(closed.is_closed, at(value, feasibility), priority, value,
-                            feasibility, opened, item_id),
-                (value, feasibility),
-            )
-            for item_id, value, feasibility, closed, priority, opened in fields
-        )  # fmt: skip
-        wanted = [index.id_at(row) for row in range(min(first_rows, len(index)))]
-        for ids in index.cells().values():
-            wanted.extend(ids[:per_cell])
+        with collector_paused():  # every item's key: many small objects, no cycles
+            fields = self.repository.rank_fields(chosen, incident_id, query)
+            index = RankedIndex(
+                (
+                    rank_key_of(closed.is_closed, at(value, feasibility), priority, value,
+                                feasibility, opened, item_id),
+                    (value, feasibility),
+                )
+                for item_id, value, feasibility, closed, priority, opened in fields
+            )  # fmt: skip
+            wanted = [index.id_at(row) for row in range(min(first_rows, len(index)))]
+            for ids in index.cells().values():
+                wanted.extend(ids[:per_cell])
         return Board(
             scope=incident_id,
             chosen=chosen,

@@ -5,6 +5,9 @@ status bar (click it to see them), and the thresholds of the attention rules (Se
 The count is one SQL query on the operations runner, asked again when the runner announces
 a change that can move it (follow-ups saved, incidents saved or deleted); the views keep
 themselves in step from the same announcements.
+
+The window builds this at start-up, before the editor is usable, so the Triage view, its
+grid and the rules dialog (about 30 modules) are imported when first asked for, not here.
 """
 
 from __future__ import annotations
@@ -15,15 +18,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolButton
 
-from hindsight.core.followup_attention import AttentionSettings
-from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
-from hindsight.services.workspace import Workspace
-from hindsight.ui.followups.board import rules_news
-from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
-from hindsight.ui.followups.triage import TriageWindow
 
 if TYPE_CHECKING:
+    from hindsight.core.followup_attention import AttentionSettings
+    from hindsight.services.changes import Changes
+    from hindsight.services.workspace import Workspace
+    from hindsight.ui.followups.triage import TriageWindow
     from hindsight.ui.main_window import MainWindow
 
 RECOUNT_EVERY_MS = 10 * 60 * 1000  # items become overdue as days pass
@@ -148,6 +149,8 @@ class FollowUpsIntegration(QObject):
     def open_triage(self, *, attention_only: bool = False) -> TriageWindow:
         """Show the Triage view (made on first use), optionally filtered to attention."""
         if self.triage is None:
+            from hindsight.ui.followups.triage import TriageWindow
+
             self.triage = TriageWindow(self.window.ops, self.window.settings, self.window)
         elif not self.triage.isVisible():
             self.triage.reload()
@@ -168,6 +171,8 @@ class FollowUpsIntegration(QObject):
         )
 
     def _ask_settings(self, current: AttentionSettings) -> None:
+        from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
+
         dialog = AttentionSettingsDialog(current, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -185,6 +190,8 @@ class FollowUpsIntegration(QObject):
 
     def _settings_saved(self) -> None:
         # The thresholds are no change to any record: tell the views that show flags.
+        from hindsight.ui.followups.board import rules_news
+
         self.refresh_count()
         rules_news().changed.emit()
 
