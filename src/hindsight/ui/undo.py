@@ -9,6 +9,7 @@ not at every key.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from hindsight.core.incident import Incident
+if TYPE_CHECKING:  # the record's module loads with the editor, after the first paint
+    from hindsight.core.incident import Incident
 
 TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 
