@@ -100,11 +100,13 @@ def measure(path: Path, keys: int, runs: int) -> None:
     from hindsight.services.export import ExportRequest, Format
     from hindsight.services.export_process import ExportProcess, HelperExportService
     from hindsight.ui.app import app_settings, application, freeze_startup_heap
+    from hindsight.ui.idle_collector import IdleCollector
     from hindsight.ui.main_window import MainWindow
 
     big = add_big_incident(path)
     app = application()
     window = MainWindow(None, app_settings())
+    IdleCollector(window.ops, window)  # as run_app does
     window.resize(1366, 768)
     window.show()
     window.open_path(path)

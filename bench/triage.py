@@ -214,8 +214,9 @@ def measure(path: Path, runs: int, moves: int, seed: int, profile: bool = False)
 
     from hindsight.services.followups import FollowUpService
     from hindsight.services.workspace import Workspace
-    from hindsight.ui.app import app_settings, application
+    from hindsight.ui.app import app_settings, application, freeze_startup_heap
     from hindsight.ui.followups.triage import TriageWindow
+    from hindsight.ui.idle_collector import IdleCollector
     from hindsight.ui.main_window import MainWindow
     from hindsight.ui.operations import Operations
 
@@ -223,7 +224,10 @@ def measure(path: Path, runs: int, moves: int, seed: int, profile: bool = False)
     app = application()
     load_before = os.getloadavg()
     workspace = Workspace.open(path)
+    workspace.prepare()
+    freeze_startup_heap()  # as the app does once its first incident is shown
     ops = Operations(workspace)
+    IdleCollector(ops, ops)  # as the app does for its window's operations
     rng = random.Random(seed)
     try:
         total = workspace.followups.repository.count()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from hindsight import __version__
 from hindsight.paths import data_dir, default_database_path, resources_dir
 from hindsight.store.postgres_url import ServerAddress, is_server_url
+from hindsight.ui.idle_collector import IdleCollector
 from hindsight.ui.keyboard import install_alt_letter_guard
 from hindsight.ui.main_window import MainWindow
 from hindsight.ui.operations import bug_message, report_bug
@@ -98,6 +99,7 @@ def run_app(
     settings = app_settings()
     window = MainWindow(None, settings, demo=demo)
     window.until_shown = []
+    IdleCollector(window.ops, window)  # full collections wait until the window's work pauses
     target, note = start_path(path, settings)
     if timing is not None:
         timing.watch(window)
