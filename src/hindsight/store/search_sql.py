@@ -28,7 +28,7 @@ others are scored only where the rarest one matches.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -48,6 +48,7 @@ from hindsight.store.search_common import (
     NAMED_FIELDS,
     day_start,
     followup_statuses,
+    idf,
     incident_date_sql,
 )
 from hindsight.store.search_schema import (
@@ -67,7 +68,6 @@ INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5, "{systems models 
 # bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
 # incidents apart anyway.
 BM25_LIMIT = 5000
-IDF_FUNCTION = "hindsight_idf"
 
 
 def fts_string(text: Text) -> str:
@@ -150,16 +150,107 @@ class Leaf:
     estimate: int = 0  # roughly how many incidents it matches (capped), to pick the rarest
 
 
-def _no_count(literal: str, table: str) -> int:
-    return 0
+@dataclass(frozen=True)
+class Counts:
+    """How many rows of each place of the index one FTS5 literal matches."""
+
+    incidents: int  # rows of search_incident, in any column
+    columns: dict[str, int]  # rows of search_incident, per column of INCIDENT_WEIGHTS
+    parts: tuple[int, ...]  # rows of search_child, per kind of record (by its code)
+    access: int  # rows (revisions) of search_access
+
+    @property
+    def children(self) -> int:
+        """Rows of search_child, of any kind."""
+        return sum(self.parts)
+
+
+def counts_sql() -> str:
+    """One statement counting a literal (the parameter :m) in every FTS5 table and in each
+    column of search_incident: FTS5's own counts, which read only the word's list.
+
+    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, child records.
+    """
+    columns = ", ".join(
+        f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{n})"
+        for n in range(len(INCIDENT_WEIGHTS))
+    )
+    return (
+        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+    )
+
+
+def counts_params(literal: str) -> dict[str, str]:
+    """The parameters of counts_sql() for one literal."""
+    params = {"m": literal}
+    for n, column in enumerate(INCIDENT_WEIGHTS):
+        params[f"c{n}"] = f"{column} : {literal}"
+    return params
+
+
+def _packing(children: int) -> tuple[int, int]:
+    """How to count kinds of record in a few sums: (kinds per sum, bits per kind).
+
+    A sum adds 1 << (bits * (kind - first kind of the sum)) per record: each kind of the
+    sum counts in its own bits, and a kind outside the sum adds nothing (SQLite shifts a
+    negative distance the other way, and 64 or more bits out). It must never overflow: the
+    last kind's field has what is left of 63 bits, enough for `children`.
+    """
+    for per_sum in (8, 4, 3, 2):
+        bits = -(-64 // per_sum)  # the next kind of the sum is shifted out of 64 bits
+        if (per_sum - 1) * bits + children.bit_length() <= 63:
+            return per_sum, bits
+    return 1, 64
+
+
+def part_counts_sql(children: int) -> str:
+    """A statement counting the records of each kind that match the literal :m, given that
+    `children` records match in all (one pass over them, no sorting: see _packing)."""
+    per_sum, bits = _packing(children)
+    kind = f"{PART_OF_CHILD}"
+    sums = ", ".join(
+        f"sum(1 << ({bits} * ({kind} - {first})))" if per_sum > 1
+        else f"count(*) FILTER (WHERE {kind} = {first})"
+        for first in range(0, len(PARTS), per_sum)
+    )  # fmt: skip
+    return f"SELECT {sums} FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m"
+
+
+def part_counts(children: int, row: Sequence[int | None]) -> tuple[int, ...]:
+    """The count of each kind of record from a row of part_counts_sql(children)."""
+    per_sum, bits = _packing(children)
+    mask = (1 << bits) - 1 if per_sum > 1 else -1
+    found = []
+    for code in range(len(PARTS)):
+        packed = int(row[code // per_sum] or 0)
+        found.append((packed >> (bits * (code % per_sum))) & mask if per_sum > 1 else packed)
+    return tuple(found)
+
+
+def counts_of(row: Sequence[int], parts: tuple[int, ...]) -> Counts:
+    """The Counts of a row of counts_sql() and the kinds' counts of part_counts_sql()."""
+    columns = len(INCIDENT_WEIGHTS)
+    return Counts(
+        incidents=int(row[0]),
+        columns=dict(zip(INCIDENT_WEIGHTS, map(int, row[1 : 1 + columns]), strict=True)),
+        access=int(row[1 + columns]),
+        parts=parts,
+    )
+
+
+def _every_place(literal: str) -> Counts:
+    """Counts for compiling without an index to ask (the SQL alone): one row everywhere."""
+    return Counts(1, dict.fromkeys(INCIDENT_WEIGHTS, 1), (1,) * len(PARTS), 1)
 
 
 @dataclass
 class _Compiler:
     request: SearchRequest
     incident_count: int
-    # How many rows of an FTS5 table match a literal, counted up to just over BM25_LIMIT.
-    matches: Callable[[str, str], int] = _no_count
+    # How many rows of each place of the index a literal matches.
+    counts: Callable[[str], Counts] = _every_place
     params: dict[str, object] = field(default_factory=dict)
     ctes: list[str] = field(default_factory=list)
 
@@ -177,68 +268,66 @@ class _Compiler:
     # -- text -----------------------------------------------------------------------------
 
     def leaf(self, text: Text) -> Leaf:
-        """Where `text` matches, and how it scores there."""
+        """Where `text` matches, and how it scores there.
+
+        The word's counts in each place are read once, before the statement, so every
+        weight is a number bound as a parameter (worked out per row, an idf is a call into
+        Python for each matching row); a place where the word does not occur is left out.
+        """
         literal = fts_string(text)
+        counts = self.counts(literal)
         match = self.param(literal)
-        in_incidents = self.matches(literal, INCIDENT_TABLE)
-        estimate = in_incidents + self.matches(literal, CHILD_TABLE)
-        total = self.param(self.incident_count)
+        total = self.incident_count
+        by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
         for column, weight in INCIDENT_WEIGHTS.items():
-            if column == "summary" and in_incidents <= BM25_LIMIT:
+            found = counts.columns.get(column, 0)
+            if not found or (column == "summary" and by_bm25):
                 continue
             in_column = self.param(f"{column} : {literal}")
-            factor = (
-                f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {in_column}), {total})"
-            )
+            factor = self.param(weight * idf(found, total))
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
-        if in_incidents <= BM25_LIMIT:
+        if by_bm25 and counts.columns.get("summary", 0):
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
             # one hit count as several), so the summary is scored on its own and weighted
-            # outside, like the other fields.
+            # outside, like the other fields. LIMIT -1 (no limit) keeps SQLite from merging
+            # this into the grouping query when it is the only arm: bm25 works only here.
             scored = (
                 f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
                 f"-bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')}"
+                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')} LIMIT -1"
             )
             arms.append(_filtered_after(scored))
-        arms.append(self._children(match, total))
-        access = (
-            f"{self.param(ACCESS_WEIGHT)} * {IDF_FUNCTION}((SELECT count(*) FROM {ACCESS_TABLE} "
-            f"WHERE {ACCESS_TABLE} MATCH {match}), {total})"
-        )
-        arms.append(_scored(lambda within: access_ids_sql(match, within), access))
-        members = [
-            incident_ids_sql(match),
-            f"SELECT i FROM ({child_ids_sql(match)})",
-            access_ids_sql(match),
-        ]
+        members = [incident_ids_sql(match)]
+        if counts.children:
+            arms.append(self._children(match, counts))
+            members.append(f"SELECT i FROM ({child_ids_sql(match)})")
+        if counts.access:
+            access = self.param(ACCESS_WEIGHT * idf(counts.access, total))
+            arms.append(_scored(lambda within: access_ids_sql(match, within), access))
+            members.append(access_ids_sql(match))
+        cap = BM25_LIMIT + 1  # how far the rarest clause is told apart
+        estimate = min(counts.incidents, cap) + min(counts.children, cap)
         return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
 
-    def _children(self, match: str, total: str) -> Arm:
+    def _children(self, match: str, counts: Counts) -> Arm:
         """The arm of the incidents' records: each kind's weight times the word's idf there.
 
         The idf counts the kind's matching rows against all incidents, so it is the same
-        whether or not the arm keeps to a set of incidents. The counts come from one pass
-        with an aggregate per kind (no sorting), the weights are worked out once, and each
-        matching record picks its kind's weight.
+        whether or not the arm keeps to a set of incidents; each matching record picks its
+        kind's weight (kinds where the word does not occur never come up).
         """
-        counts = ", ".join(f"count(*) FILTER (WHERE g = {p.code}) AS n{p.code}" for p in PARTS)
-        weights = ", ".join(
-            f"{self.param(p.weight)} * {IDF_FUNCTION}(n{p.code}, {total}) AS w{p.code}"
+        total = self.incident_count
+        pick = " ".join(
+            f"WHEN {p.code} THEN {self.param(p.weight * idf(counts.parts[p.code], total))}"
             for p in PARTS
+            if counts.parts[p.code]
         )
-        factors = (
-            f"SELECT {weights} FROM (SELECT {counts} FROM (SELECT {PART_OF_CHILD} AS g "
-            f"FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}))"
-        )
-        pick = " ".join(f"WHEN {p.code} THEN k.w{p.code}" for p in PARTS)
 
         def arm(within: str) -> str:
             return (
                 f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s "
-                f"FROM ({child_ids_sql(match, within)}) AS c, ({factors}) AS k"
+                f"FROM ({child_ids_sql(match, within)}) AS c"
             )
 
         return arm
@@ -352,6 +441,9 @@ class _Compiler:
                 f"{with_}SELECT count(*) {filtered}",
                 counted_apart=True,
             )
+        if any(not any(leaf.arms for leaf in leaves) for _, leaves in required):
+            # A word every hit must contain occurs nowhere: nothing matches.
+            return CompiledQuery("SELECT 0 AS i, 0.0 AS score, 0 AS total WHERE 0", {}, "SELECT 0")
         tests = list(conditions)  # per incident, after grouping: each is tested once
         if not required:
             matched = self.cte(
@@ -518,14 +610,14 @@ _PLAIN_SOURCES = (
 def compile_query(
     request: SearchRequest,
     incident_count: int,
-    matches: Callable[[str, str], int] = _no_count,
+    counts: Callable[[str], Counts] = _every_place,
     *,
     plain: bool = False,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
-    `matches(literal, table)` says how many rows of an FTS5 table a literal matches (up to
-    just over BM25_LIMIT); it decides how each word is scored, and which word is rarest.
+    `counts(literal)` says how many rows of each place of the index a literal matches
+    (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
     """
     compiler = PlainCompiler if plain else _Compiler
-    return compiler(request, incident_count, matches).compile()
+    return compiler(request, incident_count, counts).compile()
