@@ -56,9 +56,11 @@ from hindsight.store.search_schema import (
     ACCESS_WEIGHT,
     CHILD_TABLE,
     INCIDENT_OF_CHILD,
+    INCIDENT_SHIFT,
     INCIDENT_TABLE,
     PART_BY_NAME,
     PART_OF_CHILD,
+    PART_SHIFT,
     PARTS,
 )
 
@@ -103,12 +105,24 @@ def incident_ids_sql(match: str, within: str = "") -> str:
 
 
 def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
-    """SQL for (i, g): incidents with a record matching `match`, and the kind of record."""
+    """SQL for (i, g): incidents with a record matching `match`, and the kind of record,
+    each pair once.
+
+    The pair is the top of the record's rowid (`rowid >> 32` is incident << 4 | kind), so
+    one integer is made distinct rather than two columns.
+    """
     kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
+    shift = INCIDENT_SHIFT - PART_SHIFT
     return (
-        f"SELECT DISTINCT {INCIDENT_OF_CHILD} AS i, {PART_OF_CHILD} AS g FROM {CHILD_TABLE} "
-        f"WHERE {CHILD_TABLE} MATCH {match}{kind}{_within(INCIDENT_OF_CHILD, within)}"
+        f"SELECT ig >> {shift} AS i, ig & {(1 << shift) - 1} AS g FROM (SELECT DISTINCT "
+        f"rowid >> {PART_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
+        f"{kind}{_within(INCIDENT_OF_CHILD, within)})"
     )
+
+
+def child_incidents_sql(match: str) -> str:
+    """SQL for the incidents with a record matching `match`, once per record (for a UNION)."""
+    return f"SELECT {INCIDENT_OF_CHILD} AS i FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
 
 
 def access_ids_sql(match: str, within: str = "") -> str:
@@ -301,7 +315,7 @@ class _Compiler:
         members = [incident_ids_sql(match)]
         if counts.children:
             arms.append(self._children(match, counts))
-            members.append(f"SELECT i FROM ({child_ids_sql(match)})")
+            members.append(child_incidents_sql(match))
         if counts.access:
             access = self.param(ACCESS_WEIGHT * idf(counts.access, total))
             arms.append(_scored(lambda within: access_ids_sql(match, within), access))
@@ -471,17 +485,21 @@ class _Compiler:
             ]
             rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
             if len(required) > 1 or optional:
-                tests.append(
-                    f"count(DISTINCT CASE WHEN c >= 0 THEN c END) = {self.param(len(required))}"
-                )
+                # Every clause has a row (c is its number): max() of a test needs no set of
+                # distinct values per incident, as count(DISTINCT c) would.
+                tests += [f"max(c = {number})" for number, _ in required]
         having = f" HAVING {' AND '.join(tests)}" if tests else ""
         union = " UNION ALL ".join(rows)
-        with_ = f"WITH {', '.join(self.ctes)} "
         grouped = f"FROM ({union}) GROUP BY i{having}"
+        # The scores are kept in a table, sorted for the page with a LIMIT (keeping only
+        # the page's rows) and counted once; a count over a window keeps every row twice.
+        scored = f"{_RANKED} AS MATERIALIZED (SELECT i, sum(s) AS score {grouped})"
         sql = (
-            f"{with_}SELECT i, sum(s) AS score, count(*) OVER () AS total {grouped} "
+            f"WITH {', '.join([*self.ctes, scored])} SELECT i, score, "
+            f"(SELECT count(*) FROM {_RANKED}) AS total FROM {_RANKED} "
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
         )
+        with_ = f"WITH {', '.join(self.ctes)} "
         return CompiledQuery(sql, self.params, f"{with_}SELECT count(*) FROM (SELECT i {grouped})")
 
     @staticmethod
@@ -504,6 +522,7 @@ class _Compiler:
         return "(" + " OR ".join(parts) + ")"
 
 
+_RANKED = "ranked"  # the CTE of every match and its score
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
