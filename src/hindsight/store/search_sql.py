@@ -444,10 +444,21 @@ class _Compiler:
         limit = self.param(self.request.limit)
         offset = self.param(self.request.offset)
         if not required and not optional:
-            # Fields alone: a filter, newest first, counted apart (a window over every row
-            # would cost more than the page).
+            # Fields alone: a filter, newest first. The incidents it keeps are kept in a
+            # table, paged and counted from there: the filter runs once (reading a table of
+            # follow-ups or answers costs more than the page). Without a field, every
+            # incident: paged and counted apart, each cheap on the table itself.
             filtered = f"FROM incidents AS o{_where(conditions)}"
             with_ = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
+            if conditions:
+                kept = f"{_RANKED} AS MATERIALIZED (SELECT o.id AS i {filtered})"
+                return CompiledQuery(
+                    f"WITH {', '.join([*self.ctes, kept])} SELECT i, 0.0 AS score, "
+                    f"(SELECT count(*) FROM {_RANKED}) AS total FROM {_RANKED} "
+                    f"ORDER BY i DESC LIMIT {limit} OFFSET {offset}",
+                    self.params,
+                    f"{with_}SELECT count(*) {filtered}",
+                )
             return CompiledQuery(
                 f"{with_}SELECT o.id, 0.0 AS score {filtered} "
                 f"ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}",
