@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -52,6 +52,9 @@ from hindsight.store.search_sql import (
     part_counts,
     part_counts_sql,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SearchIndex(Protocol):
@@ -98,7 +101,7 @@ class SqliteSearchIndex:
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of the incidents matching `request`, best first, with snippets."""
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
                 counter = _Counter(connection)
                 compiled = self._compile(connection, request, counter)
@@ -132,7 +135,7 @@ class SqliteSearchIndex:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""
         everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
                 compiled = self._compile(connection, everything)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params)
@@ -143,7 +146,7 @@ class SqliteSearchIndex:
     ) -> dict[int, tuple[Snippet, ...]]:
         """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
         with self.database.read() as session, self._index_errors():
-            return self._snippets(session.connection(), request, ids)
+            return self._snippets(_driver(session), request, ids)
 
     def _snippets(
         self,
@@ -174,7 +177,7 @@ class SqliteSearchIndex:
         detection, else when recorded) is before this one's.
         """
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
                 me = _traits(connection, [incident_id]).get(incident_id)
                 if me is None:
@@ -276,6 +279,43 @@ class _IndexErrors:
             code = getattr(original, "sqlite_errorcode", 0) or 0
             if code & 0xFF == 11:  # SQLITE_CORRUPT, incl. SQLITE_CORRUPT_VTAB
                 raise SearchIndexDamagedError(self.database.path, text) from error
+
+
+class _Rows(list[Any]):
+    """Rows read at once, answering what SQLAlchemy's result does here."""
+
+    def all(self) -> list[Any]:
+        return self
+
+    def one(self) -> Any:
+        if len(self) != 1:
+            raise ValueError(f"{len(self)} rows where one was expected")
+        return self[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+
+class _Driver:
+    """The sqlite3 connection under a session's, for the search's statements.
+
+    SQLAlchemy makes a result row in Python for each row (about a microsecond: as much as
+    SQLite's own work for a page's snippets) and wraps each statement; the driver's tuples
+    serve as well here. Errors are the driver's, which the store classifies the same way.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.raw = session.connection().connection.dbapi_connection
+
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> _Rows:
+        assert self.raw is not None
+        return _Rows(self.raw.execute(sql, parameters).fetchall())
+
+
+def _driver(session: Session) -> Connection:
+    # The search's functions take what has exec_driver_sql, as the snippets of the
+    # PostgreSQL store do (its QmarkConnection).
+    return cast(Connection, _Driver(session))
 
 
 def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:
