@@ -359,6 +359,12 @@ class _Compiler:
         if column is not None and incident == OUTER_ID:
             # Over the incidents table itself: test the column, no subquery.
             return f"o.{column} = {self.param(item.value)}"
+        if incident == OUTER_ID:
+            # Over the incidents table: its ids are walked (on their smallest index) and
+            # each looked up in the field's list, rather than each id of the list looked
+            # up in the table, which reads a page of incidents per id (the list can hold
+            # tens of thousands: followup:open).
+            return f"+{incident} IN ({self.field_ids(item)})"
         return f"{incident} IN ({self.field_ids(item)})"
 
     def field_ids(self, item: Field) -> str:
