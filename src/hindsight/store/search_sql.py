@@ -304,14 +304,13 @@ class _Compiler:
         if by_bm25 and counts.columns.get("summary", 0):
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
             # one hit count as several), so the summary is scored on its own and weighted
-            # outside, like the other fields. LIMIT -1 (no limit) keeps SQLite from merging
-            # this into the grouping query when it is the only arm: bm25 works only here.
-            scored = (
-                f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
-                f"-bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')} LIMIT -1"
+            # outside, like the other fields.
+            arms.append(
+                _bm25_arm(
+                    self.param(INCIDENT_WEIGHTS["summary"]),
+                    self.param(f"summary : {literal}"),
+                )
             )
-            arms.append(_filtered_after(scored))
         members = [incident_ids_sql(match)]
         if counts.children:
             arms.append(self._children(match, counts))
@@ -548,17 +547,21 @@ def _scored(ids: Callable[[str], str], factor: str) -> Arm:
     return lambda within: f"SELECT i, {factor} AS s FROM ({ids(within)})"
 
 
-def _filtered_after(scored: str) -> Arm:
-    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring.
+def _bm25_arm(weight: str, match: str) -> Arm:
+    """An arm of (i, s) rows scoring the summary by bm25, kept to a set of incidents.
 
-    "+i" keeps SQLite from handing the filter to FTS5 as a rowid lookup per incident, which
-    re-reads the word's whole list each time.
+    The set is tested in the WHERE clause, so bm25 is worked out only for the rows kept;
+    "+rowid" keeps SQLite from handing the test to FTS5 as a rowid lookup per incident,
+    which re-reads the word's whole list each time. LIMIT -1 (no limit) keeps SQLite from
+    merging this into the grouping query when it is the only arm: bm25 works only here.
     """
 
     def arm(within: str) -> str:
-        if not within:
-            return scored
-        return f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
+        return (
+            f"SELECT rowid AS i, {weight} * -bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s "
+            f"FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
+            f"{_within('+rowid', within)} LIMIT -1"
+        )
 
     return arm
 
