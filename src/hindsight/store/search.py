@@ -105,6 +105,7 @@ class SqliteSearchIndex:
             with self._index_errors():
                 counter = _Counter(connection)
                 compiled = self._compile(connection, request, counter)
+                _prelude(connection, compiled)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
                 if compiled.counted_apart:
                     total = connection.exec_driver_sql(
@@ -138,6 +139,7 @@ class SqliteSearchIndex:
             connection = _driver(session)
             with self._index_errors():
                 compiled = self._compile(connection, everything)
+                _prelude(connection, compiled)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params)
                 return [row[0] for row in rows]
 
@@ -316,6 +318,12 @@ def _driver(session: Session) -> Connection:
     # The search's functions take what has exec_driver_sql, as the snippets of the
     # PostgreSQL store do (its QmarkConnection).
     return cast(Connection, _Driver(session))
+
+
+def _prelude(connection: Connection, compiled: CompiledQuery) -> None:
+    """Run what the compiled statements need first (filling the temporary table they read)."""
+    for statement in compiled.prelude:
+        connection.exec_driver_sql(statement, compiled.params)
 
 
 def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:

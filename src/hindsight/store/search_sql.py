@@ -145,6 +145,8 @@ class CompiledQuery:
     params: dict[str, object]
     count_sql: str
     counted_apart: bool = False  # True: the rows carry no total; run count_sql for it
+    # Statements to run first, in the same transaction, with the same parameters.
+    prelude: tuple[str, ...] = ()
 
 
 Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
@@ -267,6 +269,7 @@ class _Compiler:
     counts: Callable[[str], Counts] = _every_place
     params: dict[str, object] = field(default_factory=dict)
     ctes: list[str] = field(default_factory=list)
+    prelude: list[str] = field(default_factory=list)
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -488,11 +491,18 @@ class _Compiler:
             rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
             restrictor = None
             if len(required) > 1 or optional:
+                # The rarest clause's incidents go into a temporary table keyed by id, filled
+                # before the statement: each arm's IN test then reads that table's own
+                # b-tree, where over a CTE SQLite would build an index of it for every arm.
                 leaves = dict(required)[rarest]
-                restrictor = self.cte(
-                    " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves),
-                    materialized=True,
-                )
+                members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves)
+                restrictor = WITHIN_TABLE
+                self.prelude = [
+                    f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                    f"DELETE FROM {WITHIN_TABLE}",
+                    f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
+                    f"{members}",
+                ]
             rows = [
                 self._row(arm, number, None if number == rarest else restrictor)
                 for number, leaves in required
@@ -516,7 +526,12 @@ class _Compiler:
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
         )
         with_ = f"WITH {', '.join(self.ctes)} "
-        return CompiledQuery(sql, self.params, f"{with_}SELECT count(*) FROM (SELECT i {grouped})")
+        return CompiledQuery(
+            sql,
+            self.params,
+            f"{with_}SELECT count(*) FROM (SELECT i {grouped})",
+            prelude=tuple(self.prelude),
+        )
 
     @staticmethod
     def _row(arm: Arm, clause: int, restrictor: str | None) -> str:
@@ -539,6 +554,10 @@ class _Compiler:
 
 
 _RANKED = "ranked"  # the CTE of every match and its score
+# The incidents a query's other clauses are scored for (its rarest clause's): a table of the
+# connection's own temporary database, filled by CompiledQuery.prelude.
+WITHIN_NAME = "hindsight_search_within"
+WITHIN_TABLE = f"temp.{WITHIN_NAME}"
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
