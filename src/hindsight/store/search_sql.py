@@ -163,7 +163,7 @@ class Leaf:
 
     ids: str
     arms: list[Arm]
-    estimate: int = 0  # roughly how many incidents it matches (capped), to pick the rarest
+    estimate: int = 0  # rows of the index it matches (about its incidents), to pick the rarest
 
 
 @dataclass(frozen=True)
@@ -322,8 +322,7 @@ class _Compiler:
             access = self.param(ACCESS_WEIGHT * idf(counts.access, total))
             arms.append(_scored(lambda within: access_ids_sql(match, within), access))
             members.append(access_ids_sql(match))
-        cap = BM25_LIMIT + 1  # how far the rarest clause is told apart
-        estimate = min(counts.incidents, cap) + min(counts.children, cap)
+        estimate = counts.incidents + counts.children + counts.access
         return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
 
     def _children(self, match: str, counts: Counts) -> Arm:
