@@ -1,4 +1,4 @@
-"""Compiling a parsed query (core/search_query.py) into one SQLite statement.
+"""Compiling a parsed query (core/search_query.py) into SQLite statements.
 
 Nothing the user typed is ever part of the SQL text: words and phrases become FTS5 string
 literals (`"..."` with inner quotes doubled, so FTS5 operators, column filters and NEAR are
@@ -20,9 +20,14 @@ An incident's score is the sum over its words and places; ties go to the newer i
 Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
 saturation, so there a title weighted 10 counts barely twice a summary hit.
 
-Cost. Each word is found with one FTS5 scan per field group; a word in more than
-BM25_LIMIT incidents is scored in summaries by presence too. With several clauses, the
-others are scored only where the rarest one matches.
+Cost. Before the statement, each word is counted in every place (counts_sql(): FTS5's own
+counts, and one pass over its records for their kinds), so each place's weight is a bound
+number, a place without the word is left out, and a word found nowhere answers at once.
+Each word is then found with one FTS5 scan per place; a word in more than BM25_LIMIT
+incidents is scored in summaries by presence too. With several clauses, the others are
+scored only where the rarest one (by those counts) matches: its incidents are put in a
+temporary table first (CompiledQuery.prelude). The scores are grouped into a materialized
+table, which the page is sorted from with its LIMIT and the matches counted from.
 """
 
 from __future__ import annotations
