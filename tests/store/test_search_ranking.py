@@ -233,3 +233,16 @@ def test_a_word_found_nowhere_matches_nothing_at_once(
     assert workspace.search.search("kestrel OR platypus").total == len(
         workspace.search.ranked_ids("kestrel")
     )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=queries)
+def test_snippets_asked_apart_are_those_of_the_page(
+    ranked_world: tuple[Workspace, Path], text: str
+) -> None:
+    # A page's snippets read the kinds of record from the counts its search made; snippets
+    # asked for on their own (the list's rows on screen) look the kinds up themselves.
+    workspace, _ = ranked_world
+    page = workspace.search.search(text, limit=20)
+    apart = workspace.search.snippets(text, [hit.incident_id for hit in page.hits])
+    assert {hit.incident_id: hit.snippets for hit in page.hits if hit.snippets} == apart

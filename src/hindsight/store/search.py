@@ -160,7 +160,13 @@ class SqliteSearchIndex:
         texts = request.query.positive_texts()
         if not texts or not ids or request.snippets <= 0:
             return {}
-        groups = None if self.plain else _matching_groups(counter or _Counter(connection), texts)
+        groups = None
+        if not self.plain:
+            groups = (
+                _matching_groups(counter, texts)
+                if counter is not None
+                else _groups_found(connection, texts)
+            )
         patterns = [text.pattern for text in texts]
         return snippets(connection, ids, patterns, request.snippets, groups)
 
@@ -326,8 +332,30 @@ def _prelude(connection: Connection, compiled: CompiledQuery) -> None:
         connection.exec_driver_sql(statement, compiled.params)
 
 
+def _groups_found(connection: Connection, texts: Sequence[Text]) -> set[str]:
+    """The kinds of record where any of `texts` occurs at all (snippets read only those),
+    for snippets asked for on their own: a look at each word's records, without counting."""
+    names = {part.code: part.name for part in search_schema.PARTS}
+    found = {"incident"}
+    table = search_schema.ACCESS_TABLE
+    for text in texts:
+        literal = fts_string(text)
+        codes = connection.exec_driver_sql(
+            f"SELECT DISTINCT {search_schema.PART_OF_CHILD} FROM {search_schema.CHILD_TABLE} "
+            f"WHERE {search_schema.CHILD_TABLE} MATCH ?",
+            (literal,),
+        ).all()
+        found.update(names[code] for (code,) in codes if code in names)
+        if connection.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)", (literal,)
+        ).scalar_one():
+            found.add("access")
+    return found
+
+
 def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:
-    """The kinds of record where any of `texts` occurs at all (snippets read only those)."""
+    """The kinds of record where any of `texts` occurs at all (snippets read only those),
+    from the counts a search has made of them anyway."""
     found = {"incident"}
     for text in texts:
         counts = counter(fts_string(text))
