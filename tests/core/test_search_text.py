@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hindsight.core.search_text import (
     ELLIPSIS,
     Pattern,
+    _fold_char,
     excerpt,
     find,
     fold,
@@ -119,3 +120,12 @@ def test_excerpt_never_exceeds_its_width_much(width: int) -> None:
     text = "x" * 500
     assert len(excerpt(text, []).text) <= 160 + 1
     assert len(excerpt(text, [(200, 201)], width).text) <= width + 2
+
+
+@settings(max_examples=300)
+@given(text=st.text())
+def test_fold_is_each_character_folded_on_its_own(text: str) -> None:
+    # fold works through a table filled as characters are first met; the answer must be
+    # the character-by-character rule, whatever was folded before.
+    assert fold(text) == "".join(_fold_char(char) for char in text)
+    assert len(fold(text)) == len(text)

@@ -364,6 +364,8 @@ def test_without_fts5_search_falls_back_to_plain_matching(db_path: Path, no_fts5
         assert page.hits[0].snippets[0].marked().startswith("[Zebrafish]")
         assert set(names(workspace, world, W["access_notes"])) == {"every"}
         assert set(names(workspace, world, "team:finance -zebrafish")) == {"every"}
+        # Two words: the other is scored only where the rarer matches (a temporary table).
+        assert set(names(workspace, world, "zebrafish ranker")) == {"title", "note"}
         assert workspace.search.related(world["title"]) == []
         assert workspace.search.index_problems() == []
         with pytest.raises(SearchIndexDamagedError, match="FTS5"):

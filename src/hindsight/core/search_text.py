@@ -29,11 +29,23 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else base
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate's table for fold: each character's folding, worked out once, when
+    first seen (translate looks every character up here, in C, afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """`text` without case and diacritics, one character for each character of `text`."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(char) for char in text)
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ the same calls with tsvector columns and `ts_rank`, keeping the query language, 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -34,7 +34,6 @@ from hindsight.store.search_common import (
     RELATED_SCAN,
     Traits,
     add_traits,
-    idf,
     incident_date_sql,
     json_value,
     most_distinctive,
@@ -43,12 +42,19 @@ from hindsight.store.search_common import (
 )
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
-    BM25_LIMIT,
-    IDF_FUNCTION,
     CompiledQuery,
+    Counts,
     compile_query,
+    counts_of,
+    counts_params,
+    counts_sql,
     fts_string,
+    part_counts,
+    part_counts_sql,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SearchIndex(Protocol):
@@ -95,9 +101,11 @@ class SqliteSearchIndex:
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of the incidents matching `request`, best first, with snippets."""
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
-                compiled = self._compile(connection, request)
+                counter = _Counter(connection)
+                compiled = self._compile(connection, request, counter)
+                _prelude(connection, compiled)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
                 if compiled.counted_apart:
                     total = connection.exec_driver_sql(
@@ -113,22 +121,25 @@ class SqliteSearchIndex:
                     total = 0
             ids = [row[0] for row in rows]
             titles = _titles(connection, ids)
-            found = self._snippets(connection, request, ids)
+            found = self._snippets(connection, request, ids, counter)
         return search_page(rows, titles, found, total, request, self.notice)
 
-    def _compile(self, connection: Any, request: SearchRequest) -> CompiledQuery:
-        # The index is ready, and the query is weighed against the incidents there are now.
-        self._prepare(connection)
+    def _compile(
+        self, connection: Any, request: SearchRequest, counter: _Counter | None = None
+    ) -> CompiledQuery:
+        # The query is weighed against the incidents there are now.
         total_incidents = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
-        return compile_query(request, total_incidents, _match_counter(connection), plain=self.plain)
+        counts = counter or _Counter(connection)
+        return compile_query(request, total_incidents, counts, plain=self.plain)
 
     def ranked(self, request: SearchRequest) -> list[int]:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""
         everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
                 compiled = self._compile(connection, everything)
+                _prelude(connection, compiled)
                 rows = connection.exec_driver_sql(compiled.sql, compiled.params)
                 return [row[0] for row in rows]
 
@@ -137,24 +148,27 @@ class SqliteSearchIndex:
     ) -> dict[int, tuple[Snippet, ...]]:
         """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
         with self.database.read() as session, self._index_errors():
-            return self._snippets(session.connection(), request, ids)
+            return self._snippets(_driver(session), request, ids)
 
     def _snippets(
-        self, connection: Connection, request: SearchRequest, ids: Sequence[int]
+        self,
+        connection: Connection,
+        request: SearchRequest,
+        ids: Sequence[int],
+        counter: _Counter | None = None,
     ) -> dict[int, tuple[Snippet, ...]]:
         texts = request.query.positive_texts()
         if not texts or not ids or request.snippets <= 0:
             return {}
-        groups = None if self.plain else _matching_groups(connection, texts)
+        groups = None
+        if not self.plain:
+            groups = (
+                _matching_groups(counter, texts)
+                if counter is not None
+                else _groups_found(connection, texts)
+            )
         patterns = [text.pattern for text in texts]
         return snippets(connection, ids, patterns, request.snippets, groups)
-
-    @staticmethod
-    def _prepare(connection: Connection) -> None:
-        # The scores use a natural logarithm, which not every SQLite build has; registering
-        # our own on the connection (cheap, and idempotent) keeps scores the same everywhere.
-        raw = connection.connection.dbapi_connection
-        raw.create_function(IDF_FUNCTION, 2, idf, deterministic=True)  # type: ignore[union-attr]
 
     def _index_errors(self) -> Any:
         return _IndexErrors(self.database)
@@ -171,7 +185,7 @@ class SqliteSearchIndex:
         detection, else when recorded) is before this one's.
         """
         with self.database.read() as session:
-            connection = session.connection()
+            connection = _driver(session)
             with self._index_errors():
                 me = _traits(connection, [incident_id]).get(incident_id)
                 if me is None:
@@ -275,46 +289,104 @@ class _IndexErrors:
                 raise SearchIndexDamagedError(self.database.path, text) from error
 
 
-def _matching_groups(connection: Connection, texts: Sequence[Text]) -> set[str]:
-    """The kinds of record where any of `texts` occurs at all (snippets read only those)."""
+class _Rows(list[Any]):
+    """Rows read at once, answering what SQLAlchemy's result does here."""
+
+    def all(self) -> list[Any]:
+        return self
+
+    def one(self) -> Any:
+        if len(self) != 1:
+            raise ValueError(f"{len(self)} rows where one was expected")
+        return self[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+
+class _Driver:
+    """The sqlite3 connection under a session's, for the search's statements.
+
+    SQLAlchemy makes a result row in Python for each row (about a microsecond: as much as
+    SQLite's own work for a page's snippets) and wraps each statement; the driver's tuples
+    serve as well here. Errors are the driver's, which the store classifies the same way.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.raw = session.connection().connection.dbapi_connection
+
+    def exec_driver_sql(self, sql: str, parameters: Any = ()) -> _Rows:
+        assert self.raw is not None
+        return _Rows(self.raw.execute(sql, parameters).fetchall())
+
+
+def _driver(session: Session) -> Connection:
+    # The search's functions take what has exec_driver_sql, as the snippets of the
+    # PostgreSQL store do (its QmarkConnection).
+    return cast(Connection, _Driver(session))
+
+
+def _prelude(connection: Connection, compiled: CompiledQuery) -> None:
+    """Run what the compiled statements need first (filling the temporary table they read)."""
+    for statement in compiled.prelude:
+        connection.exec_driver_sql(statement, compiled.params)
+
+
+def _groups_found(connection: Connection, texts: Sequence[Text]) -> set[str]:
+    """The kinds of record where any of `texts` occurs at all (snippets read only those),
+    for snippets asked for on their own: a look at each word's records, without counting."""
     names = {part.code: part.name for part in search_schema.PARTS}
     found = {"incident"}
+    table = search_schema.ACCESS_TABLE
     for text in texts:
         literal = fts_string(text)
         codes = connection.exec_driver_sql(
             f"SELECT DISTINCT {search_schema.PART_OF_CHILD} FROM {search_schema.CHILD_TABLE} "
             f"WHERE {search_schema.CHILD_TABLE} MATCH ?",
             (literal,),
-        ).scalars()
-        found.update(names[code] for code in codes if code in names)
-        table = search_schema.ACCESS_TABLE
+        ).all()
+        found.update(names[code] for (code,) in codes if code in names)
         if connection.exec_driver_sql(
             f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ?)", (literal,)
-        ).scalar():
+        ).scalar_one():
             found.add("access")
     return found
 
 
-def _match_counter(connection: Connection) -> Callable[[str, str], int]:
-    """Counts the rows of an index table matching an FTS5 literal, up to a cap."""
-
-    def count(literal: str, table: str) -> int:
-        if table not in _COUNTABLE:
-            raise ValueError(table)
-        return int(
-            connection.exec_driver_sql(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} "
-                f"WHERE {table} MATCH ? LIMIT {BM25_LIMIT + 1})",
-                (literal,),
-            ).scalar_one()
-        )
-
-    return count
+def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:
+    """The kinds of record where any of `texts` occurs at all (snippets read only those),
+    from the counts a search has made of them anyway."""
+    found = {"incident"}
+    for text in texts:
+        counts = counter(fts_string(text))
+        found.update(part.name for part in search_schema.PARTS if counts.parts[part.code])
+        if counts.access:
+            found.add("access")
+    return found
 
 
-_COUNTABLE = frozenset(
-    (search_schema.INCIDENT_TABLE, search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE)
-)
+class _Counter:
+    """Counts a literal in every place of the index, once per literal (counts_sql())."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.known: dict[str, Counts] = {}
+
+    def __call__(self, literal: str) -> Counts:
+        counts = self.known.get(literal)
+        if counts is None:
+            run = self.connection.exec_driver_sql
+            row = tuple(run(COUNTS_SQL, counts_params(literal)).one())
+            children = int(row[-1])
+            parts = (0,) * len(search_schema.PARTS)
+            if children:
+                kinds = run(part_counts_sql(children), {"m": literal}).one()
+                parts = part_counts(children, tuple(kinds))
+            counts = self.known[literal] = counts_of(row, parts)
+        return counts
+
+
+COUNTS_SQL = counts_sql()
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

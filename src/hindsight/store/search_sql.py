@@ -1,4 +1,4 @@
-"""Compiling a parsed query (core/search_query.py) into one SQLite statement.
+"""Compiling a parsed query (core/search_query.py) into SQLite statements.
 
 Nothing the user typed is ever part of the SQL text: words and phrases become FTS5 string
 literals (`"..."` with inner quotes doubled, so FTS5 operators, column filters and NEAR are
@@ -20,15 +20,20 @@ An incident's score is the sum over its words and places; ties go to the newer i
 Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
 saturation, so there a title weighted 10 counts barely twice a summary hit.
 
-Cost. Each word is found with one FTS5 scan per field group; a word in more than
-BM25_LIMIT incidents is scored in summaries by presence too. With several clauses, the
-others are scored only where the rarest one matches.
+Cost. Before the statement, each word is counted in every place (counts_sql(): FTS5's own
+counts, and one pass over its records for their kinds), so each place's weight is a bound
+number, a place without the word is left out, and a word found nowhere answers at once.
+Each word is then found with one FTS5 scan per place; a word in more than BM25_LIMIT
+incidents is scored in summaries by presence too. With several clauses, the others are
+scored only where the rarest one (by those counts) matches: its incidents are put in a
+temporary table first (CompiledQuery.prelude). The scores are grouped into a materialized
+table, which the page is sorted from with its LIMIT and the matches counted from.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -48,6 +53,7 @@ from hindsight.store.search_common import (
     NAMED_FIELDS,
     day_start,
     followup_statuses,
+    idf,
     incident_date_sql,
 )
 from hindsight.store.search_schema import (
@@ -55,9 +61,11 @@ from hindsight.store.search_schema import (
     ACCESS_WEIGHT,
     CHILD_TABLE,
     INCIDENT_OF_CHILD,
+    INCIDENT_SHIFT,
     INCIDENT_TABLE,
     PART_BY_NAME,
     PART_OF_CHILD,
+    PART_SHIFT,
     PARTS,
 )
 
@@ -67,7 +75,6 @@ INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5, "{systems models 
 # bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
 # incidents apart anyway.
 BM25_LIMIT = 5000
-IDF_FUNCTION = "hindsight_idf"
 
 
 def fts_string(text: Text) -> str:
@@ -103,12 +110,24 @@ def incident_ids_sql(match: str, within: str = "") -> str:
 
 
 def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
-    """SQL for (i, g): incidents with a record matching `match`, and the kind of record."""
+    """SQL for (i, g): incidents with a record matching `match`, and the kind of record,
+    each pair once.
+
+    The pair is the top of the record's rowid (`rowid >> 32` is incident << 4 | kind), so
+    one integer is made distinct rather than two columns.
+    """
     kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
+    shift = INCIDENT_SHIFT - PART_SHIFT
     return (
-        f"SELECT DISTINCT {INCIDENT_OF_CHILD} AS i, {PART_OF_CHILD} AS g FROM {CHILD_TABLE} "
-        f"WHERE {CHILD_TABLE} MATCH {match}{kind}{_within(INCIDENT_OF_CHILD, within)}"
+        f"SELECT ig >> {shift} AS i, ig & {(1 << shift) - 1} AS g FROM (SELECT DISTINCT "
+        f"rowid >> {PART_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
+        f"{kind}{_within(INCIDENT_OF_CHILD, within)})"
     )
+
+
+def child_incidents_sql(match: str) -> str:
+    """SQL for the incidents with a record matching `match`, once per record (for a UNION)."""
+    return f"SELECT {INCIDENT_OF_CHILD} AS i FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
 
 
 def access_ids_sql(match: str, within: str = "") -> str:
@@ -131,6 +150,8 @@ class CompiledQuery:
     params: dict[str, object]
     count_sql: str
     counted_apart: bool = False  # True: the rows carry no total; run count_sql for it
+    # Statements to run first, in the same transaction, with the same parameters.
+    prelude: tuple[str, ...] = ()
 
 
 Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
@@ -147,21 +168,113 @@ class Leaf:
 
     ids: str
     arms: list[Arm]
-    estimate: int = 0  # roughly how many incidents it matches (capped), to pick the rarest
+    estimate: int = 0  # rows of the index it matches (about its incidents), to pick the rarest
 
 
-def _no_count(literal: str, table: str) -> int:
-    return 0
+@dataclass(frozen=True)
+class Counts:
+    """How many rows of each place of the index one FTS5 literal matches."""
+
+    incidents: int  # rows of search_incident, in any column
+    columns: dict[str, int]  # rows of search_incident, per column of INCIDENT_WEIGHTS
+    parts: tuple[int, ...]  # rows of search_child, per kind of record (by its code)
+    access: int  # rows (revisions) of search_access
+
+    @property
+    def children(self) -> int:
+        """Rows of search_child, of any kind."""
+        return sum(self.parts)
+
+
+def counts_sql() -> str:
+    """One statement counting a literal (the parameter :m) in every FTS5 table and in each
+    column of search_incident: FTS5's own counts, which read only the word's list.
+
+    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, child records.
+    """
+    columns = ", ".join(
+        f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{n})"
+        for n in range(len(INCIDENT_WEIGHTS))
+    )
+    return (
+        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+    )
+
+
+def counts_params(literal: str) -> dict[str, str]:
+    """The parameters of counts_sql() for one literal."""
+    params = {"m": literal}
+    for n, column in enumerate(INCIDENT_WEIGHTS):
+        params[f"c{n}"] = f"{column} : {literal}"
+    return params
+
+
+def _packing(children: int) -> tuple[int, int]:
+    """How to count kinds of record in a few sums: (kinds per sum, bits per kind).
+
+    A sum adds 1 << (bits * (kind - first kind of the sum)) per record: each kind of the
+    sum counts in its own bits, and a kind outside the sum adds nothing (SQLite shifts a
+    negative distance the other way, and 64 or more bits out). It must never overflow: the
+    last kind's field has what is left of 63 bits, enough for `children`.
+    """
+    for per_sum in (8, 4, 3, 2):
+        bits = -(-64 // per_sum)  # the next kind of the sum is shifted out of 64 bits
+        if (per_sum - 1) * bits + children.bit_length() <= 63:
+            return per_sum, bits
+    return 1, 64
+
+
+def part_counts_sql(children: int) -> str:
+    """A statement counting the records of each kind that match the literal :m, given that
+    `children` records match in all (one pass over them, no sorting: see _packing)."""
+    per_sum, bits = _packing(children)
+    kind = f"{PART_OF_CHILD}"
+    sums = ", ".join(
+        f"sum(1 << ({bits} * ({kind} - {first})))" if per_sum > 1
+        else f"count(*) FILTER (WHERE {kind} = {first})"
+        for first in range(0, len(PARTS), per_sum)
+    )  # fmt: skip
+    return f"SELECT {sums} FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m"
+
+
+def part_counts(children: int, row: Sequence[int | None]) -> tuple[int, ...]:
+    """The count of each kind of record from a row of part_counts_sql(children)."""
+    per_sum, bits = _packing(children)
+    mask = (1 << bits) - 1 if per_sum > 1 else -1
+    found = []
+    for code in range(len(PARTS)):
+        packed = int(row[code // per_sum] or 0)
+        found.append((packed >> (bits * (code % per_sum))) & mask if per_sum > 1 else packed)
+    return tuple(found)
+
+
+def counts_of(row: Sequence[int], parts: tuple[int, ...]) -> Counts:
+    """The Counts of a row of counts_sql() and the kinds' counts of part_counts_sql()."""
+    columns = len(INCIDENT_WEIGHTS)
+    return Counts(
+        incidents=int(row[0]),
+        columns=dict(zip(INCIDENT_WEIGHTS, map(int, row[1 : 1 + columns]), strict=True)),
+        access=int(row[1 + columns]),
+        parts=parts,
+    )
+
+
+def _every_place(literal: str) -> Counts:
+    """Counts for compiling without an index to ask (the SQL alone): one row everywhere."""
+    return Counts(1, dict.fromkeys(INCIDENT_WEIGHTS, 1), (1,) * len(PARTS), 1)
 
 
 @dataclass
 class _Compiler:
     request: SearchRequest
     incident_count: int
-    # How many rows of an FTS5 table match a literal, counted up to just over BM25_LIMIT.
-    matches: Callable[[str, str], int] = _no_count
+    # How many rows of each place of the index a literal matches.
+    counts: Callable[[str], Counts] = _every_place
     params: dict[str, object] = field(default_factory=dict)
     ctes: list[str] = field(default_factory=list)
+    prelude: list[str] = field(default_factory=list)
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -177,68 +290,64 @@ class _Compiler:
     # -- text -----------------------------------------------------------------------------
 
     def leaf(self, text: Text) -> Leaf:
-        """Where `text` matches, and how it scores there."""
+        """Where `text` matches, and how it scores there.
+
+        The word's counts in each place are read once, before the statement, so every
+        weight is a number bound as a parameter (worked out per row, an idf is a call into
+        Python for each matching row); a place where the word does not occur is left out.
+        """
         literal = fts_string(text)
+        counts = self.counts(literal)
         match = self.param(literal)
-        in_incidents = self.matches(literal, INCIDENT_TABLE)
-        estimate = in_incidents + self.matches(literal, CHILD_TABLE)
-        total = self.param(self.incident_count)
+        total = self.incident_count
+        by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
         for column, weight in INCIDENT_WEIGHTS.items():
-            if column == "summary" and in_incidents <= BM25_LIMIT:
+            found = counts.columns.get(column, 0)
+            if not found or (column == "summary" and by_bm25):
                 continue
             in_column = self.param(f"{column} : {literal}")
-            factor = (
-                f"{self.param(weight)} * {IDF_FUNCTION}((SELECT count(*) FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {in_column}), {total})"
-            )
+            factor = self.param(weight * idf(found, total))
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
-        if in_incidents <= BM25_LIMIT:
+        if by_bm25 and counts.columns.get("summary", 0):
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
             # one hit count as several), so the summary is scored on its own and weighted
             # outside, like the other fields.
-            scored = (
-                f"SELECT rowid AS i, {self.param(INCIDENT_WEIGHTS['summary'])} * "
-                f"-bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {self.param(f'summary : {literal}')}"
+            arms.append(
+                _bm25_arm(
+                    self.param(INCIDENT_WEIGHTS["summary"]),
+                    self.param(f"summary : {literal}"),
+                )
             )
-            arms.append(_filtered_after(scored))
-        arms.append(self._children(match, total))
-        access = (
-            f"{self.param(ACCESS_WEIGHT)} * {IDF_FUNCTION}((SELECT count(*) FROM {ACCESS_TABLE} "
-            f"WHERE {ACCESS_TABLE} MATCH {match}), {total})"
-        )
-        arms.append(_scored(lambda within: access_ids_sql(match, within), access))
-        members = [
-            incident_ids_sql(match),
-            f"SELECT i FROM ({child_ids_sql(match)})",
-            access_ids_sql(match),
-        ]
+        members = [incident_ids_sql(match)]
+        if counts.children:
+            arms.append(self._children(match, counts))
+            members.append(child_incidents_sql(match))
+        if counts.access:
+            access = self.param(ACCESS_WEIGHT * idf(counts.access, total))
+            arms.append(_scored(lambda within: access_ids_sql(match, within), access))
+            members.append(access_ids_sql(match))
+        estimate = counts.incidents + counts.children + counts.access
         return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
 
-    def _children(self, match: str, total: str) -> Arm:
+    def _children(self, match: str, counts: Counts) -> Arm:
         """The arm of the incidents' records: each kind's weight times the word's idf there.
 
         The idf counts the kind's matching rows against all incidents, so it is the same
-        whether or not the arm keeps to a set of incidents. The counts come from one pass
-        with an aggregate per kind (no sorting), the weights are worked out once, and each
-        matching record picks its kind's weight.
+        whether or not the arm keeps to a set of incidents; each matching record picks its
+        kind's weight (kinds where the word does not occur never come up).
         """
-        counts = ", ".join(f"count(*) FILTER (WHERE g = {p.code}) AS n{p.code}" for p in PARTS)
-        weights = ", ".join(
-            f"{self.param(p.weight)} * {IDF_FUNCTION}(n{p.code}, {total}) AS w{p.code}"
+        total = self.incident_count
+        pick = " ".join(
+            f"WHEN {p.code} THEN {self.param(p.weight * idf(counts.parts[p.code], total))}"
             for p in PARTS
+            if counts.parts[p.code]
         )
-        factors = (
-            f"SELECT {weights} FROM (SELECT {counts} FROM (SELECT {PART_OF_CHILD} AS g "
-            f"FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}))"
-        )
-        pick = " ".join(f"WHEN {p.code} THEN k.w{p.code}" for p in PARTS)
 
         def arm(within: str) -> str:
             return (
                 f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s "
-                f"FROM ({child_ids_sql(match, within)}) AS c, ({factors}) AS k"
+                f"FROM ({child_ids_sql(match, within)}) AS c"
             )
 
         return arm
@@ -256,6 +365,12 @@ class _Compiler:
         if column is not None and incident == OUTER_ID:
             # Over the incidents table itself: test the column, no subquery.
             return f"o.{column} = {self.param(item.value)}"
+        if incident == OUTER_ID:
+            # Over the incidents table: its ids are walked (on their smallest index) and
+            # each looked up in the field's list, rather than each id of the list looked
+            # up in the table, which reads a page of incidents per id (the list can hold
+            # tens of thousands: followup:open).
+            return f"+{incident} IN ({self.field_ids(item)})"
         return f"{incident} IN ({self.field_ids(item)})"
 
     def field_ids(self, item: Field) -> str:
@@ -341,10 +456,21 @@ class _Compiler:
         limit = self.param(self.request.limit)
         offset = self.param(self.request.offset)
         if not required and not optional:
-            # Fields alone: a filter, newest first, counted apart (a window over every row
-            # would cost more than the page).
+            # Fields alone: a filter, newest first. The incidents it keeps are kept in a
+            # table, paged and counted from there: the filter runs once (reading a table of
+            # follow-ups or answers costs more than the page). Without a field, every
+            # incident: paged and counted apart, each cheap on the table itself.
             filtered = f"FROM incidents AS o{_where(conditions)}"
             with_ = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
+            if conditions:
+                kept = f"{_RANKED} AS MATERIALIZED (SELECT o.id AS i {filtered})"
+                return CompiledQuery(
+                    f"WITH {', '.join([*self.ctes, kept])} SELECT i, 0.0 AS score, "
+                    f"(SELECT count(*) FROM {_RANKED}) AS total FROM {_RANKED} "
+                    f"ORDER BY i DESC LIMIT {limit} OFFSET {offset}",
+                    self.params,
+                    f"{with_}SELECT count(*) {filtered}",
+                )
             return CompiledQuery(
                 f"{with_}SELECT o.id, 0.0 AS score {filtered} "
                 f"ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}",
@@ -352,6 +478,9 @@ class _Compiler:
                 f"{with_}SELECT count(*) {filtered}",
                 counted_apart=True,
             )
+        if any(not any(leaf.arms for leaf in leaves) for _, leaves in required):
+            # A word every hit must contain occurs nowhere: nothing matches.
+            return CompiledQuery("SELECT 0 AS i, 0.0 AS score, 0 AS total WHERE 0", {}, "SELECT 0")
         tests = list(conditions)  # per incident, after grouping: each is tested once
         if not required:
             matched = self.cte(
@@ -366,11 +495,18 @@ class _Compiler:
             rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
             restrictor = None
             if len(required) > 1 or optional:
+                # The rarest clause's incidents go into a temporary table keyed by id, filled
+                # before the statement: each arm's IN test then reads that table's own
+                # b-tree, where over a CTE SQLite would build an index of it for every arm.
                 leaves = dict(required)[rarest]
-                restrictor = self.cte(
-                    " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves),
-                    materialized=True,
-                )
+                members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves)
+                restrictor = WITHIN_TABLE
+                self.prelude = [
+                    f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                    f"DELETE FROM {WITHIN_TABLE}",
+                    f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
+                    f"{members}",
+                ]
             rows = [
                 self._row(arm, number, None if number == rarest else restrictor)
                 for number, leaves in required
@@ -379,18 +515,27 @@ class _Compiler:
             ]
             rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
             if len(required) > 1 or optional:
-                tests.append(
-                    f"count(DISTINCT CASE WHEN c >= 0 THEN c END) = {self.param(len(required))}"
-                )
+                # Every clause has a row (c is its number): max() of a test needs no set of
+                # distinct values per incident, as count(DISTINCT c) would.
+                tests += [f"max(c = {number})" for number, _ in required]
         having = f" HAVING {' AND '.join(tests)}" if tests else ""
         union = " UNION ALL ".join(rows)
-        with_ = f"WITH {', '.join(self.ctes)} "
         grouped = f"FROM ({union}) GROUP BY i{having}"
+        # The scores are kept in a table, sorted for the page with a LIMIT (keeping only
+        # the page's rows) and counted once; a count over a window keeps every row twice.
+        scored = f"{_RANKED} AS MATERIALIZED (SELECT i, sum(s) AS score {grouped})"
         sql = (
-            f"{with_}SELECT i, sum(s) AS score, count(*) OVER () AS total {grouped} "
+            f"WITH {', '.join([*self.ctes, scored])} SELECT i, score, "
+            f"(SELECT count(*) FROM {_RANKED}) AS total FROM {_RANKED} "
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
         )
-        return CompiledQuery(sql, self.params, f"{with_}SELECT count(*) FROM (SELECT i {grouped})")
+        with_ = f"WITH {', '.join(self.ctes)} "
+        return CompiledQuery(
+            sql,
+            self.params,
+            f"{with_}SELECT count(*) FROM (SELECT i {grouped})",
+            prelude=tuple(self.prelude),
+        )
 
     @staticmethod
     def _row(arm: Arm, clause: int, restrictor: str | None) -> str:
@@ -412,6 +557,11 @@ class _Compiler:
         return "(" + " OR ".join(parts) + ")"
 
 
+_RANKED = "ranked"  # the CTE of every match and its score
+# The incidents a query's other clauses are scored for (its rarest clause's): a table of the
+# connection's own temporary database, filled by CompiledQuery.prelude.
+WITHIN_NAME = "hindsight_search_within"
+WITHIN_TABLE = f"temp.{WITHIN_NAME}"
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
@@ -420,17 +570,21 @@ def _scored(ids: Callable[[str], str], factor: str) -> Arm:
     return lambda within: f"SELECT i, {factor} AS s FROM ({ids(within)})"
 
 
-def _filtered_after(scored: str) -> Arm:
-    """An arm of (i, s) rows from `scored`, kept to a set of incidents after scoring.
+def _bm25_arm(weight: str, match: str) -> Arm:
+    """An arm of (i, s) rows scoring the summary by bm25, kept to a set of incidents.
 
-    "+i" keeps SQLite from handing the filter to FTS5 as a rowid lookup per incident, which
-    re-reads the word's whole list each time.
+    The set is tested in the WHERE clause, so bm25 is worked out only for the rows kept;
+    "+rowid" keeps SQLite from handing the test to FTS5 as a rowid lookup per incident,
+    which re-reads the word's whole list each time. LIMIT -1 (no limit) keeps SQLite from
+    merging this into the grouping query when it is the only arm: bm25 works only here.
     """
 
     def arm(within: str) -> str:
-        if not within:
-            return scored
-        return f"SELECT i, s FROM ({scored}) WHERE +i IN (SELECT i FROM {within})"
+        return (
+            f"SELECT rowid AS i, {weight} * -bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s "
+            f"FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
+            f"{_within('+rowid', within)} LIMIT -1"
+        )
 
     return arm
 
@@ -518,14 +672,14 @@ _PLAIN_SOURCES = (
 def compile_query(
     request: SearchRequest,
     incident_count: int,
-    matches: Callable[[str, str], int] = _no_count,
+    counts: Callable[[str], Counts] = _every_place,
     *,
     plain: bool = False,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
-    `matches(literal, table)` says how many rows of an FTS5 table a literal matches (up to
-    just over BM25_LIMIT); it decides how each word is scored, and which word is rarest.
+    `counts(literal)` says how many rows of each place of the index a literal matches
+    (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
     """
     compiler = PlainCompiler if plain else _Compiler
-    return compiler(request, incident_count, matches).compile()
+    return compiler(request, incident_count, counts).compile()
