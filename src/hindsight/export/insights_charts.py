@@ -183,7 +183,14 @@ def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...] | None:
 
 def _emptied(axes: Axes) -> None:
     """Remove what was drawn on `axes`, keeping the axes, their ticks and their settings."""
-    for artist in (*axes.collections, *axes.lines, *axes.patches, *axes.texts, *axes.images):
+    for artist in (
+        *axes.collections,
+        *axes.lines,
+        *axes.patches,
+        *axes.texts,
+        *axes.images,
+        *axes.artists,
+    ):
         artist.remove()
     if axes.legend_ is not None:
         axes.legend_.remove()
