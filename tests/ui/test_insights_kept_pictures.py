@@ -80,5 +80,9 @@ def test_kept_pictures_stay_within_their_budget() -> None:
     assert kept.get(("b",)) is None and kept.get(("a",)) == "A" and kept.get(("c",)) == "C"
     kept.put(("huge",), "H", 101)
     assert kept.get(("huge",)) is None and len(kept) == 2
+    assert kept.keys() == [("a",), ("c",)]
+    kept.discard(("a",))
+    kept.put(("d",), "D", 60)  # room made by the discarded one
+    assert kept.keys() == [("c",), ("d",)]
     kept.clear()
     assert len(kept) == 0

@@ -75,6 +75,16 @@ class KeptPictures:
             _, (_, dropped) = self._kept.popitem(last=False)
             self._bytes -= dropped
 
+    def keys(self) -> list[tuple[Any, ...]]:
+        """What is kept, oldest first."""
+        return list(self._kept)
+
+    def discard(self, key: tuple[Any, ...]) -> None:
+        """Forget the picture of `key`, if kept."""
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+
     def clear(self) -> None:
         """Forget every picture (the bench draws anew with it)."""
         self._kept.clear()
