@@ -3,10 +3,12 @@ the stroked line made it, every range can still be clicked, and vector output ke
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import replace
 from datetime import date
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
@@ -16,6 +18,7 @@ from tests.core.test_insights import figures
 
 from hindsight.core.insights_model import Chart, RangePoint
 from hindsight.export import insights_charts, insights_ranges
+from hindsight.export.insights_style import STYLE
 
 WIDTH, HEIGHT = 640, 300
 
@@ -88,7 +91,51 @@ def test_a_range_in_the_cloud_is_clicked_as_before() -> None:
 @pytest.mark.parametrize("kind", ["svg", "pdf"])
 def test_vector_pictures_hold_the_cloud_as_an_image(kind: str) -> None:
     data = insights_charts.image(cloudy(insights_ranges.CLOUD + 500), WIDTH, HEIGHT, kind)
+    # The ranges and the dots are pictures, not thousands of shapes each.
+    assert len(data) < 400_000
     if kind == "svg":
-        assert data.count(b"<image") == 1
+        assert data.count(b"<image") == 2
     else:
-        assert b"/Subtype /Image" in data
+        assert data.count(b"/Subtype /Image") == 4  # each with its transparency
+
+
+def test_the_cloud_in_svg_lands_where_agg_draws_it(qapp) -> None:
+    from PySide6.QtCore import QByteArray, QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    chart = cloudy(insights_ranges.CLOUD + 500)
+
+    def changed(render) -> np.ndarray:
+        """The pixels the cloud changes, in `render`'s picture."""
+        pictures = []
+        for shown in (True, False):
+            figure = insights_charts.new_figure(WIDTH, HEIGHT)
+            insights_charts.draw(chart, figure)
+            for artist in figure.axes[0].artists:
+                artist.set_visible(shown)
+            pictures.append(render(figure))
+        return (pictures[0] != pictures[1]).any(axis=2)
+
+    def agg(figure: Figure) -> np.ndarray:
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+    def svg(figure: Figure) -> np.ndarray:
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+            figure.savefig(buffer, format="svg", dpi=96)
+        image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        QSvgRenderer(QByteArray(buffer.getvalue())).render(painter, QRectF(0, 0, WIDTH, HEIGHT))
+        painter.end()
+        bits = np.frombuffer(image.constBits(), dtype=np.uint8)
+        rows = bits.reshape(HEIGHT, image.bytesPerLine())[:, : WIDTH * 4]
+        return rows.reshape(HEIGHT, WIDTH, 4).copy()  # the image's memory goes with it
+
+    by_agg, by_svg = changed(agg), changed(svg)
+    assert by_agg.sum() > 5000
+    assert (by_agg & by_svg).sum() > 0.9 * by_agg.sum()
+    assert (by_svg & ~by_agg).sum() < 0.1 * by_agg.sum()

@@ -293,7 +293,8 @@ def new_figure(width_px: int, height_px: int, dpi: float = 96) -> Figure:
 def image(
     chart: Chart, width_px: int, height_px: int, kind: str = "png", scale: float = 2
 ) -> bytes:
-    """The chart as PNG (at `scale` times the pixel size, for sharp print) or SVG bytes."""
+    """The chart as PNG (at `scale` times the pixel size, for sharp print) or SVG bytes (its
+    few pixel parts, such as a cloud of thousands of ranges, at `scale` times)."""
     # A new figure each time: keeping figures for pictures (as the view keeps its canvases)
     # saved nothing measurable at print resolution, where rendering the text dominates.
     figure = new_figure(width_px, height_px)
@@ -304,5 +305,5 @@ def image(
             # Light compression: a chart is mostly flat colour, and zlib's default is slow.
             figure.savefig(buffer, format="png", dpi=96 * scale, pil_kwargs={"compress_level": 1})
         else:
-            figure.savefig(buffer, format=kind, dpi=96)
+            figure.savefig(buffer, format=kind, dpi=96 * scale)
     return buffer.getvalue()

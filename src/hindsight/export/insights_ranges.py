@@ -115,7 +115,10 @@ class RangeCloud(Artist):
         if scaling:
             from matplotlib.transforms import Affine2D
 
-            placed = Affine2D().scale(1 / scale).translate(left, bottom)
+            # From the image's unit square to its size in the renderer's units (the renderer
+            # moves it to `left`, `bottom`); its first row is the lowest, as for Agg.
+            rows, columns = counts.shape
+            placed = Affine2D().scale(columns / scale, rows / scale)
             renderer.draw_image(gc, left, bottom, image, placed.frozen())
         else:
             renderer.draw_image(gc, left, bottom, image)
@@ -170,12 +173,15 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         alpha=min(1.0, alpha + 0.2),
         zorder=3,
         pickradius=4,
+        # In SVG and PDF, thousands of dots are one picture rather than thousands of shapes.
+        rasterized=len(points) > CLOUD,
     )
     for n, point in enumerate(points):
         drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
     handles: list[Any] = [
         Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
-        Line2D([], [], color="#0072B2", marker="o", markersize=3, linewidth=0, label="Best guess"),
+        # No line at all (not one of width 0, which an SVG reader may draw a hair wide).
+        Line2D([], [], color="#0072B2", marker="o", markersize=3, linestyle="", label="Best guess"),
     ]
 
     def nearest(event: Any, per_point: int) -> Target | None:
