@@ -15,9 +15,9 @@ In one offscreen process it then prints:
 - matplotlib's first import, on its own (the view pays it once per process);
 - open: from asking for the view to the figures shown and the charts on screen painted, and
   to every chart drawn; the first opening reads the database, later ones reuse the snapshot;
-  each draws every picture (the pixels the view keeps of charts drawn are forgotten first),
-  as the first view of a process does; "open, kept": a new view of the same figures, whose
-  pictures are copied from the pixels kept;
+  each draws every picture (the pixels the view keeps of charts drawn, and the glyphs of the
+  texts drawn, are forgotten first), as the first view of a process does; "open, kept": a new
+  view of the same figures, whose pictures are copied from the pixels kept;
 - scope: a change of scope to one severity (as never shown before: the pixels kept of its
   charts are forgotten after each time), to the charts on screen painted and to every chart
   drawn; "scope back": back to every incident, shown a moment ago (its pictures kept);
@@ -272,12 +272,19 @@ def measure(path: Path, runs: int) -> None:
         app.processEvents()
 
     on_screen: list[int] = []
-    # Older checkouts keep no pixels: every picture is drawn there anyway.
+    # Older checkouts keep no pixels and no texts: everything is drawn there anyway.
     kept_pictures = getattr(chart_card, "PICTURES", None)
+    try:
+        from hindsight.export.insights_text import forget as forget_texts
+    except ImportError:
+        forget_texts = None
 
     def forget_pictures() -> None:
+        """As in the first view of a process: no pixels kept, no texts drawn before."""
         if kept_pictures is not None:
             kept_pictures.clear()
+        if forget_texts is not None:
+            forget_texts()
 
     def open_view(
         cold: bool, kept: bool = False

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.insights_model import Chart, ChartKind
 from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
+from hindsight.export.insights_text import TextKeepingRenderer
 
 CHART_HEIGHT = 300  # logical pixels
 TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
@@ -146,6 +147,17 @@ class ChartCanvas(FigureCanvasQTAgg):
         FigureCanvasAgg.draw(self)
         width, height = self.get_width_height(physical=True)
         PICTURES.put(key, self.copy_from_bbox(self.figure.bbox), width * height * 4)
+
+    def get_renderer(self) -> TextKeepingRenderer:
+        # As FigureCanvasAgg's, with a renderer that keeps the glyph pictures of its texts.
+        width, height = self.get_width_height(physical=True)
+        key = (width, height, self.figure.dpi)
+        if self._lastKey != key or not isinstance(
+            getattr(self, "renderer", None), TextKeepingRenderer
+        ):
+            self.renderer = TextKeepingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key  # type: ignore[assignment]  # typed None in matplotlib
+        return self.renderer
 
     def _picture_key(self) -> tuple[Any, ...]:
         width, height = self.get_width_height(physical=True)
