@@ -74,3 +74,13 @@ def test_kept_texts_stay_within_their_number(monkeypatch) -> None:
         axes.text(0.1, n / 12, f"text {n}")
     _kept(figure)
     assert len(insights_text._GLYPHS) == 5
+
+
+def test_a_text_drawn_without_glyph_pictures_is_not_kept(monkeypatch) -> None:
+    """Should matplotlib draw text some other way, nothing empty is kept in its place."""
+    insights_text.forget()
+    monkeypatch.setattr(insights_text._Recorder, "draw_text_image", lambda *args: None)
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    figure.text(0.5, 0.5, "words")
+    _kept(figure)
+    assert not insights_text._GLYPHS

@@ -92,6 +92,8 @@ class TextKeepingRenderer(RendererAgg):
                 super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             finally:
                 self._renderer = agg
+            if not recorder.glyphs and s.strip():
+                return  # drawn some other way (another matplotlib): nothing to keep
             _GLYPHS[key] = [(image, gx - left, gy + top) for image, gx, gy in recorder.glyphs]
             if len(_GLYPHS) > KEPT_TEXTS:
                 _GLYPHS.popitem(last=False)
