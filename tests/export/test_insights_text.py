@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from tests.export.test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, scopes  # noqa: F401
@@ -84,3 +85,24 @@ def test_a_text_drawn_without_glyph_pictures_is_not_kept(monkeypatch) -> None:
     figure.text(0.5, 0.5, "words")
     _kept(figure)
     assert not insights_text._GLYPHS
+
+
+def test_a_text_handed_over_whole_is_drawn_and_not_kept() -> None:
+    """Older matplotlib hands Agg a whole text's picture, turned: drawn as it is, not kept."""
+
+    class Agg:
+        def __init__(self) -> None:
+            self.calls: list[tuple[object, int, int, float]] = []
+
+        def draw_text_image(self, image, x, y, angle, gc) -> None:
+            self.calls.append((image, x, y, angle))
+
+    agg = Agg()
+    recorder = insights_text._Recorder(agg)
+    glyph = np.zeros((3, 2), dtype=np.uint8)
+    recorder.draw_text_image(glyph, 4, 5, 0, None)
+    assert recorder.keepable and len(recorder.glyphs) == 1 and agg.calls[0][1:] == (4, 5, 0)
+    whole = object()  # a font object holding the whole text, as older versions hand over
+    recorder.draw_text_image(whole, 6, 7, 90.0, None)
+    assert agg.calls[1] == (whole, 6, 7, 90.0)
+    assert not recorder.keepable and len(recorder.glyphs) == 1

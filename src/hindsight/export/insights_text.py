@@ -17,6 +17,7 @@ from collections import OrderedDict
 from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
 KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
@@ -33,10 +34,14 @@ class _Recorder:
     def __init__(self, renderer: Any) -> None:
         self._renderer = renderer
         self.glyphs: list[tuple[Any, int, int]] = []
+        self.keepable = True
 
     def draw_text_image(self, image: Any, x: int, y: int, angle: float, gc: Any) -> None:
-        self.glyphs.append((image.copy(), x, y))
         self._renderer.draw_text_image(image, x, y, angle, gc)
+        if isinstance(image, np.ndarray) and not angle:
+            self.glyphs.append((image.copy(), x, y))
+        else:  # a whole text's picture, turned (older matplotlib): drawn, not kept
+            self.keepable = False
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._renderer, name)
@@ -92,7 +97,7 @@ class TextKeepingRenderer(RendererAgg):
                 super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             finally:
                 self._renderer = agg
-            if not recorder.glyphs and s.strip():
+            if not recorder.keepable or (not recorder.glyphs and s.strip()):
                 return  # drawn some other way (another matplotlib): nothing to keep
             _GLYPHS[key] = [(image, gx - left, gy + top) for image, gx, gy in recorder.glyphs]
             if len(_GLYPHS) > KEPT_TEXTS:
