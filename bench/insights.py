@@ -15,8 +15,12 @@ In one offscreen process it then prints:
 - matplotlib's first import, on its own (the view pays it once per process);
 - open: from asking for the view to the figures shown and the charts on screen painted, and
   to every chart drawn; the first opening reads the database, later ones reuse the snapshot;
-- scope: a change of scope (one severity, then back to all incidents) to the charts on
-  screen painted, and to every chart drawn;
+  each draws every picture (the pixels the view keeps of charts drawn, and the glyphs of the
+  texts drawn, are forgotten first), as the first view of a process does; "open, kept": a new
+  view of the same figures, whose pictures are copied from the pixels kept;
+- scope: a change of scope to one severity (as never shown before: the pixels kept of its
+  charts are forgotten after each time), to the charts on screen painted and to every chart
+  drawn; "scope back": back to every incident, shown a moment ago (its pictures kept);
 - report: the PDF of all incidents: of the scope the view showed last (whose figures the
   service keeps) with every picture drawn; with the figures worked out anew as well; and
   exported again (pictures kept); then the Markdown and JSON;
@@ -249,6 +253,7 @@ def measure(path: Path, runs: int) -> None:
     from hindsight.services.insights_report import ReportRequest, render_report
     from hindsight.services.workspace import Workspace
     from hindsight.ui.app import app_settings, application
+    from hindsight.ui.insights import chart_card
     from hindsight.ui.insights.window import InsightsWindow
     from hindsight.ui.main_window import MainWindow
 
@@ -267,8 +272,25 @@ def measure(path: Path, runs: int) -> None:
         app.processEvents()
 
     on_screen: list[int] = []
+    # Older checkouts keep no pixels and no texts: everything is drawn there anyway.
+    kept_pictures = getattr(chart_card, "PICTURES", None)
+    try:
+        from hindsight.export.insights_text import forget as forget_texts
+    except ImportError:
+        forget_texts = None
 
-    def open_view(cold: bool) -> tuple[tuple[float, float], tuple[float, float], InsightsWindow]:
+    def forget_pictures() -> None:
+        """As in the first view of a process: no pixels kept, no texts drawn before."""
+        if kept_pictures is not None:
+            kept_pictures.clear()
+        if forget_texts is not None:
+            forget_texts()
+
+    def open_view(
+        cold: bool, kept: bool = False
+    ) -> tuple[tuple[float, float], tuple[float, float], InsightsWindow]:
+        if not kept:
+            forget_pictures()
         if cold:
             insights_for(workspace)._incident_versions = {}  # read the database again
             insights_for(workspace)._item_versions = {}
@@ -297,9 +319,21 @@ def measure(path: Path, runs: int) -> None:
         view.deleteLater()
         app.processEvents()
 
+    kept_first, kept_all = [], []
+    for _ in range(runs):
+        first, every, view = open_view(cold=False, kept=True)
+        kept_first.append(first)
+        kept_all.append(every)
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+
     _, _, view = open_view(cold=False)
-    scope_first, scope_all = [], []
-    for severity in ["SEV1", "SEV1", "SEV2", "SEV2"] * runs:  # tick, untick: back to all
+    scope_first, scope_all, back_first, back_all = [], [], [], []
+    steps = ["SEV1", "SEV1", "SEV2", "SEV2"] * runs  # tick, untick: back to all
+    for step, severity in enumerate(steps):
+        new_scope = step % 2 == 0
+        before = set(kept_pictures.keys()) if kept_pictures is not None else set()
         done: list[bool] = []
         connection = view.updated.connect(lambda done=done: done.append(True))
         wall, cpu = time.perf_counter(), time.process_time()
@@ -307,9 +341,13 @@ def measure(path: Path, runs: int) -> None:
         view._scope_timer.stop()  # no debounce pause in the figure
         view.refresh()
         settle(view, done)
-        scope_first.append((time.perf_counter() - wall, time.process_time() - cpu))
+        firsts, alls = (scope_first, scope_all) if new_scope else (back_first, back_all)
+        firsts.append((time.perf_counter() - wall, time.process_time() - cpu))
         view.draw_all()
-        scope_all.append((time.perf_counter() - wall, time.process_time() - cpu))
+        alls.append((time.perf_counter() - wall, time.process_time() - cpu))
+        if new_scope and kept_pictures is not None:
+            for key in set(kept_pictures.keys()) - before:  # new again the next time
+                kept_pictures.discard(key)
         view.updated.disconnect(connection)
     incidents = view.insights.incidents if view.insights else 0
     view.close()
@@ -347,8 +385,12 @@ def measure(path: Path, runs: int) -> None:
           f"(CPU {cold_first[1] * 1000:.0f} / {cold_all[1] * 1000:.0f} ms)")  # fmt: skip
     print(f"open         {_figures(opens_first)}   [charts on screen painted]")
     print(f"open, all    {_figures(opens_all)}   [every chart drawn]")
+    print(f"open, kept   {_figures(kept_first)}   [charts on screen, pictures kept]")
+    print(f"  kept, all  {_figures(kept_all)}   [every chart, pictures kept]")
     print(f"scope        {_figures(scope_first)}   [charts on screen painted]")
     print(f"scope, all   {_figures(scope_all)}   [every chart drawn]")
+    print(f"scope back   {_figures(back_first)}   [charts on screen, back to all incidents]")
+    print(f"  back, all  {_figures(back_all)}   [every chart, back to all incidents]")
     first_wall, first_cpu = reports["pdf"][0]
     print(f"report pdf, the first of the process: {first_wall * 1000:.0f} ms "
           f"(CPU {first_cpu * 1000:.0f})")  # fmt: skip

@@ -4,6 +4,7 @@ picture must be exactly (pixel for pixel) the one a new figure gives."""
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -97,3 +98,34 @@ def test_a_kept_figure_answers_clicks_as_a_new_one(scopes: list[Insights]) -> No
     # Only the artists of the last draw can be clicked.
     assert len(drawn.targets) == len(expected.targets)
     assert all(artist.axes in figure.axes for artist in drawn.targets)
+
+
+def _without_metadata(svg: bytes) -> bytes:
+    """The drawing: without the date written and the names matplotlib makes up for the
+    shapes it reuses (which differ with how the shape was made, not with what it is)."""
+    drawing = re.sub(rb"<metadata>.*?</metadata>", b"", svg, flags=re.DOTALL)
+    return re.sub(rb"\b(m|p|h|image)[0-9a-f]{10}\b", rb"\1", drawing)
+
+
+def test_pictures_drawn_on_kept_figures_are_those_of_new_ones(scopes: list[Insights]) -> None:
+    insights_charts._PICTURE_FIGURES.clear()
+    for chart in scopes[0].charts:
+        for version in [insights.chart(chart.key) for insights in scopes]:
+            svg = insights_charts.image(version, WIDTH, HEIGHT, "svg", scale=1.5)
+            figure = insights_charts.new_figure(WIDTH, HEIGHT)
+            expected = insights_charts._image(version, figure, "svg", 1.5)
+            assert _without_metadata(svg) == _without_metadata(expected), chart.key
+    # One figure per chart, kept for the next picture of it.
+    assert len(insights_charts._PICTURE_FIGURES) == len(scopes[0].charts)
+
+
+def test_a_picture_asked_for_while_another_is_drawn_gets_a_figure_of_its_own(
+    scopes: list[Insights],
+) -> None:
+    chart = scopes[0].chart("incidents_over_time")
+    insights_charts._PICTURE_FIGURES.clear()
+    with insights_charts._PICTURE_FIGURES_LOCK:  # another thread is drawing a picture
+        png = insights_charts.image(chart, WIDTH, HEIGHT, "png", scale=1)
+    assert not insights_charts._PICTURE_FIGURES
+    assert png == insights_charts.image(chart, WIDTH, HEIGHT, "png", scale=1)
+    assert len(insights_charts._PICTURE_FIGURES) == 1

@@ -117,7 +117,8 @@ def test_html_has_every_chart_inline_with_its_table(filled: Workspace) -> None:
     images = list(document.iter("img"))
     # Tables of mixed units (impact) have no picture: their numbers are the figure.
     assert len(images) == sum(c.kind is not ChartKind.TABLE for c in figures.charts)
-    assert all(img.get("src", "").startswith("data:image/png;base64,") for img in images)
+    # Vector pictures (SVG), their text real text.
+    assert all(img.get("src", "").startswith("data:image/svg+xml;base64,") for img in images)
     assert len(list(document.iter("table"))) >= len(figures.charts) - text.count("Nothing to show")
     # Team names are people's text: escaped, never markup.
     assert HOSTILE not in text and "&lt;script&gt;" in text

@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch as MplPatch
 from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
@@ -42,6 +44,88 @@ HOUR_TICKS = (
 )
 
 
+CLOUD = 2000  # more ranges than this are drawn as one picture of the pixels they cover
+SPAN_COLOUR = "#56B4E9"
+SPAN_WIDTH = 1.4  # points
+
+
+class RangeCloud(Artist):
+    """Thousands of vertical ranges drawn as what they are on the pixels: every pixel of the
+    axes under at least one range takes their translucent colour, once (as one line through
+    all of them paints it, without antialiasing), worked out with arrays in one pass and
+    drawn as one image at the output's own resolution. Stroking the line would cost about
+    as much as the rest of the chart.
+    """
+
+    zorder = 2  # where a line would be
+
+    def __init__(
+        self, xs: Any, lows: Any, highs: Any, colour: str, alpha: float, width: float
+    ) -> None:
+        super().__init__()
+        self._xs, self._lows, self._highs = xs, lows, highs
+        self._rgb = np.array([round(v * 255) for v in to_rgb(colour)], dtype=np.uint8)
+        self._opacity = alpha
+        self._width = width
+
+    def coverage(self, renderer: Any, scale: float = 1.0) -> tuple[Any, float, float]:
+        """How many ranges cover each pixel of the axes (rows from the top), and where the
+        axes' lower left corner is, in the renderer's units; `scale` pixels per unit."""
+        axes = self.axes
+        assert axes is not None
+        box = axes.bbox
+        left, bottom = math.floor(box.x0), math.floor(box.y0)
+        columns = max(1, math.ceil((box.x1 - left) * scale))
+        rows = max(1, math.ceil((box.y1 - bottom) * scale))
+        to_pixels = axes.transData.transform
+        low = to_pixels(np.column_stack((self._xs, self._lows)))
+        high = to_pixels(np.column_stack((self._xs, self._highs)))
+        half = renderer.points_to_pixels(self._width) * scale / 2
+        x = (low[:, 0] - left) * scale
+        # The pixels whose middle is inside the stroke (caps reach out half its width), as
+        # a line drawn without antialiasing covers them.
+        lows = (low[:, 1] - bottom) * scale - half - 0.5
+        highs = (high[:, 1] - bottom) * scale + half - 0.5
+        bottoms = np.clip(np.ceil(lows), 0, rows).astype(int)
+        tops = np.clip(np.floor(highs) + 1, 0, rows).astype(int)  # exclusive
+        first = np.ceil(x - half - 0.5).astype(int)
+        last = np.floor(x + half - 0.5).astype(int) + 1  # exclusive
+        steps = np.zeros((rows + 1, columns + 1), dtype=np.int32)
+        for offset in range(int(np.max(last - first, initial=0))):
+            column = first + offset
+            keep = (column < last) & (column >= 0) & (column < columns) & (bottoms < tops)
+            np.add.at(steps, (bottoms[keep], column[keep]), 1)
+            np.add.at(steps, (tops[keep], column[keep]), -1)
+        counts = np.cumsum(steps, axis=0)[:rows, :columns]
+        return counts, float(left), float(bottom)
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or self.axes is None or not len(self._xs):
+            return
+        scaling = renderer.option_scale_image()
+        scale = float(renderer.get_image_magnification()) if scaling else 1.0
+        counts, left, bottom = self.coverage(renderer, scale)
+        image = np.empty((*counts.shape, 4), dtype=np.uint8)
+        image[..., :3] = self._rgb
+        # One path: where ranges overlap, its colour is laid once, not once per range.
+        image[..., 3] = np.where(counts > 0, round(self._opacity * 255), 0)
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.axes.bbox)
+        if scaling:
+            from matplotlib.transforms import Affine2D
+
+            # From the image's unit square to its size in the renderer's units (the renderer
+            # moves it to `left`, `bottom`); its first row is the lowest, as for Agg.
+            rows, columns = counts.shape
+            placed = Affine2D().scale(columns / scale, rows / scale)
+            renderer.draw_image(gc, left, bottom, image, placed.frozen())
+        else:
+            renderer.draw_image(gc, left, bottom, image)
+        gc.restore()
+        self.stale = False
+
+
 def scaled(values: Sequence[float], log: bool) -> Any:
     """Values as drawn: hours on a log scale (one minute at least), days as they are."""
     found = np.array(values, dtype=float)
@@ -70,12 +154,15 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     (spans,) = axes.plot(
         np.column_stack((xs, xs, gaps)).ravel(),
         np.column_stack((shortest, longest, gaps)).ravel(),
-        color="#56B4E9",
-        linewidth=1.4,
+        color=SPAN_COLOUR,
+        linewidth=SPAN_WIDTH,
         alpha=alpha,
-        antialiased=len(points) <= 2000,  # smoothing thousands of overlapping lines is slow
         pickradius=4,
     )
+    if len(points) > CLOUD:
+        # The line stays for clicks; the pixels it would cover are drawn as one picture.
+        spans.set_visible(False)
+        axes.add_artist(RangeCloud(xs, shortest, longest, SPAN_COLOUR, alpha, SPAN_WIDTH))
     (best,) = axes.plot(
         xs,
         best_y,
@@ -86,12 +173,15 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         alpha=min(1.0, alpha + 0.2),
         zorder=3,
         pickradius=4,
+        # In SVG and PDF, thousands of dots are one picture rather than thousands of shapes.
+        rasterized=len(points) > CLOUD,
     )
     for n, point in enumerate(points):
         drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
     handles: list[Any] = [
         Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
-        Line2D([], [], color="#0072B2", marker="o", markersize=3, linewidth=0, label="Best guess"),
+        # No line at all (not one of width 0, which an SVG reader may draw a hair wide).
+        Line2D([], [], color="#0072B2", marker="o", markersize=3, linestyle="", label="Best guess"),
     ]
 
     def nearest(event: Any, per_point: int) -> Target | None:

@@ -7,7 +7,8 @@ cut into pages by paginate(): never through a line, at every forced page break (
 and never leaving a heading alone at the foot of a page. That keeps the time linear in the
 length of the document, headings or not. Pictures are handed to the document as
 images under their data: URI, so nothing is fetched and no QPixmap is needed (the export may
-run off the GUI thread).
+run off the GUI thread). SVG pictures stay vector: QSvgRenderer paints them into the PDF
+(text as text, lines as lines) through a text object standing where the image was.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 from PySide6.QtCore import (
     QBuffer,
@@ -25,8 +27,11 @@ from PySide6.QtCore import (
     QHashSeed,
     QIODevice,
     QMarginsF,
+    QObject,
     QPointF,
+    QRect,
     QRectF,
+    QSizeF,
     Qt,
     QUrl,
     QUuid,
@@ -41,11 +46,14 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QPyTextObject,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
     QTextFrame,
     QTextTable,
 )
+from PySide6.QtSvg import QSvgRenderer
 
 from hindsight.export.errors import ExportCancelled, ExportError
 from hindsight.export.qt import ensure_gui_application
@@ -57,6 +65,76 @@ MARGINS_MM = QMarginsF(18, 16, 18, 14)
 FOOTER = 30  # pixels kept at the bottom of each page for the footer
 # A heading needs room for itself and a few lines of what follows, or it moves on.
 ROOM_AFTER_HEADING = 70
+SVG = "image/svg+xml"
+VECTOR_OBJECT = int(QTextFormat.ObjectTypes.UserObject.value) + 1  # a vector picture
+
+
+class _VectorPictures(QPyTextObject):
+    """Stands in the text for SVG pictures (by their data: URI) and paints them, vector."""
+
+    def __init__(self, pictures: dict[str, tuple[QSvgRenderer, Picture]], parent: QObject):
+        super().__init__(parent)
+        self._pictures = pictures
+
+    def intrinsicSize(self, _document: Any, _position: int, form: QTextFormat) -> QSizeF:
+        image = form.toImageFormat()
+        found = self._pictures.get(image.name())
+        width, height = image.width(), image.height()
+        if found is not None and (width <= 0 or height <= 0):
+            width, height = found[1].width, found[1].height
+        return QSizeF(max(width, 1.0), max(height, 1.0))
+
+    def drawObject(
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        _document: Any,
+        _position: int,
+        form: QTextFormat,
+    ) -> None:
+        found = self._pictures.get(form.toImageFormat().name())
+        if found is not None:
+            found[0].render(painter, QRectF(rect))
+
+
+def _vector_pictures(document: QTextDocument, pictures: Sequence[Picture]) -> QObject | None:
+    """Register the SVG pictures of the document as vector objects; None if it has none.
+
+    Call before setHtml; then `_place_vectors` once the HTML is in. The handler returned
+    must live as long as the document is laid out and painted.
+    """
+    vector = {p.data_uri: p for p in pictures if p.media_type == SVG}
+    if not vector:
+        return None
+    blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+    blank.fill(Qt.GlobalColor.transparent)
+    renderers = {}
+    for uri, picture in vector.items():
+        # A stand-in image, so the document never decodes the SVG as pixels itself.
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(uri), blank)
+        renderers[uri] = (QSvgRenderer(QByteArray(picture.png)), picture)
+    handler = _VectorPictures(renderers, document)
+    document.documentLayout().registerHandler(VECTOR_OBJECT, handler)
+    return handler
+
+
+def _place_vectors(document: QTextDocument, names: set[str]) -> None:
+    """Turn every image of the document named in `names` into a vector object."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        for part in block:  # type: ignore[attr-defined]  # PySide's block iterator
+            fragment = part.fragment()
+            form = fragment.charFormat()
+            if form.isImageFormat() and form.toImageFormat().name() in names:
+                found.append((fragment.position(), fragment.length(), form))
+        block = block.next()
+    cursor = QTextCursor(document)
+    for position, length, form in found:
+        cursor.setPosition(position)
+        cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+        form.setObjectType(VECTOR_OBJECT)
+        cursor.setCharFormat(form)
 
 
 def content_width(page_size: str) -> int:
@@ -285,13 +363,18 @@ def _render_pdf(
     # No ligatures: text copied or searched in the PDF reads "fi", not one "ﬁ" glyph.
     font.setFeature(QFont.Tag("liga"), 0)
     document.setDefaultFont(font)
+    vectors = _vector_pictures(document, pictures)
     for picture in pictures:
+        if picture.media_type == SVG:
+            continue
         kind = "JPG" if picture.media_type == "image/jpeg" else "PNG"
         image = QImage.fromData(picture.png, kind)  # type: ignore[arg-type]  # as above
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
         )
     document.setHtml(html)
+    if vectors is not None:
+        _place_vectors(document, {p.data_uri for p in pictures if p.media_type == SVG})
 
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     width, height = float(area.width()), float(area.height())

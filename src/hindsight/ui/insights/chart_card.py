@@ -4,10 +4,16 @@ The picture is a matplotlib canvas that builds its figure only when it is first 
 page of charts costs only what is on screen; the others are drawn as they scroll into view
 (or when the window draws them in idle time). Clicking a bar, a point or a range emits the
 incidents behind it.
+
+The pixels of the last charts drawn are kept (in this process, for every window): a chart is
+plain, frozen numbers, so an equal chart at the same size draws the same picture. Reopening
+the view, or going back to a scope shown a moment ago, then copies pixels instead of drawing.
+The figure's artists (what a click is tested against) are made again only when clicked.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -33,10 +39,63 @@ from PySide6.QtWidgets import (
 from hindsight.core.insights_model import Chart, ChartKind
 from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
+from hindsight.export.insights_text import TextKeepingRenderer
 
 CHART_HEIGHT = 300  # logical pixels
 TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
 COPY_SCALE = 2  # a copied picture is drawn at twice its size on screen, for slides and print
+KEPT_BYTES = 64 * 2**20  # pixels of drawn charts kept: about four pages of charts at 1x
+
+
+class KeptPictures:
+    """The pixels of the charts drawn last, by (chart, width, height, dpi); oldest out first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._kept: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[Any, ...]) -> Any | None:
+        """The pixels kept for `key` (a matplotlib BufferRegion), or None."""
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        self._kept.move_to_end(key)
+        return found[0]
+
+    def put(self, key: tuple[Any, ...], pixels: Any, size: int) -> None:
+        """Keep `pixels` (`size` bytes) for `key`, letting the oldest go to stay in budget."""
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+        if size > self.budget:
+            return
+        self._kept[key] = (pixels, size)
+        self._bytes += size
+        while self._bytes > self.budget:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._bytes -= dropped
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        """What is kept, oldest first."""
+        return list(self._kept)
+
+    def discard(self, key: tuple[Any, ...]) -> None:
+        """Forget the picture of `key`, if kept."""
+        old = self._kept.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+
+    def clear(self) -> None:
+        """Forget every picture (the bench draws anew with it)."""
+        self._kept.clear()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+PICTURES = KeptPictures(KEPT_BYTES)
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -50,7 +109,10 @@ class ChartCanvas(FigureCanvasQTAgg):
             self.setParent(parent)
         self.chart: Chart | None = None
         self.drawn = insights_charts.Drawn()
-        self.builds = 0  # how often the figure was built (tests and the bench read it)
+        self.builds = 0  # how often the picture was made (tests and the bench read it)
+        self.renders = 0  # of those, how often drawn by matplotlib (not kept pixels)
+        # The chart, size and dpi the figure's artists were made for.
+        self._artists_of: tuple[Any, ...] | None = None
         self._stale = False
         self.setFixedHeight(CHART_HEIGHT)
         self.setMinimumWidth(360)
@@ -69,14 +131,48 @@ class ChartCanvas(FigureCanvasQTAgg):
         return self._stale
 
     def build(self) -> None:
-        """Make the figure of the chart now, if it is not made yet."""
+        """Make the picture of the chart now, if it is not made yet: the pixels of an equal
+        chart drawn at this size before, else drawn."""
         if not self._stale or self.chart is None:
             return
         self._stale = False
+        self.builds += 1
+        key = self._picture_key()
+        kept = PICTURES.get(key)
+        if kept is not None:
+            self.get_renderer().restore_region(kept)
+            return
+        self._artists()
+        self.renders += 1
+        FigureCanvasAgg.draw(self)
+        width, height = self.get_width_height(physical=True)
+        PICTURES.put(key, self.copy_from_bbox(self.figure.bbox), width * height * 4)
+
+    def get_renderer(self) -> TextKeepingRenderer:
+        # As FigureCanvasAgg's, with a renderer that keeps the glyph pictures of its texts.
+        width, height = self.get_width_height(physical=True)
+        key = (width, height, self.figure.dpi)
+        if self._lastKey != key or not isinstance(
+            getattr(self, "renderer", None), TextKeepingRenderer
+        ):
+            self.renderer = TextKeepingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key  # type: ignore[assignment]  # typed None in matplotlib
+        return self.renderer
+
+    def _picture_key(self) -> tuple[Any, ...]:
+        width, height = self.get_width_height(physical=True)
+        return (self.chart, width, height, float(self.figure.dpi))
+
+    def _artists(self) -> None:
+        """Put the chart's artists on the figure, unless they are there for this size."""
+        if self.chart is None:
+            return
+        key = self._picture_key()
+        if self._artists_of == key:
+            return
         # Drawn over the last picture: the axes are kept when the chart is of the same kind.
         self.drawn = insights_charts.draw(self.chart, self.figure)
-        self.builds += 1
-        FigureCanvasAgg.draw(self)
+        self._artists_of = key
 
     def draw(self) -> None:
         # matplotlib asks for a draw after every resize, seen or not: draw only what is seen.
@@ -98,6 +194,7 @@ class ChartCanvas(FigureCanvasQTAgg):
     def _clicked(self, event: Any) -> None:
         if event.button != 1 or self.chart is None:
             return
+        self._artists()  # a picture from kept pixels has its artists made now
         target = self.drawn.hit(event)
         if target is not None and target.ids:
             self.picked.emit(target)
@@ -105,6 +202,7 @@ class ChartCanvas(FigureCanvasQTAgg):
     def point_of(self, series: str, category: str) -> QPoint | None:
         """Where on the widget the bar of (`series`, `category`) is drawn, if it is."""
         self.build()
+        self._artists()
         place = self.drawn.places.get((series, category))
         if place is None:
             return None

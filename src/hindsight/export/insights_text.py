@@ -1,0 +1,119 @@
+"""Text drawn once: an Agg renderer that keeps the glyph pictures of the texts it drew.
+
+Rendering text is more than half of drawing an insight chart with Agg: every tick label,
+axis label and legend entry is laid out and rasterised glyph by glyph on every draw, though
+most of them are the same from one draw to the next (a new scope changes the bars, rarely
+the labels). This renderer keeps, for each text (its words, font, size, angle and where it
+falls within a pixel), the glyph pictures Agg made and where they went, and the next time
+hands the same pictures to Agg at the new place: the same pixels, without the layout and
+the rasterising. The pictures are made by matplotlib's own drawing, recorded as they are
+handed over, so the kept ones are exactly what it would draw.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
+
+KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
+
+# (text, font, size, angle, dpi, ... where it falls within a pixel) -> glyph pictures, each
+# with its left edge and lower edge relative to the text's whole-pixel position.
+_GLYPHS: OrderedDict[tuple[Any, ...], list[tuple[Any, int, int]]] = OrderedDict()
+
+
+class _Recorder:
+    """Stands in for Agg's drawing while a text is drawn: passes each glyph picture on and
+    notes it."""
+
+    def __init__(self, renderer: Any) -> None:
+        self._renderer = renderer
+        self.glyphs: list[tuple[Any, int, int]] = []
+        self.keepable = True
+
+    def draw_text_image(self, image: Any, x: int, y: int, angle: float, gc: Any) -> None:
+        self._renderer.draw_text_image(image, x, y, angle, gc)
+        if isinstance(image, np.ndarray) and not angle:
+            self.glyphs.append((image.copy(), x, y))
+        else:  # a whole text's picture, turned (older matplotlib): drawn, not kept
+            self.keepable = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._renderer, name)
+
+
+class TextKeepingRenderer(RendererAgg):
+    """RendererAgg that draws a text it drew before from the glyph pictures it kept."""
+
+    def draw_text(
+        self,
+        gc: Any,
+        x: float,
+        y: float,
+        s: str,
+        prop: Any,
+        angle: float,
+        ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:
+        if ismath:
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            return
+        # Agg places glyphs from `x` and the height less `y`: a whole-pixel shift moves every
+        # glyph picture by whole pixels and leaves it as it is.
+        down = self.height - y
+        left, top = math.floor(x), math.floor(down)
+        key = (
+            s,
+            tuple(prop.get_family()),
+            prop.get_style(),
+            prop.get_variant(),
+            prop.get_weight(),
+            prop.get_stretch(),
+            prop.get_size_in_points(),
+            prop.get_file(),
+            angle,
+            self.dpi,
+            self.height % 1,
+            x - left,
+            down - top,
+            bool(gc.get_antialiased()),
+            mpl.rcParams["text.hinting"],
+            mpl.rcParams["text.hinting_factor"],
+            _hashable(getattr(mtext, "get_fontfeatures", lambda: None)()),
+            getattr(mtext, "get_language", lambda: None)(),
+        )
+        glyphs = _GLYPHS.get(key)
+        if glyphs is None:
+            agg = self._renderer
+            recorder = _Recorder(agg)
+            self._renderer = recorder  # type: ignore[assignment]
+            try:
+                super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            finally:
+                self._renderer = agg
+            if not recorder.keepable or (not recorder.glyphs and s.strip()):
+                return  # drawn some other way (another matplotlib): nothing to keep
+            _GLYPHS[key] = [(image, gx - left, gy + top) for image, gx, gy in recorder.glyphs]
+            if len(_GLYPHS) > KEPT_TEXTS:
+                _GLYPHS.popitem(last=False)
+            return
+        _GLYPHS.move_to_end(key)
+        for image, gx, gy in glyphs:
+            self._renderer.draw_text_image(image, gx + left, gy - top, 0, gc)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def forget() -> None:
+    """Forget every kept text (the bench draws anew with it)."""
+    _GLYPHS.clear()

@@ -1,0 +1,108 @@
+"""Texts drawn from kept glyph pictures: the same pixels as drawn anew, without drawing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from tests.export.test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, scopes  # noqa: F401
+
+from hindsight.core.insights_model import Insights
+from hindsight.export import insights_charts, insights_text
+from hindsight.export.insights_text import TextKeepingRenderer
+
+
+class KeepingCanvas(FigureCanvasAgg):
+    def get_renderer(self) -> Any:
+        width, height = self.get_width_height(physical=True)
+        if self._lastKey != (width, height, self.figure.dpi):
+            self.renderer = TextKeepingRenderer(width, height, self.figure.dpi)
+            self._lastKey = (width, height, self.figure.dpi)
+        return self.renderer
+
+
+def _kept(figure: Figure) -> bytes:
+    canvas = KeepingCanvas(figure)
+    canvas.draw()
+    return bytes(canvas.buffer_rgba())
+
+
+def test_kept_texts_draw_the_pixels_of_texts_drawn_anew(
+    scopes: list[Insights],  # noqa: F811
+) -> None:
+    insights_text.forget()
+    for chart in scopes[0].charts:
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        # Every scope twice on one figure: the second time every text is a kept one.
+        for version in [insights.chart(chart.key) for insights in scopes] * 2:
+            insights_charts.draw(version, figure)
+            assert _kept(figure) == _fresh(version), (chart.key, version.covered)
+
+
+def test_a_text_drawn_before_is_not_drawn_again(scopes: list[Insights], monkeypatch) -> None:  # noqa: F811
+    insights_text.forget()
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(scopes[0].chart("found_first"), figure)
+    first = _kept(figure)
+    drawn: list[str] = []
+    plain = RendererAgg.draw_text
+
+    def counted(self, gc, x, y, s, *args, **kwargs) -> None:
+        drawn.append(s)
+        plain(self, gc, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(RendererAgg, "draw_text", counted)
+    assert _kept(figure) == first
+    assert drawn == []  # every tick label, axis label and legend entry came from kept glyphs
+    # A text not seen before is drawn, and kept.
+    figure.axes[0].set_xlabel("A label never drawn before")
+    _kept(figure)
+    assert drawn == ["A label never drawn before"]
+    drawn.clear()
+    _kept(figure)
+    assert drawn == []
+
+
+def test_kept_texts_stay_within_their_number(monkeypatch) -> None:
+    insights_text.forget()
+    monkeypatch.setattr(insights_text, "KEPT_TEXTS", 5)
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    for n in range(12):
+        axes.text(0.1, n / 12, f"text {n}")
+    _kept(figure)
+    assert len(insights_text._GLYPHS) == 5
+
+
+def test_a_text_drawn_without_glyph_pictures_is_not_kept(monkeypatch) -> None:
+    """Should matplotlib draw text some other way, nothing empty is kept in its place."""
+    insights_text.forget()
+    monkeypatch.setattr(insights_text._Recorder, "draw_text_image", lambda *args: None)
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    figure.text(0.5, 0.5, "words")
+    _kept(figure)
+    assert not insights_text._GLYPHS
+
+
+def test_a_text_handed_over_whole_is_drawn_and_not_kept() -> None:
+    """Older matplotlib hands Agg a whole text's picture, turned: drawn as it is, not kept."""
+
+    class Agg:
+        def __init__(self) -> None:
+            self.calls: list[tuple[object, int, int, float]] = []
+
+        def draw_text_image(self, image, x, y, angle, gc) -> None:
+            self.calls.append((image, x, y, angle))
+
+    agg = Agg()
+    recorder = insights_text._Recorder(agg)
+    glyph = np.zeros((3, 2), dtype=np.uint8)
+    recorder.draw_text_image(glyph, 4, 5, 0, None)
+    assert recorder.keepable and len(recorder.glyphs) == 1 and agg.calls[0][1:] == (4, 5, 0)
+    whole = object()  # a font object holding the whole text, as older versions hand over
+    recorder.draw_text_image(whole, 6, 7, 90.0, None)
+    assert agg.calls[1] == (whole, 6, 7, 90.0)
+    assert not recorder.keepable and len(recorder.glyphs) == 1
