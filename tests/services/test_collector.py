@@ -84,3 +84,24 @@ def test_the_triage_read_ranks_every_item_with_the_collector_paused(
     assert len(board.index) == 3
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_the_insights_snapshot_is_read_with_the_collector_paused(
+    workspace: Workspace, collector_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hindsight.services.insights import insights_for
+
+    workspace.incidents.create("Stale ranking")
+    service = insights_for(workspace)
+    seen: list[bool] = []
+    read = service.repository.incident_facts
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        facts = read(*args, **kwargs)
+        seen.append(gc.isenabled())
+        return facts
+
+    monkeypatch.setattr(service.repository, "incident_facts", watched)
+    service.refresh()
+    assert seen == [False]
+    assert gc.isenabled()

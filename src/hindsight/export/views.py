@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """A PNG picture to embed: as a data: URI in HTML, as a resource in the PDF."""
+    """A picture to embed: as a data: URI in HTML; in the PDF, an image resource, or, for
+    SVG (the insights report's charts), a vector drawing painted where the image stands."""
 
     name: str
     alt: str
-    png: bytes  # the picture's bytes: PNG, or JPEG when media_type says so
+    png: bytes  # the picture's bytes: PNG, or JPEG or SVG when media_type says so
     width: int  # CSS pixels the picture is meant to be shown at
     height: int
     media_type: str = "image/png"

@@ -11,13 +11,11 @@ One service per workspace: `insights_for(workspace)`.
 
 from __future__ import annotations
 
-import gc
 import json
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -33,6 +31,7 @@ from hindsight.core.insights_model import (
     Wording,
 )
 from hindsight.core.insights_scope import Period, Scope
+from hindsight.services.collector import collector_paused
 from hindsight.services.errors import ValidationError
 from hindsight.services.search import QueryError
 from hindsight.store.insights import InsightsRepository
@@ -40,25 +39,6 @@ from hindsight.store.insights import InsightsRepository
 FORMAT_NAME = "hindsight-insights"
 FORMAT_VERSION = 1
 MADE_KEPT = 4  # figure sets kept per snapshot (each is small next to the snapshot)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while thousands of short-lived objects are made.
-
-    The figures make and drop hundreds of thousands of small objects, none in cycles (plain
-    reference counting frees them), and each collection walks every object of the snapshot:
-    a third of the time went there. Restored afterwards, and left alone if someone else had
-    paused it already.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def local_zone() -> tzinfo:
@@ -126,7 +106,7 @@ class InsightsService:
 
     def refresh(self) -> Refreshed:
         """Bring the snapshot up to date with the database; reload only what changed."""
-        with self._lock, _collector_paused():
+        with self._lock, collector_paused():
             incidents = self.repository.incident_versions()
             items = self.repository.followup_versions()
             stale_incidents = [
@@ -216,7 +196,7 @@ class InsightsService:
             for made_from, made in self._made:
                 if made_from == (generation, *inputs):
                     return made
-        with _collector_paused():
+        with collector_paused():
             made = compute_insights(
                 incidents,
                 items,
