@@ -125,6 +125,9 @@ class Probe(StartupTiming):
         print("PREPARED", window.workspace.prepared, flush=True)
         print("COUNT", window.followups_ui.count, flush=True)
         print("LOADED", "sqlalchemy" if "sqlalchemy" in sys.modules else "", flush=True)
+        import gc
+        from hindsight.ui.idle_collector import DEFERRED
+        print("FULL PASSES DEFERRED", gc.get_threshold()[2] == DEFERRED, flush=True)
         os._exit(0)
 
 run_app(Path(sys.argv[1]), timing=Probe(time.perf_counter(), "loaded"))
@@ -137,3 +140,5 @@ def test_the_services_load_once_the_first_incident_is_shown(demo_db, tmp_path):
     assert "PREPARED True" in stdout
     assert "COUNT None" not in stdout  # the held-back follow-up count ran
     assert _loaded(stdout) == ["sqlalchemy"]
+    # The app's full collections wait for quiet moments (ui/idle_collector.py).
+    assert "FULL PASSES DEFERRED True" in stdout
