@@ -146,3 +146,28 @@ def test_a_reader_that_stops_early_is_not_an_error(world_db: Path, tmp_path: Pat
     error = child.stderr.read().decode()
     assert child.wait(timeout=60) == 0
     assert "internal error" not in error
+
+
+def test_an_exclusion_typed_unquoted_is_query_text_not_an_option(
+    world_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, every, _ = run(capsys, "search", "--db", str(world_db), "zebrafish")
+    code, quoted, _ = run(capsys, "search", "--db", str(world_db), "zebrafish -patterns")
+    assert code == 0 and quoted.splitlines()[-1] != every.splitlines()[-1]  # one fewer
+    code, unquoted, err = run(capsys, "search", "zebrafish", "-patterns", "--db", str(world_db))
+    assert code == 0 and err == ""
+    assert unquoted == quoted
+    code, alone, _ = run(capsys, "search", "--db", str(world_db), "-zebrafish")
+    assert code == 0 and "HS-2" not in alone
+
+
+def test_an_unknown_option_is_still_bad_usage(
+    world_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["search", "zebrafish", "--colour", "--db", str(world_db)])
+    assert stopped.value.code == 2
+    assert "unrecognized arguments: --colour" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["list", "-x", "--db", str(world_db)])
+    assert stopped.value.code == 2

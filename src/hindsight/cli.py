@@ -272,9 +272,37 @@ def _stdout_to_null() -> None:
     os.close(null)
 
 
+def _exclusion(token: str) -> bool:
+    """True for a search word to leave out (`-model`), which argparse takes for an option."""
+    return len(token) > 1 and token[0] == "-" and token[1] != "-"
+
+
+def _merged(tokens: Sequence[str], query: list[str], words: list[str]) -> list[str]:
+    """The query's words and the exclusions among `tokens`, in the order they were typed."""
+    query, words, merged = list(query), list(words), []
+    for token in tokens:
+        if query and token == query[0]:
+            merged.append(query.pop(0))
+        elif words and token == words[0]:
+            merged.append(words.pop(0))
+    return merged + query + words
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, read; `hindsight search stale -model` takes -model as query text."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command != "search" or not all(_exclusion(token) for token in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        tokens = list(sys.argv[1:] if argv is None else argv)
+        args.query = _merged(tokens, args.query, extra)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `hindsight` and `python -m hindsight`."""
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         log_file = configure_logging()
     except HindsightError as error:
