@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QShortcut
@@ -32,9 +33,6 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.listing import ListColumn, ListQuery
-from hindsight.core.search_query import QueryError, parse
-from hindsight.core.search_results import Snippet
-from hindsight.core.search_text import Pattern
 from hindsight.store.listing import IncidentListing
 from hindsight.ui.incident_list_model import (
     PAGE_SIZE,
@@ -48,6 +46,10 @@ from hindsight.ui.search.saved import SavedSearchesPanel
 from hindsight.ui.search.search_bar import SearchBar
 from hindsight.ui.search.snippets import SnippetDelegate, snippet_line
 from hindsight.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # the query language loads with the first search, after the first paint
+    from hindsight.core.search_results import Snippet
+    from hindsight.core.search_text import Pattern
 
 __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 
@@ -262,12 +264,16 @@ class IncidentListPane(QWidget):
 
     def patterns(self) -> list[Pattern]:
         """The words and phrases of the search shown, as the index matches them."""
+        from hindsight.core.search_query import QueryError, parse
+
         try:
             return [item.pattern for item in parse(self._good_text).positive_texts()]
         except QueryError:
             return []
 
     def _typed(self, text: str) -> None:
+        from hindsight.core.search_query import QueryError, parse
+
         try:
             parse(text)
         except QueryError as error:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QWidget
 from hindsight.core.errors import HindsightError
 from hindsight.core.listing import ListColumn, ListQuery, ListRow
 from hindsight.core.review import ReviewStatus
-from hindsight.core.search_results import Snippet
 from hindsight.store.listing import IncidentListing, ListingNotReady
 from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.operations import Operations, bug_message
@@ -39,6 +38,9 @@ from hindsight.ui.qt_helpers import local_text
 from hindsight.ui.search.results import SearchReader, has_words, searching
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippets_tooltip
 from hindsight.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # the query language loads with the first search, after the first paint
+    from hindsight.core.search_results import Snippet
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -67,7 +69,7 @@ def _cells(row: ListRow) -> tuple[str, ...]:
 
 
 Pages = dict[int, list[ListRow]]
-Snippets = dict[int, tuple[Snippet, ...]]
+Snippets = dict[int, tuple["Snippet", ...]]
 
 
 @dataclass

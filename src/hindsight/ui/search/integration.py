@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from hindsight.core.search_results import Snippet
-from hindsight.core.search_text import Pattern
-
-if TYPE_CHECKING:
-    from hindsight.core.search_results import Location
+if TYPE_CHECKING:  # the search's own modules load with the first search
+    from hindsight.core.search_results import Location, Snippet
+    from hindsight.core.search_text import Pattern
     from hindsight.ui.editor.incident_editor import IncidentEditor
     from hindsight.ui.main_window import MainWindow
 

@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hindsight.core.listing import ListQuery, ListRow
-from hindsight.core.search_query import Field, FieldName, Query, parse
-from hindsight.core.search_results import Snippet
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the query language loads with the first search, after the first paint
+    from hindsight.core.search_results import Snippet
     from hindsight.services.search import SearchService
     from hindsight.store.listing import IncidentListing
 
@@ -35,6 +34,8 @@ def searching(query: ListQuery) -> bool:
 def search_text(query: ListQuery) -> str:
     """The query the search index runs: the box's text with the phase and severity boxes as
     fields. QueryError when the box's text is malformed."""
+    from hindsight.core.search_query import Field, FieldName, Query, parse
+
     parsed = parse(query.text)
     fields: list[Field] = []
     if query.phase is not None:
@@ -46,6 +47,8 @@ def search_text(query: ListQuery) -> str:
 
 def has_words(text: str) -> bool:
     """True when the query holds words or phrases a hit contains (what snippets show)."""
+    from hindsight.core.search_query import parse
+
     try:
         return bool(parse(text).positive_texts())
     except ValueError:

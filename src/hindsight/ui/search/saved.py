@@ -25,22 +25,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.links import SavedSearch
-from hindsight.core.search_query import QueryError
 from hindsight.services.changes import Changes
 from hindsight.ui import messages
 from hindsight.ui.operations import Operations, Task
 
 if TYPE_CHECKING:  # the first paint must not wait for SQLAlchemy (imported with Workspace)
+    from hindsight.core.links import SavedSearch
     from hindsight.services.workspace import Workspace
 
 RECOUNT_DELAY_MS = 300  # gather a burst of changes into one recount
 VISIBLE_ROWS = 4  # more scroll
-Counted = list[tuple[SavedSearch, int | None, str]]  # the search, its count, why no count
+Counted = list[tuple["SavedSearch", int | None, str]]  # the search, its count, why no count
 
 
 def count_saved(workspace: Workspace, task: Task) -> Counted:
     """Every saved search with its count now (None and the reason when it does not parse)."""
+    from hindsight.core.search_query import QueryError  # on the lane, with the search
+
     counted: Counted = []
     for search in workspace.search.saved():
         task.check()

@@ -7,6 +7,8 @@ answer meanwhile.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.ui.search.help import SearchHelp
+if TYPE_CHECKING:  # the help (and the query language it quotes) loads when first asked for
+    from hindsight.ui.search.help import SearchHelp
 
 PLACEHOLDER = "Search every incident (Ctrl+F)"
 SEARCHING = "Searching…"
@@ -95,6 +98,8 @@ class SearchBar(QWidget):
     def show_help(self) -> None:
         """Open the query language's help under the box."""
         if self.help is None:
+            from hindsight.ui.search.help import SearchHelp
+
             self.help = SearchHelp(self)
             self.help.chosen.connect(self.add_term)
         self.help.show_below(self.box)

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import (
@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.listing import ListColumn
-from hindsight.core.search_results import Snippet
+
+if TYPE_CHECKING:  # the search's own modules load with the first search
+    from hindsight.core.search_results import Snippet
 
 LAYOUTS_KEPT = 400  # snippet lines laid out and kept: a few screens' worth
 ELIDED_KEPT = 2000  # cells' elided texts kept
