@@ -55,6 +55,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
 from hindsight.export.errors import ExportCancelled, ExportError
 from hindsight.export.qt import ensure_gui_application
 from hindsight.export.views import Picture

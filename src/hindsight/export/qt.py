@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
+
 _made: list[QGuiApplication] = []  # kept alive for the life of the process
 
 

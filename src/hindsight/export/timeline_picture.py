@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
 from hindsight.core.enums import Confidence
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.export.qt import ensure_gui_application

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
 from hindsight.core.followup_attention import AttentionReport
 from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import FollowUp, FollowUpStatus, Priority

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
 from hindsight.core.followup_attention import AttentionReport
 from hindsight.core.followup_ranking import rank
 from hindsight.core.followup_regions import RegionMap
