@@ -181,3 +181,20 @@ def test_the_heap_built_by_start_up_is_kept_out_of_full_collections():
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()  # the test process must stay collectable
+
+
+def test_the_first_database_is_listed_once(qtbot, demo_db):
+    # Its first page is read (and painted) before it opens; opening it must not read and
+    # repaint the same rows again.
+    application()
+    window = MainWindow(None, app_settings())
+    qtbot.addWidget(window)
+    answers: list[int] = []
+    window.list_pane.model.reloaded.connect(lambda: answers.append(1))
+    window.show()
+    window.open_path(demo_db)
+    qtbot.waitUntil(lambda: window.workspace is not None and window.has_editor, timeout=10000)
+    settle(qtbot, window)
+    assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
+    assert len(answers) == 1
+    window.close()

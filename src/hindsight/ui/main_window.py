@@ -320,8 +320,11 @@ class MainWindow(QMainWindow):
         if self.list_pane.listing_path != workspace.path:
             listing = IncidentListing.for_target(workspace.target)
             self.list_pane.set_listing(listing, workspace.path)
-        else:
+        elif old is not None or not self.list_pane.model.loaded:
             self.list_pane.reload()
+        # Else the first database of the window: its rows were read before it opened, and
+        # opening wrote nothing (a file to create or upgrade could not be listed yet), so
+        # reading them again would only repaint the same rows.
         suffix = " (demo, temporary copy)" if demo else ""
         self.setWindowTitle(f"Hindsight — {workspace.name}{suffix}")
         self.path_label.setText(f"Database: {workspace.location}{suffix}")
