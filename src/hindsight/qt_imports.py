@@ -10,7 +10,7 @@ ever uses again; Hindsight turns no `__feature__` on.
 
 `lighten_feature_hook` gives PySide6 the same answer without keeping the text: the module's
 source file is read as bytes and searched, and nothing is cached. Modules whose source is not
-a plain file (extension modules, zip imports) are still asked PySide6's own way. Should a
+a plain file (built-in and extension modules, zip imports) are still asked PySide6's own way. Should a
 PySide6 release no longer have the hook, nothing is changed.
 """
 
@@ -41,7 +41,7 @@ def mentions_pyside(module: ModuleType, fallback: Callable[[ModuleType], bool]) 
             with open(path, "rb") as source:
                 return b"PySide6" in source.read()
         except OSError:
-            return False  # as PySide6's own check answers for a module without source
+            pass  # in an archive, say: PySide6's own way finds it through the module's loader
     return fallback(module)
 
 
