@@ -10,8 +10,8 @@ ever uses again; Hindsight turns no `__feature__` on.
 
 `lighten_feature_hook` gives PySide6 the same answer without keeping the text: the module's
 source file is read as bytes and searched, and nothing is cached. Modules whose source is not
-a plain file (built-in and extension modules, zip imports) are still asked PySide6's own way. Should a
-PySide6 release no longer have the hook, nothing is changed.
+a plain file (built-in and extension modules, zip imports) are still asked PySide6's own
+way. Should a PySide6 release no longer have the hook, nothing is changed.
 """
 
 from __future__ import annotations
