@@ -15,7 +15,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch as MplPatch
-from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    MaxNLocator,
+    NullLocator,
+    ScalarFormatter,
+)
 
 from hindsight.core.insights_model import Chart, Series
 from hindsight.export.insights_style import (
@@ -255,6 +261,9 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     else:
         axes.set_ylim(0, max(values, default=10) * 1.08)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        # As on new axes: kept axes may come from a chart in hours, labelled as such.
+        axes.yaxis.set_major_formatter(ScalarFormatter())
+        axes.yaxis.set_minor_locator(NullLocator())
     tidy(axes, chart.value_axis)
     axes.set_xlabel(chart.category_axis)
     axes.set_ylabel(chart.value_axis)

@@ -1,0 +1,67 @@
+"""One figure draws, one after the other, every chart of a kind (the Insights view draws its
+charts on a few shared figures, one per kind and size): each picture must be exactly (pixel
+for pixel) the one a new figure gives, whatever chart that figure drew before."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from tests.core.test_insights import ITEMS, figures
+
+from hindsight.core.enums import Severity
+from hindsight.core.insights_model import Chart, ChartKind, Insights
+from hindsight.core.insights_scope import Scope
+from hindsight.export import insights_charts
+
+from .test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, _many, _pixels
+
+
+@pytest.fixture(scope="module")
+def scopes() -> list[Insights]:
+    many = _many()
+    return [
+        figures(incidents=many, items=ITEMS),
+        figures(Scope(severities=frozenset({Severity.SEV1})), incidents=many, items=ITEMS),
+        figures(Scope(tags=frozenset({"nothing"})), incidents=many, items=ITEMS),  # empty
+        figures(),
+    ]
+
+
+def _by_kind(scopes: list[Insights]) -> dict[ChartKind, list[Chart]]:
+    kinds: dict[ChartKind, list[Chart]] = defaultdict(list)
+    for insights in scopes:
+        for chart in insights.charts:
+            kinds[chart.kind].append(chart)
+    return kinds
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_every_chart_of_a_kind_drawn_on_one_figure_is_drawn_as_on_a_new_one(
+    scopes: list[Insights], order: str
+) -> None:
+    kept = drawn = 0
+    for kind, charts in _by_kind(scopes).items():
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        for chart in charts if order == "forward" else charts[::-1]:
+            axes_before = list(figure.axes)
+            insights_charts.draw(chart, figure)
+            kept += bool(axes_before) and figure.axes == axes_before
+            drawn += 1
+            assert _pixels(figure) == _fresh(chart), (kind, chart.key, chart.covered)
+    # Most charts were drawn on the axes of the chart before them.
+    assert kept >= drawn // 2
+
+
+def test_a_range_chart_in_days_after_one_in_hours_labels_its_ticks_in_days(
+    scopes: list[Insights],
+) -> None:
+    hours = scopes[0].chart("time_to_detect")
+    days = scopes[0].chart("resolution_to_publication")
+    assert hours.unit == "hours" and days.unit == "days"
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(hours, figure)
+    insights_charts.draw(days, figure)
+    figure.canvas.draw()
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
+    assert labels and not any(unit in " ".join(labels) for unit in ("min", "h", "d", "wk"))
