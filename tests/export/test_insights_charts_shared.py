@@ -65,3 +65,15 @@ def test_a_range_chart_in_days_after_one_in_hours_labels_its_ticks_in_days(
     figure.canvas.draw()
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
     assert labels and not any(unit in " ".join(labels) for unit in ("min", "h", "d", "wk"))
+
+
+def test_a_chart_with_a_second_value_axis_keeps_both(scopes: list[Insights]) -> None:
+    chart = scopes[0].chart("found_first")
+    assert chart.line_axis
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(scopes[1].chart("found_first"), figure)
+    first = list(figure.axes)
+    assert len(first) == 2
+    insights_charts.draw(chart, figure)
+    assert figure.axes == first
+    assert _pixels(figure) == _fresh(chart)

@@ -117,7 +117,9 @@ def _blocks(
     return handles, max(bases, default=0.0)
 
 
-def _columns(chart: Chart, axes: Axes, drawn: Drawn, grouped: bool) -> int:
+def _columns(
+    chart: Chart, axes: Axes, twin: Axes | None, drawn: Drawn, grouped: bool
+) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=False, grouped=grouped)
     count = len(chart.categories)
     category_ticks(chart, axes)
@@ -127,15 +129,24 @@ def _columns(chart: Chart, axes: Axes, drawn: Drawn, grouped: bool) -> int:
     tidy(axes, chart.value_axis)
     axes.set_xlabel(chart.category_axis)
     axes.set_ylabel(chart.value_axis)
-    handles += _lines(chart, axes)
+    handles += _lines(chart, axes, twin)
     return legend(axes, handles)
 
 
-def _lines(chart: Chart, axes: Axes) -> list[Any]:
+def _twinned(chart: Chart) -> bool:
+    """True when `chart` draws its line on a second value axis (on the right)."""
+    return (
+        bool(chart.line_axis)
+        and chart.kind not in (ChartKind.RANGES, ChartKind.BARS, ChartKind.TABLE)
+        and any(s.role is Role.LINE for s in chart.series)
+    )
+
+
+def _lines(chart: Chart, axes: Axes, twin: Axes | None) -> list[Any]:
     lines = [s for s in chart.series if s.role is Role.LINE]
     if not lines or chart.kind is ChartKind.RANGES:
         return []
-    target = axes.twinx() if chart.line_axis else axes
+    target = twin if twin is not None else axes
     handles = []
     for series in lines:
         xs = [i for i, v in enumerate(series.values) if v is not None]
@@ -144,7 +155,7 @@ def _lines(chart: Chart, axes: Axes) -> list[Any]:
             xs, ys, color=LINE, marker="o", markersize=3, linewidth=1.2, label=series.label
         )
         handles.append(line)
-    if chart.line_axis:
+    if twin is not None:
         target.set_ylabel(chart.line_axis)
         target.set_ylim(0, 105)
         target.spines["top"].set_visible(False)
@@ -174,12 +185,10 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
 _FRAME = "_hindsight_frame"
 
 
-def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...] | None:
-    """What the axes of `chart` depend on; None when they are not worth keeping."""
-    if chart.line_axis and chart.kind is not ChartKind.RANGES:
-        return None  # a second axis over the first: made anew, as the first draw made it
+def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...]:
+    """What the axes of `chart` depend on."""
     width, height = (float(v) for v in figure.get_size_inches())
-    return (chart.kind, width, height, float(figure.dpi))
+    return (chart.kind, _twinned(chart), width, height, float(figure.dpi))
 
 
 def _emptied(axes: Axes) -> None:
@@ -205,8 +214,7 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     kept: tuple[tuple[Any, ...], tuple[Axes, ...]] | None = getattr(figure, _FRAME, None)
     # A figure cleared by someone else since has lost them: then they are made anew.
     if (
-        signature is not None
-        and kept is not None
+        kept is not None
         and kept[0] == signature
         and (figure.axes == list(kept[1]))
     ):
@@ -222,8 +230,11 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
         )
         made: tuple[Axes, ...] = (figure.add_subplot(grid[0]), figure.add_subplot(grid[1]))
     else:
-        made = (figure.add_subplot(),)
-    setattr(figure, _FRAME, (signature, made) if signature is not None else None)
+        main = figure.add_subplot()
+        # A line in its own unit gets a second value axis, on the right, sharing the first's
+        # categories (kept with it, as it is).
+        made = (main, main.twinx()) if _twinned(chart) else (main,)
+    setattr(figure, _FRAME, (signature, made))
     return made
 
 
@@ -247,7 +258,8 @@ def draw(chart: Chart, figure: Figure) -> Drawn:
         elif chart.kind is ChartKind.BARS:
             rows = _bars(chart, axes, drawn)
         else:
-            rows = _columns(chart, axes, drawn, grouped=chart.kind is ChartKind.GROUPED)
+            twin = frame[1] if len(frame) > 1 else None
+            rows = _columns(chart, axes, twin, drawn, grouped=chart.kind is ChartKind.GROUPED)
         if chart.empty or chart.kind is ChartKind.TABLE:
             axes.text(
                 0.5,
