@@ -77,3 +77,24 @@ def test_a_chart_with_a_second_value_axis_keeps_both(scopes: list[Insights]) -> 
     insights_charts.draw(chart, figure)
     assert figure.axes == first
     assert _pixels(figure) == _fresh(chart)
+
+
+def test_kept_axes_are_not_tidied_again(scopes: list[Insights], monkeypatch) -> None:
+    from matplotlib.axes import Axes
+
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(scopes[1].chart("incidents_over_time"), figure)
+    styled: list[Axes] = []
+    plain = Axes.tick_params
+
+    def counted(self, *args, **kwargs):
+        styled.append(self)
+        return plain(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "tick_params", counted)
+    chart = scopes[0].chart("incidents_over_time")
+    insights_charts.draw(chart, figure)
+    assert styled == []  # every tick's look set once, when the axes were made
+    assert _pixels(figure) == _fresh(chart)
+    insights_charts.draw(chart, insights_charts.new_figure(WIDTH, HEIGHT))
+    assert styled  # new axes are tidied
