@@ -179,16 +179,23 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
 
 
 # Each figure remembers (in this attribute) the axes it was last drawn on and what they were
-# made for: a figure drawing the same kind of chart again (a new scope in the view) keeps them
-# and only swaps what is drawn on them. Making axes (and their tick marks) is about a quarter
-# of drawing a chart. Kept on the figure itself, they go when it goes.
+# made for: a figure drawing the same kind of chart again (a new scope in the view, another
+# chart of the kind, the same at another size) keeps them and only swaps what is drawn on
+# them. Making axes (and their tick marks) is about a quarter of drawing a chart. Kept on the
+# figure itself, they go when it goes.
 _FRAME = "_hindsight_frame"
 
 
 def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...]:
-    """What the axes of `chart` depend on."""
-    width, height = (float(v) for v in figure.get_size_inches())
-    return (chart.kind, _twinned(chart), width, height, float(figure.dpi))
+    """What the axes of `chart` depend on (their places follow the figure's size)."""
+    return (chart.kind, _twinned(chart), float(figure.dpi))
+
+
+def _range_grid(figure: Figure) -> dict[str, Any]:
+    """A range chart's two columns: the side panel of counts keeps about the same width,
+    however wide the chart."""
+    width = float(figure.get_size_inches()[0] * LOGICAL_DPI)
+    return {"width_ratios": (max(width - 230, 100), 100), "wspace": 0.12 * 560 / width}
 
 
 def _emptied(axes: Axes) -> None:
@@ -220,14 +227,16 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     ):
         for axes in kept[1]:
             _emptied(axes)
+        spec = kept[1][0].get_subplotspec()
+        if chart.kind is ChartKind.RANGES and spec is not None:
+            columns = _range_grid(figure)  # for the figure's width now
+            grid = spec.get_gridspec()
+            grid.set_width_ratios(columns["width_ratios"])
+            grid.update(wspace=columns["wspace"])
         return kept[1]
     figure.clear()
     if chart.kind is ChartKind.RANGES:
-        # The side panel of counts keeps about the same width, however wide the chart.
-        width = float(figure.get_size_inches()[0] * 96)
-        grid = figure.add_gridspec(
-            1, 2, width_ratios=(max(width - 230, 100), 100), wspace=0.12 * 560 / width
-        )
+        grid = figure.add_gridspec(1, 2, **_range_grid(figure))
         made: tuple[Axes, ...] = (figure.add_subplot(grid[0]), figure.add_subplot(grid[1]))
     else:
         main = figure.add_subplot()

@@ -120,12 +120,13 @@ class _EaselCanvas(FigureCanvasAgg):
 
 
 class Easel:
-    """The figures the view's pictures are drawn on: one per kind of chart and size (and
-    dpi), the last few used, for every canvas of the process (the GUI thread's alone).
+    """The figures the view's pictures are drawn on: one per kind of chart (and dpi), sized
+    for each picture, the last few used, for every canvas of the process (the GUI thread's
+    alone).
 
-    Any chart drawn on a figure that drew another of its kind gives the picture a new figure
-    gives (tests/export/test_insights_charts_shared.py); keeping the axes, their tick marks
-    and the texts' glyphs saves about half of drawing it.
+    Any chart drawn on a figure that drew another of its kind, at any size, gives the
+    picture a new figure gives (tests/export/test_insights_charts_shared.py); keeping the
+    axes, their tick marks and the texts' glyphs saves about half of drawing it.
     """
 
     def __init__(self, count: int) -> None:
@@ -136,13 +137,15 @@ class Easel:
         """Draw `chart` on the figure for its kind at this size; returns its pixels (a
         matplotlib BufferRegion, for `restore_region` on a canvas of the same size)."""
         width, height = size_inches
-        key = (chart.kind, bool(chart.line_axis), width, height, dpi)
+        key = (chart.kind, bool(chart.line_axis), dpi)
         canvas = self._canvases.get(key)
         if canvas is None:
             canvas = _EaselCanvas(Figure(figsize=(width, height), dpi=dpi))
             self._canvases[key] = canvas
-            while len(self._canvases) > self.count:  # a window resized through many widths
+            while len(self._canvases) > self.count:  # screens of many pixel ratios
                 self._canvases.popitem(last=False)
+        elif tuple(float(v) for v in canvas.figure.get_size_inches()) != (width, height):
+            canvas.figure.set_size_inches(width, height, forward=False)
         self._canvases.move_to_end(key)
         insights_charts.draw(chart, canvas.figure)
         canvas.draw()
@@ -156,7 +159,7 @@ class Easel:
         self._canvases.clear()
 
 
-EASEL = Easel(12)  # the view's kinds of chart at a width or two, and the whole width
+EASEL = Easel(8)  # the view's kinds of chart (at one pixel ratio, or two)
 
 
 class ChartCanvas(FigureCanvasQTAgg):
