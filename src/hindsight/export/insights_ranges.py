@@ -150,10 +150,10 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     points = list(chart.ranges)
     # Arrays and two lines rather than thousands of artists: one path draws every range
     # (NaN between them), another every best guess.
-    xs = np.array([p.position - 0.5 for p in points], dtype=float)
-    shortest = scaled([p.shortest for p in points], hours)
-    longest = scaled([p.longest for p in points], hours)
-    best_y = scaled([p.best for p in points], hours)
+    columns = np.array([(p.position, p.shortest, p.longest, p.best) for p in points], dtype=float)
+    columns = columns.reshape(-1, 4)  # (no ranges: no rows)
+    xs = columns[:, 0] - 0.5
+    shortest, longest, best_y = (scaled(columns[:, n], hours) for n in (1, 2, 3))
     gaps = np.full(len(points), np.nan)
     # Thousands of ranges become a cloud: fainter, so the medians drawn over it stay clear.
     alpha = 0.8 if len(points) <= 200 else max(0.12, 0.8 * (200 / len(points)) ** 0.5)
@@ -182,8 +182,10 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         # In SVG and PDF, thousands of dots are one picture rather than thousands of shapes.
         rasterized=len(points) > CLOUD,
     )
-    for n, point in enumerate(points):
-        drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
+    drawn.places.update(
+        (("range", point.key), (axes, x, y_best))
+        for point, x, y_best in zip(points, xs.tolist(), best_y.tolist(), strict=True)
+    )
     handles: list[Any] = [
         Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
         # No line at all (not one of width 0, which an SVG reader may draw a hair wide).
