@@ -72,4 +72,3 @@ def test_the_shared_figures_stay_few() -> None:
     assert len(easel) == 2
     easel.clear()
     assert len(easel) == 0
-

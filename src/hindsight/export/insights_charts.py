@@ -18,6 +18,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.gridspec import GridSpec
 from matplotlib.patches import Patch as MplPatch
 from matplotlib.ticker import MaxNLocator
 
@@ -117,9 +118,7 @@ def _blocks(
     return handles, max(bases, default=0.0)
 
 
-def _columns(
-    chart: Chart, axes: Axes, twin: Axes | None, drawn: Drawn, grouped: bool
-) -> int:
+def _columns(chart: Chart, axes: Axes, twin: Axes | None, drawn: Drawn, grouped: bool) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=False, grouped=grouped)
     count = len(chart.categories)
     category_ticks(chart, axes)
@@ -220,19 +219,16 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     signature = _signature(chart, figure)
     kept: tuple[tuple[Any, ...], tuple[Axes, ...]] | None = getattr(figure, _FRAME, None)
     # A figure cleared by someone else since has lost them: then they are made anew.
-    if (
-        kept is not None
-        and kept[0] == signature
-        and (figure.axes == list(kept[1]))
-    ):
+    if kept is not None and kept[0] == signature and (figure.axes == list(kept[1])):
         for axes in kept[1]:
             _emptied(axes)
         spec = kept[1][0].get_subplotspec()
         if chart.kind is ChartKind.RANGES and spec is not None:
             columns = _range_grid(figure)  # for the figure's width now
             grid = spec.get_gridspec()
-            grid.set_width_ratios(columns["width_ratios"])
-            grid.update(wspace=columns["wspace"])
+            if isinstance(grid, GridSpec):  # as made below
+                grid.set_width_ratios(columns["width_ratios"])
+                grid.update(wspace=columns["wspace"])
         return kept[1]
     figure.clear()
     if chart.kind is ChartKind.RANGES:

@@ -132,7 +132,7 @@ class RangeCloud(Artist):
         self.stale = False
 
 
-def scaled(values: Sequence[float], log: bool) -> Any:
+def scaled(values: Sequence[float] | Any, log: bool) -> Any:
     """Values as drawn: hours on a log scale (one minute at least), days as they are."""
     found = np.array(values, dtype=float)
     return np.log10(np.maximum(found, MINUTE_IN_HOURS)) if log else found
