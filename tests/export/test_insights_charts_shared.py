@@ -29,10 +29,11 @@ def scopes() -> list[Insights]:
 
 
 def _by_kind(scopes: list[Insights]) -> dict[ChartKind, list[Chart]]:
+    """The charts by kind; grouped columns with the stacked ones, drawn on the same axes."""
     kinds: dict[ChartKind, list[Chart]] = defaultdict(list)
     for insights in scopes:
         for chart in insights.charts:
-            kinds[chart.kind].append(chart)
+            kinds[insights_charts.frame_kind(chart)[0]].append(chart)
     return kinds
 
 
@@ -108,3 +109,15 @@ def test_kept_axes_are_not_tidied_again(scopes: list[Insights], monkeypatch) -> 
     assert _pixels(figure) == _fresh(chart)
     insights_charts.draw(chart, insights_charts.new_figure(WIDTH, HEIGHT))
     assert styled  # new axes are tidied
+
+
+def test_grouped_columns_are_drawn_on_the_axes_of_stacked_ones(scopes: list[Insights]) -> None:
+    stacked = scopes[0].chart("incidents_over_time")
+    grouped = scopes[0].chart("followups_opened_closed")
+    assert (stacked.kind, grouped.kind) == (ChartKind.COLUMNS, ChartKind.GROUPED)
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    for chart in (stacked, grouped, stacked):
+        axes_before = list(figure.axes)
+        insights_charts.draw(chart, figure)
+        assert not axes_before or figure.axes == axes_before
+        assert _pixels(figure) == _fresh(chart), chart.key

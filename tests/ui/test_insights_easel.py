@@ -46,7 +46,7 @@ def test_the_pictures_drawn_on_shared_figures_are_those_of_new_figures(
         )
     # Fewer figures than charts drew them: one per kind of chart, whatever its width.
     assert len({card.canvas.width() for card in pictured}) > 1
-    kinds = {(card.chart.kind, bool(card.chart.line_axis)) for card in pictured}
+    kinds = {insights_charts.frame_kind(card.chart) for card in pictured}
     assert len(chart_card.EASEL) == len(kinds) < len(pictured)
     # The canvases' own figures hold nothing until clicked; a click makes the chart's
     # artists there, and lists the incidents behind the bar.

@@ -43,7 +43,7 @@ from hindsight.export.insights_style import (
     tidy,
 )
 
-__all__ = ["Drawn", "Target", "draw", "image", "new_figure"]
+__all__ = ["Drawn", "Target", "draw", "frame_kind", "image", "new_figure"]
 
 
 def _cells_target(chart: Chart, series: Series, cells: list[int]) -> Resolver:
@@ -185,9 +185,17 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
 _FRAME = "_hindsight_frame"
 
 
+def frame_kind(chart: Chart) -> tuple[ChartKind, bool]:
+    """The axes `chart` is drawn on: their kind (grouped columns are set up as stacked ones)
+    and whether a second value axis goes with them. Charts of one frame kind can be drawn
+    on each other's axes."""
+    kind = ChartKind.COLUMNS if chart.kind is ChartKind.GROUPED else chart.kind
+    return kind, _twinned(chart)
+
+
 def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...]:
     """What the axes of `chart` depend on (their places follow the figure's size)."""
-    return (chart.kind, _twinned(chart), float(figure.dpi))
+    return (*frame_kind(chart), float(figure.dpi))
 
 
 def _range_grid(figure: Figure) -> dict[str, Any]:

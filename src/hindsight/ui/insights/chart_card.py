@@ -120,7 +120,7 @@ class _EaselCanvas(FigureCanvasAgg):
 
 
 class Easel:
-    """The figures the view's pictures are drawn on: one per kind of chart (and dpi), sized
+    """The figures the view's pictures are drawn on: one per kind of axes (and dpi), sized
     for each picture, the last few used, for every canvas of the process (the GUI thread's
     alone).
 
@@ -137,7 +137,7 @@ class Easel:
         """Draw `chart` on the figure for its kind at this size; returns its pixels (a
         matplotlib BufferRegion, for `restore_region` on a canvas of the same size)."""
         width, height = size_inches
-        key = (chart.kind, bool(chart.line_axis), dpi)
+        key = (*insights_charts.frame_kind(chart), dpi)
         canvas = self._canvases.get(key)
         if canvas is None:
             canvas = _EaselCanvas(Figure(figsize=(width, height), dpi=dpi))
