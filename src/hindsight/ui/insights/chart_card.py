@@ -10,12 +10,12 @@ plain, frozen numbers, so an equal chart at the same size draws the same picture
 the view, or going back to a scope shown a moment ago, then copies pixels instead of drawing.
 
 A canvas does not draw on its own figure: its pictures are drawn on a few shared figures, one
-per kind of chart and size (`Easel`), and copied over. A figure that drew a chart of the same
-kind keeps its axes and tick marks, and its renderer the glyphs and sizes of the texts it drew
-(period labels, axis labels, tick numbers are much the same from chart to chart), so even the
-first view of a process draws most of its charts as cheaply as a change of scope redraws
-them. The canvas's own figure gets the chart's artists (what a click is tested against) only
-when clicked.
+per kind of axes, sized for each picture (`Easel`), and copied over. A figure that drew a
+chart of the same kind keeps its axes and tick marks, and the glyphs and sizes of the texts
+drawn are kept for the process (period labels, axis labels, tick numbers are much the same
+from chart to chart), so even the first view of a process draws most of its charts as
+cheaply as a change of scope redraws them. The canvas's own figure gets the chart's
+artists (what a click is tested against) only when clicked.
 """
 
 from __future__ import annotations
