@@ -10,13 +10,15 @@ applicable, a verdict on every kind of change for most, half the reviews publish
 follow-up items (20,000 by default) with their status history; impact measures for a third
 of the incidents.
 
-In one offscreen process it then prints:
+In one offscreen process, run as the app runs (its start-up heap frozen, Python's full
+collections deferred to quiet moments), it then prints:
 
 - matplotlib's first import, on its own (the view pays it once per process);
 - open: from asking for the view to the figures shown and the charts on screen painted, and
   to every chart drawn; the first opening reads the database, later ones reuse the snapshot;
-  each draws every picture (the pixels the view keeps of charts drawn, and the glyphs of the
-  texts drawn, are forgotten first), as the first view of a process does; "open, kept": a new
+  each draws every picture (the pixels the view keeps of charts drawn, the glyphs of the
+  texts drawn and the figures pictures are drawn on are forgotten first), as the first view
+  of a process does; "open, kept": a new
   view of the same figures, whose pictures are copied from the pixels kept;
 - scope: a change of scope to one severity (as never shown before: the pixels kept of its
   charts are forgotten after each time), to the charts on screen painted and to every chart
@@ -252,7 +254,8 @@ def measure(path: Path, runs: int) -> None:
     from hindsight.services.insights import insights_for
     from hindsight.services.insights_report import ReportRequest, render_report
     from hindsight.services.workspace import Workspace
-    from hindsight.ui.app import app_settings, application
+    from hindsight.ui.app import app_settings, application, freeze_startup_heap
+    from hindsight.ui.idle_collector import IdleCollector
     from hindsight.ui.insights import chart_card
     from hindsight.ui.insights.window import InsightsWindow
     from hindsight.ui.main_window import MainWindow
@@ -262,6 +265,10 @@ def measure(path: Path, runs: int) -> None:
     main.resize(1366, 768)
     main.show()
     app.processEvents()
+    # As run_app does: the start-up heap frozen, full collections deferred to quiet moments
+    # (else a pass of 200-400 ms lands inside one figure or another, as it would not in the app).
+    freeze_startup_heap()
+    IdleCollector(main.ops, main)
     workspace = main.workspace
 
     def settle(view: InsightsWindow, done: list[bool]) -> None:
@@ -274,6 +281,7 @@ def measure(path: Path, runs: int) -> None:
     on_screen: list[int] = []
     # Older checkouts keep no pixels and no texts: everything is drawn there anyway.
     kept_pictures = getattr(chart_card, "PICTURES", None)
+    easel = getattr(chart_card, "EASEL", None)  # the shared figures pictures are drawn on
     try:
         from hindsight.export.insights_text import forget as forget_texts
     except ImportError:
@@ -285,6 +293,8 @@ def measure(path: Path, runs: int) -> None:
             kept_pictures.clear()
         if forget_texts is not None:
             forget_texts()
+        if easel is not None:
+            easel.clear()
 
     def open_view(
         cold: bool, kept: bool = False

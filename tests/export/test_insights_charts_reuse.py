@@ -83,7 +83,7 @@ def test_a_kept_figure_draws_the_same_picture_as_a_new_one(scopes: list[Insights
             insights_charts.draw(version, figure)
             kept += bool(axes_before) and figure.axes == axes_before
             assert _pixels(figure) == _fresh(version), (chart.key, version.covered)
-    # The axes were kept for most charts (those with a second value axis are made anew).
+    # The axes were kept for every chart after the first of its figure.
     assert kept >= 3 * len(scopes[0].charts)
 
 

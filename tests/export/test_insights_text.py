@@ -46,23 +46,75 @@ def test_a_text_drawn_before_is_not_drawn_again(scopes: list[Insights], monkeypa
     figure = insights_charts.new_figure(WIDTH, HEIGHT)
     insights_charts.draw(scopes[0].chart("found_first"), figure)
     first = _kept(figure)
-    drawn: list[str] = []
-    plain = RendererAgg.draw_text
+    drawn: list[int] = []  # texts whose glyphs FreeType rasterised
+    plain = RendererAgg._draw_text_glyphs_and_boxes
 
-    def counted(self, gc, x, y, s, *args, **kwargs) -> None:
-        drawn.append(s)
-        plain(self, gc, x, y, s, *args, **kwargs)
+    def counted(self, *args, **kwargs) -> None:
+        drawn.append(1)
+        plain(self, *args, **kwargs)
 
-    monkeypatch.setattr(RendererAgg, "draw_text", counted)
+    monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", counted)
     assert _kept(figure) == first
     assert drawn == []  # every tick label, axis label and legend entry came from kept glyphs
     # A text not seen before is drawn, and kept.
     figure.axes[0].set_xlabel("A label never drawn before")
     _kept(figure)
-    assert drawn == ["A label never drawn before"]
+    assert drawn == [1]
     drawn.clear()
     _kept(figure)
     assert drawn == []
+
+
+def test_a_text_is_measured_and_laid_out_once_for_every_renderer(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch,
+) -> None:
+    insights_text.forget()
+    chart = scopes[0].chart("incidents_over_time")
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(chart, figure)
+    _kept(figure)
+    expected = _fresh_at(chart, WIDTH + 37)
+    insights_text.forget()
+    _kept(figure)
+    measured: list[str] = []
+    plain = RendererAgg.get_text_width_height_descent
+
+    def counted(self, s, prop, ismath):
+        measured.append(s)
+        return plain(self, s, prop, ismath)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    laid_out: list[str] = []
+    prepare = RendererAgg._prepare_font
+
+    def preparing(self, prop):
+        laid_out.append("font")
+        return prepare(self, prop)
+
+    monkeypatch.setattr(RendererAgg, "_prepare_font", preparing)
+    # Another figure, wider (its own renderer): the same texts, at other places.
+    wider = insights_charts.new_figure(WIDTH + 37, HEIGHT)
+    insights_charts.draw(chart, wider)
+    assert _kept(wider) == expected
+    assert measured == [] and laid_out == []
+    # A text never drawn: measured and laid out once, then kept.
+    wider.axes[0].set_xlabel("Never drawn before")
+    _kept(wider)
+    assert measured.count("Never drawn before") == 1 and laid_out
+    measured.clear()
+    _kept(insights_charts.new_figure(WIDTH, HEIGHT))
+    wider.axes[0].set_xlabel("Never drawn before")
+    _kept(wider)
+    assert "Never drawn before" not in measured
+
+
+def _fresh_at(chart, width: int) -> bytes:
+    figure = insights_charts.new_figure(width, HEIGHT)
+    insights_charts.draw(chart, figure)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return bytes(canvas.buffer_rgba())
 
 
 def test_kept_texts_stay_within_their_number(monkeypatch) -> None:

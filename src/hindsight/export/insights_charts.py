@@ -18,6 +18,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.gridspec import GridSpec
 from matplotlib.patches import Patch as MplPatch
 from matplotlib.ticker import MaxNLocator
 
@@ -42,7 +43,7 @@ from hindsight.export.insights_style import (
     tidy,
 )
 
-__all__ = ["Drawn", "Target", "draw", "image", "new_figure"]
+__all__ = ["Drawn", "Target", "draw", "frame_kind", "image", "new_figure"]
 
 
 def _cells_target(chart: Chart, series: Series, cells: list[int]) -> Resolver:
@@ -117,7 +118,7 @@ def _blocks(
     return handles, max(bases, default=0.0)
 
 
-def _columns(chart: Chart, axes: Axes, drawn: Drawn, grouped: bool) -> int:
+def _columns(chart: Chart, axes: Axes, twin: Axes | None, drawn: Drawn, grouped: bool) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=False, grouped=grouped)
     count = len(chart.categories)
     category_ticks(chart, axes)
@@ -127,15 +128,24 @@ def _columns(chart: Chart, axes: Axes, drawn: Drawn, grouped: bool) -> int:
     tidy(axes, chart.value_axis)
     axes.set_xlabel(chart.category_axis)
     axes.set_ylabel(chart.value_axis)
-    handles += _lines(chart, axes)
+    handles += _lines(chart, axes, twin)
     return legend(axes, handles)
 
 
-def _lines(chart: Chart, axes: Axes) -> list[Any]:
+def _twinned(chart: Chart) -> bool:
+    """True when `chart` draws its line on a second value axis (on the right)."""
+    return (
+        bool(chart.line_axis)
+        and chart.kind not in (ChartKind.RANGES, ChartKind.BARS, ChartKind.TABLE)
+        and any(s.role is Role.LINE for s in chart.series)
+    )
+
+
+def _lines(chart: Chart, axes: Axes, twin: Axes | None) -> list[Any]:
     lines = [s for s in chart.series if s.role is Role.LINE]
     if not lines or chart.kind is ChartKind.RANGES:
         return []
-    target = axes.twinx() if chart.line_axis else axes
+    target = twin if twin is not None else axes
     handles = []
     for series in lines:
         xs = [i for i, v in enumerate(series.values) if v is not None]
@@ -144,7 +154,7 @@ def _lines(chart: Chart, axes: Axes) -> list[Any]:
             xs, ys, color=LINE, marker="o", markersize=3, linewidth=1.2, label=series.label
         )
         handles.append(line)
-    if chart.line_axis:
+    if twin is not None:
         target.set_ylabel(chart.line_axis)
         target.set_ylim(0, 105)
         target.spines["top"].set_visible(False)
@@ -168,18 +178,31 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
 
 
 # Each figure remembers (in this attribute) the axes it was last drawn on and what they were
-# made for: a figure drawing the same kind of chart again (a new scope in the view) keeps them
-# and only swaps what is drawn on them. Making axes (and their tick marks) is about a quarter
-# of drawing a chart. Kept on the figure itself, they go when it goes.
+# made for: a figure drawing the same kind of chart again (a new scope in the view, another
+# chart of the kind, the same at another size) keeps them and only swaps what is drawn on
+# them. Making axes (and their tick marks) is about a quarter of drawing a chart. Kept on the
+# figure itself, they go when it goes.
 _FRAME = "_hindsight_frame"
 
 
-def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...] | None:
-    """What the axes of `chart` depend on; None when they are not worth keeping."""
-    if chart.line_axis and chart.kind is not ChartKind.RANGES:
-        return None  # a second axis over the first: made anew, as the first draw made it
-    width, height = (float(v) for v in figure.get_size_inches())
-    return (chart.kind, width, height, float(figure.dpi))
+def frame_kind(chart: Chart) -> tuple[ChartKind, bool]:
+    """The axes `chart` is drawn on: their kind (grouped columns are set up as stacked ones)
+    and whether a second value axis goes with them. Charts of one frame kind can be drawn
+    on each other's axes."""
+    kind = ChartKind.COLUMNS if chart.kind is ChartKind.GROUPED else chart.kind
+    return kind, _twinned(chart)
+
+
+def _signature(chart: Chart, figure: Figure) -> tuple[Any, ...]:
+    """What the axes of `chart` depend on (their places follow the figure's size)."""
+    return (*frame_kind(chart), float(figure.dpi))
+
+
+def _range_grid(figure: Figure) -> dict[str, Any]:
+    """A range chart's two columns: the side panel of counts keeps about the same width,
+    however wide the chart."""
+    width = float(figure.get_size_inches()[0] * LOGICAL_DPI)
+    return {"width_ratios": (max(width - 230, 100), 100), "wspace": 0.12 * 560 / width}
 
 
 def _emptied(axes: Axes) -> None:
@@ -204,26 +227,27 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     signature = _signature(chart, figure)
     kept: tuple[tuple[Any, ...], tuple[Axes, ...]] | None = getattr(figure, _FRAME, None)
     # A figure cleared by someone else since has lost them: then they are made anew.
-    if (
-        signature is not None
-        and kept is not None
-        and kept[0] == signature
-        and (figure.axes == list(kept[1]))
-    ):
+    if kept is not None and kept[0] == signature and (figure.axes == list(kept[1])):
         for axes in kept[1]:
             _emptied(axes)
+        spec = kept[1][0].get_subplotspec()
+        if chart.kind is ChartKind.RANGES and spec is not None:
+            columns = _range_grid(figure)  # for the figure's width now
+            grid = spec.get_gridspec()
+            if isinstance(grid, GridSpec):  # as made below
+                grid.set_width_ratios(columns["width_ratios"])
+                grid.update(wspace=columns["wspace"])
         return kept[1]
     figure.clear()
     if chart.kind is ChartKind.RANGES:
-        # The side panel of counts keeps about the same width, however wide the chart.
-        width = float(figure.get_size_inches()[0] * 96)
-        grid = figure.add_gridspec(
-            1, 2, width_ratios=(max(width - 230, 100), 100), wspace=0.12 * 560 / width
-        )
+        grid = figure.add_gridspec(1, 2, **_range_grid(figure))
         made: tuple[Axes, ...] = (figure.add_subplot(grid[0]), figure.add_subplot(grid[1]))
     else:
-        made = (figure.add_subplot(),)
-    setattr(figure, _FRAME, (signature, made) if signature is not None else None)
+        main = figure.add_subplot()
+        # A line in its own unit gets a second value axis, on the right, sharing the first's
+        # categories (kept with it, as it is).
+        made = (main, main.twinx()) if _twinned(chart) else (main,)
+    setattr(figure, _FRAME, (signature, made))
     return made
 
 
@@ -247,7 +271,8 @@ def draw(chart: Chart, figure: Figure) -> Drawn:
         elif chart.kind is ChartKind.BARS:
             rows = _bars(chart, axes, drawn)
         else:
-            rows = _columns(chart, axes, drawn, grouped=chart.kind is ChartKind.GROUPED)
+            twin = frame[1] if len(frame) > 1 else None
+            rows = _columns(chart, axes, twin, drawn, grouped=chart.kind is ChartKind.GROUPED)
         if chart.empty or chart.kind is ChartKind.TABLE:
             axes.text(
                 0.5,

@@ -15,7 +15,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch as MplPatch
-from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    MaxNLocator,
+    NullLocator,
+    ScalarFormatter,
+)
 
 from hindsight.core.insights_model import Chart, Series
 from hindsight.export.insights_style import (
@@ -126,7 +132,7 @@ class RangeCloud(Artist):
         self.stale = False
 
 
-def scaled(values: Sequence[float], log: bool) -> Any:
+def scaled(values: Sequence[float] | Any, log: bool) -> Any:
     """Values as drawn: hours on a log scale (one minute at least), days as they are."""
     found = np.array(values, dtype=float)
     return np.log10(np.maximum(found, MINUTE_IN_HOURS)) if log else found
@@ -144,10 +150,10 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     points = list(chart.ranges)
     # Arrays and two lines rather than thousands of artists: one path draws every range
     # (NaN between them), another every best guess.
-    xs = np.array([p.position - 0.5 for p in points], dtype=float)
-    shortest = scaled([p.shortest for p in points], hours)
-    longest = scaled([p.longest for p in points], hours)
-    best_y = scaled([p.best for p in points], hours)
+    columns = np.array([(p.position, p.shortest, p.longest, p.best) for p in points], dtype=float)
+    columns = columns.reshape(-1, 4)  # (no ranges: no rows)
+    xs = columns[:, 0] - 0.5
+    shortest, longest, best_y = (scaled(columns[:, n], hours) for n in (1, 2, 3))
     gaps = np.full(len(points), np.nan)
     # Thousands of ranges become a cloud: fainter, so the medians drawn over it stay clear.
     alpha = 0.8 if len(points) <= 200 else max(0.12, 0.8 * (200 / len(points)) ** 0.5)
@@ -176,8 +182,10 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
         # In SVG and PDF, thousands of dots are one picture rather than thousands of shapes.
         rasterized=len(points) > CLOUD,
     )
-    for n, point in enumerate(points):
-        drawn.places[("range", point.key)] = (axes, float(xs[n]), float(best_y[n]))
+    drawn.places.update(
+        (("range", point.key), (axes, x, y_best))
+        for point, x, y_best in zip(points, xs.tolist(), best_y.tolist(), strict=True)
+    )
     handles: list[Any] = [
         Line2D([], [], color="#56B4E9", linewidth=1.4, label="Shortest to longest"),
         # No line at all (not one of width 0, which an SVG reader may draw a hair wide).
@@ -255,6 +263,9 @@ def draw_ranges(chart: Chart, axes: Axes, side: Axes, drawn: Drawn) -> int:
     else:
         axes.set_ylim(0, max(values, default=10) * 1.08)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        # As on new axes: kept axes may come from a chart in hours, labelled as such.
+        axes.yaxis.set_major_formatter(ScalarFormatter())
+        axes.yaxis.set_minor_locator(NullLocator())
     tidy(axes, chart.value_axis)
     axes.set_xlabel(chart.category_axis)
     axes.set_ylabel(chart.value_axis)
