@@ -154,6 +154,7 @@ class IncidentListPane(QWidget):
         self.model.modelAboutToBeReset.connect(self._about_to_reset)
         self.model.modelReset.connect(self._reset)
         self.model.reloaded.connect(self._reloaded)
+        self.model.counted.connect(self._update_status)
         self.model.unavailable.connect(self._announce_shown)
         self.model.searchFailed.connect(self.search_bar.show_problem)
         self.model.orderChanged.connect(self._order_changed)
@@ -335,6 +336,8 @@ class IncidentListPane(QWidget):
         found = f"{count:,} incident{'s' if count != 1 else ''} match"
         if count == 1:
             found += "es"
+        if not model.count_exact:  # the matches are being counted: say what is known
+            found = f"At least {count:,} incidents match"
         if model.by_relevance:
             order = "best first" if model.with_snippets else "newest first"
         else:

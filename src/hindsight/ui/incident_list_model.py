@@ -80,6 +80,7 @@ class _Answer:
     pages: Pages = field(default_factory=dict)
     order: list[int] | None = None  # searching: the matches' ids, in the order shown
     complete: bool = True  # searching: `order` holds every match (else the first pages')
+    exact: bool = True  # `count` is exact (else a lower bound until the matches are counted)
     snippets: Snippets = field(default_factory=dict)
     with_snippets: bool = False  # rows carry snippets (the search holds words)
     page_size: int = PAGE_SIZE
@@ -92,6 +93,7 @@ class IncidentListModel(QAbstractTableModel):
     reloaded = Signal()  # a new answer to the query arrived; rows may have moved
     searchFailed = Signal(str)  # a search could not run; the one-line reason (rows stay)
     orderChanged = Signal()  # search results went from best first to a column order or back
+    counted = Signal()  # a search's matches were counted (the count was a lower bound)
     sortRefused = Signal(object, bool)  # a column that does not sort: (column in use, descending)
     unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
 
@@ -142,6 +144,12 @@ class IncidentListModel(QAbstractTableModel):
     def with_snippets(self) -> bool:
         """True when the rows shown carry snippets (taller rows)."""
         return self._answer.with_snippets
+
+    @property
+    def count_exact(self) -> bool:
+        """False while the rows counted are a lower bound: a search's first answer ranked
+        its page without counting every match, and the count is on its way."""
+        return self._answer.exact
 
     @property
     def notice(self) -> str:
@@ -267,11 +275,12 @@ class IncidentListModel(QAbstractTableModel):
         pages = self._pages_in_view(SEARCH_PAGE_SIZE, with_snippets)
 
         def work() -> _Answer:
-            count, order = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
+            count, order, exact = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
             answer = _Answer(
                 count,
                 order=order,
-                complete=len(order) >= count,
+                complete=exact and len(order) >= count,
+                exact=exact,
                 with_snippets=with_snippets,
                 page_size=SEARCH_PAGE_SIZE,
                 notice=reader.notice,
@@ -320,6 +329,50 @@ class IncidentListModel(QAbstractTableModel):
         self.endResetModel()
         self._loaded_once = True
         self.reloaded.emit()
+        if not answer.exact:
+            self._count_matches(generation, answer)
+
+    def _count_matches(self, generation: int, answer: _Answer) -> None:
+        """Count a search's matches after its first rows are shown (their count was a
+        lower bound); skipped if another answer is asked for first."""
+        if self._listing is None or not self._ops.has_workspace:
+            return
+        reader = SearchReader(self._ops.workspace.search, self._listing)
+        query = self._query
+
+        def work() -> int | None:
+            return reader.count(query) if generation == self._generation else None
+
+        self._ops.read(
+            work,
+            lambda count: self._counted(generation, answer, count),
+            owner=self,
+            failed=lambda error: self._count_failed(generation, error),
+            what="count the search's matches",
+        )
+
+    def _counted(self, generation: int, answer: _Answer, count: int | None) -> None:
+        if count is None or generation != self._generation or answer is not self._answer:
+            return
+        shown = answer.count
+        if count > shown:
+            self.beginInsertRows(QModelIndex(), shown, count - 1)
+            answer.count, answer.exact = count, True
+            self.endInsertRows()
+        elif count < shown:  # never for a lower bound; the data changed in between
+            self.beginRemoveRows(QModelIndex(), count, shown - 1)
+            answer.count, answer.exact = count, True
+            for row in range(count, shown):
+                self._cells.pop(row, None)
+            self.endRemoveRows()
+        else:
+            answer.exact = True
+        self.counted.emit()
+
+    def _count_failed(self, generation: int, error: Exception) -> None:
+        if generation == self._generation:
+            message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+            self.searchFailed.emit(message)
 
     # Pages
 
@@ -386,6 +439,8 @@ class IncidentListModel(QAbstractTableModel):
         answer = self._answer
         if order is not None:
             answer.order, answer.complete = order, True
+            if not answer.exact:
+                self._counted(generation, answer, len(order))  # every match is known now
         answer.snippets.update(snippets)
         size = answer.page_size
         for page, rows in pages.items():
