@@ -21,7 +21,8 @@ from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, TeamInvolvement, TimelineEvent
 from hindsight.services.workspace import Workspace
-from hindsight.store import search_sql
+from hindsight.store import search_schema, search_sql
+from hindsight.store.search_index import PlainSearchIndex
 
 from .test_search_ranking import check_page_without_total, reference_ranking
 
@@ -116,12 +117,9 @@ def test_no_shortcut_without_a_bound_or_without_enough_titles(
     assert not page.total_exact and page.total < len(ranked)
 
 
-@pytest.fixture(scope="module")
-def followup_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+def _with_follow_ups(workspace: Workspace) -> Workspace:
     """40 incidents: two in three with an open follow-up, some with done ones, the oldest
     with the only blocked one; severities in turn."""
-    path = tmp_path_factory.mktemp("lazy") / "followups.sqlite"
-    workspace = Workspace.open(path)
     severities = list(Severity)
     for n in range(40):
         incident = workspace.incidents.add(
@@ -143,8 +141,14 @@ def followup_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspa
                     history=[StatusStep(status, date(2026, 3, 1))],
                 )
             )
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def followup_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    workspace = Workspace.open(tmp_path_factory.mktemp("lazy") / "followups.sqlite")
     try:
-        yield workspace
+        yield _with_follow_ups(workspace)
     finally:
         workspace.close()
 
@@ -187,3 +191,23 @@ def test_open_follow_ups_are_a_page_without_counting_them_all(
     assert workspace.search.count("followup:open") == 26 + 1  # blocked is open work too
     rare = workspace.search.search("followup:blocked", limit=5, exact_total=False)
     assert rare.total_exact and rare.total == 1
+
+
+def test_without_fts5_pages_without_their_total_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_schema, "fts5_available", lambda: False)
+    monkeypatch.setattr(search_sql, "WALK_WINDOW", 5)
+    monkeypatch.setattr(search_sql, "WALK_FACTOR", 1)
+    workspace = Workspace.open(tmp_path / "plain.sqlite")
+    try:
+        assert isinstance(workspace.search.index, PlainSearchIndex)
+        _with_follow_ups(workspace)
+        for text in (*FIELD_QUERIES, "outage", "outage followup:open"):
+            everything = workspace.search.search(text, limit=1000, snippets=0)
+            ranked = [hit.incident_id for hit in everything.hits]
+            expected = {hit.incident_id: hit.score for hit in everything.hits}
+            for size in (1, 4, 30):
+                check_page_without_total(workspace, text, size, ranked, expected)
+    finally:
+        workspace.close()
