@@ -199,6 +199,7 @@ def _check(workspace: Workspace, path: Path, text: str, size: int) -> None:
         assert hit.score == pytest.approx(expected[hit.incident_id], abs=1e-4), text
     page = workspace.search.search(text, limit=size, snippets=0)
     assert page.total == len(expected), text
+    assert workspace.search.count(text) == len(expected), text  # counted without scoring
     assert [hit.incident_id for hit in page.hits] == ranked[:size], text
     check_page_without_total(workspace, text, size, ranked, expected)
 

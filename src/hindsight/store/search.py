@@ -325,6 +325,12 @@ def _ranked_page(
 ) -> tuple[Sequence[Any], int, bool]:
     """The rows of a page of `compiled`, the total, and whether it is exact (not a bound)."""
     _prelude(connection, compiled)
+    if request.limit == 0:  # the count alone (`count`): nothing is scored
+        return (
+            [],
+            connection.exec_driver_sql(compiled.count_sql, compiled.params).scalar_one(),
+            True,
+        )
     rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
     if compiled.page_only:
         if len(rows) > request.limit:

@@ -606,12 +606,12 @@ class _Compiler:
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
         )
         with_ = f"WITH {', '.join(self.ctes)} "
-        return CompiledQuery(
-            sql,
-            self.params,
-            f"{with_}SELECT count(*) FROM (SELECT i {grouped})",
-            prelude=tuple(self.prelude),
-        )
+        count_sql = f"{with_}SELECT count(*) FROM (SELECT i {grouped})"
+        if len(required) == 1 and not conditions and not optional:
+            # One clause alone: its incidents, counted without scoring them.
+            members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in required[0][1])
+            count_sql = f"{with_}SELECT count(*) FROM ({members})"
+        return CompiledQuery(sql, self.params, count_sql, prelude=tuple(self.prelude))
 
     def _walked(self, conditions: list[str], offset: str, exact: CompiledQuery) -> CompiledQuery:
         """Fields alone, a page without its total: the newest incidents are walked, each
