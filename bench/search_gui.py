@@ -103,7 +103,7 @@ def measure(path: Path, runs: int, compare: bool = False, profile: int = 0) -> N
         model = pane.model
         # The answer to this query has arrived (not the list's before it). The window may
         # still be busy: the list counts a search's matches after showing its first rows.
-        if model.query.text != query or not model.loaded or pane.busy:
+        if model.query.text != query or not model.loaded:
             return False
         # The rows on screen are read (with snippets, when the query has words), and painted.
         rows = min(model.rowCount(), 10)

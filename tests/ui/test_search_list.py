@@ -23,7 +23,7 @@ from hindsight.core.search_query import SYNTAX
 from hindsight.services.search import SearchService
 from hindsight.services.workspace import Workspace
 from hindsight.store.listing import IncidentListing
-from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
+from hindsight.ui.incident_list_model import COUNT_DELAY_MS, SEARCH_PAGE_SIZE, IncidentListModel
 from hindsight.ui.operations import Operations
 from hindsight.ui.search.results import SearchReader
 from hindsight.ui.search.search_bar import SEARCHING
@@ -553,3 +553,37 @@ def test_the_line_under_the_box_says_at_least_until_the_matches_are_counted(
 
 def key_of_title(window, title: str) -> str:
     return next(row.key for row in window.list_pane.model.loaded_rows() if row.title == title)
+
+
+def test_a_search_replaced_before_its_count_is_not_counted(qtbot, db_path, monkeypatch):
+    # The count waits a moment after the first rows: a query typed meanwhile replaces the
+    # answer, and only answers still shown are counted (the lane stays free for typing).
+    workspace = Workspace.open(db_path)
+    ops = Operations(workspace)
+    counted: list[str] = []
+    original = SearchReader.count
+
+    def recorded(self, query):  # type: ignore[no-untyped-def]
+        counted.append(query.text)
+        return original(self, query)
+
+    monkeypatch.setattr(SearchReader, "count", recorded)
+    try:
+        _kestrel_world(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.count_exact)
+        assert model.counting
+        model.set_query(ListQuery(text="kestrel outage"))  # typed on: in titles only
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        assert model.count_exact and model.rowCount() == 30
+        qtbot.wait(2 * COUNT_DELAY_MS)
+        assert counted == []
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        assert counted == ["kestrel"] and model.rowCount() == 32
+    finally:
+        ops.wait_for_lane()
+        workspace.close()

@@ -204,7 +204,7 @@ class IncidentListPane(QWidget):
     @property
     def busy(self) -> bool:
         """True while what the pane shows may be about to change."""
-        return not self.model.loaded or self.saved.busy
+        return not self.model.loaded or self.model.counting or self.saved.busy
 
     # Columns the user shows or hides (right-click the header)
 
