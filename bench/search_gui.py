@@ -176,9 +176,9 @@ def measure(path: Path, runs: int, compare: bool = False, profile: int = 0) -> N
     asked: list[str] = []
     original = SearchReader.first
 
-    def counted(self, query, relevance, rows):
+    def counted(self, query, relevance, rows, *more):
         asked.append(query.text)
-        return original(self, query, relevance, rows)
+        return original(self, query, relevance, rows, *more)
 
     SearchReader.first = counted  # type: ignore[method-assign]
     pane.search.clear()

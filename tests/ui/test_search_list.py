@@ -368,10 +368,10 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     gate = threading.Event()
     original = SearchReader.first
 
-    def slow(self, query, relevance, rows):
+    def slow(self, query, relevance, rows, *more):
         asked.append(query.text)
         gate.wait(10)  # the database is slow: the first search holds the reader lane
-        return original(self, query, relevance, rows)
+        return original(self, query, relevance, rows, *more)
 
     monkeypatch.setattr(SearchReader, "first", slow)
     qtbot.keyClicks(pane.search, "zebrafish")
@@ -584,6 +584,37 @@ def test_a_search_replaced_before_its_count_is_not_counted(qtbot, db_path, monke
         model.set_query(ListQuery(text="kestrel"))
         qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
         assert counted == ["kestrel"] and model.rowCount() == 32
+    finally:
+        ops.wait_for_lane()
+        workspace.close()
+
+
+def test_a_searchs_first_rows_have_their_snippets_read_with_them(qtbot, db_path, monkeypatch):
+    # The first answer's search reads its hits' snippets (it has counted the words in every
+    # place): the same snippets as asked for apart, without asking apart.
+    workspace = Workspace.open(db_path)
+    ops = Operations(workspace)
+    apart: list[list[int]] = []
+    original = SearchService.snippets
+
+    def recorded(self, text, ids, per_hit=3):  # type: ignore[no-untyped-def]
+        apart.append(list(ids))
+        return original(self, text, ids, per_hit)
+
+    monkeypatch.setattr(SearchService, "snippets", recorded)
+    try:
+        _kestrel_world(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        shown = {row.id: model.snippets(n) for n, row in enumerate(model.loaded_rows())}
+        assert apart == [] and len(shown) == SEARCH_PAGE_SIZE
+        assert shown == original(workspace.search, "kestrel", list(shown))
+        assert model.row(SEARCH_PAGE_SIZE + 5) is None  # further down: asked for apart
+        qtbot.waitUntil(lambda: model.row(SEARCH_PAGE_SIZE + 5) is not None and not ops.busy)
+        assert len(apart) == 1 and len(apart[0]) == SEARCH_PAGE_SIZE
     finally:
         ops.wait_for_lane()
         workspace.close()

@@ -284,7 +284,8 @@ class IncidentListModel(QAbstractTableModel):
         pages = self._pages_in_view(SEARCH_PAGE_SIZE, with_snippets)
 
         def work() -> _Answer:
-            count, order, exact = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
+            reach = (pages[-1] + 1) * SEARCH_PAGE_SIZE
+            count, order, exact = reader.first(query, relevance, reach, with_snippets)
             answer = _Answer(
                 count,
                 order=order,

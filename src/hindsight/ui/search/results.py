@@ -62,6 +62,8 @@ class SearchReader:
     def __init__(self, search: SearchService, listing: IncidentListing) -> None:
         self.search = search
         self.listing = listing
+        # Snippets of the hits of the first answer, read with it (see `first`).
+        self._snippets: dict[int, tuple[Snippet, ...]] = {}
 
     @property
     def notice(self) -> str:
@@ -80,15 +82,26 @@ class SearchReader:
         plain = ListQuery(sort=query.sort, descending=query.descending, only=frozenset(ids))
         return self.listing.ids(plain)
 
-    def first(self, query: ListQuery, relevance: bool, rows: int) -> tuple[int, list[int], bool]:
+    def first(
+        self, query: ListQuery, relevance: bool, rows: int, with_snippets: bool = False
+    ) -> tuple[int, list[int], bool]:
         """How many incidents `query` finds, the ids of at least its first `rows` in the
         order shown (only those when ranked best first, else every id), and whether that
         count is exact: best first it may be a lower bound, when the store could rank the
-        page without counting every match (`count` then gives it)."""
+        page without counting every match (`count` then gives it).
+
+        Best first, `with_snippets` reads the hits' snippets with them (`page` gives them
+        then): the search has counted the words in every place already, which tells the
+        snippets where to look, where snippets asked for apart look that up again."""
         if relevance and query.only is None and 0 < rows <= FIRST_LIMIT:
             found = self.search.search(
-                search_text(query), limit=rows, snippets=0, exact_total=False
+                search_text(query),
+                limit=rows,
+                snippets=SNIPPETS_PER_HIT if with_snippets else 0,
+                exact_total=False,
             )
+            if with_snippets:
+                self._snippets = {hit.incident_id: hit.snippets for hit in found.hits}
             return found.total, [hit.incident_id for hit in found.hits], found.total_exact
         order = self.order(query, relevance)
         return len(order), order, True
@@ -107,4 +120,7 @@ class SearchReader:
         rows = [found[incident] for incident in ids if incident in found]
         if not with_snippets or not rows:
             return rows, {}
+        known = self._snippets
+        if all(row.id in known for row in rows):  # read with the first answer
+            return rows, {row.id: known[row.id] for row in rows if known[row.id]}
         return rows, self.search.snippets(query.text, [row.id for row in rows], SNIPPETS_PER_HIT)
