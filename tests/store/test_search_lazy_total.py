@@ -161,6 +161,7 @@ FIELD_QUERIES = (
     "followup:open severity:SEV2",
     "followup:closed OR severity:SEV1",
     "followup:open -outage",
+    "followup:closed OR outage",
 )
 
 

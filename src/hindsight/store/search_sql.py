@@ -502,7 +502,12 @@ class _Compiler:
         incident = OUTER_ID if alone else "i"
         page_only = not self.request.exact_total and self.request.limit > 0
         exact = self
-        if page_only and alone:
+        # Words in an OR group with fields add to the score: then no walk.
+        words_in_or = any(
+            isinstance(clause, AnyOf) and any(isinstance(o, Text) for o in clause.operands)
+            for clause in self.request.query.clauses
+        )
+        if page_only and alone and not words_in_or:
             # The exact answer is compiled first (a fallback), with its own parameters.
             exact = type(self)(replace(self.request, exact_total=True), self.incident_count,
                                self.counts)  # fmt: skip
