@@ -7,6 +7,7 @@ word found nowhere else (tests/search_world.py).
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,15 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTableWidget
 
-from hindsight.core.enums import Severity
+from hindsight.core.enums import Phase, Severity
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import Incident, TimelineEvent
 from hindsight.core.listing import ListColumn, ListQuery
 from hindsight.core.search_query import SYNTAX
 from hindsight.services.search import SearchService
 from hindsight.services.workspace import Workspace
 from hindsight.store.listing import IncidentListing
-from hindsight.ui.incident_list_model import SEARCH_PAGE_SIZE, IncidentListModel
+from hindsight.ui.incident_list_model import COUNT_DELAY_MS, SEARCH_PAGE_SIZE, IncidentListModel
 from hindsight.ui.operations import Operations
 from hindsight.ui.search.results import SearchReader
 from hindsight.ui.search.search_bar import SEARCHING
@@ -365,10 +368,10 @@ def test_typing_never_waits_for_a_search_and_only_the_latest_answer_is_shown(
     gate = threading.Event()
     original = SearchReader.first
 
-    def slow(self, query, relevance, rows):
+    def slow(self, query, relevance, rows, *more):
         asked.append(query.text)
         gate.wait(10)  # the database is slow: the first search holds the reader lane
-        return original(self, query, relevance, rows)
+        return original(self, query, relevance, rows, *more)
 
     monkeypatch.setattr(SearchReader, "first", slow)
     qtbot.keyClicks(pane.search, "zebrafish")
@@ -457,3 +460,161 @@ def test_a_search_just_after_start_makes_the_search_service_off_the_gui_thread(
     assert search_for(qtbot, window, "zebrafish")[0] == key_of(window, ids["title"])
     assert made_on == [False]
     assert window.workspace.made("search")
+
+
+def _kestrel_world(workspace: Workspace) -> None:
+    """`kestrel` in 30 titles and 2 timelines of other incidents, among 100 without it: its
+    title matches outrank the rest, so a first page is ranked among them without counting
+    the 2 (the list counts them after)."""
+    for n in range(100):
+        workspace.incidents.create(f"Outage {n}")
+    for n in range(2):
+        moment = FuzzyTime.exact(datetime(2026, 1, 1, n, tzinfo=UTC))
+        event = TimelineEvent(moment, Phase.DETECTION, "a kestrel on the roof")
+        workspace.incidents.add(Incident(title=f"Roof alarm {n}", events=[event]))
+    for n in range(30):
+        workspace.incidents.create(f"Kestrel outage {n}")
+
+
+def _held_count(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold the list's count of a search's matches until the event is set."""
+    release = threading.Event()
+    original = SearchReader.count
+
+    def held(self, query):  # type: ignore[no-untyped-def]
+        assert release.wait(10), "the count was never released"
+        return original(self, query)
+
+    monkeypatch.setattr(SearchReader, "count", held)
+    return release
+
+
+def test_a_search_shows_its_first_rows_before_every_match_is_counted(
+    qtbot, qtmodeltester, db_path, monkeypatch
+):
+    workspace = Workspace.open(db_path)
+    ops = Operations(workspace)
+    release = _held_count(monkeypatch)
+    try:
+        _kestrel_world(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and bool(model.loaded_rows()))
+        # Shown first: the best rows, and a count that is a lower bound (the title matches).
+        assert not model.count_exact and model.rowCount() == 30
+        assert [row.title for row in model.loaded_rows()][:1] == ["Kestrel outage 29"]
+        with qtbot.waitSignal(model.counted):
+            release.set()
+        assert model.count_exact and model.rowCount() == 32
+        qtmodeltester.check(model)
+        # A count that arrives after another query was asked for is not shown.
+        release.clear()
+        model.set_query(ListQuery(text="kestrel OR roof"))
+        qtbot.waitUntil(lambda: model.loaded and model.rowCount() == 32)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.count_exact)
+        model.set_query(ListQuery(text="outage"))  # in titles only: counted exactly at once
+        release.set()
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        assert model.count_exact and model.rowCount() == 130
+        qtmodeltester.check(model)
+    finally:
+        release.set()
+        ops.wait_for_lane()
+        workspace.close()
+
+
+def test_the_line_under_the_box_says_at_least_until_the_matches_are_counted(
+    make_window, db_path, qtbot, monkeypatch
+):
+    workspace = Workspace.open(db_path)
+    try:
+        _kestrel_world(workspace)
+    finally:
+        workspace.close()
+    window = make_window(db_path)
+    pane = window.list_pane
+    settle(qtbot, window)
+    release = _held_count(monkeypatch)
+    try:
+        qtbot.keyClicks(pane.search, "kestrel")
+        status = pane.search_bar.status
+        qtbot.waitUntil(lambda: status.text().startswith("At least"))
+        assert status.text() == "At least 30 incidents match, best first"
+        assert pane.visible_keys()[:1] == [key_of_title(window, "Kestrel outage 29")]
+        release.set()
+        qtbot.waitUntil(lambda: status.text() == "32 incidents match, best first")
+    finally:
+        release.set()
+    settle(qtbot, window)
+
+
+def key_of_title(window, title: str) -> str:
+    return next(row.key for row in window.list_pane.model.loaded_rows() if row.title == title)
+
+
+def test_a_search_replaced_before_its_count_is_not_counted(qtbot, db_path, monkeypatch):
+    # The count waits a moment after the first rows: a query typed meanwhile replaces the
+    # answer, and only answers still shown are counted (the lane stays free for typing).
+    workspace = Workspace.open(db_path)
+    ops = Operations(workspace)
+    counted: list[str] = []
+    original = SearchReader.count
+
+    def recorded(self, query):  # type: ignore[no-untyped-def]
+        counted.append(query.text)
+        return original(self, query)
+
+    monkeypatch.setattr(SearchReader, "count", recorded)
+    try:
+        _kestrel_world(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.count_exact)
+        assert model.counting
+        model.set_query(ListQuery(text="kestrel outage"))  # typed on: in titles only
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        assert model.count_exact and model.rowCount() == 30
+        qtbot.wait(2 * COUNT_DELAY_MS)
+        assert counted == []
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        assert counted == ["kestrel"] and model.rowCount() == 32
+    finally:
+        ops.wait_for_lane()
+        workspace.close()
+
+
+def test_a_searchs_first_rows_have_their_snippets_read_with_them(qtbot, db_path, monkeypatch):
+    # The first answer's search reads its hits' snippets (it has counted the words in every
+    # place): the same snippets as asked for apart, without asking apart.
+    workspace = Workspace.open(db_path)
+    ops = Operations(workspace)
+    apart: list[list[int]] = []
+    original = SearchService.snippets
+
+    def recorded(self, text, ids, per_hit=3):  # type: ignore[no-untyped-def]
+        apart.append(list(ids))
+        return original(self, text, ids, per_hit)
+
+    monkeypatch.setattr(SearchService, "snippets", recorded)
+    try:
+        _kestrel_world(workspace)
+        model = IncidentListModel(ops)
+        model.set_listing(IncidentListing.for_sqlite(db_path))
+        qtbot.waitUntil(lambda: model.loaded and not ops.busy)
+        model.set_query(ListQuery(text="kestrel"))
+        qtbot.waitUntil(lambda: model.loaded and not model.counting and not ops.busy)
+        shown = {row.id: model.snippets(n) for n, row in enumerate(model.loaded_rows())}
+        assert apart == [] and len(shown) == SEARCH_PAGE_SIZE
+        assert shown == original(workspace.search, "kestrel", list(shown))
+        assert model.row(SEARCH_PAGE_SIZE + 5) is None  # further down: asked for apart
+        qtbot.waitUntil(lambda: model.row(SEARCH_PAGE_SIZE + 5) is not None and not ops.busy)
+        assert len(apart) == 1 and len(apart[0]) == SEARCH_PAGE_SIZE
+    finally:
+        ops.wait_for_lane()
+        workspace.close()

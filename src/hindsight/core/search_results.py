@@ -84,13 +84,19 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of ranked hits and how many incidents match in all."""
+    """One page of ranked hits and how many incidents match in all.
+
+    `total` is exact unless `total_exact` is False: then it is a lower bound (a page asked
+    for without its total), still at least one more than the page's last hit when more
+    incidents match, so `has_more` holds either way.
+    """
 
     hits: tuple[SearchHit, ...]
     total: int
     offset: int
     limit: int
     notice: str = ""  # something the user should know about these results
+    total_exact: bool = True
 
     @property
     def has_more(self) -> bool:
@@ -113,6 +119,9 @@ class SearchRequest:
     limit: int = 50
     offset: int = 0
     snippets: int = 3  # per hit
+    # False: the page is what is wanted; its total may be a lower bound (SearchPage), which
+    # lets a store skip counting every match when it can rank the page without them.
+    exact_total: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,12 +86,20 @@ class SearchService:
         return query
 
     def search(
-        self, text: str, *, limit: int = 50, offset: int = 0, snippets: int = 3
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        snippets: int = 3,
+        exact_total: bool = True,
     ) -> SearchPage:
         """One page of incidents matching `text`, best first, with labelled snippets.
 
-        An empty query lists every incident, newest first. QueryError when `text` is
-        malformed; StoreError when the database or its index cannot be read.
+        An empty query lists every incident, newest first. With `exact_total` False the
+        page's total may be a lower bound (`total_exact` says), which can spare counting
+        every match (`count` gives the exact one). QueryError when `text` is malformed;
+        StoreError when the database or its index cannot be read.
         """
         if not 0 <= limit <= MAX_LIMIT:
             raise ValidationError(f"A page holds 0 to {MAX_LIMIT} results; {limit} was asked.")
@@ -99,7 +107,13 @@ class SearchService:
             raise ValidationError("The offset of a page cannot be negative.")
         query = parse(text)
         request = SearchRequest(
-            query, self._choices(query), self._zone(), limit, offset, max(0, snippets)
+            query,
+            self._choices(query),
+            self._zone(),
+            limit,
+            offset,
+            max(0, snippets),
+            exact_total=exact_total,
         )
         page = self.index.search(request)
         bank = self._bank()

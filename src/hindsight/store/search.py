@@ -105,24 +105,12 @@ class SqliteSearchIndex:
             with self._index_errors():
                 counter = _Counter(connection)
                 compiled = self._compile(connection, request, counter)
-                _prelude(connection, compiled)
-                rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
-                if compiled.counted_apart:
-                    total = connection.exec_driver_sql(
-                        compiled.count_sql, compiled.params
-                    ).scalar_one()
-                elif rows:
-                    total = rows[0][2]
-                elif request.offset or not request.limit:
-                    total = connection.exec_driver_sql(
-                        compiled.count_sql, compiled.params
-                    ).scalar_one()
-                else:
-                    total = 0
+                rows, total, exact = _ranked_page(connection, compiled, request)
             ids = [row[0] for row in rows]
             titles = _titles(connection, ids)
             found = self._snippets(connection, request, ids, counter)
-        return search_page(rows, titles, found, total, request, self.notice)
+        page = search_page(rows, titles, found, total, request, self.notice)
+        return page if exact else replace(page, total_exact=False)
 
     def _compile(
         self, connection: Any, request: SearchRequest, counter: _Counter | None = None
@@ -330,6 +318,39 @@ def _prelude(connection: Connection, compiled: CompiledQuery) -> None:
     """Run what the compiled statements need first (filling the temporary table they read)."""
     for statement in compiled.prelude:
         connection.exec_driver_sql(statement, compiled.params)
+
+
+def _ranked_page(
+    connection: Connection, compiled: CompiledQuery, request: SearchRequest
+) -> tuple[Sequence[Any], int, bool]:
+    """The rows of a page of `compiled`, the total, and whether it is exact (not a bound)."""
+    _prelude(connection, compiled)
+    if request.limit == 0:  # the count alone (`count`): nothing is scored
+        return (
+            [],
+            connection.exec_driver_sql(compiled.count_sql, compiled.params).scalar_one(),
+            True,
+        )
+    rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
+    if compiled.page_only:
+        if len(rows) > request.limit:
+            # More match than the page: the total is known only to be above it.
+            rows = rows[: request.limit]
+            if compiled.at_least_exact:
+                return rows, compiled.at_least, True
+            return rows, max(request.offset + len(rows) + 1, compiled.at_least), False
+        if compiled.fallback is not None:
+            return _ranked_page(connection, compiled.fallback, request)
+        return rows, request.offset + len(rows), True
+    if compiled.counted_apart:
+        total = connection.exec_driver_sql(compiled.count_sql, compiled.params).scalar_one()
+    elif rows:
+        total = rows[0][2]
+    elif request.offset or not request.limit:
+        total = connection.exec_driver_sql(compiled.count_sql, compiled.params).scalar_one()
+    else:
+        total = 0
+    return rows, total, True
 
 
 def _groups_found(connection: Connection, texts: Sequence[Text]) -> set[str]:

@@ -28,13 +28,27 @@ incidents is scored in summaries by presence too. With several clauses, the othe
 scored only where the rarest one (by those counts) matches: its incidents are put in a
 temporary table first (CompiledQuery.prelude). The scores are grouped into a materialized
 table, which the page is sorted from with its LIMIT and the matches counted from.
+
+A page asked for without its total (SearchRequest.exact_total False: the list's first
+answer, which counts the matches after) can skip the work that only the total needs:
+- A word alone whose title matches provably hold the page is ranked among them only (their
+  whole score, every place). They hold it when more incidents have it in their title than
+  the page reaches and a title match alone outscores every other place together (each
+  place's score is a bound number; a summary scored by bm25 has no bound, so never then):
+  every incident with the word in its title then ranks above every incident without.
+- Fields alone are walked newest first (each incident tested, follow-ups looked up by
+  incident) until the page and one more are found, among the newest WALK_WINDOW incidents.
+Either gives one row more than the page when more match; the total is then a lower bound
+(the incidents whose own fields hold the word, exact when the word is nowhere else). When
+fewer rows come, the exact statement (CompiledQuery.fallback) answers instead.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 
@@ -152,6 +166,13 @@ class CompiledQuery:
     counted_apart: bool = False  # True: the rows carry no total; run count_sql for it
     # Statements to run first, in the same transaction, with the same parameters.
     prelude: tuple[str, ...] = ()
+    # A page without its total (SearchRequest.exact_total False): the rows are (id, score),
+    # one more than the page when more match; `at_least` is a lower bound of the total.
+    # When fewer rows come than that, `fallback` (if any) answers instead, with its total.
+    page_only: bool = False
+    at_least: int = 0
+    at_least_exact: bool = False  # `at_least` is the total itself
+    fallback: CompiledQuery | None = None
 
 
 Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
@@ -169,6 +190,14 @@ class Leaf:
     ids: str
     arms: list[Arm]
     estimate: int = 0  # rows of the index it matches (about its incidents), to pick the rarest
+    incidents: int = 0  # incidents whose own fields match (a lower bound of its matches)
+    only_incidents: bool = False  # found in incidents' own fields only: `incidents` is all
+    # Its title: how many incidents have it there, the parameter matching them, the score a
+    # title match adds, and the most every other place together can add (inf: unbounded).
+    titles: int = 0
+    title_match: str = ""
+    title_score: float = 0.0
+    others: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -275,6 +304,7 @@ class _Compiler:
     params: dict[str, object] = field(default_factory=dict)
     ctes: list[str] = field(default_factory=list)
     prelude: list[str] = field(default_factory=list)
+    walking: bool = False  # fields alone, a page without its total: walked newest first
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -302,14 +332,20 @@ class _Compiler:
         total = self.incident_count
         by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
+        scores: dict[str, float] = {}  # what each place adds to an incident's score
+        title_match = ""
         for column, weight in INCIDENT_WEIGHTS.items():
             found = counts.columns.get(column, 0)
             if not found or (column == "summary" and by_bm25):
                 continue
             in_column = self.param(f"{column} : {literal}")
-            factor = self.param(weight * idf(found, total))
+            score = scores[column] = weight * idf(found, total)
+            if column == "title":
+                title_match = in_column
+            factor = self.param(score)
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
         if by_bm25 and counts.columns.get("summary", 0):
+            scores["summary"] = math.inf  # bm25 has no bound worked out here
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
             # one hit count as several), so the summary is scored on its own and weighted
             # outside, like the other fields.
@@ -323,12 +359,28 @@ class _Compiler:
         if counts.children:
             arms.append(self._children(match, counts))
             members.append(child_incidents_sql(match))
+            # An incident's records add each kind's score once (its (incident, kind) pairs).
+            for part in PARTS:
+                if counts.parts[part.code]:
+                    scores[f"part {part.name}"] = part.weight * idf(counts.parts[part.code], total)
         if counts.access:
-            access = self.param(ACCESS_WEIGHT * idf(counts.access, total))
+            score = scores["access"] = ACCESS_WEIGHT * idf(counts.access, total)
+            access = self.param(score)
             arms.append(_scored(lambda within: access_ids_sql(match, within), access))
             members.append(access_ids_sql(match))
         estimate = counts.incidents + counts.children + counts.access
-        return Leaf(self.cte(" UNION ".join(members)), arms, estimate)
+        title_score = scores.pop("title", 0.0)
+        return Leaf(
+            self.cte(" UNION ".join(members)),
+            arms,
+            estimate,
+            incidents=counts.incidents,
+            only_incidents=not counts.children and not counts.access,
+            titles=counts.columns.get("title", 0),
+            title_match=title_match,
+            title_score=title_score,
+            others=sum(scores.values()),
+        )
 
     def _children(self, match: str, counts: Counts) -> Arm:
         """The arm of the incidents' records: each kind's weight times the word's idf there.
@@ -365,6 +417,13 @@ class _Compiler:
         if column is not None and incident == OUTER_ID:
             # Over the incidents table itself: test the column, no subquery.
             return f"o.{column} = {self.param(item.value)}"
+        if incident == OUTER_ID and self.walking and name is FieldName.FOLLOWUP:
+            # A page walked newest first stops at its last row: each incident's follow-ups
+            # are looked up (by incident), rather than a list of every match made first.
+            return (
+                f"EXISTS (SELECT 1 FROM followups AS f WHERE f.incident_id = {incident} "
+                f"AND f.status IN ({self._list(followup_statuses(item.value))}))"
+            )
         if incident == OUTER_ID:
             # Over the incidents table: its ids are walked (on their smallest index) and
             # each looked up in the field's list, rather than each id of the list looked
@@ -441,6 +500,18 @@ class _Compiler:
         # other clauses test it directly.
         alone = not any(_required_text(clause) for clause in self.request.query.clauses)
         incident = OUTER_ID if alone else "i"
+        page_only = not self.request.exact_total and self.request.limit > 0
+        exact = self
+        # Words in an OR group with fields add to the score: then no walk.
+        words_in_or = any(
+            isinstance(clause, AnyOf) and any(isinstance(o, Text) for o in clause.operands)
+            for clause in self.request.query.clauses
+        )
+        if page_only and alone and not words_in_or:
+            # The exact answer is compiled first (a fallback), with its own parameters.
+            exact = type(self)(replace(self.request, exact_total=True), self.incident_count,
+                               self.counts)  # fmt: skip
+            self.walking = True
         for number, clause in enumerate(self.request.query.clauses):
             if isinstance(clause, Text):
                 required.append((number, [self.leaf(clause)]))
@@ -455,6 +526,16 @@ class _Compiler:
                 conditions.append(self._mixed_or(clause, optional, incident))
         limit = self.param(self.request.limit)
         offset = self.param(self.request.offset)
+        if self.walking and conditions and not required and not optional:
+            return self._walked(conditions, offset, exact.compile())
+        if page_only and not conditions and not optional and len(required) == 1:
+            title_first = self._title_first(required[0][1], offset)
+            if title_first is not None:
+                # Never used when the index is read in one transaction (the page and one
+                # more are title matches), but a short page is then answered exactly.
+                exact = type(self)(replace(self.request, exact_total=True),
+                                   self.incident_count, self.counts)  # fmt: skip
+                return replace(title_first, fallback=exact.compile())
         if not required and not optional:
             # Fields alone: a filter, newest first. The incidents it keeps are kept in a
             # table, paged and counted from there: the filter runs once (reading a table of
@@ -530,11 +611,66 @@ class _Compiler:
             f"ORDER BY score DESC, i DESC LIMIT {limit} OFFSET {offset}"
         )
         with_ = f"WITH {', '.join(self.ctes)} "
+        count_sql = f"{with_}SELECT count(*) FROM (SELECT i {grouped})"
+        if len(required) == 1 and not conditions and not optional:
+            # One clause alone: its incidents, counted without scoring them.
+            members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in required[0][1])
+            count_sql = f"{with_}SELECT count(*) FROM ({members})"
+        return CompiledQuery(sql, self.params, count_sql, prelude=tuple(self.prelude))
+
+    def _walked(self, conditions: list[str], offset: str, exact: CompiledQuery) -> CompiledQuery:
+        """Fields alone, a page without its total: the newest incidents are walked, each
+        tested, until the page and one more are found, within a window of the newest
+        ones (a few matching far down would walk them all); else `exact` answers."""
+        window = self.param(
+            max(WALK_WINDOW, WALK_FACTOR * (self.request.offset + self.request.limit + 1))
+        )
+        more = self.param(self.request.limit + 1)
+        newest = f"(SELECT min(id) FROM (SELECT id FROM incidents ORDER BY id DESC LIMIT {window}))"
+        with_ = f"WITH {', '.join(self.ctes)} " if self.ctes else ""
         return CompiledQuery(
-            sql,
+            f"{with_}SELECT o.id, 0.0 AS score FROM incidents AS o "
+            f"WHERE o.id >= {newest} AND {' AND '.join(conditions)} "
+            f"ORDER BY o.id DESC LIMIT {more} OFFSET {offset}",
             self.params,
-            f"{with_}SELECT count(*) FROM (SELECT i {grouped})",
-            prelude=tuple(self.prelude),
+            exact.count_sql,
+            page_only=True,
+            fallback=exact,
+        )
+
+    def _title_first(self, leaves: list[Leaf], offset: str) -> CompiledQuery | None:
+        """One word or phrase alone, a page without its total, when its title matches
+        provably hold the page: only they are ranked (their whole score), else None.
+
+        They hold it when a title match alone outscores every other place together (so
+        every incident with it in its title ranks above every incident without), and more
+        incidents have it in their title than the page reaches (so the page and one more
+        are title matches). A summary scored by bm25 has no bound here: never then.
+        """
+        if len(leaves) != 1:
+            return None
+        leaf = leaves[0]
+        reach = self.request.offset + self.request.limit
+        # A margin far above the rounding of a sum of a few doubles.
+        beaten = leaf.title_score > leaf.others * (1 + 1e-9) + 1e-9
+        if not leaf.title_match or leaf.titles <= reach or not beaten:
+            return None
+        more = self.param(self.request.limit + 1)
+        rows = " UNION ALL ".join(self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms)
+        return CompiledQuery(
+            f"WITH {', '.join(self.ctes)} SELECT i, sum(s) AS score FROM ({rows}) GROUP BY i "
+            f"ORDER BY score DESC, i DESC LIMIT {more} OFFSET {offset}",
+            self.params,
+            f"WITH {', '.join(self.ctes)} SELECT count(*) FROM {leaf.ids}",
+            prelude=(
+                f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                f"DELETE FROM {WITHIN_TABLE}",
+                f"INSERT INTO {WITHIN_TABLE} (i) SELECT rowid FROM {INCIDENT_TABLE} "
+                f"WHERE {INCIDENT_TABLE} MATCH {leaf.title_match}",
+            ),
+            page_only=True,
+            at_least=leaf.incidents,
+            at_least_exact=leaf.only_incidents,
         )
 
     @staticmethod
@@ -558,6 +694,10 @@ class _Compiler:
 
 
 _RANKED = "ranked"  # the CTE of every match and its score
+# Fields alone, a page without its total: how many of the newest incidents are walked (at
+# least; or this many times the rows the page reaches) before the exact answer is asked for.
+WALK_WINDOW = 2000
+WALK_FACTOR = 20
 # The incidents a query's other clauses are scored for (its rarest clause's): a table of the
 # connection's own temporary database, filled by CompiledQuery.prelude.
 WITHIN_NAME = "hindsight_search_within"

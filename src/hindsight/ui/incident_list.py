@@ -154,6 +154,7 @@ class IncidentListPane(QWidget):
         self.model.modelAboutToBeReset.connect(self._about_to_reset)
         self.model.modelReset.connect(self._reset)
         self.model.reloaded.connect(self._reloaded)
+        self.model.counted.connect(self._update_status)
         self.model.unavailable.connect(self._announce_shown)
         self.model.searchFailed.connect(self.search_bar.show_problem)
         self.model.orderChanged.connect(self._order_changed)
@@ -203,7 +204,7 @@ class IncidentListPane(QWidget):
     @property
     def busy(self) -> bool:
         """True while what the pane shows may be about to change."""
-        return not self.model.loaded or self.saved.busy
+        return not self.model.loaded or self.model.counting or self.saved.busy
 
     # Columns the user shows or hides (right-click the header)
 
@@ -335,6 +336,8 @@ class IncidentListPane(QWidget):
         found = f"{count:,} incident{'s' if count != 1 else ''} match"
         if count == 1:
             found += "es"
+        if not model.count_exact:  # the matches are being counted: say what is known
+            found = f"At least {count:,} incidents match"
         if model.by_relevance:
             order = "best first" if model.with_snippets else "newest first"
         else:

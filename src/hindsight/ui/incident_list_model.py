@@ -48,6 +48,7 @@ PAGE_SIZE = 100
 # is about what a window shows, so the first answer reads no snippets nobody sees.
 SEARCH_PAGE_SIZE = 10
 MAX_PAGES = 40  # rows kept read: what was on screen lately, not the whole database
+COUNT_DELAY_MS = 150  # from a search's first rows shown to counting every match
 
 
 def review_text(status: ReviewStatus, progress: int) -> str:
@@ -80,6 +81,8 @@ class _Answer:
     pages: Pages = field(default_factory=dict)
     order: list[int] | None = None  # searching: the matches' ids, in the order shown
     complete: bool = True  # searching: `order` holds every match (else the first pages')
+    exact: bool = True  # `count` is exact (else a lower bound until the matches are counted)
+    query: ListQuery | None = None  # searching: the query answered
     snippets: Snippets = field(default_factory=dict)
     with_snippets: bool = False  # rows carry snippets (the search holds words)
     page_size: int = PAGE_SIZE
@@ -92,6 +95,7 @@ class IncidentListModel(QAbstractTableModel):
     reloaded = Signal()  # a new answer to the query arrived; rows may have moved
     searchFailed = Signal(str)  # a search could not run; the one-line reason (rows stay)
     orderChanged = Signal()  # search results went from best first to a column order or back
+    counted = Signal()  # a search's matches were counted (the count was a lower bound)
     sortRefused = Signal(object, bool)  # a column that does not sort: (column in use, descending)
     unavailable = Signal()  # the database cannot be listed yet (new, or being upgraded)
 
@@ -115,6 +119,11 @@ class IncidentListModel(QAbstractTableModel):
         self._rows_on_screen = {False: 0, True: 0}  # how many fit: plain rows, hits' rows
         self._fetch = QTimer(self, singleShot=True, interval=0)
         self._fetch.timeout.connect(self._fetch_wanted)
+        # A search's matches are counted a moment after its first rows are shown: the paint
+        # goes first, and a key typed meanwhile asks for a new answer instead.
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count_matches)
+        self._counting: _Answer | None = None  # the answer whose count is on the lane
 
     # What is listed
 
@@ -144,6 +153,12 @@ class IncidentListModel(QAbstractTableModel):
         return self._answer.with_snippets
 
     @property
+    def count_exact(self) -> bool:
+        """False while the rows counted are a lower bound: a search's first answer ranked
+        its page without counting every match, and the count is on its way."""
+        return self._answer.exact
+
+    @property
     def notice(self) -> str:
         """What the user should know about the search shown (e.g. no full-text index)."""
         return self._answer.notice
@@ -156,6 +171,7 @@ class IncidentListModel(QAbstractTableModel):
         self.beginResetModel()
         self._answer, self._cells = _Answer(), {}
         self._generation += 1
+        self._count_timer.stop()
         self.endResetModel()
         self._loaded_once = False
         self.reload()
@@ -216,6 +232,7 @@ class IncidentListModel(QAbstractTableModel):
         self._waiting_for_workspace = False
         self._reloading = True
         self._generation += 1
+        self._count_timer.stop()  # the answer shown is to be replaced: no count of it
         generation, listing = self._generation, self._listing
         if search:
             work = self._search_work(SearchReader(self._ops.workspace.search, listing), query)
@@ -267,11 +284,14 @@ class IncidentListModel(QAbstractTableModel):
         pages = self._pages_in_view(SEARCH_PAGE_SIZE, with_snippets)
 
         def work() -> _Answer:
-            count, order = reader.first(query, relevance, (pages[-1] + 1) * SEARCH_PAGE_SIZE)
+            reach = (pages[-1] + 1) * SEARCH_PAGE_SIZE
+            count, order, exact = reader.first(query, relevance, reach, with_snippets)
             answer = _Answer(
                 count,
                 order=order,
-                complete=len(order) >= count,
+                complete=exact and len(order) >= count,
+                exact=exact,
+                query=query,
                 with_snippets=with_snippets,
                 page_size=SEARCH_PAGE_SIZE,
                 notice=reader.notice,
@@ -296,6 +316,8 @@ class IncidentListModel(QAbstractTableModel):
             # The list keeps its last answer; the reason is said under the search box.
             message = str(error) if isinstance(error, HindsightError) else bug_message(error)
             self.searchFailed.emit(message)
+            if not self._answer.exact:
+                self._count_timer.start()  # the answer kept is still to be counted
             return
         if isinstance(error, ListingNotReady):
             self.unavailable.emit()  # listed once the database is open
@@ -320,6 +342,65 @@ class IncidentListModel(QAbstractTableModel):
         self.endResetModel()
         self._loaded_once = True
         self.reloaded.emit()
+        if not answer.exact:
+            self._count_timer.start()
+
+    @property
+    def counting(self) -> bool:
+        """True while a search's matches are to be counted (the count shown is a bound)."""
+        waiting = self._count_timer.isActive() or self._counting is self._answer
+        return not self._answer.exact and waiting
+
+    def _count_matches(self) -> None:
+        """Count a search's matches after its first rows are shown (their count was a
+        lower bound); skipped if another answer is asked for first."""
+        answer = self._answer
+        query = answer.query
+        if answer.exact or query is None or self._listing is None or not self._ops.has_workspace:
+            return
+        reader = SearchReader(self._ops.workspace.search, self._listing)
+        generation = self._generation
+
+        def work() -> int | None:
+            # Not if another answer was asked for meanwhile (it is counted if need be).
+            current = generation == self._generation and answer is self._answer
+            return reader.count(query) if current else None
+
+        def failed(error: Exception) -> None:
+            if self._counting is answer:
+                self._counting = None
+            if answer is self._answer:
+                message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+                self.searchFailed.emit(message)
+
+        self._counting = answer
+        self._ops.read(
+            work,
+            lambda count: self._counted(answer, count),
+            owner=self,
+            failed=failed,
+            what="count the search's matches",
+        )
+
+    def _counted(self, answer: _Answer, count: int | None) -> None:
+        if self._counting is answer:
+            self._counting = None
+        if count is None or answer is not self._answer:
+            return
+        shown = answer.count
+        if count > shown:
+            self.beginInsertRows(QModelIndex(), shown, count - 1)
+            answer.count, answer.exact = count, True
+            self.endInsertRows()
+        elif count < shown:  # never for a lower bound; the data changed in between
+            self.beginRemoveRows(QModelIndex(), count, shown - 1)
+            answer.count, answer.exact = count, True
+            for row in range(count, shown):
+                self._cells.pop(row, None)
+            self.endRemoveRows()
+        else:
+            answer.exact = True
+        self.counted.emit()
 
     # Pages
 
@@ -386,6 +467,8 @@ class IncidentListModel(QAbstractTableModel):
         answer = self._answer
         if order is not None:
             answer.order, answer.complete = order, True
+            if not answer.exact:
+                self._counted(answer, len(order))  # every match is known now
         answer.snippets.update(snippets)
         size = answer.page_size
         for page, rows in pages.items():
