@@ -158,3 +158,37 @@ def test_a_text_handed_over_whole_is_drawn_and_not_kept() -> None:
     recorder.draw_text_image(whole, 6, 7, 90.0, None)
     assert agg.calls[1] == (whole, 6, 7, 90.0)
     assert not recorder.keepable and len(recorder.glyphs) == 1
+
+
+def test_a_fonts_heights_are_read_once_and_lay_texts_out_as_matplotlib_does(monkeypatch) -> None:
+    insights_text.forget()
+    read: list[float] = []
+    plain_read = insights_text._font_height_metrics
+
+    def counted(prop: Any, dpi: float) -> Any:
+        read.append(dpi)
+        return plain_read(prop, dpi)
+
+    monkeypatch.setattr(insights_text, "_font_height_metrics", counted)
+    for dpi in (72.0, 100.0, 144.0):
+        figure = Figure(figsize=(4, 3), dpi=dpi)
+        texts = [
+            figure.text(0.1, 0.1 + 0.1 * i, text, fontsize=size, fontweight=weight)
+            for i, (text, size, weight) in enumerate(
+                [
+                    ("Incidents", 9, "normal"),
+                    ("Q1 2025\nQ2 2025", 9, "normal"),
+                    ("Time to detect (days)", 11, "bold"),
+                    ("gjpqy ÉÅ", 7.5, "normal"),
+                ]
+            )
+        ]
+        width, height = FigureCanvasAgg(figure).get_width_height(physical=True)
+        keeping = TextKeepingRenderer(width, height, dpi)
+        plain = RendererAgg(width, height, dpi)
+        for text in texts:
+            # The box, each line's size and place, and the drawn box: all the same numbers.
+            assert repr(text._get_layout(keeping)) == repr(text._get_layout(plain)), text
+            assert repr(text._get_layout(keeping)) == repr(text._get_layout(plain)), text
+    # Two fonts (normal, bold) at three sizes, read once each per dpi, however often laid out.
+    assert len(read) == 3 * 4 - 3  # the two 9-point texts share a font

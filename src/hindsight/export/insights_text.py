@@ -38,6 +38,14 @@ _LAYOUTS: OrderedDict[tuple[Any, ...], tuple[tuple[Any, int, float, float], ...]
 # matplotlib 3.11 draws a text from its layout with these; older ones draw it whole.
 _LAYS_OUT = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
 
+# (font, size, dpi) -> (least ascent, least descent, line gap) in pixels, from the font's
+# tables: what matplotlib 3.11 reads from the font file for every text it lays out.
+_HEIGHTS: dict[tuple[Any, ...], tuple[float | None, float | None, float | None]] = {}
+_HEIGHT_TABLES = (
+    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+    ("hhea", "lineGap", "ascent", "descent"),
+)
+
 # (text, font, size, angle, dpi, ... where it falls within a pixel) -> glyph pictures, each
 # with its left edge and lower edge relative to the text's whole-pixel position.
 _GLYPHS: OrderedDict[tuple[Any, ...], list[tuple[Any, int, int]]] = OrderedDict()
@@ -101,6 +109,17 @@ class TextKeepingRenderer(RendererAgg):
         if found is None:
             found = super().get_text_width_height_descent(s, prop, ismath)
             _kept(_SIZES, key, found)
+        return found
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[Any, Any, Any]:
+        """A font's least ascent and descent and its line gap at this dpi, read from its
+        tables once for the process (matplotlib 3.11 asks a renderer for them before every
+        text's layout, and else reads the font's tables itself, the same way, every time)."""
+        key = _font_key("", prop, self.dpi)[1:-1]  # any thread: the tables are the file's
+        found = _HEIGHTS.get(key)
+        if found is None:
+            found = _font_height_metrics(prop, self.dpi)
+            _HEIGHTS[key] = found
         return found
 
     def _draw_laid_out(
@@ -185,6 +204,23 @@ class TextKeepingRenderer(RendererAgg):
             self._renderer.draw_text_image(image, gx + left, gy - top, 0, gc)
 
 
+def _font_height_metrics(prop: Any, dpi: float) -> tuple[Any, Any, Any]:
+    """As matplotlib's Text works them out from the font file (None: it measures instead)."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font: Any = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap_key, ascent_key, descent_key in _HEIGHT_TABLES:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        # In matplotlib's order of operations: the same floating-point numbers.
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
 def _hashable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(_hashable(v) for v in value)
@@ -196,3 +232,4 @@ def forget() -> None:
     _GLYPHS.clear()
     _SIZES.clear()
     _LAYOUTS.clear()
+    _HEIGHTS.clear()
