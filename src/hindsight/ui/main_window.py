@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 8
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 LIST_REFRESH_MS = 30  # gather a burst of changes into one reread of the list
-LIST_SHARE = 0.4  # of the window's width, for the incident list when no split was saved
+LIST_SHARE = 0.395  # of the window's width, for the incident list when no split was saved
 
 
 # List columns added after the hidden ones were first saved (they were not in that choice).
@@ -605,8 +605,8 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._splitter_restored:
-            # The list gets two fifths of the window: room for titles beside its columns,
-            # and the editor room for every phase's whole name at 1280 pixels and wider.
+            # The list gets a little under two fifths of the window: room for titles beside
+            # its columns, and the editor room for every phase's whole name at 1280 pixels.
             self._splitter_restored = True
             width = self.splitter.width()
             self.splitter.setSizes([int(width * LIST_SHARE), width - int(width * LIST_SHARE)])
