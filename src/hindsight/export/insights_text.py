@@ -71,10 +71,9 @@ class _Recorder:
         return getattr(self._renderer, name)
 
 
-def _font_key(s: str, prop: Any, dpi: float, mtext: Any = None) -> tuple[Any, ...]:
-    """What the size and layout of text `s` in font `prop` depend on."""
+def _font_fields(prop: Any) -> tuple[Any, ...]:
+    """The font a text is drawn in: its family, style, variant, weight, stretch, size, file."""
     return (
-        s,
         tuple(prop.get_family()),
         prop.get_style(),
         prop.get_variant(),
@@ -82,6 +81,14 @@ def _font_key(s: str, prop: Any, dpi: float, mtext: Any = None) -> tuple[Any, ..
         prop.get_stretch(),
         prop.get_size_in_points(),
         prop.get_file(),
+    )
+
+
+def _font_key(s: str, prop: Any, dpi: float, mtext: Any = None) -> tuple[Any, ...]:
+    """What the size and layout of text `s` in font `prop` depend on."""
+    return (
+        s,
+        *_font_fields(prop),
         dpi,
         mpl.rcParams["text.hinting"],
         mpl.rcParams["text.hinting_factor"],
@@ -115,7 +122,7 @@ class TextKeepingRenderer(RendererAgg):
         """A font's least ascent and descent and its line gap at this dpi, read from its
         tables once for the process (matplotlib 3.11 asks a renderer for them before every
         text's layout, and else reads the font's tables itself, the same way, every time)."""
-        key = _font_key("", prop, self.dpi)[1:-1]  # any thread: the tables are the file's
+        key = (*_font_fields(prop), self.dpi)  # any thread: the tables are the file's
         found = _HEIGHTS.get(key)
         if found is None:
             found = _font_height_metrics(prop, self.dpi)
@@ -166,13 +173,7 @@ class TextKeepingRenderer(RendererAgg):
         left, top = math.floor(x), math.floor(down)
         key = (
             s,
-            tuple(prop.get_family()),
-            prop.get_style(),
-            prop.get_variant(),
-            prop.get_weight(),
-            prop.get_stretch(),
-            prop.get_size_in_points(),
-            prop.get_file(),
+            *_font_fields(prop),
             angle,
             self.dpi,
             self.height % 1,

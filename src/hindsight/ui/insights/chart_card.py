@@ -109,14 +109,19 @@ class _EaselCanvas(FigureCanvasAgg):
     """An off-screen canvas whose renderer keeps the glyph pictures of its texts."""
 
     def get_renderer(self) -> TextKeepingRenderer:
-        width, height = self.get_width_height(physical=True)
-        key = (width, height, self.figure.dpi)
-        if self._lastKey != key or not isinstance(
-            getattr(self, "renderer", None), TextKeepingRenderer
-        ):
-            self.renderer = TextKeepingRenderer(width, height, self.figure.dpi)
-            self._lastKey = key  # type: ignore[assignment]  # typed None in matplotlib
-        return self.renderer
+        return _keeping_renderer(self)
+
+
+def _keeping_renderer(canvas: FigureCanvasAgg) -> TextKeepingRenderer:
+    """As FigureCanvasAgg.get_renderer, with a renderer that keeps the glyph pictures of its
+    texts (made anew when the canvas's size or dpi changes)."""
+    width, height = canvas.get_width_height(physical=True)
+    key = (width, height, canvas.figure.dpi)
+    renderer = getattr(canvas, "renderer", None)
+    if canvas._lastKey != key or not isinstance(renderer, TextKeepingRenderer):
+        renderer = canvas.renderer = TextKeepingRenderer(width, height, canvas.figure.dpi)
+        canvas._lastKey = key  # type: ignore[assignment]  # typed None in matplotlib
+    return renderer
 
 
 class Easel:
@@ -212,15 +217,7 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.get_renderer().restore_region(pixels)
 
     def get_renderer(self) -> TextKeepingRenderer:
-        # As FigureCanvasAgg's, with a renderer that keeps the glyph pictures of its texts.
-        width, height = self.get_width_height(physical=True)
-        key = (width, height, self.figure.dpi)
-        if self._lastKey != key or not isinstance(
-            getattr(self, "renderer", None), TextKeepingRenderer
-        ):
-            self.renderer = TextKeepingRenderer(width, height, self.figure.dpi)
-            self._lastKey = key  # type: ignore[assignment]  # typed None in matplotlib
-        return self.renderer
+        return _keeping_renderer(self)
 
     def _picture_key(self) -> tuple[Any, ...]:
         width, height = self.get_width_height(physical=True)
