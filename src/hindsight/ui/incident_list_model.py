@@ -28,12 +28,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QWidget
 
-from hindsight.core.errors import HindsightError
 from hindsight.core.listing import ListColumn, ListQuery, ListRow
 from hindsight.core.review import ReviewStatus
 from hindsight.store.listing import IncidentListing, ListingNotReady
 from hindsight.ui.author_text import plain_tooltip
-from hindsight.ui.operations import Operations, bug_message
+from hindsight.ui.operations import Operations, error_message
 from hindsight.ui.qt_helpers import local_text
 from hindsight.ui.search.results import SearchReader, has_words, searching
 from hindsight.ui.search.snippets import SNIPPETS_ROLE, snippets_tooltip
@@ -314,7 +313,7 @@ class IncidentListModel(QAbstractTableModel):
             return
         if search:
             # The list keeps its last answer; the reason is said under the search box.
-            message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+            message = error_message(error)
             self.searchFailed.emit(message)
             if not self._answer.exact:
                 self._count_timer.start()  # the answer kept is still to be counted
@@ -370,7 +369,7 @@ class IncidentListModel(QAbstractTableModel):
             if self._counting is answer:
                 self._counting = None
             if answer is self._answer:
-                message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+                message = error_message(error)
                 self.searchFailed.emit(message)
 
         self._counting = answer

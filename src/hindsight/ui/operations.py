@@ -357,6 +357,11 @@ def report_bug(error: BaseException, what: str = "") -> None:
     log.error("unexpected error%s", f" while trying to {what}" if what else "", exc_info=error)
 
 
+def error_message(error: BaseException) -> str:
+    """What the user is told of a failure: a HindsightError in its own words, else a bug."""
+    return str(error) if isinstance(error, HindsightError) else bug_message(error)
+
+
 def bug_message(error: BaseException) -> str:
     """What the user is told of a bug: it happened, their saved work is safe, where to look."""
     from hindsight.paths import log_path

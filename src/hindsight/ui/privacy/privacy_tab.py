@@ -23,7 +23,6 @@ from hindsight.core.pii import CustomPattern, Finding
 from hindsight.core.privacy import DataAccess, EthicsAnswer, approver_problem, overdue_copies
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import Changes
-from hindsight.services.errors import HindsightError
 from hindsight.services.pii_scan import (
     custom_patterns,
     redact_followup,
@@ -37,7 +36,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import escaped, keep_readable_when_disabled, plain_tooltip
 from hindsight.ui.editor.attached_page import AttachedPage
-from hindsight.ui.operations import Operations, bug_message
+from hindsight.ui.operations import Operations, error_message
 from hindsight.ui.privacy.access_log import AccessLogPage
 from hindsight.ui.privacy.ethics_page import EthicsPage
 from hindsight.ui.privacy.jumps import jump_in_record, jump_to_followup
@@ -300,7 +299,7 @@ class PrivacyTab(AttachedPage):
         if number != self._scans:
             return
         self.scan.show_findings([])
-        message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+        message = error_message(error)
         self.scan.summary.setText("The scan failed")
         messages.show_error(self, "Cannot scan for personal data", message)
 
@@ -385,7 +384,7 @@ class PrivacyTab(AttachedPage):
         self.scan.rescan()
 
     def _redaction_failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, HindsightError) else bug_message(error)
+        message = error_message(error)
         messages.show_error(self, "Not redacted", message)
 
     def _confirm_log_redaction(self, by_access: dict[Any, list[Finding]]) -> bool:
