@@ -55,6 +55,8 @@ __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
 DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
+TITLE_SHARE = 0.3  # of a narrow table, what the compact columns leave Title at least
+KEY = ListColumn.KEY
 
 
 class IncidentListPane(QWidget):
@@ -117,6 +119,10 @@ class IncidentListPane(QWidget):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.viewport().installEventFilter(self)
         self.table.installEventFilter(self)  # Enter on a hit goes to its best snippet
+        # Each compact column's usual width, its heading's, and a few letters'; and the width
+        # last fitted to the pane.
+        self._column_room: dict[ListColumn, tuple[int, int, int]] = {}
+        self._fitted: dict[ListColumn, int] = {}
         self._size_columns()
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -193,13 +199,42 @@ class IncidentListPane(QWidget):
         style = header.style()
         sort_arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
         sort_arrow += 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        few_letters = metrics.horizontalAdvance("SEV…") + padding
         for column, sample in samples.items():
             # Wide enough for the heading too, with the sort arrow it shows when sorted by it.
-            width = max(
-                metrics.horizontalAdvance(sample) + padding,
-                heading_metrics.horizontalAdvance(column.heading) + sort_arrow,
-            )
-            self.table.setColumnWidth(column, width)
+            heading = heading_metrics.horizontalAdvance(column.heading) + sort_arrow
+            usual = max(metrics.horizontalAdvance(sample) + padding, heading)
+            self._column_room[column] = (usual, heading, min(heading, few_letters))
+            self.table.setColumnWidth(column, self._column_room[column][0])
+            self._fitted[column] = self._column_room[column][0]
+
+    def _fit_columns(self) -> None:
+        """Narrow the compact columns when Title would get too little of a narrow table.
+
+        In a narrow pane (a small screen at 2x scale) the compact columns at their usual widths
+        left Title a few letters. They give up width in proportion until Title has
+        `TITLE_SHARE` of the table: first what is beyond their headings, then, in a very narrow
+        pane, down to a few letters (the heading cut short too). Key keeps its width; a column
+        the user has resized keeps the width they gave it.
+        """
+        room = self.table.viewport().width()
+        shown = [c for c in self._column_room if not self.table.isColumnHidden(c)]
+        over = sum(self._column_room[c][0] for c in shown) - int(room * (1 - TITLE_SHARE))
+        widths = {c: self._column_room[c][0] for c in shown}
+        for stage in (1, 2):  # usual -> heading, then heading -> a few letters
+            slack = {c: widths[c] - self._column_room[c][stage] for c in shown if c != KEY}
+            total = sum(slack.values())
+            if over <= 0 or total <= 0:
+                break
+            cut = min(1.0, over / total)
+            for column, spare in slack.items():
+                widths[column] -= round(spare * cut)
+            over -= round(total * cut)
+        for column in shown:
+            if self.table.columnWidth(column) != self._fitted[column]:
+                continue  # the user's width
+            self._fitted[column] = widths[column]
+            self.table.setColumnWidth(column, widths[column])
 
     @property
     def busy(self) -> bool:
@@ -217,6 +252,7 @@ class IncidentListPane(QWidget):
         for column in ListColumn:
             hide = column in columns and column not in (ListColumn.KEY, ListColumn.TITLE)
             self.table.setColumnHidden(column, hide)
+        self._fit_columns()
 
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
@@ -231,6 +267,7 @@ class IncidentListPane(QWidget):
 
     def _show_column(self, column: ListColumn, shown: bool) -> None:
         self.table.setColumnHidden(column, not shown)
+        self._fit_columns()
         self.columnsChanged.emit()
 
     # The listed database
@@ -349,6 +386,8 @@ class IncidentListPane(QWidget):
     # Going to where a hit matched
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
         # The first paint of real rows: what start-up hurries towards.
         if (
             not self._shown_first

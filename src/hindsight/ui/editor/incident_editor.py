@@ -31,6 +31,7 @@ from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import ConflictError, HindsightError, ServerUnreachableError
 from hindsight.ui.autosave import Autosaver
+from hindsight.ui.clamped_label import ClampedLabel
 from hindsight.ui.editor import EditFn, Mutation
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.overview_tab import OverviewTab
@@ -168,10 +169,8 @@ class IncidentEditor(QWidget):
 
         self.key_label = QLabel()
         self.key_label.setObjectName("incidentKey")
-        self.title_label = QLabel()
+        self.title_label = ClampedLabel(max_lines=2)  # a long title leaves the tabs room
         self.title_label.setObjectName("incidentTitle")
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.severity_label = QLabel()
         self.severity_label.setObjectName("severityBadge")
         self.severity_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

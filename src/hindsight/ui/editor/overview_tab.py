@@ -3,13 +3,18 @@ authors, reviewers and number elsewhere, whether it is a historical record, and 
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -20,6 +25,24 @@ from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
+
+
+class SummaryEdit(QPlainTextEdit):
+    """The summary's box: it asks for a few lines and takes whatever room the page has.
+
+    A plain text edit asks for about a dozen lines, and a scrolling form gives every row what
+    it asks for: the page would scroll to fit a summary taller than the room it had.
+    """
+
+    LINES = 4
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        frame = 2 * self.frameWidth() + int(2 * self.document().documentMargin())
+        return QSize(hint.width(), self.LINES * self.fontMetrics().lineSpacing() + frame)
 
 
 class OverviewTab(QWidget):
@@ -56,12 +79,14 @@ class OverviewTab(QWidget):
         self.external_id = QLineEdit()
         self.external_id.setPlaceholderText("Its number in another tracker, e.g. INC-2291")
         self.external_id.setMaxLength(MAX_EXTERNAL_ID)  # the record's rule: never a failed save
-        self.historical = QCheckBox("Historical record: written and published outside Hindsight")
+        self.historical = QCheckBox("Written and published outside Hindsight")
+        # As wide as its text: a click beside the text would look like a click on it.
+        self.historical.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.historical.setToolTip(
             "Imports set this for a postmortem published elsewhere. Its review did not pass "
             "Hindsight's publish checks, and documents say so."
         )
-        self.summary = QPlainTextEdit()
+        self.summary = SummaryEdit()
         self.summary.setPlaceholderText(
             "What happened, who was affected and how it ended, in a few paragraphs (Markdown)."
         )
@@ -72,7 +97,19 @@ class OverviewTab(QWidget):
         # Alt letters: none may repeat one of the menus (F E I V S) or the editor's tabs
         # (O M L T R W P K), which are live on every tab; "Title", "Authors" and "Reviewers"
         # have no letter left.
-        form = QFormLayout(self)
+        # The form scrolls when the editor is shorter than it (a small screen at 2x scale):
+        # squeezed, its rows would overlap. Given room, it fills the page and the summary
+        # takes what the other rows leave.
+        fields = QWidget()
+        form = QFormLayout(fields)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above, if narrow
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setWidget(fields)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page_scroll)
         form.addRow("Title", self.title)
         form.addRow("Severit&y", self.severity)
         form.addRow("", self.severity_help)
@@ -84,7 +121,7 @@ class OverviewTab(QWidget):
         form.addRow("Authors", self.authors)
         form.addRow("Reviewers", self.reviewers)
         form.addRow("Num&ber elsewhere", self.external_id)
-        form.addRow("", self.historical)
+        form.addRow("Historical record", self.historical)
         form.addRow("S&ummary", self.summary)
 
         self.title.textEdited.connect(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -76,6 +76,31 @@ def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
     return lines
 
 
+class ProgressBar(QProgressBar):
+    """The review's share of required answers: 230 pixels wide, narrower in a small window.
+
+    At a fixed width, a small window at 2x scale pushed the bar over the buttons beside it;
+    narrowed, the bar says only the percentage (the whole sentence is its tooltip).
+    """
+
+    WORDS = "%p% of required answered"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormat(self.WORDS)
+        self.setToolTip("The share of required questions answered or settled")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("100%") + 24)
+        self.setMaximumWidth(230)
+
+    def sizeHint(self) -> QSize:
+        return QSize(230, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        room = self.fontMetrics().horizontalAdvance(self.WORDS.replace("%p", "100")) + 16
+        self.setFormat(self.WORDS if self.width() >= room else "%p%")
+
+
 class ReviewPage(QWidget):
     """Sections on the left with progress marks, the current section in the middle, and what
     blocks publishing on the right once publishing was refused."""
@@ -110,9 +135,7 @@ class ReviewPage(QWidget):
 
         self.status_label = QLabel()
         self.status_label.setObjectName("reviewStatus")
-        self.progress = QProgressBar()
-        self.progress.setFormat("%p% of required answered")
-        self.progress.setFixedWidth(230)
+        self.progress = ProgressBar()
         self.submit_button = QPushButton("Submit for review")
         self.publish_button = QPushButton("Publish…")
         self.reopen_button = QPushButton("Reopen…")

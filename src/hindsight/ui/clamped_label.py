@@ -1,0 +1,121 @@
+"""A word-wrapped label that shows at most a few lines and cuts the rest short with "…".
+
+The editor's heading shows the incident's title in a large font. In a narrow window (a small
+screen at 2x scale) a long title wrapped to four or five lines and left the tab pages no room.
+`ClampedLabel` keeps the label's text whole (`text()` is what was set) and draws only as many
+lines as it may, the last one cut with "…"; the whole text is then its tooltip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent, QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel, QWidget
+
+from hindsight.ui.author_text import plain_tooltip
+
+
+def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
+    """`text` cut into the lines a word-wrapped label of `width` pixels shows."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        layout = QTextLayout(paragraph, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(1, width))
+            start, length = line.textStart(), line.textLength()
+            lines.append(paragraph[start : start + length].rstrip())
+        layout.endLayout()
+        if not paragraph:
+            lines.append("")
+    return lines
+
+
+class ClampedLabel(QLabel):
+    """A plain-text, word-wrapped label of at most `max_lines` lines."""
+
+    def __init__(self, max_lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_lines = max_lines
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._own_tip = ""  # the tooltip set from outside, shown when nothing is cut
+
+    def setToolTip(self, tip: str) -> None:  # type: ignore[override]
+        self._own_tip = tip
+        super().setToolTip(tip)
+
+    def _frame(self) -> tuple[int, int]:
+        margins = self.contentsMargins()
+        return (
+            margins.left() + margins.right() + 2 * self.margin(),
+            margins.top() + margins.bottom() + 2 * self.margin(),
+        )
+
+    def _cap(self) -> int:
+        return self.max_lines * self.fontMetrics().lineSpacing() + self._frame()[1]
+
+    def lines(self, width: int | None = None) -> list[str]:
+        """The lines shown at `width` (the label's own by default), the last one cut if need be."""
+        inner = (self.width() if width is None else width) - self._frame()[0]
+        metrics = self.fontMetrics()
+        lines = wrapped_lines(self.text(), self.font(), inner)
+        if len(lines) <= self.max_lines:
+            return lines
+        kept = lines[: self.max_lines - 1]
+        rest = " ".join(line for line in lines[self.max_lines - 1 :] if line)
+        kept.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, max(1, inner)))
+        return kept
+
+    def is_cut(self) -> bool:
+        inner = self.width() - self._frame()[0]
+        return len(wrapped_lines(self.text(), self.font(), inner)) > self.max_lines
+
+    def heightForWidth(self, width: int) -> int:
+        return min(super().heightForWidth(width), self._cap())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), self._cap()))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), min(hint.height(), self._cap()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        super().setText(text)
+        self._update_tip()
+
+    def _update_tip(self) -> None:
+        tip = plain_tooltip(self.text()) if self.is_cut() else self._own_tip
+        if self.toolTip() != tip:
+            super().setToolTip(tip)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.is_cut():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setFont(self.font())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect().adjusted(
+            self.margin(), self.margin(), -self.margin(), -self.margin()
+        )
+        spacing = self.fontMetrics().lineSpacing()
+        lines = self.lines()
+        top = rect.top() + max(0, (rect.height() - spacing * len(lines)) // 2)
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for number, line in enumerate(lines):
+            box = QRect(rect.left(), top + number * spacing, rect.width(), spacing)
+            painter.drawText(box, align, line)
+        painter.end()

@@ -1,0 +1,205 @@
+"""A small screen at 2x scale: the editor's heading, the Overview form and the list's columns.
+
+A 1366x768 screen at 2x scale gives the window about 680x380 logical pixels, a 1920x1080 one
+about 960x540. Before: a long title wrapped to four lines and left the tab pages no height;
+the Overview form's rows were squeezed into each other; the list's compact columns left the
+title a few letters.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+from hindsight.core.listing import ListColumn
+from hindsight.ui.clamped_label import ClampedLabel
+
+from .conftest import open_incident, settle
+
+LONG_TITLE = (
+    "Search ranking went stale after nightly training stopped finishing, and nobody noticed "
+    "for three weeks because the freshness alert watched the wrong table"
+)
+
+
+def test_a_long_text_shows_two_lines_cut_with_an_ellipsis_and_the_rest_in_its_tooltip(qtbot):
+    label = ClampedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.show()
+    label.setText(LONG_TITLE)
+    label.resize(300, label.heightForWidth(300))
+    QApplication.processEvents()
+    lines = label.lines()
+    assert len(lines) == 2
+    assert lines[1].endswith("…")
+    assert label.text() == LONG_TITLE  # the label keeps the whole text
+    assert label.is_cut()
+    assert "freshness alert watched the wrong table" in label.toolTip()
+    spacing = label.fontMetrics().lineSpacing()
+    assert label.heightForWidth(300) <= 2 * spacing + 2
+    assert label.sizeHint().height() <= 2 * spacing + 2
+    width = label.width()
+    assert all(label.fontMetrics().horizontalAdvance(line) <= width for line in lines)
+
+
+def test_a_text_that_fits_is_shown_whole_without_a_tooltip(qtbot):
+    label = ClampedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.show()
+    label.setText("Stale ranking")
+    label.resize(300, label.heightForWidth(300))
+    assert label.lines() == ["Stale ranking"]
+    assert not label.is_cut()
+    assert label.toolTip() == ""
+    label.setToolTip("own tip")
+    label.setText(LONG_TITLE)
+    assert LONG_TITLE[-20:] in label.toolTip()  # cut: the whole text
+    label.setText("Short again")
+    assert label.toolTip() == "own tip"  # whole again: the tip it was given
+
+
+def test_markup_in_a_cut_text_stays_literal_in_its_tooltip(qtbot):
+    label = ClampedLabel(max_lines=1)
+    qtbot.addWidget(label)
+    label.show()
+    label.resize(120, 30)
+    QApplication.processEvents()
+    label.setText("<b>bold</b> " + LONG_TITLE)
+    assert label.is_cut()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in label.toolTip()
+
+
+def rows_of(form_holder: QWidget) -> list[QWidget]:
+    overview = form_holder
+    return [
+        overview.title,
+        overview.severity,
+        overview.phase,
+        overview.systems,
+        overview.models,
+        overview.tags,
+        overview.authors,
+        overview.reviewers,
+        overview.external_id,
+        overview.historical,
+        overview.summary,
+    ]
+
+
+def test_a_small_window_keeps_the_tab_page_and_scrolls_the_overview_form(
+    make_window, demo_db, qtbot
+):
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    window.editor.title_label.setText(LONG_TITLE)
+    window.resize(680, 380)
+    settle(qtbot, window)
+    QApplication.processEvents()
+    editor = window.editor
+    # The heading keeps to two lines: the tabs and their page have room below it.
+    spacing = editor.title_label.fontMetrics().lineSpacing()
+    assert editor.title_label.height() <= 2 * spacing + 2
+    overview = editor.overview
+    assert overview.page_scroll.viewport().height() >= 2 * spacing
+    # The form scrolls instead of squeezing its rows into each other.
+    assert overview.page_scroll.verticalScrollBar().maximum() > 0
+    fields = rows_of(overview)
+    for field in fields:
+        assert field.height() >= field.minimumSizeHint().height(), field
+    for upper, lower in zip(fields, fields[1:], strict=False):
+        assert upper.geometry().bottom() < lower.geometry().top(), (upper, lower)
+    # Scrolled to a field, the field is on screen.
+    overview.page_scroll.ensureWidgetVisible(overview.summary)
+    QApplication.processEvents()
+    top = overview.summary.mapTo(overview.page_scroll.viewport(), overview.summary.rect().topLeft())
+    assert 0 <= top.y() < overview.page_scroll.viewport().height()
+
+
+def test_a_roomy_window_gives_the_summary_the_rest_of_the_page(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    settle(qtbot, window)
+    overview = window.editor.overview
+    assert overview.page_scroll.verticalScrollBar().maximum() == 0
+    viewport = overview.page_scroll.viewport()
+    bottom = overview.summary.mapTo(viewport, overview.summary.rect().bottomLeft()).y()
+    assert bottom >= viewport.height() - 30  # it reaches down to the page's foot
+    assert overview.summary.height() > 3 * overview.summary.minimumSizeHint().height()
+    assert all(isinstance(f, QLineEdit) or f.width() > 0 for f in rows_of(overview))
+
+
+def compact(pane) -> list[ListColumn]:
+    return [
+        c
+        for c in (ListColumn.PHASE, ListColumn.SEVERITY, ListColumn.REVIEW)
+        if not pane.table.isColumnHidden(c)
+    ]
+
+
+def narrow_list(window, qtbot, width: int) -> None:
+    """The list pane `width` pixels wide, as the window's default split gives a small screen."""
+    total = sum(window.splitter.sizes())
+    window.splitter.setSizes([width, total - width])
+    settle(qtbot, window)
+
+
+@pytest.mark.parametrize("width", [340, 420])
+def test_the_list_title_keeps_its_share_of_a_narrow_pane(make_window, demo_db, qtbot, width):
+    window = make_window(demo_db)
+    pane = window.list_pane
+    table = pane.table
+    usual = {c: pane._column_room[c][0] for c in compact(pane)}
+    assert {c: table.columnWidth(c) for c in compact(pane)} == usual  # at 1280 pixels
+    narrow_list(window, qtbot, width)
+    room = table.viewport().width()
+    assert table.columnWidth(ListColumn.TITLE) >= 0.3 * room - 2
+    assert all(table.columnWidth(c) <= usual[c] for c in compact(pane))
+    assert table.columnWidth(ListColumn.PHASE) < usual[ListColumn.PHASE]
+    # The key is never cut.
+    key_width = table.fontMetrics().horizontalAdvance("HS-0000")
+    assert table.columnWidth(ListColumn.KEY) >= key_width
+    # Wide again: every column has its usual width back.
+    narrow_list(window, qtbot, 700)
+    assert {c: table.columnWidth(c) for c in compact(pane)} == usual
+
+
+def test_a_column_the_user_widened_keeps_its_width(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    pane = window.list_pane
+    pane.table.setColumnWidth(ListColumn.PHASE, 150)  # as a drag on the header does
+    narrow_list(window, qtbot, 380)
+    assert pane.table.columnWidth(ListColumn.PHASE) == 150
+    assert pane.table.columnWidth(ListColumn.REVIEW) < pane._column_room[ListColumn.REVIEW][0]
+
+
+def test_the_review_header_never_overlaps_in_a_small_window(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 3)  # a draft: every button of the header shows
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.review)
+    settle(qtbot, window)
+    review = editor.review
+    assert review.progress.format() == "%p% of required answered"
+    window.resize(680, 380)
+    settle(qtbot, window)
+    QApplication.processEvents()
+    shown = [
+        w
+        for w in (
+            review.status_label,
+            review.progress,
+            review.next_open_button,
+            review.submit_button,
+            review.publish_button,
+            review.reopen_button,
+        )
+        if w.isVisible()
+    ]
+    assert len(shown) >= 3
+    for left, right in zip(shown, shown[1:], strict=False):
+        assert left.geometry().right() < right.geometry().left(), (left, right)
+    assert review.progress.format() == "%p%"  # the words did not fit
+    assert "required" in review.progress.toolTip()
+    window.resize(1280, 800)
+    settle(qtbot, window)
+    assert review.progress.format() == "%p% of required answered"
