@@ -8,6 +8,8 @@ title a few letters.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -106,7 +108,7 @@ def test_a_small_window_keeps_the_tab_page_and_scrolls_the_overview_form(
     fields = rows_of(overview)
     for field in fields:
         assert field.height() >= field.minimumSizeHint().height(), field
-    for upper, lower in zip(fields, fields[1:], strict=False):
+    for upper, lower in pairwise(fields):
         assert upper.geometry().bottom() < lower.geometry().top(), (upper, lower)
     # Scrolled to a field, the field is on screen.
     overview.page_scroll.ensureWidgetVisible(overview.summary)
@@ -196,7 +198,7 @@ def test_the_review_header_never_overlaps_in_a_small_window(make_window, demo_db
         if w.isVisible()
     ]
     assert len(shown) >= 3
-    for left, right in zip(shown, shown[1:], strict=False):
+    for left, right in pairwise(shown):
         assert left.geometry().right() < right.geometry().left(), (left, right)
     assert review.progress.format() == "%p%"  # the words did not fit
     assert "required" in review.progress.toolTip()
