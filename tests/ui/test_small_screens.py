@@ -205,3 +205,29 @@ def test_the_review_header_never_overlaps_in_a_small_window(make_window, demo_db
     window.resize(1280, 800)
     settle(qtbot, window)
     assert review.progress.format() == "%p% of required answered"
+
+
+def test_the_insights_scope_wraps_instead_of_widening_the_window(qtbot):
+    from PySide6.QtCore import QPoint, QRect
+
+    from hindsight.ui.insights.scope_bar import ScopeBar
+
+    bar = ScopeBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    # A 1920x1080 screen at 2x scale is 960 pixels wide: the bar alone once made the view 1270.
+    assert bar.minimumSizeHint().width() <= 480
+    controls = [bar.start, bar.end, bar.severities, bar.teams, bar.search, bar.period]
+    controls.append(bar.reset_button)
+
+    def top(widget) -> int:
+        return widget.mapTo(bar, QPoint(0, 0)).y()
+
+    bar.resize(900, bar.heightForWidth(900))
+    QApplication.processEvents()
+    for control in controls:
+        assert bar.rect().contains(QRect(control.mapTo(bar, QPoint(0, 0)), control.size()))
+    assert top(bar.reset_button) > top(bar.start)  # wrapped onto a second row
+    bar.resize(1800, bar.heightForWidth(1800))
+    QApplication.processEvents()
+    assert top(bar.reset_button) == top(bar.start)  # one row when there is room

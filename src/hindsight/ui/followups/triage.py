@@ -31,8 +31,8 @@ from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
+from hindsight.ui.flow_layout import FlowLayout, captioned
 from hindsight.ui.followups.board import FollowUpBoard
-from hindsight.ui.followups.flow_layout import FlowLayout
 from hindsight.ui.followups.incident_filter import IncidentFilter
 from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
@@ -123,14 +123,7 @@ class TriageWindow(QMainWindow):
             ("&Priority", self.priority),
             ("&Region", self.region),
         ):
-            pair = QWidget()
-            row = QHBoxLayout(pair)
-            row.setContentsMargins(0, 0, 0, 0)
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            row.addWidget(caption)
-            row.addWidget(widget)
-            filters.addWidget(pair)
+            filters.addWidget(captioned(label, widget))
         filters.addWidget(self.attention)
         filters.addWidget(self.clear_button)
 

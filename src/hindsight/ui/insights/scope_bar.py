@@ -13,8 +13,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QToolButton,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.enums import Severity
 from hindsight.core.insights_scope import Period, Scope
+from hindsight.ui.flow_layout import FlowLayout, captioned
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import fill_combo
 
@@ -49,6 +48,7 @@ class ChoiceButton(QToolButton):
     def __init__(self, noun: str, plural: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.noun, self.plural = noun, plural
+        self.setObjectName("choiceButton")  # room for its arrow (style.qss)
         self.setAccessibleName(plural.capitalize())
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._menu = _StayOpenMenu(self)
@@ -136,8 +136,8 @@ class ScopeBar(QWidget):
         )
         self.reset_button = QPushButton("&Reset")
         self.reset_button.setToolTip("Every incident, grouped automatically")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        # One row on a wide window, two or more on a small screen: never wider than the screen.
+        row = FlowLayout(self, spacing=8)
         row.addWidget(self.start)
         row.addWidget(self.end)
         for text, widget in (
@@ -148,11 +148,7 @@ class ScopeBar(QWidget):
             ("Sea&rch", self.search),
             ("&Group by", self.period),
         ):
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            row.addWidget(caption)
-            row.addWidget(widget)
-        row.addStretch(1)
+            row.addWidget(captioned(text, widget))
         row.addWidget(self.reset_button)
         for choice in (self.severities, self.tags, self.systems, self.teams):
             choice.changed.connect(self.changed)

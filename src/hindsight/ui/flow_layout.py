@@ -1,13 +1,13 @@
 """A layout that places widgets in a row and wraps them to the next row when it is full.
 
-The Triage view's filters fit one row on a wide window and take two on a small screen,
-instead of making the window wider than the screen.
+The Triage view's filters and the Insights view's scope fit one row on a wide window and take
+two on a small screen, instead of making the window wider than the screen.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -77,3 +77,16 @@ class FlowLayout(QLayout):
             x += hint.width() + spacing
             row_height = max(row_height, hint.height())
         return y + row_height - rect.y() + margins.bottom()
+
+
+def captioned(caption: str, widget: QWidget) -> QWidget:
+    """`widget` with its caption before it (the caption's Alt letter focuses it), as one item:
+    a flowing row never wraps between the two."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    row.addWidget(label)
+    row.addWidget(widget)
+    return pair
