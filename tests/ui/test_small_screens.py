@@ -154,7 +154,7 @@ def test_the_list_title_keeps_its_share_of_a_narrow_pane(make_window, demo_db, q
     assert {c: table.columnWidth(c) for c in compact(pane)} == usual  # at 1280 pixels
     narrow_list(window, qtbot, width)
     room = table.viewport().width()
-    assert table.columnWidth(ListColumn.TITLE) >= 0.3 * room - 2
+    assert table.columnWidth(ListColumn.TITLE) >= 0.25 * room - 2
     assert all(table.columnWidth(c) <= usual[c] for c in compact(pane))
     assert table.columnWidth(ListColumn.PHASE) < usual[ListColumn.PHASE]
     # The key is never cut.

@@ -55,7 +55,7 @@ __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
 DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
-TITLE_SHARE = 0.3  # of a narrow table, what the compact columns leave Title at least
+TITLE_SHARE = 0.25  # of a narrow table, what the compact columns leave Title at least
 KEY = ListColumn.KEY
 
 
