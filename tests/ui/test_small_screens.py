@@ -231,3 +231,20 @@ def test_the_insights_scope_wraps_instead_of_widening_the_window(qtbot):
     bar.resize(1800, bar.heightForWidth(1800))
     QApplication.processEvents()
     assert top(bar.reset_button) == top(bar.start)  # one row when there is room
+
+
+def test_the_largest_dialogs_fit_a_small_screen_at_2x(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from hindsight.ui.privacy.access_dialog import AccessDialog
+    from hindsight.ui.privacy.patterns_dialog import PatternsDialog
+
+    # 1920x1080 at 2x scale: 960x540, less a panel and the title bar.
+    room_width, room_height = 960 - 24, 540 - 48
+    available = QGuiApplication.primaryScreen().availableGeometry()
+    for dialog in (AccessDialog("Priya"), PatternsDialog()):
+        qtbot.addWidget(dialog)
+        least = dialog.minimumSize().expandedTo(dialog.minimumSizeHint())
+        assert least.width() <= room_width, type(dialog).__name__
+        assert least.height() <= room_height, type(dialog).__name__
+        assert dialog.width() <= available.width() and dialog.height() <= available.height()

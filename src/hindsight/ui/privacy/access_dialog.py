@@ -45,6 +45,7 @@ from hindsight.ui.qt_helpers import (
     fill_combo,
     from_qdatetime,
     ok_cancel_buttons,
+    place_window,
     problem_label,
     select_data,
     to_qdatetime,
@@ -255,7 +256,6 @@ class AccessDialog(_Dialog):
         amending = access is not None
         title = f"Amend {access.label}" if access else "Record a data access"
         super().__init__(title, parent)
-        self.setMinimumSize(820, 660)
         self.amending = amending
 
         self.accessor = QLineEdit()
@@ -338,6 +338,10 @@ class AccessDialog(_Dialog):
         if access is not None:
             self._show(access.details)
         self._update_approver_hint()
+        # The whole form when the screen has room; on a small one it scrolls (2x scale on a
+        # 1920x1080 screen leaves 540 pixels: a fixed minimum of 660 put OK off the screen).
+        self.setMinimumSize(520, 320)
+        place_window(self, (820, 660))
 
     def _show(self, details: AccessDetails) -> None:
         set_line_text(self.accessor, details.accessor)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.pii import PatternError, compile_patterns, scan_text
 from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
-from hindsight.ui.qt_helpers import problem_label
+from hindsight.ui.qt_helpers import place_window, problem_label
 
 EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
 
@@ -32,7 +32,7 @@ class PatternsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("PII patterns")
-        self.setMinimumSize(680, 520)
+        self.setMinimumSize(520, 320)
         intro = QLabel(
             "Besides e-mail and IP addresses, phone and card numbers, the PII scan looks for "
             "these patterns: your own identifiers, such as a customer id format. Each is a "
@@ -71,6 +71,7 @@ class PatternsDialog(QDialog):
         layout.addWidget(self.sample_result)
         layout.addWidget(self.problem)
         layout.addWidget(self.box)
+        place_window(self, (680, 520))  # never taller than a small screen at 2x scale
 
         for name, regex in pattern_specs():
             self.add_row(name, regex)
