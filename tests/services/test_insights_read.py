@@ -107,6 +107,7 @@ def test_the_raw_read_equals_the_typed_read_on_random_data(
     # The typed read: every column converted by SQLAlchemy, as the read was before.
     monkeypatch.setattr(store_insights, "_raw", lambda column: column)
     monkeypatch.setattr(store_insights, "_text_json", lambda session: False)
+    monkeypatch.setattr(store_insights, "_rows", store_insights._sqlalchemy_rows)
     assert repository.incident_facts() == raw_facts
     assert repository.followups() == raw_items
     assert repository.incident_facts(some) == raw_some
@@ -137,3 +138,23 @@ def test_the_raw_read_equals_the_full_records(filled: Workspace) -> None:
         assert set(facts.milestones) == {p for p in MILESTONES if p in full.milestones}
         trigger = full.answers.get("trigger.kind")
         assert facts.trigger_kind == (trigger.value if trigger else None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-04-10 12:34:56.123456",
+        "2025-04-10 12:34:56",
+        "2025-04-10T12:34",
+        "2025-04-10",
+        "2025-04-10T12:34:56+02:00",
+        "2025-04-10 12:34:56Z",
+        "2025-04-10 23:59:59.999999-05:30",
+    ],
+)
+def test_a_stored_time_is_read_as_the_plain_parse_reads_it(text: str) -> None:
+    # The quick parse (the text read as UTC at once) against parsing, then setting UTC.
+    plain = datetime.fromisoformat(text)
+    plain = plain if plain.tzinfo else plain.replace(tzinfo=UTC)
+    read = store_insights._aware(text)
+    assert read == plain and read.utcoffset() == plain.utcoffset()

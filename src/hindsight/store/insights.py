@@ -78,9 +78,30 @@ def _where(query: Q, column: Any, chunk: list[int] | None) -> Q:
     return query if chunk is None else query.where(column.in_(chunk))
 
 
-def _rows(session: Session, query: Any) -> Sequence[Any]:
-    """Every row of `query`, fetched at once as plain rows (no ORM, no row-by-row fetch)."""
+def _sqlalchemy_rows(session: Session, query: Any) -> Sequence[Any]:
+    """Every row of `query` through SQLAlchemy's connection, each value converted by its type."""
     return session.connection().execute(query).all()
+
+
+def _rows(session: Session, query: Any) -> Sequence[Any]:
+    """Every row of `query`, fetched at once (no ORM, no row-by-row fetch), read by position.
+
+    On SQLite the compiled statement goes to the driver itself: making SQLAlchemy's result
+    rows cost as much again as SQLite's own work (about 0.25 s of a first read of 10,000
+    incidents and 20,000 items). The statements bind only numbers and text, which the driver
+    takes as they are.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return _sqlalchemy_rows(session, query)
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    values = compiled.construct_params()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    arguments = [values[name] for name in compiled.positiontup or ()]
+    return driver.execute(str(compiled), arguments).fetchall()
 
 
 def _raw(column: Any) -> ColumnElement[Any]:
@@ -90,8 +111,13 @@ def _raw(column: Any) -> ColumnElement[Any]:
 
 def _aware(moment: Any) -> datetime:
     """A stored UTC time (text on SQLite, a naive datetime elsewhere) as an aware datetime."""
-    if isinstance(moment, str):  # SQLite keeps times as ISO text
-        moment = datetime.fromisoformat(moment)
+    if isinstance(moment, str):  # SQLite keeps times as ISO text, without an offset
+        try:
+            # Read as UTC in one parse: a replace(tzinfo=...) afterwards cost six times as
+            # much as the parse, a sixth of a first read.
+            moment = datetime.fromisoformat(moment + "+00:00")
+        except ValueError:  # text with an offset of its own
+            moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -258,24 +284,24 @@ class InsightsRepository:
             )
         return [
             IncidentFacts(
-                id=row.id,
-                key=row.key,
-                severity=_SEVERITIES[row.severity],
-                created_at=_aware(row.created_at),
-                tags=_strings(row.tags),
-                systems=_strings(row.systems),
-                teams=tuple(dict.fromkeys(teams.get(row.id, ()))),
-                milestones=milestones.get(row.id, {}),
-                review_status=_REVIEW_STATUSES[row.review_status],
-                published_at=published.get(row.id),
-                trigger_kind=choices.get((row.id, TRIGGER_QUESTION)),
-                detection_source=choices.get((row.id, DETECTION_QUESTION)),
-                verdicts=verdicts.get(row.id, {}),
-                answers_recorded=recorded.get(row.id, 0),
-                left_open=left_open.get(row.id, {}),
-                impacts=tuple(impacts.get(row.id, ())),
+                id=incident_id,
+                key=key,
+                severity=_SEVERITIES[severity],
+                created_at=_aware(created_at),
+                tags=_strings(tags),
+                systems=_strings(systems),
+                teams=tuple(dict.fromkeys(teams.get(incident_id, ()))),
+                milestones=milestones.get(incident_id, {}),
+                review_status=_REVIEW_STATUSES[review_status],
+                published_at=published.get(incident_id),
+                trigger_kind=choices.get((incident_id, TRIGGER_QUESTION)),
+                detection_source=choices.get((incident_id, DETECTION_QUESTION)),
+                verdicts=verdicts.get(incident_id, {}),
+                answers_recorded=recorded.get(incident_id, 0),
+                left_open=left_open.get(incident_id, {}),
+                impacts=tuple(impacts.get(incident_id, ())),
             )
-            for row in rows
+            for incident_id, key, severity, created_at, tags, systems, review_status in rows
         ]
 
     @staticmethod
@@ -395,15 +421,28 @@ class InsightsRepository:
                 ),
             )
         }
-        return [_light_item(row, spans.get(row.id)) for row in rows]
+        return [_light_item(row, spans.get(row[0])) for row in rows]
 
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _light_item(row: Any, span: tuple[Any, Any] | None) -> FollowUp:
-    status = _ITEM_STATUSES[row.status]
+def _light_item(row: Sequence[Any], span: tuple[Any, Any] | None) -> FollowUp:
+    (
+        item_id,
+        incident_id,
+        incident_key,
+        status_code,
+        priority,
+        kind,
+        value,
+        feasibility,
+        due_on,
+        next_senior_review,
+        created_at,
+    ) = row
+    status = _ITEM_STATUSES[status_code]
     history: list[StatusStep] = []
     if span is not None:
         first, last = _day(span[0]), _day(span[1])
@@ -412,16 +451,16 @@ def _light_item(row: Any, span: tuple[Any, Any] | None) -> FollowUp:
             history.append(StatusStep(FollowUpStatus.OPEN, first))
         history.append(StatusStep(status, last))
     return FollowUp(
-        id=row.id,
+        id=item_id,
         title="",
-        incident_id=row.incident_id,
-        incident_key=row.key,
-        due=_day(row.due_on),
+        incident_id=incident_id,
+        incident_key=incident_key,
+        due=_day(due_on),
         history=history,
-        priority=_PRIORITIES[row.priority],
-        kind=_ITEM_KINDS[row.kind],
-        value=row.value,
-        feasibility=row.feasibility,
-        next_senior_review=_day(row.next_senior_review),
-        created_at=_maybe_aware(row.created_at),
+        priority=_PRIORITIES[priority],
+        kind=_ITEM_KINDS[kind],
+        value=value,
+        feasibility=feasibility,
+        next_senior_review=_day(next_senior_review),
+        created_at=_maybe_aware(created_at),
     )
