@@ -13,7 +13,7 @@ from hindsight.export import insights_charts
 from hindsight.ui.insights import chart_card
 
 from .conftest import settle
-from .test_insights_view import insights_db  # noqa: F401  (a fixture)
+from .test_insights_view import insights_db, open_view  # noqa: F401  (a fixture)
 
 
 def fresh_pixels(canvas) -> bytes:
@@ -34,12 +34,7 @@ def test_the_pictures_drawn_on_shared_figures_are_those_of_new_figures(
     chart_card.PICTURES.clear()
     chart_card.EASEL.clear()
     window = make_window(insights_db)
-    # Sized before its figures arrive, so that each chart is drawn at one width only (the
-    # view opens at its preferred size cut to the screen; a resize would draw it again).
-    window.insights_ui.open_action.trigger()
-    view = window.insights_ui.view
-    view.resize(1200, 800)
-    qtbot.waitUntil(lambda: view.insights is not None and not window.ops.busy, timeout=20000)
+    view = open_view(window, qtbot, (1200, 800))
     qtbot.wait(50)
     view.draw_all()
     pictured = [card for card in view.cards.values() if card.canvas.isVisibleTo(card)]

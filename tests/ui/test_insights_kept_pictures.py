@@ -18,8 +18,7 @@ def pixels(card) -> bytes:
 
 def drawn_view(make_window, path, qtbot):
     window = make_window(path)
-    view = open_view(window, qtbot)
-    view.resize(1200, 800)
+    view = open_view(window, qtbot, (1200, 800))
     qtbot.wait(50)
     view.draw_all()
     return window, view

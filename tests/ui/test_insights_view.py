@@ -67,9 +67,13 @@ def insights_db(db_path: Path) -> Path:
     return db_path
 
 
-def open_view(window, qtbot):
+def open_view(window, qtbot, size: tuple[int, int] | None = None):
     window.insights_ui.open_action.trigger()
     view = window.insights_ui.view
+    if size is not None:
+        # Before the figures arrive, so that each chart is drawn at one width only: the view
+        # opens at its preferred size cut to the screen, and a resize draws the charts again.
+        view.resize(*size)
     qtbot.waitUntil(lambda: view.insights is not None and not window.ops.busy, timeout=20000)
     return view
 
