@@ -45,6 +45,7 @@ from hindsight.store.search_sql import (
     CompiledQuery,
     Counts,
     compile_query,
+    counts_by_kind,
     counts_of,
     counts_params,
     counts_sql,
@@ -397,17 +398,22 @@ class _Counter:
         counts = self.known.get(literal)
         if counts is None:
             run = self.connection.exec_driver_sql
-            row = tuple(run(COUNTS_SQL, counts_params(literal)).one())
-            children = int(row[-1])
-            parts = (0,) * len(search_schema.PARTS)
-            if children:
-                kinds = run(part_counts_sql(children), {"m": literal}).one()
-                parts = part_counts(children, tuple(kinds))
-            counts = self.known[literal] = counts_of(row, parts)
+            if counts_by_kind(literal):
+                counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
+            else:
+                row = tuple(run(COUNTS_ANY_KIND_SQL, counts_params(literal)).one())
+                children = int(row[-1])
+                parts = (0,) * len(search_schema.PARTS)
+                if children:
+                    kinds = run(part_counts_sql(children), {"m": literal}).one()
+                    parts = part_counts(children, tuple(kinds))
+                counts = counts_of(row, parts)
+            self.known[literal] = counts
         return counts
 
 
 COUNTS_SQL = counts_sql()
+COUNTS_ANY_KIND_SQL = counts_sql(by_kind=False)
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

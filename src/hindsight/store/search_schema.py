@@ -13,11 +13,14 @@ child record in one table means a write touches at most three FTS5 tables (each 
 by a transaction writes a segment when it commits) and a word is looked up once, not once per
 kind of record.
 
-Row ids. A child's rowid is `(incident_id << 36) + (part << 32) + id`: `rowid >> 36` is the
-incident and `(rowid >> 32) & 15` the kind of record, so matching never visits the source
-tables (ids stay below 2^32 and incident ids below 2^27). Data-access revisions do not carry
-their incident and can be deleted after their entry (by the cascade of an incident's
-delete), so they are indexed by their own id and joined at query time.
+Row ids. A child's rowid is `(part << 59) + (incident_id << 32) + id`: `rowid >> 59` is the
+kind of record and `(rowid >> 32) & (2^27 - 1)` the incident, so matching never visits the
+source tables (ids stay below 2^32 and incident ids below 2^27). The kind comes first so
+that the records of one kind are one range of rowids, which FTS5 reads on its own: a word's
+records of each kind are counted by FTS5 (a rowid range each), with no pass over them to
+find their kinds. Data-access revisions do not carry their incident and can be deleted
+after their entry (by the cascade of an incident's delete), so they are indexed by their
+own id and joined at query time.
 
 Keeping in step. SQLite triggers on the source tables, made with the index, update it in the
 same statement as the data, so every writer (the app, an import, another copy of Hindsight,
@@ -56,11 +59,28 @@ INCIDENT_TABLE, CHILD_TABLE, ACCESS_TABLE = "search_incident", "search_child", "
 INCIDENT_COLUMNS = ("key", "title", "summary", "systems", "models", "tags")
 CHILD_COLUMNS = ("a", "b", "c")
 ACCESS_COLUMNS = ("dataset", "justification", "notes")
-INCIDENT_SHIFT, PART_SHIFT = 36, 32
+INCIDENT_SHIFT, PART_SHIFT = 32, 59
+INCIDENT_BITS = PART_SHIFT - INCIDENT_SHIFT  # incident ids stay below 2^27
+INCIDENT_MASK = (1 << INCIDENT_BITS) - 1
 
 # SQL over an index rowid of search_child.
-INCIDENT_OF_CHILD = f"(rowid >> {INCIDENT_SHIFT})"
-PART_OF_CHILD = f"((rowid >> {PART_SHIFT}) & 15)"
+INCIDENT_OF_CHILD = f"((rowid >> {INCIDENT_SHIFT}) & {INCIDENT_MASK})"
+PART_OF_CHILD = f"(rowid >> {PART_SHIFT})"
+
+
+def child_rowid(part: int, incident: int, record: int) -> int:
+    """The search_child rowid of record `record` of kind `part` of incident `incident`."""
+    return (part << PART_SHIFT) + (incident << INCIDENT_SHIFT) + record
+
+
+def child_place(rowid: int) -> tuple[int, int]:
+    """(incident, kind of record) of a search_child rowid."""
+    return (rowid >> INCIDENT_SHIFT) & INCIDENT_MASK, rowid >> PART_SHIFT
+
+
+def part_range(code: int) -> tuple[int, int]:
+    """The search_child rowids of the records of one kind: from the first, up to the second."""
+    return code << PART_SHIFT, (code + 1) << PART_SHIFT
 
 
 def _json_words(expression: str) -> str:
@@ -149,7 +169,7 @@ def _incident_feed() -> Feed:
 
 
 def _part_feed(part: Part) -> Feed:
-    shifted = f"({{row}}.incident_id << {INCIDENT_SHIFT}) + ({part.code} << {PART_SHIFT})"
+    shifted = f"({part.code} << {PART_SHIFT}) + ({{row}}.incident_id << {INCIDENT_SHIFT})"
     rowid = f"({shifted} + {{row}}.id)"
     watched = ("value", "reason") if part.name == "answer" else part.fields
     return Feed(f"child_{part.name}", CHILD_TABLE, part.source, CHILD_COLUMNS,
@@ -353,6 +373,11 @@ def index_problems(connection: Connection) -> list[str]:
         ]
     if not fts5_available():
         return [FTS5_MISSING]
+    if _stale_definitions(connection):
+        return [
+            "the search index was built in an older layout; "
+            "rebuild it with: hindsight check --repair"
+        ]
     sources = {
         INCIDENT_TABLE: "incidents",
         CHILD_TABLE: "the records incidents own",
@@ -364,6 +389,26 @@ def index_problems(connection: Connection) -> list[str]:
         for table, columns in _TABLES.items()
         if not _in_step(connection, table, columns)
     ]
+
+
+def _definitions() -> dict[str, str]:
+    """The SQL of every view and trigger of the index, by name, as create_index makes them."""
+    found = {_view(table): _view_sql(table) for table in _VIEW_TABLES}
+    for feed in FEEDS:
+        found.update(zip(trigger_names(feed.name), trigger_statements(feed.name), strict=True))
+    return found
+
+
+def _stale_definitions(connection: Connection) -> list[str]:
+    """The views and triggers whose stored SQL is not what create_index makes now (an index
+    of an older layout, such as child rowids with the incident first)."""
+    stored: dict[str, str] = dict(
+        connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
+            "AND name LIKE 'search\\_%' ESCAPE '\\'"
+        ).all()
+    )
+    return [name for name, sql in _definitions().items() if stored.get(name) != sql]
 
 
 def _in_step(connection: Connection, table: str, columns: tuple[str, ...]) -> bool:

@@ -74,13 +74,15 @@ from hindsight.store.search_schema import (
     ACCESS_TABLE,
     ACCESS_WEIGHT,
     CHILD_TABLE,
+    INCIDENT_BITS,
+    INCIDENT_MASK,
     INCIDENT_OF_CHILD,
     INCIDENT_SHIFT,
     INCIDENT_TABLE,
     PART_BY_NAME,
     PART_OF_CHILD,
-    PART_SHIFT,
     PARTS,
+    part_range,
 )
 
 # Weights of the fields of search_incident; the labels are searched as one.
@@ -127,14 +129,17 @@ def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
     """SQL for (i, g): incidents with a record matching `match`, and the kind of record,
     each pair once.
 
-    The pair is the top of the record's rowid (`rowid >> 32` is incident << 4 | kind), so
-    one integer is made distinct rather than two columns.
+    The pair is the top of the record's rowid (`rowid >> 32` is kind << 27 | incident), so
+    one integer is made distinct rather than two columns. A kind asked for is its range of
+    rowids, which FTS5 reads alone.
     """
-    kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
-    shift = INCIDENT_SHIFT - PART_SHIFT
+    kind = ""
+    if part:
+        first, end = part_range(PART_BY_NAME[part].code)
+        kind = f" AND rowid >= {first} AND rowid < {end}"
     return (
-        f"SELECT ig >> {shift} AS i, ig & {(1 << shift) - 1} AS g FROM (SELECT DISTINCT "
-        f"rowid >> {PART_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
+        f"SELECT ig & {INCIDENT_MASK} AS i, ig >> {INCIDENT_BITS} AS g FROM (SELECT DISTINCT "
+        f"rowid >> {INCIDENT_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
         f"{kind}{_within(INCIDENT_OF_CHILD, within)})"
     )
 
@@ -215,21 +220,38 @@ class Counts:
         return sum(self.parts)
 
 
-def counts_sql() -> str:
+def counts_sql(by_kind: bool = True) -> str:
     """One statement counting a literal (the parameter :m) in every FTS5 table and in each
     column of search_incident: FTS5's own counts, which read only the word's list.
 
-    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, child records.
+    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, then either the
+    child records of each kind (`by_kind`: each kind is a range of rowids that FTS5 counts
+    on its own) or the child records of any kind (for a prefix: FTS5 gathers every word
+    with the prefix again for each statement of a range, so its kinds are counted in one
+    pass instead, part_counts_sql()).
     """
     columns = ", ".join(
         f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{n})"
         for n in range(len(INCIDENT_WEIGHTS))
     )
+    children = f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+    if by_kind:
+        children = ", ".join(
+            f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+            f"AND rowid >= {first} AND rowid < {end})"
+            for first, end in (part_range(part.code) for part in PARTS)
+        )
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
         f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
-        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+        f"{children}"
     )
+
+
+def counts_by_kind(literal: str) -> bool:
+    """True when counts_sql() counts the literal's records of each kind by their ranges
+    (not for a prefix, whose kinds part_counts_sql() counts)."""
+    return not literal.endswith("*")
 
 
 def counts_params(literal: str) -> dict[str, str]:
@@ -279,9 +301,12 @@ def part_counts(children: int, row: Sequence[int | None]) -> tuple[int, ...]:
     return tuple(found)
 
 
-def counts_of(row: Sequence[int], parts: tuple[int, ...]) -> Counts:
-    """The Counts of a row of counts_sql() and the kinds' counts of part_counts_sql()."""
+def counts_of(row: Sequence[int], parts: tuple[int, ...] | None = None) -> Counts:
+    """The Counts of a row of counts_sql(): with the kinds' counts of part_counts_sql() when
+    the row has the child records of any kind, else from the row itself (by kind)."""
     columns = len(INCIDENT_WEIGHTS)
+    if parts is None:
+        parts = tuple(int(n) for n in row[2 + columns : 2 + columns + len(PARTS)])
     return Counts(
         incidents=int(row[0]),
         columns=dict(zip(INCIDENT_WEIGHTS, map(int, row[1 : 1 + columns]), strict=True)),
