@@ -202,6 +202,8 @@ class Leaf:
     titles: int = 0
     title_match: str = ""
     title_score: float = 0.0
+    title_arm: Arm | None = None  # the arm scoring the title (one of `arms`)
+    title_factor: str = ""  # the parameter of the score a title match adds
     others: float = math.inf
 
 
@@ -358,17 +360,18 @@ class _Compiler:
         by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
         scores: dict[str, float] = {}  # what each place adds to an incident's score
-        title_match = ""
+        title_match = title_factor = ""
+        title_arm: Arm | None = None
         for column, weight in INCIDENT_WEIGHTS.items():
             found = counts.columns.get(column, 0)
             if not found or (column == "summary" and by_bm25):
                 continue
             in_column = self.param(f"{column} : {literal}")
             score = scores[column] = weight * idf(found, total)
-            if column == "title":
-                title_match = in_column
             factor = self.param(score)
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
+            if column == "title":
+                title_match, title_factor, title_arm = in_column, factor, arms[-1]
         if by_bm25 and counts.columns.get("summary", 0):
             scores["summary"] = math.inf  # bm25 has no bound worked out here
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
@@ -404,6 +407,8 @@ class _Compiler:
             titles=counts.columns.get("title", 0),
             title_match=title_match,
             title_score=title_score,
+            title_arm=title_arm,
+            title_factor=title_factor,
             others=sum(scores.values()),
         )
 
@@ -681,7 +686,12 @@ class _Compiler:
         if not leaf.title_match or leaf.titles <= reach or not beaten:
             return None
         more = self.param(self.request.limit + 1)
-        rows = " UNION ALL ".join(self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms)
+        # The ranked incidents are the title matches: each has the title's score, read from
+        # their table rather than from the word's list again.
+        rows = " UNION ALL ".join(
+            [f"SELECT i, {leaf.title_factor} AS s, 0 AS c FROM {WITHIN_TABLE}"]
+            + [self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms if arm is not leaf.title_arm]
+        )
         return CompiledQuery(
             f"WITH {', '.join(self.ctes)} SELECT i, sum(s) AS score FROM ({rows}) GROUP BY i "
             f"ORDER BY score DESC, i DESC LIMIT {more} OFFSET {offset}",
