@@ -42,9 +42,11 @@ from hindsight.store.search_common import (
 )
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
+    VOCABULARY_SQL,
     CompiledQuery,
     Counts,
     compile_query,
+    counted_places,
     counts_by_kind,
     counts_of,
     counts_params,
@@ -52,6 +54,9 @@ from hindsight.store.search_sql import (
     fts_string,
     part_counts,
     part_counts_sql,
+    single_token,
+    word_counts_of,
+    word_counts_sql,
 )
 
 if TYPE_CHECKING:
@@ -398,7 +403,13 @@ class _Counter:
         counts = self.known.get(literal)
         if counts is None:
             run = self.connection.exec_driver_sql
-            if counts_by_kind(literal):
+            token = single_token(literal)
+            if token is not None:
+                vocabulary: dict[str, int] = dict(run(VOCABULARY_SQL, (token,)).all())
+                places = counted_places(vocabulary)
+                row = tuple(run(word_counts_sql(places), counts_params(literal)).one())
+                counts = word_counts_of(vocabulary, places, row)
+            elif counts_by_kind(literal):
                 counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
             else:
                 row = tuple(run(COUNTS_ANY_KIND_SQL, counts_params(literal)).one())

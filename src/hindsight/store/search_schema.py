@@ -7,6 +7,8 @@ Shape. Three FTS5 tables:
   a role, a team, a review answer, a change's evidence, a follow-up, an ethics answer), its
   text in columns a, b, c (which field is which is `Part.fields`);
 - `search_access`: one row per revision of a data-access entry.
+And `search_incident_words`, FTS5's vocabulary of search_incident (fts5vocab, 'col'): how many
+incidents hold a word in each column, read in one pass over the word's list.
 One row per source record keeps every write small (saving a timeline entry re-indexes that
 entry alone) and tells a hit where it is (which entry, which question). Putting every kind of
 child record in one table means a write touches at most three FTS5 tables (each table touched
@@ -56,6 +58,8 @@ from hindsight.core.search_results import Area
 PREFIX = "search_"
 TOKENIZER = "unicode61 remove_diacritics 2"
 INCIDENT_TABLE, CHILD_TABLE, ACCESS_TABLE = "search_incident", "search_child", "search_access"
+# FTS5's vocabulary of search_incident: each word's rows per column (fts5vocab, type 'col').
+INCIDENT_VOCABULARY = "search_incident_words"
 INCIDENT_COLUMNS = ("key", "title", "summary", "systems", "models", "tags")
 CHILD_COLUMNS = ("a", "b", "c")
 ACCESS_COLUMNS = ("dataset", "justification", "notes")
@@ -298,6 +302,7 @@ _TABLES = {INCIDENT_TABLE: INCIDENT_COLUMNS, CHILD_TABLE: CHILD_COLUMNS,
 def expected_objects() -> dict[str, str]:
     """Every schema object of the index: name -> type (table, view, trigger, index)."""
     objects: dict[str, str] = dict.fromkeys(_TABLES, "table")
+    objects[INCIDENT_VOCABULARY] = "table"
     objects.update(dict.fromkeys((_view(t) for t in _VIEW_TABLES), "view"))
     for feed in FEEDS:
         objects.update(dict.fromkeys(trigger_names(feed.name), "trigger"))
@@ -328,6 +333,9 @@ def create_index(connection: Connection) -> None:
             connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         # One segment per table: the smallest index and the fastest queries afterwards.
         connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {INCIDENT_VOCABULARY} USING fts5vocab({INCIDENT_TABLE}, 'col')"
+    )
     for feed in FEEDS:
         for statement in trigger_statements(feed.name):
             connection.exec_driver_sql(statement)

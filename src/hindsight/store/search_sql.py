@@ -20,14 +20,17 @@ An incident's score is the sum over its words and places; ties go to the newer i
 Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
 saturation, so there a title weighted 10 counts barely twice a summary hit.
 
-Cost. Before the statement, each word is counted in every place (counts_sql(): FTS5's own
-counts, and one pass over its records for their kinds), so each place's weight is a bound
-number, a place without the word is left out, and a word found nowhere answers at once.
-Each word is then found with one FTS5 scan per place; a word in more than BM25_LIMIT
-incidents is scored in summaries by presence too. With several clauses, the others are
-scored only where the rarest one (by those counts) matches: its incidents are put in a
-temporary table first (CompiledQuery.prelude). The scores are grouped into a materialized
-table, which the page is sorted from with its LIMIT and the matches counted from.
+Cost. Before the statement, each word is counted in every place (FTS5's own counts, which
+read only the word's list: a word's rows in each column of the incidents from FTS5's
+vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
+counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
+so each place's weight is a bound number, a place without the word is left out, and a word
+found nowhere answers at once. Each word is then found with one FTS5 scan per place; a
+word in more than BM25_LIMIT incidents is scored in summaries by presence too. With several
+clauses, the others are scored only where the rarest one (by those counts) matches: its
+incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
+into a materialized table, which the page is sorted from with its LIMIT and the matches
+counted from.
 
 A page asked for without its total (SearchRequest.exact_total False: the list's first
 answer, which counts the matches after) can skip the work that only the total needs:
@@ -47,10 +50,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.review import Verdict
@@ -79,6 +83,7 @@ from hindsight.store.search_schema import (
     INCIDENT_OF_CHILD,
     INCIDENT_SHIFT,
     INCIDENT_TABLE,
+    INCIDENT_VOCABULARY,
     PART_BY_NAME,
     PART_OF_CHILD,
     PARTS,
@@ -254,6 +259,79 @@ def counts_by_kind(literal: str) -> bool:
     """True when counts_sql() counts the literal's records of each kind by their ranges
     (not for a prefix, whose kinds part_counts_sql() counts)."""
     return not literal.endswith("*")
+
+
+# A word of ASCII letters and digits alone is one token of the index: itself in lower case
+# (unicode61 folds nothing else in it, and splits nothing off). Its rows in each column of
+# search_incident are read from FTS5's vocabulary of the table, one pass over its list,
+# rather than counted with a column filter each, one pass each.
+_ASCII_WORD = re.compile(r'"([A-Za-z0-9]+)"')
+VOCABULARY_SQL = f"SELECT col, doc FROM {INCIDENT_VOCABULARY} WHERE term = ?"
+
+
+def single_token(literal: str) -> str | None:
+    """The index's token of a literal that is one ASCII word (not a prefix), else None."""
+    found = _ASCII_WORD.fullmatch(literal)
+    return found.group(1).lower() if found else None
+
+
+def place_columns(place: str) -> tuple[str, ...]:
+    """The columns of search_incident a place of INCIDENT_WEIGHTS searches."""
+    return tuple(place.strip("{}").split())
+
+
+@cache
+def word_counts_sql(places: tuple[str, ...]) -> str:
+    """counts_sql() for a single token whose counts per column came from the vocabulary
+    (VOCABULARY_SQL): the places of INCIDENT_WEIGHTS in `places` are counted here, those
+    of several columns holding it in more than one (a row may hold it in two of them).
+
+    Columns: incidents, each place of `places`, access revisions, each kind's records.
+    """
+    numbers = {place: n for n, place in enumerate(INCIDENT_WEIGHTS)}
+    columns = "".join(
+        f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{numbers[p]}), "
+        for p in places
+    )
+    kinds = ", ".join(
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+        f"AND rowid >= {first} AND rowid < {end})"
+        for first, end in (part_range(part.code) for part in PARTS)
+    )
+    return (
+        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), {kinds}"
+    )
+
+
+def counted_places(vocabulary: dict[str, int]) -> tuple[str, ...]:
+    """The places of INCIDENT_WEIGHTS that word_counts_sql() must count, given the word's
+    rows per column of search_incident: those of several columns with it in two or more."""
+    return tuple(
+        place
+        for place in INCIDENT_WEIGHTS
+        if sum(1 for column in place_columns(place) if vocabulary.get(column)) > 1
+    )
+
+
+def word_counts_of(
+    vocabulary: dict[str, int], places: tuple[str, ...], row: Sequence[int]
+) -> Counts:
+    """The Counts of a single token: its vocabulary per column and a row of
+    word_counts_sql(places)."""
+    columns = {}
+    for place in INCIDENT_WEIGHTS:
+        if place in places:
+            columns[place] = int(row[1 + places.index(place)])
+        else:  # one column at most holds it
+            columns[place] = sum(vocabulary.get(column, 0) for column in place_columns(place))
+    rest = 1 + len(places)
+    return Counts(
+        incidents=int(row[0]),
+        columns=columns,
+        access=int(row[rest]),
+        parts=tuple(int(n) for n in row[rest + 1 : rest + 1 + len(PARTS)]),
+    )
 
 
 def counts_params(literal: str) -> dict[str, str]:
