@@ -400,6 +400,62 @@ def test_an_index_of_the_old_layout_is_rebuilt_and_reported(tmp_path: Path) -> N
         workspace.close()
 
 
+def test_an_index_left_in_the_old_layout_is_rebuilt_when_opened_with_fts5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "old" / "hindsight-0009.sqlite"
+    copy.parent.mkdir()
+    shutil.copy(SCHEMAS / "hindsight-0009.sqlite", copy)
+    monkeypatch.setattr(search_schema, "fts5_available", lambda: False)
+    Database.open(copy, backup_dir=tmp_path / "backups").close()  # migrated without FTS5
+    monkeypatch.undo()
+    raw = sqlite3.connect(copy)
+    try:
+        assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() == (0,)
+    finally:
+        raw.close()
+    workspace = Workspace.open(copy, create=False)
+    try:
+        assert workspace.search.index_problems() == []
+        hits = workspace.search.search('"log feeders" memory').hits
+        assert [hit.key for hit in hits] == ["HS-1"]
+    finally:
+        workspace.close()
+    raw = sqlite3.connect(copy)
+    try:
+        assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() > (0,)
+    finally:
+        raw.close()
+
+
+@pytest.mark.sqlite_only("SQLite's FTS5 index; test_postgres_search.py covers the server")
+def test_the_layout_migration_goes_down_and_up_again(db_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from hindsight.store.schema import MIGRATIONS_DIR
+
+    workspace = Workspace.open(db_path)
+    try:
+        world = build(workspace)
+
+        def run(action, target: str) -> None:  # type: ignore[no-untyped-def]
+            with workspace.database.engine.connect() as connection, connection.begin():
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS_DIR))
+                config.attributes["connection"] = connection
+                action(config, target)
+
+        run(command.downgrade, "0009")  # an older Hindsight builds its own index again
+        with workspace.database.read() as session:
+            assert not search_schema.index_present(session.connection())
+        run(command.upgrade, "head")
+        assert workspace.search.index_problems() == []
+        assert set(names(workspace, world, "zebrafish")) == {"title", "note", "phrase"}
+    finally:
+        workspace.close()
+
+
 @pytest.fixture
 def no_fts5(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_schema, "fts5_available", lambda: False)

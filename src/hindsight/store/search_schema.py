@@ -399,6 +399,13 @@ def index_problems(connection: Connection) -> list[str]:
     ]
 
 
+def index_outdated(connection: Connection) -> bool:
+    """True when the index's views or triggers are not those create_index makes now (an
+    index of an older layout, left by a migration run without FTS5)."""
+    return bool(_stale_definitions(connection))
+
+
+@cache
 def _definitions() -> dict[str, str]:
     """The SQL of every view and trigger of the index, by name, as create_index makes them."""
     found = {_view(table): _view_sql(table) for table in _VIEW_TABLES}

@@ -5,10 +5,11 @@ Revises: 0009
 
 On SQLite the full-text index of the records an incident owns is rebuilt with the kind of
 record at the top of each rowid, before the incident (store/search_schema.py, "Row ids"),
-so that FTS5 counts a word's records of each kind on its own. Nothing else changes: the
-same tables, views and triggers, made again. On a Python whose SQLite lacks FTS5 an index
-cannot be rebuilt; such a database is refused for searching until it is opened with FTS5
-(`hindsight check` then reports the old index and `--repair` rebuilds it). PostgreSQL's
+so that FTS5 counts a word's records of each kind on its own, and FTS5's vocabulary of the
+incidents' index is added (search_incident_words). The other tables, views and triggers
+are made again as they were; an index that was missing is built. A Python whose SQLite
+lacks FTS5 cannot rebuild it: such a database is refused for searching there, and rebuilt
+when it is next opened with FTS5 (search_index_for finds the older layout). PostgreSQL's
 index has no rowids and is left as it is.
 """
 
@@ -24,9 +25,8 @@ depends_on = None
 
 def upgrade() -> None:
     connection = op.get_bind()
-    if connection.dialect.name != "sqlite" or not search_schema.fts5_available():
-        return
-    if search_schema.index_present(connection):
+    if connection.dialect.name == "sqlite" and search_schema.fts5_available():
+        # Built afresh, also where it was missing (as 0006 builds it).
         search_schema.rebuild_index(connection)
 
 
