@@ -400,8 +400,9 @@ def index_problems(connection: Connection) -> list[str]:
 
 
 def index_outdated(connection: Connection) -> bool:
-    """True when the index's views or triggers are not those create_index makes now (an
-    index of an older layout, left by a migration run without FTS5)."""
+    """True when views or triggers of the index differ from those create_index makes now
+    (an index of an older layout, left by a migration run without FTS5). Missing ones are
+    damage, which `hindsight check` reports, not a layout."""
     return bool(_stale_definitions(connection))
 
 
@@ -415,15 +416,15 @@ def _definitions() -> dict[str, str]:
 
 
 def _stale_definitions(connection: Connection) -> list[str]:
-    """The views and triggers whose stored SQL is not what create_index makes now (an index
-    of an older layout, such as child rowids with the incident first)."""
+    """The views and triggers there whose stored SQL is not what create_index makes now (an
+    index of an older layout, such as child rowids with the incident first)."""
     stored: dict[str, str] = dict(
         connection.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
             "AND name LIKE 'search\\_%' ESCAPE '\\'"
         ).all()
     )
-    return [name for name, sql in _definitions().items() if stored.get(name) != sql]
+    return [name for name, sql in _definitions().items() if name in stored and stored[name] != sql]
 
 
 def _in_step(connection: Connection, table: str, columns: tuple[str, ...]) -> bool:
