@@ -1,7 +1,9 @@
 """The index agrees with the data after any sequence of edits, deletes and imports.
 
 Hypothesis drives random writes through the services (the app's own paths), then every word
-of a small vocabulary is searched and compared with a plain reading of every incident.
+of a small vocabulary is searched and compared with a plain reading of every incident, and
+counted in every place of the index as a search counts it (FTS5's vocabulary, rowid ranges)
+and with a MATCH per place.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import Connection
 
 from hindsight.core.enums import Phase, Role
 from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
@@ -24,6 +27,9 @@ from hindsight.core.search_text import words
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.importer import ImportService
 from hindsight.services.workspace import Workspace
+from hindsight.store import search, search_sql
+from hindsight.store.search_schema import PARTS, child_place
+from hindsight.store.search_sql import Counts
 
 VOCABULARY = ("amber", "birch", "cedar", "delta", "ember", "fjord", "café", "haven")
 NOON = datetime(2025, 5, 1, 12, tzinfo=UTC)
@@ -190,6 +196,28 @@ def plain_reading(workspace: Workspace) -> dict[int, set[str]]:
     return found
 
 
+def matched(connection: Connection, literal: str) -> Counts:
+    """A literal's counts in each place of the index, each read with a MATCH of its own
+    (what the store reads from FTS5's vocabulary for a word, and by rowid ranges)."""
+
+    def rows(table: str, match: str) -> list[int]:
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+        return [row[0] for row in connection.exec_driver_sql(sql, (match,))]
+
+    kinds = [0] * len(PARTS)
+    for rowid in rows("search_child", literal):
+        kinds[child_place(rowid)[1]] += 1
+    return Counts(
+        incidents=len(rows("search_incident", literal)),
+        columns={
+            place: len(rows("search_incident", f"{place} : {literal}"))
+            for place in search_sql.INCIDENT_WEIGHTS
+        },
+        parts=tuple(kinds),
+        access=len(rows("search_access", literal)),
+    )
+
+
 @settings(
     max_examples=30,
     deadline=None,
@@ -209,5 +237,10 @@ def test_the_index_agrees_with_the_data(operations: list[tuple]) -> None:
                 expected = {i for i, found in reading.items() if word.replace("é", "e") in found}
                 hits = workspace.search.search(word, limit=1000).hits
                 assert {hit.incident_id for hit in hits} == expected, word
+            with workspace.database.read() as session:
+                for word in VOCABULARY:
+                    literal = f'"{word}"'
+                    counted = search._Counter(search._driver(session))(literal)
+                    assert counted == matched(session.connection(), literal), word
         finally:
             workspace.close()

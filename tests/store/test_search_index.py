@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from hindsight.core.search_query import parse
 from hindsight.core.search_results import Area, SearchRequest
@@ -343,6 +344,114 @@ def test_the_migration_indexes_what_was_stored_before(stored_0004: Path) -> None
         assert workspace.search.index_problems() == []
         hits = workspace.search.search('"log feeders" memory').hits
         assert [hit.key for hit in hits] == ["HS-1"]
+    finally:
+        workspace.close()
+
+
+def test_an_index_of_the_old_layout_is_rebuilt_and_reported(tmp_path: Path) -> None:
+    # A 0009 database's index has the incident at the top of its records' rowids.
+    copy = tmp_path / "old" / "hindsight-0009.sqlite"
+    copy.parent.mkdir()
+    shutil.copy(SCHEMAS / "hindsight-0009.sqlite", copy)
+    raw = sqlite3.connect(copy)
+    try:
+        old_rowids = [row[0] for row in raw.execute("SELECT rid FROM search_child_source")]
+        # All there but the layout (else the missing vocabulary is reported first).
+        raw.execute(
+            "CREATE VIRTUAL TABLE search_incident_words USING fts5vocab(search_incident, 'col')"
+        )
+        raw.commit()
+    finally:
+        raw.close()
+    assert old_rowids and all(rowid >> 59 == 0 for rowid in old_rowids)
+    engine = create_engine(f"sqlite:///{copy}")  # as it is, not migrated
+    try:
+        with engine.connect() as connection:
+            problems = search_schema.index_problems(connection)
+    finally:
+        engine.dispose()
+    assert problems == [
+        "the search index was built in an older layout; rebuild it with: hindsight check --repair"
+    ]
+    workspace = Workspace.open(copy, create=False)  # migrated: the index is built again
+    try:
+        assert workspace.search.index_problems() == []
+        with workspace.database.read() as session:
+            rows = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT rowid FROM search_child WHERE search_child MATCH '\"feeder\" *'"
+                )
+                .all()
+            )
+            owners = {
+                (part.code, incident, record)
+                for part in search_schema.PARTS
+                for incident, record in session.connection().exec_driver_sql(
+                    f"SELECT incident_id, id FROM {part.source}"
+                )
+            }
+        assert rows
+        for (rowid,) in rows:
+            incident, kind = search_schema.child_place(rowid)
+            assert (kind, incident, rowid & 0xFFFFFFFF) in owners
+        assert [hit.key for hit in workspace.search.search('"log feeders" memory').hits] == ["HS-1"]
+    finally:
+        workspace.close()
+
+
+def test_an_index_left_in_the_old_layout_is_rebuilt_when_opened_with_fts5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "old" / "hindsight-0009.sqlite"
+    copy.parent.mkdir()
+    shutil.copy(SCHEMAS / "hindsight-0009.sqlite", copy)
+    monkeypatch.setattr(search_schema, "fts5_available", lambda: False)
+    Database.open(copy, backup_dir=tmp_path / "backups").close()  # migrated without FTS5
+    monkeypatch.undo()
+    raw = sqlite3.connect(copy)
+    try:
+        assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() == (0,)
+    finally:
+        raw.close()
+    workspace = Workspace.open(copy, create=False)
+    try:
+        assert workspace.search.index_problems() == []
+        hits = workspace.search.search('"log feeders" memory').hits
+        assert [hit.key for hit in hits] == ["HS-1"]
+    finally:
+        workspace.close()
+    raw = sqlite3.connect(copy)
+    try:
+        assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() > (0,)
+    finally:
+        raw.close()
+
+
+@pytest.mark.sqlite_only("SQLite's FTS5 index; test_postgres_search.py covers the server")
+def test_the_layout_migration_goes_down_and_up_again(db_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from hindsight.store.schema import MIGRATIONS_DIR
+
+    workspace = Workspace.open(db_path)
+    try:
+        world = build(workspace)
+
+        def run(action, target: str) -> None:  # type: ignore[no-untyped-def]
+            with workspace.database.engine.connect() as connection, connection.begin():
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS_DIR))
+                config.attributes["connection"] = connection
+                action(config, target)
+
+        run(command.downgrade, "0009")  # an older Hindsight builds its own index again
+        with workspace.database.read() as session:
+            assert not search_schema.index_present(session.connection())
+        run(command.upgrade, "head")
+        assert workspace.search.index_problems() == []
+        assert set(names(workspace, world, "zebrafish")) == {"title", "note", "phrase"}
     finally:
         workspace.close()
 

@@ -30,7 +30,7 @@ from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, T
 from hindsight.core.search_query import AnyOf, Not, Text, parse
 from hindsight.services.workspace import Workspace
 from hindsight.store import search_sql
-from hindsight.store.search_schema import PARTS
+from hindsight.store.search_schema import PARTS, child_place
 
 pytestmark = pytest.mark.sqlite_only("the FTS5 index's own ranking")
 
@@ -116,8 +116,9 @@ def _leaf_scores(connection: sqlite3.Connection, text: Text) -> dict[int, float]
     per_kind: dict[int, int] = defaultdict(int)
     pairs: set[tuple[int, int]] = set()
     for (rowid,) in records:
-        per_kind[(rowid >> 32) & 15] += 1
-        pairs.add((rowid >> 36, (rowid >> 32) & 15))
+        incident, kind = child_place(rowid)
+        per_kind[kind] += 1
+        pairs.add((incident, kind))
     children: dict[int, float] = defaultdict(float)
     for incident, kind in pairs:
         children[incident] += WEIGHT_OF_PART[kind] * _idf(per_kind[kind], total)

@@ -42,15 +42,21 @@ from hindsight.store.search_common import (
 )
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
+    VOCABULARY_SQL,
     CompiledQuery,
     Counts,
     compile_query,
+    counted_places,
+    counts_by_kind,
     counts_of,
     counts_params,
     counts_sql,
     fts_string,
     part_counts,
     part_counts_sql,
+    single_token,
+    word_counts_of,
+    word_counts_sql,
 )
 
 if TYPE_CHECKING:
@@ -397,17 +403,28 @@ class _Counter:
         counts = self.known.get(literal)
         if counts is None:
             run = self.connection.exec_driver_sql
-            row = tuple(run(COUNTS_SQL, counts_params(literal)).one())
-            children = int(row[-1])
-            parts = (0,) * len(search_schema.PARTS)
-            if children:
-                kinds = run(part_counts_sql(children), {"m": literal}).one()
-                parts = part_counts(children, tuple(kinds))
-            counts = self.known[literal] = counts_of(row, parts)
+            token = single_token(literal)
+            if token is not None:
+                vocabulary: dict[str, int] = dict(run(VOCABULARY_SQL, (token,)).all())
+                places = counted_places(vocabulary)
+                row = tuple(run(word_counts_sql(places), counts_params(literal)).one())
+                counts = word_counts_of(vocabulary, places, row)
+            elif counts_by_kind(literal):
+                counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
+            else:
+                row = tuple(run(COUNTS_ANY_KIND_SQL, counts_params(literal)).one())
+                children = int(row[-1])
+                parts = (0,) * len(search_schema.PARTS)
+                if children:
+                    kinds = run(part_counts_sql(children), {"m": literal}).one()
+                    parts = part_counts(children, tuple(kinds))
+                counts = counts_of(row, parts)
+            self.known[literal] = counts
         return counts
 
 
 COUNTS_SQL = counts_sql()
+COUNTS_ANY_KIND_SQL = counts_sql(by_kind=False)
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

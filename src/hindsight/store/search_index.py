@@ -45,6 +45,7 @@ def search_index_for(database: Database) -> SearchIndex:
         return ServerSearchIndex(database)  # type: ignore[arg-type]
     with database.read() as session:
         present = search_schema.index_present(session.connection())
+        outdated = present and search_schema.index_outdated(session.connection())
     if not search_schema.fts5_available():
         if present:
             raise SearchIndexDamagedError(database.path, search_schema.FTS5_MISSING)
@@ -55,4 +56,9 @@ def search_index_for(database: Database) -> SearchIndex:
         log.info("building the search index of %s", database.path)
         with database.write() as session:
             search_schema.create_index(session.connection())
+    elif outdated:
+        # An index of an older layout, which a migration without FTS5 could not rebuild.
+        log.info("rebuilding the search index of %s in its present layout", database.path)
+        with database.write() as session:
+            search_schema.rebuild_index(session.connection())
     return SqliteSearchIndex(database)

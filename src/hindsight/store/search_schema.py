@@ -7,17 +7,22 @@ Shape. Three FTS5 tables:
   a role, a team, a review answer, a change's evidence, a follow-up, an ethics answer), its
   text in columns a, b, c (which field is which is `Part.fields`);
 - `search_access`: one row per revision of a data-access entry.
+And `search_incident_words`, FTS5's vocabulary of search_incident (fts5vocab, 'col'): how many
+incidents hold a word in each column, read in one pass over the word's list.
 One row per source record keeps every write small (saving a timeline entry re-indexes that
 entry alone) and tells a hit where it is (which entry, which question). Putting every kind of
 child record in one table means a write touches at most three FTS5 tables (each table touched
 by a transaction writes a segment when it commits) and a word is looked up once, not once per
 kind of record.
 
-Row ids. A child's rowid is `(incident_id << 36) + (part << 32) + id`: `rowid >> 36` is the
-incident and `(rowid >> 32) & 15` the kind of record, so matching never visits the source
-tables (ids stay below 2^32 and incident ids below 2^27). Data-access revisions do not carry
-their incident and can be deleted after their entry (by the cascade of an incident's
-delete), so they are indexed by their own id and joined at query time.
+Row ids. A child's rowid is `(part << 59) + (incident_id << 32) + id`: `rowid >> 59` is the
+kind of record and `(rowid >> 32) & (2^27 - 1)` the incident, so matching never visits the
+source tables (ids stay below 2^32 and incident ids below 2^27). The kind comes first so
+that the records of one kind are one range of rowids, which FTS5 reads on its own: a word's
+records of each kind are counted by FTS5 (a rowid range each), with no pass over them to
+find their kinds. Data-access revisions do not carry their incident and can be deleted
+after their entry (by the cascade of an incident's delete), so they are indexed by their
+own id and joined at query time.
 
 Keeping in step. SQLite triggers on the source tables, made with the index, update it in the
 same statement as the data, so every writer (the app, an import, another copy of Hindsight,
@@ -53,14 +58,33 @@ from hindsight.core.search_results import Area
 PREFIX = "search_"
 TOKENIZER = "unicode61 remove_diacritics 2"
 INCIDENT_TABLE, CHILD_TABLE, ACCESS_TABLE = "search_incident", "search_child", "search_access"
+# FTS5's vocabulary of search_incident: each word's rows per column (fts5vocab, type 'col').
+INCIDENT_VOCABULARY = "search_incident_words"
 INCIDENT_COLUMNS = ("key", "title", "summary", "systems", "models", "tags")
 CHILD_COLUMNS = ("a", "b", "c")
 ACCESS_COLUMNS = ("dataset", "justification", "notes")
-INCIDENT_SHIFT, PART_SHIFT = 36, 32
+INCIDENT_SHIFT, PART_SHIFT = 32, 59
+INCIDENT_BITS = PART_SHIFT - INCIDENT_SHIFT  # incident ids stay below 2^27
+INCIDENT_MASK = (1 << INCIDENT_BITS) - 1
 
 # SQL over an index rowid of search_child.
-INCIDENT_OF_CHILD = f"(rowid >> {INCIDENT_SHIFT})"
-PART_OF_CHILD = f"((rowid >> {PART_SHIFT}) & 15)"
+INCIDENT_OF_CHILD = f"((rowid >> {INCIDENT_SHIFT}) & {INCIDENT_MASK})"
+PART_OF_CHILD = f"(rowid >> {PART_SHIFT})"
+
+
+def child_rowid(part: int, incident: int, record: int) -> int:
+    """The search_child rowid of record `record` of kind `part` of incident `incident`."""
+    return (part << PART_SHIFT) + (incident << INCIDENT_SHIFT) + record
+
+
+def child_place(rowid: int) -> tuple[int, int]:
+    """(incident, kind of record) of a search_child rowid."""
+    return (rowid >> INCIDENT_SHIFT) & INCIDENT_MASK, rowid >> PART_SHIFT
+
+
+def part_range(code: int) -> tuple[int, int]:
+    """The search_child rowids of the records of one kind: from the first, up to the second."""
+    return code << PART_SHIFT, (code + 1) << PART_SHIFT
 
 
 def _json_words(expression: str) -> str:
@@ -149,7 +173,7 @@ def _incident_feed() -> Feed:
 
 
 def _part_feed(part: Part) -> Feed:
-    shifted = f"({{row}}.incident_id << {INCIDENT_SHIFT}) + ({part.code} << {PART_SHIFT})"
+    shifted = f"({part.code} << {PART_SHIFT}) + ({{row}}.incident_id << {INCIDENT_SHIFT})"
     rowid = f"({shifted} + {{row}}.id)"
     watched = ("value", "reason") if part.name == "answer" else part.fields
     return Feed(f"child_{part.name}", CHILD_TABLE, part.source, CHILD_COLUMNS,
@@ -278,6 +302,7 @@ _TABLES = {INCIDENT_TABLE: INCIDENT_COLUMNS, CHILD_TABLE: CHILD_COLUMNS,
 def expected_objects() -> dict[str, str]:
     """Every schema object of the index: name -> type (table, view, trigger, index)."""
     objects: dict[str, str] = dict.fromkeys(_TABLES, "table")
+    objects[INCIDENT_VOCABULARY] = "table"
     objects.update(dict.fromkeys((_view(t) for t in _VIEW_TABLES), "view"))
     for feed in FEEDS:
         objects.update(dict.fromkeys(trigger_names(feed.name), "trigger"))
@@ -308,6 +333,9 @@ def create_index(connection: Connection) -> None:
             connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
         # One segment per table: the smallest index and the fastest queries afterwards.
         connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {INCIDENT_VOCABULARY} USING fts5vocab({INCIDENT_TABLE}, 'col')"
+    )
     for feed in FEEDS:
         for statement in trigger_statements(feed.name):
             connection.exec_driver_sql(statement)
@@ -353,6 +381,11 @@ def index_problems(connection: Connection) -> list[str]:
         ]
     if not fts5_available():
         return [FTS5_MISSING]
+    if _stale_definitions(connection):
+        return [
+            "the search index was built in an older layout; "
+            "rebuild it with: hindsight check --repair"
+        ]
     sources = {
         INCIDENT_TABLE: "incidents",
         CHILD_TABLE: "the records incidents own",
@@ -364,6 +397,34 @@ def index_problems(connection: Connection) -> list[str]:
         for table, columns in _TABLES.items()
         if not _in_step(connection, table, columns)
     ]
+
+
+def index_outdated(connection: Connection) -> bool:
+    """True when views or triggers of the index differ from those create_index makes now
+    (an index of an older layout, left by a migration run without FTS5). Missing ones are
+    damage, which `hindsight check` reports, not a layout."""
+    return bool(_stale_definitions(connection))
+
+
+@cache
+def _definitions() -> dict[str, str]:
+    """The SQL of every view and trigger of the index, by name, as create_index makes them."""
+    found = {_view(table): _view_sql(table) for table in _VIEW_TABLES}
+    for feed in FEEDS:
+        found.update(zip(trigger_names(feed.name), trigger_statements(feed.name), strict=True))
+    return found
+
+
+def _stale_definitions(connection: Connection) -> list[str]:
+    """The views and triggers there whose stored SQL is not what create_index makes now (an
+    index of an older layout, such as child rowids with the incident first)."""
+    stored: dict[str, str] = dict(
+        connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
+            "AND name LIKE 'search\\_%' ESCAPE '\\'"
+        ).all()
+    )
+    return [name for name, sql in _definitions().items() if name in stored and stored[name] != sql]
 
 
 def _in_step(connection: Connection, table: str, columns: tuple[str, ...]) -> bool:

@@ -20,14 +20,17 @@ An incident's score is the sum over its words and places; ties go to the newer i
 Fields are weighted outside bm25 on purpose: FTS5's own column weights act inside bm25's
 saturation, so there a title weighted 10 counts barely twice a summary hit.
 
-Cost. Before the statement, each word is counted in every place (counts_sql(): FTS5's own
-counts, and one pass over its records for their kinds), so each place's weight is a bound
-number, a place without the word is left out, and a word found nowhere answers at once.
-Each word is then found with one FTS5 scan per place; a word in more than BM25_LIMIT
-incidents is scored in summaries by presence too. With several clauses, the others are
-scored only where the rarest one (by those counts) matches: its incidents are put in a
-temporary table first (CompiledQuery.prelude). The scores are grouped into a materialized
-table, which the page is sorted from with its LIMIT and the matches counted from.
+Cost. Before the statement, each word is counted in every place (FTS5's own counts, which
+read only the word's list: a word's rows in each column of the incidents from FTS5's
+vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
+counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
+so each place's weight is a bound number, a place without the word is left out, and a word
+found nowhere answers at once. Each word is then found with one FTS5 scan per place; a
+word in more than BM25_LIMIT incidents is scored in summaries by presence too. With several
+clauses, the others are scored only where the rarest one (by those counts) matches: its
+incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
+into a materialized table, which the page is sorted from with its LIMIT and the matches
+counted from.
 
 A page asked for without its total (SearchRequest.exact_total False: the list's first
 answer, which counts the matches after) can skip the work that only the total needs:
@@ -47,10 +50,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.review import Verdict
@@ -74,13 +78,16 @@ from hindsight.store.search_schema import (
     ACCESS_TABLE,
     ACCESS_WEIGHT,
     CHILD_TABLE,
+    INCIDENT_BITS,
+    INCIDENT_MASK,
     INCIDENT_OF_CHILD,
     INCIDENT_SHIFT,
     INCIDENT_TABLE,
+    INCIDENT_VOCABULARY,
     PART_BY_NAME,
     PART_OF_CHILD,
-    PART_SHIFT,
     PARTS,
+    part_range,
 )
 
 # Weights of the fields of search_incident; the labels are searched as one.
@@ -127,14 +134,17 @@ def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
     """SQL for (i, g): incidents with a record matching `match`, and the kind of record,
     each pair once.
 
-    The pair is the top of the record's rowid (`rowid >> 32` is incident << 4 | kind), so
-    one integer is made distinct rather than two columns.
+    The pair is the top of the record's rowid (`rowid >> 32` is kind << 27 | incident), so
+    one integer is made distinct rather than two columns. A kind asked for is its range of
+    rowids, which FTS5 reads alone.
     """
-    kind = f" AND {PART_OF_CHILD} = {PART_BY_NAME[part].code}" if part else ""
-    shift = INCIDENT_SHIFT - PART_SHIFT
+    kind = ""
+    if part:
+        first, end = part_range(PART_BY_NAME[part].code)
+        kind = f" AND rowid >= {first} AND rowid < {end}"
     return (
-        f"SELECT ig >> {shift} AS i, ig & {(1 << shift) - 1} AS g FROM (SELECT DISTINCT "
-        f"rowid >> {PART_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
+        f"SELECT ig & {INCIDENT_MASK} AS i, ig >> {INCIDENT_BITS} AS g FROM (SELECT DISTINCT "
+        f"rowid >> {INCIDENT_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
         f"{kind}{_within(INCIDENT_OF_CHILD, within)})"
     )
 
@@ -197,6 +207,8 @@ class Leaf:
     titles: int = 0
     title_match: str = ""
     title_score: float = 0.0
+    title_arm: Arm | None = None  # the arm scoring the title (one of `arms`)
+    title_factor: str = ""  # the parameter of the score a title match adds
     others: float = math.inf
 
 
@@ -215,20 +227,110 @@ class Counts:
         return sum(self.parts)
 
 
-def counts_sql() -> str:
+def counts_sql(by_kind: bool = True) -> str:
     """One statement counting a literal (the parameter :m) in every FTS5 table and in each
     column of search_incident: FTS5's own counts, which read only the word's list.
 
-    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, child records.
+    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, then either the
+    child records of each kind (`by_kind`: each kind is a range of rowids that FTS5 counts
+    on its own) or the child records of any kind (for a prefix: FTS5 gathers every word
+    with the prefix again for each statement of a range, so its kinds are counted in one
+    pass instead, part_counts_sql()).
     """
     columns = ", ".join(
         f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{n})"
         for n in range(len(INCIDENT_WEIGHTS))
     )
+    children = f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+    if by_kind:
+        children = ", ".join(
+            f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+            f"AND rowid >= {first} AND rowid < {end})"
+            for first, end in (part_range(part.code) for part in PARTS)
+        )
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
         f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
-        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+        f"{children}"
+    )
+
+
+def counts_by_kind(literal: str) -> bool:
+    """True when counts_sql() counts the literal's records of each kind by their ranges
+    (not for a prefix, whose kinds part_counts_sql() counts)."""
+    return not literal.endswith("*")
+
+
+# A word of ASCII letters and digits alone is one token of the index: itself in lower case
+# (unicode61 folds nothing else in it, and splits nothing off). Its rows in each column of
+# search_incident are read from FTS5's vocabulary of the table, one pass over its list,
+# rather than counted with a column filter each, one pass each.
+_ASCII_WORD = re.compile(r'"([A-Za-z0-9]+)"')
+VOCABULARY_SQL = f"SELECT col, doc FROM {INCIDENT_VOCABULARY} WHERE term = ?"
+
+
+def single_token(literal: str) -> str | None:
+    """The index's token of a literal that is one ASCII word (not a prefix), else None."""
+    found = _ASCII_WORD.fullmatch(literal)
+    return found.group(1).lower() if found else None
+
+
+def place_columns(place: str) -> tuple[str, ...]:
+    """The columns of search_incident a place of INCIDENT_WEIGHTS searches."""
+    return tuple(place.strip("{}").split())
+
+
+@cache
+def word_counts_sql(places: tuple[str, ...]) -> str:
+    """counts_sql() for a single token whose counts per column came from the vocabulary
+    (VOCABULARY_SQL): the places of INCIDENT_WEIGHTS in `places` are counted here, those
+    of several columns holding it in more than one (a row may hold it in two of them).
+
+    Columns: incidents, each place of `places`, access revisions, each kind's records.
+    """
+    numbers = {place: n for n, place in enumerate(INCIDENT_WEIGHTS)}
+    columns = "".join(
+        f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{numbers[p]}), "
+        for p in places
+    )
+    kinds = ", ".join(
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+        f"AND rowid >= {first} AND rowid < {end})"
+        for first, end in (part_range(part.code) for part in PARTS)
+    )
+    return (
+        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), {kinds}"
+    )
+
+
+def counted_places(vocabulary: dict[str, int]) -> tuple[str, ...]:
+    """The places of INCIDENT_WEIGHTS that word_counts_sql() must count, given the word's
+    rows per column of search_incident: those of several columns with it in two or more."""
+    return tuple(
+        place
+        for place in INCIDENT_WEIGHTS
+        if sum(1 for column in place_columns(place) if vocabulary.get(column)) > 1
+    )
+
+
+def word_counts_of(
+    vocabulary: dict[str, int], places: tuple[str, ...], row: Sequence[int]
+) -> Counts:
+    """The Counts of a single token: its vocabulary per column and a row of
+    word_counts_sql(places)."""
+    columns = {}
+    for place in INCIDENT_WEIGHTS:
+        if place in places:
+            columns[place] = int(row[1 + places.index(place)])
+        else:  # one column at most holds it
+            columns[place] = sum(vocabulary.get(column, 0) for column in place_columns(place))
+    rest = 1 + len(places)
+    return Counts(
+        incidents=int(row[0]),
+        columns=columns,
+        access=int(row[rest]),
+        parts=tuple(int(n) for n in row[rest + 1 : rest + 1 + len(PARTS)]),
     )
 
 
@@ -279,9 +381,12 @@ def part_counts(children: int, row: Sequence[int | None]) -> tuple[int, ...]:
     return tuple(found)
 
 
-def counts_of(row: Sequence[int], parts: tuple[int, ...]) -> Counts:
-    """The Counts of a row of counts_sql() and the kinds' counts of part_counts_sql()."""
+def counts_of(row: Sequence[int], parts: tuple[int, ...] | None = None) -> Counts:
+    """The Counts of a row of counts_sql(): with the kinds' counts of part_counts_sql() when
+    the row has the child records of any kind, else from the row itself (by kind)."""
     columns = len(INCIDENT_WEIGHTS)
+    if parts is None:
+        parts = tuple(int(n) for n in row[2 + columns : 2 + columns + len(PARTS)])
     return Counts(
         incidents=int(row[0]),
         columns=dict(zip(INCIDENT_WEIGHTS, map(int, row[1 : 1 + columns]), strict=True)),
@@ -333,17 +438,18 @@ class _Compiler:
         by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
         scores: dict[str, float] = {}  # what each place adds to an incident's score
-        title_match = ""
+        title_match = title_factor = ""
+        title_arm: Arm | None = None
         for column, weight in INCIDENT_WEIGHTS.items():
             found = counts.columns.get(column, 0)
             if not found or (column == "summary" and by_bm25):
                 continue
             in_column = self.param(f"{column} : {literal}")
             score = scores[column] = weight * idf(found, total)
-            if column == "title":
-                title_match = in_column
             factor = self.param(score)
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
+            if column == "title":
+                title_match, title_factor, title_arm = in_column, factor, arms[-1]
         if by_bm25 and counts.columns.get("summary", 0):
             scores["summary"] = math.inf  # bm25 has no bound worked out here
             # FTS5's column weights act inside bm25's saturation (a heavy column only makes
@@ -379,6 +485,8 @@ class _Compiler:
             titles=counts.columns.get("title", 0),
             title_match=title_match,
             title_score=title_score,
+            title_arm=title_arm,
+            title_factor=title_factor,
             others=sum(scores.values()),
         )
 
@@ -656,7 +764,12 @@ class _Compiler:
         if not leaf.title_match or leaf.titles <= reach or not beaten:
             return None
         more = self.param(self.request.limit + 1)
-        rows = " UNION ALL ".join(self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms)
+        # The ranked incidents are the title matches: each has the title's score, read from
+        # their table rather than from the word's list again.
+        rows = " UNION ALL ".join(
+            [f"SELECT i, {leaf.title_factor} AS s, 0 AS c FROM {WITHIN_TABLE}"]
+            + [self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms if arm is not leaf.title_arm]
+        )
         return CompiledQuery(
             f"WITH {', '.join(self.ctes)} SELECT i, sum(s) AS score FROM ({rows}) GROUP BY i "
             f"ORDER BY score DESC, i DESC LIMIT {more} OFFSET {offset}",
