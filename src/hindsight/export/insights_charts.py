@@ -15,11 +15,17 @@ import threading
 from typing import Any
 
 import matplotlib
+import matplotlib as mpl
+from matplotlib import axis as maxis
+from matplotlib.artist import allow_rasterization
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.patches import Patch as MplPatch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from hindsight.core.insights_model import Chart, ChartKind, Role, Series
@@ -41,6 +47,12 @@ from hindsight.export.insights_style import (
     is_time,
     legend,
     tidy,
+)
+from hindsight.export.insights_text import (
+    TextKeepingRenderer,
+    _font_fields,
+    keep_pixels,
+    kept_pixels,
 )
 
 __all__ = ["Drawn", "Target", "draw", "frame_kind", "image", "new_figure"]
@@ -177,6 +189,216 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     return legend(axes, handles)
 
 
+# Axis.draw as matplotlib wrote it (under the decorator that _TicksOnceADraw.draw has too).
+_AXIS_DRAW: Any = getattr(maxis.Axis.draw, "__wrapped__", maxis.Axis.draw)
+
+
+class _TicksOnceADraw:
+    """An axis that works out its ticks and their labels' boxes once while it is drawn, and
+    whose pixels are copied rather than drawn when they can be.
+
+    matplotlib's Axis.draw works out which ticks to draw (placing and labelling each) and
+    the boxes of their labels, then again to place the axis label, and the ticks a third
+    time for the extent of the spine beside it. Nothing changes between them, so here the
+    second and third time are given the first answer.
+
+    The axis drawn first on a figure (the x axis of its first axes) is drawn on a blank
+    figure: the figure's and the axes' white ground and nothing else. What the canvas holds
+    then follows from the canvas's size, the grounds and the axis alone; an axis drawn before
+    with the same ticks, labels and look at the same place (the categories of a chart, in
+    another scope) has its pixels copied over the canvas instead of drawn: the very pixels
+    drawing gives. Only on the view's canvases (a TextKeepingRenderer).
+    """
+
+    _drawing: dict[str, Any] | None = None
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        self._drawing = {"renderer": renderer}
+        try:
+            key = _first_axis_key(self, renderer)  # type: ignore[arg-type]
+            found = kept_pixels(key) if key is not None else None
+            if found is not None:
+                renderer.restore_region(found)
+                self.stale = False  # type: ignore[attr-defined]
+                return
+            _AXIS_DRAW(self, renderer)
+            if key is not None:
+                keep_pixels(key, renderer)
+        finally:
+            self._drawing = None
+
+    def _update_ticks(self) -> list[Any]:
+        drawing = self._drawing
+        if drawing is None:
+            return super()._update_ticks()  # type: ignore[misc]
+        if "ticks" not in drawing:
+            drawing["ticks"] = super()._update_ticks()  # type: ignore[misc]
+        return list(drawing["ticks"])
+
+    def _get_ticklabel_bboxes(self, ticks: list[Any], renderer: Any) -> Any:
+        drawing = self._drawing
+        if drawing is None or renderer is not drawing["renderer"] or ticks != drawing.get("ticks"):
+            return super()._get_ticklabel_bboxes(ticks, renderer)  # type: ignore[misc]
+        if "boxes" not in drawing:
+            drawing["boxes"] = super()._get_ticklabel_bboxes(ticks, renderer)  # type: ignore[misc]
+        first, second = drawing["boxes"]
+        return list(first), list(second)
+
+
+def _look(artist: Any) -> tuple[Any, ...]:
+    """What an axis's line, text or patch looks like, wherever it is."""
+    if not artist.get_visible():
+        return (False,)
+    common = (
+        type(artist),
+        artist.get_alpha(),
+        artist.get_zorder(),
+        artist.get_clip_on(),
+        artist.get_rasterized(),
+        artist.get_agg_filter(),
+        tuple(artist.get_path_effects()),
+        artist.get_snap(),
+    )
+    if isinstance(artist, Text):
+        return (
+            *common,
+            artist.get_text(),
+            *_font_fields(artist.get_fontproperties()),
+            _colour(artist.get_color()),
+            artist.get_rotation(),
+            artist.get_rotation_mode(),
+            artist.get_horizontalalignment(),
+            artist.get_verticalalignment(),
+            artist._get_multialignment(),  # type: ignore[attr-defined]
+            artist.get_linespacing(),
+            artist.get_antialiased(),
+            artist.get_usetex(),
+            artist.get_wrap(),
+            artist.get_bbox_patch() is None,
+        )
+    if isinstance(artist, Line2D):
+        return (
+            *common,
+            _colour(artist.get_color()),
+            artist.get_linewidth(),
+            artist.get_linestyle(),
+            artist.get_dash_capstyle(),
+            artist.get_solid_capstyle(),
+            artist.get_marker(),
+            artist.get_markersize(),
+            artist.get_markeredgewidth(),
+            _colour(artist.get_markeredgecolor()),
+            _colour(artist.get_markerfacecolor()),
+            artist.get_antialiased(),
+            artist.get_drawstyle(),
+        )
+    if isinstance(artist, Patch):
+        return (
+            *common,
+            _colour(artist.get_facecolor()),
+            _colour(artist.get_edgecolor()),
+            artist.get_linewidth(),
+            artist.get_linestyle(),
+            artist.get_hatch(),
+            artist.get_antialiased(),
+        )
+    return (*common, id(artist))  # anything else: never taken for another
+
+
+def _parts(tick: Any) -> tuple[Any, ...]:
+    """What a tick draws: its grid line, its two marks and its two labels."""
+    return (tick.gridline, tick.tick1line, tick.tick2line, tick.label1, tick.label2)
+
+
+def _colour(value: Any) -> Any:
+    return tuple(float(v) for v in value) if not isinstance(value, str) else value
+
+
+def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
+    """What the canvas holds once `axis` is drawn, when it is the first thing drawn on the
+    figure's white ground; else None."""
+    if not isinstance(renderer, TextKeepingRenderer):
+        return None
+    axes = axis.axes
+    figure = axes.get_figure(root=True)
+    if figure is None or axes.get_figure(root=False) is not figure:
+        return None
+    if not (axes.axison and axes._frameon) or axes.get_animated():
+        return None
+    # The first drawn of the figure's children (after its ground), and of the axes'.
+    drawn = sorted(
+        (a for a in figure.get_children() if a is not figure.patch and not a.get_animated()),
+        key=lambda a: a.get_zorder(),
+    )
+    if not drawn or drawn[0] is not axes:
+        return None
+    inside = sorted(
+        (a for a in axes.get_children() if a is not axes.patch and not a.get_animated()),
+        key=lambda a: a.get_zorder(),
+    )
+    if not inside or inside[0] is not axis:
+        return None
+    if axes.get_rasterization_zorder() is not None:
+        return None
+    ticks = axis._update_ticks()
+    return (
+        int(renderer.width),
+        int(renderer.height),
+        renderer.dpi,
+        figure.dpi,
+        _look(figure.patch),
+        _look(axes.patch),
+        tuple(axes.patch.get_bbox().bounds) if axes.patch.get_visible() else None,
+        tuple(axes.bbox.bounds),
+        axis.axis_name,
+        axis.get_scale(),
+        tuple(float(v) for v in axis.get_view_interval()),
+        axis.get_label_position(),
+        axis.get_ticks_position(),
+        axis.labelpad,
+        None if axis._autolabelpos else tuple(axis.label.get_position()),
+        _look(axis.label),
+        _look(axis.offsetText),
+        axis.major.formatter.get_offset() if axis.offsetText.get_visible() else None,
+        mpl.rcParams["text.hinting"],
+        mpl.rcParams["text.hinting_factor"],
+        mpl.rcParams["path.sketch"],
+        tuple(
+            (
+                float(tick.get_loc()),
+                tick in axis.minorTicks,
+                tick._size,
+                tick._width,
+                tick._pad,
+                tick._tickdir,
+                tuple(map(_look, _parts(tick))),
+            )
+            for tick in ticks
+        ),
+    )
+
+
+class _XAxis(_TicksOnceADraw, maxis.XAxis):
+    pass
+
+
+class _YAxis(_TicksOnceADraw, maxis.YAxis):
+    pass
+
+
+class ChartAxes(Axes):
+    """Axes whose axes work out their ticks once a draw (see _TicksOnceADraw)."""
+
+    def _init_axis(self) -> None:
+        self.xaxis = _XAxis(self, clear=False)
+        self.spines.bottom.register_axis(self.xaxis)
+        self.spines.top.register_axis(self.xaxis)
+        self.yaxis = _YAxis(self, clear=False)
+        self.spines.left.register_axis(self.yaxis)
+        self.spines.right.register_axis(self.yaxis)
+
+
 # Each figure remembers (in this attribute) the axes it was last drawn on and what they were
 # made for: a figure drawing the same kind of chart again (a new scope in the view, another
 # chart of the kind, the same at another size) keeps them and only swaps what is drawn on
@@ -241,12 +463,18 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     figure.clear()
     if chart.kind is ChartKind.RANGES:
         grid = figure.add_gridspec(1, 2, **_range_grid(figure))
-        made: tuple[Axes, ...] = (figure.add_subplot(grid[0]), figure.add_subplot(grid[1]))
+        made: tuple[Axes, ...] = (
+            figure.add_subplot(grid[0], axes_class=ChartAxes),
+            figure.add_subplot(grid[1], axes_class=ChartAxes),
+        )
     else:
-        main = figure.add_subplot()
+        main = figure.add_subplot(axes_class=ChartAxes)
         # A line in its own unit gets a second value axis, on the right, sharing the first's
         # categories (kept with it, as it is).
-        made = (main, main.twinx()) if _twinned(chart) else (main,)
+        made = (main,)
+        if _twinned(chart):
+            # (axes_class is a class of axes; matplotlib's stubs type it as axes)
+            made = (main, main.twinx(axes_class=ChartAxes))  # type: ignore[arg-type]
     setattr(figure, _FRAME, (signature, made))
     return made
 

@@ -26,6 +26,8 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
 KEPT_SIZES = 8000  # texts whose size, and whose glyphs and offsets, are kept
@@ -45,6 +47,10 @@ _HEIGHT_TABLES = (
     ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
     ("hhea", "lineGap", "ascent", "descent"),
 )
+
+# (text, font, size, dpi, alignment, rotation, ...) -> a Text's layout as Text._get_layout
+# gives it: its box and its lines' sizes and places, relative to where the text is anchored.
+_TEXT_LAYOUTS: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
 
 # (text, font, size, angle, dpi, ... where it falls within a pixel) -> glyph pictures, each
 # with its left edge and lower edge relative to the text's whole-pixel position.
@@ -228,9 +234,92 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+# The pixels of a whole canvas, by what it shows (insights_charts keeps there the canvas
+# once the first axis of a figure is drawn, which a category axis of another scope shows
+# again), with their size; the oldest go first beyond KEPT_PIXEL_BYTES.
+_PIXELS: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+KEPT_PIXEL_BYTES = 32 * 2**20
+_pixels_lock = threading.Lock()
+
+
+def kept_pixels(key: tuple[Any, ...]) -> Any | None:
+    """The pixels kept for `key` (a BufferRegion of a whole canvas), or None."""
+    with _pixels_lock:
+        found = _PIXELS.get(key)
+        if found is None:
+            return None
+        _PIXELS.move_to_end(key)
+        return found[0]
+
+
+def keep_pixels(key: tuple[Any, ...], renderer: RendererAgg) -> None:
+    """Keep the pixels of `renderer`'s whole canvas for `key`."""
+    size = int(renderer.width) * int(renderer.height) * 4
+    if size > KEPT_PIXEL_BYTES:
+        return
+    pixels = renderer.copy_from_bbox(Bbox.from_bounds(0, 0, renderer.width, renderer.height))
+    with _pixels_lock:
+        _PIXELS[key] = (pixels, size)
+        total = sum(kept for _, kept in _PIXELS.values())
+        while total > KEPT_PIXEL_BYTES:
+            _, (_, dropped) = _PIXELS.popitem(last=False)
+            total -= dropped
+
+
+_plain_text_layout: Any = Text._get_layout  # type: ignore[attr-defined]
+
+
+def _text_layout(text: Text, renderer: Any) -> Any:
+    """Text._get_layout, kept for the process when drawn by a TextKeepingRenderer.
+
+    A text's layout (the box around it, its lines' sizes and offsets, relative to the point
+    it is anchored at) follows from its words, font, alignment and rotation and from the
+    sizes the renderer measures, which this renderer keeps for the process anyway: laying it
+    out again, for every tick label on every draw and again for every size asked, is about a
+    tenth of drawing a chart. A text wrapped to the figure, in TeX or with mathematics, or
+    turned with its transform, is laid out as matplotlib does every time.
+    """
+    if not isinstance(renderer, TextKeepingRenderer):
+        return _plain_text_layout(text, renderer)
+    s = text.get_text()
+    if "$" in s or text.get_wrap() or text.get_usetex() or text.get_transform_rotates_text():
+        return _plain_text_layout(text, renderer)
+    figure = text.get_figure(root=True)
+    key = (
+        s,
+        *_font_fields(text.get_fontproperties()),
+        figure.dpi if figure is not None else None,
+        renderer.dpi,
+        text.get_rotation(),
+        text.get_rotation_mode(),
+        text.get_horizontalalignment(),
+        text.get_verticalalignment(),
+        text._get_multialignment(),  # type: ignore[attr-defined]
+        text.get_linespacing(),
+        mpl.rcParams["text.hinting"],
+        mpl.rcParams["text.hinting_factor"],
+        threading.get_ident(),
+    )
+    found = _TEXT_LAYOUTS.get(key)
+    if found is None:
+        box, lines, corner = _plain_text_layout(text, renderer)
+        found = (box.frozen(), tuple(lines), corner)
+        _kept(_TEXT_LAYOUTS, key, found)
+    box, lines, corner = found
+    # A new box and list each time, as matplotlib hands out (the lines' tuples are frozen).
+    return Bbox(box.get_points().copy()), list(lines), corner
+
+
+Text._get_layout = _text_layout  # type: ignore[attr-defined]
+
+
 def forget() -> None:
-    """Forget every kept text, its size and layout (the bench draws anew with it)."""
+    """Forget every kept text, its size and layout, and the kept pixels (the bench draws
+    anew with it)."""
     _GLYPHS.clear()
     _SIZES.clear()
     _LAYOUTS.clear()
     _HEIGHTS.clear()
+    _TEXT_LAYOUTS.clear()
+    with _pixels_lock:
+        _PIXELS.clear()

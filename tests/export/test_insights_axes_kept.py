@@ -1,0 +1,148 @@
+"""Axes that work out their ticks once a draw, texts laid out once for the process, and a
+first axis whose pixels are copied when it was drawn before: the pictures must be exactly
+(pixel for pixel) those plain matplotlib draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from tests.export.test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, _pixels, scopes  # noqa: F401
+from tests.export.test_insights_text import KeepingCanvas
+
+from hindsight.core.insights_model import Chart, ChartKind, Insights
+from hindsight.export import insights_charts, insights_text
+from hindsight.export.insights_text import TextKeepingRenderer
+
+
+def _kept(figure: Figure) -> bytes:
+    canvas = KeepingCanvas(figure)
+    canvas.draw()
+    return bytes(canvas.buffer_rgba())
+
+
+def _plain_axes(chart: Chart, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    with monkeypatch.context() as patched:
+        patched.setattr(insights_charts, "ChartAxes", Axes)
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        insights_charts.draw(chart, figure)
+        assert all(type(axes) is Axes for axes in figure.axes)
+        return _pixels(figure)
+
+
+def test_chart_axes_draw_what_plain_axes_draw(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for insights in scopes:
+        for chart in insights.charts:
+            figure = insights_charts.new_figure(WIDTH, HEIGHT)
+            insights_charts.draw(chart, figure)
+            assert all(isinstance(axes, insights_charts.ChartAxes) for axes in figure.axes)
+            assert _pixels(figure) == _plain_axes(chart, monkeypatch), chart.key
+
+
+def _axis_draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which axes matplotlib draws from now on ("x" or "y")."""
+    drawn: list[str] = []
+    plain = insights_charts._AXIS_DRAW
+
+    def counted(axis: Any, renderer: Any) -> None:
+        drawn.append(axis.axis_name)
+        plain(axis, renderer)
+
+    monkeypatch.setattr(insights_charts, "_AXIS_DRAW", counted)
+    return drawn
+
+
+def test_a_first_axis_drawn_before_is_copied_with_the_pixels_drawing_gives(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    insights_text.forget()
+    figures: dict[Any, Figure] = {}  # one per kind, as the view's
+    for insights in scopes[:2]:
+        for chart in insights.charts:
+            figure = figures.setdefault(insights_charts.frame_kind(chart), Figure())
+            figure.set_size_inches(WIDTH / 96, HEIGHT / 96)
+            figure.set_dpi(96)
+            insights_charts.draw(chart, figure)
+            assert _kept(figure) == _fresh(chart), chart.key
+    drawn = _axis_draws(monkeypatch)
+    copied = 0
+    for chart in scopes[0].charts:  # again: the categories of each were drawn before
+        figure = figures[insights_charts.frame_kind(chart)]
+        insights_charts.draw(chart, figure)
+        drawn.clear()
+        assert _kept(figure) == _fresh(chart), chart.key
+        if chart.kind in (ChartKind.COLUMNS, ChartKind.GROUPED, ChartKind.RANGES):
+            assert "x" not in drawn[:1], chart.key  # the categories: copied, not drawn
+            copied += 1
+    assert copied >= 5
+
+
+def test_an_axis_that_changed_in_any_way_is_drawn_again(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    insights_text.forget()
+    chart = scopes[0].chart("incidents_over_time")
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(chart, figure)
+    _kept(figure)
+    drawn = _axis_draws(monkeypatch)
+    axes = figure.axes[0]
+    changes = [
+        lambda: axes.tick_params(axis="x", labelcolor="red"),
+        lambda: axes.tick_params(axis="x", length=5),
+        lambda: axes.xaxis.get_major_ticks()[1].label1.set_fontsize(11),
+        lambda: axes.xaxis.get_major_ticks()[2].gridline.set_visible(True),
+        lambda: axes.set_xlabel("Another label"),
+        lambda: axes.xaxis.label.set_color("blue"),
+        lambda: axes.set_xlim(-1, 3),
+        lambda: figure.subplots_adjust(left=0.3),
+        lambda: axes.set_facecolor("#fafafa"),
+        lambda: figure.set_facecolor("#fefefe"),
+        # Drawn before the axis: the axis is then drawn over it, as always.
+        lambda: axes.axhspan(0, 1, color="orange", zorder=0),
+        lambda: figure.set_size_inches((WIDTH + 40) / 96, HEIGHT / 96),
+    ]
+    for change in changes:
+        change()
+        drawn.clear()
+        kept = _kept(figure)
+        assert drawn[:1] == ["x"]
+        assert kept == _pixels(figure)  # plain Agg, nothing kept
+        drawn.clear()
+        assert _kept(figure) == kept
+
+
+def test_a_text_is_laid_out_as_matplotlib_lays_it_out() -> None:
+    insights_text.forget()
+    figure = Figure(figsize=(4, 3), dpi=96)
+    texts = [
+        figure.text(0.5, 0.5, "One line"),
+        figure.text(0.5, 0.5, "Two\nlines", ha="center", va="top", rotation=90),
+        figure.text(0.5, 0.5, "Right\naligned lines", multialignment="right", va="baseline"),
+        figure.text(0.5, 0.5, "Turned", rotation=30, rotation_mode="anchor", fontsize=11),
+        figure.text(0.5, 0.5, "Spaced\nout", linespacing=2.5, fontweight="bold"),
+        figure.text(0.5, 0.5, ""),
+    ]
+    renderer = TextKeepingRenderer(384, 288, 96)
+    plain = insights_text._plain_text_layout
+    for text in texts:
+        for _ in range(2):  # laid out, then kept
+            box, lines, corner = text._get_layout(renderer)
+            expected_box, expected_lines, expected_corner = plain(text, renderer)
+            assert np.array_equal(box.get_points(), expected_box.get_points()), text.get_text()
+            assert lines == expected_lines and corner == expected_corner
+            box.x0 = -1000  # the kept layout is not the one handed out
+    assert len(insights_text._TEXT_LAYOUTS) == len(texts)
+    # Another size of text: laid out anew.
+    texts[0].set_fontsize(13)
+    box, _, _ = texts[0]._get_layout(renderer)
+    assert np.array_equal(box.get_points(), plain(texts[0], renderer)[0].get_points())
+    assert len(insights_text._TEXT_LAYOUTS) == len(texts) + 1
