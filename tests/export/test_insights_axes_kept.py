@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.transforms import IdentityTransform
 from tests.export.test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, _pixels, scopes  # noqa: F401
 from tests.export.test_insights_text import KeepingCanvas
 
 from hindsight.core.insights_model import Chart, ChartKind, Insights
-from hindsight.export import insights_charts, insights_text
+from hindsight.export import insights_charts, insights_style, insights_text
 from hindsight.export.insights_text import TextKeepingRenderer
 
 
@@ -77,11 +78,16 @@ def test_a_first_axis_drawn_before_is_copied_with_the_pixels_drawing_gives(
         figure = figures[insights_charts.frame_kind(chart)]
         insights_charts.draw(chart, figure)
         drawn.clear()
-        assert _kept(figure) == _fresh(chart), chart.key
+        pixels = _kept(figure)
+        axes = list(drawn)
+        assert pixels == _fresh(chart), chart.key
         if chart.kind in (ChartKind.COLUMNS, ChartKind.GROUPED, ChartKind.RANGES):
-            assert "x" not in drawn[:1], chart.key  # the categories: copied, not drawn
+            assert "x" not in axes[:1], chart.key  # the categories: copied, not drawn
             copied += 1
-    assert copied >= 5
+        elif chart.kind is ChartKind.BARS:
+            assert axes == ["x"], chart.key  # the values drawn, the categories copied
+            copied += 1
+    assert copied >= 10
 
 
 def test_an_axis_that_changed_in_any_way_is_drawn_again(
@@ -146,3 +152,95 @@ def test_a_text_is_laid_out_as_matplotlib_lays_it_out() -> None:
     box, _, _ = texts[0]._get_layout(renderer)
     assert np.array_equal(box.get_points(), plain(texts[0], renderer)[0].get_points())
     assert len(insights_text._TEXT_LAYOUTS) == len(texts) + 1
+
+
+@pytest.mark.parametrize("dpi", [96, 144, 192])
+def test_bars_draw_their_categories_first_and_look_as_drawn_the_other_way(
+    scopes: list[Insights],  # noqa: F811
+    dpi: int,
+) -> None:
+    bars = [c for insights in scopes for c in insights.charts if c.kind is ChartKind.BARS]
+    assert len(bars) >= 8
+    for chart in bars:
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        figure.set_dpi(dpi)
+        insights_charts.draw(chart, figure)
+        axes = figure.axes[0]
+        assert axes.yaxis.get_zorder() < axes.xaxis.get_zorder()
+        first = _pixels(figure)
+        axes.yaxis.set_zorder(axes.xaxis.get_zorder())  # matplotlib's order: x, then y
+        assert _pixels(figure) == first, (chart.key, dpi)
+
+
+def _legend_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    drawn: list[int] = []
+    plain = insights_style._LEGEND_DRAW
+
+    def counted(legend: Any, renderer: Any) -> None:
+        drawn.append(1)
+        plain(legend, renderer)
+
+    monkeypatch.setattr(insights_style, "_LEGEND_DRAW", counted)
+    return drawn
+
+
+def test_a_legend_drawn_before_over_the_same_pixels_is_copied(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    insights_text.forget()
+    with_legends = [c for c in scopes[0].charts if c.kind is not ChartKind.TABLE]
+    for chart in with_legends:
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        insights_charts.draw(chart, figure)
+        _kept(figure)
+    drawn = _legend_draws(monkeypatch)
+    legends = 0
+    for chart in with_legends:
+        figure = insights_charts.new_figure(WIDTH, HEIGHT)
+        insights_charts.draw(chart, figure)
+        legends += figure.axes[0].get_legend() is not None
+        assert _kept(figure) == _fresh(chart), chart.key
+    assert legends >= 5
+    assert drawn == [1] * legends  # for the plain pictures alone
+
+
+def test_a_legend_that_changed_or_lies_over_other_pixels_is_drawn(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    insights_text.forget()
+    chart = scopes[0].chart("incidents_over_time")
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(chart, figure)
+    _kept(figure)
+    drawn = _legend_draws(monkeypatch)
+    axes = figure.axes[0]
+    legend = axes.get_legend()
+    assert legend is not None
+    changes = [
+        lambda: legend.texts[0].set_text("Another name"),
+        lambda: legend.legend_handles[1].set_facecolor("green"),
+        lambda: legend.legend_handles[1].set_hatch("xx"),
+        lambda: legend.texts[1].set_fontsize(10),
+        lambda: legend.set_bbox_to_anchor((0.1, 1.02), transform=axes.transAxes),
+        lambda: figure.subplots_adjust(top=0.8),
+        # Something under the legend: the pixels it is drawn over are not those kept.
+        lambda: figure.text(
+            legend.get_window_extent().x0 + 20,
+            legend.get_window_extent().y0 + 2,
+            "Under the legend",
+            transform=IdentityTransform(),
+            zorder=-1,
+        ),
+        lambda: figure.set_size_inches((WIDTH + 40) / 96, HEIGHT / 96),
+    ]
+    for n, change in enumerate(changes):
+        change()
+        drawn.clear()
+        kept = _kept(figure)
+        assert drawn == [1], n
+        assert kept == _pixels(figure)  # plain Agg, nothing kept
+        drawn.clear()
+        assert _kept(figure) == kept
+        assert drawn == []

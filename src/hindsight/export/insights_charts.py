@@ -22,11 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.patches import Patch as MplPatch
-from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from hindsight.core.insights_model import Chart, ChartKind, Role, Series
 from hindsight.export.insights_ranges import draw_ranges
@@ -40,6 +38,7 @@ from hindsight.export.insights_style import (
     Drawn,
     Resolver,
     Target,
+    appearance,
     bar_label,
     bar_style,
     bar_target,
@@ -48,12 +47,7 @@ from hindsight.export.insights_style import (
     legend,
     tidy,
 )
-from hindsight.export.insights_text import (
-    TextKeepingRenderer,
-    _font_fields,
-    keep_pixels,
-    kept_pixels,
-)
+from hindsight.export.insights_text import TextKeepingRenderer, keep_pixels, kept_pixels
 
 __all__ = ["Drawn", "Target", "draw", "frame_kind", "image", "new_figure"]
 
@@ -175,6 +169,9 @@ def _lines(chart: Chart, axes: Axes, twin: Axes | None) -> list[Any]:
     return handles
 
 
+CATEGORIES_FIRST = 0.01  # how far below the value axis the category axis of bars is drawn
+
+
 def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=True, grouped=False)
     count = len(chart.categories)
@@ -184,6 +181,10 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     axes.set_xlim(0, top * 1.05 if top else 1)
     axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     tidy(axes, chart.value_axis, horizontal=True)
+    # The categories' axis is drawn first, so its pixels can be copied from the same chart
+    # in another scope (see _TicksOnceADraw). The two axes share no pixel that the frame
+    # drawn after them leaves showing: the picture is the one drawn in the other order.
+    axes.yaxis.set_zorder(axes.xaxis.get_zorder() - CATEGORIES_FIRST)
     axes.set_xlabel(chart.value_axis)
     axes.set_ylabel(chart.category_axis)
     return legend(axes, handles)
@@ -224,7 +225,9 @@ class _TicksOnceADraw:
                 return
             _AXIS_DRAW(self, renderer)
             if key is not None:
-                keep_pixels(key, renderer)
+                box = Bbox.from_bounds(0, 0, renderer.width, renderer.height)
+                size = int(renderer.width) * int(renderer.height) * 4
+                keep_pixels(key, renderer.copy_from_bbox(box), size)
         finally:
             self._drawing = None
 
@@ -246,73 +249,9 @@ class _TicksOnceADraw:
         return list(first), list(second)
 
 
-def _look(artist: Any) -> tuple[Any, ...]:
-    """What an axis's line, text or patch looks like, wherever it is."""
-    if not artist.get_visible():
-        return (False,)
-    common = (
-        type(artist),
-        artist.get_alpha(),
-        artist.get_zorder(),
-        artist.get_clip_on(),
-        artist.get_rasterized(),
-        artist.get_agg_filter(),
-        tuple(artist.get_path_effects()),
-        artist.get_snap(),
-    )
-    if isinstance(artist, Text):
-        return (
-            *common,
-            artist.get_text(),
-            *_font_fields(artist.get_fontproperties()),
-            _colour(artist.get_color()),
-            artist.get_rotation(),
-            artist.get_rotation_mode(),
-            artist.get_horizontalalignment(),
-            artist.get_verticalalignment(),
-            artist._get_multialignment(),  # type: ignore[attr-defined]
-            artist.get_linespacing(),
-            artist.get_antialiased(),
-            artist.get_usetex(),
-            artist.get_wrap(),
-            artist.get_bbox_patch() is None,
-        )
-    if isinstance(artist, Line2D):
-        return (
-            *common,
-            _colour(artist.get_color()),
-            artist.get_linewidth(),
-            artist.get_linestyle(),
-            artist.get_dash_capstyle(),
-            artist.get_solid_capstyle(),
-            artist.get_marker(),
-            artist.get_markersize(),
-            artist.get_markeredgewidth(),
-            _colour(artist.get_markeredgecolor()),
-            _colour(artist.get_markerfacecolor()),
-            artist.get_antialiased(),
-            artist.get_drawstyle(),
-        )
-    if isinstance(artist, Patch):
-        return (
-            *common,
-            _colour(artist.get_facecolor()),
-            _colour(artist.get_edgecolor()),
-            artist.get_linewidth(),
-            artist.get_linestyle(),
-            artist.get_hatch(),
-            artist.get_antialiased(),
-        )
-    return (*common, id(artist))  # anything else: never taken for another
-
-
 def _parts(tick: Any) -> tuple[Any, ...]:
     """What a tick draws: its grid line, its two marks and its two labels."""
     return (tick.gridline, tick.tick1line, tick.tick2line, tick.label1, tick.label2)
-
-
-def _colour(value: Any) -> Any:
-    return tuple(float(v) for v in value) if not isinstance(value, str) else value
 
 
 def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
@@ -347,8 +286,8 @@ def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
         int(renderer.height),
         renderer.dpi,
         figure.dpi,
-        _look(figure.patch),
-        _look(axes.patch),
+        appearance(figure.patch),
+        appearance(axes.patch),
         tuple(axes.patch.get_bbox().bounds) if axes.patch.get_visible() else None,
         tuple(axes.bbox.bounds),
         axis.axis_name,
@@ -358,8 +297,8 @@ def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
         axis.get_ticks_position(),
         axis.labelpad,
         None if axis._autolabelpos else tuple(axis.label.get_position()),
-        _look(axis.label),
-        _look(axis.offsetText),
+        appearance(axis.label),
+        appearance(axis.offsetText),
         axis.major.formatter.get_offset() if axis.offsetText.get_visible() else None,
         mpl.rcParams["text.hinting"],
         mpl.rcParams["text.hinting_factor"],
@@ -372,7 +311,7 @@ def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
                 tick._width,
                 tick._pad,
                 tick._tickdir,
-                tuple(map(_look, _parts(tick))),
+                tuple(map(appearance, _parts(tick))),
             )
             for tick in ticks
         ),

@@ -234,16 +234,16 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-# The pixels of a whole canvas, by what it shows (insights_charts keeps there the canvas
-# once the first axis of a figure is drawn, which a category axis of another scope shows
-# again), with their size; the oldest go first beyond KEPT_PIXEL_BYTES.
+# Pixels kept by what they show (insights_charts keeps there a whole canvas once the first
+# axis of a figure is drawn, and the pixels a legend drew, both shown again by the same chart
+# in another scope), with their size in bytes; the oldest go first beyond KEPT_PIXEL_BYTES.
 _PIXELS: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
 KEPT_PIXEL_BYTES = 32 * 2**20
 _pixels_lock = threading.Lock()
 
 
 def kept_pixels(key: tuple[Any, ...]) -> Any | None:
-    """The pixels kept for `key` (a BufferRegion of a whole canvas), or None."""
+    """The pixels kept for `key`, or None."""
     with _pixels_lock:
         found = _PIXELS.get(key)
         if found is None:
@@ -252,12 +252,10 @@ def kept_pixels(key: tuple[Any, ...]) -> Any | None:
         return found[0]
 
 
-def keep_pixels(key: tuple[Any, ...], renderer: RendererAgg) -> None:
-    """Keep the pixels of `renderer`'s whole canvas for `key`."""
-    size = int(renderer.width) * int(renderer.height) * 4
+def keep_pixels(key: tuple[Any, ...], pixels: Any, size: int) -> None:
+    """Keep `pixels` (`size` bytes) for `key`."""
     if size > KEPT_PIXEL_BYTES:
         return
-    pixels = renderer.copy_from_bbox(Bbox.from_bounds(0, 0, renderer.width, renderer.height))
     with _pixels_lock:
         _PIXELS[key] = (pixels, size)
         total = sum(kept for _, kept in _PIXELS.values())
