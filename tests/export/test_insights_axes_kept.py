@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 from tests.export.test_insights_charts_reuse import HEIGHT, WIDTH, _fresh, _pixels, scopes  # noqa: F401
 from tests.export.test_insights_text import KeepingCanvas
@@ -126,7 +130,16 @@ def test_an_axis_that_changed_in_any_way_is_drawn_again(
         assert _kept(figure) == kept
 
 
-def test_a_text_is_laid_out_as_matplotlib_lays_it_out() -> None:
+def _svg_renderer(figure: Figure) -> Any:
+    """A renderer as matplotlib's SVG pictures draw with."""
+    import io
+
+    figure.dpi = 72
+    return MixedModeRenderer(figure, 4, 3, 96, RendererSVG(288, 216, io.StringIO()))
+
+
+@pytest.mark.parametrize("drawing", ["agg", "svg"])
+def test_a_text_is_laid_out_as_matplotlib_lays_it_out(drawing: str) -> None:
     insights_text.forget()
     figure = Figure(figsize=(4, 3), dpi=96)
     texts = [
@@ -137,7 +150,22 @@ def test_a_text_is_laid_out_as_matplotlib_lays_it_out() -> None:
         figure.text(0.5, 0.5, "Spaced\nout", linespacing=2.5, fontweight="bold"),
         figure.text(0.5, 0.5, ""),
     ]
-    renderer = TextKeepingRenderer(384, 288, 96)
+    # The same words every other way: each its own layout.
+    same = {"s": "Same\nwords"}
+    texts += [
+        figure.text(0.5, 0.5, **same),
+        figure.text(0.5, 0.5, ha="right", **same),
+        figure.text(0.5, 0.5, va="center", **same),
+        figure.text(0.5, 0.5, rotation=45, **same),
+        figure.text(0.5, 0.5, rotation=45, rotation_mode="anchor", **same),
+        figure.text(0.5, 0.5, multialignment="center", **same),
+        figure.text(0.5, 0.5, multialignment="center", ha="center", **same),
+        figure.text(0.5, 0.5, linespacing=2, **same),
+        figure.text(0.5, 0.5, fontsize=9, **same),
+        figure.text(0.5, 0.5, fontstyle="italic", **same),
+        figure.text(0.5, 0.5, family="DejaVu Serif", **same),
+    ]
+    renderer = TextKeepingRenderer(384, 288, 96) if drawing == "agg" else _svg_renderer(figure)
     plain = insights_text._plain_text_layout
     for text in texts:
         for _ in range(2):  # laid out, then kept
@@ -244,3 +272,20 @@ def test_a_legend_that_changed_or_lies_over_other_pixels_is_drawn(
         drawn.clear()
         assert _kept(figure) == kept
         assert drawn == []
+
+
+def test_svg_pictures_are_those_of_texts_laid_out_anew(
+    scopes: list[Insights],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # SVG files then say the same date and name their parts the same.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "same")
+    insights_text.forget()
+    charts = [c for c in scopes[0].charts + scopes[1].charts if c.kind is not ChartKind.TABLE]
+    kept = [insights_charts.image(chart, WIDTH, HEIGHT, "svg") for chart in charts]
+    assert insights_text._TEXT_LAYOUTS  # the SVG renderer's layouts were kept
+    with monkeypatch.context() as plain:
+        plain.setattr(Text, "_get_layout", insights_text._plain_text_layout)
+        anew = [insights_charts.image(chart, WIDTH, HEIGHT, "svg") for chart in charts]
+    assert kept == anew

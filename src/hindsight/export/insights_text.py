@@ -26,6 +26,8 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -267,17 +269,33 @@ def keep_pixels(key: tuple[Any, ...], pixels: Any, size: int) -> None:
 _plain_text_layout: Any = Text._get_layout  # type: ignore[attr-defined]
 
 
+def _measured_by(renderer: Any) -> tuple[Any, ...] | None:
+    """Whose sizes of texts `renderer` uses, when they are the same for the process: a
+    TextKeepingRenderer's (kept), or the SVG renderer's (from the font file alone, at 72
+    dpi; matplotlib's SVG pictures draw with it inside a MixedModeRenderer)."""
+    if isinstance(renderer, TextKeepingRenderer):
+        return ("agg", renderer.dpi)
+    if isinstance(renderer, MixedModeRenderer):
+        renderer = renderer._renderer  # type: ignore[attr-defined]  # the one drawing now
+    if type(renderer) is RendererSVG:
+        return ("svg", renderer.points_to_pixels(72))
+    return None
+
+
 def _text_layout(text: Text, renderer: Any) -> Any:
-    """Text._get_layout, kept for the process when drawn by a TextKeepingRenderer.
+    """Text._get_layout, kept for the process when drawn by a TextKeepingRenderer or as SVG.
 
     A text's layout (the box around it, its lines' sizes and offsets, relative to the point
     it is anchored at) follows from its words, font, alignment and rotation and from the
-    sizes the renderer measures, which this renderer keeps for the process anyway: laying it
-    out again, for every tick label on every draw and again for every size asked, is about a
-    tenth of drawing a chart. A text wrapped to the figure, in TeX or with mathematics, or
-    turned with its transform, is laid out as matplotlib does every time.
+    sizes the renderer measures: a TextKeepingRenderer keeps those for the process, and the
+    SVG renderer takes them from the font file. Laying a text out again, for every tick
+    label on every draw and again for every size asked, is about a tenth of drawing a chart
+    (and matplotlib's SVG renderer, new for every picture, measured each text anew). A text
+    wrapped to the figure, in TeX or with mathematics, or turned with its transform, is laid
+    out as matplotlib does every time, as is any text another renderer draws.
     """
-    if not isinstance(renderer, TextKeepingRenderer):
+    measured = _measured_by(renderer)
+    if measured is None:
         return _plain_text_layout(text, renderer)
     s = text.get_text()
     if "$" in s or text.get_wrap() or text.get_usetex() or text.get_transform_rotates_text():
@@ -287,7 +305,7 @@ def _text_layout(text: Text, renderer: Any) -> Any:
         s,
         *_font_fields(text.get_fontproperties()),
         figure.dpi if figure is not None else None,
-        renderer.dpi,
+        *measured,
         text.get_rotation(),
         text.get_rotation_mode(),
         text.get_horizontalalignment(),
