@@ -13,7 +13,13 @@ Measuring a text and laying it out (FreeType's shaping) cost about a quarter of 
 each, and matplotlib remembers sizes only per renderer: this one remembers, for the process,
 the size of each text measured and the glyphs and offsets of each text laid out (by its
 words, font, size and dpi, not by where it falls), so the charts of a view, drawn on several
-figures, measure and lay out "0", "Incidents" or "Q1 2025" once.
+figures, measure and lay out "0", "Incidents" or "Q1 2025" once. matplotlib's own layout of
+a Text (its box and its lines' places, `_text_layout` below) is kept the same way, for this
+renderer and for SVG pictures.
+
+The module also keeps, for the process, pixels that insights_charts and insights_style copy
+instead of drawing (`kept_pixels`): a figure once its first axis is drawn, and the pixels a
+legend drew. `forget` lets all of it go.
 """
 
 from __future__ import annotations
