@@ -3,6 +3,7 @@ the stroked line made it, every range can still be clicked, and vector output ke
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 from dataclasses import replace
@@ -139,3 +140,40 @@ def test_the_cloud_in_svg_lands_where_agg_draws_it(qapp) -> None:
     assert by_agg.sum() > 5000
     assert (by_agg & by_svg).sum() > 0.9 * by_agg.sum()
     assert (by_svg & ~by_agg).sum() < 0.1 * by_agg.sum()
+
+
+def _embedded_pictures(svg: bytes) -> list[np.ndarray]:
+    import base64
+    import re
+
+    from PIL import Image
+
+    found = re.findall(rb"data:image/png;base64,\s*([A-Za-z0-9+/=\s]+)", svg)
+    pngs = [base64.b64decode(b"".join(data.split())) for data in found]
+    return [np.asarray(Image.open(io.BytesIO(png))) for png in pngs]
+
+
+def test_svg_pictures_are_written_as_light_png_with_the_same_pixels(monkeypatch) -> None:
+    from matplotlib.backends import backend_svg
+    from PIL import Image
+
+    chart = cloudy(insights_ranges.CLOUD + 500)
+    levels: list[object] = []
+    save = Image.Image.save
+
+    def noted(self, fp, format=None, **params):
+        levels.append(params.get("compress_level"))
+        return save(self, fp, format, **params)
+
+    monkeypatch.setattr(Image.Image, "save", noted)
+    light = insights_charts.image(chart, WIDTH, HEIGHT, "svg")
+    assert levels == [1, 1]  # the cloud and its dots
+    assert backend_svg.Image is Image  # matplotlib's own again
+    levels.clear()
+    with monkeypatch.context() as plain:
+        plain.setattr(insights_charts, "_light_png", contextlib.nullcontext)
+        usual = insights_charts.image(chart, WIDTH, HEIGHT, "svg")
+    assert levels == [None, None]
+    pictures, expected = _embedded_pictures(light), _embedded_pictures(usual)
+    assert len(pictures) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(pictures, expected, strict=True))

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+import matplotlib as mpl
+from matplotlib import axis as maxis
+from matplotlib.artist import allow_rasterization
 from matplotlib.axes import Axes
+from matplotlib.backends import backend_svg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
 from matplotlib.patches import Patch as MplPatch
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from hindsight.core.insights_model import Chart, ChartKind, Role, Series
 from hindsight.export.insights_ranges import draw_ranges
@@ -34,6 +41,7 @@ from hindsight.export.insights_style import (
     Drawn,
     Resolver,
     Target,
+    appearance,
     bar_label,
     bar_style,
     bar_target,
@@ -42,6 +50,7 @@ from hindsight.export.insights_style import (
     legend,
     tidy,
 )
+from hindsight.export.insights_text import TextKeepingRenderer, keep_pixels, kept_pixels
 
 __all__ = ["Drawn", "Target", "draw", "frame_kind", "image", "new_figure"]
 
@@ -163,6 +172,9 @@ def _lines(chart: Chart, axes: Axes, twin: Axes | None) -> list[Any]:
     return handles
 
 
+CATEGORIES_FIRST = 0.01  # how far below the value axis the category axis of bars is drawn
+
+
 def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=True, grouped=False)
     count = len(chart.categories)
@@ -172,9 +184,161 @@ def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     axes.set_xlim(0, top * 1.05 if top else 1)
     axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     tidy(axes, chart.value_axis, horizontal=True)
+    # The categories' axis is drawn first, so its pixels can be copied from the same chart
+    # in another scope (see _TicksOnceADraw). The two axes share no pixel that the frame
+    # drawn after them leaves showing: the picture is the one drawn in the other order.
+    axes.yaxis.set_zorder(axes.xaxis.get_zorder() - CATEGORIES_FIRST)
     axes.set_xlabel(chart.value_axis)
     axes.set_ylabel(chart.category_axis)
     return legend(axes, handles)
+
+
+# Axis.draw as matplotlib wrote it (under the decorator that _TicksOnceADraw.draw has too).
+_AXIS_DRAW: Any = getattr(maxis.Axis.draw, "__wrapped__", maxis.Axis.draw)
+
+
+class _TicksOnceADraw:
+    """An axis that works out its ticks and their labels' boxes once while it is drawn, and
+    whose pixels are copied rather than drawn when they can be.
+
+    matplotlib's Axis.draw works out which ticks to draw (placing and labelling each) and
+    the boxes of their labels, then again to place the axis label, and the ticks a third
+    time for the extent of the spine beside it. Nothing changes between them, so here the
+    second and third time are given the first answer.
+
+    The axis drawn first on a figure (the x axis of its first axes) is drawn on a blank
+    figure: the figure's and the axes' white ground and nothing else. What the canvas holds
+    then follows from the canvas's size, the grounds and the axis alone; an axis drawn before
+    with the same ticks, labels and look at the same place (the categories of a chart, in
+    another scope) has its pixels copied over the canvas instead of drawn: the very pixels
+    drawing gives. Only on the view's canvases (a TextKeepingRenderer).
+    """
+
+    _drawing: dict[str, Any] | None = None
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        self._drawing = {"renderer": renderer}
+        try:
+            key = _first_axis_key(self, renderer)  # type: ignore[arg-type]
+            found = kept_pixels(key) if key is not None else None
+            if found is not None:
+                renderer.restore_region(found)
+                self.stale = False  # type: ignore[attr-defined]
+                return
+            _AXIS_DRAW(self, renderer)
+            if key is not None:
+                box = Bbox.from_bounds(0, 0, renderer.width, renderer.height)
+                size = int(renderer.width) * int(renderer.height) * 4
+                keep_pixels(key, renderer.copy_from_bbox(box), size)
+        finally:
+            self._drawing = None
+
+    def _update_ticks(self) -> list[Any]:
+        drawing = self._drawing
+        if drawing is None:
+            return super()._update_ticks()  # type: ignore[misc]
+        if "ticks" not in drawing:
+            drawing["ticks"] = super()._update_ticks()  # type: ignore[misc]
+        return list(drawing["ticks"])
+
+    def _get_ticklabel_bboxes(self, ticks: list[Any], renderer: Any) -> Any:
+        drawing = self._drawing
+        if drawing is None or renderer is not drawing["renderer"] or ticks != drawing.get("ticks"):
+            return super()._get_ticklabel_bboxes(ticks, renderer)  # type: ignore[misc]
+        if "boxes" not in drawing:
+            drawing["boxes"] = super()._get_ticklabel_bboxes(ticks, renderer)  # type: ignore[misc]
+        first, second = drawing["boxes"]
+        return list(first), list(second)
+
+
+def _parts(tick: Any) -> tuple[Any, ...]:
+    """What a tick draws: its grid line, its two marks and its two labels."""
+    return (tick.gridline, tick.tick1line, tick.tick2line, tick.label1, tick.label2)
+
+
+def _first_axis_key(axis: Any, renderer: Any) -> tuple[Any, ...] | None:
+    """What the canvas holds once `axis` is drawn, when it is the first thing drawn on the
+    figure's white ground; else None."""
+    if not isinstance(renderer, TextKeepingRenderer):
+        return None
+    axes = axis.axes
+    figure = axes.get_figure(root=True)
+    if figure is None or axes.get_figure(root=False) is not figure:
+        return None
+    if not (axes.axison and axes._frameon) or axes.get_animated():
+        return None
+    # The first drawn of the figure's children (after its ground), and of the axes'.
+    drawn = sorted(
+        (a for a in figure.get_children() if a is not figure.patch and not a.get_animated()),
+        key=lambda a: a.get_zorder(),
+    )
+    if not drawn or drawn[0] is not axes:
+        return None
+    inside = sorted(
+        (a for a in axes.get_children() if a is not axes.patch and not a.get_animated()),
+        key=lambda a: a.get_zorder(),
+    )
+    if not inside or inside[0] is not axis:
+        return None
+    if axes.get_rasterization_zorder() is not None:
+        return None
+    ticks = axis._update_ticks()
+    return (
+        int(renderer.width),
+        int(renderer.height),
+        renderer.dpi,
+        figure.dpi,
+        appearance(figure.patch),
+        appearance(axes.patch),
+        tuple(axes.patch.get_bbox().bounds) if axes.patch.get_visible() else None,
+        tuple(axes.bbox.bounds),
+        axis.axis_name,
+        axis.get_scale(),
+        tuple(float(v) for v in axis.get_view_interval()),
+        axis.get_label_position(),
+        axis.get_ticks_position(),
+        axis.labelpad,
+        None if axis._autolabelpos else tuple(axis.label.get_position()),
+        appearance(axis.label),
+        appearance(axis.offsetText),
+        axis.major.formatter.get_offset() if axis.offsetText.get_visible() else None,
+        mpl.rcParams["text.hinting"],
+        mpl.rcParams["text.hinting_factor"],
+        mpl.rcParams["path.sketch"],
+        tuple(
+            (
+                float(tick.get_loc()),
+                tick in axis.minorTicks,
+                tick._size,
+                tick._width,
+                tick._pad,
+                tick._tickdir,
+                tuple(map(appearance, _parts(tick))),
+            )
+            for tick in ticks
+        ),
+    )
+
+
+class _XAxis(_TicksOnceADraw, maxis.XAxis):
+    pass
+
+
+class _YAxis(_TicksOnceADraw, maxis.YAxis):
+    pass
+
+
+class ChartAxes(Axes):
+    """Axes whose axes work out their ticks once a draw (see _TicksOnceADraw)."""
+
+    def _init_axis(self) -> None:
+        self.xaxis = _XAxis(self, clear=False)
+        self.spines.bottom.register_axis(self.xaxis)
+        self.spines.top.register_axis(self.xaxis)
+        self.yaxis = _YAxis(self, clear=False)
+        self.spines.left.register_axis(self.yaxis)
+        self.spines.right.register_axis(self.yaxis)
 
 
 # Each figure remembers (in this attribute) the axes it was last drawn on and what they were
@@ -241,12 +405,18 @@ def _axes(chart: Chart, figure: Figure) -> tuple[Axes, ...]:
     figure.clear()
     if chart.kind is ChartKind.RANGES:
         grid = figure.add_gridspec(1, 2, **_range_grid(figure))
-        made: tuple[Axes, ...] = (figure.add_subplot(grid[0]), figure.add_subplot(grid[1]))
+        made: tuple[Axes, ...] = (
+            figure.add_subplot(grid[0], axes_class=ChartAxes),
+            figure.add_subplot(grid[1], axes_class=ChartAxes),
+        )
     else:
-        main = figure.add_subplot()
+        main = figure.add_subplot(axes_class=ChartAxes)
         # A line in its own unit gets a second value axis, on the right, sharing the first's
         # categories (kept with it, as it is).
-        made = (main, main.twinx()) if _twinned(chart) else (main,)
+        made = (main,)
+        if _twinned(chart):
+            # (axes_class is a class of axes; matplotlib's stubs type it as axes)
+            made = (main, main.twinx(axes_class=ChartAxes))  # type: ignore[arg-type]
     setattr(figure, _FRAME, (signature, made))
     return made
 
@@ -350,6 +520,67 @@ def _image(chart: Chart, figure: Figure, kind: str, scale: float) -> bytes:
         if kind == "png":
             # Light compression: a chart is mostly flat colour, and zlib's default is slow.
             figure.savefig(buffer, format="png", dpi=96 * scale, pil_kwargs={"compress_level": 1})
+        elif kind == "svg":
+            with _light_png():
+                figure.savefig(buffer, format=kind, dpi=96 * scale)
         else:
             figure.savefig(buffer, format=kind, dpi=96 * scale)
     return buffer.getvalue()
+
+
+class _LightPNGImage:
+    """A PIL image that saves itself as PNG with light compression unless told otherwise."""
+
+    def __init__(self, image: Any) -> None:
+        self._image = image
+
+    def save(self, fp: Any, format: Any = None, **params: Any) -> None:
+        params.setdefault("compress_level", 1)
+        self._image.save(fp, format=format, **params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._image, name)
+
+
+class _LightPNGModule:
+    """PIL's Image module, but for images made from arrays that save as light PNG."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def fromarray(self, *args: Any, **kwargs: Any) -> _LightPNGImage:
+        return _LightPNGImage(self._module.fromarray(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+_light_png_lock = threading.Lock()
+_light_png_users = 0
+_PIL_IMAGE: Any = None  # the module matplotlib's SVG backend uses, while it is stood in for
+
+
+@contextmanager
+def _light_png() -> Iterator[None]:
+    """While in this context, the pixel parts of SVG pictures (a cloud of ranges, its dots)
+    are written as PNG with light compression: zlib's default compression of the eight or so
+    pictures of a report took about 0.2 s of the PDF's time; this takes a quarter of it. The
+    pixels are the same (PNG is lossless), the SVG a little longer.
+
+    matplotlib's SVG backend writes them with PIL's Image module and no option: it is stood
+    in for in that backend (alone) while any thread is in this context.
+    """
+    global _light_png_users, _PIL_IMAGE
+    with _light_png_lock:
+        if _light_png_users == 0:
+            _PIL_IMAGE = backend_svg.Image
+            backend_svg.Image = _LightPNGModule(_PIL_IMAGE)  # type: ignore[assignment]
+        _light_png_users += 1
+    try:
+        yield
+    finally:
+        with _light_png_lock:
+            _light_png_users -= 1
+            if _light_png_users == 0:
+                backend_svg.Image = _PIL_IMAGE
+                _PIL_IMAGE = None

@@ -14,11 +14,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matplotlib.artist import Artist
+import matplotlib as mpl
+import numpy as np
+from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from hindsight.core.insights_model import Chart, Series
+from hindsight.export.insights_text import (
+    TextKeepingRenderer,
+    _font_fields,
+    keep_pixels,
+    kept_pixels,
+)
 
 FONT = "DejaVu Sans"
 TEXT = "#1f2933"
@@ -223,8 +235,10 @@ def legend(axes: Axes, handles: list[Any]) -> int:
     room = figure_width(axes) * 0.9
     widest = max(len(str(h.get_label())) for h in handles)
     columns = max(1, min(len(handles), int(room // (widest * 5.4 + 26))))
-    axes.legend(
-        handles=handles,
+    made = ChartLegend(
+        axes,
+        handles,
+        [str(h.get_label()) for h in handles],
         loc="lower left",
         bbox_to_anchor=(0, 1.02),
         ncols=columns,
@@ -233,4 +247,168 @@ def legend(axes: Axes, handles: list[Any]) -> int:
         handletextpad=0.4,
         columnspacing=1.0,
     )
+    # As Axes.legend does.
+    axes.legend_ = made
+    made._remove_method = axes._remove_legend  # type: ignore[attr-defined]
     return math.ceil(len(handles) / columns)
+
+
+# Legend.draw as matplotlib wrote it (under the decorator ChartLegend.draw has too).
+_LEGEND_DRAW: Any = getattr(Legend.draw, "__wrapped__", Legend.draw)
+
+
+class ChartLegend(Legend):
+    """A legend whose pixels are copied rather than drawn when it drew them before.
+
+    A chart's legend is the same from scope to scope, above the plot, where nothing else is
+    drawn. When drawn by a TextKeepingRenderer (the view's canvases), the pixels it changed,
+    with a margin, are kept with what they were before, by everything the legend's look
+    depends on; the next time, if those pixels are what they were before, they become what
+    the legend made of them: the pixels drawing gives, since Agg paints each pixel from its
+    own colour and what is drawn over it.
+    """
+
+    @allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        key = _legend_key(self, renderer)
+        if key is None:
+            _LEGEND_DRAW(self, renderer)
+            return
+        canvas = np.asarray(renderer.buffer_rgba())
+        found = kept_pixels(key)
+        if found is not None:
+            (top, bottom, left, right), before, after = found
+            if np.array_equal(canvas[top:bottom, left:right], before):
+                canvas[top:bottom, left:right] = after
+                self.stale = False
+                return
+        was = canvas.copy()
+        _LEGEND_DRAW(self, renderer)
+        # Compared as one 32-bit number a pixel (much quicker than four bytes apart).
+        changed = (canvas.view(np.uint32) != was.view(np.uint32))[..., 0]
+        rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        if not len(rows):
+            return
+        margin = math.ceil(LEGEND_MARGIN * renderer.dpi / LOGICAL_DPI)
+        top, bottom = max(int(rows[0]) - margin, 0), int(rows[-1]) + 1 + margin
+        left, right = max(int(columns[0]) - margin, 0), int(columns[-1]) + 1 + margin
+        before = was[top:bottom, left:right].copy()
+        after = canvas[top:bottom, left:right].copy()
+        keep_pixels(key, ((top, bottom, left, right), before, after), 2 * after.nbytes)
+
+
+LEGEND_MARGIN = 3  # pixels at 96 dpi around what a legend changed, kept and compared too
+
+
+def _legend_key(legend: Legend, renderer: Any) -> tuple[Any, ...] | None:
+    """What a legend's pixels depend on, when drawn by a TextKeepingRenderer; else None."""
+    if not isinstance(renderer, TextKeepingRenderer) or not legend.get_visible():
+        return None
+    if legend.get_agg_filter() is not None or legend.get_rasterized():
+        return None
+    figure = legend.get_figure(root=True)
+    return (
+        "legend",
+        int(renderer.width),
+        int(renderer.height),
+        renderer.dpi,
+        figure.dpi if figure is not None else None,
+        tuple(legend.get_bbox_to_anchor().bounds),
+        legend._loc,  # type: ignore[attr-defined]
+        legend._ncols,  # type: ignore[attr-defined]
+        legend._mode,  # type: ignore[attr-defined]
+        legend._alignment,  # type: ignore[attr-defined]
+        legend._fontsize,  # type: ignore[attr-defined]
+        legend.shadow,
+        legend.get_frame_on(),
+        appearance(legend.legendPatch),
+        appearance(legend.get_title()),
+        tuple(
+            getattr(legend, name)
+            for name in (
+                "borderpad",
+                "labelspacing",
+                "handlelength",
+                "handleheight",
+                "handletextpad",
+                "borderaxespad",
+                "columnspacing",
+                "markerscale",
+                "numpoints",
+                "scatterpoints",
+            )
+        ),
+        tuple(appearance(text) for text in legend.texts),
+        tuple(
+            appearance(handle) if handle is not None else None for handle in legend.legend_handles
+        ),
+        mpl.rcParams["hatch.linewidth"],
+        mpl.rcParams["hatch.color"],
+        mpl.rcParams["text.hinting"],
+        mpl.rcParams["text.hinting_factor"],
+        mpl.rcParams["path.sketch"],
+    )
+
+
+def appearance(artist: Any) -> tuple[Any, ...]:
+    """What a line, text or patch looks like, wherever it is (a key for its pixels)."""
+    if not artist.get_visible():
+        return (False,)
+    common = (
+        type(artist),
+        artist.get_alpha(),
+        artist.get_zorder(),
+        artist.get_clip_on(),
+        artist.get_rasterized(),
+        artist.get_agg_filter(),
+        tuple(artist.get_path_effects()),
+        artist.get_snap(),
+    )
+    if isinstance(artist, Text):
+        return (
+            *common,
+            artist.get_text(),
+            *_font_fields(artist.get_fontproperties()),
+            colour_key(artist.get_color()),
+            artist.get_rotation(),
+            artist.get_rotation_mode(),
+            artist.get_horizontalalignment(),
+            artist.get_verticalalignment(),
+            artist._get_multialignment(),  # type: ignore[attr-defined]
+            artist.get_linespacing(),
+            artist.get_antialiased(),
+            artist.get_usetex(),
+            artist.get_wrap(),
+            artist.get_bbox_patch() is None,
+        )
+    if isinstance(artist, Line2D):
+        return (
+            *common,
+            colour_key(artist.get_color()),
+            artist.get_linewidth(),
+            artist.get_linestyle(),
+            artist.get_dash_capstyle(),
+            artist.get_solid_capstyle(),
+            artist.get_marker(),
+            artist.get_markersize(),
+            artist.get_markeredgewidth(),
+            colour_key(artist.get_markeredgecolor()),
+            colour_key(artist.get_markerfacecolor()),
+            artist.get_antialiased(),
+            artist.get_drawstyle(),
+        )
+    if isinstance(artist, Patch):
+        return (
+            *common,
+            colour_key(artist.get_facecolor()),
+            colour_key(artist.get_edgecolor()),
+            artist.get_linewidth(),
+            artist.get_linestyle(),
+            artist.get_hatch(),
+            artist.get_antialiased(),
+        )
+    return (*common, id(artist))  # anything else: never taken for another
+
+
+def colour_key(value: Any) -> Any:
+    return tuple(float(v) for v in value) if not isinstance(value, str) else value

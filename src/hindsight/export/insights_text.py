@@ -13,7 +13,13 @@ Measuring a text and laying it out (FreeType's shaping) cost about a quarter of 
 each, and matplotlib remembers sizes only per renderer: this one remembers, for the process,
 the size of each text measured and the glyphs and offsets of each text laid out (by its
 words, font, size and dpi, not by where it falls), so the charts of a view, drawn on several
-figures, measure and lay out "0", "Incidents" or "Q1 2025" once.
+figures, measure and lay out "0", "Incidents" or "Q1 2025" once. matplotlib's own layout of
+a Text (its box and its lines' places, `_text_layout` below) is kept the same way, for this
+renderer and for SVG pictures.
+
+The module also keeps, for the process, pixels that insights_charts and insights_style copy
+instead of drawing (`kept_pixels`): a figure once its first axis is drawn, and the pixels a
+legend drew. `forget` lets all of it go.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
 KEPT_SIZES = 8000  # texts whose size, and whose glyphs and offsets, are kept
@@ -45,6 +55,10 @@ _HEIGHT_TABLES = (
     ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
     ("hhea", "lineGap", "ascent", "descent"),
 )
+
+# (text, font, size, dpi, alignment, rotation, ...) -> a Text's layout as Text._get_layout
+# gives it: its box and its lines' sizes and places, relative to where the text is anchored.
+_TEXT_LAYOUTS: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
 
 # (text, font, size, angle, dpi, ... where it falls within a pixel) -> glyph pictures, each
 # with its left edge and lower edge relative to the text's whole-pixel position.
@@ -228,9 +242,106 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+# Pixels kept by what they show (insights_charts keeps there a whole canvas once the first
+# axis of a figure is drawn, and the pixels a legend drew, both shown again by the same chart
+# in another scope), with their size in bytes; the oldest go first beyond KEPT_PIXEL_BYTES.
+_PIXELS: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+KEPT_PIXEL_BYTES = 32 * 2**20
+_pixels_lock = threading.Lock()
+
+
+def kept_pixels(key: tuple[Any, ...]) -> Any | None:
+    """The pixels kept for `key`, or None."""
+    with _pixels_lock:
+        found = _PIXELS.get(key)
+        if found is None:
+            return None
+        _PIXELS.move_to_end(key)
+        return found[0]
+
+
+def keep_pixels(key: tuple[Any, ...], pixels: Any, size: int) -> None:
+    """Keep `pixels` (`size` bytes) for `key`."""
+    if size > KEPT_PIXEL_BYTES:
+        return
+    with _pixels_lock:
+        _PIXELS[key] = (pixels, size)
+        total = sum(kept for _, kept in _PIXELS.values())
+        while total > KEPT_PIXEL_BYTES:
+            _, (_, dropped) = _PIXELS.popitem(last=False)
+            total -= dropped
+
+
+_plain_text_layout: Any = Text._get_layout  # type: ignore[attr-defined]
+
+
+def _measured_by(renderer: Any) -> tuple[Any, ...] | None:
+    """Whose sizes of texts `renderer` uses, when they are the same for the process: a
+    TextKeepingRenderer's (kept), or the SVG renderer's (from the font file alone, at 72
+    dpi; matplotlib's SVG pictures draw with it inside a MixedModeRenderer)."""
+    if isinstance(renderer, TextKeepingRenderer):
+        return ("agg", renderer.dpi)
+    if isinstance(renderer, MixedModeRenderer):
+        renderer = renderer._renderer  # type: ignore[attr-defined]  # the one drawing now
+    if type(renderer) is RendererSVG:
+        return ("svg", renderer.points_to_pixels(72))
+    return None
+
+
+def _text_layout(text: Text, renderer: Any) -> Any:
+    """Text._get_layout, kept for the process when drawn by a TextKeepingRenderer or as SVG.
+
+    A text's layout (the box around it, its lines' sizes and offsets, relative to the point
+    it is anchored at) follows from its words, font, alignment and rotation and from the
+    sizes the renderer measures: a TextKeepingRenderer keeps those for the process, and the
+    SVG renderer takes them from the font file. Laying a text out again, for every tick
+    label on every draw and again for every size asked, is about a tenth of drawing a chart
+    (and matplotlib's SVG renderer, new for every picture, measured each text anew). A text
+    wrapped to the figure, in TeX or with mathematics, or turned with its transform, is laid
+    out as matplotlib does every time, as is any text another renderer draws.
+    """
+    measured = _measured_by(renderer)
+    if measured is None:
+        return _plain_text_layout(text, renderer)
+    s = text.get_text()
+    if "$" in s or text.get_wrap() or text.get_usetex() or text.get_transform_rotates_text():
+        return _plain_text_layout(text, renderer)
+    figure = text.get_figure(root=True)
+    key = (
+        s,
+        *_font_fields(text.get_fontproperties()),
+        figure.dpi if figure is not None else None,
+        *measured,
+        text.get_rotation(),
+        text.get_rotation_mode(),
+        text.get_horizontalalignment(),
+        text.get_verticalalignment(),
+        text._get_multialignment(),  # type: ignore[attr-defined]
+        text.get_linespacing(),
+        mpl.rcParams["text.hinting"],
+        mpl.rcParams["text.hinting_factor"],
+        threading.get_ident(),
+    )
+    found = _TEXT_LAYOUTS.get(key)
+    if found is None:
+        box, lines, corner = _plain_text_layout(text, renderer)
+        found = (box.frozen(), tuple(lines), corner)
+        _kept(_TEXT_LAYOUTS, key, found)
+    box, lines, corner = found
+    # A new box and list each time, as matplotlib hands out (the lines' tuples are frozen).
+    return Bbox(box.get_points().copy()), list(lines), corner
+
+
+Text._get_layout = _text_layout  # type: ignore[attr-defined]
+
+
 def forget() -> None:
-    """Forget every kept text, its size and layout (the bench draws anew with it)."""
+    """Forget every kept text, its size and layout, and the kept pixels (the bench draws
+    anew with it)."""
     _GLYPHS.clear()
     _SIZES.clear()
     _LAYOUTS.clear()
     _HEIGHTS.clear()
+    _TEXT_LAYOUTS.clear()
+    with _pixels_lock:
+        _PIXELS.clear()
