@@ -137,7 +137,7 @@ class ScopeBar(QWidget):
         self.reset_button = QPushButton("&Reset")
         self.reset_button.setToolTip("Every incident, grouped automatically")
         # One row on a wide window, two or more on a small screen: never wider than the screen.
-        row = FlowLayout(self, spacing=8)
+        row = FlowLayout(self, spacing=6)
         row.addWidget(self.start)
         row.addWidget(self.end)
         for text, widget in (
