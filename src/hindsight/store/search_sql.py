@@ -243,15 +243,20 @@ def counts_sql(by_kind: bool = True) -> str:
     )
     children = f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
     if by_kind:
-        children = ", ".join(
-            f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
-            f"AND rowid >= {first} AND rowid < {end})"
-            for first, end in (part_range(part.code) for part in PARTS)
-        )
+        children = _kind_counts_sql()
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
         f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
         f"{children}"
+    )
+
+
+def _kind_counts_sql() -> str:
+    """Columns counting the records of each kind holding :m, one range of rowids each."""
+    return ", ".join(
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+        f"AND rowid >= {first} AND rowid < {end})"
+        for first, end in (part_range(part.code) for part in PARTS)
     )
 
 
@@ -293,14 +298,10 @@ def word_counts_sql(places: tuple[str, ...]) -> str:
         f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{numbers[p]}), "
         for p in places
     )
-    kinds = ", ".join(
-        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
-        f"AND rowid >= {first} AND rowid < {end})"
-        for first, end in (part_range(part.code) for part in PARTS)
-    )
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
-        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), {kinds}"
+        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
+        f"{_kind_counts_sql()}"
     )
 
 
