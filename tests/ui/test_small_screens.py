@@ -248,3 +248,15 @@ def test_the_largest_dialogs_fit_a_small_screen_at_2x(qtbot):
         assert least.width() <= room_width, type(dialog).__name__
         assert least.height() <= room_height, type(dialog).__name__
         assert dialog.width() <= available.width() and dialog.height() <= available.height()
+
+
+def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot):
+    from hindsight.ui.clamped_label import wrapped_lines
+
+    label = ClampedLabel(max_lines=3)
+    qtbot.addWidget(label)
+    text = "🔥𝕏 " * 30 + "end of the title"
+    lines = wrapped_lines(text, label.font(), 200)
+    assert len(lines) > 2
+    # Nothing lost or doubled (Qt may break between two emoji: they are break opportunities).
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")

@@ -19,6 +19,8 @@ def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
     """`text` cut into the lines a word-wrapped label of `width` pixels shows."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        # Qt counts positions in UTF-16 units: a character beyond the first 65,536 is two.
+        units = paragraph.encode("utf-16-le")
         layout = QTextLayout(paragraph, font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -30,7 +32,8 @@ def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
                 break
             line.setLineWidth(max(1, width))
             start, length = line.textStart(), line.textLength()
-            lines.append(paragraph[start : start + length].rstrip())
+            piece = units[2 * start : 2 * (start + length)]
+            lines.append(piece.decode("utf-16-le", errors="replace").rstrip())
         layout.endLayout()
         if not paragraph:
             lines.append("")
