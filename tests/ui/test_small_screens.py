@@ -251,6 +251,8 @@ def test_the_largest_dialogs_fit_a_small_screen_at_2x(qtbot):
 
 
 def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
     from hindsight.ui.clamped_label import wrapped_lines
 
     label = ClampedLabel(max_lines=3)
@@ -258,5 +260,8 @@ def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot)
     text = "🔥𝕏 " * 30 + "end of the title"
     lines = wrapped_lines(text, label.font(), 200)
     assert len(lines) > 2
-    # Nothing lost or doubled (Qt may break between two emoji: they are break opportunities).
+    # Nothing lost or doubled (Qt may break between two emoji: they are break opportunities),
+    # and each line as wide as Qt made it, no wider.
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    metrics = QFontMetrics(label.font())
+    assert all(metrics.horizontalAdvance(line) <= 200 for line in lines), lines
