@@ -265,3 +265,20 @@ def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     metrics = QFontMetrics(label.font())
     assert all(metrics.horizontalAdvance(line) <= 200 for line in lines), lines
+
+
+def test_the_access_log_starts_every_cell_at_the_top_of_its_row(make_window, demo_db, qtbot):
+    # In a short table a row made tall by a long dataset showed the other cells' text
+    # centred, below the table's edge.
+    from PySide6.QtCore import Qt
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.privacy)
+    table = editor.privacy.log.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=5000)
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            alignment = Qt.AlignmentFlag(table.item(row, column).textAlignment())
+            assert alignment & Qt.AlignmentFlag.AlignTop, (row, column)

@@ -47,6 +47,9 @@ Save = Callable[[Workspace, str], int]  # saves a form as `recorder`; the entry 
 
 BLOCKING = QColor("#a61b1b")
 WARNING = QColor("#9a5b00")
+# Cells start at the top of their row: a row made tall by a long dataset, in a short table,
+# showed the other cells' text centred below the table's edge.
+CELL_ALIGNMENT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 COLUMNS = ("#", "Who and when", "Data and how much", "Categories", "Approver", "Flags")
 FLAGS_COLUMN = len(COLUMNS) - 1
 CATEGORIES_WIDTH = 170
@@ -309,9 +312,11 @@ class AccessLogPage(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tooltip(text))
+                item.setTextAlignment(CELL_ALIGNMENT)
                 self.table.setItem(row, column, item)
             flags = access_flags(details, today)
             flag_item = QTableWidgetItem("\n".join(f"⚠ {FLAG_SHORT[f]}" for f in flags) or "✓")
+            flag_item.setTextAlignment(CELL_ALIGNMENT)
             flag_item.setToolTip(plain_tooltip("\n".join(FLAG_LABELS[f] for f in flags)))
             if flags:
                 blocking = any(f in BLOCKING_FLAGS for f in flags)
