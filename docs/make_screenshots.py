@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,9 +30,14 @@ def main() -> int:
         window.show()
 
         def settle() -> None:
-            # Tabs read and scan off the GUI thread: wait until what they show has arrived.
+            # Tabs read and scan off the GUI thread: wait until what they show has arrived,
+            # then a moment more for the layouts that follow it (a form in a scroll area
+            # settles its height after a second pass).
             app.processEvents()
             while window.ops.busy:
+                app.processEvents()
+            until = time.monotonic() + 0.3
+            while time.monotonic() < until:
                 app.processEvents()
 
         settle()
