@@ -134,6 +134,8 @@ class ScopeBar(QWidget):
             self.period,
             [("Automatic", None), ("Month", Period.MONTH), ("Quarter", Period.QUARTER)],
         )
+        # Placed by the view beside the summary line, so that the scope keeps to one row on a
+        # 1280-pixel window (at the end of the flowing row it took a row of its own).
         self.reset_button = QPushButton("&Reset")
         self.reset_button.setToolTip("Every incident, grouped automatically")
         # One row on a wide window, two or more on a small screen: never wider than the screen.
@@ -149,7 +151,6 @@ class ScopeBar(QWidget):
             ("&Group by", self.period),
         ):
             row.addWidget(captioned(text, widget))
-        row.addWidget(self.reset_button)
         for choice in (self.severities, self.tags, self.systems, self.teams):
             choice.changed.connect(self.changed)
         for optional in (self.start, self.end):

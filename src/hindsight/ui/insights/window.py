@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
@@ -61,7 +62,7 @@ class InsightsWindow(QMainWindow):
         self.idle_drawing = True  # draw charts off screen in idle moments (the bench turns it off)
         name = main.workspace.path.name if main.workspace is not None else ""
         self.setWindowTitle(f"Hindsight — Insights — {name}" if name else "Hindsight — Insights")
-        place_window(self, (1360, 860))  # on a 1366-pixel screen, the scope in one row
+        place_window(self, (1320, 860))
 
         self.scope_bar = ScopeBar()
         self.summary = QLabel()
@@ -83,7 +84,10 @@ class InsightsWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.scope_bar)
-        layout.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.scope_bar.reset_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(summary_row)
         layout.addWidget(self.state)
         layout.addWidget(self.problem)
         layout.addWidget(self.charts_area, 1)
