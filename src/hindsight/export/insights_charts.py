@@ -42,7 +42,7 @@ from hindsight.export.insights_style import (
     Resolver,
     Target,
     appearance,
-    bar_label,
+    bar_labels,
     bar_style,
     bar_target,
     category_ticks,
@@ -178,8 +178,7 @@ CATEGORIES_FIRST = 0.01  # how far below the value axis the category axis of bar
 def _bars(chart: Chart, axes: Axes, drawn: Drawn) -> int:
     handles, top = _blocks(chart, axes, drawn, horizontal=True, grouped=False)
     count = len(chart.categories)
-    labels = [bar_label(c.label) for c in chart.categories]
-    axes.set_yticks(range(count)[::-1], labels)
+    axes.set_yticks(range(count)[::-1], bar_labels(chart))
     axes.set_ylim(-0.6, max(count, 1) - 0.4)
     axes.set_xlim(0, top * 1.05 if top else 1)
     axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
@@ -465,7 +464,7 @@ def _layout(chart: Chart, figure: Figure, legend_rows: int) -> None:
     left = 64 if chart.kind is ChartKind.RANGES else 54
     if chart.kind is ChartKind.BARS:
         longest = max(
-            (len(line) for c in chart.categories for line in bar_label(c.label).split("\n")),
+            (len(line) for label in bar_labels(chart) for line in label.split("\n")),
             default=8,
         )
         left = int(longest * 5.3) + 34

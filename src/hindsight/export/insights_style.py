@@ -63,6 +63,8 @@ MAX_TICK_LABELS = 10
 # drawn at twice the pixels (dpi 192) both grow alike and the layout stays the same.
 LOGICAL_DPI = 96
 BAR_LABEL_CHARS = 26  # a line of a horizontal bar's label; two lines at most
+TWO_LINE_BARS = 9  # bars in a chart whose labels may take two lines
+ONE_LINE_BAR_CHARS = 36  # a one-line bar label ("Pipeline or infrastructure capacity" whole)
 COLUMN_LABEL_CHARS = 13
 
 STYLE = {
@@ -191,6 +193,15 @@ PERIOD_KEY = re.compile(r"^\d{4}-(\d{2}|Q\d)$")
 def bar_label(label: str) -> str:
     """A horizontal bar's label: two lines at most."""
     return wrap(short(label, 2 * BAR_LABEL_CHARS), BAR_LABEL_CHARS, 2)
+
+
+def bar_labels(chart: Chart) -> list[str]:
+    """The labels of a chart of horizontal bars: two lines each, or one when the bars are too
+    many for two lines a bar (in a 300-pixel chart two-line labels overlapped their
+    neighbours beyond about nine bars)."""
+    if len(chart.categories) <= TWO_LINE_BARS:
+        return [bar_label(c.label) for c in chart.categories]
+    return [short(c.label, ONE_LINE_BAR_CHARS) for c in chart.categories]
 
 
 def is_time(chart: Chart) -> bool:
