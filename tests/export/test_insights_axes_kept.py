@@ -50,17 +50,22 @@ def test_chart_axes_draw_what_plain_axes_draw(
             assert _pixels(figure) == _plain_axes(chart, monkeypatch), chart.key
 
 
+def _draws(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, note: Any) -> list[Any]:
+    """What `module.name` (a draw function) is called for from now on, as `note` tells it."""
+    drawn: list[Any] = []
+    plain = getattr(module, name)
+
+    def counted(artist: Any, renderer: Any) -> None:
+        drawn.append(note(artist))
+        plain(artist, renderer)
+
+    monkeypatch.setattr(module, name, counted)
+    return drawn
+
+
 def _axis_draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Which axes matplotlib draws from now on ("x" or "y")."""
-    drawn: list[str] = []
-    plain = insights_charts._AXIS_DRAW
-
-    def counted(axis: Any, renderer: Any) -> None:
-        drawn.append(axis.axis_name)
-        plain(axis, renderer)
-
-    monkeypatch.setattr(insights_charts, "_AXIS_DRAW", counted)
-    return drawn
+    return _draws(monkeypatch, insights_charts, "_AXIS_DRAW", lambda axis: axis.axis_name)
 
 
 def test_a_first_axis_drawn_before_is_copied_with_the_pixels_drawing_gives(
@@ -201,15 +206,7 @@ def test_bars_draw_their_categories_first_and_look_as_drawn_the_other_way(
 
 
 def _legend_draws(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    drawn: list[int] = []
-    plain = insights_style._LEGEND_DRAW
-
-    def counted(legend: Any, renderer: Any) -> None:
-        drawn.append(1)
-        plain(legend, renderer)
-
-    monkeypatch.setattr(insights_style, "_LEGEND_DRAW", counted)
-    return drawn
+    return _draws(monkeypatch, insights_style, "_LEGEND_DRAW", lambda legend: 1)
 
 
 def test_a_legend_drawn_before_over_the_same_pixels_is_copied(

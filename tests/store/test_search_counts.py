@@ -74,11 +74,8 @@ MATCHED = {
 }
 
 
-@pytest.mark.parametrize("literal", list(MATCHED))
-def test_each_kind_is_counted_by_its_range_of_rowids(literal: str) -> None:
-    # Records of every kind but one, of incidents from the smallest id to the largest; a
-    # prefix is counted by one pass over its records instead, with the same counts.
-    rng = random.Random(literal)
+def _index_tables() -> sqlite3.Connection:
+    """An in-memory database with the index's three FTS5 tables, empty."""
     connection = sqlite3.connect(":memory:")
     for table, columns in (
         ("search_incident", INCIDENT_COLUMNS),
@@ -86,6 +83,15 @@ def test_each_kind_is_counted_by_its_range_of_rowids(literal: str) -> None:
         ("search_access", ACCESS_COLUMNS),
     ):
         connection.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)})")
+    return connection
+
+
+@pytest.mark.parametrize("literal", list(MATCHED))
+def test_each_kind_is_counted_by_its_range_of_rowids(literal: str) -> None:
+    # Records of every kind but one, of incidents from the smallest id to the largest; a
+    # prefix is counted by one pass over its records instead, with the same counts.
+    rng = random.Random(literal)
+    connection = _index_tables()
     connection.execute("INSERT INTO search_incident(rowid, title) VALUES (1, 'kestrel feeder')")
     connection.execute("INSERT INTO search_access(rowid, notes) VALUES (1, 'kestrels')")
     expected = [0] * len(PARTS)
@@ -114,13 +120,7 @@ def test_each_kind_is_counted_by_its_range_of_rowids(literal: str) -> None:
 def test_a_word_is_counted_per_column_from_the_vocabulary() -> None:
     # Rows holding a word in one column, in two of a place's columns (systems and tags: the
     # vocabulary would count such a row twice), deleted rows, and other words.
-    connection = sqlite3.connect(":memory:")
-    for table, columns in (
-        ("search_incident", INCIDENT_COLUMNS),
-        ("search_child", CHILD_COLUMNS),
-        ("search_access", ACCESS_COLUMNS),
-    ):
-        connection.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)})")
+    connection = _index_tables()
     connection.execute(
         f"CREATE VIRTUAL TABLE {INCIDENT_VOCABULARY} USING fts5vocab(search_incident, 'col')"
     )

@@ -64,21 +64,25 @@ class ClampedLabel(QLabel):
     def _cap(self) -> int:
         return self.max_lines * self.fontMetrics().lineSpacing() + self._frame()[1]
 
+    def _wrapped(self, width: int | None = None) -> tuple[list[str], int]:
+        """Every line of the text at `width` (the label's own by default), and the room for one."""
+        inner = (self.width() if width is None else width) - self._frame()[0]
+        return wrapped_lines(self.text(), self.font(), inner), inner
+
+    def _shown(self, wrapped: list[str], inner: int) -> list[str]:
+        if len(wrapped) <= self.max_lines:
+            return wrapped
+        kept = wrapped[: self.max_lines - 1]
+        rest = " ".join(line for line in wrapped[self.max_lines - 1 :] if line)
+        elided = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, max(1, inner))
+        return [*kept, elided]
+
     def lines(self, width: int | None = None) -> list[str]:
         """The lines shown at `width` (the label's own by default), the last one cut if need be."""
-        inner = (self.width() if width is None else width) - self._frame()[0]
-        metrics = self.fontMetrics()
-        lines = wrapped_lines(self.text(), self.font(), inner)
-        if len(lines) <= self.max_lines:
-            return lines
-        kept = lines[: self.max_lines - 1]
-        rest = " ".join(line for line in lines[self.max_lines - 1 :] if line)
-        kept.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, max(1, inner)))
-        return kept
+        return self._shown(*self._wrapped(width))
 
     def is_cut(self) -> bool:
-        inner = self.width() - self._frame()[0]
-        return len(wrapped_lines(self.text(), self.font(), inner)) > self.max_lines
+        return len(self._wrapped()[0]) > self.max_lines
 
     def heightForWidth(self, width: int) -> int:
         return min(super().heightForWidth(width), self._cap())
@@ -105,7 +109,8 @@ class ClampedLabel(QLabel):
             super().setToolTip(tip)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.is_cut():
+        wrapped, inner = self._wrapped()
+        if len(wrapped) <= self.max_lines:
             super().paintEvent(event)
             return
         painter = QPainter(self)
@@ -115,7 +120,7 @@ class ClampedLabel(QLabel):
             self.margin(), self.margin(), -self.margin(), -self.margin()
         )
         spacing = self.fontMetrics().lineSpacing()
-        lines = self.lines()
+        lines = self._shown(wrapped, inner)
         top = rect.top() + max(0, (rect.height() - spacing * len(lines)) // 2)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for number, line in enumerate(lines):
