@@ -3,7 +3,9 @@
 A 1366x768 screen at 2x scale gives the window about 680x380 logical pixels, a 1920x1080 one
 about 960x540. Before: a long title wrapped to four lines and left the tab pages no height;
 the Overview form's rows were squeezed into each other; the list's compact columns left the
-title a few letters.
+title a few letters; under the heading the editor's tab page kept a sliver of 130 pixels; the
+follow-up dialog's OK button was off a 683-pixel screen; the access log's data column was a
+word wide.
 """
 
 from __future__ import annotations
@@ -281,3 +283,98 @@ def test_the_access_log_starts_every_cell_at_the_top_of_its_row(make_window, dem
         for column in range(table.columnCount()):
             alignment = Qt.AlignmentFlag(table.item(row, column).textAlignment())
             assert alignment & Qt.AlignmentFlag.AlignTop, (row, column)
+
+
+def test_a_short_window_scrolls_the_editor_instead_of_squeezing_its_page(
+    make_window, demo_db, qtbot
+):
+    from hindsight.ui.editor.incident_editor import PAGE_MIN_HEIGHT
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 3)  # a draft: its fields take the focus
+    editor = window.editor
+    scroll = editor.body_scroll
+    window.resize(680, 380)
+    settle(qtbot, window)
+    QApplication.processEvents()
+    assert editor.tabs.height() >= PAGE_MIN_HEIGHT  # the page keeps its height...
+    assert scroll.verticalScrollBar().maximum() > 0  # ...and the editor scrolls to it
+    assert scroll.widget().width() == scroll.viewport().width()  # never sideways
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    bottom = editor.tabs.mapTo(scroll.viewport(), editor.tabs.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height()  # scrolled down, the whole page shows
+    # A field focused from elsewhere (as a search hit does) is scrolled to.
+    scroll.verticalScrollBar().setValue(0)
+    window.activateWindow()
+    editor.overview.summary.setFocus()
+    QApplication.processEvents()
+    top = editor.overview.summary.mapTo(scroll.viewport(), editor.overview.summary.rect().topLeft())
+    assert 0 <= top.y() < scroll.viewport().height()
+    window.resize(1280, 800)
+    settle(qtbot, window)
+    QApplication.processEvents()
+    assert scroll.verticalScrollBar().maximum() == 0  # room enough: no scroll bar
+    assert editor.tabs.height() > PAGE_MIN_HEIGHT
+
+
+def test_the_follow_up_dialog_scrolls_its_fields_and_keeps_ok_on_screen(qtbot, monkeypatch):
+    from datetime import date
+
+    from PySide6.QtCore import QRect
+
+    from hindsight.core.followups import FollowUp
+    from hindsight.services.followups import default_regions
+    from hindsight.ui import qt_helpers
+    from hindsight.ui.followups.details_dialog import FollowUpDialog
+    from hindsight.ui.vertical_scroll import VerticalScrollArea
+
+    class SmallScreen:  # a 1366x768 screen at 2x scale
+        @staticmethod
+        def availableGeometry() -> QRect:
+            return QRect(0, 0, 683, 384)
+
+    class Screens:
+        @staticmethod
+        def primaryScreen() -> SmallScreen:
+            return SmallScreen()
+
+    monkeypatch.setattr(qt_helpers, "QGuiApplication", Screens)
+    item = FollowUp(title="Add a canary", incident_id=1, value=4, feasibility=3)
+    dialog = FollowUpDialog(item, default_regions(), owners=[], today=date(2026, 1, 1))
+    qtbot.addWidget(dialog)
+    assert dialog.width() <= 683 - 24 and dialog.height() <= 384 - 48  # cut to the screen
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.height() <= 384 - 48, timeout=3000)
+    QApplication.processEvents()
+    scroll = dialog.findChild(VerticalScrollArea)
+    assert scroll.verticalScrollBar().maximum() > 0  # the fields scroll...
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not scroll.isAncestorOf(ok)
+    corner = ok.mapTo(dialog, ok.rect().bottomRight())
+    assert dialog.rect().contains(corner)  # ...and OK stays in the dialog
+
+
+def test_the_access_log_gives_its_data_column_the_width_categories_can_spare(
+    make_window, demo_db, qtbot
+):
+    from hindsight.ui.privacy.access_log import (
+        CATEGORIES_COLUMN,
+        CATEGORIES_WIDTH,
+        DATA_COLUMN,
+    )
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.privacy)
+    table = editor.privacy.log.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=5000)
+    table.resize(560, 300)  # the log's width at 2x scale on a 1920x1080 screen
+    QApplication.processEvents()
+    assert table.columnWidth(DATA_COLUMN) >= table.columnWidth(CATEGORIES_COLUMN)
+    assert table.columnWidth(CATEGORIES_COLUMN) < CATEGORIES_WIDTH
+    table.resize(1400, 300)
+    QApplication.processEvents()
+    assert table.columnWidth(CATEGORIES_COLUMN) == CATEGORIES_WIDTH
+    assert table.columnWidth(DATA_COLUMN) > CATEGORIES_WIDTH

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -39,6 +41,7 @@ from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.tab_groups import TabGroups
 from hindsight.ui.operations import Operations
 from hindsight.ui.undo import SnapshotCommand
+from hindsight.ui.vertical_scroll import VerticalScrollArea
 from hindsight.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -99,6 +102,10 @@ _TAB_TEXT = {
 # Tabs whose widgets read a workspace service as they are built (the follow-up regions, the
 # ethics checklist): a service made on first use is made on the database lane before them.
 _BUILT_WITH: dict[str, tuple[str, ...]] = {"followups": ("followups",), "privacy": ("privacy",)}
+
+
+# The least height of the tabs and their page; below it the editor scrolls (see __init__).
+PAGE_MIN_HEIGHT = 300
 
 
 class ConflictChoice(Enum):
@@ -209,11 +216,36 @@ class IncidentEditor(QWidget):
         heading.addWidget(self.key_label)
         heading.addWidget(self.title_label, 1)
         heading.addWidget(self.severity_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        body.setObjectName("editorBody")
+        layout = QVBoxLayout(body)
         layout.addLayout(heading)
         layout.addWidget(self.phase_bar)
         layout.addWidget(self.published_banner)
         layout.addWidget(self.tabs, 1)
+        # A window too short for the heading and a usable page (a 2x scale on a 768-pixel
+        # screen leaves the editor about 330 pixels) scrolls the editor as a whole: the page
+        # keeps PAGE_MIN_HEIGHT instead of shrinking to a sliver under the heading.
+        self.tabs.setMinimumHeight(PAGE_MIN_HEIGHT)
+        self.body_scroll = VerticalScrollArea(body)
+        self.body_scroll.setObjectName("editorScroll")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.body_scroll)
+        # A field focused from elsewhere (a search hit, a privacy finding) is scrolled to.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._show_focused)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.isAncestorOf(new):
+            return
+        # Each scroll area around the field, the page's own first, then the editor's.
+        holder = new.parentWidget()
+        while holder is not None and holder is not self:
+            if isinstance(holder, QScrollArea):
+                holder.ensureWidgetVisible(new, 0, 0)
+            holder = holder.parentWidget()
 
     # Tabs, built on first use
 

@@ -42,9 +42,11 @@ from hindsight.ui.qt_helpers import (
     current_enum,
     fill_combo,
     ok_cancel_buttons,
+    place_window,
     problem_label,
     select_data,
 )
+from hindsight.ui.vertical_scroll import VerticalScrollArea
 
 
 @functools.lru_cache(maxsize=128)
@@ -66,6 +68,10 @@ def from_qdate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
+# Wide enough for the two columns of fields side by side; cut to a smaller screen.
+PREFERRED_SIZE = (760, 560)
+
+
 class FollowUpDialog(QDialog):
     """Edits every field of one item; `result_item()` is the edited copy."""
 
@@ -84,7 +90,6 @@ class FollowUpDialog(QDialog):
         self.today = today
         new = item.id is None
         self.setWindowTitle("New follow-up" if new else f"Follow-up of {item.incident_key}")
-        self.setMinimumWidth(720)
 
         self.title = QLineEdit(item.title)
         self.title.setPlaceholderText("What is to be done, in a few words")
@@ -195,14 +200,22 @@ class FollowUpDialog(QDialog):
         heading.addRow("Incident", self.incident)
         self.problem = problem_label()
         self.buttons = ok_cancel_buttons(self)
+        # The fields scroll, the buttons stay: on a small screen at 2x scale (683x384 pixels)
+        # the dialog is cut to the screen and OK is still there to press.
+        fields = QWidget()
+        body = QVBoxLayout(fields)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(heading)
+        body.addWidget(self.description_tabs, 1)
+        body.addLayout(columns)
         layout = QVBoxLayout(self)
-        layout.addLayout(heading)
-        layout.addWidget(self.description_tabs, 1)
-        layout.addLayout(columns)
+        layout.addWidget(VerticalScrollArea(fields), 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._place_changed()
         self._tracker_changed()
+        self.setMinimumSize(self.minimumSizeHint())  # held, then cut to the screen:
+        place_window(self, PREFERRED_SIZE)
         self.title.setFocus()
 
     # Live feedback

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,7 +52,9 @@ WARNING = QColor("#9a5b00")
 CELL_ALIGNMENT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 COLUMNS = ("#", "Who and when", "Data and how much", "Categories", "Approver", "Flags")
 FLAGS_COLUMN = len(COLUMNS) - 1
-CATEGORIES_WIDTH = 170
+DATA_COLUMN, CATEGORIES_COLUMN = 2, 3
+CATEGORIES_WIDTH = 170  # with room to spare; never more than the data column has
+CATEGORIES_LEAST = 80
 # Shorter than FLAG_LABELS, for a table cell.
 FLAG_SHORT = {
     AccessFlag.NO_APPROVER: "No approver",
@@ -213,6 +215,33 @@ def history_html(access: DataAccess) -> str:
     return "".join(parts)
 
 
+class AccessTable(QTableWidget):
+    """The log's table: in a narrow pane, Categories gives up width to the data accessed.
+
+    "Who and when", "Approver" and "Flags" fit their contents; "Data and how much" takes the
+    rest. Categories keeps CATEGORIES_WIDTH only while the data column is left at least as
+    wide (at 2x scale the log is about 560 pixels wide, and a fixed width left the data
+    column a word per line).
+    """
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.share_width()
+
+    def share_width(self) -> None:
+        """Set the Categories column's width from the room the other columns leave."""
+        header = self.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(self.columnCount())
+            if column not in (DATA_COLUMN, CATEGORIES_COLUMN)
+        )
+        room = self.viewport().width() - others
+        width = max(min(CATEGORIES_WIDTH, room // 2), CATEGORIES_LEAST)
+        if header.sectionSize(CATEGORIES_COLUMN) != width:
+            self.setColumnWidth(CATEGORIES_COLUMN, width)
+
+
 class AccessLogPage(QWidget):
     """Lists an incident's data accesses; records, amends and confirms deletions.
 
@@ -240,7 +269,7 @@ class AccessLogPage(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(hint, 1)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = AccessTable(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -249,9 +278,9 @@ class AccessLogPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(3, CATEGORIES_WIDTH)
+        header.setSectionResizeMode(DATA_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CATEGORIES_COLUMN, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(CATEGORIES_COLUMN, CATEGORIES_WIDTH)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
@@ -325,6 +354,7 @@ class AccessLogPage(QWidget):
             first = self.table.item(row, 0)
             if first is not None:
                 first.setData(Qt.ItemDataRole.UserRole, access.id)
+        self.table.share_width()  # the fitted columns may have changed width
         if keep is None or not self.select_access(keep):
             self.table.selectionModel().clear()
             self.details.clear()
