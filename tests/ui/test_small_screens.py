@@ -378,3 +378,23 @@ def test_the_access_log_gives_its_data_column_the_width_categories_can_spare(
     QApplication.processEvents()
     assert table.columnWidth(CATEGORIES_COLUMN) == CATEGORIES_WIDTH
     assert table.columnWidth(DATA_COLUMN) > CATEGORIES_WIDTH
+
+
+def test_the_review_questions_keep_most_of_a_narrow_page(make_window, demo_db, qtbot):
+    from hindsight.ui.review.review_page import SECTIONS_MOST_SHARE
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.review)
+    review = editor.review
+    settle(qtbot, window)
+    usual = review.splitter.sizes()[0]
+    review.resize(440, review.height())  # the page at 2x scale on a 1366x768 screen
+    QApplication.processEvents()
+    sections, questions = review.splitter.sizes()
+    assert sections <= SECTIONS_MOST_SHARE * (sections + questions) + 1
+    assert questions >= 0.6 * (sections + questions)
+    review.resize(1000, review.height())  # widened again: the list gets its width back
+    QApplication.processEvents()
+    assert review.splitter.sizes()[0] == usual

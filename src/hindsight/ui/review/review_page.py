@@ -101,6 +101,13 @@ class ProgressBar(QProgressBar):
         self.setFormat(self.WORDS if self.width() >= room else "%p%")
 
 
+# The section list's least width, and the most of a narrow page it takes: on a small screen at
+# 2x scale (a page about 440 pixels wide) it took 170 and left the questions 270, a few words
+# a line.
+SECTIONS_LEAST_WIDTH = 110
+SECTIONS_MOST_SHARE = 0.35
+
+
 class ReviewPage(QWidget):
     """Sections on the left with progress marks, the current section in the middle, and what
     blocks publishing on the right once publishing was refused."""
@@ -157,7 +164,7 @@ class ReviewPage(QWidget):
 
         self.sections = QListWidget()
         self.sections.setWordWrap(True)
-        self.sections.setMinimumWidth(170)
+        self.sections.setMinimumWidth(SECTIONS_LEAST_WIDTH)
         self.stack = QStackedWidget()
         self.back_button = QPushButton("◀ Back")
         self.next_button = QPushButton("Next ▶")
@@ -181,6 +188,8 @@ class ReviewPage(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([200, 700])
+        self._sections_wanted = 200  # the section list's width when there is room for it
+        self.splitter.splitterMoved.connect(self._splitter_dragged)
 
         top = QHBoxLayout()
         top.addWidget(self.status_label)
@@ -355,6 +364,32 @@ class ReviewPage(QWidget):
             self._say("Reopening needs a reason; nothing was changed.")
             return
         self.move_to(ReviewStatus.IN_REVIEW, reason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._keep_questions_room()
+
+    def _keep_questions_room(self) -> None:
+        """Give the section list the width it had (or was dragged to), at most its share.
+
+        In a narrow page the list is cut to SECTIONS_MOST_SHARE (its names word-wrap); widened
+        again, it gets its width back. The panel of what blocks publishing is only cut.
+        """
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        most = max(int(total * SECTIONS_MOST_SHARE), SECTIONS_LEAST_WIDTH)
+        wanted = (
+            sizes[0] if self.left.currentWidget() is self.publish_panel else self._sections_wanted
+        )
+        width = min(wanted, most)
+        if width != sizes[0]:
+            self.splitter.setSizes([width, total - width])
+
+    def _splitter_dragged(self) -> None:
+        if self.left.currentWidget() is self.sections:
+            self._sections_wanted = self.splitter.sizes()[0]
 
     # What blocks publishing
 
