@@ -1,15 +1,19 @@
 """How long Hindsight takes to show real rows, and to be usable, against a bare Qt window.
 
     python bench/startup.py [--db PATH] [-n 10000] [--runs 5] [--warmup 1] [--until loaded]
+                            [--floor]
 
 Each run is a fresh child process on the offscreen Qt platform, with HINDSIGHT_DATA_DIR
 pointing at an empty temporary folder so no user settings are read or written. Two kinds of
-child alternate, so both share the machine's noise:
+child alternate, so all share the machine's noise:
 
 - bare: import PySide6, make a QApplication, show an empty QMainWindow, process events;
 - hindsight: `python -m hindsight --db DB --startup-timing interactive`, which prints each
   start-up phase as it happens and leaves once the editor is usable and has shown the first
-  incident of the list (read by the plain-SQL record reader, store/record_reader.py).
+  incident of the list (read by the plain-SQL record reader, store/record_reader.py);
+- with --floor, a third: the least PySide6 program that paints the database's first rows (60
+  rows read with sqlite3 into a QTableView, nothing else), for scale: what any window with a
+  table of real rows pays over the bare one on this machine and Python.
 
 The parent times, from spawning the child, the moment the bare window is shown, and the
 moments Hindsight prints "first paint with real rows", "editor usable" and "first incident
@@ -54,6 +58,41 @@ window.show()
 app.processEvents()
 print("shown", flush=True)
 os._exit(0)
+"""
+
+# With --floor: the least any PySide6 program pays to paint real rows, for scale. It reads the
+# list's first rows with sqlite3 into a QTableView and leaves after their first paint; a table
+# model needs Qt's namespace (its item roles), whose enums PySide6 makes on first use.
+FLOOR_CHILD = """
+import os, sqlite3, sys
+from PySide6.QtCore import QAbstractTableModel, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv[:1])
+link = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+rows = link.execute(
+    'SELECT "key", title, phase, severity, review_status FROM incidents'
+    " ORDER BY number DESC LIMIT 60"
+).fetchall()
+class Rows(QAbstractTableModel):
+    def rowCount(self, parent=None):
+        return len(rows)
+    def columnCount(self, parent=None):
+        return 5
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        return rows[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, lambda: (print("painted", flush=True), os._exit(0)))
+        return False
+window = QMainWindow()
+table = QTableView()
+table.setModel(Rows())
+window.setCentralWidget(table)
+painted = Painted()
+table.viewport().installEventFilter(painted)
+window.show()
+app.exec()
 """
 
 MARKS = {
@@ -160,8 +199,15 @@ def _figures(values: list[float]) -> str:
     return f"{statistics.median(values):8.3f} {min(values):8.3f} {max(values):8.3f}"
 
 
-def report(db: Path, count: int, bare: list[Run], hind: list[Run], warmup: int, until: str) -> None:
+def report(
+    db: Path,
+    count: int,
+    results: dict[str, list[Run]],
+    warmup: int,
+    until: str,
+) -> None:
     """Print wall times and memory, each as a ratio to the bare window of the same runs."""
+    bare, hind, floor = results["bare"], results["hindsight"], results.get("floor", [])
     print()
     print(f"database    {db} ({db.stat().st_size / 1e6:.1f} MB, {count} incidents)")
     print(
@@ -176,6 +222,10 @@ def report(db: Path, count: int, bare: list[Run], hind: list[Run], warmup: int, 
     bare_peak = statistics.median(r.peak_mib for r in bare)
     print(f"  {'seconds from spawn':<44} {'median':>8} {'min':>8} {'max':>8}   x bare")
     print(f"  {'bare QMainWindow shown':<44} {_figures([r.moments['shown'] for r in bare])}")
+    if floor:
+        values = [r.moments["painted"] for r in floor]
+        ratio = statistics.median(values) / bare_shown
+        print(f"  {'floor: 60 rows in a QTableView painted':<44} {_figures(values)}   {ratio:5.2f}")
     for name, label in (
         ("paint", "Hindsight: first paint with real rows"),
         ("interactive", "Hindsight: editor usable"),
@@ -190,6 +240,12 @@ def report(db: Path, count: int, bare: list[Run], hind: list[Run], warmup: int, 
     print()
     print(f"  {'peak memory (MiB)':<44} {'median':>8} {'min':>8} {'max':>8}   x bare")
     print(f"  {'bare QMainWindow':<44} {_figures([r.peak_mib for r in bare])}")
+    if floor:
+        peaks = [r.peak_mib for r in floor]
+        print(
+            f"  {'floor: 60 rows in a QTableView':<44} {_figures(peaks)}   "
+            f"{statistics.median(peaks) / bare_peak:5.2f}"
+        )
     peaks = [r.peak_mib for r in hind]
     print(
         f"  {'Hindsight, until ' + until:<44} {_figures(peaks)}   "
@@ -227,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         default="interactive",
         help="end each run at the first incident shown, or once the held-back services loaded",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the least PySide6 program that paints the database's first rows",
+    )
     args = parser.parse_args(argv)
 
     db = args.db.resolve() if args.db else cached_database(args.count, args.seed)
@@ -246,11 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         "bare": ([sys.executable, "-c", BARE_CHILD], {"shown": "shown"}),
         "hindsight": (hindsight, marks),
     }
-    results: dict[str, list[Run]] = {"bare": [], "hindsight": []}
+    if args.floor:
+        kinds["floor"] = ([sys.executable, "-c", FLOOR_CHILD, str(db)], {"painted": "painted"})
+    results: dict[str, list[Run]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="hindsight-startup-") as scratch:
         for number in range(args.warmup + args.runs):
             # Swap the order every round as well, so neither kind always follows the other.
-            order = ("bare", "hindsight") if number % 2 == 0 else ("hindsight", "bare")
+            order = list(kinds) if number % 2 == 0 else list(reversed(kinds))
             for kind in order:
                 command, marks = kinds[kind]
                 run = run_child(command, Path(scratch), marks)
@@ -261,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                 moments = "  ".join(f"{k} {v:6.3f} s" for k, v in run.moments.items())
                 print(f"{label:>8} {kind:<9} {moments}  peak {run.peak_mib:5.0f} MiB")
     until = "the services loaded" if args.until == "loaded" else "the first incident shown"
-    report(db, count, results["bare"], results["hindsight"], args.warmup, until)
+    report(db, count, results, args.warmup, until)
     return 0
 
 
