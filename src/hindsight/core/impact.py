@@ -14,7 +14,6 @@ Totals across incidents add only what can be added: measures in the same unit, n
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -226,6 +225,8 @@ def summarise(measures: Mapping[int, Iterable[ImpactMeasure]]) -> list[UnitSumma
         share = key in SHARE_UNITS
         values = list(centrals.values())
         if share:
+            import statistics  # here: with fractions and decimal, 3 ms that opening a file skips
+
             summaries.append(
                 UnitSummary(
                     unit=written[key],
