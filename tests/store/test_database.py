@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,40 @@ def test_close_removes_the_wal_files(db_path: Path) -> None:
     IncidentRepository(database).create(Incident(title="x"))
     database.close()
     assert sorted(os.listdir(db_path.parent)) == [db_path.name]
+
+
+def test_looking_at_an_open_database_keeps_its_connections_locks(db_path: Path) -> None:
+    # Reading the file's first bytes with open() and closing it dropped every POSIX lock the
+    # process held on it: the next program to close the database (any `hindsight` command)
+    # then took itself for the last and deleted the -wal and -shm files under the open
+    # database, whose saves went nowhere from then on.
+    import subprocess
+    import sys
+
+    from hindsight.store.inspection import inspect_file
+
+    database = Database.open(db_path)
+    repository = IncidentRepository(database)
+    stored = repository.create(Incident(title="before"))
+    inspect_file(db_path)  # as the app does when it lists or opens the file again
+    probe = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        "print(c.execute('SELECT title FROM incidents WHERE id = ?', (int(sys.argv[2]),))"
+        ".fetchone()[0]); c.close()"
+    )
+    command = [sys.executable, "-c", probe, str(db_path), str(stored.id)]
+    assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == "before\n"
+    assert Path(f"{db_path}-wal").exists()  # the other program knew it was not the last
+    repository.save(replace(stored, title="after"))
+    assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == "after\n"
+    database.close()
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(b"")
+    error = assert_refused(path, NotADatabaseError)
+    assert "empty" in error.message
 
 
 # -- refusals leave the file untouched --------------------------------------------------------

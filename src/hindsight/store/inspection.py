@@ -20,7 +20,7 @@ from hindsight.store.errors import (
 )
 from hindsight.store.schema import KNOWN_REVISIONS
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_NOTADB = 26  # "file is not a database"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +64,16 @@ def inspect_file(path: Path) -> Inspection:
         raise NotADatabaseError(path, "it is a folder or a special file")
     # Creating a database is explicit (a new path): an existing file, even an empty one, is
     # only ever opened, never turned into a database.
-    with environment_errors(path), path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if not header:
+    with environment_errors(path):
+        empty = path.stat().st_size == 0
+    if empty:
         raise NotADatabaseError(path, "the file is empty")
-    if header != SQLITE_HEADER:
-        raise NotADatabaseError(path)
+    # The file is never opened but through SQLite, which refuses one that is not a database
+    # (SQLITE_NOTADB, below). Opening and closing it any other way, even to read its first
+    # bytes, would drop every lock this process's own connections hold on it (POSIX locks
+    # belong to the process and go with any descriptor's close): the next program to close
+    # the database would then think itself the last and delete the -wal and -shm files under
+    # the app, whose saves would from then on reach no file.
     uri = read_only_uri(path)
     # Even a read-only reader of a WAL database creates -wal and -shm files beside it, and
     # leaves them behind. With no -wal or -journal file there is nothing pending outside the
@@ -81,9 +85,14 @@ def inspect_file(path: Path) -> Inspection:
     with environment_errors(path):
         connection = sqlite3.connect(uri, uri=True)
         try:
+            try:
+                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorcode", None) == SQLITE_NOTADB:
+                    raise NotADatabaseError(path) from None
+                raise
             if not clean:
                 quick_check(connection, path)
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
             if not tables:
                 raise NotADatabaseError(path, "it is an empty SQLite database, not Hindsight's")
