@@ -13,6 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from hindsight.core.listing import ListColumn
@@ -311,6 +312,27 @@ def test_a_short_window_scrolls_the_editor_instead_of_squeezing_its_page(
     QApplication.processEvents()
     top = editor.overview.summary.mapTo(scroll.viewport(), editor.overview.summary.rect().topLeft())
     assert 0 <= top.y() < scroll.viewport().height()
+    # A click on something partly on screen (a row of the access log) leaves the scroll alone,
+    # even when the table's current row (where Qt would scroll to) is below the screen's edge.
+    editor.tabs.setCurrentWidget(editor.privacy)
+    table = editor.privacy.log.table
+    qtbot.waitUntil(lambda: table.rowCount() > 1, timeout=5000)
+    viewport = scroll.viewport()
+    table.setMinimumHeight(2 * viewport.height())  # taller than the screen, as a long log is
+    QApplication.processEvents()
+    scroll.verticalScrollBar().setValue(0)
+    table.setCurrentCell(table.rowCount() - 1, 0)
+    QApplication.processEvents()
+    place = QRect(table.mapTo(viewport, QPoint(0, 0)), table.size())
+    assert place.intersects(viewport.rect())  # the table shows at the foot of the screen
+    last = table.visualRect(table.currentIndex())
+    last.translate(table.viewport().mapTo(viewport, QPoint(0, 0)))
+    assert last.top() >= viewport.height()  # but not its current row
+    table.setFocus()
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is table
+    assert scroll.verticalScrollBar().value() == 0
+    table.setMinimumHeight(0)
     window.resize(1280, 800)
     settle(qtbot, window)
     QApplication.processEvents()

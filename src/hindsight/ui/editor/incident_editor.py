@@ -14,7 +14,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -240,11 +240,15 @@ class IncidentEditor(QWidget):
     def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.isAncestorOf(new):
             return
-        # Each scroll area around the field, the page's own first, then the editor's.
+        # Each scroll area around the field, the page's own first, then the editor's; one that
+        # shows any of the field already (a click landed on it) is left where it is.
         holder = new.parentWidget()
         while holder is not None and holder is not self:
             if isinstance(holder, QScrollArea):
-                holder.ensureWidgetVisible(new, 0, 0)
+                viewport = holder.viewport()
+                place = QRect(new.mapTo(viewport, QPoint(0, 0)), new.size())
+                if not place.intersects(viewport.rect()):
+                    holder.ensureWidgetVisible(new, 0, 0)
             holder = holder.parentWidget()
 
     # Tabs, built on first use
