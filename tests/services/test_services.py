@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
@@ -59,6 +60,24 @@ def test_create_and_find(workspace: Workspace) -> None:
 def test_add_checks_the_title_too(workspace: Workspace) -> None:
     with pytest.raises(ValidationError):
         workspace.incidents.add(Incident(title=" "))
+
+
+def test_what_an_import_would_refuse_is_not_saved(workspace: Workspace) -> None:
+    # An export of the record must import again: the editor had stored a blank title and
+    # names over 200 characters, which the import then refused.
+    from hindsight.core.incident import RoleAssignment
+    from hindsight.core.record_rules import MAX_PERSON
+
+    stored = workspace.incidents.create("Stale ranking")
+    for change, said in (
+        ({"title": "   "}, "needs a title"),
+        ({"roles": [RoleAssignment(Role.INCIDENT_COMMANDER, "x" * (MAX_PERSON + 1))]}, "Role 1"),
+        ({"teams": [TeamInvolvement(team="t" * (MAX_PERSON + 1))]}, "Team 1"),
+    ):
+        with pytest.raises(ValidationError, match=said):
+            workspace.incidents.save(replace(stored, **change))
+    long_enough = [RoleAssignment(Role.INCIDENT_COMMANDER, "x" * MAX_PERSON)]
+    assert workspace.incidents.save(replace(stored, roles=long_enough)).roles[0].person
 
 
 # -- demo data --------------------------------------------------------------------------------

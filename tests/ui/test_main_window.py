@@ -333,6 +333,46 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
+def test_a_refused_save_is_said_in_a_box_once_and_in_the_status_each_time(
+    make_window, db_path, qtbot
+):
+    # A record its own import would refuse is not stored (here: no title); autosave, which
+    # runs at every pause in typing, said so in a message box each time, taking the keyboard
+    # from the field being fixed.
+    window = make_window(db_path)
+    window.create_incident("Titled")
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
+    reported: list[str] = []
+    window.editor.report_error = reported.append
+    title = window.editor.overview.title
+    title.selectAll()
+    qtbot.keyClick(title, Qt.Key.Key_Delete)
+    qtbot.keyClicks(title, "  ")
+
+    def autosave() -> None:  # what the pause timer does
+        answers: list[bool] = []
+        window.editor.autosaver.flush(answers.append)
+        qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+
+    autosave()
+    assert len(reported) == 1 and "needs a title" in reported[0]
+    assert window.save_label.text().startswith("Not saved: The incident needs a title")
+    qtbot.keyClicks(title, " ")
+    autosave()
+    assert len(reported) == 1  # the same refusal again: the status bar says it
+    assert window.save_label.text().startswith("Not saved: The incident needs a title")
+    assert not save_and_wait(qtbot, window)  # asked for (Ctrl+S): the box again
+    assert len(reported) == 2
+    qtbot.keyClicks(title, "Back again")
+    assert save_and_wait(qtbot, window)
+    assert window.save_label.text() == "Saved"
+    workspace = Workspace.open(db_path)
+    try:
+        assert workspace.incidents.get(1).title == "   Back again"
+    finally:
+        workspace.close()
+
+
 def test_closing_saves_pending_edits_first(make_window, db_path, qtbot):
     window = make_window(db_path)
     window.create_incident("Closing soon")

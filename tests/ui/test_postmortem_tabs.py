@@ -127,6 +127,26 @@ def test_dialogs_refuse_what_the_record_would_refuse(qtbot) -> None:
     link.target.setText("javascript:alert(1)")
     link.accept()
     assert "http://" in link.problem.text()
+    link.target.setText("https://example.org/dash")
+    link.label.setText("L" * 301)  # a save refuses it: the dialog says so, and stays open
+    link.accept()
+    assert "longer than 300" in link.problem.text()
+    assert link.result() == 0
+
+    from hindsight.ui.editor.dialogs import RoleDialog, TeamDialog
+
+    role = RoleDialog(None)
+    qtbot.addWidget(role)
+    role.person.setText("P" * 201)
+    role.accept()
+    assert "longer than 200" in role.problem.text()
+    assert role.result() == 0
+    team = TeamDialog(None, ["SRE"])
+    qtbot.addWidget(team)
+    team.team.setCurrentText("T" * 201)
+    team.accept()
+    assert "longer than 200" in team.problem.text()
+    assert team.result() == 0
 
     factor = FactorDialog(None)
     qtbot.addWidget(factor)

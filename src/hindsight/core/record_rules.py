@@ -35,6 +35,12 @@ def record_problems(incident: Incident) -> list[str]:
         found.extend(f"{where}: {p}" for p in target_problems(reference.target, "The link"))
         if len(reference.label) > MAX_LABEL:
             found.append(f"{where}: the label is longer than {MAX_LABEL} characters.")
+    for number, role in enumerate(incident.roles, start=1):
+        if len(role.person) > MAX_PERSON:
+            found.append(f"Role {number}: the name is longer than {MAX_PERSON} characters.")
+    for number, team in enumerate(incident.teams, start=1):
+        if len(team.team) > MAX_PERSON:
+            found.append(f"Team {number}: the name is longer than {MAX_PERSON} characters.")
     for name in ("authors", "reviewers"):
         for person in getattr(incident, name):
             if not person.strip():

@@ -134,8 +134,10 @@ class IncidentService:
     def _checked(self, incident: Incident) -> Incident:
         if len(incident.title) > MAX_TITLE:
             raise ValidationError(f"The title is longer than {MAX_TITLE} characters; shorten it.")
-        if incident.id is None and not incident.title.strip():
-            raise ValidationError("A new incident needs a title.")
+        if not incident.title.strip():
+            # An import refuses a record without a title: none is stored (an export of it
+            # could not be brought back).
+            raise ValidationError("The incident needs a title; write one on the Overview tab.")
         problem = key_problem(incident.key) if incident.key else None
         if problem:
             raise ValidationError(f"The key {problem}.")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import EventSource, Phase, Role
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.record_rules import MAX_PERSON
 from hindsight.ui.author_text import set_line_text
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.optional_date import OptionalDate
@@ -148,6 +149,9 @@ class RoleDialog(_RecordDialog):
         if not self.person.text().strip():
             self.refuse("Name the person who held the role.")
             return
+        if len(self.person.text().strip()) > MAX_PERSON:
+            self.refuse(f"The name is longer than {MAX_PERSON} characters; shorten it.")
+            return
         start, end = self.start.moment_value(), self.end.moment_value()
         if start and end and end < start:
             self.refuse("The role cannot end before it starts.")
@@ -193,6 +197,9 @@ class TeamDialog(_RecordDialog):
     def accept(self) -> None:
         if not self.team.currentText().strip():
             self.refuse("Name the team.")
+            return
+        if len(self.team.currentText().strip()) > MAX_PERSON:
+            self.refuse(f"The team's name is longer than {MAX_PERSON} characters; shorten it.")
             return
         super().accept()
 

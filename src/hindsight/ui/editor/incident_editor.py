@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase
 from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus
-from hindsight.services.errors import ConflictError, HindsightError, ServerUnreachableError
+from hindsight.services.errors import (
+    ConflictError,
+    HindsightError,
+    ServerUnreachableError,
+    ValidationError,
+)
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.clamped_label import ClampedLabel
 from hindsight.ui.editor import EditFn, Mutation
@@ -165,6 +170,7 @@ class IncidentEditor(QWidget):
         self.autosaver = Autosaver(self._save, parent=self)
         self.autosaver.stateChanged.connect(self.saveStateChanged)
         self.autosaver.dirtyChanged.connect(self._dirty_changed)
+        self._refused: str | None = None  # the last refusal said in a message box
         self.team_names: list[str] = list(vocabulary().team_names)
         # Replaced in tests; ask the user by default.
         self.resolve_conflict: Callable[[ConflictError], ConflictChoice] = lambda error: (
@@ -626,6 +632,7 @@ class IncidentEditor(QWidget):
         """
         for page in self.attached_pages:
             page.flush()
+        self._refused = None  # asked for: a refusal is said in a message box again
         self.autosaver.flush(then)
 
     def _dirty_changed(self, dirty: bool) -> None:
@@ -641,6 +648,7 @@ class IncidentEditor(QWidget):
         snapshot = clone(incident)
 
         def saved(stored: Incident) -> None:
+            self._refused = None
             # Keep the object being edited; take the stored identity and version.
             if self.incident is incident:
                 incident.version, incident.updated_at = stored.version, stored.updated_at
@@ -658,8 +666,18 @@ class IncidentEditor(QWidget):
                 self.saveStateChanged.emit("Not saved: server unreachable, edits kept")
                 done(False)
                 return
+            message = str(error) if isinstance(error, HindsightError) else repr(error)
+            if isinstance(error, ValidationError):
+                # Said in the status bar at every refused save; in a message box once, not at
+                # every pause in typing (it took the keyboard from the field being fixed).
+                self.saveStateChanged.emit(f"Not saved: {message}")
+                if message != self._refused:
+                    self._refused = message
+                    self.report_error(message)
+                done(False)
+                return
             self.saveStateChanged.emit("Not saved")
-            self.report_error(str(error) if isinstance(error, HindsightError) else repr(error))
+            self.report_error(message)
             done(False)
 
         self.ops.run(

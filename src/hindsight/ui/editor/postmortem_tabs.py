@@ -22,7 +22,7 @@ from hindsight.core.fuzzy_time import FuzzyTime, day_text, days_text
 from hindsight.core.impact import ImpactMeasure
 from hindsight.core.impact import problems as impact_problems
 from hindsight.core.incident import Incident
-from hindsight.core.references import Reference, ReferenceKind, target_problems
+from hindsight.core.references import MAX_LABEL, Reference, ReferenceKind, target_problems
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import _RecordDialog
 from hindsight.ui.editor.record_tabs import RecordTab, _first_line
@@ -357,6 +357,8 @@ class LinkDialog(_RecordDialog):
         target = self.target.text().strip()
         found = ["Give the address or the reference."] if not target else []
         found += target_problems(target, "The address")
+        if len(self.label.text().strip()) > MAX_LABEL:
+            found.append(f"The label is longer than {MAX_LABEL} characters; shorten it.")
         if found:
             self.refuse(" ".join(found))
             return
