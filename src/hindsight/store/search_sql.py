@@ -850,11 +850,11 @@ class _Compiler:
         # window of every id, its records read in one pass.
         span = None if leaf.prefix else Span(self.param(0), self.param(0))
         wanted = self.request.offset + self.request.limit + 1
-        page = f"LIMIT {self.param(wanted)}"
         windows = None
         if span is None:
             page = f"LIMIT {self.param(self.request.limit + 1)} OFFSET {offset}"
         else:
+            page = f"LIMIT {self.param(wanted)}"  # the offset is taken after the windows
             windows = Windows(
                 low=span.low.lstrip(":"),
                 high=span.high.lstrip(":"),
