@@ -775,14 +775,24 @@ class _Compiler:
                     f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
                     f"{members}",
                 ]
+            fields = _clause_fields(required) if len(required) > 1 or optional else None
             rows = [
-                self._row(arm, number, None if number == rarest else restrictor)
+                self._row(
+                    arm,
+                    number if fields is None else 1 << fields[number][0],
+                    None if number == rarest else restrictor,
+                )
                 for number, leaves in required
                 for leaf in leaves
                 for arm in leaf.arms
             ]
-            rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
-            if len(required) > 1 or optional:
+            other = -1 if fields is None else 0  # the words of mixed OR groups: no clause
+            rows += [self._row(arm, other, restrictor) for leaf in optional for arm in leaf.arms]
+            if fields is not None:
+                # Every clause has a row: each adds 1 in its own bits of c (_clause_fields),
+                # so one sum per incident tells which clauses it has.
+                tests += [f"(sum(c) >> {shift}) & {mask}" for shift, mask in fields.values()]
+            elif len(required) > 1 or optional:
                 # Every clause has a row (c is its number): max() of a test needs no set of
                 # distinct values per incident, as count(DISTINCT c) would.
                 tests += [f"max(c = {number})" for number, _ in required]
@@ -952,6 +962,22 @@ def _weighted(ids: str, weight: float) -> Arm:
         return f"SELECT i, {weight} AS s FROM {ids}{kept}"
 
     return arm
+
+
+def _clause_fields(required: list[tuple[int, list[Leaf]]]) -> dict[int, tuple[int, int]] | None:
+    """Where each text clause counts its rows in one integer: (shift, mask) by its number.
+
+    An arm gives an incident at most one row (the records' arm one per kind of record), so a
+    clause gives it at most its arms and kinds together; its field holds that many without
+    carrying into the next. None when the fields would not fit in 62 bits (SQLite's sum of
+    integers fails past 63): the clauses are then tested one by one.
+    """
+    fields, shift = {}, 0
+    for number, leaves in required:
+        bits = sum(len(leaf.arms) + len(PARTS) for leaf in leaves).bit_length()
+        fields[number] = (shift, (1 << bits) - 1)
+        shift += bits
+    return fields if shift <= 62 else None
 
 
 def _required_text(clause: object) -> bool:
