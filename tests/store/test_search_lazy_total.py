@@ -21,6 +21,7 @@ from hindsight.core.followups import FollowUp, FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident, TeamInvolvement, TimelineEvent
 from hindsight.services.workspace import Workspace
+from hindsight.store import search as search_store
 from hindsight.store import search_schema, search_sql
 from hindsight.store.search_index import PlainSearchIndex
 
@@ -115,6 +116,88 @@ def test_no_shortcut_without_a_bound_or_without_enough_titles(
         check_page_without_total(workspace, "wombat", size, ranked, expected)
     page = workspace.search.search("wombat", limit=5, snippets=0, exact_total=False)
     assert not page.total_exact and page.total < len(ranked)
+
+
+@pytest.fixture(scope="module")
+def window_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Path]]:
+    """80 incidents (ids 1 to 80, in order). `kakapo`: in 20 titles, half of those also in
+    a timeline entry and a team's part (every place it occurs), and in 10 more timelines.
+    `takahe`: in 20 titles, in the timelines of half of those and the teams of the other
+    half, so that no incident has it in every place."""
+    path = tmp_path_factory.mktemp("lazy") / "windows.sqlite"
+    workspace = Workspace.open(path)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(80):
+        moment = FuzzyTime.exact(start + timedelta(hours=n))
+        title = [FILLER[n % len(FILLER)]]
+        title += ["kakapo"] if n % 4 == 0 else []
+        title += ["takahe"] if n % 4 == 1 else []
+        events = [TimelineEvent(moment, Phase.DETECTION, "nothing seen")]
+        teams = []
+        if n % 8 == 0:
+            events.append(TimelineEvent(moment, Phase.TRIGGER, "the kakapo feed stalled"))
+            teams.append(TeamInvolvement("Finance", "kakapo review"))
+        if n % 8 == 2:
+            events.append(TimelineEvent(moment, Phase.MITIGATION, "kakapo rolled back"))
+        if n % 8 == 1:
+            events.append(TimelineEvent(moment, Phase.TRIGGER, "the takahe feed stalled"))
+        if n % 8 == 5:
+            teams.append(TeamInvolvement("Support", "takahe watch"))
+        workspace.incidents.add(Incident(title=" ".join(title), events=events, teams=teams))
+    try:
+        yield workspace, path
+    finally:
+        workspace.close()
+
+
+def _windows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The first id of each window of title matches ranked from now on, in turn."""
+    lows: list[int] = []
+    prelude = search_store._prelude
+
+    def spy(connection: object, compiled: search_sql.CompiledQuery, params: object = None):
+        if compiled.windows is not None and isinstance(params, dict):
+            lows.append(int(params[compiled.windows.low]))
+        return prelude(connection, compiled, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_store, "_prelude", spy)
+    return lows
+
+
+@pytest.mark.parametrize("reach", [1, 2, 8])
+@pytest.mark.parametrize("text", ["kakapo", "takahe"])
+def test_title_matches_ranked_a_window_at_a_time_give_the_same_pages(
+    window_world: tuple[Workspace, Path], monkeypatch: pytest.MonkeyPatch, text: str, reach: int
+) -> None:
+    workspace, path = window_world
+    monkeypatch.setattr(search_sql, "WINDOW_REACH", reach)
+    ranked, expected = _ranked(path, text)
+    assert len(ranked) == (30 if text == "kakapo" else 20)
+    lows = _windows_read(monkeypatch)
+    for size in (1, 2, 3, 5, 6, 9):
+        check_page_without_total(workspace, text, size, ranked, expected)
+    assert lows  # ranked a window at a time
+
+
+def test_windows_stop_once_no_older_incident_can_enter_the_page(
+    window_world: tuple[Workspace, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace, path = window_world
+    monkeypatch.setattr(search_sql, "WINDOW_REACH", 1)
+    lows = _windows_read(monkeypatch)
+    ranked, _ = _ranked(path, "kakapo")
+    # The page of 3 and one more: the four newest with kakapo in every place (n % 8 == 0,
+    # ids 73, 65, 57, 49), found in the two newest windows; no older id is read.
+    page = workspace.search.search("kakapo", limit=3, snippets=0, exact_total=False)
+    assert [hit.incident_id for hit in page.hits] == ranked[:3] == [73, 65, 57]
+    assert not page.total_exact and page.has_more
+    assert len(lows) == 2 and lows[-1] > 1
+    # No incident has takahe in every place: every window is read, back to the first id.
+    lows.clear()
+    ranked, _ = _ranked(path, "takahe")
+    page = workspace.search.search("takahe", limit=3, snippets=0, exact_total=False)
+    assert [hit.incident_id for hit in page.hits] == ranked[:3]
+    assert len(lows) > 2 and lows[-1] == 0
 
 
 def _with_follow_ups(workspace: Workspace) -> Workspace:

@@ -270,3 +270,15 @@ def test_snippets_asked_apart_are_those_of_the_page(
     page = workspace.search.search(text, limit=20)
     apart = workspace.search.snippets(text, [hit.incident_id for hit in page.hits])
     assert {hit.incident_id: hit.snippets for hit in page.hits if hit.snippets} == apart
+
+
+@pytest.mark.parametrize("clauses", [2, 15, 16, 20])
+def test_many_clauses_rank_the_straightforward_way(
+    ranked_world: tuple[Workspace, Path], clauses: int
+) -> None:
+    # Which clauses an incident has is told by one sum of bits per clause; past 62 bits
+    # (16 clauses here) each clause is tested on its own.
+    workspace, path = ranked_world
+    words = [WORDS[n % 3] for n in range(clauses - 1)] + ["fee* OR ranker"]
+    _check(workspace, path, " ".join(words), 5)
+    _check(workspace, path, " ".join(words[1:]) + " -schema", 5)

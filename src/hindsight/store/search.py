@@ -320,24 +320,57 @@ def _driver(session: Session) -> Connection:
     return cast(Connection, _Driver(session))
 
 
-def _prelude(connection: Connection, compiled: CompiledQuery) -> None:
+def _prelude(
+    connection: Connection, compiled: CompiledQuery, params: dict[str, object] | None = None
+) -> None:
     """Run what the compiled statements need first (filling the temporary table they read)."""
     for statement in compiled.prelude:
-        connection.exec_driver_sql(statement, compiled.params)
+        connection.exec_driver_sql(statement, compiled.params if params is None else params)
+
+
+def _windowed_rows(
+    connection: Connection, compiled: CompiledQuery, request: SearchRequest
+) -> list[Any]:
+    """The page's rows (and one more) of a statement ranking a window of ids at a time
+    (CompiledQuery.windows): windows newest first, until no incident further back can
+    enter the best rows (Windows says when) or every id has been read."""
+    windows = compiled.windows
+    assert windows is not None
+    params = dict(compiled.params)
+    newest = connection.exec_driver_sql("SELECT max(id) FROM incidents").scalar_one() or 0
+    high = newest + 1
+    width = windows.first_width(high)
+    best: list[Any] = []
+    while high > 0:
+        low = max(high - width, 0)
+        params[windows.low], params[windows.high] = low, high
+        _prelude(connection, compiled, params)
+        best += connection.exec_driver_sql(compiled.sql, params).all()
+        best.sort(key=lambda row: (-row[1], -row[0]))  # as ORDER BY score DESC, i DESC
+        del best[windows.rows :]
+        if len(best) == windows.rows and windows.at_best(best[-1][1]):
+            break
+        high, width = low, width * 2
+    return best[request.offset : request.offset + request.limit + 1]
 
 
 def _ranked_page(
     connection: Connection, compiled: CompiledQuery, request: SearchRequest
 ) -> tuple[Sequence[Any], int, bool]:
     """The rows of a page of `compiled`, the total, and whether it is exact (not a bound)."""
-    _prelude(connection, compiled)
+    if compiled.windows is None:  # else each window runs the prelude for its ids
+        _prelude(connection, compiled)
     if request.limit == 0:  # the count alone (`count`): nothing is scored
         return (
             [],
             connection.exec_driver_sql(compiled.count_sql, compiled.params).scalar_one(),
             True,
         )
-    rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
+    rows: Sequence[Any]
+    if compiled.windows is not None:
+        rows = _windowed_rows(connection, compiled, request)
+    else:
+        rows = connection.exec_driver_sql(compiled.sql, compiled.params).all()
     if compiled.page_only:
         if len(rows) > request.limit:
             # More match than the page: the total is known only to be above it.

@@ -10,6 +10,7 @@ prefix without reading the text anyway.
 from __future__ import annotations
 
 import json
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
@@ -158,23 +159,46 @@ def snippets(
     """
     if not patterns or per_hit <= 0:
         return {}
+    # Each incident's best `per_hit` candidates so far, best first: the key, the piece, spans.
     found: dict[int, list[tuple[tuple[float, ...], Piece, list[Span]]]] = defaultdict(list)
     order = 0
     finder = Finder(patterns)
+    most = _most_words(patterns)
     for piece in pieces(connection, ids, groups):
         text = piece[5]
+        preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
+        best = found.get(piece[0])
+        if most and best and len(best) == per_hit and text.isascii():
+            # The field cannot hold more than `most` of the words: when the incident's last
+            # chosen snippet has as many, from a field preferred as much, it is not searched.
+            key = best[-1][0]
+            if -key[0] > most or (-key[0] == most and -key[1] >= preference):
+                continue
         spans = finder.find(text)
         if not spans:
             continue
         order += 1
         words = {text[s:e].lower() for s, e in spans}
-        preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
-        found[piece[0]].append(((-len(words), -preference, order), piece, spans))
-    chosen: dict[int, tuple[Snippet, ...]] = {}
-    for incident, candidates in found.items():
-        best = sorted(candidates, key=lambda candidate: candidate[0])[:per_hit]
-        chosen[incident] = tuple(_snippet(piece, spans) for _, piece, spans in best)
-    return chosen
+        chosen = found[piece[0]]
+        insort(chosen, ((-len(words), -preference, order), piece, spans), key=_key)
+        del chosen[per_hit:]
+    return {
+        incident: tuple(_snippet(piece, spans) for _, piece, spans in best)
+        for incident, best in found.items()
+    }
+
+
+def _key(candidate: tuple[tuple[float, ...], Piece, list[Span]]) -> tuple[float, ...]:
+    return candidate[0]
+
+
+def _most_words(patterns: Sequence[Pattern]) -> int:
+    """How many different words a field of ASCII text can show for `patterns` at most, when
+    each is one word and not a prefix (its own word, in any case: as many as the patterns'
+    words); 0 when a pattern is a phrase or a prefix (no such bound)."""
+    if any(len(pattern.words) > 1 or pattern.prefix for pattern in patterns):
+        return 0
+    return len({pattern.words[0] for pattern in patterns if pattern.words})
 
 
 def _snippet(piece: Piece, spans: list[Span]) -> Snippet:

@@ -39,6 +39,8 @@ answer, which counts the matches after) can skip the work that only the total ne
   the page reaches and a title match alone outscores every other place together (each
   place's score is a bound number; a summary scored by bm25 has no bound, so never then):
   every incident with the word in its title then ranks above every incident without.
+  They are ranked a window of ids at a time, newest first, each window reading only its
+  stretch of the word's lists, until no older incident can enter the page (Windows).
 - Fields alone are walked newest first (each incident tested, follow-ups looked up by
   incident) until the page and one more are found, among the newest WALK_WINDOW incidents.
 Either gives one row more than the page when more match; the total is then a lower bound
@@ -118,15 +120,32 @@ def _within(expression: str, within: str) -> str:
     return f" AND {expression} IN (SELECT i FROM {within})" if within else ""
 
 
-def _incident_ids_within(match: str, within: str) -> str:
-    return incident_ids_sql(match, within)
+@dataclass(frozen=True)
+class Span:
+    """A window of incident ids, from the parameter `low` up to (without) `high`.
+
+    FTS5 reads only that stretch of a word's list: an incident's own row is its id, and a
+    record's rowid has its incident under its kind, so each kind is a range of its own.
+    """
+
+    low: str
+    high: str
 
 
-def incident_ids_sql(match: str, within: str = "") -> str:
-    """SQL for the ids of incidents whose own fields match the parameter `match`."""
+def _incident_ids_within(match: str, within: str, span: Span | None = None) -> str:
+    return incident_ids_sql(match, within, span)
+
+
+def _span_of_incidents(span: Span | None) -> str:
+    return f" AND rowid >= {span.low} AND rowid < {span.high}" if span else ""
+
+
+def incident_ids_sql(match: str, within: str = "", span: Span | None = None) -> str:
+    """SQL for the ids of incidents whose own fields match the parameter `match` (those of
+    `span` only, when given)."""
     return (
         f"SELECT rowid AS i FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
-        f"{_within('+rowid', within)}"
+        f"{_span_of_incidents(span)}{_within('+rowid', within)}"
     )
 
 
@@ -147,6 +166,20 @@ def child_ids_sql(match: str, within: str = "", part: str = "") -> str:
         f"rowid >> {INCIDENT_SHIFT} AS ig FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {match}"
         f"{kind}{_within(INCIDENT_OF_CHILD, within)})"
     )
+
+
+def spanned_child_ids_sql(match: str, within: str, span: Span, codes: Sequence[int]) -> str:
+    """child_ids_sql() for the incidents of `span` only, over the kinds `codes`: one range
+    of rowids per kind (the kind is at the top of a record's rowid, its incident below)."""
+    scans = " UNION ALL ".join(
+        f"SELECT DISTINCT rowid >> {INCIDENT_SHIFT} AS ig FROM {CHILD_TABLE} "
+        f"WHERE {CHILD_TABLE} MATCH {match} "
+        f"AND rowid >= {first} + ({span.low} << {INCIDENT_SHIFT}) "
+        f"AND rowid < {first} + ({span.high} << {INCIDENT_SHIFT})"
+        f"{_within(INCIDENT_OF_CHILD, within)}"
+        for first in (part_range(code)[0] for code in codes)
+    )
+    return f"SELECT ig & {INCIDENT_MASK} AS i, ig >> {INCIDENT_BITS} AS g FROM ({scans})"
 
 
 def child_incidents_sql(match: str) -> str:
@@ -183,9 +216,48 @@ class CompiledQuery:
     at_least: int = 0
     at_least_exact: bool = False  # `at_least` is the total itself
     fallback: CompiledQuery | None = None
+    # Set: `sql` ranks one window of incident ids (its prelude fills the window's title
+    # matches); run it window by window, newest first (rank_windows()), and page the rows.
+    windows: Windows | None = None
 
 
-Arm = Callable[[str], str]  # SQL of (i, s) score rows, given a CTE to keep within ("": all)
+@dataclass(frozen=True)
+class Windows:
+    """Title matches ranked a window of incident ids at a time, newest first.
+
+    Each window's statement gives its best `rows` (the page's offset and limit, and one
+    more) by score, newer first on ties; the best `rows` of all are among those. Windows
+    stop once the last of the best `rows` so far scores `best`, the most any incident can
+    (the word in every place it occurs): an incident further back cannot score more, and
+    on a tie the newer one ranks first. A word in every place of many incidents (`model`)
+    is then ranked from its newest title matches alone.
+    """
+
+    low: str  # the parameters of the window's first id and the id past its last
+    high: str
+    titles: int  # incidents with the word in their title
+    best: float
+    rows: int
+
+    def at_best(self, score: float) -> bool:
+        """True when `score` is `best` (to far above the rounding of a sum of doubles)."""
+        return score >= self.best - 1e-9 * (1.0 + abs(self.best))
+
+    def first_width(self, top: int) -> int:
+        """How many ids the first window spans, below `top` (the highest id, plus one)."""
+        return max(1, -(-WINDOW_REACH * self.rows * top // max(self.titles, 1)))
+
+
+# The first window of title matches holds about this many times the rows wanted (if they are
+# spread evenly over the ids); each window further back is twice as wide. For `model` (2,949
+# title matches, one in six of them with the word in every place) a page of 50 is found in
+# the first window, a tenth of the ids.
+WINDOW_REACH = 8
+
+
+# SQL of (i, s) score rows, given a CTE to keep within ("": all) and a window of incident ids
+# to read (None: all).
+Arm = Callable[[str, "Span | None"], str]
 
 
 @dataclass
@@ -210,6 +282,7 @@ class Leaf:
     title_arm: Arm | None = None  # the arm scoring the title (one of `arms`)
     title_factor: str = ""  # the parameter of the score a title match adds
     others: float = math.inf
+    prefix: bool = False  # a prefix: FTS5 gathers its words again for every range read
 
 
 @dataclass(frozen=True)
@@ -473,7 +546,8 @@ class _Compiler:
         if counts.access:
             score = scores["access"] = ACCESS_WEIGHT * idf(counts.access, total)
             access = self.param(score)
-            arms.append(_scored(lambda within: access_ids_sql(match, within), access))
+            # The access log's rowids are revisions, not incidents: no window to read there.
+            arms.append(_scored(lambda within, span: access_ids_sql(match, within), access))
             members.append(access_ids_sql(match))
         estimate = counts.incidents + counts.children + counts.access
         title_score = scores.pop("title", 0.0)
@@ -489,6 +563,7 @@ class _Compiler:
             title_arm=title_arm,
             title_factor=title_factor,
             others=sum(scores.values()),
+            prefix=text.prefix,
         )
 
     def _children(self, match: str, counts: Counts) -> Arm:
@@ -504,12 +579,15 @@ class _Compiler:
             for p in PARTS
             if counts.parts[p.code]
         )
+        codes = [p.code for p in PARTS if counts.parts[p.code]]
 
-        def arm(within: str) -> str:
-            return (
-                f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s "
-                f"FROM ({child_ids_sql(match, within)}) AS c"
+        def arm(within: str, span: Span | None) -> str:
+            pairs = (
+                spanned_child_ids_sql(match, within, span, codes)
+                if span
+                else child_ids_sql(match, within)
             )
+            return f"SELECT c.i AS i, CASE c.g {pick} ELSE 0.0 END AS s FROM ({pairs}) AS c"
 
         return arm
 
@@ -697,14 +775,24 @@ class _Compiler:
                     f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
                     f"{members}",
                 ]
+            fields = _clause_fields(required) if len(required) > 1 or optional else None
             rows = [
-                self._row(arm, number, None if number == rarest else restrictor)
+                self._row(
+                    arm,
+                    number if fields is None else 1 << fields[number][0],
+                    None if number == rarest else restrictor,
+                )
                 for number, leaves in required
                 for leaf in leaves
                 for arm in leaf.arms
             ]
-            rows += [self._row(arm, -1, restrictor) for leaf in optional for arm in leaf.arms]
-            if len(required) > 1 or optional:
+            other = -1 if fields is None else 0  # the words of mixed OR groups: no clause
+            rows += [self._row(arm, other, restrictor) for leaf in optional for arm in leaf.arms]
+            if fields is not None:
+                # Every clause has a row: each adds 1 in its own bits of c (_clause_fields),
+                # so one sum per incident tells which clauses it has.
+                tests += [f"(sum(c) >> {shift}) & {mask}" for shift, mask in fields.values()]
+            elif len(required) > 1 or optional:
                 # Every clause has a row (c is its number): max() of a test needs no set of
                 # distinct values per incident, as count(DISTINCT c) would.
                 tests += [f"max(c = {number})" for number, _ in required]
@@ -764,33 +852,56 @@ class _Compiler:
         beaten = leaf.title_score > leaf.others * (1 + 1e-9) + 1e-9
         if not leaf.title_match or leaf.titles <= reach or not beaten:
             return None
-        more = self.param(self.request.limit + 1)
-        # The ranked incidents are the title matches: each has the title's score, read from
-        # their table rather than from the word's list again.
+        # They are ranked a window of ids at a time, newest first (Windows): the title
+        # matches of the window, each with the title's score read from their table rather
+        # than from the word's list again, and every other place of the word read only for
+        # the window's stretch of ids. Not a prefix: FTS5 would gather its words again for
+        # each kind's range of each window (`feed*`: 9 ms became 14); it is ranked in one
+        # window of every id, its records read in one pass.
+        span = None if leaf.prefix else Span(self.param(0), self.param(0))
+        wanted = self.request.offset + self.request.limit + 1
+        windows = None
+        if span is None:
+            page = f"LIMIT {self.param(self.request.limit + 1)} OFFSET {offset}"
+        else:
+            page = f"LIMIT {self.param(wanted)}"  # the offset is taken after the windows
+            windows = Windows(
+                low=span.low.lstrip(":"),
+                high=span.high.lstrip(":"),
+                titles=leaf.titles,
+                best=leaf.title_score + leaf.others,
+                rows=wanted,
+            )
         rows = " UNION ALL ".join(
             [f"SELECT i, {leaf.title_factor} AS s, 0 AS c FROM {WITHIN_TABLE}"]
-            + [self._row(arm, 0, WITHIN_TABLE) for arm in leaf.arms if arm is not leaf.title_arm]
+            + [
+                self._row(arm, 0, WITHIN_TABLE, span)
+                for arm in leaf.arms
+                if arm is not leaf.title_arm
+            ]
         )
         return CompiledQuery(
             f"WITH {', '.join(self.ctes)} SELECT i, sum(s) AS score FROM ({rows}) GROUP BY i "
-            f"ORDER BY score DESC, i DESC LIMIT {more} OFFSET {offset}",
+            f"ORDER BY score DESC, i DESC {page}",
             self.params,
             f"WITH {', '.join(self.ctes)} SELECT count(*) FROM {leaf.ids}",
             prelude=(
                 f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
                 f"DELETE FROM {WITHIN_TABLE}",
                 f"INSERT INTO {WITHIN_TABLE} (i) SELECT rowid FROM {INCIDENT_TABLE} "
-                f"WHERE {INCIDENT_TABLE} MATCH {leaf.title_match}",
+                f"WHERE {INCIDENT_TABLE} MATCH {leaf.title_match}{_span_of_incidents(span)}",
             ),
             page_only=True,
             at_least=leaf.incidents,
             at_least_exact=leaf.only_incidents,
+            windows=windows,
         )
 
     @staticmethod
-    def _row(arm: Arm, clause: int, restrictor: str | None) -> str:
-        """A score arm as rows of (i, s, c), kept to the incidents of `restrictor`."""
-        return f"SELECT i, s, {clause} AS c FROM ({arm(restrictor or '')})"
+    def _row(arm: Arm, clause: int, restrictor: str | None, span: Span | None = None) -> str:
+        """A score arm as rows of (i, s, c), kept to the incidents of `restrictor` (and of
+        the window `span`, when given)."""
+        return f"SELECT i, s, {clause} AS c FROM ({arm(restrictor or '', span)})"
 
     def _mixed_or(self, clause: AnyOf, optional: list[Leaf], incident: str) -> str:
         """An OR group holding fields or exclusions: a condition; its words add to the score."""
@@ -819,9 +930,9 @@ WITHIN_TABLE = f"temp.{WITHIN_NAME}"
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
-def _scored(ids: Callable[[str], str], factor: str) -> Arm:
+def _scored(ids: Callable[[str, Span | None], str], factor: str) -> Arm:
     """An arm giving every incident that `ids` selects the score `factor` (one value)."""
-    return lambda within: f"SELECT i, {factor} AS s FROM ({ids(within)})"
+    return lambda within, span: f"SELECT i, {factor} AS s FROM ({ids(within, span)})"
 
 
 def _bm25_arm(weight: str, match: str) -> Arm:
@@ -833,11 +944,11 @@ def _bm25_arm(weight: str, match: str) -> Arm:
     merging this into the grouping query when it is the only arm: bm25 works only here.
     """
 
-    def arm(within: str) -> str:
+    def arm(within: str, span: Span | None) -> str:
         return (
             f"SELECT rowid AS i, {weight} * -bm25({INCIDENT_TABLE}, 0, 0, 1, 0, 0, 0) AS s "
             f"FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH {match}"
-            f"{_within('+rowid', within)} LIMIT -1"
+            f"{_span_of_incidents(span)}{_within('+rowid', within)} LIMIT -1"
         )
 
     return arm
@@ -846,11 +957,27 @@ def _bm25_arm(weight: str, match: str) -> Arm:
 def _weighted(ids: str, weight: float) -> Arm:
     """An arm giving every incident of the CTE `ids` the score `weight`."""
 
-    def arm(within: str) -> str:
+    def arm(within: str, span: Span | None) -> str:  # plain matching reads no index
         kept = f" WHERE i IN (SELECT i FROM {within})" if within else ""
         return f"SELECT i, {weight} AS s FROM {ids}{kept}"
 
     return arm
+
+
+def _clause_fields(required: list[tuple[int, list[Leaf]]]) -> dict[int, tuple[int, int]] | None:
+    """Where each text clause counts its rows in one integer: (shift, mask) by its number.
+
+    An arm gives an incident at most one row (the records' arm one per kind of record), so a
+    clause gives it at most its arms and kinds together; its field holds that many without
+    carrying into the next. None when the fields would not fit in 62 bits (SQLite's sum of
+    integers fails past 63): the clauses are then tested one by one.
+    """
+    fields, shift = {}, 0
+    for number, leaves in required:
+        bits = sum(len(leaf.arms) + len(PARTS) for leaf in leaves).bit_length()
+        fields[number] = (shift, (1 << bits) - 1)
+        shift += bits
+    return fields if shift <= 62 else None
 
 
 def _required_text(clause: object) -> bool:
