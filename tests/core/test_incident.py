@@ -128,3 +128,31 @@ def test_new_incident_defaults_are_independent() -> None:
     assert second.milestones == {}
     assert first.id is None
     assert first.version == 0
+
+
+def test_new_records_take_the_ids_the_store_gave_them() -> None:
+    from dataclasses import replace
+
+    from hindsight.core.enums import Role
+    from hindsight.core.incident import RoleAssignment, stored_ids, take_new_ids
+    from hindsight.core.references import Reference, ReferenceKind
+
+    link = Reference(kind=ReferenceKind.TICKET, target="PROJ-1")
+    twin = Reference(kind=ReferenceKind.TICKET, target="PROJ-1")  # equal, a second record
+    holder = RoleAssignment(Role.INCIDENT_COMMANDER, "Amara")
+    kept = Reference(kind=ReferenceKind.DASHBOARD, target="https://example.org/d", id=3)
+    live = Incident(title="t", references=[kept, link, twin], roles=[holder])
+    known = stored_ids(live)
+    assert known["references"] == {3} and known["roles"] == set()
+    stored = Incident(
+        title="t",
+        references=[kept, replace(link, id=7), replace(twin, id=8)],
+        roles=[replace(holder, id=4)],
+    )
+    live.roles[0].note = "edited while the save was on its way"
+    take_new_ids(live, stored, known)
+    assert [r.id for r in live.references] == [3, 7, 8]  # one id each, none twice
+    assert live.roles[0] is holder and holder.id is None  # changed since: stored anew later
+    live.roles[0].note = ""
+    take_new_ids(live, stored, known)
+    assert live.roles[0] is holder and holder.id == 4  # a mutable record keeps its identity

@@ -37,6 +37,43 @@ def test_the_history_tab_shows_each_save_with_its_author_and_fields(
     assert errors == []
 
 
+def test_a_new_link_is_recorded_once_not_again_at_every_save(
+    make_window, qtbot, tmp_path: Path, when_modal
+) -> None:
+    # The editor keeps its own copy of the record: a link added in it had no id after the
+    # save, so every later save stored it again under a new id, and the history said it was
+    # removed and added each time.
+    from PySide6.QtCore import Qt
+
+    from hindsight.core.references import ReferenceKind
+    from hindsight.ui.qt_helpers import select_data
+
+    window = make_window(tmp_path / "links.sqlite")
+    new_incident(qtbot, window, "Feature store lagging")
+    editor = window.editor
+
+    def fill_link(dialog) -> None:
+        select_data(dialog.kind, ReferenceKind.TICKET)
+        dialog.target.setText("PROJ-42")
+        dialog.accept()
+
+    editor.tabs.setCurrentWidget(editor.links)
+    when_modal(fill_link)
+    qtbot.mouseClick(editor.links.add_button, Qt.MouseButton.LeftButton)
+    assert save_and_wait(qtbot, window)
+    [link] = editor.incident.references
+    assert link.id is not None  # the editor's copy knows the stored link
+    for words in ("Late joins.", " Again."):
+        qtbot.keyClicks(editor.overview.summary, words)
+        assert save_and_wait(qtbot, window)
+    entries = window.workspace.history.entries(editor.incident.id)
+    fields = [[change.field for change in entry.changes] for entry in entries]
+    assert fields[:3] == [["summary"], ["summary"], [f"references[{link.id}]"]]
+    assert [r.id for r in window.workspace.incidents.get(editor.incident.id).references] == [
+        link.id
+    ]
+
+
 def test_settings_your_name_changes_who_the_history_names(
     make_window, qtbot, tmp_path: Path, errors, when_modal
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hindsight.core.enums import EventSource, Marker, Phase, Role, Severity
@@ -152,3 +152,41 @@ class IncidentSummary:
     systems: tuple[str, ...] = ()
     review_status: ReviewStatus = ReviewStatus.DRAFT
     review_progress: int = 0
+
+
+# The parts of an incident whose records the store numbers (an `id` of None: not stored yet).
+NUMBERED_PARTS = ("events", "roles", "teams", "impacts", "factors", "references")
+
+
+def stored_ids(incident: Incident) -> dict[str, set[int]]:
+    """The ids of the records of each numbered part that are already stored."""
+    return {
+        part: {record.id for record in getattr(incident, part) if record.id is not None}
+        for part in NUMBERED_PARTS
+    }
+
+
+def take_new_ids(live: Incident, stored: Incident, known: dict[str, set[int]]) -> None:
+    """Give the records of `live` that were new when it was saved the ids the store gave them.
+
+    `stored` is what the save returned; `known` the ids stored before it (stored_ids() of
+    the copy that was saved). A new record of `live` takes the id of a record that is new in
+    `stored` and equal to it but for the id; one edited since the save keeps None, and is
+    stored as new by the next save, as before. Without this, every save of an editor that
+    keeps its own copy stored its new records again under new ids, and the change history
+    said they were removed and added each time.
+    """
+    for part in NUMBERED_PARTS:
+        records = getattr(live, part)
+        fresh = [r for r in getattr(stored, part) if r.id is not None and r.id not in known[part]]
+        for index, record in enumerate(records):
+            if record.id is not None or not fresh:
+                continue
+            for candidate in fresh:
+                if replace(candidate, id=None) == record:
+                    if record.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+                        records[index] = replace(record, id=candidate.id)
+                    else:  # the same object: a view holding it sees the id too
+                        record.id = candidate.id
+                    fresh.remove(candidate)
+                    break

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.enums import Phase
-from hindsight.core.incident import Incident, clone
+from hindsight.core.incident import Incident, clone, stored_ids, take_new_ids
 from hindsight.core.review import ReviewStatus
 from hindsight.services.errors import (
     ConflictError,
@@ -646,13 +646,16 @@ class IncidentEditor(QWidget):
             return
         self._close_step()
         snapshot = clone(incident)
+        known = stored_ids(snapshot)
 
         def saved(stored: Incident) -> None:
             self._refused = None
-            # Keep the object being edited; take the stored identity and version.
+            # Keep the object being edited; take the stored identity and version, and the ids
+            # of the records that were new (else the next save would store them again).
             if self.incident is incident:
                 incident.version, incident.updated_at = stored.version, stored.updated_at
                 incident.review_progress = stored.review_progress
+                take_new_ids(incident, stored, known)
             self.incidentSaved.emit(stored)
             done(True)
 
