@@ -268,3 +268,80 @@ def test_module_entry_point_passes_the_exit_code(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "missing.sqlite" in result.stderr
+
+
+def _escape_db(path: Path) -> Path:
+    from hindsight.services.workspace import Workspace
+
+    workspace = Workspace.open(path)
+    try:
+        workspace.incidents.create("Red \x1b[31malert\x1b[0m\x07 and \x9b2J gone")
+    finally:
+        workspace.close()
+    return path
+
+
+def test_a_terminal_is_shown_control_characters_never_given_them(tmp_path: Path) -> None:
+    # A title pasted from a log with ESC [31m: on a terminal, `hindsight list` would have
+    # turned the terminal red (or worse); it shows ␛[31m instead.
+    import os
+    import pty
+
+    db = _escape_db(tmp_path / "escapes.sqlite")
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "hindsight", "list", "--db", str(db)],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "HINDSIGHT_DATA_DIR": str(tmp_path / "data")},
+            timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert child.returncode == 0, child.stderr
+    text = shown.decode("utf-8")
+    assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+    assert "Red ␛[31malert␛[0m␇ and \ufffd2J gone" in text
+
+
+def test_output_to_a_pipe_or_file_is_left_exact(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = _escape_db(tmp_path / "escapes.sqlite")
+    code, out, _err = run(capsys, "list", "--db", db)
+    assert code == 0 and "\x1b[31malert" in out  # not a terminal: as stored
+    code, out, _err = run(capsys, "list", "--json", "--db", db)
+    assert json.loads(out)[0]["title"].startswith("Red \x1b[31malert")
+
+
+def test_markdown_export_replaces_control_characters(tmp_path: Path) -> None:
+    from hindsight.terminal import show_controls
+
+    assert show_controls("a\x1bb\tc\nd\re\x7f\x85") == "a␛b\tc\nd␍e␡\ufffd"
+    db = _escape_db(tmp_path / "escapes.sqlite")
+    target = tmp_path / "hs1.md"
+    child = subprocess.run(
+        [sys.executable, "-m", "hindsight", "export", "HS-1", "--format", "md", "-o", str(target),
+         "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert child.returncode == 0, child.stderr
+    document = target.read_text(encoding="utf-8")
+    assert "Red \ufffd\\[31malert" in document  # Markdown escapes the bracket
+    assert not any(ch in document for ch in "\x1b\x07\x9b")

@@ -20,6 +20,7 @@ from hindsight.core.errors import HindsightError
 from hindsight.logging_setup import configure_logging
 from hindsight.paths import default_database_path
 from hindsight.store.postgres_url import ServerAddress, Target
+from hindsight.terminal import guard_terminal_output
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `hindsight` and `python -m hindsight`."""
     args = parse_arguments(argv)
+    if args.command is not None:
+        guard_terminal_output()  # a title's ESC [31m is shown, never obeyed (terminal.py)
     try:
         log_file = configure_logging()
     except HindsightError as error:

@@ -43,7 +43,9 @@ from hindsight.paths import data_dir, templates_dir
 SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
 # Characters no document should carry: NUL (CommonMark and HTML readers replace it with U+FFFD,
 # others stop at it) and, in HTML, the other C0 controls that HTML forbids.
-_NUL = re.compile("\x00")
+# Control characters of the user's text: invalid in HTML; in Markdown, obeyed by a terminal
+# the file is shown in (ESC [31m), so both get U+FFFD. Tabs and line breaks stay.
+_MARKDOWN_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _HTML_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # "insights": the insights report across incidents (services/insights_report.py)
 SCOPES = ("incident", "all", "insights")
@@ -276,7 +278,9 @@ def render(info: TemplateInfo, source_format: str, context: Mapping[str, Any]) -
             environment.check()
             pieces.append(piece)
         text = "".join(pieces)
-        return (_HTML_CONTROLS if source_format == "html" else _NUL).sub("\ufffd", text)
+        return (_HTML_CONTROLS if source_format == "html" else _MARKDOWN_CONTROLS).sub(
+            "\ufffd", text
+        )
     except TooSlow as error:
         raise TemplateProblem(
             str(path),
