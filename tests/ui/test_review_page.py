@@ -384,3 +384,24 @@ def test_the_refusal_panel_follows_the_fixes(make_window, demo_db, qtbot):
     # Another incident: the list is about the one refused, so it goes.
     open_incident(qtbot, window, 2)
     assert page.publish_panel.isHidden()
+
+
+def test_the_header_says_which_milestone_the_durations_wait_for() -> None:
+    from hindsight.core.incident import Incident
+    from hindsight.review.bank import default_bank_path, load_bank
+    from hindsight.ui.review.review_page import review_summary
+
+    bank = load_bank(default_bank_path())
+    incident = Incident(title="t")
+    started = FuzzyTime.exact(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    assert "impact's start" in _first_line(incident, bank, review_summary)
+    incident.milestones[Phase.OUTAGE_BEGINS] = started
+    # The start is dated: what is missing is the end of a duration, not the start.
+    line = _first_line(incident, bank, review_summary)
+    assert "impact's start" not in line and "detection, mitigation or resolution" in line
+    incident.milestones[Phase.DETECTION] = started
+    assert _first_line(incident, bank, review_summary).startswith("Detect: ")
+
+
+def _first_line(incident, bank, summary) -> str:
+    return summary(incident, bank)[0]

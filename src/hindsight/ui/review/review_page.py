@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.detection import found_by_the_affected
+from hindsight.core.enums import Phase
 from hindsight.core.fuzzy_time import headline_durations
 from hindsight.core.incident import Incident, clone
 from hindsight.core.review import ReviewStatus, Verdict
@@ -44,6 +45,16 @@ OTHER_ANSWERS = "Other answers"
 RECHECK_DELAY_MS = 300
 
 
+def _no_durations(incident: Incident) -> str:
+    """Why no duration shows yet: the milestone each one still needs."""
+    if Phase.OUTAGE_BEGINS not in incident.milestones:
+        return "Durations appear once the impact's start is dated (Timeline ▸ Milestones)."
+    return (
+        "Durations appear once detection, mitigation or resolution is dated "
+        "(Timeline ▸ Milestones)."
+    )
+
+
 def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
     """The derived header lines: durations, how it was detected, implicated changes."""
     words = vocabulary()
@@ -58,7 +69,7 @@ def review_summary(incident: Incident, bank: QuestionBank) -> list[str]:
         f"{names[name]}: {span.describe() if span else 'milestones out of order'}"
         for name, span in spans.items()
     ]
-    lines.append(" · ".join(times) if times else "Durations appear once impact start is dated.")
+    lines.append(" · ".join(times) if times else _no_durations(incident))
     source = incident.answers.get("detection.source")
     question = bank.question("detection.source")
     if source is not None and question is not None and source.value:
