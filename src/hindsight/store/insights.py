@@ -170,6 +170,24 @@ class InsightsRepository:
 
     # What changed
 
+    def change_mark(self) -> tuple[Any, int, int] | None:
+        """(connection, data version, own changes) on SQLite; None elsewhere.
+
+        Two marks of one connection are equal only when nothing was committed to the
+        database in between: SQLite's data version of a connection moves with every commit
+        of any other connection, its count of changes with every row it changed itself. A
+        refresh that finds its connection's mark unchanged knows nothing changed without
+        reading every incident's and item's version (about 20 ms on 10,000 incidents).
+        """
+        with self.database.read() as session:
+            connection = session.connection()
+            if connection.dialect.name != "sqlite":
+                return None
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            (version,) = driver.execute("PRAGMA data_version").fetchone()
+            return driver, int(version), int(driver.total_changes)
+
     def incident_versions(self) -> dict[int, int]:
         """Every incident's id and version: comparing two of these finds what changed."""
         with self.database.read() as session:
