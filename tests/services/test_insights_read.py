@@ -3,6 +3,7 @@ typed read (SQLAlchemy converting every value) gives, and what the full records 
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -158,3 +159,52 @@ def test_a_stored_time_is_read_as_the_plain_parse_reads_it(text: str) -> None:
     plain = plain if plain.tzinfo else plain.replace(tzinfo=UTC)
     read = store_insights._aware(text)
     assert read == plain and read.utcoffset() == plain.utcoffset()
+
+
+def test_light_items_equal_the_constructors_and_share_nothing_mutable(filled: Workspace) -> None:
+    items = InsightsRepository(filled.database).followups()
+    for item in items:
+        # What the constructor makes of the same fields (its checks turn codes into members).
+        made = FollowUp(
+            title=item.title,
+            incident_id=item.incident_id,
+            incident_key=item.incident_key,
+            due=item.due,
+            history=list(item.history),
+            priority=item.priority.value,  # type: ignore[arg-type]
+            kind=item.kind.value,  # type: ignore[arg-type]
+            value=item.value,
+            feasibility=item.feasibility,
+            next_senior_review=item.next_senior_review,
+            created_at=item.created_at,
+            id=item.id,
+        )
+        assert item == made and vars(item) == vars(made)
+    assert len({id(item.history) for item in items}) == len(items)
+    shared = [s for item in items for s in item.history]
+    assert len({id(s) for s in shared}) < len(shared)  # equal steps are one frozen value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["a", "b"]',
+        '["a","b"]',
+        "[]",
+        ' ["padded"] ',
+        '"monitoring"',
+        "null",
+        '{"k": [1, 2.5, true]}',
+        '["é", "\\u00e9", "\\"quoted\\""]',
+    ],
+)
+def test_stored_json_is_read_as_json_loads_reads_it(text: str) -> None:
+    assert store_insights._json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['["a"] trailing', '["a", ', "", "nope"])
+def test_broken_stored_json_fails_as_json_loads_fails(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        store_insights._json(text)
