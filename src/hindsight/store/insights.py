@@ -151,7 +151,7 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
-_scan = json.JSONDecoder().scan_once
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by its __init__
 
 
 def _json(text: str) -> Any:
