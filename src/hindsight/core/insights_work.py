@@ -14,8 +14,8 @@ from datetime import date, tzinfo
 from typing import NamedTuple
 
 from hindsight.core.enums import Phase
-from hindsight.core.followup_attention import Attention, AttentionSettings, assess
-from hindsight.core.followup_regions import RegionMap
+from hindsight.core.followup_attention import Attention, AttentionSettings, Cutoffs
+from hindsight.core.followup_regions import Region, RegionMap
 from hindsight.core.followups import SCALE, FollowUp, Priority
 from hindsight.core.insights import DAY, Placed, range_series, span_hours
 from hindsight.core.insights_model import (
@@ -185,14 +185,45 @@ def attention_counts(
     settings: AttentionSettings,
     today: date,
 ) -> Chart:
-    """How many open items each attention rule flags (an item may be flagged by several)."""
-    report = assess(items, regions=regions, published=published, settings=settings, today=today)
+    """How many open items each attention rule flags (an item may be flagged by several).
+
+    The rules are the Triage view's (core/followup_attention.py `Cutoffs`, as `assess`
+    applies them), asked here without the words `assess` writes for each flag: only the
+    counts are drawn.
+    """
+    rules = Cutoffs.of(settings, today)
     categories = [Category(kind.value, label) for kind, label in ATTENTION_LABELS]
     tally = Tally(categories, [("items", "Items")])
-    owner = {item.id: item.incident_id for item in items if item.id is not None}
-    for item_id, flags in report.flags.items():
-        for kind in dict.fromkeys(flag.kind for flag in flags):
-            tally.add("items", kind.value, owner[item_id])
+    # The incidents of the items each rule flags, by rule.
+    overdue: list[int] = []
+    languishing: list[int] = []
+    blocker: list[int] = []
+    senior: list[int] = []
+    regions_at: dict[tuple[int, int], Region] = {}
+    for item in items:
+        if item.id is None or item.is_closed:
+            continue
+        incident_id = item.incident_id
+        if rules.overdue(item):
+            overdue.append(incident_id)
+        if rules.blocker_review_due(item, published.get(incident_id)):
+            blocker.append(incident_id)
+        if rules.languishing(item):
+            languishing.append(incident_id)
+        cell = (item.value, item.feasibility)
+        region = regions_at.get(cell)
+        if region is None:
+            region = regions_at[cell] = regions.at(*cell)
+        if rules.senior_review_due(item, region):
+            senior.append(incident_id)
+    for kind, incidents in (
+        (Attention.OVERDUE, overdue),
+        (Attention.LANGUISHING, languishing),
+        (Attention.BLOCKER_REVIEW, blocker),
+        (Attention.SENIOR_REVIEW, senior),
+    ):
+        key = kind.value
+        tally.add_many("items", ((key, incident_id) for incident_id in incidents))
     return Chart(
         key="attention",
         section=FOLLOW_UPS,
