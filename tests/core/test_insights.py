@@ -599,3 +599,25 @@ def test_every_chart_says_what_it_covers() -> None:
     assert figures().chart("attention").coverage_text() == (
         "Covers 5 incidents and their 5 follow-up items; 0 had no answer."
     )
+
+
+def test_facts_worked_on_in_other_scopes_zones_and_periods_give_the_figures_fresh_facts_give() -> (
+    None
+):
+    """What the figures keep on the facts (days, durations, points) never leaks between
+    scopes, time zones or periods."""
+    from dataclasses import replace
+
+    steps = [
+        (Scope(severities=frozenset({Severity.SEV1})), UTC, Period.MONTH),
+        (Scope(), timezone(timedelta(hours=-11)), Period.QUARTER),
+        (Scope(start=date(2025, 2, 1)), timezone(timedelta(hours=13)), Period.MONTH),
+        (Scope(), UTC, Period.MONTH),
+        (Scope(), UTC, Period.QUARTER),
+    ]
+    for scope, zone, period in steps:
+        again = figures(scope, period=period, zone=zone)
+        fresh_facts = tuple(replace(f) for f in INCIDENTS)
+        assert all(not f.memo for f in fresh_facts)
+        assert again == figures(scope, period=period, zone=zone, incidents=fresh_facts)
+    assert figures().chart("resolution_to_publication").ranges  # points were made and kept

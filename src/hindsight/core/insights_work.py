@@ -409,15 +409,30 @@ def resolution_to_publication(
     ]
     counts = Tally(categories, [("answered", "Reviews with a range"), (UNKNOWN, "No answer")])
     points: list[RangePoint] = []
+    answered: list[tuple[str, int]] = []
+    missing: list[tuple[str, int]] = []
     for p in published:
-        resolved = p.facts.instants.get(Phase.RESOLUTION)
-        at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
-        span = span_hours(resolved, (at, at, at), DAY) if resolved else None
-        if span is None:
-            counts.add(UNKNOWN, p.key, p.facts.id)
+        # The same incident at the same place on the axis makes the same point (facts never
+        # change: a new save is new facts), so a change of scope reuses it.
+        memo, remembered = p.facts.memo, ("publication", p.day, p.position)
+        point = memo.get(remembered, False)
+        if point is False:
+            resolved = p.facts.instants.get(Phase.RESOLUTION)
+            at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
+            span = span_hours(resolved, (at, at, at), DAY) if resolved else None
+            point = (
+                None
+                if span is None
+                else RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
+            )
+            memo[remembered] = point
+        if point is None:
+            missing.append((p.key, p.facts.id))
             continue
-        counts.add("answered", p.key, p.facts.id)
-        points.append(RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span))
+        answered.append((p.key, p.facts.id))
+        points.append(point)
+    counts.add_many("answered", answered)
+    counts.add_many(UNKNOWN, missing)
     every = [r.best for r in points]
     overall = median(every)
     note = (
