@@ -159,6 +159,19 @@ def test_a_stored_time_is_read_as_the_plain_parse_reads_it(text: str) -> None:
     plain = plain if plain.tzinfo else plain.replace(tzinfo=UTC)
     read = store_insights._aware(text)
     assert read == plain and read.utcoffset() == plain.utcoffset()
+    # A milestone's three times are read the same way, whatever form the others have.
+    for others in ("2025-04-10 12:34:56.123456", "2025-04-10T12:34:56+02:00"):
+        made = store_insights._stored_time(text, others, text, "high")
+        assert (made.earliest, made.latest, made.best) == (plain, _plain(others), plain)
+        assert made.earliest.utcoffset() == plain.utcoffset()
+    naive = datetime.fromisoformat(text).replace(tzinfo=None)  # a driver's datetime
+    made = store_insights._stored_time(naive, naive, naive, "high")
+    assert made.best == naive.replace(tzinfo=UTC)
+
+
+def _plain(text: str) -> datetime:
+    plain = datetime.fromisoformat(text)
+    return plain if plain.tzinfo else plain.replace(tzinfo=UTC)
 
 
 def test_light_items_equal_the_constructors_and_share_nothing_mutable(filled: Workspace) -> None:

@@ -67,11 +67,18 @@ class IncidentFacts:
     memo: dict[Any, Any] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # As microseconds() does, written out: this runs for every milestone of every
+        # incident of a first read.
+        epoch, unit = _EPOCH, _MICROSECOND
         object.__setattr__(
             self,
             "instants",
             {
-                phase: (microseconds(t.earliest), microseconds(t.latest), microseconds(t.best))
+                phase: (
+                    (t.earliest - epoch) // unit,
+                    (t.latest - epoch) // unit,
+                    (t.best - epoch) // unit,
+                )
                 for phase, t in self.milestones.items()
             },
         )

@@ -122,6 +122,9 @@ def _aware(moment: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_parse = datetime.fromisoformat
+
+
 def _stored_time(earliest: Any, latest: Any, best: Any, confidence: str) -> FuzzyTime:
     """A milestone as stored, without checking it again.
 
@@ -131,9 +134,15 @@ def _stored_time(earliest: Any, latest: Any, best: Any, confidence: str) -> Fuzz
     """
     made = object.__new__(FuzzyTime)
     put = object.__setattr__
-    put(made, "earliest", _aware(earliest))
-    put(made, "latest", _aware(latest))
-    put(made, "best", _aware(best))
+    try:  # SQLite's text, read as UTC in one parse each (as _aware does, without its calls)
+        times = (_parse(earliest + "+00:00"), _parse(latest + "+00:00"), _parse(best + "+00:00"))
+    except (TypeError, ValueError):  # not text, or text with an offset of its own
+        times = (_aware(earliest), _aware(latest), _aware(best))
+    if times[0].tzinfo is None or times[1].tzinfo is None or times[2].tzinfo is None:
+        times = (_aware(earliest), _aware(latest), _aware(best))  # a day alone parses naive
+    put(made, "earliest", times[0])
+    put(made, "latest", times[1])
+    put(made, "best", times[2])
     put(made, "confidence", _CONFIDENCES[confidence])
     put(made, "note", "")
     put(made, "precision", Precision.MINUTE)
