@@ -178,7 +178,7 @@ class Chart:
     items: int | None = None  # follow-up items behind a follow-up chart
     covers: str = "incident"  # what `covered` counts, singular
     # The hash, worked out once: the view keys the pixels it keeps by chart, and a chart of
-    # thousands of ranges took milliseconds to hash each time it was looked up.
+    # thousands of ranges took up to 2 ms to hash each time it was looked up.
     _hash: list[int] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:

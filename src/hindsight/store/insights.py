@@ -167,8 +167,8 @@ def _json(text: str) -> Any:
     """json.loads(text), quicker for the compact JSON the store writes.
 
     The decoder's scanner is called directly (json.loads checks its argument's type and
-    skips white space with a regular expression on either side, three times the scan on
-    a short list); any text it does not read to its end goes to json.loads itself.
+    matches white space with a regular expression on either side: 2.5 µs against 0.8 on a
+    list of three tags); any text it does not read to its end goes to json.loads itself.
     """
     try:
         value, end = _scan(text, 0)
@@ -565,8 +565,9 @@ def _light_item(
     }
     if _LIGHT_DEFAULTS is None:
         return FollowUp(**given)
-    # Made without the constructor (a fifth of the items' read): its checks turn codes
-    # into members, and these are members already; the result is equal to what it makes.
+    # Made without the constructor (about a fifth of the items' read, in a profile): its
+    # checks turn codes into members, and these are members already; the result is equal
+    # to what it makes.
     item = object.__new__(FollowUp)
     item.__dict__.update(_LIGHT_DEFAULTS)
     item.__dict__.update(given)
