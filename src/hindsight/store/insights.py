@@ -216,6 +216,8 @@ class InsightsRepository:
         refresh that finds its connection's mark unchanged knows nothing changed without
         reading every incident's and item's version (about 20 ms on 10,000 incidents).
         """
+        if self.database.dialect != "sqlite":
+            return None  # (without a round trip to a server for nothing)
         with self.database.read() as session:
             connection = session.connection()
             if connection.dialect.name != "sqlite":
