@@ -357,6 +357,35 @@ def test_change_attribution_by_kind_and_verdict() -> None:
     assert (chart.covered, chart.unknown) == (5, 4)  # only A gave any verdict
 
 
+def test_change_attribution_kinds_outside_the_bank_follow_in_order_of_appearance() -> None:
+    def facts(n: int, verdicts: dict[str, Verdict]) -> IncidentFacts:
+        return IncidentFacts(
+            id=n,
+            key=f"HS-{n}",
+            severity=Severity.SEV2,
+            created_at=at("2025-01-05"),
+            verdicts=verdicts,  # type: ignore[arg-type]  # kinds of an earlier bank
+        )
+
+    first = facts(1, {"zeta": Verdict.RULED_OUT, "alpha_old": Verdict.IMPLICATED,
+                      "training_data": Verdict.NOT_APPLICABLE})  # fmt: skip
+    second = facts(2, {"beta_old": Verdict.UNKNOWN, "alpha_old": Verdict.RULED_OUT})
+    silent = facts(3, {})
+    chart = figures(incidents=(first, second, silent)).chart("change_attribution")
+    keys = [c.key for c in chart.categories]
+    assert keys == [*WORDING.change_labels, "alpha_old", "zeta", "beta_old"]
+    assert chart.ids("implicated", "alpha_old") == {1}
+    assert chart.ids("ruled_out", "alpha_old") == {2}
+    assert chart.ids(UNKNOWN, "alpha_old") == {3}
+    assert chart.ids("ruled_out", "zeta") == {1}
+    assert chart.ids(UNKNOWN, "zeta") == {2, 3}
+    assert chart.ids(UNKNOWN, "beta_old") == {1, 2, 3}
+    assert chart.ids("not_applicable", "training_data") == {1}
+    assert chart.ids(UNKNOWN, "training_data") == {2, 3}
+    assert chart.value("ruled_out", "training_data") == 0
+    assert (chart.covered, chart.unknown) == (3, 1)
+
+
 # -- response width -------------------------------------------------------------------------
 
 
@@ -570,3 +599,25 @@ def test_every_chart_says_what_it_covers() -> None:
     assert figures().chart("attention").coverage_text() == (
         "Covers 5 incidents and their 5 follow-up items; 0 had no answer."
     )
+
+
+def test_facts_worked_on_in_other_scopes_zones_and_periods_give_the_figures_fresh_facts_give() -> (
+    None
+):
+    """What the figures keep on the facts (days, durations, points) never leaks between
+    scopes, time zones or periods."""
+    from dataclasses import replace
+
+    steps = [
+        (Scope(severities=frozenset({Severity.SEV1})), UTC, Period.MONTH),
+        (Scope(), timezone(timedelta(hours=-11)), Period.QUARTER),
+        (Scope(start=date(2025, 2, 1)), timezone(timedelta(hours=13)), Period.MONTH),
+        (Scope(), UTC, Period.MONTH),
+        (Scope(), UTC, Period.QUARTER),
+    ]
+    for scope, zone, period in steps:
+        again = figures(scope, period=period, zone=zone)
+        fresh_facts = tuple(replace(f) for f in INCIDENTS)
+        assert all(not f.memo for f in fresh_facts)
+        assert again == figures(scope, period=period, zone=zone, incidents=fresh_facts)
+    assert figures().chart("resolution_to_publication").ranges  # points were made and kept

@@ -3,6 +3,7 @@ typed read (SQLAlchemy converting every value) gives, and what the full records 
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -158,3 +159,65 @@ def test_a_stored_time_is_read_as_the_plain_parse_reads_it(text: str) -> None:
     plain = plain if plain.tzinfo else plain.replace(tzinfo=UTC)
     read = store_insights._aware(text)
     assert read == plain and read.utcoffset() == plain.utcoffset()
+    # A milestone's three times are read the same way, whatever form the others have.
+    for others in ("2025-04-10 12:34:56.123456", "2025-04-10T12:34:56+02:00"):
+        made = store_insights._stored_time(text, others, text, "high")
+        assert (made.earliest, made.latest, made.best) == (plain, _plain(others), plain)
+        assert made.earliest.utcoffset() == plain.utcoffset()
+    naive = datetime.fromisoformat(text).replace(tzinfo=None)  # a driver's datetime
+    made = store_insights._stored_time(naive, naive, naive, "high")
+    assert made.best == naive.replace(tzinfo=UTC)
+
+
+def _plain(text: str) -> datetime:
+    plain = datetime.fromisoformat(text)
+    return plain if plain.tzinfo else plain.replace(tzinfo=UTC)
+
+
+def test_light_items_equal_the_constructors_and_share_nothing_mutable(filled: Workspace) -> None:
+    items = InsightsRepository(filled.database).followups()
+    for item in items:
+        # What the constructor makes of the same fields (its checks turn codes into members).
+        made = FollowUp(
+            title=item.title,
+            incident_id=item.incident_id,
+            incident_key=item.incident_key,
+            due=item.due,
+            history=list(item.history),
+            priority=item.priority.value,  # type: ignore[arg-type]
+            kind=item.kind.value,  # type: ignore[arg-type]
+            value=item.value,
+            feasibility=item.feasibility,
+            next_senior_review=item.next_senior_review,
+            created_at=item.created_at,
+            id=item.id,
+        )
+        assert item == made and vars(item) == vars(made)
+    assert len({id(item.history) for item in items}) == len(items)
+    shared = [s for item in items for s in item.history]
+    assert len({id(s) for s in shared}) < len(shared)  # equal steps are one frozen value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["a", "b"]',
+        '["a","b"]',
+        "[]",
+        ' ["padded"] ',
+        '"monitoring"',
+        "null",
+        '{"k": [1, 2.5, true]}',
+        '["é", "\\u00e9", "\\"quoted\\""]',
+    ],
+)
+def test_stored_json_is_read_as_json_loads_reads_it(text: str) -> None:
+    assert store_insights._json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['["a"] trailing', '["a", ', "", "nope"])
+def test_broken_stored_json_fails_as_json_loads_fails(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        store_insights._json(text)

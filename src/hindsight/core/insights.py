@@ -377,7 +377,8 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     # gave a verdict to (a kind a team's earlier bank had).
     codes = dict.fromkeys(wording.change_labels)
     for p in placed:
-        codes.update(dict.fromkeys(sorted(p.facts.verdicts)))
+        if not p.facts.verdicts.keys() <= codes.keys():  # (most name only known kinds)
+            codes.update(dict.fromkeys(sorted(p.facts.verdicts)))
     categories = [
         Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
     ]
@@ -385,18 +386,28 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     silent = 0
     everyone: set[int] = set()
     # Most incidents leave most kinds without a verdict: count those by difference.
-    decided: dict[tuple[str, str], set[int]] = {}
+    # Keyed by (category, verdict) as given: a member's .value is a property call, and
+    # this runs for every verdict of every incident in scope.
+    decided: dict[tuple[str, Verdict], list[int]] = {}
+    unknown = Verdict.UNKNOWN
     for p in placed:
-        everyone.add(p.facts.id)
+        incident_id = p.facts.id
+        everyone.add(incident_id)
         verdicts = p.facts.verdicts
-        silent += not verdicts
-        for category, verdict in verdicts.items():
-            if verdict is not Verdict.UNKNOWN:
-                decided.setdefault((verdict.value, category), set()).add(p.facts.id)
+        if not verdicts:
+            silent += 1
+            continue
+        for pair in verdicts.items():
+            if pair[1] is not unknown:
+                found = decided.get(pair)
+                if found is None:
+                    decided[pair] = [incident_id]
+                else:
+                    found.append(incident_id)
     for category in codes:
         known: set[int] = set()
         for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.NOT_APPLICABLE):
-            ids = decided.get((verdict.value, category), set())
+            ids = set(decided.get((category, verdict), ()))
             tally.put(verdict.value, category, ids)
             known |= ids
         tally.put(UNKNOWN, category, everyone - known)

@@ -10,7 +10,7 @@ own, keyed "unknown", never dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -67,11 +67,18 @@ class IncidentFacts:
     memo: dict[Any, Any] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # As microseconds() does, written out: this runs for every milestone of every
+        # incident of a first read.
+        epoch, unit = _EPOCH, _MICROSECOND
         object.__setattr__(
             self,
             "instants",
             {
-                phase: (microseconds(t.earliest), microseconds(t.latest), microseconds(t.best))
+                phase: (
+                    (t.earliest - epoch) // unit,
+                    (t.latest - epoch) // unit,
+                    (t.best - epoch) // unit,
+                )
                 for phase, t in self.milestones.items()
             },
         )
@@ -170,6 +177,19 @@ class Chart:
     ranges: tuple[RangePoint, ...] = ()
     items: int | None = None  # follow-up items behind a follow-up chart
     covers: str = "incident"  # what `covered` counts, singular
+    # The hash, worked out once: the view keys the pixels it keeps by chart, and a chart of
+    # thousands of ranges took up to 2 ms to hash each time it was looked up.
+    _hash: list[int] = field(default_factory=list, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        if not self._hash:
+            self._hash.append(hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
+        return self._hash[0]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Made anew from its fields: a hash kept from another process (whose text hashes
+        # differ) must not travel with it.
+        return type(self), tuple(getattr(self, f.name) for f in fields(self) if f.init)
 
     def series_of(self, key: str) -> Series:
         """The series called `key`."""

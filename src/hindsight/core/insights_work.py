@@ -14,8 +14,8 @@ from datetime import date, tzinfo
 from typing import NamedTuple
 
 from hindsight.core.enums import Phase
-from hindsight.core.followup_attention import Attention, AttentionSettings, assess
-from hindsight.core.followup_regions import RegionMap
+from hindsight.core.followup_attention import Attention, AttentionSettings, Cutoffs
+from hindsight.core.followup_regions import Region, RegionMap
 from hindsight.core.followups import SCALE, FollowUp, Priority
 from hindsight.core.insights import DAY, Placed, range_series, span_hours
 from hindsight.core.insights_model import (
@@ -185,14 +185,45 @@ def attention_counts(
     settings: AttentionSettings,
     today: date,
 ) -> Chart:
-    """How many open items each attention rule flags (an item may be flagged by several)."""
-    report = assess(items, regions=regions, published=published, settings=settings, today=today)
+    """How many open items each attention rule flags (an item may be flagged by several).
+
+    The rules are the Triage view's (core/followup_attention.py `Cutoffs`, as `assess`
+    applies them), asked here without the words `assess` writes for each flag: only the
+    counts are drawn.
+    """
+    rules = Cutoffs.of(settings, today)
     categories = [Category(kind.value, label) for kind, label in ATTENTION_LABELS]
     tally = Tally(categories, [("items", "Items")])
-    owner = {item.id: item.incident_id for item in items if item.id is not None}
-    for item_id, flags in report.flags.items():
-        for kind in dict.fromkeys(flag.kind for flag in flags):
-            tally.add("items", kind.value, owner[item_id])
+    # The incidents of the items each rule flags, by rule.
+    overdue: list[int] = []
+    languishing: list[int] = []
+    blocker: list[int] = []
+    senior: list[int] = []
+    regions_at: dict[tuple[int, int], Region] = {}
+    for item in items:
+        if item.id is None or item.is_closed:
+            continue
+        incident_id = item.incident_id
+        if rules.overdue(item):
+            overdue.append(incident_id)
+        if rules.blocker_review_due(item, published.get(incident_id)):
+            blocker.append(incident_id)
+        if rules.languishing(item):
+            languishing.append(incident_id)
+        cell = (item.value, item.feasibility)
+        region = regions_at.get(cell)
+        if region is None:
+            region = regions_at[cell] = regions.at(*cell)
+        if rules.senior_review_due(item, region):
+            senior.append(incident_id)
+    for kind, incidents in (
+        (Attention.OVERDUE, overdue),
+        (Attention.LANGUISHING, languishing),
+        (Attention.BLOCKER_REVIEW, blocker),
+        (Attention.SENIOR_REVIEW, senior),
+    ):
+        key = kind.value
+        tally.add_many("items", ((key, incident_id) for incident_id in incidents))
     return Chart(
         key="attention",
         section=FOLLOW_UPS,
@@ -378,15 +409,30 @@ def resolution_to_publication(
     ]
     counts = Tally(categories, [("answered", "Reviews with a range"), (UNKNOWN, "No answer")])
     points: list[RangePoint] = []
+    answered: list[tuple[str, int]] = []
+    missing: list[tuple[str, int]] = []
     for p in published:
-        resolved = p.facts.instants.get(Phase.RESOLUTION)
-        at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
-        span = span_hours(resolved, (at, at, at), DAY) if resolved else None
-        if span is None:
-            counts.add(UNKNOWN, p.key, p.facts.id)
+        # The same incident at the same place on the axis makes the same point (facts never
+        # change: a new save is new facts), so a change of scope reuses it.
+        memo, remembered = p.facts.memo, ("publication", p.day, p.position)
+        point = memo.get(remembered, False)
+        if point is False:
+            resolved = p.facts.instants.get(Phase.RESOLUTION)
+            at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
+            span = span_hours(resolved, (at, at, at), DAY) if resolved else None
+            point = (
+                None
+                if span is None
+                else RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
+            )
+            memo[remembered] = point
+        if point is None:
+            missing.append((p.key, p.facts.id))
             continue
-        counts.add("answered", p.key, p.facts.id)
-        points.append(RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span))
+        answered.append((p.key, p.facts.id))
+        points.append(point)
+    counts.add_many("answered", answered)
+    counts.add_many(UNKNOWN, missing)
     every = [r.best for r in points]
     overall = median(every)
     note = (

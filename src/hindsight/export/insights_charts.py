@@ -99,7 +99,7 @@ def _blocks(
             shapes.append(corners)
             middle = (start + width / 2, base + size / 2)
             x, y = (middle[1], middle[0]) if horizontal else middle
-            drawn.places[(series.key, chart.categories[index].key)] = (axes, x, y)
+            drawn.place((series.key, chart.categories[index].key), (axes, x, y))
             if not grouped:
                 bases[index] += size
             else:

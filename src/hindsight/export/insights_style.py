@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +101,30 @@ class Drawn:
 
     targets: dict[Artist, Resolver] = field(default_factory=dict)
     # The middle of each bar in data coordinates, by (series key, category key): where a
-    # click lands on it (tests click there, as a person would).
-    places: dict[tuple[str, str], tuple[Axes, float, float]] = field(default_factory=dict)
+    # click lands on it (tests click there, as a person would). Places of thousands of
+    # ranges are worked out only when asked for (see `places`).
+    _places: dict[tuple[str, str], tuple[Axes, float, float]] = field(default_factory=dict)
+    _later: list[Callable[[], Iterable[tuple[tuple[str, str], tuple[Axes, float, float]]]]] = field(
+        default_factory=list
+    )
+
+    @property
+    def places(self) -> dict[tuple[str, str], tuple[Axes, float, float]]:
+        """Where each bar, point or range is, by (series key, category key)."""
+        while self._later:
+            self._places.update(self._later.pop(0)())
+        return self._places
+
+    def place(self, key: tuple[str, str], where: tuple[Axes, float, float]) -> None:
+        """Say where the bar or point of `key` (series key, category key) is."""
+        self._places[key] = where
+
+    def place_later(
+        self, make: Callable[[], Iterable[tuple[tuple[str, str], tuple[Axes, float, float]]]]
+    ) -> None:
+        """Places that `make` gives when first asked for (a picture drawn for the screen is
+        never asked: only a canvas's own figure is clicked)."""
+        self._later.append(make)
 
     def hit(self, mouse: Any) -> Target | None:
         """The incidents behind a click (a matplotlib mouse event), if it hit anything.

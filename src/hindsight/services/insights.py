@@ -39,6 +39,7 @@ from hindsight.store.insights import InsightsRepository
 FORMAT_NAME = "hindsight-insights"
 FORMAT_VERSION = 1
 MADE_KEPT = 4  # figure sets kept per snapshot (each is small next to the snapshot)
+MARKS_KEPT = 8  # connections whose change marks are kept (a pool holds a few)
 
 
 def local_zone() -> tzinfo:
@@ -101,12 +102,22 @@ class InsightsService:
         # of the scope on screen then costs nothing to work out again.
         self._generation = 0
         self._made: list[tuple[tuple[Any, ...], Insights]] = []
+        # Per connection of the pool (by id), the connection and its change mark when the
+        # snapshot last matched the database (store/insights.py `change_mark`). Holding the
+        # connection keeps its id from passing to another made later.
+        self._marks: dict[int, tuple[Any, int, int]] = {}
 
     # The snapshot
 
     def refresh(self) -> Refreshed:
         """Bring the snapshot up to date with the database; reload only what changed."""
         with self._lock, collector_paused():
+            # Taken before the versions are read: a commit in between changes the next mark.
+            mark = self.repository.change_mark()
+            if mark is not None and (self._incident_versions or self._item_versions):
+                seen = self._marks.get(id(mark[0]))
+                if seen is not None and seen[0] is mark[0] and seen[1:] == mark[1:]:
+                    return Refreshed(0, 0, 0)  # nothing committed since this connection looked
             incidents = self.repository.incident_versions()
             items = self.repository.followup_versions()
             stale_incidents = [
@@ -131,6 +142,11 @@ class InsightsService:
             for item_id in gone_items:
                 self._items.pop(item_id, None)
             self._incident_versions, self._item_versions = incidents, items
+            if mark is not None:
+                self._marks.pop(id(mark[0]), None)
+                self._marks[id(mark[0])] = mark
+                while len(self._marks) > MARKS_KEPT:  # a pool that made many connections
+                    del self._marks[next(iter(self._marks))]
             if stale_incidents or gone:
                 self._choices = None
             if stale_incidents or stale_items or gone or gone_items:

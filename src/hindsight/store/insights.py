@@ -14,7 +14,8 @@ functions that accept both the driver's form (text on SQLite) and the converted 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import MISSING, fields
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -121,6 +122,9 @@ def _aware(moment: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_parse = datetime.fromisoformat
+
+
 def _stored_time(earliest: Any, latest: Any, best: Any, confidence: str) -> FuzzyTime:
     """A milestone as stored, without checking it again.
 
@@ -129,15 +133,19 @@ def _stored_time(earliest: Any, latest: Any, best: Any, confidence: str) -> Fuzz
     fifth of a first read. The result equals what the constructor makes of the same values.
     """
     made = object.__new__(FuzzyTime)
-    for name, value in (
-        ("earliest", _aware(earliest)),
-        ("latest", _aware(latest)),
-        ("best", _aware(best)),
-        ("confidence", _CONFIDENCES[confidence]),
-        ("note", ""),
-        ("precision", Precision.MINUTE),
-    ):
-        object.__setattr__(made, name, value)
+    put = object.__setattr__
+    try:  # SQLite's text, read as UTC in one parse each (as _aware does, without its calls)
+        times = (_parse(earliest + "+00:00"), _parse(latest + "+00:00"), _parse(best + "+00:00"))
+    except (TypeError, ValueError):  # not text, or text with an offset of its own
+        times = (_aware(earliest), _aware(latest), _aware(best))
+    if times[0].tzinfo is None or times[1].tzinfo is None or times[2].tzinfo is None:
+        times = (_aware(earliest), _aware(latest), _aware(best))  # a day alone parses naive
+    put(made, "earliest", times[0])
+    put(made, "latest", times[1])
+    put(made, "best", times[2])
+    put(made, "confidence", _CONFIDENCES[confidence])
+    put(made, "note", "")
+    put(made, "precision", Precision.MINUTE)
     return made
 
 
@@ -148,13 +156,42 @@ def _maybe_aware(moment: Any) -> datetime | None:
 def _strings(value: Any) -> tuple[str, ...]:
     """A stored JSON list of text (raw JSON text on SQLite) as a tuple."""
     if isinstance(value, str):
-        value = json.loads(value) if value != "[]" else ()
+        value = _json(value) if value != "[]" else ()
     return tuple(value or ())
+
+
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by its __init__
+
+
+def _json(text: str) -> Any:
+    """json.loads(text), quicker for the compact JSON the store writes.
+
+    The decoder's scanner is called directly (json.loads checks its argument's type and
+    matches white space with a regular expression on either side: 2.5 µs against 0.8 on a
+    list of three tags); any text it does not read to its end goes to json.loads itself.
+    """
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises as it would have
+    return value if end == len(text) else json.loads(text)
+
+
+class _Once(dict[Any, Any]):
+    """Values made once per distinct stored text during one read (tags, days, steps)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        made = self[key] = self._make(key)
+        return made
 
 
 def _json_text(value: Any) -> Any:
     """A stored JSON value; the driver of SQLite hands over its text, others decode it."""
-    return json.loads(value) if isinstance(value, str) else value
+    return _json(value) if isinstance(value, str) else value
 
 
 def _text_json(session: Session) -> bool:
@@ -169,6 +206,26 @@ class InsightsRepository:
         self.database = database
 
     # What changed
+
+    def change_mark(self) -> tuple[Any, int, int] | None:
+        """(connection, data version, own changes) on SQLite; None elsewhere.
+
+        Two marks of one connection are equal only when nothing was committed to the
+        database in between: SQLite's data version of a connection moves with every commit
+        of any other connection, its count of changes with every row it changed itself. A
+        refresh that finds its connection's mark unchanged knows nothing changed without
+        reading every incident's and item's version (about 20 ms on 10,000 incidents).
+        """
+        if self.database.dialect != "sqlite":
+            return None  # (without a round trip to a server for nothing)
+        with self.database.read() as session:
+            connection = session.connection()
+            if connection.dialect.name != "sqlite":
+                return None
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            (version,) = driver.execute("PRAGMA data_version").fetchone()
+            return driver, int(version), int(driver.total_changes)
 
     def incident_versions(self) -> dict[int, int]:
         """Every incident's id and version: comparing two of these finds what changed."""
@@ -282,14 +339,17 @@ class InsightsRepository:
             impacts.setdefault(incident_id, []).append(
                 ImpactMeasure(measure, low, high, central, unit)
             )
+        # Incidents share lists of tags and systems (and a tuple is immutable).
+        lists = _Once(_strings) if _text_json(session) else None
+        strings = lists.__getitem__ if lists is not None else _strings
         return [
             IncidentFacts(
                 id=incident_id,
                 key=key,
                 severity=_SEVERITIES[severity],
                 created_at=_aware(created_at),
-                tags=_strings(tags),
-                systems=_strings(systems),
+                tags=strings(tags),
+                systems=strings(systems),
                 teams=tuple(dict.fromkeys(teams.get(incident_id, ()))),
                 milestones=milestones.get(incident_id, {}),
                 review_status=_REVIEW_STATUSES[review_status],
@@ -312,6 +372,7 @@ class InsightsRepository:
         left_open: dict[int, dict[str, AnswerStatus]] = {}
         # Only two questions' values and the answers left open are read, never the text.
         text_json = _text_json(session)
+        values = _Once(_json)  # a few options' JSON text, thousands of times
         query = select(
             ReviewAnswerRow.incident_id,
             ReviewAnswerRow.question_id,
@@ -328,7 +389,7 @@ class InsightsRepository:
                 left_open.setdefault(incident_id, {})[question] = _ANSWER_STATUSES[status]
                 continue
             if text_json and isinstance(value, str):
-                value = _json_text(value)
+                value = values[value]
             if isinstance(value, str) and value:
                 choices[(incident_id, question)] = value
         counted = _where(
@@ -421,14 +482,52 @@ class InsightsRepository:
                 ),
             )
         }
-        return [_light_item(row, spans.get(row[0])) for row in rows]
+        # Days repeat (a few thousand among tens of thousands of items): each is read once,
+        # and so is each step, a frozen value items may share.
+        days = _Once(_day)
+        steps = _Once(lambda key: StatusStep(*key))
+        return [_light_item(row, spans.get(row[0]), days, steps) for row in rows]
 
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _light_item(row: Sequence[Any], span: tuple[Any, Any] | None) -> FollowUp:
+def _light_fields() -> dict[str, Any] | None:
+    """The fields of a new FollowUp that a light item leaves at their defaults, or None when
+    one of them is made by a factory (then each item must be made by the constructor, lest
+    items share a mutable default)."""
+    made = FollowUp(title="", incident_id=0)
+    given = set(_LIGHT_GIVEN)
+    if any(f.default_factory is not MISSING for f in fields(FollowUp) if f.name not in given):
+        return None
+    return {name: value for name, value in vars(made).items() if name not in given}
+
+
+# What _light_item gives a FollowUp; the rest keep their defaults.
+_LIGHT_GIVEN = (
+    "id",
+    "title",
+    "incident_id",
+    "incident_key",
+    "due",
+    "history",
+    "priority",
+    "kind",
+    "value",
+    "feasibility",
+    "next_senior_review",
+    "created_at",
+)
+_LIGHT_DEFAULTS = _light_fields()
+
+
+def _light_item(
+    row: Sequence[Any],
+    span: tuple[Any, Any] | None,
+    days: dict[Any, date | None] | None = None,
+    steps: dict[tuple[FollowUpStatus, date | None], StatusStep] | None = None,
+) -> FollowUp:
     (
         item_id,
         incident_id,
@@ -442,25 +541,36 @@ def _light_item(row: Sequence[Any], span: tuple[Any, Any] | None) -> FollowUp:
         next_senior_review,
         created_at,
     ) = row
+    day = _day if days is None else days.__getitem__
+    step = StatusStep if steps is None else lambda *key: steps[key]
     status = _ITEM_STATUSES[status_code]
     history: list[StatusStep] = []
     if span is not None:
-        first, last = _day(span[0]), _day(span[1])
+        first, last = day(span[0]), day(span[1])
         if first != last or status is not FollowUpStatus.OPEN:
             # The first step's own status is not read by anything: only its day is.
-            history.append(StatusStep(FollowUpStatus.OPEN, first))
-        history.append(StatusStep(status, last))
-    return FollowUp(
-        id=item_id,
-        title="",
-        incident_id=incident_id,
-        incident_key=incident_key,
-        due=_day(due_on),
-        history=history,
-        priority=_PRIORITIES[priority],
-        kind=_ITEM_KINDS[kind],
-        value=value,
-        feasibility=feasibility,
-        next_senior_review=_day(next_senior_review),
-        created_at=_maybe_aware(created_at),
-    )
+            history.append(step(FollowUpStatus.OPEN, first))
+        history.append(step(status, last))
+    given = {
+        "id": item_id,
+        "title": "",
+        "incident_id": incident_id,
+        "incident_key": incident_key,
+        "due": day(due_on),
+        "history": history,
+        "priority": _PRIORITIES[priority],
+        "kind": _ITEM_KINDS[kind],
+        "value": value,
+        "feasibility": feasibility,
+        "next_senior_review": day(next_senior_review),
+        "created_at": _maybe_aware(created_at),
+    }
+    if _LIGHT_DEFAULTS is None:
+        return FollowUp(**given)
+    # Made without the constructor (about a fifth of the items' read, in a profile): its
+    # checks turn codes into members, and these are members already; the result is equal
+    # to what it makes.
+    item = object.__new__(FollowUp)
+    item.__dict__.update(_LIGHT_DEFAULTS)
+    item.__dict__.update(given)
+    return item
