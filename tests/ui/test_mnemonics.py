@@ -176,3 +176,46 @@ def test_an_alt_letter_nothing_takes_types_nothing(make_window, db_path, qtbot):
     qtbot.keyClick(note, Qt.Key.Key_End)
     qtbot.keyClick(note, "q")  # plain typing still types
     assert note.text() == before + "q"
+
+
+def test_ctrl_e_exports_from_a_single_line_field_too(qtbot):
+    # On Linux (Qt's X11 key scheme) a line edit takes Ctrl+E for "end of line": the menu's
+    # Export did nothing while the cursor was in the title. The offscreen platform has no such
+    # binding, so this field takes Ctrl+E as an X11 line edit does.
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QLineEdit, QMainWindow
+
+    from hindsight.ui.keyboard import install_alt_letter_guard
+
+    class X11LineEdit(QLineEdit):
+        def event(self, event):
+            if (
+                event.type() == event.Type.ShortcutOverride
+                and event.key() == Qt.Key.Key_E
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            ):
+                event.accept()  # "mine: end of line"
+                return True
+            return super().event(event)
+
+    install_alt_letter_guard(QApplication.instance())
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    field = X11LineEdit("Stale ranking")
+    window.setCentralWidget(field)
+    asked: list[bool] = []
+    export = QAction("&Export…", window)
+    export.setShortcut(QKeySequence("Ctrl+E"))
+    export.triggered.connect(lambda: asked.append(True))
+    window.addAction(export)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [True]
+    assert field.cursorPosition() == 0  # the field did not take the key
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    assert field.cursorPosition() == len(field.text())  # End still goes to the end

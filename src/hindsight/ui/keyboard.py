@@ -6,6 +6,10 @@ live) typed "u" into whatever field had the cursor. Author text must change only
 so such a key is dropped instead. AltGr (which types @, €, [ on many layouts) is not Alt to Qt
 and is untouched; on macOS, Option+letter is how accented letters are typed, so nothing is
 dropped there.
+
+The same guard gives the app its own Ctrl+E (Export) back from single-line fields: on Linux a
+line edit takes Ctrl+E for "end of line" (End does that too), so the menu's shortcut did
+nothing while the cursor was in a title or a name.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ def is_stray_alt_letter(event: QKeyEvent) -> bool:
     return len(text) == 1 and text.isprintable() and not text.isspace()
 
 
+def is_app_key(event: QKeyEvent) -> bool:
+    """True for a key the app's menus own that a text field would take for editing (Ctrl+E)."""
+    return event.key() == Qt.Key.Key_E and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+
+
 class AltLetterGuard(QObject):
     """An event filter that drops stray Alt+letter keys aimed at the focused text field.
 
@@ -65,11 +74,12 @@ class AltLetterGuard(QObject):
             self._watched = new
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        return (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and is_stray_alt_letter(event)
-        )
+        if not isinstance(event, QKeyEvent):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # Kept from the field (not accepted by it): the shortcut of the app's menu runs.
+            return is_app_key(event)
+        return event.type() == QEvent.Type.KeyPress and is_stray_alt_letter(event)
 
 
 def install_alt_letter_guard(app: QApplication) -> None:
