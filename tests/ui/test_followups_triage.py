@@ -512,3 +512,23 @@ def test_ctrl_t_just_after_start_makes_the_followup_service_off_the_gui_thread(
     settle(qtbot, window.ops, triage.board)
     assert made_on == [False]
     assert triage.count_label.text() == "11 of 23 follow-ups"
+
+
+def test_a_short_triage_window_scrolls_and_a_roomy_one_does_not(make_window, demo_db, qtbot):
+    # At 2x scale on a 1366x768 screen the filters, the summary and the notices left the grid
+    # and the ranked list about 100 pixels: now the window scrolls, the grid keeping its height.
+    from hindsight.ui.followups.triage import BOARD_MIN_HEIGHT
+
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    scroll = triage.centralWidget()
+    triage.resize(1342, 720)  # 1366x768 at 1x, less a panel and the title bar
+    QApplication.processEvents()
+    assert scroll.verticalScrollBar().maximum() == 0  # everything fits: no scroll bar
+    assert triage.board.height() >= BOARD_MIN_HEIGHT
+    triage.board.setMinimumHeight(2 * scroll.viewport().height())  # a far shorter screen
+    QApplication.processEvents()
+    assert scroll.verticalScrollBar().maximum() > 0
+    assert triage.board.height() >= 2 * scroll.viewport().height() - 1
+    assert scroll.widget().width() == scroll.viewport().width()  # never sideways
+    triage.board.setMinimumHeight(BOARD_MIN_HEIGHT)

@@ -39,6 +39,7 @@ from hindsight.ui.followups.preview import ItemPreview
 from hindsight.ui.operations import Operations, Task
 from hindsight.ui.qt_helpers import fill_combo, place_window, problem_label
 from hindsight.ui.search.saved_filter import SavedSearchFilter
+from hindsight.ui.vertical_scroll import VerticalScrollArea
 
 ANY = None
 NO_OWNER = "\x00none"  # combo data standing for "items without an owner"
@@ -49,6 +50,7 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[FollowUpStatus] | None], ...] = (
     *((s.label, frozenset({s})) for s in FollowUpStatus),
 )
 PREFERRED_SIZE = (1400, 860)
+BOARD_MIN_HEIGHT = 300  # the grid and the ranked list, below which the window scrolls
 GEOMETRY_KEY = "triage/geometry"
 
 NOTICE_LINES = 2  # blocker-review notices spelled out above the grid; the rest are counted
@@ -133,6 +135,8 @@ class TriageWindow(QMainWindow):
         self.summary.setObjectName("hint")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
+        # Never a word a line on a small screen: the buttons beside it wrap first.
+        self.summary.setMinimumWidth(self.summary.fontMetrics().averageCharWidth() * 32)
         self.notice = problem_label()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.details_button = QPushButton("Det&ails…")
@@ -154,11 +158,16 @@ class TriageWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
+        # The buttons flow onto a row of their own when the summary needs the room.
+        actions = QWidget()
+        flow = FlowLayout(actions, spacing=6)
+        flow.setContentsMargins(0, 0, 0, 0)
         for button in (self.details_button, self.delete_button, self.export_button):
-            bar.addWidget(button)
-        bar.addSpacing(12)
+            flow.addWidget(button)
         for tool in (zoom_out, zoom_in, fit):
-            bar.addWidget(tool)
+            flow.addWidget(tool)
+        bar.addSpacing(12)
+        bar.addWidget(actions)
 
         # The ranked list, and under it a summary of the selected item.
         self.preview = ItemPreview()
@@ -178,7 +187,10 @@ class TriageWindow(QMainWindow):
         layout.addLayout(bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.board, 1)
-        self.setCentralWidget(central)
+        # A window too short for the filters, the notices and a usable grid (a 2x scale on a
+        # 768-pixel screen: about 330 pixels) scrolls as a whole; the grid keeps its height.
+        self.board.setMinimumHeight(BOARD_MIN_HEIGHT)
+        self.setCentralWidget(VerticalScrollArea(central))
         self.board.setStretchFactor(0, 3)
         self.board.setStretchFactor(1, 2)
         self._build_actions()
