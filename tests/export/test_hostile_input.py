@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -277,6 +278,33 @@ def test_nul_characters_are_kept_in_the_record_and_kept_out_of_documents(
         text = service.render(outcome.incident_id, ExportRequest(fmt)).text
         assert "\u0000" not in text
         assert "a\ufffdb" in text
+
+
+def test_a_right_to_left_override_turns_only_its_own_text_around(workspace: Workspace) -> None:
+    # An override left open in a name ran on into the document's own text after it
+    # (" — " and the note in the PDF; "(tracker)" printed "(rekcart)").
+    from hindsight.core.enums import Role
+    from hindsight.export.redaction import close_bidi
+
+    assert close_bidi("abc") == "abc"
+    assert close_bidi("\u202eevil") == "\u202eevil\u202c"
+    assert close_bidi("\u2067a\u202eb\n\u202ec\u202c d  ") == (
+        "\u2067a\u202eb\u202c\u2069\n\u202ec\u202c d  "
+    )
+    assert close_bidi("\u2068x\u202ey\u2069z") == "\u2068x\u202ey\u2069z"  # PDI closes all
+    stored = workspace.incidents.create("Stale \u202eranking")
+    stored = workspace.incidents.save(
+        replace(stored, roles=[RoleAssignment(Role.INCIDENT_COMMANDER, "Amara \u202eNwosu")])
+    )
+    service = ExportService(workspace, clock=lambda: FIXED_NOW)
+    for fmt in (Format.MARKDOWN, Format.HTML):
+        text = service.render(stored.id, ExportRequest(fmt)).text
+        assert "Amara \u202eNwosu\u202c" in text, fmt
+        assert "Stale \u202eranking\u202c" in text, fmt
+        assert text.count("\u202e") == text.count("\u202c"), fmt
+    data = json.loads(service.render(stored.id, ExportRequest(Format.JSON)).data)
+    assert data["incidents"][0]["title"] == "Stale \u202eranking"  # data stays exact
+    assert workspace.incidents.get(stored.id).roles[0].person == "Amara \u202eNwosu"
 
 
 def test_the_importer_keeps_the_documented_date_range(workspace: Workspace, tmp_path: Path) -> None:

@@ -274,7 +274,9 @@ class ExportService:
         sources = sources_from_workspace(
             self.workspace, incident, clock, pictures=request.format is not Format.MARKDOWN
         )
-        redactor = Redactor(pii_patterns(self.workspace), redact=request.redact_pii)
+        redactor = Redactor(
+            pii_patterns(self.workspace), redact=request.redact_pii, for_reading=True
+        )
         incident = map_incident_texts(incident, redactor)
         if sources.followups is not None:
             sources.followups = [
@@ -299,7 +301,9 @@ class ExportService:
         sources = sources_from_workspace(
             self.workspace, None, clock, pictures=request.format is not Format.MARKDOWN
         )
-        redactor = Redactor(pii_patterns(self.workspace), redact=request.redact_pii)
+        redactor = Redactor(
+            pii_patterns(self.workspace), redact=request.redact_pii, for_reading=True
+        )
         incidents = [map_incident_texts(incident, redactor) for incident in incidents]
         if sources.followups is not None:
             sources.followups = [
