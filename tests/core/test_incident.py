@@ -156,3 +156,14 @@ def test_new_records_take_the_ids_the_store_gave_them() -> None:
     live.roles[0].note = ""
     take_new_ids(live, stored, known)
     assert live.roles[0] is holder and holder.id == 4  # a mutable record keeps its identity
+
+
+def test_an_over_long_measure_is_named_in_a_sentence() -> None:
+    from hindsight.core.impact import MAX_MEASURE, ImpactMeasure, problems
+
+    found = problems(ImpactMeasure(measure="q" * (MAX_MEASURE + 1), unit="u" * 300))
+    assert (
+        found[0]
+        == f"The name of what was measured is longer than {MAX_MEASURE} characters; shorten it."
+    )
+    assert found[1].startswith("The unit is longer than")

@@ -124,12 +124,12 @@ def problems(measure: ImpactMeasure) -> list[str]:
     if not measure.measure.strip():
         found.append("Say what was measured (for example: queries lost, requests failing).")
     for limit, value, what in (
-        (MAX_MEASURE, measure.measure, "what was measured"),
-        (MAX_UNIT, measure.unit, "unit"),
-        (MAX_SLICE, measure.slice, "slice"),
+        (MAX_MEASURE, measure.measure, "The name of what was measured"),
+        (MAX_UNIT, measure.unit, "The unit"),
+        (MAX_SLICE, measure.slice, "The slice"),
     ):
         if len(value) > limit:
-            found.append(f"The {what} is longer than {limit} characters; shorten it.")
+            found.append(f"{what} is longer than {limit} characters; shorten it.")
     numbers = {"lowest": measure.low, "highest": measure.high, "best": measure.best}
     for name, number in numbers.items():
         if number is not None and (isinstance(number, bool) or not math.isfinite(number)):
