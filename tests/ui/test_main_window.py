@@ -113,7 +113,9 @@ def test_list_reads_only_the_pages_on_screen(qtbot, tmp_path):
 
 def test_selecting_an_incident_opens_it(make_window, demo_db, qtbot):
     window = make_window(demo_db)
+    assert not window.history_action.isEnabled()  # no incident open: no history to show
     open_incident(qtbot, window, 2)
+    assert window.history_action.isEnabled()
     assert window.stack.currentWidget() is window.editor
     assert window.editor.key_label.text() == "HS-2"
     assert window.editor.phase_bar.buttons[Phase.FOLLOW_UP].isChecked()

@@ -372,6 +372,7 @@ class MainWindow(QMainWindow):
         ready = self.workspace is not None
         self.delete_action.setEnabled(has_incident)
         self.save_action.setEnabled(has_incident)
+        self.history_action.setEnabled(has_incident)  # an incident's history: none open, none
         for action in (
             self.new_incident_action,
             self.backup_action,
