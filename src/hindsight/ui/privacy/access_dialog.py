@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableWidget,
@@ -38,6 +35,7 @@ from hindsight.core.privacy import (
     validation_problems,
 )
 from hindsight.ui.author_text import plain_tooltip, set_line_text
+from hindsight.ui.flow_layout import FlowLayout
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -50,6 +48,7 @@ from hindsight.ui.qt_helpers import (
     select_data,
     to_qdatetime,
 )
+from hindsight.ui.vertical_scroll import VerticalScrollArea
 
 MAX_VOLUME = 2_000_000_000
 CONSULTATION_CHOICES = (
@@ -75,11 +74,7 @@ class _Dialog(QDialog):
         self.form_widget = QWidget()
         self.form = QFormLayout(self.form_widget)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form_widget)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = VerticalScrollArea(self.form_widget)
         self.problem = problem_label()
         self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
@@ -265,13 +260,13 @@ class AccessDialog(_Dialog):
         self.dataset.setPlaceholderText("Dataset, table, log or system, and the period it covers")
         self.categories: dict[DataCategory, QCheckBox] = {}
         grid_widget = QWidget()
-        grid = QGridLayout(grid_widget)
+        grid = FlowLayout(grid_widget, spacing=12)  # rows of three, fewer on a small screen
         grid.setContentsMargins(0, 0, 0, 0)
-        for index, category in enumerate(DataCategory):
+        for category in DataCategory:
             box = QCheckBox(CATEGORY_LABELS[category])
             box.toggled.connect(self._update_approver_hint)
             self.categories[category] = box
-            grid.addWidget(box, index // 3, index % 3)
+            grid.addWidget(box)
         self.volume = QSpinBox()
         self.volume.setRange(0, MAX_VOLUME)
         self.volume.setSpecialValueText("not known")
