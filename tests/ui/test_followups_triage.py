@@ -524,11 +524,13 @@ def test_a_short_triage_window_scrolls_and_a_roomy_one_does_not(make_window, dem
     scroll = triage.centralWidget()
     triage.resize(1342, 720)  # 1366x768 at 1x, less a panel and the title bar
     QApplication.processEvents()
-    assert scroll.verticalScrollBar().maximum() == 0  # everything fits: no scroll bar
+    qtbot.waitUntil(
+        lambda: scroll.verticalScrollBar().maximum() == 0, timeout=3000
+    )  # everything fits: no scroll bar
     assert triage.board.height() >= BOARD_MIN_HEIGHT
     triage.board.setMinimumHeight(2 * scroll.viewport().height())  # a far shorter screen
     QApplication.processEvents()
-    assert scroll.verticalScrollBar().maximum() > 0
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=3000)
     assert triage.board.height() >= 2 * scroll.viewport().height() - 1
     assert scroll.widget().width() == scroll.viewport().width()  # never sideways
     triage.board.setMinimumHeight(BOARD_MIN_HEIGHT)

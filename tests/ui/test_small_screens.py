@@ -305,7 +305,9 @@ def test_a_short_window_scrolls_the_editor_instead_of_squeezing_its_page(
     editor.tabs.setMinimumHeight(page_least)
     QApplication.processEvents()
     assert editor.tabs.height() >= page_least  # the page keeps its height...
-    assert scroll.verticalScrollBar().maximum() > 0  # ...and the editor scrolls to it
+    qtbot.waitUntil(
+        lambda: scroll.verticalScrollBar().maximum() > 0, timeout=3000
+    )  # ...and the editor scrolls to it
     assert scroll.widget().width() == scroll.viewport().width()  # never sideways
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     QApplication.processEvents()
@@ -343,7 +345,9 @@ def test_a_short_window_scrolls_the_editor_instead_of_squeezing_its_page(
     window.resize(1280, 800)
     settle(qtbot, window)
     QApplication.processEvents()
-    assert scroll.verticalScrollBar().maximum() == 0  # room enough: no scroll bar
+    qtbot.waitUntil(
+        lambda: scroll.verticalScrollBar().maximum() == 0, timeout=3000
+    )  # room enough: no scroll bar
     assert editor.tabs.height() > PAGE_MIN_HEIGHT
 
 
@@ -427,3 +431,27 @@ def test_the_review_questions_keep_most_of_a_narrow_page(make_window, demo_db, q
     review.resize(1000, review.height())  # widened again: the list gets its width back
     QApplication.processEvents()
     assert review.splitter.sizes()[0] == usual
+
+
+def test_a_long_name_wraps_in_its_column_and_leaves_the_other_headings_on_screen(
+    make_window, demo_db, qtbot
+):
+    # A 190-character team name made its column wider than the table: the "Part played"
+    # heading and column were pushed out of sight.
+    from hindsight.core.incident import Incident, TeamInvolvement
+    from hindsight.ui.editor.record_tabs import CELL_CHARS
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 3)
+    editor = window.editor
+    teams = editor._page("teams")
+    editor.tabs.setCurrentWidget(teams)
+    long_name = "Recommendations platform and ranking infrastructure " * 3
+    teams.show_incident(Incident(title="t", teams=[TeamInvolvement(team=long_name, part="Led")]))
+    QApplication.processEvents()
+    table = teams.table
+    most = table.fontMetrics().averageCharWidth() * CELL_CHARS
+    assert table.columnWidth(0) <= most
+    part = table.horizontalHeader().sectionViewportPosition(1)
+    assert 0 <= part < table.viewport().width()  # the second heading is on screen
+    assert table.rowHeight(0) > table.fontMetrics().lineSpacing() * 2  # the name wraps

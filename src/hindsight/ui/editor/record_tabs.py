@@ -25,6 +25,9 @@ from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
 from hindsight.ui.qt_helpers import fuzzy_text, local_text
 from hindsight.vocabulary import vocabulary
 
+# The widest a fitted column grows, in average characters; longer text wraps in its cell.
+CELL_CHARS = 40
+
 
 class RecordTab(QWidget):
     """A read-only table of records with Add, Edit and Remove; edits go through dialogs."""
@@ -48,7 +51,9 @@ class RecordTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted to their contents by show_incident(), up to CELL_CHARS (a 400-character name
+        # made its column wider than the table and pushed the other headings out of sight).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(
             self.stretch_column % len(self.headers), QHeaderView.ResizeMode.Stretch
         )
@@ -131,9 +136,20 @@ class RecordTab(QWidget):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, cell)
+        self._fit_columns()
         if previous is not None and previous in self._row_items:
             self.table.selectRow(self._row_items.index(previous))
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        most = self.table.fontMetrics().averageCharWidth() * CELL_CHARS
+        stretch = self.stretch_column % len(self.headers)
+        for column in range(len(self.headers)):
+            if column != stretch:
+                self.table.resizeColumnToContents(column)
+                if self.table.columnWidth(column) > most:
+                    self.table.setColumnWidth(column, most)  # the cell's text wraps
+        self.table.resizeRowsToContents()
 
     def _update_buttons(self) -> None:
         selected = self.selected_index() is not None
