@@ -455,3 +455,21 @@ def test_a_long_name_wraps_in_its_column_and_leaves_the_other_headings_on_screen
     part = table.horizontalHeader().sectionViewportPosition(1)
     assert 0 <= part < table.viewport().width()  # the second heading is on screen
     assert table.rowHeight(0) > table.fontMetrics().lineSpacing() * 2  # the name wraps
+
+
+def test_a_long_name_in_the_insights_scope_is_cut_and_whole_in_its_tooltip(qtbot):
+    # A pasted 400-character system name made the Systems list wider than the screen.
+    from hindsight.ui.insights.scope_bar import MENU_CHARS, ChoiceButton
+
+    button = ChoiceButton("system", "systems")
+    qtbot.addWidget(button)
+    long_name = "online serving " + "B" * 400
+    button.set_values(["feature store", long_name])
+    texts = {a.text(): a for a in button.menu().actions() if a.isCheckable()}
+    [cut] = [t for t in texts if t.startswith("online serving")]
+    assert len(cut) <= MENU_CHARS and cut.endswith("…")
+    assert texts[cut].toolTip() == long_name
+    assert button.menu().sizeHint().width() < 800
+    button.select([long_name])
+    assert len(button.text()) < 30 and button.toolTip() == long_name
+    assert button.selected() == {long_name}  # the value chosen is the whole name

@@ -40,6 +40,16 @@ class _StayOpenMenu(QMenu):
         super().mouseReleaseEvent(event)
 
 
+# A name longer than this is cut with "…" in the list (the whole name in its tooltip) and in
+# the button's caption: a pasted 400-character system name made the list wider than the screen.
+MENU_CHARS = 60
+CAPTION_CHARS = 24
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
 class ChoiceButton(QToolButton):
     """A button opening a list of tick boxes; nothing ticked means 'any'."""
 
@@ -52,6 +62,7 @@ class ChoiceButton(QToolButton):
         self.setAccessibleName(plural.capitalize())
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._menu = _StayOpenMenu(self)
+        self._menu.setToolTipsVisible(True)
         self.setMenu(self._menu)
         self._actions: dict[str, QAction] = {}
         self._caption()
@@ -66,7 +77,8 @@ class ChoiceButton(QToolButton):
         self._menu.addSeparator()
         shown = list(values)[:MAX_CHOICES]
         for value, label in zip(shown, labels or shown, strict=True):
-            action = self._menu.addAction(label)
+            action = self._menu.addAction(_cut(label, MENU_CHARS))
+            action.setToolTip(label)  # the whole name, where it was cut
             action.setCheckable(True)
             action.setChecked(value in ticked)
             action.toggled.connect(self._toggled)
@@ -103,7 +115,7 @@ class ChoiceButton(QToolButton):
         if not chosen:
             self.setText(f"Any {self.noun}")
         elif len(chosen) <= 2:
-            self.setText(", ".join(chosen))
+            self.setText(", ".join(_cut(value, CAPTION_CHARS) for value in chosen))
         else:
             self.setText(f"{len(chosen)} {self.plural}")
         self.setToolTip(", ".join(chosen) if chosen else f"Incidents with any {self.noun}")
