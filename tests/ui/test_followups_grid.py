@@ -596,3 +596,16 @@ def test_an_item_with_an_undated_status_step_shows_and_edits(qtbot) -> None:
     assert "date not known" in dialog._history_text()
     dialog.accept()  # an undated step is not "in the future"
     assert dialog.result() == FollowUpDialog.DialogCode.Accepted
+
+
+def test_a_description_preview_renders_markdown_as_the_exports_do() -> None:
+    # With fewer Markdown extensions than the documents, the preview showed a fenced code
+    # block as a bullet's text ("• item code").
+    from hindsight.export.safe_text import markdown_to_html
+    from hindsight.ui.followups.details_dialog import safe_html
+
+    text = "- item\n\n```\ncode\n```\n\n| a | b |\n| - | - |\n| 1 | 2 |\n<script>alert(1)</script>"
+    shown = safe_html(text)
+    assert "<pre><code>code" in shown and "<table>" in shown
+    assert "script" not in shown and "alert" not in shown
+    assert shown == str(markdown_to_html(text))

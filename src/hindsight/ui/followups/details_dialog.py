@@ -54,10 +54,11 @@ def safe_html(text: str) -> str:
     """Markdown rendered to HTML, then sanitised (user text is untrusted)."""
     # Kept per text: the preview shows an item again after every move of its card, and a
     # description's rendering (2 ms) was the largest part of a move on the GUI thread.
-    import markdown  # on first use: the window is usable without Markdown loaded
-    import nh3
+    # Rendered as the exported documents render it (fenced code, tables; a preview with
+    # fewer extensions showed a code block as a bullet's text).
+    from hindsight.export.safe_text import markdown_to_html  # Markdown loads on first use
 
-    return nh3.clean(markdown.markdown(text, extensions=["sane_lists"]))
+    return str(markdown_to_html(text))
 
 
 def to_qdate(day: date) -> QDate:
