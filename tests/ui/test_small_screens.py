@@ -269,17 +269,23 @@ def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot)
     assert all(metrics.horizontalAdvance(line) <= 200 for line in lines), lines
 
 
-def test_the_access_log_starts_every_cell_at_the_top_of_its_row(make_window, demo_db, qtbot):
-    # In a short table a row made tall by a long dataset showed the other cells' text
-    # centred, below the table's edge.
-    from PySide6.QtCore import Qt
-
+def access_log_of_first_incident(make_window, demo_db, qtbot):
+    """The access log's table of HS-1 (two entries), its Privacy tab shown."""
     window = make_window(demo_db)
     open_incident(qtbot, window, 1)
     editor = window.editor
     editor.tabs.setCurrentWidget(editor.privacy)
     table = editor.privacy.log.table
     qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=5000)
+    return table
+
+
+def test_the_access_log_starts_every_cell_at_the_top_of_its_row(make_window, demo_db, qtbot):
+    # In a short table a row made tall by a long dataset showed the other cells' text
+    # centred, below the table's edge.
+    from PySide6.QtCore import Qt
+
+    table = access_log_of_first_incident(make_window, demo_db, qtbot)
     for row in range(table.rowCount()):
         for column in range(table.columnCount()):
             alignment = Qt.AlignmentFlag(table.item(row, column).textAlignment())
@@ -397,12 +403,7 @@ def test_the_access_log_gives_its_data_column_the_width_categories_can_spare(
         DATA_COLUMN,
     )
 
-    window = make_window(demo_db)
-    open_incident(qtbot, window, 1)
-    editor = window.editor
-    editor.tabs.setCurrentWidget(editor.privacy)
-    table = editor.privacy.log.table
-    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=5000)
+    table = access_log_of_first_incident(make_window, demo_db, qtbot)
     table.resize(560, 300)  # the log's width at 2x scale on a 1920x1080 screen
     QApplication.processEvents()
     assert table.columnWidth(DATA_COLUMN) >= table.columnWidth(CATEGORIES_COLUMN)
