@@ -74,3 +74,13 @@ def test_the_bar_never_asks_for_more_than_a_small_screen_has(qtbot):
     qtbot.mouseClick(bar.buttons[Phase.MITIGATION], Qt.MouseButton.LeftButton)
     assert bar.buttons[Phase.MITIGATION].isChecked()
     qtbot.waitUntil(lambda: all(_fits(step) for step in bar.buttons.values()))
+
+
+def test_a_step_too_narrow_for_a_letter_and_an_ellipsis_shows_its_first_letter(qtbot):
+    # In a window 500 pixels wide, squeezed below the bar's least width, the steps were blank.
+    bar = _bar(qtbot, 1400)
+    labels = vocabulary().phase_labels
+    for phase, step in bar.buttons.items():
+        step.setFixedWidth(step._padding() + 4)  # less than a letter and "…"
+        shown = step.shown_text()
+        assert shown == labels[phase][:1], phase

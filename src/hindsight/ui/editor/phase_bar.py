@@ -70,7 +70,10 @@ class PhaseStep(QToolButton):
         metrics = self._metrics()
         if metrics.horizontalAdvance(self.text()) <= room:
             return self.text()  # what fits whole stays whole (elidedText rounds otherwise)
-        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, max(room, 0))
+        elided = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, max(room, 0))
+        # Too narrow for a letter and "…" (a window 500 pixels wide): the first letter alone,
+        # not a blank step (the tooltip names the phase).
+        return elided if elided.strip("…") else self.text()[:1]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QStylePainter(self)
