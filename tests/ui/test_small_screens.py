@@ -474,3 +474,37 @@ def test_a_long_name_in_the_insights_scope_is_cut_and_whole_in_its_tooltip(qtbot
     button.select([long_name])
     assert len(button.text()) < 30 and button.toolTip() == long_name
     assert button.selected() == {long_name}  # the value chosen is the whole name
+
+
+def test_record_access_keeps_every_category_inside_a_small_dialog(qtbot):
+    # At 2x scale on 1366x768 the dialog is about 660 pixels wide: the categories' grid of
+    # three ran off its right edge ("Free text written by users" cut), with the fields.
+    from hindsight.ui.privacy.access_dialog import AccessDialog
+
+    dialog = AccessDialog("Priya")
+    qtbot.addWidget(dialog)
+    dialog.setMinimumSize(0, 0)
+    dialog.show()
+    dialog.resize(660, 330)
+    qtbot.waitUntil(lambda: dialog.width() == 660, timeout=3000)
+    QApplication.processEvents()
+    from PySide6.QtWidgets import QScrollArea
+
+    viewport = dialog.findChild(QScrollArea).viewport()
+    for box in dialog.categories.values():
+        right = box.mapTo(viewport, box.rect().topRight()).x()
+        assert right < viewport.width(), box.text()  # on screen, not cut at the edge
+        assert box.width() >= box.sizeHint().width(), box.text()  # not squeezed either
+
+
+def test_the_access_log_buttons_wrap_before_any_is_cut(make_window, demo_db, qtbot):
+    table = access_log_of_first_incident(make_window, demo_db, qtbot)
+    log = table.parentWidget()
+    while not hasattr(log, "confirm_button"):
+        log = log.parentWidget()
+    log.resize(360, 400)  # the log's width at 2x scale on a 1366x768 screen
+    QApplication.processEvents()
+    for button in (log.record_button, log.amend_button, log.confirm_button):
+        assert button.width() >= button.sizeHint().width(), button.text()
+        right = button.mapTo(log, button.rect().topRight()).x()
+        assert right < log.width(), button.text()  # inside the log, not cut at its edge
