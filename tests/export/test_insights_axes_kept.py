@@ -99,15 +99,20 @@ def test_a_first_axis_drawn_before_is_copied_with_the_pixels_drawing_gives(
     assert copied >= 10
 
 
+def _drawn_and_kept(chart: Chart) -> Figure:
+    """A figure that drew `chart` once, nothing laid out before it, its pixels kept."""
+    insights_text.forget()
+    figure = insights_charts.new_figure(WIDTH, HEIGHT)
+    insights_charts.draw(chart, figure)
+    _kept(figure)
+    return figure
+
+
 def test_an_axis_that_changed_in_any_way_is_drawn_again(
     scopes: list[Insights],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    insights_text.forget()
-    chart = scopes[0].chart("incidents_over_time")
-    figure = insights_charts.new_figure(WIDTH, HEIGHT)
-    insights_charts.draw(chart, figure)
-    _kept(figure)
+    figure = _drawn_and_kept(scopes[0].chart("incidents_over_time"))
     drawn = _axis_draws(monkeypatch)
     axes = figure.axes[0]
     changes = [
@@ -234,11 +239,7 @@ def test_a_legend_that_changed_or_lies_over_other_pixels_is_drawn(
     scopes: list[Insights],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    insights_text.forget()
-    chart = scopes[0].chart("incidents_over_time")
-    figure = insights_charts.new_figure(WIDTH, HEIGHT)
-    insights_charts.draw(chart, figure)
-    _kept(figure)
+    figure = _drawn_and_kept(scopes[0].chart("incidents_over_time"))
     drawn = _legend_draws(monkeypatch)
     axes = figure.axes[0]
     legend = axes.get_legend()

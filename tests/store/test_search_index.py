@@ -338,14 +338,19 @@ def stored_0004(tmp_path: Path) -> Iterator[Path]:
     yield copy
 
 
-def test_the_migration_indexes_what_was_stored_before(stored_0004: Path) -> None:
-    workspace = Workspace.open(stored_0004, create=False)
+def _finds_what_was_stored(path: Path) -> None:
+    """The stored database at `path` opens with a sound index that finds its first incident."""
+    workspace = Workspace.open(path, create=False)
     try:
         assert workspace.search.index_problems() == []
         hits = workspace.search.search('"log feeders" memory').hits
         assert [hit.key for hit in hits] == ["HS-1"]
     finally:
         workspace.close()
+
+
+def test_the_migration_indexes_what_was_stored_before(stored_0004: Path) -> None:
+    _finds_what_was_stored(stored_0004)
 
 
 def test_an_index_of_the_old_layout_is_rebuilt_and_reported(tmp_path: Path) -> None:
@@ -414,13 +419,7 @@ def test_an_index_left_in_the_old_layout_is_rebuilt_when_opened_with_fts5(
         assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() == (0,)
     finally:
         raw.close()
-    workspace = Workspace.open(copy, create=False)
-    try:
-        assert workspace.search.index_problems() == []
-        hits = workspace.search.search('"log feeders" memory').hits
-        assert [hit.key for hit in hits] == ["HS-1"]
-    finally:
-        workspace.close()
+    _finds_what_was_stored(copy)
     raw = sqlite3.connect(copy)
     try:
         assert raw.execute("SELECT max(rid) >> 59 FROM search_child_source").fetchone() > (0,)

@@ -6,6 +6,8 @@ two on a small screen, instead of making the window wider than the screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QWidget
 
@@ -90,3 +92,13 @@ def captioned(caption: str, widget: QWidget) -> QWidget:
     row.addWidget(label)
     row.addWidget(widget)
     return pair
+
+
+def flowing(widgets: Iterable[QWidget], spacing: int = 6) -> QWidget:
+    """`widgets` in a row of their own that wraps onto more rows before any is cut short."""
+    holder = QWidget()
+    flow = FlowLayout(holder, spacing=spacing)
+    flow.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        flow.addWidget(widget)
+    return holder

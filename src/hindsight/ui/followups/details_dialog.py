@@ -215,7 +215,8 @@ class FollowUpDialog(QDialog):
         layout.addWidget(self.buttons)
         self._place_changed()
         self._tracker_changed()
-        self.setMinimumSize(self.minimumSizeHint())  # held, then cut to the screen:
+        # The layout's least size, held so that place_window can cut it to the screen.
+        self.setMinimumSize(self.minimumSizeHint())
         place_window(self, PREFERRED_SIZE)
         self.title.setFocus()
 

@@ -31,7 +31,7 @@ from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
-from hindsight.ui.flow_layout import FlowLayout, captioned
+from hindsight.ui.flow_layout import FlowLayout, captioned, flowing
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_filter import IncidentFilter
 from hindsight.ui.followups.incident_tab import attention_summary
@@ -159,15 +159,9 @@ class TriageWindow(QMainWindow):
         bar.addSpacing(12)
         bar.addWidget(self.summary, 1)
         # The buttons flow onto a row of their own when the summary needs the room.
-        actions = QWidget()
-        flow = FlowLayout(actions, spacing=6)
-        flow.setContentsMargins(0, 0, 0, 0)
-        for button in (self.details_button, self.delete_button, self.export_button):
-            flow.addWidget(button)
-        for tool in (zoom_out, zoom_in, fit):
-            flow.addWidget(tool)
+        actions = (self.details_button, self.delete_button, self.export_button)
         bar.addSpacing(12)
-        bar.addWidget(actions)
+        bar.addWidget(flowing((*actions, zoom_out, zoom_in, fit)))
 
         # The ranked list, and under it a summary of the selected item.
         self.preview = ItemPreview()

@@ -39,7 +39,7 @@ from hindsight.services.privacy import recorder_name, remember_recorder
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import plain_tooltip
-from hindsight.ui.flow_layout import FlowLayout
+from hindsight.ui.flow_layout import flowing
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import from_qdatetime, local_text
@@ -267,14 +267,9 @@ class AccessLogPage(QWidget):
         hint.setWordWrap(True)
         # The buttons wrap onto a second row before any is cut short; the hint takes the rest
         # of the row, at least a readable width (on a small screen it goes under them).
-        actions = QWidget()
-        flow = FlowLayout(actions, spacing=6)
-        flow.setContentsMargins(0, 0, 0, 0)
-        for button in (self.record_button, self.amend_button, self.confirm_button):
-            flow.addWidget(button)
         hint.setMinimumWidth(hint.fontMetrics().averageCharWidth() * 28)
         buttons = QHBoxLayout()
-        buttons.addWidget(actions)
+        buttons.addWidget(flowing((self.record_button, self.amend_button, self.confirm_button)))
         buttons.addWidget(hint, 1)
 
         self.table = AccessTable(0, len(COLUMNS))
