@@ -168,6 +168,41 @@ def test_the_list_title_keeps_its_share_of_a_narrow_pane(make_window, demo_db, q
     assert {c: table.columnWidth(c) for c in compact(pane)} == usual
 
 
+def test_a_very_narrow_list_gives_title_room_and_takes_back_its_columns_later(
+    make_window, demo_db, qtbot
+):
+    # 2x scale on 1366x768 with the default split: Title had 26 pixels, "[…" in every row.
+    window = make_window(demo_db)
+    pane = window.list_pane
+    table = pane.table
+    chosen = pane.hidden_columns()
+    narrow_list(window, qtbot, 240)
+    least = table.fontMetrics().averageCharWidth() * 12
+    assert table.columnWidth(ListColumn.TITLE) >= least
+    assert not table.isColumnHidden(ListColumn.KEY)
+    gone = [c for c in (ListColumn.PHASE, ListColumn.REVIEW) if table.isColumnHidden(c)]
+    assert gone  # Review leaves before Phase, Severity last
+    if ListColumn.PHASE in gone:
+        assert table.isColumnHidden(ListColumn.REVIEW)
+    # Nothing scrolls sideways, and the user's own choice of columns is as it was (saved).
+    assert table.horizontalScrollBar().maximum() == 0
+    assert pane.hidden_columns() == chosen
+    window.close()
+    assert window.settings.value("list/hiddenColumns") == [c.name for c in chosen]
+
+
+def test_the_columns_a_narrow_list_left_out_come_back_when_it_widens(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    pane = window.list_pane
+    table = pane.table
+    narrow_list(window, qtbot, 240)
+    assert table.isColumnHidden(ListColumn.REVIEW)
+    narrow_list(window, qtbot, 700)
+    usual = {c: pane._column_room[c][0] for c in compact(pane)}
+    assert compact(pane) == [ListColumn.PHASE, ListColumn.SEVERITY, ListColumn.REVIEW]
+    assert {c: table.columnWidth(c) for c in compact(pane)} == usual
+
+
 def test_a_column_the_user_widened_keeps_its_width(make_window, demo_db, qtbot):
     window = make_window(demo_db)
     pane = window.list_pane

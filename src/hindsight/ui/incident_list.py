@@ -56,6 +56,15 @@ __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 # Hidden until asked for (right-click the header): the list shares the window with the editor.
 DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
 TITLE_SHARE = 0.25  # of a narrow table, what the compact columns leave Title at least
+TITLE_LEAST_CHARS = 12  # fewer letters of Title than this: compact columns leave the table
+# The compact columns a very narrow pane does without, first to last.
+SQUEEZE_ORDER = (
+    ListColumn.IMPACT,
+    ListColumn.UPDATED,
+    ListColumn.REVIEW,
+    ListColumn.PHASE,
+    ListColumn.SEVERITY,
+)
 KEY = ListColumn.KEY
 
 
@@ -123,6 +132,8 @@ class IncidentListPane(QWidget):
         # last fitted to the pane.
         self._column_room: dict[ListColumn, tuple[int, int, int]] = {}
         self._fitted: dict[ListColumn, int] = {}
+        self._chosen_hidden: set[ListColumn] = set()  # by the user (saved with the window)
+        self._squeezed: frozenset[ListColumn] = frozenset()  # for want of room (not saved)
         self._size_columns()
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -214,11 +225,38 @@ class IncidentListPane(QWidget):
         In a narrow pane (a small screen at 2x scale) the compact columns at their usual widths
         left Title a few letters. They give up width in proportion until Title has
         `TITLE_SHARE` of the table: first what is beyond their headings, then, in a very narrow
-        pane, down to a few letters (the heading cut short too). Key keeps its width; a column
-        the user has resized keeps the width they gave it.
+        pane, down to a few letters (the heading cut short too). If Title would still get
+        fewer than `TITLE_LEAST_CHARS` letters, the compact columns leave the table one by
+        one, in `SQUEEZE_ORDER` (Severity last), and come back when the pane is wider again;
+        the user's own choice of columns (hidden_columns) is not changed by it. Key keeps its
+        width; a column the user has resized keeps the width they gave it.
         """
         room = self.table.viewport().width()
-        shown = [c for c in self._column_room if not self.table.isColumnHidden(c)]
+        chosen = [c for c in self._column_room if c not in self._chosen_hidden]
+        title_least = self.fontMetrics().averageCharWidth() * TITLE_LEAST_CHARS
+        squeezed: list[ListColumn] = []
+        widths = self._compact_widths(chosen, room)
+        for column in SQUEEZE_ORDER:
+            if room - sum(widths.values()) >= title_least:
+                break
+            if column in chosen:
+                chosen.remove(column)
+                squeezed.append(column)
+                widths = self._compact_widths(chosen, room)
+        self._squeezed = frozenset(squeezed)
+        for column in self._column_room:
+            hide = column in self._chosen_hidden or column in self._squeezed
+            if self.table.isColumnHidden(column) != hide:
+                self.table.setColumnHidden(column, hide)
+        for column in chosen:
+            if self._resized_by_user(column):
+                continue  # the user's width
+            self._fitted[column] = widths[column]
+            self.table.setColumnWidth(column, widths[column])
+
+    def _compact_widths(self, shown: list[ListColumn], room: int) -> dict[ListColumn, int]:
+        """The widths of the `shown` compact columns in a table `room` pixels wide (a width
+        the user gave a column stays, and counts as it is)."""
         over = sum(self._column_room[c][0] for c in shown) - int(room * (1 - TITLE_SHARE))
         widths = {c: self._column_room[c][0] for c in shown}
         for stage in (1, 2):  # usual -> heading, then heading -> a few letters
@@ -231,10 +269,14 @@ class IncidentListPane(QWidget):
                 widths[column] -= round(spare * cut)
             over -= round(total * cut)
         for column in shown:
-            if self.table.columnWidth(column) != self._fitted[column]:
-                continue  # the user's width
-            self._fitted[column] = widths[column]
-            self.table.setColumnWidth(column, widths[column])
+            if self._resized_by_user(column):
+                widths[column] = self.table.columnWidth(column)
+        return widths
+
+    def _resized_by_user(self, column: ListColumn) -> bool:
+        # A hidden column's width reads 0: whether the user resized it is told once it shows.
+        hidden = self.table.isColumnHidden(column)
+        return not hidden and self.table.columnWidth(column) != self._fitted[column]
 
     @property
     def busy(self) -> bool:
@@ -244,14 +286,16 @@ class IncidentListPane(QWidget):
     # Columns the user shows or hides (right-click the header)
 
     def hidden_columns(self) -> list[ListColumn]:
-        """The columns hidden now."""
-        return [c for c in ListColumn if self.table.isColumnHidden(c)]
+        """The columns the user chose to hide (not those a narrow pane has no room for)."""
+        return [c for c in ListColumn if c in self._chosen_hidden]
+
+    def squeezed_columns(self) -> frozenset[ListColumn]:
+        """The columns the user shows that the pane has no room for now."""
+        return self._squeezed
 
     def set_hidden_columns(self, columns: list[ListColumn] | tuple[ListColumn, ...]) -> None:
         """Hide `columns` and show the others (Key and Title always show)."""
-        for column in ListColumn:
-            hide = column in columns and column not in (ListColumn.KEY, ListColumn.TITLE)
-            self.table.setColumnHidden(column, hide)
+        self._chosen_hidden = {c for c in columns if c not in (ListColumn.KEY, ListColumn.TITLE)}
         self._fit_columns()
 
     def _column_menu(self, position: QPoint) -> None:
@@ -259,14 +303,20 @@ class IncidentListPane(QWidget):
         for column in ListColumn:
             if column in (ListColumn.KEY, ListColumn.TITLE):
                 continue
-            action = menu.addAction(column.heading)
+            text = column.heading
+            if column in self._squeezed:
+                text += " (no room: widen the list)"
+            action = menu.addAction(text)
             action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
+            action.setChecked(column not in self._chosen_hidden)
             action.toggled.connect(lambda shown, c=column: self._show_column(c, shown))
         menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
     def _show_column(self, column: ListColumn, shown: bool) -> None:
-        self.table.setColumnHidden(column, not shown)
+        if shown:
+            self._chosen_hidden.discard(column)
+        else:
+            self._chosen_hidden.add(column)
         self._fit_columns()
         self.columnsChanged.emit()
 
