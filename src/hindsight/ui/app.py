@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hindsight import __version__
-from hindsight.paths import data_dir, default_database_path, resources_dir
+from hindsight.paths import data_dir, default_database_path
 from hindsight.store.postgres_url import ServerAddress, is_server_url
 from hindsight.ui.idle_collector import IdleCollector
 from hindsight.ui.keyboard import install_alt_letter_guard
@@ -47,7 +47,7 @@ def configure(app: QApplication) -> None:
     app.setApplicationName("Hindsight")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Hindsight")
-    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    # No style sheet on the whole application: ui/look.py styles the widgets that need it.
     install_alt_letter_guard(app)  # an Alt+letter that no shortcut takes types nothing
     app.aboutToQuit.connect(release_clipboard)  # a copied chart must not crash the exit
 

@@ -49,6 +49,7 @@ from hindsight.ui.export_messages import (
     announce_written,
     ask_pii,
 )
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, Task, report_bug
 from hindsight.ui.qt_helpers import place_window
 
@@ -133,7 +134,7 @@ class ExportDialog(QDialog):
         form.addRow("Save to:", path_row)
         self.template_help = QLabel()
         self.template_help.setWordWrap(True)
-        self.template_help.setObjectName("hint")
+        styled(self.template_help, "hint")
         form.addRow("", self.template_help)
 
         self.pii_label = QLabel()
@@ -150,7 +151,7 @@ class ExportDialog(QDialog):
         self.preview.setOpenLinks(False)
         self.preview.setOpenExternalLinks(False)
         self.preview_note = QLabel()
-        self.preview_note.setObjectName("hint")
+        styled(self.preview_note, "hint")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -39,6 +39,7 @@ from hindsight.ui.incident_list_model import (
     IncidentListModel,
     review_text,
 )
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import current_enum, fill_combo
 from hindsight.ui.search.results import searching
@@ -96,7 +97,7 @@ class IncidentListPane(QWidget):
         fill_combo(self.severity, [("All severities", None), *((s.value, s) for s in Severity)])
         self.saved = SavedSearchesPanel(ops, lambda: self.search.text())
         self.only_label = QLabel()
-        self.only_label.setObjectName("hint")
+        styled(self.only_label, "hint")
         self.only_label.setTextFormat(Qt.TextFormat.PlainText)
         self.only_label.setWordWrap(True)
         self.only_clear = QToolButton()

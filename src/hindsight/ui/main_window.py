@@ -28,6 +28,7 @@ from hindsight.core.listing import ListColumn
 from hindsight.ui import messages
 from hindsight.ui.incident_list import DEFAULT_HIDDEN, IncidentListPane
 from hindsight.ui.insights.integration import InsightsIntegration
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import place_window
 from hindsight.ui.search.integration import SearchIntegration
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage()
         self.pick = PickPage()
         self.opening = QLabel("Opening…")
-        self.opening.setObjectName("hint")
+        styled(self.opening, "hint")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
         for page in (self.opening, self.welcome, self.pick):
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.path_label = QLabel()
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.save_label = QLabel("Saved")
-        self.save_label.setObjectName("saveState")
+        styled(self.save_label, "saveState")
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.fuzzy_time import FuzzyTime, days_text
+from hindsight.ui.look import styled
 
 E = TypeVar("E", bound=Enum)
 
@@ -131,7 +132,7 @@ def place_window(window: QWidget, preferred: tuple[int, int], saved: object = No
 def problem_label(*, hidden: bool = True) -> QLabel:
     """A wrapping label in the 'problem' style (dark red), for what the user must fix."""
     label = QLabel()
-    label.setObjectName("problem")
+    styled(label, "problem")
     label.setWordWrap(True)
     label.setVisible(not hidden)
     return label

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from hindsight.ui.look import styled
+
 WELCOME_TEXT = (
     "Hindsight helps you write the review of an incident in a machine-learning system: when "
     "impact really began, how it was found and by whom, what changed in the model, the data, "
@@ -22,7 +24,7 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         heading = QLabel("Welcome to Hindsight")
-        heading.setObjectName("welcomeHeading")
+        styled(heading, "welcomeHeading")
         text = QLabel(WELCOME_TEXT)
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
@@ -59,7 +61,7 @@ class PickPage(QWidget):
         label = QLabel(
             "Select an incident on the left to open it, or press Ctrl+N to start a new one."
         )
-        label.setObjectName("hint")
+        styled(label, "hint")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
         QVBoxLayout(self).addWidget(label)

@@ -20,6 +20,7 @@ from hindsight.core.incident import RoleAssignment, TeamInvolvement, TimelineEve
 from hindsight.core.record_rules import MAX_PERSON
 from hindsight.ui.author_text import set_line_text
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -117,7 +118,7 @@ class RoleDialog(_RecordDialog):
         for index, role in enumerate(Role):
             self.role.setItemData(index, words.role_descriptions[role], 3)  # tooltip
         self.role_help = QLabel()
-        self.role_help.setObjectName("hint")
+        styled(self.role_help, "hint")
         self.role_help.setWordWrap(True)
         self.person = QLineEdit()
         self.person.setPlaceholderText("Name")

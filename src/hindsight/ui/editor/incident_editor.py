@@ -44,6 +44,7 @@ from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.overview_tab import OverviewTab
 from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.tab_groups import TabGroups
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.ui.vertical_scroll import VerticalScrollArea
@@ -181,11 +182,11 @@ class IncidentEditor(QWidget):
         )
 
         self.key_label = QLabel()
-        self.key_label.setObjectName("incidentKey")
+        styled(self.key_label, "incidentKey")
         self.title_label = ClampedLabel(max_lines=2)  # a long title leaves the tabs room
-        self.title_label.setObjectName("incidentTitle")
+        styled(self.title_label, "incidentTitle")
         self.severity_label = QLabel()
-        self.severity_label.setObjectName("severityBadge")
+        styled(self.severity_label, "severityBadge")
         self.severity_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.severity_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.phase_bar = PhaseBar()

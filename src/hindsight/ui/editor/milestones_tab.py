@@ -17,6 +17,7 @@ from hindsight.core.incident import Incident
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import problem_label
 from hindsight.vocabulary import vocabulary
 
@@ -84,7 +85,7 @@ class MilestonesTab(QWidget):
         self._incident: Incident | None = None
         words = vocabulary()
         self.durations = QLabel()
-        self.durations.setObjectName("durations")
+        styled(self.durations, "durations")
         self.durations.setWordWrap(True)
         self.issues = problem_label(hidden=False)
         self.boxes: dict[Phase, QGroupBox] = {}
@@ -102,7 +103,7 @@ class MilestonesTab(QWidget):
             box.setToolTip(f"Tick once this is known. {words.phase_descriptions[phase]}")
             editor = FuzzyTimeEditor()
             hint = QLabel(UNKNOWN_HINT)
-            hint.setObjectName("hint")
+            styled(hint, "hint")
             inside = QVBoxLayout(box)
             inside.addWidget(hint)
             inside.addWidget(editor)

@@ -23,6 +23,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.record_rules import MAX_EXTERNAL_ID
 from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
+from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
 
@@ -59,11 +60,11 @@ class OverviewTab(QWidget):
         fill_combo(self.severity, ((s.value, s) for s in Severity))
         self.severity_help = QLabel()
         self.severity_help.setWordWrap(True)
-        self.severity_help.setObjectName("hint")
+        styled(self.severity_help, "hint")
         self.phase = QComboBox()
         fill_combo(self.phase, ((words.phase_labels[p], p) for p in Phase))
         self.phase_help = QLabel()
-        self.phase_help.setObjectName("hint")
+        styled(self.phase_help, "hint")
         self.phase_help.setWordWrap(True)
         self.systems = QLineEdit()
         self.systems.setPlaceholderText("Comma-separated, e.g. search serving, log feeders")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.enums import Phase
+from hindsight.ui.look import styled
 from hindsight.vocabulary import vocabulary
 
 ELISION_KEEPS = 4  # letters a step keeps before "…" when the bar is squeezed (2x scale, say)
@@ -99,7 +100,7 @@ class PhaseBar(QWidget):
         words = vocabulary()
         for phase in Phase:
             button = PhaseStep(words.phase_labels[phase])
-            button.setObjectName("phaseStep")
+            styled(button, "phaseStep")
             button.setToolTip(f"{words.phase_labels[phase]}: {words.phase_descriptions[phase]}")
             button.setAccessibleName(f"Phase {words.phase_labels[phase]}")
             layout.addWidget(button, 1)

@@ -34,6 +34,7 @@ from hindsight.ui import messages
 from hindsight.ui.author_text import plain_label
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.dialogs import _RecordDialog
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 
 THUMB = QSize(220, 150)
@@ -109,9 +110,9 @@ class PicturesTab(AttachedPage):
         self.setAcceptDrops(True)
 
         hint = plain_label(HINT, wrap=True)
-        hint.setObjectName("hint")
+        styled(hint, "hint")
         self.empty = plain_label("No pictures yet.", wrap=True)
-        self.empty.setObjectName("hint")
+        styled(self.empty, "hint")
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
         self.list.setIconSize(THUMB)
@@ -123,7 +124,7 @@ class PicturesTab(AttachedPage):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAcceptDrops(False)  # the tab takes drops, not the list's own moves
         self.details = plain_label("", wrap=True)
-        self.details.setObjectName("hint")
+        styled(self.details, "hint")
         self.attach_button = QPushButton("&Attach picture…")
         self.caption_button = QPushButton("E&dit caption…")
         self.remove_button = QPushButton("Remove")

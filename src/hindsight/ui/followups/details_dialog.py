@@ -37,6 +37,7 @@ from hindsight.core.followups import (
 )
 from hindsight.core.references import link_for
 from hindsight.trackers import tracker_patterns
+from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -95,7 +96,7 @@ class FollowUpDialog(QDialog):
         self.title = QLineEdit(item.title)
         self.title.setPlaceholderText("What is to be done, in a few words")
         self.incident = QLabel(item.incident_key)
-        self.incident.setObjectName("hint")
+        styled(self.incident, "hint")
 
         self.description = QPlainTextEdit(item.description)
         self.description.setPlaceholderText("Why it matters and what done looks like (Markdown)")
@@ -115,7 +116,7 @@ class FollowUpDialog(QDialog):
         self.reached.setDisplayFormat("yyyy-MM-dd")
         self.reached.setDate(to_qdate(item.status_since or today))
         self.history = QLabel(self._history_text())
-        self.history.setObjectName("hint")
+        styled(self.history, "hint")
         self.history.setWordWrap(True)
         self.status.currentIndexChanged.connect(self._status_changed)
 

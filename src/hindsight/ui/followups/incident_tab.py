@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVB
 from hindsight.core.incident import Incident
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.followups.board import FollowUpBoard
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import problem_label
 
@@ -42,7 +43,7 @@ class FollowUpsTab(AttachedPage):
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Fit the grid to the width (Ctrl+0)")
         self.summary = QLabel()
-        self.summary.setObjectName("hint")
+        styled(self.summary, "hint")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.notice = problem_label()

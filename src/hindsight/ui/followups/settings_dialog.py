@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.followup_attention import AttentionSettings
+from hindsight.ui.look import styled
 
 
 def _days(low: int, high: int, value: int) -> QSpinBox:
@@ -39,7 +40,7 @@ class AttentionSettingsDialog(QDialog):
             "view. Closed items (done, won't do) never need attention."
         )
         intro.setWordWrap(True)
-        intro.setObjectName("hint")
+        styled(intro, "hint")
         form = QFormLayout()
         form.addRow(
             "Hold a review of what blocks Highest-priority items that are not all done this "

@@ -36,6 +36,7 @@ from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_filter import IncidentFilter
 from hindsight.ui.followups.incident_tab import attention_summary
 from hindsight.ui.followups.preview import ItemPreview
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, Task
 from hindsight.ui.qt_helpers import fill_combo, place_window, problem_label
 from hindsight.ui.search.saved_filter import SavedSearchFilter
@@ -132,7 +133,7 @@ class TriageWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("triageCount")
         self.summary = QLabel()
-        self.summary.setObjectName("hint")
+        styled(self.summary, "hint")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         # Never a word a line on a small screen: the buttons beside it wrap first.

@@ -47,6 +47,7 @@ from hindsight.core.insights_model import Chart, ChartKind
 from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
 from hindsight.export.insights_text import TextKeepingRenderer
+from hindsight.ui.look import styled
 
 CHART_HEIGHT = 300  # logical pixels
 TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
@@ -281,17 +282,17 @@ class ChartCard(QFrame):
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
-        self.setObjectName("chartCard")
+        styled(self, "chartCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel()
-        self.title.setObjectName("chartTitle")
+        styled(self.title, "chartTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.coverage = QLabel()
-        self.coverage.setObjectName("chartCoverage")
+        styled(self.coverage, "chartCoverage")
         self.coverage.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLabel()
-        self.note.setObjectName("hint")
+        styled(self.note, "hint")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.canvas = ChartCanvas(self)

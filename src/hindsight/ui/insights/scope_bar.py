@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Severity
 from hindsight.core.insights_scope import Period, Scope
 from hindsight.ui.flow_layout import FlowLayout, captioned
+from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import fill_combo
 
@@ -58,7 +59,7 @@ class ChoiceButton(QToolButton):
     def __init__(self, noun: str, plural: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.noun, self.plural = noun, plural
-        self.setObjectName("choiceButton")  # room for its arrow (style.qss)
+        styled(self, "choiceButton")  # room for its arrow (style.qss)
         self.setAccessibleName(plural.capitalize())
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._menu = _StayOpenMenu(self)

@@ -31,6 +31,7 @@ from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
 from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
 from hindsight.ui.insights.scope_bar import ScopeBar
+from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import place_window, problem_label
 
 if TYPE_CHECKING:
@@ -70,10 +71,10 @@ class InsightsWindow(QMainWindow):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.state = QLabel("Working out the figures…")
-        self.state.setObjectName("hint")
+        styled(self.state, "hint")
         self.problem = problem_label()
         self.page = QWidget()
-        self.page.setObjectName("insightsPage")
+        styled(self.page, "insightsPage")
         self.page_layout = QVBoxLayout(self.page)
         self.page_layout.addStretch(1)
         self.charts_area = QScrollArea()
@@ -197,7 +198,7 @@ class InsightsWindow(QMainWindow):
         self.page_layout.takeAt(self.page_layout.count() - 1)  # the stretch
         for section in insights.sections:
             heading = QLabel(section)
-            heading.setObjectName("sectionTitle")
+            styled(heading, "sectionTitle")
             self.page_layout.addWidget(heading)
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)

@@ -36,6 +36,7 @@ from hindsight.core.privacy import (
 )
 from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.flow_layout import FlowLayout
+from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
@@ -126,7 +127,7 @@ class _Dialog(QDialog):
 
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
-    label.setObjectName("hint")
+    styled(label, "hint")
     label.setWordWrap(True)
     return label
 

@@ -40,6 +40,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.flow_layout import flowing
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import from_qdatetime, local_text
@@ -263,7 +264,7 @@ class AccessLogPage(QWidget):
         self.amend_button = QPushButton("&Amend…")
         self.confirm_button = QPushButton("Confirm &deletion…")
         hint = QLabel("Entries are never deleted or overwritten: a correction is an amendment.")
-        hint.setObjectName("hint")
+        styled(hint, "hint")
         hint.setWordWrap(True)
         # The buttons wrap onto a second row before any is cut short; the hint takes the rest
         # of the row, at least a readable width (on a small screen it goes under them).

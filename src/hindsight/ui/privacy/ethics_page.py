@@ -37,6 +37,7 @@ from hindsight.services.privacy import recorder_name, remember_recorder
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import plain_tooltip, set_line_text
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 
@@ -63,7 +64,7 @@ class ItemRow(QFrame):
         self.marker.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         guidance = QLabel(item.guidance)
         guidance.setTextFormat(Qt.TextFormat.PlainText)
-        guidance.setObjectName("hint")
+        styled(guidance, "hint")
         guidance.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.buttons: dict[EthicsChoice, QRadioButton] = {}
@@ -176,7 +177,7 @@ class EthicsPage(QScrollArea):
             column.addWidget(title)
             if part.intro:
                 intro = QLabel(part.intro)
-                intro.setObjectName("hint")
+                styled(intro, "hint")
                 intro.setWordWrap(True)
                 column.addWidget(intro)
             box = QFrame()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.pii import Finding
 from hindsight.ui.author_text import plain_tooltip
+from hindsight.ui.look import styled
 
 RESCAN_DELAY_MS = 400
 COLUMNS = ("Kind", "Where", "Text around it")
@@ -103,7 +104,7 @@ class ScanPage(QWidget):
         self.redact_all_button = QPushButton("Redact all")
         self.patterns_button = QPushButton("P&atterns…")
         self.summary = QLabel()
-        self.summary.setObjectName("hint")
+        styled(self.summary, "hint")
         buttons = QHBoxLayout()
         for button in (self.scan_button, self.go_button, self.redact_button):
             buttons.addWidget(button)
@@ -119,7 +120,7 @@ class ScanPage(QWidget):
             "to go to it. Redacting replaces it with a placeholder such as [email redacted]; "
             "in the record that is undoable, in the access log it is an amendment."
         )
-        explain.setObjectName("hint")
+        styled(explain, "hint")
         explain.setWordWrap(True)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -135,7 +136,7 @@ class ScanPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(2, SnippetDelegate(self.table))
         self.empty = QLabel()
-        self.empty.setObjectName("hint")
+        styled(self.empty, "hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from hindsight.review.bank import BankError, default_bank_path
 from hindsight.services.review import ReviewService
 from hindsight.ui import messages
+from hindsight.ui.look import styled
 
 
 class BankDialog(QDialog):
@@ -35,7 +36,7 @@ class BankDialog(QDialog):
             "A bank is a TOML file of sections and questions. Start from a copy of the default "
             "bank. Answers are kept under question ids, so renaming a question never loses them."
         )
-        hint.setObjectName("hint")
+        styled(hint, "hint")
         hint.setWordWrap(True)
         self.choose_button = QPushButton("Choose file…")
         self.default_button = QPushButton("Use the default bank")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.services.publish_gate import Blocker
+from hindsight.ui.look import styled
 
 TARGET = Qt.ItemDataRole.UserRole
 
@@ -45,7 +46,7 @@ class PublishPanel(QFrame):
         self.close_button.setToolTip("Close this list (Esc)")
         self.close_button.setAccessibleName("Close the list of what blocks publishing")
         self.hint = QLabel("Click one to go to it. The list follows your changes.")
-        self.hint.setObjectName("hint")
+        styled(self.hint, "hint")
         self.hint.setWordWrap(True)
         self.list = QListWidget()
         self.list.setWordWrap(True)

@@ -21,6 +21,7 @@ from hindsight.review.answers import is_settled
 from hindsight.review.bank import Question
 from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor import EditFn
+from hindsight.ui.look import styled
 from hindsight.ui.review.answer_widgets import answer_widget
 
 STATUS_LABELS = {
@@ -37,18 +38,18 @@ class QuestionCard(QFrame):
         self, question: Question, bank_version: str, edit: EditFn, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("questionCard")
+        styled(self, "questionCard")
         self.question = question
         self._bank_version = bank_version
         self._edit = edit
         self.prompt = QLabel(question.prompt + ("  *" if question.required else ""))
-        self.prompt.setObjectName("questionPrompt")
+        styled(self.prompt, "questionPrompt")
         self.prompt.setTextFormat(Qt.TextFormat.PlainText)  # a team's bank is text, not HTML
         self.prompt.setWordWrap(True)
         if question.required:
             self.prompt.setToolTip("Required before the review can be published")
         self.mark = QLabel()
-        self.mark.setObjectName("questionMark")
+        styled(self.mark, "questionMark")
         self.answer = answer_widget(question)
         self.status = QComboBox()
         for status, label in STATUS_LABELS.items():
@@ -58,7 +59,7 @@ class QuestionCard(QFrame):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why? (required when not answered)")
         self.guidance = QLabel(question.guidance)
-        self.guidance.setObjectName("guidance")
+        styled(self.guidance, "guidance")
         self.guidance.setTextFormat(Qt.TextFormat.PlainText)
         self.guidance.setWordWrap(True)
 

@@ -34,6 +34,7 @@ from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import PublishBlockedError, ReviewService
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 from hindsight.ui.review.publish_panel import PublishPanel
@@ -152,7 +153,7 @@ class ReviewPage(QWidget):
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
 
         self.status_label = QLabel()
-        self.status_label.setObjectName("reviewStatus")
+        styled(self.status_label, "reviewStatus")
         self.progress = ProgressBar()
         self.submit_button = QPushButton("Submit for review")
         self.publish_button = QPushButton("Publish…")
@@ -162,7 +163,7 @@ class ReviewPage(QWidget):
             "Jump to the first required question not answered (Ctrl+J)"
         )
         self.summary = QLabel()
-        self.summary.setObjectName("durations")
+        styled(self.summary, "durations")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.move_problem = problem_label()

@@ -12,6 +12,7 @@ from hindsight.review.answers import answer_text
 from hindsight.review.bank import QuestionBank, Section
 from hindsight.review.progress import orphaned_answers
 from hindsight.ui.editor import EditFn
+from hindsight.ui.look import styled
 from hindsight.ui.review.attribution_editor import AttributionEditor
 from hindsight.ui.review.question_card import QuestionCard
 
@@ -34,12 +35,12 @@ class SectionView(QScrollArea):
         title = QLabel(section.title)
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setWordWrap(True)  # a long title must not make the page wider than its pane
-        title.setObjectName("sectionTitle")
+        styled(title, "sectionTitle")
         column.addWidget(title)
         if section.intro:
             intro = QLabel(section.intro)
             intro.setTextFormat(Qt.TextFormat.PlainText)
-            intro.setObjectName("hint")
+            styled(intro, "hint")
             intro.setWordWrap(True)
             column.addWidget(intro)
         self.cards: dict[str, QuestionCard] = {}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.search_query import SYNTAX
+from hindsight.ui.look import styled
 
 INTRODUCTION = (
     "Words are found anywhere in an incident: title, summary, timeline, roles and teams, "
@@ -46,7 +47,7 @@ class SearchHelp(QFrame):
         intro = QLabel(INTRODUCTION)
         intro.setWordWrap(True)
         hint = QLabel(HOW_TO_USE)
-        hint.setObjectName("hint")
+        styled(hint, "hint")
         hint.setWordWrap(True)
         self.labels = (heading, intro, hint)
         self.examples = QTreeWidget()

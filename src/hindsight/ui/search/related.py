@@ -33,6 +33,7 @@ from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import plain_label
 from hindsight.ui.editor.attached_page import AttachedPage
+from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import local_text
 
@@ -83,10 +84,10 @@ class RelatedTab(AttachedPage):
 
         self.related_box = QVBoxLayout()
         self.related_empty = plain_label("", wrap=True)
-        self.related_empty.setObjectName("hint")
+        styled(self.related_empty, "hint")
         self.links_box = QVBoxLayout()
         self.links_empty = plain_label("No links yet.", wrap=True)
-        self.links_empty.setObjectName("hint")
+        styled(self.links_empty, "hint")
         self.link_button = QPushButton("Link to &Another Incident…")
         self.link_button.clicked.connect(lambda: self.link())
 
@@ -97,9 +98,9 @@ class RelatedTab(AttachedPage):
             ("Links", LINKS_HINT, self.links_box, self.links_empty),
         ):
             heading = QLabel(title)
-            heading.setObjectName("sectionTitle")
+            styled(heading, "sectionTitle")
             explanation = plain_label(hint, wrap=True)
-            explanation.setObjectName("hint")
+            styled(explanation, "hint")
             column.addWidget(heading)
             column.addWidget(explanation)
             column.addWidget(empty)
@@ -222,13 +223,13 @@ class RelatedTab(AttachedPage):
         key.clicked.connect(lambda: self.openRequested.emit(found.incident_id))
         title = plain_label(found.title or "(untitled)", wrap=True)
         date = plain_label(local_text(found.date)[:10])
-        date.setObjectName("hint")
+        styled(date, "hint")
         link = QToolButton()
         link.setText("Link…")
         link.setToolTip(f"Record how this incident and {found.key} are linked")
         link.clicked.connect(lambda: self.link(found.incident_id, found.key, found.title))
         why = plain_label(" · ".join(found.reasons), wrap=True)
-        why.setObjectName("hint")
+        styled(why, "hint")
         grid.addWidget(key, 0, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(title, 0, 1)
         grid.addWidget(date, 0, 2, Qt.AlignmentFlag.AlignTop)
@@ -256,7 +257,7 @@ class RelatedTab(AttachedPage):
         grid.addWidget(remove, 0, 3, Qt.AlignmentFlag.AlignTop)
         if link.note:
             note = plain_label(link.note, wrap=True)
-            note.setObjectName("hint")
+            styled(note, "hint")
             grid.addWidget(note, 1, 2, 1, 2)
         grid.setColumnStretch(2, 1)
         return row

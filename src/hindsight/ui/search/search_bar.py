@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.ui.look import styled
+
 if TYPE_CHECKING:  # the help (and the query language it quotes) loads when first asked for
     from hindsight.ui.search.help import SearchHelp
 
@@ -53,12 +55,12 @@ class SearchBar(QWidget):
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.saveRequested)
         self.message = QLabel()
-        self.message.setObjectName("problem")
+        styled(self.message, "problem")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.hide()
         self.status = QLabel()
-        self.status.setObjectName("hint")
+        styled(self.status, "hint")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.best_first = QToolButton()
