@@ -56,11 +56,11 @@ def test_unusable_file_is_explained_and_left_alone(qtbot, tmp_path, when_modal):
 
 
 def test_choosing_another_file_opens_it(qtbot, tmp_path, demo_db, when_modal, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from hindsight.ui import file_dialogs
 
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("not a database\n")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(demo_db), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(demo_db), ""))
 
     def open_another(box: QMessageBox) -> None:
         next(b for b in box.buttons() if b.text() == "Open Another…").click()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from hindsight.core.review import ReviewStatus
 from hindsight.services.export import ExportRequest, ExportService, Format
-from hindsight.ui import export_dialog, import_dialog
+from hindsight.ui import export_dialog, file_dialogs, import_dialog
 from hindsight.ui.export_dialog import ExportDialog
 
 from .conftest import open_incident
@@ -234,9 +234,7 @@ def test_import_from_the_file_menu(
     monkeypatch.setattr(
         import_dialog, "show_result", lambda parent, result: shown.append(result.summary())
     )
-    monkeypatch.setattr(
-        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(file), ""))
     monkeypatch.setattr(import_dialog, "ask_conflict", lambda parent, keys, db: "rename")
     window.import_action.trigger()
     qtbot.waitUntil(lambda: bool(shown) and not window.ops.busy, timeout=30_000)
@@ -250,9 +248,7 @@ def test_a_bad_import_file_is_explained(
     window = make_window(demo_db)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "hindsight-incident", "version": 1, "incidents": [{"key": "X-1"}]}')
-    monkeypatch.setattr(
-        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(bad), ""))
     window.import_action.trigger()
     qtbot.waitUntil(lambda: bool(errors) and not window.ops.busy, timeout=30_000)
     assert errors[-1][0] == "Cannot import"
@@ -334,9 +330,7 @@ def test_an_import_can_be_cancelled_while_the_file_is_read(
     monkeypatch.setattr(import_dialog, "ImportService", Held)
     monkeypatch.setattr(import_dialog, "show_result", lambda p, r: shown.append(r.summary()))
     monkeypatch.setattr(import_dialog, "ask_conflict", lambda *a: "rename")
-    monkeypatch.setattr(
-        import_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(file), ""))
     window.import_action.trigger()
     assert window.ops.busy  # the read runs on a worker: the window goes on
     progress = window.findChild(QProgressDialog, "importProgress")

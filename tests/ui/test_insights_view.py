@@ -21,7 +21,7 @@ from hindsight.core.impact import ImpactMeasure
 from hindsight.core.incident import Incident, TeamInvolvement
 from hindsight.core.review import Answer
 from hindsight.services.workspace import Workspace
-from hindsight.ui.insights import integration as insights_integration
+from hindsight.ui import file_dialogs
 from hindsight.ui.insights import window as insights_window
 
 from .conftest import settle
@@ -281,16 +281,12 @@ def test_copy_and_save_a_chart(make_window, insights_db, qtbot, tmp_path, monkey
     copied = QGuiApplication.clipboard().mimeData()
     assert copied.hasImage() and b"Kind of trigger" in bytes(copied.data("image/svg+xml"))
     target = tmp_path / "triggers.svg"
-    monkeypatch.setattr(
-        insights_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), ""))
     card.save_svg_action.trigger()
     qtbot.waitUntil(target.exists, timeout=10000)
     assert "<svg" in target.read_text() and "Kind of trigger" in target.read_text()
     png = tmp_path / "triggers"
-    monkeypatch.setattr(
-        insights_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(png), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(png), ""))
     card.save_png_action.trigger()
     qtbot.waitUntil(lambda: png.with_suffix(".png").exists(), timeout=10000)
     assert png.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
@@ -301,9 +297,7 @@ def test_export_insights_from_the_file_menu(
 ) -> None:
     window = make_window(insights_db)
     target = tmp_path / "quarterly.md"
-    monkeypatch.setattr(
-        insights_integration.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), ""))
     assert window.insights_ui.export_action in window.file_menu.actions()
     window.insights_ui.export_action.trigger()
     qtbot.waitUntil(target.exists, timeout=20000)
@@ -319,9 +313,7 @@ def test_the_export_holds_the_scope_on_screen(
     view.scope_bar.severities._actions["SEV3"].trigger()
     qtbot.waitUntil(lambda: view.insights.incidents == 2 and not window.ops.busy, timeout=10000)
     target = tmp_path / "sev3.json"
-    monkeypatch.setattr(
-        insights_integration.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
-    )
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), ""))
     view.export_action.trigger()
     qtbot.waitUntil(target.exists, timeout=20000)
     assert json.loads(target.read_text())["charts"] == json.loads(

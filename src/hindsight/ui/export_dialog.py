@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,7 +40,7 @@ from hindsight.export.redaction import summarise
 from hindsight.services.errors import HindsightError
 from hindsight.services.export import PAGE_SIZES, ExportRequest, ExportService, Format, Rendered
 from hindsight.services.export_process import ExportProcess, HelperExportService
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 from hindsight.ui.export_messages import (
     CANCEL,
     EXPORT_ANYWAY,
@@ -359,10 +358,10 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         """Ask where to write (a folder when exporting every incident to its own file)."""
         if self.to_folder():
-            chosen = QFileDialog.getExistingDirectory(self, "Export to folder", self.path.text())
+            chosen = file_dialogs.get_existing_directory(self, "Export to folder", self.path.text())
         else:
             fmt = self.chosen_format()
-            chosen, _ = QFileDialog.getSaveFileName(
+            chosen, _ = file_dialogs.get_save_file_name(
                 self, "Export to file", self.path.text(), f"{fmt.label} (*{fmt.extension})"
             )
         if chosen:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 from hindsight.paths import data_dir
 from hindsight.services.errors import HindsightError
 from hindsight.services.importer import ImportPlan, ImportResult, ImportService
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 from hindsight.ui.operations import Operations, Task, report_bug
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def import_file(
     reading the file, or None when no file was chosen.
     """
     if path is None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             parent, "Import incidents", str(data_dir()), JSON_FILTER
         )
         if not name:

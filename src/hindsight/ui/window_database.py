@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from hindsight.paths import data_dir
 from hindsight.services.errors import HindsightError, SchemaBehindError, SchemaMissingError
 from hindsight.store.postgres_url import ServerAddress, is_server_url, target_from
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 
 if TYPE_CHECKING:
     from hindsight.core.incident import Incident
@@ -171,12 +171,12 @@ class DatabaseDoor(QObject):
         box.exec()
         chosen = None
         if box.clickedButton() is other:
-            name, _ = QFileDialog.getOpenFileName(
+            name, _ = file_dialogs.get_open_file_name(
                 window, "Open database", str(data_dir()), DB_FILTER
             )
             chosen = name
         elif box.clickedButton() is new:
-            name, _ = QFileDialog.getSaveFileName(
+            name, _ = file_dialogs.get_save_file_name(
                 window, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
             )
             chosen = name
@@ -225,7 +225,7 @@ class DatabaseDoor(QObject):
 
     def choose_database(self) -> None:
         """Ask for a database file and open it."""
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             self.window, "Open database", str(data_dir()), DB_FILTER
         )
         if name:
@@ -233,7 +233,7 @@ class DatabaseDoor(QObject):
 
     def new_database(self) -> None:
         """Ask where to create a new, empty database and open it."""
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.get_save_file_name(
             self.window, "New database", str(data_dir() / "incidents.sqlite"), DB_FILTER
         )
         if not name:

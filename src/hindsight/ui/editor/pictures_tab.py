@@ -15,7 +15,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -30,7 +29,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import Changes
 from hindsight.services.workspace import Workspace
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 from hindsight.ui.author_text import plain_label
 from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.dialogs import _RecordDialog
@@ -253,7 +252,7 @@ class PicturesTab(AttachedPage):
     # Attaching, captioning and removing
 
     def _ask_for_files(self) -> list[str]:
-        names, _ = QFileDialog.getOpenFileNames(self, "Attach pictures", "", PICTURE_FILTER)
+        names, _ = file_dialogs.get_open_file_names(self, "Attach pictures", "", PICTURE_FILTER)
         return list(names)
 
     def _ask_caption(self, name: str, caption: str) -> str | None:

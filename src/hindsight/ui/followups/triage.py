@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -30,7 +29,7 @@ from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, Foll
 from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
 from hindsight.paths import data_dir
 from hindsight.services.workspace import Workspace
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 from hindsight.ui.flow_layout import FlowLayout, captioned, flowing
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.followups.incident_filter import IncidentFilter
@@ -343,7 +342,7 @@ class TriageWindow(QMainWindow):
     def export_csv(self, path: Path | None = None) -> Task | None:
         """Save the ranked list as filtered (asking where, unless `path` is given)."""
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
+            name, _ = file_dialogs.get_save_file_name(
                 self,
                 "Export ranked follow-ups",
                 str(data_dir() / "follow-ups.csv"),

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
 
 from hindsight.paths import data_dir
+from hindsight.ui import file_dialogs
 
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
@@ -68,7 +68,7 @@ class InsightsIntegration(QObject):
         """Write the insights report of the view's scope (all incidents without the view)."""
         parent = self.view if self.view is not None and self.view.isVisible() else self.window
         if path is None:
-            name, chosen = QFileDialog.getSaveFileName(
+            name, chosen = file_dialogs.get_save_file_name(
                 parent,
                 "Export insights report",
                 str(data_dir() / "insights.pdf"),

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.export import insights_charts
 from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
+from hindsight.ui import file_dialogs
 from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
 from hindsight.ui.insights.scope_bar import ScopeBar
 from hindsight.ui.look import styled
@@ -286,7 +286,7 @@ class InsightsWindow(QMainWindow):
             return
         chart = card.chart
         suggested = str(data_dir() / f"{key}.{kind}")
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.get_save_file_name(
             self, f"Save chart as {kind.upper()}", suggested, IMAGE_FILTERS[kind]
         )
         if not name:

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QPushButton,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.review.bank import BankError, default_bank_path
 from hindsight.services.review import ReviewService
-from hindsight.ui import messages
+from hindsight.ui import file_dialogs, messages
 from hindsight.ui.look import styled
 
 
@@ -65,7 +64,7 @@ class BankDialog(QDialog):
         self.default_button.setEnabled(bank.path != default_bank_path())
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.get_open_file_name(
             self, "Choose a question bank", str(default_bank_path().parent), "TOML (*.toml)"
         )
         if name:

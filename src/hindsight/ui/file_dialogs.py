@@ -1,0 +1,96 @@
+"""File dialogs that never open the files they list.
+
+A file dialog finds each listed file's icon and kind from its content (Qt reads the first bytes
+of a file whose name does not settle its type, as the platform's own dialogs do). Opening and
+closing the open database's file, or its -wal or -shm, from this process drops every POSIX lock
+SQLite holds on it: the next program to close the database (a `hindsight` command) then takes
+itself for the last one and deletes the -wal and -shm files under the app, whose later saves
+go nowhere while it says "Saved". Every file dialog of the app is made here: Qt's own dialog,
+with an icon provider that tells files and folders apart by the file system alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFileInfo
+from PySide6.QtGui import QAbstractFileIconProvider, QIcon
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+
+
+class NameOnlyIcons(QFileIconProvider):
+    """Icons and kinds from what a file is (folder, file, link), never from its content."""
+
+    def icon(self, what: QAbstractFileIconProvider.IconType | QFileInfo) -> QIcon:  # type: ignore[override]
+        if isinstance(what, QFileInfo):
+            kind = (
+                QAbstractFileIconProvider.IconType.Folder
+                if what.isDir()
+                else QAbstractFileIconProvider.IconType.File
+            )
+            return super().icon(kind)
+        return super().icon(what)
+
+    def type(self, info: QFileInfo) -> str:
+        if info.isDir():
+            return "Folder"
+        suffix = info.suffix()
+        return f"{suffix.upper()} file" if suffix else "File"
+
+
+def configure(dialog: QFileDialog) -> QFileDialog:
+    """Make `dialog` list files without opening them (see the module's note)."""
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    provider = NameOnlyIcons()
+    dialog.setIconProvider(provider)
+    dialog._name_only_icons = provider  # type: ignore[attr-defined]  # lives as long as it
+    return dialog
+
+
+def _run(dialog: QFileDialog) -> tuple[list[str], str]:
+    configure(dialog)
+    if not dialog.exec():
+        return [], ""
+    return dialog.selectedFiles(), dialog.selectedNameFilter()
+
+
+# The same arguments and answers as QFileDialog's static functions of the same names.
+
+
+def get_open_file_name(
+    parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
+) -> tuple[str, str]:
+    """The file the user picked to open and the filter chosen (("", "") when cancelled)."""
+    dialog = QFileDialog(parent, caption, directory, filter)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    names, chosen = _run(dialog)
+    return (names[0], chosen) if names else ("", "")
+
+
+def get_open_file_names(
+    parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
+) -> tuple[list[str], str]:
+    """The files the user picked to open and the filter chosen (none when cancelled)."""
+    dialog = QFileDialog(parent, caption, directory, filter)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    return _run(dialog)
+
+
+def get_save_file_name(
+    parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
+) -> tuple[str, str]:
+    """The file the user picked to write (asked before replacing one) and the filter chosen."""
+    dialog = QFileDialog(parent, caption, directory, filter)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    names, chosen = _run(dialog)
+    return (names[0], chosen) if names else ("", "")
+
+
+def get_existing_directory(parent: QWidget | None, caption: str = "", directory: str = "") -> str:
+    """The folder the user picked ("" when cancelled)."""
+    dialog = QFileDialog(parent, caption, directory)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    names, _chosen = _run(dialog)
+    return names[0] if names else ""
