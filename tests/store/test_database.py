@@ -25,6 +25,7 @@ from hindsight.store.database import Database
 from hindsight.store.errors import (
     CannotOpenError,
     CorruptDatabaseError,
+    DatabaseGoneError,
     DatabaseLockedError,
     DiskFullError,
     NotADatabaseError,
@@ -226,6 +227,42 @@ def test_looking_at_an_open_database_keeps_its_connections_locks(db_path: Path) 
     assert Path(f"{db_path}-wal").exists()  # the other program knew it was not the last
     repository.save(replace(stored, title="after"))
     assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == "after\n"
+    database.close()
+
+
+@pytest.mark.parametrize("how", ["deleted", "moved", "replaced"])
+def test_a_save_to_a_file_gone_from_its_path_is_refused(
+    db_path: Path, tmp_path: Path, how: str
+) -> None:
+    # SQLite writes on to a file deleted under it and says nothing: the app said "Saved" and
+    # the edits were lost with its last connection (found by trying the app: rm, then type).
+    database = Database.open(db_path)
+    repository = IncidentRepository(database)
+    stored = repository.create(Incident(title="before"))
+    if how == "deleted":
+        db_path.unlink()
+    elif how == "moved":
+        db_path.rename(tmp_path / "elsewhere.sqlite")
+    else:
+        other = tmp_path / "other.sqlite"
+        shutil.copy(db_path, other)
+        other.replace(db_path)
+    with pytest.raises(DatabaseGoneError) as caught:
+        repository.save(replace(stored, title="after"))
+    message = caught.value.message
+    assert str(db_path) in message and "deleted, moved or replaced" in message
+    assert "recovery journal" in message
+    database.close()
+
+
+def test_a_file_moved_away_and_back_keeps_saving(db_path: Path, tmp_path: Path) -> None:
+    database = Database.open(db_path)
+    repository = IncidentRepository(database)
+    stored = repository.create(Incident(title="before"))
+    db_path.rename(tmp_path / "away.sqlite")
+    (tmp_path / "away.sqlite").rename(db_path)  # the same file, back in its place
+    repository.save(replace(stored, title="after"))
+    assert repository.get(stored.id).title == "after"
     database.close()
 
 

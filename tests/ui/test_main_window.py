@@ -375,6 +375,32 @@ def test_a_refused_save_is_said_in_a_box_once_and_in_the_status_each_time(
         workspace.close()
 
 
+def test_a_database_deleted_under_the_window_is_said_and_the_edits_kept(
+    make_window, db_path, qtbot
+):
+    # The file deleted while open: SQLite wrote on into the deleted file and the window said
+    # "Saved"; the edits were lost at exit (found by trying the app).
+    window = make_window(db_path)
+    window.create_incident("Kept")
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
+    reported: list[str] = []
+    window.editor.report_error = reported.append
+    db_path.unlink()
+    window.editor.overview.title.end(False)
+    qtbot.keyClicks(window.editor.overview.title, " and more")
+    assert not save_and_wait(qtbot, window)
+    assert len(reported) == 1 and "deleted, moved or replaced" in reported[0]
+    assert window.save_label.text() == "Not saved: the database file was deleted, moved or replaced"
+    qtbot.keyClicks(window.editor.overview.title, "!")
+    answers: list[bool] = []
+    window.editor.autosaver.flush(answers.append)  # what a pause in typing does
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    assert answers == [False]
+    assert len(reported) == 1  # said in a box once, not at every pause in typing
+    assert window.editor.dirty  # the edits stay in the window (and the recovery journal)
+    assert window.editor.overview.title.text() == "Kept and more!"
+
+
 def test_closing_saves_pending_edits_first(make_window, db_path, qtbot):
     window = make_window(db_path)
     window.create_incident("Closing soon")
@@ -440,3 +466,24 @@ def test_hidden_columns_are_remembered_and_a_newer_column_keeps_its_default(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
     again = make_window(demo_db)
     assert set(again.list_pane.hidden_columns()) == {ListColumn.UPDATED}
+
+
+def test_enter_in_the_conflict_question_keeps_editing(qtbot, when_modal):
+    # "Overwrite with mine" was the default button: Enter pressed by habit overwrote the
+    # other copy's save (found by trying the app with two windows on one database).
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from hindsight.store.errors import ConflictError
+    from hindsight.ui.editor.incident_editor import ask_conflict
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    defaults: list[str] = []
+
+    def press_enter(box: QMessageBox) -> None:
+        defaults.append(box.defaultButton().text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    when_modal(press_enter)
+    assert ask_conflict(parent, ConflictError("HS-1", 1, 2)) is ConflictChoice.KEEP_EDITING
+    assert defaults == ["Keep editing"]

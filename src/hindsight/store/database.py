@@ -25,6 +25,7 @@ from hindsight.store.backup import backup_database, backup_file_name, read_only_
 from hindsight.store.errors import (
     CannotOpenError,
     CorruptDatabaseError,
+    DatabaseGoneError,
     DiskFullError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
@@ -52,6 +53,15 @@ def _check_writable(path: Path) -> None:
     # WAL needs to create its -wal and -shm files beside the database.
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise ReadOnlyDatabaseError(path, "its folder is read-only")
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path` (None when there is none)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _side_files(path: Path) -> list[Path]:
@@ -157,6 +167,8 @@ class Database:
         self._engine = engine
         self._writer_engine: Engine | None = None
         self._engine_lock = threading.Lock()
+        # The file opened: a write to a file deleted or replaced since would go nowhere.
+        self._identity = _file_identity(path)
 
     @property
     def engine(self) -> Engine:
@@ -270,12 +282,23 @@ class Database:
         """A session whose transaction holds the write lock from its first statement."""
         from sqlalchemy.orm import Session
 
+        self.check_still_there()
         with (
             environment_errors(self.path),
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+
+    def check_still_there(self) -> None:
+        """Raise DatabaseGoneError if the file opened is no longer at its path.
+
+        SQLite keeps writing to a file deleted under it (or to the old one when another file
+        was put in its place) and reports success: the saves would be lost with the app's
+        last connection. A stat per write transaction tells it first.
+        """
+        if self._identity is not None and _file_identity(self.path) != self._identity:
+            raise DatabaseGoneError(self.path)
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the database at `destination`."""

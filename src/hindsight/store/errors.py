@@ -22,6 +22,7 @@ class StoreError(HindsightError):
 
     what = "Hindsight cannot use this database."
     advice = ""
+    short = "the database cannot be written (see the message)"  # for a status bar
 
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
@@ -89,6 +90,19 @@ class SchemaTooNewError(StoreError):
 class SearchIndexDamagedError(StoreError):
     what = "The search index of this database is damaged or missing; the data itself is not."
     advice = "Rebuild the index with: hindsight check --repair"
+
+
+class DatabaseGoneError(StoreError):
+    short = "the database file was deleted, moved or replaced"
+    what = (
+        "The database file was deleted, moved or replaced while Hindsight had it open, so "
+        "nothing more can be saved to it."
+    )
+    advice = (
+        "Put the file back where it was, or open the database again (File ▸ Open Database): "
+        "your unsaved edits are kept in the recovery journal and offered back when a database "
+        "at this path opens again."
+    )
 
 
 class ConflictError(HindsightError):

@@ -35,6 +35,7 @@ from hindsight.services.errors import (
     ConflictError,
     HindsightError,
     ServerUnreachableError,
+    StoreError,
     ValidationError,
 )
 from hindsight.ui.autosave import Autosaver
@@ -136,7 +137,10 @@ def ask_conflict(parent: QWidget, error: ConflictError) -> ConflictChoice:
     )
     reload = box.addButton("Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
     overwrite = box.addButton("Overwrite with mine", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    # Enter and Escape keep editing: neither copy is lost by a key pressed by habit.
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
     box.exec()
     clicked = box.clickedButton()
     if clicked is reload:
@@ -671,10 +675,11 @@ class IncidentEditor(QWidget):
                 done(False)
                 return
             message = str(error) if isinstance(error, HindsightError) else repr(error)
-            if isinstance(error, ValidationError):
+            if isinstance(error, ValidationError | StoreError):
                 # Said in the status bar at every refused save; in a message box once, not at
                 # every pause in typing (it took the keyboard from the field being fixed).
-                self.saveStateChanged.emit(f"Not saved: {message}")
+                short = error.short if isinstance(error, StoreError) else message
+                self.saveStateChanged.emit(f"Not saved: {short}")
                 if message != self._refused:
                     self._refused = message
                     self.report_error(message)
