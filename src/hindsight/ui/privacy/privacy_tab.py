@@ -394,7 +394,9 @@ class PrivacyTab(AttachedPage):
             self,
             "Redact in the data-access log",
             f"Redacting in {names} is recorded as an amendment. The earlier text stays in the "
-            "entry's history on this computer; only the current text is exported. Redact?",
+            "entry's history: documents (Markdown, HTML, PDF) show only the current text, but a "
+            "JSON export carries the whole history unless its personal data is redacted "
+            "(the export's Redact option). Redact?",
             "Redact",
         )
 
