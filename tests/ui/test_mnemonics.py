@@ -219,3 +219,29 @@ def test_ctrl_e_exports_from_a_single_line_field_too(qtbot):
     assert field.cursorPosition() == 0  # the field did not take the key
     qtbot.keyClick(field, Qt.Key.Key_End)
     assert field.cursorPosition() == len(field.text())  # End still goes to the end
+
+
+def test_tab_leaves_a_multi_line_field_for_the_next_control(qtbot):
+    # Record access's Justification took Tab as a character: a keyboard user could not leave
+    # it forwards (found by trying the app without a mouse).
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+    from hindsight.ui.keyboard import install_alt_letter_guard
+
+    install_alt_letter_guard(QApplication.instance())
+    form = QWidget()
+    qtbot.addWidget(form)
+    notes = QPlainTextEdit()
+    after = QLineEdit()
+    layout = QVBoxLayout(form)
+    layout.addWidget(notes)
+    layout.addWidget(after)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    notes.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    qtbot.keyClicks(notes, "why")
+    qtbot.keyClick(notes, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after
+    assert notes.toPlainText() == "why"

@@ -9,7 +9,9 @@ dropped there.
 
 The same guard gives the app its own Ctrl+E (Export) back from single-line fields: on Linux a
 line edit takes Ctrl+E for "end of line" (End does that too), so the menu's shortcut did
-nothing while the cursor was in a title or a name.
+nothing while the cursor was in a title or a name. And Tab leaves a multi-line field for the
+next control, as in every other field of a form, instead of typing a tab character (Shift+Tab
+already went back; a keyboard user was caught in Record access's Justification).
 """
 
 from __future__ import annotations
@@ -63,13 +65,17 @@ class AltLetterGuard(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._watched: QWidget | None = None
+        # On macOS, Option+letter is how accented letters are typed: nothing is dropped there.
+        self._drop_alt_letters = sys.platform != "darwin"
         app.focusChanged.connect(self._focus_moved)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         if self._watched is not None and isValid(self._watched):
             self._watched.removeEventFilter(self)
         self._watched = None
-        if isinstance(new, TEXT_INPUTS):
+        if isinstance(new, QPlainTextEdit | QTextEdit) and not new.tabChangesFocus():
+            new.setTabChangesFocus(True)
+        if isinstance(new, TEXT_INPUTS) and self._drop_alt_letters:
             new.installEventFilter(self)
             self._watched = new
 
@@ -83,8 +89,9 @@ class AltLetterGuard(QObject):
 
 
 def install_alt_letter_guard(app: QApplication) -> None:
-    """Drop stray Alt+letter keys in every text field of `app` (not on macOS)."""
-    if sys.platform == "darwin" or app.property("altLetterGuard") is not None:
+    """Drop stray Alt+letter keys in every text field of `app` (not on macOS); Tab leaves
+    multi-line fields."""
+    if app.property("altLetterGuard") is not None:
         return
     AltLetterGuard(app)
     app.setProperty("altLetterGuard", True)
