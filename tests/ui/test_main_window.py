@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.services.demo_history import COUNT as HISTORY_COUNT
@@ -487,3 +487,27 @@ def test_enter_in_the_conflict_question_keeps_editing(qtbot, when_modal):
     when_modal(press_enter)
     assert ask_conflict(parent, ConflictError("HS-1", 1, 2)) is ConflictChoice.KEEP_EDITING
     assert defaults == ["Keep editing"]
+
+
+def test_the_list_is_reached_and_used_from_the_keyboard(make_window, demo_db, qtbot):
+    # Down in the search box did nothing, and Enter on a row reached with Tab (focused, not
+    # chosen) did nothing either (found by trying the app without a mouse).
+    from PySide6.QtCore import QItemSelectionModel
+
+    window = make_window(demo_db)
+    pane = window.list_pane
+    qtbot.waitUntil(lambda: pane.model.rowCount() > 0)
+    window.activateWindow()
+    pane.search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pane.search)
+    qtbot.keyClick(pane.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is pane.table
+    first = pane.model.row(0).id
+    qtbot.waitUntil(lambda: window.showing(first), timeout=5000)
+    pane.table.clearSelection()
+    index = pane.model.index(2, 0)
+    pane.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert not pane.table.selectionModel().selectedRows()
+    qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+    third = pane.model.row(2).id
+    qtbot.waitUntil(lambda: window.showing(third), timeout=5000)

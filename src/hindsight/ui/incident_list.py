@@ -129,6 +129,7 @@ class IncidentListPane(QWidget):
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.viewport().installEventFilter(self)
         self.table.installEventFilter(self)  # Enter on a hit goes to its best snippet
+        self.search.installEventFilter(self)  # Down goes on to the list
         # Each compact column's usual width, its heading's, and a few letters'; and the width
         # last fitted to the pane.
         self._column_room: dict[ListColumn, tuple[int, int, int]] = {}
@@ -459,10 +460,35 @@ class IncidentListPane(QWidget):
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and self._go_to_best_snippet()
+            and (self._choose_current_row() or self._go_to_best_snippet())
         ):
             return True
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.model.rowCount() > 0
+        ):
+            self._enter_list()
+            return True
         return super().eventFilter(watched, event)
+
+    def _enter_list(self) -> None:
+        """Down in the search box: on to the list, on its chosen row or else its first."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.selectionModel().selectedRows():
+            self.table.selectRow(0)
+
+    def _choose_current_row(self) -> bool:
+        """Enter on a row that has the keyboard's focus but is not chosen yet (the list was
+        entered with Tab): choose it, as a click would."""
+        current = self.table.currentIndex()
+        if not current.isValid() or self.table.selectionModel().selectedRows():
+            return False
+        self.table.selectRow(current.row())
+        return True
 
     def _announce_shown(self) -> None:
         if not self._shown_first:
