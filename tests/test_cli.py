@@ -332,6 +332,12 @@ def test_markdown_export_replaces_control_characters(tmp_path: Path) -> None:
     from hindsight.terminal import show_controls
 
     assert show_controls("a\x1bb\tc\nd\re\x7f\x85") == "a␛b\tc\nd␍e␡\ufffd"
+    # A right-to-left override in a title printed the rest of the line backwards.
+    assert show_controls("Amara \u202eNowsu\u202c (on call)") == "Amara \ufffdNowsu\ufffd (on call)"
+    assert (
+        show_controls("\u2067iso\u2069 \u05e9\u05dc\u05d5\u05dd")
+        == "\ufffdiso\ufffd \u05e9\u05dc\u05d5\u05dd"
+    )
     db = _escape_db(tmp_path / "escapes.sqlite")
     target = tmp_path / "hs1.md"
     child = subprocess.run(

@@ -125,8 +125,9 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[Path | None],
         plan = service.read(args.file)
         if plan.conflicts and not args.on_conflict:
             raise CommandError(
-                f"{', '.join(plan.conflicts)} already exist in {workspace.path}; nothing was "
-                "imported. Add --on-conflict skip or --on-conflict rename."
+                f"{', '.join(plan.conflicts)} already "
+                f"{'exists' if len(plan.conflicts) == 1 else 'exist'} in {workspace.path}; "
+                "nothing was imported. Add --on-conflict skip or --on-conflict rename."
             )
         result = service.apply(plan, args.on_conflict or "fail")
     finally:

@@ -16,8 +16,10 @@ import sys
 from typing import TextIO
 
 # Every C0 control but tab and line feed (a carriage return rewrites the line: shown too),
-# DEL, and the C1 controls (some terminals obey 0x9B as ESC [).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# DEL, the C1 controls (some terminals obey 0x9B as ESC [), and the bidirectional embeddings,
+# overrides and isolates (a right-to-left override in a title printed the rest of the line,
+# the output's own words included, backwards on terminals that lay out bidirectional text).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -26,7 +28,7 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # ␀ .. ␟
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"  # C1 controls have no picture
+    return "\ufffd"  # C1 controls and the bidirectional ones have no picture
 
 
 def show_controls(text: str) -> str:

@@ -43,7 +43,10 @@ class StoreError(HindsightError):
 
 class NotADatabaseError(StoreError):
     what = "This file is not a Hindsight database."
-    advice = "Choose a database made by Hindsight, or create a new one from the File menu."
+    advice = (
+        "Choose a database made by Hindsight, or create a new one (File ▸ New Database in the "
+        "app, `hindsight init --db PATH` on the command line)."
+    )
 
 
 class CorruptDatabaseError(StoreError):
