@@ -322,7 +322,7 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
     qtbot.keyClicks(window.editor.overview.title, "!")
     assert not save_and_wait(qtbot, window)
     assert reported and "disk" in reported[0].lower()
-    assert window.save_label.text() == "Not saved"
+    assert window.save_label.text() == "Not saved: the disk is full"
 
     asked: list[str] = []
     monkeypatch.setattr(messages, "confirm", lambda *args: asked.append(args[2]) or False)
@@ -511,3 +511,22 @@ def test_the_list_is_reached_and_used_from_the_keyboard(make_window, demo_db, qt
     qtbot.keyClick(pane.table, Qt.Key.Key_Return)
     third = pane.model.row(2).id
     qtbot.waitUntil(lambda: window.showing(third), timeout=5000)
+
+
+def test_incidents_written_by_another_program_appear_in_the_list(make_window, db_path, qtbot):
+    # After `hindsight import` with the app open, the new incident appeared only after a
+    # search (found by QA); the list now looks for other programs' writes every few seconds.
+    window = make_window(db_path)
+    window.create_incident("Mine")
+    pane = window.list_pane
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
+    pane._outside.setInterval(50)  # instead of every three seconds
+    qtbot.wait(300)  # the list has seen the database as it is
+    other = Workspace.open(db_path)  # another program's connection
+    try:
+        other.incidents.create("Written elsewhere")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=5000)
+    titles = {pane.model.row(r).title for r in range(2)}
+    assert titles == {"Mine", "Written elsewhere"}

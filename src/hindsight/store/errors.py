@@ -58,11 +58,13 @@ class CorruptDatabaseError(StoreError):
 
 
 class DatabaseLockedError(StoreError):
+    short = "another program holds the database locked"
     what = "Another program is holding this database locked."
     advice = "Close other programs using it, wait a moment and try again."
 
 
 class ReadOnlyDatabaseError(StoreError):
+    short = "the database cannot be written to"
     what = "Hindsight cannot write to this database."
     advice = (
         "Make the file and its folder writable for your user, or copy the file somewhere "
@@ -71,6 +73,7 @@ class ReadOnlyDatabaseError(StoreError):
 
 
 class DiskFullError(StoreError):
+    short = "the disk is full"
     what = "The disk holding this database is full."
     advice = "Free some space, then try again; nothing was written."
 

@@ -224,6 +224,13 @@ class IncidentListing:
         found = (_list_row(row) for row in self._execute(sql, [json.dumps(list(ids))]))
         return {row.id: row for row in found}
 
+    def data_version(self) -> int | None:
+        """A number that moves whenever another connection commits to the database (SQLite's
+        data_version; None for a team database, whose changes are heard otherwise)."""
+        if self.dialect != "sqlite":
+            return None
+        return int(self._execute("PRAGMA data_version", ())[0][0])
+
     def close(self) -> None:
         """Release the connection (in the thread that used it)."""
         if self._connection is not None:

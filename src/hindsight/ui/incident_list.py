@@ -59,6 +59,7 @@ DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
 TITLE_SHARE = 0.25  # of a narrow table, what the compact columns leave Title at least
 TITLE_LEAST_CHARS = 12  # fewer letters of Title than this: compact columns leave the table
 # The compact columns a very narrow pane does without, first to last.
+OUTSIDE_LOOK_MS = 3000  # how often the list asks whether another program wrote
 SQUEEZE_ORDER = (
     ListColumn.IMPACT,
     ListColumn.UPDATED,
@@ -78,11 +79,20 @@ class IncidentListPane(QWidget):
     columnsChanged = Signal()  # the user showed or hid a column
     snippetActivated = Signal(int, object)  # incident id, Snippet: open the incident there
     firstShown = Signal()  # the list of a new database is on screen (or cannot be, yet)
+    outsideChanged = Signal()  # another program (or connection) wrote to the database
 
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         words = vocabulary()
+        self._ops = ops
         self.model = IncidentListModel(ops, self)
+        # Changes written by other programs (a `hindsight import`, a second window) are looked
+        # for every few seconds while the list shows (team databases are told of them).
+        self._watched: IncidentListing | None = None
+        self._seen_version: int | None = None
+        self._looking = False
+        self._outside = QTimer(self, interval=OUTSIDE_LOOK_MS)
+        self._outside.timeout.connect(self._look_outside)
         self._only: frozenset[int] | None = None
         self._current: int | None = None  # the incident open in the editor
         self._good_text = ""  # the search box's latest text that parses
@@ -330,6 +340,36 @@ class IncidentListPane(QWidget):
         self.listing_path = path
         self._shown_first = False
         self.model.set_listing(listing)
+        self._watched, self._seen_version = listing, None
+        if listing is not None and listing.dialect == "sqlite":
+            self._outside.start()
+        else:
+            self._outside.stop()
+
+    def _look_outside(self) -> None:
+        listing = self._watched
+        if listing is None or self._looking or not self.isVisible() or self.busy:
+            return
+        self._looking = True
+
+        def seen(version: int | None) -> None:
+            self._looking = False
+            if listing is not self._watched:
+                return  # another database meanwhile
+            before, self._seen_version = self._seen_version, version
+            if before is not None and version != before:
+                self.outsideChanged.emit()
+
+        def failed(_error: Exception) -> None:
+            self._looking = False  # the list's own reads say what is wrong
+
+        self._ops.read(
+            lambda: listing.data_version(),
+            seen,
+            owner=self,
+            failed=failed,
+            what="look for changes made elsewhere",
+        )
 
     def reload(self) -> None:
         """Read the list again (incidents changed)."""

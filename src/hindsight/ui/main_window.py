@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.welcome.createRequested.connect(self.new_incident)
         self.welcome.demoRequested.connect(self.door.open_demo)
         self.list_pane.chosen.connect(self._chosen)
+        self.list_pane.outsideChanged.connect(self._changed_elsewhere)
         self.list_pane.model.reloaded.connect(self._show_page)
         self._restore_window_state()
         self._show_page()
@@ -397,6 +398,13 @@ class MainWindow(QMainWindow):
             self._show_page()
         elif initiator is not editor and (changes.everything or incident_id in changes.incidents):
             editor.reload_if_clean()
+
+    def _changed_elsewhere(self) -> None:
+        # Another program wrote (or this window did, moments ago): the list and the follow-up
+        # count are read again; the open incident is checked when it is saved (a conflict).
+        self._list_refresh.start()
+        if self.followups_ui is not None and self.until_shown is None:
+            self.followups_ui.refresh_count()
 
     # Incidents
 
