@@ -25,8 +25,11 @@ read only the word's list: a word's rows in each column of the incidents from FT
 vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
 counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
 so each place's weight is a bound number, a place without the word is left out, and a word
-found nowhere answers at once. Each word is then found with one FTS5 scan per place; a
-word in more than BM25_LIMIT incidents is scored in summaries by presence too. With several
+found nowhere answers at once. A prefix of ASCII letters and digits with few words is first
+written out as those words, table by table (Expansion), and is then counted, matched and
+ranked like a word: FTS5 would gather its words again in every statement and range it
+reads. Each word is then found with one FTS5 scan per place; a word in more than
+BM25_LIMIT incidents is scored in summaries by presence too. With several
 clauses, the others are scored only where the rarest one (by those counts) matches: its
 incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
 into a materialized table, which the page is sorted from with its LIMIT and the matches
@@ -282,7 +285,9 @@ class Leaf:
     title_arm: Arm | None = None  # the arm scoring the title (one of `arms`)
     title_factor: str = ""  # the parameter of the score a title match adds
     others: float = math.inf
-    prefix: bool = False  # a prefix: FTS5 gathers its words again for every range read
+    # A prefix matched as it is (not written out as its words, Expansion): FTS5 gathers its
+    # words again for every range read.
+    prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -915,9 +920,10 @@ class _Compiler:
         # They are ranked a window of ids at a time, newest first (Windows): the title
         # matches of the window, each with the title's score read from their table rather
         # than from the word's list again, and every other place of the word read only for
-        # the window's stretch of ids. Not a prefix: FTS5 would gather its words again for
-        # each kind's range of each window (`feed*`: 9 ms became 14); it is ranked in one
-        # window of every id, its records read in one pass.
+        # the window's stretch of ids. Not a prefix matched as it is: FTS5 would gather its
+        # words again for each kind's range of each window (`feed*`: 9 ms became 14); it is
+        # ranked in one window of every id, its records read in one pass. A prefix written
+        # out as its words (Expansion) is ranked a window at a time, like a word.
         span = None if leaf.prefix else Span(self.param(0), self.param(0))
         wanted = self.request.offset + self.request.limit + 1
         windows = None
