@@ -527,6 +527,7 @@ def _terms_sql(table: str) -> str:
 
 
 def _terms_vocabulary_sql(table: str) -> str:
+    """Make _terms_sql()'s vocabulary of `table` in the connection's temporary database."""
     return (
         f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.hindsight_{table}_words "
         f"USING fts5vocab(main, {table}, 'row')"
