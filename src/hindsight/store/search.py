@@ -42,18 +42,24 @@ from hindsight.store.search_common import (
 )
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
+    EXPANSION_LIMIT,
     VOCABULARY_SQL,
     CompiledQuery,
     Counts,
+    Expansion,
+    any_of,
     compile_query,
     counted_places,
     counts_by_kind,
     counts_of,
     counts_params,
     counts_sql,
+    expansion_params,
     fts_string,
     part_counts,
     part_counts_sql,
+    prefix_bounds,
+    single_prefix,
     single_token,
     word_counts_of,
     word_counts_sql,
@@ -437,11 +443,15 @@ class _Counter:
         if counts is None:
             run = self.connection.exec_driver_sql
             token = single_token(literal)
+            prefix = single_prefix(literal)
+            expanded = self._expanded(literal, prefix) if prefix is not None else None
             if token is not None:
                 vocabulary: dict[str, int] = dict(run(VOCABULARY_SQL, (token,)).all())
                 places = counted_places(vocabulary)
                 row = tuple(run(word_counts_sql(places), counts_params(literal)).one())
                 counts = word_counts_of(vocabulary, places, row)
+            elif expanded is not None:
+                counts = expanded
             elif counts_by_kind(literal):
                 counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
             else:
@@ -455,9 +465,73 @@ class _Counter:
             self.known[literal] = counts
         return counts
 
+    def _expanded(self, literal: str, prefix: str) -> Counts | None:
+        """The Counts of a prefix written out as its words in each table (Expansion), or
+        None when a table has more than EXPANSION_LIMIT of them (or words of other
+        letters): the prefix is then counted and matched as it is."""
+        run = self.connection.exec_driver_sql
+        bounds = prefix_bounds(prefix)
+        # Each word of search_incident has a row per column holding it: EXPANSION_LIMIT
+        # words have at most this many rows, and a full answer means more words.
+        most = len(search_schema.INCIDENT_COLUMNS) * (EXPANSION_LIMIT + 1)
+        rows = run(EXPANSION_INCIDENT_SQL, (*bounds, most)).all()
+        if len(rows) == most:
+            return None
+        vocabularies: dict[str, dict[str, int]] = {}
+        for term, column, docs in rows:
+            vocabularies.setdefault(term, {})[column] = docs
+        literals = []
+        for table in (search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE):
+            run(_terms_vocabulary_sql(table))
+        for terms in (
+            list(vocabularies),
+            *(
+                [term for (term,) in run(_terms_sql(table), (*bounds, EXPANSION_LIMIT + 1))]
+                for table in (search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE)
+            ),
+        ):
+            if len(terms) > EXPANSION_LIMIT:
+                return None
+            written = any_of(terms)
+            if terms and written is None:
+                return None
+            literals.append(written or literal)  # no word there: the prefix finds nothing
+        expansion = Expansion(*literals)
+        params = expansion_params(literal, expansion)
+        if len(vocabularies) == 1:
+            # One word in search_incident: its rows per column are its vocabulary's.
+            vocabulary = next(iter(vocabularies.values()))
+            places = counted_places(vocabulary)
+            row = tuple(run(word_counts_sql(places, child=":k", access=":a"), params).one())
+            counts = word_counts_of(vocabulary, places, row)
+        else:
+            counts = counts_of(tuple(run(COUNTS_EXPANDED_SQL, params).one()))
+        return replace(counts, expansion=expansion)
+
 
 COUNTS_SQL = counts_sql()
 COUNTS_ANY_KIND_SQL = counts_sql(by_kind=False)
+COUNTS_EXPANDED_SQL = counts_sql(child=":k", access=":a")
+EXPANSION_INCIDENT_SQL = (
+    f"SELECT term, col, doc FROM {search_schema.INCIDENT_VOCABULARY} "
+    "WHERE term >= ? AND term < ? LIMIT ?"
+)
+
+
+def _terms_sql(table: str) -> str:
+    """The words of the FTS5 table `table` from the first parameter up to (without) the
+    second, at most the third: from FTS5's vocabulary of the table, made in the
+    connection's own temporary database (once per connection; the file's schema is not
+    touched, and a read transaction may write there, as the search's own table)."""
+    return f"SELECT term FROM temp.hindsight_{table}_words WHERE term >= ? AND term < ? LIMIT ?"
+
+
+def _terms_vocabulary_sql(table: str) -> str:
+    """Make _terms_sql()'s vocabulary of `table` in the connection's temporary database."""
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.hindsight_{table}_words "
+        f"USING fts5vocab(main, {table}, 'row')"
+    )
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -25,8 +25,11 @@ read only the word's list: a word's rows in each column of the incidents from FT
 vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
 counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
 so each place's weight is a bound number, a place without the word is left out, and a word
-found nowhere answers at once. Each word is then found with one FTS5 scan per place; a
-word in more than BM25_LIMIT incidents is scored in summaries by presence too. With several
+found nowhere answers at once. A prefix of ASCII letters and digits with few words is first
+written out as those words, table by table (Expansion), and is then counted, matched and
+ranked like a word: FTS5 would gather its words again in every statement and range it
+reads. Each word is then found with one FTS5 scan per place; a word in more than
+BM25_LIMIT incidents is scored in summaries by presence too. With several
 clauses, the others are scored only where the rarest one (by those counts) matches: its
 incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
 into a materialized table, which the page is sorted from with its LIMIT and the matches
@@ -282,7 +285,25 @@ class Leaf:
     title_arm: Arm | None = None  # the arm scoring the title (one of `arms`)
     title_factor: str = ""  # the parameter of the score a title match adds
     others: float = math.inf
-    prefix: bool = False  # a prefix: FTS5 gathers its words again for every range read
+    # A prefix matched as it is (not written out as its words, Expansion): FTS5 gathers its
+    # words again for every range read.
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A prefix written out as the words of the index that have it, table by table: for each
+    FTS5 table, a literal matching the same rows as the prefix (an OR of its words there).
+
+    FTS5 gathers a prefix's words again in every statement and every range of rowids it
+    reads (a few milliseconds each for `feed*`); its words, listed once, are each one list
+    that FTS5 seeks in. A table holding none of the words keeps the prefix (nothing to
+    gather). bm25 keeps the prefix too: it scores a phrase, not each word of an OR.
+    """
+
+    incident: str
+    child: str
+    access: str
 
 
 @dataclass(frozen=True)
@@ -293,6 +314,8 @@ class Counts:
     columns: dict[str, int]  # rows of search_incident, per column of INCIDENT_WEIGHTS
     parts: tuple[int, ...]  # rows of search_child, per kind of record (by its code)
     access: int  # rows (revisions) of search_access
+    # A prefix written out as its words (None: the literal is matched as it is).
+    expansion: Expansion | None = field(default=None, compare=False)
 
     @property
     def children(self) -> int:
@@ -300,7 +323,7 @@ class Counts:
         return sum(self.parts)
 
 
-def counts_sql(by_kind: bool = True) -> str:
+def counts_sql(by_kind: bool = True, *, child: str = ":m", access: str = ":m") -> str:
     """One statement counting a literal (the parameter :m) in every FTS5 table and in each
     column of search_incident: FTS5's own counts, which read only the word's list.
 
@@ -314,20 +337,21 @@ def counts_sql(by_kind: bool = True) -> str:
         f"(SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :c{n})"
         for n in range(len(INCIDENT_WEIGHTS))
     )
-    children = f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m)"
+    children = f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {child})"
     if by_kind:
-        children = _kind_counts_sql()
+        children = _kind_counts_sql(child)
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
-        f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
+        f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH {access}), "
         f"{children}"
     )
 
 
-def _kind_counts_sql() -> str:
-    """Columns counting the records of each kind holding :m, one range of rowids each."""
+def _kind_counts_sql(child: str = ":m") -> str:
+    """Columns counting the records of each kind holding `child` (a parameter), one range
+    of rowids each."""
     return ", ".join(
-        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH :m "
+        f"(SELECT count(*) FROM {CHILD_TABLE} WHERE {CHILD_TABLE} MATCH {child} "
         f"AND rowid >= {first} AND rowid < {end})"
         for first, end in (part_range(part.code) for part in PARTS)
     )
@@ -359,7 +383,7 @@ def place_columns(place: str) -> tuple[str, ...]:
 
 
 @cache
-def word_counts_sql(places: tuple[str, ...]) -> str:
+def word_counts_sql(places: tuple[str, ...], *, child: str = ":m", access: str = ":m") -> str:
     """counts_sql() for a single token whose counts per column came from the vocabulary
     (VOCABULARY_SQL): the places of INCIDENT_WEIGHTS in `places` are counted here, those
     of several columns holding it in more than one (a row may hold it in two of them).
@@ -373,8 +397,8 @@ def word_counts_sql(places: tuple[str, ...]) -> str:
     )
     return (
         f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
-        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH :m), "
-        f"{_kind_counts_sql()}"
+        f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH {access}), "
+        f"{_kind_counts_sql(child)}"
     )
 
 
@@ -413,6 +437,40 @@ def counts_params(literal: str) -> dict[str, str]:
     params = {"m": literal}
     for n, column in enumerate(INCIDENT_WEIGHTS):
         params[f"c{n}"] = f"{column} : {literal}"
+    return params
+
+
+# A prefix of ASCII letters and digits alone (`feed*`): its words are listed from FTS5's
+# vocabularies (Expansion) when there are at most EXPANSION_LIMIT of them in each table.
+_ASCII_PREFIX = re.compile(r'"([A-Za-z0-9]+)" \*')
+_ASCII_TERM = re.compile(r"[a-z0-9]+")
+EXPANSION_LIMIT = 16
+
+
+def single_prefix(literal: str) -> str | None:
+    """The index's token that a literal of one ASCII word as a prefix starts, else None."""
+    found = _ASCII_PREFIX.fullmatch(literal)
+    return found.group(1).lower() if found else None
+
+
+def prefix_bounds(prefix: str) -> tuple[str, str]:
+    """The terms having `prefix` (ASCII) are those from the first up to (without) the
+    second: its last character moved on by one (terms are compared byte by byte)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def any_of(terms: Sequence[str]) -> str | None:
+    """An FTS5 literal matching the rows holding any of `terms` (words of the index, ASCII
+    letters and digits), or None when they are not all such words."""
+    if not terms or not all(_ASCII_TERM.fullmatch(term) for term in terms):
+        return None
+    return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
+
+
+def expansion_params(literal: str, expansion: Expansion) -> dict[str, str]:
+    """The parameters of counts_sql(child=":k", access=":a") for a prefix written out."""
+    params = counts_params(expansion.incident)
+    params["k"], params["a"] = expansion.child, expansion.access
     return params
 
 
@@ -507,7 +565,14 @@ class _Compiler:
         """
         literal = fts_string(text)
         counts = self.counts(literal)
-        match = self.param(literal)
+        match = child_match = access_match = self.param(literal)
+        written = literal  # what search_incident is matched with
+        if counts.expansion is not None:
+            # A prefix written out as its words in each table (Expansion).
+            written = counts.expansion.incident
+            match = self.param(written)
+            child_match = self.param(counts.expansion.child)
+            access_match = self.param(counts.expansion.access)
         total = self.incident_count
         by_bm25 = counts.incidents <= BM25_LIMIT
         arms: list[Arm] = []
@@ -518,7 +583,7 @@ class _Compiler:
             found = counts.columns.get(column, 0)
             if not found or (column == "summary" and by_bm25):
                 continue
-            in_column = self.param(f"{column} : {literal}")
+            in_column = self.param(f"{column} : {written}")
             score = scores[column] = weight * idf(found, total)
             factor = self.param(score)
             arms.append(_scored(partial(_incident_ids_within, in_column), factor))
@@ -537,8 +602,8 @@ class _Compiler:
             )
         members = [incident_ids_sql(match)]
         if counts.children:
-            arms.append(self._children(match, counts))
-            members.append(child_incidents_sql(match))
+            arms.append(self._children(child_match, counts))
+            members.append(child_incidents_sql(child_match))
             # An incident's records add each kind's score once (its (incident, kind) pairs).
             for part in PARTS:
                 if counts.parts[part.code]:
@@ -547,8 +612,8 @@ class _Compiler:
             score = scores["access"] = ACCESS_WEIGHT * idf(counts.access, total)
             access = self.param(score)
             # The access log's rowids are revisions, not incidents: no window to read there.
-            arms.append(_scored(lambda within, span: access_ids_sql(match, within), access))
-            members.append(access_ids_sql(match))
+            arms.append(_scored(lambda within, span: access_ids_sql(access_match, within), access))
+            members.append(access_ids_sql(access_match))
         estimate = counts.incidents + counts.children + counts.access
         title_score = scores.pop("title", 0.0)
         return Leaf(
@@ -563,7 +628,7 @@ class _Compiler:
             title_arm=title_arm,
             title_factor=title_factor,
             others=sum(scores.values()),
-            prefix=text.prefix,
+            prefix=text.prefix and counts.expansion is None,
         )
 
     def _children(self, match: str, counts: Counts) -> Arm:
@@ -855,9 +920,10 @@ class _Compiler:
         # They are ranked a window of ids at a time, newest first (Windows): the title
         # matches of the window, each with the title's score read from their table rather
         # than from the word's list again, and every other place of the word read only for
-        # the window's stretch of ids. Not a prefix: FTS5 would gather its words again for
-        # each kind's range of each window (`feed*`: 9 ms became 14); it is ranked in one
-        # window of every id, its records read in one pass.
+        # the window's stretch of ids. Not a prefix matched as it is: FTS5 would gather its
+        # words again for each kind's range of each window (`feed*`: 9 ms became 14); it is
+        # ranked in one window of every id, its records read in one pass. A prefix written
+        # out as its words (Expansion) is ranked a window at a time, like a word.
         span = None if leaf.prefix else Span(self.param(0), self.param(0))
         wanted = self.request.offset + self.request.limit + 1
         windows = None
