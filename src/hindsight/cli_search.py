@@ -99,14 +99,15 @@ def cmd_search(args: argparse.Namespace, open_workspace: Callable[[Path | None],
     try:
         page = workspace.search.search(text, limit=args.limit)
     except QueryError as error:
-        raise CommandError(f"cannot search for {text!r}: {error}") from error
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        raise CommandError(f"cannot search for {shown!r}: {error}") from error
     finally:
         workspace.close()
     if page.notice:
         print(f"hindsight: note: {page.notice}", file=sys.stderr)
-    text = json.dumps(page_as_json(page), indent=2, ensure_ascii=False) if args.json else None
+    as_json = json.dumps(page_as_json(page), indent=2, ensure_ascii=False) if args.json else None
     try:
-        print(text if text is not None else page_as_text(page))
+        print(as_json if as_json is not None else page_as_text(page))
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader stopped early (`| head`): not an error. Quiet the flush at exit too.

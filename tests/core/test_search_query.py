@@ -224,3 +224,17 @@ def test_every_example_of_the_help_parses() -> None:
         assert query and meaning
         names.update(field.name for field in query.fields())
     assert names == set(FieldName), "the help shows every field"
+
+
+def test_a_search_of_thousands_of_words_is_refused_in_one_line() -> None:
+    # 3,000 words ran for a minute and then failed inside SQLite (an internal error in the
+    # command line; found by trying it).
+    from hindsight.core.search_query import MAX_TERMS
+
+    assert len(list(parse(" ".join(["word"] * MAX_TERMS)).operands())) == MAX_TERMS
+    with pytest.raises(
+        QueryError, match=r"at most 64 words, phrases and fields; this one has 3,000"
+    ):
+        parse("a " * 3000)
+    with pytest.raises(QueryError, match="this one has 65"):
+        parse(" OR ".join(["feeder"] * 65))

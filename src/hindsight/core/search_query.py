@@ -36,6 +36,8 @@ from hindsight.core.followups import FollowUpStatus
 from hindsight.core.review import ReviewStatus
 from hindsight.core.search_text import Pattern, is_searchable
 
+MAX_TERMS = 64  # words, phrases and fields in one search
+
 
 class QueryError(HindsightError, ValueError):
     """A query that cannot be understood; the message says what is wrong in one line."""
@@ -219,7 +221,16 @@ def parse(text: str) -> Query:
                 clauses.append(item)
     if pending_or:
         raise QueryError("OR needs a search term on each side, as in: feeder OR logging")
-    return Query(tuple(_searchable(clauses)))
+    query = Query(tuple(_searchable(clauses)))
+    terms = sum(1 for _ in query.operands())
+    if terms > MAX_TERMS:
+        # Thousands of words ran for a minute and then failed in SQLite (too many terms in
+        # one statement); no one searches with more than a few dozen.
+        raise QueryError(
+            f"A search can hold at most {MAX_TERMS} words, phrases and fields; this one has "
+            f"{terms:,}. Keep the ones that matter most."
+        )
+    return query
 
 
 def _searchable(clauses: Iterable[Clause]) -> Iterator[Clause]:
