@@ -127,3 +127,27 @@ def test_linking_by_typing_the_other_incidents_key(make_window, alike_db, qtbot,
     qtbot.waitUntil(lambda: tab.link_lines() == [f"Part of {other.key} {other.title}"])
     links = window.workspace.links.links(ids["other"])
     assert [(link.phrase, link.incident_id) for link in links] == [("Includes", ids["first"])]
+
+
+def test_enter_links_once_an_incident_is_picked(make_window, alike_db, qtbot, when_modal):
+    # Enter in the picker after picking did nothing: the keyboard user had to Tab to Link
+    # (found by trying the app without a mouse). Before a pick it still links nothing.
+    path, ids = alike_db
+    window = make_window(path)
+    other = window.workspace.incidents.get(ids["other"])
+    open_incident(qtbot, window, ids["first"])
+    tab = show_related(qtbot, window)
+
+    def by_keyboard(dialog) -> None:
+        dialog.other.setFocus()
+        qtbot.keyClick(dialog.other, Qt.Key.Key_Return)  # nothing picked: nothing happens
+        assert dialog.isVisible() and dialog.other.incident_id is None
+        qtbot.keyClicks(dialog.other, other.key)
+        qtbot.waitUntil(lambda: dialog.other.incident_id == ids["other"])
+        dialog.other.completer_.popup().hide()
+        qtbot.keyClick(dialog.other, Qt.Key.Key_Return)
+
+    when_modal(by_keyboard)
+    qtbot.mouseClick(tab.link_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(tab.link_lines()) == 1, timeout=5000)
+    assert other.key in tab.link_lines()[0]

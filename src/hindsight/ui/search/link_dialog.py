@@ -199,7 +199,12 @@ class LinkDialog(QDialog):
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter in the picker picks from the list; it must not link before a choice.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.other.hasFocus():
+        # Enter in the picker picks from the list; it must not link before a choice. Once an
+        # incident is picked (the list closed), Enter links, as in every other field.
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.other.hasFocus()
+            and (self.other.incident_id is None or self.other.completer_.popup().isVisible())
+        ):
             return
         super().keyPressEvent(event)
