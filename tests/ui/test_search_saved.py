@@ -126,3 +126,43 @@ def test_a_saved_search_that_no_longer_parses_shows_why(make_window, world_db, q
     assert item.text(1) == "?"
     assert "trigger:nosuchkind names none of" in item.toolTip(1)
     assert saved.count_of("Fish") == 3
+
+
+def test_a_taken_name_is_asked_again_and_the_choice_follows_the_box(
+    make_window, world_db, qtbot, monkeypatch
+):
+    # A duplicate name closed the dialog (Save… had to be started again), and a saved search
+    # stayed highlighted after the box was cleared (found by QA).
+    from hindsight.ui.search import saved as saved_module
+
+    path, _ids = world_db
+    window = make_window(path)
+    pane = window.list_pane
+    saved = pane.saved
+    window.workspace.search.save("Stale rankers", "zebrafish")
+    saved.reload()
+    qtbot.waitUntil(lambda: saved.names() == ["Stale rankers"])
+    asked: list[str] = []
+    answers = iter(["Stale rankers", "  ", "Stale rankers again"])
+
+    def ask(_parent, _title, _label, text):
+        asked.append(text)
+        return next(answers, None)
+
+    errors: list[str] = []
+    monkeypatch.setattr(saved_module, "ask_name", ask)
+    monkeypatch.setattr(saved_module.messages, "show_error", lambda *a: errors.append(a[2]))
+    saved.save("zebrafish OR giraffe")
+    qtbot.waitUntil(lambda: len(asked) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: "Stale rankers again" in saved.names(), timeout=5000)
+    assert asked[1] == "Stale rankers"  # asked again with the name typed
+    assert len(errors) == 2 and "needs a name" in errors[1]
+
+    item = saved.item_of("Stale rankers")
+    rect = saved.list.visualItemRect(item)
+    qtbot.mouseClick(saved.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)
+    assert pane.search.text() == "zebrafish" and saved.selected().name == "Stale rankers"
+    pane.search.clear()
+    assert saved.selected() is None
+    assert not saved.list.selectedItems()

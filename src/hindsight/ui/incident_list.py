@@ -404,6 +404,7 @@ class IncidentListPane(QWidget):
     def _typed(self, text: str) -> None:
         from hindsight.core.search_query import QueryError, parse
 
+        self.saved.follow_query(text)
         try:
             parse(text)
         except QueryError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -208,6 +208,14 @@ class SavedSearchesPanel(QWidget):
                 return item
         raise KeyError(name)
 
+    def follow_query(self, text: str) -> None:
+        """Keep a saved search chosen only while the search box holds its query (it stayed
+        highlighted after the box was cleared or another query typed)."""
+        chosen = self.selected()
+        if chosen is not None and chosen.query.strip() != text.strip():
+            self.list.clearSelection()
+            self.list.setCurrentIndex(QModelIndex())
+
     def selected(self) -> SavedSearch | None:
         """The saved search selected, if any."""
         return self._search_of(self.list.currentItem())
@@ -226,29 +234,48 @@ class SavedSearchesPanel(QWidget):
         if search is not None:
             self.runRequested.emit(search.query)
 
-    def save(self, query: str) -> None:
-        """Ask for a name and keep `query` under it."""
-        name = ask_name(self, "Save search", "Name of the search:", query)
-        if name is None or not name.strip():
+    def save(self, query: str, suggested: str | None = None) -> None:
+        """Ask for a name and keep `query` under it; a refused name (taken, say) is
+        explained and asked for again, as typed."""
+        name = ask_name(self, "Save search", "Name of the search:", suggested or query)
+        if name is None:
             return
+        if not name.strip():
+            messages.show_error(self, "Not saved", "A saved search needs a name.")
+            self.save(query, name)
+            return
+
+        def refused(error: Exception) -> None:
+            messages.show_error(self, "Not saved", str(error))
+            self.save(query, name)
+
         self.ops.run(
             lambda ws: ws.search.save(name, query),
             lambda _saved: None,
             owner=self,
-            failed=lambda error: messages.show_error(self, "Not saved", str(error)),
+            failed=refused,
             what="save the search",
         )
 
-    def rename(self, search: SavedSearch) -> None:
-        """Ask for another name for `search`."""
-        name = ask_name(self, "Rename saved search", "New name:", search.name)
-        if name is None or not name.strip() or name.strip() == search.name:
+    def rename(self, search: SavedSearch, suggested: str | None = None) -> None:
+        """Ask for another name for `search`; a refused one is explained and asked again."""
+        name = ask_name(self, "Rename saved search", "New name:", suggested or search.name)
+        if name is None or name.strip() == search.name:
             return
+        if not name.strip():
+            messages.show_error(self, "Not renamed", "A saved search needs a name.")
+            self.rename(search, name)
+            return
+
+        def refused(error: Exception) -> None:
+            messages.show_error(self, "Not renamed", str(error))
+            self.rename(search, name)
+
         self.ops.run(
             lambda ws: ws.search.rename(search.id, name),
             lambda _saved: None,
             owner=self,
-            failed=lambda error: messages.show_error(self, "Not renamed", str(error)),
+            failed=refused,
             what="rename the saved search",
         )
 
