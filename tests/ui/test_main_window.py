@@ -530,3 +530,53 @@ def test_incidents_written_by_another_program_appear_in_the_list(make_window, db
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=5000)
     titles = {pane.model.row(r).title for r in range(2)}
     assert titles == {"Mine", "Written elsewhere"}
+
+
+def test_a_backup_is_restored_as_a_new_database_and_opened(
+    make_window, db_path, qtbot, monkeypatch
+):
+    # There was Back Up Now but no way back (found by QA): File ▸ Restore from Backup… copies
+    # the backup beside the other databases and opens it; nothing is overwritten.
+    from hindsight.ui import file_dialogs
+
+    window = make_window(db_path)
+    window.create_incident("As backed up")
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
+    backup = window.workspace.backup()
+    title = window.editor.overview.title
+    title.end(False)
+    qtbot.keyClicks(title, ", then changed")
+    assert save_and_wait(qtbot, window)
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(backup), ""))
+    window.restore_action.trigger()
+    qtbot.waitUntil(
+        lambda: window.workspace is not None and window.workspace.path != db_path, timeout=10000
+    )
+    restored = window.workspace.path
+    assert restored.name == f"{backup.stem}-restored.sqlite"
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() == 1, timeout=5000)
+    assert window.list_pane.model.row(0).title == "As backed up"
+    assert "Restored" in window.statusBar().currentMessage()
+    before = Workspace.open(db_path)
+    try:
+        assert before.incidents.get(1).title == "As backed up, then changed"  # unchanged
+    finally:
+        before.close()
+    assert backup.exists()
+
+
+def test_restoring_a_file_that_is_no_database_says_so(
+    make_window, db_path, qtbot, monkeypatch, tmp_path
+):
+    from hindsight.ui import file_dialogs, messages
+
+    window = make_window(db_path)
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("not a database\n")
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(bogus), ""))
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert "not a Hindsight database" in shown[0]
+    assert window.workspace.path == db_path

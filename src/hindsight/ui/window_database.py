@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from hindsight.paths import data_dir
+from hindsight.paths import backups_dir, data_dir
 from hindsight.services.errors import HindsightError, SchemaBehindError, SchemaMissingError
 from hindsight.store.postgres_url import ServerAddress, is_server_url, target_from
 from hindsight.ui import file_dialogs, messages
@@ -286,6 +286,46 @@ class DatabaseDoor(QObject):
 
         window.ops.run_long(
             lambda ws, _task: ws.backup(), done, owner=window, failed=failed, what="back up"
+        )
+
+    def restore_backup(self) -> None:
+        """Open a backup as a new database beside the others; nothing is overwritten.
+
+        The backup is copied (SQLite's backup API) to the data folder as
+        `<name>-restored[-stamp].sqlite` and opened: the database open until now, and the
+        backup itself, stay as they were.
+        """
+        window = self.window
+        name, _ = file_dialogs.get_open_file_name(
+            window, "Restore from backup", str(backups_dir()), DB_FILTER
+        )
+        if not name:
+            return
+        chosen = Path(name)
+
+        def copy() -> Path:
+            from hindsight.store.backup import backup_database, backup_file_name
+            from hindsight.store.inspection import inspect_file
+
+            inspect_file(chosen)  # a file that is not a Hindsight database is refused as it is
+            target = data_dir() / f"{chosen.stem}-restored.sqlite"
+            if target.exists():
+                target = data_dir() / backup_file_name(chosen, "restored")
+            return backup_database(chosen, target)
+
+        def restored(target: Path) -> None:
+            self.open(target)
+            window.statusBar().showMessage(
+                f"Restored {chosen.name} as {target}; the database open before is unchanged.",
+                15000,
+            )
+
+        window.ops.submit(
+            copy,
+            restored,
+            owner=window,
+            failed=lambda error: messages.show_error(window, "Not restored", str(error)),
+            what="restore the backup",
         )
 
     # Recent databases
