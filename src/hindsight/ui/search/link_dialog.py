@@ -201,10 +201,12 @@ class LinkDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter in the picker picks from the list; it must not link before a choice. Once an
         # incident is picked (the list closed), Enter links, as in every other field.
+        popup = self.other.completer_.popup()
+        listing = popup is not None and popup.isVisible()
         if (
             event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and self.other.hasFocus()
-            and (self.other.incident_id is None or self.other.completer_.popup().isVisible())
+            and (self.other.incident_id is None or listing)
         ):
             return
         super().keyPressEvent(event)
