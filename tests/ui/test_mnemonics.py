@@ -245,3 +245,25 @@ def test_tab_leaves_a_multi_line_field_for_the_next_control(qtbot):
     qtbot.keyClick(notes, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is after
     assert notes.toPlainText() == "why"
+
+
+def test_every_field_letter_of_record_access_lands_on_a_field(qtbot):
+    # Alt+A (Approver) and Alt+V (Volume) went to a row holding the field, which cannot take
+    # the focus: nothing happened (found by trying the app without a mouse).
+    from PySide6.QtWidgets import QLabel
+
+    from hindsight.ui.privacy.access_dialog import AccessDialog
+
+    dialog = AccessDialog("Tester")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dead = []
+    for label in dialog.findChildren(QLabel):
+        if "&" not in label.text().replace("&&", "") or not label.isVisible():
+            continue
+        buddy = label.buddy()
+        target = buddy.focusProxy() or buddy if buddy is not None else None
+        if target is None or target.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            dead.append(label.text())
+    assert not dead, dead

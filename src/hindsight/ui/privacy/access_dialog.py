@@ -140,6 +140,7 @@ def _stacked(*widgets: QWidget) -> QWidget:
     column.setSpacing(3)
     for widget in widgets:
         column.addWidget(widget)
+    holder.setFocusProxy(widgets[0])  # the row's Alt+letter goes to its first field
     return holder
 
 
@@ -282,6 +283,7 @@ class AccessDialog(_Dialog):
         volume_layout.addWidget(self.volume)
         volume_layout.addWidget(self.volume_unit)
         volume_layout.addStretch(1)
+        volume_row.setFocusProxy(self.volume)  # Alt+V goes to the number
         self.justification = QPlainTextEdit()
         self.justification.setPlaceholderText(
             "Why the access was needed, and why less would not do"
