@@ -86,11 +86,19 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     return facts.created_at.astimezone(zone).date(), False
 
 
+# The keys under which an incident's facts keep its durations and its point on a range
+# chart: one tuple per phase, shared by every incident (not one made per incident and look-up).
+_HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
+_POINT_KEYS = {phase: ("point", phase) for phase in Phase}
+_NOT_YET = object()
+
+
 def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] | None:
     """(shortest, best, longest) hours from impact start to `end`; None when unknown."""
-    key = ("hours", end)
-    if key in facts.memo:
-        return facts.memo[key]  # type: ignore[no-any-return]
+    key = _HOURS_KEYS[end]
+    span: tuple[float, float, float] | None = facts.memo.get(key, _NOT_YET)
+    if span is not _NOT_YET:
+        return span
     instants = facts.instants
     start_at, end_at = instants.get(Phase.OUTAGE_BEGINS), instants.get(end)
     span = span_hours(start_at, end_at) if start_at and end_at else None
@@ -184,20 +192,25 @@ def duration_chart(
     impossible = 0
     answered: list[tuple[str, int]] = []
     missing: list[tuple[str, int]] = []
+    hours_key, point_key = _HOURS_KEYS[end], _POINT_KEYS[end]
     for p in placed:
-        span = duration_of(p.facts, end)
+        facts = p.facts
+        memo = facts.memo
+        span = memo.get(hours_key, _NOT_YET)
+        if span is _NOT_YET:
+            span = duration_of(facts, end)
         if span is None:
-            impossible += Phase.OUTAGE_BEGINS in p.facts.instants and end in p.facts.instants
-            missing.append((p.key, p.facts.id))
+            impossible += Phase.OUTAGE_BEGINS in facts.instants and end in facts.instants
+            missing.append((p.key, facts.id))
             continue
-        answered.append((p.key, p.facts.id))
+        answered.append((p.key, facts.id))
         # The same incident at the same place on the axis makes the same point: a change of
-        # severity or tags reuses it rather than making thousands anew.
-        memo, remembered = p.facts.memo, ("point", end, p.position)
-        point = memo.get(remembered)
-        if point is None:
-            point = RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
-            memo[remembered] = point
+        # severity or tags reuses it rather than making thousands anew. (The point last made
+        # is kept: another place on the axis, from a scope of other dates, makes a new one.)
+        point = memo.get(point_key)
+        if point is None or point.position != p.position or point.day != p.day:
+            point = RangePoint(facts.id, facts.key, p.day, p.position, *span)
+            memo[point_key] = point
         points.append(point)
     counts.add_many("answered", answered)
     counts.add_many(UNKNOWN, missing)
