@@ -473,22 +473,33 @@ def teams_per_incident(placed: Sequence[Placed]) -> Chart:
 
 def teams_most_often(placed: Sequence[Placed]) -> Chart:
     """The teams drawn in most often, and how many incidents recorded no team."""
-    counts = Counter[str]()
+    # Each team's incidents, in one pass (each incident once per team, however often the
+    # team is named on it); then only the teams shown are counted into the chart.
+    members: dict[str, list[int]] = {}
+    nobody: list[int] = []
     for p in placed:
-        counts.update(set(p.facts.teams))
-    top = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        teams = p.facts.teams
+        if not teams:
+            nobody.append(p.facts.id)
+            continue
+        for team in teams if len(teams) == 1 else set(teams):
+            found = members.get(team)
+            if found is None:
+                members[team] = [p.facts.id]
+            else:
+                found.append(p.facts.id)
+    top = sorted(
+        ((team, len(ids)) for team, ids in members.items()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
     shown = top[:MAX_TEAMS_SHOWN]
     # Team names are free text: prefixed keys never collide with the "unknown" key.
     categories = [Category(f"team:{team}", team) for team, _ in shown]
     categories.append(Category(UNKNOWN, "No team recorded"))
     tally = Tally(categories, [("incidents", "Incidents")])
-    wanted = {team for team, _ in shown}
-    for p in placed:
-        teams = set(p.facts.teams)
-        if not teams:
-            tally.add("incidents", UNKNOWN, p.facts.id)
-        for team in teams & wanted:
-            tally.add("incidents", f"team:{team}", p.facts.id)
+    for team, _ in shown:
+        tally.put("incidents", f"team:{team}", set(members[team]))
+    tally.put("incidents", UNKNOWN, set(nobody))
     more = len(top) - len(shown)
     note = f"The {len(shown)} teams drawn in most often"
     note += f" ({more} more teams were involved less often)." if more else "."
