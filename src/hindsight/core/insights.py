@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
+from operator import itemgetter
 from typing import NamedTuple
 
 from hindsight.core.enums import Phase, Severity
@@ -106,6 +107,9 @@ def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] 
     return span
 
 
+_DAY_AND_ID = itemgetter(0, 1)
+
+
 def place(
     incidents: Iterable[IncidentFacts], scope: Scope, period: Period | None, zone: tzinfo
 ) -> tuple[list[Placed], list[PeriodSlot], Period]:
@@ -115,11 +119,18 @@ def place(
     The axis runs over the scope's dates where given, else over the incidents' days.
     """
     found: list[tuple[date, int, bool, IncidentFacts]] = []
-    for facts in incidents:
-        day, known = incident_day(facts, zone)
-        if scope.accepts(facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams):
+    if scope.narrows:
+        for facts in incidents:
+            day, known = incident_day(facts, zone)
+            if scope.accepts(
+                facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams
+            ):
+                found.append((day, facts.id, known, facts))
+    else:  # every incident (asked of each, the scope would accept each)
+        for facts in incidents:
+            day, known = incident_day(facts, zone)
             found.append((day, facts.id, known, facts))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
+    found.sort(key=_DAY_AND_ID)
     first = scope.start or (found[0][0] if found else None)
     last = scope.end or (found[-1][0] if found else None)
     period = period or automatic_period(first, last)
