@@ -53,9 +53,7 @@ def test_a_text_drawn_before_is_not_drawn_again(scopes: list[Insights], monkeypa
         drawn.append(1)
         plain(self, *args, **kwargs)
 
-    monkeypatch.setattr(
-        insights_text.TextKeepingRenderer, "_draw_text_glyphs_and_boxes", counted
-    )
+    monkeypatch.setattr(insights_text.TextKeepingRenderer, "_draw_text_glyphs_and_boxes", counted)
     assert _kept(figure) == first
     assert drawn == []  # every tick label, axis label and legend entry came from kept glyphs
     # A text not seen before is drawn, and kept.
@@ -196,7 +194,9 @@ def test_a_fonts_heights_are_read_once_and_lay_texts_out_as_matplotlib_does(monk
     assert len(read) == 3 * 4 - 3  # the two 9-point texts share a font
 
 
-def _texts_drawn(renderer_class: type, places: list[tuple[float, float, float, float, bool]]) -> Any:
+def _texts_drawn(
+    renderer_class: type, places: list[tuple[float, float, float, float, bool]]
+) -> Any:
     """Pixels of texts at `places` (x, y, angle, size, antialiased) drawn by one renderer."""
     from matplotlib.font_manager import FontProperties
 

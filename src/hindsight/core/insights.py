@@ -122,9 +122,7 @@ def place(
     if scope.narrows:
         for facts in incidents:
             day, known = incident_day(facts, zone)
-            if scope.accepts(
-                facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams
-            ):
+            if scope.accepts(facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams):
                 found.append((day, facts.id, known, facts))
     else:  # every incident (asked of each, the scope would accept each)
         for facts in incidents:

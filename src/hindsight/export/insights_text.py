@@ -32,15 +32,15 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
-from matplotlib.ft2font import RenderMode
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.ft2font import RenderMode
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
 KEPT_SIZES = 8000  # texts whose size, and whose glyphs and offsets, are kept
-KEPT_GLYPH_PICTURES = 20000  # single glyphs' pictures (a few hundred bytes each)
+KEPT_GLYPH_PICTURES = 10000  # glyphs' pictures, a few hundred bytes each (a first view: 1,700)
 
 # (text, font, size, dpi, hinting, thread) -> (width, height, descent) in pixels.
 _SIZES: OrderedDict[tuple[Any, ...], tuple[float, float, float]] = OrderedDict()
@@ -195,10 +195,14 @@ class TextKeepingRenderer(RendererAgg):
                 matrix = matrices.get((slant, extend))
                 if matrix is None:
                     matrix = (
-                        0x10000
-                        * np.array([[cos, -sin], [sin, cos]])
-                        @ [[extend, extend * slant], [0, 1]]
-                    ).round().astype(int)
+                        (
+                            0x10000
+                            * np.array([[cos, -sin], [sin, cos]])
+                            @ [[extend, extend * slant], [0, 1]]
+                        )
+                        .round()
+                        .astype(int)
+                    )
                     matrices[(slant, extend)] = matrix
                 font.set_size(size, dpi)
                 font._set_transform(matrix, [across, up])
