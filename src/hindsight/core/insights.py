@@ -87,10 +87,12 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     return facts.created_at.astimezone(zone).date(), False
 
 
-# The keys under which an incident's facts keep its durations and its point on a range
-# chart: one tuple per phase, shared by every incident (not one made per incident and look-up).
+# The keys under which an incident's facts keep its durations (one tuple per phase, shared by
+# every incident, not one made per incident and look-up) and its points on a range chart (by
+# place on the axis, under a key of text alone: a tuple of text and numbers is one the cycle
+# collector stops tracking the first time it sees it).
 _HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
-_POINT_KEYS = {phase: ("point", phase) for phase in Phase}
+_POINT_KEYS = {phase: f"point {phase.value}" for phase in Phase}
 _NOT_YET = object()
 
 
@@ -214,12 +216,12 @@ def duration_chart(
             continue
         answered.append((p.key, facts.id))
         # The same incident at the same place on the axis makes the same point: a change of
-        # severity or tags reuses it rather than making thousands anew. (The point last made
-        # is kept: another place on the axis, from a scope of other dates, makes a new one.)
-        point = memo.get(point_key)
-        if point is None or point.position != p.position or point.day != p.day:
+        # severity or tags reuses it rather than making thousands anew.
+        remembered = (point_key, p.position)
+        point = memo.get(remembered)
+        if point is None:
             point = RangePoint(facts.id, facts.key, p.day, p.position, *span)
-            memo[point_key] = point
+            memo[remembered] = point
         points.append(point)
     counts.add_many("answered", answered)
     counts.add_many(UNKNOWN, missing)
