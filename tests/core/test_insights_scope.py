@@ -39,3 +39,24 @@ def test_scope_criteria_combine() -> None:
     dated = Scope(start=date(2025, 1, 1), end=date(2025, 1, 31))
     assert dated.accepts(1, date(2025, 1, 31), Severity.SEV3, [], [], [])
     assert not dated.accepts(1, date(2025, 2, 1), Severity.SEV3, [], [], [])
+
+
+def test_a_scope_narrows_when_any_criterion_is_set_and_else_accepts_every_incident() -> None:
+    assert not Scope().narrows
+    assert not Scope(saved_search="Mine").narrows  # its incidents not looked up yet
+    for narrowed in (
+        Scope(start=date(2025, 1, 1)),
+        Scope(end=date(2025, 1, 1)),
+        Scope(severities=frozenset({Severity.SEV1})),
+        Scope(tags=frozenset({"gpu"})),
+        Scope(systems=frozenset({"ranker"})),
+        Scope(teams=frozenset({"ml-infra"})),
+        Scope(incident_ids=frozenset()),
+    ):
+        assert narrowed.narrows, narrowed
+    everything = Scope()
+    for incident_id, when, severity, tags in (
+        (1, date(1999, 1, 1), Severity.SEV1, ()),
+        (2, date(2030, 12, 31), Severity.SEV3, ("x",)),
+    ):
+        assert everything.accepts(incident_id, when, severity, tags, ("s",), ())

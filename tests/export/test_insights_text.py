@@ -46,14 +46,14 @@ def test_a_text_drawn_before_is_not_drawn_again(scopes: list[Insights], monkeypa
     figure = insights_charts.new_figure(WIDTH, HEIGHT)
     insights_charts.draw(scopes[0].chart("found_first"), figure)
     first = _kept(figure)
-    drawn: list[int] = []  # texts whose glyphs FreeType rasterised
-    plain = RendererAgg._draw_text_glyphs_and_boxes
+    drawn: list[int] = []  # texts whose glyphs were drawn one by one (not the kept text)
+    plain = insights_text.TextKeepingRenderer._draw_text_glyphs_and_boxes
 
     def counted(self, *args, **kwargs) -> None:
         drawn.append(1)
         plain(self, *args, **kwargs)
 
-    monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", counted)
+    monkeypatch.setattr(insights_text.TextKeepingRenderer, "_draw_text_glyphs_and_boxes", counted)
     assert _kept(figure) == first
     assert drawn == []  # every tick label, axis label and legend entry came from kept glyphs
     # A text not seen before is drawn, and kept.
@@ -192,3 +192,50 @@ def test_a_fonts_heights_are_read_once_and_lay_texts_out_as_matplotlib_does(monk
             assert repr(text._get_layout(keeping)) == repr(text._get_layout(plain)), text
     # Two fonts (normal, bold) at three sizes, read once each per dpi, however often laid out.
     assert len(read) == 3 * 4 - 3  # the two 9-point texts share a font
+
+
+def _texts_drawn(
+    renderer_class: type, places: list[tuple[float, float, float, float, bool]]
+) -> Any:
+    """Pixels of texts at `places` (x, y, angle, size, antialiased) drawn by one renderer."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = renderer_class(300, 200, 100.0)
+    for n, (x, y, angle, size, antialiased) in enumerate(places):
+        gc = renderer.new_gc()
+        gc.set_antialiased(antialiased)
+        gc.set_foreground("#333333")
+        text = ("Q3 2025", "gjpqy ÉÅ 0.5", "Incidents", "1,234")[n % 4]
+        renderer.draw_text(gc, x, y, text, FontProperties(size=size), angle)
+        gc.restore()
+    return np.asarray(renderer.buffer_rgba()).copy()
+
+
+def test_glyph_pictures_drawn_again_at_any_place_within_a_pixel_are_the_pixels_of_agg() -> None:
+    """A glyph's kept picture, moved by whole pixels, is what FreeType renders there: texts
+    at random places (so glyphs fall at every 64th of a pixel, and at the same 64th in
+    other pixels), turned or not, with and without antialiasing, equal plain Agg's."""
+    import random
+
+    rng = random.Random(12)
+    places = [
+        (
+            rng.uniform(5, 200),
+            rng.uniform(20, 190),
+            rng.choice((0.0, 0.0, 90.0, 30.0)),
+            rng.choice((7.5, 9.0, 11.0)),
+            rng.random() < 0.8,
+        )
+        for _ in range(300)
+    ]
+    expected = _texts_drawn(RendererAgg, places)
+    insights_text.forget()
+    first = _texts_drawn(TextKeepingRenderer, places)  # glyph pictures made, then reused
+    assert np.array_equal(first, expected)
+    assert len(insights_text._GLYPH_PICTURES) < sum(
+        len(("Q3 2025", "gjpqy ÉÅ 0.5", "Incidents", "1,234")[n % 4]) for n in range(300)
+    )  # some glyphs fell at a place within a pixel seen before
+    insights_text._GLYPHS.clear()  # whole texts drawn anew from the kept glyph pictures
+    again = _texts_drawn(TextKeepingRenderer, [(x + 17, y - 9, *rest) for x, y, *rest in places])
+    moved = _texts_drawn(RendererAgg, [(x + 17, y - 9, *rest) for x, y, *rest in places])
+    assert np.array_equal(again, moved)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
+from operator import itemgetter
 from typing import NamedTuple
 
 from hindsight.core.enums import Phase, Severity
@@ -86,16 +87,29 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
     return facts.created_at.astimezone(zone).date(), False
 
 
+# The keys under which an incident's facts keep its durations (one tuple per phase, shared by
+# every incident, not one made per incident and look-up) and its points on a range chart (by
+# place on the axis, under a key of text alone: a tuple of text and numbers is one the cycle
+# collector stops tracking the first time it sees it).
+_HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
+_POINT_KEYS = {phase: f"point {phase.value}" for phase in Phase}
+_NOT_YET = object()
+
+
 def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] | None:
     """(shortest, best, longest) hours from impact start to `end`; None when unknown."""
-    key = ("hours", end)
-    if key in facts.memo:
-        return facts.memo[key]  # type: ignore[no-any-return]
+    key = _HOURS_KEYS[end]
+    span: tuple[float, float, float] | None = facts.memo.get(key, _NOT_YET)
+    if span is not _NOT_YET:
+        return span
     instants = facts.instants
     start_at, end_at = instants.get(Phase.OUTAGE_BEGINS), instants.get(end)
     span = span_hours(start_at, end_at) if start_at and end_at else None
     facts.memo[key] = span
     return span
+
+
+_DAY_AND_ID = itemgetter(0, 1)
 
 
 def place(
@@ -107,11 +121,16 @@ def place(
     The axis runs over the scope's dates where given, else over the incidents' days.
     """
     found: list[tuple[date, int, bool, IncidentFacts]] = []
-    for facts in incidents:
-        day, known = incident_day(facts, zone)
-        if scope.accepts(facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams):
+    if scope.narrows:
+        for facts in incidents:
+            day, known = incident_day(facts, zone)
+            if scope.accepts(facts.id, day, facts.severity, facts.tags, facts.systems, facts.teams):
+                found.append((day, facts.id, known, facts))
+    else:  # every incident (asked of each, the scope would accept each)
+        for facts in incidents:
+            day, known = incident_day(facts, zone)
             found.append((day, facts.id, known, facts))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
+    found.sort(key=_DAY_AND_ID)
     first = scope.start or (found[0][0] if found else None)
     last = scope.end or (found[-1][0] if found else None)
     period = period or automatic_period(first, last)
@@ -184,19 +203,24 @@ def duration_chart(
     impossible = 0
     answered: list[tuple[str, int]] = []
     missing: list[tuple[str, int]] = []
+    hours_key, point_key = _HOURS_KEYS[end], _POINT_KEYS[end]
     for p in placed:
-        span = duration_of(p.facts, end)
+        facts = p.facts
+        memo = facts.memo
+        span = memo.get(hours_key, _NOT_YET)
+        if span is _NOT_YET:
+            span = duration_of(facts, end)
         if span is None:
-            impossible += Phase.OUTAGE_BEGINS in p.facts.instants and end in p.facts.instants
-            missing.append((p.key, p.facts.id))
+            impossible += Phase.OUTAGE_BEGINS in facts.instants and end in facts.instants
+            missing.append((p.key, facts.id))
             continue
-        answered.append((p.key, p.facts.id))
+        answered.append((p.key, facts.id))
         # The same incident at the same place on the axis makes the same point: a change of
         # severity or tags reuses it rather than making thousands anew.
-        memo, remembered = p.facts.memo, ("point", end, p.position)
+        remembered = (point_key, p.position)
         point = memo.get(remembered)
         if point is None:
-            point = RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
+            point = RangePoint(facts.id, facts.key, p.day, p.position, *span)
             memo[remembered] = point
         points.append(point)
     counts.add_many("answered", answered)
@@ -460,22 +484,33 @@ def teams_per_incident(placed: Sequence[Placed]) -> Chart:
 
 def teams_most_often(placed: Sequence[Placed]) -> Chart:
     """The teams drawn in most often, and how many incidents recorded no team."""
-    counts = Counter[str]()
+    # Each team's incidents, in one pass (each incident once per team, however often the
+    # team is named on it); then only the teams shown are counted into the chart.
+    members: dict[str, list[int]] = {}
+    nobody: list[int] = []
     for p in placed:
-        counts.update(set(p.facts.teams))
-    top = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        teams = p.facts.teams
+        if not teams:
+            nobody.append(p.facts.id)
+            continue
+        for team in teams if len(teams) == 1 else set(teams):
+            found = members.get(team)
+            if found is None:
+                members[team] = [p.facts.id]
+            else:
+                found.append(p.facts.id)
+    top = sorted(
+        ((team, len(ids)) for team, ids in members.items()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
     shown = top[:MAX_TEAMS_SHOWN]
     # Team names are free text: prefixed keys never collide with the "unknown" key.
     categories = [Category(f"team:{team}", team) for team, _ in shown]
     categories.append(Category(UNKNOWN, "No team recorded"))
     tally = Tally(categories, [("incidents", "Incidents")])
-    wanted = {team for team, _ in shown}
-    for p in placed:
-        teams = set(p.facts.teams)
-        if not teams:
-            tally.add("incidents", UNKNOWN, p.facts.id)
-        for team in teams & wanted:
-            tally.add("incidents", f"team:{team}", p.facts.id)
+    for team, _ in shown:
+        tally.put("incidents", f"team:{team}", set(members[team]))
+    tally.put("incidents", UNKNOWN, set(nobody))
     more = len(top) - len(shown)
     note = f"The {len(shown)} teams drawn in most often"
     note += f" ({more} more teams were involved less often)." if more else "."

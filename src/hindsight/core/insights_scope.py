@@ -143,6 +143,19 @@ class Scope:
             ]
         return []
 
+    @property
+    def narrows(self) -> bool:
+        """False when the scope takes every incident (accepts() is then True for any)."""
+        return bool(
+            self.incident_ids is not None
+            or self.start is not None
+            or self.end is not None
+            or self.severities
+            or self.tags
+            or self.systems
+            or self.teams
+        )
+
     def accepts(
         self,
         incident_id: int,

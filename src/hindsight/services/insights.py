@@ -11,11 +11,13 @@ One service per workspace: `insights_for(workspace)`.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
@@ -40,6 +42,28 @@ FORMAT_NAME = "hindsight-insights"
 FORMAT_VERSION = 1
 MADE_KEPT = 4  # figure sets kept per snapshot (each is small next to the snapshot)
 MARKS_KEPT = 8  # connections whose change marks are kept (a pool holds a few)
+YOUNG_BATCH = 50_000  # objects made in a pause, past which they are collected in one pass
+
+
+@contextmanager
+def _paused_then_collected() -> Iterator[None]:
+    """The cycle collector held back for the block, then, when the block made many objects
+    (a first read of the snapshot: some 200,000 tracked objects on 10,000 incidents and
+    20,000 items; the figures of a scope: some 140,000), its young generations collected
+    in one pass here, on the thread that made them.
+
+    Left to Python, they are walked twice while young: by the pass that follows the pause,
+    wherever the next allocation falls, and again by the next pass of the middle
+    generation, which then landed on the GUI thread as it drew the charts (about 150 ms of
+    a first open). One pass of the middle generation walks them once and moves them on.
+    Nothing is collected here when the collector was already held back (by another
+    pause, or switched off by the caller).
+    """
+    running = gc.isenabled()
+    with collector_paused():
+        yield
+        if running and gc.get_count()[0] >= YOUNG_BATCH:
+            gc.collect(1)
 
 
 def local_zone() -> tzinfo:
@@ -111,7 +135,7 @@ class InsightsService:
 
     def refresh(self) -> Refreshed:
         """Bring the snapshot up to date with the database; reload only what changed."""
-        with self._lock, collector_paused():
+        with self._lock, _paused_then_collected():
             # Taken before the versions are read: a commit in between changes the next mark.
             mark = self.repository.change_mark()
             if mark is not None and (self._incident_versions or self._item_versions):
@@ -212,7 +236,7 @@ class InsightsService:
             for made_from, made in self._made:
                 if made_from == (generation, *inputs):
                     return made
-        with collector_paused():
+        with _paused_then_collected():
             made = compute_insights(
                 incidents,
                 items,
