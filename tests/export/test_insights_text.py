@@ -239,3 +239,17 @@ def test_glyph_pictures_drawn_again_at_any_place_within_a_pixel_are_the_pixels_o
     again = _texts_drawn(TextKeepingRenderer, [(x + 17, y - 9, *rest) for x, y, *rest in places])
     moved = _texts_drawn(RendererAgg, [(x + 17, y - 9, *rest) for x, y, *rest in places])
     assert np.array_equal(again, moved)
+
+
+def test_without_matplotlibs_private_glyph_calls_texts_are_drawn_as_agg_draws_them(
+    monkeypatch,
+) -> None:
+    # The glyph pictures use FT2Font's private calls; another matplotlib lacking them must
+    # still draw every text, as plain Agg does.
+    places = [(10.0 + 7 * n, 30.0 + 5 * n, 0.0, 9.0, True) for n in range(20)]
+    expected = _texts_drawn(RendererAgg, places)
+    monkeypatch.setattr(insights_text, "_GLYPH_PICTURES_WORK", False)
+    insights_text.forget()
+    drawn = _texts_drawn(TextKeepingRenderer, places)
+    assert np.array_equal(drawn, expected)
+    assert not insights_text._GLYPH_PICTURES

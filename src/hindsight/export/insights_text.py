@@ -24,6 +24,7 @@ legend drew. `forget` lets all of it go.
 
 from __future__ import annotations
 
+import importlib
 import math
 import threading
 from collections import OrderedDict
@@ -34,9 +35,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
-from matplotlib.ft2font import RenderMode
+from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+
+# Private to matplotlib (3.10 and 3.11): without it, texts are drawn as Agg draws them.
+RenderMode: Any = getattr(importlib.import_module("matplotlib.ft2font"), "RenderMode", None)
 
 KEPT_TEXTS = 4000  # texts whose glyph pictures are kept (a few hundred bytes each)
 KEPT_SIZES = 8000  # texts whose size, and whose glyphs and offsets, are kept
@@ -68,6 +72,13 @@ _TEXT_LAYOUTS: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
 # first time is drawn from these: of the 2,652 glyphs of a first view's texts, 975 are the
 # same glyph at the same place within a pixel as one drawn before.
 _GLYPH_PICTURES: dict[tuple[Any, ...], tuple[Any, int, int]] = {}
+# The glyph pictures lean on FT2Font's private rendering calls (matplotlib 3.10 and 3.11);
+# another matplotlib draws every glyph as RendererAgg does, the pictures being the same.
+_GLYPH_PICTURES_WORK = (
+    RenderMode is not None
+    and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+    and all(hasattr(FT2Font, name) for name in ("_set_transform", "_render_glyph"))
+)
 
 # (text, font, size, angle, dpi, ... where it falls within a pixel) -> glyph pictures, each
 # with its left edge and lower edge relative to the text's whole-pixel position.
@@ -163,7 +174,7 @@ class TextKeepingRenderer(RendererAgg):
         it by) changes the picture. Each is rendered as matplotlib renders it (the same
         size, transform and flags) the first time, and drawn from the kept picture after.
         """
-        if boxes:  # (mathematics: rules drawn as boxes) as matplotlib draws them
+        if boxes or not _GLYPH_PICTURES_WORK:  # (boxes: rules of mathematics) as Agg draws
             super()._draw_text_glyphs_and_boxes(gc, x, y, angle, glyphs, boxes)
             return
         # y is downwards; as in RendererAgg, with the same floating-point steps.
