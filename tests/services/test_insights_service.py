@@ -226,6 +226,7 @@ def test_a_saved_search_or_a_query_scopes_the_figures(workspace: Workspace, serv
     assert service.figures(Scope(saved_search="Features")).incidents == 2
     with pytest.raises(ValidationError, match="no saved search called “Nope”"):
         service.figures(Scope(saved_search="Nope"))
-    with pytest.raises(ValidationError, match="The search query cannot be read"):
+    with pytest.raises(ValidationError, match="The search query cannot be read") as caught:
         service.figures(Scope(search_query='"unclosed'))
+    assert ".;" not in str(caught.value) and str(caught.value).endswith("): correct it.")
     assert service.saved_searches() == ["Features"]

@@ -267,3 +267,22 @@ def test_every_field_letter_of_record_access_lands_on_a_field(qtbot):
         if target is None or target.focusPolicy() == Qt.FocusPolicy.NoFocus:
             dead.append(label.text())
     assert not dead, dead
+
+
+def test_each_menu_letter_is_one_items(make_window, db_path, qtbot):
+    # In the File menu "i" chose Export Insights, not Import (both had &I; found by QA).
+    window = make_window(db_path)
+    clashes_found = []
+    for menu in (action.menu() for action in window.menuBar().actions()):
+        if menu is None:
+            continue
+        letters: dict[str, str] = {}
+        for action in menu.actions():
+            text = action.text().replace("&&", "")
+            if "&" not in text:
+                continue
+            letter = text[text.index("&") + 1].lower()
+            if letter in letters:
+                clashes_found.append(f"{menu.title()}: {letters[letter]} / {text}")
+            letters[letter] = text
+    assert not clashes_found, clashes_found

@@ -283,7 +283,8 @@ class InsightsService:
         try:
             return list(self.workspace.search.ranked_ids(query))
         except QueryError as error:
-            raise ValidationError(f"{what} cannot be read: {error}; correct it.") from error
+            reason = str(error).rstrip(".")  # a sentence of its own, ending with a full stop
+            raise ValidationError(f"{what} cannot be read ({reason}): correct it.") from error
 
     def saved_searches(self) -> list[str]:
         """The names of the saved searches, by name (for the scope controls)."""

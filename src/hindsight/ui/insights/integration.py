@@ -41,7 +41,7 @@ class InsightsIntegration(QObject):
         self.open_action.triggered.connect(lambda: self.open_view())
         window.addAction(self.open_action)
         window.view_menu.addAction(self.open_action)
-        self.export_action = QAction("Export &Insights…", window)
+        self.export_action = QAction("Export Insi&ghts…", window)
         self.export_action.setStatusTip("Write the insights report as PDF, HTML, Markdown or JSON")
         self.export_action.triggered.connect(lambda: self.export_report())
         window.file_menu.insertAction(window.import_action, self.export_action)
