@@ -339,3 +339,23 @@ def test_starting_the_app_does_not_import_matplotlib(insights_db, tmp_path) -> N
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_narrow_view_puts_one_chart_a_row_and_never_scrolls_sideways(
+    make_window, insights_db, qtbot
+) -> None:
+    # At 2x scale on a 1366x768 screen two charts a row made the page wider than the window:
+    # it scrolled sideways and each chart's "⋯" button was out of sight (found by QA).
+    window = make_window(insights_db)
+    view = open_view(window, qtbot, (560, 480))
+    area = view.charts_area
+    qtbot.waitUntil(lambda: area.horizontalScrollBar().maximum() == 0, timeout=5000)
+    detect, mitigate = view.cards["time_to_detect"], view.cards["time_to_mitigate"]
+    qtbot.waitUntil(lambda: detect.y() < mitigate.y(), timeout=5000)  # one a row
+    assert area.horizontalScrollBar().maximum() == 0
+    button = detect.menu_button
+    right = button.mapTo(area.viewport(), button.rect().topRight()).x()
+    assert right <= area.viewport().width()
+    view.resize(1300, 700)  # roomy again: two a row
+    qtbot.waitUntil(lambda: detect.y() == mitigate.y(), timeout=5000)
+    assert area.horizontalScrollBar().maximum() == 0

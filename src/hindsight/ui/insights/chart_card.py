@@ -291,6 +291,7 @@ class ChartCard(QFrame):
         self.coverage = QLabel()
         styled(self.coverage, "chartCoverage")
         self.coverage.setTextFormat(Qt.TextFormat.PlainText)
+        self.coverage.setWordWrap(True)  # not wider than the chart at 2x scale
         self.note = QLabel()
         styled(self.note, "hint")
         self.note.setWordWrap(True)

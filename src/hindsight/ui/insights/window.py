@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -82,6 +82,9 @@ class InsightsWindow(QMainWindow):
         # A scroll bar appearing later would narrow every chart and draw them all again.
         self.charts_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.charts_area.setWidget(self.page)
+        self._grids: list[tuple[QGridLayout, list[tuple[ChartCard, bool]]]] = []
+        self._columns = COLUMNS
+        self.charts_area.viewport().installEventFilter(self)  # two cards a row, or one
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.scope_bar)
@@ -203,34 +206,61 @@ class InsightsWindow(QMainWindow):
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)
             grid.setVerticalSpacing(12)
-            charts = [c for c in insights.charts if c.section == section]
-            row = column = 0
-            for n, chart in enumerate(charts):
+            entries = []
+            for chart in (c for c in insights.charts if c.section == section):
                 card = ChartCard(chart.key)
                 card.picked.connect(self._picked)
                 card.saveRequested.connect(self.save_chart)
-                # A table (many columns of numbers) takes the whole width, and so does the
-                # last chart of a row left alone, leaving no hole.
-                alone = column == 0 and (
-                    n == len(charts) - 1 or charts[n + 1].kind is ChartKind.TABLE
-                )
-                whole = chart.kind is ChartKind.TABLE or alone
-                if whole and column:
-                    row, column = row + 1, 0
-                span = COLUMNS if whole else 1
-                grid.addWidget(card, row, column, 1, span)
-                column += span
-                if column >= COLUMNS:
-                    row, column = row + 1, 0
                 self.cards[chart.key] = card
-            for column in range(COLUMNS):
-                grid.setColumnStretch(column, 1)
+                entries.append((card, chart.kind is ChartKind.TABLE))
+            self._grids.append((grid, entries))
             self.page_layout.addLayout(grid)
         self.page_layout.addStretch(1)
+        self._columns = self._columns_for(self.charts_area.viewport().width())
+        self._place_cards()
         # Lay the page out now, so the first paint sees the cards where they will stay and
         # draws only those on screen (not all of them, squeezed, before the layout settles).
         self.page_layout.activate()
         self.page.resize(self.charts_area.viewport().width(), self.page.sizeHint().height())
+
+    def _columns_for(self, width: int) -> int:
+        """Two cards side by side where two fit at their least width, else one (a small
+        screen at 2x scale: two made the page wider than the window, scrolling sideways)."""
+        least = max((card.minimumSizeHint().width() for card in self.cards.values()), default=0)
+        return COLUMNS if width >= COLUMNS * least + 12 * (COLUMNS - 1) + 24 else 1
+
+    def _place_cards(self) -> None:
+        columns = self._columns
+        for grid, entries in self._grids:
+            for card, _table in entries:
+                grid.removeWidget(card)
+            row = column = 0
+            for n, (card, table) in enumerate(entries):
+                # A table (many columns of numbers) takes the whole width, and so does the
+                # last chart of a row left alone, leaving no hole.
+                alone = column == 0 and (n == len(entries) - 1 or entries[n + 1][1])
+                whole = table or alone
+                if whole and column:
+                    row, column = row + 1, 0
+                span = columns if whole else 1
+                grid.addWidget(card, row, column, 1, span)
+                column += span
+                if column >= columns:
+                    row, column = row + 1, 0
+            for column in range(COLUMNS):
+                grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.charts_area.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self.cards
+        ):
+            columns = self._columns_for(self.charts_area.viewport().width())
+            if columns != self._columns:
+                self._columns = columns
+                self._place_cards()
+        return super().eventFilter(watched, event)
 
     def _draw_next(self) -> None:
         """Draw one chart that is not on screen yet; again at the next idle moment."""
