@@ -359,3 +359,27 @@ def test_a_narrow_view_puts_one_chart_a_row_and_never_scrolls_sideways(
     view.resize(1300, 700)  # roomy again: two a row
     qtbot.waitUntil(lambda: detect.y() == mitigate.y(), timeout=5000)
     assert area.horizontalScrollBar().maximum() == 0
+
+
+def test_saving_a_chart_again_starts_in_the_folder_chosen_last(
+    make_window, insights_db, qtbot, tmp_path, monkeypatch
+) -> None:
+    # Each Save as PNG/SVG and Export Report started in the data folder again (found by QA).
+    window = make_window(insights_db)
+    view = open_view(window, qtbot)
+    card = view.cards["trigger_kinds"]
+    offered: list[str] = []
+    chosen = tmp_path / "charts" / "mine.svg"
+    chosen.parent.mkdir()
+
+    def ask(_parent, _caption, directory, _filter):
+        offered.append(directory)
+        return str(chosen), ""
+
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", ask)
+    card.save_svg_action.trigger()
+    qtbot.waitUntil(chosen.exists, timeout=10000)
+    card.save_png_action.trigger()
+    qtbot.waitUntil(lambda: len(offered) == 2, timeout=5000)
+    assert Path(offered[1]).parent == chosen.parent
+    assert Path(offered[1]).name == "trigger_kinds.png"

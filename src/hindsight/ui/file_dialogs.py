@@ -11,6 +11,8 @@ with an icon provider that tells files and folders apart by the file system alon
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QFileInfo
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
@@ -43,6 +45,20 @@ def configure(dialog: QFileDialog) -> QFileDialog:
     dialog.setIconProvider(provider)
     dialog._name_only_icons = provider  # type: ignore[attr-defined]  # lives as long as it
     return dialog
+
+
+def in_last_folder(purpose: str, name: str, default: Path) -> str:
+    """`name` in the folder last chosen for `purpose` (this session), else in `default`."""
+    return str(Path(_last_folders.get(purpose, default)) / name)
+
+
+def remember_folder(purpose: str, chosen: str | Path) -> None:
+    """Note the folder of `chosen` as the one to offer next time for `purpose`."""
+    if chosen:
+        _last_folders[purpose] = str(Path(chosen).parent)
+
+
+_last_folders: dict[str, str] = {}
 
 
 def _run(dialog: QFileDialog) -> tuple[list[str], str]:

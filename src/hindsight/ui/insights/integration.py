@@ -71,11 +71,12 @@ class InsightsIntegration(QObject):
             name, chosen = file_dialogs.get_save_file_name(
                 parent,
                 "Export insights report",
-                str(data_dir() / "insights.pdf"),
+                file_dialogs.in_last_folder("insights report", "insights.pdf", data_dir()),
                 ";;".join(REPORT_FILTERS.values()),
             )
             if not name:
                 return
+            file_dialogs.remember_folder("insights report", name)
             path = Path(name)
             by_filter = {label: key for key, label in REPORT_FILTERS.items()}
             fmt = path.suffix.lower().lstrip(".") or by_filter.get(chosen, "pdf")

@@ -315,12 +315,13 @@ class InsightsWindow(QMainWindow):
         if card is None or card.chart is None:
             return
         chart = card.chart
-        suggested = str(data_dir() / f"{key}.{kind}")
+        suggested = file_dialogs.in_last_folder("chart", f"{key}.{kind}", data_dir())
         name, _ = file_dialogs.get_save_file_name(
             self, f"Save chart as {kind.upper()}", suggested, IMAGE_FILTERS[kind]
         )
         if not name:
             return
+        file_dialogs.remember_folder("chart", name)
         path = Path(name)
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(path.name + f".{kind}")
