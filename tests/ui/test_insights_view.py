@@ -176,6 +176,8 @@ def test_a_saved_search_scopes_the_view(make_window, insights_db, qtbot) -> None
         timeout=10000,
     )
     assert bar.search.count() == 1
+    # ...and says why the scope changed (it fell back without a word; found by QA).
+    assert "“Third” is gone" in view.statusBar().currentMessage()
 
 
 def test_impact_totals_show_as_tables_that_list_their_incidents(

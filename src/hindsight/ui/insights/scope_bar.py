@@ -126,6 +126,7 @@ class ScopeBar(QWidget):
     """The controls that set which incidents the charts cover, and how time is grouped."""
 
     changed = Signal()
+    searchGone = Signal(str)  # the saved search chosen was deleted or renamed elsewhere
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +219,7 @@ class ScopeBar(QWidget):
         finally:
             self.search.blockSignals(False)
         if chosen and self.saved_search() != chosen:
+            self.searchGone.emit(chosen)
             self.changed.emit()
 
     def saved_search(self) -> str:

@@ -107,6 +107,13 @@ class InsightsWindow(QMainWindow):
         self._change_timer.setInterval(CHANGE_DELAY_MS)
         self._change_timer.timeout.connect(self.refresh)
         self.scope_bar.changed.connect(self._scope_timer.start)
+        self.scope_bar.searchGone.connect(
+            lambda name: self.statusBar().showMessage(
+                f"The saved search “{name}” is gone (deleted or renamed): the view counts "
+                "every incident again.",
+                20000,
+            )
+        )
         self.ops.changed.connect(self._on_changed)
 
     def _build_menus(self) -> None:
