@@ -61,8 +61,24 @@ def remember_folder(purpose: str, chosen: str | Path) -> None:
 _last_folders: dict[str, str] = {}
 
 
-def _run(dialog: QFileDialog) -> tuple[list[str], str]:
-    configure(dialog)
+Mode = QFileDialog.FileMode
+Accept = QFileDialog.AcceptMode
+
+
+def _ask(
+    parent: QWidget | None,
+    caption: str,
+    directory: str,
+    filter: str,
+    mode: QFileDialog.FileMode,
+    accept: QFileDialog.AcceptMode = Accept.AcceptOpen,
+) -> tuple[list[str], str]:
+    """The files (or folder) picked in one of the app's dialogs, and the filter chosen."""
+    dialog = configure(QFileDialog(parent, caption, directory, filter))
+    dialog.setFileMode(mode)
+    dialog.setAcceptMode(accept)
+    if mode is Mode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     if not dialog.exec():
         return [], ""
     return dialog.selectedFiles(), dialog.selectedNameFilter()
@@ -75,10 +91,7 @@ def get_open_file_name(
     parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
 ) -> tuple[str, str]:
     """The file the user picked to open and the filter chosen (("", "") when cancelled)."""
-    dialog = QFileDialog(parent, caption, directory, filter)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    names, chosen = _run(dialog)
+    names, chosen = _ask(parent, caption, directory, filter, Mode.ExistingFile)
     return (names[0], chosen) if names else ("", "")
 
 
@@ -86,27 +99,18 @@ def get_open_file_names(
     parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
 ) -> tuple[list[str], str]:
     """The files the user picked to open and the filter chosen (none when cancelled)."""
-    dialog = QFileDialog(parent, caption, directory, filter)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    return _run(dialog)
+    return _ask(parent, caption, directory, filter, Mode.ExistingFiles)
 
 
 def get_save_file_name(
     parent: QWidget | None, caption: str = "", directory: str = "", filter: str = ""
 ) -> tuple[str, str]:
     """The file the user picked to write (asked before replacing one) and the filter chosen."""
-    dialog = QFileDialog(parent, caption, directory, filter)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    names, chosen = _run(dialog)
+    names, chosen = _ask(parent, caption, directory, filter, Mode.AnyFile, Accept.AcceptSave)
     return (names[0], chosen) if names else ("", "")
 
 
 def get_existing_directory(parent: QWidget | None, caption: str = "", directory: str = "") -> str:
     """The folder the user picked ("" when cancelled)."""
-    dialog = QFileDialog(parent, caption, directory)
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    names, _chosen = _run(dialog)
+    names, _chosen = _ask(parent, caption, directory, "", Mode.Directory)
     return names[0] if names else ""

@@ -234,49 +234,51 @@ class SavedSearchesPanel(QWidget):
         if search is not None:
             self.runRequested.emit(search.query)
 
-    def save(self, query: str, suggested: str | None = None) -> None:
-        """Ask for a name and keep `query` under it; a refused name (taken, say) is
-        explained and asked for again, as typed."""
-        name = ask_name(self, "Save search", "Name of the search:", suggested or query)
-        if name is None:
-            return
-        if not name.strip():
-            messages.show_error(self, "Not saved", "A saved search needs a name.")
-            self.save(query, name)
-            return
-
-        def refused(error: Exception) -> None:
-            messages.show_error(self, "Not saved", str(error))
-            self.save(query, name)
-
-        self.ops.run(
-            lambda ws: ws.search.save(name, query),
-            lambda _saved: None,
-            owner=self,
-            failed=refused,
-            what="save the search",
+    def save(self, query: str) -> None:
+        """Ask for a name and keep `query` under it."""
+        self._named(
+            ("Save search", "Name of the search:", "Not saved"),
+            query,
+            lambda ws, name: ws.search.save(name, query),
+            "save the search",
         )
 
-    def rename(self, search: SavedSearch, suggested: str | None = None) -> None:
-        """Ask for another name for `search`; a refused one is explained and asked again."""
-        name = ask_name(self, "Rename saved search", "New name:", suggested or search.name)
-        if name is None or name.strip() == search.name:
+    def rename(self, search: SavedSearch) -> None:
+        """Ask for another name for `search`."""
+        self._named(
+            ("Rename saved search", "New name:", "Not renamed"),
+            search.name,
+            lambda ws, name: ws.search.rename(search.id, name),
+            "rename the saved search",
+            unchanged=search.name,
+        )
+
+    def _named(
+        self,
+        words: tuple[str, str, str],
+        suggested: str,
+        store: Callable[[Workspace, str], object],
+        what: str,
+        *,
+        unchanged: str | None = None,
+    ) -> None:
+        """Ask for a name and `store` it; a blank or refused one (taken, say) is explained
+        and asked for again as typed (the dialog had closed, and Save… started over)."""
+        title, label, refused_title = words
+        name = ask_name(self, title, label, suggested)
+        if name is None or (unchanged is not None and name.strip() == unchanged):
             return
         if not name.strip():
-            messages.show_error(self, "Not renamed", "A saved search needs a name.")
-            self.rename(search, name)
+            messages.show_error(self, refused_title, "A saved search needs a name.")
+            self._named(words, suggested, store, what, unchanged=unchanged)
             return
 
         def refused(error: Exception) -> None:
-            messages.show_error(self, "Not renamed", str(error))
-            self.rename(search, name)
+            messages.show_error(self, refused_title, str(error))
+            self._named(words, name, store, what, unchanged=unchanged)
 
         self.ops.run(
-            lambda ws: ws.search.rename(search.id, name),
-            lambda _saved: None,
-            owner=self,
-            failed=refused,
-            what="rename the saved search",
+            lambda ws: store(ws, name), lambda _saved: None, owner=self, failed=refused, what=what
         )
 
     def use_current_query(self, search: SavedSearch) -> None:
