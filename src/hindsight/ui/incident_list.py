@@ -58,8 +58,8 @@ __all__ = ["PAGE_SIZE", "IncidentListModel", "IncidentListPane", "review_text"]
 DEFAULT_HIDDEN = (ListColumn.UPDATED, ListColumn.IMPACT)
 TITLE_SHARE = 0.25  # of a narrow table, what the compact columns leave Title at least
 TITLE_LEAST_CHARS = 12  # fewer letters of Title than this: compact columns leave the table
-# The compact columns a very narrow pane does without, first to last.
 OUTSIDE_LOOK_MS = 3000  # how often the list asks whether another program wrote
+# The compact columns a very narrow pane does without, first to last.
 SQUEEZE_ORDER = (
     ListColumn.IMPACT,
     ListColumn.UPDATED,
@@ -300,10 +300,6 @@ class IncidentListPane(QWidget):
     def hidden_columns(self) -> list[ListColumn]:
         """The columns the user chose to hide (not those a narrow pane has no room for)."""
         return [c for c in ListColumn if c in self._chosen_hidden]
-
-    def squeezed_columns(self) -> frozenset[ListColumn]:
-        """The columns the user shows that the pane has no room for now."""
-        return self._squeezed
 
     def set_hidden_columns(self, columns: list[ListColumn] | tuple[ListColumn, ...]) -> None:
         """Hide `columns` and show the others (Key and Title always show)."""
