@@ -140,7 +140,6 @@ def _stacked(*widgets: QWidget) -> QWidget:
     column.setSpacing(3)
     for widget in widgets:
         column.addWidget(widget)
-    holder.setFocusProxy(widgets[0])  # the row's Alt+letter goes to its first field
     return holder
 
 
@@ -283,7 +282,6 @@ class AccessDialog(_Dialog):
         volume_layout.addWidget(self.volume)
         volume_layout.addWidget(self.volume_unit)
         volume_layout.addStretch(1)
-        volume_row.setFocusProxy(self.volume)  # Alt+V goes to the number
         self.justification = QPlainTextEdit()
         self.justification.setPlaceholderText(
             "Why the access was needed, and why less would not do"
@@ -332,6 +330,16 @@ class AccessDialog(_Dialog):
             )
             self.form.addRow("&Reason for amending", _stacked(self.reason, hint))
         self.form.addRow("Recorded b&y", self.recorded_by)
+        # A row holding several widgets: its Alt+letter goes to its first field (a label's
+        # letter does nothing when its buddy, the row, takes no focus).
+        for holder, field in (
+            (volume_row, self.volume),
+            (self.approver.parentWidget(), self.approver),
+            (self.reason.parentWidget(), self.reason),
+        ):
+            label = self.form.labelForField(holder)
+            if isinstance(label, QLabel):
+                label.setBuddy(field)
 
         if access is not None:
             self._show(access.details)
