@@ -578,5 +578,6 @@ def test_restoring_a_file_that_is_no_database_says_so(
     monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: (str(bogus), ""))
     window.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
-    assert "not a Hindsight database" in shown[0]
+    assert "not a Hindsight database or backup" in shown[0] and "Back Up Now" in shown[0]
+    assert "New Database" not in shown[0]  # advice for opening, not for restoring
     assert window.workspace.path == db_path

@@ -17,6 +17,10 @@ from PySide6.QtCore import QFileInfo
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
+from hindsight.ui.qt_helpers import place_window
+
+PREFERRED_SIZE = (800, 520)  # cut to the screen
+
 
 class NameOnlyIcons(QFileIconProvider):
     """Icons and kinds from what a file is (folder, file, link), never from its content."""
@@ -77,6 +81,7 @@ def _ask(
     dialog = configure(QFileDialog(parent, caption, directory, filter))
     dialog.setFileMode(mode)
     dialog.setAcceptMode(accept)
+    place_window(dialog, PREFERRED_SIZE)  # at 2x its buttons ran off a 768-pixel screen
     if mode is Mode.Directory:
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     if not dialog.exec():

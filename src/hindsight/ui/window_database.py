@@ -305,9 +305,17 @@ class DatabaseDoor(QObject):
 
         def copy() -> Path:
             from hindsight.store.backup import backup_database, backup_file_name
+            from hindsight.store.errors import NotADatabaseError
             from hindsight.store.inspection import inspect_file
 
-            inspect_file(chosen)  # a file that is not a Hindsight database is refused as it is
+            try:
+                inspect_file(chosen)  # refused before anything is written
+            except NotADatabaseError as error:
+                why = error.detail or "not a database"
+                raise HindsightError(
+                    f"{chosen} is not a Hindsight database or backup ({why}). Choose a backup: "
+                    f"Back Up Now writes them to {backups_dir()}."
+                ) from error
             target = data_dir() / f"{chosen.stem}-restored.sqlite"
             if target.exists():
                 target = data_dir() / backup_file_name(chosen, "restored")
@@ -315,8 +323,9 @@ class DatabaseDoor(QObject):
 
         def restored(target: Path) -> None:
             self.open(target)
+            # Short: the status bar cut a longer message (the full path is in the title bar).
             window.statusBar().showMessage(
-                f"Restored {chosen.name} as {target}; the database open before is unchanged.",
+                f"Restored {chosen.name} as {target.name}; the database before is unchanged.",
                 15000,
             )
 

@@ -337,7 +337,7 @@ class AccessDialog(_Dialog):
             (self.approver.parentWidget(), self.approver),
             (self.reason.parentWidget(), self.reason),
         ):
-            label = self.form.labelForField(holder)
+            label = self.form.labelForField(holder) if holder is not None else None
             if isinstance(label, QLabel):
                 label.setBuddy(field)
 
