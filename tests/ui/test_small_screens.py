@@ -543,3 +543,22 @@ def test_the_access_log_buttons_wrap_before_any_is_cut(make_window, demo_db, qtb
         assert button.width() >= button.sizeHint().width(), button.text()
         right = button.mapTo(log, button.rect().topRight()).x()
         assert right < log.width(), button.text()  # inside the log, not cut at its edge
+
+
+def test_the_list_never_leaves_the_window_when_the_splitter_comes_back(make_window, demo_db, qtbot):
+    # At 2x on 1366x768 the editor's least width (about 480) and the list's did not fit side
+    # by side: the splitter, dragged to the right edge and back, pushed the list off the
+    # window's left edge, cutting its keys and the search box (found by the second QA pass).
+    window = make_window(demo_db)
+    window.setMinimumSize(400, 300)  # as narrow as the window is at 2x (the offscreen
+    window.resize(640, 480)  # platform has no scale: the window is made narrow instead)
+    settle(qtbot, window)
+    splitter = window.splitter
+    splitter.moveSplitter(splitter.width() - 2, 1)  # the editor collapsed
+    settle(qtbot, window)
+    splitter.moveSplitter(330, 1)  # and back
+    settle(qtbot, window)
+    assert window.list_pane.x() == 0
+    assert window.list_pane.search.mapTo(window, window.list_pane.search.rect().topLeft()).x() >= 0
+    assert sum(splitter.sizes()) + splitter.handleWidth() <= splitter.width()
+    assert window.stack.width() > 0

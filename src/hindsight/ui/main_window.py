@@ -52,6 +52,7 @@ MAX_RECENT = 8
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 LIST_REFRESH_MS = 30  # gather a burst of changes into one reread of the list
 LIST_SHARE = 0.395  # of the window's width, for the incident list when no split was saved
+EDITOR_LEAST_WIDTH = 340  # the editor pane, however the splitter is dragged (not collapsed)
 
 
 # List columns added after the hidden ones were first saved (they were not in that choice).
@@ -103,6 +104,10 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_pane)
         self.splitter.addWidget(self.stack)
+        # The editor's own least width (about 480 pixels) and the list's did not fit a small
+        # window side by side: a splitter dragged back from the right then pushed the list
+        # off the window's left edge. The editor scrolls and cuts its texts below this.
+        self.stack.setMinimumWidth(EDITOR_LEAST_WIDTH)
         self.splitter.setStretchFactor(1, 1)
         self._splitter_restored = False
         self.setCentralWidget(self.splitter)
