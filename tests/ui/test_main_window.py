@@ -335,6 +335,23 @@ def test_failed_save_keeps_edits_and_close_asks(make_window, db_path, monkeypatc
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
+def incident_with_reports(window, qtbot, title: str) -> list[str]:
+    """Create and open an incident titled `title`; the messages a save would box, kept."""
+    window.create_incident(title)
+    qtbot.waitUntil(lambda: window.editor.incident is not None)
+    reported: list[str] = []
+    window.editor.report_error = reported.append
+    return reported
+
+
+def autosave(qtbot, window) -> bool:
+    """What a pause in typing does: save now, without being asked; whether it stored."""
+    answers: list[bool] = []
+    window.editor.autosaver.flush(answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    return answers[0]
+
+
 def test_a_refused_save_is_said_in_a_box_once_and_in_the_status_each_time(
     make_window, db_path, qtbot
 ):
@@ -342,25 +359,16 @@ def test_a_refused_save_is_said_in_a_box_once_and_in_the_status_each_time(
     # runs at every pause in typing, said so in a message box each time, taking the keyboard
     # from the field being fixed.
     window = make_window(db_path)
-    window.create_incident("Titled")
-    qtbot.waitUntil(lambda: window.editor.incident is not None)
-    reported: list[str] = []
-    window.editor.report_error = reported.append
+    reported = incident_with_reports(window, qtbot, "Titled")
     title = window.editor.overview.title
     title.selectAll()
     qtbot.keyClick(title, Qt.Key.Key_Delete)
     qtbot.keyClicks(title, "  ")
-
-    def autosave() -> None:  # what the pause timer does
-        answers: list[bool] = []
-        window.editor.autosaver.flush(answers.append)
-        qtbot.waitUntil(lambda: bool(answers), timeout=5000)
-
-    autosave()
+    autosave(qtbot, window)
     assert len(reported) == 1 and "needs a title" in reported[0]
     assert window.save_label.text().startswith("Not saved: The incident needs a title")
     qtbot.keyClicks(title, " ")
-    autosave()
+    autosave(qtbot, window)
     assert len(reported) == 1  # the same refusal again: the status bar says it
     assert window.save_label.text().startswith("Not saved: The incident needs a title")
     assert not save_and_wait(qtbot, window)  # asked for (Ctrl+S): the box again
@@ -381,10 +389,7 @@ def test_a_database_deleted_under_the_window_is_said_and_the_edits_kept(
     # The file deleted while open: SQLite wrote on into the deleted file and the window said
     # "Saved"; the edits were lost at exit (found by trying the app).
     window = make_window(db_path)
-    window.create_incident("Kept")
-    qtbot.waitUntil(lambda: window.editor.incident is not None)
-    reported: list[str] = []
-    window.editor.report_error = reported.append
+    reported = incident_with_reports(window, qtbot, "Kept")
     db_path.unlink()
     window.editor.overview.title.end(False)
     qtbot.keyClicks(window.editor.overview.title, " and more")
@@ -392,10 +397,7 @@ def test_a_database_deleted_under_the_window_is_said_and_the_edits_kept(
     assert len(reported) == 1 and "deleted, moved or replaced" in reported[0]
     assert window.save_label.text() == "Not saved: the database file was deleted, moved or replaced"
     qtbot.keyClicks(window.editor.overview.title, "!")
-    answers: list[bool] = []
-    window.editor.autosaver.flush(answers.append)  # what a pause in typing does
-    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
-    assert answers == [False]
+    assert autosave(qtbot, window) is False
     assert len(reported) == 1  # said in a box once, not at every pause in typing
     assert window.editor.dirty  # the edits stay in the window (and the recovery journal)
     assert window.editor.overview.title.text() == "Kept and more!"

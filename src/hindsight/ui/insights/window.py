@@ -84,6 +84,7 @@ class InsightsWindow(QMainWindow):
         self.charts_area.setWidget(self.page)
         self._grids: list[tuple[QGridLayout, list[tuple[ChartCard, bool]]]] = []
         self._columns = COLUMNS
+        self._card_least = 0
         self.charts_area.viewport().installEventFilter(self)  # two cards a row, or one
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -223,6 +224,8 @@ class InsightsWindow(QMainWindow):
             self._grids.append((grid, entries))
             self.page_layout.addLayout(grid)
         self.page_layout.addStretch(1)
+        # The cards' least width, measured once (a resize asks it of every card otherwise).
+        self._card_least = max(card.minimumSizeHint().width() for card in self.cards.values())
         self._columns = self._columns_for(self.charts_area.viewport().width())
         self._place_cards()
         # Lay the page out now, so the first paint sees the cards where they will stay and
@@ -233,8 +236,7 @@ class InsightsWindow(QMainWindow):
     def _columns_for(self, width: int) -> int:
         """Two cards side by side where two fit at their least width, else one (a small
         screen at 2x scale: two made the page wider than the window, scrolling sideways)."""
-        least = max((card.minimumSizeHint().width() for card in self.cards.values()), default=0)
-        return COLUMNS if width >= COLUMNS * least + 12 * (COLUMNS - 1) + 24 else 1
+        return COLUMNS if width >= COLUMNS * self._card_least + 12 * (COLUMNS - 1) + 24 else 1
 
     def _place_cards(self) -> None:
         columns = self._columns
