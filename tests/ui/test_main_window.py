@@ -523,7 +523,7 @@ def test_incidents_written_by_another_program_appear_in_the_list(make_window, db
     pane = window.list_pane
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
     pane._outside.setInterval(50)  # instead of every three seconds
-    qtbot.wait(300)  # the list has seen the database as it is
+    qtbot.waitUntil(lambda: pane._seen_version is not None)  # the list's mark is taken
     other = Workspace.open(db_path)  # another program's connection
     try:
         other.incidents.create("Written elsewhere")

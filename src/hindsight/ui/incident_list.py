@@ -339,12 +339,16 @@ class IncidentListPane(QWidget):
         self._watched, self._seen_version = listing, None
         if listing is not None and listing.dialect == "sqlite":
             self._outside.start()
+            # What the first read saw is the mark to compare with: taken once it is read,
+            # not at the first tick (a write meanwhile would have become the mark unseen).
+            self.model.reloaded.connect(self._look_outside, Qt.ConnectionType.SingleShotConnection)
         else:
             self._outside.stop()
 
     def _look_outside(self) -> None:
         listing = self._watched
-        if listing is None or self._looking or not self.isVisible() or self.busy:
+        first = self._seen_version is None  # the mark: taken whatever the list is doing
+        if listing is None or self._looking or (not first and (not self.isVisible() or self.busy)):
             return
         self._looking = True
 
