@@ -562,3 +562,29 @@ def test_the_list_never_leaves_the_window_when_the_splitter_comes_back(make_wind
     assert window.list_pane.search.mapTo(window, window.list_pane.search.rect().topLeft()).x() >= 0
     assert sum(splitter.sizes()) + splitter.handleWidth() <= splitter.width()
     assert window.stack.width() > 0
+
+
+def test_the_related_tab_fits_the_editors_narrowest_pane(make_window, demo_db, qtbot):
+    # At 2x on 1366x768 a link's row (phrase, key, title and Remove side by side) was wider
+    # than the editor's pane: the page ran off its right edge, hints cut mid-word. Its
+    # title now has a line of its own.
+    window = make_window(demo_db)
+    workspace = window.workspace
+    first, second, third = (s.id for s in workspace.incidents.summaries()[:3])
+    workspace.links.link(first, second, "same_cause", "The nightly backfill rewrote the table")
+    workspace.links.link(third, first, "recurrence")
+    window.setMinimumSize(400, 300)
+    window.resize(660, 480)
+    settle(qtbot, window)
+    splitter = window.splitter
+    splitter.moveSplitter(splitter.width(), 1)  # the editor at its least width
+    open_incident(qtbot, window, first)
+    editor = window.editor
+    editor.show_tab("related")
+    tab = editor.related
+    qtbot.waitUntil(lambda: tab.loaded and len(tab.link_lines()) == 2)
+    settle(qtbot, window)
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = tab.findChild(QScrollArea)
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()

@@ -63,6 +63,9 @@ def _key_button(key: str) -> QPushButton:
     button.setToolTip(f"Open {key}")
     button.setAccessibleName(f"Open {key}")
     button.setStyleSheet("QPushButton { color: #2b6cb0; font-weight: bold; text-align: left; }")
+    # As narrow as its key, not a push button's usual 80 pixels, when the pane is narrow.
+    button.ensurePolished()
+    button.setMinimumWidth(button.fontMetrics().horizontalAdvance(key) + 12)
     return button
 
 
@@ -243,6 +246,7 @@ class RelatedTab(AttachedPage):
         row.setObjectName("linkRow")
         grid = QGridLayout(row)
         grid.setContentsMargins(0, 2, 0, 2)
+        # The title has a line of its own, so a row fits the editor's narrowest pane at 2x.
         phrase = plain_label(link.phrase)
         key = _key_button(link.key)
         key.clicked.connect(lambda: self.openRequested.emit(link.incident_id))
@@ -251,14 +255,14 @@ class RelatedTab(AttachedPage):
         remove.setText("Remove")
         remove.setToolTip(f"Remove this link (from both {self.key} and {link.key})")
         remove.clicked.connect(lambda: self.unlink(link))
-        grid.addWidget(phrase, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(key, 0, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(title, 0, 2)
-        grid.addWidget(remove, 0, 3, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(phrase, 0, 0)
+        grid.addWidget(key, 0, 1)
+        grid.addWidget(remove, 0, 3)
+        grid.addWidget(title, 1, 0, 1, 4)
         if link.note:
             note = plain_label(link.note, wrap=True)
             styled(note, "hint")
-            grid.addWidget(note, 1, 2, 1, 2)
+            grid.addWidget(note, 2, 0, 1, 4)
         grid.setColumnStretch(2, 1)
         return row
 
