@@ -588,3 +588,37 @@ def test_the_related_tab_fits_the_editors_narrowest_pane(make_window, demo_db, q
 
     scroll = tab.findChild(QScrollArea)
     assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+
+
+def test_every_column_heading_too_long_for_its_column_ends_in_an_ellipsis(
+    make_window, demo_db, qtbot
+):
+    # At 2x the access log's "Data and how much" showed "ata and how mu": Qt's headings
+    # are clipped on both sides unless told to elide. Every table and tree of the window,
+    # of each editor page and of Triage is asked.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView
+
+    from hindsight.ui.editor.incident_editor import TABS
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    for name, _title in TABS:
+        window.editor.show_tab(name)
+    settle(qtbot, window)
+    triage = window.followups_ui.open_triage()
+    qtbot.waitExposed(triage)
+    settle(qtbot, window)
+    headers = [
+        header
+        for top in (window, triage)
+        for header in top.findChildren(QHeaderView)
+        if header.orientation() == Qt.Orientation.Horizontal
+    ]
+    assert len(headers) >= 8
+    not_eliding = [
+        (header.parent().objectName() or type(header.parent()).__name__)
+        for header in headers
+        if header.textElideMode() != Qt.TextElideMode.ElideRight
+    ]
+    assert not_eliding == []

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QDateTime, QRect
+from PySide6.QtCore import QByteArray, QDateTime, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
@@ -63,6 +65,12 @@ def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
     edit.setDisplayFormat(DISPLAY_FORMAT)
     edit.setDateTime(QDateTime.currentDateTime())
     return edit
+
+
+def eliding_header(view: QTableView | QTreeView) -> None:
+    """Cut a column heading too long for its column with "…" (Qt clips it mid-letter)."""
+    header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
 
 
 def fill_combo(combo: QComboBox, items: Iterable[tuple[str, object]]) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
 from hindsight.core.incident import Incident
 from hindsight.ui.editor.attached_page import AttachedPage
+from hindsight.ui.qt_helpers import eliding_header
 
 if TYPE_CHECKING:
     from hindsight.services.changes import Changes
@@ -91,6 +92,7 @@ class HistoryTab(AttachedPage):
         self.ops = ops
         self.incident_id: int | None = None
         self.tree = QTreeWidget(self)
+        eliding_header(self.tree)
         self.tree.setHeaderLabels(["Change", "Before", "After"])
         self.tree.setUniformRowHeights(True)
         self.note = QLabel(self)

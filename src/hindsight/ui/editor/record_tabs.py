@@ -22,7 +22,7 @@ from hindsight.core.incident import Incident
 from hindsight.ui.author_text import keep_readable_when_disabled, plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
-from hindsight.ui.qt_helpers import fuzzy_text, local_text
+from hindsight.ui.qt_helpers import eliding_header, fuzzy_text, local_text
 from hindsight.vocabulary import vocabulary
 
 # The widest a fitted column grows, in average characters; longer text wraps in its cell.
@@ -43,6 +43,7 @@ class RecordTab(QWidget):
         self._incident: Incident | None = None
         self._row_items: list[int] = []  # table row -> index in the incident's list
         self.table = QTableWidget(0, len(self.headers))
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels(list(self.headers))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

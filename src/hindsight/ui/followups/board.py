@@ -42,6 +42,7 @@ from hindsight.ui.followups.scene import COLLAPSE_AFTER, GridScene
 from hindsight.ui.followups.steps import BoardSteps
 from hindsight.ui.followups.view import GridView
 from hindsight.ui.operations import Operations
+from hindsight.ui.qt_helpers import eliding_header
 
 
 class _RulesNews(QObject):
@@ -112,6 +113,7 @@ class FollowUpBoard(BoardSteps, QSplitter):
         self.view = GridView(self.scene)
         self.model = RankedListModel(self, self)
         self.table = QTableView()
+        eliding_header(self.table)
         self.table.setObjectName("rankedList")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

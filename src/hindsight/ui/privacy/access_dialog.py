@@ -41,6 +41,7 @@ from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
     date_time_edit,
+    eliding_header,
     fill_combo,
     from_qdatetime,
     ok_cancel_buttons,
@@ -151,6 +152,7 @@ class CopiesEditor(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.table = QTableWidget(0, len(self.COLUMNS))
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -43,7 +43,7 @@ from hindsight.ui.flow_layout import flowing
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
-from hindsight.ui.qt_helpers import from_qdatetime, local_text
+from hindsight.ui.qt_helpers import eliding_header, from_qdatetime, local_text
 
 Save = Callable[[Workspace, str], int]  # saves a form as `recorder`; the entry id to select
 
@@ -274,6 +274,7 @@ class AccessLogPage(QWidget):
         buttons.addWidget(hint, 1)
 
         self.table = AccessTable(0, len(COLUMNS))
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

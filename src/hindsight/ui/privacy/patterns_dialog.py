@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.pii import PatternError, compile_patterns, scan_text
 from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
-from hindsight.ui.qt_helpers import place_window, problem_label
+from hindsight.ui.qt_helpers import eliding_header, place_window, problem_label
 
 EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
 
@@ -41,6 +41,7 @@ class PatternsDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 2)
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels(["Name", "Regular expression"])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

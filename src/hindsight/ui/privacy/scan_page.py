@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.pii import Finding
 from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.look import styled
+from hindsight.ui.qt_helpers import eliding_header
 
 RESCAN_DELAY_MS = 400
 COLUMNS = ("Kind", "Where", "Text around it")
@@ -124,6 +125,7 @@ class ScanPage(QWidget):
         explain.setWordWrap(True)
 
         self.table = QTableWidget(0, len(COLUMNS))
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -35,6 +35,7 @@ from hindsight.review.bank import Question
 from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor.milestones_tab import first_guess
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+from hindsight.ui.qt_helpers import eliding_header
 
 
 class AnswerWidget(QWidget):
@@ -265,6 +266,7 @@ class ItemsAnswer(AnswerWidget):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         self.table = QTableWidget(0, len(question.fields))
+        eliding_header(self.table)
         self.table.setHorizontalHeaderLabels([f.label for f in question.fields])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

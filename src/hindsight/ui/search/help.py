@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.search_query import SYNTAX
 from hindsight.ui.look import styled
+from hindsight.ui.qt_helpers import eliding_header
 
 INTRODUCTION = (
     "Words are found anywhere in an incident: title, summary, timeline, roles and teams, "
@@ -51,6 +52,7 @@ class SearchHelp(QFrame):
         hint.setWordWrap(True)
         self.labels = (heading, intro, hint)
         self.examples = QTreeWidget()
+        eliding_header(self.examples)
         self.examples.setColumnCount(2)
         self.examples.setHeaderLabels(["You type", "Finds incidents"])
         self.examples.setRootIsDecorated(False)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from hindsight.services.changes import Changes
 from hindsight.ui import messages
 from hindsight.ui.operations import Operations, Task
+from hindsight.ui.qt_helpers import eliding_header
 
 if TYPE_CHECKING:  # the first paint must not wait for SQLAlchemy (imported with Workspace)
     from hindsight.core.links import SavedSearch
@@ -81,6 +82,7 @@ class SavedSearchesPanel(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.toggle.toggled.connect(self._folded)
         self.list = QTreeWidget()
+        eliding_header(self.list)
         self.list.setColumnCount(2)
         self.list.setHeaderHidden(True)
         self.list.setRootIsDecorated(False)
