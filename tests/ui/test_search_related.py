@@ -151,3 +151,29 @@ def test_enter_links_once_an_incident_is_picked(make_window, alike_db, qtbot, wh
     qtbot.mouseClick(tab.link_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(tab.link_lines()) == 1, timeout=5000)
     assert other.key in tab.link_lines()[0]
+
+
+def test_a_picked_incident_shows_its_key_however_long_its_title(
+    make_window, alike_db, qtbot, when_modal
+):
+    # The field showed the end of "HS-3 — <long title>", its key scrolled out of sight.
+    path, ids = alike_db
+    window = make_window(path)
+    first = window.workspace.incidents.get(ids["first"])
+    window.workspace.incidents.save(replace(first, title=first.title + " " + "and more " * 30))
+    open_incident(qtbot, window, ids["again"])
+    tab = show_related(qtbot, window)
+    seen = {}
+
+    def look(dialog) -> None:
+        qtbot.waitUntil(lambda: dialog.other.cursorPosition() == 0)
+        seen["shown"] = dialog.other.text()[: dialog.other.cursorPosition() + 4]
+        seen["tip"] = dialog.other.toolTip()
+        seen["text"] = dialog.other.text()
+        dialog.reject()
+
+    when_modal(look)
+    qtbot.mouseClick(button(qtbot, tab, "Link…", QToolButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "tip" in seen)
+    assert seen["shown"] == first.key
+    assert seen["tip"] == seen["text"] and seen["text"].startswith(first.key + " — Kestrel")

@@ -75,16 +75,25 @@ class IncidentPicker(QLineEdit):
         """The incident picked, if any."""
         return self._id
 
-    def choose(self, incident_id: int, label: str) -> None:
-        """Pick `incident_id` without asking the database (shown as `label`)."""
+    def choose(self, incident_id: int, label: str, *, from_start: bool = False) -> None:
+        """Pick `incident_id` without asking the database (shown as `label`).
+
+        With `from_start` the field shows the label's beginning, its key, rather than the end
+        of a long title (for a pick from the list; not while the user may type on).
+        """
         self._id = incident_id
         self._choices[label] = incident_id
         self.setText(label)
+        self.setToolTip(label)
+        if from_start:
+            # After the completer has put the label in (it moves the cursor to the end).
+            QTimer.singleShot(0, self, lambda: self.setCursorPosition(0))
         self.picked.emit(incident_id)
 
     def _typed(self, _text: str) -> None:
         if self._id is not None:
             self._id = None
+            self.setToolTip("")
             self.picked.emit(None)
         self._pause.start()
 
@@ -123,7 +132,7 @@ class IncidentPicker(QLineEdit):
 
     def _chosen(self, label: str) -> None:
         if label in self._choices:
-            self.choose(self._choices[label], label)
+            self.choose(self._choices[label], label, from_start=True)
 
 
 class LinkDialog(QDialog):

@@ -292,7 +292,7 @@ class RelatedTab(AttachedPage):
             return
         dialog = LinkDialog(self.ops, self.incident_id, self.key, self)
         if other_id is not None:
-            dialog.other.choose(other_id, hit_label(key, title))
+            dialog.other.choose(other_id, hit_label(key, title), from_start=True)
             dialog.choose_kind(LinkKind.SAME_CAUSE)
         dialog.exec()
         dialog.deleteLater()
