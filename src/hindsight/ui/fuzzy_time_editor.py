@@ -32,12 +32,24 @@ from hindsight.vocabulary import vocabulary
 
 
 class FuzzyTimeEditor(QWidget):
-    """Edits one FuzzyTime; emits `changed` only when the fields describe a valid one."""
+    """Edits one FuzzyTime; emits `changed` only when the fields describe a valid one.
+
+    Fields that describe no valid time (the earliest after the latest, say) cannot reach the
+    record: the editor then *holds* input. `held_problem` says why, and the nearest parent
+    with a `held_input_changed(editor)` method (the incident editor) is told whenever that
+    starts or stops, so the window never says "Saved" over it nor closes without asking.
+    `revert()` puts back the last valid time shown or emitted.
+    """
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, compact: bool = False, what: str = "A time"
+    ) -> None:
         super().__init__(parent)
+        self.what = what  # what the time is, for messages about held input ("Impact start")
+        self.held_problem: str | None = None
+        self._last_valid: FuzzyTime | None = None
         self.exact = QCheckBox("Exact time")
         self.exact.setToolTip("Tick when the moment is known precisely, e.g. from a log line.")
         # A date the source gives only as a day is kept as the day: no invented hour.
@@ -131,9 +143,29 @@ class FuzzyTimeEditor(QWidget):
         except FuzzyTimeError as error:
             self.problem.setText(f"Not saved yet: {error}.")
             self.problem.show()
+            self._hold(str(error))
             return None
         self.problem.hide()
+        self._last_valid = value
+        self._hold(None)
         return value
+
+    def revert(self) -> None:
+        """Drop held input: show the last valid time again (or none)."""
+        if self._last_valid is None:
+            self.clear()
+        else:
+            self.set_value(self._last_valid)
+
+    def _hold(self, problem: str | None) -> None:
+        if problem == self.held_problem:
+            return
+        self.held_problem = problem
+        holder = self.parent()
+        while holder is not None and not hasattr(holder, "held_input_changed"):
+            holder = holder.parent()
+        if holder is not None:
+            holder.held_input_changed(self)
 
     def set_value(self, value: FuzzyTime) -> None:
         """Show `value` without emitting `changed`."""
@@ -167,6 +199,8 @@ class FuzzyTimeEditor(QWidget):
             self.confidence.blockSignals(False)
             set_line_text(self.note, value.note)
             self.problem.hide()
+            self._last_valid = value
+            self._hold(None)
         finally:
             self.blockSignals(False)
 
@@ -193,6 +227,8 @@ class FuzzyTimeEditor(QWidget):
             self.confidence.blockSignals(False)
             self.note.clear()
             self.problem.hide()
+            self._last_valid = None
+            self._hold(None)
         finally:
             self.blockSignals(False)
 

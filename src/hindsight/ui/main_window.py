@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
             if stored:
                 self.statusBar().showMessage("Saved", 3000)
 
-        self._editor.save_then(saved)
+        self._editor.save_then(saved, leaving=False)
 
     def choose_bank(self) -> None:
         """Show which question bank is in use and let the user pick another."""
@@ -630,6 +630,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         editor = self._editor
+        held = not self._quit_confirmed and editor is not None and editor.held_input()
+        # A time typed that cannot be saved: dropped only with the user's word.
+        if held and editor is not None and not editor.let_go_of_held_input():
+            event.ignore()
+            return
         if not self._quit_confirmed and editor is not None and editor.dirty:
             # Save first, then close; never drop edits without asking.
             event.ignore()
@@ -667,6 +672,9 @@ class MainWindow(QMainWindow):
     def _saved_for_close(self, stored: bool) -> None:
         self._saving_to_close = False
         self.statusBar().clearMessage()
+        editor = self._editor
+        if not stored and editor is not None and editor.held_input():
+            return  # the user keeps editing a time that cannot be saved as typed
         if stored or messages.confirm(
             self,
             "Unsaved changes",

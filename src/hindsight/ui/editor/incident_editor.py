@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from hindsight.ui.editor.postmortem_tabs import FactorsTab, ImpactTab, LinksTab
     from hindsight.ui.editor.record_tabs import RolesTab, TeamsTab, TimelineTab
     from hindsight.ui.followups.incident_tab import FollowUpsTab
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.privacy.privacy_tab import PrivacyTab
     from hindsight.ui.recovery import RecoveryJournal
     from hindsight.ui.review.review_page import ReviewPage
@@ -173,7 +174,7 @@ class IncidentEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self._open_step: SnapshotCommand | None = None  # the step typing merges into
         self.autosaver = Autosaver(self._save, parent=self)
-        self.autosaver.stateChanged.connect(self.saveStateChanged)
+        self.autosaver.stateChanged.connect(self._say_state)
         self.autosaver.dirtyChanged.connect(self._dirty_changed)
         self._refused: str | None = None  # the last refusal said in a message box
         self.team_names: list[str] = list(vocabulary().team_names)
@@ -622,15 +623,79 @@ class IncidentEditor(QWidget):
 
     @property
     def dirty(self) -> bool:
-        """True while edits are waiting to be saved (or being saved)."""
-        return self.autosaver.dirty
+        """True while edits are waiting to be saved (or being saved), or input is held."""
+        return self.autosaver.dirty or bool(self.held_input())
+
+    def held_input(self) -> list[FuzzyTimeEditor]:
+        """The time fields of the tabs whose typed input cannot be saved as it stands."""
+        from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+
+        return [
+            field
+            for field in self.findChildren(FuzzyTimeEditor)
+            if field.held_problem is not None and field.window() is self.window()
+        ]
+
+    def held_input_changed(self, _field: object) -> None:
+        """A time field started or stopped holding input (called by the field)."""
+        self._say_state("Unsaved changes" if self.autosaver.dirty else "Saved")
+
+    def _say_state(self, state: str) -> None:
+        held = self.held_input()
+        if held and state == "Saved":
+            state = f"Not saved: {held[0].what}: {held[0].held_problem}"
+        self.saveStateChanged.emit(state)
+
+    def let_go_of_held_input(self) -> bool:
+        """Ask whether to drop input that cannot be saved; True when none is left.
+
+        Keeping it shows the first such field; dropping it puts back the time saved before.
+        """
+        held = self.held_input()
+        if not held:
+            return True
+        first = held[0]
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Time not saved",
+            f"{first.what} cannot be saved as typed: {first.held_problem}.\n\n"
+            "Correct it, or discard what was typed there and keep the time saved before.",
+            parent=self,
+        )
+        discard = box.addButton("Discard Typed Time", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        if self.ask_about_held(box) is discard:
+            for field in held:
+                field.revert()
+            return True
+        self.show_field(first)
+        return False
+
+    def ask_about_held(self, box: QMessageBox) -> object:
+        """Show `box` and return the button clicked (replaced in tests)."""
+        box.exec()
+        return box.clickedButton()
+
+    def show_field(self, field: QWidget) -> None:
+        """Bring the tab holding `field` to the front and put the keyboard there."""
+        holder: QWidget | None = field
+        while holder is not None and self._name_of(holder) is None:
+            holder = holder.parentWidget()
+        if holder is not None:
+            self.tabs.setCurrentWidget(holder)
+        field.setFocus()
 
     def save_now(self) -> None:
         """Start saving pending edits now (Ctrl+S); the GUI thread does not wait for it."""
         self.save_then(None)
 
-    def save_then(self, then: Callable[[bool], None] | None) -> None:
+    def save_then(self, then: Callable[[bool], None] | None, *, leaving: bool = True) -> None:
         """Save pending edits, then call `then(True)`; `then(False)` if they were not saved.
+
+        When a time field holds input that cannot be saved, `then(False)` follows, unless
+        `leaving` (the caller goes on to something else) and the user drops that input.
 
         Attached pages queue their own pending saves first (a checklist note, say); they run
         on the same lane before the record's, so all is stored when `then` is called.
@@ -638,7 +703,18 @@ class IncidentEditor(QWidget):
         for page in self.attached_pages:
             page.flush()
         self._refused = None  # asked for: a refusal is said in a message box again
-        self.autosaver.flush(then)
+        if then is None:
+            self.autosaver.flush(None)
+            return
+
+        def stored(saved: bool) -> None:
+            # A time typed that cannot be saved: `then` hears "saved" only once it is
+            # dropped, with the user's word; kept, it is not saved.
+            if saved and self.held_input():
+                saved = leaving and self.let_go_of_held_input()
+            then(saved)
+
+        self.autosaver.flush(stored)
 
     def _dirty_changed(self, dirty: bool) -> None:
         if not dirty and self.journal is not None and self.incident is not None:

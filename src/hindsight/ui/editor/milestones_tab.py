@@ -101,7 +101,7 @@ class MilestonesTab(QWidget):
             box = QGroupBox(words.milestone_labels[phase])
             box.setCheckable(True)
             box.setToolTip(f"Tick once this is known. {words.phase_descriptions[phase]}")
-            editor = FuzzyTimeEditor()
+            editor = FuzzyTimeEditor(what=words.milestone_labels[phase])
             hint = QLabel(UNKNOWN_HINT)
             styled(hint, "hint")
             inside = QVBoxLayout(box)

@@ -36,6 +36,7 @@ from hindsight.ui.author_text import set_line_text
 from hindsight.ui.editor.milestones_tab import first_guess
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import eliding_header
+from hindsight.vocabulary import vocabulary
 
 
 class AnswerWidget(QWidget):
@@ -330,7 +331,9 @@ class FuzzyTimeAnswer(AnswerWidget):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         self.known = QCheckBox("Known")
-        self.editor = FuzzyTimeEditor(compact=True)
+        milestone = question.milestone
+        what = vocabulary().milestone_labels[milestone] if milestone is not None else "A time"
+        self.editor = FuzzyTimeEditor(compact=True, what=what)
         self.editor.hide()
         self._milestones: dict[Phase, FuzzyTime] = {}
         self._shown_id: int | None = None
