@@ -97,3 +97,22 @@ def test_another_incident_is_opened_only_once_the_typed_time_is_dealt_with(
     open_incident(qtbot, window, other)
     assert window.editor.incident.id == other
     assert window.save_label.text() == "Saved"
+
+
+def test_a_title_stops_at_the_longest_a_record_keeps(make_window, db_path, qtbot):
+    # Typed past 500 characters, every autosave was refused with a message box.
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Stale ranking")
+    editor = window.editor
+    refused = []
+    editor.report_error = refused.append
+    editor.show_tab("overview")
+    title = editor.overview.title
+    title.setFocus()
+    title.end(False)
+    qtbot.keyClicks(title, " and more" * 70)
+    editor.save_now()
+    qtbot.waitUntil(lambda: window.save_label.text() == "Saved", timeout=5000)
+    assert len(title.text()) == 500
+    assert refused == []
+    assert stored(db_path).title == title.text()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.incident import Incident
 from hindsight.core.record_rules import MAX_EXTERNAL_ID
+from hindsight.services.incidents import MAX_TITLE
 from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.look import styled
@@ -55,6 +56,8 @@ class OverviewTab(QWidget):
         self._edit = edit
         words = vocabulary()
         self.title = QLineEdit()
+        # The longest title a record keeps: longer, every autosave was refused with a box.
+        self.title.setMaxLength(MAX_TITLE)
         self.title.setPlaceholderText("A one-line description a reader will recognise")
         self.severity = QComboBox()
         fill_combo(self.severity, ((s.value, s) for s in Severity))
