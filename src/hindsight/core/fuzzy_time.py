@@ -20,6 +20,11 @@ from enum import StrEnum
 
 from hindsight.core.enums import Confidence, Marker, Phase
 
+# The years a record keeps (an import refuses times outside them; the editor's date fields
+# offer no others, so everything made in the app can be exported and brought back).
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+
 
 class FuzzyTimeError(ValueError):
     """A fuzzy time whose parts contradict each other."""

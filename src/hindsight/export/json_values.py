@@ -20,7 +20,14 @@ from typing import Any, TypeVar
 from hindsight.core.attachments import Attachment
 from hindsight.core.enums import Confidence
 from hindsight.core.followups import FollowUp
-from hindsight.core.fuzzy_time import FuzzyTime, FuzzyTimeError, Precision, day_start
+from hindsight.core.fuzzy_time import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    FuzzyTime,
+    FuzzyTimeError,
+    Precision,
+    day_start,
+)
 from hindsight.core.incident import Incident
 from hindsight.core.keys import key_problem
 from hindsight.core.links import LinkedIncident
@@ -39,8 +46,8 @@ MAX_TEXT = 5_000_000  # characters in one text field
 MAX_DEPTH = 32  # levels of lists and objects inside an answer's value
 MAX_ID = 100  # characters in a question or checklist item id
 LARGEST_INTEGER = 2**63 - 1  # SQLite's integers are 64-bit
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 _LONGEST_INTEGER_TEXT = 20  # digits; longer numbers are out of range without being converted
 E = TypeVar("E", bound=StrEnum)
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QDateTimeEdit, QHBoxLayout, QWidget
 
-from hindsight.ui.qt_helpers import date_time_edit, from_qdatetime, to_qdatetime
+from hindsight.ui.qt_helpers import date_time_edit, from_qdatetime, keep_to_kept_years, to_qdatetime
 
 
 class OptionalDate(QWidget):
@@ -24,6 +24,7 @@ class OptionalDate(QWidget):
             self.edit = QDateEdit(QDate(start.year, start.month, start.day))
             self.edit.setCalendarPopup(True)
             self.edit.setDisplayFormat("yyyy-MM-dd")
+            keep_to_kept_years(self.edit)
         self.edit.setEnabled(False)
         self.enabled.toggled.connect(self.edit.setEnabled)
         row = QHBoxLayout(self)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QDateTime, QRect, Qt
+from PySide6.QtCore import QByteArray, QDate, QDateTime, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.fuzzy_time import FuzzyTime, days_text
+from hindsight.core.fuzzy_time import FIRST_YEAR, LAST_YEAR, FuzzyTime, days_text
 from hindsight.ui.look import styled
 
 E = TypeVar("E", bound=Enum)
@@ -63,8 +63,14 @@ def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
     edit = QDateTimeEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DISPLAY_FORMAT)
+    keep_to_kept_years(edit)
     edit.setDateTime(QDateTime.currentDateTime())
     return edit
+
+
+def keep_to_kept_years(edit: QDateTimeEdit) -> None:
+    """Offer only the years a record keeps (a day inside them, whatever the time zone)."""
+    edit.setDateRange(QDate(FIRST_YEAR, 1, 2), QDate(LAST_YEAR, 12, 30))
 
 
 def eliding_header(view: QTableView | QTreeView) -> None:

@@ -42,6 +42,7 @@ from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
     current_enum,
     fill_combo,
+    keep_to_kept_years,
     ok_cancel_buttons,
     place_window,
     problem_label,
@@ -114,6 +115,7 @@ class FollowUpDialog(QDialog):
         self.reached = QDateEdit()
         self.reached.setCalendarPopup(True)
         self.reached.setDisplayFormat("yyyy-MM-dd")
+        keep_to_kept_years(self.reached)
         self.reached.setDate(to_qdate(item.status_since or today))
         self.history = QLabel(self._history_text())
         styled(self.history, "hint")
