@@ -351,3 +351,19 @@ def test_markdown_export_replaces_control_characters(tmp_path: Path) -> None:
     document = target.read_text(encoding="utf-8")
     assert "Red \ufffd\\[31malert" in document  # Markdown escapes the bracket
     assert not any(ch in document for ch in "\x1b\x07\x9b")
+
+
+@pytest.mark.parametrize(
+    ("where", "advice"),
+    [("folder", "give a file name inside it"), ("missing", "choose a folder that exists")],
+)
+def test_export_to_a_folder_or_a_missing_one_says_what_to_do(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path, where: str, advice: str
+) -> None:
+    # Both ended "choose another folder or free some space": the disk had nothing to do
+    # with either (found by trying the command line).
+    target = tmp_path if where == "folder" else tmp_path / "nowhere" / "x.md"
+    code, _out, err = run(capsys, "--db", demo_db, "export", "HS-1", "--format", "md", "-o", target)
+    assert code == 1
+    assert advice in err
+    assert "space" not in err

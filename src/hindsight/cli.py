@@ -76,18 +76,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_option(init)
 
-    demo = sub.add_parser("demo", help="write the demo database to a file")
-    demo.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
+    demo = sub.add_parser(
+        "demo",
+        help="write the demo database to a file",
+        description="Write a database of three worked incidents and some generated history "
+        "to a new file, to try Hindsight on.",
+    )
+    demo.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PATH", help="the file to write"
+    )
 
-    listing = sub.add_parser("list", help="list incidents, one a line")
+    listing = sub.add_parser(
+        "list",
+        help="list incidents, one a line",
+        description="List every incident, one a line: key, severity, phase and title.",
+    )
     listing.add_argument("--json", action="store_true", help="print a JSON array instead")
     _db_option(listing)
 
-    check = sub.add_parser("check", help="check the database's integrity and schema")
+    check = sub.add_parser(
+        "check",
+        help="check the database's integrity and schema",
+        description="Check the database's integrity, its schema and its search index; exit "
+        "code 1 when a problem is found.",
+    )
     check.add_argument("--repair", action="store_true", help="rebuild a damaged search index")
     _db_option(check)
 
-    backup = sub.add_parser("backup", help="copy the database consistently")
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database consistently",
+        description="Copy the database consistently, even while the app has it open (by "
+        "default into the backups folder of your data dir).",
+    )
     backup.add_argument("-o", "--output", type=Path, metavar="PATH", help="where to write it")
     _db_option(backup)
     cli_export.add_parsers(sub, _db_option)

@@ -50,8 +50,16 @@ def add_parsers(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) 
     )
     db_option(export)
 
-    importing = sub.add_parser("import", help="import incidents from a Hindsight JSON export")
-    importing.add_argument("file", type=Path, metavar="FILE")
+    importing = sub.add_parser(
+        "import",
+        help="import incidents from a Hindsight JSON export",
+        description="Import the incidents of a JSON file written by `hindsight export --format "
+        "json` (or by the app). The whole file is checked first: a file with any problem "
+        "imports nothing.",
+    )
+    importing.add_argument(
+        "file", type=Path, metavar="FILE", help="the JSON file (one incident or many)"
+    )
     importing.add_argument(
         "--on-conflict",
         choices=("skip", "rename"),

@@ -34,7 +34,21 @@ class WriteProblem(ExportError):
 
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
-        super().__init__(
-            f"Cannot write {path}: {reason}. Nothing was written; "
-            "choose another folder or free some space."
-        )
+        super().__init__(f"Cannot write {path}: {reason}. Nothing was written; {_advice(reason)}.")
+
+
+def _advice(reason: str) -> str:
+    """What to do about a file that could not be written, by what went wrong."""
+    for words, advice in (
+        ("it is a folder", "give a file name inside it"),
+        ("not a folder", "give a folder, or a path whose folders exist"),
+        ("exists already", "choose another name, or move that file away first"),
+        ("appeared meanwhile", "choose another name, or move that file away first"),
+        ("does not exist", "choose a folder that exists"),
+        ("disk is full", "free some space, or choose another disk"),
+        ("permission denied", "choose a folder you may write to"),
+        ("read-only", "choose a folder you may write to"),
+    ):
+        if words in reason:
+            return advice
+    return "choose another folder"
