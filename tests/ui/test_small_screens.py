@@ -622,3 +622,24 @@ def test_every_column_heading_too_long_for_its_column_ends_in_an_ellipsis(
         if header.textElideMode() != Qt.TextElideMode.ElideRight
     ]
     assert not_eliding == []
+
+
+def test_the_follow_ups_buttons_wrap_rather_than_shrink_in_the_narrowest_pane(
+    make_window, demo_db, qtbot
+):
+    # At 2x on 1366x768 they read "follow-", "etails." and half a "Delete", and the summary
+    # beside them broke mid-word.
+    window = make_window(demo_db)
+    window.setMinimumSize(400, 300)
+    window.resize(660, 480)
+    settle(qtbot, window)
+    window.splitter.moveSplitter(window.splitter.width(), 1)  # the editor at its least width
+    open_incident(qtbot, window, 1)
+    window.editor.show_tab("followups")
+    tab = window.editor.followups
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: tab.summary.text() != "")
+    for button in (tab.add_button, tab.details_button, tab.delete_button):
+        assert button.width() >= button.sizeHint().width(), button.text()
+    summary = tab.summary
+    assert summary.width() >= summary.fontMetrics().horizontalAdvance("1 item needs attention")

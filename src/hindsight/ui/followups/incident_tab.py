@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVB
 
 from hindsight.core.incident import Incident
 from hindsight.ui.editor.attached_page import AttachedPage
+from hindsight.ui.flow_layout import flowing
 from hindsight.ui.followups.board import FollowUpBoard
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
@@ -49,15 +50,16 @@ class FollowUpsTab(AttachedPage):
         self.notice = problem_label()
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
 
+        # The buttons wrap onto a second row before any is cut short, and the summary has a
+        # line of its own (at 2x on 1366x768 they were squeezed to "follow-" and "etails.",
+        # the summary broken mid-word).
         bar = QHBoxLayout()
-        for button in (self.add_button, self.details_button, self.delete_button):
-            bar.addWidget(button)
-        bar.addSpacing(12)
-        bar.addWidget(self.summary, 1)
+        bar.addWidget(flowing((self.add_button, self.details_button, self.delete_button)), 1)
         for tool in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
-            bar.addWidget(tool)
+            bar.addWidget(tool, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.summary)
         layout.addWidget(self.notice)
         layout.addWidget(self.board, 1)
         self.board.setSizes([520, 180])
