@@ -643,3 +643,19 @@ def test_the_follow_ups_buttons_wrap_rather_than_shrink_in_the_narrowest_pane(
         assert button.width() >= button.sizeHint().width(), button.text()
     summary = tab.summary
     assert summary.width() >= summary.fontMetrics().horizontalAdvance("1 item needs attention")
+
+
+def test_a_refusal_in_a_dialog_on_screen_is_shown_whole(qtbot):
+    # Two wrapped lines added to the open Link dialog were cut at the top and the bottom.
+    from hindsight.ui.editor.postmortem_tabs import LinkDialog
+
+    dialog = LinkDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.target.setText("JavaScript:alert(1)")
+    dialog.accept()
+    QApplication.processEvents()
+    problem = dialog.problem
+    assert problem.isVisible() and "not a web address" in problem.text()
+    assert problem.height() >= problem.heightForWidth(problem.width())

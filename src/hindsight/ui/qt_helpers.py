@@ -152,6 +152,29 @@ def problem_label(*, hidden: bool = True) -> QLabel:
     return label
 
 
+def say_problem(label: QLabel, text: str) -> None:
+    """Show `text` in a dialog's problem label, growing the dialog until all of it shows.
+
+    A wrapped line added to a dialog already on screen was cut to the height the dialog had
+    (Qt grows it to the label's one-line height, not to its wrapped one).
+    """
+    label.setText(text)
+    label.show()
+    window = label.window()
+    layout = window.layout()
+    if window is label or layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    needed = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+    needed = max(needed, layout.sizeHint().height())
+    screen = window.screen()
+    if screen is not None:
+        needed = min(needed, screen.availableGeometry().height())
+    if window.height() < needed:
+        window.resize(width, needed)
+
+
 def ok_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
     """OK and Cancel wired to the dialog's accept and reject."""
     buttons = QDialogButtonBox(

@@ -27,6 +27,7 @@ from hindsight.ui.qt_helpers import (
     fill_combo,
     ok_cancel_buttons,
     problem_label,
+    say_problem,
     select_data,
 )
 from hindsight.vocabulary import vocabulary
@@ -47,8 +48,7 @@ class _RecordDialog(QDialog):
 
     def refuse(self, message: str) -> None:
         """Keep the dialog open and say what to fix."""
-        self.problem.setText(message)
-        self.problem.show()
+        say_problem(self.problem, message)
 
 
 class EventDialog(_RecordDialog):

@@ -46,6 +46,7 @@ from hindsight.ui.qt_helpers import (
     ok_cancel_buttons,
     place_window,
     problem_label,
+    say_problem,
     select_data,
 )
 from hindsight.ui.vertical_scroll import VerticalScrollArea
@@ -288,7 +289,6 @@ class FollowUpDialog(QDialog):
         if future:
             found.append(f"{future[0].status.label} cannot be dated in the future.")
         if found:
-            self.problem.setText(" ".join(found))
-            self.problem.show()
+            say_problem(self.problem, " ".join(found))
             return
         super().accept()

@@ -47,6 +47,7 @@ from hindsight.ui.qt_helpers import (
     ok_cancel_buttons,
     place_window,
     problem_label,
+    say_problem,
     select_data,
     to_qdatetime,
 )
@@ -122,8 +123,7 @@ class _Dialog(QDialog):
     def refuse(self, problems: list[str]) -> None:
         """Keep the dialog open and list what to fix."""
         self.set_saving(False)
-        self.problem.setText("\n".join(problems))
-        self.problem.show()
+        say_problem(self.problem, "\n".join(problems))
 
 
 def _hint(text: str) -> QLabel:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.pii import PatternError, compile_patterns, scan_text
 from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
-from hindsight.ui.qt_helpers import eliding_header, place_window, problem_label
+from hindsight.ui.qt_helpers import eliding_header, place_window, problem_label, say_problem
 
 EXAMPLE = "Customer CUST-00421337 wrote from jo@example.com about order ORD-2026-118204."
 
@@ -117,8 +117,7 @@ class PatternsDialog(QDialog):
         return found
 
     def _show_problem(self, message: str) -> None:
-        self.problem.setText(message)
-        self.problem.show()
+        say_problem(self.problem, message)
 
     def _try(self) -> None:
         try:

@@ -26,7 +26,7 @@ from hindsight.core.search_query import QueryError
 from hindsight.core.search_results import SearchHit
 from hindsight.services.workspace import Workspace
 from hindsight.ui.operations import Operations
-from hindsight.ui.qt_helpers import ok_cancel_buttons, problem_label
+from hindsight.ui.qt_helpers import ok_cancel_buttons, problem_label, say_problem
 
 SUGGESTIONS = 12
 TYPING_PAUSE_MS = 150
@@ -186,8 +186,7 @@ class LinkDialog(QDialog):
     def _link(self) -> None:
         other = self.other.incident_id
         if other is None:
-            self.problem.setText("Pick the other incident from the list first.")
-            self.problem.show()
+            say_problem(self.problem, "Pick the other incident from the list first.")
             return
         _text, kind, outgoing = CHOICES[self.kind.currentIndex()]
         source, target = (self.incident_id, other) if outgoing else (other, self.incident_id)
@@ -196,8 +195,7 @@ class LinkDialog(QDialog):
 
         def failed(error: Exception) -> None:
             self.ok.setEnabled(True)
-            self.problem.setText(str(error))
-            self.problem.show()
+            say_problem(self.problem, str(error))
 
         self.ops.run(
             lambda ws: ws.links.link(source, target, kind, note),
