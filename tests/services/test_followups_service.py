@@ -177,7 +177,9 @@ def test_csv_export_writes_nothing_on_failure(
 
 
 def test_csv_export_into_a_missing_folder_says_so(service, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match=r"the folder does not exist.*choose a folder that exists"):
+    with pytest.raises(
+        ValidationError, match=r"the folder does not exist.*choose a folder that exists"
+    ):
         service.export_csv([], service.overview().report, tmp_path / "nowhere" / "x.csv")
 
 

@@ -41,9 +41,7 @@ def answer(editor, text: str):
     return asked
 
 
-def test_the_status_never_says_saved_over_a_time_that_cannot_be_saved(
-    make_window, db_path, qtbot
-):
+def test_the_status_never_says_saved_over_a_time_that_cannot_be_saved(make_window, db_path, qtbot):
     window = make_window(db_path)
     new_incident(qtbot, window, "Stale ranking")
     field, _saved = hold_a_reversed_range(qtbot, window)

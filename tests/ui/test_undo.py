@@ -43,3 +43,24 @@ def test_fields_outside_the_editor_keep_their_own_undo(make_window, db_path, qtb
     qtbot.keyClick(search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert search.text() == ""  # the filter box's own undo
     assert window.editor.incident.title == "Something to undo"
+
+
+def test_undoing_an_edit_made_on_another_tab_brings_that_tab_back(
+    make_window, db_path, qtbot
+) -> None:
+    # Edit > Undo named "Edit summary" while the Timeline was on screen, and the summary
+    # changed on the hidden Overview with nothing to see (found by trying the app).
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Undo where")
+    editor = window.editor
+    editor.show_tab("overview")
+    editor.overview.summary.setFocus()
+    qtbot.keyClicks(editor.overview.summary, "Stale embeddings.")
+    editor.show_tab("timeline")
+    window.undo_action.trigger()
+    assert editor.incident.summary == ""
+    assert editor.current_tab() == "overview"
+    editor.show_tab("roles")
+    window.redo_action.trigger()
+    assert editor.incident.summary == "Stale embeddings."
+    assert editor.current_tab() == "overview"

@@ -39,10 +39,14 @@ class SnapshotCommand(QUndoCommand):
         snapshot: Callable[[], Incident],
         label: str,
         merge_key: str | None = None,
+        reveal: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(label)
         self._restore = restore
         self._snapshot = snapshot
+        # Brings the place the edit was made back on screen when it is undone or redone, so
+        # an undo never changes a hidden tab unseen.
+        self._reveal = reveal
         self.before = before
         self.after: Incident | None = None  # None while the step is open: the live record
         self.merge_key = merge_key
@@ -59,10 +63,14 @@ class SnapshotCommand(QUndoCommand):
             return
         assert self.after is not None  # closed when it was undone
         self._restore(self.after)
+        if self._reveal is not None:
+            self._reveal()
 
     def undo(self) -> None:
         self.close()
         self._restore(self.before)
+        if self._reveal is not None:
+            self._reveal()
 
 
 class UndoRouter(QObject):

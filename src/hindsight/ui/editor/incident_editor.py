@@ -505,10 +505,23 @@ class IncidentEditor(QWidget):
             mutate(incident)
             if incident == before:
                 return
-            step = SnapshotCommand(self._restore, before, self._snapshot, label, merge_key)
+            step = SnapshotCommand(
+                self._restore, before, self._snapshot, label, merge_key, self._revealer(origin)
+            )
             self.undo_stack.push(step)
             self._open_step = step
         self._changed(origin=origin)
+
+    def _revealer(self, origin: str | None) -> Callable[[], None] | None:
+        """What brings the tab `origin` to the front, when an edit made there is undone."""
+        if origin is None:
+            return None
+
+        def reveal() -> None:
+            if self.current_tab() != origin:
+                self.show_tab(origin)
+
+        return reveal
 
     def _put_back(self, recovered: Incident) -> None:
         incident = self.incident
