@@ -124,3 +124,20 @@ def test_references_are_accepted_and_linked_through_the_teams_pattern() -> None:
     assert link_for("OTHER-1", [pattern]) == ""  # stays plain text
     assert link_for("https://x.example/1", []) == "https://x.example/1"
     assert TrackerPattern("PROJ", "ftp://x/{ref}").problems()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1e308, "1e+308"),  # was "1e+296 trillion" (found by trying the app)
+        (2.5e15, "2.5e+15"),
+        (999e12, "999 trillion"),
+        (1.21e9, "1.21 billion"),
+        (-3e20, "-3e+20"),
+        (12500, "12,500"),
+    ],
+)
+def test_numbers_past_trillions_are_written_with_an_exponent(value: float, text: str) -> None:
+    from hindsight.core.impact import number_text
+
+    assert number_text(value) == text

@@ -100,6 +100,8 @@ def unit_key(unit: str) -> str:
 def number_text(value: float) -> str:
     """A number as people write it: '1.21 billion', '12,500', '0.8'."""
     size = abs(value)
+    if size >= 1e15:
+        return f"{value:.3g}"  # '2.5e+15', not '2.5e+03 trillion'
     for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if size >= scale:
             return f"{value / scale:,.3g} {word}"
