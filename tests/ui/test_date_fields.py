@@ -40,3 +40,47 @@ def test_the_follow_up_dialogs_date_keeps_to_the_years_too(qtbot):
     qtbot.addWidget(dialog)
     dialog.reached.setDate(QDate(3506, 1, 1))
     assert dialog.reached.date().year() <= LAST_YEAR
+
+
+@pytest.mark.parametrize("start", ["everything selected", "the year selected"])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2030-01-02 03:04", "2030-01-02 03:04"),  # was 2026-01-02 03:04, or 2030-12-01 02:03
+        ("1950-06-07 08:09", "1950-06-07 08:09"),
+        ("2026-11-30", "2026-11-30 10:00"),
+    ],
+)
+def test_a_date_typed_whole_is_the_date_kept(qtbot, start, typed, expected):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    from hindsight.ui.qt_helpers import date_time_edit
+
+    edit = date_time_edit()
+    qtbot.addWidget(edit)
+    edit.setDateTime(QDateTime(QDate(2026, 12, 1), QTime(10, 0)))
+    edit.show()
+    qtbot.waitExposed(edit)
+    edit.setFocus()
+    if start == "everything selected":
+        edit.selectAll()
+    else:
+        edit.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    qtbot.keyClicks(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.dateTime().toString("yyyy-MM-dd HH:mm") == expected
+
+
+def test_a_day_typed_whole_is_the_day_kept(qtbot):
+    from PySide6.QtCore import Qt
+
+    day = OptionalDate("Due", today=date(2026, 12, 1))
+    qtbot.addWidget(day)
+    day.show()
+    day.enabled.setChecked(True)
+    day.edit.setFocus()
+    day.edit.selectAll()
+    qtbot.keyClicks(day.edit, "2027-03-04")
+    qtbot.keyClick(day.edit, Qt.Key.Key_Tab)
+    assert day.edit.date() == QDate(2027, 3, 4)

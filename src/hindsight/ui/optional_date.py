@@ -7,7 +7,13 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QDateTimeEdit, QHBoxLayout, QWidget
 
-from hindsight.ui.qt_helpers import date_time_edit, from_qdatetime, keep_to_kept_years, to_qdatetime
+from hindsight.ui.qt_helpers import (
+    DateEdit,
+    date_time_edit,
+    from_qdatetime,
+    keep_to_kept_years,
+    to_qdatetime,
+)
 
 
 class OptionalDate(QWidget):
@@ -21,7 +27,7 @@ class OptionalDate(QWidget):
             self.edit = date_time_edit()
         else:
             start = today or date.today()
-            self.edit = QDateEdit(QDate(start.year, start.month, start.day))
+            self.edit = DateEdit(QDate(start.year, start.month, start.day))
             self.edit.setCalendarPopup(True)
             self.edit.setDisplayFormat("yyyy-MM-dd")
             keep_to_kept_years(self.edit)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QDate, QDateTime, QRect, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -58,9 +59,51 @@ def fuzzy_text(when: FuzzyTime) -> str:
     return f"{local_text(when.best)}\n≈ {low} – {high}"
 
 
+class _TypedWhole:
+    """Lets a date be typed whole, as written: '2030-01-02 03:04'.
+
+    Qt takes a date field's keys section by section. With the whole text selected (Ctrl+A, a
+    triple click) it refused every digit of the year, and a separator typed after a section
+    it had left on its own (a year's four digits) skipped the next section too: typed in
+    full, 2030-01-02 03:04 became 2030-12-01 02:03 without a word.
+    """
+
+    _advanced = False  # the last digit typed moved on to the next section
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        edit = cast(QDateTimeEdit, self)
+        text = event.text()
+        line = edit.lineEdit()
+        if len(text) != 1 or not text.isprintable():
+            self._advanced = False
+            super().keyPressEvent(event)  # type: ignore[misc]
+            return
+        if text.isdigit() and line.text() and line.selectedText() == line.text():
+            # Typing over everything starts with the first section, selected to be replaced.
+            edit.setCurrentSectionIndex(0)
+            edit.setSelectedSection(edit.sectionAt(0))
+        elif not text.isdigit() and self._advanced:
+            at = line.cursorPosition()
+            if at > 0 and line.text()[at - 1] == text:
+                self._advanced = False  # the separator Qt has already passed
+                event.accept()
+                return
+        section = edit.currentSection()
+        super().keyPressEvent(event)  # type: ignore[misc]
+        self._advanced = text.isdigit() and edit.currentSection() != section
+
+
+class DateTimeEdit(_TypedWhole, QDateTimeEdit):
+    """A date-time field that takes a date typed whole."""
+
+
+class DateEdit(_TypedWhole, QDateEdit):
+    """A date field that takes a date typed whole."""
+
+
 def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
     """A date-time field with a calendar popup in Hindsight's display format."""
-    edit = QDateTimeEdit(parent)
+    edit = DateTimeEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DISPLAY_FORMAT)
     keep_to_kept_years(edit)

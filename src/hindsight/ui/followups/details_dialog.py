@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from hindsight.trackers import tracker_patterns
 from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import (
+    DateEdit,
     current_enum,
     fill_combo,
     keep_to_kept_years,
@@ -113,7 +113,7 @@ class FollowUpDialog(QDialog):
         self.status = QComboBox()
         fill_combo(self.status, ((s.label, s) for s in FollowUpStatus))
         select_data(self.status, item.status)
-        self.reached = QDateEdit()
+        self.reached = DateEdit()
         self.reached.setCalendarPopup(True)
         self.reached.setDisplayFormat("yyyy-MM-dd")
         keep_to_kept_years(self.reached)
