@@ -114,3 +114,12 @@ def test_a_title_stops_at_the_longest_a_record_keeps(make_window, db_path, qtbot
     assert len(title.text()) == 500
     assert refused == []
     assert stored(db_path).title == title.text()
+
+
+def test_a_time_held_for_a_deleted_incident_is_not_asked_about(make_window, db_path, qtbot):
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Stale ranking")
+    hold_a_reversed_range(qtbot, window)
+    window.editor.clear()  # as when the incident is deleted
+    assert window.editor.held_input() == []
+    assert not window.editor.dirty

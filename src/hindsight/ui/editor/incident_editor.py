@@ -450,6 +450,7 @@ class IncidentEditor(QWidget):
         of the stored record, as one undoable step, and saved like any other edit.
         """
         self.autosaver.discard()
+        self._drop_held_input()
         self.undo_stack.clear()
         self._open_step = None
         self.incident = incident
@@ -463,6 +464,7 @@ class IncidentEditor(QWidget):
     def clear(self) -> None:
         """Show nothing (the incident was deleted, or another database opened)."""
         self.autosaver.discard()
+        self._drop_held_input()
         self.undo_stack.clear()
         self._open_step = None
         self.incident = None
@@ -685,6 +687,11 @@ class IncidentEditor(QWidget):
             return True
         self.show_field(first)
         return False
+
+    def _drop_held_input(self) -> None:
+        # Another record replaces this one (or none): a time typed for it is not for that.
+        for field in self.held_input():
+            field.revert()
 
     def ask_about_held(self, box: QMessageBox) -> object:
         """Show `box` and return the button clicked (replaced in tests)."""
