@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.followup_attention import AttentionSettings
@@ -57,6 +57,8 @@ DURATIONS = (
     ("time_to_resolve", "Time to resolve", Phase.RESOLUTION),
 )
 FALLBACK_PHASES = (Phase.OUTAGE_BEGINS, Phase.DETECTION)
+HOUR = 3_600_000_000  # microseconds
+DAY = 24 * HOUR
 
 
 class Placed(NamedTuple):
@@ -94,6 +96,7 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
 _HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
 _POINT_KEYS = {phase: f"point {phase.value}" for phase in Phase}
 _NOT_YET = object()
+_PRIMED = frozenset(end for _, _, end in DURATIONS)
 
 
 def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] | None:
@@ -107,6 +110,121 @@ def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] 
     span = span_hours(start_at, end_at) if start_at and end_at else None
     facts.memo[key] = span
     return span
+
+
+# Past this many durations to work out at once, they are worked out as arrays (numpy, which
+# comes with matplotlib, imported only then): fewer go through span_hours one by one.
+BATCH_FROM = 200
+
+
+def _prime_durations(placed: Sequence[Placed]) -> None:
+    """Work out, in one pass, the three durations (detect, mitigate, resolve) of every incident
+    in `placed` whose facts do not keep them yet, as duration_of would one by one.
+
+    A first view asks for all three of thousands of incidents: gathering each incident's
+    milestones once and doing the arithmetic on columns costs about half of 30,000 calls of
+    duration_of (three roundings each). The numbers are the same (spans_hours).
+    """
+    outage = Phase.OUTAGE_BEGINS
+    # Per duration: the end's phase, its key, the facts' memos and both milestones' instants
+    # (earliest, latest, best after earliest, latest, best).
+    work: list[tuple[Phase, tuple[str, Phase], list[dict[Any, Any]], list[int], list[int]]] = [
+        (end, _HOURS_KEYS[end], [], [], []) for _, _, end in DURATIONS
+    ]
+    (end_1, key_1, memos_1, starts_1, ends_1) = work[0]
+    (end_2, key_2, memos_2, starts_2, ends_2) = work[1]
+    (end_3, key_3, memos_3, starts_3, ends_3) = work[2]
+    for p in placed:
+        memo = p.facts.memo
+        if key_3 in memo:  # (the last one set)
+            continue
+        instants = p.facts.instants
+        start = instants.get(outage)
+        if not start:
+            memo[key_1] = memo[key_2] = memo[key_3] = None
+            continue
+        # Written out for each of the three (a loop over them cost a third more).
+        finish = instants.get(end_1)
+        if finish:
+            memos_1.append(memo)
+            starts_1.extend(start)
+            ends_1.extend(finish)
+        else:
+            memo[key_1] = None
+        finish = instants.get(end_2)
+        if finish:
+            memos_2.append(memo)
+            starts_2.extend(start)
+            ends_2.extend(finish)
+        else:
+            memo[key_2] = None
+        finish = instants.get(end_3)
+        if finish:
+            memos_3.append(memo)
+            starts_3.extend(start)
+            ends_3.extend(finish)
+        else:
+            memo[key_3] = None
+    for _, key, memos, starts, ends in work:
+        if len(memos) < BATCH_FROM:
+            spans = [
+                span_hours(
+                    (starts[n], starts[n + 1], starts[n + 2]), (ends[n], ends[n + 1], ends[n + 2])
+                )
+                for n in range(0, len(starts), 3)
+            ]
+        else:
+            spans = _spans_of_columns(starts, ends, HOUR)
+        for memo, span in zip(memos, spans, strict=True):
+            memo[key] = span
+
+
+def spans_hours(
+    starts: Sequence[tuple[int, int, int]],
+    ends: Sequence[tuple[int, int, int]],
+    unit: int = HOUR,
+) -> list[tuple[float, float, float] | None]:
+    """span_hours of each pair (starts[n], ends[n]), worked out on columns: the same numbers."""
+    return _spans_of_columns(
+        [value for start in starts for value in start],
+        [value for end in ends for value in end],
+        unit,
+    )
+
+
+def _spans_of_columns(
+    starts: Sequence[int], ends: Sequence[int], unit: int
+) -> list[tuple[float, float, float] | None]:
+    """spans_hours of flat (earliest, latest, best) triples, one after the other.
+
+    Python's round(x, 3) rounds the exact binary value of x to three decimals; rounding x *
+    1000 to a whole number gives the same digits except where x * 1000 lies within a few
+    units in its last place of a half, and those few are rounded by round() itself.
+    """
+    import numpy as np
+
+    if not starts:
+        return []
+    start = np.fromiter(starts, dtype=np.int64, count=len(starts)).reshape(-1, 3)
+    end = np.fromiter(ends, dtype=np.int64, count=len(ends)).reshape(-1, 3)
+    longest = end[:, 1] - start[:, 0]
+    shortest = np.maximum(end[:, 0] - start[:, 1], 0)
+    best = end[:, 2] - start[:, 2]
+    best = np.where(best < shortest, shortest, np.where(best > longest, longest, best))
+    scale = 10.0**DECIMALS
+    columns: list[list[float]] = []
+    for whole_units in (shortest, best, longest):
+        exact = whole_units / unit  # as int / int in Python: the nearest float
+        scaled = exact * scale
+        rounded = (np.rint(scaled) / scale).tolist()
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 8 * np.spacing(np.abs(scaled))
+        for n in np.flatnonzero(near_half).tolist():
+            rounded[n] = round(float(exact[n]), DECIMALS)
+        columns.append(rounded)
+    made: list[tuple[float, float, float] | None] = list(zip(*columns, strict=True))
+    for n in np.flatnonzero(longest < 0).tolist():
+        made[n] = None
+    return made
 
 
 _DAY_AND_ID = itemgetter(0, 1)
@@ -204,6 +322,8 @@ def duration_chart(
     answered: list[tuple[str, int]] = []
     missing: list[tuple[str, int]] = []
     hours_key, point_key = _HOURS_KEYS[end], _POINT_KEYS[end]
+    if end in _PRIMED:
+        _prime_durations(placed)
     for p in placed:
         facts = p.facts
         memo = facts.memo
@@ -248,10 +368,6 @@ def duration_chart(
         unit="hours",
         ranges=tuple(points),
     )
-
-
-HOUR = 3_600_000_000  # microseconds
-DAY = 24 * HOUR
 
 
 def span_hours(
