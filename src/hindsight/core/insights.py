@@ -90,9 +90,8 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
 
 
 # The keys under which an incident's facts keep its durations (one tuple per phase, shared by
-# every incident, not one made per incident and look-up) and its points on a range chart (by
-# place on the axis, under a key of text alone: a tuple of text and numbers is one the cycle
-# collector stops tracking the first time it sees it).
+# every incident, not one made per incident and look-up) and its last point on a range chart
+# (under a key of text alone: no key object made per incident).
 _HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
 _POINT_KEYS = {phase: f"point {phase.value}" for phase in Phase}
 _NOT_YET = object()
@@ -336,12 +335,13 @@ def duration_chart(
             continue
         answered.append((p.key, facts.id))
         # The same incident at the same place on the axis makes the same point: a change of
-        # severity or tags reuses it rather than making thousands anew.
-        remembered = (point_key, p.position)
-        point = memo.get(remembered)
-        if point is None:
+        # severity or tags reuses it rather than making thousands anew. The point is kept
+        # under a key of text alone (its place and day checked when it is taken), the last
+        # one made: a key of text and place was one more object per incident and chart.
+        point = memo.get(point_key)
+        if point is None or point[3] != p.position or point[2] != p.day:
             point = RangePoint(facts.id, facts.key, p.day, p.position, *span)
-            memo[remembered] = point
+            memo[point_key] = point
         points.append(point)
     counts.add_many("answered", answered)
     counts.add_many(UNKNOWN, missing)

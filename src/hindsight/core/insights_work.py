@@ -35,6 +35,7 @@ from hindsight.core.review import AnswerStatus, ReviewStatus
 
 FOLLOW_UPS, REVIEWS = "Follow-up health", "Review health"
 MAX_QUESTIONS_SHOWN = 10
+_PUBLICATION = "publication point"  # the key of an incident's point on that chart, in its memo
 PUBLICATION_EDGES = (90, 180, 365)  # days; the Highest-item threshold is added below them
 ATTENTION_LABELS = (
     (Attention.OVERDUE, "Overdue"),
@@ -413,10 +414,12 @@ def resolution_to_publication(
     missing: list[tuple[str, int]] = []
     for p in published:
         # The same incident at the same place on the axis makes the same point (facts never
-        # change: a new save is new facts), so a change of scope reuses it.
-        memo, remembered = p.facts.memo, ("publication", p.day, p.position)
-        point = memo.get(remembered, False)
-        if point is False:
+        # change: a new save is new facts), so a change of scope reuses it. The last one made
+        # is kept under a key of text alone, its place and day checked when it is taken; no
+        # point (no range) is the same anywhere on the axis.
+        memo = p.facts.memo
+        point = memo.get(_PUBLICATION, False)
+        if point is not None and (point is False or point[3] != p.position or point[2] != p.day):
             resolved = p.facts.instants.get(Phase.RESOLUTION)
             at = microseconds(p.facts.published_at)  # type: ignore[arg-type]  # filtered above
             span = span_hours(resolved, (at, at, at), DAY) if resolved else None
@@ -425,7 +428,7 @@ def resolution_to_publication(
                 if span is None
                 else RangePoint(p.facts.id, p.facts.key, p.day, p.position, *span)
             )
-            memo[remembered] = point
+            memo[_PUBLICATION] = point
         if point is None:
             missing.append((p.key, p.facts.id))
             continue
