@@ -16,7 +16,7 @@ from typing import NamedTuple
 from hindsight.core.enums import Phase
 from hindsight.core.followup_attention import Attention, AttentionSettings, Cutoffs
 from hindsight.core.followup_regions import Region, RegionMap
-from hindsight.core.followups import SCALE, FollowUp, Priority
+from hindsight.core.followups import SCALE, FollowUp, FollowUpStatus, Priority
 from hindsight.core.insights import DAY, Placed, range_series, span_hours
 from hindsight.core.insights_model import (
     UNKNOWN,
@@ -60,36 +60,46 @@ class Work(NamedTuple):
 
 
 def digest(items: Sequence[FollowUp]) -> list[Work]:
-    """The items, each read once: thousands of property lookups per chart add up."""
-    return [
-        Work(
-            item,
-            item.incident_id,
-            item.priority,
-            item.opened_on,
-            item.status_since if item.is_closed else None,
-        )
-        for item in items
-    ]
+    """The items, each read once: thousands of property lookups per chart add up.
+
+    Each item's day opened and day closed are read from its history as FollowUp's
+    `opened_on`, `is_closed` and `status_since` read them, without their four property calls
+    per item (a test holds the two equal on random items).
+    """
+    closing = frozenset(status for status in FollowUpStatus if status.is_closed)
+    made: list[Work] = []
+    add = made.append
+    for item in items:
+        history = item.history
+        opened = None
+        for step in history:
+            if step.on is not None:
+                opened = step.on
+                break
+        else:
+            created = item.created_at
+            opened = created.date() if created else None
+        closed = None
+        if history:
+            last = history[-1]
+            if last.status in closing:
+                closed = last.on
+        add(Work(item, item.incident_id, item.priority, opened, closed))
+    return made
 
 
 def opened_and_closed(items: Sequence[Work], covered: int, period: Period, today: date) -> Chart:
     """Follow-up items opened and closed per period."""
     dated = [w for w in items if w.opened is not None]
-    days_seen = [d for w in dated for d in (w.opened, w.closed) if d is not None]
+    # Each day seen once, with its period's key (days repeat across thousands of items).
+    days_seen: set[date] = {w.opened for w in dated if w.opened is not None}
+    days_seen.update(w.closed for w in dated if w.closed is not None)
     slots = period_span(min(days_seen), max(max(days_seen), today), period) if days_seen else []
     categories = [Category(s.key, s.label) for s in slots]
     tally = Tally(categories, [("opened", "Opened"), ("closed", "Closed")])
-    keys: dict[date, str] = {}
-
-    def key(day: date) -> str:
-        found = keys.get(day)
-        if found is None:
-            found = keys[day] = PeriodSlot.of(day, period).key
-        return found
-
-    tally.add_many("opened", ((key(w.opened), w.incident_id) for w in dated if w.opened))
-    tally.add_many("closed", ((key(w.closed), w.incident_id) for w in dated if w.closed))
+    keys = {day: PeriodSlot.of(day, period).key for day in days_seen}
+    tally.add_many("opened", [(keys[w.opened], w.incident_id) for w in dated if w.opened])
+    tally.add_many("closed", [(keys[w.closed], w.incident_id) for w in dated if w.closed])
     return Chart(
         key="followups_opened_closed",
         section=FOLLOW_UPS,
@@ -251,15 +261,16 @@ def grid_regions(items: Sequence[Work], covered: int, regions: RegionMap) -> Cha
     categories = [Category(r.key, r.name) for r in ordered]
     tally = Tally(categories, [("open", "Open"), ("closed", "Closed")])
     cells = {cell: regions.at(*cell).key for cell in itertools.product(SCALE, SCALE)}
-    for state in ("open", "closed"):
-        tally.add_many(
-            state,
-            (
-                (cells[w.item.value, w.item.feasibility], w.incident_id)
-                for w in items
-                if (w.closed is None) == (state == "open")
-            ),
+    # Both states in one pass over the items.
+    still_open: list[tuple[str, int]] = []
+    closed: list[tuple[str, int]] = []
+    for w in items:
+        item = w.item
+        (still_open if w.closed is None else closed).append(
+            (cells[item.value, item.feasibility], w.incident_id)
         )
+    tally.add_many("open", still_open)
+    tally.add_many("closed", closed)
     return Chart(
         key="grid_regions",
         section=FOLLOW_UPS,

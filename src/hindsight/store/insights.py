@@ -486,7 +486,9 @@ class InsightsRepository:
         # and so is each step, a frozen value items may share.
         days = _Once(_day)
         steps = _Once(lambda key: StatusStep(*key))
-        return [_light_item(row, spans.get(row[0]), days, steps) for row in rows]
+        if _LIGHT_DEFAULTS is None:
+            return [_light_item(row, spans.get(row[0]), days, steps) for row in rows]
+        return _light_items(rows, spans, days, steps, _LIGHT_DEFAULTS)
 
 
 def _day(value: Any) -> date | None:
@@ -574,3 +576,61 @@ def _light_item(
     item.__dict__.update(_LIGHT_DEFAULTS)
     item.__dict__.update(given)
     return item
+
+
+def _light_items(
+    rows: Sequence[Sequence[Any]],
+    spans: dict[int, tuple[Any, Any]],
+    days: dict[Any, date | None],
+    steps: dict[tuple[FollowUpStatus, date | None], StatusStep],
+    defaults: dict[str, Any],
+) -> list[FollowUp]:
+    """_light_item of every row, in one loop: the same items, each made with one dictionary
+    of its fields (a call per row, with its look-ups and the two updates of its dictionary,
+    cost about a third more)."""
+    new, cls = object.__new__, FollowUp
+    statuses, priorities, kinds = _ITEM_STATUSES, _PRIORITIES, _ITEM_KINDS
+    opened = FollowUpStatus.OPEN
+    made: list[FollowUp] = []
+    add = made.append
+    for (
+        item_id,
+        incident_id,
+        incident_key,
+        status_code,
+        priority,
+        kind,
+        value,
+        feasibility,
+        due_on,
+        next_senior_review,
+        created_at,
+    ) in rows:
+        status = statuses[status_code]
+        history: list[StatusStep] = []
+        span = spans.get(item_id)
+        if span is not None:
+            first, last = days[span[0]], days[span[1]]
+            if first != last or status is not opened:
+                # The first step's own status is not read by anything: only its day is.
+                history.append(steps[opened, first])
+            history.append(steps[status, last])
+        item = new(cls)
+        # In the order _light_item gives them: the defaults, then the fields read.
+        item.__dict__ = {
+            **defaults,
+            "id": item_id,
+            "title": "",
+            "incident_id": incident_id,
+            "incident_key": incident_key,
+            "due": days[due_on],
+            "history": history,
+            "priority": priorities[priority],
+            "kind": kinds[kind],
+            "value": value,
+            "feasibility": feasibility,
+            "next_senior_review": days[next_senior_review],
+            "created_at": None if created_at is None else _aware(created_at),
+        }
+        add(item)
+    return made
