@@ -516,19 +516,18 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     # The kinds are data: the wording's (the bank's, in order), then any other kind a review
     # gave a verdict to (a kind a team's earlier bank had).
     codes = dict.fromkeys(wording.change_labels)
-    for p in placed:
-        if not p.facts.verdicts.keys() <= codes.keys():  # (most name only known kinds)
-            codes.update(dict.fromkeys(sorted(p.facts.verdicts)))
-    categories = [
-        Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
-    ]
-    tally = Tally(categories, VERDICT_SERIES)
+    known_codes = codes.keys()
     silent = 0
     everyone: set[int] = set()
     # Most incidents leave most kinds without a verdict: count those by difference.
-    # Keyed by (category, verdict) as given: a member's .value is a property call, and
-    # this runs for every verdict of every incident in scope.
-    decided: dict[tuple[str, Verdict], list[int]] = {}
+    # The incidents of each kind, by verdict (a member hashes as its text, in C): one pass
+    # over every verdict of every incident in scope, which also finds the kinds outside the
+    # wording, in the order the incidents name them (each incident's sorted).
+    decided: dict[Verdict, dict[str, list[int]]] = {
+        Verdict.IMPLICATED: {},
+        Verdict.RULED_OUT: {},
+        Verdict.NOT_APPLICABLE: {},
+    }
     unknown = Verdict.UNKNOWN
     for p in placed:
         incident_id = p.facts.id
@@ -537,17 +536,24 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
         if not verdicts:
             silent += 1
             continue
-        for pair in verdicts.items():
-            if pair[1] is not unknown:
-                found = decided.get(pair)
+        if not verdicts.keys() <= known_codes:  # (most name only known kinds)
+            codes.update(dict.fromkeys(sorted(verdicts)))
+        for category, verdict in verdicts.items():
+            if verdict is not unknown:
+                by_kind = decided[verdict]
+                found = by_kind.get(category)
                 if found is None:
-                    decided[pair] = [incident_id]
+                    by_kind[category] = [incident_id]
                 else:
                     found.append(incident_id)
+    categories = [
+        Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
+    ]
+    tally = Tally(categories, VERDICT_SERIES)
     for category in codes:
         known: set[int] = set()
         for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.NOT_APPLICABLE):
-            ids = set(decided.get((category, verdict), ()))
+            ids = set(decided[verdict].get(category, ()))
             tally.put(verdict.value, category, ids)
             known |= ids
         tally.put(UNKNOWN, category, everyone - known)

@@ -1,0 +1,81 @@
+"""The change attribution chart against a plain reading of its rule, on random verdicts.
+
+The chart counts, for each kind of change, the incidents that implicated it, ruled it out or
+found it not applicable, and the rest of the scope as unknown; it is worked out in one pass
+over every verdict of every incident in scope (core/insights.py `change_attribution`), and
+must say what the rule says, kinds outside the bank included.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hindsight.core import insights
+from hindsight.core.enums import Severity
+from hindsight.core.insights_model import UNKNOWN, IncidentFacts, Wording
+from hindsight.core.insights_scope import Period, Scope
+from hindsight.core.review import Verdict
+
+BANK = ("model_architecture", "training_data", "schema", "binaries", "capacity")
+OLD_KINDS = ("retired_kind", "another_old_kind", "zz_last")
+DECIDED = (Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.NOT_APPLICABLE)
+
+
+def _facts(rng: random.Random, count: int) -> list[IncidentFacts]:
+    made = []
+    for number in range(1, count + 1):
+        kinds = list(BANK) + (list(OLD_KINDS) if rng.random() < 0.1 else [])
+        chosen = rng.sample(kinds, rng.randint(0, len(kinds))) if rng.random() < 0.8 else []
+        made.append(
+            IncidentFacts(
+                id=number,
+                key=f"INC-{number}",
+                severity=rng.choice(list(Severity)),
+                created_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=number),
+                verdicts={kind: rng.choice(list(Verdict)) for kind in chosen},
+            )
+        )
+    return made
+
+
+def _by_the_rule(facts: list[IncidentFacts], wording: Wording) -> dict[str, object]:
+    order = list(wording.change_labels)
+    for f in facts:
+        for kind in sorted(f.verdicts):
+            if kind not in order:
+                order.append(kind)
+    everyone = {f.id for f in facts}
+    cells: dict[tuple[str, str], frozenset[int]] = {}
+    for kind in order:
+        decided: set[int] = set()
+        for verdict in DECIDED:
+            ids = {f.id for f in facts if f.verdicts.get(kind) is verdict}
+            cells[(verdict.value, kind)] = frozenset(ids)
+            decided |= ids
+        cells[(UNKNOWN, kind)] = frozenset(everyone - decided)
+    silent = sum(1 for f in facts if not f.verdicts)
+    return {"order": order, "cells": cells, "silent": silent}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_change_attribution_says_what_its_rule_says(seed: int) -> None:
+    rng = random.Random(seed)
+    facts = _facts(rng, 600)
+    wording = Wording(change_labels={kind: kind.replace("_", " ") for kind in BANK})
+    for scope in (Scope(), Scope(severities=frozenset({Severity.SEV1, Severity.SEV3}))):
+        placed, _, _ = insights.place(facts, scope, Period.MONTH, UTC)
+        in_scope = [p.facts for p in placed]
+        chart = insights.change_attribution(placed, wording)
+        expected = _by_the_rule(in_scope, wording)
+        assert [c.key for c in chart.categories] == expected["order"]
+        assert chart.unknown == expected["silent"]
+        for series in chart.series:
+            for category, ids, value in zip(
+                chart.categories, series.ids, series.values, strict=True
+            ):
+                assert ids == expected["cells"][(series.key, category.key)]  # type: ignore[index]
+                assert value == len(ids)
+        assert any(c.key in OLD_KINDS for c in chart.categories)
