@@ -79,3 +79,67 @@ def test_change_attribution_says_what_its_rule_says(seed: int) -> None:
                 assert ids == expected["cells"][(series.key, category.key)]  # type: ignore[index]
                 assert value == len(ids)
         assert any(c.key in OLD_KINDS for c in chart.categories)
+
+
+def _cells(chart: object) -> dict[tuple[str, str], frozenset[int]]:
+    return {
+        (series.key, category.key): ids
+        for series in chart.series  # type: ignore[attr-defined]
+        for category, ids in zip(chart.categories, series.ids, strict=True)  # type: ignore[attr-defined]
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_counts_by_severity_trigger_teams_and_review_say_what_their_rules_say(seed: int) -> None:
+    """Incidents over time, kinds of trigger, teams per incident and reviews by status,
+    counted at once, against a plain reading of each rule on random incidents."""
+    from dataclasses import replace
+
+    from hindsight.core.insights_work import review_status
+    from hindsight.core.review import ReviewStatus
+
+    rng = random.Random(seed)
+    teams = ["SRE", "ML", "Data", "Product", "Legal", "Finance", "Support", "Infra", "Web"]
+    facts = [
+        replace(
+            f,
+            teams=tuple(rng.choices(teams, k=rng.choice((0, 1, 2, 3, 8, 9, 12)))),
+            trigger_kind=rng.choice((None, "unknown", "world", "upstream_data", "odd_one")),
+            review_status=rng.choice(list(ReviewStatus)),
+        )
+        for f in _facts(rng, 500)
+    ]
+    wording = Wording(trigger_options=(("world", "The world"), ("unknown", "Not known")))
+    placed, slots, period = insights.place(facts, Scope(), Period.MONTH, UTC)
+    every = {f.id for f in facts}
+
+    def having(test: object) -> frozenset[int]:
+        return frozenset(p.facts.id for p in placed if test(p))  # type: ignore[operator]
+
+    over_time = _cells(insights.incidents_over_time(placed, slots, period))
+    for severity in Severity:
+        for slot in slots:
+            assert over_time[(severity.value, slot.key)] == having(
+                lambda p, s=severity, k=slot.key: p.facts.severity is s and p.key == k
+            )
+    triggers = _cells(insights.trigger_kinds(placed, wording))
+    for kind in ("world", "upstream_data", "odd_one"):
+        assert triggers[("incidents", kind)] == having(lambda p, k=kind: p.facts.trigger_kind == k)
+    assert triggers[("incidents", UNKNOWN)] == having(
+        lambda p: p.facts.trigger_kind in (None, "unknown")
+    )
+    widths = _cells(insights.teams_per_incident(placed))
+    for n in range(1, insights.TEAM_COUNT_BUCKETS + 1):
+        key = str(n)
+        wanted = having(
+            lambda p, n=n: min(len(set(p.facts.teams)), insights.TEAM_COUNT_BUCKETS) == n
+        )
+        assert widths[("incidents", key)] == wanted
+    assert widths[("incidents", UNKNOWN)] == having(lambda p: not p.facts.teams)
+    assert widths[("incidents", str(insights.TEAM_COUNT_BUCKETS))]  # 8 or more, from 9 and 12
+    reviews = _cells(review_status(placed))
+    for status in ReviewStatus:
+        assert reviews[("incidents", status.value)] == having(
+            lambda p, s=status: p.facts.review_status is s
+        )
+    assert set().union(*reviews.values()) == every

@@ -277,8 +277,13 @@ def incidents_over_time(
     """Incidents per period, stacked by severity."""
     categories = _period_categories(slots)
     tally = Tally(categories, [(s.value, s.value) for s in Severity])
+    # By severity, each severity's incidents counted at once (a member is its code as text,
+    # so it finds its series without a call of .value per incident).
+    by_severity: dict[str, list[tuple[str, int]]] = {s.value: [] for s in Severity}
     for p in placed:
-        tally.add(p.facts.severity.value, p.key, p.facts.id)
+        by_severity[p.facts.severity].append((p.key, p.facts.id))
+    for severity, cells in by_severity.items():
+        tally.add_many(severity, cells)
     fallback = sum(1 for p in placed if not p.impact_known)
     note = "Each incident is counted in the period its impact began (best guess)."
     if fallback:
@@ -483,9 +488,14 @@ def trigger_kinds(placed: Sequence[Placed], wording: Wording) -> Chart:
     options += [(key, key) for key in sorted(seen - known)]
     categories = [Category(k, label) for k, label in options] + [Category(UNKNOWN, "No answer")]
     tally = Tally(categories, [("incidents", "Incidents")])
-    for p in placed:
-        kind = p.facts.trigger_kind
-        tally.add("incidents", UNKNOWN if kind in (None, UNKNOWN_TRIGGER) else kind, p.facts.id)
+    tally.add_many(
+        "incidents",
+        [
+            (UNKNOWN if kind is None or kind == UNKNOWN_TRIGGER else kind, p.facts.id)
+            for p in placed
+            for kind in (p.facts.trigger_kind,)
+        ],
+    )
     return Chart(
         key="trigger_kinds",
         section=CAUSES,
@@ -583,10 +593,12 @@ def teams_per_incident(placed: Sequence[Placed]) -> Chart:
     categories = [Category(label.split()[0], label) for label in labels]
     categories.append(Category(UNKNOWN, "None recorded"))
     tally = Tally(categories, [("incidents", "Incidents")])
-    for p in placed:
-        count = len(set(p.facts.teams))
-        key = UNKNOWN if count == 0 else str(min(count, TEAM_COUNT_BUCKETS))
-        tally.add("incidents", key, p.facts.id)
+    # The category key of each count of teams (0: none recorded), made once.
+    keys = [UNKNOWN] + [str(min(n, TEAM_COUNT_BUCKETS)) for n in range(1, TEAM_COUNT_BUCKETS + 1)]
+    top = len(keys) - 1
+    tally.add_many(
+        "incidents", [(keys[min(len(set(p.facts.teams)), top)], p.facts.id) for p in placed]
+    )
     return Chart(
         key="teams_per_incident",
         section=RESPONSE,
