@@ -475,15 +475,28 @@ def resolution_to_publication(
 
 def questions_left_open(placed: Sequence[Placed], wording: Wording) -> Chart:
     """The questions most often marked unknown or not applicable."""
-    unknown = Counter[str]()
-    not_applicable = Counter[str]()
+    # One pass over the incidents: each question's incidents by status, and the reviews
+    # with no answers at all; the questions shown are then counted from their own lists.
+    left: dict[str, list[tuple[AnswerStatus, int]]] = {}
+    nothing_recorded: list[int] = []
     for p in placed:
-        for question, status in p.facts.left_open.items():
-            if status is AnswerStatus.UNKNOWN:
-                unknown[question] += 1
-            elif status is AnswerStatus.NOT_APPLICABLE:
-                not_applicable[question] += 1
-    totals = unknown + not_applicable
+        facts = p.facts
+        if not facts.answers_recorded:
+            nothing_recorded.append(facts.id)
+        for question, status in facts.left_open.items():
+            found = left.get(question)
+            if found is None:
+                left[question] = [(status, facts.id)]
+            else:
+                found.append((status, facts.id))
+    unknown_status, not_applicable_status = AnswerStatus.UNKNOWN, AnswerStatus.NOT_APPLICABLE
+    totals = Counter[str]()
+    for question, marks in left.items():
+        counted = sum(1 for status, _ in marks if status is unknown_status) + sum(
+            1 for status, _ in marks if status is not_applicable_status
+        )
+        if counted:
+            totals[question] = counted
     order = {qid: n for n, qid in enumerate(wording.prompts)}
     top = sorted(totals, key=lambda q: (-totals[q], order.get(q, len(order)), q))
     shown = top[:MAX_QUESTIONS_SHOWN]
@@ -497,17 +510,17 @@ def questions_left_open(placed: Sequence[Placed], wording: Wording) -> Chart:
             (UNKNOWN, "No answers recorded"),
         ],
     )
-    wanted = set(shown)
-    silent = 0
-    for p in placed:
-        if not p.facts.answers_recorded:
-            silent += 1
-            tally.add(UNKNOWN, UNKNOWN, p.facts.id)
-        for question, status in p.facts.left_open.items():
-            if question not in wanted:
-                continue
-            key = "marked_unknown" if status is AnswerStatus.UNKNOWN else "not_applicable"
-            tally.add(key, f"q:{question}", p.facts.id)
+    silent = len(nothing_recorded)
+    tally.add_many(UNKNOWN, [(UNKNOWN, incident_id) for incident_id in nothing_recorded])
+    for question in shown:
+        key = f"q:{question}"
+        marked = left[question]
+        tally.add_many(
+            "marked_unknown", [(key, i) for status, i in marked if status is unknown_status]
+        )
+        tally.add_many(
+            "not_applicable", [(key, i) for status, i in marked if status is not unknown_status]
+        )
     more = len(top) - len(shown)
     note = "Questions consciously left without an answer, each with a reason in its review."
     if more:

@@ -1,9 +1,7 @@
-"""The change attribution chart against a plain reading of its rule, on random verdicts.
-
-The chart counts, for each kind of change, the incidents that implicated it, ruled it out or
-found it not applicable, and the rest of the scope as unknown; it is worked out in one pass
-over every verdict of every incident in scope (core/insights.py `change_attribution`), and
-must say what the rule says, kinds outside the bank included.
+"""Figures worked out at once, in one pass, against a plain reading of their rules on random
+incidents: change attribution (kinds outside the bank included), incidents over time, kinds
+of trigger, teams per incident, reviews by status, the questions left open, and the scope
+controls' choices.
 """
 
 from __future__ import annotations
@@ -143,3 +141,63 @@ def test_counts_by_severity_trigger_teams_and_review_say_what_their_rules_say(se
             lambda p, s=status: p.facts.review_status is s
         )
     assert set().union(*reviews.values()) == every
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_questions_left_open_say_what_their_rule_says(seed: int) -> None:
+    from dataclasses import replace
+
+    from hindsight.core.insights_work import MAX_QUESTIONS_SHOWN, questions_left_open
+    from hindsight.core.review import AnswerStatus
+
+    rng = random.Random(seed)
+    questions = [f"q{n}" for n in range(16)]
+    open_ones = (AnswerStatus.UNKNOWN, AnswerStatus.NOT_APPLICABLE)
+    facts = [
+        replace(
+            f,
+            answers_recorded=rng.choice((0, 0, 3, 9)),
+            left_open={
+                q: rng.choice(open_ones) for q in rng.sample(questions, rng.choice((0, 1, 2, 5)))
+            },
+        )
+        for f in _facts(rng, 500)
+    ]
+    prompts = {q: f"Question {q}?" for q in questions[::2]}
+    placed, _, _ = insights.place(facts, Scope(), Period.MONTH, UTC)
+    chart = questions_left_open(placed, Wording(prompts=prompts))
+    totals = {
+        q: sum(1 for f in facts if q in f.left_open)
+        for q in questions
+        if any(q in f.left_open for f in facts)
+    }
+    order = list(prompts)
+    expected = sorted(
+        totals, key=lambda q: (-totals[q], order.index(q) if q in order else len(order), q)
+    )
+    shown = expected[:MAX_QUESTIONS_SHOWN]
+    assert [c.key for c in chart.categories] == [f"q:{q}" for q in shown] + [UNKNOWN]
+    cells = _cells(chart)
+    for q in shown:
+        for series, status in (("marked_unknown", open_ones[0]), ("not_applicable", open_ones[1])):
+            assert cells[(series, f"q:{q}")] == frozenset(
+                f.id for f in facts if f.left_open.get(q) is status
+            )
+        assert not cells[(UNKNOWN, f"q:{q}")]
+    silent = frozenset(f.id for f in facts if not f.answers_recorded)
+    assert cells[(UNKNOWN, UNKNOWN)] == silent and chart.unknown == len(silent)
+    assert len(totals) > MAX_QUESTIONS_SHOWN  # some were left out
+
+
+def test_the_scope_choices_count_each_value_once_per_incident() -> None:
+    from collections import Counter
+
+    from hindsight.services.insights import _each_once, _most_used
+
+    rng = random.Random(7)
+    names = ["a", "B", "b", "c", "été", "Z"]
+    groups = [tuple(rng.choices(names, k=rng.choice((0, 1, 1, 2, 3, 6)))) for _ in range(3000)]
+    counts = Counter(value for group in groups for value in set(group))
+    expected = tuple(sorted(counts, key=lambda v: (-counts[v], v.casefold())))
+    assert _most_used(_each_once(groups)) == expected
+    assert any(len(set(group)) < len(group) for group in groups)  # repeats were there
