@@ -115,10 +115,21 @@ def test_duration_charts_worked_out_at_once_equal_those_worked_out_one_by_one(
     def fresh() -> tuple[IncidentFacts, ...]:
         return tuple(replace(f) for f in facts)
 
+    import numpy  # noqa: F401  (columns are used only where numpy is loaded, as with matplotlib)
+
     monkeypatch.setattr(insights, "BATCH_FROM", 0)
+    worked_on_columns: list[int] = []
+    on_columns_of = insights._spans_of_columns
+
+    def counted(starts: list[int], ends: list[int], unit: int) -> list[object]:
+        worked_on_columns.append(len(starts) // 3)
+        return on_columns_of(starts, ends, unit)  # type: ignore[return-value]
+
+    monkeypatch.setattr(insights, "_spans_of_columns", counted)
     on_columns = fresh()
     at_once = _duration_charts(on_columns, Scope())
     assert all(insights._HOURS_KEYS[Phase.RESOLUTION] in f.memo for f in on_columns)
+    assert len(worked_on_columns) == 3 and sum(worked_on_columns) > 1000
     monkeypatch.setattr(insights, "BATCH_FROM", 10**9)
     one_by_one = _duration_charts(fresh(), Scope())
     monkeypatch.setattr(insights, "_prime_durations", lambda placed: None)

@@ -14,6 +14,7 @@ between those two, whatever the true durations were).
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
@@ -112,7 +113,7 @@ def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] 
 
 
 # Past this many durations to work out at once, they are worked out as arrays (numpy, which
-# comes with matplotlib, imported only then): fewer go through span_hours one by one.
+# comes with matplotlib, when it is loaded): fewer go through span_hours one by one.
 BATCH_FROM = 200
 
 
@@ -164,8 +165,13 @@ def _prime_durations(placed: Sequence[Placed]) -> None:
             ends_3.extend(finish)
         else:
             memo[key_3] = None
+    # Columns only where numpy is loaded already (the view and the PDF report, with
+    # matplotlib): a Markdown or JSON report would pay more for its import than it saves.
+    columns = "numpy" in sys.modules
     for _, key, memos, starts, ends in work:
-        if len(memos) < BATCH_FROM:
+        if not memos:
+            continue
+        if len(memos) < BATCH_FROM or not columns:
             spans = [
                 span_hours(
                     (starts[n], starts[n + 1], starts[n + 2]), (ends[n], ends[n + 1], ends[n + 2])
