@@ -287,6 +287,10 @@ def test_copy_and_save_a_chart(make_window, insights_db, qtbot, tmp_path, monkey
     card.save_svg_action.trigger()
     qtbot.waitUntil(target.exists, timeout=10000)
     assert "<svg" in target.read_text() and "Kind of trigger" in target.read_text()
+    # A saved file says what it shows; the copy (pasted beside its title) and the card's
+    # picture are as before.
+    assert card.chart.title in target.read_text()
+    assert card.chart.title not in bytes(copied.data("image/svg+xml")).decode()
     png = tmp_path / "triggers"
     monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(png), ""))
     card.save_png_action.trigger()

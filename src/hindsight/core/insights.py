@@ -14,11 +14,12 @@ between those two, whatever the true durations were).
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from hindsight.core.enums import Phase, Severity
 from hindsight.core.followup_attention import AttentionSettings
@@ -57,6 +58,8 @@ DURATIONS = (
     ("time_to_resolve", "Time to resolve", Phase.RESOLUTION),
 )
 FALLBACK_PHASES = (Phase.OUTAGE_BEGINS, Phase.DETECTION)
+HOUR = 3_600_000_000  # microseconds
+DAY = 24 * HOUR
 
 
 class Placed(NamedTuple):
@@ -88,12 +91,12 @@ def _day(facts: IncidentFacts, zone: tzinfo) -> tuple[date, bool]:
 
 
 # The keys under which an incident's facts keep its durations (one tuple per phase, shared by
-# every incident, not one made per incident and look-up) and its points on a range chart (by
-# place on the axis, under a key of text alone: a tuple of text and numbers is one the cycle
-# collector stops tracking the first time it sees it).
+# every incident, not one made per incident and look-up) and its last point on a range chart
+# (under a key of text alone: no key object made per incident).
 _HOURS_KEYS = {phase: ("hours", phase) for phase in Phase}
 _POINT_KEYS = {phase: f"point {phase.value}" for phase in Phase}
 _NOT_YET = object()
+_PRIMED = frozenset(end for _, _, end in DURATIONS)
 
 
 def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] | None:
@@ -107,6 +110,126 @@ def duration_of(facts: IncidentFacts, end: Phase) -> tuple[float, float, float] 
     span = span_hours(start_at, end_at) if start_at and end_at else None
     facts.memo[key] = span
     return span
+
+
+# Past this many durations to work out at once, they are worked out as arrays (numpy, which
+# comes with matplotlib, when it is loaded): fewer go through span_hours one by one.
+BATCH_FROM = 200
+
+
+def _prime_durations(placed: Sequence[Placed]) -> None:
+    """Work out, in one pass, the three durations (detect, mitigate, resolve) of every incident
+    in `placed` whose facts do not keep them yet, as duration_of would one by one.
+
+    A first view asks for all three of thousands of incidents: gathering each incident's
+    milestones once and doing the arithmetic on columns costs about half of 30,000 calls of
+    duration_of (three roundings each). The numbers are the same (spans_hours).
+    """
+    outage = Phase.OUTAGE_BEGINS
+    # Per duration: the end's phase, its key, the facts' memos and both milestones' instants
+    # (earliest, latest, best after earliest, latest, best).
+    work: list[tuple[Phase, tuple[str, Phase], list[dict[Any, Any]], list[int], list[int]]] = [
+        (end, _HOURS_KEYS[end], [], [], []) for _, _, end in DURATIONS
+    ]
+    (end_1, key_1, memos_1, starts_1, ends_1) = work[0]
+    (end_2, key_2, memos_2, starts_2, ends_2) = work[1]
+    (end_3, key_3, memos_3, starts_3, ends_3) = work[2]
+    for p in placed:
+        memo = p.facts.memo
+        if key_3 in memo:  # (the last one set)
+            continue
+        instants = p.facts.instants
+        start = instants.get(outage)
+        if not start:
+            memo[key_1] = memo[key_2] = memo[key_3] = None
+            continue
+        # Written out for each of the three (a loop over them cost a third more).
+        finish = instants.get(end_1)
+        if finish:
+            memos_1.append(memo)
+            starts_1.extend(start)
+            ends_1.extend(finish)
+        else:
+            memo[key_1] = None
+        finish = instants.get(end_2)
+        if finish:
+            memos_2.append(memo)
+            starts_2.extend(start)
+            ends_2.extend(finish)
+        else:
+            memo[key_2] = None
+        finish = instants.get(end_3)
+        if finish:
+            memos_3.append(memo)
+            starts_3.extend(start)
+            ends_3.extend(finish)
+        else:
+            memo[key_3] = None
+    # Columns only where numpy is loaded already (the view and the PDF report, with
+    # matplotlib): a Markdown or JSON report would pay more for its import than it saves.
+    columns = "numpy" in sys.modules
+    for _, key, memos, starts, ends in work:
+        if not memos:
+            continue
+        if len(memos) < BATCH_FROM or not columns:
+            spans = [
+                span_hours(
+                    (starts[n], starts[n + 1], starts[n + 2]), (ends[n], ends[n + 1], ends[n + 2])
+                )
+                for n in range(0, len(starts), 3)
+            ]
+        else:
+            spans = _spans_of_columns(starts, ends, HOUR)
+        for memo, span in zip(memos, spans, strict=True):
+            memo[key] = span
+
+
+def spans_hours(
+    starts: Sequence[tuple[int, int, int]],
+    ends: Sequence[tuple[int, int, int]],
+    unit: int = HOUR,
+) -> list[tuple[float, float, float] | None]:
+    """span_hours of each pair (starts[n], ends[n]), worked out on columns: the same numbers."""
+    return _spans_of_columns(
+        [value for start in starts for value in start],
+        [value for end in ends for value in end],
+        unit,
+    )
+
+
+def _spans_of_columns(
+    starts: Sequence[int], ends: Sequence[int], unit: int
+) -> list[tuple[float, float, float] | None]:
+    """spans_hours of flat (earliest, latest, best) triples, one after the other.
+
+    Python's round(x, 3) rounds the exact binary value of x to three decimals; rounding x *
+    1000 to a whole number gives the same digits except where x * 1000 lies within a few
+    units in its last place of a half, and those few are rounded by round() itself.
+    """
+    import numpy as np
+
+    if not starts:
+        return []
+    start = np.fromiter(starts, dtype=np.int64, count=len(starts)).reshape(-1, 3)
+    end = np.fromiter(ends, dtype=np.int64, count=len(ends)).reshape(-1, 3)
+    longest = end[:, 1] - start[:, 0]
+    shortest = np.maximum(end[:, 0] - start[:, 1], 0)
+    best = end[:, 2] - start[:, 2]
+    best = np.where(best < shortest, shortest, np.where(best > longest, longest, best))
+    scale = 10.0**DECIMALS
+    columns: list[list[float]] = []
+    for whole_units in (shortest, best, longest):
+        exact = whole_units / unit  # as int / int in Python: the nearest float
+        scaled = exact * scale
+        rounded = (np.rint(scaled) / scale).tolist()
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 8 * np.spacing(np.abs(scaled))
+        for n in np.flatnonzero(near_half).tolist():
+            rounded[n] = round(float(exact[n]), DECIMALS)
+        columns.append(rounded)
+    made: list[tuple[float, float, float] | None] = list(zip(*columns, strict=True))
+    for n in np.flatnonzero(longest < 0).tolist():
+        made[n] = None
+    return made
 
 
 _DAY_AND_ID = itemgetter(0, 1)
@@ -160,8 +283,13 @@ def incidents_over_time(
     """Incidents per period, stacked by severity."""
     categories = _period_categories(slots)
     tally = Tally(categories, [(s.value, s.value) for s in Severity])
+    # By severity, each severity's incidents counted at once (a member is its code as text,
+    # so it finds its series without a call of .value per incident).
+    by_severity: dict[str, list[tuple[str, int]]] = {s.value: [] for s in Severity}
     for p in placed:
-        tally.add(p.facts.severity.value, p.key, p.facts.id)
+        by_severity[p.facts.severity].append((p.key, p.facts.id))
+    for severity, cells in by_severity.items():
+        tally.add_many(severity, cells)
     fallback = sum(1 for p in placed if not p.impact_known)
     note = "Each incident is counted in the period its impact began (best guess)."
     if fallback:
@@ -204,6 +332,8 @@ def duration_chart(
     answered: list[tuple[str, int]] = []
     missing: list[tuple[str, int]] = []
     hours_key, point_key = _HOURS_KEYS[end], _POINT_KEYS[end]
+    if end in _PRIMED:
+        _prime_durations(placed)
     for p in placed:
         facts = p.facts
         memo = facts.memo
@@ -216,12 +346,13 @@ def duration_chart(
             continue
         answered.append((p.key, facts.id))
         # The same incident at the same place on the axis makes the same point: a change of
-        # severity or tags reuses it rather than making thousands anew.
-        remembered = (point_key, p.position)
-        point = memo.get(remembered)
-        if point is None:
+        # severity or tags reuses it rather than making thousands anew. The point is kept
+        # under a key of text alone (its place and day checked when it is taken), the last
+        # one made: a key of text and place was one more object per incident and chart.
+        point = memo.get(point_key)
+        if point is None or point[3] != p.position or point[2] != p.day:
             point = RangePoint(facts.id, facts.key, p.day, p.position, *span)
-            memo[remembered] = point
+            memo[point_key] = point
         points.append(point)
     counts.add_many("answered", answered)
     counts.add_many(UNKNOWN, missing)
@@ -248,10 +379,6 @@ def duration_chart(
         unit="hours",
         ranges=tuple(points),
     )
-
-
-HOUR = 3_600_000_000  # microseconds
-DAY = 24 * HOUR
 
 
 def span_hours(
@@ -367,9 +494,14 @@ def trigger_kinds(placed: Sequence[Placed], wording: Wording) -> Chart:
     options += [(key, key) for key in sorted(seen - known)]
     categories = [Category(k, label) for k, label in options] + [Category(UNKNOWN, "No answer")]
     tally = Tally(categories, [("incidents", "Incidents")])
-    for p in placed:
-        kind = p.facts.trigger_kind
-        tally.add("incidents", UNKNOWN if kind in (None, UNKNOWN_TRIGGER) else kind, p.facts.id)
+    tally.add_many(
+        "incidents",
+        [
+            (UNKNOWN if kind is None or kind == UNKNOWN_TRIGGER else kind, p.facts.id)
+            for p in placed
+            for kind in (p.facts.trigger_kind,)
+        ],
+    )
     return Chart(
         key="trigger_kinds",
         section=CAUSES,
@@ -400,19 +532,18 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
     # The kinds are data: the wording's (the bank's, in order), then any other kind a review
     # gave a verdict to (a kind a team's earlier bank had).
     codes = dict.fromkeys(wording.change_labels)
-    for p in placed:
-        if not p.facts.verdicts.keys() <= codes.keys():  # (most name only known kinds)
-            codes.update(dict.fromkeys(sorted(p.facts.verdicts)))
-    categories = [
-        Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
-    ]
-    tally = Tally(categories, VERDICT_SERIES)
+    known_codes = codes.keys()
     silent = 0
     everyone: set[int] = set()
     # Most incidents leave most kinds without a verdict: count those by difference.
-    # Keyed by (category, verdict) as given: a member's .value is a property call, and
-    # this runs for every verdict of every incident in scope.
-    decided: dict[tuple[str, Verdict], list[int]] = {}
+    # The incidents of each kind, by verdict (a member hashes as its text, in C): one pass
+    # over every verdict of every incident in scope, which also finds the kinds outside the
+    # wording, in the order the incidents name them (each incident's sorted).
+    decided: dict[Verdict, dict[str, list[int]]] = {
+        Verdict.IMPLICATED: {},
+        Verdict.RULED_OUT: {},
+        Verdict.NOT_APPLICABLE: {},
+    }
     unknown = Verdict.UNKNOWN
     for p in placed:
         incident_id = p.facts.id
@@ -421,17 +552,24 @@ def change_attribution(placed: Sequence[Placed], wording: Wording) -> Chart:
         if not verdicts:
             silent += 1
             continue
-        for pair in verdicts.items():
-            if pair[1] is not unknown:
-                found = decided.get(pair)
+        if not verdicts.keys() <= known_codes:  # (most name only known kinds)
+            codes.update(dict.fromkeys(sorted(verdicts)))
+        for category, verdict in verdicts.items():
+            if verdict is not unknown:
+                by_kind = decided[verdict]
+                found = by_kind.get(category)
                 if found is None:
-                    decided[pair] = [incident_id]
+                    by_kind[category] = [incident_id]
                 else:
                     found.append(incident_id)
+    categories = [
+        Category(c, wording.change_labels.get(c, c.replace("_", " ").capitalize())) for c in codes
+    ]
+    tally = Tally(categories, VERDICT_SERIES)
     for category in codes:
         known: set[int] = set()
         for verdict in (Verdict.IMPLICATED, Verdict.RULED_OUT, Verdict.NOT_APPLICABLE):
-            ids = set(decided.get((category, verdict), ()))
+            ids = set(decided[verdict].get(category, ()))
             tally.put(verdict.value, category, ids)
             known |= ids
         tally.put(UNKNOWN, category, everyone - known)
@@ -461,10 +599,12 @@ def teams_per_incident(placed: Sequence[Placed]) -> Chart:
     categories = [Category(label.split()[0], label) for label in labels]
     categories.append(Category(UNKNOWN, "None recorded"))
     tally = Tally(categories, [("incidents", "Incidents")])
-    for p in placed:
-        count = len(set(p.facts.teams))
-        key = UNKNOWN if count == 0 else str(min(count, TEAM_COUNT_BUCKETS))
-        tally.add("incidents", key, p.facts.id)
+    # The category key of each count of teams (0: none recorded), made once.
+    keys = [UNKNOWN] + [str(min(n, TEAM_COUNT_BUCKETS)) for n in range(1, TEAM_COUNT_BUCKETS + 1)]
+    top = len(keys) - 1
+    tally.add_many(
+        "incidents", [(keys[min(len(set(p.facts.teams)), top)], p.facts.id) for p in placed]
+    )
     return Chart(
         key="teams_per_incident",
         section=RESPONSE,

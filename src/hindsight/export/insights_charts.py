@@ -37,6 +37,7 @@ from hindsight.export.insights_style import (
     LOGICAL_DPI,
     MUTED,
     STYLE,
+    TEXT,
     UNKNOWN_SERIES,
     Drawn,
     Resolver,
@@ -512,8 +513,50 @@ def image(
         _PICTURE_FIGURES_LOCK.release()
 
 
-def _image(chart: Chart, figure: Figure, kind: str, scale: float) -> bytes:
+# A saved chart's title: the band above the picture it takes, in pixels, and its size.
+TITLE_BAND = 28
+TITLE_SIZE = 10
+
+
+def saved_image(
+    chart: Chart, width_px: int, height_px: int, kind: str = "png", scale: float = 2
+) -> bytes:
+    """The chart as a file of its own (Save as PNG or SVG): the picture `image` makes, with
+    the chart's title in a band above it, since a file alone must say what it shows (the
+    view's card and the report print the title beside the picture, so theirs have none).
+
+    Drawn on a figure of its own at the picture's size, then made taller by the band with
+    the plot kept where it was from the bottom: the picture below the band is the same.
+    """
+    return _image(chart, new_figure(width_px, height_px), kind, scale, title=chart.title)
+
+
+def _titled(figure: Figure, title: str) -> None:
+    """`title` in a band above the drawn chart: the figure made taller by the band, its plot
+    kept the same size and as far from the bottom edge (its margins are pixels)."""
+    width, height = figure.get_size_inches() * LOGICAL_DPI
+    params = figure.subplotpars
+    bottom, top = params.bottom * height, (1 - params.top) * height
+    taller = height + TITLE_BAND
+    figure.set_size_inches(width / LOGICAL_DPI, taller / LOGICAL_DPI)
+    figure.subplots_adjust(bottom=bottom / taller, top=1 - (top + TITLE_BAND) / taller)
+    figure.text(
+        8 / width,
+        1 - 7 / taller,
+        title,
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        color=TEXT,
+    )
+
+
+def _image(chart: Chart, figure: Figure, kind: str, scale: float, title: str = "") -> bytes:
     draw(chart, figure)
+    if title:
+        with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # the charts' font
+            _titled(figure, title)
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         if kind == "png":

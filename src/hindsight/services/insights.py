@@ -96,6 +96,13 @@ class Refreshed:
         return bool(self.incidents or self.followups or self.removed)
 
 
+def _each_once(groups: Iterable[tuple[str, ...]]) -> Iterator[str]:
+    """Every value of every group, each value once per group (a group of one or none is
+    taken as it is, without a set made of it)."""
+    for group in groups:
+        yield from group if len(group) < 2 else set(group)
+
+
 def _most_used(values: Iterable[str]) -> tuple[str, ...]:
     counts = Counter(values)
     return tuple(sorted(counts, key=lambda v: (-counts[v], v.casefold())))
@@ -299,9 +306,9 @@ class InsightsService:
                 return self._choices[1]
         days = [incident_day(f, zone)[0] for f in incidents]
         choices = ScopeChoices(
-            tags=_most_used(t for f in incidents for t in set(f.tags)),
-            systems=_most_used(s for f in incidents for s in set(f.systems)),
-            teams=_most_used(t for f in incidents for t in set(f.teams)),
+            tags=_most_used(_each_once(f.tags for f in incidents)),
+            systems=_most_used(_each_once(f.systems for f in incidents)),
+            teams=_most_used(_each_once(f.teams for f in incidents)),
             first_day=min(days) if days else None,
             last_day=max(days) if days else None,
         )

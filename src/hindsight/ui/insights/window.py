@@ -341,7 +341,7 @@ class InsightsWindow(QMainWindow):
 
             scale = 2 if kind == "png" else 1
             return write_atomic(
-                path, insights_charts.image(chart, width, CHART_HEIGHT, kind, scale=scale)
+                path, insights_charts.saved_image(chart, width, CHART_HEIGHT, kind, scale=scale)
             )
 
         self.ops.run_long(
