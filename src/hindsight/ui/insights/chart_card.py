@@ -48,6 +48,7 @@ from hindsight.export import insights_charts
 from hindsight.export.insights_report import table_of
 from hindsight.export.insights_text import TextKeepingRenderer
 from hindsight.ui.look import styled
+from hindsight.ui.qt_helpers import eliding_header
 
 CHART_HEIGHT = 300  # logical pixels
 TABLE_HEIGHT = 320  # logical pixels: a table that stands for a chart, about ten rows
@@ -300,6 +301,7 @@ class ChartCard(QFrame):
         self.canvas.picked.connect(self.picked)
         self.canvas.setToolTip("Click a bar, a point or a range to list those incidents")
         self.numbers = QTableWidget()
+        eliding_header(self.numbers)
         self.numbers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.numbers.verticalHeader().hide()
         self.numbers.setVisible(False)
