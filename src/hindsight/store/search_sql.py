@@ -31,7 +31,10 @@ ranked like a word: FTS5 would gather its words again in every statement and ran
 reads. Each word is then found with one FTS5 scan per place; a word in more than
 BM25_LIMIT incidents is scored in summaries by presence too. With several
 clauses, the others are scored only where the rarest one (by those counts) matches: its
-incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
+incidents are put in a temporary table first (CompiledQuery.prelude); the others' score rows
+are written to a temporary table too, and the rarest one is then scored only where every
+clause matches (_Compiler._narrowed: its summaries' bm25 for a few incidents, not all of
+its own), each matching incident's rows summed in the same order. The scores are grouped
 into a materialized table, which the page is sorted from with its LIMIT and the matches
 counted from.
 
@@ -60,6 +63,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, partial
+from typing import ClassVar
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.review import Verdict
@@ -542,6 +546,9 @@ class _Compiler:
     ctes: list[str] = field(default_factory=list)
     prelude: list[str] = field(default_factory=list)
     walking: bool = False  # fields alone, a page without its total: walked newest first
+    narrows: ClassVar[bool] = (
+        True  # several text clauses: the rarest scored where all match (_narrowed)
+    )
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -841,16 +848,19 @@ class _Compiler:
                     f"{members}",
                 ]
             fields = _clause_fields(required) if len(required) > 1 or optional else None
-            rows = [
-                self._row(
-                    arm,
-                    number if fields is None else 1 << fields[number][0],
-                    None if number == rarest else restrictor,
-                )
-                for number, leaves in required
-                for leaf in leaves
-                for arm in leaf.arms
-            ]
+            if fields is not None and not optional and self.narrows:
+                rows = self._narrowed(required, rarest, fields)
+            else:
+                rows = [
+                    self._row(
+                        arm,
+                        number if fields is None else 1 << fields[number][0],
+                        None if number == rarest else restrictor,
+                    )
+                    for number, leaves in required
+                    for leaf in leaves
+                    for arm in leaf.arms
+                ]
             other = -1 if fields is None else 0  # the words of mixed OR groups: no clause
             rows += [self._row(arm, other, restrictor) for leaf in optional for arm in leaf.arms]
             if fields is not None:
@@ -879,6 +889,60 @@ class _Compiler:
             members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in required[0][1])
             count_sql = f"{with_}SELECT count(*) FROM ({members})"
         return CompiledQuery(sql, self.params, count_sql, prelude=tuple(self.prelude))
+
+    def _narrowed(
+        self,
+        required: list[tuple[int, list[Leaf]]],
+        rarest: int,
+        fields: dict[int, tuple[int, int]],
+    ) -> list[str]:
+        """The score rows of several text clauses, the rarest one scored only where every
+        clause matches (its summaries' bm25 is the dearest arm, and few of its incidents
+        have the other words: `tokenizer fraud-scorer stale` keeps 100 of 3,164).
+
+        The other clauses' rows (kept to the rarest one's incidents, as before) are written
+        to a temporary table first, in the order of the statement, and the incidents having
+        every one of those clauses are listed from them (KEPT_TABLE); the rarest clause's
+        arms are kept to those. An incident that matches keeps every row it had, in the same
+        order (the other clauses' rows are read back in the order written), so its score is
+        summed as before, bit for bit; an incident that does not loses only rows that the
+        HAVING test would have dropped with it. Returns the statement's rows: the earlier
+        clauses' rows, the rarest clause's arms, the later clauses' rows.
+        """
+        tagged = [
+            f"SELECT i, s, c, {int(number > rarest)} AS a "
+            f"FROM ({self._row(arm, 1 << fields[number][0], WITHIN_TABLE)})"
+            for number, leaves in required
+            if number != rarest
+            for leaf in leaves
+            for arm in leaf.arms
+        ]
+        having = " AND ".join(
+            f"(sum(c) >> {shift}) & {mask}"
+            for number, (shift, mask) in fields.items()
+            if number != rarest
+        )
+        self.prelude += [
+            f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)",
+            f"DELETE FROM {ROWS_TABLE}",
+            f"INSERT INTO {ROWS_TABLE} (i, s, c, a) {' UNION ALL '.join(tagged)}",
+            f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)",
+            f"DELETE FROM {KEPT_TABLE}",
+            f"INSERT INTO {KEPT_TABLE} (i) SELECT i FROM {ROWS_TABLE} GROUP BY i HAVING {having}",
+        ]
+        earlier = any(number < rarest for number, _ in required)
+        later = any(number > rarest for number, _ in required)
+        shift = fields[rarest][0]
+        return [
+            *([f"SELECT i, s, c FROM {ROWS_TABLE} WHERE a = 0"] if earlier else []),
+            *(
+                self._row(arm, 1 << shift, KEPT_TABLE)
+                for leaves in (dict(required)[rarest],)
+                for leaf in leaves
+                for arm in leaf.arms
+            ),
+            *([f"SELECT i, s, c FROM {ROWS_TABLE} WHERE a = 1"] if later else []),
+        ]
 
     def _walked(self, conditions: list[str], offset: str, exact: CompiledQuery) -> CompiledQuery:
         """Fields alone, a page without its total: the newest incidents are walked, each
@@ -993,6 +1057,12 @@ WALK_FACTOR = 20
 # connection's own temporary database, filled by CompiledQuery.prelude.
 WITHIN_NAME = "hindsight_search_within"
 WITHIN_TABLE = f"temp.{WITHIN_NAME}"
+# Several text clauses: the other clauses' score rows, written before the statement (with
+# `a` 0 for those of clauses before the rarest, 1 after), and the incidents having them all.
+ROWS_NAME = "hindsight_search_rows"
+ROWS_TABLE = f"temp.{ROWS_NAME}"
+KEPT_NAME = "hindsight_search_kept"
+KEPT_TABLE = f"temp.{KEPT_NAME}"
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
@@ -1064,6 +1134,8 @@ class PlainCompiler(_Compiler):
     score is the summed weight of the groups that mention the word. Slower than the index
     (every field of every incident is read) and not ranked by bm25, but it finds things.
     """
+
+    narrows = False
 
     def leaf(self, text: Text) -> Leaf:
         needle = self.param(" ".join(text.text.lower().split()))

@@ -1,0 +1,159 @@
+"""Several text clauses: the rarest one is scored only where every clause matches.
+
+The other clauses' score rows are written to a temporary table first and the incidents
+having them all listed from it; the rarest clause's arms (its summaries' bm25 above all) are
+then kept to those. The answer must be the one of scoring the rarest clause everywhere: the
+same ids in the same order, the same totals and counts, and the same scores to the last bit
+(each matching incident's rows are summed in the same order), for random queries of words,
+phrases, prefixes, OR groups, exclusions and fields, with the rarest clause first, in the
+middle or last.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hindsight.core.enums import Phase, Role, Severity
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import Incident, RoleAssignment, TeamInvolvement, TimelineEvent
+from hindsight.core.search_results import SearchRequest
+from hindsight.services.workspace import Workspace
+from hindsight.store import search_sql
+
+pytestmark = pytest.mark.sqlite_only("the FTS5 index's statements")
+
+# Words of different rarity, so that which clause is rarest varies with the query.
+WORDS = ("kestrel", "feeder", "memory", "drift", "canary", "ranker", "schema", "latency")
+RARITY = (0.04, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """120 incidents, each word in its own share of their fields."""
+    path = tmp_path_factory.mktemp("narrowed") / "narrowed.sqlite"
+    workspace = Workspace.open(path)
+    rng = random.Random(11)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def some(low: int, high: int) -> str:
+        chosen = [w for w, share in zip(WORDS, RARITY, strict=True) if rng.random() < share]
+        rng.shuffle(chosen)
+        return " ".join(chosen[: rng.randint(low, high)] or ["the"])
+
+    for number in range(120):
+        moment = FuzzyTime.exact(start + timedelta(hours=number))
+        workspace.incidents.add(
+            Incident(
+                title=some(0, 2),
+                summary=some(0, 8) + " " + some(0, 8),
+                severity=rng.choice(list(Severity)),
+                systems=[w for w in WORDS if rng.random() < 0.1],
+                events=[
+                    TimelineEvent(moment, Phase.DETECTION, some(1, 4))
+                    for _ in range(rng.randint(0, 3))
+                ],
+                roles=[
+                    RoleAssignment(Role.INCIDENT_COMMANDER, "Amara", note=some(0, 2))
+                    for _ in range(rng.randint(0, 1))
+                ],
+                teams=[TeamInvolvement("Finance", some(0, 2)) for _ in range(rng.randint(0, 2))],
+            )
+        )
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+def _clause() -> st.SearchStrategy[str]:
+    word = st.sampled_from(WORDS)
+    return st.one_of(
+        word,
+        word,
+        word.map(lambda w: f"{w[:3]}*"),
+        st.tuples(word, word).map(lambda pair: f'"{pair[0]} {pair[1]}"'),
+        st.tuples(word, word).map(lambda pair: f"{pair[0]} OR {pair[1]}"),
+    )
+
+
+queries = st.tuples(
+    st.lists(_clause(), min_size=2, max_size=4),
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS).map(lambda w: f"-{w}"),
+            st.sampled_from(["severity:SEV1", "severity:SEV2", "-severity:SEV3"]),
+        ),
+        max_size=1,
+    ),
+).map(lambda parts: " ".join(parts[0] + parts[1]))
+
+
+def _answers(workspace: Workspace, text: str) -> list[object]:
+    """Everything a query answers, scores as the repr of their float."""
+    answers: list[object] = [workspace.search.ranked_ids(text), workspace.search.count(text)]
+    for limit, offset, exact in ((1000, 0, True), (5, 0, False), (5, 5, True), (3, 7, False)):
+        page = workspace.search.search(
+            text, limit=limit, offset=offset, snippets=1, exact_total=exact
+        )
+        answers.append(
+            (
+                page.total,
+                page.total_exact,
+                [(hit.incident_id, repr(hit.score), hit.snippets) for hit in page.hits],
+            )
+        )
+    return answers
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=queries)
+def test_narrowing_changes_no_answer_and_no_bit_of_a_score(world: Workspace, text: str) -> None:
+    assert _answers(world, text) == _answers_everywhere(world, text), text
+
+
+def _compiled(workspace: Workspace, text: str) -> search_sql.CompiledQuery:
+    index = workspace.search.index
+    request = SearchRequest(workspace.search.parse(text), limit=10)
+    with index.database.read() as session:  # type: ignore[attr-defined]
+        connection = session.connection()
+        return index._compile(connection, request)  # type: ignore[attr-defined]
+
+
+def test_the_rarest_clause_is_kept_to_the_incidents_having_every_clause(
+    world: Workspace,
+) -> None:
+    compiled = _compiled(world, "ranker kestrel latency")
+    # kestrel is the rarest: the other two are written out first, then kestrel scored
+    # only where both are (a test over the kept table, the written rows read back in order).
+    assert any(search_sql.KEPT_TABLE in statement for statement in compiled.prelude)
+    assert f"IN (SELECT i FROM {search_sql.KEPT_TABLE})" in compiled.sql
+    assert "WHERE a = 0" in compiled.sql and "WHERE a = 1" in compiled.sql
+    assert compiled.sql.index("WHERE a = 0") < compiled.sql.index(search_sql.KEPT_TABLE)
+    assert compiled.sql.index(search_sql.KEPT_TABLE) < compiled.sql.index("WHERE a = 1")
+    # One clause alone is not narrowed; neither is a word with an OR group of fields.
+    assert not any(
+        search_sql.KEPT_TABLE in statement for statement in _compiled(world, "ranker").prelude
+    )
+    assert not any(
+        search_sql.KEPT_TABLE in statement
+        for statement in _compiled(world, "ranker kestrel drift OR severity:SEV1").prelude
+    )
+    # A query where few incidents have every word: the same hits as without narrowing.
+    assert _answers(world, "ranker kestrel latency") == _answers_everywhere(
+        world, "ranker kestrel latency"
+    )
+
+
+def _answers_everywhere(workspace: Workspace, text: str) -> list[object]:
+    saved = search_sql._Compiler.narrows
+    search_sql._Compiler.narrows = False
+    try:
+        return _answers(workspace, text)
+    finally:
+        search_sql._Compiler.narrows = saved
