@@ -292,6 +292,8 @@ class Leaf:
     # A prefix matched as it is (not written out as its words, Expansion): FTS5 gathers its
     # words again for every range read.
     prefix: bool = False
+    # The statements whose union is `ids`, each of column i (empty: `ids` alone).
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -627,6 +629,7 @@ class _Compiler:
             self.cte(" UNION ".join(members)),
             arms,
             estimate,
+            members=tuple(members),
             incidents=counts.incidents,
             only_incidents=not counts.children and not counts.access,
             titles=counts.columns.get("title", 0),
@@ -839,7 +842,13 @@ class _Compiler:
                 # before the statement: each arm's IN test then reads that table's own
                 # b-tree, where over a CTE SQLite would build an index of it for every arm.
                 leaves = dict(required)[rarest]
-                members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves)
+                # Every statement of theirs is inserted as it comes (the table's key drops
+                # the repeats), rather than their union made first (an index of its own).
+                members = " UNION ALL ".join(
+                    member
+                    for leaf in leaves
+                    for member in (leaf.members or (f"SELECT i FROM {leaf.ids}",))
+                )
                 restrictor = WITHIN_TABLE
                 self.prelude = [
                     f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
@@ -1154,7 +1163,7 @@ class PlainCompiler(_Compiler):
             ids = self.cte(sql, materialized=True)
             members.append(f"SELECT i FROM {ids}")
             arms.append(_weighted(ids, weight))
-        return Leaf(self.cte(" UNION ".join(members)), arms)
+        return Leaf(self.cte(" UNION ".join(members)), arms, members=tuple(members))
 
     def name_ids(self, name: FieldName, value: str) -> str:
         """Incidents with a tag, system, team or owner containing `value` (any case)."""
