@@ -6,7 +6,8 @@ then kept to those. The answer must be the one of scoring the rarest clause ever
 same ids in the same order, the same totals and counts, and the same scores to the last bit
 (each matching incident's rows are summed in the same order), for random queries of words,
 phrases, prefixes, OR groups, exclusions and fields, with the rarest clause first, in the
-middle or last.
+middle or last. Whether a query is narrowed (few of the rarest clause's incidents have the
+others) is tested on a world made for it; the comparison narrows whenever it can.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def _answers(workspace: Workspace, text: str) -> list[object]:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=queries)
 def test_narrowing_changes_no_answer_and_no_bit_of_a_score(world: Workspace, text: str) -> None:
-    assert _answers(world, text) == _answers_everywhere(world, text), text
+    assert _always_narrowed(world, text) == _answers_everywhere(world, text), text
 
 
 def _compiled(workspace: Workspace, text: str) -> search_sql.CompiledQuery:
@@ -126,8 +127,9 @@ def _compiled(workspace: Workspace, text: str) -> search_sql.CompiledQuery:
 
 
 def test_the_rarest_clause_is_kept_to_the_incidents_having_every_clause(
-    world: Workspace,
+    world: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search_sql, "NARROW_SHARE", 0)  # narrowed whenever it can be
     compiled = _compiled(world, "ranker kestrel latency")
     # kestrel is the rarest: the other two are written out first, then kestrel scored
     # only where both are (a test over the kept table, the written rows read back in order).
@@ -150,6 +152,15 @@ def test_the_rarest_clause_is_kept_to_the_incidents_having_every_clause(
     )
 
 
+def _always_narrowed(workspace: Workspace, text: str) -> list[object]:
+    saved = search_sql.NARROW_SHARE
+    search_sql.NARROW_SHARE = 0
+    try:
+        return _answers(workspace, text)
+    finally:
+        search_sql.NARROW_SHARE = saved
+
+
 def _answers_everywhere(workspace: Workspace, text: str) -> list[object]:
     saved = search_sql._Compiler.narrows
     search_sql._Compiler.narrows = False
@@ -157,3 +168,83 @@ def _answers_everywhere(workspace: Workspace, text: str) -> list[object]:
         return _answers(workspace, text)
     finally:
         search_sql._Compiler.narrows = saved
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """40 incidents: `osprey` in 12 summaries, `gannet` in each of those (and 8 more),
+    `plover` in 20 others and in one of the 12."""
+    path = tmp_path_factory.mktemp("pairs") / "pairs.sqlite"
+    workspace = Workspace.open(path)
+    for number in range(40):
+        words = []
+        if number < 12:
+            words += ["osprey", "gannet"]
+        elif number < 20:
+            words.append("gannet")
+        if number >= 20 or number == 3:
+            words.append("plover")
+        workspace.incidents.add(
+            Incident(title=f"Incident {number}", summary=" ".join(words) + " ran late")
+        )
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+def _narrowed(workspace: Workspace, text: str) -> bool:
+    return any(
+        search_sql.KEPT_TABLE in statement for statement in _compiled(workspace, text).prelude
+    )
+
+
+def test_a_query_is_narrowed_when_few_incidents_of_its_rarest_clause_have_the_others(
+    pairs: Workspace,
+) -> None:
+    # osprey (12 incidents, summaries scored by bm25) is the rarest: 1 of its 12 has
+    # plover, each has gannet.
+    assert _narrowed(pairs, "osprey plover")
+    assert _narrowed(pairs, "plover osprey")
+    assert not _narrowed(pairs, "osprey gannet")
+    assert not _narrowed(pairs, "gannet osprey")
+    # One of 12 has both others; an OR group counts as any of its words.
+    assert _narrowed(pairs, "gannet osprey plover")
+    assert not _narrowed(pairs, "osprey plover OR gannet")
+    for text in ("osprey plover", "gannet osprey plover", "osprey gannet", "plover osprey"):
+        assert _answers(pairs, text) == _answers_everywhere(pairs, text), text
+    assert [hit.incident_id for hit in pairs.search.search("osprey plover").hits] == [4]
+
+
+def _summands(workspace: Workspace, text: str) -> dict[int, str]:
+    """Each matching incident's score rows in the order they are summed: the statement's
+    sum(s) made a group_concat of its rows (SQLite's grouping keeps the order they come in)."""
+    index = workspace.search.index
+    request = SearchRequest(workspace.search.parse(text), limit=1000)
+    with index.database.read() as session:  # type: ignore[attr-defined]
+        connection = session.connection()
+        compiled = index._compile(connection, request)  # type: ignore[attr-defined]
+        for statement in compiled.prelude:
+            connection.exec_driver_sql(statement, compiled.params)
+        if "sum(s) AS score" not in compiled.sql:  # a word found nowhere: nothing matches
+            return {}
+        assert compiled.sql.count("sum(s) AS score") == 1
+        sql = compiled.sql.replace("sum(s) AS score", "group_concat(quote(s) || '/' || c) AS score")
+        sql = sql.replace("ORDER BY score DESC, i DESC", "ORDER BY i")
+        return {row[0]: row[1] for row in connection.exec_driver_sql(sql, compiled.params)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=queries)
+def test_each_match_has_its_rows_summed_in_the_same_order(world: Workspace, text: str) -> None:
+    # Floating-point sums of three rows or more depend on their order: the narrowed
+    # statement must give each match the same rows in the same order, clause by clause.
+    saved = search_sql.NARROW_SHARE, search_sql._Compiler.narrows
+    try:
+        search_sql.NARROW_SHARE = 0
+        narrowed = _summands(world, text)
+        search_sql._Compiler.narrows = False
+        everywhere = _summands(world, text)
+    finally:
+        search_sql.NARROW_SHARE, search_sql._Compiler.narrows = saved
+    assert narrowed == everywhere, text

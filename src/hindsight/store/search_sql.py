@@ -294,6 +294,10 @@ class Leaf:
     prefix: bool = False
     # The statements whose union is `ids`, each of column i (empty: `ids` alone).
     members: tuple[str, ...] = ()
+    # The literal search_incident is matched with, and whether its summaries are scored by
+    # bm25 (an arm whose cost is per row: _narrowed).
+    literal: str = ""
+    bm25: bool = False
 
 
 @dataclass(frozen=True)
@@ -548,6 +552,9 @@ class _Compiler:
     ctes: list[str] = field(default_factory=list)
     prelude: list[str] = field(default_factory=list)
     walking: bool = False  # fields alone, a page without its total: walked newest first
+    # How many incidents' own fields match every one of some FTS5 literals (None: no index
+    # to ask; several clauses are then not narrowed, _narrowing_pays).
+    together: Callable[[tuple[str, ...]], int] | None = None
     narrows: ClassVar[bool] = (
         True  # several text clauses: the rarest scored where all match (_narrowed)
     )
@@ -630,6 +637,8 @@ class _Compiler:
             arms,
             estimate,
             members=tuple(members),
+            literal=written,
+            bm25=by_bm25 and bool(counts.columns.get("summary", 0)),
             incidents=counts.incidents,
             only_incidents=not counts.children and not counts.access,
             titles=counts.columns.get("title", 0),
@@ -857,7 +866,12 @@ class _Compiler:
                     f"{members}",
                 ]
             fields = _clause_fields(required) if len(required) > 1 or optional else None
-            if fields is not None and not optional and self.narrows:
+            if (
+                fields is not None
+                and not optional
+                and self.narrows
+                and self._narrowing_pays(required, rarest)
+            ):
                 rows = self._narrowed(required, rarest, fields)
             else:
                 rows = [
@@ -898,6 +912,27 @@ class _Compiler:
             members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in required[0][1])
             count_sql = f"{with_}SELECT count(*) FROM ({members})"
         return CompiledQuery(sql, self.params, count_sql, prelude=tuple(self.prelude))
+
+    def _narrowing_pays(self, required: list[tuple[int, list[Leaf]]], rarest: int) -> bool:
+        """True when the rarest clause is worth scoring only where every clause matches
+        (_narrowed): its summaries are scored by bm25 (about 2 µs a row; its other arms cost
+        about as much kept to a few incidents or not), and few of the incidents whose own
+        fields hold it hold every other clause too, by FTS5's count of them all (a fraction
+        of a millisecond). Writing the other clauses' rows costs about 0.5 µs each: when
+        nearly every incident of the rarest clause has the others (`tokenizer upgrade`), it
+        would be paid for nothing.
+        """
+        leaves = dict(required)[rarest]
+        if self.together is None or not any(leaf.bm25 for leaf in leaves):
+            return False
+        literals = tuple(
+            clause[0].literal
+            if len(clause) == 1
+            else "(" + " OR ".join(leaf.literal for leaf in clause) + ")"
+            for _, clause in required
+        )
+        own = sum(leaf.incidents for leaf in leaves)
+        return self.together(literals) * NARROW_SHARE <= own
 
     def _narrowed(
         self,
@@ -1068,6 +1103,9 @@ WITHIN_NAME = "hindsight_search_within"
 WITHIN_TABLE = f"temp.{WITHIN_NAME}"
 # Several text clauses: the other clauses' score rows, written before the statement (with
 # `a` 0 for those of clauses before the rarest, 1 after), and the incidents having them all.
+# Several text clauses are narrowed when at most 1/NARROW_SHARE of the rarest one's own
+# incidents have them all (_narrowing_pays).
+NARROW_SHARE = 4
 ROWS_NAME = "hindsight_search_rows"
 ROWS_TABLE = f"temp.{ROWS_NAME}"
 KEPT_NAME = "hindsight_search_kept"
@@ -1203,11 +1241,24 @@ def compile_query(
     counts: Callable[[str], Counts] = _every_place,
     *,
     plain: bool = False,
+    together: Callable[[tuple[str, ...]], int] | None = None,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
     `counts(literal)` says how many rows of each place of the index a literal matches
     (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
+    `together(literals)` says how many incidents' own fields match them all (TOGETHER_SQL);
+    it tells whether several clauses are narrowed (_Compiler._narrowing_pays).
     """
     compiler = PlainCompiler if plain else _Compiler
-    return compiler(request, incident_count, counts).compile()
+    return compiler(request, incident_count, counts, together=together).compile()
+
+
+# How many incidents' own fields match every one of some FTS5 literals: one FTS5 query of
+# them joined with AND (together_query()), the parameter.
+TOGETHER_SQL = f"SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH ?"
+
+
+def together_query(literals: Sequence[str]) -> str:
+    """The FTS5 query matching the rows that match each of `literals`."""
+    return " AND ".join(literals)
