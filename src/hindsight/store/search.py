@@ -469,10 +469,11 @@ class _Counter:
             self.known[literal] = counts
         return counts
 
-    def together(self, literals: tuple[str, ...]) -> int:
-        """How many incidents' own fields match every one of `literals` (FTS5's AND)."""
+    def together(self, literals: tuple[str, ...], most: int) -> int:
+        """How many incidents' own fields match every one of `literals` (FTS5's AND), up
+        to `most`."""
         query = together_query(literals)
-        return int(self.connection.exec_driver_sql(TOGETHER_SQL, (query,)).scalar_one())
+        return int(self.connection.exec_driver_sql(TOGETHER_SQL, (query, most)).scalar_one())
 
     def _expanded(self, literal: str, prefix: str) -> Counts | None:
         """The Counts of a prefix written out as its words in each table (Expansion), or

@@ -552,9 +552,10 @@ class _Compiler:
     ctes: list[str] = field(default_factory=list)
     prelude: list[str] = field(default_factory=list)
     walking: bool = False  # fields alone, a page without its total: walked newest first
-    # How many incidents' own fields match every one of some FTS5 literals (None: no index
-    # to ask; several clauses are then not narrowed, _narrowing_pays).
-    together: Callable[[tuple[str, ...]], int] | None = None
+    # How many incidents' own fields match every one of some FTS5 literals, counting up to
+    # a number at most (None: no index to ask; several clauses are then not narrowed,
+    # _narrowing_pays).
+    together: Callable[[tuple[str, ...], int], int] | None = None
     narrows: ClassVar[bool] = (
         True  # several text clauses: the rarest scored where all match (_narrowed)
     )
@@ -932,7 +933,9 @@ class _Compiler:
             for _, clause in required
         )
         own = sum(leaf.incidents for leaf in leaves)
-        return self.together(literals) * NARROW_SHARE <= own
+        # Counting stops once it is too many (a common word's list is not read through).
+        most = own // max(NARROW_SHARE, 1) + 1
+        return self.together(literals, most) * NARROW_SHARE <= own
 
     def _narrowed(
         self,
@@ -1241,22 +1244,25 @@ def compile_query(
     counts: Callable[[str], Counts] = _every_place,
     *,
     plain: bool = False,
-    together: Callable[[tuple[str, ...]], int] | None = None,
+    together: Callable[[tuple[str, ...], int], int] | None = None,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
     `counts(literal)` says how many rows of each place of the index a literal matches
     (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
-    `together(literals)` says how many incidents' own fields match them all (TOGETHER_SQL);
-    it tells whether several clauses are narrowed (_Compiler._narrowing_pays).
+    `together(literals, most)` says how many incidents' own fields match them all, up to
+    `most` (TOGETHER_SQL); it tells whether several clauses are narrowed
+    (_Compiler._narrowing_pays).
     """
     compiler = PlainCompiler if plain else _Compiler
     return compiler(request, incident_count, counts, together=together).compile()
 
 
-# How many incidents' own fields match every one of some FTS5 literals: one FTS5 query of
-# them joined with AND (together_query()), the parameter.
-TOGETHER_SQL = f"SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH ?"
+# How many incidents' own fields match every one of some FTS5 literals, up to the second
+# parameter: one FTS5 query of them joined with AND (together_query()), the first.
+TOGETHER_SQL = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH ? LIMIT ?)"
+)
 
 
 def together_query(literals: Sequence[str]) -> str:
