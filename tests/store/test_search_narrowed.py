@@ -129,7 +129,7 @@ def _compiled(workspace: Workspace, text: str) -> search_sql.CompiledQuery:
 def test_the_rarest_clause_is_kept_to_the_incidents_having_every_clause(
     world: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_sql, "NARROW_SHARE", 0)  # narrowed whenever it can be
+    monkeypatch.setattr(search_sql._Compiler, "_narrowing_pays", _always)
     compiled = _compiled(world, "ranker kestrel latency")
     # kestrel is the rarest: the other two are written out first, then kestrel scored
     # only where both are (a test over the kept table, the written rows read back in order).
@@ -152,13 +152,17 @@ def test_the_rarest_clause_is_kept_to_the_incidents_having_every_clause(
     )
 
 
+def _always(compiler: search_sql._Compiler, *args: object) -> bool:
+    return True  # narrowed whenever there are several text clauses
+
+
 def _always_narrowed(workspace: Workspace, text: str) -> list[object]:
-    saved = search_sql.NARROW_SHARE
-    search_sql.NARROW_SHARE = 0
+    saved = search_sql._Compiler._narrowing_pays
+    search_sql._Compiler._narrowing_pays = _always  # type: ignore[method-assign]
     try:
         return _answers(workspace, text)
     finally:
-        search_sql.NARROW_SHARE = saved
+        search_sql._Compiler._narrowing_pays = saved  # type: ignore[method-assign]
 
 
 def _answers_everywhere(workspace: Workspace, text: str) -> list[object]:
@@ -239,12 +243,12 @@ def _summands(workspace: Workspace, text: str) -> dict[int, str]:
 def test_each_match_has_its_rows_summed_in_the_same_order(world: Workspace, text: str) -> None:
     # Floating-point sums of three rows or more depend on their order: the narrowed
     # statement must give each match the same rows in the same order, clause by clause.
-    saved = search_sql.NARROW_SHARE, search_sql._Compiler.narrows
+    saved = search_sql._Compiler._narrowing_pays, search_sql._Compiler.narrows
     try:
-        search_sql.NARROW_SHARE = 0
+        search_sql._Compiler._narrowing_pays = _always  # type: ignore[method-assign]
         narrowed = _summands(world, text)
         search_sql._Compiler.narrows = False
         everywhere = _summands(world, text)
     finally:
-        search_sql.NARROW_SHARE, search_sql._Compiler.narrows = saved
+        search_sql._Compiler._narrowing_pays, search_sql._Compiler.narrows = saved  # type: ignore[method-assign]
     assert narrowed == everywhere, text

@@ -294,10 +294,12 @@ class Leaf:
     prefix: bool = False
     # The statements whose union is `ids`, each of column i (empty: `ids` alone).
     members: tuple[str, ...] = ()
-    # The literal search_incident is matched with, and whether its summaries are scored by
-    # bm25 (an arm whose cost is per row: _narrowed).
+    # The literal search_incident is matched with; the summaries scored by bm25 (an arm
+    # whose cost is per row: _narrowed); its rows in every place of the index (each column
+    # of the incidents, each kind of record, the access log) per incident there is.
     literal: str = ""
-    bm25: bool = False
+    bm25: int = 0
+    share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -639,7 +641,8 @@ class _Compiler:
             estimate,
             members=tuple(members),
             literal=written,
-            bm25=by_bm25 and bool(counts.columns.get("summary", 0)),
+            bm25=counts.columns.get("summary", 0) if by_bm25 else 0,
+            share=(sum(counts.columns.values()) + counts.children + counts.access) / max(total, 1),
             incidents=counts.incidents,
             only_incidents=not counts.children and not counts.access,
             titles=counts.columns.get("title", 0),
@@ -916,15 +919,16 @@ class _Compiler:
 
     def _narrowing_pays(self, required: list[tuple[int, list[Leaf]]], rarest: int) -> bool:
         """True when the rarest clause is worth scoring only where every clause matches
-        (_narrowed): its summaries are scored by bm25 (about 2 µs a row; its other arms cost
-        about as much kept to a few incidents or not), and few of the incidents whose own
+        (_narrowed): its summaries are scored by bm25 (about 2.4 µs a row; its other arms
+        cost about as much kept to a few incidents or not), few of the incidents whose own
         fields hold it hold every other clause too, by FTS5's count of them all (a fraction
-        of a millisecond). Writing the other clauses' rows costs about 0.5 µs each: when
-        nearly every incident of the rarest clause has the others (`tokenizer upgrade`), it
-        would be paid for nothing.
+        of a millisecond), and the summaries this saves outweigh the other clauses' rows
+        written (about 0.8 µs each). When nearly every incident of the rarest clause has the
+        others (`tokenizer upgrade`), the rows would be written for nothing.
         """
         leaves = dict(required)[rarest]
-        if self.together is None or not any(leaf.bm25 for leaf in leaves):
+        summaries = sum(leaf.bm25 for leaf in leaves)
+        if self.together is None or not summaries:
             return False
         literals = tuple(
             clause[0].literal
@@ -935,7 +939,17 @@ class _Compiler:
         own = sum(leaf.incidents for leaf in leaves)
         # Counting stops once it is too many (a common word's list is not read through).
         most = own // max(NARROW_SHARE, 1) + 1
-        return self.together(literals, most) * NARROW_SHARE <= own
+        together = self.together(literals, most)
+        if together * NARROW_SHARE > own:
+            return False
+        # The rows written, were the other clauses' places spread evenly over the
+        # incidents, against the summaries no longer scored: a common word's many rows
+        # (`model tokenizer stale`: 8,000 written, 1,900 summaries saved) cost more.
+        written = own * sum(
+            leaf.share for number, clause in required if number != rarest for leaf in clause
+        )
+        saved = summaries * (1 - together / max(own, 1))
+        return saved * NARROW_GAIN > written
 
     def _narrowed(
         self,
@@ -1109,6 +1123,9 @@ WITHIN_TABLE = f"temp.{WITHIN_NAME}"
 # Several text clauses are narrowed when at most 1/NARROW_SHARE of the rarest one's own
 # incidents have them all (_narrowing_pays).
 NARROW_SHARE = 4
+# ... and when a summary no longer scored by bm25 saves more than the rows written cost
+# this many times over (bm25 about 2.4 µs a row, writing and reading back 0.8 µs).
+NARROW_GAIN = 3.0
 ROWS_NAME = "hindsight_search_rows"
 ROWS_TABLE = f"temp.{ROWS_NAME}"
 KEPT_NAME = "hindsight_search_kept"
