@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -12,6 +13,7 @@ from hindsight.core.search_text import (
     ELLIPSIS,
     Pattern,
     _fold_char,
+    _matcher,
     excerpt,
     find,
     fold,
@@ -129,3 +131,48 @@ def test_fold_is_each_character_folded_on_its_own(text: str) -> None:
     # the character-by-character rule, whatever was folded before.
     assert fold(text) == "".join(_fold_char(char) for char in text)
     assert len(fold(text)) == len(text)
+
+
+def _plain_matcher(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
+    """_matcher() as it reads most plainly: the test that no letter or digit comes before
+    the word comes first, then the words."""
+    alternatives = []
+    for pattern in patterns:
+        parts = [re.escape(word) for word in pattern.words]
+        if pattern.prefix:
+            parts[-1] += r"[^\W_]*"
+        alternatives.append(r"[\W_]+".join(parts))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab_ é-É\n1xyzAB·"), max_size=60) | st.text(max_size=80),
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.sampled_from("ab é1É_-x"), min_size=1, max_size=6), st.booleans()
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_matcher_finds_what_the_plain_expression_finds(
+    text: str, wanted: list[tuple[str, bool]]
+) -> None:
+    # The matcher tests what comes before a word after its first letter (so that Python's
+    # engine can skip to the letters a word starts with); the matches must be the same.
+    patterns = tuple(p for p in (Pattern.of(w, prefix=x) for w, x in wanted) if p.words)
+    if not patterns:
+        return
+    folded = fold(text)
+    assert [m.span() for m in _matcher(patterns).finditer(folded)] == [
+        m.span() for m in _plain_matcher(patterns).finditer(folded)
+    ]
+
+
+def test_the_matcher_keeps_word_edges() -> None:
+    patterns = (Pattern.of("ab"), Pattern.of("b c"), Pattern.of("x", prefix=True))
+    text = "ab xab ab_ b-c cab b  c xy x1 _x"
+    spans = [m.span() for m in _matcher(patterns).finditer(text)]
+    assert spans == [m.span() for m in _plain_matcher(patterns).finditer(text)]
+    assert [text[s:e] for s, e in spans] == ["ab", "xab", "ab", "b-c", "b  c", "xy", "x1", "x"]

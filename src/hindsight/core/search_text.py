@@ -121,14 +121,22 @@ def _matcher(patterns: tuple[Pattern, ...]) -> re.Pattern[str]:
 
     Words are maximal runs of letters and digits, so a word must not touch another letter
     or digit on either side; the words of a phrase are separated by anything else.
+
+    Each alternative starts with its first letter, and the test that no letter or digit
+    comes before the word follows it (looking two characters back: the one before the
+    word, and the letter itself). The expression then starts with a choice of letters,
+    which Python's engine skips to in C, rather than the test, which it would try at
+    every character of the text (tests/core/test_search_text.py holds the two equal).
     """
     alternatives = []
     for pattern in patterns:
         parts = [re.escape(word) for word in pattern.words]
         if pattern.prefix:
             parts[-1] += r"[^\W_]*"
-        alternatives.append(r"[\W_]+".join(parts))
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+        first = pattern.words[0][0]  # a letter or digit: re.escape leaves it as it is
+        rest = r"[\W_]+".join(parts)[len(re.escape(first)) :]
+        alternatives.append(re.escape(first) + r"(?<![^\W_][\s\S])" + rest)
+    return re.compile(r"(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
 def _merged(spans: list[Span]) -> list[Span]:

@@ -43,6 +43,7 @@ from hindsight.store.search_common import (
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
     EXPANSION_LIMIT,
+    TOGETHER_SQL,
     VOCABULARY_SQL,
     CompiledQuery,
     Counts,
@@ -61,6 +62,7 @@ from hindsight.store.search_sql import (
     prefix_bounds,
     single_prefix,
     single_token,
+    together_query,
     word_counts_of,
     word_counts_sql,
 )
@@ -130,7 +132,9 @@ class SqliteSearchIndex:
         # The query is weighed against the incidents there are now.
         total_incidents = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
         counts = counter or _Counter(connection)
-        return compile_query(request, total_incidents, counts, plain=self.plain)
+        return compile_query(
+            request, total_incidents, counts, plain=self.plain, together=counts.together
+        )
 
     def ranked(self, request: SearchRequest) -> list[int]:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""
@@ -464,6 +468,12 @@ class _Counter:
                 counts = counts_of(row, parts)
             self.known[literal] = counts
         return counts
+
+    def together(self, literals: tuple[str, ...], most: int) -> int:
+        """How many incidents' own fields match every one of `literals` (FTS5's AND), up
+        to `most`."""
+        query = together_query(literals)
+        return int(self.connection.exec_driver_sql(TOGETHER_SQL, (query, most)).scalar_one())
 
     def _expanded(self, literal: str, prefix: str) -> Counts | None:
         """The Counts of a prefix written out as its words in each table (Expansion), or

@@ -31,7 +31,10 @@ ranked like a word: FTS5 would gather its words again in every statement and ran
 reads. Each word is then found with one FTS5 scan per place; a word in more than
 BM25_LIMIT incidents is scored in summaries by presence too. With several
 clauses, the others are scored only where the rarest one (by those counts) matches: its
-incidents are put in a temporary table first (CompiledQuery.prelude). The scores are grouped
+incidents are put in a temporary table first (CompiledQuery.prelude); the others' score rows
+are written to a temporary table too, and the rarest one is then scored only where every
+clause matches (_Compiler._narrowed: its summaries' bm25 for a few incidents, not all of
+its own), each matching incident's rows summed in the same order. The scores are grouped
 into a materialized table, which the page is sorted from with its LIMIT and the matches
 counted from.
 
@@ -60,6 +63,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, partial
+from typing import ClassVar
 
 from hindsight.core.detection import DETECTION_SOURCE_QUESTION, TRIGGER_KIND_QUESTION
 from hindsight.core.review import Verdict
@@ -288,6 +292,14 @@ class Leaf:
     # A prefix matched as it is (not written out as its words, Expansion): FTS5 gathers its
     # words again for every range read.
     prefix: bool = False
+    # The statements whose union is `ids`, each of column i (empty: `ids` alone).
+    members: tuple[str, ...] = ()
+    # The literal search_incident is matched with; the summaries scored by bm25 (an arm
+    # whose cost is per row: _narrowed); its rows in every place of the index (each column
+    # of the incidents, each kind of record, the access log) per incident there is.
+    literal: str = ""
+    bm25: int = 0
+    share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -542,6 +554,13 @@ class _Compiler:
     ctes: list[str] = field(default_factory=list)
     prelude: list[str] = field(default_factory=list)
     walking: bool = False  # fields alone, a page without its total: walked newest first
+    # How many incidents' own fields match every one of some FTS5 literals, counting up to
+    # a number at most (None: no index to ask; several clauses are then not narrowed,
+    # _narrowing_pays).
+    together: Callable[[tuple[str, ...], int], int] | None = None
+    narrows: ClassVar[bool] = (
+        True  # several text clauses: the rarest scored where all match (_narrowed)
+    )
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
@@ -620,6 +639,10 @@ class _Compiler:
             self.cte(" UNION ".join(members)),
             arms,
             estimate,
+            members=tuple(members),
+            literal=written,
+            bm25=counts.columns.get("summary", 0) if by_bm25 else 0,
+            share=(sum(counts.columns.values()) + counts.children + counts.access) / max(total, 1),
             incidents=counts.incidents,
             only_incidents=not counts.children and not counts.access,
             titles=counts.columns.get("title", 0),
@@ -832,7 +855,13 @@ class _Compiler:
                 # before the statement: each arm's IN test then reads that table's own
                 # b-tree, where over a CTE SQLite would build an index of it for every arm.
                 leaves = dict(required)[rarest]
-                members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in leaves)
+                # Every statement of theirs is inserted as it comes (the table's key drops
+                # the repeats), rather than their union made first (an index of its own).
+                members = " UNION ALL ".join(
+                    member
+                    for leaf in leaves
+                    for member in (leaf.members or (f"SELECT i FROM {leaf.ids}",))
+                )
                 restrictor = WITHIN_TABLE
                 self.prelude = [
                     f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
@@ -841,16 +870,24 @@ class _Compiler:
                     f"{members}",
                 ]
             fields = _clause_fields(required) if len(required) > 1 or optional else None
-            rows = [
-                self._row(
-                    arm,
-                    number if fields is None else 1 << fields[number][0],
-                    None if number == rarest else restrictor,
-                )
-                for number, leaves in required
-                for leaf in leaves
-                for arm in leaf.arms
-            ]
+            if (
+                fields is not None
+                and not optional
+                and self.narrows
+                and self._narrowing_pays(required, rarest)
+            ):
+                rows = self._narrowed(required, rarest, fields)
+            else:
+                rows = [
+                    self._row(
+                        arm,
+                        number if fields is None else 1 << fields[number][0],
+                        None if number == rarest else restrictor,
+                    )
+                    for number, leaves in required
+                    for leaf in leaves
+                    for arm in leaf.arms
+                ]
             other = -1 if fields is None else 0  # the words of mixed OR groups: no clause
             rows += [self._row(arm, other, restrictor) for leaf in optional for arm in leaf.arms]
             if fields is not None:
@@ -879,6 +916,94 @@ class _Compiler:
             members = " UNION ".join(f"SELECT i FROM {leaf.ids}" for leaf in required[0][1])
             count_sql = f"{with_}SELECT count(*) FROM ({members})"
         return CompiledQuery(sql, self.params, count_sql, prelude=tuple(self.prelude))
+
+    def _narrowing_pays(self, required: list[tuple[int, list[Leaf]]], rarest: int) -> bool:
+        """True when the rarest clause is worth scoring only where every clause matches
+        (_narrowed): its summaries are scored by bm25 (about 2.4 µs a row; its other arms
+        cost about as much kept to a few incidents or not), few of the incidents whose own
+        fields hold it hold every other clause too, by FTS5's count of them all (a fraction
+        of a millisecond), and the summaries this saves outweigh the other clauses' rows
+        written (about 0.8 µs each). When nearly every incident of the rarest clause has the
+        others (`tokenizer upgrade`), the rows would be written for nothing.
+        """
+        leaves = dict(required)[rarest]
+        summaries = sum(leaf.bm25 for leaf in leaves)
+        if self.together is None or not summaries:
+            return False
+        literals = tuple(
+            clause[0].literal
+            if len(clause) == 1
+            else "(" + " OR ".join(leaf.literal for leaf in clause) + ")"
+            for _, clause in required
+        )
+        own = sum(leaf.incidents for leaf in leaves)
+        # Counting stops once it is too many (a common word's list is not read through).
+        most = own // max(NARROW_SHARE, 1) + 1
+        together = self.together(literals, most)
+        if together * NARROW_SHARE > own:
+            return False
+        # The rows written, were the other clauses' places spread evenly over the
+        # incidents, against the summaries no longer scored: a common word's many rows
+        # (`model tokenizer stale`: 8,000 written, 1,900 summaries saved) cost more.
+        written = own * sum(
+            leaf.share for number, clause in required if number != rarest for leaf in clause
+        )
+        saved = summaries * (1 - together / max(own, 1))
+        return saved * NARROW_GAIN > written
+
+    def _narrowed(
+        self,
+        required: list[tuple[int, list[Leaf]]],
+        rarest: int,
+        fields: dict[int, tuple[int, int]],
+    ) -> list[str]:
+        """The score rows of several text clauses, the rarest one scored only where every
+        clause matches (its summaries' bm25 is the dearest arm, and few of its incidents
+        have the other words: `tokenizer fraud-scorer stale` keeps 100 of 3,164).
+
+        The other clauses' rows (kept to the rarest one's incidents, as before) are written
+        to a temporary table first, in the order of the statement, and the incidents having
+        every one of those clauses are listed from them (KEPT_TABLE); the rarest clause's
+        arms are kept to those. An incident that matches keeps every row it had, in the same
+        order (the other clauses' rows are read back in the order written), so its score is
+        summed as before, bit for bit; an incident that does not loses only rows that the
+        HAVING test would have dropped with it. Returns the statement's rows: the earlier
+        clauses' rows, the rarest clause's arms, the later clauses' rows.
+        """
+        tagged = [
+            f"SELECT i, s, c, {int(number > rarest)} AS a "
+            f"FROM ({self._row(arm, 1 << fields[number][0], WITHIN_TABLE)})"
+            for number, leaves in required
+            if number != rarest
+            for leaf in leaves
+            for arm in leaf.arms
+        ]
+        having = " AND ".join(
+            f"(sum(c) >> {shift}) & {mask}"
+            for number, (shift, mask) in fields.items()
+            if number != rarest
+        )
+        self.prelude += [
+            f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)",
+            f"DELETE FROM {ROWS_TABLE}",
+            f"INSERT INTO {ROWS_TABLE} (i, s, c, a) {' UNION ALL '.join(tagged)}",
+            f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)",
+            f"DELETE FROM {KEPT_TABLE}",
+            f"INSERT INTO {KEPT_TABLE} (i) SELECT i FROM {ROWS_TABLE} GROUP BY i HAVING {having}",
+        ]
+        earlier = any(number < rarest for number, _ in required)
+        later = any(number > rarest for number, _ in required)
+        shift = fields[rarest][0]
+        return [
+            *([f"SELECT i, s, c FROM {ROWS_TABLE} WHERE a = 0"] if earlier else []),
+            *(
+                self._row(arm, 1 << shift, KEPT_TABLE)
+                for leaves in (dict(required)[rarest],)
+                for leaf in leaves
+                for arm in leaf.arms
+            ),
+            *([f"SELECT i, s, c FROM {ROWS_TABLE} WHERE a = 1"] if later else []),
+        ]
 
     def _walked(self, conditions: list[str], offset: str, exact: CompiledQuery) -> CompiledQuery:
         """Fields alone, a page without its total: the newest incidents are walked, each
@@ -993,6 +1118,18 @@ WALK_FACTOR = 20
 # connection's own temporary database, filled by CompiledQuery.prelude.
 WITHIN_NAME = "hindsight_search_within"
 WITHIN_TABLE = f"temp.{WITHIN_NAME}"
+# Several text clauses: the other clauses' score rows, written before the statement (with
+# `a` 0 for those of clauses before the rarest, 1 after), and the incidents having them all.
+# Several text clauses are narrowed when at most 1/NARROW_SHARE of the rarest one's own
+# incidents have them all (_narrowing_pays).
+NARROW_SHARE = 4
+# ... and when a summary no longer scored by bm25 saves more than the rows written cost
+# this many times over (bm25 about 2.4 µs a row, writing and reading back 0.8 µs).
+NARROW_GAIN = 3.0
+ROWS_NAME = "hindsight_search_rows"
+ROWS_TABLE = f"temp.{ROWS_NAME}"
+KEPT_NAME = "hindsight_search_kept"
+KEPT_TABLE = f"temp.{KEPT_NAME}"
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
@@ -1065,6 +1202,8 @@ class PlainCompiler(_Compiler):
     (every field of every incident is read) and not ranked by bm25, but it finds things.
     """
 
+    narrows = False
+
     def leaf(self, text: Text) -> Leaf:
         needle = self.param(" ".join(text.text.lower().split()))
         members, arms = [], []
@@ -1082,7 +1221,7 @@ class PlainCompiler(_Compiler):
             ids = self.cte(sql, materialized=True)
             members.append(f"SELECT i FROM {ids}")
             arms.append(_weighted(ids, weight))
-        return Leaf(self.cte(" UNION ".join(members)), arms)
+        return Leaf(self.cte(" UNION ".join(members)), arms, members=tuple(members))
 
     def name_ids(self, name: FieldName, value: str) -> str:
         """Incidents with a tag, system, team or owner containing `value` (any case)."""
@@ -1122,11 +1261,27 @@ def compile_query(
     counts: Callable[[str], Counts] = _every_place,
     *,
     plain: bool = False,
+    together: Callable[[tuple[str, ...], int], int] | None = None,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
     `counts(literal)` says how many rows of each place of the index a literal matches
     (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
+    `together(literals, most)` says how many incidents' own fields match them all, up to
+    `most` (TOGETHER_SQL); it tells whether several clauses are narrowed
+    (_Compiler._narrowing_pays).
     """
     compiler = PlainCompiler if plain else _Compiler
-    return compiler(request, incident_count, counts).compile()
+    return compiler(request, incident_count, counts, together=together).compile()
+
+
+# How many incidents' own fields match every one of some FTS5 literals, up to the second
+# parameter: one FTS5 query of them joined with AND (together_query()), the first.
+TOGETHER_SQL = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH ? LIMIT ?)"
+)
+
+
+def together_query(literals: Sequence[str]) -> str:
+    """The FTS5 query matching the rows that match each of `literals`."""
+    return " AND ".join(literals)
