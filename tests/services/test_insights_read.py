@@ -221,3 +221,15 @@ def test_broken_stored_json_fails_as_json_loads_fails(text: str) -> None:
         json.loads(text)
     with pytest.raises(json.JSONDecodeError):
         store_insights._json(text)
+
+
+def test_items_made_by_the_constructor_equal_the_light_ones(
+    filled: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The path taken should a field of FollowUp ever be made by a factory.
+    from hindsight.store import insights as store_insights
+
+    light = InsightsRepository(filled.database).followups()
+    monkeypatch.setattr(store_insights, "_LIGHT_DEFAULTS", None)
+    made = InsightsRepository(filled.database).followups()
+    assert made == light and [vars(m) for m in made] == [vars(i) for i in light]

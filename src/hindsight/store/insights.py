@@ -149,10 +149,6 @@ def _stored_time(earliest: Any, latest: Any, best: Any, confidence: str) -> Fuzz
     return made
 
 
-def _maybe_aware(moment: Any) -> datetime | None:
-    return None if moment is None else _aware(moment)
-
-
 def _strings(value: Any) -> tuple[str, ...]:
     """A stored JSON list of text (raw JSON text on SQLite) as a tuple."""
     if isinstance(value, str):
@@ -489,9 +485,6 @@ class InsightsRepository:
         # and so is each step, a frozen value items may share.
         days = _Once(_day)
         steps = _Once(lambda key: StatusStep(*key))
-        if _LIGHT_DEFAULTS is None:
-            rows = [(row[0], row[1], keys[row[1]], *row[2:]) for row in found if row[1] in keys]
-            return [_light_item(row, spans.get(row[0]), days, steps) for row in rows]
         return _light_items(found, keys, spans, days, steps, _LIGHT_DEFAULTS)
 
 
@@ -519,7 +512,7 @@ def _light_fields() -> dict[str, Any] | None:
     return {name: value for name, value in vars(made).items() if name not in given}
 
 
-# What _light_item gives a FollowUp; the rest keep their defaults.
+# What _light_items gives a FollowUp; the rest keep their defaults.
 _LIGHT_GIVEN = (
     "id",
     "title",
@@ -537,73 +530,26 @@ _LIGHT_GIVEN = (
 _LIGHT_DEFAULTS = _light_fields()
 
 
-def _light_item(
-    row: Sequence[Any],
-    span: tuple[Any, Any] | None,
-    days: dict[Any, date | None] | None = None,
-    steps: dict[tuple[FollowUpStatus, date | None], StatusStep] | None = None,
-) -> FollowUp:
-    (
-        item_id,
-        incident_id,
-        incident_key,
-        status_code,
-        priority,
-        kind,
-        value,
-        feasibility,
-        due_on,
-        next_senior_review,
-        created_at,
-    ) = row
-    day = _day if days is None else days.__getitem__
-    step = StatusStep if steps is None else lambda *key: steps[key]
-    status = _ITEM_STATUSES[status_code]
-    history: list[StatusStep] = []
-    if span is not None:
-        first, last = day(span[0]), day(span[1])
-        if first != last or status is not FollowUpStatus.OPEN:
-            # The first step's own status is not read by anything: only its day is.
-            history.append(step(FollowUpStatus.OPEN, first))
-        history.append(step(status, last))
-    given = {
-        "id": item_id,
-        "title": "",
-        "incident_id": incident_id,
-        "incident_key": incident_key,
-        "due": day(due_on),
-        "history": history,
-        "priority": _PRIORITIES[priority],
-        "kind": _ITEM_KINDS[kind],
-        "value": value,
-        "feasibility": feasibility,
-        "next_senior_review": day(next_senior_review),
-        "created_at": _maybe_aware(created_at),
-    }
-    if _LIGHT_DEFAULTS is None:
-        return FollowUp(**given)
-    # Made without the constructor (about a fifth of the items' read, in a profile): its
-    # checks turn codes into members, and these are members already; the result is equal
-    # to what it makes.
-    item = object.__new__(FollowUp)
-    item.__dict__.update(_LIGHT_DEFAULTS)
-    item.__dict__.update(given)
-    return item
-
-
 def _light_items(
     rows: Sequence[Sequence[Any]],
     keys: dict[int, str],
     spans: dict[int, tuple[Any, Any]],
     days: dict[Any, date | None],
     steps: dict[tuple[FollowUpStatus, date | None], StatusStep],
-    defaults: dict[str, Any],
+    defaults: dict[str, Any] | None,
 ) -> list[FollowUp]:
-    """_light_item of every row (with its incident's key from `keys`; an item of no incident
-    there is left out, as the join left it out), in one loop: the same items, each made
-    with one dictionary of its fields (a call per row, with its look-ups and the two updates
-    of its dictionary, cost about a third more)."""
+    """A light FollowUp of every row (with its incident's key from `keys`; an item of no
+    incident there is left out, as the join left it out), in one loop, each made with one
+    dictionary of its fields (a call per row, with its look-ups and the two updates of its
+    dictionary, cost about a third more).
+
+    An item is made without the constructor (about a fifth of the items' read, in a
+    profile): its checks turn codes into members, and these are members already; the result
+    is equal to what it makes. With `defaults` None (a field of FollowUp made by a factory,
+    which items must not share) each is made by the constructor instead.
+    """
     new, cls = object.__new__, FollowUp
+    base = defaults or {}
     statuses, priorities, kinds = _ITEM_STATUSES, _PRIORITIES, _ITEM_KINDS
     opened = FollowUpStatus.OPEN
     made: list[FollowUp] = []
@@ -632,10 +578,9 @@ def _light_items(
                 # The first step's own status is not read by anything: only its day is.
                 history.append(steps[opened, first])
             history.append(steps[status, last])
-        item = new(cls)
-        # In the order _light_item gives them: the defaults, then the fields read.
-        item.__dict__ = {
-            **defaults,
+        # In the order the constructor gives them: the defaults, then the fields read.
+        values = {
+            **base,
             "id": item_id,
             "title": "",
             "incident_id": incident_id,
@@ -649,5 +594,10 @@ def _light_items(
             "next_senior_review": days[next_senior_review],
             "created_at": None if created_at is None else _aware(created_at),
         }
+        if defaults is None:
+            add(cls(**values))
+            continue
+        item = new(cls)
+        item.__dict__ = values
         add(item)
     return made
