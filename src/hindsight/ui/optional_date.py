@@ -11,7 +11,6 @@ from hindsight.ui.qt_helpers import (
     DateEdit,
     date_time_edit,
     from_qdatetime,
-    keep_to_kept_years,
     to_qdatetime,
 )
 
@@ -30,7 +29,6 @@ class OptionalDate(QWidget):
             self.edit = DateEdit(QDate(start.year, start.month, start.day))
             self.edit.setCalendarPopup(True)
             self.edit.setDisplayFormat("yyyy-MM-dd")
-            keep_to_kept_years(self.edit)
         self.edit.setEnabled(False)
         self.enabled.toggled.connect(self.edit.setEnabled)
         row = QHBoxLayout(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QDate, QDateTime, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
@@ -94,11 +94,19 @@ class _TypedWhole:
 
 
 class DateTimeEdit(_TypedWhole, QDateTimeEdit):
-    """A date-time field that takes a date typed whole."""
+    """A date-time field that takes a date typed whole, in the years a record keeps."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        keep_to_kept_years(self)
 
 
 class DateEdit(_TypedWhole, QDateEdit):
-    """A date field that takes a date typed whole."""
+    """A date field that takes a date typed whole, in the years a record keeps."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        keep_to_kept_years(self)
 
 
 def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
@@ -106,7 +114,6 @@ def date_time_edit(parent: QWidget | None = None) -> QDateTimeEdit:
     edit = DateTimeEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DISPLAY_FORMAT)
-    keep_to_kept_years(edit)
     edit.setDateTime(QDateTime.currentDateTime())
     return edit
 

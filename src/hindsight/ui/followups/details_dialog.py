@@ -42,7 +42,6 @@ from hindsight.ui.qt_helpers import (
     DateEdit,
     current_enum,
     fill_combo,
-    keep_to_kept_years,
     ok_cancel_buttons,
     place_window,
     problem_label,
@@ -116,7 +115,6 @@ class FollowUpDialog(QDialog):
         self.reached = DateEdit()
         self.reached.setCalendarPopup(True)
         self.reached.setDisplayFormat("yyyy-MM-dd")
-        keep_to_kept_years(self.reached)
         self.reached.setDate(to_qdate(item.status_since or today))
         self.history = QLabel(self._history_text())
         styled(self.history, "hint")
