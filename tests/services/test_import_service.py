@@ -288,3 +288,47 @@ def test_an_import_applies_the_records_rules(demo_workspace: Workspace, tmp_path
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ImportProblem, match=r"milestones\.detection"):
         ImportService(demo_workspace).import_file(path)
+
+
+def test_a_refusal_lists_each_problem_then_counts_the_rest(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    data = _published_without_answers(demo_workspace, tmp_path)
+    record = data["incidents"][0]
+    record["historical"] = True
+    copies = []
+    for number in range(1, 16):
+        copy = json.loads(json.dumps(record))
+        copy["key"] = f"OLD-{number}"
+        copy["impacts"] = [{"measure": f"Lost {number}", "low": 20, "high": 10, "unit": "q"}]
+        copies.append(copy)
+    data["incidents"] = copies
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = demo_workspace.incidents.count()
+    with pytest.raises(ImportProblem) as caught:
+        ImportService(demo_workspace).import_file(path)
+    lines = str(caught.value).splitlines()
+    named = [line for line in lines if line.startswith("- incidents[")]
+    assert [line.split("]")[0] for line in named] == [f"- incidents[{i}" for i in range(12)]
+    assert all("swap them" in line for line in named)
+    assert lines[-1] == "…and 3 more"
+    assert "nothing was imported" in lines[0] and str(path) in lines[0]
+    assert demo_workspace.incidents.count() == before
+
+
+def test_a_refusal_by_the_editors_rules_lists_each_incident(
+    demo_workspace: Workspace, tmp_path: Path
+) -> None:
+    data = _published_without_answers(demo_workspace, tmp_path)
+    second = json.loads(json.dumps(data["incidents"][0]))
+    second["key"] = "OLD-2"
+    data["incidents"].append(second)
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportProblem) as caught:
+        ImportService(demo_workspace).import_file(path)
+    lines = str(caught.value).splitlines()
+    assert lines[0].endswith("Fix these in the file and import it again:")
+    assert [line[:17] for line in lines[1:]] == ["- incidents[0] (O", "- incidents[1] (O"]
+    assert "OLD-1" in lines[1] and "OLD-2" in lines[2] and len(lines) == 3

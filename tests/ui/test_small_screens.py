@@ -659,3 +659,22 @@ def test_a_refusal_in_a_dialog_on_screen_is_shown_whole(qtbot):
     problem = dialog.problem
     assert problem.isVisible() and "not a web address" in problem.text()
     assert problem.height() >= problem.heightForWidth(problem.width())
+
+
+def test_an_error_of_many_lines_shows_its_first_lines_and_keeps_the_rest_under_details(qtbot):
+    from hindsight.ui.messages import LINES_SHOWN, error_box
+
+    problems = [f"- incidents[{i}].impacts[0]: swap them." for i in range(14)]
+    message = "\n".join(["bad.json holds what Hindsight would refuse.", *problems])
+    box = error_box(None, "Cannot import", message)
+    qtbot.addWidget(box)
+    shown = box.text().splitlines()
+    assert shown[:LINES_SHOWN] == message.splitlines()[:LINES_SHOWN]
+    assert shown[-1] == f"…{15 - LINES_SHOWN} more lines under Show Details."
+    assert box.detailedText() == message
+    box.show()
+    assert box.height() < 300  # a 1366x768 screen at 2x is 384 pixels high
+
+    short = error_box(None, "Cannot import", "bad.json: one problem.\n- incidents[0]: swap them.")
+    qtbot.addWidget(short)
+    assert short.text().count("\n") == 1 and short.detailedText() == ""

@@ -31,6 +31,23 @@ from hindsight.store.imports import (
 from hindsight.store.links import existing_keys
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+PROBLEMS_LISTED = 12  # a refusal names this many problems of a file, then counts the rest
+
+
+def refusal(head: str, problems: list[str]) -> str:
+    """`head` and the one problem after it, or, for several, each on a line of its own.
+
+    At most PROBLEMS_LISTED are named; the rest are counted. A file refused for one field
+    at a time had to be imported again for each (a refusal used to name only the first).
+    """
+    if len(problems) == 1:
+        return f"{head} {problems[0]}"
+    lines = [f"{head} Fix these in the file and import it again:"]
+    lines += [f"- {problem}" for problem in problems[:PROBLEMS_LISTED]]
+    rest = len(problems) - PROBLEMS_LISTED
+    if rest > 0:
+        lines.append(f"…and {rest} more")
+    return "\n".join(lines)
 
 
 class ImportProblem(ValidationError):
@@ -118,8 +135,9 @@ class ImportService:
             del raw  # held once, as text; the incidents are parsed and checked one by one
             bundles = read_text(text)
         except FormatError as error:
+            found = [str(problem) for problem in error.problems] or [str(error)]
             raise ImportProblem(
-                f"{path} is not a usable Hindsight export; nothing was imported. {error}"
+                refusal(f"{path} is not a usable Hindsight export; nothing was imported.", found)
             ) from error
         return self.plan(path, bundles)
 
@@ -149,9 +167,8 @@ class ImportService:
                         "outside Hindsight."
                     )
         if found:
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
             raise ImportProblem(
-                f"{path} holds what Hindsight would refuse; nothing was imported. {found[0]}{more}"
+                refusal(f"{path} holds what Hindsight would refuse; nothing was imported.", found)
             )
         conflicts = taken_keys(self.workspace.database, [b.incident.key for b in bundles])
         return ImportPlan(path, bundles, conflicts, self._unlinkable(bundles))

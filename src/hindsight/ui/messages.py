@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+LINES_SHOWN = 5  # a longer message shows these and keeps the whole under Show Details
+
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """Tell the user something went wrong and what to do about it."""
-    QMessageBox.critical(parent, title, message)
+    error_box(parent, title, message).exec()
+
+
+def error_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+    """The box `show_error` shows; a message of many lines (a file's problems, say) shows its
+    first lines and the whole under Show Details, which scrolls: a box of every line was
+    taller than a small screen at 2x."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=parent)
+    lines = message.splitlines()
+    if len(lines) > LINES_SHOWN + 1:
+        hidden = len(lines) - LINES_SHOWN
+        box.setText("\n".join(lines[:LINES_SHOWN]) + f"\n…{hidden} more lines under Show Details.")
+        box.setDetailedText(message)
+    return box
 
 
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
