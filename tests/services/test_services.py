@@ -96,7 +96,7 @@ def test_demo_incidents_are_complete() -> None:
         assert all(m.best.tzinfo is UTC for m in incident.milestones.values())
     assert [i.severity for i in incidents] == [Severity.SEV2, Severity.SEV1, Severity.SEV2]
     # Several causes, some dated only to the day, as real write-ups give them.
-    assert [len(i.factors) for i in incidents] == [0, 2, 3]
+    assert [len(i.factors) for i in incidents] == [3, 2, 3]
     assert any(d.by_day for i in incidents for f in i.factors for d in f.dates.values())
 
 

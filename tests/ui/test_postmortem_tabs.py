@@ -152,3 +152,30 @@ def test_dialogs_refuse_what_the_record_would_refuse(qtbot) -> None:
     qtbot.addWidget(factor)
     factor.accept()
     assert "short title" in factor.problem.text()
+
+
+def test_an_empty_table_says_what_belongs_in_it_until_a_row_is_added(
+    make_window, db_path, qtbot, when_modal
+) -> None:
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Nothing recorded yet")
+    editor = window.editor
+    for name in ("timeline", "roles", "teams", "impact", "factors", "links"):
+        editor.show_tab(name)
+        tab = getattr(editor, name)
+        assert tab.table.rowCount() == 0, name
+        assert not tab.empty_hint.isHidden(), name
+        assert tab.empty_hint.text().startswith("No ") and tab.empty_hint.text() == tab.empty
+
+    def fill_factor(dialog: FactorDialog) -> None:
+        dialog.title.setText("Size limit in the proxy")
+        dialog.accept()
+
+    editor.show_tab("factors")
+    when_modal(fill_factor)
+    qtbot.mouseClick(editor.factors.add_button, Qt.MouseButton.LeftButton)
+    assert editor.factors.table.rowCount() == 1
+    assert editor.factors.empty_hint.isHidden()
+    editor.undo_stack.undo()
+    assert editor.factors.table.rowCount() == 0
+    assert not editor.factors.empty_hint.isHidden()

@@ -129,6 +129,7 @@ class ImpactTab(RecordTab):
 
     headers = ("What was measured", "Value", "For whom or what", "Source")
     noun = "measure"
+    empty = "No measures of impact yet: users, requests or money affected, as a range if unsure."
     stretch_column = 2
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
@@ -294,6 +295,7 @@ class FactorsTab(RecordTab):
 
     headers = ("Factor", "Trigger", "Scope", "Began", "Mitigated")
     noun = "factor"
+    empty = "No factors yet: each thing that contributed, what it touched and when it began."
     stretch_column = 2
 
     def __init__(
@@ -380,6 +382,7 @@ class LinksTab(RecordTab):
 
     headers = ("Kind", "Label", "Address or reference", "Note")
     noun = "link"
+    empty = "No links yet: dashboards, tickets, chat threads or documents about this incident."
     stretch_column = 2
 
     def items(self, incident: Incident) -> list[Any]:

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.incident import Incident
-from hindsight.ui.author_text import keep_readable_when_disabled, plain_tooltip
+from hindsight.ui.author_text import keep_readable_when_disabled, plain_label, plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
+from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import eliding_header, fuzzy_text, local_text
 from hindsight.vocabulary import vocabulary
 
@@ -35,6 +36,7 @@ class RecordTab(QWidget):
     headers: tuple[str, ...] = ()
     noun = "record"
     stretch_column = -1
+    empty = "Nothing recorded yet."  # shown above the table while it has no rows
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,8 +69,13 @@ class RecordTab(QWidget):
         for button in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # An empty table said nothing: what belongs here, until the first row is added.
+        self.empty_hint = plain_label(self.empty, wrap=True)
+        self.empty_hint.setObjectName("emptyHint")
+        styled(self.empty_hint, "hint")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.table)
         self.add_button.clicked.connect(self.add_record)
         self.edit_button.clicked.connect(self.edit_selected)
@@ -138,6 +145,7 @@ class RecordTab(QWidget):
                 cell.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, cell)
         self._fit_columns()
+        self.empty_hint.setVisible(not self._row_items)
         if previous is not None and previous in self._row_items:
             self.table.selectRow(self._row_items.index(previous))
         self._update_buttons()
@@ -169,6 +177,7 @@ class TimelineTab(RecordTab):
 
     headers = ("When (local time)", "Phase", "Source", "What happened")
     noun = "event"
+    empty = "No events yet: what happened and when, as it was seen at the time."
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.events
@@ -197,6 +206,7 @@ class RolesTab(RecordTab):
 
     headers = ("Role", "Person", "From", "Until", "Note")
     noun = "role holder"
+    empty = "No role holders yet: who led the response, kept people informed and ran operations."
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.roles
@@ -225,6 +235,7 @@ class TeamsTab(RecordTab):
 
     headers = ("Team", "Part played")
     noun = "team"
+    empty = "No teams yet: every team drawn into the response, and the part each played."
 
     def __init__(
         self, edit: EditFn, team_names: Callable[[], list[str]], parent: QWidget | None = None
