@@ -1,0 +1,393 @@
+"""Text typed in a dialog survives a crash: drafts of open dialogs in the recovery journal.
+
+Typing in a dialog writes its fields as a draft in the running session's folder; OK and Cancel
+remove it. A draft left by a session that is gone is offered when the database opens, after
+the records: Restore reopens the dialog on its incident, filled; Discard deletes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from hindsight.core.enums import Phase
+from hindsight.core.fuzzy_time import FuzzyTime
+from hindsight.core.incident import TimelineEvent
+from hindsight.services.recovery import Draft, RecoveryStore
+from hindsight.services.workspace import Workspace
+from hindsight.ui.editor.dialogs import EventDialog
+from hindsight.ui.followups.details_dialog import FollowUpDialog
+
+from .conftest import open_incident, settle
+
+EVENT_TEXT = (
+    "Rolled back the feature file to the version of 11:20; the error rate fell to its usual "
+    "level within two minutes"
+)
+
+
+def drafts(data_dir: Path) -> list[Path]:
+    return sorted(data_dir.glob("recovery/*/*/draft-*.json"))
+
+
+def when_dialog(kind: type[QWidget], action: Callable[[Any], None]) -> None:
+    """Run `action` on the next modal dialog of type `kind` once it is shown."""
+
+    def attempt(tries: int = 0) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            action(widget)
+        elif tries < 1500:
+            QTimer.singleShot(10, lambda: attempt(tries + 1))
+
+    QTimer.singleShot(0, attempt)
+
+
+def make_db(db_path: Path, titles: tuple[str, ...] = ("Feature file doubled",)) -> None:
+    workspace = Workspace.open(db_path)
+    for title in titles:
+        workspace.incidents.create(title)
+    workspace.close()
+
+
+def leave_drafts(db_path: Path, *left: Draft) -> Path:
+    """A session folder as a killed process leaves it: its lock free, its drafts there."""
+    workspace = Workspace.open(db_path)
+    location = workspace.location
+    workspace.close()
+    session = RecoveryStore(location).open_session()
+    for draft in left:
+        session.write_draft(draft)
+    session.close()  # what it holds stays, as after kill -9
+    return session.folder
+
+
+# (tab, kind, how the test types, how it makes the dialog acceptable)
+def _type_event(qtbot, d) -> str:
+    qtbot.keyClicks(d.text, EVENT_TEXT)
+    return EVENT_TEXT
+
+
+def _type_role(qtbot, d) -> str:
+    qtbot.keyClicks(d.person, "Dana Whitfield")
+    return "Dana Whitfield"
+
+
+def _type_team(qtbot, d) -> str:
+    qtbot.keyClicks(d.team.lineEdit(), "Ranking infra")
+    qtbot.keyClicks(d.part, "Rebuilt the feature file")
+    return "Ranking infra"
+
+
+def _type_impact(qtbot, d) -> str:
+    qtbot.keyClicks(d.measure, "Requests answered with errors")
+    qtbot.keyClicks(d.best, "3")
+    return "Requests answered with errors"
+
+
+def _type_factor(qtbot, d) -> str:
+    qtbot.keyClicks(d.title, "Size limit in the proxy")
+    return "Size limit in the proxy"
+
+
+def _type_link(qtbot, d) -> str:
+    qtbot.keyClicks(d.target, "PROJ-42")
+    return "PROJ-42"
+
+
+def _type_followup(qtbot, d) -> str:
+    qtbot.keyClicks(d.title, "Retrain with deduplicated rows")
+    return "Retrain with deduplicated rows"
+
+
+DIALOGS = [
+    ("timeline", "event", _type_event),
+    ("roles", "role", _type_role),
+    ("teams", "team", _type_team),
+    ("impact", "impact", _type_impact),
+    ("factors", "factor", _type_factor),
+    ("links", "link", _type_link),
+    ("followups", "followup", _type_followup),
+]
+
+
+def show_tab(qtbot, window, tab: str):
+    editor = window.editor
+    editor.show_tab(tab)
+    page = getattr(editor, tab)
+    if tab == "followups":
+        qtbot.waitUntil(lambda: page.add_button.isEnabled() and page.board.loaded, timeout=5000)
+    settle(qtbot, window)
+    return page
+
+
+@pytest.mark.parametrize("close", ["ok", "cancel"])
+@pytest.mark.parametrize(("tab", "kind", "typing"), DIALOGS, ids=[d[1] for d in DIALOGS])
+def test_typing_in_a_dialog_keeps_a_draft_until_it_closes(
+    make_window, db_path, data_dir, qtbot, tab, kind, typing, close
+) -> None:
+    make_db(db_path)
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    page = show_tab(qtbot, window, tab)
+    seen: list[dict[str, Any]] = []
+
+    def type_then_close(dialog: QDialog) -> None:
+        typed = typing(qtbot, dialog)
+        # Written a moment after the typing, while the dialog is still open.
+        qtbot.waitUntil(lambda: bool(drafts(data_dir)), timeout=3000)
+        [path] = drafts(data_dir)
+        assert path.name == f"draft-{kind}-1.json"
+        qtbot.waitUntil(
+            lambda: typed in json.loads(path.read_text("utf-8"))["fields"].values(), timeout=3000
+        )
+        seen.append(json.loads(path.read_text("utf-8")))
+        if close == "ok":
+            dialog.accept()
+            assert dialog.result() == QDialog.DialogCode.Accepted, dialog.problem.text()
+        else:
+            dialog.reject()
+
+    when_dialog(QDialog, type_then_close)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0]["incident"] == 1 and seen[0]["incident_key"] == "HS-1"
+    assert seen[0]["item"] is None
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)  # OK or Cancel: gone
+
+
+def add_event(db_path: Path, text: str) -> int:
+    workspace = Workspace.open(db_path)
+    incident = workspace.incidents.get(1)
+    moment = datetime(2026, 3, 4, 14, 5, tzinfo=UTC)
+    incident.events.append(
+        TimelineEvent(when=FuzzyTime.exact(moment), phase=Phase.DETECTION, text=text)
+    )
+    stored = workspace.incidents.save(incident)
+    workspace.close()
+    event_id = stored.events[0].id
+    assert event_id is not None
+    return event_id
+
+
+def test_editing_an_event_keeps_which_event_it_was(make_window, db_path, data_dir, qtbot) -> None:
+    make_db(db_path)
+    event_id = add_event(db_path, "Paged")
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    page = show_tab(qtbot, window, "timeline")
+    page.table.selectRow(0)
+    seen: list[dict[str, Any]] = []
+
+    def type_then_cancel(dialog: EventDialog) -> None:
+        dialog.text.moveCursor(QTextCursor.MoveOperation.End)
+        qtbot.keyClicks(dialog.text, " the on-call")
+        qtbot.waitUntil(lambda: bool(drafts(data_dir)), timeout=3000)
+        qtbot.waitUntil(
+            lambda: "the on-call" in drafts(data_dir)[0].read_text("utf-8"), timeout=3000
+        )
+        seen.append(json.loads(drafts(data_dir)[0].read_text("utf-8")))
+        dialog.reject()
+
+    when_dialog(EventDialog, type_then_cancel)
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0]["item"] == event_id
+    assert seen[0]["fields"]["text"] == "Paged the on-call"
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+
+
+def test_an_edit_draft_restores_onto_the_event_it_edited(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    make_db(db_path)
+    event_id = add_event(db_path, "Paged")
+    leave_drafts(db_path, Draft("event", 1, "HS-1", event_id, {"text": "Paged the on-call"}))
+    told: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_dialog(EventDialog, lambda dialog: dialog.accept())
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
+    settle(qtbot, window)
+    assert told == [
+        "While you were editing a timeline event of HS-1 Hindsight stopped: ‘Paged the on-call’"
+    ]
+    events = window.editor.incident.events
+    assert [(e.id, e.text) for e in events] == [(event_id, "Paged the on-call")]
+
+
+def test_a_gone_sessions_draft_is_offered_and_restore_reopens_the_dialog_filled(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    make_db(db_path)
+    folder = leave_drafts(
+        db_path,
+        Draft("event", 1, "HS-1", None, {"text": EVENT_TEXT, "phase": "Mitigation"}),
+    )
+    told: list[str] = []
+    filled: list[tuple[str, str]] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_dialog(EventDialog, fill_check)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def fill_check(dialog: EventDialog) -> None:
+        filled.append((dialog.text.toPlainText(), dialog.phase.currentText()))
+        # Kept again at once by this session, as if just typed.
+        qtbot.waitUntil(lambda: any(p.parent != folder for p in drafts(data_dir)), timeout=3000)
+        dialog.accept()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(filled), timeout=15000)
+    assert told == [
+        f"While you were adding a timeline event to HS-1 Hindsight stopped: ‘{EVENT_TEXT[:79]}…’"
+    ]
+    assert filled == [(EVENT_TEXT, "Mitigation")]
+    editor = window.editor
+    assert editor.incident.id == 1
+    assert [e.text for e in editor.incident.events] == [EVENT_TEXT]
+    assert editor.current_tab() == "timeline"
+    assert editor.undo_stack.canUndo()  # stored as an edit like any other
+    qtbot.waitUntil(lambda: not drafts(data_dir) and not folder.exists(), timeout=3000)
+
+
+def test_discard_deletes_the_draft(make_window, db_path, data_dir, qtbot) -> None:
+    make_db(db_path)
+    folder = leave_drafts(db_path, Draft("role", 1, "HS-1", None, {"person": "Dana"}))
+    told: list[str] = []
+
+    def discard(box: QMessageBox) -> None:
+        told.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Discard").click()
+
+    when_dialog(QMessageBox, discard)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert told == ["While you were adding a response role to HS-1 Hindsight stopped: ‘Dana’"]
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)
+    settle(qtbot, window)
+    assert window.editor.incident is None  # nothing was opened
+
+
+def test_later_keeps_the_draft_for_the_next_start(make_window, db_path, data_dir, qtbot) -> None:
+    make_db(db_path)
+    folder = leave_drafts(db_path, Draft("team", 1, "HS-1", None, {"team": "Ranking infra"}))
+    told: list[str] = []
+
+    def later(box: QMessageBox) -> None:
+        told.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Later").click()
+
+    when_dialog(QMessageBox, later)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    settle(qtbot, window)
+    assert [p.parent for p in drafts(data_dir)] == [folder]
+
+
+def test_a_draft_whose_incident_is_gone_offers_its_text_to_copy(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    make_db(db_path)
+    folder = leave_drafts(
+        db_path,
+        Draft("followup", 9, "HS-9", None, {"title": "Retrain", "description": "With dedup"}),
+    )
+    shown: list[tuple[str, str, str, list[str]]] = []
+
+    def copy(box: QMessageBox) -> None:
+        names = [b.text() for b in box.buttons()]
+        shown.append((box.text(), box.informativeText(), box.detailedText(), names))
+        next(b for b in box.buttons() if b.text() == "Copy Text").click()
+
+    when_dialog(QMessageBox, copy)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=15000)
+    text, informative, detailed, names = shown[0]
+    assert text == "While you were adding a follow-up to HS-9 Hindsight stopped: ‘Retrain’"
+    assert "HS-9 is no longer in this database" in informative
+    assert detailed == "Retrain\n\nWith dedup"
+    assert "Restore" not in names
+    assert QApplication.clipboard().text() == "Retrain\n\nWith dedup"
+    settle(qtbot, window)
+    assert [p.parent for p in drafts(data_dir)] == [folder]  # kept until discarded
+
+
+def test_a_follow_up_draft_reopens_the_follow_up_dialog(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    make_db(db_path, ("Feature file doubled", "Ranking stale"))
+    title = "Retrain with deduplicated rows"
+    folder = leave_drafts(
+        db_path,
+        Draft("followup", 2, "HS-2", None, {"title": title, "value": 5, "speeds": True}),
+    )
+    filled: list[tuple[str, int, bool, str]] = []
+
+    def restore(box: QMessageBox) -> None:
+        when_dialog(FollowUpDialog, fill_check)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def fill_check(dialog: FollowUpDialog) -> None:
+        filled.append(
+            (
+                dialog.title.text(),
+                dialog.value.value(),
+                dialog.speeds.isChecked(),
+                dialog.incident.text(),
+            )
+        )
+        dialog.accept()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(filled), timeout=15000)
+    assert filled == [(title, 5, True, "HS-2")]
+    board = window.editor.followups.board
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: board.loaded, timeout=5000)
+    assert [i.title for i in window.workspace.followups.items(2)] == [title]
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)
+
+
+def test_damaged_and_newer_drafts_are_skipped(
+    make_window, db_path, data_dir, qtbot, caplog
+) -> None:
+    make_db(db_path)
+    folder = leave_drafts(db_path, Draft("event", 1, "HS-1", None, {"text": "Paged"}))
+    (folder / "draft-event-2.json").write_bytes(b"{half a fi")
+    newer = json.loads((folder / "draft-event-1.json").read_text("utf-8"))
+    newer["version"] = 99
+    (folder / "draft-role-1.json").write_text(json.dumps(newer), "utf-8")
+    unknown = dict(newer, version=1, kind="sketch")
+    (folder / "draft-sketch-1.json").write_text(json.dumps(unknown), "utf-8")
+    told: list[str] = []
+
+    def later(box: QMessageBox) -> None:
+        told.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Later").click()
+
+    when_dialog(QMessageBox, later)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    settle(qtbot, window)
+    qtbot.wait(300)
+    assert told == ["While you were adding a timeline event to HS-1 Hindsight stopped: ‘Paged’"]
+    for name in ("draft-event-2.json", "draft-role-1.json", "draft-sketch-1.json"):
+        assert name in caplog.text
+        assert (folder / name).exists()  # left for a Hindsight that can read it
