@@ -120,6 +120,6 @@ def test_a_draft_with_fields_of_other_types_is_skipped(tmp_path: Path) -> None:
     session.close()
     path = session.folder / "draft-event-7.json"
     document = json.loads(path.read_text("utf-8"))
-    document["fields"]["text"] = {"nested": True}
+    document["fields"]["text"] = ["a list"]
     path.write_text(json.dumps(document), "utf-8")
     assert store.drafts_left_behind() == []

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from hindsight.core.enums import Phase
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import TimelineEvent
+from hindsight.core.plain import to_plain
 from hindsight.services.recovery import Draft, RecoveryStore
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.dialogs import EventDialog
@@ -28,6 +29,7 @@ from hindsight.ui.followups.details_dialog import FollowUpDialog
 
 from .conftest import open_incident, settle
 
+WHEN = FuzzyTime.exact(datetime(2026, 3, 4, 14, 5, tzinfo=UTC))
 EVENT_TEXT = (
     "Rolled back the feature file to the version of 11:20; the error rate fell to its usual "
     "level within two minutes"
@@ -235,10 +237,16 @@ def test_a_gone_sessions_draft_is_offered_and_restore_reopens_the_dialog_filled(
     make_db(db_path)
     folder = leave_drafts(
         db_path,
-        Draft("event", 1, "HS-1", None, {"text": EVENT_TEXT, "phase": "Mitigation"}),
+        Draft(
+            "event",
+            1,
+            "HS-1",
+            None,
+            {"text": EVENT_TEXT, "phase": "Mitigation", "when": {"fuzzy": to_plain(WHEN)}},
+        ),
     )
     told: list[str] = []
-    filled: list[tuple[str, str]] = []
+    filled: list[tuple[str, str, FuzzyTime | None]] = []
 
     def restore(box: QMessageBox) -> None:
         told.append(box.text())
@@ -246,7 +254,7 @@ def test_a_gone_sessions_draft_is_offered_and_restore_reopens_the_dialog_filled(
         next(b for b in box.buttons() if b.text() == "Restore").click()
 
     def fill_check(dialog: EventDialog) -> None:
-        filled.append((dialog.text.toPlainText(), dialog.phase.currentText()))
+        filled.append((dialog.text.toPlainText(), dialog.phase.currentText(), dialog.when.value()))
         # Kept again at once by this session, as if just typed.
         qtbot.waitUntil(lambda: any(p.parent != folder for p in drafts(data_dir)), timeout=3000)
         dialog.accept()
@@ -257,10 +265,10 @@ def test_a_gone_sessions_draft_is_offered_and_restore_reopens_the_dialog_filled(
     assert told == [
         f"While you were adding a timeline event to HS-1 Hindsight stopped: ‘{EVENT_TEXT[:79]}…’"
     ]
-    assert filled == [(EVENT_TEXT, "Mitigation")]
+    assert filled == [(EVENT_TEXT, "Mitigation", WHEN)]
     editor = window.editor
     assert editor.incident.id == 1
-    assert [e.text for e in editor.incident.events] == [EVENT_TEXT]
+    assert [(e.text, e.when) for e in editor.incident.events] == [(EVENT_TEXT, WHEN)]
     assert editor.current_tab() == "timeline"
     assert editor.undo_stack.canUndo()  # stored as an edit like any other
     qtbot.waitUntil(lambda: not drafts(data_dir) and not folder.exists(), timeout=3000)
@@ -391,3 +399,84 @@ def test_damaged_and_newer_drafts_are_skipped(
     for name in ("draft-event-2.json", "draft-role-1.json", "draft-sketch-1.json"):
         assert name in caplog.text
         assert (folder / name).exists()  # left for a Hindsight that can read it
+
+
+def test_drafts_are_offered_after_the_record_edits(make_window, db_path, data_dir, qtbot) -> None:
+    make_db(db_path, ("Feature file doubled", "Ranking stale"))
+    workspace = Workspace.open(db_path)
+    edited = workspace.incidents.get(2)
+    location = workspace.location
+    workspace.close()
+    edited.summary = "Typed, never saved"
+    session = RecoveryStore(location).open_session()
+    session.write(edited)
+    session.write_draft(Draft("link", 1, "HS-1", None, {"label": "Error-rate dashboard"}))
+    session.close()
+    told: list[str] = []
+
+    def answer(box: QMessageBox) -> None:
+        told.append(box.text())
+        later = [b for b in box.buttons() if b.text() == "Later"]
+        if len(told) == 1:
+            when_dialog(QMessageBox, answer)  # the next offer
+        later[0].click()
+
+    when_dialog(QMessageBox, answer)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=15000)
+    settle(qtbot, window)
+    assert "edits that were not saved when it last stopped: HS-2" in told[0]
+    assert told[1] == (
+        "While you were adding a link to HS-1 Hindsight stopped: ‘Error-rate dashboard’"
+    )
+
+
+def test_each_kind_of_field_comes_back_as_it_was_kept(qtbot, caplog) -> None:
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+    from hindsight.ui.recovery import field_value, set_field_value
+
+    def fields() -> dict[str, QWidget]:
+        choice = QComboBox()
+        choice.addItems(["Low", "High"])
+        named = QComboBox()
+        named.setEditable(True)
+        made: dict[str, QWidget] = {
+            "plain": QPlainTextEdit(),
+            "line": QLineEdit(),
+            "choice": choice,
+            "named": named,
+            "number": QSpinBox(),
+            "tick": QCheckBox(),
+            "when": FuzzyTimeEditor(),
+            "held": OptionalDate("From", with_time=True),
+        }
+        for widget in made.values():
+            qtbot.addWidget(widget)
+        return made
+
+    typed = fields()
+    typed["plain"].setPlainText("two\nlines")
+    typed["line"].setText("one line")
+    typed["choice"].setCurrentIndex(1)
+    typed["named"].setCurrentText("Ranking infra")
+    typed["number"].setValue(4)
+    typed["tick"].setChecked(True)
+    typed["when"].set_value(WHEN)
+    typed["held"].set_moment(datetime(2026, 3, 4, 15, 0, tzinfo=UTC))
+    kept = json.loads(json.dumps({name: field_value(w) for name, w in typed.items()}))
+
+    again = fields()
+    for name, value in kept.items():
+        set_field_value(again[name], value)
+    assert {name: field_value(w) for name, w in again.items()} == kept
+    assert again["when"].value() == WHEN
+
+    # A value that does not fit its field is left out, with a line in the log.
+    before = field_value(again["when"])
+    set_field_value(again["when"], {"fuzzy": {"best": "not a time"}})
+    set_field_value(again["held"], {"moment": "2026-03-04T15:00"})  # no zone
+    assert field_value(again["when"]) == before
+    assert "not put back" in caplog.text

@@ -53,8 +53,9 @@ LOCK = "lock"
 RECORDS = "incident-*.json"
 DRAFTS = "draft-*.json"
 
-# What a draft's field may hold: typed text, a choice's label, a number, a tick.
-FieldValue = str | int | bool
+# What a draft's field may hold: typed text, a choice's label, a number, a tick, or a time
+# (a small JSON object, written and read by the field's kind: ui/recovery.py).
+FieldValue = str | int | bool | dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,10 +323,10 @@ def _read_draft(path: Path) -> Draft | None:
         if item is not None and type(item) is not int:
             raise ValueError("an item that is not a number")
         if not isinstance(fields, dict) or not all(
-            isinstance(name, str) and isinstance(value, str | int | bool)
+            isinstance(name, str) and isinstance(value, str | int | bool | dict)
             for name, value in fields.items()
         ):
-            raise ValueError("fields that are not text, numbers or ticks")
+            raise ValueError("fields that are not text, numbers, ticks or times")
         written = datetime.fromisoformat(document["written_at"])
         if written.tzinfo is None:
             raise ValueError("a time without its zone")

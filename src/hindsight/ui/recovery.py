@@ -16,11 +16,13 @@ import logging
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QLineEdit,
     QPlainTextEdit,
@@ -29,10 +31,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident
+from hindsight.core.plain import PlainError, from_plain, to_plain
 from hindsight.services.recovery import Draft, FieldValue, RecoverySession, RecoveryStore
 from hindsight.ui.author_text import set_line_text
+from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.operations import Operations
+from hindsight.ui.optional_date import OptionalDate
+from hindsight.ui.qt_helpers import from_qdatetime, to_qdatetime
 
 log = logging.getLogger(__name__)
 JOURNAL_DELAY_MS = 200
@@ -193,18 +200,43 @@ def field_value(field: QWidget) -> FieldValue:
     """What a field of a dialog holds, as a draft keeps it."""
     if isinstance(field, QPlainTextEdit):
         return field.toPlainText()
-    if isinstance(field, QLineEdit | QComboBox):
-        return field.text() if isinstance(field, QLineEdit) else field.currentText()
+    if isinstance(field, QLineEdit):
+        return field.text()
+    if isinstance(field, QComboBox):
+        return field.currentText()
     if isinstance(field, QSpinBox):
         return field.value()
     if isinstance(field, QAbstractButton):
         return field.isChecked()
+    if isinstance(field, FuzzyTimeEditor):
+        value = field.value()  # None while it cannot be read (a best guess out of range)
+        return {"fuzzy": to_plain(value) if value is not None else None}
+    if isinstance(field, OptionalDate):
+        moment = field.moment_value()
+        return {"moment": moment.isoformat() if moment is not None else None}
+    if isinstance(field, QDateTimeEdit):  # a QDateEdit too
+        return {"moment": from_qdatetime(field.dateTime()).isoformat()}
     raise TypeError(f"a draft cannot keep a {type(field).__name__}")
 
 
 def set_field_value(field: QWidget, value: FieldValue) -> None:
-    """Put a kept value back in its field (a value of another type is left out)."""
-    if isinstance(value, bool):
+    """Put a kept value back in its field (a value that does not fit it is left out)."""
+    try:
+        _set_field_value(field, value)
+    except (PlainError, KeyError, TypeError, ValueError) as error:
+        log.warning("a draft's value %r not put back: %s", value, error)
+
+
+def _set_field_value(field: QWidget, value: FieldValue) -> None:
+    if isinstance(value, dict):
+        if isinstance(field, FuzzyTimeEditor) and value.get("fuzzy") is not None:
+            field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        elif isinstance(field, OptionalDate) and "moment" in value:
+            moment = value["moment"]
+            field.set_moment(_aware(moment) if moment is not None else None)
+        elif isinstance(field, QDateTimeEdit) and value.get("moment") is not None:
+            field.setDateTime(to_qdatetime(_aware(value["moment"])))
+    elif isinstance(value, bool):
         if isinstance(field, QAbstractButton):
             field.setChecked(value)
     elif isinstance(value, int):
@@ -221,15 +253,28 @@ def set_field_value(field: QWidget, value: FieldValue) -> None:
             field.setCurrentIndex(index)
 
 
-def _changed_signal(field: QWidget) -> SignalInstance:
+def _aware(text: object) -> datetime:
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        raise ValueError("a time without its zone")
+    return moment
+
+
+def _changed_signals(field: QWidget) -> list[SignalInstance]:
     if isinstance(field, QPlainTextEdit | QLineEdit):
-        return field.textChanged
+        return [field.textChanged]
     if isinstance(field, QComboBox):
-        return field.currentTextChanged
+        return [field.currentTextChanged]
     if isinstance(field, QSpinBox):
-        return field.valueChanged
+        return [field.valueChanged]
     if isinstance(field, QAbstractButton):
-        return field.toggled
+        return [field.toggled]
+    if isinstance(field, FuzzyTimeEditor):
+        return [field.changed]
+    if isinstance(field, OptionalDate):
+        return [field.enabled.toggled, field.edit.dateTimeChanged]
+    if isinstance(field, QDateTimeEdit):
+        return [field.dateTimeChanged]
     raise TypeError(f"a draft cannot keep a {type(field).__name__}")
 
 
@@ -259,7 +304,8 @@ class DraftKeeper(QObject):
         self.incident_key, self.item_id = incident_key, item_id
         self._open = True
         for field in self.fields.values():
-            _changed_signal(field).connect(self._changed)
+            for signal in _changed_signals(field):
+                signal.connect(self._changed)
         dialog.finished.connect(self._closed)
 
     @property

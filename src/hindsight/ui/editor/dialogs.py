@@ -91,7 +91,7 @@ class EventDialog(_RecordDialog):
             select_data(self.phase, phase)
 
     def draft_fields(self) -> dict[str, QWidget]:
-        return {"text": self.text, "phase": self.phase, "source": self.source}
+        return {"text": self.text, "when": self.when, "phase": self.phase, "source": self.source}
 
     def accept(self) -> None:
         if self.when.value() is None:
@@ -151,7 +151,13 @@ class RoleDialog(_RecordDialog):
         self._show_help()
 
     def draft_fields(self) -> dict[str, QWidget]:
-        return {"person": self.person, "note": self.note, "role": self.role}
+        return {
+            "person": self.person,
+            "note": self.note,
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+        }
 
     def _show_help(self) -> None:
         role = current_enum(self.role, Role)

@@ -236,6 +236,8 @@ class FollowUpDialog(QDialog):
             "value": self.value,
             "feasibility": self.feasibility,
             "speeds": self.speeds,
+            "due": self.due,
+            "next_review": self.next_review,
         }
 
     # Live feedback
