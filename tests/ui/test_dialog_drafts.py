@@ -480,3 +480,56 @@ def test_each_kind_of_field_comes_back_as_it_was_kept(qtbot, caplog) -> None:
     set_field_value(again["held"], {"moment": "2026-03-04T15:00"})  # no zone
     assert field_value(again["when"]) == before
     assert "not put back" in caplog.text
+
+
+def test_the_access_log_dialog_keeps_a_draft_and_restores_it(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    from hindsight.ui.privacy.access_dialog import AccessDialog
+
+    make_db(db_path)
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    window.editor.show_tab("privacy")
+    log = window.editor.privacy.log
+    qtbot.waitUntil(log.record_button.isEnabled, timeout=5000)
+    why = "Needed the failing requests' user ids to find the bad shard"
+    seen: list[dict[str, Any]] = []
+
+    def type_then_cancel(dialog: AccessDialog) -> None:
+        qtbot.keyClicks(dialog.justification, why)
+        dialog.categories[next(iter(dialog.categories))].setChecked(True)
+        qtbot.waitUntil(
+            lambda: bool(drafts(data_dir)) and why in drafts(data_dir)[0].read_text("utf-8"),
+            timeout=3000,
+        )
+        seen.append(json.loads(drafts(data_dir)[0].read_text("utf-8")))
+        dialog.reject()
+
+    when_dialog(AccessDialog, type_then_cancel)
+    qtbot.mouseClick(log.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0]["kind"] == "access" and seen[0]["fields"]["justification"] == why
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+    window.close()
+
+    # Left by a session that is gone: offered and reopened at the next start.
+    folder = leave_drafts(db_path, Draft("access", 1, "", None, seen[0]["fields"]))
+    filled: list[tuple[str, list[bool]]] = []
+
+    def restore(box: QMessageBox) -> None:
+        assert box.text().startswith("While you were adding a data access entry to HS-1")
+        when_dialog(AccessDialog, fill_check)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def fill_check(dialog: AccessDialog) -> None:
+        ticks = [b.isChecked() for b in dialog.categories.values()]
+        filled.append((dialog.justification.toPlainText(), ticks))
+        dialog.reject()
+
+    when_dialog(QMessageBox, restore)
+    make_window(db_path)
+    qtbot.waitUntil(lambda: bool(filled), timeout=15000)
+    assert filled[0][0] == why
+    assert filled[0][1][0] and not any(filled[0][1][1:])
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)

@@ -61,6 +61,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "factor": DraftKind("a contributing factor", "factors"),
     "link": DraftKind("a link", "links"),
     "followup": DraftKind("a follow-up", "followups"),
+    "access": DraftKind("a data access entry", "privacy"),
 }
 
 

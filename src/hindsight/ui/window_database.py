@@ -543,6 +543,9 @@ class DatabaseDoor(QObject):
 
             if tab == "followups":
                 page.board.restore_draft(draft, then=closed)
+            elif tab == "privacy":
+                page.pages.setCurrentWidget(page.log)
+                page.log.restore_draft(draft, then=closed)
             else:
                 page.restore_draft(draft)
                 closed()
