@@ -533,3 +533,28 @@ def test_the_access_log_dialog_keeps_a_draft_and_restores_it(
     assert filled[0][0] == why
     assert filled[0][1][0] and not any(filled[0][1][1:])
     qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)
+
+
+def test_a_draft_of_a_published_incident_is_kept_not_stored(
+    make_window, db_path, data_dir, qtbot, errors
+) -> None:
+    from hindsight.core.review import ReviewStatus
+
+    make_db(db_path)
+    workspace = Workspace.open(db_path)
+    incident = workspace.incidents.get(1)
+    incident.review_status = ReviewStatus.PUBLISHED
+    workspace.incidents.save(incident)
+    workspace.close()
+    folder = leave_drafts(db_path, Draft("event", 1, "HS-1", None, {"text": "Paged"}))
+
+    def restore(box: QMessageBox) -> None:
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+    assert errors[0][0] == "Draft kept" and "HS-1 was published since" in errors[0][1]
+    settle(qtbot, window)
+    assert window.editor.incident.events == []
+    assert [p.parent for p in drafts(data_dir)] == [folder]

@@ -534,8 +534,26 @@ class DatabaseDoor(QObject):
         incident_id = draft.incident_id
 
         def dialog() -> None:
-            page = getattr(window.editor, tab)
-            window.editor.show_tab(tab)
+            from hindsight.core.review import ReviewStatus
+
+            editor = window.editor
+            page = getattr(editor, tab)
+            editor.show_tab(tab)
+            shown = editor.incident
+            if (
+                shown is not None
+                and shown.review_status is ReviewStatus.PUBLISHED
+                and tab != "followups"  # follow-ups go on after publishing
+            ):
+                messages.show_error(
+                    window,
+                    "Draft kept",
+                    f"{shown.key} was published since, and is read-only. The draft is kept: "
+                    "it is offered again the next time this database opens, to restore once "
+                    "the review is reopened.",
+                )
+                then()
+                return
 
             def closed() -> None:
                 self._discard_draft(draft)
