@@ -558,3 +558,60 @@ def test_a_draft_of_a_published_incident_is_kept_not_stored(
     settle(qtbot, window)
     assert window.editor.incident.events == []
     assert [p.parent for p in drafts(data_dir)] == [folder]
+
+
+def test_a_caption_being_written_for_a_new_picture_is_kept_and_restored(
+    make_window, db_path, data_dir, qtbot, tmp_path
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from hindsight.ui.editor.pictures_tab import CaptionDialog
+
+    make_db(db_path)
+    graph = tmp_path / "error-rate.png"
+    image = QImage(320, 160, QImage.Format.Format_RGB32)
+    image.fill(QColor("steelblue"))
+    assert image.save(str(graph))
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    tab = show_tab(qtbot, window, "pictures")
+    tab.choose_files = lambda: [str(graph)]
+    seen: list[dict[str, Any]] = []
+
+    def type_then_cancel(dialog: CaptionDialog) -> None:
+        qtbot.keyClicks(dialog.caption, "Error rate by region")
+        qtbot.waitUntil(
+            lambda: bool(drafts(data_dir)) and "region" in drafts(data_dir)[0].read_text("utf-8"),
+            timeout=3000,
+        )
+        seen.append(json.loads(drafts(data_dir)[0].read_text("utf-8")))
+        dialog.reject()
+
+    when_dialog(CaptionDialog, type_then_cancel)
+    qtbot.mouseClick(tab.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0]["about"] == {"file": str(graph)} and seen[0]["item"] is None
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+    window.close()
+
+    leave_drafts(
+        db_path,
+        Draft("caption", 1, "", None, seen[0]["fields"], about={"file": str(graph)}),
+    )
+    told: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_dialog(CaptionDialog, lambda dialog: dialog.accept())
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    again = make_window(db_path)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
+    settle(qtbot, again)
+    assert told == [
+        "While you were adding a picture's caption to HS-1 Hindsight stopped: "
+        "‘Error rate by region’"
+    ]
+    [attached] = again.workspace.attachments.of_incident(1)
+    assert (attached.name, attached.caption) == ("error-rate.png", "Error rate by region")

@@ -30,7 +30,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -78,6 +78,8 @@ class Draft:
     fields: dict[str, FieldValue]
     written_at: datetime | None = None
     path: Path | None = None  # where it was read from (None before it is written)
+    # What the dialog was about that is not typed in it (the picture file being attached).
+    about: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -175,6 +177,7 @@ class RecoverySession:
             "incident_key": draft.incident_key,
             "item": draft.item_id,
             "fields": dict(draft.fields),
+            "about": dict(draft.about),
         }
         target = self.folder / draft.file_name
         _write_atomically(self.folder, target, document)
@@ -327,10 +330,15 @@ def _read_draft(path: Path) -> Draft | None:
             for name, value in fields.items()
         ):
             raise ValueError("fields that are not text, numbers, ticks or times")
+        about = document.get("about", {})
+        if not isinstance(about, dict) or not all(
+            isinstance(name, str) and isinstance(value, str) for name, value in about.items()
+        ):
+            raise ValueError("what it was about is not text")
         written = datetime.fromisoformat(document["written_at"])
         if written.tzinfo is None:
             raise ValueError("a time without its zone")
     except (KeyError, TypeError, ValueError) as error:
         log.warning("draft file %s cannot be read back: %s", path, error)
         return None
-    return Draft(kind, incident, key, item, dict(fields), written, path)
+    return Draft(kind, incident, key, item, dict(fields), written, path, dict(about))

@@ -62,6 +62,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "link": DraftKind("a link", "links"),
     "followup": DraftKind("a follow-up", "followups"),
     "access": DraftKind("a data access entry", "privacy"),
+    "caption": DraftKind("a picture's caption", "pictures"),
 }
 
 
@@ -297,12 +298,14 @@ class DraftKeeper(QObject):
         incident_id: int,
         incident_key: str = "",
         item_id: int | None = None,
+        about: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(dialog)
         self.journal = journal
         self.fields = dict(fields)
         self.kind, self.incident_id = kind, incident_id
         self.incident_key, self.item_id = incident_key, item_id
+        self.about = dict(about or {})
         self._open = True
         for field in self.fields.values():
             for signal in _changed_signals(field):
@@ -316,7 +319,9 @@ class DraftKeeper(QObject):
     def draft(self) -> Draft:
         """The fields as they are now."""
         values = {name: field_value(field) for name, field in self.fields.items()}
-        return Draft(self.kind, self.incident_id, self.incident_key, self.item_id, values)
+        return Draft(
+            self.kind, self.incident_id, self.incident_key, self.item_id, values, about=self.about
+        )
 
     def fill(self, values: Mapping[str, FieldValue]) -> None:
         """Put a draft's values back, as if typed (so they are kept again at once)."""
@@ -344,12 +349,14 @@ def keep_drafts(
     incident_id: int | None,
     incident_key: str = "",
     item_id: int | None = None,
+    about: Mapping[str, str] | None = None,
     fill: Mapping[str, FieldValue] | None = None,
 ) -> DraftKeeper | None:
     """Keep `dialog`'s fields as a draft in the journal of the window it belongs to.
 
     Nothing is kept for a dialog outside a window with a journal, or about no stored
-    incident. With `fill`, a draft's values are put back in the fields first.
+    incident. `about` is kept with the fields (what the dialog is about that is not typed in
+    it). With `fill`, a draft's values are put back in the fields first.
     """
     journal = journal_of(dialog.parentWidget())
     if journal is None or incident_id is None:
@@ -366,6 +373,7 @@ def keep_drafts(
         incident_id=incident_id,
         incident_key=incident_key,
         item_id=item_id,
+        about=about,
     )
     if fill:
         keeper.fill(fill)

@@ -559,8 +559,9 @@ class DatabaseDoor(QObject):
                 self._discard_draft(draft)
                 then()
 
-            if tab == "followups":
-                page.board.restore_draft(draft, then=closed)
+            if tab in ("followups", "pictures"):
+                target = page.board if tab == "followups" else page
+                target.restore_draft(draft, then=closed)
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
                 page.log.restore_draft(draft, then=closed)
