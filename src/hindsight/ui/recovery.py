@@ -36,9 +36,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.plain import PlainError, from_plain, to_plain
 from hindsight.services.recovery import Draft, FieldValue, RecoverySession, RecoveryStore
 from hindsight.ui.author_text import set_line_text
-from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.operations import Operations
-from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import from_qdatetime, to_qdatetime
 
 log = logging.getLogger(__name__)
@@ -200,6 +198,10 @@ def journal_of(widget: QWidget | None) -> RecoveryJournal | None:
 
 def field_value(field: QWidget) -> FieldValue:
     """What a field of a dialog holds, as a draft keeps it."""
+    # Here, not at the top: the journal is made when a database opens, the time fields later.
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
     if isinstance(field, QPlainTextEdit):
         return field.toPlainText()
     if isinstance(field, QLineEdit):
@@ -230,6 +232,9 @@ def set_field_value(field: QWidget, value: FieldValue) -> None:
 
 
 def _set_field_value(field: QWidget, value: FieldValue) -> None:
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
     if isinstance(value, dict):
         if isinstance(field, FuzzyTimeEditor) and value.get("fuzzy") is not None:
             field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
@@ -263,6 +268,9 @@ def _aware(text: object) -> datetime:
 
 
 def _changed_signals(field: QWidget) -> list[SignalInstance]:
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
     if isinstance(field, QPlainTextEdit | QLineEdit):
         return [field.textChanged]
     if isinstance(field, QComboBox):
