@@ -166,6 +166,27 @@ def test_typing_in_a_dialog_keeps_a_draft_until_it_closes(
     qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)  # OK or Cancel: gone
 
 
+@pytest.mark.parametrize(("tab", "kind", "typing"), DIALOGS, ids=[d[1] for d in DIALOGS])
+def test_a_dialog_left_untouched_writes_no_draft(
+    make_window, db_path, data_dir, qtbot, tab, kind, typing
+) -> None:
+    make_db(db_path)
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    page = show_tab(qtbot, window, tab)
+    looked: list[list[Path]] = []
+
+    def wait_then_cancel(dialog: QDialog) -> None:
+        qtbot.wait(500)  # more than twice the journal's delay
+        looked.append(drafts(data_dir))
+        dialog.reject()
+
+    when_dialog(QDialog, wait_then_cancel)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(looked), timeout=5000)
+    assert looked == [[]]
+
+
 def add_event(db_path: Path, text: str) -> int:
     workspace = Workspace.open(db_path)
     incident = workspace.incidents.get(1)
