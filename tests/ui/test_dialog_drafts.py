@@ -28,6 +28,7 @@ from hindsight.ui.editor.dialogs import EventDialog
 from hindsight.ui.followups.details_dialog import FollowUpDialog
 
 from .conftest import open_incident, settle
+from .followup_helpers import settle as settle_board
 
 WHEN = FuzzyTime.exact(datetime(2026, 3, 4, 14, 5, tzinfo=UTC))
 EVENT_TEXT = (
@@ -636,3 +637,60 @@ def test_a_caption_being_written_for_a_new_picture_is_kept_and_restored(
     ]
     [attached] = again.workspace.attachments.of_incident(1)
     assert (attached.name, attached.caption) == ("error-rate.png", "Error rate by region")
+
+
+def test_a_follow_up_edited_from_triage_keeps_a_draft_naming_the_item(
+    make_window, demo_db, data_dir, qtbot
+) -> None:
+    window = make_window(demo_db)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    triage = window.followups_ui.triage
+    qtbot.waitUntil(lambda: triage.board.loaded and bool(triage.board.ranked_ids()), timeout=10000)
+    item_id = triage.board.ranked_ids()[0]
+    qtbot.waitUntil(lambda: triage.board.item(item_id) is not None, timeout=5000)
+    item = triage.board.item(item_id)
+    seen: list[dict[str, Any]] = []
+
+    def type_then_cancel(dialog: FollowUpDialog) -> None:
+        dialog.description.moveCursor(QTextCursor.MoveOperation.End)
+        qtbot.keyClicks(dialog.description, " Checked again on Monday.")
+        qtbot.waitUntil(
+            lambda: bool(drafts(data_dir)) and "Monday" in drafts(data_dir)[0].read_text("utf-8"),
+            timeout=3000,
+        )
+        seen.append(json.loads(drafts(data_dir)[0].read_text("utf-8")))
+        dialog.reject()
+
+    when_dialog(FollowUpDialog, type_then_cancel)
+    triage.board.open_details(item_id)
+    assert seen[0]["kind"] == "followup" and seen[0]["item"] == item_id
+    assert (seen[0]["incident"], seen[0]["incident_key"]) == (item.incident_id, item.incident_key)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+    triage.close()
+    window.close()
+
+    # Restored from the incident's Follow-ups tab, onto that item.
+    leave_drafts(
+        demo_db,
+        Draft(
+            "followup",
+            item.incident_id,
+            item.incident_key,
+            item_id,
+            dict(seen[0]["fields"], title="Retitled before the crash"),
+        ),
+    )
+
+    def restore(box: QMessageBox) -> None:
+        assert box.text().startswith(f"While you were editing a follow-up of {item.incident_key}")
+        when_dialog(FollowUpDialog, lambda dialog: dialog.accept())
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    again = make_window(demo_db)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
+    board = again.editor.followups.board
+    settle_board(qtbot, again.ops, board)
+    stored = {i.id: i for i in again.workspace.followups.items(item.incident_id)}[item_id]
+    assert stored.title == "Retitled before the crash"
+    assert stored.description.endswith(" Checked again on Monday.")
