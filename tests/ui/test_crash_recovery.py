@@ -1,7 +1,8 @@
 """kill -9 while typing: at most the last half second of typing is lost, and it is offered back.
 
-A child process opens the app on a database, types into an incident's summary through the real
-widgets and says after each key what it has typed and when. The test kills it with SIGKILL at
+A child process opens the app on a database, types into an incident's summary (or into a new
+timeline event's dialog) through the real widgets and says after each key what it has typed
+and when. The test kills it with SIGKILL at
 some moment, then opens the app again as a user would and checks what it gets back.
 """
 
@@ -62,17 +63,51 @@ while True:
 """
 
 
+# The same typist, in the dialog of a new timeline event (its exec() runs the typing loop).
+DIALOG_TYPIST = (
+    TYPIST.split("field = window.editor.overview.summary")[0]
+    + """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+window.editor.show_tab("timeline")
+alphabet = sys.argv[2]
+
+def type_in_dialog():
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(10, type_in_dialog)
+        return
+    field = dialog.text
+    field.setFocus()
+    print("ready", flush=True)
+    n = 0
+    while True:
+        QTest.keyClick(field, alphabet[n % len(alphabet)])
+        n += 1
+        print(f"typed {n} {time.monotonic():.6f}", flush=True)
+        end = time.monotonic() + 0.03
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.002)
+
+QTimer.singleShot(0, type_in_dialog)
+window.editor.timeline.add_record()
+"""
+)
+
+
 def typed(count: int) -> str:
     """The text the typist had typed after `count` keys."""
     return "".join(ALPHABET[n % len(ALPHABET)] for n in range(count))
 
 
-def type_then_kill(db: Path, data: Path, typing_s: float) -> tuple[int, int]:
+def type_then_kill(db: Path, data: Path, typing_s: float, typist: str = TYPIST) -> tuple[int, int]:
     """Type for `typing_s` seconds, kill -9; return (keys typed, keys typed 0.5 s before)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env[DATA_DIR_ENV] = str(data)
     child = subprocess.Popen(
-        [sys.executable, "-c", TYPIST, str(db), ALPHABET],
+        [sys.executable, "-c", typist, str(db), ALPHABET],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -136,3 +171,40 @@ def test_a_kill_loses_at_most_half_a_second_of_typing(
     assert window.editor.overview.summary.toPlainText() == recovered
     # Put back as an edit: saved like any other, and Ctrl+Z takes it back.
     assert window.editor.undo_stack.canUndo()
+
+
+def test_a_kill_while_typing_in_a_dialog_loses_at_most_half_a_second(
+    make_window, db_path: Path, data_dir: Path, qtbot, when_modal
+) -> None:
+    from hindsight.ui.editor.dialogs import EventDialog
+
+    workspace = Workspace.open(db_path)
+    workspace.incidents.create("Typed into a dialog, then killed")
+    workspace.close()
+
+    last, safe = type_then_kill(db_path, data_dir, 1.3, DIALOG_TYPIST)
+    assert last > safe > 0
+
+    told: list[str] = []
+    recovered: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_modal(lambda dialog: fill_check(dialog))
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def fill_check(dialog) -> None:
+        if not isinstance(dialog, EventDialog):  # the box, not closed yet
+            when_modal(fill_check)
+            return
+        recovered.append(dialog.text.toPlainText())
+        dialog.reject()
+
+    when_modal(restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(recovered), timeout=15000)
+    assert told[0].startswith("While you were adding a timeline event to HS-1 Hindsight stopped")
+    # Everything typed more than half a second before the kill is back, in order.
+    assert recovered[0].startswith(typed(safe)), (safe, last, recovered)
+    assert typed(last).startswith(recovered[0])
+    settle(qtbot, window)

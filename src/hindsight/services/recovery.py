@@ -14,6 +14,12 @@ folders are offered: another window still editing keeps its own edits.
 Files are written beside their final name and renamed into place, so a crash while writing
 leaves the previous version, never half a file. Without fsync: a killed process loses
 nothing the kernel already has; only a power cut could.
+
+Text typed in a dialog (a timeline event, a follow-up ...) is not in the record until the
+dialog's OK. While the dialog is open its fields are kept as a draft in the same session
+folder, `draft-<kind>-<incident id>.json`, naming the incident and, for an edit, the item; the
+file goes when the dialog closes either way. Drafts left by a session that is gone are offered
+back like the records.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -41,7 +47,15 @@ except ImportError:  # pragma: no cover - not on Linux
 log = logging.getLogger(__name__)
 FORMAT = "hindsight-recovery"
 VERSION = 1
+DRAFT_FORMAT = "hindsight-draft"
+DRAFT_VERSION = 1
 LOCK = "lock"
+RECORDS = "incident-*.json"
+DRAFTS = "draft-*.json"
+
+# What a draft's field may hold: typed text, a choice's label, a number, a tick, or a time
+# (a small JSON object, written and read by the field's kind: ui/recovery.py).
+FieldValue = str | int | bool | dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +65,51 @@ class Recovered:
     incident: Incident  # the record as that session's editor held it
     written_at: datetime
     path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The fields of a dialog that was open, with what it belongs to."""
+
+    kind: str  # which dialog: "event", "followup", "role" ...
+    incident_id: int
+    incident_key: str  # "" when the dialog did not know it
+    item_id: int | None  # the item edited; None when a new one was being added
+    fields: dict[str, FieldValue]
+    written_at: datetime | None = None
+    path: Path | None = None  # where it was read from (None before it is written)
+    # What the dialog was about that is not typed in it (the picture file being attached).
+    about: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def file_name(self) -> str:
+        return draft_file_name(self.kind, self.incident_id)
+
+    def texts(self) -> list[str]:
+        """The typed texts, in the dialog's order, blank ones left out."""
+        return [v for v in self.fields.values() if isinstance(v, str) and v.strip()]
+
+
+def draft_file_name(kind: str, incident_id: int) -> str:
+    if not kind.isidentifier():
+        raise ValueError(f"not a draft kind: {kind!r}")
+    return f"draft-{kind}-{incident_id}.json"
+
+
+def _holds_anything(session: Path) -> bool:
+    return any(session.glob(RECORDS)) or any(session.glob(DRAFTS))
+
+
+def _write_atomically(folder: Path, target: Path, document: dict[str, Any]) -> None:
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def recovery_root() -> Path:
@@ -102,17 +161,35 @@ class RecoverySession:
             "written_at": (now or datetime.now(UTC)).isoformat(),
             "record": to_plain(incident),
         }
-        data = json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass")
         target = self._file(incident.id)
-        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{target.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_atomically(self.folder, target, document)
         return target
+
+    def write_draft(self, draft: Draft, *, now: datetime | None = None) -> Path:
+        """Keep the fields of an open dialog (replacing its earlier draft)."""
+        document = {
+            "format": DRAFT_FORMAT,
+            "version": DRAFT_VERSION,
+            "database": self.database,
+            "written_at": (now or datetime.now(UTC)).isoformat(),
+            "kind": draft.kind,
+            "incident": draft.incident_id,
+            "incident_key": draft.incident_key,
+            "item": draft.item_id,
+            "fields": dict(draft.fields),
+            "about": dict(draft.about),
+        }
+        target = self.folder / draft.file_name
+        _write_atomically(self.folder, target, document)
+        return target
+
+    def remove_draft(self, kind: str, incident_id: int) -> None:
+        """Forget a dialog's draft (it was closed: OK stored it, or Cancel dropped it)."""
+        (self.folder / draft_file_name(kind, incident_id)).unlink(missing_ok=True)
+
+    def drafts(self) -> list[str]:
+        """The names of this session's draft files."""
+        return sorted(path.name for path in self.folder.glob(DRAFTS))
 
     def remove(self, incident_id: int) -> None:
         """Forget the journal of `incident_id` (its edits are stored, or were dropped)."""
@@ -121,14 +198,14 @@ class RecoverySession:
     def holds(self) -> list[int]:
         """The incidents this session has journal files for."""
         return sorted(
-            int(path.stem.removeprefix("incident-")) for path in self.folder.glob("incident-*.json")
+            int(path.stem.removeprefix("incident-")) for path in self.folder.glob(RECORDS)
         )
 
     def close(self) -> None:
         """End the session: its folder goes if nothing unsaved is left in it."""
         if self._lock is None:
             return
-        leftover = self.holds()
+        leftover = self.holds() or self.drafts()
         self._lock.close()
         self._lock = None
         if not leftover:
@@ -150,9 +227,12 @@ class RecoveryStore:
 
         return RecoverySession(self.folder / uuid.uuid4().hex, self.database)
 
-    def left_behind(self) -> list[Recovered]:
-        """Unsaved edits of sessions that ended without storing them, oldest first."""
-        found: list[Recovered] = []
+    def _ended_sessions(self, pattern: str) -> list[Path]:
+        """The files matching `pattern` in folders of sessions that are gone.
+
+        A gone session's folder that holds nothing (no records, no drafts) is removed.
+        """
+        found: list[Path] = []
         if not self.folder.is_dir():
             return found
         for session in sorted(p for p in self.folder.iterdir() if p.is_dir()):
@@ -161,13 +241,37 @@ class RecoveryStore:
                 with lock.open("ab") as handle:
                     if not _try_lock(handle):
                         continue  # a running session: its edits are its own
-                    files = sorted(session.glob("incident-*.json"))
-                    found.extend(r for r in map(self._read, files) if r is not None)
-                    if not files:
+                    found.extend(sorted(session.glob(pattern)))
+                    if not _holds_anything(session):
                         shutil.rmtree(session, ignore_errors=True)
             except OSError as error:
                 log.warning("cannot look into recovery folder %s: %s", session, error)
+        return found
+
+    def left_behind(self) -> list[Recovered]:
+        """Unsaved edits of sessions that ended without storing them, oldest first."""
+        files = self._ended_sessions(RECORDS)
+        found = [r for r in map(self._read, files) if r is not None]
         return sorted(found, key=lambda r: r.written_at)
+
+    def drafts_left_behind(self) -> list[Draft]:
+        """Drafts of dialogs that were open when their session ended, oldest first.
+
+        A file that cannot be read back (damaged, or written by a newer Hindsight) is
+        skipped with a line in the log, and left where it is.
+        """
+        files = self._ended_sessions(DRAFTS)
+        found = [d for d in map(_read_draft, files) if d is not None]
+        return sorted(found, key=lambda d: d.written_at or datetime.min.replace(tzinfo=UTC))
+
+    def discard_draft(self, draft: Draft) -> None:
+        """Drop a draft left behind (put back in its dialog, or refused)."""
+        if draft.path is None:
+            return
+        draft.path.unlink(missing_ok=True)
+        session = draft.path.parent
+        if not _holds_anything(session):
+            shutil.rmtree(session, ignore_errors=True)
 
     def find(self, incident_id: int) -> Recovered | None:
         """The newest edits of `incident_id` left behind, if any."""
@@ -178,7 +282,7 @@ class RecoveryStore:
         """Drop edits left behind (put back in an editor, refused, or already stored)."""
         recovered.path.unlink(missing_ok=True)
         session = recovered.path.parent
-        if not any(session.glob("incident-*.json")):
+        if not _holds_anything(session):
             shutil.rmtree(session, ignore_errors=True)
 
     def _read(self, path: Path) -> Recovered | None:
@@ -198,3 +302,43 @@ class RecoveryStore:
             log.warning("recovery file %s cannot be read back: %s", path, error)
             return None
         return Recovered(incident, written, path)
+
+
+def _read_draft(path: Path) -> Draft | None:
+    try:
+        document: Any = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        log.warning("unreadable draft file %s: %s", path, error)
+        return None
+    try:
+        if not isinstance(document, dict) or document.get("format") != DRAFT_FORMAT:
+            raise ValueError("not a draft file")
+        if document.get("version") != DRAFT_VERSION:
+            raise ValueError(f"a draft of version {document.get('version')!r}, not {DRAFT_VERSION}")
+        kind, incident, key = document["kind"], document["incident"], document["incident_key"]
+        item, fields = document.get("item"), document["fields"]
+        if not isinstance(kind, str) or not kind.isidentifier():
+            raise ValueError("no kind of dialog")
+        if type(incident) is not int or not isinstance(key, str):
+            raise ValueError("no incident")
+        if item is not None and type(item) is not int:
+            raise ValueError("an item that is not a number")
+        if not isinstance(fields, dict) or not all(
+            isinstance(name, str) and isinstance(value, str | int | bool | dict)
+            for name, value in fields.items()
+        ):
+            raise ValueError("fields that are not text, numbers, ticks or times")
+        about = document.get("about", {})
+        if not isinstance(about, dict) or not all(
+            isinstance(name, str) and isinstance(value, str) for name, value in about.items()
+        ):
+            raise ValueError("what it was about is not text")
+        written = datetime.fromisoformat(document["written_at"])
+        if written.tzinfo is None:
+            raise ValueError("a time without its zone")
+    except (KeyError, TypeError, ValueError) as error:
+        log.warning("draft file %s cannot be read back: %s", path, error)
+        return None
+    return Draft(kind, incident, key, item, dict(fields), written, path, dict(about))

@@ -4,21 +4,64 @@ At most every JOURNAL_DELAY_MS the editor's record is pickled (on the GUI thread
 milliseconds) and written by a worker, so a crash loses at most the last fraction of a second
 of typing. Writes of one database run one at a time, in order, so an older copy never lands
 after a newer one.
+
+A dialog holding text the user types (a timeline event, a follow-up ...) hands its fields to a
+DraftKeeper: a moment after each change they are written as a draft by the same writer, and
+the draft is removed when the dialog closes, whether OK stored the text or Cancel dropped it.
 """
 
 from __future__ import annotations
 
 import logging
 import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+from shiboken6 import isValid
 
+from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.incident import Incident
-from hindsight.services.recovery import RecoverySession, RecoveryStore
+from hindsight.core.plain import PlainError, from_plain, to_plain
+from hindsight.services.recovery import Draft, FieldValue, RecoverySession, RecoveryStore
+from hindsight.ui.author_text import set_line_text
 from hindsight.ui.operations import Operations
+from hindsight.ui.qt_helpers import from_qdatetime, to_qdatetime
 
 log = logging.getLogger(__name__)
 JOURNAL_DELAY_MS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class DraftKind:
+    """How the offer of a draft names its dialog, and the editor tab that opens it."""
+
+    noun: str  # "a timeline event"
+    tab: str  # the editor's tab ("timeline")
+
+
+DRAFT_KINDS: dict[str, DraftKind] = {
+    "event": DraftKind("a timeline event", "timeline"),
+    "role": DraftKind("a response role", "roles"),
+    "team": DraftKind("a team", "teams"),
+    "impact": DraftKind("an impact measure", "impact"),
+    "factor": DraftKind("a contributing factor", "factors"),
+    "link": DraftKind("a link", "links"),
+    "followup": DraftKind("a follow-up", "followups"),
+    "access": DraftKind("a data access entry", "privacy"),
+    "caption": DraftKind("a picture's caption", "pictures"),
+}
 
 
 class RecoveryJournal(QObject):
@@ -35,6 +78,9 @@ class RecoveryJournal(QObject):
         self._writer.setMaxThreadCount(1)
         self._session: RecoverySession | None = None  # made by the writer, on first use
         self.failed = False  # the last write failed (a full disk, say)
+        self._drafts: dict[tuple[str, int], DraftKeeper] = {}  # to write at the next tick
+        self._draft_timer = QTimer(self, singleShot=True, interval=JOURNAL_DELAY_MS)
+        self._draft_timer.timeout.connect(self._write_drafts)
 
     def _session_now(self) -> RecoverySession:
         # Runs on the writer thread: the session folder and its lock are made there.
@@ -88,11 +134,45 @@ class RecoveryJournal(QObject):
             pool=self._writer,
         )
 
+    def keep_draft(self, keeper: DraftKeeper) -> None:
+        """A dialog's fields changed: write its draft soon (not later than the delay)."""
+        self._drafts[keeper.key] = keeper
+        if not self._draft_timer.isActive():
+            self._draft_timer.start()
+
+    def _write_drafts(self) -> None:
+        keepers, self._drafts = list(self._drafts.values()), {}
+        for keeper in keepers:
+            if isValid(keeper):  # its dialog may have gone without closing (its window went)
+                self._submit_draft(keeper.draft())  # a few strings read from the fields: cheap
+
+    def _submit_draft(self, draft: Draft) -> None:
+        self._ops.submit(
+            lambda: self._session_now().write_draft(draft),
+            done=self._written,
+            failed=self._not_written,
+            owner=self,
+            pool=self._writer,
+        )
+
+    def forget_draft(self, kind: str, incident_id: int) -> None:
+        """The dialog closed: drop its draft (after the writes already asked for)."""
+        self._drafts.pop((kind, incident_id), None)
+        self._ops.submit(
+            lambda: self._session_now().remove_draft(kind, incident_id),
+            owner=self,
+            failed=self._not_written,
+            pool=self._writer,
+        )
+
     def flush_now(self) -> None:
         """Write what is pending at once (the window is closing)."""
         if self._timer.isActive():
             self._timer.stop()
             self._write()
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._write_drafts()
 
     def close(self, msecs: int = 5000) -> None:
         """Write what is pending, wait for it, and end the session (the window is closing).
@@ -104,3 +184,205 @@ class RecoveryJournal(QObject):
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def journal_of(widget: QWidget | None) -> RecoveryJournal | None:
+    """The recovery journal of the editor or window `widget` is in, if any."""
+    while widget is not None:
+        journal = getattr(widget, "journal", None)
+        if isinstance(journal, RecoveryJournal):
+            return journal
+        widget = widget.parentWidget()
+    return None
+
+
+def field_value(field: QWidget) -> FieldValue:
+    """What a field of a dialog holds, as a draft keeps it."""
+    # Here, not at the top: the journal is made when a database opens, the time fields later.
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
+    if isinstance(field, QPlainTextEdit):
+        return field.toPlainText()
+    if isinstance(field, QLineEdit):
+        return field.text()
+    if isinstance(field, QComboBox):
+        return field.currentText()
+    if isinstance(field, QSpinBox):
+        return field.value()
+    if isinstance(field, QAbstractButton):
+        return field.isChecked()
+    if isinstance(field, FuzzyTimeEditor):
+        value = field.value()  # None while it cannot be read (a best guess out of range)
+        return {"fuzzy": to_plain(value) if value is not None else None}
+    if isinstance(field, OptionalDate):
+        moment = field.moment_value()
+        return {"moment": moment.isoformat() if moment is not None else None}
+    if isinstance(field, QDateTimeEdit):  # a QDateEdit too
+        return {"moment": from_qdatetime(field.dateTime()).isoformat()}
+    raise TypeError(f"a draft cannot keep a {type(field).__name__}")
+
+
+def set_field_value(field: QWidget, value: FieldValue) -> None:
+    """Put a kept value back in its field (a value that does not fit it is left out)."""
+    try:
+        _set_field_value(field, value)
+    except (PlainError, KeyError, TypeError, ValueError) as error:
+        log.warning("a draft's value %r not put back: %s", value, error)
+
+
+def _set_field_value(field: QWidget, value: FieldValue) -> None:
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
+    if isinstance(value, dict):
+        if isinstance(field, FuzzyTimeEditor) and value.get("fuzzy") is not None:
+            field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        elif isinstance(field, OptionalDate) and "moment" in value:
+            moment = value["moment"]
+            field.set_moment(_aware(moment) if moment is not None else None)
+        elif isinstance(field, QDateTimeEdit) and value.get("moment") is not None:
+            field.setDateTime(to_qdatetime(_aware(value["moment"])))
+    elif isinstance(value, bool):
+        if isinstance(field, QAbstractButton):
+            field.setChecked(value)
+    elif isinstance(value, int):
+        if isinstance(field, QSpinBox):
+            field.setValue(value)
+    elif isinstance(field, QPlainTextEdit):
+        field.setPlainText(value)
+    elif isinstance(field, QLineEdit):
+        set_line_text(field, value)
+    elif isinstance(field, QComboBox):
+        if field.isEditable():
+            field.setCurrentText(value)
+        elif (index := field.findText(value)) >= 0:  # a choice, by its label
+            field.setCurrentIndex(index)
+
+
+def _aware(text: object) -> datetime:
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        raise ValueError("a time without its zone")
+    return moment
+
+
+def _changed_signals(field: QWidget) -> list[SignalInstance]:
+    from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
+    from hindsight.ui.optional_date import OptionalDate
+
+    if isinstance(field, QPlainTextEdit | QLineEdit):
+        return [field.textChanged]
+    if isinstance(field, QComboBox):
+        return [field.currentTextChanged]
+    if isinstance(field, QSpinBox):
+        return [field.valueChanged]
+    if isinstance(field, QAbstractButton):
+        return [field.toggled]
+    if isinstance(field, FuzzyTimeEditor):
+        return [field.changed]
+    if isinstance(field, OptionalDate):
+        return [field.enabled.toggled, field.edit.dateTimeChanged]
+    if isinstance(field, QDateTimeEdit):
+        return [field.dateTimeChanged]
+    raise TypeError(f"a draft cannot keep a {type(field).__name__}")
+
+
+class DraftKeeper(QObject):
+    """Keeps the fields of one open dialog in the recovery journal until it closes.
+
+    The dialog hands over its fields by name (text fields, choices, numbers, ticks), in the
+    order its offer should quote them: a moment after each change they are written as a
+    draft; when the dialog closes, however it closes, the draft is removed.
+    """
+
+    def __init__(
+        self,
+        dialog: QDialog,
+        journal: RecoveryJournal,
+        fields: Mapping[str, QWidget],
+        *,
+        kind: str,
+        incident_id: int,
+        incident_key: str = "",
+        item_id: int | None = None,
+        about: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(dialog)
+        self.journal = journal
+        self.fields = dict(fields)
+        self.kind, self.incident_id = kind, incident_id
+        self.incident_key, self.item_id = incident_key, item_id
+        self.about = dict(about or {})
+        self._open = True
+        for field in self.fields.values():
+            for signal in _changed_signals(field):
+                signal.connect(self._changed)
+        dialog.finished.connect(self._closed)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.incident_id)
+
+    def draft(self) -> Draft:
+        """The fields as they are now."""
+        values = {name: field_value(field) for name, field in self.fields.items()}
+        return Draft(
+            self.kind, self.incident_id, self.incident_key, self.item_id, values, about=self.about
+        )
+
+    def fill(self, values: Mapping[str, FieldValue]) -> None:
+        """Put a draft's values back, as if typed (so they are kept again at once)."""
+        for name, value in values.items():
+            field = self.fields.get(name)
+            if field is not None:
+                set_field_value(field, value)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._open:
+            self.journal.keep_draft(self)
+
+    def _closed(self) -> None:
+        if self._open:
+            self._open = False
+            self.journal.forget_draft(self.kind, self.incident_id)
+
+
+def keep_drafts(
+    dialog: QDialog,
+    fields: Mapping[str, QWidget],
+    *,
+    kind: str,
+    incident_id: int | None,
+    incident_key: str = "",
+    item_id: int | None = None,
+    about: Mapping[str, str] | None = None,
+    fill: Mapping[str, FieldValue] | None = None,
+) -> DraftKeeper | None:
+    """Keep `dialog`'s fields as a draft in the journal of the window it belongs to.
+
+    Nothing is kept for a dialog outside a window with a journal, or about no stored
+    incident. `about` is kept with the fields (what the dialog is about that is not typed in
+    it). With `fill`, a draft's values are put back in the fields first.
+    """
+    journal = journal_of(dialog.parentWidget())
+    if journal is None or incident_id is None:
+        if fill:
+            for name, value in fill.items():
+                if name in fields:
+                    set_field_value(fields[name], value)
+        return None
+    keeper = DraftKeeper(
+        dialog,
+        journal,
+        fields,
+        kind=kind,
+        incident_id=incident_id,
+        incident_key=incident_key,
+        item_id=item_id,
+        about=about,
+    )
+    if fill:
+        keeper.fill(fill)
+    return keeper

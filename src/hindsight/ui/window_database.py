@@ -1,8 +1,8 @@
 """How the main window opens, switches, backs up and remembers databases, off the GUI thread.
 
 Also what happens right after a database opens: unsaved edits found in the recovery journal
-are offered back, and the integrity check runs in the background instead of delaying the
-first paint.
+are offered back, then drafts of dialogs that were open, and the integrity check runs in the
+background instead of delaying the first paint.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from hindsight.store.postgres_url import ServerAddress, is_server_url, target_fr
 from hindsight.ui import file_dialogs, messages
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hindsight.core.incident import Incident
-    from hindsight.services.recovery import Recovered
+    from hindsight.services.recovery import Draft, Recovered
     from hindsight.services.workspace import Workspace
     from hindsight.ui.main_window import MainWindow
 
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
 FIRST_PAINT_PATIENCE_MS = 400
+QUOTE_CHARS = 80  # of a draft's first text, in its offer
+
+# A draft left behind, with its incident's key now (None: the incident is gone).
+LeftDraft = tuple["Draft", str | None]
 DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 
 
@@ -375,7 +381,7 @@ class DatabaseDoor(QObject):
             return
         store = journal.store
 
-        def still_unsaved(workspace: Workspace) -> list[Recovered]:
+        def still_unsaved(workspace: Workspace) -> tuple[list[Recovered], list[LeftDraft]]:
             # Edits the database got after all (or whose incident is gone) are dropped.
             from hindsight.services.errors import NotFoundError
             from hindsight.services.recovery import same_content
@@ -392,13 +398,31 @@ class DatabaseDoor(QObject):
                     store.discard(recovered)
                 else:
                     kept.append(recovered)
-            return kept
+            drafts: list[LeftDraft] = []
+            for draft in store.drafts_left_behind():
+                if draft.item_id is None and not draft.texts():
+                    store.discard_draft(draft)  # a dialog opened, nothing typed in it
+                    continue
+                key: str | None
+                try:
+                    key = workspace.incidents.get(draft.incident_id).key
+                except NotFoundError:
+                    key = None
+                if draft.incident_key and key != draft.incident_key:
+                    key = None  # its id given to another incident since
+                drafts.append((draft, key))
+            return kept, drafts
 
         self.window.ops.run(
             still_unsaved, self._recovered, owner=self.window, what="read the recovery journal"
         )
 
-    def _recovered(self, found: list[Recovered]) -> None:
+    def _recovered(self, left: tuple[list[Recovered], list[LeftDraft]]) -> None:
+        found, drafts = left
+        self._show_recovered(found)
+        self.offer_drafts(list(drafts))
+
+    def _show_recovered(self, found: list[Recovered]) -> None:
         window = self.window
         if not found or window.workspace is None:
             return
@@ -422,6 +446,143 @@ class DatabaseDoor(QObject):
         if box.clickedButton() is open_button and first.id is not None:
             window.list_pane.select_id(first.id)
             window.show_incident(first.id)
+
+    # Drafts of dialogs left open
+
+    def offer_drafts(self, drafts: list[LeftDraft]) -> None:
+        """Offer each draft in turn: Restore reopens its dialog, Discard deletes it, Later
+        keeps it for the next start."""
+        from hindsight.ui.recovery import DRAFT_KINDS
+
+        window = self.window
+        if window.workspace is None or window.journal is None:
+            return
+        while drafts:
+            draft, key = drafts.pop(0)
+            kind = DRAFT_KINDS.get(draft.kind)
+            if kind is None:  # a dialog of a newer Hindsight: left for it
+                log.warning("draft %s of an unknown dialog %r skipped", draft.path, draft.kind)
+                continue
+            box = self._draft_box(draft, key, kind.noun)
+            restore = copy = None
+            if key is not None:
+                restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+            else:
+                copy = box.addButton("Copy Text", QMessageBox.ButtonRole.ActionRole)
+            discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+            first = restore or copy
+            if first is not None:
+                box.setDefaultButton(first)
+            box.exec()
+            chosen = box.clickedButton()
+            if chosen is discard:
+                self._discard_draft(draft)
+            elif chosen is copy:
+                from PySide6.QtWidgets import QApplication
+
+                QApplication.clipboard().setText("\n\n".join(draft.texts()))
+                window.statusBar().showMessage(
+                    "The text is on the clipboard; the draft is kept until you discard it.",
+                    15000,
+                )
+            elif chosen is restore and restore is not None:
+                self.restore_draft(draft, kind.tab, then=lambda: self.offer_drafts(drafts))
+                return  # the next offer waits until this dialog is closed
+
+    def _discard_draft(self, draft: Draft) -> None:
+        journal = self.window.journal
+        if journal is not None:
+            store = journal.store
+            self.window.ops.submit(lambda: store.discard_draft(draft), owner=self.window)
+
+    def _draft_box(self, draft: Draft, key: str | None, noun: str) -> QMessageBox:
+        texts = draft.texts()
+        quote = " ".join(texts[0].split()) if texts else ""
+        if len(quote) > QUOTE_CHARS:
+            quote = quote[: QUOTE_CHARS - 1] + "…"
+        doing = "adding" if draft.item_id is None else "editing"
+        to = "to" if draft.item_id is None else "of"
+        named = key or draft.incident_key or f"incident {draft.incident_id}"
+        when = draft.written_at.astimezone().strftime("%Y-%m-%d %H:%M") if draft.written_at else ""
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Typing recovered")
+        said = f": ‘{quote}’" if quote else "."
+        box.setText(f"While you were {doing} {noun} {to} {named} Hindsight stopped{said}")
+        if key is not None:
+            box.setInformativeText(
+                f"Restore opens {named} and that dialog with what you typed (last written "
+                f"{when}); nothing is stored until you press OK. Discard deletes it."
+            )
+        else:
+            box.setInformativeText(
+                f"{named} is no longer in this database, so the dialog cannot be reopened. "
+                "What you typed is under Show Details: copy what you need, then discard it."
+            )
+            box.setDetailedText("\n\n".join(texts))
+        return box
+
+    def restore_draft(self, draft: Draft, tab: str, then: Callable[[], object]) -> None:
+        """Open the draft's incident, then its dialog on the tab `tab`, filled as it was left.
+
+        The draft left behind is deleted once that dialog closes (meanwhile this session
+        keeps what the dialog holds); `then` runs after, or at once if the incident was not
+        opened after all (another was chosen, or saving the one shown failed).
+        """
+        window = self.window
+        incident_id = draft.incident_id
+
+        def dialog() -> None:
+            from hindsight.core.review import ReviewStatus
+
+            editor = window.editor
+            page = getattr(editor, tab)
+            editor.show_tab(tab)
+            shown = editor.incident
+            if (
+                shown is not None
+                and shown.review_status is ReviewStatus.PUBLISHED
+                and tab != "followups"  # follow-ups go on after publishing
+            ):
+                messages.show_error(
+                    window,
+                    "Draft kept",
+                    f"{shown.key} was published since, and is read-only. The draft is kept: "
+                    "it is offered again the next time this database opens, to restore once "
+                    "the review is reopened.",
+                )
+                then()
+                return
+
+            def closed() -> None:
+                self._discard_draft(draft)
+                then()
+
+            if tab in ("followups", "pictures"):
+                target = page.board if tab == "followups" else page
+                target.restore_draft(draft, then=closed)
+            elif tab == "privacy":
+                page.pages.setCurrentWidget(page.log)
+                page.log.restore_draft(draft, then=closed)
+            else:
+                page.restore_draft(draft)
+                closed()
+
+        if window.showing(incident_id):
+            QTimer.singleShot(0, dialog)
+            return
+
+        def shown(which: int) -> None:
+            window.incidentShown.disconnect(shown)
+            if which == incident_id:
+                QTimer.singleShot(0, dialog)
+            else:
+                then()
+
+        window.incidentShown.connect(shown)
+        window.list_pane.select_id(incident_id)
+        window.open_incident(incident_id)
 
     def recovered_to_apply(self, stored: Incident, recovered: Any) -> Incident | None:
         """The edits left behind to put back on `stored`, after asking if they clash."""

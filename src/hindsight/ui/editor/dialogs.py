@@ -42,6 +42,11 @@ class _RecordDialog(QDialog):
         self.problem = problem_label()
         self.buttons = ok_cancel_buttons(self)
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        """The fields kept as a draft while the dialog is open (ui/recovery.py), the text
+        the offer of a draft quotes first."""
+        return {}
+
     def finish_layout(self) -> None:
         self.form.addRow(self.problem)
         self.form.addRow(self.buttons)
@@ -84,6 +89,9 @@ class EventDialog(_RecordDialog):
             self.text.setPlainText(event.text)
         elif phase is not None:
             select_data(self.phase, phase)
+
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {"text": self.text, "when": self.when, "phase": self.phase, "source": self.source}
 
     def accept(self) -> None:
         if self.when.value() is None:
@@ -142,6 +150,15 @@ class RoleDialog(_RecordDialog):
             set_line_text(self.note, assignment.note)
         self._show_help()
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {
+            "person": self.person,
+            "note": self.note,
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+        }
+
     def _show_help(self) -> None:
         role = current_enum(self.role, Role)
         self.role_help.setText(vocabulary().role_descriptions[role] if role else "")
@@ -194,6 +211,9 @@ class TeamDialog(_RecordDialog):
         if team:
             self.team.setCurrentText(team.team)
             self.part.setPlainText(team.part)
+
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {"team": self.team, "part": self.part}
 
     def accept(self) -> None:
         if not self.team.currentText().strip():

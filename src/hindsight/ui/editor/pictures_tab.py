@@ -8,7 +8,7 @@ never waits on a file, and a 10 MB picture never stalls typing elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -28,6 +28,7 @@ from hindsight.core.attachments import MAX_BYTES, MAX_CAPTION, Attachment
 from hindsight.core.incident import Incident
 from hindsight.core.review import ReviewStatus
 from hindsight.services.changes import Changes
+from hindsight.services.recovery import Draft, FieldValue
 from hindsight.services.workspace import Workspace
 from hindsight.ui import file_dialogs, messages
 from hindsight.ui.author_text import plain_label
@@ -35,8 +36,10 @@ from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.editor.dialogs import _RecordDialog
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
+from hindsight.ui.recovery import keep_drafts
 
 THUMB = QSize(220, 150)
+Fields = Mapping[str, FieldValue]
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg);;All files (*)"
 HINT = (
     "Graphs and dashboard screenshots, as PNG or JPEG of at most "
@@ -80,6 +83,9 @@ class CaptionDialog(_RecordDialog):
         self.form.addRow("&What it shows", self.caption)
         self.finish_layout()
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {"caption": self.caption}
+
     def accept(self) -> None:
         if len(self.text()) > MAX_CAPTION:
             self.refuse(f"The caption is longer than {MAX_CAPTION} characters; shorten it.")
@@ -106,6 +112,10 @@ class PicturesTab(AttachedPage):
         # Replaced in tests; a file dialog by default.
         self.choose_files = self._ask_for_files
         self.ask_caption = self._ask_caption
+        # What the caption dialog is about, for its draft: the picture, or the file attached;
+        # and a draft's fields to start from.
+        self._asking: tuple[int | None, Path | None] = (None, None)
+        self._fill: Mapping[str, FieldValue] | None = None
         self.setAcceptDrops(True)
 
         hint = plain_label(HINT, wrap=True)
@@ -257,17 +267,38 @@ class PicturesTab(AttachedPage):
 
     def _ask_caption(self, name: str, caption: str) -> str | None:
         dialog = CaptionDialog(name, caption, self)
+        picture_id, path = self._asking
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind="caption",
+            incident_id=self.incident_id,
+            item_id=picture_id,
+            about={"file": str(path)} if path is not None else None,
+            fill=self._fill,
+        )
         return dialog.text() if dialog.exec() else None
+
+    def _caption_of(
+        self, name: str, caption: str, about: tuple[int | None, Path | None], fill: Fields | None
+    ) -> str | None:
+        self._asking, self._fill = about, fill
+        try:
+            return self.ask_caption(name, caption)
+        finally:
+            self._asking, self._fill = (None, None), None
 
     def attach(self) -> None:
         """Ask for picture files and attach them, each with the caption the user gives."""
         if self.incident_id is None or self.read_only:
             return
         for name in self.choose_files():
-            caption = self.ask_caption(Path(name).name, "")
-            if caption is None:
-                continue
-            self.attach_files([Path(name)], caption)
+            self._attach_one(Path(name))
+
+    def _attach_one(self, path: Path, fill: Fields | None = None) -> None:
+        caption = self._caption_of(path.name, "", (None, path), fill)
+        if caption is not None:
+            self.attach_files([path], caption)
 
     def attach_files(self, paths: Sequence[Path], caption: str = "") -> None:
         """Attach the pictures in `paths` (read and checked off the GUI thread).
@@ -300,7 +331,10 @@ class PicturesTab(AttachedPage):
         picked = self.selected()
         if picked is None or self.read_only:
             return
-        caption = self.ask_caption(picked.name, picked.caption)
+        self._caption_picture(picked)
+
+    def _caption_picture(self, picked: Attachment, fill: Fields | None = None) -> None:
+        caption = self._caption_of(picked.name, picked.caption, (picked.id, None), fill)
         if caption is None or caption == picked.caption:
             return
         self.ops.run(
@@ -308,6 +342,39 @@ class PicturesTab(AttachedPage):
             owner=self,
             initiator=self,
             what="change the caption",
+        )
+
+    def restore_draft(self, draft: Draft, then: Callable[[], object] | None = None) -> None:
+        """Reopen the caption dialog a draft was left in, filled as it was, then call `then`:
+        for the picture it captioned (read first), or for the file being attached."""
+        incident_id, wanted = self.incident_id, draft.item_id
+
+        def run(found: list[Attachment]) -> None:
+            picked = next((p for p in found if p.id == wanted), None)
+            file = draft.about.get("file")
+            if picked is not None:
+                self._caption_picture(picked, draft.fields)
+            elif file:
+                self._attach_one(Path(file), draft.fields)
+            else:
+                messages.show_error(
+                    self,
+                    "Picture gone",
+                    "The picture whose caption you were writing is no longer attached. "
+                    f"What you typed: {' '.join(draft.texts())}",
+                )
+            if then is not None:
+                then()
+
+        if wanted is None or incident_id is None:
+            run([])
+            return
+        self.ops.run(
+            lambda ws: ws.attachments.of_incident(incident_id),
+            run,
+            owner=self,
+            failed=lambda _error: run([]),
+            what="read the pictures",
         )
 
     def remove_selected(self) -> None:

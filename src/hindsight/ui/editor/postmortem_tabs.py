@@ -25,7 +25,7 @@ from hindsight.core.incident import Incident
 from hindsight.core.references import MAX_LABEL, Reference, ReferenceKind, target_problems
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import _RecordDialog
-from hindsight.ui.editor.record_tabs import RecordTab, _first_line
+from hindsight.ui.editor.record_tabs import Fields, RecordTab, _first_line
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data
 from hindsight.vocabulary import vocabulary
@@ -96,6 +96,18 @@ class ImpactDialog(_RecordDialog):
             self.source.setText(measure.source)
             self.note.setPlainText(measure.note)
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {
+            "measure": self.measure,
+            "note": self.note,
+            "slice": self.slice,
+            "source": self.source,
+            "low": self.low,
+            "best": self.best,
+            "high": self.high,
+            "unit": self.unit,
+        }
+
     def _built(self) -> ImpactMeasure:
         return ImpactMeasure(
             measure=self.measure.text().strip(),
@@ -130,6 +142,7 @@ class ImpactTab(RecordTab):
     headers = ("What was measured", "Value", "For whom or what", "Source")
     noun = "measure"
     empty = "No measures of impact yet: users, requests or money affected, as a range if unsure."
+    draft_kind = "impact"
     stretch_column = 2
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
@@ -146,9 +159,9 @@ class ImpactTab(RecordTab):
     def cells(self, item: Any) -> list[str]:
         return [item.measure, item.value_text() or _first_line(item.note), item.slice, item.source]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         dialog = ImpactDialog(item, self)
-        return dialog.result_measure() if dialog.exec() else None
+        return dialog.result_measure() if self.exec_dialog(dialog, item, fill) else None
 
 
 class _OptionalTime(QWidget):
@@ -226,6 +239,14 @@ class FactorDialog(_RecordDialog):
                 self.dates[kind].known.setChecked(True)
                 self.dates[kind].editor.set_value(when)
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {
+            "title": self.title,
+            "description": self.description,
+            "scope": self.scope,
+            "trigger": self.trigger,
+        }
+
     def _built(self) -> ContributingFactor | None:
         dates = {}
         for kind, field in self.dates.items():
@@ -296,6 +317,7 @@ class FactorsTab(RecordTab):
     headers = ("Factor", "Trigger", "Scope", "Began", "Mitigated")
     noun = "factor"
     empty = "No factors yet: each thing that contributed, what it touched and when it began."
+    draft_kind = "factor"
     stretch_column = 2
 
     def __init__(
@@ -326,9 +348,9 @@ class FactorsTab(RecordTab):
             factor_time_text(item.dates.get(FactorDate.MITIGATED)),
         ]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         dialog = FactorDialog(item, self, triggers=self._triggers())
-        return dialog.result_factor() if dialog.exec() else None
+        return dialog.result_factor() if self.exec_dialog(dialog, item, fill) else None
 
 
 class LinkDialog(_RecordDialog):
@@ -354,6 +376,9 @@ class LinkDialog(_RecordDialog):
             self.target.setText(reference.target)
             self.label.setText(reference.label)
             self.note.setText(reference.note)
+
+    def draft_fields(self) -> dict[str, QWidget]:
+        return {"label": self.label, "target": self.target, "note": self.note, "kind": self.kind}
 
     def accept(self) -> None:
         target = self.target.text().strip()
@@ -383,6 +408,7 @@ class LinksTab(RecordTab):
     headers = ("Kind", "Label", "Address or reference", "Note")
     noun = "link"
     empty = "No links yet: dashboards, tickets, chat threads or documents about this incident."
+    draft_kind = "link"
     stretch_column = 2
 
     def items(self, incident: Incident) -> list[Any]:
@@ -391,6 +417,6 @@ class LinksTab(RecordTab):
     def cells(self, item: Any) -> list[str]:
         return [item.kind.label, item.label, item.target, item.note]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         dialog = LinkDialog(item, self)
-        return dialog.result_reference() if dialog.exec() else None
+        return dialog.result_reference() if self.exec_dialog(dialog, item, fill) else None

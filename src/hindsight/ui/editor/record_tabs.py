@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,12 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from hindsight.core.incident import Incident
+from hindsight.services.recovery import Draft, FieldValue
 from hindsight.ui.author_text import keep_readable_when_disabled, plain_label, plain_tooltip
 from hindsight.ui.editor import EditFn
-from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog
+from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog, _RecordDialog
 from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import eliding_header, fuzzy_text, local_text
+from hindsight.ui.recovery import keep_drafts
 from hindsight.vocabulary import vocabulary
+
+Fields = Mapping[str, FieldValue]
 
 # The widest a fitted column grows, in average characters; longer text wraps in its cell.
 CELL_CHARS = 40
@@ -35,6 +39,7 @@ class RecordTab(QWidget):
 
     headers: tuple[str, ...] = ()
     noun = "record"
+    draft_kind = ""  # how a draft names the dialog (ui/recovery.py DRAFT_KINDS)
     stretch_column = -1
     empty = "Nothing recorded yet."  # shown above the table while it has no rows
 
@@ -96,8 +101,46 @@ class RecordTab(QWidget):
     def cells(self, item: Any) -> list[str]:
         raise NotImplementedError
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
+        """Edit `item` (None: a new one) in its dialog; the result, or None if cancelled.
+
+        With `fill`, the fields start as a draft left them (see restore_draft)."""
         raise NotImplementedError
+
+    def exec_dialog(self, dialog: _RecordDialog, item: Any | None, fill: Fields | None) -> bool:
+        """Run `dialog` on `item`, its fields kept as a draft while it is open; True on OK."""
+        incident = self._incident
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind=self.draft_kind,
+            incident_id=incident.id if incident is not None else None,
+            incident_key=incident.key if incident is not None else "",
+            item_id=getattr(item, "id", None),
+            fill=fill,
+        )
+        return bool(dialog.exec())
+
+    def restore_draft(self, draft: Draft) -> bool:
+        """Reopen the dialog a draft was left in, filled as it was; True if OK stored it.
+
+        The item it edited is edited again; when that item is gone, or none was named, the
+        dialog adds a new one.
+        """
+        if self._incident is None:
+            return False
+        items = self.items(self._incident)
+        ids = [getattr(item, "id", None) for item in items]
+        wanted = draft.item_id
+        index = ids.index(wanted) if wanted is not None and wanted in ids else None
+        result = self.run_dialog(items[index] if index is not None else None, fill=draft.fields)
+        if result is None:
+            return False
+        if index is None:
+            self._apply(f"Add {self.noun}", lambda records: records.append(result))
+        else:
+            self._apply(f"Edit {self.noun}", lambda records: records.__setitem__(index, result))
+        return True
 
     # Shared behaviour.
     def selected_index(self) -> int | None:
@@ -178,6 +221,7 @@ class TimelineTab(RecordTab):
     headers = ("When (local time)", "Phase", "Source", "What happened")
     noun = "event"
     empty = "No events yet: what happened and when, as it was seen at the time."
+    draft_kind = "event"
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.events
@@ -195,10 +239,10 @@ class TimelineTab(RecordTab):
             _first_line(item.text),
         ]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         phase = self._incident.phase if self._incident is not None else None
         dialog = EventDialog(item, self, phase=phase)
-        return dialog.result_event() if dialog.exec() else None
+        return dialog.result_event() if self.exec_dialog(dialog, item, fill) else None
 
 
 class RolesTab(RecordTab):
@@ -207,6 +251,7 @@ class RolesTab(RecordTab):
     headers = ("Role", "Person", "From", "Until", "Note")
     noun = "role holder"
     empty = "No role holders yet: who led the response, kept people informed and ran operations."
+    draft_kind = "role"
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.roles
@@ -225,9 +270,9 @@ class RolesTab(RecordTab):
             item.note,
         ]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         dialog = RoleDialog(item, self)
-        return dialog.result_assignment() if dialog.exec() else None
+        return dialog.result_assignment() if self.exec_dialog(dialog, item, fill) else None
 
 
 class TeamsTab(RecordTab):
@@ -236,6 +281,7 @@ class TeamsTab(RecordTab):
     headers = ("Team", "Part played")
     noun = "team"
     empty = "No teams yet: every team drawn into the response, and the part each played."
+    draft_kind = "team"
 
     def __init__(
         self, edit: EditFn, team_names: Callable[[], list[str]], parent: QWidget | None = None
@@ -249,6 +295,6 @@ class TeamsTab(RecordTab):
     def cells(self, item: Any) -> list[str]:
         return [item.team, _first_line(item.part)]
 
-    def run_dialog(self, item: Any | None) -> Any | None:
+    def run_dialog(self, item: Any | None, fill: Fields | None = None) -> Any | None:
         dialog = TeamDialog(item, self._team_names(), self)
-        return dialog.result_team() if dialog.exec() else None
+        return dialog.result_team() if self.exec_dialog(dialog, item, fill) else None

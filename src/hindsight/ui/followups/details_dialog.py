@@ -222,6 +222,24 @@ class FollowUpDialog(QDialog):
         place_window(self, PREFERRED_SIZE)
         self.title.setFocus()
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        """The fields kept as a draft while the dialog is open (ui/recovery.py)."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "owner": self.owner,
+            "tracker": self.tracker,
+            "status": self.status,
+            "priority": self.priority,
+            "kind": self.kind,
+            "action_type": self.action_type,
+            "value": self.value,
+            "feasibility": self.feasibility,
+            "speeds": self.speeds,
+            "due": self.due,
+            "next_review": self.next_review,
+        }
+
     # Live feedback
 
     def _history_text(self) -> str:

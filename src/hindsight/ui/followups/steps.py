@@ -10,7 +10,7 @@ drops the step from the undo history and shows what is stored.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from hindsight.core.followup_regions import RegionMap
 from hindsight.core.followups import FollowUp, same_content
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.followups import Board
+from hindsight.services.recovery import Draft, FieldValue
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.followups.commands import (
@@ -37,6 +38,9 @@ from hindsight.ui.followups.commands import (
 )
 from hindsight.ui.followups.details_dialog import FollowUpDialog
 from hindsight.ui.operations import Operations
+from hindsight.ui.recovery import keep_drafts
+
+Fields = Mapping[str, FieldValue]
 
 
 class BoardSteps:
@@ -296,8 +300,10 @@ class BoardSteps:
 
     # Dialogs
 
-    def open_details(self, item_id: object) -> bool:
-        """Show an item's details for editing; the edit is saved as one undoable step."""
+    def open_details(self, item_id: object, *, fill: Fields | None = None) -> bool:
+        """Show an item's details for editing; the edit is saved as one undoable step.
+
+        With `fill`, the fields start as a draft left them."""
         item = self._cache.get(item_id) if isinstance(item_id, int) else None
         if item is None:
             return False
@@ -308,7 +314,7 @@ class BoardSteps:
             today=self._today(),
             parent=self._widget(),
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not self._exec_details(dialog, item, fill):
             return False
         edited = dialog.result_item()
         if same_content(edited, item):
@@ -317,8 +323,10 @@ class BoardSteps:
         self.undo_stack.push(EditStep(self, self._ref(item.id), item, edited))
         return True
 
-    def add_item(self) -> bool:
-        """Ask for a new item of the shown incident, then store it."""
+    def add_item(self, *, fill: Fields | None = None) -> bool:
+        """Ask for a new item of the shown incident, then store it.
+
+        With `fill`, the fields start as a draft left them."""
         if self._scope is None:
             return False
         draft = self.workspace.followups.new_item(self._scope)
@@ -326,11 +334,56 @@ class BoardSteps:
         dialog = FollowUpDialog(
             draft, self.regions, owners=self.owners, today=self._today(), parent=self._widget()
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not self._exec_details(dialog, draft, fill):
             return False
         created = dialog.result_item()
         self.undo_stack.push(AddStep(self, ItemRef(None), created))
         return True
+
+    def _exec_details(self, dialog: FollowUpDialog, item: FollowUp, fill: Fields | None) -> bool:
+        """Run the details dialog, its fields kept as a draft while it is open; True on OK."""
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind="followup",
+            incident_id=item.incident_id,
+            incident_key=item.incident_key,
+            item_id=item.id,
+            fill=fill,
+        )
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def restore_draft(self, draft: Draft, then: Callable[[], object] | None = None) -> None:
+        """Reopen the details dialog a draft was left in, filled as it was, then call `then`.
+
+        The item it edited is read first if the board has not; when that item is gone, or
+        none was named, the dialog adds a new one to the shown incident.
+        """
+
+        def run(item: FollowUp | None) -> None:
+            if item is not None and item.id is not None:
+                self._cache.setdefault(item.id, item)
+                self.open_details(item.id, fill=draft.fields)
+            else:
+                self.add_item(fill=draft.fields)
+            if then is not None:
+                then()
+
+        wanted = draft.item_id
+        if wanted is None or wanted in self._cache:
+            run(self._cache.get(wanted) if wanted is not None else None)
+            return
+
+        scope = self._scope
+
+        def read(ws: Workspace) -> FollowUp | None:
+            found = [i for i in ws.followups.details([wanted]) if i.incident_id == scope]
+            return found[0] if found else None
+
+        def failed(_error: Exception) -> None:
+            run(None)
+
+        self.ops.run(read, run, owner=self._widget(), failed=failed, what="read the follow-up")
 
     def delete_selected(self) -> bool:
         """Delete the selected item after confirmation (undo brings it back)."""

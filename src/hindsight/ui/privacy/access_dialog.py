@@ -351,6 +351,27 @@ class AccessDialog(_Dialog):
         self.setMinimumSize(520, 320)
         place_window(self, (820, 660))
 
+    def draft_fields(self) -> dict[str, QWidget]:
+        """The fields kept as a draft while the dialog is open (ui/recovery.py); the copies
+        of the data are not among them."""
+        fields: dict[str, QWidget] = {
+            "justification": self.justification,
+            "notes": self.notes,
+            "accessor": self.accessor,
+            "dataset": self.dataset,
+            "approver": self.approver,
+            "privacy_contact": self.privacy_contact,
+            "reason": self.reason,
+            "recorded_by": self.recorded_by,
+            "accessed_at": self.accessed_at,
+            "volume": self.volume,
+            "volume_unit": self.volume_unit,
+            "privacy_consulted": self.privacy_consulted,
+        }
+        for category, box in self.categories.items():
+            fields[f"category_{category.value}"] = box
+        return fields
+
     def _show(self, details: AccessDetails) -> None:
         set_line_text(self.accessor, details.accessor)
         self.accessed_at.setDateTime(to_qdatetime(details.accessed_at))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,7 @@ from hindsight.core.privacy import (
 )
 from hindsight.services.errors import ConflictError, HindsightError, ValidationError
 from hindsight.services.privacy import recorder_name, remember_recorder
+from hindsight.services.recovery import Draft, FieldValue
 from hindsight.services.workspace import Workspace
 from hindsight.ui import messages
 from hindsight.ui.author_text import plain_tooltip
@@ -44,6 +45,7 @@ from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.privacy.access_dialog import AccessDialog, ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import eliding_header, from_qdatetime, local_text
+from hindsight.ui.recovery import keep_drafts
 
 Save = Callable[[Workspace, str], int]  # saves a form as `recorder`; the entry id to select
 
@@ -65,6 +67,8 @@ FLAG_SHORT = {
     AccessFlag.PRIVACY_NOT_CONSULTED: "Privacy not consulted",
     AccessFlag.PRIVACY_CONSULTATION_UNRECORDED: "Privacy consultation not recorded",
 }
+
+Fields = Mapping[str, FieldValue]
 
 
 def volume_text(details: AccessDetails) -> str:
@@ -414,12 +418,15 @@ class AccessLogPage(QWidget):
 
     # Recording
 
-    def record(self) -> None:
-        """Ask for a new entry and record it."""
+    def record(self, *, fill: Fields | None = None) -> None:
+        """Ask for a new entry and record it (with `fill`, the fields a draft left)."""
         incident_id = self._incident_id
         if incident_id is None:
             return
         dialog = AccessDialog(recorder_name(), parent=self)
+        keep_drafts(
+            dialog, dialog.draft_fields(), kind="access", incident_id=incident_id, fill=fill
+        )
 
         def prepare() -> Save:
             details = dialog.details()
@@ -430,9 +437,20 @@ class AccessLogPage(QWidget):
     def amend_selected(self) -> None:
         """Amend the selected entry in a dialog; the earlier version stays in its history."""
         access = self.selected()
-        if access is None:
-            return
+        if access is not None:
+            self.amend(access)
+
+    def amend(self, access: DataAccess, *, fill: Fields | None = None) -> None:
+        """Amend `access` in a dialog (with `fill`, the fields a draft left)."""
         dialog = AccessDialog(recorder_name(), access, parent=self)
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind="access",
+            incident_id=self._incident_id,
+            item_id=access.id,
+            fill=fill,
+        )
 
         def prepare() -> Save:
             details, reason, seen = dialog.details(), dialog.reason.text(), access.current.number
@@ -448,6 +466,33 @@ class AccessLogPage(QWidget):
                 f"{access.label} was amended in another window since you opened it. Its "
                 "latest version is shown now; amend it again if it still needs it."
             ),
+        )
+
+    def restore_draft(self, draft: Draft, then: Callable[[], object] | None = None) -> None:
+        """Reopen the dialog a draft was left in, filled as it was, then call `then`.
+
+        An amendment's entry is read first; when it is gone, the dialog records a new entry.
+        """
+        wanted, incident_id = draft.item_id, self._incident_id
+
+        def run(found: list[DataAccess]) -> None:
+            access = next((a for a in found if a.id == wanted), None)
+            if access is not None:
+                self.amend(access, fill=draft.fields)
+            else:
+                self.record(fill=draft.fields)
+            if then is not None:
+                then()
+
+        if wanted is None or incident_id is None:
+            run([])
+            return
+        self._ops.run(
+            lambda ws: ws.privacy.accesses(incident_id),
+            run,
+            owner=self,
+            failed=lambda _error: run([]),
+            what="read the access log",
         )
 
     def confirm_deletion(self) -> None:
