@@ -203,7 +203,7 @@ def test_a_kill_while_typing_in_a_dialog_loses_at_most_half_a_second(
     when_modal(restore)
     window = make_window(db_path)
     qtbot.waitUntil(lambda: bool(recovered), timeout=15000)
-    assert told[0].startswith("While you were adding a timeline event to HS-1 Hindsight stopped")
+    assert told[0].startswith("While you were adding a timeline event to HS-1, Hindsight stopped")
     # Everything typed more than half a second before the kill is back, in order.
     assert recovered[0].startswith(typed(safe)), (safe, last, recovered)
     assert typed(last).startswith(recovered[0])

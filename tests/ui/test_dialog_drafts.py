@@ -247,7 +247,7 @@ def test_an_edit_draft_restores_onto_the_event_it_edited(
     qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
     settle(qtbot, window)
     assert told == [
-        "While you were editing a timeline event of HS-1 Hindsight stopped: ‘Paged the on-call’"
+        "While you were editing a timeline event of HS-1, Hindsight stopped: ‘Paged the on-call’"
     ]
     events = window.editor.incident.events
     assert [(e.id, e.text) for e in events] == [(event_id, "Paged the on-call")]
@@ -285,7 +285,7 @@ def test_a_gone_sessions_draft_is_offered_and_restore_reopens_the_dialog_filled(
     window = make_window(db_path)
     qtbot.waitUntil(lambda: bool(filled), timeout=15000)
     assert told == [
-        f"While you were adding a timeline event to HS-1 Hindsight stopped: ‘{EVENT_TEXT[:79]}…’"
+        f"While you were adding a timeline event to HS-1, Hindsight stopped: ‘{EVENT_TEXT[:79]}…’"
     ]
     assert filled == [(EVENT_TEXT, "Mitigation", WHEN)]
     editor = window.editor
@@ -308,7 +308,7 @@ def test_discard_deletes_the_draft(make_window, db_path, data_dir, qtbot) -> Non
     when_dialog(QMessageBox, discard)
     window = make_window(db_path)
     qtbot.waitUntil(lambda: bool(told), timeout=15000)
-    assert told == ["While you were adding a response role to HS-1 Hindsight stopped: ‘Dana’"]
+    assert told == ["While you were adding a response role to HS-1, Hindsight stopped: ‘Dana’"]
     qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)
     settle(qtbot, window)
     assert window.editor.incident is None  # nothing was opened
@@ -349,7 +349,7 @@ def test_a_draft_whose_incident_is_gone_offers_its_text_to_copy(
     window = make_window(db_path)
     qtbot.waitUntil(lambda: bool(shown), timeout=15000)
     text, informative, detailed, names = shown[0]
-    assert text == "While you were adding a follow-up to HS-9 Hindsight stopped: ‘Retrain’"
+    assert text == "While you were adding a follow-up to HS-9, Hindsight stopped: ‘Retrain’"
     assert "HS-9 is no longer in this database" in informative
     assert detailed == "Retrain\n\nWith dedup"
     assert "Restore" not in names
@@ -417,7 +417,7 @@ def test_damaged_and_newer_drafts_are_skipped(
     qtbot.waitUntil(lambda: bool(told), timeout=15000)
     settle(qtbot, window)
     qtbot.wait(300)
-    assert told == ["While you were adding a timeline event to HS-1 Hindsight stopped: ‘Paged’"]
+    assert told == ["While you were adding a timeline event to HS-1, Hindsight stopped: ‘Paged’"]
     for name in ("draft-event-2.json", "draft-role-1.json", "draft-sketch-1.json"):
         assert name in caplog.text
         assert (folder / name).exists()  # left for a Hindsight that can read it
@@ -449,7 +449,7 @@ def test_drafts_are_offered_after_the_record_edits(make_window, db_path, data_di
     settle(qtbot, window)
     assert "edits that were not saved when it last stopped: HS-2" in told[0]
     assert told[1] == (
-        "While you were adding a link to HS-1 Hindsight stopped: ‘Error-rate dashboard’"
+        "While you were adding a link to HS-1, Hindsight stopped: ‘Error-rate dashboard’"
     )
 
 
@@ -632,7 +632,7 @@ def test_a_caption_being_written_for_a_new_picture_is_kept_and_restored(
     qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
     settle(qtbot, again)
     assert told == [
-        "While you were adding a picture's caption to HS-1 Hindsight stopped: "
+        "While you were adding a picture's caption to HS-1, Hindsight stopped: "
         "‘Error rate by region’"
     ]
     [attached] = again.workspace.attachments.of_incident(1)

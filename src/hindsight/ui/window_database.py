@@ -509,7 +509,7 @@ class DatabaseDoor(QObject):
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Typing recovered")
         said = f": ‘{quote}’" if quote else "."
-        box.setText(f"While you were {doing} {noun} {to} {named} Hindsight stopped{said}")
+        box.setText(f"While you were {doing} {noun} {to} {named}, Hindsight stopped{said}")
         if key is not None:
             box.setInformativeText(
                 f"Restore opens {named} and that dialog with what you typed (last written "
