@@ -179,3 +179,26 @@ def test_an_empty_table_says_what_belongs_in_it_until_a_row_is_added(
     editor.undo_stack.undo()
     assert editor.factors.table.rowCount() == 0
     assert not editor.factors.empty_hint.isHidden()
+
+
+def test_a_long_title_or_trigger_wraps_in_its_column_and_leaves_the_scope_its_room(
+    make_window, db_path, qtbot, when_modal
+) -> None:
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Wide causes")
+    editor = window.editor
+    editor.show_tab("factors")
+
+    def fill_factor(dialog: FactorDialog) -> None:
+        dialog.title.setText("A very long title of a contributing factor that needs a few lines")
+        dialog.trigger.setCurrentIndex(1)  # the first real kind, a label of several words
+        dialog.scope.setText("Every product page")
+        dialog.accept()
+
+    when_modal(fill_factor)
+    qtbot.mouseClick(editor.factors.add_button, Qt.MouseButton.LeftButton)
+    table = editor.factors.table
+    assert table.item(0, 1).text() not in ("", "—")
+    assert [table.columnWidth(column) for column in (0, 1)] == [220, 120]
+    editor.show_tab("impact")
+    assert [editor.impact.table.columnWidth(column) for column in (0, 3)] == [240, 170]

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -144,14 +143,7 @@ class ImpactTab(RecordTab):
     empty = "No measures of impact yet: users, requests or money affected, as a range if unsure."
     draft_kind = "impact"
     stretch_column = 2
-
-    def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
-        super().__init__(edit, parent)
-        # Long names and sources wrap in a fixed width, leaving room for the slice.
-        header = self.table.horizontalHeader()
-        for column, width in ((0, 240), (3, 170)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
+    fixed_widths = ((0, 240), (3, 170))  # long names and sources wrap, leaving the slice room
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.impacts
@@ -319,6 +311,7 @@ class FactorsTab(RecordTab):
     empty = "No factors yet: each thing that contributed, what it touched and when it began."
     draft_kind = "factor"
     stretch_column = 2
+    fixed_widths = ((0, 220), (1, 120))  # title and trigger wrap: the scope and dates keep room
 
     def __init__(
         self,
@@ -328,11 +321,6 @@ class FactorsTab(RecordTab):
     ) -> None:
         self._triggers = triggers  # (code, label) of the bank's trigger kinds, read when needed
         super().__init__(edit, parent)
-        # Title and trigger wrap in fixed widths, so both dates and the scope keep their room.
-        header = self.table.horizontalHeader()
-        for column, width in ((0, 220), (1, 120)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
 
     def items(self, incident: Incident) -> list[Any]:
         return incident.factors

@@ -42,6 +42,9 @@ class RecordTab(QWidget):
     draft_kind = ""  # how a draft names the dialog (ui/recovery.py DRAFT_KINDS)
     stretch_column = -1
     empty = "Nothing recorded yet."  # shown above the table while it has no rows
+    # (column, pixels): columns whose text wraps in a fixed width instead of being fitted to
+    # their contents, so that a long entry leaves the stretching column its room.
+    fixed_widths: tuple[tuple[int, int], ...] = ()
 
     def __init__(self, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +68,8 @@ class RecordTab(QWidget):
         header.setSectionResizeMode(
             self.stretch_column % len(self.headers), QHeaderView.ResizeMode.Stretch
         )
+        for column, width in self.fixed_widths:
+            self.table.setColumnWidth(column, width)
         # Alt letters clear of the menus and the editor's tabs; Remove has none left (Delete).
         self.add_button = QPushButton(f"&Add {self.noun}")
         self.edit_button = QPushButton("E&dit…")
@@ -196,8 +201,9 @@ class RecordTab(QWidget):
     def _fit_columns(self) -> None:
         most = self.table.fontMetrics().averageCharWidth() * CELL_CHARS
         stretch = self.stretch_column % len(self.headers)
+        fixed = {column for column, _ in self.fixed_widths}
         for column in range(len(self.headers)):
-            if column != stretch:
+            if column != stretch and column not in fixed:
                 self.table.resizeColumnToContents(column)
                 if self.table.columnWidth(column) > most:
                     self.table.setColumnWidth(column, most)  # the cell's text wraps
