@@ -678,3 +678,56 @@ def test_an_error_of_many_lines_shows_its_first_lines_and_keeps_the_rest_under_d
     short = error_box(None, "Cannot import", "bad.json: one problem.\n- incidents[0]: swap them.")
     qtbot.addWidget(short)
     assert short.text().count("\n") == 1 and short.detailedText() == ""
+
+
+def _viewport_looks(widget: QWidget) -> tuple:
+    from PySide6.QtCore import Qt
+
+    return (
+        widget.objectName(),
+        widget.backgroundRole(),
+        widget.autoFillBackground(),
+        widget.focusPolicy(),
+        widget.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents),
+        widget.testAttribute(Qt.WidgetAttribute.WA_NoSystemBackground),
+        widget.contextMenuPolicy(),
+    )
+
+
+@pytest.mark.parametrize("kind", ["QTableView", "QListView", "QTreeView", "QScrollArea"])
+def test_a_viewport_made_in_python_is_the_one_qt_makes(qtbot, kind):
+    import PySide6.QtWidgets as widgets
+
+    from hindsight.ui.qt_helpers import own_viewport
+
+    qt_made, ours = getattr(widgets, kind)(), getattr(widgets, kind)()
+    qtbot.addWidget(qt_made)
+    qtbot.addWidget(ours)
+    own_viewport(ours)
+    assert _viewport_looks(ours.viewport()) == _viewport_looks(qt_made.viewport())
+    assert ours.viewport().parent() is ours
+
+
+def test_the_list_with_its_own_viewport_paints_as_with_qts(qtbot):
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from hindsight.ui.qt_helpers import own_viewport
+
+    model = QStandardItemModel(3, 2)
+    for row in range(3):
+        for column in range(2):
+            model.setItem(row, column, QStandardItem(f"cell {row} {column}"))
+    pictures = []
+    for own in (False, True):
+        view = QTableView()
+        qtbot.addWidget(view)
+        if own:
+            own_viewport(view)
+        view.setAlternatingRowColors(True)
+        view.setModel(model)
+        view.resize(300, 200)
+        view.show()
+        qtbot.waitExposed(view)
+        pictures.append(view.grab().toImage())
+    assert pictures[0] == pictures[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from hindsight import __version__
 from hindsight.paths import data_dir, default_database_path
@@ -55,12 +55,16 @@ def configure(app: QApplication) -> None:
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     # A bug: keep the traceback in the log, tell the user where it is, keep running.
     report_bug(value.with_traceback(tb))
+    from PySide6.QtWidgets import QMessageBox  # not at start-up: its class costs the first paint
+
     QMessageBox.critical(None, "Unexpected error", bug_message(value))
 
 
 def show_start_problem(text: str) -> None:
     """Say why the app cannot start (its data folder cannot be used, say)."""
     application()
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(None, "Hindsight cannot start", text)
 
 

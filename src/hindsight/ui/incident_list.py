@@ -41,7 +41,7 @@ from hindsight.ui.incident_list_model import (
 )
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
-from hindsight.ui.qt_helpers import current_enum, eliding_header, fill_combo
+from hindsight.ui.qt_helpers import current_enum, eliding_header, fill_combo, own_viewport
 from hindsight.ui.search.results import searching
 from hindsight.ui.search.saved import SavedSearchesPanel
 from hindsight.ui.search.search_bar import SearchBar
@@ -122,6 +122,7 @@ class IncidentListPane(QWidget):
         self.only_bar.hide()
 
         self.table = QTableView()
+        own_viewport(self.table)  # before anything asks for it (qt_helpers: 7 ms at start-up)
         eliding_header(self.table)
         self.table.setModel(self.model)
         self.delegate = SnippetDelegate(self.table)

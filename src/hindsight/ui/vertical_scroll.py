@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+from hindsight.ui.qt_helpers import own_viewport
+
 
 class VerticalScrollArea(QScrollArea):
     """Shows `widget` at the area's width and scrolls it vertically when the area is short.
@@ -23,6 +25,7 @@ class VerticalScrollArea(QScrollArea):
 
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)  # before fit() asks for it (see qt_helpers)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(False)  # sized here (fit), see above
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

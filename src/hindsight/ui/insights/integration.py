@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from hindsight.paths import data_dir
-from hindsight.ui import file_dialogs
 
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
@@ -68,6 +67,8 @@ class InsightsIntegration(QObject):
         """Write the insights report of the view's scope (all incidents without the view)."""
         parent = self.view if self.view is not None and self.view.isVisible() else self.window
         if path is None:
+            from hindsight.ui import file_dialogs  # not at start-up (see window_database.py)
+
             name, chosen = file_dialogs.get_save_file_name(
                 parent,
                 "Export insights report",
