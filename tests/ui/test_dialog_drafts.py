@@ -694,3 +694,61 @@ def test_a_follow_up_edited_from_triage_keeps_a_draft_naming_the_item(
     stored = {i.id: i for i in again.workspace.followups.items(item.incident_id)}[item_id]
     assert stored.title == "Retitled before the crash"
     assert stored.description.endswith(" Checked again on Monday.")
+
+
+def test_a_restored_dialog_takes_over_its_draft_so_a_second_crash_leaves_one(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    make_db(db_path)
+    folder = leave_drafts(db_path, Draft("event", 1, "HS-1", None, {"text": EVENT_TEXT}))
+    left: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        when_dialog(EventDialog, check)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def check(dialog: EventDialog) -> None:
+        # While the dialog is open (a second kill -9 would come here): this session's draft
+        # only, the gone session's deleted.
+        try:
+            qtbot.waitUntil(
+                lambda: len(drafts(data_dir)) == 1 and drafts(data_dir)[0].parent != folder,
+                timeout=5000,
+            )
+            left.append(drafts(data_dir)[0].read_text("utf-8"))
+        finally:
+            dialog.reject()
+
+    when_dialog(QMessageBox, restore)
+    make_window(db_path)
+    qtbot.waitUntil(lambda: bool(left), timeout=15000)
+    assert EVENT_TEXT in left[0]
+    assert not folder.exists()
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+
+
+def test_a_caption_for_a_picture_file_gone_since_is_kept_not_lost(
+    make_window, db_path, data_dir, qtbot, tmp_path, errors
+) -> None:
+    from hindsight.ui.editor.pictures_tab import CaptionDialog
+
+    make_db(db_path)
+    gone = tmp_path / "moved-away.png"
+    left = Draft(
+        "caption", 1, "HS-1", None, {"caption": "Error rate by region"}, about={"file": str(gone)}
+    )
+    folder = leave_drafts(db_path, left)
+
+    def restore(box: QMessageBox) -> None:
+        when_dialog(CaptionDialog, lambda dialog: dialog.reject())  # none should open
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+    settle(qtbot, window)
+    [(title, text)] = errors
+    assert title == "Picture file gone"
+    assert str(gone) in text and "Error rate by region" in text and "kept" in text
+    assert window.workspace.attachments.of_incident(1) == []
+    assert [path.parent for path in drafts(data_dir)] == [folder]  # offered again next time

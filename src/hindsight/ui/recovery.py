@@ -79,6 +79,10 @@ class RecoveryJournal(QObject):
         self._session: RecoverySession | None = None  # made by the writer, on first use
         self.failed = False  # the last write failed (a full disk, say)
         self._drafts: dict[tuple[str, int], DraftKeeper] = {}  # to write at the next tick
+        # Drafts of a gone session put back in a dialog: each is deleted right after this
+        # session first writes that dialog's draft (on the same writer, so in that order), so
+        # a second crash leaves one draft to offer, not two.
+        self._replacing: dict[tuple[str, int], Draft] = {}
         self._draft_timer = QTimer(self, singleShot=True, interval=JOURNAL_DELAY_MS)
         self._draft_timer.timeout.connect(self._write_drafts)
 
@@ -140,11 +144,31 @@ class RecoveryJournal(QObject):
         if not self._draft_timer.isActive():
             self._draft_timer.start()
 
+    def replacing(self, draft: Draft) -> None:
+        """`draft`, left by a gone session, is being put back in its dialog (see _replacing)."""
+        self._replacing[(draft.kind, draft.incident_id)] = draft
+
+    def not_replacing(self, draft: Draft) -> None:
+        """`draft` was not put back in a dialog after all: it stays (see _replacing)."""
+        self._replacing.pop((draft.kind, draft.incident_id), None)
+
     def _write_drafts(self) -> None:
         keepers, self._drafts = list(self._drafts.values()), {}
         for keeper in keepers:
             if isValid(keeper):  # its dialog may have gone without closing (its window went)
                 self._submit_draft(keeper.draft())  # a few strings read from the fields: cheap
+                replaced = self._replacing.pop(keeper.key, None)
+                if replaced is not None:
+                    self._submit_discard(replaced)
+
+    def _submit_discard(self, draft: Draft) -> None:
+        store = self.store
+        self._ops.submit(
+            lambda: store.discard_draft(draft),
+            owner=self,
+            failed=self._not_written,
+            pool=self._writer,
+        )
 
     def _submit_draft(self, draft: Draft) -> None:
         self._ops.submit(
@@ -158,6 +182,9 @@ class RecoveryJournal(QObject):
     def forget_draft(self, kind: str, incident_id: int) -> None:
         """The dialog closed: drop its draft (after the writes already asked for)."""
         self._drafts.pop((kind, incident_id), None)
+        replaced = self._replacing.pop((kind, incident_id), None)
+        if replaced is not None:  # closed before its first write: the old one goes now
+            self._submit_discard(replaced)
         self._ops.submit(
             lambda: self._session_now().remove_draft(kind, incident_id),
             owner=self,

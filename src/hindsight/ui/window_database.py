@@ -576,13 +576,24 @@ class DatabaseDoor(QObject):
                 then()
                 return
 
+            journal = window.journal
+            if journal is not None:
+                # Deleted once this session keeps the reopened dialog's draft (ui/recovery.py).
+                journal.replacing(draft)
+
             def closed() -> None:
                 self._discard_draft(draft)
                 then()
 
-            if tab in ("followups", "pictures"):
-                target = page.board if tab == "followups" else page
-                target.restore_draft(draft, then=closed)
+            def kept() -> None:  # no dialog was reopened after all: the draft stays
+                if journal is not None:
+                    journal.not_replacing(draft)
+                then()
+
+            if tab == "pictures":
+                page.restore_draft(draft, then=closed, kept=kept)
+            elif tab == "followups":
+                page.board.restore_draft(draft, then=closed)
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
                 page.log.restore_draft(draft, then=closed)

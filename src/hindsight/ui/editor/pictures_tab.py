@@ -344,14 +344,32 @@ class PicturesTab(AttachedPage):
             what="change the caption",
         )
 
-    def restore_draft(self, draft: Draft, then: Callable[[], object] | None = None) -> None:
+    def restore_draft(
+        self,
+        draft: Draft,
+        then: Callable[[], object] | None = None,
+        kept: Callable[[], object] | None = None,
+    ) -> None:
         """Reopen the caption dialog a draft was left in, filled as it was, then call `then`:
-        for the picture it captioned (read first), or for the file being attached."""
+        for the picture it captioned (read first), or for the file being attached. When that
+        file is gone, say so and call `kept` instead: the draft stays for a later start."""
         incident_id, wanted = self.incident_id, draft.item_id
 
         def run(found: list[Attachment]) -> None:
             picked = next((p for p in found if p.id == wanted), None)
             file = draft.about.get("file")
+            if picked is None and file and not Path(file).is_file():
+                messages.show_error(
+                    self,
+                    "Picture file gone",
+                    f"The picture you were attaching, {file}, is no longer there (moved or "
+                    f"deleted). The caption you typed: {' '.join(draft.texts())}\n\nThe draft "
+                    "is kept: put the file back and it is offered again the next time this "
+                    "database opens (or discard it then).",
+                )
+                if kept is not None:
+                    kept()
+                return
             if picked is not None:
                 self._caption_picture(picked, draft.fields)
             elif file:
