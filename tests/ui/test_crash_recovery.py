@@ -208,3 +208,23 @@ def test_a_kill_while_typing_in_a_dialog_loses_at_most_half_a_second(
     assert recovered[0].startswith(typed(safe)), (safe, last, recovered)
     assert typed(last).startswith(recovered[0])
     settle(qtbot, window)
+
+
+def test_a_journal_that_cannot_write_is_said_in_the_window_not_only_the_log(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    from .conftest import new_incident
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "recovery").write_text("a file where the journal's folder should be")
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Journal blocked")
+    assert window.journal_label.isHidden()
+    qtbot.keyClicks(window.editor.overview.summary, "Typed while the journal cannot write.")
+    qtbot.waitUntil(lambda: not window.journal_label.isHidden(), timeout=5000)
+    assert "not kept for crash recovery" in window.journal_label.toolTip()
+    assert "recovery" in window.journal_label.toolTip()  # which path, and why
+
+    (data_dir / "recovery").unlink()  # the folder can be made again: the warning goes
+    qtbot.keyClicks(window.editor.overview.summary, " More.")
+    qtbot.waitUntil(lambda: window.journal_label.isHidden(), timeout=5000)

@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         styled(self.save_label, "saveState")
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
+        # Shown while the recovery journal cannot write (a full disk, a read-only data folder).
+        self.journal_label = QLabel("⚠ Crash recovery off")
+        styled(self.journal_label, "problem")
+        self.journal_label.hide()
+        self.statusBar().addPermanentWidget(self.journal_label)
 
         self.door = DatabaseDoor(self)
         self._build_actions()
@@ -250,6 +255,12 @@ class MainWindow(QMainWindow):
         if self._editor is not None:
             self._editor.undo_stack.redo()
 
+    def _journal_trouble(self, why: str) -> None:
+        self.journal_label.setVisible(bool(why))
+        self.journal_label.setToolTip(why)
+        if why:
+            self.statusBar().showMessage(why, 30000)
+
     def _connect_undo_state(self, editor: IncidentEditor) -> None:
         stack = editor.undo_stack
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
@@ -314,6 +325,8 @@ class MainWindow(QMainWindow):
         if self.journal is not None:
             self.journal.close()
         self.journal = RecoveryJournal(RecoveryStore(workspace.location), self.ops, self)
+        self.journal.troubleChanged.connect(self._journal_trouble)
+        self._journal_trouble("")
         if old_editor is not None:
             self.stack.removeWidget(old_editor)
             old_editor.deleteLater()

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, SignalInstance
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -66,6 +66,10 @@ DRAFT_KINDS: dict[str, DraftKind] = {
 
 class RecoveryJournal(QObject):
     """Keeps the edited record of one database on disk until it is stored."""
+
+    # Why the journal cannot write ("" once a write succeeds again): typing is then not kept
+    # for crash recovery, which the window says rather than only the log.
+    troubleChanged = Signal(str)
 
     def __init__(self, store: RecoveryStore, ops: Operations, parent: QObject | None = None):
         super().__init__(parent)
@@ -116,10 +120,14 @@ class RecoveryJournal(QObject):
         )
 
     def _written(self, _path: object) -> None:
+        if self.failed:
+            self.troubleChanged.emit("")
         self.failed = False
 
     def _not_written(self, error: Exception) -> None:
         # The edits are still in the editor and autosave goes on; only the safety net is gone.
+        if not self.failed:
+            self.troubleChanged.emit(journal_trouble(error))
         self.failed = True
         log.warning("recovery journal not written: %s", error)
 
@@ -211,6 +219,19 @@ class RecoveryJournal(QObject):
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def journal_trouble(error: Exception) -> str:
+    """One line on why the journal cannot write, and what that means for the user."""
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        why = f"cannot write{where}: {error.strerror or error}"
+    else:
+        why = str(error) or type(error).__name__
+    return (
+        f"What you type is not kept for crash recovery ({why}). Saving goes on; make the "
+        "data folder writable (or set HINDSIGHT_DATA_DIR) to have it kept again."
+    )
 
 
 def journal_of(widget: QWidget | None) -> RecoveryJournal | None:
