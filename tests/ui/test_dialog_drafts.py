@@ -752,3 +752,28 @@ def test_a_caption_for_a_picture_file_gone_since_is_kept_not_lost(
     assert str(gone) in text and "Error rate by region" in text and "kept" in text
     assert window.workspace.attachments.of_incident(1) == []
     assert [path.parent for path in drafts(data_dir)] == [folder]  # offered again next time
+
+
+def test_an_edit_draft_of_an_event_deleted_since_says_so_before_it_opens_as_new(
+    make_window, db_path, data_dir, qtbot, monkeypatch
+) -> None:
+    from hindsight.ui import messages
+
+    make_db(db_path)
+    leave_drafts(db_path, Draft("event", 1, "HS-1", 4242, {"text": "Paged the on-call"}))
+    told: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda _parent, _title, text: told.append(text))
+
+    def restore(box: QMessageBox) -> None:
+        when_dialog(EventDialog, lambda dialog: dialog.accept())
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=15000)
+    settle(qtbot, window)
+    assert told == [
+        "The event you were editing was deleted since. What you typed opens as a new event: "
+        "OK adds it, Cancel drops it."
+    ]
+    assert [e.text for e in window.editor.incident.events] == ["Paged the on-call"]

@@ -32,6 +32,13 @@ def error_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
     return box
 
 
+def inform(parent: QWidget | None, title: str, message: str) -> None:
+    """Tell the user something they should know before they go on (nothing went wrong)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.information(parent, title, message)
+
+
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
     """Ask before doing something that cannot be undone; True when the user agrees."""
     from PySide6.QtWidgets import QMessageBox

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.incident import Incident
 from hindsight.services.recovery import Draft, FieldValue
+from hindsight.ui import messages
 from hindsight.ui.author_text import keep_readable_when_disabled, plain_label, plain_tooltip
 from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog, _RecordDialog
@@ -138,6 +139,13 @@ class RecordTab(QWidget):
         ids = [getattr(item, "id", None) for item in items]
         wanted = draft.item_id
         index = ids.index(wanted) if wanted is not None and wanted in ids else None
+        if wanted is not None and index is None:
+            messages.inform(
+                self,
+                "Restoring what you typed",
+                f"The {self.noun} you were editing was deleted since. What you typed opens as "
+                f"a new {self.noun}: OK adds it, Cancel drops it.",
+            )
         result = self.run_dialog(items[index] if index is not None else None, fill=draft.fields)
         if result is None:
             return False

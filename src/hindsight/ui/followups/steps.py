@@ -365,6 +365,13 @@ class BoardSteps:
                 self._cache.setdefault(item.id, item)
                 self.open_details(item.id, fill=draft.fields)
             else:
+                if draft.item_id is not None:
+                    messages.inform(
+                        self._widget(),
+                        "Restoring what you typed",
+                        "The follow-up you were editing was deleted since. What you typed "
+                        "opens as a new follow-up: OK adds it, Cancel drops it.",
+                    )
                 self.add_item(fill=draft.fields)
             if then is not None:
                 then()

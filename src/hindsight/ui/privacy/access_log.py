@@ -480,6 +480,13 @@ class AccessLogPage(QWidget):
             if access is not None:
                 self.amend(access, fill=draft.fields)
             else:
+                if wanted is not None:
+                    messages.inform(
+                        self,
+                        "Restoring what you typed",
+                        "The access entry you were amending is no longer in the log. What you "
+                        "typed opens as a new entry: OK records it, Cancel drops it.",
+                    )
                 self.record(fill=draft.fields)
             if then is not None:
                 then()
