@@ -731,3 +731,28 @@ def test_the_list_with_its_own_viewport_paints_as_with_qts(qtbot):
         qtbot.waitExposed(view)
         pictures.append(view.grab().toImage())
     assert pictures[0] == pictures[1]
+
+
+def test_an_error_with_its_details_open_fits_a_small_screen_at_2x(qtbot):
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+    from hindsight.ui.messages import error_box
+
+    problems = [
+        f"- incidents[{i}].impacts[0]: the lowest value is above the highest" for i in range(14)
+    ]
+    message = "\n".join(
+        ["bad.json holds what Hindsight would refuse; nothing was imported.", *problems]
+    )
+    box = error_box(None, "Cannot import", message, room=384)  # 1366x768 at 2x, less a panel
+    qtbot.addWidget(box)
+    assert box.text().splitlines()[-1] == "…13 more lines under Show Details."
+    box.show()
+    details = next(
+        b
+        for b in box.findChildren(QAbstractButton)
+        if box.buttonRole(b) == QMessageBox.ButtonRole.ActionRole
+    )
+    details.click()
+    qtbot.waitUntil(lambda: box.sizeHint().height() > 200)
+    assert box.sizeHint().height() <= 384

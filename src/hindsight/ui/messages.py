@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QWidget
 
 LINES_SHOWN = 5  # a longer message shows these and keeps the whole under Show Details
+SHORT_SCREEN = 500  # pixels of available height below which it shows two (a 768 screen at 2x)
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
@@ -17,18 +18,30 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     error_box(parent, title, message).exec()
 
 
-def error_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+def error_box(
+    parent: QWidget | None, title: str, message: str, room: int | None = None
+) -> QMessageBox:
     """The box `show_error` shows; a message of many lines (a file's problems, say) shows its
     first lines and the whole under Show Details, which scrolls: a box of every line was
-    taller than a small screen at 2x."""
-    from PySide6.QtWidgets import QMessageBox
+    taller than a small screen at 2x. `room` is the screen's height (the parent's screen's
+    available height by default): on a short screen fewer lines are shown, and the details
+    area is kept short enough that the box with its details open fits."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox, QTextEdit
 
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=parent)
+    if room is None:
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() if screen is not None else 768
     lines = message.splitlines()
-    if len(lines) > LINES_SHOWN + 1:
-        hidden = len(lines) - LINES_SHOWN
-        box.setText("\n".join(lines[:LINES_SHOWN]) + f"\n…{hidden} more lines under Show Details.")
+    shown = LINES_SHOWN if room >= SHORT_SCREEN else 2
+    if len(lines) > shown + 1:
+        hidden = len(lines) - shown
+        box.setText("\n".join(lines[:shown]) + f"\n…{hidden} more lines under Show Details.")
         box.setDetailedText(message)
+        line = box.fontMetrics().lineSpacing()
+        for details in box.findChildren(QTextEdit):  # made by setDetailedText
+            details.setMaximumHeight(max(3 * line, min(12 * line, room // 3)))
     return box
 
 
