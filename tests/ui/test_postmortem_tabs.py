@@ -202,3 +202,17 @@ def test_a_long_title_or_trigger_wraps_in_its_column_and_leaves_the_scope_its_ro
     assert [table.columnWidth(column) for column in (0, 1)] == [220, 120]
     editor.show_tab("impact")
     assert [editor.impact.table.columnWidth(column) for column in (0, 3)] == [240, 170]
+
+
+def test_the_factor_dialog_names_its_dates_as_the_exports_do(qtbot) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    dialog = FactorDialog(None)
+    qtbot.addWidget(dialog)
+    labels = []
+    for row in range(dialog.form.rowCount()):
+        item = dialog.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if item is not None and isinstance(item.widget(), QLabel):
+            labels.append(item.widget().text().replace("&", ""))
+    assert {"Began", "Detected", "Mitigated", "Resolved"} <= set(labels)
+    assert not {"Found", "Fixed"} & set(labels)

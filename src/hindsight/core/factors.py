@@ -38,6 +38,11 @@ class FactorDate(StrEnum):
     RESOLVED = "resolved"
 
     @property
+    def label(self) -> str:
+        """How the dialog and every export name the moment ("Detected")."""
+        return self.value.capitalize()
+
+    @property
     def milestone(self) -> Phase:
         """The incident milestone this date contributes to."""
         return _MILESTONE_OF[self]

@@ -284,14 +284,6 @@ def _safe_url(url: str, patterns: Sequence[TrackerPattern] = ()) -> str:
     return link_for(url, patterns)
 
 
-DATE_LABELS = {
-    FactorDate.BEGAN: "Began",
-    FactorDate.DETECTED: "Detected",
-    FactorDate.MITIGATED: "Mitigated",
-    FactorDate.RESOLVED: "Resolved",
-}
-
-
 def _durations(spans: dict[str, DurationRange | None]) -> tuple[DurationView, ...]:
     return tuple(
         DurationView(key, DURATION_LABELS[key], span.describe(), span.is_exact)
@@ -326,7 +318,7 @@ def factor_views(
                 implicated=tuple(bank.change_label(c) for c in factor.implicated),
                 scope=factor.scope,
                 dates=tuple(
-                    (DATE_LABELS[moment], time_view(factor.dates[moment], clock, words))
+                    (moment.label, time_view(factor.dates[moment], clock, words))
                     for moment in FactorDate
                     if moment in factor.dates
                 ),

@@ -29,13 +29,6 @@ from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data
 from hindsight.vocabulary import vocabulary
 
-_DATE_LABELS = {
-    FactorDate.BEGAN: "Began",
-    FactorDate.DETECTED: "Found",
-    FactorDate.MITIGATED: "Mitigated",
-    FactorDate.RESOLVED: "Fixed",
-}
-
 
 def parse_number(text: str, what: str) -> float | None:
     """A number typed by a person ('1.21e9', '12,500', '16%'), None when blank."""
@@ -205,14 +198,14 @@ class FactorDialog(_RecordDialog):
         self.trigger.addItem("Not said", "")
         for code, label in triggers:
             self.trigger.addItem(label, code)
-        self.dates = {kind: _OptionalTime(_DATE_LABELS[kind]) for kind in FactorDate}
+        self.dates = {kind: _OptionalTime(kind.label) for kind in FactorDate}
         self.form.addRow("&Factor", self.title)
         self.form.addRow("Sco&pe", self.scope)
         self.form.addRow("&What happened", self.description)
         self.form.addRow("&Trigger", self.trigger)
         self.form.addRow("Kinds of change", self.implicated)
         for kind, field in self.dates.items():
-            self.form.addRow(_DATE_LABELS[kind], field)
+            self.form.addRow(kind.label, field)
         self.finish_layout()
         self._id = factor.id if factor else None
         if factor is not None:
