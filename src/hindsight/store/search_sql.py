@@ -864,7 +864,7 @@ class _Compiler:
                 )
                 restrictor = WITHIN_TABLE
                 self.prelude = [
-                    f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                    MAKE_WITHIN,
                     f"DELETE FROM {WITHIN_TABLE}",
                     f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
                     f"{members}",
@@ -984,10 +984,10 @@ class _Compiler:
             if number != rarest
         )
         self.prelude += [
-            f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)",
+            MAKE_ROWS,
             f"DELETE FROM {ROWS_TABLE}",
             f"INSERT INTO {ROWS_TABLE} (i, s, c, a) {' UNION ALL '.join(tagged)}",
-            f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)",
+            MAKE_KEPT,
             f"DELETE FROM {KEPT_TABLE}",
             f"INSERT INTO {KEPT_TABLE} (i) SELECT i FROM {ROWS_TABLE} GROUP BY i HAVING {having}",
         ]
@@ -1077,7 +1077,7 @@ class _Compiler:
             self.params,
             f"WITH {', '.join(self.ctes)} SELECT count(*) FROM {leaf.ids}",
             prelude=(
-                f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                MAKE_WITHIN,
                 f"DELETE FROM {WITHIN_TABLE}",
                 f"INSERT INTO {WITHIN_TABLE} (i) SELECT rowid FROM {INCIDENT_TABLE} "
                 f"WHERE {INCIDENT_TABLE} MATCH {leaf.title_match}{_span_of_incidents(span)}",
@@ -1130,6 +1130,15 @@ ROWS_NAME = "hindsight_search_rows"
 ROWS_TABLE = f"temp.{ROWS_NAME}"
 KEPT_NAME = "hindsight_search_kept"
 KEPT_TABLE = f"temp.{KEPT_NAME}"
+MAKE_WITHIN = f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)"
+MAKE_ROWS = f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)"
+MAKE_KEPT = f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)"
+# The temporary tables of the statements above. Each statement that needs one makes it if it
+# is not there, but a table made in a read transaction is gone again when it is rolled back
+# (as every read ends), and SQLite then reads the whole schema again at the next statement
+# (about 0.8 ms: the index's many triggers) and prepares every statement again. The search
+# makes them once per connection, outside any transaction (SqliteSearchIndex).
+TEMPORARY_TABLES = (MAKE_WITHIN, MAKE_ROWS, MAKE_KEPT)
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
