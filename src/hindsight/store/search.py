@@ -45,6 +45,7 @@ from hindsight.store.search_common import (
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
     EXPANSION_LIMIT,
+    INCIDENTS_SQL,
     TEMPORARY_TABLES,
     TOGETHER_SQL,
     VOCABULARY_SQL,
@@ -63,6 +64,7 @@ from hindsight.store.search_sql import (
     part_counts,
     part_counts_sql,
     prefix_bounds,
+    several_required,
     single_prefix,
     single_token,
     together_query,
@@ -137,7 +139,7 @@ class SqliteSearchIndex:
         with self._read() as session:
             connection = _driver(session)
             with self._index_errors():
-                counter = _Counter(connection)
+                counter = _Counter(connection, lazy=several_required(request))
                 compiled = self._compile(connection, request, counter)
                 rows, total, exact = _ranked_page(connection, compiled, request)
             ids = [row[0] for row in rows]
@@ -151,9 +153,14 @@ class SqliteSearchIndex:
     ) -> CompiledQuery:
         # The query is weighed against the incidents there are now.
         total_incidents = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
-        counts = counter or _Counter(connection)
+        counts = counter or _Counter(connection, lazy=several_required(request))
         return compile_query(
-            request, total_incidents, counts, plain=self.plain, together=counts.together
+            request,
+            total_incidents,
+            counts,
+            plain=self.plain,
+            together=counts.together,
+            incidents=counts.incidents,
         )
 
     def ranked(self, request: SearchRequest) -> list[int]:
@@ -483,11 +490,18 @@ def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:
 
 
 class _Counter:
-    """Counts a literal in every place of the index, once per literal (counts_sql())."""
+    """Counts a literal in every place of the index, once per literal (counts_sql()).
 
-    def __init__(self, connection: Connection) -> None:
+    `lazy`: a word's or phrase's incidents (the rows of search_incident holding it, in any
+    column) are not counted with the rest (Counts.incidents NOT_COUNTED) but by
+    `incidents()`, when the compiler needs them.
+    """
+
+    def __init__(self, connection: Connection, *, lazy: bool = False) -> None:
         self.connection = connection
+        self.lazy = lazy
         self.known: dict[str, Counts] = {}
+        self.own: dict[str, int] = {}
 
     def __call__(self, literal: str) -> Counts:
         counts = self.known.get(literal)
@@ -499,12 +513,14 @@ class _Counter:
             if token is not None:
                 vocabulary: dict[str, int] = dict(run(VOCABULARY_SQL, (token,)).all())
                 places = counted_places(vocabulary)
-                row = tuple(run(word_counts_sql(places), counts_params(literal)).one())
+                sql = word_counts_sql(places, total=not self.lazy)
+                row = tuple(run(sql, counts_params(literal)).one())
                 counts = word_counts_of(vocabulary, places, row)
             elif expanded is not None:
                 counts = expanded
             elif counts_by_kind(literal):
-                counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
+                sql = COUNTS_WITHOUT_INCIDENTS_SQL if self.lazy else COUNTS_SQL
+                counts = counts_of(tuple(run(sql, counts_params(literal)).one()))
             else:
                 row = tuple(run(COUNTS_ANY_KIND_SQL, counts_params(literal)).one())
                 children = int(row[-1])
@@ -515,6 +531,18 @@ class _Counter:
                 counts = counts_of(row, parts)
             self.known[literal] = counts
         return counts
+
+    def incidents(self, literal: str) -> int:
+        """How many incidents' own fields match `literal` (the rows of search_incident)."""
+        found = self.own.get(literal)
+        if found is None:
+            counted = self.known.get(literal)
+            if counted is not None and counted.incidents >= 0:
+                found = counted.incidents
+            else:
+                found = int(self.connection.exec_driver_sql(INCIDENTS_SQL, (literal,)).scalar_one())
+            self.own[literal] = found
+        return found
 
     def together(self, literals: tuple[str, ...], most: int) -> int:
         """How many incidents' own fields match every one of `literals` (FTS5's AND), up
@@ -567,6 +595,7 @@ class _Counter:
 
 
 COUNTS_SQL = counts_sql()
+COUNTS_WITHOUT_INCIDENTS_SQL = counts_sql(total=False)
 COUNTS_ANY_KIND_SQL = counts_sql(by_kind=False)
 COUNTS_EXPANDED_SQL = counts_sql(child=":k", access=":a")
 EXPANSION_INCIDENT_SQL = (
