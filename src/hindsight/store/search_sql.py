@@ -25,7 +25,10 @@ read only the word's list: a word's rows in each column of the incidents from FT
 vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
 counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
 so each place's weight is a bound number, a place without the word is left out, and a word
-found nowhere answers at once. A prefix of ASCII letters and digits with few words is first
+found nowhere answers at once. With several clauses every hit must match, a word's rows in
+the incidents' own fields (any column) are counted only where the bounds of its rows per
+place leave open how it is scored or which clause is rarest, and for the rarest clause
+(NOT_COUNTED). A prefix of ASCII letters and digits with few words is first
 written out as those words, table by table (Expansion), and is then counted, matched and
 ranked like a word: FTS5 would gather its words again in every statement and range it
 reads. Each word is then found with one FTS5 scan per place; a word in more than
