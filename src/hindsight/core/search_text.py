@@ -339,8 +339,9 @@ _SPACES = str.maketrans("\r\n\t\f\v", "     ")
 
 
 def _one_line(text: str) -> str:
-    # Same length as the text, so spans keep their offsets.
-    return text.translate(_SPACES)
+    # Same length as the text, so spans keep their offsets. A printable text has none of
+    # those characters (most have none): it is its own line, without a translation.
+    return text if text.isprintable() else text.translate(_SPACES)
 
 
 def _densest(spans: Sequence[Span], width: int) -> int:

@@ -124,6 +124,9 @@ class IncidentListing:
                     raise ListingNotReady(f"{path} is not ready to be listed yet")
             connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
             connection.execute("PRAGMA busy_timeout=5000")
+            # A page cache that holds what the list reads again (its sort's index, a page's
+            # rows: about 5 MB for every sort at once) rather than SQLite's 2 MB default.
+            connection.execute("PRAGMA cache_size=-16384")
             connection.create_function("casefold", 1, _casefold, deterministic=True)
             return connection
 

@@ -9,10 +9,12 @@ the same calls with tsvector columns and `ts_rank`, keeping the query language, 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -43,6 +45,8 @@ from hindsight.store.search_common import (
 from hindsight.store.search_snippets import snippets
 from hindsight.store.search_sql import (
     EXPANSION_LIMIT,
+    INCIDENTS_SQL,
+    TEMPORARY_TABLES,
     TOGETHER_SQL,
     VOCABULARY_SQL,
     CompiledQuery,
@@ -60,6 +64,7 @@ from hindsight.store.search_sql import (
     part_counts,
     part_counts_sql,
     prefix_bounds,
+    several_required,
     single_prefix,
     single_token,
     together_query,
@@ -109,15 +114,32 @@ class SqliteSearchIndex:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._engine_prepared: Any = None  # the engine whose connections get the tables
+
+    def _read(self) -> Any:
+        """database.read(), on a connection that holds the search's temporary tables.
+
+        They are made once per connection when it is checked out of the pool, outside any
+        transaction (search_sql.TEMPORARY_TABLES says why); the statements needing one
+        still make it if it is not there.
+        """
+        engine = self.database.engine
+        if self._engine_prepared is not engine:
+            make = _TABLE_MAKERS[self.plain]
+            with _LISTENING:
+                if not event.contains(engine, "checkout", make):
+                    event.listen(engine, "checkout", make)
+            self._engine_prepared = engine
+        return self.database.read()
 
     # -- searching ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of the incidents matching `request`, best first, with snippets."""
-        with self.database.read() as session:
+        with self._read() as session:
             connection = _driver(session)
             with self._index_errors():
-                counter = _Counter(connection)
+                counter = _Counter(connection, lazy=several_required(request))
                 compiled = self._compile(connection, request, counter)
                 rows, total, exact = _ranked_page(connection, compiled, request)
             ids = [row[0] for row in rows]
@@ -131,15 +153,20 @@ class SqliteSearchIndex:
     ) -> CompiledQuery:
         # The query is weighed against the incidents there are now.
         total_incidents = connection.exec_driver_sql("SELECT count(*) FROM incidents").scalar_one()
-        counts = counter or _Counter(connection)
+        counts = counter or _Counter(connection, lazy=several_required(request))
         return compile_query(
-            request, total_incidents, counts, plain=self.plain, together=counts.together
+            request,
+            total_incidents,
+            counts,
+            plain=self.plain,
+            together=counts.together,
+            incidents=counts.incidents,
         )
 
     def ranked(self, request: SearchRequest) -> list[int]:
         """The ids of every incident matching `request`, best first (no page, no snippets)."""
         everything = replace(request, limit=-1, offset=0)  # SQLite: LIMIT -1 is no limit
-        with self.database.read() as session:
+        with self._read() as session:
             connection = _driver(session)
             with self._index_errors():
                 compiled = self._compile(connection, everything)
@@ -151,7 +178,7 @@ class SqliteSearchIndex:
         self, request: SearchRequest, ids: Sequence[int]
     ) -> dict[int, tuple[Snippet, ...]]:
         """Snippets of the incidents `ids` for `request` (a list asks for the rows it shows)."""
-        with self.database.read() as session, self._index_errors():
+        with self._read() as session, self._index_errors():
             return self._snippets(_driver(session), request, ids)
 
     def _snippets(
@@ -188,7 +215,7 @@ class SqliteSearchIndex:
         shared systems add to that. Earlier: the other incident's date (impact start, else
         detection, else when recorded) is before this one's.
         """
-        with self.database.read() as session:
+        with self._read() as session:
             connection = _driver(session)
             with self._index_errors():
                 me = _traits(connection, [incident_id]).get(incident_id)
@@ -264,6 +291,33 @@ class SqliteSearchIndex:
             raise SearchIndexDamagedError(self.database.path, search_schema.FTS5_MISSING)
         with self.database.write() as session:
             search_schema.rebuild_index(session.connection())
+
+
+# A connection's pool record says that it holds the search's temporary tables (and, for the
+# FTS5 index, its vocabularies of the records and the access log).
+_TABLES_MADE = "hindsight_search_tables"
+
+
+def _tables_maker(plain: bool) -> Callable[[Any, Any, Any], None]:
+    """A pool `checkout` listener making the search's temporary tables on a connection,
+    once (search_sql.TEMPORARY_TABLES); with `plain`, not FTS5's vocabularies."""
+    statements: tuple[str, ...] = TEMPORARY_TABLES
+    if not plain:
+        tables = (search_schema.CHILD_TABLE, search_schema.ACCESS_TABLE)
+        statements += tuple(_terms_vocabulary_sql(table) for table in tables)
+    made = (_TABLES_MADE, plain)
+
+    def make(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get(made) or dbapi_connection.in_transaction:
+            return
+        try:
+            for statement in statements:
+                dbapi_connection.execute(statement)
+        except sqlite3.Error:
+            return  # each statement needing a table makes it in its transaction, as before
+        record.info[made] = True
+
+    return make
 
 
 class _IndexErrors:
@@ -436,11 +490,18 @@ def _matching_groups(counter: _Counter, texts: Sequence[Text]) -> set[str]:
 
 
 class _Counter:
-    """Counts a literal in every place of the index, once per literal (counts_sql())."""
+    """Counts a literal in every place of the index, once per literal (counts_sql()).
 
-    def __init__(self, connection: Connection) -> None:
+    `lazy`: a word's or phrase's incidents (the rows of search_incident holding it, in any
+    column) are not counted with the rest (Counts.incidents NOT_COUNTED) but by
+    `incidents()`, when the compiler needs them.
+    """
+
+    def __init__(self, connection: Connection, *, lazy: bool = False) -> None:
         self.connection = connection
+        self.lazy = lazy
         self.known: dict[str, Counts] = {}
+        self.own: dict[str, int] = {}
 
     def __call__(self, literal: str) -> Counts:
         counts = self.known.get(literal)
@@ -452,12 +513,14 @@ class _Counter:
             if token is not None:
                 vocabulary: dict[str, int] = dict(run(VOCABULARY_SQL, (token,)).all())
                 places = counted_places(vocabulary)
-                row = tuple(run(word_counts_sql(places), counts_params(literal)).one())
+                sql = word_counts_sql(places, total=not self.lazy)
+                row = tuple(run(sql, counts_params(literal)).one())
                 counts = word_counts_of(vocabulary, places, row)
             elif expanded is not None:
                 counts = expanded
             elif counts_by_kind(literal):
-                counts = counts_of(tuple(run(COUNTS_SQL, counts_params(literal)).one()))
+                sql = COUNTS_WITHOUT_INCIDENTS_SQL if self.lazy else COUNTS_SQL
+                counts = counts_of(tuple(run(sql, counts_params(literal)).one()))
             else:
                 row = tuple(run(COUNTS_ANY_KIND_SQL, counts_params(literal)).one())
                 children = int(row[-1])
@@ -468,6 +531,18 @@ class _Counter:
                 counts = counts_of(row, parts)
             self.known[literal] = counts
         return counts
+
+    def incidents(self, literal: str) -> int:
+        """How many incidents' own fields match `literal` (the rows of search_incident)."""
+        found = self.own.get(literal)
+        if found is None:
+            counted = self.known.get(literal)
+            if counted is not None and counted.incidents >= 0:
+                found = counted.incidents
+            else:
+                found = int(self.connection.exec_driver_sql(INCIDENTS_SQL, (literal,)).scalar_one())
+            self.own[literal] = found
+        return found
 
     def together(self, literals: tuple[str, ...], most: int) -> int:
         """How many incidents' own fields match every one of `literals` (FTS5's AND), up
@@ -520,6 +595,7 @@ class _Counter:
 
 
 COUNTS_SQL = counts_sql()
+COUNTS_WITHOUT_INCIDENTS_SQL = counts_sql(total=False)
 COUNTS_ANY_KIND_SQL = counts_sql(by_kind=False)
 COUNTS_EXPANDED_SQL = counts_sql(child=":k", access=":a")
 EXPANSION_INCIDENT_SQL = (
@@ -542,6 +618,12 @@ def _terms_vocabulary_sql(table: str) -> str:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.hindsight_{table}_words "
         f"USING fts5vocab(main, {table}, 'row')"
     )
+
+
+# The listeners making the search's temporary tables, for the FTS5 index and without it (one
+# per engine at most: a module's own functions, so that event.contains finds them).
+_TABLE_MAKERS = {plain: _tables_maker(plain) for plain in (False, True)}
+_LISTENING = threading.Lock()
 
 
 def _titles(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -166,17 +166,20 @@ def snippets(
     most = _most_words(patterns)
     for piece in pieces(connection, ids, groups):
         text = piece[5]
-        preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
-        best = found.get(piece[0])
-        if most and best and len(best) == per_hit and text.isascii():
-            # The field cannot hold more than `most` of the words: when the incident's last
-            # chosen snippet has as many, from a field preferred as much, it is not searched.
-            key = best[-1][0]
-            if -key[0] > most or (-key[0] == most and -key[1] >= preference):
-                continue
+        if most:
+            best = found.get(piece[0])
+            if best and len(best) == per_hit and text.isascii():
+                # The field cannot hold more than `most` of the words: when the incident's
+                # last chosen snippet has as many, from a field preferred as much, it is not
+                # searched.
+                key = best[-1][0]
+                preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
+                if -key[0] > most or (-key[0] == most and -key[1] >= preference):
+                    continue
         spans = finder.find(text)
         if not spans:
             continue
+        preference = PREFERENCE.get((piece[1], piece[2]), 1.0)
         order += 1
         words = {text[s:e].lower() for s, e in spans}
         chosen = found[piece[0]]

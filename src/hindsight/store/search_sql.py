@@ -25,7 +25,10 @@ read only the word's list: a word's rows in each column of the incidents from FT
 vocabulary of them, VOCABULARY_SQL, one pass; each kind of record by its range of rowids,
 counts_sql(); a prefix's kinds of record in one pass over its records, part_counts_sql()),
 so each place's weight is a bound number, a place without the word is left out, and a word
-found nowhere answers at once. A prefix of ASCII letters and digits with few words is first
+found nowhere answers at once. With several clauses every hit must match, a word's rows in
+the incidents' own fields (any column) are counted only where the bounds of its rows per
+place leave open how it is scored or which clause is rarest, and for the rarest clause
+(NOT_COUNTED). A prefix of ASCII letters and digits with few words is first
 written out as those words, table by table (Expansion), and is then counted, matched and
 ranked like a word: FTS5 would gather its words again in every statement and range it
 reads. Each word is then found with one FTS5 scan per place; a word in more than
@@ -105,6 +108,12 @@ INCIDENT_WEIGHTS = {"key": 1.0, "title": 10.0, "summary": 2.5, "{systems models 
 # bm25 over tens of thousands of rows costs 30-100 ms, and so common a word barely tells
 # incidents apart anyway.
 BM25_LIMIT = 5000
+# Counts.incidents of counts read without it (the incidents whose own fields hold a literal:
+# a pass over its list, 0.2-0.8 ms for a word of the bench). A query of several clauses needs
+# it only where the bounds of its rows per place leave open how it is scored or which clause
+# is rarest (_Compiler.incidents_of).
+NOT_COUNTED = -1
+INCIDENTS_SQL = f"SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH ?"
 
 
 def fts_string(text: Text) -> str:
@@ -278,8 +287,12 @@ class Leaf:
 
     ids: str
     arms: list[Arm]
-    estimate: int = 0  # rows of the index it matches (about its incidents), to pick the rarest
-    incidents: int = 0  # incidents whose own fields match (a lower bound of its matches)
+    # Rows of the index it matches (about its incidents), to pick the rarest: at least
+    # `estimate`, at most `estimate + spread` (0 once its incidents are counted).
+    estimate: int = 0
+    # Incidents whose own fields match (a lower bound of its matches); NOT_COUNTED until
+    # own() asks `count_incidents`.
+    incidents: int = 0
     only_incidents: bool = False  # found in incidents' own fields only: `incidents` is all
     # Its title: how many incidents have it there, the parameter matching them, the score a
     # title match adds, and the most every other place together can add (inf: unbounded).
@@ -300,6 +313,17 @@ class Leaf:
     literal: str = ""
     bm25: int = 0
     share: float = 0.0
+    spread: int = 0
+    elsewhere: int = 0  # of `estimate`, the rows outside the incidents' own fields
+    count_incidents: Callable[[], int] | None = None
+
+    def own(self) -> int:
+        """`incidents`, counted now if it was not (`estimate` is then exact too)."""
+        if self.incidents == NOT_COUNTED:
+            assert self.count_incidents is not None
+            self.incidents = self.count_incidents()
+            self.estimate, self.spread = self.incidents + self.elsewhere, 0
+        return self.incidents
 
 
 @dataclass(frozen=True)
@@ -322,7 +346,9 @@ class Expansion:
 class Counts:
     """How many rows of each place of the index one FTS5 literal matches."""
 
-    incidents: int  # rows of search_incident, in any column
+    # Rows of search_incident, in any column; NOT_COUNTED when the counts were read without
+    # it (_Compiler.incidents_of gives it, when the bounds of `columns` do not settle it).
+    incidents: int
     columns: dict[str, int]  # rows of search_incident, per column of INCIDENT_WEIGHTS
     parts: tuple[int, ...]  # rows of search_child, per kind of record (by its code)
     access: int  # rows (revisions) of search_access
@@ -335,11 +361,14 @@ class Counts:
         return sum(self.parts)
 
 
-def counts_sql(by_kind: bool = True, *, child: str = ":m", access: str = ":m") -> str:
+def counts_sql(
+    by_kind: bool = True, *, child: str = ":m", access: str = ":m", total: bool = True
+) -> str:
     """One statement counting a literal (the parameter :m) in every FTS5 table and in each
     column of search_incident: FTS5's own counts, which read only the word's list.
 
-    Columns: incidents, each column of INCIDENT_WEIGHTS, access revisions, then either the
+    Columns: incidents (NOT_COUNTED without `total`), each column of INCIDENT_WEIGHTS,
+    access revisions, then either the
     child records of each kind (`by_kind`: each kind is a range of rowids that FTS5 counts
     on its own) or the child records of any kind (for a prefix: FTS5 gathers every word
     with the prefix again for each statement of a range, so its kinds are counted in one
@@ -353,7 +382,7 @@ def counts_sql(by_kind: bool = True, *, child: str = ":m", access: str = ":m") -
     if by_kind:
         children = _kind_counts_sql(child)
     return (
-        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"SELECT {_incidents_count(total)}, "
         f"{columns}, (SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH {access}), "
         f"{children}"
     )
@@ -395,12 +424,15 @@ def place_columns(place: str) -> tuple[str, ...]:
 
 
 @cache
-def word_counts_sql(places: tuple[str, ...], *, child: str = ":m", access: str = ":m") -> str:
+def word_counts_sql(
+    places: tuple[str, ...], *, child: str = ":m", access: str = ":m", total: bool = True
+) -> str:
     """counts_sql() for a single token whose counts per column came from the vocabulary
     (VOCABULARY_SQL): the places of INCIDENT_WEIGHTS in `places` are counted here, those
     of several columns holding it in more than one (a row may hold it in two of them).
 
-    Columns: incidents, each place of `places`, access revisions, each kind's records.
+    Columns: incidents (NOT_COUNTED without `total`), each place of `places`, access
+    revisions, each kind's records.
     """
     numbers = {place: n for n, place in enumerate(INCIDENT_WEIGHTS)}
     columns = "".join(
@@ -408,10 +440,15 @@ def word_counts_sql(places: tuple[str, ...], *, child: str = ":m", access: str =
         for p in places
     )
     return (
-        f"SELECT (SELECT count(*) FROM {INCIDENT_TABLE} WHERE {INCIDENT_TABLE} MATCH :m), "
+        f"SELECT {_incidents_count(total)}, "
         f"{columns}(SELECT count(*) FROM {ACCESS_TABLE} WHERE {ACCESS_TABLE} MATCH {access}), "
         f"{_kind_counts_sql(child)}"
     )
+
+
+def _incidents_count(total: bool) -> str:
+    """The first column of the counts: the literal's rows of search_incident, or NOT_COUNTED."""
+    return f"({INCIDENTS_SQL.replace('?', ':m')})" if total else str(NOT_COUNTED)
 
 
 def counted_places(vocabulary: dict[str, int]) -> tuple[str, ...]:
@@ -558,6 +595,9 @@ class _Compiler:
     # a number at most (None: no index to ask; several clauses are then not narrowed,
     # _narrowing_pays).
     together: Callable[[tuple[str, ...], int], int] | None = None
+    # The incidents whose own fields match a literal, for counts read without it
+    # (Counts.incidents NOT_COUNTED).
+    incidents_of: Callable[[str], int] | None = None
     narrows: ClassVar[bool] = (
         True  # several text clauses: the rarest scored where all match (_narrowed)
     )
@@ -593,7 +633,13 @@ class _Compiler:
             child_match = self.param(counts.expansion.child)
             access_match = self.param(counts.expansion.access)
         total = self.incident_count
-        by_bm25 = counts.incidents <= BM25_LIMIT
+        incidents = low = high = counts.incidents
+        if incidents == NOT_COUNTED:
+            # Read without it: at least the rows of its busiest place, at most all of them.
+            low, high = max(counts.columns.values(), default=0), sum(counts.columns.values())
+            if low == high or low <= BM25_LIMIT < high:  # settled, or how to score it is not
+                incidents = low = high = low if low == high else self._incidents(literal)
+        by_bm25 = high <= BM25_LIMIT
         arms: list[Arm] = []
         scores: dict[str, float] = {}  # what each place adds to an incident's score
         title_match = title_factor = ""
@@ -633,17 +679,20 @@ class _Compiler:
             # The access log's rowids are revisions, not incidents: no window to read there.
             arms.append(_scored(lambda within, span: access_ids_sql(access_match, within), access))
             members.append(access_ids_sql(access_match))
-        estimate = counts.incidents + counts.children + counts.access
+        elsewhere = counts.children + counts.access
         title_score = scores.pop("title", 0.0)
         return Leaf(
             self.cte(" UNION ".join(members)),
             arms,
-            estimate,
+            low + elsewhere,
             members=tuple(members),
             literal=written,
             bm25=counts.columns.get("summary", 0) if by_bm25 else 0,
             share=(sum(counts.columns.values()) + counts.children + counts.access) / max(total, 1),
-            incidents=counts.incidents,
+            incidents=incidents,
+            spread=high - low,
+            elsewhere=elsewhere,
+            count_incidents=partial(self._incidents, literal),
             only_incidents=not counts.children and not counts.access,
             titles=counts.columns.get("title", 0),
             title_match=title_match,
@@ -785,7 +834,7 @@ class _Compiler:
         if page_only and alone and not words_in_or:
             # The exact answer is compiled first (a fallback), with its own parameters.
             exact = type(self)(replace(self.request, exact_total=True), self.incident_count,
-                               self.counts)  # fmt: skip
+                               self.counts, incidents_of=self.incidents_of)  # fmt: skip
             self.walking = True
         for number, clause in enumerate(self.request.query.clauses):
             if isinstance(clause, Text):
@@ -809,7 +858,8 @@ class _Compiler:
                 # Never used when the index is read in one transaction (the page and one
                 # more are title matches), but a short page is then answered exactly.
                 exact = type(self)(replace(self.request, exact_total=True),
-                                   self.incident_count, self.counts)  # fmt: skip
+                                   self.incident_count, self.counts,
+                                   incidents_of=self.incidents_of)  # fmt: skip
                 return replace(title_first, fallback=exact.compile())
         if not required and not optional:
             # Fields alone: a filter, newest first. The incidents it keeps are kept in a
@@ -848,7 +898,7 @@ class _Compiler:
         else:
             # Every hit matches the rarest clause, so scoring the other words only where it
             # matches keeps `rare common` about as fast as `rare`.
-            rarest, _ = min(required, key=lambda item: sum(leaf.estimate for leaf in item[1]))
+            rarest = _rarest(required)
             restrictor = None
             if len(required) > 1 or optional:
                 # The rarest clause's incidents go into a temporary table keyed by id, filled
@@ -864,7 +914,7 @@ class _Compiler:
                 )
                 restrictor = WITHIN_TABLE
                 self.prelude = [
-                    f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                    MAKE_WITHIN,
                     f"DELETE FROM {WITHIN_TABLE}",
                     f"WITH {', '.join(self.ctes)} INSERT OR IGNORE INTO {WITHIN_TABLE} (i) "
                     f"{members}",
@@ -936,7 +986,7 @@ class _Compiler:
             else "(" + " OR ".join(leaf.literal for leaf in clause) + ")"
             for _, clause in required
         )
-        own = sum(leaf.incidents for leaf in leaves)
+        own = sum(leaf.own() for leaf in leaves)
         # Counting stops once it is too many (a common word's list is not read through).
         most = own // max(NARROW_SHARE, 1) + 1
         together = self.together(literals, most)
@@ -984,10 +1034,10 @@ class _Compiler:
             if number != rarest
         )
         self.prelude += [
-            f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)",
+            MAKE_ROWS,
             f"DELETE FROM {ROWS_TABLE}",
             f"INSERT INTO {ROWS_TABLE} (i, s, c, a) {' UNION ALL '.join(tagged)}",
-            f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)",
+            MAKE_KEPT,
             f"DELETE FROM {KEPT_TABLE}",
             f"INSERT INTO {KEPT_TABLE} (i) SELECT i FROM {ROWS_TABLE} GROUP BY i HAVING {having}",
         ]
@@ -1077,16 +1127,21 @@ class _Compiler:
             self.params,
             f"WITH {', '.join(self.ctes)} SELECT count(*) FROM {leaf.ids}",
             prelude=(
-                f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)",
+                MAKE_WITHIN,
                 f"DELETE FROM {WITHIN_TABLE}",
                 f"INSERT INTO {WITHIN_TABLE} (i) SELECT rowid FROM {INCIDENT_TABLE} "
                 f"WHERE {INCIDENT_TABLE} MATCH {leaf.title_match}{_span_of_incidents(span)}",
             ),
             page_only=True,
-            at_least=leaf.incidents,
+            at_least=leaf.own(),
             at_least_exact=leaf.only_incidents,
             windows=windows,
         )
+
+    def _incidents(self, literal: str) -> int:
+        """The incidents whose own fields match `literal`, for counts read without them."""
+        assert self.incidents_of is not None, "counts without their incidents need incidents_of"
+        return self.incidents_of(literal)
 
     @staticmethod
     def _row(arm: Arm, clause: int, restrictor: str | None, span: Span | None = None) -> str:
@@ -1130,6 +1185,15 @@ ROWS_NAME = "hindsight_search_rows"
 ROWS_TABLE = f"temp.{ROWS_NAME}"
 KEPT_NAME = "hindsight_search_kept"
 KEPT_TABLE = f"temp.{KEPT_NAME}"
+MAKE_WITHIN = f"CREATE TEMP TABLE IF NOT EXISTS {WITHIN_NAME} (i INTEGER PRIMARY KEY)"
+MAKE_ROWS = f"CREATE TEMP TABLE IF NOT EXISTS {ROWS_NAME} (i INTEGER, s, c INTEGER, a INTEGER)"
+MAKE_KEPT = f"CREATE TEMP TABLE IF NOT EXISTS {KEPT_NAME} (i INTEGER PRIMARY KEY)"
+# The temporary tables of the statements above. Each statement that needs one makes it if it
+# is not there, but a table made in a read transaction is gone again when it is rolled back
+# (as every read ends), and SQLite then reads the whole schema again at the next statement
+# (about 0.8 ms: the index's many triggers) and prepares every statement again. The search
+# makes them once per connection, outside any transaction (SqliteSearchIndex).
+TEMPORARY_TABLES = (MAKE_WITHIN, MAKE_ROWS, MAKE_KEPT)
 OUTER_ID = "o.id"  # the incident, when fields test the incidents table (alias o) directly
 
 
@@ -1181,6 +1245,31 @@ def _clause_fields(required: list[tuple[int, list[Leaf]]]) -> dict[int, tuple[in
         fields[number] = (shift, (1 << bits) - 1)
         shift += bits
     return fields if shift <= 62 else None
+
+
+def _rarest(required: list[tuple[int, list[Leaf]]]) -> int:
+    """The number of the clause matching the fewest rows of the index (the first of them on
+    a tie). Only clauses that could be it by the bounds of their rows are counted exactly
+    (Leaf.own()): one whose fewest rows exceed another's most cannot be."""
+    lows = [sum(leaf.estimate for leaf in leaves) for _, leaves in required]
+    ceiling = min(
+        low + sum(leaf.spread for leaf in leaves)
+        for low, (_, leaves) in zip(lows, required, strict=True)
+    )
+    candidates = [item for item, low in zip(required, lows, strict=True) if low <= ceiling]
+    if len(candidates) > 1:
+        for _, leaves in candidates:
+            for leaf in leaves:
+                leaf.own()
+    rarest, _ = min(candidates, key=lambda item: sum(leaf.estimate for leaf in item[1]))
+    return rarest
+
+
+def several_required(request: SearchRequest) -> bool:
+    """True when several text clauses must all match (the rarest is then chosen): the counts
+    can be read without each literal's incidents (NOT_COUNTED), which are then counted only
+    where the rows per place leave open how a word is scored or which clause is rarest."""
+    return sum(1 for clause in request.query.clauses if _required_text(clause)) > 1
 
 
 def _required_text(clause: object) -> bool:
@@ -1262,6 +1351,7 @@ def compile_query(
     *,
     plain: bool = False,
     together: Callable[[tuple[str, ...], int], int] | None = None,
+    incidents: Callable[[str], int] | None = None,
 ) -> CompiledQuery:
     """The SQL of `request`: against the FTS5 index, or by plain matching without one.
 
@@ -1269,10 +1359,13 @@ def compile_query(
     (counts_sql()); it gives each word's weights, how it is scored, and which is rarest.
     `together(literals, most)` says how many incidents' own fields match them all, up to
     `most` (TOGETHER_SQL); it tells whether several clauses are narrowed
-    (_Compiler._narrowing_pays).
+    (_Compiler._narrowing_pays). `incidents(literal)` counts the incidents whose own fields
+    match a literal whose Counts were read without them (NOT_COUNTED), when it is needed.
     """
     compiler = PlainCompiler if plain else _Compiler
-    return compiler(request, incident_count, counts, together=together).compile()
+    return compiler(
+        request, incident_count, counts, together=together, incidents_of=incidents
+    ).compile()
 
 
 # How many incidents' own fields match every one of some FTS5 literals, up to the second
