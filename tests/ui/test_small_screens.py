@@ -756,3 +756,26 @@ def test_an_error_with_its_details_open_fits_a_small_screen_at_2x(qtbot):
     details.click()
     qtbot.waitUntil(lambda: box.sizeHint().height() > 200)
     assert box.sizeHint().height() <= 384
+
+
+def test_a_short_page_does_not_take_the_height_of_a_tall_page_shown_before(
+    make_window, demo_db, qtbot
+):
+    window = make_window(demo_db)
+    window.resize(1280, 720)
+    open_incident(qtbot, window, 3)
+    editor = window.editor
+    scroll = editor.body_scroll
+
+    def least() -> int:
+        qtbot.wait(300)  # the page's layout settles
+        return scroll.least_height(scroll.viewport().width())
+
+    editor.show_tab("links")
+    before = least()
+    editor.show_tab("followups")
+    on_followups = least()
+    editor.show_tab("links")
+    assert least() == before  # the Follow-ups page, built now, asks for nothing while hidden
+    assert on_followups > before  # and for its own height while shown
+    assert not scroll.verticalScrollBar().isVisible()

@@ -14,6 +14,12 @@ class AttachedPage(QWidget):
     take part in the incident's autosave, and pushes its own undo commands if it has any.
     """
 
+    def heightForWidth(self, width: int) -> int:
+        # A page not on screen asks for no height: the editor's tabs are as tall as the
+        # tallest height any page asks for, shown or not (QStackedLayout), so once the
+        # Follow-ups page had been built every short page of the editor scrolled.
+        return super().heightForWidth(width) if self.isVisible() else -1
+
     def open_incident(self, incident: Incident) -> None:
         """Show the records of `incident`."""
         raise NotImplementedError
