@@ -52,6 +52,18 @@ def inform(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.information(parent, title, message)
 
 
+def deleted_since(
+    parent: QWidget | None, noun: str, *, doing: str = "editing", adds: str = "adds"
+) -> None:
+    """Before a draft's dialog opens as a new `noun`: the one it edited was deleted since."""
+    inform(
+        parent,
+        "Restoring what you typed",
+        f"The {noun} you were {doing} was deleted since. What you typed opens as a new "
+        f"{noun}: OK {adds} it, Cancel drops it.",
+    )
+
+
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
     """Ask before doing something that cannot be undone; True when the user agrees."""
     from PySide6.QtWidgets import QMessageBox

@@ -140,12 +140,7 @@ class RecordTab(QWidget):
         wanted = draft.item_id
         index = ids.index(wanted) if wanted is not None and wanted in ids else None
         if wanted is not None and index is None:
-            messages.inform(
-                self,
-                "Restoring what you typed",
-                f"The {self.noun} you were editing was deleted since. What you typed opens as "
-                f"a new {self.noun}: OK adds it, Cancel drops it.",
-            )
+            messages.deleted_since(self, self.noun)
         result = self.run_dialog(items[index] if index is not None else None, fill=draft.fields)
         if result is None:
             return False

@@ -366,12 +366,7 @@ class BoardSteps:
                 self.open_details(item.id, fill=draft.fields)
             else:
                 if draft.item_id is not None:
-                    messages.inform(
-                        self._widget(),
-                        "Restoring what you typed",
-                        "The follow-up you were editing was deleted since. What you typed "
-                        "opens as a new follow-up: OK adds it, Cancel drops it.",
-                    )
+                    messages.deleted_since(self._widget(), "follow-up")
                 self.add_item(fill=draft.fields)
             if then is not None:
                 then()

@@ -481,12 +481,7 @@ class AccessLogPage(QWidget):
                 self.amend(access, fill=draft.fields)
             else:
                 if wanted is not None:
-                    messages.inform(
-                        self,
-                        "Restoring what you typed",
-                        "The access entry you were amending is no longer in the log. What you "
-                        "typed opens as a new entry: OK records it, Cancel drops it.",
-                    )
+                    messages.deleted_since(self, "access entry", doing="amending", adds="records")
                 self.record(fill=draft.fields)
             if then is not None:
                 then()
