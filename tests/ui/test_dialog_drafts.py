@@ -351,9 +351,9 @@ def test_a_draft_whose_incident_is_gone_offers_its_text_to_copy(
     text, informative, detailed, names = shown[0]
     assert text == "While you were adding a follow-up to HS-9, Hindsight stopped: ‘Retrain’"
     assert "HS-9 is no longer in this database" in informative
-    assert detailed == "Retrain\n\nWith dedup"
+    assert detailed == "Title: Retrain\n\nDescription: With dedup"  # each text named
     assert "Restore" not in names
-    assert QApplication.clipboard().text() == "Retrain\n\nWith dedup"
+    assert QApplication.clipboard().text() == "Title: Retrain\n\nDescription: With dedup"
     settle(qtbot, window)
     assert [p.parent for p in drafts(data_dir)] == [folder]  # kept until discarded
 

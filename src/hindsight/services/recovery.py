@@ -89,6 +89,17 @@ class Draft:
         """The typed texts, in the dialog's order, blank ones left out."""
         return [v for v in self.fields.values() if isinstance(v, str) and v.strip()]
 
+    def labelled_text(self) -> str:
+        """Each typed text under the name of its field ("Low: 500"), for a user to copy.
+
+        Bare values in a row said nothing of which was the lowest and which the highest.
+        """
+        return "\n\n".join(
+            f"{name.replace('_', ' ').capitalize()}: {value}"
+            for name, value in self.fields.items()
+            if isinstance(value, str) and value.strip()
+        )
+
 
 def draft_file_name(kind: str, incident_id: int) -> str:
     if not kind.isidentifier():

@@ -500,7 +500,7 @@ class DatabaseDoor(QObject):
             elif chosen is copy:
                 from PySide6.QtWidgets import QApplication
 
-                QApplication.clipboard().setText("\n\n".join(draft.texts()))
+                QApplication.clipboard().setText(draft.labelled_text())
                 window.statusBar().showMessage(
                     "The text is on the clipboard; the draft is kept until you discard it.",
                     15000,
@@ -541,7 +541,7 @@ class DatabaseDoor(QObject):
                 f"{named} is no longer in this database, so the dialog cannot be reopened. "
                 "What you typed is under Show Details: copy what you need, then discard it."
             )
-            box.setDetailedText("\n\n".join(texts))
+            box.setDetailedText(draft.labelled_text())
         return box
 
     def restore_draft(self, draft: Draft, tab: str, then: Callable[[], object]) -> None:
