@@ -354,11 +354,16 @@ class PicturesTab(AttachedPage):
         for the picture it captioned (read first), or for the file being attached. When that
         file is gone, say so and call `kept` instead: the draft stays for a later start."""
         incident_id, wanted = self.incident_id, draft.item_id
+        file = draft.about.get("file")
 
-        def run(found: list[Attachment]) -> None:
+        def look(ws: Workspace) -> tuple[list[Attachment], bool]:
+            # Off the GUI thread: the pictures, and whether the file being attached is there.
+            found = ws.attachments.of_incident(incident_id) if wanted and incident_id else []
+            return found, file is not None and Path(file).is_file()
+
+        def run(found: list[Attachment], there: bool) -> None:
             picked = next((p for p in found if p.id == wanted), None)
-            file = draft.about.get("file")
-            if picked is None and file and not Path(file).is_file():
+            if picked is None and file and not there:
                 messages.show_error(
                     self,
                     "Picture file gone",
@@ -384,14 +389,11 @@ class PicturesTab(AttachedPage):
             if then is not None:
                 then()
 
-        if wanted is None or incident_id is None:
-            run([])
-            return
         self.ops.run(
-            lambda ws: ws.attachments.of_incident(incident_id),
-            run,
+            look,
+            lambda answer: run(*answer),
             owner=self,
-            failed=lambda _error: run([]),
+            failed=lambda _error: run([], True),  # attaching then says what is wrong
             what="read the pictures",
         )
 
