@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidgetItem
+from PySide6.QtWidgets import QApplication, QListWidgetItem, QPlainTextEdit
 from tests.services.test_review_service import complete
 
 from hindsight.core.enums import MILESTONE_KINDS, Phase
@@ -211,10 +211,11 @@ def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window,
     assert page.status_label.text() == "Published"
     assert window.list_pane.model.row(0).review_status is ReviewStatus.PUBLISHED
 
-    # Read-only: the editor pages are disabled and edits are refused.
+    # Read-only: the editor's fields cannot be typed in, and edits are refused.
     editor = window.editor
-    assert not editor.overview.isEnabled()
-    assert not page.stack.isEnabled()
+    assert editor.overview.title.isReadOnly()
+    assert page.stack.isEnabled()  # it still scrolls; its answers cannot be changed
+    assert all(field.isReadOnly() for field in page.stack.findChildren(QPlainTextEdit))
     editor.edit("sneaky", lambda i: setattr(i, "title", "changed"))
     assert editor.incident.title == "Complete"
 
@@ -227,7 +228,8 @@ def test_publish_refused_then_allowed_then_read_only_until_reopened(make_window,
     settle(qtbot, window)
     assert page.status_label.text() == "In review"
     assert page.move_problem.isHidden()
-    assert editor.overview.isEnabled()
+    assert not editor.overview.title.isReadOnly()
+    assert not any(field.isReadOnly() for field in page.stack.findChildren(QPlainTextEdit))
     workspace = Workspace.open(db_path)
     try:
         history = workspace.review.history(incident_id)

@@ -52,15 +52,18 @@ def set_line_text(field: QLineEdit, text: str) -> None:
         field.setCursorPosition(0)
 
 
-# A published review's pages are disabled (read-only), and Qt greys disabled text to about
-# 1.4:1 against its background. On these pages disabled text stays dark (about 7:1) while
-# disabled buttons keep Qt's grey, so what cannot be pressed still looks so. A style sheet,
+# A published review's pages are read-only (ui/read_only.py): their choices disabled, and Qt
+# greys disabled text to about 1.4:1 against its background. On these pages disabled text
+# stays dark (about 7:1) while disabled buttons keep Qt's grey, so what cannot be pressed
+# still looks so; fields that cannot be typed in are shaded, not white. A style sheet,
 # not a palette: under the application's style sheet, palettes do not reach child widgets.
 READABLE_WHEN_DISABLED = """
 QLabel:disabled, QLineEdit:disabled, QPlainTextEdit:disabled, QTextEdit:disabled,
 QAbstractSpinBox:disabled, QComboBox:disabled, QCheckBox:disabled, QRadioButton:disabled,
 QGroupBox:disabled, QAbstractItemView:disabled { color: #4a5160; }
 QLabel#problem:disabled { color: #a61b1b; }
+QLineEdit:read-only, QPlainTextEdit[readOnly="true"], QTextEdit[readOnly="true"],
+QAbstractSpinBox[readOnly="true"] { background: #f1f2f4; }
 """
 
 

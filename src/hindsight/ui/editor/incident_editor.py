@@ -47,6 +47,7 @@ from hindsight.ui.editor.phase_bar import PhaseBar
 from hindsight.ui.editor.tab_groups import TabGroups
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
+from hindsight.ui.read_only import set_read_only
 from hindsight.ui.undo import SnapshotCommand
 from hindsight.ui.vertical_scroll import VerticalScrollArea
 from hindsight.vocabulary import vocabulary
@@ -630,9 +631,11 @@ class IncidentEditor(QWidget):
         assert incident is not None
         if isinstance(page, AttachedPage):
             return  # their records are saved apart; they reload when an incident opens
-        if name != "review":
-            page.setEnabled(incident.review_status is not ReviewStatus.PUBLISHED)
         page.show_incident(incident)
+        if name != "review":  # the review page says it itself, beside its Reopen button
+            # Read-only, not disabled: a published review's pages still scroll, and their
+            # text can be selected and copied (set after show_incident, which may add rows).
+            set_read_only(page, incident.review_status is ReviewStatus.PUBLISHED)
 
     # Saving
 

@@ -26,6 +26,7 @@ from hindsight.ui.editor import EditFn
 from hindsight.ui.editor.dialogs import EventDialog, RoleDialog, TeamDialog, _RecordDialog
 from hindsight.ui.look import styled
 from hindsight.ui.qt_helpers import eliding_header, fuzzy_text, local_text
+from hindsight.ui.read_only import view_only
 from hindsight.ui.recovery import keep_drafts
 from hindsight.vocabulary import vocabulary
 
@@ -36,7 +37,11 @@ CELL_CHARS = 40
 
 
 class RecordTab(QWidget):
-    """A read-only table of records with Add, Edit and Remove; edits go through dialogs."""
+    """A read-only table of records with Add, Edit and Remove; edits go through dialogs.
+
+    While the incident is read-only (a published review), Edit becomes View: the dialog
+    shows the whole record (every field, not only the table's columns) and changes nothing.
+    """
 
     headers: tuple[str, ...] = ()
     noun = "record"
@@ -52,6 +57,7 @@ class RecordTab(QWidget):
         keep_readable_when_disabled(self)
         self._edit = edit
         self._incident: Incident | None = None
+        self.read_only = False
         self._row_items: list[int] = []  # table row -> index in the incident's list
         self.table = QTableWidget(0, len(self.headers))
         eliding_header(self.table)
@@ -114,7 +120,14 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def exec_dialog(self, dialog: _RecordDialog, item: Any | None, fill: Fields | None) -> bool:
-        """Run `dialog` on `item`, its fields kept as a draft while it is open; True on OK."""
+        """Run `dialog` on `item`, its fields kept as a draft while it is open; True on OK.
+
+        While read-only, the dialog only shows `item` (nothing to keep, nothing stored)."""
+        if self.read_only:
+            view_only(dialog)
+            dialog.setWindowTitle(f"{dialog.windowTitle()} (read-only)")
+            dialog.exec()
+            return False
         incident = self._incident
         keep_drafts(
             dialog,
@@ -158,6 +171,8 @@ class RecordTab(QWidget):
 
     def add_record(self) -> None:
         """Ask for a new record and add it."""
+        if self.read_only:
+            return
         created = self.run_dialog(None)
         if created is not None:
             self._apply(f"Add {self.noun}", lambda items: items.append(created))
@@ -174,7 +189,7 @@ class RecordTab(QWidget):
     def remove_selected(self) -> None:
         """Remove the selected record (undoable)."""
         index = self.selected_index()
-        if index is not None:
+        if index is not None and not self.read_only:
             self._apply(f"Remove {self.noun}", lambda items: items.pop(index))
 
     def _apply(self, label: str, change: Callable[[list[Any]], object]) -> None:
@@ -212,10 +227,23 @@ class RecordTab(QWidget):
                     self.table.setColumnWidth(column, most)  # the cell's text wraps
         self.table.resizeRowsToContents()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Read-only: no Add or Remove, and Edit shows a record without changing it."""
+        self.read_only = read_only
+        self.edit_button.setText("View…" if read_only else "E&dit…")
+        self.edit_button.setToolTip(
+            f"Show the selected {self.noun} whole; it cannot be changed while the review "
+            "is published (Return)"
+            if read_only
+            else ""
+        )
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         selected = self.selected_index() is not None
+        self.add_button.setEnabled(not self.read_only)
         self.edit_button.setEnabled(selected)
-        self.remove_button.setEnabled(selected)
+        self.remove_button.setEnabled(selected and not self.read_only)
 
 
 def _first_line(text: str, limit: int = 240) -> str:

@@ -37,6 +37,7 @@ from hindsight.ui.editor import EditFn
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
+from hindsight.ui.read_only import set_read_only
 from hindsight.ui.review.publish_panel import PublishPanel
 from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
@@ -494,5 +495,5 @@ class ReviewPage(QWidget):
         self.bank_problem.setVisible(bool(service.bank_problem))
 
     def set_read_only(self, read_only: bool) -> None:
-        """A published review can be read (and its text selected), not changed."""
-        self.stack.setEnabled(not read_only)
+        """A published review can be read (scrolled, its text selected), not changed."""
+        set_read_only(self.stack, read_only)
