@@ -78,22 +78,22 @@ def test_a_file_of_many_incidents_imports_whole(workspace: Workspace, bundle_fil
     [
         (
             lambda d: d["incidents"][2]["milestones"]["detection"].update(earliest="soon"),
-            "incidents[2].milestones.detection.earliest: not a date-time",
+            "incidents[2] (HS-3).milestones.detection.earliest: not a date-time",
         ),
         (
             lambda d: d["incidents"][1]["roles"][0].pop("person"),
-            "incidents[1].roles[0].person: is missing",
+            "incidents[1] (HS-2).roles[0].person: is missing",
         ),
-        (lambda d: d["incidents"][2].update(severity="bad"), "incidents[2].severity"),
+        (lambda d: d["incidents"][2].update(severity="bad"), "incidents[2] (HS-3).severity"),
         (
             lambda d: d["incidents"][0]["followups"][0].update(history="open"),
-            "incidents[0].followups[0].history: must be a list",
+            "incidents[0] (HS-1).followups[0].history: must be a list",
         ),
         (
             lambda d: d["incidents"][2]["privacy"]["accesses"][0]["revisions"][0]["details"].update(
                 categories=["gossip"]
             ),
-            "incidents[2].privacy.accesses[0].revisions[0].details.categories[0]",
+            "incidents[2] (HS-3).privacy.accesses[0].revisions[0].details.categories[0]",
         ),
     ],
 )
@@ -111,6 +111,30 @@ def test_a_malformed_file_is_refused_and_nothing_is_written(
     assert path in str(caught.value) and str(bundle_file) in str(caught.value)
     assert "nothing was imported" in str(caught.value)
     assert counts(workspace) == before
+
+
+def test_a_format_problem_names_its_incidents_key_where_the_file_gives_one(
+    workspace: Workspace, bundle_file: Path
+) -> None:
+    document = json.loads(bundle_file.read_text())
+    document["incidents"][0].update(severity="bad")
+    document["incidents"][1].update(severity="worse", key=["not", "a", "key"])
+    document["incidents"][2].update(severity="awful", key="  HS-3\n" + "x" * 80)
+    bundle_file.write_text(json.dumps(document))
+    with pytest.raises(ImportProblem) as caught:
+        ImportService(workspace).import_file(bundle_file)
+    lines = str(caught.value).splitlines()
+    assert lines[1].startswith("- incidents[0] (HS-1).severity: ")
+    assert any(line.startswith("- incidents[1].severity: ") for line in lines)  # no plain key
+    long = next(
+        line for line in lines if line.startswith("- incidents[2] (") and "severity" in line
+    )
+    assert long.startswith("- incidents[2] (HS-3 xxx") and "…).severity: " in long
+    # A file that is not JSON at all is refused as before, naming no incident.
+    bundle_file.write_text('{"incidents": [')
+    with pytest.raises(ImportProblem) as caught:
+        ImportService(workspace).import_file(bundle_file)
+    assert "nothing was imported" in str(caught.value)
 
 
 def test_a_failure_while_writing_rolls_back_every_incident(

@@ -252,7 +252,7 @@ def test_a_bad_import_file_is_explained(
     window.import_action.trigger()
     qtbot.waitUntil(lambda: bool(errors) and not window.ops.busy, timeout=30_000)
     assert errors[-1][0] == "Cannot import"
-    assert "incidents[0].title: is missing" in errors[-1][1] and str(bad) in errors[-1][1]
+    assert "incidents[0] (X-1).title: is missing" in errors[-1][1] and str(bad) in errors[-1][1]
     assert window.workspace.incidents.count() == 3
 
 

@@ -8,6 +8,8 @@ before writing and says which keys clash.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -48,6 +50,41 @@ def refusal(head: str, problems: list[str]) -> str:
     if rest > 0:
         lines.append(f"…and {rest} more")
     return "\n".join(lines)
+
+
+_INDEXED = re.compile(r"incidents\[(\d+)\]")
+_KEY_SHOWN = 40  # characters of a key quoted beside its index
+
+
+def _keys_in(text: str) -> dict[int, str]:
+    """The keys of a refused file's incidents by index, where the file says one plainly.
+
+    Read again only once the file is refused, so a problem can say which incident it is in
+    ("incidents[2] (HS-3).severity"), not only where in the file. A file that is not JSON at
+    all names none.
+    """
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    incidents = document.get("incidents") if isinstance(document, dict) else None
+    if not isinstance(incidents, list):
+        return {}
+    keys = {}
+    for index, incident in enumerate(incidents):
+        key = incident.get("key") if isinstance(incident, dict) else None
+        if isinstance(key, str) and key.strip():
+            flat = " ".join(key.split())
+            keys[index] = flat if len(flat) <= _KEY_SHOWN else flat[: _KEY_SHOWN - 1] + "…"
+    return keys
+
+
+def _named(problem: str, keys: dict[int, str]) -> str:
+    """`problem` with its incident's key after the index that starts it, when known."""
+    found = _INDEXED.match(problem)
+    if found is None or int(found.group(1)) not in keys:
+        return problem
+    return f"{found.group(0)} ({keys[int(found.group(1))]}){problem[found.end() :]}"
 
 
 class ImportProblem(ValidationError):
@@ -130,12 +167,14 @@ class ImportService:
             raise ImportProblem(
                 f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
             ) from error
+        text = ""
         try:
             text = decode(raw)
             del raw  # held once, as text; the incidents are parsed and checked one by one
             bundles = read_text(text)
         except FormatError as error:
-            found = [str(problem) for problem in error.problems] or [str(error)]
+            keys = _keys_in(text)
+            found = [_named(str(problem), keys) for problem in error.problems] or [str(error)]
             raise ImportProblem(
                 refusal(f"{path} is not a usable Hindsight export; nothing was imported.", found)
             ) from error
