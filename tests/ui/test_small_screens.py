@@ -304,6 +304,25 @@ def test_lines_are_cut_where_qt_cut_them_around_characters_beyond_the_bmp(qtbot)
     assert all(metrics.horizontalAdvance(line) <= 200 for line in lines), lines
 
 
+def test_a_right_to_left_override_holds_on_every_line_of_a_cut_title(qtbot):
+    from hindsight.ui.clamped_label import carried_over
+
+    rlo, pdf, rli, pdi = "\u202e", "\u202c", "\u2067", "\u2069"
+    label = ClampedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.resize(160, 200)
+    label.setText(rlo + "reversed words in a title that runs on for several lines " * 3 + pdf)
+    shown = label.lines()
+    assert len(shown) == 2 and label.is_cut()
+    # Drawn one by one, the second line reads right to left too, as the first does.
+    assert shown[0].startswith(rlo) and shown[1].startswith(rlo) and "…" in shown[1]
+    assert shown[1].count(rlo) == 1  # opened again once, not once per line folded into it
+    # Closed controls are not carried; isolates close what was opened inside them.
+    assert carried_over([rlo + "a", "b" + pdf + " c", "d"]) == ["", rlo, ""]
+    assert carried_over([rli + rlo + "a", "b" + pdi, "c"]) == ["", rli + rlo, ""]
+    assert carried_over([rlo + "a", "", "b"]) == ["", rlo, ""]  # a blank line: a new paragraph
+
+
 def access_log_of_first_incident(make_window, demo_db, qtbot):
     """The access log's table of HS-1 (two entries), its Privacy tab shown."""
     window = make_window(demo_db)

@@ -14,6 +14,42 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from hindsight.ui.author_text import plain_tooltip
 
+# Direction controls that stay open until closed: embeddings and overrides (closed by PDF,
+# U+202C) and isolates (closed by PDI, U+2069).
+_OPENS_EMBEDDING = frozenset("\u202a\u202b\u202d\u202e")
+_OPENS_ISOLATE = frozenset("\u2066\u2067\u2068")
+
+
+def _still_open(text: str, opened: list[str]) -> list[str]:
+    """The direction controls open after `text`, given those `opened` before it."""
+    stack = list(opened)
+    for char in text:
+        if char in _OPENS_EMBEDDING or char in _OPENS_ISOLATE:
+            stack.append(char)
+        elif char == "\u202c" and stack and stack[-1] in _OPENS_EMBEDDING:
+            stack.pop()
+        elif char == "\u2069":  # closes the last isolate and whatever opened inside it
+            while stack and stack[-1] not in _OPENS_ISOLATE:
+                stack.pop()
+            if stack:
+                stack.pop()
+    return stack
+
+
+def carried_over(lines: list[str]) -> list[str]:
+    """The direction controls still open where each line starts (as text to put before it).
+
+    Lines are drawn one by one: a line that starts inside a right-to-left override or
+    embedding opened on an earlier one is drawn with those controls again, so the whole text
+    reads the same way, not only its first line. A new paragraph starts with none open.
+    """
+    carried: list[str] = []
+    opened: list[str] = []
+    for line in lines:
+        carried.append("".join(opened))
+        opened = _still_open(line, opened) if line else []
+    return carried
+
 
 def wrapped_lines(text: str, font: QFont, width: int) -> list[str]:
     """`text` cut into the lines a word-wrapped label of `width` pixels shows."""
@@ -72,8 +108,10 @@ class ClampedLabel(QLabel):
     def _shown(self, wrapped: list[str], inner: int) -> list[str]:
         if len(wrapped) <= self.max_lines:
             return wrapped
-        kept = wrapped[: self.max_lines - 1]
-        rest = " ".join(line for line in wrapped[self.max_lines - 1 :] if line)
+        carried = carried_over(wrapped)
+        last = self.max_lines - 1
+        kept = [before + line for before, line in zip(carried[:last], wrapped[:last], strict=True)]
+        rest = carried[last] + " ".join(line for line in wrapped[last:] if line)
         elided = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, max(1, inner))
         return [*kept, elided]
 
