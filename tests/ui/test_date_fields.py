@@ -84,3 +84,65 @@ def test_a_day_typed_whole_is_the_day_kept(qtbot):
     qtbot.keyClicks(day.edit, "2027-03-04")
     qtbot.keyClick(day.edit, Qt.Key.Key_Tab)
     assert day.edit.date() == QDate(2027, 3, 4)
+
+
+@pytest.mark.parametrize("start", ["everything selected", "the year selected"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2026-02-30 10:00",  # was 2026-02-03 01:00: the 3 moved on, the 0 went to the hour
+        "2026-04-31 23:30",  # was 2026-04-30 23:30: cut to the month's last day
+        "2026-13-01 10:00",  # was 2026-01-01 10:00: the 3 dropped
+        "2026-03-16 25:00",  # was 2026-03-16 02:00
+        "2026-02-29 10:00",  # not a leap year
+    ],
+)
+def test_a_date_typed_whole_that_is_none_is_refused_and_said(qtbot, start, typed):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    from hindsight.ui.qt_helpers import date_time_edit
+
+    edit = date_time_edit()
+    qtbot.addWidget(edit)
+    edit.setDateTime(QDateTime(QDate(2026, 12, 1), QTime(10, 0)))
+    edit.show()
+    qtbot.waitExposed(edit)
+    edit.setFocus()
+    if start == "everything selected":
+        edit.selectAll()
+    else:
+        edit.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    said: list[str] = []
+    edit.typingRefused.connect(said.append)
+    qtbot.keyClicks(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-12-01 10:00"  # as it was
+    assert len(said) == 1 and "is not a date" in said[0] and "2026-12-01 10:00" in said[0]
+    assert said[0].startswith(f"“{typed[:7]}")  # what was typed, up to where it failed
+    assert edit.toolTip() == said[0]
+    # Typed again, a real date is taken as usual.
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2026-02-28 10:00")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-02-28 10:00"
+    assert len(said) == 1
+
+
+def test_a_due_day_that_is_none_is_refused(qtbot):
+    from PySide6.QtCore import Qt
+
+    day = OptionalDate("Due", today=date(2026, 12, 1))
+    qtbot.addWidget(day)
+    day.show()
+    day.enabled.setChecked(True)
+    day.edit.setDate(QDate(2027, 3, 4))
+    day.edit.setFocus()
+    day.edit.selectAll()
+    said: list[str] = []
+    day.edit.typingRefused.connect(said.append)
+    qtbot.keyClicks(day.edit, "2026-02-30")
+    qtbot.keyClick(day.edit, Qt.Key.Key_Tab)
+    assert day.edit.date() == QDate(2027, 3, 4)  # was 2026-02-03
+    assert said and "2026-02-3" in said[0]

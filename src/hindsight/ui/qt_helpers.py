@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from PySide6.QtCore import QByteArray, QDate, QDateTime, QRect, Qt
+from PySide6.QtCore import QByteArray, QDate, QDateTime, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QApplication,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -62,23 +63,58 @@ def fuzzy_text(when: FuzzyTime) -> str:
 
 
 class _TypedWhole:
-    """Lets a date be typed whole, as written: '2030-01-02 03:04'.
+    """Lets a date be typed whole, as written: '2030-01-02 03:04'; refuses one that is none.
 
     Qt takes a date field's keys section by section. With the whole text selected (Ctrl+A, a
     triple click) it refused every digit of the year, and a separator typed after a section
     it had left on its own (a year's four digits) skipped the next section too: typed in
     full, 2030-01-02 03:04 became 2030-12-01 02:03 without a word.
+
+    Nor did Qt say when a date typed whole was none: a digit no date can have was dropped
+    (2026-13-01 became 2026-01-01), a day past the month's end cut to its last day (04-31 to
+    04-30), and a first digit no second could follow (the 3 of a 30th of February) made it
+    move on, so the next digit went into the next section (2026-02-30 10:00 became
+    2026-02-03 01:00). Such a date is refused instead: the field goes back to the value it had
+    when the typing began, the rest of what is being typed is held back (until a key that is
+    not text, or the field is left), and the field says why in a tooltip shown at once;
+    `typingRefused` carries the same sentence to whoever shows problems beside the field.
     """
 
     _advanced = False  # the last digit typed moved on to the next section
+    _alone = False  # ... and it was that section's only digit: no second could follow
+    _whole = False  # the typing began over the whole text (or an empty field)
+    _typed = ""  # what was typed since the typing began
+    _in_section = ""  # the digits typed into the current section
+    _before: QDateTime | None = None  # the value when the typing began
+    _holding = False  # a refused date's remaining keys are being held back
+
+    def _start_over(self) -> None:
+        self._advanced = self._alone = self._holding = self._whole = False
+        self._typed, self._in_section, self._before = "", "", None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         edit = cast(QDateTimeEdit, self)
         text = event.text()
         line = edit.lineEdit()
         if len(text) != 1 or not text.isprintable():
-            self._advanced = False
+            self._start_over()
             super().keyPressEvent(event)  # type: ignore[misc]
+            return
+        if self._holding:
+            event.accept()
+            return
+        if self._before is None:
+            self._before = edit.dateTime()
+            # Typed whole: over everything, into an empty field, or from the first section on.
+            self._whole = (
+                not line.text()
+                or line.selectedText() == line.text()
+                or (edit.currentSectionIndex() == 0 and line.selectionStart() <= 0)
+            )
+        self._typed += text
+        if text.isdigit() and self._alone and self._whole:
+            self._refuse(edit)
+            event.accept()
             return
         if text.isdigit() and line.text() and line.selectedText() == line.text():
             # Typing over everything starts with the first section, selected to be replaced.
@@ -87,16 +123,67 @@ class _TypedWhole:
         elif not text.isdigit() and self._advanced:
             at = line.cursorPosition()
             if at > 0 and line.text()[at - 1] == text:
-                self._advanced = False  # the separator Qt has already passed
+                self._advanced = self._alone = False  # the separator Qt has already passed
                 event.accept()
                 return
-        section = edit.currentSection()
+        section, shown = edit.currentSection(), line.text()
         super().keyPressEvent(event)  # type: ignore[misc]
-        self._advanced = text.isdigit() and edit.currentSection() != section
+        moved = edit.currentSection() != section
+        if text.isdigit():
+            typed = self._in_section + text
+            if self._whole and not _typed_is_shown(edit, section, typed, shown):
+                self._refuse(edit)
+                return
+            self._alone = moved and not self._in_section and section != edit.sectionAt(0)
+            self._in_section = "" if moved else typed
+        else:
+            self._alone, self._in_section = False, ""
+        self._advanced = text.isdigit() and moved
+
+    def focusOutEvent(self, event: Any) -> None:
+        self._start_over()
+        super().focusOutEvent(event)  # type: ignore[misc]
+
+    def mousePressEvent(self, event: Any) -> None:
+        self._start_over()  # the cursor moves: what follows is typed somewhere else
+        super().mousePressEvent(event)  # type: ignore[misc]
+
+    def _refuse(self, edit: QDateTimeEdit) -> None:
+        from PySide6.QtWidgets import QToolTip  # not needed to start: loaded when first shown
+
+        before = self._before
+        if before is not None:
+            edit.setDateTime(before)
+        kept = edit.lineEdit().text()
+        sentence = (
+            f"“{self._typed}” is not a date this field can take: a day past its month's end, "
+            f"a month past 12, an hour past 23, a minute past 59, or a year outside "
+            f"{FIRST_YEAR}–{LAST_YEAR}. It keeps {kept}; type the date again."
+        )
+        self._holding, self._advanced, self._alone = True, False, False
+        edit.lineEdit().selectAll()
+        edit.setToolTip(sentence)
+        QToolTip.showText(edit.mapToGlobal(edit.rect().bottomLeft()), sentence, edit)
+        QApplication.beep()
+        signal = getattr(edit, "typingRefused", None)
+        if signal is not None:
+            signal.emit(sentence)
+
+
+def _typed_is_shown(
+    edit: QDateTimeEdit, section: QDateTimeEdit.Section, typed: str, before: str
+) -> bool:
+    """Whether Qt took the digits `typed` into `section` as they are (not dropped, not cut)."""
+    if edit.lineEdit().text() == before:
+        return False  # the digit was dropped
+    shown = edit.sectionText(section)
+    return shown.isdigit() and int(shown) == int(typed)
 
 
 class DateTimeEdit(_TypedWhole, QDateTimeEdit):
     """A date-time field that takes a date typed whole, in the years a record keeps."""
+
+    typingRefused = Signal(str)  # a typed date that is none, and why (see _TypedWhole)
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -105,6 +192,8 @@ class DateTimeEdit(_TypedWhole, QDateTimeEdit):
 
 class DateEdit(_TypedWhole, QDateEdit):
     """A date field that takes a date typed whole, in the years a record keeps."""
+
+    typingRefused = Signal(str)
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
