@@ -101,7 +101,7 @@ def test_the_view_opens_with_every_chart(make_window, insights_db, qtbot) -> Non
         .coverage.text()
         .startswith("Covers 5 incidents and their 1 follow-up item")
     )
-    assert "5 incidents, 1 follow-up items" in view.summary.text()
+    assert "5 incidents, 1 follow-up item;" in view.summary.text()
     # The chart on screen is drawn; its numbers can be shown as a table too.
     on_screen(view, "incidents_over_time", qtbot)
     card.numbers_action.trigger()
@@ -365,6 +365,42 @@ def test_a_narrow_view_puts_one_chart_a_row_and_never_scrolls_sideways(
     view.resize(1300, 700)  # roomy again: two a row
     qtbot.waitUntil(lambda: detect.y() == mitigate.y(), timeout=5000)
     assert area.horizontalScrollBar().maximum() == 0
+
+
+def test_the_wheel_over_a_chart_is_left_to_the_page(make_window, insights_db, qtbot) -> None:
+    # matplotlib's canvas took every wheel turn: over a chart (most of the page) the page
+    # did not scroll (found by QA). A turn the canvas leaves goes on to the scrolling page
+    # (Qt passes an ignored wheel event to the parents; here, as an event the app sent, it
+    # stops at the canvas, so the page's own handler is given it as Qt would).
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    window = make_window(insights_db)
+    view = open_view(window, qtbot, (900, 500))
+    area = view.charts_area
+    bar = area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    canvas = on_screen(view, "incidents_over_time", qtbot).canvas
+    bar.setValue(0)
+
+    def turn() -> QWheelEvent:
+        at = QPointF(canvas.width() / 2, canvas.height() / 2)
+        return QWheelEvent(
+            at,
+            QPointF(canvas.mapToGlobal(at.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, -120),  # one notch towards the user: down the page
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+
+    event = turn()
+    canvas.wheelEvent(event)
+    assert not event.isAccepted()
+    area.wheelEvent(turn())
+    assert bar.value() > 0
 
 
 def test_saving_a_chart_again_starts_in_the_folder_chosen_last(

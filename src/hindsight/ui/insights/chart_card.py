@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QAction, QImage, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -247,6 +247,11 @@ class ChartCanvas(FigureCanvasQTAgg):
     def paintEvent(self, event: QPaintEvent) -> None:
         self.build()
         super().paintEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # matplotlib's canvas takes every wheel turn for its scroll events, which no chart
+        # uses: the page under the pointer scrolls instead (charts fill most of it).
+        event.ignore()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # The margins are worked out for a width: a new width lays the chart out again.

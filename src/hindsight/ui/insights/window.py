@@ -174,7 +174,8 @@ class InsightsWindow(QMainWindow):
         scope_text = insights.scope.describe()  # names as written: no str.capitalize()
         self.summary.setText(
             f"{scope_text[:1].upper() + scope_text[1:]}: {insights.incidents} {noun}, "
-            f"{insights.items} follow-up items; counted by {insights.period.label.lower()}, "
+            f"{insights.items} follow-up item{'' if insights.items == 1 else 's'}; counted by "
+            f"{insights.period.label.lower()}, "
             f"as of {insights.today.isoformat()}. Click a bar, a point or a range to list "
             "those incidents in the main window."
         )
