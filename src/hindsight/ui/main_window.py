@@ -520,8 +520,24 @@ class MainWindow(QMainWindow):
         """Ask for a title and create the incident."""
         if self.workspace is None:
             return
-        title, ok = QInputDialog.getText(self, "New incident", "Title of the incident:")
-        if not (ok and title.strip()):
+        from PySide6.QtWidgets import QLineEdit
+
+        from hindsight.services.incidents import MAX_TITLE
+        from hindsight.ui.one_line import one_line
+
+        ask = QInputDialog(self)
+        ask.setWindowTitle("New incident")
+        ask.setLabelText("Title of the incident:")
+        ask.setInputMode(QInputDialog.InputMode.TextInput)  # makes its field, to set up here
+        field = ask.findChild(QLineEdit)
+        if field is not None:
+            # As the editor's Title field: a longer title was refused after OK and lost.
+            field.setMaxLength(MAX_TITLE)
+            one_line(field, "The title")
+        if not ask.exec():
+            return
+        title = ask.textValue()
+        if not title.strip():
             return
         if self._editor is not None and self._editor.dirty:
             self._editor.save_then(lambda stored: self.create_incident(title) if stored else None)

@@ -25,6 +25,7 @@ from hindsight.services.incidents import MAX_TITLE
 from hindsight.ui.author_text import keep_readable_when_disabled, set_line_text
 from hindsight.ui.editor import EditFn
 from hindsight.ui.look import styled
+from hindsight.ui.one_line import one_line
 from hindsight.ui.qt_helpers import current_enum, fill_combo, select_data, split_list
 from hindsight.vocabulary import vocabulary
 
@@ -128,6 +129,16 @@ class OverviewTab(QWidget):
         form.addRow("Historical record", self.historical)
         form.addRow("S&ummary", self.summary)
 
+        for field, what in (
+            (self.title, "The title"),
+            (self.systems, "Systems affected"),
+            (self.models, "Models affected"),
+            (self.tags, "Tags"),
+            (self.authors, "Authors"),
+            (self.reviewers, "Reviewers"),
+            (self.external_id, "Number elsewhere"),
+        ):
+            one_line(field, what)  # before the edits below: they are given the line it makes
         self.title.textEdited.connect(
             lambda text: edit("Edit title", lambda i: setattr(i, "title", text), "title")
         )
