@@ -137,6 +137,22 @@ def test_pictures_are_attached_captioned_refused_and_removed(
     settle(qtbot, window)
     assert len(window.workspace.attachments.of_incident(incident_id)) == 1
 
+    # A file that is no picture is refused before its caption is asked (a caption typed
+    # first was lost with the refusal); the good file chosen with it is still attached.
+    asked: list[str] = []
+    tab.ask_caption = lambda name, _caption: asked.append(name) or "typed for nothing"
+    tab.choose_files = lambda: [str(tmp_path / "notes.png"), str(graph)]
+    qtbot.mouseClick(tab.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(errors) == 2 and len(asked) == 1)
+    assert "notes.png is not a PNG or JPEG" in errors[-1][1]
+    assert asked == ["error-rate.png"]
+    qtbot.waitUntil(lambda: tab.list.count() == 2 and tab.loaded)
+    removed = window.workspace.attachments.of_incident(incident_id)[-1]
+    window.workspace.attachments.remove(removed)
+    tab.reload()
+    qtbot.waitUntil(lambda: tab.list.count() == 1 and tab.loaded)
+    tab.ask_caption = lambda _name, _caption: "Error rate by region"
+
     # A dropped file is attached too.
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(_picture(tmp_path / "latency.png", "orange")))])

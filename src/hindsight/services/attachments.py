@@ -51,18 +51,15 @@ class AttachmentService:
     def attach_file(self, incident_id: int, path: Path | str, caption: str = "") -> Attachment:
         """Attach the picture in the file at `path`."""
         path = Path(path)
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise ValidationError(
-                    f"{path} is larger than {MAX_BYTES // 1024 // 1024} MB; "
-                    "save the picture smaller and attach it again."
-                )
-            data = path.read_bytes()
-        except OSError as error:
-            raise ValidationError(
-                f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
-            ) from error
-        return self.attach(incident_id, path.name, data, caption)
+        return self.attach(incident_id, path.name, _read(path), caption)
+
+    def check_file(self, path: Path | str) -> None:
+        """ValidationError naming the file when it could not be attached (asked before its
+        caption is, so a caption is never typed for a file that is then refused)."""
+        path = Path(path)
+        found = attachment_problems(path.name, _read(path), "")
+        if found:
+            raise ValidationError(" ".join(found))
 
     def set_caption(self, attachment: Attachment, caption: str) -> None:
         """Say what the picture shows."""
@@ -77,3 +74,18 @@ class AttachmentService:
         assert attachment.id is not None
         incident_id = self.repository.remove(attachment.id)
         self.feed.record(Changes.of(attachments=[incident_id]))
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of the picture file at `path`; ValidationError naming it when unreadable."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ValidationError(
+                f"{path} is larger than {MAX_BYTES // 1024 // 1024} MB; "
+                "save the picture smaller and attach it again."
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            f"Cannot read {path}: {error.strerror or error}. Check the file and try again."
+        ) from error

@@ -292,13 +292,45 @@ class PicturesTab(AttachedPage):
         """Ask for picture files and attach them, each with the caption the user gives."""
         if self.incident_id is None or self.read_only:
             return
-        for name in self.choose_files():
-            self._attach_one(Path(name))
+        self._attach_each([Path(name) for name in self.choose_files()])
 
-    def _attach_one(self, path: Path, fill: Fields | None = None) -> None:
-        caption = self._caption_of(path.name, "", (None, path), fill)
-        if caption is not None:
-            self.attach_files([path], caption)
+    def _attach_each(self, paths: list[Path]) -> None:
+        # One file at a time: its caption dialog is closed before the next file is looked at.
+        if paths:
+            self._attach_one(paths[0], then=lambda: self._attach_each(paths[1:]))
+
+    def _attach_one(
+        self, path: Path, fill: Fields | None = None, then: Callable[[], object] | None = None
+    ) -> None:
+        """Check the file (off the GUI thread), then ask its caption and attach it; `then`
+        runs once that is over either way.
+
+        The file is checked before its caption is asked for: a caption typed for a file that
+        was then refused as no picture was lost with it."""
+
+        def checked(_: None) -> None:
+            try:
+                caption = self._caption_of(path.name, "", (None, path), fill)
+                if caption is not None:
+                    self.attach_files([path], caption)
+            finally:
+                if then is not None:
+                    then()
+
+        def refused(error: Exception) -> None:
+            typed = str(fill.get("caption", "")) if fill else ""
+            said = f"\n\nThe caption you had typed: {typed}" if typed.strip() else ""
+            messages.show_error(self, "Cannot attach", f"{error}{said}")
+            if then is not None:
+                then()
+
+        self.ops.run(
+            lambda ws: ws.attachments.check_file(path),
+            checked,
+            owner=self,
+            failed=refused,
+            what="check the picture",
+        )
 
     def attach_files(self, paths: Sequence[Path], caption: str = "") -> None:
         """Attach the pictures in `paths` (read and checked off the GUI thread).
@@ -378,7 +410,8 @@ class PicturesTab(AttachedPage):
             if picked is not None:
                 self._caption_picture(picked, draft.fields)
             elif file:
-                self._attach_one(Path(file), draft.fields)
+                self._attach_one(Path(file), draft.fields, then=then)
+                return  # `then` runs when its dialog is closed
             else:
                 messages.show_error(
                     self,
