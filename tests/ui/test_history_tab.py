@@ -130,6 +130,11 @@ def test_history_values_read_as_the_editor_words_them() -> None:
     verdict = {"category": "training_data", "verdict": "ruled_out", "evidence": "Fresh\nlabels."}
     assert shown(verdict) == "ruled out · Fresh labels."
     assert shown({"a": 1}) == '{"a": 1}'
+    # A link's change reads as the link, not as its stored form (found by QA).
+    assert field_label("references[4]") == "External link 5"
+    link = {"kind": "dashboard", "target": "https://grafana.example.com/d/7", "label": ""}
+    assert shown(link) == "https://grafana.example.com/d/7"
+    assert shown({**link, "label": "Error-rate dashboard"}) == "Error-rate dashboard"
     assert shown(None) == "(empty)"
     before, after = "x" * 100 + " the old ending", "x" * 100 + " a new ending"
     start = change_start(before, after)

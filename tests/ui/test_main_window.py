@@ -488,7 +488,7 @@ def test_enter_in_the_conflict_question_keeps_editing(qtbot, when_modal):
 
     when_modal(press_enter)
     assert ask_conflict(parent, ConflictError("HS-1", 1, 2)) is ConflictChoice.KEEP_EDITING
-    assert defaults == ["Keep editing"]
+    assert defaults == ["Keep Editing"]
 
 
 def test_the_list_is_reached_and_used_from_the_keyboard(make_window, demo_db, qtbot):

@@ -318,6 +318,17 @@ def test_patterns_setting_refuses_a_bad_regex_by_name(make_window, db_path, qtbo
     assert isinstance(window.editor.overview.title, QLineEdit)
 
 
+def test_a_problem_quoting_a_patterns_name_shows_it_as_written(qtbot):
+    # A pattern named "<b>Customer</b> id" was shown in bold in the problem (found by QA).
+    from PySide6.QtCore import Qt
+
+    dialog = PatternsDialog()
+    qtbot.addWidget(dialog)
+    dialog.add_row("<b>Customer</b> id", r"CUST-(\d{8}")
+    assert dialog.problem.textFormat() is Qt.TextFormat.PlainText
+    assert "“<b>Customer</b> id” is not a valid regular expression" in dialog.problem.text()
+
+
 def test_jump_to_a_follow_up_selects_it(make_window, db_path, qtbot):
     window = make_window(db_path)
     new_incident(qtbot, window, "x")

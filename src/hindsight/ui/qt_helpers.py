@@ -307,6 +307,8 @@ def problem_label(*, hidden: bool = True) -> QLabel:
     """A wrapping label in the 'problem' style (dark red), for what the user must fix."""
     label = QLabel()
     styled(label, "problem")
+    # Plain: a problem often quotes what the user wrote ("<b>Customer</b> id" was shown bold).
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setVisible(not hidden)
     return label

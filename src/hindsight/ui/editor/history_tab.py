@@ -36,17 +36,36 @@ PARTS = {
     "factors": "Contributing factor",
     "impacts": "Impact",
     "links": "External link",
+    "references": "External link",
 }
 # What a part's value is mostly about, in the order looked for; its state words go before it.
-BODY_KEYS = ("value", "text", "evidence", "title", "name", "description", "url", "best")
+BODY_KEYS = (
+    "value",
+    "text",
+    "evidence",
+    "title",
+    "name",
+    "description",
+    "label",
+    "url",
+    "target",
+    "best",
+)
 STATE_KEYS = ("verdict", "status", "confidence")
 TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # a stored code such as "in_review"
 
 
+INDEXED = re.compile(r"([a-z_]+)\[(\d+)\]")  # "references[4]": the fifth of a list
+
+
 def field_label(field: str) -> str:
-    """A stored field name ("answers.impact.users") as the editor's words."""
+    """A stored field name ("answers.impact.users", "references[4]") as the editor's words."""
     head, _, rest = field.partition(".")
-    name = PARTS.get(head, head.replace("_", " ").capitalize())
+    indexed = INDEXED.fullmatch(head)
+    number = ""
+    if indexed is not None:
+        head, number = indexed.group(1), f" {int(indexed.group(2)) + 1}"
+    name = PARTS.get(head, head.replace("_", " ").capitalize()) + number
     return f"{name}: {rest.replace('_', ' ')}" if rest else name
 
 
@@ -136,7 +155,7 @@ class HistoryTab(AttachedPage):
             return  # another incident was opened meanwhile
         self.tree.clear()
         self.note.setText(
-            f"{len(entries)} recorded change(s), newest first."
+            f"{len(entries)} recorded change{'' if len(entries) == 1 else 's'}, newest first."
             if entries
             else "No change of this incident was recorded yet (history starts with this "
             "version of Hindsight)."

@@ -134,12 +134,12 @@ def ask_conflict(parent: QWidget, error: ConflictError) -> ConflictChoice:
         f"{error.key} was saved from another window or another Hindsight since you opened it."
     )
     box.setInformativeText(
-        "Reload shows their version and drops your unsaved edits. Overwrite saves your version "
-        "over theirs. Keep editing saves nothing for now."
+        "Reload Theirs shows their version and drops your unsaved edits. Overwrite with Mine "
+        "saves your version over theirs. Keep Editing saves nothing for now."
     )
-    reload = box.addButton("Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
-    overwrite = box.addButton("Overwrite with mine", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    reload = box.addButton("Reload Theirs", QMessageBox.ButtonRole.DestructiveRole)
+    overwrite = box.addButton("Overwrite with Mine", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Keep Editing", QMessageBox.ButtonRole.RejectRole)
     # Enter and Escape keep editing: neither copy is lost by a key pressed by habit.
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)

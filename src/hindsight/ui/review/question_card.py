@@ -136,7 +136,7 @@ class QuestionCard(QFrame):
             answer.bank_version = self._bank_version
             incident.answers[self.question.id] = answer
 
-        self._edit(f"Mark {STATUS_LABELS[status].lower()}", set_status)
+        self._edit(f"Mark {STATUS_LABELS[status].lower()}: {self.question.prompt}", set_status)
 
     def _reason_edited(self, text: str) -> None:
         def set_reason(incident: Incident) -> None:

@@ -157,7 +157,7 @@ class ReviewPage(QWidget):
         styled(self.status_label, "reviewStatus")
         self.progress = ProgressBar()
         self.submit_button = QPushButton("Submit for review")
-        self.publish_button = QPushButton("Publish…")
+        self.publish_button = QPushButton("Publish")
         self.reopen_button = QPushButton("Reopen…")
         self.next_open_button = QPushButton("First open question")
         self.next_open_button.setToolTip(
