@@ -3,9 +3,12 @@
 The document's HTML (from the same templates as the HTML export, with target "pdf") is laid
 out by QTextDocument page by page and painted into a QPdfWriter, with a footer naming the
 incident and the page number. The document is laid out once, as one continuous column, and
-cut into pages by paginate(): never through a line, at every forced page break (a new part),
-and never leaving a heading alone at the foot of a page. That keeps the time linear in the
-length of the document, headings or not. Pictures are handed to the document as
+cut into pages by pages(): never through a line, at every forced page break (a new part),
+and never leaving a heading (or a table's header row) alone at the foot of a page. That keeps
+the time linear in the length of the document, headings or not. A page that starts inside a
+table has the table's header row drawn again at its top (pdf_tables.py), and holds that much
+less. Each page draws only what reaches into it, so a row or a line just under the cut is
+not written into the page above, hidden by the clip but found by a search or a copy. Pictures are handed to the document as
 images under their data: URI, so nothing is fetched and no QPixmap is needed (the export may
 run off the GUI thread). SVG pictures stay vector: QSvgRenderer paints them into the PDF
 (text as text, lines as lines) through a text object standing where the image was.
@@ -450,8 +453,9 @@ def _render_pdf(
                 writer.newPage()
             if page.head is not None:
                 # The header rows of the table this page continues, as on its first page.
-                _draw_band(painter, document, width, page.head.top, page.head.bottom, 0.0)
-            _draw_band(painter, document, width, page.top, page.bottom, page.reserved)
+                head = (page.head.top, page.head.bottom)
+                _draw_band(painter, document, width, head, 0.0, inset=1.0)
+            _draw_band(painter, document, width, (page.top, page.bottom), page.reserved, inset=1.0)
             _footer(painter, width, height, footer, f"Page {index + 1} of {len(cut)}")
     finally:
         painter.end()
@@ -460,14 +464,26 @@ def _render_pdf(
 
 
 def _draw_band(
-    painter: QPainter, document: QTextDocument, width: float, top: float, bottom: float, at: float
+    painter: QPainter,
+    document: QTextDocument,
+    width: float,
+    band: tuple[float, float],
+    at: float,
+    inset: float = 0.0,
 ) -> None:
-    """Draw the band [top, bottom) of the continuous layout at `at` pixels down the page."""
+    """Draw the band (top, bottom) of the continuous layout at `at` pixels down the page.
+
+    With `inset`, the layout is asked to draw only what reaches that far inside the band: a
+    row or a paragraph that only touches its edge is then not written into the page at all
+    (the painter's clip would hide it, but its text would still be in the file, found by a
+    search or a copy).
+    """
+    top, bottom = band
     painter.save()
     painter.translate(0, at - top)
     context = QAbstractTextDocumentLayout.PaintContext()
-    context.clip = QRectF(0, top, width, bottom - top)
-    painter.setClipRect(context.clip)
+    painter.setClipRect(QRectF(0, top, width, bottom - top))
+    context.clip = QRectF(0, top + inset, width, max(bottom - top - 2 * inset, 0.5))
     document.documentLayout().draw(painter, context)
     painter.restore()
 
