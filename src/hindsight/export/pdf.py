@@ -8,10 +8,11 @@ and never leaving a heading (or a table's header row) alone at the foot of a pag
 the time linear in the length of the document, headings or not. A page that starts inside a
 table has the table's header row drawn again at its top (pdf_tables.py), and holds that much
 less. Each page draws only what reaches into it, so a row or a line just under the cut is
-not written into the page above, hidden by the clip but found by a search or a copy. Pictures are handed to the document as
-images under their data: URI, so nothing is fetched and no QPixmap is needed (the export may
-run off the GUI thread). SVG pictures stay vector: QSvgRenderer paints them into the PDF
-(text as text, lines as lines) through a text object standing where the image was.
+not written into the page above, hidden by the clip but found by a search or a copy.
+Pictures are handed to the document as images under their data: URI, so nothing is fetched
+and no QPixmap is needed (the export may run off the GUI thread). SVG pictures stay vector:
+QSvgRenderer paints them into the PDF (text as text, lines as lines) through a text object
+standing where the image was.
 """
 
 from __future__ import annotations
