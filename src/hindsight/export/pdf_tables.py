@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QAbstractTextDocumentLayout, QTextDocument, QTextFrame, QTextTable
 
+from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
+
 # A table's first row when every cell of it is a <th> (no nested table, row or cell inside).
 _HEADER_ROW = re.compile(
     r"(<table\b[^>]*>\s*)"
