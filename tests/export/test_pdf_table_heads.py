@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 import pypdf
 import pytest
 from PySide6.QtCore import QUrl
@@ -20,6 +24,7 @@ from hindsight.export import pdf
 from hindsight.services.export import ExportRequest, ExportService, Format
 from hindsight.services.workspace import Workspace
 
+PDFTOPPM = shutil.which("pdftoppm")
 FIXED = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 HEADER = "Ticket Moment Observation"
 
@@ -81,6 +86,38 @@ def test_a_table_over_pages_repeats_its_header_on_each_and_every_row_once(thead:
     # Rows come in order, page after page.
     found = [int(n) for n in re.findall(r"R(\d{3})x", everything)]
     assert found == list(range(150))
+
+
+def grey_pages(data: bytes, folder: Path) -> list[np.ndarray]:
+    """Each page drawn by poppler at 60 dpi in grey, as rows of 0 (black) to 255 (white)."""
+    assert PDFTOPPM is not None
+    (folder / "document.pdf").write_bytes(data)
+    command = [PDFTOPPM, "-r", "60", "-gray", "-png", folder / "document.pdf", folder / "page"]
+    subprocess.run(command, check=True)
+    names = sorted(folder.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    pictures = []
+    for name in names:
+        image = QImage(str(name)).convertToFormat(QImage.Format.Format_Grayscale8)
+        rows = np.frombuffer(bytes(image.constBits()), dtype=np.uint8)
+        rows = rows.reshape(image.height(), image.bytesPerLine())[:, : image.width()]
+        pictures.append(rows.astype(int))
+    return pictures
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="pdftoppm (Debian's poppler-utils) is not installed")
+def test_the_repeated_header_looks_as_on_the_first_page(tmp_path: Path) -> None:
+    first, second, *_ = grey_pages(render(table(150)), tmp_path)
+    top = int(np.nonzero((second < 250).any(axis=1))[0][0])  # the first inked row
+    band = second[top : top + 14]
+    assert band.min() < 128  # the header's words
+    # The same picture is on the first page (where the table begins), and only there.
+    differences = [
+        np.abs(first[y : y + len(band)] - band).mean() for y in range(len(first) - len(band))
+    ]
+    best = int(np.argmin(differences))
+    assert differences[best] < 4, differences[best]
+    assert best < len(first) // 4
+    assert np.abs(second[top + 16 : top + 30] - band).mean() > 10  # not a row of the table
 
 
 def test_a_page_after_the_table_has_no_header() -> None:
