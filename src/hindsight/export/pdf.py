@@ -436,7 +436,7 @@ def _render_pdf(
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     width, height = float(area.width()), float(area.height())
     body = height - FOOTER
-    # One continuous layout, cut into pages by paginate(): Qt's own pagination would have
+    # One continuous layout, cut into pages by pages(): Qt's own pagination would have
     # to be redone after every heading moved, which grows with the square of the document.
     document.setTextWidth(width)
     cut = pages(document, body)
