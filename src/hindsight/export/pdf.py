@@ -3,12 +3,16 @@
 The document's HTML (from the same templates as the HTML export, with target "pdf") is laid
 out by QTextDocument page by page and painted into a QPdfWriter, with a footer naming the
 incident and the page number. The document is laid out once, as one continuous column, and
-cut into pages by paginate(): never through a line, at every forced page break (a new part),
-and never leaving a heading alone at the foot of a page. That keeps the time linear in the
-length of the document, headings or not. Pictures are handed to the document as
-images under their data: URI, so nothing is fetched and no QPixmap is needed (the export may
-run off the GUI thread). SVG pictures stay vector: QSvgRenderer paints them into the PDF
-(text as text, lines as lines) through a text object standing where the image was.
+cut into pages by pages(): never through a line, at every forced page break (a new part),
+and never leaving a heading (or a table's header row) alone at the foot of a page. That keeps
+the time linear in the length of the document, headings or not. A page that starts inside a
+table has the table's header row drawn again at its top (pdf_tables.py), and holds that much
+less. Each page draws only what reaches into it, so a row or a line just under the cut is
+not written into the page above, hidden by the clip but found by a search or a copy.
+Pictures are handed to the document as images under their data: URI, so nothing is fetched
+and no QPixmap is needed (the export may run off the GUI thread). SVG pictures stay vector:
+QSvgRenderer paints them into the PDF (text as text, lines as lines) through a text object
+standing where the image was.
 """
 
 from __future__ import annotations
@@ -50,13 +54,19 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextFrame,
     QTextTable,
 )
 from PySide6.QtSvg import QSvgRenderer
 
 from hindsight import qt_imports  # noqa: F401  (PySide6, its import hook made cheap)
 from hindsight.export.errors import ExportCancelled, ExportError
+from hindsight.export.pdf_tables import (
+    TableHead,
+    frames,
+    mark_header_rows,
+    row_span,
+    table_heads,
+)
 from hindsight.export.qt import ensure_gui_application
 from hindsight.export.views import Picture
 
@@ -155,9 +165,12 @@ class _Flow:
 
     height: float
     lines: list[tuple[float, float]]  # (top, bottom) of every line, sorted by top
+    tops: list[float]  # the top of every line, in the same order
     tallest: float  # the tallest line, to bound searches
+    page_height: float  # the height of a page's text area
     forced: list[float]  # positions where a page must start (page-break-before/after)
     headings: list[tuple[float, float]]  # (top, end of what must stay with the heading)
+    heads: list[TableHead]  # header rows of tables, drawn again on the pages a table goes on
 
 
 def _flow(document: QTextDocument, page_height: float) -> _Flow:
@@ -194,7 +207,7 @@ def _flow(document: QTextDocument, page_height: float) -> _Flow:
                 headings[number] = (top, end)
             waiting.clear()
         block = block.next()
-    for frame in _frames(document.rootFrame()):
+    for frame in frames(document.rootFrame()):
         if isinstance(frame, QTextTable):
             lines.extend(_rows(frame, layout, page_height))
         policy = frame.frameFormat().pageBreakPolicy()
@@ -212,8 +225,25 @@ def _flow(document: QTextDocument, page_height: float) -> _Flow:
         if after < len(forced):
             end = min(end, forced[after])
         capped.append((top, end))
+    heads = table_heads(document)
+    # A table's header row stays with its first row, as a heading with what follows it.
+    capped.extend(
+        (head.top, head.first_row_end)
+        for head in heads
+        if head.first_row_end - head.top < page_height / 3
+    )
+    capped.sort()
     tallest = max((bottom - top for top, bottom in lines), default=0.0)
-    return _Flow(layout.documentSize().height(), lines, tallest, forced, capped)
+    return _Flow(
+        layout.documentSize().height(),
+        lines,
+        [top for top, _ in lines],
+        tallest,
+        page_height,
+        forced,
+        capped,
+        heads,
+    )
 
 
 def _rows(
@@ -221,27 +251,19 @@ def _rows(
 ) -> Iterator[tuple[float, float]]:
     """Table rows short enough to keep whole on one page, as (top, bottom)."""
     for row in range(table.rows()):
-        top, bottom = float("inf"), float("-inf")
-        for column in range(table.columns()):
-            cell = table.cellAt(row, column)
-            if not cell.isValid():
-                continue
-            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
-            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
-            top, bottom = min(top, first.top()), max(bottom, last.bottom())
+        top, bottom = row_span(table, row, layout)
         if top < bottom and bottom - top < page_height / 3:
             yield (top, bottom)
 
 
-def _frames(frame: QTextFrame) -> Iterator[QTextFrame]:
-    for child in frame.childFrames():
-        yield child
-        yield from _frames(child)
+def _clear_of_lines(flow: _Flow, y: float, low: float = float("-inf")) -> float:
+    """The highest position at or above `y` that cuts through no line.
 
-
-def _clear_of_lines(flow: _Flow, y: float) -> float:
-    """The highest position at or above `y` that cuts through no line."""
-    tops = [top for top, _ in flow.lines]
+    A line taller than a page (a big picture) is cut wherever it stands: when it begins above
+    `low` (high on the page, under a heading, say) the page is filled with its start, rather
+    than left with a heading alone at its top and the line moved on to be cut anyway.
+    """
+    tops = flow.tops
     moved = True
     while moved:
         moved = False
@@ -251,32 +273,66 @@ def _clear_of_lines(flow: _Flow, y: float) -> float:
             index -= 1
             top, bottom = flow.lines[index]
             if top < y < bottom:
+                if top < low and bottom - top > flow.page_height:
+                    continue
                 y, moved = top, True
                 break
     return y
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page: the band [top, bottom) of the continuous layout, in document pixels, and the
+    header rows of the table it starts inside, drawn above that band (None: no table cut)."""
+
+    top: float
+    bottom: float
+    head: TableHead | None = None
+
+    @property
+    def reserved(self) -> float:
+        """The height the repeated header takes at the top of the page."""
+        return 0.0 if self.head is None else self.head.height
+
+
 def paginate(document: QTextDocument, page_height: float) -> list[tuple[float, float]]:
-    """Cut a continuous layout into pages: (top, bottom) of each, in document pixels.
+    """Cut a continuous layout into pages: (top, bottom) of each, in document pixels."""
+    return [(page.top, page.bottom) for page in pages(document, page_height)]
+
+
+def pages(document: QTextDocument, page_height: float) -> list[Page]:
+    """Cut a continuous layout into pages.
 
     A page ends at a forced break, or as low as it can without cutting a line in two or
-    leaving a heading at its foot without what follows. One pass: linear in the document.
+    leaving a heading (or a table's header row) at its foot without what follows. A page that
+    starts inside a table under its header has that header drawn again at its top, and holds
+    that much less of the layout. One pass: linear in the document.
     """
     flow = _flow(document, page_height)
     heading_tops = [top for top, _ in flow.headings]
-    pages: list[tuple[float, float]] = []
+    result: list[Page] = []
+    heads = iter(flow.heads)  # sorted by the top of their first row under the header
+    waiting = next(heads, None)
+    open_heads: list[TableHead] = []  # tables whose rows under the header have begun
     start = 0.0
     while start < flow.height - 0.5:
-        limit = start + page_height
+        while waiting is not None and waiting.bottom <= start:
+            open_heads.append(waiting)
+            waiting = next(heads, None)
+        open_heads = [head for head in open_heads if start < head.end]
+        head = max(open_heads, key=lambda h: h.top, default=None)  # the innermost table
+        if head is not None and head.height > page_height / 3:
+            head = None
+        limit = start + page_height - (0.0 if head is None else head.height)
         forced = bisect.bisect_right(flow.forced, start)
         if forced < len(flow.forced) and flow.forced[forced] <= limit:
-            pages.append((start, flow.forced[forced]))
+            result.append(Page(start, flow.forced[forced], head))
             start = flow.forced[forced]
             continue
         if limit >= flow.height:
-            pages.append((start, flow.height))
+            result.append(Page(start, flow.height, head))
             break
-        cut = _clear_of_lines(flow, limit)
+        cut = _clear_of_lines(flow, limit, low=start + page_height / 3)
         # A heading whose following text would cross the cut moves to the next page.
         index = bisect.bisect_left(heading_tops, cut)
         while index > 0:
@@ -288,9 +344,9 @@ def paginate(document: QTextDocument, page_height: float) -> list[tuple[float, f
                 cut = min(cut, top)
         if cut <= start + 1:  # a single line taller than a page: cut through it
             cut = limit
-        pages.append((start, cut))
+        result.append(Page(start, cut, head))
         start = cut
-    return pages or [(0.0, page_height)]
+    return result or [Page(0.0, page_height)]
 
 
 def render_pdf(
@@ -373,17 +429,17 @@ def _render_pdf(
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
         )
-    document.setHtml(html)
+    document.setHtml(mark_header_rows(html))
     if vectors is not None:
         _place_vectors(document, {p.data_uri for p in pictures if p.media_type == SVG})
 
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     width, height = float(area.width()), float(area.height())
     body = height - FOOTER
-    # One continuous layout, cut into pages by paginate(): Qt's own pagination would have
+    # One continuous layout, cut into pages by pages(): Qt's own pagination would have
     # to be redone after every heading moved, which grows with the square of the document.
     document.setTextWidth(width)
-    pages = paginate(document, body)
+    cut = pages(document, body)
     if cancelled():
         raise ExportCancelled
 
@@ -391,23 +447,46 @@ def _render_pdf(
     if not painter.begin(writer):
         raise ExportError("The PDF could not be started (Qt refused the PDF writer).")
     try:
-        for index, (top, bottom) in enumerate(pages):
+        for index, page in enumerate(cut):
             if cancelled():
                 raise ExportCancelled
             if index:
                 writer.newPage()
-            painter.save()
-            painter.translate(0, -top)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = QRectF(0, top, width, bottom - top)
-            painter.setClipRect(context.clip)
-            document.documentLayout().draw(painter, context)
-            painter.restore()
-            _footer(painter, width, height, footer, f"Page {index + 1} of {len(pages)}")
+            if page.head is not None:
+                # The header rows of the table this page continues, as on its first page.
+                head = (page.head.top, page.head.bottom)
+                _draw_band(painter, document, width, head, 0.0, inset=1.0)
+            _draw_band(painter, document, width, (page.top, page.bottom), page.reserved, inset=1.0)
+            _footer(painter, width, height, footer, f"Page {index + 1} of {len(cut)}")
     finally:
         painter.end()
     buffer.close()
     return bytes(data.data())
+
+
+def _draw_band(
+    painter: QPainter,
+    document: QTextDocument,
+    width: float,
+    band: tuple[float, float],
+    at: float,
+    inset: float = 0.0,
+) -> None:
+    """Draw the band (top, bottom) of the continuous layout at `at` pixels down the page.
+
+    With `inset`, the layout is asked to draw only what reaches that far inside the band: a
+    row or a paragraph that only touches its edge is then not written into the page at all
+    (the painter's clip would hide it, but its text would still be in the file, found by a
+    search or a copy).
+    """
+    top, bottom = band
+    painter.save()
+    painter.translate(0, at - top)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    painter.setClipRect(QRectF(0, top, width, bottom - top))
+    context.clip = QRectF(0, top + inset, width, max(bottom - top - 2 * inset, 0.5))
+    document.documentLayout().draw(painter, context)
+    painter.restore()
 
 
 def _footer(painter: QPainter, width: float, height: float, left: str, right: str) -> None:
