@@ -16,15 +16,18 @@ import logging
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
@@ -244,12 +247,28 @@ def journal_of(widget: QWidget | None) -> RecoveryJournal | None:
     return None
 
 
+@runtime_checkable
+class KeptField(Protocol):
+    """A field made of several widgets that says itself what a draft keeps of it (the rows of
+    a data access's copies, say): a small JSON object, put back by `set_draft_value`, which
+    raises ValueError, TypeError or KeyError for a value it cannot take."""
+
+    @property
+    def draft_edited(self) -> SignalInstance: ...
+
+    def draft_value(self) -> dict[str, Any]: ...
+
+    def set_draft_value(self, value: Mapping[str, Any]) -> None: ...
+
+
 def field_value(field: QWidget) -> FieldValue:
     """What a field of a dialog holds, as a draft keeps it."""
     # Here, not at the top: the journal is made when a database opens, the time fields later.
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        return field.draft_value()
     if isinstance(field, QPlainTextEdit):
         return field.toPlainText()
     if isinstance(field, QLineEdit):
@@ -260,15 +279,35 @@ def field_value(field: QWidget) -> FieldValue:
         return field.value()
     if isinstance(field, QAbstractButton):
         return field.isChecked()
+    if isinstance(field, QListWidget):  # ticked choices, by their stored codes
+        return {"codes": ticked_codes(field)}
     if isinstance(field, FuzzyTimeEditor):
         value = field.value()  # None while it cannot be read (a best guess out of range)
-        return {"fuzzy": to_plain(value) if value is not None else None}
+        if value is not None:
+            return {"fuzzy": to_plain(value)}
+        # Held: the fields as the user left them, to show again (still held) on restore.
+        return {"fuzzy": None, "held": field.held_fields()}
     if isinstance(field, OptionalDate):
         moment = field.moment_value()
         return {"moment": moment.isoformat() if moment is not None else None}
-    if isinstance(field, QDateTimeEdit):  # a QDateEdit too
+    if isinstance(field, QDateEdit):  # a day, as written: not a moment moved between zones
+        return {"date": _qdate_text(field.date())}
+    if isinstance(field, QDateTimeEdit):
         return {"moment": from_qdatetime(field.dateTime()).isoformat()}
     raise TypeError(f"a draft cannot keep a {type(field).__name__}")
+
+
+def ticked_codes(field: QListWidget) -> list[str]:
+    """The stored codes of the ticked entries of a list of choices."""
+    return [
+        str(field.item(row).data(Qt.ItemDataRole.UserRole))
+        for row in range(field.count())
+        if field.item(row).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _qdate_text(day: QDate) -> str:
+    return date(day.year(), day.month(), day.day()).isoformat()
 
 
 def set_field_value(field: QWidget, value: FieldValue) -> None:
@@ -283,12 +322,25 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        if not isinstance(value, dict):
+            raise TypeError(f"not what a {type(field).__name__} keeps")
+        field.set_draft_value(value)
+        return
     if isinstance(value, dict):
-        if isinstance(field, FuzzyTimeEditor) and value.get("fuzzy") is not None:
-            field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        if isinstance(field, FuzzyTimeEditor):
+            if isinstance(value.get("held"), dict):
+                field.show_held(value["held"])
+            elif value.get("fuzzy") is not None:
+                field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        elif isinstance(field, QListWidget) and "codes" in value:
+            _tick_codes(field, value["codes"])
         elif isinstance(field, OptionalDate) and "moment" in value:
             moment = value["moment"]
             field.set_moment(_aware(moment) if moment is not None else None)
+        elif isinstance(field, QDateEdit) and value.get("date") is not None:
+            day = date.fromisoformat(str(value["date"]))
+            field.setDate(QDate(day.year, day.month, day.day))
         elif isinstance(field, QDateTimeEdit) and value.get("moment") is not None:
             field.setDateTime(to_qdatetime(_aware(value["moment"])))
     elif isinstance(value, bool):
@@ -308,6 +360,21 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
             field.setCurrentIndex(index)
 
 
+def _tick_codes(field: QListWidget, codes: object) -> None:
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise TypeError("ticked choices that are not a list of codes")
+    offered = set()
+    for row in range(field.count()):
+        entry = field.item(row)
+        code = entry.data(Qt.ItemDataRole.UserRole)
+        offered.add(code)
+        ticked = Qt.CheckState.Checked if code in codes else Qt.CheckState.Unchecked
+        entry.setCheckState(ticked)
+    unknown = [code for code in codes if code not in offered]
+    if unknown:  # a choice no longer offered: the others come back
+        log.warning("a draft's choices %s not offered any more, left out", unknown)
+
+
 def _aware(text: object) -> datetime:
     moment = datetime.fromisoformat(str(text))
     if moment.tzinfo is None:
@@ -319,6 +386,8 @@ def _changed_signals(field: QWidget) -> list[SignalInstance]:
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        return [field.draft_edited]
     if isinstance(field, QPlainTextEdit | QLineEdit):
         return [field.textChanged]
     if isinstance(field, QComboBox):
@@ -327,8 +396,10 @@ def _changed_signals(field: QWidget) -> list[SignalInstance]:
         return [field.valueChanged]
     if isinstance(field, QAbstractButton):
         return [field.toggled]
+    if isinstance(field, QListWidget):
+        return [field.itemChanged]
     if isinstance(field, FuzzyTimeEditor):
-        return [field.changed]
+        return [field.edited]  # held input too, not only a valid time
     if isinstance(field, OptionalDate):
         return [field.enabled.toggled, field.edit.dateTimeChanged]
     if isinstance(field, QDateTimeEdit):
