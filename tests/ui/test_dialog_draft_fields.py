@@ -23,13 +23,13 @@ from hindsight.core.factors import FactorDate
 from hindsight.core.followups import FollowUpStatus, StatusStep
 from hindsight.core.fuzzy_time import FuzzyTime
 from hindsight.core.plain import to_plain
-from hindsight.core.privacy import DataCopy
+from hindsight.core.privacy import DataCopy, VolumeUnit
 from hindsight.services.recovery import Draft
 from hindsight.services.workspace import Workspace
 from hindsight.ui.editor.postmortem_tabs import FactorDialog
 from hindsight.ui.followups.details_dialog import FollowUpDialog
 from hindsight.ui.privacy.access_dialog import AccessDialog
-from hindsight.ui.qt_helpers import select_data, to_qdatetime
+from hindsight.ui.qt_helpers import fill_combo, select_data, to_qdatetime
 from hindsight.ui.recovery import field_value, set_field_value
 
 from .conftest import open_incident, settle
@@ -125,6 +125,7 @@ def test_a_factors_kinds_of_change_and_dates_are_kept_and_restored(
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     fields = seen[0]
     assert fields["implicated"] == {"codes": codes}  # codes, never labels
+    assert fields["trigger"] == {"choice": "", "label": "Not said"}
     assert fields["began_known"] is True and fields["mitigated_known"] is True
     assert fields["detected_known"] is False
     assert fields["began"] == {"fuzzy": to_plain(FuzzyTime.exact(BEGAN))}
@@ -190,6 +191,8 @@ def test_an_access_entrys_copies_are_kept_and_restored(
         copies.cell(1, 2).edit.setDateTime(to_qdatetime(deleted))
         qtbot.keyClicks(copies.cell(1, 3), "Dana Whitfield")
         qtbot.mouseClick(copies.add_button, Qt.MouseButton.LeftButton)  # left empty
+        select_data(dialog.volume_unit, VolumeUnit.USERS)
+        dialog.privacy_consulted.setCurrentIndex(dialog.privacy_consulted.findData("yes"))
         seen.append(kept_fields(data_dir, qtbot, "Dana Whitfield"))
         dialog.reject()
 
@@ -215,14 +218,20 @@ def test_an_access_entrys_copies_are_kept_and_restored(
             {"location": "", "delete_by": None, "deleted_at": None, "deleted_by": ""},
         ]
     }
+    # Choices by their stored codes (the label only for the offer to quote).
+    assert fields["volume_unit"] == {"choice": "users", "label": "users"}
+    assert fields["privacy_consulted"] == {"choice": "yes", "label": "Consulted"}
     qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
     window.close()
 
+    fields["privacy_consulted"]["label"] = "Asked"  # a label renamed since: the code counts
     folder = leave_drafts(db_path, Draft("access", 1, "", None, fields))
     filled: list[tuple[int, tuple[DataCopy, ...]]] = []
+    choices: list[tuple[str, bool | None]] = []
 
     def check(dialog: AccessDialog) -> None:
         filled.append((dialog.copies.table.rowCount(), dialog.copies.copies()))
+        choices.append((dialog.volume_unit.currentData(), dialog.consulted()))
         shot(dialog, "restored-access")
         dialog.reject()
 
@@ -236,6 +245,7 @@ def test_an_access_entrys_copies_are_kept_and_restored(
             DataCopy("Dana's laptop", None, deleted, "Dana Whitfield"),
         ),
     )
+    assert choices == [(VolumeUnit.USERS, True)]
     qtbot.waitUntil(lambda: not folder.exists(), timeout=3000)
 
 
@@ -325,7 +335,7 @@ def test_a_factor_draft_from_before_these_fields_were_kept_still_restores(
 
 
 def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
-    from PySide6.QtWidgets import QDateEdit, QListWidget, QListWidgetItem
+    from PySide6.QtWidgets import QComboBox, QDateEdit, QListWidget, QListWidgetItem
 
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.privacy.access_dialog import CopiesEditor
@@ -338,7 +348,10 @@ def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             choices.addItem(entry)
+        pick = QComboBox()
+        fill_combo(pick, ((unit.value.capitalize(), unit) for unit in VolumeUnit))
         made: dict[str, QWidget] = {
+            "pick": pick,
             "choices": choices,
             "day": QDateEdit(),
             "held": FuzzyTimeEditor(),
@@ -349,6 +362,7 @@ def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
         return made
 
     typed = fields()
+    select_data(typed["pick"], VolumeUnit.USERS)
     typed["choices"].item(2).setCheckState(Qt.CheckState.Checked)
     typed["day"].setDate(QDate(2026, 3, 4))
     held = typed["held"]
@@ -360,6 +374,7 @@ def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
     typed["copies"].add_copy(DataCopy("bucket", date(2026, 4, 1)))
     kept = json.loads(json.dumps({name: field_value(w) for name, w in typed.items()}))
     assert kept["choices"] == {"codes": ["data"]} and kept["day"] == {"date": "2026-03-04"}
+    assert kept["pick"] == {"choice": "users", "label": "Users"}
 
     again = fields()
     again["held"].set_value(FuzzyTime.exact(BEGAN))
@@ -375,5 +390,9 @@ def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
     set_field_value(again["copies"], {"copies": [{"location": 5}]})
     set_field_value(again["copies"], "a bucket")
     set_field_value(again["choices"], {"codes": [1, 2]})
+    set_field_value(again["pick"], {"choice": "bytes", "label": "Rows"})  # a code gone since
     assert again["copies"].copies() == (DataCopy("bucket", date(2026, 4, 1)),)
-    assert caplog.text.count("not put back") == 3
+    assert again["pick"].currentData() == VolumeUnit.USERS
+    assert caplog.text.count("not put back") == 4
+    set_field_value(again["pick"], "Rows")  # a draft written when choices were kept by label
+    assert again["pick"].currentData() == VolumeUnit.ROWS

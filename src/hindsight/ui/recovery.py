@@ -17,6 +17,7 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance
@@ -274,7 +275,11 @@ def field_value(field: QWidget) -> FieldValue:
     if isinstance(field, QLineEdit):
         return field.text()
     if isinstance(field, QComboBox):
-        return field.currentText()
+        code = _choice_code(field.currentData())
+        if field.isEditable() or code is None:
+            return field.currentText()  # a name typed or picked: the text is the value
+        # A choice by its stored code (labels change); the label for the offer to quote.
+        return {"choice": code, "label": field.currentText()}
     if isinstance(field, QSpinBox):
         return field.value()
     if isinstance(field, QAbstractButton):
@@ -295,6 +300,24 @@ def field_value(field: QWidget) -> FieldValue:
     if isinstance(field, QDateTimeEdit):
         return {"moment": from_qdatetime(field.dateTime()).isoformat()}
     raise TypeError(f"a draft cannot keep a {type(field).__name__}")
+
+
+def _choice_code(data: object) -> str | None:
+    """The stored code of a choice's data (Qt hands string enums back as str)."""
+    if isinstance(data, Enum):
+        data = data.value
+    return data if isinstance(data, str) else None
+
+
+def _choose(field: QComboBox, value: Mapping[str, Any]) -> None:
+    code = value["choice"]
+    if not isinstance(code, str):
+        raise TypeError("a choice whose code is not text")
+    for index in range(field.count()):
+        if _choice_code(field.itemData(index)) == code:
+            field.setCurrentIndex(index)
+            return
+    raise ValueError(f"{code!r} is not offered any more")
 
 
 def ticked_codes(field: QListWidget) -> list[str]:
@@ -333,6 +356,8 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
                 field.show_held(value["held"])
             elif value.get("fuzzy") is not None:
                 field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        elif isinstance(field, QComboBox) and "choice" in value:
+            _choose(field, value)
         elif isinstance(field, QListWidget) and "codes" in value:
             _tick_codes(field, value["codes"])
         elif isinstance(field, OptionalDate) and "moment" in value:
@@ -356,7 +381,7 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
     elif isinstance(field, QComboBox):
         if field.isEditable():
             field.setCurrentText(value)
-        elif (index := field.findText(value)) >= 0:  # a choice, by its label
+        elif (index := field.findText(value)) >= 0:  # a choice, by its label (older drafts)
             field.setCurrentIndex(index)
 
 
