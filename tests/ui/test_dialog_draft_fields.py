@@ -396,3 +396,60 @@ def test_new_kinds_of_field_come_back_as_they_were_kept(qtbot, caplog) -> None:
     assert caplog.text.count("not put back") == 4
     set_field_value(again["pick"], "Rows")  # a draft written when choices were kept by label
     assert again["pick"].currentData() == VolumeUnit.ROWS
+
+
+def test_a_milestone_time_held_as_typed_survives_a_crash_and_comes_back_held(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    from hindsight.core.enums import Phase
+
+    from .test_held_input import answer, hold_a_reversed_range
+
+    make_db(db_path)
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    field, saved = hold_a_reversed_range(qtbot, window)  # its note typed while held
+    fields = kept_fields(data_dir, qtbot, "from the pager log")
+    [path] = drafts(data_dir)
+    assert path.name == "draft-held-1.json"
+    held = fields["detection"]
+    assert held["fuzzy"] is None and held["held"]["note"] == "from the pager log"
+    assert held["held"] == field.held_fields()
+    about = json.loads(path.read_text("utf-8"))["about"]
+    assert about["what"] == "Detected" and "earliest" in about["problem"]
+    answer(window.editor, "Discard Typed Time")
+    window.close()  # dropped, with the user's word: its draft goes
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+
+    # As kill -9 leaves it: the record saved, the held time only in the journal.
+    folder = leave_drafts(db_path, Draft("held", 1, "HS-1", None, fields, about=about))
+    told: list[tuple[str, str]] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append((box.text(), box.informativeText()))
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    again = make_window(db_path)
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=15000)  # taken over by this session
+    settle(qtbot, again)
+    [(text, informative)] = told
+    assert text == (
+        "While you were typing Detected of HS-1, a time that could not be saved yet "
+        f"({about['problem']}), Hindsight stopped."
+    )
+    assert informative.startswith("Restore opens HS-1 on its Milestones tab")
+    editor = again.editor
+    shown = editor.milestones.editors[Phase.DETECTION]
+    assert editor.current_tab() == "milestones"
+    assert shown.held_fields() == held["held"]
+    assert shown.held_problem is not None and shown.problem.isVisibleTo(editor)
+    assert again.save_label.text().startswith("Not saved: Detected:")
+    assert editor.incident.milestones[Phase.DETECTION] == saved  # the record is untouched
+    [path] = drafts(data_dir)  # kept again, by this session
+    assert json.loads(path.read_text("utf-8"))["fields"] == fields
+    # Corrected, it is saved, and the draft goes.
+    shown.latest.setDateTime(shown.best.dateTime().addDays(2))
+    qtbot.waitUntil(lambda: again.save_label.text() == "Saved", timeout=5000)
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)
+    assert editor.incident.milestones[Phase.DETECTION].note == "from the pager log"

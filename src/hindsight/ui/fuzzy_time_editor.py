@@ -39,7 +39,8 @@ class FuzzyTimeEditor(QWidget):
     Fields that describe no valid time (the earliest after the latest, say) cannot reach the
     record: the editor then *holds* input. `held_problem` says why, and the nearest parent
     with a `held_input_changed(editor)` method (the incident editor) is told whenever that
-    starts or stops, so the window never says "Saved" over it nor closes without asking.
+    starts or stops, so the window never says "Saved" over it nor closes without asking; its
+    `held_input_edited(editor)`, if it has one, on each edit of held input.
     `revert()` puts back the last valid time shown or emitted. `edited` is emitted on every
     edit, held or not; `held_fields()` and `show_held()` carry held input through the
     recovery journal, so a crash does not lose what was typed.
@@ -166,11 +167,15 @@ class FuzzyTimeEditor(QWidget):
         if problem == self.held_problem:
             return
         self.held_problem = problem
+        holder = self._holder()
+        if holder is not None:
+            holder.held_input_changed(self)
+
+    def _holder(self) -> Any:
         holder = self.parent()
         while holder is not None and not hasattr(holder, "held_input_changed"):
             holder = holder.parent()
-        if holder is not None:
-            holder.held_input_changed(self)
+        return holder
 
     def set_value(self, value: FuzzyTime) -> None:
         """Show `value` without emitting `changed`."""
@@ -270,6 +275,8 @@ class FuzzyTimeEditor(QWidget):
     def _on_edited(self) -> None:
         if self.value() is not None:
             self.changed.emit()
+        elif (holder := self._holder()) is not None and hasattr(holder, "held_input_edited"):
+            holder.held_input_edited(self)  # held input typed further: the journal keeps it
         self.edited.emit()
 
     def held_fields(self) -> dict[str, Any]:

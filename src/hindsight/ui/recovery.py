@@ -65,6 +65,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "followup": DraftKind("a follow-up", "followups"),
     "access": DraftKind("a data access entry", "privacy"),
     "caption": DraftKind("a picture's caption", "pictures"),
+    "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
 }
 
 
@@ -86,7 +87,8 @@ class RecoveryJournal(QObject):
         self._writer.setMaxThreadCount(1)
         self._session: RecoverySession | None = None  # made by the writer, on first use
         self.failed = False  # the last write failed (a full disk, say)
-        self._drafts: dict[tuple[str, int], DraftKeeper] = {}  # to write at the next tick
+        # To write at the next tick.
+        self._drafts: dict[tuple[str, int], DraftKeeper | HeldTimeKeeper] = {}
         # Drafts of a gone session put back in a dialog: each is deleted right after this
         # session first writes that dialog's draft (on the same writer, so in that order), so
         # a second crash leaves one draft to offer, not two.
@@ -150,7 +152,7 @@ class RecoveryJournal(QObject):
             pool=self._writer,
         )
 
-    def keep_draft(self, keeper: DraftKeeper) -> None:
+    def keep_draft(self, keeper: DraftKeeper | HeldTimeKeeper) -> None:
         """A dialog's fields changed: write its draft soon (not later than the delay)."""
         self._drafts[keeper.key] = keeper
         if not self._draft_timer.isActive():
@@ -491,6 +493,46 @@ class DraftKeeper(QObject):
         if self._open:
             self._open = False
             self.journal.forget_draft(self.kind, self.incident_id)
+
+
+HELD = "held"  # the kind of draft holding times typed on Milestones that cannot be saved
+
+
+class HeldTimeKeeper(QObject):
+    """Keeps in the journal the milestone times an incident editor holds (typed, but
+    describing no valid time, so not in the record), as a draft of kind HELD, until they
+    are corrected or dropped."""
+
+    def __init__(self, journal: RecoveryJournal, parent: QObject) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.incident_id: int | None = None  # whose held times the journal has (or will)
+        self._draft: Draft | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (HELD, self.incident_id or 0)
+
+    def draft(self) -> Draft:
+        assert self._draft is not None  # keep() sets it before asking for a write
+        return self._draft
+
+    def keep(
+        self,
+        incident_id: int | None,
+        incident_key: str,
+        fields: Mapping[str, FieldValue],
+        about: Mapping[str, str],
+    ) -> None:
+        """The held times of `incident_id` are now `fields` (none: forget them)."""
+        if self.incident_id is not None and (incident_id != self.incident_id or not fields):
+            self.journal.forget_draft(HELD, self.incident_id)
+            self.incident_id, self._draft = None, None
+        if incident_id is None or not fields:
+            return
+        self.incident_id = incident_id
+        self._draft = Draft(HELD, incident_id, incident_key, None, dict(fields), about=dict(about))
+        self.journal.keep_draft(self)
 
 
 def keep_drafts(
