@@ -19,7 +19,9 @@ Text typed in a dialog (a timeline event, a follow-up ...) is not in the record 
 dialog's OK. While the dialog is open its fields are kept as a draft in the same session
 folder, `draft-<kind>-<incident id>.json`, naming the incident and, for an edit, the item; the
 file goes when the dialog closes either way. Drafts left by a session that is gone are offered
-back like the records.
+back like the records. A milestone time typed in the editor that cannot be saved yet (so is
+not in the record) is kept the same way, as a draft of kind "held", until it is corrected or
+dropped.
 """
 
 from __future__ import annotations
