@@ -123,3 +123,23 @@ def test_a_draft_with_fields_of_other_types_is_skipped(tmp_path: Path) -> None:
     document["fields"]["text"] = ["a list"]
     path.write_text(json.dumps(document), "utf-8")
     assert store.drafts_left_behind() == []
+
+
+def test_a_choice_kept_by_its_code_is_quoted_and_copied_by_its_label() -> None:
+    draft = Draft(
+        "link",
+        7,
+        "HS-7",
+        None,
+        {
+            "label": "",
+            "target": "PROJ-42",
+            "kind": {"choice": "ticket", "label": "Ticket"},
+            "copies": {"copies": [{"location": "bucket"}]},  # not text: not quoted
+        },
+    )
+    assert draft.texts() == ["PROJ-42", "Ticket"]
+    assert draft.labelled_text() == "Target: PROJ-42\n\nKind: Ticket"
+    # As when choices were kept by their labels.
+    older = Draft("link", 7, "HS-7", None, {"target": "PROJ-42", "kind": "Ticket"})
+    assert (older.texts(), older.labelled_text()) == (draft.texts(), draft.labelled_text())

@@ -19,7 +19,9 @@ Text typed in a dialog (a timeline event, a follow-up ...) is not in the record 
 dialog's OK. While the dialog is open its fields are kept as a draft in the same session
 folder, `draft-<kind>-<incident id>.json`, naming the incident and, for an edit, the item; the
 file goes when the dialog closes either way. Drafts left by a session that is gone are offered
-back like the records.
+back like the records. A milestone time typed in the editor that cannot be saved yet (so is
+not in the record) is kept the same way, as a draft of kind "held", until it is corrected or
+dropped.
 """
 
 from __future__ import annotations
@@ -53,8 +55,10 @@ LOCK = "lock"
 RECORDS = "incident-*.json"
 DRAFTS = "draft-*.json"
 
-# What a draft's field may hold: typed text, a choice's label, a number, a tick, or a time
-# (a small JSON object, written and read by the field's kind: ui/recovery.py).
+# What a draft's field may hold: typed text, a number, a tick, or a small JSON object written
+# and read by the field's kind (ui/recovery.py): a time, a day, a choice by its code (with its
+# label), ticked codes, rows of copies. Drafts written before choices were kept by their codes
+# hold a choice's label as text, still read.
 FieldValue = str | int | bool | dict[str, Any]
 
 
@@ -85,9 +89,18 @@ class Draft:
     def file_name(self) -> str:
         return draft_file_name(self.kind, self.incident_id)
 
+    def _said(self) -> list[tuple[str, str]]:
+        # Typed texts, and the labels of choices (kept by their codes, with their labels).
+        found = []
+        for name, value in self.fields.items():
+            said = value.get("label") if isinstance(value, dict) and "choice" in value else value
+            if isinstance(said, str) and said.strip():
+                found.append((name, said))
+        return found
+
     def texts(self) -> list[str]:
-        """The typed texts, in the dialog's order, blank ones left out."""
-        return [v for v in self.fields.values() if isinstance(v, str) and v.strip()]
+        """The typed texts and the chosen labels, in the dialog's order, blank ones left out."""
+        return [value for _name, value in self._said()]
 
     def labelled_text(self) -> str:
         """Each typed text under the name of its field ("Low: 500"), for a user to copy.
@@ -95,9 +108,7 @@ class Draft:
         Bare values in a row said nothing of which was the lowest and which the highest.
         """
         return "\n\n".join(
-            f"{name.replace('_', ' ').capitalize()}: {value}"
-            for name, value in self.fields.items()
-            if isinstance(value, str) and value.strip()
+            f"{name.replace('_', ' ').capitalize()}: {value}" for name, value in self._said()
         )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
@@ -37,11 +39,15 @@ class FuzzyTimeEditor(QWidget):
     Fields that describe no valid time (the earliest after the latest, say) cannot reach the
     record: the editor then *holds* input. `held_problem` says why, and the nearest parent
     with a `held_input_changed(editor)` method (the incident editor) is told whenever that
-    starts or stops, so the window never says "Saved" over it nor closes without asking.
-    `revert()` puts back the last valid time shown or emitted.
+    starts or stops, so the window never says "Saved" over it nor closes without asking; its
+    `held_input_edited(editor)`, if it has one, on each edit of held input.
+    `revert()` puts back the last valid time shown or emitted. `edited` is emitted on every
+    edit, held or not; `held_fields()` and `show_held()` carry held input through the
+    recovery journal, so a crash does not lose what was typed.
     """
 
     changed = Signal()
+    edited = Signal()  # any edit by the user, whether or not the fields describe a valid time
 
     def __init__(
         self, parent: QWidget | None = None, *, compact: bool = False, what: str = "A time"
@@ -161,11 +167,15 @@ class FuzzyTimeEditor(QWidget):
         if problem == self.held_problem:
             return
         self.held_problem = problem
+        holder = self._holder()
+        if holder is not None:
+            holder.held_input_changed(self)
+
+    def _holder(self) -> Any:
         holder = self.parent()
         while holder is not None and not hasattr(holder, "held_input_changed"):
             holder = holder.parent()
-        if holder is not None:
-            holder.held_input_changed(self)
+        return holder
 
     def set_value(self, value: FuzzyTime) -> None:
         """Show `value` without emitting `changed`."""
@@ -265,6 +275,60 @@ class FuzzyTimeEditor(QWidget):
     def _on_edited(self) -> None:
         if self.value() is not None:
             self.changed.emit()
+        elif (holder := self._holder()) is not None and hasattr(holder, "held_input_edited"):
+            holder.held_input_edited(self)  # held input typed further: the journal keeps it
+        self.edited.emit()
+
+    def held_fields(self) -> dict[str, Any]:
+        """The fields as shown, whether or not they describe a valid time (for the journal).
+
+        Moments as UTC ISO text, the confidence by its stored code."""
+        confidence = current_enum(self.confidence, Confidence) or Confidence.MEDIUM
+        return {
+            "best": from_qdatetime(self.best.dateTime()).isoformat(),
+            "earliest": from_qdatetime(self.earliest.dateTime()).isoformat(),
+            "latest": from_qdatetime(self.latest.dateTime()).isoformat(),
+            "exact": self.exact.isChecked(),
+            "by_day": self.by_day.isChecked(),
+            "confidence": confidence.value,
+            "note": self.note.text(),
+        }
+
+    def show_held(self, fields: Mapping[str, Any]) -> None:
+        """Show fields kept by `held_fields()` as they were, held again if they describe no
+        valid time (with the reason shown), without emitting `changed`.
+
+        Raises ValueError, TypeError or KeyError, showing nothing, for fields it cannot read;
+        the last valid time (what `revert()` puts back) stays as it was."""
+        moments = {}
+        for name in ("best", "earliest", "latest"):
+            moment = datetime.fromisoformat(str(fields[name]))
+            if moment.tzinfo is None:
+                raise ValueError("a time without its zone")
+            moments[name] = moment
+        exact, by_day, note = fields["exact"], fields["by_day"], fields["note"]
+        if not (isinstance(exact, bool) and isinstance(by_day, bool) and isinstance(note, str)):
+            raise TypeError("held time fields of the wrong kinds")
+        confidence = Confidence(fields["confidence"])
+        self.blockSignals(True)
+        try:
+            # The ticks and times without their reactions (a tick moves the range).
+            for box, ticked in ((self.by_day, by_day), (self.exact, exact)):
+                box.blockSignals(True)
+                box.setChecked(ticked)
+                box.blockSignals(False)
+            self._show_days(by_day)
+            self._show_range(not exact)
+            edits = {"best": self.best, "earliest": self.earliest, "latest": self.latest}
+            for name, edit in edits.items():
+                edit.blockSignals(True)
+                edit.setDateTime(to_qdatetime(moments[name]))
+                edit.blockSignals(False)
+            select_data(self.confidence, confidence)
+            set_line_text(self.note, note)
+            self.value()  # held again (told to the editor) with its message, or valid
+        finally:
+            self.blockSignals(False)
 
 
 def _day(edit: QDateTimeEdit) -> date:

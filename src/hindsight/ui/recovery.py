@@ -16,15 +16,19 @@ import logging
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
@@ -61,6 +65,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "followup": DraftKind("a follow-up", "followups"),
     "access": DraftKind("a data access entry", "privacy"),
     "caption": DraftKind("a picture's caption", "pictures"),
+    "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
 }
 
 
@@ -82,7 +87,8 @@ class RecoveryJournal(QObject):
         self._writer.setMaxThreadCount(1)
         self._session: RecoverySession | None = None  # made by the writer, on first use
         self.failed = False  # the last write failed (a full disk, say)
-        self._drafts: dict[tuple[str, int], DraftKeeper] = {}  # to write at the next tick
+        # To write at the next tick.
+        self._drafts: dict[tuple[str, int], DraftKeeper | HeldTimeKeeper] = {}
         # Drafts of a gone session put back in a dialog: each is deleted right after this
         # session first writes that dialog's draft (on the same writer, so in that order), so
         # a second crash leaves one draft to offer, not two.
@@ -146,7 +152,7 @@ class RecoveryJournal(QObject):
             pool=self._writer,
         )
 
-    def keep_draft(self, keeper: DraftKeeper) -> None:
+    def keep_draft(self, keeper: DraftKeeper | HeldTimeKeeper) -> None:
         """A dialog's fields changed: write its draft soon (not later than the delay)."""
         self._drafts[keeper.key] = keeper
         if not self._draft_timer.isActive():
@@ -244,31 +250,89 @@ def journal_of(widget: QWidget | None) -> RecoveryJournal | None:
     return None
 
 
+@runtime_checkable
+class KeptField(Protocol):
+    """A field made of several widgets that says itself what a draft keeps of it (the rows of
+    a data access's copies, say): a small JSON object, put back by `set_draft_value`, which
+    raises ValueError, TypeError or KeyError for a value it cannot take."""
+
+    @property
+    def draft_edited(self) -> SignalInstance: ...
+
+    def draft_value(self) -> dict[str, Any]: ...
+
+    def set_draft_value(self, value: Mapping[str, Any]) -> None: ...
+
+
 def field_value(field: QWidget) -> FieldValue:
     """What a field of a dialog holds, as a draft keeps it."""
     # Here, not at the top: the journal is made when a database opens, the time fields later.
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        return field.draft_value()
     if isinstance(field, QPlainTextEdit):
         return field.toPlainText()
     if isinstance(field, QLineEdit):
         return field.text()
     if isinstance(field, QComboBox):
-        return field.currentText()
+        code = _choice_code(field.currentData())
+        if field.isEditable() or code is None:
+            return field.currentText()  # a name typed or picked: the text is the value
+        # A choice by its stored code (labels change); the label for the offer to quote.
+        return {"choice": code, "label": field.currentText()}
     if isinstance(field, QSpinBox):
         return field.value()
     if isinstance(field, QAbstractButton):
         return field.isChecked()
+    if isinstance(field, QListWidget):  # ticked choices, by their stored codes
+        return {"codes": ticked_codes(field)}
     if isinstance(field, FuzzyTimeEditor):
         value = field.value()  # None while it cannot be read (a best guess out of range)
-        return {"fuzzy": to_plain(value) if value is not None else None}
+        if value is not None:
+            return {"fuzzy": to_plain(value)}
+        # Held: the fields as the user left them, to show again (still held) on restore.
+        return {"fuzzy": None, "held": field.held_fields()}
     if isinstance(field, OptionalDate):
         moment = field.moment_value()
         return {"moment": moment.isoformat() if moment is not None else None}
-    if isinstance(field, QDateTimeEdit):  # a QDateEdit too
+    if isinstance(field, QDateEdit):  # a day, as written: not a moment moved between zones
+        return {"date": _qdate_text(field.date())}
+    if isinstance(field, QDateTimeEdit):
         return {"moment": from_qdatetime(field.dateTime()).isoformat()}
     raise TypeError(f"a draft cannot keep a {type(field).__name__}")
+
+
+def _choice_code(data: object) -> str | None:
+    """The stored code of a choice's data (Qt hands string enums back as str)."""
+    if isinstance(data, Enum):
+        data = data.value
+    return data if isinstance(data, str) else None
+
+
+def _choose(field: QComboBox, value: Mapping[str, Any]) -> None:
+    code = value["choice"]
+    if not isinstance(code, str):
+        raise TypeError("a choice whose code is not text")
+    for index in range(field.count()):
+        if _choice_code(field.itemData(index)) == code:
+            field.setCurrentIndex(index)
+            return
+    raise ValueError(f"{code!r} is not offered any more")
+
+
+def ticked_codes(field: QListWidget) -> list[str]:
+    """The stored codes of the ticked entries of a list of choices."""
+    return [
+        str(field.item(row).data(Qt.ItemDataRole.UserRole))
+        for row in range(field.count())
+        if field.item(row).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _qdate_text(day: QDate) -> str:
+    return date(day.year(), day.month(), day.day()).isoformat()
 
 
 def set_field_value(field: QWidget, value: FieldValue) -> None:
@@ -283,12 +347,27 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        if not isinstance(value, dict):
+            raise TypeError(f"not what a {type(field).__name__} keeps")
+        field.set_draft_value(value)
+        return
     if isinstance(value, dict):
-        if isinstance(field, FuzzyTimeEditor) and value.get("fuzzy") is not None:
-            field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        if isinstance(field, FuzzyTimeEditor):
+            if isinstance(value.get("held"), dict):
+                field.show_held(value["held"])
+            elif value.get("fuzzy") is not None:
+                field.set_value(from_plain(FuzzyTime, value["fuzzy"]))
+        elif isinstance(field, QComboBox) and "choice" in value:
+            _choose(field, value)
+        elif isinstance(field, QListWidget) and "codes" in value:
+            _tick_codes(field, value["codes"])
         elif isinstance(field, OptionalDate) and "moment" in value:
             moment = value["moment"]
             field.set_moment(_aware(moment) if moment is not None else None)
+        elif isinstance(field, QDateEdit) and value.get("date") is not None:
+            day = date.fromisoformat(str(value["date"]))
+            field.setDate(QDate(day.year, day.month, day.day))
         elif isinstance(field, QDateTimeEdit) and value.get("moment") is not None:
             field.setDateTime(to_qdatetime(_aware(value["moment"])))
     elif isinstance(value, bool):
@@ -304,8 +383,23 @@ def _set_field_value(field: QWidget, value: FieldValue) -> None:
     elif isinstance(field, QComboBox):
         if field.isEditable():
             field.setCurrentText(value)
-        elif (index := field.findText(value)) >= 0:  # a choice, by its label
+        elif (index := field.findText(value)) >= 0:  # a choice, by its label (older drafts)
             field.setCurrentIndex(index)
+
+
+def _tick_codes(field: QListWidget, codes: object) -> None:
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise TypeError("ticked choices that are not a list of codes")
+    offered = set()
+    for row in range(field.count()):
+        entry = field.item(row)
+        code = entry.data(Qt.ItemDataRole.UserRole)
+        offered.add(code)
+        ticked = Qt.CheckState.Checked if code in codes else Qt.CheckState.Unchecked
+        entry.setCheckState(ticked)
+    unknown = [code for code in codes if code not in offered]
+    if unknown:  # a choice no longer offered: the others come back
+        log.warning("a draft's choices %s not offered any more, left out", unknown)
 
 
 def _aware(text: object) -> datetime:
@@ -319,6 +413,8 @@ def _changed_signals(field: QWidget) -> list[SignalInstance]:
     from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
     from hindsight.ui.optional_date import OptionalDate
 
+    if isinstance(field, KeptField):
+        return [field.draft_edited]
     if isinstance(field, QPlainTextEdit | QLineEdit):
         return [field.textChanged]
     if isinstance(field, QComboBox):
@@ -327,8 +423,10 @@ def _changed_signals(field: QWidget) -> list[SignalInstance]:
         return [field.valueChanged]
     if isinstance(field, QAbstractButton):
         return [field.toggled]
+    if isinstance(field, QListWidget):
+        return [field.itemChanged]
     if isinstance(field, FuzzyTimeEditor):
-        return [field.changed]
+        return [field.edited]  # held input too, not only a valid time
     if isinstance(field, OptionalDate):
         return [field.enabled.toggled, field.edit.dateTimeChanged]
     if isinstance(field, QDateTimeEdit):
@@ -395,6 +493,46 @@ class DraftKeeper(QObject):
         if self._open:
             self._open = False
             self.journal.forget_draft(self.kind, self.incident_id)
+
+
+HELD = "held"  # the kind of draft holding times typed on Milestones that cannot be saved
+
+
+class HeldTimeKeeper(QObject):
+    """Keeps in the journal the milestone times an incident editor holds (typed, but
+    describing no valid time, so not in the record), as a draft of kind HELD, until they
+    are corrected or dropped."""
+
+    def __init__(self, journal: RecoveryJournal, parent: QObject) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.incident_id: int | None = None  # whose held times the journal has (or will)
+        self._draft: Draft | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (HELD, self.incident_id or 0)
+
+    def draft(self) -> Draft:
+        assert self._draft is not None  # keep() sets it before asking for a write
+        return self._draft
+
+    def keep(
+        self,
+        incident_id: int | None,
+        incident_key: str,
+        fields: Mapping[str, FieldValue],
+        about: Mapping[str, str],
+    ) -> None:
+        """The held times of `incident_id` are now `fields` (none: forget them)."""
+        if self.incident_id is not None and (incident_id != self.incident_id or not fields):
+            self.journal.forget_draft(HELD, self.incident_id)
+            self.incident_id, self._draft = None, None
+        if incident_id is None or not fields:
+            return
+        self.incident_id = incident_id
+        self._draft = Draft(HELD, incident_id, incident_key, None, dict(fields), about=dict(about))
+        self.journal.keep_draft(self)
 
 
 def keep_drafts(

@@ -415,7 +415,7 @@ class DatabaseDoor(QObject):
                     kept.append(recovered)
             drafts: list[LeftDraft] = []
             for draft in store.drafts_left_behind():
-                if draft.item_id is None and not draft.texts():
+                if draft.item_id is None and not draft.texts() and draft.kind != "held":
                     store.discard_draft(draft)  # a dialog opened, nothing typed in it
                     continue
                 key: str | None
@@ -531,6 +531,19 @@ class DatabaseDoor(QObject):
         box.setWindowTitle("Typing recovered")
         said = f": ‘{quote}’" if quote else "."
         box.setText(f"While you were {doing} {noun} {to} {named}, Hindsight stopped{said}")
+        if draft.kind == "held":  # times typed on Milestones, not saved: no dialog
+            what = draft.about.get("what", "A milestone")
+            problem = draft.about.get("problem", "")
+            box.setText(
+                f"While you were typing {what} of {named}, a time that could not be saved yet"
+                f"{f' ({problem})' if problem else ''}, Hindsight stopped."
+            )
+            if key is not None:
+                box.setInformativeText(
+                    f"Restore opens {named} on its Milestones tab with the time as you typed "
+                    f"it (last written {when}), to correct there; Discard deletes it."
+                )
+                return box
         if key is not None:
             box.setInformativeText(
                 f"Restore opens {named} and that dialog with what you typed (last written "
@@ -597,6 +610,21 @@ class DatabaseDoor(QObject):
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
                 page.log.restore_draft(draft, then=closed)
+            elif draft.kind == "held":
+                # Shown held again: the editor keeps it anew (replacing the old at once).
+                left = editor.restore_held(draft.fields)
+                if left:
+                    messages.inform(
+                        window,
+                        "Time not put back",
+                        "No longer known in the record, so not put back: "
+                        + "; ".join(left)
+                        + ". Tick the milestone and type it again if it is still needed.",
+                    )
+                if editor.held_input():
+                    then()
+                else:
+                    closed()  # nothing held again: nothing will replace the draft
             else:
                 page.restore_draft(draft)
                 closed()

@@ -125,6 +125,19 @@ class ConflictChoice(Enum):
     KEEP_EDITING = "keep"
 
 
+def _held_text(held: object) -> str:
+    """A held time as a draft kept it, in words a user can copy."""
+    if not isinstance(held, dict):
+        return "(not readable)"
+    said = []
+    for name in ("best", "earliest", "latest"):
+        if isinstance(held.get(name), str):
+            said.append(f"{'best guess' if name == 'best' else name} {held[name]}")
+    if isinstance(held.get("note"), str) and held["note"].strip():
+        said.append(f"note: {held['note']}")
+    return ", ".join(said) or "(not readable)"
+
+
 def ask_conflict(parent: QWidget, error: ConflictError) -> ConflictChoice:
     """Ask whether to reload the other version or overwrite it with ours."""
     box = QMessageBox(parent)
@@ -171,6 +184,11 @@ class IncidentEditor(QWidget):
         self.workspace = workspace
         self.ops = ops  # runs this editor's service calls off the GUI thread
         self.journal = journal
+        self._held_keeper: HeldTimeKeeper | None = None  # held milestone times, journalled
+        if journal is not None:
+            from hindsight.ui.recovery import HeldTimeKeeper  # loaded with the journal
+
+            self._held_keeper = HeldTimeKeeper(journal, self)
         self.incident: Incident | None = None
         self.undo_stack = QUndoStack(self)
         self._open_step: SnapshotCommand | None = None  # the step typing merges into
@@ -657,6 +675,58 @@ class IncidentEditor(QWidget):
     def held_input_changed(self, _field: object) -> None:
         """A time field started or stopped holding input (called by the field)."""
         self._say_state("Unsaved changes" if self.autosaver.dirty else "Saved")
+        self._keep_held()
+
+    def held_input_edited(self, _field: object) -> None:
+        """A time field holding input was edited further (called by the field)."""
+        self._keep_held()
+
+    def _held_milestones(self) -> dict[Phase, FuzzyTimeEditor]:
+        page = self._pages.get("milestones")
+        editors: dict[Phase, FuzzyTimeEditor] = getattr(page, "editors", {})
+        return {
+            phase: field
+            for phase, field in editors.items()
+            if field.held_problem is not None and field.window() is self.window()
+        }
+
+    def _keep_held(self) -> None:
+        # Held milestone times are not in the record, so not in its journal: a draft keeps
+        # them (ui/recovery.py HeldTimeKeeper), and Restore shows them again (restore_held).
+        keeper, incident = self._held_keeper, self.incident
+        if keeper is None:
+            return
+        if incident is None:
+            keeper.keep(None, "", {}, {})
+            return
+        from hindsight.ui.recovery import field_value
+
+        held = self._held_milestones()
+        fields = {phase.value: field_value(field) for phase, field in held.items()}
+        first = next(iter(held.values()), None)
+        about = {"what": first.what, "problem": first.held_problem or ""} if first else {}
+        keeper.keep(incident.id, incident.key, fields, about)
+
+    def restore_held(self, fields: dict[str, Any]) -> list[str]:
+        """Show milestone times a draft kept as they were typed, held again with their
+        message; the milestones they could not be shown in (not known in the record now),
+        each with what was typed."""
+        from hindsight.ui.recovery import set_field_value
+
+        page = self.milestones
+        words = vocabulary().milestone_labels
+        left = []
+        for name, value in fields.items():
+            phase = next((p for p in page.editors if p.value == name), None)
+            if phase is None:
+                log.warning("held time of an unknown milestone %r not put back", name)
+                continue
+            if not page.boxes[phase].isChecked():
+                held = value.get("held") if isinstance(value, dict) else None
+                left.append(f"{words[phase]}: {_held_text(held)}")
+                continue
+            set_field_value(page.editors[phase], value)
+        return left
 
     def _say_state(self, state: str) -> None:
         held = self.held_input()

@@ -225,12 +225,17 @@ class FactorDialog(_RecordDialog):
                 self.dates[kind].editor.set_value(when)
 
     def draft_fields(self) -> dict[str, QWidget]:
-        return {
+        fields: dict[str, QWidget] = {
             "title": self.title,
             "description": self.description,
             "scope": self.scope,
             "trigger": self.trigger,
+            "implicated": self.implicated,  # the kinds of change ticked, by their codes
         }
+        for kind, field in self.dates.items():  # "began", then "began_known" ...
+            fields[kind.value] = field.editor
+            fields[f"{kind.value}_known"] = field.known
+        return fields
 
     def _built(self) -> ContributingFactor | None:
         dates = {}

@@ -230,6 +230,7 @@ class FollowUpDialog(QDialog):
             "owner": self.owner,
             "tracker": self.tracker,
             "status": self.status,
+            "reached": self.reached,  # after the status, which sets it when chosen
             "priority": self.priority,
             "kind": self.kind,
             "action_type": self.action_type,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -145,9 +147,13 @@ def _stacked(*widgets: QWidget) -> QWidget:
 
 
 class CopiesEditor(QWidget):
-    """The copies of the accessed data: where each went, and its deletion."""
+    """The copies of the accessed data: where each went, and its deletion.
+
+    Kept in a dialog's draft as its rows (`draft_value`), `draft_edited` telling of each
+    change: a row added or removed, a place, a date or a name typed."""
 
     COLUMNS = ("Where the copy was put", "Delete by", "Deleted on", "Deleted by")
+    draft_edited = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -205,8 +211,14 @@ class CopiesEditor(QWidget):
         for column, widget in enumerate((location, delete_by, deleted_on, deleted_by)):
             self.table.setCellWidget(row, column, widget)
         self.table.resizeRowsToContents()
+        for line in (location, deleted_by):
+            line.textChanged.connect(self.draft_edited)
+        for when in (delete_by, deleted_on):
+            when.enabled.toggled.connect(self.draft_edited)
+            when.edit.dateTimeChanged.connect(self.draft_edited)
         if copy is None:
             location.setFocus()
+        self.draft_edited.emit()
 
     def _remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
@@ -214,6 +226,37 @@ class CopiesEditor(QWidget):
             rows = [self.table.rowCount() - 1]
         for row in rows:
             self.table.removeRow(row)
+        if rows:
+            self.draft_edited.emit()
+
+    def draft_value(self) -> dict[str, Any]:
+        """Every row as shown, empty ones too, for a dialog's draft (ui/recovery.py): the
+        day to delete by as a date, the deletion as a UTC moment, None when unticked."""
+        rows = []
+        for row in range(self.table.rowCount()):
+            delete_by = self._date(row, 1).date_value()
+            deleted_at = self._date(row, 2).moment_value()
+            rows.append(
+                {
+                    "location": self._line(row, 0).text(),
+                    "delete_by": delete_by.isoformat() if delete_by else None,
+                    "deleted_at": deleted_at.isoformat() if deleted_at else None,
+                    "deleted_by": self._line(row, 3).text(),
+                }
+            )
+        return {"copies": rows}
+
+    def set_draft_value(self, value: Mapping[str, Any]) -> None:
+        """Show the rows a draft kept, in place of those shown; a value that cannot be read
+        raises ValueError, TypeError or KeyError and changes nothing."""
+        rows = value["copies"]
+        if not isinstance(rows, list):
+            raise TypeError("copies that are not a list of rows")
+        copies = [_kept_copy(row) for row in rows]
+        self.table.setRowCount(0)
+        for copy in copies:
+            self.add_copy(copy)
+        self.draft_edited.emit()
 
     def cell(self, row: int, column: int) -> QWidget:
         """The editor in one cell (for tests and the dialog)."""
@@ -240,6 +283,22 @@ class CopiesEditor(QWidget):
             if location.strip() or delete_by or deleted_at or deleted_by.strip():
                 found.append(DataCopy(location, delete_by, deleted_at, deleted_by))
         return tuple(found)
+
+
+def _kept_copy(row: object) -> DataCopy:
+    """A row of copies as a draft kept it (see CopiesEditor.draft_value)."""
+    if not isinstance(row, dict):
+        raise TypeError("a row of copies that is not an object")
+    location, deleted_by = row["location"], row["deleted_by"]
+    if not isinstance(location, str) or not isinstance(deleted_by, str):
+        raise TypeError("a copy's place or remover that is not text")
+    delete_by = date.fromisoformat(row["delete_by"]) if row["delete_by"] is not None else None
+    deleted_at = None
+    if row["deleted_at"] is not None:
+        deleted_at = datetime.fromisoformat(row["deleted_at"])
+        if deleted_at.tzinfo is None:
+            raise ValueError("a deletion time without its zone")
+    return DataCopy(location, delete_by, deleted_at, deleted_by)
 
 
 class AccessDialog(_Dialog):
@@ -352,8 +411,7 @@ class AccessDialog(_Dialog):
         place_window(self, (820, 660))
 
     def draft_fields(self) -> dict[str, QWidget]:
-        """The fields kept as a draft while the dialog is open (ui/recovery.py); the copies
-        of the data are not among them."""
+        """The fields kept as a draft while the dialog is open (ui/recovery.py)."""
         fields: dict[str, QWidget] = {
             "justification": self.justification,
             "notes": self.notes,
@@ -367,6 +425,7 @@ class AccessDialog(_Dialog):
             "volume": self.volume,
             "volume_unit": self.volume_unit,
             "privacy_consulted": self.privacy_consulted,
+            "copies": self.copies,
         }
         for category, box in self.categories.items():
             fields[f"category_{category.value}"] = box
