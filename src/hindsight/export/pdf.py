@@ -72,6 +72,23 @@ from hindsight.export.views import Picture
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 RESOLUTION = 96  # layout units are CSS pixels; text stays vector, pictures keep their pixels
+# The export's style sheet pads cells in points (`padding: 3pt 5pt`), which Qt's rich text does
+# not read: a cell's text ran into the next one ("Impact start2026-02-27 10:00"). The PDF adds
+# the sides in pixels, which it reads; rows keep the table's own padding above and below. A
+# table of facts (a shaded name beside its value) is left as it was. The rule goes at the end
+# of the document's first style sheet: in a style element of its own after it (one holding an
+# @media block), Qt did not apply it.
+_CELL_SIDES = "th, td { padding: 0px 3px; } table.facts th, table.facts td { padding: 0px; }"
+
+
+def _cells_padded(html: str) -> str:
+    """`html` with table cells padded at their sides, as the PDF's layout understands it."""
+    end = html.find("</style>")
+    if end >= 0:
+        return html[:end] + _CELL_SIDES + "\n" + html[end:]
+    return f"<style>{_CELL_SIDES}</style>" + html
+
+
 MARGINS_MM = QMarginsF(18, 16, 18, 14)
 FOOTER = 30  # pixels kept at the bottom of each page for the footer
 # A heading needs room for itself and a few lines of what follows, or it moves on.
@@ -429,7 +446,7 @@ def _render_pdf(
         document.addResource(
             QTextDocument.ResourceType.ImageResource, QUrl(picture.data_uri), image
         )
-    document.setHtml(mark_header_rows(html))
+    document.setHtml(_cells_padded(mark_header_rows(html)))
     if vectors is not None:
         _place_vectors(document, {p.data_uri for p in pictures if p.media_type == SVG})
 
