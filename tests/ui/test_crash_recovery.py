@@ -228,3 +228,59 @@ def test_a_journal_that_cannot_write_is_said_in_the_window_not_only_the_log(
     (data_dir / "recovery").unlink()  # the folder can be made again: the warning goes
     qtbot.keyClicks(window.editor.overview.summary, " More.")
     qtbot.waitUntil(lambda: window.journal_label.isHidden(), timeout=5000)
+
+
+def test_recovered_edits_older_than_a_save_made_since_are_neither_put_back_nor_lost_by_default(
+    make_window, db_path: Path, data_dir: Path, qtbot, when_modal
+) -> None:
+    # QA: a bare Yes/No whose default, Yes, overwrote the newer saved version.
+    workspace = Workspace.open(db_path)
+    workspace.incidents.create("Typed into, then killed")
+    workspace.close()
+    last, _ = type_then_kill(db_path, data_dir, 0.9)
+    assert last > 0
+    workspace = Workspace.open(db_path)  # saved elsewhere since the edits were made
+    try:
+        incident = workspace.incidents.get(1)
+        incident.summary = "Saved by someone else since."
+        workspace.incidents.save(incident)
+    finally:
+        workspace.close()
+
+    asked: list[tuple[list[str], str]] = []
+    choices = ["Decide Later", "Put Back Mine"]
+
+    def handle(box: QMessageBox) -> None:
+        # Every box the start and the opening of the incident show, in the order they come.
+        if box.windowTitle() == "Recovered edits are older":
+            asked.append(([b.text() for b in box.buttons()], box.defaultButton().text()))
+            choice = choices.pop(0)
+            next(b for b in box.buttons() if b.text() == choice).click()
+        else:
+            next(b for b in box.buttons() if b.text().startswith("Open")).click()
+        if choices:
+            when_modal(handle)
+
+    when_modal(handle)
+    window = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(asked), timeout=15000)
+    buttons, default = asked[0]
+    assert sorted(buttons) == ["Decide Later", "Discard Mine", "Put Back Mine"]
+    assert default == "Decide Later"
+    qtbot.waitUntil(
+        lambda: window.editor.incident is not None and window.editor.incident.id == 1,
+        timeout=10000,
+    )
+    settle(qtbot, window)
+    assert window.editor.incident.summary == "Saved by someone else since."
+    # Kept: asked again when the incident opens again; Put Back Mine brings the typing back.
+    window.show_incident(None)
+    window.show_incident(1)
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=15000)
+    qtbot.waitUntil(
+        lambda: (
+            window.editor.incident is not None
+            and window.editor.incident.summary.startswith(typed(1))
+        ),
+        timeout=10000,
+    )

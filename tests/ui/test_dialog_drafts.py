@@ -777,3 +777,32 @@ def test_an_edit_draft_of_an_event_deleted_since_says_so_before_it_opens_as_new(
         "OK adds it, Cancel drops it."
     ]
     assert [e.text for e in window.editor.incident.events] == ["Paged the on-call"]
+
+
+def test_the_offer_quotes_what_was_typed_as_written_not_as_html(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    # QA: an <img src=x onerror=...> typed in an event was drawn as a broken picture.
+    make_db(db_path)
+    typed = "<img src=x onerror=alert(1)> <b>bold</b> & more"
+    leave_drafts(db_path, Draft("event", 1, "HS-1", None, {"text": typed}))
+    seen: list[tuple[str, object]] = []
+
+    def later(box: QMessageBox) -> None:
+        seen.append((box.text(), box.textFormat()))
+        next(b for b in box.buttons() if b.text() == "Later").click()
+
+    when_dialog(QMessageBox, later)
+    make_window(db_path)
+    qtbot.waitUntil(lambda: bool(seen), timeout=15000)
+    text, form = seen[0]
+    assert typed in text
+    assert form == Qt.TextFormat.PlainText
+
+
+def test_message_boxes_show_text_as_written(qtbot) -> None:
+    from hindsight.ui import messages
+
+    box = messages.error_box(None, "Cannot attach", "<b>notes.png</b> is not a picture")
+    qtbot.addWidget(box)
+    assert box.textFormat() == Qt.TextFormat.PlainText

@@ -30,6 +30,7 @@ def error_box(
     from PySide6.QtWidgets import QMessageBox, QTextEdit
 
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=parent)
+    plain(box)
     if room is None:
         screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
         room = screen.availableGeometry().height() if screen is not None else 768
@@ -49,7 +50,17 @@ def inform(parent: QWidget | None, title: str, message: str) -> None:
     """Tell the user something they should know before they go on (nothing went wrong)."""
     from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.information(parent, title, message)
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
+    plain(box)
+    box.exec()
+
+
+def plain(box: QMessageBox) -> None:
+    """Show `box`'s text as written: messages quote what users typed, and Qt would take text
+    that looks like HTML as HTML (an `<img src=x>` in a title drew a broken picture)."""
+    from PySide6.QtCore import Qt
+
+    box.setTextFormat(Qt.TextFormat.PlainText)
 
 
 def deleted_since(
@@ -69,6 +80,7 @@ def confirm(parent: QWidget | None, title: str, question: str, action: str) -> b
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    plain(box)
     yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)

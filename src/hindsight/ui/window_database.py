@@ -447,6 +447,7 @@ class DatabaseDoor(QObject):
         when = found[-1].written_at.astimezone().strftime("%Y-%m-%d %H:%M")
         first = found[-1].incident
         box = QMessageBox(window)
+        messages.plain(box)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Unsaved edits recovered")
         box.setText(
@@ -461,8 +462,10 @@ class DatabaseDoor(QObject):
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is open_button and first.id is not None:
+            # One read: selecting the row opens it, and open_incident does nothing more when
+            # it is on its way (both reading it asked twice whether to put older edits back).
             window.list_pane.select_id(first.id)
-            window.show_incident(first.id)
+            window.open_incident(first.id)
 
     # Drafts of dialogs left open
 
@@ -527,6 +530,7 @@ class DatabaseDoor(QObject):
         named = key or draft.incident_key or f"incident {draft.incident_id}"
         when = draft.written_at.astimezone().strftime("%Y-%m-%d %H:%M") if draft.written_at else ""
         box = QMessageBox(self.window)
+        messages.plain(box)  # it quotes what was typed
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Typing recovered")
         said = f": ‘{quote}’" if quote else "."
@@ -663,18 +667,33 @@ class DatabaseDoor(QObject):
             discard()  # about an incident deleted since, or stored after all
             return None
         if kept.version != stored.version:
-            # Saved elsewhere since: putting the edits back would overwrite that change.
-            choice = QMessageBox.question(
-                window,
-                "Recovered edits are older",
+            # Saved elsewhere since: putting the edits back would overwrite that change, and
+            # discarding them loses what was typed; neither is the default (Escape: later).
+            box = QMessageBox(window)
+            box.setIcon(QMessageBox.Icon.Question)
+            messages.plain(box)
+            box.setWindowTitle("Recovered edits are older")
+            box.setText(
                 f"{stored.key} has unsaved edits from an earlier session, but it was saved "
-                "elsewhere since they were made. Put them back anyway (replacing the newer "
-                "version when saved)? Choose No to discard them.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                "elsewhere since they were made."
             )
-            if choice != QMessageBox.StandardButton.Yes:
+            box.setInformativeText(
+                "Put Back Mine replaces the newer version with these edits when saved (its "
+                "History keeps the newer one). Discard Mine deletes them. Decide Later opens "
+                "the saved version and asks again the next time it opens."
+            )
+            mine = box.addButton("Put Back Mine", QMessageBox.ButtonRole.AcceptRole)
+            drop = box.addButton("Discard Mine", QMessageBox.ButtonRole.DestructiveRole)
+            later = box.addButton("Decide Later", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(later)
+            box.setEscapeButton(later)
+            box.exec()
+            chosen = box.clickedButton()
+            if chosen is drop:
                 discard()
                 return None
+            if chosen is not mine:
+                return None  # kept in the journal: asked again next time
         # Once put back, the editor journals them in its own session.
         discard()
         window.statusBar().showMessage(
