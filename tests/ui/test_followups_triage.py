@@ -254,6 +254,36 @@ def test_export_the_ranked_list_as_csv(make_window, demo_db, qtbot, tmp_path) ->
     assert "Exported" in triage.statusBar().currentMessage()
 
 
+def test_the_csv_is_first_offered_in_the_users_documents_not_the_apps_data(
+    make_window, demo_db, qtbot, tmp_path, monkeypatch
+) -> None:
+    # QA: the save dialog opened in the app's data folder.
+    from hindsight.paths import data_dir
+    from hindsight.ui import file_dialogs
+
+    window = make_window(demo_db)
+    triage = open_triage(qtbot, window)
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(file_dialogs, "documents_folder", lambda: documents)
+    offered: list[str] = []
+    chosen = tmp_path / "elsewhere" / "ranked.csv"
+    chosen.parent.mkdir()
+
+    def ask(_parent, _caption, directory, _filter):
+        offered.append(directory)
+        return str(chosen), ""
+
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", ask)
+    with qtbot.waitSignal(triage.exported, timeout=10000):
+        triage.export_csv()
+    with qtbot.waitSignal(triage.exported, timeout=10000):
+        triage.export_csv()
+    assert offered[0] == str(documents / "follow-ups.csv")
+    assert not offered[0].startswith(str(data_dir()))
+    assert offered[1] == str(chosen.parent / "follow-ups.csv")  # where it was saved last
+
+
 def test_export_failure_is_explained(make_window, demo_db, qtbot, tmp_path, errors) -> None:
     window = make_window(demo_db)
     triage = open_triage(qtbot, window)

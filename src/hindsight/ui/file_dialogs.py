@@ -51,6 +51,17 @@ def configure(dialog: QFileDialog) -> QFileDialog:
     return dialog
 
 
+def documents_folder() -> Path:
+    """Where a document the user saves is first offered: their Documents folder, else home.
+
+    Not the app's data folder, which holds its own files and is hidden from most users."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
 def in_last_folder(purpose: str, name: str, default: Path) -> str:
     """`name` in the folder last chosen for `purpose` (this session), else in `default`."""
     return str(Path(_last_folders.get(purpose, default)) / name)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from hindsight.core.followup_attention import BlockerReview
 from hindsight.core.followup_filters import CLOSED_STATUSES, OPEN_STATUSES, FollowUpFilter
 from hindsight.core.followups import FollowUpKind, FollowUpStatus, Priority
-from hindsight.paths import data_dir
 from hindsight.services.workspace import Workspace
 from hindsight.ui import file_dialogs, messages
 from hindsight.ui.flow_layout import FlowLayout, captioned, flowing
@@ -345,11 +344,14 @@ class TriageWindow(QMainWindow):
             name, _ = file_dialogs.get_save_file_name(
                 self,
                 "Export ranked follow-ups",
-                str(data_dir() / "follow-ups.csv"),
+                file_dialogs.in_last_folder(
+                    "follow-ups csv", "follow-ups.csv", file_dialogs.documents_folder()
+                ),
                 "CSV files (*.csv);;All files (*)",
             )
             if not name:
                 return None
+            file_dialogs.remember_folder("follow-ups csv", name)
             path = Path(name)
         target, chosen = path, self.current_filter()
         self.statusBar().showMessage(f"Exporting to {target}…")

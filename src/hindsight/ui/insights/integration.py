@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from hindsight.paths import data_dir
-
 if TYPE_CHECKING:
     from hindsight.services.workspace import Workspace
     from hindsight.ui.insights.window import InsightsWindow
@@ -72,7 +70,9 @@ class InsightsIntegration(QObject):
             name, chosen = file_dialogs.get_save_file_name(
                 parent,
                 "Export insights report",
-                file_dialogs.in_last_folder("insights report", "insights.pdf", data_dir()),
+                file_dialogs.in_last_folder(
+                    "insights report", "insights.pdf", file_dialogs.documents_folder()
+                ),
                 ";;".join(REPORT_FILTERS.values()),
             )
             if not name:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.export import insights_charts
-from hindsight.paths import data_dir
 from hindsight.services.insights import ScopeChoices, insights_for
 from hindsight.ui import file_dialogs
 from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
@@ -325,7 +324,9 @@ class InsightsWindow(QMainWindow):
         if card is None or card.chart is None:
             return
         chart = card.chart
-        suggested = file_dialogs.in_last_folder("chart", f"{key}.{kind}", data_dir())
+        suggested = file_dialogs.in_last_folder(
+            "chart", f"{key}.{kind}", file_dialogs.documents_folder()
+        )
         name, _ = file_dialogs.get_save_file_name(
             self, f"Save chart as {kind.upper()}", suggested, IMAGE_FILTERS[kind]
         )
