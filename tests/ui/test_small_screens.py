@@ -798,3 +798,25 @@ def test_a_short_page_does_not_take_the_height_of_a_tall_page_shown_before(
     assert least() == before  # the Follow-ups page, built now, asks for nothing while hidden
     assert on_followups > before  # and for its own height while shown
     assert not scroll.verticalScrollBar().isVisible()
+
+
+def test_the_review_never_scrolls_sideways_for_a_question_of_long_options(
+    make_window, demo_db, qtbot
+):
+    # The detection section's checklist (options a sentence long) went two to a row and made
+    # the review pane scroll sideways at 1280x800 (seen in the docs' screenshot).
+    from PySide6.QtWidgets import QScrollArea
+
+    window = make_window(demo_db)
+    window.resize(1280, 800)
+    open_incident(qtbot, window, 3)
+    window.splitter.setSizes([505, 775])
+    editor = window.editor
+    editor.show_tab("review")
+    editor.review.go_to_question("detection.source")
+    qtbot.wait(200)
+    areas = [a for a in editor.review.findChildren(QScrollArea) if a.isVisible() and a.widget()]
+    assert areas
+    for area in areas:
+        qtbot.waitUntil(lambda a=area: a.widget().width() <= a.viewport().width(), timeout=3000)
+        assert area.horizontalScrollBar().maximum() == 0

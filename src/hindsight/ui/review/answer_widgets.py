@@ -110,16 +110,22 @@ class SingleChoiceAnswer(AnswerWidget):
         self.combo.setCurrentIndex(index)
 
 
+SHORT_OPTION = 30  # characters: options this short go two to a row
+
+
 class MultipleChoiceAnswer(AnswerWidget):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
+        # Two columns of short options; long ones (a sentence each) one under another: side by
+        # side they made the question wider than the review pane, which scrolled sideways.
+        columns = 2 if all(len(o.label) <= SHORT_OPTION for o in question.options) else 1
         for n, option in enumerate(question.options):
             box = QCheckBox(option.label)
             box.toggled.connect(lambda _=False: self._emit(self.value()))
-            grid.addWidget(box, n // 2, n % 2)
+            grid.addWidget(box, n // columns, n % columns)
             self.boxes[option.id] = box
         self._extra: list[str] = []
 
