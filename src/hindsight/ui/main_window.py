@@ -53,6 +53,7 @@ DB_FILTER = "Hindsight databases (*.sqlite *.db);;All files (*)"
 LIST_REFRESH_MS = 30  # gather a burst of changes into one reread of the list
 LIST_SHARE = 0.395  # of the window's width, for the incident list when no split was saved
 EDITOR_LEAST_WIDTH = 340  # the editor pane, however the splitter is dragged (not collapsed)
+EDITOR_ROOMY = 640  # the editor pane's width for its tabs side by side without scroll arrows
 
 
 # List columns added after the hidden ones were first saved (they were not in that choice).
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.stack.setMinimumWidth(EDITOR_LEAST_WIDTH)
         self.splitter.setStretchFactor(1, 1)
         self._splitter_restored = False
+        self._split_checked = False  # a restored split is checked once, when first shown
         self.setCentralWidget(self.splitter)
 
         self.path_label = QLabel()
@@ -650,12 +652,23 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        width = self.splitter.width()
+        share = int(width * LIST_SHARE)
         if not self._splitter_restored:
             # The list gets a little under two fifths of the window: room for titles beside
             # its columns, and the editor room for every phase's whole name at 1280 pixels.
             self._splitter_restored = True
-            width = self.splitter.width()
-            self.splitter.setSizes([int(width * LIST_SHARE), width - int(width * LIST_SHARE)])
+            self.splitter.setSizes([share, width - share])
+        elif not self._split_checked:
+            # A split saved on a wider screen (or at 1x, opened again at 2x) kept the list's
+            # pixels and left the editor a strip with half its tabs behind scroll arrows: a
+            # cramped editor gets its share back, never more than the default split gives.
+            self._split_checked = True
+            listed, shown = self.splitter.sizes()
+            total = listed + shown  # the handle between them apart
+            if shown < EDITOR_ROOMY and listed > int(total * LIST_SHARE):
+                keep = max(int(total * LIST_SHARE), total - EDITOR_ROOMY)
+                self.splitter.setSizes([keep, total - keep])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         editor = self._editor
