@@ -162,3 +162,41 @@ def test_a_snippet_line_shows_its_first_mark_and_fits_its_width(qapp):
     assert fitted[first_mark][0].text == "tokenizer"
     assert fitted[first_mark - 1][0].text.startswith(ELLIPSIS)
     assert sum(advance for _, advance in fitted[: first_mark + 1]) <= width * FIRST_MATCH_BY + 1
+
+
+def test_a_snippet_piece_is_laid_out_in_the_lines_direction_whatever_marks_it_holds(qtbot):
+    # QA: a title with a right-to-left mark after the matched word showed "Ranker…)served":
+    # the piece after the mark, starting with U+200F, was laid out as a right-to-left
+    # paragraph. Each piece is one run of the line, laid out left to right.
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtWidgets import QTableView
+
+    from hindsight.ui.search.snippets import SnippetDelegate
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    delegate = SnippetDelegate(view)
+    static = delegate._static("\u200f (served stale) embeddings", False)
+    assert static.textOption().textDirection() == Qt.LayoutDirection.LeftToRight
+
+    def first_ink(image: QImage) -> int:
+        return min(
+            (x for x in range(image.width()) for y in range(image.height())
+             if QColor(image.pixel(x, y)).lightness() < 128),
+            default=image.width(),
+        )  # fmt: skip
+
+    drawn = QImage(400, 30, QImage.Format.Format_RGB32)
+    drawn.fill(QColor("white"))
+    painter = QPainter(drawn)
+    painter.setFont(delegate._font)
+    painter.drawStaticText(QPointF(0, 5), static)
+    painter.end()
+    plain = QImage(drawn.size(), QImage.Format.Format_RGB32)
+    plain.fill(QColor("white"))
+    painter = QPainter(plain)
+    painter.setFont(delegate._font)
+    painter.drawStaticText(QPointF(0, 5), delegate._static(" (served stale) embeddings", False))
+    painter.end()
+    assert first_ink(drawn) == first_ink(plain)  # the bracket first, as without the mark

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QStaticText,
+    QTextOption,
     QTransform,
 )
 from PySide6.QtWidgets import (
@@ -221,6 +222,12 @@ class SnippetDelegate(QStyledItemDelegate):
     def _static(self, text: str, bold: bool) -> QStaticText:
         static = QStaticText(text)
         static.setTextFormat(Qt.TextFormat.PlainText)
+        # The line's direction, not each piece's own: a piece that starts with a right-to-left
+        # mark was laid out as a right-to-left paragraph, its words and brackets turned about
+        # ("Ranker…)served stale", found by QA), though it is one run of a left-to-right line.
+        option = QTextOption()
+        option.setTextDirection(self.view.layoutDirection())
+        static.setTextOption(option)
         static.prepare(QTransform(), self._bold if bold else self._font)
         return static
 
