@@ -27,11 +27,9 @@ from hindsight.core.search_results import SearchRequest
 from hindsight.services.workspace import Workspace
 from hindsight.store import search_sql
 
-pytestmark = pytest.mark.sqlite_only("the FTS5 index's statements")
+from .search_words import WORDS, some_words
 
-# Words of different rarity, so that which clause is rarest varies with the query.
-WORDS = ("kestrel", "feeder", "memory", "drift", "canary", "ranker", "schema", "latency")
-RARITY = (0.04, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9)
+pytestmark = pytest.mark.sqlite_only("the FTS5 index's statements")
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +41,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     start = datetime(2026, 1, 1, tzinfo=UTC)
 
     def some(low: int, high: int) -> str:
-        chosen = [w for w, share in zip(WORDS, RARITY, strict=True) if rng.random() < share]
-        rng.shuffle(chosen)
-        return " ".join(chosen[: rng.randint(low, high)] or ["the"])
+        return some_words(rng, low, high)
 
     for number in range(120):
         moment = FuzzyTime.exact(start + timedelta(hours=number))

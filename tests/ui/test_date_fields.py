@@ -42,17 +42,8 @@ def test_the_follow_up_dialogs_date_keeps_to_the_years_too(qtbot):
     assert dialog.reached.date().year() <= LAST_YEAR
 
 
-@pytest.mark.parametrize("start", ["everything selected", "the year selected"])
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("2030-01-02 03:04", "2030-01-02 03:04"),  # was 2026-01-02 03:04, or 2030-12-01 02:03
-        ("1950-06-07 08:09", "1950-06-07 08:09"),
-        ("2026-11-30", "2026-11-30 10:00"),
-    ],
-)
-def test_a_date_typed_whole_is_the_date_kept(qtbot, start, typed, expected):
-    from PySide6.QtCore import Qt
+def field_to_type_into(qtbot, start: str):
+    """A date-time field showing 2026-12-01 10:00, focused, with `start` selected."""
     from PySide6.QtWidgets import QDateTimeEdit
 
     from hindsight.ui.qt_helpers import date_time_edit
@@ -67,6 +58,22 @@ def test_a_date_typed_whole_is_the_date_kept(qtbot, start, typed, expected):
         edit.selectAll()
     else:
         edit.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    return edit
+
+
+@pytest.mark.parametrize("start", ["everything selected", "the year selected"])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2030-01-02 03:04", "2030-01-02 03:04"),  # was 2026-01-02 03:04, or 2030-12-01 02:03
+        ("1950-06-07 08:09", "1950-06-07 08:09"),
+        ("2026-11-30", "2026-11-30 10:00"),
+    ],
+)
+def test_a_date_typed_whole_is_the_date_kept(qtbot, start, typed, expected):
+    from PySide6.QtCore import Qt
+
+    edit = field_to_type_into(qtbot, start)
     qtbot.keyClicks(edit, typed)
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
     assert edit.dateTime().toString("yyyy-MM-dd HH:mm") == expected
@@ -99,20 +106,8 @@ def test_a_day_typed_whole_is_the_day_kept(qtbot):
 )
 def test_a_date_typed_whole_that_is_none_is_refused_and_said(qtbot, start, typed):
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QDateTimeEdit
 
-    from hindsight.ui.qt_helpers import date_time_edit
-
-    edit = date_time_edit()
-    qtbot.addWidget(edit)
-    edit.setDateTime(QDateTime(QDate(2026, 12, 1), QTime(10, 0)))
-    edit.show()
-    qtbot.waitExposed(edit)
-    edit.setFocus()
-    if start == "everything selected":
-        edit.selectAll()
-    else:
-        edit.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    edit = field_to_type_into(qtbot, start)
     said: list[str] = []
     edit.typingRefused.connect(said.append)
     qtbot.keyClicks(edit, typed)

@@ -533,8 +533,6 @@ class DatabaseDoor(QObject):
         messages.plain(box)  # it quotes what was typed
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Typing recovered")
-        said = f": ‘{quote}’" if quote else "."
-        box.setText(f"While you were {doing} {noun} {to} {named}, Hindsight stopped{said}")
         if draft.kind == "held":  # times typed on Milestones, not saved: no dialog
             what = draft.about.get("what", "A milestone")
             problem = draft.about.get("problem", "")
@@ -548,6 +546,9 @@ class DatabaseDoor(QObject):
                     f"it (last written {when}), to correct there; Discard deletes it."
                 )
                 return box
+        else:
+            said = f": ‘{quote}’" if quote else "."
+            box.setText(f"While you were {doing} {noun} {to} {named}, Hindsight stopped{said}")
         if key is not None:
             box.setInformativeText(
                 f"Restore opens {named} and that dialog with what you typed (last written "

@@ -308,21 +308,21 @@ class PicturesTab(AttachedPage):
         The file is checked before its caption is asked for: a caption typed for a file that
         was then refused as no picture was lost with it."""
 
+        finished = then or (lambda: None)
+
         def checked(_: None) -> None:
             try:
                 caption = self._caption_of(path.name, "", (None, path), fill)
                 if caption is not None:
                     self.attach_files([path], caption)
             finally:
-                if then is not None:
-                    then()
+                finished()
 
         def refused(error: Exception) -> None:
             typed = str(fill.get("caption", "")) if fill else ""
             said = f"\n\nThe caption you had typed: {typed}" if typed.strip() else ""
             messages.show_error(self, "Cannot attach", f"{error}{said}")
-            if then is not None:
-                then()
+            finished()
 
         self.ops.run(
             lambda ws: ws.attachments.check_file(path),

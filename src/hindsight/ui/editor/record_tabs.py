@@ -88,7 +88,6 @@ class RecordTab(QWidget):
         buttons.addStretch(1)
         # An empty table said nothing: what belongs here, until the first row is added.
         self.empty_hint = plain_label(self.empty, wrap=True)
-        self.empty_hint.setObjectName("emptyHint")
         styled(self.empty_hint, "hint")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
