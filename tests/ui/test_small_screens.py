@@ -838,3 +838,45 @@ def test_a_split_saved_on_a_wider_screen_leaves_the_editor_room_when_it_is_narro
     listed, shown = again.splitter.sizes()
     assert shown >= EDITOR_ROOMY
     assert listed >= int((listed + shown) * 0.395) - 2  # never less than the default share
+
+
+def test_tabs_hidden_behind_the_arrows_are_each_one_click_away_from_the_pages_button(
+    make_window, demo_db, qtbot
+):
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)
+    window.resize(1280, 800)
+    settle(qtbot, window)
+    tabs = window.editor.tabs
+    button = tabs.every_page
+    # Every tab fits: no button.
+    assert tabs.tabBar().sizeHint().width() <= tabs.width()
+    assert not button.isVisible()
+    window.resize(680, 380)  # 1366x768 at 2x
+    settle(qtbot, window)
+    assert tabs.tabBar().sizeHint().width() > tabs.width()
+    assert button.isVisible()
+    assert button.geometry().right() <= tabs.width()  # on screen, at the row's end
+    entries = [text for text, _shown in tabs.pages_menu_entries()]
+    # Every page, the pages of groups under their group's name, in tab order.
+    assert len(entries) == 14
+    assert entries.index("People: Teams") < entries.index("&Review") < entries.index("History")
+    assert ("&Overview", True) in tabs.pages_menu_entries()
+    menu = button.menu()
+    menu.aboutToShow.emit()
+    teams = next(a for a in menu.actions() if a.text() == "People: Teams")
+    assert not teams.font().bold()
+    teams.trigger()
+    settle(qtbot, window)
+    assert tabs.currentWidget() is window.editor.teams
+    assert ("People: Teams", True) in tabs.pages_menu_entries()
+    menu.aboutToShow.emit()  # listed anew: the page on screen now is the bold one
+    bold = [a.text() for a in menu.actions() if a.font().bold()]
+    assert bold == ["People: Teams"]
+    history = next(a for a in menu.actions() if a.text() == "History")
+    history.trigger()
+    settle(qtbot, window)
+    assert tabs.currentWidget() is window.editor.history
+    window.resize(1280, 800)
+    settle(qtbot, window)
+    assert not button.isVisible()
