@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -34,14 +36,20 @@ from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import PublishBlockedError, ReviewService
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
+from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor, held_text
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 from hindsight.ui.read_only import set_read_only
+from hindsight.ui.review.answer_widgets import FuzzyTimeAnswer
 from hindsight.ui.review.publish_panel import PublishPanel
 from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from hindsight.ui.recovery import HeldTimeKeeper
+
+log = logging.getLogger(__name__)
 OTHER_ANSWERS = "Other answers"
 # How long after an edit the list of what blocks publishing is checked again.
 RECHECK_DELAY_MS = 300
@@ -144,6 +152,7 @@ class ReviewPage(QWidget):
         self._moving = False
         self._section_width = 200
         self._checks = 0  # numbers the blocker checks, so only the latest one is shown
+        self._held_keeper: HeldTimeKeeper | None = None  # made with the first held time
         # Set by the editor: its operations runner, a save of pending edits before a move,
         # and the record to move.
         self.ops: Operations | None = None
@@ -245,6 +254,94 @@ class ReviewPage(QWidget):
         )
         self.close_panel_shortcut.setEnabled(False)
         self.publish_panel.closed.connect(self._panel_closed)
+
+    # Times typed in an answer that describe no valid time (held by the field)
+
+    def held_input_changed(self, field: FuzzyTimeEditor) -> None:
+        """A time field of an answer started or stopped holding input (called by the field):
+        the journal keeps what it holds, and the editor is told, as for its own fields."""
+        self._keep_held()
+        holder = self._held_holder()
+        if holder is not None:
+            holder.held_input_changed(field)
+
+    def held_input_edited(self, field: FuzzyTimeEditor) -> None:
+        """A time field of an answer holding input was edited further (called by the field)."""
+        self._keep_held()
+        holder = self._held_holder()
+        if holder is not None and hasattr(holder, "held_input_edited"):
+            holder.held_input_edited(field)
+
+    def _held_holder(self) -> Any:
+        # The next one up the way the field looks for this page (the incident editor).
+        holder = self.parent()
+        while holder is not None and not hasattr(holder, "held_input_changed"):
+            holder = holder.parent()
+        return holder
+
+    def held_answers(self) -> dict[str, FuzzyTimeAnswer]:
+        """The time answers holding input, by question id, in the bank's order."""
+        return {
+            question_id: card.answer
+            for view in self.views
+            if isinstance(view, SectionView)
+            for question_id, card in view.cards.items()
+            if isinstance(card.answer, FuzzyTimeAnswer)
+            and card.answer.editor.held_problem is not None
+        }
+
+    def _keep_held(self) -> None:
+        # Held times are not in the record, so not in its journal: a draft of kind
+        # REVIEW_HELD keeps them (ui/recovery.py), and Restore shows them again (restore_held).
+        from hindsight.ui.recovery import REVIEW_HELD, HeldTimeKeeper, field_value, journal_of
+
+        if self._held_keeper is None:
+            journal = journal_of(self)
+            if journal is None:
+                return
+            self._held_keeper = HeldTimeKeeper(journal, self, kind=REVIEW_HELD)
+        incident = self._incident
+        if incident is None or incident.id is None:
+            self._held_keeper.keep(None, "", {}, {})
+            return
+        held = self.held_answers()
+        fields = {question_id: field_value(a.editor) for question_id, a in held.items()}
+        first = next(iter(held.values()), None)
+        about = (
+            {"what": first.editor.what, "problem": first.editor.held_problem or ""}
+            if first is not None
+            else {}
+        )
+        self._held_keeper.keep(incident.id, incident.key, fields, about)
+
+    def restore_held(self, fields: Mapping[str, Any]) -> list[str]:
+        """Show times a draft kept as they were typed in the answers, held again with their
+        message, and go to the first; those that could not be shown (a question the bank no
+        longer has, or a milestone not known in the record now), each with what was typed."""
+        from hindsight.ui.recovery import set_field_value
+
+        answers = {
+            question_id: card.answer
+            for view in self.views
+            if isinstance(view, SectionView)
+            for question_id, card in view.cards.items()
+        }
+        left = []
+        first = None
+        for question_id, value in fields.items():
+            answer = answers.get(question_id)
+            typed = held_text(value.get("held") if isinstance(value, dict) else None)
+            if not isinstance(answer, FuzzyTimeAnswer):
+                log.warning("held time of an unknown question %r not put back", question_id)
+                left.append(f"{question_id}: {typed}")
+            elif not answer.known.isChecked():
+                left.append(f"{answer.editor.what}: {typed}")
+            else:
+                set_field_value(answer.editor, value)
+                first = first or question_id
+        if first is not None:
+            self.go_to_question(first)
+        return left
 
     def set_ops(self, ops: Operations) -> None:
         """Run status moves and publish checks through `ops` (the editor's runner)."""
