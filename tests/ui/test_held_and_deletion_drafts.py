@@ -148,9 +148,7 @@ def test_a_deletion_being_confirmed_is_kept_and_restored_exactly(
                 )
             )
             # Kept again at once by this session, as if just typed.
-            qtbot.waitUntil(
-                lambda: any(p.parent != folder for p in drafts(data_dir)), timeout=3000
-            )
+            qtbot.waitUntil(lambda: any(p.parent != folder for p in drafts(data_dir)), timeout=3000)
             shot(dialog, "restored-confirm-deletion")
         finally:
             dialog.accept()  # OK: the deletion is stored as typed
@@ -347,3 +345,69 @@ def test_review_held_times_that_cannot_be_shown_are_said_not_lost(
     assert answer.editor.held_problem is None and answer.editor.value() == before
     qtbot.wait(400)
     assert not any("review_held" in p.name for p in drafts(data_dir))
+
+
+# -- the reason a review is reopened for ------------------------------------------------------
+
+REASON = "Impact estimate revised after the billing export came in"
+
+
+def test_the_reason_to_reopen_a_review_is_kept_and_restored(
+    make_window, demo_db, data_dir, qtbot
+) -> None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from hindsight.core.review import ReviewStatus
+
+    window = make_window(demo_db)
+    open_incident(qtbot, window, 1)  # HS-1, published in the demo
+    editor = window.editor
+    editor.show_tab("review")
+    page = editor.review
+    assert editor.incident.review_status is ReviewStatus.PUBLISHED
+    seen: list[dict[str, Any]] = []
+
+    def type_then_cancel(dialog: QInputDialog) -> None:
+        try:
+            qtbot.keyClicks(dialog.findChild(QLineEdit), REASON)
+            seen.append(kept(data_dir, qtbot, REASON))
+        finally:
+            dialog.reject()
+
+    when_dialog(QInputDialog, type_then_cancel)
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0]["kind"] == "reopen" and seen[0]["fields"] == {"reason": REASON}
+    assert seen[0]["incident_key"] == "HS-1"
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)  # Cancel drops it
+    assert editor.incident.review_status is ReviewStatus.PUBLISHED
+    window.close()
+
+    folder = leave_drafts(demo_db, Draft("reopen", 1, "HS-1", None, {"reason": REASON}))
+    told: list[str] = []
+    filled: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_dialog(QInputDialog, fill_check)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def fill_check(dialog: QInputDialog) -> None:
+        try:
+            filled.append(dialog.textValue())
+        finally:
+            dialog.accept()
+
+    when_dialog(QMessageBox, restore)
+    again = make_window(demo_db)
+    qtbot.waitUntil(lambda: bool(filled), timeout=15000)
+    assert told == [
+        f"While you were giving the reason to reopen the review of HS-1, Hindsight stopped: "
+        f"‘{REASON}’"
+    ]
+    assert filled == [REASON]
+    settle(qtbot, again)
+    qtbot.waitUntil(
+        lambda: again.editor.incident.review_status is not ReviewStatus.PUBLISHED, timeout=5000
+    )
+    qtbot.waitUntil(lambda: not folder.exists() and not drafts(data_dir), timeout=5000)

@@ -68,6 +68,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "caption": DraftKind("a picture's caption", "pictures"),
     "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
     "review_held": DraftKind("a time on the Review page", "review"),  # HeldTimeKeeper
+    "reopen": DraftKind("the reason to reopen a review", "review"),
 }
 
 

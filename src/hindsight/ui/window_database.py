@@ -551,6 +551,12 @@ class DatabaseDoor(QObject):
                     f"it (last written {when}), to correct there; Discard deletes it."
                 )
                 return box
+        elif draft.kind == "reopen":  # the reason asked for when a review is reopened
+            said = f": ‘{quote}’" if quote else "."
+            box.setText(
+                f"While you were giving the reason to reopen the review of {named}, Hindsight "
+                f"stopped{said}"
+            )
         elif draft.kind == "deletion":  # about a copy of an entry: no item added or edited
             entry = draft.about.get("entry", "an entry")
             said = f": ‘{quote}’" if quote else "."
@@ -596,6 +602,7 @@ class DatabaseDoor(QObject):
                 shown is not None
                 and shown.review_status is ReviewStatus.PUBLISHED
                 and tab != "followups"  # follow-ups go on after publishing
+                and draft.kind != "reopen"  # a published review is what is being reopened
             ):
                 messages.show_error(
                     window,

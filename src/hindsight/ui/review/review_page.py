@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -34,6 +35,7 @@ from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
 from hindsight.services.publish_gate import Blocker
 from hindsight.services.review import PublishBlockedError, ReviewService
+from hindsight.ui import messages
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
 from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor, held_text
@@ -47,10 +49,12 @@ from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
 
 if TYPE_CHECKING:
+    from hindsight.services.recovery import Draft
     from hindsight.ui.recovery import HeldTimeKeeper
 
 log = logging.getLogger(__name__)
 OTHER_ANSWERS = "Other answers"
+REOPEN = "reopen"  # the kind of draft of the reason a review is being reopened for
 # How long after an edit the list of what blocks publishing is checked again.
 RECHECK_DELAY_MS = 300
 
@@ -153,6 +157,7 @@ class ReviewPage(QWidget):
         self._section_width = 200
         self._checks = 0  # numbers the blocker checks, so only the latest one is shown
         self._held_keeper: HeldTimeKeeper | None = None  # made with the first held time
+        self._reason_fill: str | None = None  # a reason a draft kept, for the next ask
         # Set by the editor: its operations runner, a save of pending edits before a move,
         # and the record to move.
         self.ops: Operations | None = None
@@ -408,8 +413,29 @@ class ReviewPage(QWidget):
     # Status
 
     def _ask_reason(self, title: str) -> str | None:
-        text, ok = QInputDialog.getText(self, title, "Reason (recorded with the review):")
-        return text if ok else None
+        # The reason typed is kept as a draft of kind REOPEN while the dialog is open.
+        from hindsight.ui.recovery import keep_drafts
+
+        fill, self._reason_fill = self._reason_fill, None
+        ask = QInputDialog(self)
+        ask.setWindowTitle(title)
+        ask.setLabelText("Reason (recorded with the review):")
+        ask.setInputMode(QInputDialog.InputMode.TextInput)  # makes its field, to keep here
+        field = ask.findChild(QLineEdit)
+        incident = self._incident
+        if field is not None and incident is not None:
+            keep_drafts(
+                ask,
+                {"reason": field},
+                kind=REOPEN,
+                incident_id=incident.id,
+                incident_key=incident.key,
+                fill={"reason": fill} if fill is not None else None,
+            )
+        try:
+            return ask.textValue() if ask.exec() else None
+        finally:
+            ask.deleteLater()
 
     def move_to(self, status: ReviewStatus, reason: str = "") -> None:
         """Save pending edits, then ask the service to move the review (off the GUI thread);
@@ -465,15 +491,36 @@ class ReviewPage(QWidget):
         self.move_problem.setText(message)
         self.move_problem.show()
 
-    def reopen(self) -> None:
-        """Reopen a published review, with a recorded reason."""
+    def reopen(self, *, fill: str | None = None) -> None:
+        """Reopen a published review, with a recorded reason (with `fill`, the reason a draft
+        left, put in the dialog that asks for it)."""
+        self._reason_fill = fill
         reason = self.ask_reason("Reopen the review")
+        self._reason_fill = None
         if reason is None:
             return
         if not reason.strip():
             self._say("Reopening needs a reason; nothing was changed.")
             return
         self.move_to(ReviewStatus.IN_REVIEW, reason)
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Reopen the dialog asking why the review is reopened, with the reason a draft kept;
+        when the review is no longer published (reopened elsewhere), say so and show it."""
+        reason = draft.fields.get("reason")
+        if not isinstance(reason, str):
+            log.warning("a reopening's draft %s without a reason, not put back", draft.path)
+            return
+        incident = self._incident
+        if incident is not None and incident.review_status is ReviewStatus.PUBLISHED:
+            self.reopen(fill=reason)
+            return
+        messages.inform(
+            self,
+            "Review not published",
+            "The review is not published now (reopened since), so there is nothing to reopen."
+            + (f" The reason you typed: {reason}" if reason.strip() else ""),
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
