@@ -23,7 +23,7 @@ from hindsight.services.recovery import Draft
 from hindsight.services.workspace import Workspace
 from hindsight.ui.privacy.access_dialog import ConfirmDeletionDialog
 from hindsight.ui.qt_helpers import from_qdatetime, to_qdatetime
-from hindsight.ui.recovery import field_value, set_field_value
+from hindsight.ui.recovery import field_value, keep_drafts, set_field_value
 from hindsight.ui.review.answer_widgets import FuzzyTimeAnswer
 
 from .conftest import open_incident, settle
@@ -204,6 +204,20 @@ def test_a_kept_copy_is_found_by_its_location_or_skipped_with_a_log_line(qtbot, 
     assert caplog.text.count("not put back") == 4
     set_field_value(gone.copy, {})  # a draft written when no copy was left to pick
     assert gone.copy_index() == 0
+
+    # A draft without some of the keys (written by a Hindsight with fewer fields): what it
+    # has comes back, the rest stays as the dialog opened.
+    partial = dialog(COPIES)
+    opened_at = partial.deleted_at.dateTime()
+    keep_drafts(
+        partial,
+        partial.draft_fields(),
+        kind="deletion",
+        incident_id=None,
+        fill={"deleted_by": "Ops", "unknown_field": "x"},
+    )
+    assert partial.deleted_by.text() == "Ops" and partial.recorded_by.text() == "Tester"
+    assert partial.copy_index() == 0 and partial.deleted_at.dateTime() == opened_at
 
 
 # -- a time held on the Review page -----------------------------------------------------------

@@ -335,17 +335,3 @@ def _day(edit: QDateTimeEdit) -> date:
     """The calendar day an edit shows, as written (not moved between zones)."""
     shown = edit.date()
     return date(shown.year(), shown.month(), shown.day())
-
-
-def held_text(held: object) -> str:
-    """Held fields as `FuzzyTimeEditor.held_fields()` gave them, in words a user can copy
-    ("best guess 2026-03-04T11:20:00+00:00, earliest …, note: …")."""
-    if not isinstance(held, Mapping):
-        return "(not readable)"
-    said = []
-    for name in ("best", "earliest", "latest"):
-        if isinstance(held.get(name), str):
-            said.append(f"{'best guess' if name == 'best' else name} {held[name]}")
-    if isinstance(held.get("note"), str) and held["note"].strip():
-        said.append(f"note: {held['note']}")
-    return ", ".join(said) or "(not readable)"

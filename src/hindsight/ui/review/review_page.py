@@ -34,11 +34,12 @@ from hindsight.review.progress import orphaned_answers
 from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
 from hindsight.services.publish_gate import Blocker
+from hindsight.services.recovery import held_time_text
 from hindsight.services.review import PublishBlockedError, ReviewService
 from hindsight.ui import messages
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
-from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor, held_text
+from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
@@ -335,7 +336,7 @@ class ReviewPage(QWidget):
         first = None
         for question_id, value in fields.items():
             answer = answers.get(question_id)
-            typed = held_text(value.get("held") if isinstance(value, dict) else None)
+            typed = held_time_text(value.get("held") if isinstance(value, dict) else None)
             if not isinstance(answer, FuzzyTimeAnswer):
                 log.warning("held time of an unknown question %r not put back", question_id)
                 left.append(f"{question_id}: {typed}")
