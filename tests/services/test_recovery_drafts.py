@@ -143,3 +143,26 @@ def test_a_choice_kept_by_its_code_is_quoted_and_copied_by_its_label() -> None:
     # As when choices were kept by their labels.
     older = Draft("link", 7, "HS-7", None, {"target": "PROJ-42", "kind": "Ticket"})
     assert (older.texts(), older.labelled_text()) == (draft.texts(), draft.labelled_text())
+
+
+def test_a_time_held_as_typed_is_in_the_text_to_copy_not_quoted() -> None:
+    held = {
+        "best": "2026-03-04T11:20:00+00:00",
+        "earliest": "2026-03-05T11:20:00+00:00",
+        "latest": "2026-03-03T11:20:00+00:00",
+        "exact": False,
+        "by_day": False,
+        "confidence": "medium",
+        "note": "from the pager",
+    }
+    draft = Draft("review_held", 7, "HS-7", None, {"impact_start": {"fuzzy": None, "held": held}})
+    # An incident deleted since: Show Details and Copy Text hold what was typed.
+    assert draft.labelled_text() == (
+        "Impact start: best guess 2026-03-04T11:20:00+00:00, earliest 2026-03-05T11:20:00+00:00, "
+        "latest 2026-03-03T11:20:00+00:00, note: from the pager"
+    )
+    assert draft.texts() == []  # what the offer quotes, and what says a draft is empty
+    valid = Draft("event", 7, "HS-7", None, {"when": {"fuzzy": {"best": "x"}}})
+    assert valid.labelled_text() == "" and valid.texts() == []
+    unreadable = Draft("held", 7, "HS-7", None, {"detection": {"fuzzy": None, "held": {}}})
+    assert unreadable.labelled_text() == "Detection: (not readable)"

@@ -89,11 +89,14 @@ class Draft:
     def file_name(self) -> str:
         return draft_file_name(self.kind, self.incident_id)
 
-    def _said(self) -> list[tuple[str, str]]:
-        # Typed texts, and the labels of choices (kept by their codes, with their labels).
+    def _said(self, *, held: bool = False) -> list[tuple[str, str]]:
+        # Typed texts, and the labels of choices (kept by their codes, with their labels);
+        # with `held`, times held as typed (describing no valid time) too, in words.
         found = []
         for name, value in self.fields.items():
             said = value.get("label") if isinstance(value, dict) and "choice" in value else value
+            if held and isinstance(value, dict) and isinstance(value.get("held"), dict):
+                said = held_time_text(value["held"])
             if isinstance(said, str) and said.strip():
                 found.append((name, said))
         return found
@@ -105,11 +108,27 @@ class Draft:
     def labelled_text(self) -> str:
         """Each typed text under the name of its field ("Low: 500"), for a user to copy.
 
-        Bare values in a row said nothing of which was the lowest and which the highest.
+        Bare values in a row said nothing of which was the lowest and which the highest. A
+        time held as typed is in it too (a draft of a held time holds nothing else).
         """
         return "\n\n".join(
-            f"{name.replace('_', ' ').capitalize()}: {value}" for name, value in self._said()
+            f"{name.replace('_', ' ').capitalize()}: {value}"
+            for name, value in self._said(held=True)
         )
+
+
+def held_time_text(held: object) -> str:
+    """A time held as typed, as a draft keeps it (ui/fuzzy_time_editor.py `held_fields`), in
+    words a user can copy: "best guess …, earliest …, latest …, note: …"."""
+    if not isinstance(held, dict):
+        return "(not readable)"
+    said = []
+    for name in ("best", "earliest", "latest"):
+        if isinstance(held.get(name), str):
+            said.append(f"{'best guess' if name == 'best' else name} {held[name]}")
+    if isinstance(held.get("note"), str) and held["note"].strip():
+        said.append(f"note: {held['note']}")
+    return ", ".join(said) or "(not readable)"
 
 
 def draft_file_name(kind: str, incident_id: int) -> str:

@@ -64,8 +64,11 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "link": DraftKind("a link", "links"),
     "followup": DraftKind("a follow-up", "followups"),
     "access": DraftKind("a data access entry", "privacy"),
+    "deletion": DraftKind("a deletion's confirmation", "privacy"),
     "caption": DraftKind("a picture's caption", "pictures"),
     "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
+    "review_held": DraftKind("a time on the Review page", "review"),  # HeldTimeKeeper
+    "reopen": DraftKind("the reason to reopen a review", "review"),
 }
 
 
@@ -496,22 +499,25 @@ class DraftKeeper(QObject):
 
 
 HELD = "held"  # the kind of draft holding times typed on Milestones that cannot be saved
+REVIEW_HELD = "review_held"  # the same, typed in the Review page's answers
+HELD_KINDS = (HELD, REVIEW_HELD)  # drafts of held times: no dialog, restored into a page
 
 
 class HeldTimeKeeper(QObject):
-    """Keeps in the journal the milestone times an incident editor holds (typed, but
-    describing no valid time, so not in the record), as a draft of kind HELD, until they
-    are corrected or dropped."""
+    """Keeps in the journal the times a page of the incident editor holds (typed, but
+    describing no valid time, so not in the record), as a draft of kind `kind` (HELD for
+    Milestones, REVIEW_HELD for the Review page), until they are corrected or dropped."""
 
-    def __init__(self, journal: RecoveryJournal, parent: QObject) -> None:
+    def __init__(self, journal: RecoveryJournal, parent: QObject, *, kind: str = HELD) -> None:
         super().__init__(parent)
         self.journal = journal
+        self.kind = kind
         self.incident_id: int | None = None  # whose held times the journal has (or will)
         self._draft: Draft | None = None
 
     @property
     def key(self) -> tuple[str, int]:
-        return (HELD, self.incident_id or 0)
+        return (self.kind, self.incident_id or 0)
 
     def draft(self) -> Draft:
         assert self._draft is not None  # keep() sets it before asking for a write
@@ -526,12 +532,14 @@ class HeldTimeKeeper(QObject):
     ) -> None:
         """The held times of `incident_id` are now `fields` (none: forget them)."""
         if self.incident_id is not None and (incident_id != self.incident_id or not fields):
-            self.journal.forget_draft(HELD, self.incident_id)
+            self.journal.forget_draft(self.kind, self.incident_id)
             self.incident_id, self._draft = None, None
         if incident_id is None or not fields:
             return
         self.incident_id = incident_id
-        self._draft = Draft(HELD, incident_id, incident_key, None, dict(fields), about=dict(about))
+        self._draft = Draft(
+            self.kind, incident_id, incident_key, None, dict(fields), about=dict(about)
+        )
         self.journal.keep_draft(self)
 
 

@@ -400,6 +400,7 @@ class DatabaseDoor(QObject):
             # Edits the database got after all (or whose incident is gone) are dropped.
             from hindsight.services.errors import NotFoundError
             from hindsight.services.recovery import same_content
+            from hindsight.ui.recovery import HELD_KINDS  # loaded with the journal
 
             kept = []
             for recovered in store.left_behind():
@@ -415,7 +416,7 @@ class DatabaseDoor(QObject):
                     kept.append(recovered)
             drafts: list[LeftDraft] = []
             for draft in store.drafts_left_behind():
-                if draft.item_id is None and not draft.texts() and draft.kind != "held":
+                if draft.item_id is None and not draft.texts() and draft.kind not in HELD_KINDS:
                     store.discard_draft(draft)  # a dialog opened, nothing typed in it
                     continue
                 key: str | None
@@ -521,6 +522,8 @@ class DatabaseDoor(QObject):
     def _draft_box(self, draft: Draft, key: str | None, noun: str) -> QMessageBox:
         from PySide6.QtWidgets import QMessageBox
 
+        from hindsight.ui.recovery import HELD_KINDS
+
         texts = draft.texts()
         quote = " ".join(texts[0].split()) if texts else ""
         if len(quote) > QUOTE_CHARS:
@@ -533,19 +536,34 @@ class DatabaseDoor(QObject):
         messages.plain(box)  # it quotes what was typed
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Typing recovered")
-        if draft.kind == "held":  # times typed on Milestones, not saved: no dialog
+        if draft.kind in HELD_KINDS:  # times typed in a page, not saved: no dialog
             what = draft.about.get("what", "A milestone")
             problem = draft.about.get("problem", "")
+            where = "Milestones tab" if draft.kind == "held" else "Review page"
+            on_review = " on the Review page" if draft.kind != "held" else ""
             box.setText(
-                f"While you were typing {what} of {named}, a time that could not be saved yet"
-                f"{f' ({problem})' if problem else ''}, Hindsight stopped."
+                f"While you were typing {what} of {named}{on_review}, a time that could not be "
+                f"saved yet{f' ({problem})' if problem else ''}, Hindsight stopped."
             )
             if key is not None:
                 box.setInformativeText(
-                    f"Restore opens {named} on its Milestones tab with the time as you typed "
+                    f"Restore opens {named} on its {where} with the time as you typed "
                     f"it (last written {when}), to correct there; Discard deletes it."
                 )
                 return box
+        elif draft.kind == "reopen":  # the reason asked for when a review is reopened
+            said = f": ‘{quote}’" if quote else "."
+            box.setText(
+                f"While you were giving the reason to reopen the review of {named}, Hindsight "
+                f"stopped{said}"
+            )
+        elif draft.kind == "deletion":  # about a copy of an entry: no item added or edited
+            entry = draft.about.get("entry", "an entry")
+            said = f": ‘{quote}’" if quote else "."
+            box.setText(
+                f"While you were confirming the deletion of a copy of {entry} in {named}, "
+                f"Hindsight stopped{said}"
+            )
         else:
             said = f": ‘{quote}’" if quote else "."
             box.setText(f"While you were {doing} {noun} {to} {named}, Hindsight stopped{said}")
@@ -574,6 +592,7 @@ class DatabaseDoor(QObject):
 
         def dialog() -> None:
             from hindsight.core.review import ReviewStatus
+            from hindsight.ui.recovery import HELD_KINDS
 
             editor = window.editor
             page = getattr(editor, tab)
@@ -583,6 +602,7 @@ class DatabaseDoor(QObject):
                 shown is not None
                 and shown.review_status is ReviewStatus.PUBLISHED
                 and tab != "followups"  # follow-ups go on after publishing
+                and draft.kind != "reopen"  # a published review is what is being reopened
             ):
                 messages.show_error(
                     window,
@@ -615,16 +635,18 @@ class DatabaseDoor(QObject):
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
                 page.log.restore_draft(draft, then=closed)
-            elif draft.kind == "held":
-                # Shown held again: the editor keeps it anew (replacing the old at once).
-                left = editor.restore_held(draft.fields)
+            elif draft.kind in HELD_KINDS:
+                # Shown held again: the page keeps it anew (replacing the old at once).
+                holder = editor if draft.kind == "held" else page
+                left = holder.restore_held(draft.fields)
                 if left:
+                    tick = "the milestone" if draft.kind == "held" else "Known"
                     messages.inform(
                         window,
                         "Time not put back",
                         "No longer known in the record, so not put back: "
                         + "; ".join(left)
-                        + ". Tick the milestone and type it again if it is still needed.",
+                        + f". Tick {tick} and type it again if it is still needed.",
                     )
                 if editor.held_input():
                     then()

@@ -496,22 +496,71 @@ class AccessDialog(_Dialog):
         return problems
 
 
+class CopyChoice(QComboBox):
+    """The copies of an entry not yet confirmed deleted, to pick one.
+
+    Kept in a dialog's draft (ui/recovery.py) by the copy's place among the entry's copies
+    (what the deletion is stored against) and its location: put back, the same place must
+    still hold a copy at that location not confirmed deleted, or the one such copy elsewhere
+    (the entry amended since); otherwise nothing is picked from the draft."""
+
+    draft_edited = Signal()
+
+    def __init__(self, copies: tuple[DataCopy, ...]) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(30)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._locations = {index: copy.location for index, copy in enumerate(copies)}
+        for index, copy in enumerate(copies):
+            if not copy.deleted:
+                due = f" (delete by {copy.delete_by.isoformat()})" if copy.delete_by else ""
+                self.addItem(f"{copy.location}{due}", index)
+        self.currentIndexChanged.connect(self.draft_edited)
+
+    def copy_index(self) -> int | None:
+        """The place of the picked copy among the entry's copies (None: none left)."""
+        index = self.currentData()
+        return index if isinstance(index, int) else None
+
+    def draft_value(self) -> dict[str, Any]:
+        """The copy picked, by its place (as text, like any choice's code) and location; the
+        label for the offer of the draft to quote."""
+        index = self.copy_index()
+        if index is None:
+            return {}
+        return {
+            "choice": str(index),
+            "location": self._locations[index],
+            "label": self.currentText(),
+        }
+
+    def set_draft_value(self, value: Mapping[str, Any]) -> None:
+        """Pick the copy a draft kept; raises ValueError, TypeError or KeyError, picking
+        nothing, for one that cannot be read or is not offered any more."""
+        if not value:
+            return  # nothing was offered to pick
+        code, location = value["choice"], value["location"]
+        if not isinstance(code, str) or not code.isdigit() or not isinstance(location, str):
+            raise TypeError("a copy that is not kept by its place and location")
+        row = self.findData(int(code))
+        if row < 0 or self._locations[int(code)] != location:
+            found = [
+                at for at in range(self.count()) if self._locations[self.itemData(at)] == location
+            ]
+            if len(found) != 1:
+                raise ValueError(f"the copy {location!r} is not offered any more")
+            row = found[0]
+        self.setCurrentIndex(row)
+
+
 class ConfirmDeletionDialog(_Dialog):
     """Confirms that one copy of the data was deleted: when, and by whom."""
 
     def __init__(self, access: DataAccess, recorder: str, parent: QWidget | None = None) -> None:
         super().__init__(f"Confirm a deletion — {access.label}", parent)
         self.setMinimumSize(640, 280)
-        self.copy = QComboBox()
-        self.copy.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.copy.setMinimumContentsLength(30)
-        self.copy.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        for index, copy in enumerate(access.details.copies):
-            if not copy.deleted:
-                due = f" (delete by {copy.delete_by.isoformat()})" if copy.delete_by else ""
-                self.copy.addItem(f"{copy.location}{due}", index)
+        self.copy = CopyChoice(access.details.copies)
         self.deleted_at = date_time_edit()
         self.deleted_at.setDateTime(to_qdatetime(datetime.now(UTC).replace(second=0)))
         self.deleted_by = QLineEdit()
@@ -522,6 +571,16 @@ class ConfirmDeletionDialog(_Dialog):
         self.form.addRow("Deleted or checked &by", self.deleted_by)
         hint = _hint("Recorded as an amendment of the entry; its earlier versions are kept.")
         self.form.addRow("Recorded b&y", _stacked(self.recorded_by, hint))
+
+    def draft_fields(self) -> dict[str, QWidget]:
+        """The fields kept as a draft while the dialog is open (ui/recovery.py), in the order
+        its offer quotes them."""
+        return {
+            "deleted_by": self.deleted_by,
+            "copy": self.copy,
+            "recorded_by": self.recorded_by,
+            "deleted_at": self.deleted_at,
+        }
 
     def copy_index(self) -> int:
         """Which of the entry's copies was deleted."""

@@ -69,6 +69,7 @@ FLAG_SHORT = {
 }
 
 Fields = Mapping[str, FieldValue]
+DELETION = "deletion"  # the kind of draft of a deletion being confirmed (ui/recovery.py)
 
 
 def volume_text(details: AccessDetails) -> str:
@@ -472,12 +473,16 @@ class AccessLogPage(QWidget):
         """Reopen the dialog a draft was left in, filled as it was, then call `then`.
 
         An amendment's entry is read first; when it is gone, the dialog records a new entry.
+        A deletion being confirmed reopens on its entry; when no copy of it is left to
+        confirm, what was typed is shown instead.
         """
         wanted, incident_id = draft.item_id, self._incident_id
 
         def run(found: list[DataAccess]) -> None:
             access = next((a for a in found if a.id == wanted), None)
-            if access is not None:
+            if draft.kind == DELETION:
+                self._restore_deletion(draft, access)
+            elif access is not None:
                 self.amend(access, fill=draft.fields)
             else:
                 if wanted is not None:
@@ -497,12 +502,44 @@ class AccessLogPage(QWidget):
             what="read the access log",
         )
 
+    def _restore_deletion(self, draft: Draft, access: DataAccess | None) -> None:
+        if access is not None and any(not copy.deleted for copy in access.details.copies):
+            self.select_access(access.id)
+            self.confirm(access, fill=draft.fields)
+            return
+        entry = draft.about.get("entry") or "The entry"
+        why = (
+            "could not be read"
+            if access is None
+            else "has no copy left to confirm deleted (confirmed in another window since)"
+        )
+        typed = draft.labelled_text()
+        messages.inform(
+            self,
+            "Deletion not confirmed",
+            f"{entry} {why}, so the dialog is not reopened."
+            + (f" What you typed:\n\n{typed}" if typed else ""),
+        )
+
     def confirm_deletion(self) -> None:
         """Record that a copy of the selected entry's data was deleted."""
         access = self.selected()
-        if access is None:
-            return
+        if access is not None:
+            self.confirm(access)
+
+    def confirm(self, access: DataAccess, *, fill: Fields | None = None) -> None:
+        """Confirm a deletion of a copy of `access` in a dialog (with `fill`, the fields a
+        draft left)."""
         dialog = ConfirmDeletionDialog(access, recorder_name(), parent=self)
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind=DELETION,
+            incident_id=self._incident_id,
+            item_id=access.id,
+            about={"entry": access.label},
+            fill=fill,
+        )
 
         def prepare() -> Save:
             index, by = dialog.copy_index(), dialog.deleted_by.text()

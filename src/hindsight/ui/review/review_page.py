@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -31,18 +34,28 @@ from hindsight.review.progress import orphaned_answers
 from hindsight.services.changes import Changes
 from hindsight.services.errors import HindsightError
 from hindsight.services.publish_gate import Blocker
+from hindsight.services.recovery import held_time_text
 from hindsight.services.review import PublishBlockedError, ReviewService
+from hindsight.ui import messages
 from hindsight.ui.author_text import keep_readable_when_disabled
 from hindsight.ui.editor import EditFn
+from hindsight.ui.fuzzy_time_editor import FuzzyTimeEditor
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 from hindsight.ui.read_only import set_read_only
+from hindsight.ui.review.answer_widgets import FuzzyTimeAnswer
 from hindsight.ui.review.publish_panel import PublishPanel
 from hindsight.ui.review.section_view import OtherAnswersView, SectionView
 from hindsight.vocabulary import vocabulary
 
+if TYPE_CHECKING:
+    from hindsight.services.recovery import Draft
+    from hindsight.ui.recovery import HeldTimeKeeper
+
+log = logging.getLogger(__name__)
 OTHER_ANSWERS = "Other answers"
+REOPEN = "reopen"  # the kind of draft of the reason a review is being reopened for
 # How long after an edit the list of what blocks publishing is checked again.
 RECHECK_DELAY_MS = 300
 
@@ -144,6 +157,8 @@ class ReviewPage(QWidget):
         self._moving = False
         self._section_width = 200
         self._checks = 0  # numbers the blocker checks, so only the latest one is shown
+        self._held_keeper: HeldTimeKeeper | None = None  # made with the first held time
+        self._reason_fill: str | None = None  # a reason a draft kept, for the next ask
         # Set by the editor: its operations runner, a save of pending edits before a move,
         # and the record to move.
         self.ops: Operations | None = None
@@ -246,6 +261,94 @@ class ReviewPage(QWidget):
         self.close_panel_shortcut.setEnabled(False)
         self.publish_panel.closed.connect(self._panel_closed)
 
+    # Times typed in an answer that describe no valid time (held by the field)
+
+    def held_input_changed(self, field: FuzzyTimeEditor) -> None:
+        """A time field of an answer started or stopped holding input (called by the field):
+        the journal keeps what it holds, and the editor is told, as for its own fields."""
+        self._keep_held()
+        holder = self._held_holder()
+        if holder is not None:
+            holder.held_input_changed(field)
+
+    def held_input_edited(self, field: FuzzyTimeEditor) -> None:
+        """A time field of an answer holding input was edited further (called by the field)."""
+        self._keep_held()
+        holder = self._held_holder()
+        if holder is not None and hasattr(holder, "held_input_edited"):
+            holder.held_input_edited(field)
+
+    def _held_holder(self) -> Any:
+        # The next one up the way the field looks for this page (the incident editor).
+        holder = self.parent()
+        while holder is not None and not hasattr(holder, "held_input_changed"):
+            holder = holder.parent()
+        return holder
+
+    def held_answers(self) -> dict[str, FuzzyTimeAnswer]:
+        """The time answers holding input, by question id, in the bank's order."""
+        return {
+            question_id: card.answer
+            for view in self.views
+            if isinstance(view, SectionView)
+            for question_id, card in view.cards.items()
+            if isinstance(card.answer, FuzzyTimeAnswer)
+            and card.answer.editor.held_problem is not None
+        }
+
+    def _keep_held(self) -> None:
+        # Held times are not in the record, so not in its journal: a draft of kind
+        # REVIEW_HELD keeps them (ui/recovery.py), and Restore shows them again (restore_held).
+        from hindsight.ui.recovery import REVIEW_HELD, HeldTimeKeeper, field_value, journal_of
+
+        if self._held_keeper is None:
+            journal = journal_of(self)
+            if journal is None:
+                return
+            self._held_keeper = HeldTimeKeeper(journal, self, kind=REVIEW_HELD)
+        incident = self._incident
+        if incident is None or incident.id is None:
+            self._held_keeper.keep(None, "", {}, {})
+            return
+        held = self.held_answers()
+        fields = {question_id: field_value(a.editor) for question_id, a in held.items()}
+        first = next(iter(held.values()), None)
+        about = (
+            {"what": first.editor.what, "problem": first.editor.held_problem or ""}
+            if first is not None
+            else {}
+        )
+        self._held_keeper.keep(incident.id, incident.key, fields, about)
+
+    def restore_held(self, fields: Mapping[str, Any]) -> list[str]:
+        """Show times a draft kept as they were typed in the answers, held again with their
+        message, and go to the first; those that could not be shown (a question the bank no
+        longer has, or a milestone not known in the record now), each with what was typed."""
+        from hindsight.ui.recovery import set_field_value
+
+        answers = {
+            question_id: card.answer
+            for view in self.views
+            if isinstance(view, SectionView)
+            for question_id, card in view.cards.items()
+        }
+        left = []
+        first = None
+        for question_id, value in fields.items():
+            answer = answers.get(question_id)
+            typed = held_time_text(value.get("held") if isinstance(value, dict) else None)
+            if not isinstance(answer, FuzzyTimeAnswer):
+                log.warning("held time of an unknown question %r not put back", question_id)
+                left.append(f"{question_id}: {typed}")
+            elif not answer.known.isChecked():
+                left.append(f"{answer.editor.what}: {typed}")
+            else:
+                set_field_value(answer.editor, value)
+                first = first or question_id
+        if first is not None:
+            self.go_to_question(first)
+        return left
+
     def set_ops(self, ops: Operations) -> None:
         """Run status moves and publish checks through `ops` (the editor's runner)."""
         self.ops = ops
@@ -311,8 +414,29 @@ class ReviewPage(QWidget):
     # Status
 
     def _ask_reason(self, title: str) -> str | None:
-        text, ok = QInputDialog.getText(self, title, "Reason (recorded with the review):")
-        return text if ok else None
+        # The reason typed is kept as a draft of kind REOPEN while the dialog is open.
+        from hindsight.ui.recovery import keep_drafts
+
+        fill, self._reason_fill = self._reason_fill, None
+        ask = QInputDialog(self)
+        ask.setWindowTitle(title)
+        ask.setLabelText("Reason (recorded with the review):")
+        ask.setInputMode(QInputDialog.InputMode.TextInput)  # makes its field, to keep here
+        field = ask.findChild(QLineEdit)
+        incident = self._incident
+        if field is not None and incident is not None:
+            keep_drafts(
+                ask,
+                {"reason": field},
+                kind=REOPEN,
+                incident_id=incident.id,
+                incident_key=incident.key,
+                fill={"reason": fill} if fill is not None else None,
+            )
+        try:
+            return ask.textValue() if ask.exec() else None
+        finally:
+            ask.deleteLater()
 
     def move_to(self, status: ReviewStatus, reason: str = "") -> None:
         """Save pending edits, then ask the service to move the review (off the GUI thread);
@@ -368,15 +492,36 @@ class ReviewPage(QWidget):
         self.move_problem.setText(message)
         self.move_problem.show()
 
-    def reopen(self) -> None:
-        """Reopen a published review, with a recorded reason."""
+    def reopen(self, *, fill: str | None = None) -> None:
+        """Reopen a published review, with a recorded reason (with `fill`, the reason a draft
+        left, put in the dialog that asks for it)."""
+        self._reason_fill = fill
         reason = self.ask_reason("Reopen the review")
+        self._reason_fill = None
         if reason is None:
             return
         if not reason.strip():
             self._say("Reopening needs a reason; nothing was changed.")
             return
         self.move_to(ReviewStatus.IN_REVIEW, reason)
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Reopen the dialog asking why the review is reopened, with the reason a draft kept;
+        when the review is no longer published (reopened elsewhere), say so and show it."""
+        reason = draft.fields.get("reason")
+        if not isinstance(reason, str):
+            log.warning("a reopening's draft %s without a reason, not put back", draft.path)
+            return
+        incident = self._incident
+        if incident is not None and incident.review_status is ReviewStatus.PUBLISHED:
+            self.reopen(fill=reason)
+            return
+        messages.inform(
+            self,
+            "Review not published",
+            "The review is not published now (reopened since), so there is nothing to reopen."
+            + (f" The reason you typed: {reason}" if reason.strip() else ""),
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
