@@ -640,13 +640,18 @@ class DatabaseDoor(QObject):
                 holder = editor if draft.kind == "held" else page
                 left = holder.restore_held(draft.fields)
                 if left:
+                    gone = (
+                        "No longer known in the record, so not put back: "
+                        if draft.kind == "held"
+                        else "Not put back (the question is no longer asked, or its time is no "
+                        "longer marked Known): "
+                    )
                     tick = "the milestone" if draft.kind == "held" else "Known"
                     messages.inform(
                         window,
                         "Time not put back",
-                        "No longer known in the record, so not put back: "
-                        + "; ".join(left)
-                        + f". Tick {tick} and type it again if it is still needed.",
+                        gone + "; ".join(left) + f". Tick {tick} and type it again if it is "
+                        "still needed.",
                     )
                 if editor.held_input():
                     then()

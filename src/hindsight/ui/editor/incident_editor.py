@@ -38,6 +38,7 @@ from hindsight.services.errors import (
     StoreError,
     ValidationError,
 )
+from hindsight.services.recovery import held_time_text
 from hindsight.ui.autosave import Autosaver
 from hindsight.ui.clamped_label import ClampedLabel
 from hindsight.ui.editor import EditFn, Mutation
@@ -123,19 +124,6 @@ class ConflictChoice(Enum):
     RELOAD = "reload"
     OVERWRITE = "overwrite"
     KEEP_EDITING = "keep"
-
-
-def _held_text(held: object) -> str:
-    """A held time as a draft kept it, in words a user can copy."""
-    if not isinstance(held, dict):
-        return "(not readable)"
-    said = []
-    for name in ("best", "earliest", "latest"):
-        if isinstance(held.get(name), str):
-            said.append(f"{'best guess' if name == 'best' else name} {held[name]}")
-    if isinstance(held.get("note"), str) and held["note"].strip():
-        said.append(f"note: {held['note']}")
-    return ", ".join(said) or "(not readable)"
 
 
 def ask_conflict(parent: QWidget, error: ConflictError) -> ConflictChoice:
@@ -723,7 +711,7 @@ class IncidentEditor(QWidget):
                 continue
             if not page.boxes[phase].isChecked():
                 held = value.get("held") if isinstance(value, dict) else None
-                left.append(f"{words[phase]}: {_held_text(held)}")
+                left.append(f"{words[phase]}: {held_time_text(held)}")
                 continue
             set_field_value(page.editors[phase], value)
         return left
