@@ -47,9 +47,9 @@ class TabGroups(QTabWidget):
         shown = self.currentWidget()
         return [(text, page is shown) for text, _top, _group, _inner, page in self._entries()]
 
-    def _entries(self) -> list[tuple[str, int, QTabWidget | None, int, QWidget]]:
+    def _entries(self) -> list[tuple[str, int, QTabWidget | None, int, QWidget | None]]:
         """(text, top tab, its group or None, index within the group, page) of every page."""
-        entries: list[tuple[str, int, QTabWidget | None, int, QWidget]] = []
+        entries: list[tuple[str, int, QTabWidget | None, int, QWidget | None]] = []
         for top in range(self.count()):
             tab = super().widget(top)
             title = self.tabText(top)
