@@ -220,6 +220,40 @@ def test_a_kept_copy_is_found_by_its_location_or_skipped_with_a_log_line(qtbot, 
     assert partial.copy_index() == 0 and partial.deleted_at.dateTime() == opened_at
 
 
+def test_a_deletion_draft_is_kept_when_the_access_log_cannot_be_read(
+    make_window, db_path, data_dir, qtbot, monkeypatch, errors
+) -> None:
+    # Restore used the draft up even when its entry could not be read: what was typed was
+    # shown once, then deleted.
+    from hindsight.services.errors import StoreError
+    from hindsight.services.privacy import PrivacyService
+
+    make_db(db_path)
+    access = record_access(db_path)
+    fields = {"deleted_by": "ML platform on-call", "recorded_by": "Priya Raman"}
+    folder = leave_drafts(
+        db_path, Draft("deletion", 1, "HS-1", access.id, fields, about={"entry": access.label})
+    )
+
+    def unreadable(self, incident_id: int) -> list[DataAccess]:
+        raise StoreError("the disk went away")
+
+    monkeypatch.setattr(PrivacyService, "accesses", unreadable)
+
+    def restore(box: QMessageBox) -> None:
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    make_window(db_path)
+    qtbot.waitUntil(lambda: any(title == "Draft kept" for title, _ in errors), timeout=15000)
+    said = next(text for title, text in errors if title == "Draft kept")
+    assert said.startswith("The access log could not be read")
+    assert "offered again the next time" in said and "the disk went away" in said
+    qtbot.wait(300)
+    left = [p for p in drafts(data_dir) if p.parent == folder]
+    assert [p.name for p in left] == ["draft-deletion-1.json"]
+
+
 # -- a time held on the Review page -----------------------------------------------------------
 
 

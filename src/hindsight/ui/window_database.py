@@ -634,7 +634,7 @@ class DatabaseDoor(QObject):
                 page.board.restore_draft(draft, then=closed)
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
-                page.log.restore_draft(draft, then=closed)
+                page.log.restore_draft(draft, then=closed, kept=kept)
             elif draft.kind in HELD_KINDS:
                 # Shown held again: the page keeps it anew (replacing the old at once).
                 holder = editor if draft.kind == "held" else page

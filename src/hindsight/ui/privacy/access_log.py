@@ -469,12 +469,18 @@ class AccessLogPage(QWidget):
             ),
         )
 
-    def restore_draft(self, draft: Draft, then: Callable[[], object] | None = None) -> None:
+    def restore_draft(
+        self,
+        draft: Draft,
+        then: Callable[[], object] | None = None,
+        kept: Callable[[], object] | None = None,
+    ) -> None:
         """Reopen the dialog a draft was left in, filled as it was, then call `then`.
 
         An amendment's entry is read first; when it is gone, the dialog records a new entry.
         A deletion being confirmed reopens on its entry; when no copy of it is left to
-        confirm, what was typed is shown instead.
+        confirm, what was typed is shown instead. When the log cannot be read, a deletion's
+        draft is not used up: `kept` runs instead of `then` (the draft is offered again).
         """
         wanted, incident_id = draft.item_id, self._incident_id
 
@@ -491,6 +497,19 @@ class AccessLogPage(QWidget):
             if then is not None:
                 then()
 
+        def unread(error: Exception) -> None:
+            if draft.kind != DELETION or kept is None:
+                run([])  # an entry's own dialog opens anyway, to record it anew
+                return
+            messages.show_error(
+                self,
+                "Draft kept",
+                f"The access log could not be read, so the deletion you were confirming is "
+                f"not reopened. Its draft is kept and offered again the next time this database "
+                f"opens.\n\n{error}",
+            )
+            kept()
+
         if wanted is None or incident_id is None:
             run([])
             return
@@ -498,7 +517,7 @@ class AccessLogPage(QWidget):
             lambda ws: ws.privacy.accesses(incident_id),
             run,
             owner=self,
-            failed=lambda _error: run([]),
+            failed=unread,
             what="read the access log",
         )
 
@@ -509,7 +528,7 @@ class AccessLogPage(QWidget):
             return
         entry = draft.about.get("entry") or "The entry"
         why = (
-            "could not be read"
+            "is no longer in the access log"
             if access is None
             else "has no copy left to confirm deleted (confirmed in another window since)"
         )
