@@ -44,6 +44,9 @@ def add_parsers(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) 
     export.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="for PDF")
     export.add_argument("-o", "--output", type=Path, metavar="PATH", help="file (or folder)")
     export.add_argument(
+        "--force", action="store_true", help="replace the file -o names if it exists already"
+    )
+    export.add_argument(
         "--redact-pii",
         action="store_true",
         help="replace personal data found in the text with placeholders (in the file only)",
@@ -80,6 +83,13 @@ def _usage(args: argparse.Namespace) -> str | None:
     return None
 
 
+def refuse_existing(output: Path | None, force: bool) -> None:
+    """Raise CommandError when `output` names a file that exists and --force was not given
+    (before any work: a PDF of a long review takes a while to make)."""
+    if output is not None and not force and output.is_file():
+        raise CommandError(f"{output} exists already; add --force to replace it")
+
+
 def cmd_export(args: argparse.Namespace, open_workspace: Callable[[Path | None], Any]) -> int:
     """`hindsight export`."""
     from hindsight.export.errors import ExportError
@@ -93,6 +103,8 @@ def cmd_export(args: argparse.Namespace, open_workspace: Callable[[Path | None],
     request = ExportRequest(
         Format(args.format), args.template, args.page_size, redact_pii=args.redact_pii
     )
+    if not args.all:
+        refuse_existing(args.output, args.force)
     workspace = open_workspace(args.db)
     try:
         service = ExportService(workspace)
@@ -115,7 +127,7 @@ def cmd_export(args: argparse.Namespace, open_workspace: Callable[[Path | None],
             sys.stdout.buffer.write(rendered.data)
             sys.stdout.flush()
         else:
-            print(service.write(rendered, args.output))
+            print(service.write(rendered, args.output, replace=args.force))
         return 0
     except ExportError as error:
         raise CommandError(str(error)) from error

@@ -78,6 +78,9 @@ def add_parser(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -
     )
     parser.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="for PDF")
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="file to write")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the file -o names if it exists already"
+    )
     db_option(parser)
 
 
@@ -103,6 +106,9 @@ def cmd_insights(args: argparse.Namespace, open_workspace: Callable[[Path | None
     )
     if scope.problems:
         raise InsightsCommandError(" ".join(scope.problems))
+    from hindsight.cli_export import refuse_existing
+
+    refuse_existing(args.output, args.force)
     period = None if args.by == "auto" else Period(args.by)
     request = ReportRequest(args.format, scope, period, args.template, args.page_size)
     workspace = open_workspace(args.db)
@@ -114,7 +120,7 @@ def cmd_insights(args: argparse.Namespace, open_workspace: Callable[[Path | None
         else:
             from hindsight.export.atomic import write_atomic
 
-            print(write_atomic(args.output, report.data))
+            print(write_atomic(args.output, report.data, replace=args.force))
         return 0
     except (ExportError, ValidationError) as error:
         raise InsightsCommandError(str(error)) from error

@@ -447,3 +447,46 @@ def test_a_pdf_stops_between_pages_when_cancelled(
             key_of(demo_workspace, "HS-1"), ExportRequest(Format.PDF), cancelled=cancelled
         )
     assert len(asked) == 3
+
+
+def test_cli_never_writes_over_a_file_without_force_nor_over_a_database_at_all(
+    frozen_demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tester ran `hindsight export HS-1 --format md --db v.sqlite -o v.sqlite`: exit 0, and
+    # the database was Markdown afterwards. The same with `hindsight insights -o`.
+    before = frozen_demo_db.read_bytes()
+    db = ("--db", str(frozen_demo_db))
+    for argv in (
+        ("export", "HS-1", "--format", "md", "-o", str(frozen_demo_db)),
+        ("export", "HS-1", "--format", "pdf", "-o", str(frozen_demo_db), "--force"),
+        ("insights", "--format", "md", "-o", str(frozen_demo_db)),
+        ("insights", "--format", "json", "-o", str(frozen_demo_db), "--force"),
+    ):
+        code, _, err = run(capsys, *argv, *db)
+        assert code == 1, argv
+        assert str(frozen_demo_db) in err and len(err.strip().splitlines()) == 1
+        assert ("--force" in argv) == ("database file" in err), err
+    assert frozen_demo_db.read_bytes() == before
+    notes = tmp_path / "notes.md"
+    notes.write_text("mine", "utf-8")
+    code, _, err = run(capsys, "export", "HS-1", "--format", "md", "-o", str(notes), *db)
+    assert code == 1 and "exists already; add --force to replace it" in err
+    assert notes.read_text("utf-8") == "mine"
+    code, _, _ = run(capsys, "export", "HS-1", "--format", "md", "-o", str(notes), "--force", *db)
+    assert code == 0 and notes.read_text("utf-8").startswith("# HS-1")
+
+
+def test_no_writer_replaces_a_database_file(tmp_path: Path) -> None:
+    from hindsight.export.atomic import write_atomic
+
+    database = tmp_path / "team.sqlite"
+    sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
+    before = database.read_bytes()
+    with pytest.raises(WriteProblem, match="it is a database file"):
+        write_atomic(database, b"# a document")
+    assert database.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [database]  # no temporary file left either
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"SQLite format 2 is not a database header")
+    write_atomic(other, b"replaced")
+    assert other.read_bytes() == b"replaced"

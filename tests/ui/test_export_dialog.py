@@ -339,3 +339,55 @@ def test_an_import_can_be_cancelled_while_the_file_is_read(
     release.set()
     qtbot.waitUntil(lambda: not window.ops.busy, timeout=30_000)
     assert shown == [] and window.workspace.incidents.count() == 3
+
+
+def test_the_open_database_is_never_written_over_and_a_file_is_replaced_only_when_agreed(
+    make_window, demo_db, qtbot, tmp_path, errors, monkeypatch
+) -> None:
+    # A tester typed the open database's own path in Save to: the export replaced it whole.
+    window = make_window(demo_db)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, "md")
+    before = demo_db.read_bytes()[:100]
+    dialog.path.setText(str(demo_db))
+    dialog.export()
+    settle(dialog, qtbot)
+    assert errors[-1][0] == "Export failed"
+    assert "it is a database file" in errors[-1][1] and str(demo_db) in errors[-1][1]
+    assert demo_db.read_bytes()[:100] == before
+    assert window.workspace.incidents.get_by_key("HS-2").title  # still a database
+
+    # Another file of that name: asked first; Cancel writes nothing, Replace writes.
+    old = tmp_path / "old.md"
+    old.write_text("my notes", "utf-8")
+    asked: list[str] = []
+    answer = [False]
+
+    def confirm(_parent, title: str, question: str, action: str) -> bool:
+        asked.append(question)
+        return answer[0]
+
+    monkeypatch.setattr(export_dialog.messages, "confirm", confirm)
+    dialog.path.setText(str(old))
+    dialog.export()
+    settle(dialog, qtbot)
+    assert asked and asked[0].startswith(f"{old} exists already")
+    assert old.read_text("utf-8") == "my notes"
+    assert dialog.status.text() == "Nothing was written."
+    answer[0] = True
+    dialog.export()
+    settle(dialog, qtbot)
+    qtbot.waitUntil(lambda: old.read_text("utf-8") != "my notes", timeout=10_000)
+    assert len(asked) == 2
+
+    # Chosen in the file dialog (which asked already): not asked again.
+    chosen = tmp_path / "chosen.md"
+    chosen.write_text("older", "utf-8")
+    monkeypatch.setattr(
+        file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(chosen), "")
+    )
+    dialog.browse()
+    dialog.export()
+    settle(dialog, qtbot)
+    qtbot.waitUntil(lambda: chosen.read_text("utf-8") != "older", timeout=10_000)
+    assert len(asked) == 2

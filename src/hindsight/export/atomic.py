@@ -5,7 +5,8 @@ The data goes to a temporary file in the target folder, is flushed to the disk (
 only then takes the target's name: a reader, a crash or a full disk never leaves half a file,
 and never a temporary file either. With `replace=False` the name is taken only if it is still
 free (a hard link, which fails rather than overwrite), so a file that someone else created
-meanwhile is never replaced.
+meanwhile is never replaced. A database file is never written over, whatever is asked: an
+export given the open database's own name (a slip of the keyboard) would destroy it whole.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ def reason(error: OSError) -> str:
     if error.errno == errno.ENOTDIR:
         return "a part of the path is a file, not a folder"
     return error.strerror or str(error)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
+
+def _is_database(path: Path) -> bool:
+    """True when `path` is an existing SQLite database file (never written over)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False  # none there, or not readable: the write itself says what is wrong
 
 
 def _umask() -> int:
@@ -71,6 +84,9 @@ def write_atomic(
         raise WriteProblem(path, "it is a folder")
     if not replace and path.exists():
         raise WriteProblem(path, "a file of that name exists already")
+    if _is_database(path):
+        # A document written over a database (the one open, even) would destroy it whole.
+        raise WriteProblem(path, "it is a database file, perhaps the one open; choose another name")
     try:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as error:

@@ -92,6 +92,7 @@ class ExportDialog(QDialog):
         self._task: Task | None = None
         self._preview_number = 0  # only the latest preview asked for is shown
         self._path_edited = False
+        self._browsed: Path | None = None  # the file last chosen in the file dialog
         self._remembered_template = ""
         self._build()
         self._preview_timer = QTimer(self, singleShot=True, interval=120)
@@ -367,6 +368,8 @@ class ExportDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
             self._path_edited = True
+            # The file dialog asked before choosing an existing file: not asked twice.
+            self._browsed = Path(chosen)
 
     # Preview
 
@@ -462,6 +465,19 @@ class ExportDialog(QDialog):
             self._export_folder(Path(target))
             return
         incident_id, request, path = self._target_id(), self.request(), Path(target)
+        if (
+            path.is_file()
+            and path != self._browsed
+            and not messages.confirm(
+                self,
+                "Replace file?",
+                f"{path} exists already. Replace it with the export? (A database file is never "
+                "replaced.)",
+                "Replace",
+            )
+        ):
+            self.status.setText("Nothing was written.")
+            return
         self.progress.setRange(0, 0)  # busy: one document has no steps to count
         self.progress.show()
         self.status.setText("Making the document…")
