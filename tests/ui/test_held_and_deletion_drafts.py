@@ -459,3 +459,81 @@ def test_the_reason_to_reopen_a_review_is_kept_and_restored(
         lambda: again.editor.incident.review_status is not ReviewStatus.PUBLISHED, timeout=5000
     )
     qtbot.waitUntil(lambda: not folder.exists() and not drafts(data_dir), timeout=5000)
+
+
+# -- a note of the ethics checklist, between typing and saving -------------------------------
+
+NOTE = "Only synthetic ranking logs were replayed; no user ids left the cluster."
+
+
+def test_a_checklist_note_not_saved_yet_is_journalled_said_unsaved_and_restored(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    # A tester ticked Yes, typed a note and killed the app half a second later: the note was
+    # lost, and the status bar had said "Saved" over it all along.
+    from hindsight.core.privacy import EthicsChoice
+    from hindsight.ui.privacy import ethics_page
+
+    make_db(db_path)
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    editor = window.editor
+    editor.tabs.setCurrentWidget(editor.privacy)
+    ethics = editor.privacy.ethics
+    editor.privacy.pages.setCurrentWidget(ethics)
+    qtbot.waitUntil(lambda: ethics._loaded, timeout=5000)
+    states: list[str] = []
+    editor.saveStateChanged.connect(states.append)
+    row = ethics.rows["impact.uneven_harm"]
+    qtbot.mouseClick(row.buttons[EthicsChoice.YES], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "impact.uneven_harm" in ethics.answers, timeout=5000)
+    row.note.setFocus()
+    qtbot.keyClicks(row.note, NOTE)
+    ethics._timer.stop()  # "killed" before the pause in typing that saves it
+    assert states[-1] == "Unsaved changes"
+    document = kept(data_dir, qtbot, NOTE)
+    assert document["kind"] == "ethics" and document["fields"] == {"impact.uneven_harm": NOTE}
+    assert window.save_label.text() == "Unsaved changes"
+
+    # As kill -9 leaves it (this window's note never reaches the database): offered at the
+    # next start; Restore puts the note back and saves it.
+    ethics._pending.clear()
+    row.note.blockSignals(True)
+    row.note.setText("")
+    row.note.blockSignals(False)
+    ethics._keep()
+    window.close()
+    folder = leave_drafts(db_path, Draft("ethics", 1, "HS-1", None, document["fields"]))
+    told: list[str] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    when_dialog(QMessageBox, restore)
+    again = make_window(db_path)
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert told == [
+        "While you were writing in the ethics checklist of HS-1, before the note was saved, "
+        f"Hindsight stopped: ‘{NOTE}’"
+    ]
+    page = again.editor.privacy
+    qtbot.waitUntil(lambda: page.pages.currentWidget() is page.ethics, timeout=5000)
+    qtbot.waitUntil(lambda: page.ethics.rows["impact.uneven_harm"].note.text() == NOTE)
+    workspace = Workspace.open(db_path)
+    try:
+
+        def saved() -> bool:
+            answer = workspace.privacy.ethics_answers(1).get("impact.uneven_harm")
+            return answer is not None and answer.note == NOTE
+
+        qtbot.waitUntil(saved, timeout=5000)
+        assert workspace.privacy.ethics_answers(1)["impact.uneven_harm"].choice is (
+            EthicsChoice.YES
+        )
+    finally:
+        workspace.close()
+    # Saved: no draft left, the old one gone, and the status bar says so.
+    qtbot.waitUntil(lambda: not folder.exists() and not drafts(data_dir), timeout=5000)
+    qtbot.waitUntil(lambda: again.save_label.text() == "Saved", timeout=5000)
+    assert ethics_page.ETHICS == "ethics"

@@ -68,6 +68,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "caption": DraftKind("a picture's caption", "pictures"),
     "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
     "review_held": DraftKind("a time on the Review page", "review"),  # HeldTimeKeeper
+    "ethics": DraftKind("a note of the ethics checklist", "privacy"),  # HeldTimeKeeper
     "reopen": DraftKind("the reason to reopen a review", "review"),
 }
 
@@ -501,12 +502,14 @@ class DraftKeeper(QObject):
 HELD = "held"  # the kind of draft holding times typed on Milestones that cannot be saved
 REVIEW_HELD = "review_held"  # the same, typed in the Review page's answers
 HELD_KINDS = (HELD, REVIEW_HELD)  # drafts of held times: no dialog, restored into a page
+ETHICS = "ethics"  # checklist notes typed, not saved yet (ui/privacy/ethics_page.py)
 
 
 class HeldTimeKeeper(QObject):
-    """Keeps in the journal the times a page of the incident editor holds (typed, but
-    describing no valid time, so not in the record), as a draft of kind `kind` (HELD for
-    Milestones, REVIEW_HELD for the Review page), until they are corrected or dropped."""
+    """Keeps in the journal what a page of the incident editor holds that is in no record
+    yet, as a draft of kind `kind`: the times it holds (typed, but describing no valid time;
+    HELD for Milestones, REVIEW_HELD for the Review page) until they are corrected or
+    dropped, or the ethics checklist's notes (ETHICS) until they are saved."""
 
     def __init__(self, journal: RecoveryJournal, parent: QObject, *, kind: str = HELD) -> None:
         super().__init__(parent)

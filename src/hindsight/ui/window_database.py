@@ -557,6 +557,12 @@ class DatabaseDoor(QObject):
                 f"While you were giving the reason to reopen the review of {named}, Hindsight "
                 f"stopped{said}"
             )
+        elif draft.kind == "ethics":  # notes of the checklist, saved a moment after typing
+            said = f": ‘{quote}’" if quote else "."
+            box.setText(
+                f"While you were writing in the ethics checklist of {named}, before the note "
+                f"was saved, Hindsight stopped{said}"
+            )
         elif draft.kind == "deletion":  # about a copy of an entry: no item added or edited
             entry = draft.about.get("entry", "an entry")
             said = f": ‘{quote}’" if quote else "."
@@ -632,6 +638,20 @@ class DatabaseDoor(QObject):
                 page.restore_draft(draft, then=closed, kept=kept)
             elif tab == "followups":
                 page.board.restore_draft(draft, then=closed)
+            elif tab == "privacy" and draft.kind == "ethics":
+                # Put back as typed and saved a moment later; this session's draft of them
+                # replaces the old one (nothing put back: the old one goes now).
+                page.pages.setCurrentWidget(page.ethics)
+                left = page.ethics.restore_notes(
+                    draft.fields, settled=lambda put_back: then() if put_back else closed()
+                )
+                if left:
+                    messages.inform(
+                        window,
+                        "Notes not put back",
+                        "The checklist no longer has these items, so their notes are not put "
+                        "back: " + "; ".join(left),
+                    )
             elif tab == "privacy":
                 page.pages.setCurrentWidget(page.log)
                 page.log.restore_draft(draft, then=closed, kept=kept)

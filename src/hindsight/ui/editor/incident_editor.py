@@ -312,7 +312,12 @@ class IncidentEditor(QWidget):
         if name == "privacy":
             from hindsight.ui.privacy.privacy_tab import PrivacyTab
 
-            return PrivacyTab(self)
+            privacy = PrivacyTab(self)
+            # A checklist note waiting to be saved: the status bar never says "Saved" over it.
+            privacy.ethics.savingChanged.connect(
+                lambda: self._say_state("Unsaved changes" if self.autosaver.dirty else "Saved")
+            )
+            return privacy
         if name == "pictures":
             from hindsight.ui.editor.pictures_tab import PicturesTab
 
@@ -720,6 +725,12 @@ class IncidentEditor(QWidget):
         held = self.held_input()
         if held and state == "Saved":
             state = f"Not saved: {held[0].what}: {held[0].held_problem}"
+        privacy = self._pages.get("privacy")
+        if state == "Saved" and privacy is not None:
+            from hindsight.ui.privacy.privacy_tab import PrivacyTab  # loaded with the page
+
+            if isinstance(privacy, PrivacyTab) and privacy.ethics.unsaved_notes():
+                state = "Unsaved changes"  # a checklist note, saved a moment after typing
         self.saveStateChanged.emit(state)
 
     def let_go_of_held_input(self) -> bool:

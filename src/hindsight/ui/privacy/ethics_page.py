@@ -3,12 +3,17 @@
 Answers are saved on their own (not with the incident record), off the GUI thread: a choice at
 once, a note a moment after typing stops. Each answer carries a version, so an answer saved
 meanwhile from another window is reloaded rather than overwritten; a note whose save failed
-stays as typed.
+stays as typed. Until a note is saved it is in the recovery journal (a draft of kind
+`ethics`, ui/recovery.py), so a crash in the moment between typing and saving loses nothing:
+the next start offers it back.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -41,7 +46,12 @@ from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
 
+if TYPE_CHECKING:
+    from hindsight.ui.recovery import HeldTimeKeeper
+
+log = logging.getLogger(__name__)
 NOTE_DELAY_MS = 700
+ETHICS = "ethics"  # the kind of draft of checklist notes not saved yet (ui/recovery.py)
 
 
 class ItemRow(QFrame):
@@ -137,6 +147,7 @@ class EthicsPage(QScrollArea):
     """The checklist; every change is saved through the privacy service, off the GUI thread."""
 
     changed = Signal()  # an answer was saved here, or found changed elsewhere
+    savingChanged = Signal()  # notes started or stopped waiting to be saved
 
     def __init__(
         self, ops: Operations, checklist: EthicsChecklist, parent: QWidget | None = None
@@ -145,7 +156,12 @@ class EthicsPage(QScrollArea):
         self._ops = ops
         self.checklist = checklist
         self._incident_id: int | None = None
+        self._incident_key = ""
         self._status = ReviewStatus.DRAFT
+        self._loaded = False  # the open incident's answers have been shown
+        self._to_restore: dict[str, str] = {}  # notes a draft left, put back once loaded
+        self._keeper: HeldTimeKeeper | None = None  # made with the first unsaved note
+        self._settled: Callable[[bool], object] | None = None  # told when notes are put back
         self.answers: dict[str, EthicsAnswer] = {}
         self._pending: set[str] = set()  # notes typed, not sent to be saved yet
         self._saving: Counter[str] = Counter()  # saves of each item not finished yet
@@ -208,12 +224,15 @@ class EthicsPage(QScrollArea):
 
     # Showing
 
-    def show_incident(self, incident_id: int | None, status: ReviewStatus) -> None:
+    def show_incident(self, incident_id: int | None, status: ReviewStatus, key: str = "") -> None:
         """Empty the checklist for `incident_id` until its answers arrive (`show_answers`)."""
         self.flush()  # notes typed for the previous incident are saved to it
         self._incident_id = incident_id
+        self._incident_key = key
         self._status = status
         self._pending.clear()
+        self._loaded = False
+        self._to_restore = {}
         self.answers = {}
         self.problem.hide()
         for row in self.rows.values():
@@ -232,7 +251,10 @@ class EthicsPage(QScrollArea):
             else:
                 self.answers[item_id] = answer
             row.show_answer(answer)
+        self._loaded = True
         self._update_summary()
+        if self._to_restore or self._settled is not None:
+            self._put_back()
 
     def _update_summary(self) -> None:
         answered, total = self.counts()
@@ -276,6 +298,73 @@ class EthicsPage(QScrollArea):
     def _note_edited(self, item_id: str) -> None:
         self._pending.add(item_id)
         self._timer.start()
+        self._keep()
+
+    # Notes not saved yet, in the recovery journal
+
+    def unsaved_notes(self) -> dict[str, str]:
+        """The notes shown that are not the ones saved, by item id: typed and waiting, being
+        saved, or whose save failed."""
+        if self._incident_id is None or not self._loaded:
+            return {}
+        return {
+            item_id: row.note.text()
+            for item_id, row in self.rows.items()
+            if row.note.text() != self._answer(item_id).note
+        }
+
+    def _keep(self) -> None:
+        # The notes are not in the incident's record, so not in its journal: a draft keeps
+        # them until they are saved (restore_notes puts them back after a crash).
+        self.savingChanged.emit()
+        if self._keeper is None:
+            from hindsight.ui.recovery import HeldTimeKeeper, journal_of
+
+            journal = journal_of(self)
+            if journal is None:
+                return
+            self._keeper = HeldTimeKeeper(journal, self, kind=ETHICS)
+        notes = self.unsaved_notes()
+        self._keeper.keep(self._incident_id, self._incident_key, notes, {})
+
+    def restore_notes(
+        self, fields: Mapping[str, Any], settled: Callable[[bool], object] | None = None
+    ) -> list[str]:
+        """Put back notes a draft kept (once the open incident's answers are read), to be saved
+        as if just typed; returns the ones that cannot be (an item the checklist no longer
+        has, or a value that is not a note), each as "item: note", with a log line.
+        `settled(put_back)` is told, once they are in, whether any note was put back (a note
+        equal to the one saved is not)."""
+        left = []
+        self._to_restore = {}
+        self._settled = settled
+        for item_id, note in fields.items():
+            if item_id in self.rows and isinstance(note, str):
+                self._to_restore[item_id] = note
+            else:
+                log.warning("checklist note of %r not put back", item_id)
+                left.append(f"{item_id}: {note}")
+        if self._loaded:
+            self._put_back()
+        return left
+
+    def _put_back(self) -> None:
+        notes, self._to_restore = self._to_restore, {}
+        settled, self._settled = self._settled, None
+        first = None
+        for item_id, note in notes.items():
+            row = self.rows[item_id]
+            if row.note.text() == note:
+                continue
+            row.note.setText(note)
+            self._pending.add(item_id)
+            first = first or item_id
+        if first is not None:
+            self.focus_item(first)
+            self._timer.start()
+        self._keep()
+        if settled is not None:
+            settled(first is not None)
 
     def flush(self) -> None:
         """Send notes typed but not saved yet to be saved."""
@@ -321,6 +410,7 @@ class EthicsPage(QScrollArea):
             self.answers[item_id] = saved
             row.show_state(saved)
             self._update_summary()
+            self._keep()
             self.changed.emit()
 
         def failed(error: Exception) -> None:
@@ -337,6 +427,7 @@ class EthicsPage(QScrollArea):
                 messages.show_error(self, "Checklist answer not saved", message)
                 return
             self._say(message)
+            self._keep()
             if isinstance(error, ConflictError):
                 self.changed.emit()  # the tab reads the record again
 

@@ -133,7 +133,7 @@ class PrivacyTab(AttachedPage):
         self.record = None
         self.log.show_incident(incident.id)
         self.log.set_read_only(incident.review_status is ReviewStatus.PUBLISHED)
-        self.ethics.show_incident(incident.id, incident.review_status)
+        self.ethics.show_incident(incident.id, incident.review_status, incident.key)
         self.scan.clear()
         self.banner.hide()
         self.banner.clear()
