@@ -367,3 +367,24 @@ def test_export_to_a_folder_or_a_missing_one_says_what_to_do(
     assert code == 1
     assert advice in err
     assert "space" not in err
+
+
+def test_ctrl_c_says_interrupted_and_exits_130_even_when_cleaning_up_fails(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A tester's Ctrl+C: `check` printed "internal error" and exited 3 (the rollback after the
+    # interrupt failed in turn); `copy`, `import` and `insights` exited 1 without a word.
+    def interrupted(_args: object) -> int:
+        raise KeyboardInterrupt
+
+    def rollback_fails(_args: object) -> int:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("Can't reconnect until invalid transaction is rolled back") from None
+
+    for command in (interrupted, rollback_fails):
+        monkeypatch.setitem(cli.COMMANDS, "list", command)
+        assert cli.main(["list", "--db", str(demo_db)]) == 130
+        err = capsys.readouterr().err
+        assert err == "hindsight: interrupted\n"

@@ -1,7 +1,7 @@
 """The `hindsight` command: starts the GUI, or runs a headless subcommand.
 
 Exit codes: 0 success, 1 a problem the user can fix (the message says how), 2 bad usage,
-3 an internal error (its traceback is in the log file).
+3 an internal error (its traceback is in the log file), 130 interrupted (Ctrl+C).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from hindsight.terminal import guard_terminal_output
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl+C
 
 
 class UserError(HindsightError):
@@ -260,6 +261,25 @@ COMMANDS = {
 }
 
 
+def _interrupted() -> int:
+    # Every write is whole or absent (one transaction, a file renamed into place): what an
+    # interrupted command did not finish is not there at all.
+    print("hindsight: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _after_interrupt(error: BaseException) -> bool:
+    """True when `error` was raised while handling a KeyboardInterrupt (Ctrl+C)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def environment_message(error: OSError) -> str | None:
     """One line for an operating-system error the user's environment caused, or None.
 
@@ -348,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hindsight: {error}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
-        return EXIT_USER
+        return _interrupted()
     except OSError as error:
         message = environment_message(error)
         if message is None:
@@ -358,7 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("environment error in hindsight %s: %s", args.command or "gui", error)
         print(f"hindsight: {message}", file=sys.stderr)
         return EXIT_USER
-    except Exception:
+    except Exception as error:
+        if _after_interrupt(error):  # cleaning up after Ctrl+C failed in turn (a rollback)
+            log.info("interrupted; then: %r", error)
+            return _interrupted()
         log.exception("unexpected error in hindsight %s", args.command or "gui")
         print(f"hindsight: internal error; the details are in {log_file}", file=sys.stderr)
         return EXIT_BUG

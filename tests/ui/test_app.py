@@ -198,3 +198,57 @@ def test_the_first_database_is_listed_once(qtbot, demo_db):
     assert window.list_pane.visible_keys() == ["HS-3", "HS-2", "HS-1"]
     assert len(answers) == 1
     window.close()
+
+
+def test_ctrl_c_in_the_terminal_closes_the_app_as_quit_does(demo_db: Path, tmp_path: Path) -> None:
+    # A tester's SIGINT showed "Hindsight hit an internal error: ." (an empty message) and the
+    # app went on running.
+    import signal
+    import time
+
+    data = tmp_path / "data"
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{DATA_DIR_ENV: str(data)})
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hindsight", "--db", str(demo_db)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The window is up once it has remembered the database it opened.
+        settings = data / "settings.ini"
+
+        def opened() -> bool:
+            return settings.exists() and demo_db.name in settings.read_text("utf-8")
+
+        deadline = time.monotonic() + 60
+        while not opened() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert opened(), "the app did not open the database"
+        time.sleep(1.0)
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err[-800:]
+    assert "internal error" not in err
+    log = (data / "hindsight.log").read_text("utf-8") if (data / "hindsight.log").exists() else ""
+    assert "KeyboardInterrupt" not in log and "Traceback" not in log
+    assert not list(data.glob("recovery/*/*")), "closed as Quit does: its session is gone"
+
+
+def test_a_keyboard_interrupt_reaching_python_code_quits_instead_of_reporting_a_bug(
+    qtbot, demo_db, monkeypatch
+) -> None:
+    from hindsight.ui import app as app_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    window = _start(qtbot, demo_db)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    app_module._report_bug(KeyboardInterrupt, KeyboardInterrupt(), None)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert shown == []

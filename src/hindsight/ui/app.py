@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -54,10 +55,55 @@ def configure(app: QApplication) -> None:
 
 def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     # A bug: keep the traceback in the log, tell the user where it is, keep running.
+    if issubclass(kind, KeyboardInterrupt):  # Ctrl+C reached Python code: quit, as asked
+        QTimer.singleShot(0, QApplication.closeAllWindows)
+        return
     report_bug(value.with_traceback(tb))
     from PySide6.QtWidgets import QMessageBox  # not at start-up: its class costs the first paint
 
     QMessageBox.critical(None, "Unexpected error", bug_message(value))
+
+
+def quit_on_interrupt(app: QApplication) -> Callable[[], None]:
+    """Let Ctrl+C in the terminal that started the app (SIGINT) close its windows as Quit does:
+    each saves first, and asks about what it cannot save. Returns what undoes it.
+
+    Python runs its signal handlers only between its own instructions, which an idle Qt event
+    loop never reaches: the signal also writes to a pipe Qt watches, so the handler runs at
+    once. (Python's default handler raised KeyboardInterrupt in whatever code ran next, which
+    the app then showed as an internal error with no message.) Not on Windows, whose wake-up
+    needs a socket: there the excepthook's fallback quits at the next Python code.
+    """
+    import contextlib
+    import os
+    import signal
+
+    if sys.platform == "win32":
+        return lambda: None
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    os.set_blocking(writer, False)
+    previous_fd = signal.set_wakeup_fd(writer)
+    previous = signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, app.closeAllWindows))
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.read(reader, 64)  # the signal numbers written; the handler has run by now
+
+    notifier.activated.connect(woken)
+
+    def undo() -> None:
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        signal.signal(signal.SIGINT, previous)
+        signal.set_wakeup_fd(previous_fd)
+        os.close(reader)
+        os.close(writer)
+
+    return undo
 
 
 def show_start_problem(text: str) -> None:
@@ -109,6 +155,7 @@ def run_app(
         timing.watch(window)
     window.open_path(target)  # reading starts off the GUI thread while the window shows
     window.show()
+    QTimer.singleShot(0, lambda: quit_on_interrupt(app))  # after the first paint
     window.incidentShown.connect(lambda _id: freeze_startup_heap(), type=_single_shot())
     window.incidentShown.connect(lambda _id: after_first_incident(window))
     # A user who opens nothing: the rest loads once the window has been idle a moment.
