@@ -286,12 +286,15 @@ def test_a_right_to_left_override_turns_only_its_own_text_around(workspace: Work
     from hindsight.core.enums import Role
     from hindsight.export.redaction import close_bidi
 
+    fsi, pdi = "\u2068", "\u2069"  # each line with a control is isolated too (Qt needs it)
     assert close_bidi("abc") == "abc"
-    assert close_bidi("\u202eevil") == "\u202eevil\u202c"
-    assert close_bidi("\u2067a\u202eb\n\u202ec\u202c d  ") == (
-        "\u2067a\u202eb\u202c\u2069\n\u202ec\u202c d  "
+    assert close_bidi("\u202eevil") == f"{fsi}\u202eevil\u202c{pdi}"
+    assert close_bidi("\u2067a\u202eb\n\u202ec\u202c d  \nplain") == (
+        f"{fsi}\u2067a\u202eb\u202c\u2069{pdi}\n{fsi}\u202ec\u202c d{pdi}  \nplain"
     )
-    assert close_bidi("\u2068x\u202ey\u2069z") == "\u2068x\u202ey\u2069z"  # PDI closes all
+    assert (
+        close_bidi("\u2068x\u202ey\u2069z") == f"{fsi}\u2068x\u202ey\u2069z{pdi}"
+    )  # PDI closes all
     stored = workspace.incidents.create("Stale \u202eranking")
     stored = workspace.incidents.save(
         replace(stored, roles=[RoleAssignment(Role.INCIDENT_COMMANDER, "Amara \u202eNwosu")])
@@ -299,8 +302,8 @@ def test_a_right_to_left_override_turns_only_its_own_text_around(workspace: Work
     service = ExportService(workspace, clock=lambda: FIXED_NOW)
     for fmt in (Format.MARKDOWN, Format.HTML):
         text = service.render(stored.id, ExportRequest(fmt)).text
-        assert "Amara \u202eNwosu\u202c" in text, fmt
-        assert "Stale \u202eranking\u202c" in text, fmt
+        assert "Amara \u202eNwosu\u202c\u2069" in text, fmt
+        assert "Stale \u202eranking\u202c\u2069" in text, fmt
         assert text.count("\u202e") == text.count("\u202c"), fmt
     data = json.loads(service.render(stored.id, ExportRequest(Format.JSON)).data)
     assert data["incidents"][0]["title"] == "Stale \u202eranking"  # data stays exact

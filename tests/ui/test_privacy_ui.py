@@ -491,3 +491,50 @@ def test_the_privacy_tab_just_after_start_is_built_once_its_service_is_made_off_
     qtbot.waitUntil(lambda: editor.current_tab() == "privacy" and "privacy" in editor._pages)
     assert made_on == [False]
     assert editor.privacy.isVisible()
+
+
+def test_a_right_to_left_override_in_a_name_leaves_the_date_under_it_as_it_is(
+    make_window, db_path, qtbot
+):
+    # A tester's "alice <RLO>RTL" showed its date as "35:70 92-11-6202" in the log's table.
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from hindsight.core.privacy import AccessDetails
+
+    window = make_window(db_path)
+    new_incident(qtbot, window, "Stale ranking")
+    workspace = Workspace.open(db_path)
+    try:
+        details = AccessDetails(
+            "alice \u202eRTL",
+            datetime(2026, 11, 29, 7, 53, tzinfo=UTC),
+            "ranking logs \u202ereversed",
+            categories=(DataCategory.AGGREGATES_ONLY,),
+            justification="Counting",
+        )
+        workspace.privacy.record_access(1, details, "Tester")
+    finally:
+        workspace.close()
+    _, tab = open_privacy(window, 1)
+    tab.pages.setCurrentWidget(tab.log)
+    qtbot.waitUntil(lambda: tab.log.table.rowCount() == 1, timeout=5000)
+    text = tab.log.table.item(0, 1).text()
+    name, when = text.split("\n")
+    assert name == "\u2068alice \u202eRTL\u202c\u2069"  # closed and isolated in its line
+
+    def second_line(shown: str) -> QImage:
+        image = QImage(400, 60, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setFont(tab.log.table.font())
+        painter.setPen(QColor("black"))
+        painter.drawText(
+            image.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), shown
+        )
+        painter.end()
+        spacing = tab.log.table.fontMetrics().lineSpacing()
+        return image.copy(0, spacing, 400, 60 - spacing)
+
+    # The date line is drawn exactly as the date alone under a plain name.
+    assert second_line(text) == second_line(f"alice\n{when}")
+    assert second_line("alice \u202eRTL\n" + when) != second_line(f"alice\n{when}")  # as before

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 from hindsight.core.attachments import Attachment
+from hindsight.core.bidi import close_bidi
 from hindsight.core.followups import FollowUp
 from hindsight.core.incident import Incident
 from hindsight.core.pii import CustomPattern, Finding, redact_text, scan_text
@@ -146,40 +147,6 @@ def map_view_texts(view: Any, visit: Visitor, path: str = "privacy") -> Any:
         }
         return replace(view, **changes)
     return view
-
-
-# Explicit direction controls: embeddings and overrides (ended by PDF), isolates (ended by PDI).
-_EMBEDDINGS = "\u202a\u202b\u202d\u202e"
-_POP_EMBEDDING = "\u202c"
-_ISOLATES = "\u2066\u2067\u2068"
-_POP_ISOLATE = "\u2069"
-
-
-def close_bidi(text: str) -> str:
-    """`text` with every direction override, embedding or isolate it opens closed by the end
-    of each of its lines.
-
-    A right-to-left override (U+202E) left open in a name ran on into what the document put
-    after it: " — " and the note in the PDF, "(tracker)" read "(rekcart)". Closed where the
-    author's line ends, it turns only the author's own text around.
-    """
-    if not any(c in text for c in _EMBEDDINGS + _ISOLATES):
-        return text
-    lines = []
-    for line in text.split("\n"):
-        opened: list[str] = []
-        for char in line:
-            if char in _EMBEDDINGS or char in _ISOLATES:
-                opened.append(char)
-            elif char == _POP_EMBEDDING and opened and opened[-1] in _EMBEDDINGS:
-                opened.pop()
-            elif char == _POP_ISOLATE and any(c in _ISOLATES for c in opened):
-                while opened.pop() not in _ISOLATES:
-                    pass
-        closers = "".join(_POP_ISOLATE if c in _ISOLATES else _POP_EMBEDDING for c in opened[::-1])
-        body = line.rstrip()
-        lines.append(body + closers + line[len(body) :])
-    return "\n".join(lines)
 
 
 class Redactor:

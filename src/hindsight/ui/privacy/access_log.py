@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hindsight.core.bidi import close_bidi
 from hindsight.core.privacy import (
     BLOCKING_FLAGS,
     FLAG_LABELS,
@@ -341,10 +342,12 @@ class AccessLogPage(QWidget):
         for row, access in enumerate(self.accesses):
             details = access.details
             volume = volume_text(details)
+            # An author's direction control stays in the author's own line (core/bidi.py): a
+            # right-to-left override in a name turned the date under it around.
             cells = (
                 str(access.number),
-                f"{details.accessor}\n{local_text(details.accessed_at)}",
-                f"{details.dataset}\n{volume}" if volume else details.dataset,
+                f"{close_bidi(details.accessor)}\n{local_text(details.accessed_at)}",
+                f"{close_bidi(details.dataset)}\n{volume}" if volume else details.dataset,
                 categories_text(details.categories),
                 details.approver or "—",
             )
