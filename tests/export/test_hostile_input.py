@@ -474,3 +474,12 @@ def test_streamed_reading_refuses_like_whole_reading(text: str, expected: str) -
         with pytest.raises(FormatError) as caught:
             read(text)
         assert expected in " ".join(str(p) for p in caught.value.problems)
+
+
+def test_a_right_to_left_quote_is_isolated_and_plain_text_left_as_it_is() -> None:
+    from hindsight.core.bidi import isolated
+
+    assert isolated("Ranker served stale results") == "Ranker served stale results"
+    hebrew = "\u05d3\u05d9\u05e8\u05d5\u05d2 \u05d9\u05e9\u05df…"
+    assert isolated(hebrew) == f"\u2068{hebrew}\u2069"
+    assert isolated("a \u202eb\nc") == "\u2068\u2068a \u202eb c\u202c\u2069\u2069"

@@ -46,3 +46,19 @@ def close_bidi(text: str) -> str:
         body = line.rstrip()
         lines.append(_FIRST_STRONG_ISOLATE + body + closers + _POP_ISOLATE + line[len(body) :])
     return "\n".join(lines)
+
+
+_RIGHT_TO_LEFT_OR_CONTROL = frozenset(
+    ("R", "AL", "RLE", "RLO", "LRE", "LRO", "RLI", "LRI", "FSI", "PDF", "PDI")
+)
+
+
+def isolated(text: str) -> str:
+    """`text` to quote inside the app's own sentence: when it has right-to-left letters or a
+    direction control, closed and isolated as one piece (FSI ... PDI), so the quotation marks
+    and words around it stay where the sentence puts them; other text as it is."""
+    import unicodedata
+
+    if not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT_OR_CONTROL for c in text):
+        return text
+    return _FIRST_STRONG_ISOLATE + close_bidi(text.replace("\n", " ")) + _POP_ISOLATE

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from hindsight.core.bidi import isolated
 from hindsight.paths import backups_dir, data_dir
 from hindsight.services.errors import HindsightError, SchemaBehindError, SchemaMissingError
 from hindsight.store.postgres_url import ServerAddress, is_server_url, target_from
@@ -528,6 +529,7 @@ class DatabaseDoor(QObject):
         quote = " ".join(texts[0].split()) if texts else ""
         if len(quote) > QUOTE_CHARS:
             quote = quote[: QUOTE_CHARS - 1] + "…"
+        quote = isolated(quote)  # a right-to-left title keeps its closing quote after it
         doing = "adding" if draft.item_id is None else "editing"
         to = "to" if draft.item_id is None else "of"
         named = key or draft.incident_key or f"incident {draft.incident_id}"
