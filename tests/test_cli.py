@@ -135,6 +135,11 @@ def test_backup(capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Pat
     assert code == 1
     assert "already exists" in err
     assert target.read_bytes() == before
+    # A folder that is not there is said, not made (a tester's /nonexist/ was made quietly).
+    missing = tmp_path / "no-such-folder" / "b.sqlite"
+    code, out, err = run(capsys, "backup", "--db", demo_db, "-o", missing)
+    assert code == 1 and "is not a folder" in err
+    assert not missing.parent.exists()
 
 
 @pytest.mark.sqlite_only("a file's bytes and backups")

@@ -207,6 +207,9 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     try:
         if args.output is not None and args.output.exists():
             raise UserError(f"{args.output} already exists; choose another path.")
+        if args.output is not None and not args.output.parent.is_dir():
+            # As export does: a folder misspelt is said, not made (the backups folder is).
+            raise UserError(f"{args.output.parent} is not a folder; create it or choose another.")
         written = workspace.backup(args.output)
     finally:
         workspace.close()
