@@ -537,3 +537,70 @@ def test_a_checklist_note_not_saved_yet_is_journalled_said_unsaved_and_restored(
     qtbot.waitUntil(lambda: not folder.exists() and not drafts(data_dir), timeout=5000)
     qtbot.waitUntil(lambda: again.save_label.text() == "Saved", timeout=5000)
     assert ethics_page.ETHICS == "ethics"
+
+
+# -- a link to another incident ---------------------------------------------------------------
+
+
+def test_a_link_to_another_incident_being_written_is_kept_and_restored(
+    make_window, db_path, data_dir, qtbot
+) -> None:
+    from hindsight.ui.search.link_dialog import LinkDialog
+
+    make_db(db_path, ("Feature file doubled", "Ranking went stale"))
+    window = make_window(db_path)
+    open_incident(qtbot, window, 1)
+    window.editor.show_tab("related")
+    related = window.editor.related
+    seen: list[dict[str, Any]] = []
+    note = "Same proxy size limit, seen in both traces"
+
+    def type_then_cancel(dialog: LinkDialog) -> None:
+        try:
+            dialog.kind.setCurrentIndex(1)  # "is a recurrence of"
+            dialog.other.choose(2, "HS-2 — Ranking went stale")
+            qtbot.keyClicks(dialog.note, note)
+            seen.append(kept(data_dir, qtbot, note))
+        finally:
+            dialog.reject()
+
+    when_dialog(LinkDialog, type_then_cancel)
+    related.link()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    fields = seen[0]["fields"]
+    assert seen[0]["kind"] == "incident_link"
+    assert fields == {
+        "note": note,
+        "kind": {"choice": "recurrence:out", "label": "is a recurrence of"},
+        "other": {"incident": 2, "label": "HS-2 — Ranking went stale"},
+    }
+    qtbot.waitUntil(lambda: not drafts(data_dir), timeout=3000)  # Cancel drops it
+    window.close()
+
+    folder = leave_drafts(db_path, Draft("incident_link", 1, "HS-1", None, fields))
+    told: list[str] = []
+    filled: list[tuple[int, int | None, str]] = []
+
+    def restore(box: QMessageBox) -> None:
+        told.append(box.text())
+        when_dialog(LinkDialog, check_then_link)
+        next(b for b in box.buttons() if b.text() == "Restore").click()
+
+    def check_then_link(dialog: LinkDialog) -> None:
+        filled.append((dialog.kind.currentIndex(), dialog.other.incident_id, dialog.note.text()))
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    when_dialog(QMessageBox, restore)
+    make_window(db_path)
+    qtbot.waitUntil(lambda: bool(filled), timeout=15000)
+    assert told == [
+        f"While you were adding a link to another incident to HS-1, Hindsight stopped: ‘{note}’"
+    ]
+    assert filled == [(1, 2, note)]
+    qtbot.waitUntil(lambda: not folder.exists() and not drafts(data_dir), timeout=5000)
+    workspace = Workspace.open(db_path)
+    try:
+        links = workspace.links.links(1)
+        assert [(link.key, link.note) for link in links] == [("HS-2", note)]
+    finally:
+        workspace.close()

@@ -62,6 +62,7 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "impact": DraftKind("an impact measure", "impact"),
     "factor": DraftKind("a contributing factor", "factors"),
     "link": DraftKind("a link", "links"),
+    "incident_link": DraftKind("a link to another incident", "related"),
     "followup": DraftKind("a follow-up", "followups"),
     "access": DraftKind("a data access entry", "privacy"),
     "deletion": DraftKind("a deletion's confirmation", "privacy"),

@@ -8,6 +8,9 @@ stored once; both incidents show it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -51,6 +54,7 @@ class IncidentPicker(QLineEdit):
     """Finds another incident by its key or its words, through the search service."""
 
     picked = Signal(object)  # the incident id, or None when the text names none
+    draft_edited = Signal()  # typed or picked: what a draft keeps changed (ui/recovery.py)
 
     def __init__(self, ops: Operations, exclude: int | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -69,6 +73,26 @@ class IncidentPicker(QLineEdit):
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._ask)
         self.textEdited.connect(self._typed)
+        self.textChanged.connect(self.draft_edited)
+
+    def draft_value(self) -> dict[str, Any]:
+        """What a draft keeps: the incident picked (its id and label), or the words typed."""
+        if self._id is not None:
+            return {"incident": self._id, "label": self.text()}
+        return {"text": self.text()}
+
+    def set_draft_value(self, value: Mapping[str, Any]) -> None:
+        """Put back what a draft kept; TypeError or KeyError for a value it cannot take."""
+        if "incident" in value:
+            incident, label = value["incident"], value["label"]
+            if not isinstance(incident, int) or not isinstance(label, str):
+                raise TypeError("an incident picked that is not an id and a label")
+            self.choose(incident, label, from_start=True)
+            return
+        text = value["text"]
+        if not isinstance(text, str):
+            raise TypeError("words typed that are not text")
+        self.setText(text)
 
     @property
     def incident_id(self) -> int | None:
@@ -151,8 +175,9 @@ class LinkDialog(QDialog):
         self.incident_id = incident_id
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of link")
-        for text, _kind, _outgoing in CHOICES:
-            self.kind.addItem(text)
+        for text, kind, outgoing in CHOICES:
+            # By a code of its own, so a draft keeps the choice whatever its words become.
+            self.kind.addItem(text, f"{kind.value}:{'out' if outgoing else 'in'}")
         self.other = IncidentPicker(ops, incident_id)
         self.other.setAccessibleName("Other incident")
         self.note = QLineEdit()
@@ -175,6 +200,11 @@ class LinkDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.resize(max(self.sizeHint().width(), self.fontMetrics().horizontalAdvance("M") * 44), 0)
+
+    def draft_fields(self) -> dict[str, QWidget]:
+        """The fields kept as a draft while the dialog is open (ui/recovery.py), in the order
+        its offer quotes them."""
+        return {"note": self.note, "kind": self.kind, "other": self.other}
 
     def choose_kind(self, kind: LinkKind, outgoing: bool = True) -> None:
         """Preselect how the link reads."""

@@ -11,6 +11,9 @@ the tab is shown, and changes elsewhere are read again after a pause.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -36,6 +39,11 @@ from hindsight.ui.editor.attached_page import AttachedPage
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations
 from hindsight.ui.qt_helpers import local_text
+
+if TYPE_CHECKING:
+    from hindsight.services.recovery import Draft
+
+INCIDENT_LINK = "incident_link"  # the kind of draft of the link dialog (ui/recovery.py)
 
 REREAD_DELAY_MS = 400  # after a change elsewhere, read again once things settle
 RELATED_COUNT = 5
@@ -284,8 +292,17 @@ class RelatedTab(AttachedPage):
         if callable(opener):
             opener(incident_id)
 
-    def link(self, other_id: int | None = None, key: str = "", title: str = "") -> None:
-        """Ask how the open incident relates to another one and record it."""
+    def link(
+        self,
+        other_id: int | None = None,
+        key: str = "",
+        title: str = "",
+        *,
+        fill: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Ask how the open incident relates to another one and record it (with `fill`, the
+        fields a draft left)."""
+        from hindsight.ui.recovery import keep_drafts
         from hindsight.ui.search.link_dialog import LinkDialog, hit_label
 
         if self.incident_id is None:
@@ -294,8 +311,20 @@ class RelatedTab(AttachedPage):
         if other_id is not None:
             dialog.other.choose(other_id, hit_label(key, title), from_start=True)
             dialog.choose_kind(LinkKind.SAME_CAUSE)
+        keep_drafts(
+            dialog,
+            dialog.draft_fields(),
+            kind=INCIDENT_LINK,
+            incident_id=self.incident_id,
+            incident_key=self.key,
+            fill=fill,
+        )
         dialog.exec()
         dialog.deleteLater()
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Reopen the link dialog a draft was left in, filled as it was."""
+        self.link(fill=draft.fields)
 
     def unlink(self, link: LinkedIncident) -> None:
         """Remove `link` from both incidents, after asking."""
