@@ -1,0 +1,126 @@
+"""What a tester found in Triage, in Insights' scope and in a dialog at 2x scale.
+
+A long saved-search name must never widen its window; the contributing-factor dialog fits a
+short screen; a card moved with the keyboard is scrolled into view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from hindsight.services.workspace import Workspace
+
+from .followup_helpers import settle as settle_board
+
+LONG_NAME = "Serving regressions after the ranker rollout " + "and its many follow-ups " * 5
+LONG_NAME = LONG_NAME[:150]
+
+
+def inside(outer: QWidget, widget: QWidget) -> bool:
+    return outer.rect().contains(QRect(widget.mapTo(outer, QPoint(0, 0)), widget.size()))
+
+
+def test_a_long_saved_search_in_the_insights_scope_is_cut_and_never_widens_the_bar(qtbot):
+    from hindsight.ui.insights.scope_bar import ScopeBar
+
+    bar = ScopeBar()
+    qtbot.addWidget(bar)
+    bar.set_searches(["Short", LONG_NAME])
+    bar.show()
+    width = bar.search.width()
+    least = bar.minimumSizeHint().width()
+    assert bar.choose_search(LONG_NAME)
+    QApplication.processEvents()
+    assert bar.search.sizeHint().width() == width or bar.search.width() == width
+    assert bar.minimumSizeHint().width() == least <= 480
+    assert bar.search.sizeHint().width() < 400
+    shown = bar.search.shown_text()
+    assert shown.endswith("…") and LONG_NAME.startswith(shown[:-1].rstrip())
+    assert LONG_NAME in bar.search.toolTip()  # the whole name
+    index = bar.search.findData(LONG_NAME)
+    assert bar.search.itemData(index, Qt.ItemDataRole.ToolTipRole) == LONG_NAME
+    assert bar.scope().saved_search == LONG_NAME  # the value chosen is the whole name
+    bar.search.setCurrentIndex(0)
+    assert LONG_NAME not in bar.search.toolTip()
+
+
+def test_the_list_of_saved_searches_shows_a_long_name_whole(qtbot):
+    from hindsight.ui.insights.scope_bar import ScopeBar
+
+    bar = ScopeBar()
+    qtbot.addWidget(bar)
+    bar.set_searches(["Short", LONG_NAME])
+    bar.resize(900, bar.heightForWidth(900))
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.search.showPopup()
+    try:
+        view = bar.search.view()
+        popup = view.window()
+        qtbot.waitUntil(popup.isVisible)
+        screen = bar.search.screen().availableGeometry()
+        assert popup.width() > bar.search.width()
+        assert screen.contains(popup.geometry())
+        whole = view.fontMetrics().horizontalAdvance(LONG_NAME)
+        assert view.viewport().width() >= min(whole, screen.width() - 60)
+    finally:
+        bar.search.hidePopup()
+
+
+@pytest.fixture
+def long_search_db(db_path: Path) -> Path:
+    workspace = Workspace.open(db_path)
+    try:
+        workspace.search.save(LONG_NAME, "ranker")
+    finally:
+        workspace.close()
+    return db_path
+
+
+def test_a_long_saved_search_name_keeps_the_triage_filters_on_a_960_pixel_window(
+    make_window, long_search_db, qtbot
+):
+    window = make_window(long_search_db)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    triage = window.followups_ui.triage
+    qtbot.waitExposed(triage)
+    box = triage.saved_search
+    qtbot.waitUntil(lambda: box.count() == 2 and not box.busy)
+    triage.resize(960, 540)  # a 1920x1080 screen at 2x scale
+    QApplication.processEvents()
+    assert triage.minimumSizeHint().width() <= 960
+    assert inside(triage.centralWidget(), box)  # its right end and arrow on screen
+    box.choose(LONG_NAME)
+    qtbot.waitUntil(lambda: not box.busy)
+    settle_board(qtbot, window.ops, triage.board)
+    QApplication.processEvents()
+    assert triage.width() == 960 and triage.minimumSizeHint().width() <= 960
+    assert inside(triage.centralWidget(), box)
+    assert box.shown_text().endswith("…")
+    assert LONG_NAME in box.toolTip() and LONG_NAME in box.itemData(1, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_insights_window_keeps_reset_on_screen_with_a_long_search_chosen(
+    make_window, long_search_db, qtbot
+):
+    window = make_window(long_search_db)
+    window.insights_ui.open_action.trigger()
+    view = window.insights_ui.view
+    view.resize(1366, 720)
+    qtbot.waitUntil(lambda: view.insights is not None and not window.ops.busy, timeout=20000)
+    bar = view.scope_bar
+    qtbot.waitUntil(lambda: bar.search.findData(LONG_NAME) > 0, timeout=5000)
+    assert bar.choose_search(LONG_NAME)
+    qtbot.waitUntil(
+        lambda: view.insights.scope.saved_search == LONG_NAME and not window.ops.busy,
+        timeout=20000,
+    )
+    QApplication.processEvents()
+    assert view.width() == 1366 and view.minimumSizeHint().width() <= 960
+    for widget in (bar.search, bar.period, bar.reset_button, view.summary):
+        assert inside(view, widget), widget
+    assert bar.search.mapTo(bar, QPoint(0, 0)).y() == bar.start.mapTo(bar, QPoint(0, 0)).y()
