@@ -124,3 +124,68 @@ def test_the_insights_window_keeps_reset_on_screen_with_a_long_search_chosen(
     for widget in (bar.search, bar.period, bar.reset_button, view.summary):
         assert inside(view, widget), widget
     assert bar.search.mapTo(bar, QPoint(0, 0)).y() == bar.start.mapTo(bar, QPoint(0, 0)).y()
+
+
+class ScreenAt2x:  # a 1920x1080 screen at 2x scale, less a panel
+    @staticmethod
+    def availableGeometry() -> QRect:
+        return QRect(0, 0, 960, 510)
+
+
+class Screens:
+    @staticmethod
+    def primaryScreen() -> ScreenAt2x:
+        return ScreenAt2x()
+
+
+def test_the_factor_dialog_with_its_dates_ticked_keeps_ok_and_every_date_on_screen(
+    qtbot, monkeypatch
+):
+    from hindsight.ui.editor import dialogs
+    from hindsight.ui.editor.postmortem_tabs import FactorDialog
+
+    monkeypatch.setattr(dialogs, "QGuiApplication", Screens, raising=False)
+    dialog = FactorDialog(None, triggers=[("deploy", "A deployment")])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    closed_height = dialog.height()
+    for field in list(dialog.dates.values())[:2]:  # Began, Detected
+        field.known.setChecked(True)
+        QApplication.processEvents()
+    assert dialog.height() > closed_height  # it grew for the dates...
+    assert dialog.height() <= 510 - 48  # ...up to the screen
+    scroll = dialog.fields_area
+    assert scroll is not None and scroll.verticalScrollBar().maximum() > 0  # the rest scrolls
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    cancel = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+    for button in (ok, cancel):
+        assert not scroll.isAncestorOf(button) and inside(dialog, button)
+    # Mitigated and Resolved are reached by scrolling, not lost below the screen.
+    resolved = list(dialog.dates.values())[-1]
+    scroll.ensureWidgetVisible(resolved.known)
+    QApplication.processEvents()
+    corner = resolved.known.mapTo(scroll.viewport(), resolved.known.rect().bottomLeft())
+    assert scroll.viewport().rect().contains(corner)
+    for field in dialog.dates.values():
+        field.known.setChecked(True)
+    QApplication.processEvents()
+    assert dialog.height() <= 510 - 48 and inside(dialog, ok)
+
+
+def test_a_factor_dialog_on_a_roomy_screen_shows_every_field_without_scrolling(qtbot):
+    from datetime import UTC, datetime
+
+    from hindsight.core.factors import ContributingFactor, FactorDate
+    from hindsight.core.fuzzy_time import FuzzyTime
+    from hindsight.ui.editor.postmortem_tabs import FactorDialog
+
+    when = FuzzyTime.exact(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    factor = ContributingFactor(title="Stale features", dates={FactorDate.BEGAN: when})
+    dialog = FactorDialog(factor)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    assert dialog.fields_area is not None and dialog.fields_area.verticalScrollBar().maximum() == 0
+    assert dialog.result_factor().dates == {FactorDate.BEGAN: when}
