@@ -189,3 +189,45 @@ def test_a_factor_dialog_on_a_roomy_screen_shows_every_field_without_scrolling(q
     QApplication.processEvents()
     assert dialog.fields_area is not None and dialog.fields_area.verticalScrollBar().maximum() == 0
     assert dialog.result_factor().dates == {FactorDate.BEGAN: when}
+
+
+def in_view(view, item_id: int) -> bool:
+    rect = view.grid.card_rect(item_id)
+    assert rect is not None
+    return view.viewport().rect().contains(view.mapFromScene(rect).boundingRect())
+
+
+def test_a_card_moved_with_the_keyboard_is_scrolled_into_view_and_stays_selected(
+    make_window, demo_db, qtbot
+):
+    window = make_window(demo_db)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    triage = window.followups_ui.triage
+    qtbot.waitExposed(triage)
+    triage.resize(960, 540)  # a 1920x1080 screen at 2x scale
+    board = triage.board
+    settle_board(qtbot, window.ops, board)
+    view = board.view
+    view.show_top()
+    QApplication.processEvents()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # nothing selected: the top-ranked card is chosen
+    item_id = board.selected_id()
+    assert item_id is not None and in_view(view, item_id)
+    value = board.scene.source.cell_of(item_id)[0]
+    assert value > 1
+    scrolled = False
+    for _ in range(value - 1):
+        top = view.verticalScrollBar().value()
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+        QApplication.processEvents()
+        scrolled |= view.verticalScrollBar().value() > top
+        assert board.selected_id() == item_id
+        assert in_view(view, item_id), board.scene.source.cell_of(item_id)
+        assert view.hasFocus()
+    assert board.scene.source.cell_of(item_id)[0] == 1  # the lowest row
+    assert scrolled  # the view followed the card down
+    assert board.scene.cards[item_id].isSelected()
+    rows = board.table.selectionModel().selectedRows()
+    assert [r.row() for r in rows] == [board.model.row_of(item_id)]
+    settle_board(qtbot, window.ops, board)
