@@ -231,3 +231,85 @@ def test_a_card_moved_with_the_keyboard_is_scrolled_into_view_and_stays_selected
     rows = board.table.selectionModel().selectedRows()
     assert [r.row() for r in rows] == [board.model.row_of(item_id)]
     settle_board(qtbot, window.ops, board)
+
+
+@pytest.mark.parametrize("small_px", [11.0, 16.0])
+@pytest.mark.parametrize("owner", ["Priya Raman", "lorac", "", "Maximilian Oberhuber-Castellanos"])
+def test_a_cards_top_line_cuts_a_long_priority_at_a_letter_and_keeps_the_owner(
+    qtbot, owner, small_px
+):
+    from hindsight.core.followups import FollowUpStatus, Priority
+    from hindsight.export.grid.geometry import CARD_W
+    from hindsight.export.grid.painting import CardData, card_style, fonts, top_line
+
+    made = fonts(card_style(small_px))
+    width = CARD_W - 16  # as paint_card leaves for text
+    gap = made.bold_metrics.horizontalAdvance("  ")
+    space = made.text_metrics.horizontalAdvance(" ")
+    for priority in Priority:
+        card = CardData(
+            item_id=1,
+            key="HS-44",
+            title="A title",
+            priority=priority,
+            owner=owner,
+            status=FollowUpStatus.OPEN,
+            badges=(),
+            tooltip="",
+        )
+        key, label, shown_owner = top_line(card, made, width)
+        assert key == "HS-44"
+        assert label == priority.label or (
+            label.endswith("…") and priority.label.startswith(label[:-1])
+        ), label
+        assert shown_owner not in ("", "…")  # the owner is there
+        whole = owner or "no owner"
+        assert shown_owner == whole or (
+            shown_owner.endswith("…") and whole.startswith(shown_owner[:-1])
+        )
+        used = (
+            made.bold_metrics.horizontalAdvance(key)
+            + gap
+            + (made.bold_metrics.horizontalAdvance(label) + space if label else 0)
+            + made.text_metrics.horizontalAdvance(shown_owner)
+        )
+        assert used <= width + 0.5  # nothing is cut by the card's edge
+    nice = replace_priority(card, Priority.NICE_TO_HAVE)
+    assert top_line(nice, made, width)[1] != ""  # a cut priority still shows its first letters
+
+
+def replace_priority(card, priority):
+    from dataclasses import replace
+
+    return replace(card, priority=priority)
+
+
+def painted_top_line(owner: str, priority) -> tuple[list[list[int]], float]:
+    """The pixels of a card's top line, painted at the grid's largest text."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from hindsight.core.followups import FollowUpStatus
+    from hindsight.export.grid.geometry import CARD_H, CARD_W
+    from hindsight.export.grid.painting import CardData, card_style, fonts, paint_card
+
+    style = card_style(16.0)
+    card = CardData(1, "HS-44", "A title", priority, owner, FollowUpStatus.OPEN, (), "")
+    image = QImage(int(CARD_W) + 4, int(CARD_H) + 4, QImage.Format.Format_RGB32)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    paint_card(painter, QRectF(0, 0, CARD_W, CARD_H), card, style=style)
+    painter.end()
+    line = fonts(style).bold_metrics.height()
+    rows = range(5, int(4 + line))
+    return [[image.pixel(x, y) & 0xFFFFFF for x in range(int(CARD_W))] for y in rows], line
+
+
+def test_a_painted_card_shows_its_owner_and_nothing_runs_into_its_edge(qtbot):
+    from hindsight.core.followups import Priority
+
+    lorac, _ = painted_top_line("lorac", Priority.NICE_TO_HAVE)
+    other, _ = painted_top_line("zed", Priority.NICE_TO_HAVE)
+    assert lorac != other, "the owner is not drawn"  # (it was not at all)
+    for row in lorac:  # the last pixels before the card's border are the card's own white
+        assert set(row[-6:-2]) == {0xFFFFFF}, [hex(p) for p in row[-8:]]
