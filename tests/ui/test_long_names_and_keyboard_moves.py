@@ -313,3 +313,28 @@ def test_a_painted_card_shows_its_owner_and_nothing_runs_into_its_edge(qtbot):
     assert lorac != other, "the owner is not drawn"  # (it was not at all)
     for row in lorac:  # the last pixels before the card's border are the card's own white
         assert set(row[-6:-2]) == {0xFFFFFF}, [hex(p) for p in row[-8:]]
+
+
+def test_a_day_count_past_its_limit_is_refused_aloud_not_cut(qtbot):
+    from hindsight.core.followup_attention import AttentionSettings
+    from hindsight.ui.followups.settings_dialog import AttentionSettingsDialog
+
+    dialog = AttentionSettingsDialog(AttentionSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = dialog.grace  # 0 to 365 days
+    low, high = AttentionSettings.LIMITS["overdue_grace_days"]
+    assert f"{high:,}" in box.toolTip()  # the limit is said before anything is typed
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "1000")
+    assert box.value() == 100  # Qt keeps what it could take...
+    assert dialog.problem.isVisible()  # ...and the dialog says so, with the limit
+    said = dialog.problem.text()
+    assert "“1000”" in said and f"from {low} to {high} days" in said and "keeps 100" in said
+    assert box.toolTip() == said
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "30")
+    assert box.value() == 30 and not dialog.problem.isVisible()
+    assert dialog.result_settings().overdue_grace_days == 30
