@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from hindsight.services.workspace import Workspace
 
@@ -338,3 +338,18 @@ def test_a_day_count_past_its_limit_is_refused_aloud_not_cut(qtbot):
     qtbot.keyClicks(box, "30")
     assert box.value() == 30 and not dialog.problem.isVisible()
     assert dialog.result_settings().overdue_grace_days == 30
+
+
+def test_the_triage_export_has_one_name_on_its_button_and_in_its_menu(make_window, demo_db, qtbot):
+    window = make_window(demo_db)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    triage = window.followups_ui.triage
+    qtbot.waitExposed(triage)
+    named = {
+        action.text()
+        for menu in triage.menuBar().findChildren(QMenu)
+        for action in menu.actions()
+        if "xport" in action.text()
+    }
+    assert named == {triage.export_button.text()} == {"&Export CSV…"}
+    assert triage.export_action.statusTip() == triage.export_button.toolTip()
