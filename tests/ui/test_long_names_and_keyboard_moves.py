@@ -104,26 +104,42 @@ def test_a_long_saved_search_name_keeps_the_triage_filters_on_a_960_pixel_window
     assert LONG_NAME in box.toolTip() and LONG_NAME in box.itemData(1, Qt.ItemDataRole.ToolTipRole)
 
 
+UNBROKEN_NAME = "<b>bold</b> | " + "N" * 136  # one word: no place to wrap it
+
+
+@pytest.mark.parametrize("name", [LONG_NAME, UNBROKEN_NAME])
+@pytest.mark.parametrize("size", [(1366, 720), (960, 510)])
 def test_the_insights_window_keeps_reset_on_screen_with_a_long_search_chosen(
-    make_window, long_search_db, qtbot
+    make_window, db_path, qtbot, name, size
 ):
-    window = make_window(long_search_db)
+    workspace = Workspace.open(db_path)
+    try:
+        workspace.search.save(name, "ranker")
+    finally:
+        workspace.close()
+    window = make_window(db_path)
     window.insights_ui.open_action.trigger()
     view = window.insights_ui.view
-    view.resize(1366, 720)
+    view.resize(*size)
     qtbot.waitUntil(lambda: view.insights is not None and not window.ops.busy, timeout=20000)
     bar = view.scope_bar
-    qtbot.waitUntil(lambda: bar.search.findData(LONG_NAME) > 0, timeout=5000)
-    assert bar.choose_search(LONG_NAME)
+    qtbot.waitUntil(lambda: bar.search.findData(name) > 0, timeout=5000)
+    assert bar.choose_search(name)
     qtbot.waitUntil(
-        lambda: view.insights.scope.saved_search == LONG_NAME and not window.ops.busy,
+        lambda: view.insights.scope.saved_search == name and not window.ops.busy,
         timeout=20000,
     )
     QApplication.processEvents()
-    assert view.width() == 1366 and view.minimumSizeHint().width() <= 960
+    assert view.width() == size[0] and view.minimumSizeHint().width() <= 960
     for widget in (bar.search, bar.period, bar.reset_button, view.summary):
         assert inside(view, widget), widget
-    assert bar.search.mapTo(bar, QPoint(0, 0)).y() == bar.start.mapTo(bar, QPoint(0, 0)).y()
+    summary = view.summary
+    room = summary.contentsRect().width()
+    lines = summary.lines()
+    assert all(summary.fontMetrics().horizontalAdvance(line) <= room for line in lines)
+    assert summary.height() >= len(lines) * summary.fontMetrics().lineSpacing()
+    if size[0] > 1300:
+        assert bar.search.mapTo(bar, QPoint(0, 0)).y() == bar.start.mapTo(bar, QPoint(0, 0)).y()
 
 
 class ScreenAt2x:  # a 1920x1080 screen at 2x scale, less a panel
