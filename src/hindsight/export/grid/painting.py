@@ -329,6 +329,34 @@ def title_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
     return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
 
 
+OWNER_LETTERS = 1  # of an owner's name kept on a card whose priority fills its top line
+
+
+def top_line(card: CardData, made: Fonts, width: float) -> tuple[str, str, str]:
+    """A card's top line: its incident key, priority and owner, each cut with "…" to fit.
+
+    The key takes at most half the line. The owner keeps at least its first letters and "…"
+    (the whole name is in the card's tooltip), so that a long priority ("Nice to have") is
+    what gives way: it was cut mid-letter by the card's edge and the owner was not shown.
+    """
+    bold, text = made.bold_metrics, made.text_metrics
+    key = bold.elidedText(card.key, Qt.TextElideMode.ElideRight, width / 2)
+    gap = bold.horizontalAdvance("  ")
+    used = bold.horizontalAdvance(key) + gap
+    whole_owner = card.owner or "no owner"
+    owner_least = text.horizontalAdvance(whole_owner)
+    if len(whole_owner) > OWNER_LETTERS:
+        start = whole_owner[:OWNER_LETTERS].rstrip()
+        owner_least = min(owner_least, text.horizontalAdvance(start + "…"))
+    owner_gap = text.horizontalAdvance(" ")  # the owner is set right: a space keeps them apart
+    room = max(width - used - owner_gap - owner_least, 0)
+    priority = bold.elidedText(card.priority.label, Qt.TextElideMode.ElideRight, room)
+    if priority:
+        used += bold.horizontalAdvance(priority) + owner_gap
+    owner = text.elidedText(whole_owner, Qt.TextElideMode.ElideRight, max(width - used, 0))
+    return key, priority, owner
+
+
 def paint_card(
     painter: QPainter,
     rect: QRectF,
@@ -373,22 +401,18 @@ def paint_card(
     metrics = made.bold_metrics
     line = metrics.height()
     top = QRectF(left, body.y() + 4, width, line)
+    key, priority, owner = top_line(card, made, width)
     painter.setPen(MUTED)
-    key = metrics.elidedText(card.key, Qt.TextElideMode.ElideRight, width / 2)
     painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, key)
     key_width = metrics.horizontalAdvance(key + "  ")
     painter.setPen(stripe if not card.closed else MUTED)
     painter.drawText(
         top.adjusted(key_width, 0, 0, 0),
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        card.priority.label,
+        priority,
     )
-    used = key_width + metrics.horizontalAdvance(card.priority.label + "  ")
     painter.setFont(made.text)
     painter.setPen(MUTED)
-    owner = made.text_metrics.elidedText(
-        card.owner or "no owner", Qt.TextElideMode.ElideRight, max(width - used, 0)
-    )
     painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, owner)
 
     # Lines 2 and 3: the title.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,15 +32,35 @@ from hindsight.ui.qt_helpers import (
     say_problem,
     select_data,
 )
+from hindsight.ui.vertical_scroll import VerticalScrollArea
 from hindsight.vocabulary import vocabulary
+
+# Room for the frame and title bar the system draws around a dialog (as place_window leaves).
+FRAME_ROOM = (24, 48)
 
 
 class _RecordDialog(QDialog):
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+    """A form over a problem line and OK/Cancel.
+
+    With `scrolling`, the form scrolls and the problem line and buttons stay below it: such a
+    dialog grows with its fields only up to the screen's available height (the factor dialog,
+    with two of its dates ticked, grew past the bottom of a 1920x1080 screen at 2x scale and
+    took OK and Cancel with it).
+    """
+
+    def __init__(self, title: str, parent: QWidget | None, *, scrolling: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
-        self.form = QFormLayout(self)
+        self.fields_area: VerticalScrollArea | None = None
+        if scrolling:
+            fields = QWidget()
+            self.form = QFormLayout(fields)
+            self.form.setContentsMargins(0, 0, 0, 0)
+            self.fields_area = VerticalScrollArea(fields)
+            QVBoxLayout(self).addWidget(self.fields_area, 1)
+        else:
+            self.form = QFormLayout(self)
         self.problem = problem_label()
         self.buttons = ok_cancel_buttons(self)
 
@@ -48,8 +70,47 @@ class _RecordDialog(QDialog):
         return {}
 
     def finish_layout(self) -> None:
-        self.form.addRow(self.problem)
-        self.form.addRow(self.buttons)
+        layout = self.layout()
+        if self.fields_area is None or not isinstance(layout, QVBoxLayout):
+            self.form.addRow(self.problem)
+            self.form.addRow(self.buttons)
+            return
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.fit_fields()
+
+    def room(self) -> tuple[int, int]:
+        """The width and height a dialog may take on the screen it opens on."""
+        parent = self.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or (
+            QGuiApplication.primaryScreen()
+        )
+        available = screen.availableGeometry()
+        return available.width() - FRAME_ROOM[0], available.height() - FRAME_ROOM[1]
+
+    def fit_fields(self) -> None:
+        """Grow to show every field, up to the screen's height; the fields scroll beyond it."""
+        scroll, layout = self.fields_area, self.layout()
+        if scroll is None or layout is None:
+            return
+        self.form.activate()
+        layout.activate()
+        room_width, room_height = self.room()
+        shown = self.width() if self.isVisible() else 0  # before showing: Qt's default width
+        width = min(max(shown, layout.sizeHint().width()), room_width)
+        width = max(width, min(self.minimumWidth(), room_width))
+        inner = width - scroll.verticalScrollBar().sizeHint().width()
+        margins = layout.contentsMargins()
+        inner -= margins.left() + margins.right()
+        item = layout.itemAt(layout.indexOf(scroll))
+        others = layout.sizeHint().height() - (item.sizeHint().height() if item else 0)
+        wanted = min(others + scroll.least_height(inner), room_height)
+        self.setMinimumSize(min(self.minimumWidth(), room_width), 0)
+        self.setMaximumHeight(room_height)
+        if not self.isVisible():  # its first size: as the fields need, not Qt's default
+            self.resize(width, wanted)
+        elif self.height() < wanted or self.width() != width:
+            self.resize(width, max(self.height(), wanted))  # never shrunk under the user
 
     def refuse(self, message: str) -> None:
         """Keep the dialog open and say what to fix."""

@@ -177,7 +177,8 @@ class FactorDialog(_RecordDialog):
         *,
         triggers: Sequence[tuple[str, str]] = (),
     ) -> None:
-        super().__init__("Contributing factor", parent)
+        # Four dates, each of several lines when known: its fields scroll on a short screen.
+        super().__init__("Contributing factor", parent, scrolling=True)
         self.title = QLineEdit()
         self.title.setPlaceholderText("One cause, in a line: 'Feature file listed every row twice'")
         self.scope = QLineEdit()
@@ -206,7 +207,7 @@ class FactorDialog(_RecordDialog):
         self.form.addRow("Kinds of change", self.implicated)
         for kind, field in self.dates.items():
             self.form.addRow(kind.label, field)
-        self.finish_layout()
+            field.known.toggled.connect(lambda _: self.fit_fields())
         self._id = factor.id if factor else None
         if factor is not None:
             if factor.trigger_kind and self.trigger.findData(factor.trigger_kind) < 0:
@@ -223,6 +224,7 @@ class FactorDialog(_RecordDialog):
             for kind, when in factor.dates.items():
                 self.dates[kind].known.setChecked(True)
                 self.dates[kind].editor.set_value(when)
+        self.finish_layout()  # after the dates shown: as tall as they need, up to the screen
 
     def draft_fields(self) -> dict[str, QWidget]:
         fields: dict[str, QWidget] = {

@@ -149,8 +149,10 @@ class GridView(QGraphicsView):
         elif not ctrl and key in _ARROWS:
             if self.grid.selected_id() is None:
                 self.grid.select_item(self.grid.first_shown())
-            else:
-                self.grid.nudge(*_ARROWS[Qt.Key(key)])
+            elif self.grid.nudge(*_ARROWS[Qt.Key(key)]):
+                # The card is placed in its new cell at once (saved later): follow it there,
+                # as it may land below or beside what the view shows.
+                self._reveal(self.grid.selected_id())
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid.selected_id():
             self.grid.openRequested.emit(self.grid.selected_id())
         elif key == Qt.Key.Key_Delete and self.grid.selected_id():

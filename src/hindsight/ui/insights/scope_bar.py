@@ -25,9 +25,11 @@ from hindsight.ui.flow_layout import FlowLayout, captioned
 from hindsight.ui.look import styled
 from hindsight.ui.optional_date import OptionalDate
 from hindsight.ui.qt_helpers import fill_combo
+from hindsight.ui.search.saved_filter import NameCombo
 
 MAX_CHOICES = 60  # values offered in one menu, most used first
 ANY_SEARCH = "Any incident"
+SEARCH_TIP = "Only the incidents a saved search matches"
 
 
 class _StayOpenMenu(QMenu):
@@ -137,10 +139,10 @@ class ScopeBar(QWidget):
         self.tags = ChoiceButton("tag", "tags")
         self.systems = ChoiceButton("system", "systems")
         self.teams = ChoiceButton("team", "teams")
-        self.search = QComboBox()
+        # As wide whatever the name chosen: a long one is cut, whole in the tooltip and list.
+        self.search = NameCombo()
         self.search.setAccessibleName("Saved search")
-        self.search.setToolTip("Only the incidents a saved search matches")
-        self.search.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search.setToolTip(SEARCH_TIP)
         self.search.addItem(ANY_SEARCH, "")
         self.period = QComboBox()
         self.period.setAccessibleName("Group by")
@@ -171,6 +173,7 @@ class ScopeBar(QWidget):
             optional.enabled.toggled.connect(lambda _: self.changed.emit())
             optional.edit.dateChanged.connect(lambda _: self.changed.emit())
         self.period.currentIndexChanged.connect(lambda _: self.changed.emit())
+        self.search.currentIndexChanged.connect(lambda _: self._search_tip())
         self.search.currentIndexChanged.connect(lambda _: self.changed.emit())
         self.reset_button.clicked.connect(self.reset)
 
@@ -213,14 +216,19 @@ class ScopeBar(QWidget):
             self.search.clear()
             self.search.addItem(ANY_SEARCH, "")
             for name in names:
-                self.search.addItem(name, name)
+                self.search.add_name(name, name)
             index = self.search.findData(chosen) if chosen else 0
             self.search.setCurrentIndex(max(index, 0))
         finally:
             self.search.blockSignals(False)
+        self._search_tip()
         if chosen and self.saved_search() != chosen:
             self.searchGone.emit(chosen)
             self.changed.emit()
+
+    def _search_tip(self) -> None:
+        name = self.saved_search()
+        self.search.setToolTip(f"{name}\n{SEARCH_TIP}" if name else SEARCH_TIP)
 
     def saved_search(self) -> str:
         """The name of the saved search chosen, or '' for any incident."""

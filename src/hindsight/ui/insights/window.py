@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from hindsight.core.insights_model import ChartKind, Insights
 from hindsight.export import insights_charts
 from hindsight.services.insights import ScopeChoices, insights_for
 from hindsight.ui import file_dialogs
+from hindsight.ui.clamped_label import ClampedLabel, carried_over
 from hindsight.ui.insights.chart_card import CHART_HEIGHT, ChartCard
 from hindsight.ui.insights.scope_bar import ScopeBar
 from hindsight.ui.look import styled
@@ -41,7 +42,40 @@ if TYPE_CHECKING:
 SCOPE_DELAY_MS = 150  # gather a burst of ticks into one recount
 CHANGE_DELAY_MS = 400  # gather saves (autosave, a drag) into one recount
 COLUMNS = 2
+SUMMARY_LINES = 4  # of the summary above the charts: a long scope is cut, whole in the tooltip
 IMAGE_FILTERS = {"png": "PNG pictures (*.png)", "svg": "SVG pictures (*.svg)"}
+
+
+class _SummaryLabel(ClampedLabel):
+    """The summary above the charts: its lines are always those `wrapped_lines` makes, so a
+    word longer than the line (a saved search named without spaces) is broken at its end
+    instead of running past it; beyond `max_lines` the rest is cut, whole in the tooltip."""
+
+    def _height(self, count: int) -> int:
+        return count * self.fontMetrics().lineSpacing() + self._frame()[1]
+
+    def heightForWidth(self, width: int) -> int:
+        return self._height(max(len(self.lines(width)), 1))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), self._height(1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setFont(self.font())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect().adjusted(
+            self.margin(), self.margin(), -self.margin(), -self.margin()
+        )
+        spacing = self.fontMetrics().lineSpacing()
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        lines = self.lines()
+        if not self.is_cut():  # (cut lines carry their direction controls already)
+            lines = [before + line for before, line in zip(carried_over(lines), lines, strict=True)]
+        for number, line in enumerate(lines):
+            box = QRect(rect.left(), rect.top() + number * spacing, rect.width(), spacing)
+            painter.drawText(box, align, line)
+        painter.end()
 
 
 class InsightsWindow(QMainWindow):
@@ -65,10 +99,12 @@ class InsightsWindow(QMainWindow):
         place_window(self, (1320, 860))
 
         self.scope_bar = ScopeBar()
-        self.summary = QLabel()
+        # Plain, word-wrapped, at most a few lines (the rest "…", whole in the tooltip). Its
+        # least width is set, not its longest word's: a saved search named as one long word
+        # made the window wider than the screen (such a word is broken where the line ends).
+        self.summary = _SummaryLabel(SUMMARY_LINES)
         self.summary.setObjectName("insightsSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setMinimumWidth(self.summary.fontMetrics().averageCharWidth() * 32)
         self.state = QLabel("Working out the figures…")
         styled(self.state, "hint")
         self.problem = problem_label()

@@ -8,8 +8,9 @@ removed. A saved search that no longer parses keeps no incident and says why in 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 from hindsight.core.links import SavedSearch
 from hindsight.core.search_query import QueryError
@@ -30,7 +31,72 @@ def run_saved(workspace: Workspace, query: str) -> tuple[frozenset[int], str]:
         return frozenset(), str(error)
 
 
-class SavedSearchFilter(QComboBox):
+NAME_CHARS = 16  # the width of a box of names, in wide letters, whatever the names chosen
+
+
+class NameCombo(QComboBox):
+    """A box of names (saved searches) that never widens its window for a long name.
+
+    It is as wide as NAME_CHARS letters: a longer name chosen is cut with "…", and is whole
+    in the box's tooltip and in the list, which is as wide as its longest name up to the width
+    of the screen (a 150-character name once made the box, and its window, wider than the
+    screen, cutting off the controls beside it).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(NAME_CHARS)
+
+    def add_name(self, name: str, data: object) -> None:
+        """Offer `name` (its whole text is its tooltip in the list)."""
+        self.addItem(name, data)
+        self.setItemData(self.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
+
+    def shown_text(self) -> str:
+        """The chosen name as the box shows it: cut with "…" when it does not fit."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        room = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return self.fontMetrics().elidedText(
+            self.currentText(), Qt.TextElideMode.ElideRight, max(room.width() - 2, 0)
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.isEditable():
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.currentText = self.shown_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def showPopup(self) -> None:
+        super().showPopup()
+        popup = self.view().window()
+        if popup is self.window():
+            return
+        view = self.view()
+        # The longest name, whole where the screen has room for it.
+        wanted = view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
+        wanted += popup.width() - view.viewport().width()
+        screen = (self.screen() or popup.screen()).availableGeometry()
+        width = min(max(wanted, popup.width()), screen.width())
+        if width == popup.width():
+            return
+        place = QRect(popup.geometry())
+        place.setWidth(width)
+        if place.right() > screen.right():
+            place.moveRight(screen.right())
+        place.moveLeft(max(place.left(), screen.left()))
+        popup.setGeometry(place)
+
+
+class SavedSearchFilter(NameCombo):
     """Chooses a saved search; `incidents` is what it finds (None: every incident)."""
 
     changed = Signal()  # the incidents kept changed (another choice, or they were found again)
@@ -45,7 +111,6 @@ class SavedSearchFilter(QComboBox):
         self._reading = 0
         self.setAccessibleName("Saved search")
         self.setToolTip(TOOLTIP)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.addItem(ANY, None)
         self.currentIndexChanged.connect(lambda _: self._resolve())
         self._again = QTimer(self, singleShot=True, interval=RESOLVE_DELAY_MS)
@@ -95,7 +160,9 @@ class SavedSearchFilter(QComboBox):
         self.addItem(ANY, None)
         for search in searches:
             self.addItem(search.name, search.id)
-            self.setItemData(self.count() - 1, search.query, Qt.ItemDataRole.ToolTipRole)
+            self.setItemData(
+                self.count() - 1, f"{search.name}\n{search.query}", Qt.ItemDataRole.ToolTipRole
+            )
         index = self.findData(chosen) if chosen is not None else 0
         self.setCurrentIndex(max(index, 0))
         self.blockSignals(False)
@@ -144,7 +211,8 @@ class SavedSearchFilter(QComboBox):
             self.setToolTip(TOOLTIP)
         else:
             found = f"{len(incidents or ()):,} incidents: {search.query}"
-            self.setToolTip(f"{search.query}\n{problem}" if problem else found)
+            said = f"{search.query}\n{problem}" if problem else found
+            self.setToolTip(f"{search.name}\n{said}")  # the whole name, where the box cut it
         if incidents != self.incidents:
             self.incidents = incidents
             self.changed.emit()
