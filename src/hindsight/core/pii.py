@@ -21,6 +21,7 @@ measured here, stay on `re`.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import logging
 import re
 import time
@@ -162,16 +163,30 @@ class ScanResult(list[Finding]):
     """The findings of a scan (a list, as before), and the custom patterns it stopped.
 
     Only this object carries `stopped`: a slice or a copy made with list() is a plain list.
+    (A class attribute, set on the object only when a pattern was stopped: an incident is
+    scanned as a hundred short texts, and a constructor of our own cost 4% of that.)
     """
 
-    def __init__(
-        self, findings: Iterable[Finding] = (), stopped: Iterable[StoppedPattern] = ()
-    ) -> None:
-        super().__init__(findings)
-        self.stopped: list[StoppedPattern] = list(stopped)
+    stopped: tuple[StoppedPattern, ...] = ()
 
 
 # -- custom patterns --------------------------------------------------------------------------
+
+
+# Braces holding e, i, d or s (a{e<=1}) are fuzzy matching to `regex`, and [:alpha:] inside a
+# set is a POSIX class; `re` reads both as the characters written (with a warning for [[:).
+_READ_DIFFERENTLY = (
+    (
+        re.compile(r"(?<!\\)\{[^{}]*\b[eids]\b[^{}]*\}"),
+        "a fuzzy-matching limit",
+        "write \\{ for a brace",
+    ),
+    (
+        re.compile(r"\[:\^?[A-Za-z]+:\]"),
+        "a class of characters such as letters",
+        "write \\[ for a bracket inside a set, or \\w, \\d or \\s for a class",
+    ),
+)
 
 
 def compile_pattern(name: str, pattern: str) -> CustomPattern:
@@ -190,6 +205,13 @@ def compile_pattern(name: str, pattern: str) -> CustomPattern:
         raise PatternError(
             f"The pattern “{label}” is not a valid regular expression: {error.msg}{where}."
         ) from error
+    # Two things `re` reads as plain characters mean something else to `regex`.
+    for reading, meaning, fix in _READ_DIFFERENTLY:
+        if (found := reading.search(pattern)) is not None:
+            raise PatternError(
+                f"The pattern “{label}” has “{found.group()}”, which would be read as "
+                f"{meaning} rather than as those characters; {fix}."
+            )
     try:
         regex = rx.compile(pattern, rx.VERSION0)
     except (rx.error, ValueError) as error:  # not seen: VERSION0 accepts what `re` accepts
@@ -233,15 +255,16 @@ def _probe_texts(pattern: str) -> Iterator[tuple[str, str]]:
     singles = list(dict.fromkeys(_PROBE_CHARACTERS + "".join(literal)))
     pairs = [
         a + b
-        for a, b in dict.fromkeys(zip(pattern, pattern[1:], strict=False))
+        for a, b in dict.fromkeys(itertools.pairwise(pattern))
         if a != b and a in literal and b in literal
     ]
     for unit in singles[: len(_PROBE_CHARACTERS) + _PROBE_PATTERN_CHARACTERS] + pairs[:12]:
         run = unit * (_PROBE_LENGTH // len(unit))
         for ending in ("", "!", "\n\x00"):
             shown = unit.replace("\n", "\\n")
-            yield f"a run of {len(run):,} “{shown}”" + (f" then {ending!r}" if ending else ""), (
-                run + ending
+            yield (
+                f"a run of {len(run):,} “{shown}”" + (f" then {ending!r}" if ending else ""),
+                (run + ending),
             )
 
 
@@ -635,7 +658,9 @@ def scan_text(
                 stopped.append(StoppedPattern(custom.name))
     # Earliest first; at the same start the longer, then the more specific kind wins.
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-    findings = ScanResult(stopped=stopped)
+    findings = ScanResult()
+    if stopped:
+        findings.stopped = tuple(stopped)
     taken_until = 0
     for start, negative_length, _, kind, label, placeholder in candidates:
         end = start - negative_length

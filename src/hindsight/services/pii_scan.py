@@ -202,9 +202,7 @@ def followup_text_fields(workspace: Workspace, incident_id: int) -> list[TextFie
     return fields
 
 
-def scan_fields(
-    fields: Iterable[TextField], patterns: Sequence[CustomPattern] = ()
-) -> ScanResult:
+def scan_fields(fields: Iterable[TextField], patterns: Sequence[CustomPattern] = ()) -> ScanResult:
     """Scan each field; findings carry the field's path and label.
 
     A custom pattern stopped at the time limit in one field is reported once, with that
@@ -217,7 +215,7 @@ def scan_fields(
         scanned = scan_text(field.text, active)
         result.extend(finding.located(field.path, field.where) for finding in scanned)
         if scanned.stopped:
-            result.stopped += [s.located(field.path, field.where) for s in scanned.stopped]
+            result.stopped += tuple(s.located(field.path, field.where) for s in scanned.stopped)
             names = {s.name for s in scanned.stopped}
             active = [custom for custom in active if custom.name not in names]
     return result

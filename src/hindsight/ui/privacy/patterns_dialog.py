@@ -164,9 +164,7 @@ class PatternsDialog(QDialog):
         if not scanned:
             self.sample_result.setText("Nothing found in the sample." + stopped)
             return
-        listed = ", ".join(
-            f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in scanned
-        )
+        listed = ", ".join(f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in scanned)
         self.sample_result.setText(f"Found {listed}" + stopped)
 
     def accept(self) -> None:
