@@ -164,7 +164,7 @@ class ScanResult(list[Finding]):
 
     Only this object carries `stopped`: a slice or a copy made with list() is a plain list.
     (A class attribute, set on the object only when a pattern was stopped: an incident is
-    scanned as a hundred short texts, and a constructor of our own cost 4% of that.)
+    scanned as a hundred short texts, and a constructor of our own added a few per cent.)
     """
 
     stopped: tuple[StoppedPattern, ...] = ()
@@ -196,7 +196,7 @@ def compile_pattern(name: str, pattern: str) -> CustomPattern:
         raise PatternError(f"The pattern {pattern!r} needs a name (it is shown in findings).")
     if not pattern.strip():
         raise PatternError(f"The pattern “{label}” is empty; write a regular expression.")
-    # Python's `re` decides what is valid, as it always has: `regex` accepts more (\\p{L},
+    # Python's `re` decides what is valid, as it always has: `regex` accepts more (\p{L},
     # variable-width look-behind, fuzzy matching ...), and its messages differ.
     try:
         re.compile(pattern)
