@@ -9,15 +9,29 @@ not flagged. Teams add their own patterns (a customer id format, say) as named r
 
     findings = scan_text(text, compile_patterns([("Customer id", r"CUST-\\d{8}")]))
     clean = redact_text(text, findings)
+
+A custom pattern is written by a person, and one with nested repeats such as (x+x+)+y takes
+longer than anyone can wait on a run of x's. So custom patterns are matched by the `regex`
+module, which can stop after a time limit and lets go of the interpreter lock while it works:
+a pattern that hits the limit is stopped for that text and reported in `ScanResult.stopped`,
+the other findings stay, and the program keeps answering. The built-in patterns, written and
+measured here, stay on `re`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import itertools
+import logging
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+import regex as rx
+
+log = logging.getLogger(__name__)
 
 
 class PiiKind(StrEnum):
@@ -55,6 +69,18 @@ _PRIORITY = {
 }
 CONTEXT_CHARS = 40
 
+# How long one custom pattern may spend matching one text, in seconds of CPU time. A sensible
+# pattern (a customer id format) scans a whole 1 MB review in a few milliseconds, so this is
+# far above what one needs; and a scan of an incident's texts, run again after each pause in
+# typing, still ends soon after the limit when a pattern with nested repeats would otherwise
+# run for hours. It is also what a new pattern must stay under on the probe texts.
+PATTERN_TIME_LIMIT = 0.25
+# All the probe texts together may take this long (a pattern just under the limit on each
+# of them would otherwise keep the settings dialog busy for seconds).
+PROBE_TIME_BUDGET = 4 * PATTERN_TIME_LIMIT
+# The advice shown with a pattern that was stopped or refused for taking too long.
+SIMPLIFY_ADVICE = "simplify it: nested repeats like (x+)+ can take forever"
+
 
 class PatternError(ValueError):
     """A custom pattern that cannot be used; the message names it and says why."""
@@ -62,10 +88,14 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CustomPattern:
-    """A team's own kind of personal data: a name and a compiled regular expression."""
+    """A team's own kind of personal data: a name and a compiled regular expression.
+
+    The expression is compiled by the `regex` module (VERSION0, Python's `re` syntax, which
+    `compile_pattern` checks first), so its matching can be stopped at a time limit.
+    """
 
     name: str
-    regex: re.Pattern[str]
+    regex: rx.Pattern[str]
 
     @property
     def placeholder(self) -> str:
@@ -102,7 +132,61 @@ class Finding:
         return replace(self, field=field, where=where)
 
 
+@dataclass(frozen=True, slots=True)
+class StoppedPattern:
+    """A custom pattern whose matching of a text was stopped at PATTERN_TIME_LIMIT.
+
+    Its findings in that text before it was stopped are kept; any after it are missing.
+    `field` and `where` say which text, as for a Finding.
+    """
+
+    name: str
+    field: str = ""
+    where: str = ""
+
+    def located(self, field: str, where: str) -> StoppedPattern:
+        """The same report, placed in the field `field` (a path) labelled `where`."""
+        return replace(self, field=field, where=where)
+
+    @property
+    def message(self) -> str:
+        """What happened and what to do, for people."""
+        place = f" in {self.where}" if self.where else ""
+        return (
+            f"The pattern “{self.name}” was stopped after {PATTERN_TIME_LIMIT:g} s{place}, so "
+            f"what it would find there may be missing; {SIMPLIFY_ADVICE} "
+            "(Settings ▸ PII Patterns)."
+        )
+
+
+class ScanResult(list[Finding]):
+    """The findings of a scan (a list, as before), and the custom patterns it stopped.
+
+    Only this object carries `stopped`: a slice or a copy made with list() is a plain list.
+    (A class attribute, set on the object only when a pattern was stopped: an incident is
+    scanned as a hundred short texts, and a constructor of our own added a few per cent.)
+    """
+
+    stopped: tuple[StoppedPattern, ...] = ()
+
+
 # -- custom patterns --------------------------------------------------------------------------
+
+
+# Braces holding e, i, d or s (a{e<=1}) are fuzzy matching to `regex`, and [:alpha:] inside a
+# set is a POSIX class; `re` reads both as the characters written (with a warning for [[:).
+_READ_DIFFERENTLY = (
+    (
+        re.compile(r"(?<!\\)\{[^{}]*\b[eids]\b[^{}]*\}"),
+        "a fuzzy-matching limit",
+        "write \\{ for a brace",
+    ),
+    (
+        re.compile(r"\[:\^?[A-Za-z]+:\]"),
+        "a class of characters such as letters",
+        "write \\[ for a bracket inside a set, or \\w, \\d or \\s for a class",
+    ),
+)
 
 
 def compile_pattern(name: str, pattern: str) -> CustomPattern:
@@ -112,13 +196,26 @@ def compile_pattern(name: str, pattern: str) -> CustomPattern:
         raise PatternError(f"The pattern {pattern!r} needs a name (it is shown in findings).")
     if not pattern.strip():
         raise PatternError(f"The pattern “{label}” is empty; write a regular expression.")
+    # Python's `re` decides what is valid, as it always has: `regex` accepts more (\p{L},
+    # variable-width look-behind, fuzzy matching ...), and its messages differ.
     try:
-        regex = re.compile(pattern)
+        re.compile(pattern)
     except re.error as error:
         where = f" at position {error.pos}" if error.pos is not None else ""
         raise PatternError(
             f"The pattern “{label}” is not a valid regular expression: {error.msg}{where}."
         ) from error
+    # Two things `re` reads as plain characters mean something else to `regex`.
+    for reading, meaning, fix in _READ_DIFFERENTLY:
+        if (found := reading.search(pattern)) is not None:
+            raise PatternError(
+                f"The pattern “{label}” has “{found.group()}”, which would be read as "
+                f"{meaning} rather than as those characters; {fix}."
+            )
+    try:
+        regex = rx.compile(pattern, rx.VERSION0)
+    except (rx.error, ValueError) as error:  # not seen: VERSION0 accepts what `re` accepts
+        raise PatternError(f"The pattern “{label}” cannot be used: {error}.") from error
     if regex.fullmatch(""):
         # A pattern that matches nothing at all would flag every position in every text.
         raise PatternError(
@@ -138,6 +235,70 @@ def compile_patterns(specs: Iterable[tuple[str, str]]) -> list[CustomPattern]:
             raise PatternError(f"Two patterns are called “{custom.name}”; give each its own name.")
         seen.add(key)
         compiled.append(custom)
+    return compiled
+
+
+# Characters that most patterns are written around, tried whatever the pattern says.
+_PROBE_CHARACTERS = "xa0A _-.@\n"
+_PROBE_LENGTH = 4_000
+_PROBE_PATTERN_CHARACTERS = 24
+
+
+def _probe_texts(pattern: str) -> Iterator[tuple[str, str]]:
+    """Texts that make patterns with nested repeats backtrack for ever: (description, text).
+
+    Such a pattern is slow on a long run of what its repeats match, when the run does not
+    end the way the pattern wants; so each probe is a run of one character (or two, taken
+    from the pattern), alone and followed by characters that patterns rarely end with.
+    """
+    literal = [c for c in dict.fromkeys(pattern) if c.isprintable() and c not in "\\()[]{}|?*+^$"]
+    singles = list(dict.fromkeys(_PROBE_CHARACTERS + "".join(literal)))
+    pairs = [
+        a + b
+        for a, b in dict.fromkeys(itertools.pairwise(pattern))
+        if a != b and a in literal and b in literal
+    ]
+    for unit in singles[: len(_PROBE_CHARACTERS) + _PROBE_PATTERN_CHARACTERS] + pairs[:12]:
+        run = unit * (_PROBE_LENGTH // len(unit))
+        for ending in ("", "!", "\n\x00"):
+            shown = unit.replace("\n", "\\n")
+            yield (
+                f"a run of {len(run):,} “{shown}”" + (f" then {ending!r}" if ending else ""),
+                (run + ending),
+            )
+
+
+def probe_pattern(custom: CustomPattern) -> None:
+    """PatternError naming the pattern if it hits the time limit on a hostile probe text.
+
+    Run when a pattern is added or edited: a pattern that would be stopped in scans anyway
+    is refused before anyone relies on it.
+    """
+    budget_left = PROBE_TIME_BUDGET
+    for description, text in _probe_texts(custom.regex.pattern):
+        started = time.process_time()
+        try:
+            limit = min(PATTERN_TIME_LIMIT, budget_left)
+            for _match in custom.regex.finditer(text, concurrent=True, timeout=limit):
+                pass
+        except TimeoutError:
+            why = (
+                f"took more than {limit:g} s on {description}"
+                if limit == PATTERN_TIME_LIMIT
+                else f"took more than {PROBE_TIME_BUDGET:g} s on the test texts"
+            )
+            raise PatternError(
+                f"The pattern “{custom.name}” {why}, so it could stall every scan; "
+                f"{SIMPLIFY_ADVICE}."
+            ) from None
+        budget_left -= time.process_time() - started
+
+
+def check_patterns(specs: Iterable[tuple[str, str]]) -> list[CustomPattern]:
+    """`compile_patterns`, then `probe_pattern` on each: what is done before saving patterns."""
+    compiled = compile_patterns(specs)
+    for custom in compiled:
+        probe_pattern(custom)
     return compiled
 
 
@@ -451,13 +612,17 @@ def scan_text(
     text: str,
     patterns: Sequence[CustomPattern] = (),
     kinds: Iterable[PiiKind] | None = None,
-) -> list[Finding]:
+) -> ScanResult:
     """Every piece of personal data in `text`, in order, without overlaps.
 
     `patterns` are the team's custom patterns; `kinds` limits the built-in kinds searched.
+    A custom pattern still matching after PATTERN_TIME_LIMIT is stopped (the interpreter
+    lock is let go while it matches, so other threads run meanwhile) and listed in the
+    result's `stopped`; its findings up to then and those of every other pattern are kept.
     """
     if not text:
-        return []
+        return ScanResult()
+    stopped: list[StoppedPattern] = []
     wanted = set(kinds) if kinds is not None else set(PiiKind)
     candidates: list[tuple[int, int, int, PiiKind, str, str]] = []
     for kind, finder in _FINDERS:
@@ -469,21 +634,33 @@ def scan_text(
                 )
     if PiiKind.CUSTOM in wanted:
         for custom in patterns:
-            for match in custom.regex.finditer(text):
-                if match.end() > match.start():
-                    candidates.append(
-                        (
-                            match.start(),
-                            -(match.end() - match.start()),
-                            _PRIORITY[PiiKind.CUSTOM],
-                            PiiKind.CUSTOM,
-                            custom.name,
-                            custom.placeholder,
+            try:
+                matches = custom.regex.finditer(text, concurrent=True, timeout=PATTERN_TIME_LIMIT)
+                for match in matches:
+                    if match.end() > match.start():
+                        candidates.append(
+                            (
+                                match.start(),
+                                -(match.end() - match.start()),
+                                _PRIORITY[PiiKind.CUSTOM],
+                                PiiKind.CUSTOM,
+                                custom.name,
+                                custom.placeholder,
+                            )
                         )
-                    )
+            except TimeoutError:
+                log.warning(
+                    "custom PII pattern %r stopped after %g s on a text of %d characters",
+                    custom.name,
+                    PATTERN_TIME_LIMIT,
+                    len(text),
+                )
+                stopped.append(StoppedPattern(custom.name))
     # Earliest first; at the same start the longer, then the more specific kind wins.
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-    findings: list[Finding] = []
+    findings = ScanResult()
+    if stopped:
+        findings.stopped = tuple(stopped)
     taken_until = 0
     for start, negative_length, _, kind, label, placeholder in candidates:
         end = start - negative_length

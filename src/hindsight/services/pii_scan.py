@@ -20,8 +20,9 @@ from hindsight.core.pii import (
     CustomPattern,
     Finding,
     PatternError,
+    ScanResult,
+    check_patterns,
     compile_pattern,
-    compile_patterns,
     redact_text,
     scan_text,
 )
@@ -84,9 +85,9 @@ def custom_patterns() -> tuple[list[CustomPattern], list[str]]:
 
 def save_pattern_specs(specs: list[tuple[str, str]]) -> list[CustomPattern]:
     """Check and store the team's custom patterns; PatternError (and nothing saved) if one
-    is unusable."""
+    is unusable, or so slow on a probe text that it would be stopped in every scan."""
     cleaned = [(name.strip(), regex) for name, regex in specs]
-    compiled = compile_patterns(cleaned)
+    compiled = check_patterns(cleaned)
     section = load_section(PREFERENCES)
     section["patterns"] = [{"name": name, "regex": regex} for name, regex in cleaned]
     save_section(PREFERENCES, section)
@@ -201,15 +202,23 @@ def followup_text_fields(workspace: Workspace, incident_id: int) -> list[TextFie
     return fields
 
 
-def scan_fields(
-    fields: Iterable[TextField], patterns: Sequence[CustomPattern] = ()
-) -> list[Finding]:
-    """Scan each field; findings carry the field's path and label."""
-    return [
-        finding.located(field.path, field.where)
-        for field in fields
-        for finding in scan_text(field.text, patterns)
-    ]
+def scan_fields(fields: Iterable[TextField], patterns: Sequence[CustomPattern] = ()) -> ScanResult:
+    """Scan each field; findings carry the field's path and label.
+
+    A custom pattern stopped at the time limit in one field is reported once, with that
+    field, and not tried on the fields after it: one scan then costs at most the limit per
+    such pattern, however many texts the incident has.
+    """
+    result = ScanResult()
+    active = list(patterns)
+    for field in fields:
+        scanned = scan_text(field.text, active)
+        result.extend(finding.located(field.path, field.where) for finding in scanned)
+        if scanned.stopped:
+            result.stopped += tuple(s.located(field.path, field.where) for s in scanned.stopped)
+            names = {s.name for s in scanned.stopped}
+            active = [custom for custom in active if custom.name not in names]
+    return result
 
 
 def question_prompts(workspace: Any) -> dict[str, str]:
@@ -221,13 +230,14 @@ def question_prompts(workspace: Any) -> dict[str, str]:
 
 def scan_incident(
     workspace: Any, incident: Incident, patterns: Sequence[CustomPattern] | None = None
-) -> list[Finding]:
+) -> ScanResult:
     """Every piece of personal data in all of an incident's text.
 
     Covers the record itself (overview, milestones, timeline, roles, teams, review answers,
     change attribution), its follow-ups, its data-access log (current versions) and the notes
     of its ethics checklist. Without `patterns`, the team's custom patterns from the
-    preferences are used.
+    preferences are used. The result's `stopped` lists the custom patterns stopped at the
+    time limit (see `scan_fields`).
     """
     if patterns is None:
         patterns, _ = custom_patterns()

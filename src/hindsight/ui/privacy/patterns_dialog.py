@@ -1,4 +1,9 @@
-"""Settings ▸ PII Patterns: the team's own kinds of personal data, as named regexes."""
+"""Settings ▸ PII Patterns: the team's own kinds of personal data, as named regexes.
+
+A pattern is refused by name when it is not a valid regular expression, and when it takes
+longer than the scan's time limit on one of the probe texts (hindsight.core.pii.probe_pattern):
+such a pattern would be stopped in every scan of a text like it.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.pii import PatternError, compile_patterns, scan_text
+from hindsight.core.pii import (
+    CustomPattern,
+    PatternError,
+    compile_patterns,
+    probe_pattern,
+    scan_text,
+)
 from hindsight.services.pii_scan import custom_patterns, pattern_specs, save_pattern_specs
 from hindsight.ui.qt_helpers import eliding_header, place_window, problem_label, say_problem
 
@@ -60,6 +71,9 @@ class PatternsDialog(QDialog):
         self.sample_result = QLabel()
         self.sample_result.setWordWrap(True)
         self.problem = problem_label()
+        # What probing each (name, regex) found: "" when it is fast enough, else the problem.
+        # Kept for the dialog's life, so typing in the sample does not probe again.
+        self._probed: dict[tuple[str, str], str] = {}
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -119,22 +133,39 @@ class PatternsDialog(QDialog):
     def _show_problem(self, message: str) -> None:
         say_problem(self.problem, message)
 
+    def checked_patterns(self) -> list[CustomPattern]:
+        """The table's patterns compiled and probed; PatternError for the first unusable."""
+        patterns = compile_patterns(self.specs())
+        for custom in patterns:
+            key = (custom.name, custom.regex.pattern)
+            if key not in self._probed:
+                try:
+                    probe_pattern(custom)
+                    self._probed[key] = ""
+                except PatternError as error:
+                    self._probed[key] = str(error)
+            if self._probed[key]:
+                raise PatternError(self._probed[key])
+        return patterns
+
     def _try(self) -> None:
         try:
-            patterns = compile_patterns(self.specs())
+            patterns = self.checked_patterns()
         except PatternError as error:
             self.sample_result.setText("")
             self._show_problem(str(error))
             return
         self.problem.hide()
-        findings = [f for f in scan_text(self.sample.toPlainText(), patterns)]
-        if not findings:
-            self.sample_result.setText("Nothing found in the sample.")
-            return
-        listed = ", ".join(
-            f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in findings
+        scanned = scan_text(self.sample.toPlainText(), patterns)
+        stopped = "".join(
+            f" Stopped <b>{html.escape(s.name)}</b> on this sample: {html.escape(s.message)}"
+            for s in scanned.stopped
         )
-        self.sample_result.setText(f"Found {listed}")
+        if not scanned:
+            self.sample_result.setText("Nothing found in the sample." + stopped)
+            return
+        listed = ", ".join(f"<b>{html.escape(f.label)}</b>: {html.escape(f.text)}" for f in scanned)
+        self.sample_result.setText(f"Found {listed}" + stopped)
 
     def accept(self) -> None:
         try:

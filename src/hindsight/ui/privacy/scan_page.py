@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hindsight.core.pii import Finding
+from hindsight.core.pii import Finding, ScanResult, StoppedPattern
 from hindsight.ui.author_text import plain_tooltip
 from hindsight.ui.look import styled
-from hindsight.ui.qt_helpers import eliding_header
+from hindsight.ui.qt_helpers import eliding_header, problem_label
 
 RESCAN_DELAY_MS = 400
 COLUMNS = ("Kind", "Where", "Text around it")
@@ -95,6 +95,8 @@ class ScanPage(QWidget):
         self._request = request
         self.scanning = False
         self.findings: list[Finding] = []
+        # Custom patterns the latest scan stopped at the time limit (hindsight.core.pii).
+        self.stopped: list[StoppedPattern] = []
         self._timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
         self._timer.timeout.connect(self.rescan)
 
@@ -123,6 +125,8 @@ class ScanPage(QWidget):
         )
         styled(explain, "hint")
         explain.setWordWrap(True)
+        # Which custom pattern a scan stopped, where, and what to do about it.
+        self.stopped_label = problem_label()
 
         self.table = QTableWidget(0, len(COLUMNS))
         eliding_header(self.table)
@@ -146,6 +150,7 @@ class ScanPage(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(explain)
+        layout.addWidget(self.stopped_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
 
@@ -172,16 +177,22 @@ class ScanPage(QWidget):
         """Show no findings, and no verdict either, until a scan of the new text ends."""
         self._timer.stop()
         self.findings = []
+        self.stopped = []
         self.table.setRowCount(0)
         self.table.hide()
         self.empty.hide()
+        self.stopped_label.hide()
         self.summary.setText("Not scanned yet")
         self._update_buttons()
 
     def show_findings(self, findings: list[Finding]) -> None:
-        """List `findings` (the result of the latest scan)."""
+        """List `findings` (the result of the latest scan), and say which custom patterns
+        it stopped at the time limit when it is a ScanResult that stopped some."""
         self.scanning = False
         self.findings = findings
+        self.stopped = list(findings.stopped) if isinstance(findings, ScanResult) else []
+        self.stopped_label.setText("\n".join(s.message for s in self.stopped))
+        self.stopped_label.setVisible(bool(self.stopped))
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(0)
         self.table.setRowCount(len(findings))
@@ -202,10 +213,16 @@ class ScanPage(QWidget):
         self.table.setUpdatesEnabled(True)
         count = len(findings)
         noun = "finding" if count == 1 else "findings"
-        self.summary.setText(f"{count} {noun}")
+        stopped = len(self.stopped)
+        halted = f", {stopped} pattern{'' if stopped == 1 else 's'} stopped" if stopped else ""
+        self.summary.setText(f"{count} {noun}{halted}")
         self.table.setVisible(bool(findings))
         self.empty.setVisible(not findings)
-        self.empty.setText("No personal data found in this incident's text.")
+        self.empty.setText(
+            "Nothing found by the patterns that finished (see above)."
+            if stopped
+            else "No personal data found in this incident's text."
+        )
         self._update_buttons()
 
     def selected_rows(self) -> list[int]:
