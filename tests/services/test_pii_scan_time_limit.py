@@ -67,3 +67,37 @@ def test_a_stored_runaway_pattern_is_still_used_and_stopped_in_scans() -> None:
     )
     assert [f.text for f in findings] == ["CUST-00421337"]
     assert [s.name for s in findings.stopped] == ["Evil"]
+
+
+@pytest.mark.timeout(120)
+def test_a_redacting_export_refuses_when_a_pattern_was_stopped_and_writes_nothing(
+    tmp_path,
+) -> None:
+    # Matches of the stopped pattern after the stop would have stayed in the "redacted" file.
+    from dataclasses import replace
+
+    from hindsight.export.errors import RedactionIncomplete
+    from hindsight.services.export import ExportRequest, ExportService, Format
+    from hindsight.services.workspace import Workspace
+
+    save_pattern_specs([("Customer id", r"CUST-\d{8}")])
+    data = json.loads(preferences_path().read_text())
+    data["privacy"]["patterns"].append({"name": "Evil", "regex": EVIL})
+    preferences_path().write_text(json.dumps(data))
+    workspace = Workspace.open(tmp_path / "w.sqlite")
+    try:
+        stored = workspace.incidents.create("Ranker went stale")
+        stored = workspace.incidents.save(
+            replace(stored, summary="x" * 5_000 + " CUST-00421337 jo@example.com")
+        )
+        service = ExportService(workspace)
+        target = tmp_path / "redacted.md"
+        with pytest.raises(RedactionIncomplete, match="“Evil” took too long on") as raised:
+            service.export(stored.id, ExportRequest(Format.MARKDOWN, redact_pii=True), target)
+        assert "Nothing was redacted or written" in str(raised.value)
+        assert not target.exists()
+        # Not redacting, the document is written as it is (the scan page says what stopped).
+        plain = service.render(stored.id, ExportRequest(Format.MARKDOWN)).text
+        assert "CUST-00421337" in plain
+    finally:
+        workspace.close()

@@ -29,6 +29,21 @@ class ExportCancelled(ExportError):
         super().__init__("The export was cancelled; nothing was written.")
 
 
+class RedactionIncomplete(ExportError):
+    """A custom PII pattern was stopped at its time limit in a text being redacted: its
+    matches after the stop would be left in, so nothing is redacted or written."""
+
+    def __init__(self, pattern: str, where: str) -> None:
+        self.pattern = pattern
+        self.where = where
+        super().__init__(
+            f"The PII pattern “{pattern}” took too long on {where} and was stopped, so "
+            "everything it finds there cannot be redacted. Nothing was redacted or written; "
+            "simplify the pattern (Settings ▸ PII Patterns: nested repeats like (x+)+ can take "
+            "forever) and try again."
+        )
+
+
 class WriteProblem(ExportError):
     """The file could not be written (folder missing, read-only, disk full ...)."""
 

@@ -27,6 +27,7 @@ from hindsight.core.text_fields import (
     map_incident,
     split_path,
 )
+from hindsight.export.errors import RedactionIncomplete
 from hindsight.export.json_format import PrivacyRecord
 
 # (path, label for people, text) -> the text to keep
@@ -170,6 +171,9 @@ class Redactor:
         if not text:
             return text
         hits = scan_text(text, self.patterns)
+        if self.redact and hits.stopped:
+            # Matches after the stop would stay in the redacted copy: none is made.
+            raise RedactionIncomplete(hits.stopped[0].name, where or path)
         if hits:
             self.findings.extend(hit.located(path, where) for hit in hits)
             if self.redact:
