@@ -67,9 +67,9 @@ DRAFT_KINDS: dict[str, DraftKind] = {
     "access": DraftKind("a data access entry", "privacy"),
     "deletion": DraftKind("a deletion's confirmation", "privacy"),
     "caption": DraftKind("a picture's caption", "pictures"),
-    "held": DraftKind("a milestone's time", "milestones"),  # HeldTimeKeeper
-    "review_held": DraftKind("a time on the Review page", "review"),  # HeldTimeKeeper
-    "ethics": DraftKind("a note of the ethics checklist", "privacy"),  # HeldTimeKeeper
+    "held": DraftKind("a milestone's time", "milestones"),  # PageDraftKeeper
+    "review_held": DraftKind("a time on the Review page", "review"),  # PageDraftKeeper
+    "ethics": DraftKind("a note of the ethics checklist", "privacy"),  # PageDraftKeeper
     "reopen": DraftKind("the reason to reopen a review", "review"),
 }
 
@@ -93,7 +93,7 @@ class RecoveryJournal(QObject):
         self._session: RecoverySession | None = None  # made by the writer, on first use
         self.failed = False  # the last write failed (a full disk, say)
         # To write at the next tick.
-        self._drafts: dict[tuple[str, int], DraftKeeper | HeldTimeKeeper] = {}
+        self._drafts: dict[tuple[str, int], DraftKeeper | PageDraftKeeper] = {}
         # Drafts of a gone session put back in a dialog: each is deleted right after this
         # session first writes that dialog's draft (on the same writer, so in that order), so
         # a second crash leaves one draft to offer, not two.
@@ -157,7 +157,7 @@ class RecoveryJournal(QObject):
             pool=self._writer,
         )
 
-    def keep_draft(self, keeper: DraftKeeper | HeldTimeKeeper) -> None:
+    def keep_draft(self, keeper: DraftKeeper | PageDraftKeeper) -> None:
         """A dialog's fields changed: write its draft soon (not later than the delay)."""
         self._drafts[keeper.key] = keeper
         if not self._draft_timer.isActive():
@@ -506,7 +506,7 @@ HELD_KINDS = (HELD, REVIEW_HELD)  # drafts of held times: no dialog, restored in
 ETHICS = "ethics"  # checklist notes typed, not saved yet (ui/privacy/ethics_page.py)
 
 
-class HeldTimeKeeper(QObject):
+class PageDraftKeeper(QObject):
     """Keeps in the journal what a page of the incident editor holds that is in no record
     yet, as a draft of kind `kind`: the times it holds (typed, but describing no valid time;
     HELD for Milestones, REVIEW_HELD for the Review page) until they are corrected or

@@ -172,11 +172,11 @@ class IncidentEditor(QWidget):
         self.workspace = workspace
         self.ops = ops  # runs this editor's service calls off the GUI thread
         self.journal = journal
-        self._held_keeper: HeldTimeKeeper | None = None  # held milestone times, journalled
+        self._held_keeper: PageDraftKeeper | None = None  # held milestone times, journalled
         if journal is not None:
-            from hindsight.ui.recovery import HeldTimeKeeper  # loaded with the journal
+            from hindsight.ui.recovery import PageDraftKeeper  # loaded with the journal
 
-            self._held_keeper = HeldTimeKeeper(journal, self)
+            self._held_keeper = PageDraftKeeper(journal, self)
         self.incident: Incident | None = None
         self.undo_stack = QUndoStack(self)
         self._open_step: SnapshotCommand | None = None  # the step typing merges into
@@ -685,7 +685,7 @@ class IncidentEditor(QWidget):
 
     def _keep_held(self) -> None:
         # Held milestone times are not in the record, so not in its journal: a draft keeps
-        # them (ui/recovery.py HeldTimeKeeper), and Restore shows them again (restore_held).
+        # them (ui/recovery.py PageDraftKeeper), and Restore shows them again (restore_held).
         keeper, incident = self._held_keeper, self.incident
         if keeper is None:
             return

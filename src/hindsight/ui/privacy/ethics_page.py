@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -45,13 +45,10 @@ from hindsight.ui.author_text import plain_tooltip, set_line_text
 from hindsight.ui.look import styled
 from hindsight.ui.operations import Operations, bug_message
 from hindsight.ui.qt_helpers import problem_label
-
-if TYPE_CHECKING:
-    from hindsight.ui.recovery import HeldTimeKeeper
+from hindsight.ui.recovery import ETHICS, PageDraftKeeper, journal_of
 
 log = logging.getLogger(__name__)
 NOTE_DELAY_MS = 700
-ETHICS = "ethics"  # the kind of draft of checklist notes not saved yet (ui/recovery.py)
 
 
 class ItemRow(QFrame):
@@ -160,7 +157,7 @@ class EthicsPage(QScrollArea):
         self._status = ReviewStatus.DRAFT
         self._loaded = False  # the open incident's answers have been shown
         self._to_restore: dict[str, str] = {}  # notes a draft left, put back once loaded
-        self._keeper: HeldTimeKeeper | None = None  # made with the first unsaved note
+        self._keeper: PageDraftKeeper | None = None  # made with the first unsaved note
         self._settled: Callable[[bool], object] | None = None  # told when notes are put back
         self.answers: dict[str, EthicsAnswer] = {}
         self._pending: set[str] = set()  # notes typed, not sent to be saved yet
@@ -318,12 +315,10 @@ class EthicsPage(QScrollArea):
         # them until they are saved (restore_notes puts them back after a crash).
         self.savingChanged.emit()
         if self._keeper is None:
-            from hindsight.ui.recovery import HeldTimeKeeper, journal_of
-
             journal = journal_of(self)
             if journal is None:
                 return
-            self._keeper = HeldTimeKeeper(journal, self, kind=ETHICS)
+            self._keeper = PageDraftKeeper(journal, self, kind=ETHICS)
         notes = self.unsaved_notes()
         self._keeper.keep(self._incident_id, self._incident_key, notes, {})
 

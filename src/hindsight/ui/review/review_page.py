@@ -51,7 +51,7 @@ from hindsight.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from hindsight.services.recovery import Draft
-    from hindsight.ui.recovery import HeldTimeKeeper
+    from hindsight.ui.recovery import PageDraftKeeper
 
 log = logging.getLogger(__name__)
 OTHER_ANSWERS = "Other answers"
@@ -157,7 +157,7 @@ class ReviewPage(QWidget):
         self._moving = False
         self._section_width = 200
         self._checks = 0  # numbers the blocker checks, so only the latest one is shown
-        self._held_keeper: HeldTimeKeeper | None = None  # made with the first held time
+        self._held_keeper: PageDraftKeeper | None = None  # made with the first held time
         self._reason_fill: str | None = None  # a reason a draft kept, for the next ask
         # Set by the editor: its operations runner, a save of pending edits before a move,
         # and the record to move.
@@ -299,13 +299,13 @@ class ReviewPage(QWidget):
     def _keep_held(self) -> None:
         # Held times are not in the record, so not in its journal: a draft of kind
         # REVIEW_HELD keeps them (ui/recovery.py), and Restore shows them again (restore_held).
-        from hindsight.ui.recovery import REVIEW_HELD, HeldTimeKeeper, field_value, journal_of
+        from hindsight.ui.recovery import REVIEW_HELD, PageDraftKeeper, field_value, journal_of
 
         if self._held_keeper is None:
             journal = journal_of(self)
             if journal is None:
                 return
-            self._held_keeper = HeldTimeKeeper(journal, self, kind=REVIEW_HELD)
+            self._held_keeper = PageDraftKeeper(journal, self, kind=REVIEW_HELD)
         incident = self._incident
         if incident is None or incident.id is None:
             self._held_keeper.keep(None, "", {}, {})
