@@ -218,6 +218,7 @@ def test_a_malformed_query_is_explained_in_one_line_and_the_list_keeps_its_resul
     settle(qtbot, window)
     assert bar.message.isVisible()
     assert "is never closed" in bar.message.text()
+    assert bar.message.text().endswith("The list shows the search “zebrafish”.")
     assert "\n" not in bar.message.text()
     assert pane.visible_keys() == found
     assert not bar.save_button.isEnabled()

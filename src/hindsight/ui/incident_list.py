@@ -410,8 +410,13 @@ class IncidentListPane(QWidget):
         try:
             parse(text)
         except QueryError as error:
-            # Say why under the box; the list keeps showing the last query that parsed.
-            self.search_bar.show_problem(str(error))
+            # Say why under the box; the list keeps showing the last query that parsed, and
+            # says which (typed key by key, it is often a word on the way: "severity").
+            good = " ".join(self._good_text.split())
+            if len(good) > 40:  # a long word would hold the pane as wide as itself
+                good = good[:39] + "…"
+            shown = f"the search “{good}”" if good else "every incident"
+            self.search_bar.show_problem(f"{error} The list shows {shown}.")
             self.search_bar.save_button.setEnabled(False)
             return
         self.search_bar.show_problem("")
