@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -64,9 +63,9 @@ def _report_bug(kind: type[BaseException], value: BaseException, tb: TracebackTy
     QMessageBox.critical(None, "Unexpected error", bug_message(value))
 
 
-def quit_on_interrupt(app: QApplication) -> Callable[[], None]:
+def quit_on_interrupt(app: QApplication) -> None:
     """Let Ctrl+C in the terminal that started the app (SIGINT) close its windows as Quit does:
-    each saves first, and asks about what it cannot save. Returns what undoes it.
+    each saves first, and asks about what it cannot save (for the app's whole run).
 
     Python runs its signal handlers only between its own instructions, which an idle Qt event
     loop never reaches: the signal also writes to a pipe Qt watches, so the handler runs at
@@ -79,14 +78,14 @@ def quit_on_interrupt(app: QApplication) -> Callable[[], None]:
     import signal
 
     if sys.platform == "win32":
-        return lambda: None
+        return
     from PySide6.QtCore import QSocketNotifier
 
     reader, writer = os.pipe()
     os.set_blocking(reader, False)
     os.set_blocking(writer, False)
-    previous_fd = signal.set_wakeup_fd(writer)
-    previous = signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, app.closeAllWindows))
+    signal.set_wakeup_fd(writer)
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, app.closeAllWindows))
     notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
 
     def woken() -> None:
@@ -94,16 +93,6 @@ def quit_on_interrupt(app: QApplication) -> Callable[[], None]:
             os.read(reader, 64)  # the signal numbers written; the handler has run by now
 
     notifier.activated.connect(woken)
-
-    def undo() -> None:
-        notifier.setEnabled(False)
-        notifier.deleteLater()
-        signal.signal(signal.SIGINT, previous)
-        signal.set_wakeup_fd(previous_fd)
-        os.close(reader)
-        os.close(writer)
-
-    return undo
 
 
 def show_start_problem(text: str) -> None:
