@@ -151,6 +151,11 @@ class ClampedLabel(QLabel):
         if len(wrapped) <= self.max_lines:
             super().paintEvent(event)
             return
+        self._paint_lines(self._shown(wrapped, inner), centred=True)
+
+    def _paint_lines(self, lines: list[str], *, centred: bool) -> None:
+        """Draw `lines` one under the other, left-aligned, from the top of the label or, when
+        `centred`, in its middle."""
         painter = QPainter(self)
         painter.setFont(self.font())
         painter.setPen(self.palette().color(self.foregroundRole()))
@@ -158,8 +163,9 @@ class ClampedLabel(QLabel):
             self.margin(), self.margin(), -self.margin(), -self.margin()
         )
         spacing = self.fontMetrics().lineSpacing()
-        lines = self._shown(wrapped, inner)
-        top = rect.top() + max(0, (rect.height() - spacing * len(lines)) // 2)
+        top = rect.top()
+        if centred:
+            top += max(0, (rect.height() - spacing * len(lines)) // 2)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for number, line in enumerate(lines):
             box = QRect(rect.left(), top + number * spacing, rect.width(), spacing)

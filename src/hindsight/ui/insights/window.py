@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -61,21 +61,10 @@ class _SummaryLabel(ClampedLabel):
         return QSize(self.minimumWidth(), self._height(1))
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setFont(self.font())
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        rect = self.contentsRect().adjusted(
-            self.margin(), self.margin(), -self.margin(), -self.margin()
-        )
-        spacing = self.fontMetrics().lineSpacing()
-        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         lines = self.lines()
         if not self.is_cut():  # (cut lines carry their direction controls already)
             lines = [before + line for before, line in zip(carried_over(lines), lines, strict=True)]
-        for number, line in enumerate(lines):
-            box = QRect(rect.left(), rect.top() + number * spacing, rect.width(), spacing)
-            painter.drawText(box, align, line)
-        painter.end()
+        self._paint_lines(lines, centred=False)
 
 
 class InsightsWindow(QMainWindow):
