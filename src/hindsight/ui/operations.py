@@ -119,9 +119,20 @@ class _Job(QRunnable):
                     result = self._work()
                 self._ticket.changes.extend(gathered)
         except BaseException as error:  # handed to the GUI thread, never lost
-            self._relay.finished.emit(self._number, False, error)
+            self._deliver(False, error)
         else:
-            self._relay.finished.emit(self._number, True, result)
+            self._deliver(True, result)
+
+    def _deliver(self, succeeded: bool, payload: object) -> None:
+        # The window that asked may have closed while this ran (its runner, and the relay,
+        # deleted): there is no one left to hand the result to, which is not an error.
+        if not isValid(self._relay):
+            log.info("finished after its window closed; result dropped")
+            return
+        try:
+            self._relay.finished.emit(self._number, succeeded, payload)
+        except RuntimeError:  # deleted between the check and the emit
+            log.info("finished as its window closed; result dropped")
 
 
 class Operations(QObject):
